@@ -1,0 +1,63 @@
+"""How django-allauth fits RadCollab: signup mode, invitations, and email through tasks."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from allauth.account.adapter import DefaultAccountAdapter
+from allauth.core import context as allauth_context
+from django.conf import settings
+from django.contrib.sites.shortcuts import get_current_site
+from django.http import HttpRequest
+
+from accounts.models import Invitation
+from accounts.tasks import deliver_email
+
+INVITATION_SESSION_KEY = "radcollab_invitation"
+
+
+def invitation_in_session(request: HttpRequest) -> Invitation | None:
+    from accounts.services import invitation_find
+
+    token = request.session.get(INVITATION_SESSION_KEY)
+    return invitation_find(token) if token else None
+
+
+class AccountAdapter(DefaultAccountAdapter):
+    def is_open_for_signup(self, request: HttpRequest) -> bool:
+        if settings.RADCOLLAB_SIGNUP_MODE == "open":
+            return True
+        return invitation_in_session(request) is not None
+
+    def send_mail(self, template_prefix: str, email: str, context: dict[str, Any]) -> None:
+        """Render the message here, then let the task worker deliver it."""
+        request = allauth_context.request
+        context = {
+            "request": request,
+            "email": email,
+            "current_site": get_current_site(request) if request is not None else None,
+            **context,
+        }
+        message = self.render_mail(template_prefix, email, context)
+        html_body = ""
+        for content, mimetype in getattr(message, "alternatives", []):
+            if mimetype == "text/html":
+                html_body = str(content)
+        deliver_email.enqueue(
+            subject=message.subject,
+            body=message.body,
+            from_email=message.from_email,
+            to=list(message.to),
+            html_body=html_body,
+        )
+
+    def save_user(self, request: HttpRequest, user: Any, form: Any, commit: bool = True) -> Any:
+        user.full_name = form.cleaned_data.get("full_name", "").strip()
+        user = super().save_user(request, user, form, commit=commit)
+        invitation = invitation_in_session(request)
+        if commit and invitation is not None and invitation.email == user.email.lower():
+            from accounts.services import invitation_accept
+
+            invitation_accept(invitation=invitation, user=user)
+            del request.session[INVITATION_SESSION_KEY]
+        return user

@@ -1,0 +1,85 @@
+from __future__ import annotations
+
+import zoneinfo
+from typing import Any
+
+from allauth.account.forms import SignupForm as AllauthSignupForm
+from allauth.core import context as allauth_context
+from django import forms
+
+from accounts.adapters import invitation_in_session
+from accounts.models import Invitation
+from network.models import Site
+
+
+class SignupForm(AllauthSignupForm):
+    full_name = forms.CharField(
+        max_length=200,
+        label="Full name",
+        help_text="As it should appear in author lists.",
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )
+    field_order = ["full_name", "email", "password1", "password2"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        invitation = self._invitation()
+        if invitation is not None and not self.is_bound:
+            self.initial["email"] = invitation.email
+
+    @staticmethod
+    def _invitation() -> Invitation | None:
+        # allauth builds this form without the request; its context holds the current one.
+        request = allauth_context.request
+        return invitation_in_session(request) if request is not None else None
+
+    def clean_email(self) -> str:
+        email: str = super().clean_email().lower()
+        invitation = self._invitation()
+        if invitation is not None and invitation.email != email:
+            raise forms.ValidationError(
+                f"This invitation was sent to {invitation.email}; sign up with that address."
+            )
+        return email
+
+    def clean_full_name(self) -> str:
+        name: str = self.cleaned_data["full_name"].strip()
+        if not name:
+            raise forms.ValidationError("Enter your name.")
+        return name
+
+
+class ApiTokenForm(forms.Form):
+    name = forms.CharField(
+        max_length=100,
+        label="Token name",
+        help_text="What will use it, e.g. “audit export script”.",
+    )
+
+
+def time_zone_choices() -> list[tuple[str, str]]:
+    return [(zone, zone.replace("_", " ")) for zone in sorted(zoneinfo.available_timezones())]
+
+
+class ProfileForm(forms.Form):
+    full_name = forms.CharField(max_length=200, label="Full name")
+    time_zone = forms.ChoiceField(
+        choices=time_zone_choices, label="Time zone", help_text="Deadlines are shown in this zone."
+    )
+
+
+class InvitationForm(forms.Form):
+    email = forms.EmailField(label="Email address")
+    role = forms.ChoiceField(label="Role", required=False)
+    site: forms.ModelChoiceField[Site] = forms.ModelChoiceField(
+        queryset=Site.objects.none(), required=False, label="Site"
+    )
+
+    def __init__(self, *args: Any, roles: list[tuple[str, str]], sites: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        role_field = self.fields["role"]
+        assert isinstance(role_field, forms.ChoiceField)
+        role_field.choices = [("", "No role yet"), *roles]
+        site_field = self.fields["site"]
+        assert isinstance(site_field, forms.ModelChoiceField)
+        site_field.queryset = sites

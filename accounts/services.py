@@ -1,0 +1,182 @@
+"""Account changes: personal access tokens, invitations and profile details."""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+import zoneinfo
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.models import ApiToken, Invitation, User
+from accounts.tasks import deliver_email
+from audit.services import audit_record, diff_fields
+from network import access
+from network.models import Role, Site, TrainingScheme
+from network.services import membership_grant, membership_place_errors
+
+INVITATION_LIFETIME = dt.timedelta(days=14)
+MAX_ACTIVE_TOKENS = 20
+
+
+@dataclass(frozen=True)
+class IssuedToken:
+    """A token as created: `secret` exists only here and is shown to its owner once."""
+
+    token: ApiToken
+    secret: str
+
+
+@transaction.atomic
+def api_token_create(*, user: User, name: str) -> IssuedToken:
+    name = name.strip()
+    if not name:
+        raise ValidationError({"name": "Give the token a name, such as the script that uses it."})
+    active = ApiToken.objects.active().filter(user=user)
+    if active.filter(name=name).exists():
+        raise ValidationError({"name": f"You already have an active token called “{name}”."})
+    if active.count() >= MAX_ACTIVE_TOKENS:
+        raise ValidationError(
+            {"name": f"Revoke a token first: at most {MAX_ACTIVE_TOKENS} at once."}
+        )
+    secret = ApiToken.new_secret()
+    token = ApiToken.objects.create(
+        user=user, name=name, digest=ApiToken.digest_of(secret), hint=secret[:10]
+    )
+    audit_record(actor=user, action="api_token.create", obj=token, changes={"name": (None, name)})
+    return IssuedToken(token=token, secret=secret)
+
+
+@transaction.atomic
+def api_token_revoke(*, user: User, token: ApiToken) -> ApiToken:
+    if token.user_id != user.pk:
+        raise PermissionDenied("You may only revoke your own tokens.")
+    if token.revoked_at is None:
+        token.revoked_at = timezone.now()
+        token.save(update_fields=["revoked_at", "updated_at"])
+        audit_record(
+            actor=user, action="api_token.revoke", obj=token, changes={"revoked": (False, True)}
+        )
+    return token
+
+
+def api_token_authenticate(secret: str) -> User | None:
+    """The active user that owns this token secret, or None for an unknown or revoked one."""
+    if not secret.startswith(ApiToken.PREFIX):
+        return None
+    token = (
+        ApiToken.objects.active()
+        .select_related("user")
+        .filter(digest=ApiToken.digest_of(secret), user__is_active=True)
+        .first()
+    )
+    if token is None:
+        return None
+    now = timezone.now()
+    # Writing on every request would turn reads into writes; a minute's precision is enough.
+    if token.last_used_at is None or now - token.last_used_at > dt.timedelta(minutes=1):
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    return token.user
+
+
+@transaction.atomic
+def invitation_create(
+    *,
+    actor: User,
+    email: str,
+    role: Role | str = "",
+    site: Site | None = None,
+    scheme: TrainingScheme | None = None,
+) -> Invitation:
+    email = email.strip().lower()
+    if User.objects.filter(email__iexact=email).exists():
+        raise ValidationError({"email": f"{email} already has an account; grant a role instead."})
+    if role:
+        role = Role(role)
+        if errors := membership_place_errors(role, site, scheme):
+            raise ValidationError(errors)
+        if role not in access.grantable_roles(actor, site):
+            raise ValidationError({"role": f"You may not grant the role {role.label} there."})
+    elif not access.can(actor, access.Action.MANAGE_MEMBERSHIPS):
+        raise PermissionDenied("You may not invite people.")
+    invitation = Invitation.objects.create(
+        email=email,
+        token=secrets.token_urlsafe(32),
+        invited_by=actor,
+        role=role,
+        site=site,
+        scheme=scheme,
+        expires_at=timezone.now() + INVITATION_LIFETIME,
+    )
+    audit_record(
+        actor=actor,
+        action="invitation.create",
+        obj=invitation,
+        changes={"email": (None, email), "role": (None, role or None)},
+        site=site,
+    )
+    transaction.on_commit(lambda: _send_invitation(invitation))
+    return invitation
+
+
+def _send_invitation(invitation: Invitation) -> None:
+    from django.conf import settings
+
+    link = settings.SITE_URL + reverse("accounts:invitation", args=[invitation.token])
+    inviter = invitation.invited_by or "The RadCollab committee"
+    body = (
+        f"{inviter} invites you to join RadCollab, the research network for radiology trainees.\n\n"
+        f"Accept the invitation and create your account here (valid for 14 days):\n{link}\n"
+    )
+    deliver_email.enqueue(
+        subject="[RadCollab] You are invited to join",
+        body=body,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[invitation.email],
+    )
+
+
+def invitation_find(token: str) -> Invitation | None:
+    invitation = Invitation.objects.filter(token=token).first()
+    return invitation if invitation is not None and invitation.is_usable else None
+
+
+@transaction.atomic
+def invitation_accept(*, invitation: Invitation, user: User) -> None:
+    """Mark the invitation used by `user` and grant the role it carries."""
+    locked = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    if not locked.is_usable:
+        raise ValidationError({"invitation": "This invitation has expired or was already used."})
+    locked.accepted_at = timezone.now()
+    locked.accepted_by = user
+    locked.save(update_fields=["accepted_at", "accepted_by", "updated_at"])
+    audit_record(actor=user, action="invitation.accept", obj=locked, site=locked.site)
+    if locked.role:
+        membership_grant(
+            actor=None,
+            person=user,
+            role=locked.role,
+            site=locked.site,
+            scheme=locked.scheme,
+            reason=f"Invitation from {locked.invited_by or 'a former member'}",
+        )
+
+
+@transaction.atomic
+def profile_update(*, user: User, full_name: str, time_zone: str) -> User:
+    if time_zone not in zoneinfo.available_timezones():
+        raise ValidationError({"time_zone": f"“{time_zone}” is not a known time zone."})
+    before: dict[str, Any] = {"full_name": user.full_name, "time_zone": user.time_zone}
+    user.full_name = full_name.strip()
+    user.time_zone = time_zone
+    user.full_clean(exclude=["password"])
+    changes = diff_fields(before, {"full_name": user.full_name, "time_zone": user.time_zone})
+    if changes:
+        user.save(update_fields=list(changes))
+        audit_record(actor=user, action="user.update", obj=user, changes=changes)
+    return user

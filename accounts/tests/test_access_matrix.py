@@ -1,0 +1,42 @@
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from accounts.services import api_token_create
+from core.testing.matrix import ANONYMOUS, Route, check_matrix, expect
+
+pytestmark = pytest.mark.django_db
+
+EVERYONE_SIGNED_IN = expect((200, 200))
+# Own token: revoked (302). Someone else's token: not found (404).
+OWN_THINGS_ONLY = expect((302, 404))
+INVITERS = expect(
+    (403, 403),
+    site_lead_a=(200, 200),
+    site_lead_b=(200, 200),
+    committee=(200, 200),
+    admin=(200, 200),
+)
+
+
+def revoke_url(personas, who, place):
+    owner = personas.people["outsider" if who in ("trainee", ANONYMOUS) else "trainee"]
+    if place == "own" and who != ANONYMOUS:
+        owner = personas.people[who]
+    token = api_token_create(user=owner, name="matrix-target").token
+    return reverse("accounts:token_revoke", args=[token.pk])
+
+
+ROUTES = [
+    (Route("tokens page", lambda p, w, pl: reverse("accounts:tokens")), EVERYONE_SIGNED_IN),
+    (Route("profile page", lambda p, w, pl: reverse("accounts:profile")), EVERYONE_SIGNED_IN),
+    (Route("revoke a token", revoke_url, method="post"), OWN_THINGS_ONLY),
+    (Route("invitations page", lambda p, w, pl: reverse("accounts:invitations")), INVITERS),
+    (Route("API me", lambda p, w, pl: "/api/v1/accounts/me", api=True), EVERYONE_SIGNED_IN),
+]
+
+
+@pytest.mark.parametrize(("route", "expected"), ROUTES, ids=lambda x: getattr(x, "label", ""))
+def test_accounts_access_matrix(personas, route, expected):
+    check_matrix(personas, route, expected)

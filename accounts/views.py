@@ -1,0 +1,96 @@
+from __future__ import annotations
+
+from allauth.account.adapter import get_adapter
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from accounts import services
+from accounts.adapters import INVITATION_SESSION_KEY
+from accounts.forms import ApiTokenForm, InvitationForm, ProfileForm
+from accounts.models import ApiToken, Invitation
+from core.forms import copy_errors
+from core.types import AuthedRequest
+from network import access
+from network.models import Role
+
+
+@login_required
+def tokens(request: AuthedRequest) -> HttpResponse:
+    form = ApiTokenForm(request.POST or None)
+    issued = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            issued = services.api_token_create(user=request.user, name=form.cleaned_data["name"])
+        except ValidationError as error:
+            copy_errors(form, error)
+        else:
+            form = ApiTokenForm()
+    listed = ApiToken.objects.filter(user=request.user)
+    status = 400 if form.errors else 200
+    context = {"form": form, "tokens": listed, "issued": issued}
+    return render(request, "accounts/tokens.html", context, status=status)
+
+
+@login_required
+@require_POST
+def token_revoke(request: AuthedRequest, pk: int) -> HttpResponse:
+    token = get_object_or_404(ApiToken, pk=pk, user=request.user)
+    services.api_token_revoke(user=request.user, token=token)
+    messages.success(request, f"Token “{token.name}” revoked: scripts using it now get 401.")
+    return redirect("accounts:tokens")
+
+
+@login_required
+def profile(request: AuthedRequest) -> HttpResponse:
+    initial = {"full_name": request.user.full_name, "time_zone": request.user.time_zone}
+    form = ProfileForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.profile_update(user=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            copy_errors(form, error)
+        else:
+            messages.success(request, "Profile saved.")
+            return redirect("accounts:profile")
+    return render(
+        request, "accounts/profile.html", {"form": form}, status=400 if form.errors else 200
+    )
+
+
+@login_required
+def invitations(request: AuthedRequest) -> HttpResponse:
+    access.require(request.user, access.Action.MANAGE_MEMBERSHIPS)
+    sites = access.sites_for(request.user, access.Action.MANAGE_MEMBERSHIPS)
+    roles = {role for site in sites for role in access.grantable_roles(request.user, site)}
+    roles |= set(access.grantable_roles(request.user, None))
+    choices = [(role.value, role.label) for role in Role if role in roles]
+    form = InvitationForm(request.POST or None, roles=choices, sites=sites)
+    if request.method == "POST" and form.is_valid():
+        try:
+            invitation = services.invitation_create(actor=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            copy_errors(form, error)
+        else:
+            messages.success(request, f"Invitation sent to {invitation.email}.")
+            return redirect("accounts:invitations")
+    sent = Invitation.objects.filter(invited_by=request.user).select_related("site", "accepted_by")
+    context = {"form": form, "invitations": sent}
+    return render(request, "accounts/invitations.html", context, status=400 if form.errors else 200)
+
+
+def invitation(request: HttpRequest, token: str) -> HttpResponse:
+    """The link in an invitation email: remember it, then go to sign-up."""
+    found = services.invitation_find(token)
+    if found is None:
+        return render(request, "accounts/invitation_invalid.html", status=404)
+    if request.user.is_authenticated:
+        messages.info(request, "You are already signed in; sign out to accept for another account.")
+        return redirect("dashboard")
+    request.session[INVITATION_SESSION_KEY] = token
+    # The link reached the invited mailbox, so that address needs no second verification.
+    get_adapter(request).stash_verified_email(request, found.email)
+    return redirect("account_signup")

@@ -1,0 +1,67 @@
+"""The one way to write the audit trail."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Any
+
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import models
+from django.utils import timezone
+
+from audit.models import AuditEvent
+
+Changes = dict[str, tuple[Any, Any]]
+
+
+def audit_record(
+    *,
+    actor: Any | None,
+    action: str,
+    obj: models.Model,
+    changes: Changes | None = None,
+    reason: str = "",
+    site: models.Model | None = None,
+) -> AuditEvent:
+    """Record that `actor` did `action` to `obj`, with each changed field's old and new value.
+
+    Call it inside the service's transaction so the change and its record commit together.
+    `actor` is a user or None for the system (a task, a command).
+    """
+    person = actor if actor is not None and getattr(actor, "is_authenticated", False) else None
+    return AuditEvent.objects.create(
+        at=timezone.now(),
+        action=action,
+        actor_id=person.pk if person is not None else None,
+        actor_label=_label(person) if person is not None else "system",
+        object_type=obj._meta.label_lower,
+        object_id=str(obj.pk),
+        object_label=_label(obj),
+        site_id=site.pk if site is not None else None,
+        site_label=_label(site) if site is not None else "",
+        changes={
+            field: [_plain(old), _plain(new)] for field, (old, new) in (changes or {}).items()
+        },
+        reason=reason,
+    )
+
+
+def diff_fields(before: dict[str, Any], after: dict[str, Any]) -> Changes:
+    """The fields whose value differs between two snapshots, as (old, new) pairs."""
+    return {
+        key: (before.get(key), value) for key, value in after.items() if before.get(key) != value
+    }
+
+
+def _label(thing: Any) -> str:
+    return str(thing)[:300]
+
+
+def _plain(value: Any) -> Any:
+    """A JSON-safe copy of a value: model instances become their label and id."""
+    if isinstance(value, models.Model):
+        return {"id": value.pk, "label": _label(value)}
+    if isinstance(value, dt.date | dt.datetime):
+        return value.isoformat()
+    return json.loads(json.dumps(value, cls=DjangoJSONEncoder))

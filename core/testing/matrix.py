@@ -1,0 +1,112 @@
+"""The access matrix: every persona against a route, at their own site and at another.
+
+Each app's `tests/test_access_matrix.py` lists its routes with the status every
+persona must get, and `check_matrix` runs them all and reports every cell that
+differs in one table, so a leak shows up as a readable row instead of a stack trace.
+
+    check_matrix(client, personas, Route("site page", lambda p, who, place: ...),
+                 expect={"trainee": (200, 200), "outsider": (403, 403), ...})
+
+`place` is "own" or "other": the persona's own site (or object) and someone else's.
+A page that redirects to the sign-in page counts as 401, like the API's answer.
+Each request runs in a savepoint that is rolled back, so a POST that succeeds for
+one persona leaves nothing behind for the next.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from django.db import transaction
+from django.test import Client
+
+from accounts.services import api_token_create
+from core.testing.personas import ROSTER, Personas
+from network.models import Site
+
+Place = Literal["own", "other"]
+PLACES: tuple[Place, Place] = ("own", "other")
+ANONYMOUS = "anonymous"
+LOGIN_PATH = "/accounts/login/"
+EVERYONE = [*ROSTER, ANONYMOUS]
+
+
+@dataclass(frozen=True)
+class Route:
+    label: str
+    url: Callable[[Personas, str, Place], str]
+    method: str = "get"
+    data: Callable[[Personas, str, Place], dict[str, Any]] | None = None
+    api: bool = False  # send JSON with the persona's API token instead of a session
+
+
+Cell = tuple[int, int]
+
+
+def expect(everyone: Cell, *, anonymous: Cell = (401, 401), **persona: Cell) -> dict[str, Cell]:
+    """A full matrix: `everyone` signed in gets the same, except the personas named.
+
+    expect((403, 403), committee=(200, 200), admin=(200, 200))
+    """
+    unknown = set(persona) - set(ROSTER)
+    assert not unknown, f"no persona called {sorted(unknown)}"
+    return {**dict.fromkeys(ROSTER, everyone), **persona, ANONYMOUS: anonymous}
+
+
+def own_site(personas: Personas, who: str) -> Site:
+    """The site a persona belongs to; network-wide people and outsiders count site A as own."""
+    _, key = ROSTER.get(who, (None, None))
+    return personas.site_b if key == "b" else personas.site_a
+
+
+def other_site(personas: Personas, who: str) -> Site:
+    return personas.site_a if own_site(personas, who) == personas.site_b else personas.site_b
+
+
+def site_for(personas: Personas, who: str, place: Place) -> Site:
+    return own_site(personas, who) if place == "own" else other_site(personas, who)
+
+
+def _client_for(personas: Personas, who: str, api: bool) -> Client:
+    client = Client()
+    if who == ANONYMOUS:
+        return client
+    person = personas.people[who]
+    if api:
+        secret = api_token_create(user=person, name=f"matrix-{who}").secret
+        return Client(headers={"Authorization": f"Bearer {secret}"})
+    client.force_login(person)
+    return client
+
+
+def _request(client: Client, route: Route, url: str, data: dict[str, Any] | None) -> int:
+    send = getattr(client, route.method)
+    if route.api and route.method != "get":
+        response = send(url, data=json.dumps(data or {}), content_type="application/json")
+    else:
+        response = send(url, data=data or {})
+    if response.status_code == 302 and response["Location"].startswith(LOGIN_PATH):
+        return 401  # a page that sends the visitor to sign in: unauthenticated
+    return int(response.status_code)
+
+
+def check_matrix(personas: Personas, route: Route, expect: dict[str, tuple[int, int]]) -> None:
+    """Assert the status each persona gets at its own and the other site; list every miss."""
+    missing = set(EVERYONE) - set(expect)
+    assert not missing, f"{route.label}: the matrix must say what {sorted(missing)} get"
+    misses = []
+    for who, wanted in expect.items():
+        client = _client_for(personas, who, route.api)
+        for place, status in zip(PLACES, wanted, strict=True):
+            with transaction.atomic():
+                url = route.url(personas, who, place)
+                data = route.data(personas, who, place) if route.data else None
+                got = _request(client, route, url, data)
+                transaction.set_rollback(True)
+            if got != status:
+                request = f"{route.method.upper()} {url}"
+                misses.append(f"  {who:<13} {place:<5} {request}: wanted {status}, got {got}")
+    assert not misses, f"{route.label}: access differs from the matrix\n" + "\n".join(misses)

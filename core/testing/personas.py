@@ -1,0 +1,59 @@
+"""The named people every access test uses: each role, at site A or B, and an outsider.
+
+`Personas.build()` makes them through the factories; `personas` (a pytest fixture
+in the root conftest) hands them to any test.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import cast
+
+from accounts.models import User
+from accounts.tests.factories import UserFactory
+from network.models import Role, Site
+from network.tests.factories import MembershipFactory, RegionFactory, SiteFactory
+
+# persona name -> (role, which site) ; None means network-wide or no membership.
+ROSTER: dict[str, tuple[Role | None, str | None]] = {
+    "trainee": (Role.TRAINEE, "a"),
+    "mentor": (Role.MENTOR, "a"),
+    "site_lead_a": (Role.SITE_LEAD, "a"),
+    "site_lead_b": (Role.SITE_LEAD, "b"),
+    "committee": (Role.COMMITTEE, None),
+    "statistician": (Role.STATISTICIAN, None),
+    "admin": (Role.ADMIN, None),
+    "outsider": (None, None),
+}
+
+
+@dataclass
+class Personas:
+    site_a: Site
+    site_b: Site
+    people: dict[str, User]
+
+    def __getattr__(self, name: str) -> User:
+        try:
+            return self.__dict__["people"][name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+    @property
+    def names(self) -> list[str]:
+        return list(self.people)
+
+    @classmethod
+    def build(cls) -> Personas:
+        region = RegionFactory(name="Persona region")
+        site_a = cast(Site, SiteFactory(name="Site A Hospital", region=region))
+        site_b = cast(Site, SiteFactory(name="Site B Hospital", region=region))
+        sites = {"a": site_a, "b": site_b}
+        people: dict[str, User] = {}
+        for name, (role, site_key) in ROSTER.items():
+            title = name.replace("_", " ").title()
+            person = cast(User, UserFactory(email=f"{name}@personas.test", full_name=title))
+            if role is not None:
+                MembershipFactory(person=person, role=role, site=sites.get(site_key or ""))
+            people[name] = person
+        return cls(site_a=site_a, site_b=site_b, people=people)

@@ -1,0 +1,26 @@
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from core.testing.matrix import Route, check_matrix, expect
+
+pytestmark = pytest.mark.django_db
+
+EVERYONE = expect((200, 200), anonymous=(200, 200))
+
+ROUTES = [
+    (Route("dashboard", lambda p, w, pl: reverse("dashboard")), expect((200, 200))),
+    (Route("health", lambda p, w, pl: "/healthz"), EVERYONE),
+    (Route("API docs", lambda p, w, pl: "/api/v1/docs"), EVERYONE),
+    (
+        Route("admin", lambda p, w, pl: reverse("admin:index")),
+        # Django's admin is for staff accounts only; no persona is staff.
+        expect((302, 302), anonymous=(302, 302)),
+    ),
+]
+
+
+@pytest.mark.parametrize(("route", "expected"), ROUTES, ids=lambda x: getattr(x, "label", ""))
+def test_core_access_matrix(personas, route, expected):
+    check_matrix(personas, route, expected)

@@ -1,0 +1,73 @@
+"""The production path end to end: collectstatic, migrate, gunicorn, whitenoise, healthz."""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from core.tests.test_settings import ROOT, production_env
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def fetch(url: str) -> tuple[int, str]:
+    request = urllib.request.Request(url, headers={"X-Forwarded-Proto": "https"})  # noqa: S310
+    with urllib.request.urlopen(request, timeout=5) as response:  # noqa: S310 - local server
+        return response.status, response.read().decode()
+
+
+@pytest.fixture
+def production(tmp_path: Path) -> dict[str, str]:
+    env = production_env(
+        DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}",
+        STATIC_ROOT=str(tmp_path / "static"),
+        ALLOWED_HOSTS="127.0.0.1",
+        TRUST_X_FORWARDED_PROTO="true",
+    )
+    for command in (["collectstatic", "--no-input", "-v0"], ["migrate", "--no-input", "-v0"]):
+        subprocess.run([sys.executable, "manage.py", *command], cwd=ROOT, env=env, check=True)
+    return env
+
+
+def test_gunicorn_serves_pages_and_hashed_static_files(production):
+    port = free_port()
+    gunicorn = Path(sys.executable).with_name("gunicorn")
+    server = subprocess.Popen(
+        [str(gunicorn), "radcollab.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", "2"],
+        cwd=ROOT,
+        env=production,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(100):
+            try:
+                status, body = fetch(f"{base}/healthz")
+                break
+            except OSError:
+                time.sleep(0.1)
+        else:
+            pytest.fail("gunicorn did not answer within 10 s")
+        assert (status, body) == (200, '{"status": "ok", "database": "ok"}')
+        status, page = fetch(f"{base}/")
+        assert status == 200
+        stylesheet = page.split('rel="stylesheet" href="', 1)[1].split('"', 1)[0]
+        assert stylesheet.startswith("/static/vendor/pico/pico.")
+        assert stylesheet != "/static/vendor/pico/pico.min.css", "the hashed name is used"
+        status, css = fetch(base + stylesheet)
+        assert status == 200
+        assert "--pico" in css
+    finally:
+        server.terminate()
+        server.wait(timeout=10)

@@ -1,0 +1,180 @@
+from __future__ import annotations
+
+from dataclasses import asdict
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404
+from ninja import Router, Schema, Status
+
+from accounts.models import User
+from core.types import AuthedRequest
+from network import access, selectors, services
+from network.models import Membership, Region, Role, Site, TrainingScheme
+
+router = Router()
+
+
+class RegionOut(Schema):
+    id: int
+    name: str
+    country: str
+
+
+class SiteOut(Schema):
+    id: int
+    name: str
+    short_name: str
+    kind: str
+    region_id: int
+    region: str
+    city: str
+    latitude: Decimal
+    longitude: Decimal
+    member_count: int
+
+
+class MembershipOut(Schema):
+    id: int
+    person_id: int
+    person: str
+    role: str
+    site_id: int | None
+    scheme_id: int | None
+    active: bool
+
+
+class MembershipIn(Schema):
+    person_email: str
+    role: Role
+    site_id: int | None = None
+    scheme_id: int | None = None
+    reason: str = ""
+
+
+class MembershipEndIn(Schema):
+    reason: str
+
+
+def _site_out(site: Site) -> SiteOut:
+    return SiteOut(
+        id=site.pk,
+        name=site.name,
+        short_name=site.short_name,
+        kind=site.kind,
+        region_id=site.region_id,
+        region=site.region.name,
+        city=site.city,
+        latitude=site.latitude,
+        longitude=site.longitude,
+        member_count=getattr(site, "member_count", 0),
+    )
+
+
+def _membership_out(membership: Membership) -> MembershipOut:
+    return MembershipOut(
+        id=membership.pk,
+        person_id=membership.person_id,
+        person=str(membership.person),
+        role=membership.role,
+        site_id=membership.site_id,
+        scheme_id=membership.scheme_id,
+        active=membership.is_active,
+    )
+
+
+@router.get("/regions", response=list[RegionOut])
+def regions(request: AuthedRequest) -> list[Region]:
+    return list(Region.objects.all())
+
+
+@router.get("/sites", response=list[SiteOut], summary="Sites of the network, by name")
+def sites(request: AuthedRequest, region_id: int | None = None) -> list[SiteOut]:
+    listed = selectors.sites_with_counts()
+    if region_id is not None:
+        listed = listed.filter(region_id=region_id)
+    return [_site_out(site) for site in listed]
+
+
+@router.get("/sites/{site_id}", response=SiteOut)
+def site(request: AuthedRequest, site_id: int) -> SiteOut:
+    return _site_out(get_object_or_404(selectors.sites_with_counts(), pk=site_id))
+
+
+@router.get("/sites/{site_id}/memberships", response=list[MembershipOut])
+def site_memberships(request: AuthedRequest, site_id: int) -> list[MembershipOut]:
+    found = get_object_or_404(Site, pk=site_id)
+    access.require(request.user, access.Action.VIEW_DIRECTORY, found)
+    return [_membership_out(m) for m in selectors.site_memberships(found)]
+
+
+@router.post("/memberships", response={201: MembershipOut}, summary="Grant a role")
+def membership_grant(request: AuthedRequest, payload: MembershipIn) -> Status:
+    site = get_object_or_404(Site, pk=payload.site_id) if payload.site_id else None
+    scheme = get_object_or_404(TrainingScheme, pk=payload.scheme_id) if payload.scheme_id else None
+    access.require(request.user, access.Action.MANAGE_MEMBERSHIPS, site)
+    person = User.objects.filter(email__iexact=payload.person_email, is_active=True).first()
+    if person is None:
+        raise ValidationError({"person_email": f"No account uses {payload.person_email}."})
+    membership = services.membership_grant(
+        actor=request.user,
+        person=person,
+        role=payload.role,
+        site=site,
+        scheme=scheme,
+        reason=payload.reason,
+    )
+    return Status(201, _membership_out(membership))
+
+
+@router.post("/memberships/{membership_id}/end", response=MembershipOut, summary="End a role")
+def membership_end(
+    request: AuthedRequest, membership_id: int, payload: MembershipEndIn
+) -> MembershipOut:
+    membership = get_object_or_404(Membership.objects.select_related("site"), pk=membership_id)
+    if not access.may_manage_membership(request.user, membership):
+        raise PermissionDenied("You may not end this membership.")
+    ended = services.membership_end(
+        actor=request.user, membership=membership, reason=payload.reason
+    )
+    return _membership_out(ended)
+
+
+class MapSiteOut(Schema):
+    id: int
+    name: str
+    short_name: str
+    city: str
+    region_id: int
+    region: str
+    country: str
+    latitude: float
+    longitude: float
+    mentor_count: int
+    accepting_count: int
+    # Projects do not exist yet; null means "not counted", never zero.
+    open_projects: int | None = None
+
+
+class MapRegionOut(Schema):
+    id: int
+    name: str
+    country: str
+    site_count: int
+    mentor_count: int
+    accepting_count: int
+    open_projects: int | None = None
+
+
+class MapOut(Schema):
+    sites: list[MapSiteOut]
+    regions: list[MapRegionOut]
+
+
+@router.get("/map", response=MapOut, summary="Sites and regions with mentor counts, for the map")
+def research_map(request: AuthedRequest) -> MapOut:
+    found = selectors.research_map()
+    return MapOut(
+        sites=[MapSiteOut(**asdict(site)) for site in found.sites],
+        regions=[MapRegionOut(**asdict(region)) for region in found.regions],
+    )

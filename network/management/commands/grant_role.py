@@ -1,0 +1,49 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from accounts.models import User
+from network.models import Role, Site, TrainingScheme
+from network.services import membership_grant
+
+
+class Command(BaseCommand):
+    help = "Give a person a role (the way to make the first administrator). Audited as 'system'."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("email")
+        parser.add_argument("role", choices=Role.values)
+        parser.add_argument("--site", help="Site name, for site roles")
+        parser.add_argument("--scheme", help="Training scheme name")
+        parser.add_argument("--reason", default="Granted from the command line")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        person = User.objects.filter(email__iexact=options["email"]).first()
+        if person is None:
+            raise CommandError(f"No account uses {options['email']}.")
+        site = self._find(Site, options["site"], "site")
+        scheme = self._find(TrainingScheme, options["scheme"], "training scheme")
+        try:
+            membership = membership_grant(
+                actor=None,
+                person=person,
+                role=options["role"],
+                site=site,
+                scheme=scheme,
+                reason=options["reason"],
+            )
+        except ValidationError as error:
+            raise CommandError("; ".join(error.messages)) from None
+        self.stdout.write(self.style.SUCCESS(f"{membership} granted."))
+
+    @staticmethod
+    def _find(model: Any, name: str | None, label: str) -> Any:
+        if not name:
+            return None
+        found = model.objects.filter(name__iexact=name).first()
+        if found is None:
+            raise CommandError(f"No {label} is called “{name}”.")
+        return found

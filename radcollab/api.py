@@ -1,0 +1,90 @@
+"""The one JSON API, /api/v1/: a router per app, tokens or the browser session for auth."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError
+from ninja.security import HttpBearer, django_auth
+
+from accounts.api import router as accounts_router
+from accounts.services import api_token_authenticate
+from audit.api import router as audit_router
+from mentors.api import router as mentors_router
+from network.access import TwoFactorRequired
+from network.api import router as network_router
+from people.api import router as people_router
+
+
+class TokenAuth(HttpBearer):
+    """`Authorization: Bearer rc_…` with a personal access token from Account → API tokens."""
+
+    def authenticate(self, request: HttpRequest, token: str) -> Any:
+        user = api_token_authenticate(token)
+        if user is not None:
+            request.user = user
+        return user
+
+
+def refuse_bad_token(request: HttpRequest) -> None:
+    """Refuse a request whose token was not accepted, even if it also has a session.
+
+    Runs after TokenAuth: without it a revoked token sent from a signed-in browser
+    would fall back to the session silently, and a script must learn that its
+    token no longer works.
+    """
+    if request.headers.get("Authorization"):
+        raise AuthenticationError(message="Unknown or revoked API token.")
+
+
+api = NinjaAPI(
+    title="RadCollab API",
+    version="1",
+    urls_namespace="api",
+    description=(
+        "Scripts authenticate with a personal access token: "
+        "`Authorization: Bearer rc_…` (create one under Account → API tokens)."
+    ),
+    auth=[TokenAuth(), refuse_bad_token, django_auth],
+)
+
+
+@api.exception_handler(AuthenticationError)
+def unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    message = exc.message if exc.message != "Unauthorized" else "Sign in or send an API token."
+    return api.create_response(request, {"detail": message}, status=401)
+
+
+@api.exception_handler(TwoFactorRequired)
+def two_factor_required(request: HttpRequest, exc: TwoFactorRequired) -> HttpResponse:
+    return api.create_response(
+        request, {"detail": str(exc), "code": "two_factor_required"}, status=403
+    )
+
+
+@api.exception_handler(PermissionDenied)
+def forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
+    return api.create_response(request, {"detail": str(exc) or "Forbidden."}, status=403)
+
+
+@api.exception_handler(ValidationError)
+def invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    if hasattr(exc, "error_dict"):
+        errors = [
+            {"loc": ["body", field], "msg": message}
+            for field, messages in exc.message_dict.items()
+            for message in messages
+        ]
+    else:
+        errors = [{"loc": ["body"], "msg": message} for message in exc.messages]
+    return api.create_response(request, {"detail": errors}, status=422)
+
+
+api.add_router("/accounts", accounts_router, tags=["accounts"])
+api.add_router("/network", network_router, tags=["network"])
+api.add_router("/audit", audit_router, tags=["audit"])
+api.add_router("/people", people_router, tags=["people"])
+api.add_router("/mentors", mentors_router, tags=["mentors"])

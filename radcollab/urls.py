@@ -1,0 +1,19 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from core import views as core_views
+from radcollab.api import api
+
+urlpatterns = [
+    path("", core_views.home, name="home"),
+    path("dashboard/", core_views.dashboard, name="dashboard"),
+    path("healthz", core_views.healthz, name="healthz"),
+    path("accounts/", include("allauth.urls")),
+    path("account/", include("accounts.urls")),
+    path("network/", include("network.urls")),
+    path("audit/", include("audit.urls")),
+    path("people/", include("people.urls")),
+    path("mentors/", include("mentors.urls")),
+    path("api/v1/", api.urls),
+    path("admin/", admin.site.urls),
+]
