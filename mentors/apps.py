@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class MentorsConfig(AppConfig):
+    name = "mentors"
+    default_auto_field = "django.db.models.BigAutoField"

@@ -1,0 +1,66 @@
+"""Issue 3's journey in Chromium: find a nearby neuroradiology mentor who answers, write, accept."""
+
+from __future__ import annotations
+
+import re
+import time
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+
+from mentors.models import ContactRequest
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def sign_in(page, base: str, email: str) -> None:
+    page.goto(f"{base}/accounts/login/")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label(re.compile(r"^Password:?$")).fill("radcollab-demo")
+    page.get_by_role("button", name="Sign In").click()
+    page.get_by_role("heading", name=re.compile("Welcome")).wait_for()
+
+
+def test_a_trainee_finds_a_quick_neuroradiology_mentor_nearby_and_is_accepted(browser, live_server):
+    call_command("seed_demo", stdout=StringIO())
+    base = live_server.url
+    trainee = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = trainee.new_page()
+    sign_in(page, base, "trainee@demo.radcollab.org")
+
+    started = time.perf_counter()
+    page.get_by_role("link", name="Mentors", exact=True).click()
+    page.get_by_label("Subspecialty").select_option(label="Neuroradiology")
+    page.get_by_label("Within:", exact=True).select_option(label="50 km")
+    page.get_by_label("Taking trainees").check()
+    page.get_by_label("Answers within 14 days").check()
+    # htmx swaps the results and puts every filter in the address once the last one lands.
+    page.wait_for_url(lambda url: "within_km=50" in url and "quick_reply=on" in url)
+    results = page.locator("#results")
+    results.get_by_role("link", name="Dr Helen Marsh").wait_for()
+    assert "subspecialty=" in page.url, "the search lives in the URL"
+    results.get_by_role("link", name="Dr Helen Marsh").click()
+    page.get_by_role("link", name="Write to Dr Helen Marsh").click()
+    page.get_by_label("Who I am").fill("ST3 on the London South scheme, keen on neuro MRI.")
+    page.get_by_label("What I read of your work").fill("Your DWI study in stroke mimics.")
+    page.get_by_label("What I can offer").fill("Four hours a week, Python, data collection.")
+    page.get_by_role("button", name="Send request").click()
+    page.get_by_text("Request sent to Dr Helen Marsh").wait_for()
+    elapsed = time.perf_counter() - started
+    print(f"\nfrom the directory to a sent request: {elapsed:.1f} s of browser time")
+
+    mentor = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True)
+    mentor_page = mentor.new_page()
+    sign_in(mentor_page, base, "mentor@demo.radcollab.org")
+    mentor_page.goto(f"{base}/mentors/requests/")
+    mentor_page.get_by_role("link", name="Dr Amara Okafor").click()
+    mentor_page.get_by_label("Reply").fill("Happy to help: let's meet on Tuesday.")
+    mentor_page.get_by_role("button", name="Accept").click()
+    mentor_page.get_by_text("Done: the other side has been emailed.").wait_for()
+
+    sent = ContactRequest.objects.get(trainee__email="trainee@demo.radcollab.org")
+    assert sent.state == ContactRequest.State.ACCEPTED
+    assert sent.replied_at is not None
+    trainee.close()
+    mentor.close()

@@ -1,0 +1,28 @@
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from people.models import MentorProfile, TraineeProfile
+
+
+@dataclass(frozen=True)
+class Profiles:
+    trainee: TraineeProfile | None
+    mentor: MentorProfile | None
+
+
+def profiles_of(person: Any) -> Profiles:
+    trainee = (
+        TraineeProfile.objects.select_related("scheme")
+        .prefetch_related("interests", "skills")
+        .filter(person=person)
+        .first()
+    )
+    mentor = (
+        MentorProfile.objects.select_related("site", "site__region")
+        .prefetch_related("expertise")
+        .filter(person=person)
+        .first()
+    )
+    return Profiles(trainee=trainee, mentor=mentor)

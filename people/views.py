@@ -1,0 +1,73 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+
+from core.exceptions import EditConflict
+from core.forms import copy_errors
+from core.types import AuthedRequest
+from network import access
+from people import services
+from people.forms import MentorProfileForm, TraineeProfileForm
+from people.models import MentorProfile, TraineeProfile
+from people.selectors import profiles_of
+
+
+@login_required
+def me(request: AuthedRequest) -> HttpResponse:
+    return render(request, "people/me.html", {"profiles": profiles_of(request.user)})
+
+
+@login_required
+def person(request: AuthedRequest, pk: int) -> HttpResponse:
+    """A researcher's public page: visible to members of the network."""
+    access.require(request.user, access.Action.VIEW_DIRECTORY)
+    found = get_object_or_404(get_user_model().objects.filter(is_active=True), pk=pk)
+    return render(request, "people/person.html", {"person": found, "profiles": profiles_of(found)})
+
+
+def _edit(
+    request: AuthedRequest, form_class: type[Any], model: type[Any], save: Any, title: str
+) -> HttpResponse:
+    profile = model.objects.filter(person=request.user).first()
+    form = form_class(request.POST or None, instance=profile)
+    conflict: EditConflict | None = None
+    if request.method == "POST" and form.is_valid():
+        data = {key: value for key, value in form.cleaned_data.items() if key != "version"}
+        try:
+            save(person=request.user, version=form.cleaned_data["version"], **data)
+        except EditConflict as clash:
+            conflict = clash
+            form.data = form.data.copy()
+            form.data["version"] = clash.version
+        except ValidationError as error:
+            copy_errors(form, error)
+        else:
+            messages.success(request, f"{title} saved.")
+            return redirect("people:me")
+    status = 409 if conflict else 400 if form.errors else 200
+    context = {"form": form, "title": title, "conflict": conflict}
+    return render(request, "people/profile_form.html", context, status=status)
+
+
+@login_required
+def trainee_edit(request: AuthedRequest) -> HttpResponse:
+    return _edit(
+        request,
+        TraineeProfileForm,
+        TraineeProfile,
+        services.trainee_profile_save,
+        "Trainee profile",
+    )
+
+
+@login_required
+def mentor_edit(request: AuthedRequest) -> HttpResponse:
+    save = services.mentor_profile_save
+    return _edit(request, MentorProfileForm, MentorProfile, save, "Mentor profile")
