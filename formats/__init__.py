@@ -1,0 +1,1 @@
+"""Pure readers and writers for the file formats RadCollab exchanges; no Django here."""
