@@ -5,6 +5,7 @@ from typing import Any
 from django.conf import settings
 from django.http import HttpRequest
 
+from core.extensions import nav_links
 from network import access
 
 
@@ -17,4 +18,5 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         "nav_can_audit": access.can(user, access.Action.VIEW_AUDIT),
         "nav_can_manage": access.can(user, access.Action.MANAGE_MEMBERSHIPS),
         "nav_needs_two_factor": access.needs_two_factor(user),
+        "nav_app_links": nav_links(),
     }

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from core.extensions import Panel, dashboard_panels
 from network import access
 from network.models import Membership
 
@@ -15,6 +16,7 @@ class Dashboard:
     needs_two_factor: bool
     has_two_factor: bool
     next_steps: list[tuple[str, str]] = field(default_factory=list)
+    panels: list[Panel] = field(default_factory=list)
 
 
 def dashboard_for(user: Any) -> Dashboard:
@@ -34,4 +36,5 @@ def dashboard_for(user: Any) -> Dashboard:
         needs_two_factor=needs_two_factor,
         has_two_factor=access.has_two_factor(user),
         next_steps=steps,
+        panels=dashboard_panels(user),
     )

@@ -37,6 +37,12 @@ class Output(TimeStampedModel):
     amount = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
     currency = models.CharField(max_length=3, blank=True)
     ends_on = models.DateField(null=True, blank=True, help_text="When a grant's funding ends.")
+    themes = models.ManyToManyField(
+        "people.Term",
+        blank=True,
+        related_name="outputs",
+        help_text="Research themes (subspecialties, methods) that group the output on a CV.",
+    )
 
     class Meta:
         ordering = ["-date", "title"]

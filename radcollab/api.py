@@ -13,10 +13,13 @@ from ninja.security import HttpBearer, django_auth
 from accounts.api import router as accounts_router
 from accounts.services import api_token_authenticate
 from audit.api import router as audit_router
+from capture.api import router as capture_router
 from mentors.api import router as mentors_router
 from network.access import TwoFactorRequired
 from network.api import router as network_router
 from people.api import router as people_router
+from projects.api import router as projects_router
+from training.api import router as training_router
 
 
 class TokenAuth(HttpBearer):
@@ -88,3 +91,6 @@ api.add_router("/network", network_router, tags=["network"])
 api.add_router("/audit", audit_router, tags=["audit"])
 api.add_router("/people", people_router, tags=["people"])
 api.add_router("/mentors", mentors_router, tags=["mentors"])
+api.add_router("/projects", projects_router, tags=["projects"])
+api.add_router("/training", training_router, tags=["training"])
+api.add_router("/studies", capture_router, tags=["studies"])

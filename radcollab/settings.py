@@ -55,6 +55,9 @@ INSTALLED_APPS = [
     "people",
     "outputs",
     "mentors",
+    "projects",
+    "training",
+    "capture",
 ]
 
 MIDDLEWARE = [

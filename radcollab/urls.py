@@ -14,6 +14,9 @@ urlpatterns = [
     path("audit/", include("audit.urls")),
     path("people/", include("people.urls")),
     path("mentors/", include("mentors.urls")),
+    path("projects/", include("projects.urls")),
+    path("training/", include("training.urls")),
+    path("studies/", include("capture.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

@@ -4,6 +4,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
+from core.extensions import demo_seeders
 from mentors.demo import seed_contact_requests, seed_track_records
 from network.demo import DEMO_PASSWORD, seed_network
 from people.demo import seed_people
@@ -17,6 +18,8 @@ class Command(BaseCommand):
         seed_people()
         seed_contact_requests()
         seed_track_records()
+        for seed in demo_seeders():
+            seed()
         self.stdout.write(self.style.SUCCESS("Demo data is ready. Sign in as any of these:"))
         width = max(len(login.email) for login in logins)
         for login in logins:

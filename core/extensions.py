@@ -1,0 +1,70 @@
+"""How capability apps plug into the shared pages without `core` importing them.
+
+An app's AppConfig may declare, as plain class attributes:
+
+- ``nav_links``: ``(("Projects", "projects:board"), ...)``, links for the main navigation,
+  shown to signed-in people; the link is marked current on any page of that app;
+- ``dashboard_panel``: the dotted path of ``panel(user) -> Panel | None``, one section of
+  the signed-in person's dashboard (``None`` hides it);
+- ``demo_seeder``: the dotted path of ``seed() -> None``, called by ``seed_demo`` after the
+  network, people and mentors exist. Seeders must be idempotent.
+
+Apps are visited in ``INSTALLED_APPS`` order, so the order there is the order on screen.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from functools import cache
+from typing import Any
+
+from django.apps import AppConfig, apps
+from django.utils.module_loading import import_string
+
+
+@dataclass(frozen=True)
+class NavLink:
+    label: str
+    url_name: str
+
+    @property
+    def app_name(self) -> str:
+        return self.url_name.partition(":")[0]
+
+
+@dataclass(frozen=True)
+class Panel:
+    """One dashboard section: a template rendered with ``panel`` in its context."""
+
+    template: str
+    context: dict[str, Any] = field(default_factory=dict)
+
+
+def _configs_with(attribute: str) -> Iterator[tuple[AppConfig, Any]]:
+    for config in apps.get_app_configs():
+        value = getattr(config, attribute, None)
+        if value:
+            yield config, value
+
+
+@cache
+def nav_links() -> tuple[NavLink, ...]:
+    return tuple(
+        NavLink(label, url_name)
+        for _, links in _configs_with("nav_links")
+        for label, url_name in links
+    )
+
+
+def dashboard_panels(user: Any) -> list[Panel]:
+    panels = []
+    for _, path in _configs_with("dashboard_panel"):
+        panel = import_string(path)(user)
+        if panel is not None:
+            panels.append(panel)
+    return panels
+
+
+def demo_seeders() -> list[Callable[[], None]]:
+    return [import_string(path) for _, path in _configs_with("demo_seeder")]
