@@ -135,6 +135,9 @@ def main() -> None:
     parser.add_argument("--sites", type=int, default=2_000)
     parser.add_argument("--outputs", type=int, default=200_000)
     parser.add_argument("--searches", type=int, default=200)
+    parser.add_argument(
+        "--show-slowest", type=int, default=0, metavar="N", help="print the SQL of the N slowest"
+    )
     parser.add_argument("--run", help=argparse.SUPPRESS)  # the child process's database URL
     args = parser.parse_args()
     if args.run:
@@ -152,6 +155,7 @@ def _sizes(args: argparse.Namespace) -> list[str]:
         f"--sites={args.sites}",
         f"--outputs={args.outputs}",
         f"--searches={args.searches}",
+        f"--show-slowest={args.show_slowest}",
     ]
 
 
@@ -200,9 +204,10 @@ def run(args: argparse.Namespace) -> None:
     started = time.perf_counter()
     mentor_stats_refresh()
     print(f"recounted every track record in {time.perf_counter() - started:.1f} s")
-    # Planner statistics, as autovacuum (PostgreSQL) or a nightly ANALYZE (SQLite) keep them.
+    # Planner statistics and a merged GIN pending list, as autovacuum (PostgreSQL) or a
+    # nightly ANALYZE (SQLite) keep them after a bulk load.
     with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
+        cursor.execute("VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")
     search(args, trainee)
 
 
@@ -292,7 +297,7 @@ def search(args: argparse.Namespace, trainee: Any) -> None:
     rng = random.Random(11)
     subspecialties = list(Term.objects.filter(kind="subspecialty").values_list("pk", flat=True))
     methods = list(Term.objects.filter(kind="method").values_list("pk", flat=True))
-    times, counts = [], []
+    times, counts, slowest = [], [], []
     for index in range(args.searches):
         params: dict[str, str | int] = {"q": rng.choice(WORDS), "sort": "track_record"}
         extra: list[tuple[str, str | int]] = [
@@ -310,6 +315,7 @@ def search(args: argparse.Namespace, trainee: Any) -> None:
             times.append((time.perf_counter() - started) * 1000)
         assert response.status_code == 200, response.content
         counts.append(len(queries))
+        slowest.append((times[-1], params, [q["sql"] for q in queries.captured_queries]))
     times.sort()
     p95 = times[int(0.95 * len(times)) - 1]
     print(
@@ -317,6 +323,10 @@ def search(args: argparse.Namespace, trainee: Any) -> None:
         f"p95 {p95:.1f} ms, max {times[-1]:.1f} ms"
     )
     print(f"queries per request: min {min(counts)}, max {max(counts)} (session and auth included)")
+    for took, params, sqls in sorted(slowest, key=lambda row: -row[0])[: args.show_slowest]:
+        print(f"\n-- {took:.1f} ms {params}")
+        for sql in sqls:
+            print(f"   {sql};")
 
 
 if __name__ == "__main__":

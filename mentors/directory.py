@@ -1,8 +1,9 @@
 """The mentor directory's one search: text, filters, sorting and distance, on both databases.
 
 Full-text matching goes to SQLite's FTS5 table or PostgreSQL's tsvector column (see
-migration 0003); everything else is one ORM query over `MentorProfile` joined to its
-recounted `MentorStats`. The number of queries does not depend on the number of rows.
+migration 0003); expertise filters are tokens in the same index. Filtering, sorting and
+counting read the recounted `MentorStats` table alone; the page's profiles are read
+after. The number of queries does not depend on the number of rows.
 """
 
 from __future__ import annotations
@@ -13,10 +14,11 @@ from typing import Any
 
 from django.core.paginator import Page, Paginator
 from django.db import connection
-from django.db.models import Count, Exists, F, FloatField, OuterRef, QuerySet, Window
-from django.db.models.functions import Cast, Power
+from django.db.models import Count, ExpressionWrapper, F, FloatField, QuerySet, Window
+from django.db.models.functions import Power
 
-from mentors.search import fts5_query, search_words, tsquery
+from mentors.models import MentorStats
+from mentors.search import TextQuery, fts5_query, tsquery
 from mentors.selectors import ENOUGH_REQUESTS, REPLY_WINDOW
 from network.models import Site
 from people.models import MentorProfile
@@ -63,147 +65,156 @@ class DirectoryQuery:
 
 def text_matches(text: str) -> dict[int, float] | None:
     """Mentor profile ids matching the words of `text`, with a relevance (higher is better)."""
-    words = search_words(text)
-    if not words:
+    query = TextQuery(text)
+    if not query:
         return None
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute(
                 "SELECT profile_id, ts_rank(search, query) FROM mentors_mentorstats, "
                 "to_tsquery('english', %s) query WHERE search @@ query",
-                [tsquery(words)],
+                [tsquery(query)],
             )
         else:
             cursor.execute(
                 "SELECT rowid, -bm25(mentors_search) FROM mentors_search "
                 "WHERE mentors_search MATCH %s",
-                [fts5_query(words)],
+                [fts5_query(query)],
             )
         return dict(cursor.fetchall())
 
 
-def _filtered(query: DirectoryQuery) -> QuerySet[MentorProfile]:
-    mentors = MentorProfile.objects.filter(person__is_active=True)
-    if query.text.strip():
-        mentors = mentors.filter(stats__document__matches=query.text)
+def _filtered(query: DirectoryQuery) -> QuerySet[MentorStats]:
+    """Every filter reads `MentorStats` alone: words and terms through its full-text index."""
+    found = MentorStats.objects.filter(person_active=True)
+    text = TextQuery(query.text, query.terms)
+    if text:
+        found = found.filter(document__matches=text)
     if query.region:
-        mentors = mentors.filter(site__region_id=query.region)
+        found = found.filter(region_id=query.region)
     if query.site:
-        mentors = mentors.filter(site_id=query.site)
-    for term in query.terms:
-        tagged = MentorProfile.expertise.through.objects.filter(
-            mentorprofile_id=OuterRef("pk"), term_id=term
-        )
-        mentors = mentors.filter(Exists(tagged))
+        found = found.filter(site_id=query.site)
     if query.accepting:
-        mentors = mentors.filter(accepting_trainees=True)
+        found = found.filter(accepting_trainees=True)
     if query.funded:
-        mentors = mentors.filter(stats__grants_current__gt=0)
+        found = found.filter(grants_current__gt=0)
     if query.quick_reply:
         window_hours = REPLY_WINDOW.total_seconds() / 3600
-        mentors = mentors.filter(
-            stats__requests__gte=ENOUGH_REQUESTS, stats__median_reply_hours__lte=window_hours
-        )
-    return mentors
+        found = found.filter(requests__gte=ENOUGH_REQUESTS, median_reply_hours__lte=window_hours)
+    return found
 
 
 def _with_distance(
-    mentors: QuerySet[MentorProfile], near: Site, within_km: float | None
-) -> QuerySet[MentorProfile]:
+    found: QuerySet[MentorStats], near: Site, within_km: float | None
+) -> QuerySet[MentorStats]:
     """Annotate a squared distance in degrees (longitude scaled at `near`'s latitude).
 
     Plain arithmetic works on every database and is monotonic with distance, which is
     all sorting and a radius need; pages show the great-circle distance computed here.
+    A radius also bounds latitude, which the (latitude, longitude) index can use.
     """
     scale = math.cos(math.radians(float(near.latitude)))
     # Beyond the radius of the Earth's half-circumference no site is excluded.
     limit = (within_km if within_km is not None else 20_100) / KM_PER_DEGREE
-    latitude = Cast("site__latitude", FloatField()) - float(near.latitude)
-    longitude = (Cast("site__longitude", FloatField()) - float(near.longitude)) * scale
+    latitude, longitude = float(near.latitude), float(near.longitude)
     return (
-        mentors.filter(site__isnull=False)
-        .alias(distance_sq=Power(latitude, 2) + Power(longitude, 2))
+        found.filter(latitude__gte=latitude - limit, latitude__lte=latitude + limit)
+        .alias(
+            distance_sq=Power(F("latitude") - latitude, 2)
+            + Power((F("longitude") - longitude) * scale, 2)
+        )
         .filter(distance_sq__lte=limit**2)
     )
 
 
 def directory_search(query: DirectoryQuery) -> Page[Any]:
-    """One page of mentors; with `near`, each carries `distance_km` (None without a site)."""
-    mentors = _filtered(query)
+    """One page of mentors; with `near`, each carries `distance_km` (None without a site).
+
+    Two steps: the ids of one page come from `MentorStats` alone (filter, sort, count),
+    then those twenty profiles are read with what a result shows.
+    """
+    found = _filtered(query)
     # Distance enters SQL only for a radius or a distance sort; otherwise it is computed
     # for the page alone, and mentors without a site stay in the results.
     if query.near is not None and (query.within_km is not None or query.sort == "distance"):
-        mentors = _with_distance(mentors, query.near, query.within_km)
-    rows = _sorted(mentors, query)
-    page = _page(rows, query.page) if _count_with_window(rows) else None
-    if page is None:
-        page = Paginator(rows, PAGE_SIZE).get_page(query.page)
-        page.object_list = list(page.object_list)
+        found = _with_distance(found, query.near, query.within_km)
+    if connection.vendor == "sqlite":
+        ids = _sorted_ids(found, query)
+        page = _page(ids, query.page) if isinstance(ids, QuerySet) else None
+        if page is None:
+            page = Paginator(ids, PAGE_SIZE).get_page(query.page)
+    else:
+        total = found.count()
+        paginator = Paginator(_sorted_ids(found, query, few=total < FEW), PAGE_SIZE)
+        paginator.count = total  # known, so the paginator never counts again
+        page = paginator.get_page(query.page)
+    page.object_list = _profiles(list(page.object_list))
     for mentor in page.object_list:
         near, site = query.near, mentor.site
         mentor.distance_km = kilometres(near, site) if near and site else None
     return page
 
 
-def _count_with_window(rows: Any) -> bool:
-    """Whether to count matches with a window on the page query instead of apart.
+# Below this many matches, sorting them all beats walking an index of the sort column.
+FEW = 1_000
+
+
+def _page(ids: QuerySet[MentorStats], number: int) -> Page[Any] | None:
+    """The page and the total in one query: a window count rides along with the rows.
 
     Measured with benchmarks/bench_directory.py: on SQLite one pass beats two. On
     PostgreSQL the window forces a full ordered scan, while a separate COUNT uses the
-    GIN index and the LIMIT query stops after twenty rows, so two queries are faster.
-    """
-    return isinstance(rows, QuerySet) and connection.vendor == "sqlite"
-
-
-def _page(rows: QuerySet[MentorProfile], number: int) -> Page[Any] | None:
-    """The page and the total in one query: a window count rides along with the rows.
-
+    GIN index, so there `directory_search` counts apart (and uses the count to plan).
     Counting separately would scan every match twice. Returns None past the last
     page, where no row carries the total; the caller then paginates the plain way.
     """
     start = (number - 1) * PAGE_SIZE
-    counted = rows.annotate(total=Window(Count("pk")))
+    counted = ids.annotate(total=Window(Count("pk"))).values_list("profile_id", "total")
     found = list(counted[start : start + PAGE_SIZE])
     if not found:
         return None
-    paginator = Paginator(counted, PAGE_SIZE)
-    paginator.count = found[0].total  # known, so the paginator never counts again
-    return Page(found, number, paginator)
+    paginator = Paginator(ids, PAGE_SIZE)
+    paginator.count = found[0][1]  # known, so the paginator never counts again
+    return Page([profile_id for profile_id, _ in found], number, paginator)
 
 
-def _sorted(mentors: QuerySet[MentorProfile], query: DirectoryQuery) -> Any:
+def _sorted_ids(found: QuerySet[MentorStats], query: DirectoryQuery, few: bool = False) -> Any:
+    """Profile ids in the order asked for: a lazy query, or a list for relevance.
+
+    With `few` matches the sort key is wrapped in an expression that no index serves.
+    Otherwise PostgreSQL, misjudging how many rows the full-text and place filters
+    keep, walks the sort column's index and tests thousands of rows to fill one page
+    (40 ms measured) where finding the few matches first and sorting them takes 1 ms.
+    """
+    matches = text_matches(query.text) if query.sort == "relevance" else None
+    if matches:
+        ids = found.values_list("profile_id", flat=True)
+        return sorted(ids, key=lambda pk: -matches.get(pk, 0.0))
+
+    def key(column: str) -> Any:
+        return ExpressionWrapper(F(column) + 0, FloatField()) if few else F(column)
+
+    if query.sort == "distance" and query.near is not None:
+        ordered = found.order_by("distance_sq", "profile_id")
+    elif query.sort == "reply":
+        ordered = found.order_by(key("median_reply_hours").asc(nulls_last=True), "profile_id")
+    else:
+        ordered = found.order_by(key("score").desc(), "profile_id")
+    return ordered.values_list("profile_id", flat=True)
+
+
+def _profiles(ids: list[int]) -> list[MentorProfile]:
+    """The profiles of one page, in the page's order, with what a result shows."""
+    if not ids:
+        return []
     rows = (
-        mentors.select_related("person", "site", "site__region", "stats")
+        MentorProfile.objects.filter(pk__in=ids)
+        .select_related("person", "site", "site__region", "stats")
         .only(*SHOWN)
         .prefetch_related("expertise")
     )
-    matches = text_matches(query.text) if query.sort == "relevance" else None
-    if matches:
-        ids = sorted(mentors.values_list("pk", flat=True), key=lambda pk: -matches[pk])
-        return _IdOrderedRows(rows, ids)
-    if query.sort == "distance" and query.near is not None:
-        return rows.order_by("distance_sq", "pk")
-    if query.sort == "reply":
-        return rows.order_by(F("stats__median_reply_hours").asc(nulls_last=True), "pk")
-    return rows.order_by("-stats__score", "pk")
-
-
-class _IdOrderedRows:
-    """Rows in an order decided outside SQL, fetched one page at a time."""
-
-    def __init__(self, rows: QuerySet[MentorProfile], ids: list[int]) -> None:
-        self.rows, self.ids = rows, ids
-
-    def count(self) -> int:
-        return len(self.ids)
-
-    def __len__(self) -> int:
-        return len(self.ids)
-
-    def __getitem__(self, window: slice) -> list[MentorProfile]:
-        wanted = self.ids[window]
-        found = {m.pk: m for m in self.rows.filter(pk__in=wanted)}
-        return [found[pk] for pk in wanted if pk in found]
+    found = {mentor.pk: mentor for mentor in rows}
+    return [found[pk] for pk in ids if pk in found]
 
 
 def kilometres(a: Site, b: Site) -> float:

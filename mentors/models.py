@@ -111,9 +111,26 @@ class MentorStats(models.Model):
     score = models.FloatField(default=0, db_index=True)
     document = SearchDocumentField(blank=True)
     refreshed_at = models.DateTimeField()
+    # Copies of what the directory filters on, so that a search reads this one table:
+    # joining profile, person, site and region cost PostgreSQL more to plan than to run.
+    # Profile saves recount at once; a site moved or a person deactivated in the admin
+    # is caught by the nightly `refresh_mentor_stats`.
+    person_active = models.BooleanField(default=True)
+    accepting_trainees = models.BooleanField(default=False)
+    site = models.ForeignKey(
+        "network.Site", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    region = models.ForeignKey(
+        "network.Region", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    latitude = models.FloatField(null=True, blank=True)
+    longitude = models.FloatField(null=True, blank=True)
 
     class Meta:
-        indexes = [models.Index(fields=["median_reply_hours"])]
+        indexes = [
+            models.Index(fields=["median_reply_hours"]),
+            models.Index(fields=["latitude", "longitude"], name="mentorstats_place"),
+        ]
 
     def __str__(self) -> str:
         return f"Track record of {self.profile}"

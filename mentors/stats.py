@@ -17,6 +17,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from mentors.models import ContactRequest, MentorStats, Supervision
+from mentors.search import term_token
 from mentors.selectors import RequestRow, author_key, summarize_replies
 from outputs.models import Author, Output
 from people.models import MentorProfile
@@ -35,7 +36,22 @@ COUNTED_FIELDS = [
     "median_reply_hours",
     "share_replied_14d",
 ]
-STATS_FIELDS = [*COUNTED_FIELDS, "last_active", "score", "document", "refreshed_at"]
+PLACE_FIELDS = [
+    "person_active",
+    "accepting_trainees",
+    "site",
+    "region",
+    "latitude",
+    "longitude",
+]
+STATS_FIELDS = [
+    *COUNTED_FIELDS,
+    *PLACE_FIELDS,
+    "last_active",
+    "score",
+    "document",
+    "refreshed_at",
+]
 
 
 def track_record_score(stats: MentorStats) -> float:
@@ -133,11 +149,17 @@ def _requests(
 
 
 def _document(profile: MentorProfile, titles: list[str]) -> str:
-    """What the full-text search reads: who, where, expertise, statement, recent titles."""
+    """What the full-text search reads: who, where, expertise, statement, recent titles.
+
+    Each expertise term also enters as a token of its own (`term_token`), so that the
+    directory's term filters ride on the same full-text index as the words.
+    """
     site = f"{profile.site.name} {profile.site.city}" if profile.site else ""
-    expertise = " ".join(term.name for term in profile.expertise.all())
+    terms = list(profile.expertise.all())
+    expertise = " ".join(term.name for term in terms)
+    tokens = " ".join(term_token(term.pk) for term in terms)
     parts = [str(profile.person), profile.get_title_display(), site, expertise, profile.statement]
-    return "\n".join([*parts, *titles[:200]])
+    return "\n".join([*parts, tokens, *titles[:200]])
 
 
 def _chunks(ids: list[int]) -> Iterator[list[int]]:
@@ -218,6 +240,12 @@ def _stats_row(
         last_active=_last_active(profile, mine, requests.get(me, [])),
         document=_document(profile, mine.titles),
         refreshed_at=now,
+        person_active=profile.person.is_active,
+        accepting_trainees=profile.accepting_trainees,
+        site=profile.site,
+        region_id=profile.site.region_id if profile.site else None,
+        latitude=float(profile.site.latitude) if profile.site else None,
+        longitude=float(profile.site.longitude) if profile.site else None,
     )
     stats.score = track_record_score(stats)
     return stats

@@ -60,6 +60,23 @@ def test_filters_combine(mentors):
     assert set(names(page)) == {"Dr Near Neuro", "Dr Far Neuro"}
 
 
+def test_every_chosen_term_must_be_held_and_a_term_is_not_a_word(mentors):
+    neuro = Term.objects.get(name="Neuroradiology").pk
+    breast = Term.objects.get(name="Breast").pk
+    assert names(directory_search(DirectoryQuery(terms=(neuro, breast)))) == []
+    mentors["far"].expertise.add(breast)
+    mentor_stats_refresh()
+    assert names(directory_search(DirectoryQuery(terms=(neuro, breast)))) == ["Dr Far Neuro"]
+
+
+def test_a_deactivated_mentor_leaves_the_directory_at_the_next_recount(mentors):
+    person = mentors["near"].person
+    person.is_active = False
+    person.save()
+    mentor_stats_refresh()
+    assert "Dr Near Neuro" not in names(directory_search(DirectoryQuery()))
+
+
 def test_a_radius_keeps_only_mentors_near_the_site(mentors, london):
     page = directory_search(DirectoryQuery(near=london, within_km=50))
     assert set(names(page)) == {"Dr Near Neuro", "Dr Breast Only"}
@@ -159,3 +176,12 @@ def test_mentors_without_a_site_stay_unless_a_radius_is_asked(personas, london):
     mentor_stats_refresh()
     assert names(directory_search(DirectoryQuery(near=london))) == ["Dr Nowhere"]
     assert names(directory_search(DirectoryQuery(near=london, within_km=50))) == []
+
+
+@pytest.mark.parametrize("sort", ["track_record", "reply"])
+def test_the_order_is_the_same_whether_few_or_many_match(mentors, sort):
+    from mentors.directory import _filtered, _sorted_ids
+
+    query = DirectoryQuery(sort=sort)
+    found = _filtered(query)
+    assert list(_sorted_ids(found, query, few=True)) == list(_sorted_ids(found, query, few=False))
