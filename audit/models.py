@@ -37,6 +37,9 @@ class AuditEvent(models.Model):
     site_label = models.CharField(max_length=300, blank=True)
     changes = models.JSONField(default=dict, blank=True)
     reason = models.TextField(blank=True)
+    # Rows about study data name their study ("study:12"): only the study's own audit
+    # log shows them, behind the study's access rules, never the network audit page.
+    scope = models.CharField(max_length=40, blank=True, default="", db_index=True)
 
     objects = AuditEventQuerySet.as_manager()
 

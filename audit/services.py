@@ -23,6 +23,7 @@ def audit_record(
     changes: Changes | None = None,
     reason: str = "",
     site: models.Model | None = None,
+    scope: str = "",
 ) -> AuditEvent:
     """Record that `actor` did `action` to `obj`, with each changed field's old and new value.
 
@@ -44,6 +45,7 @@ def audit_record(
             field: [_plain(old), _plain(new)] for field, (old, new) in (changes or {}).items()
         },
         reason=reason,
+        scope=scope,
     )
 
 

@@ -176,6 +176,11 @@ def needs_two_factor(user: Any) -> bool:
 def require_study_data(user: Any, site: Place = ANYWHERE) -> None:
     """The single gate before any study data: role first, then two-factor."""
     require(user, Action.SEE_STUDY_DATA, site)
+    require_two_factor(user)
+
+
+def require_two_factor(user: Any) -> None:
+    """The two-factor half of the gate; a study's own roles (capture.access) ask it too."""
     if not has_two_factor(user):
         raise TwoFactorRequired(
             "Study data needs two-factor authentication: set it up under Account → Two-factor."

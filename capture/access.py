@@ -1,0 +1,177 @@
+"""Who may do what in a study, and at which of its sites: the one place capture asks.
+
+Study roles, not network roles, open a study. A site-bound role (site lead,
+collaborator, and a validator or viewer given a site) acts at its study site only;
+the others act at every site of the study. Every role that reaches records needs
+two-factor authentication (`network.access.require_two_factor`).
+
+A record, entry or query outside the person's sites is answered with 404, never 403,
+so that nobody learns that a record of another site exists.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.http import Http404
+
+from capture.models import DataQuery, Entry, Record, Study, StudyRole, StudySite
+from network import access as network_access
+from network.models import Role as NetworkRole
+
+R = StudyRole.Role
+
+
+class Can(StrEnum):
+    SEE_STUDY = "see_study"  # title, protocol, sites, completeness counts of own sites
+    MANAGE = "manage"  # dictionary, sites, roles, status
+    SEE_RECORDS = "see_records"
+    ENTER = "enter"  # create records, save entries
+    LOCK = "lock"  # lock, sign and unlock
+    RAISE_QUERY = "raise_query"
+    ANSWER_QUERY = "answer_query"
+    EXPORT = "export"  # identifiable export of the sites the role covers
+    EXPORT_DEIDENTIFIED = "export_deidentified"
+    SEE_AUDIT = "see_audit"
+
+
+ALL = frozenset(Can)
+ROLE_ACTIONS: dict[str, frozenset[Can]] = {
+    R.ADMIN: ALL,
+    R.SITE_LEAD: frozenset(
+        {
+            Can.SEE_STUDY,
+            Can.SEE_RECORDS,
+            Can.ENTER,
+            Can.LOCK,
+            Can.ANSWER_QUERY,
+            Can.EXPORT,
+            Can.EXPORT_DEIDENTIFIED,
+            Can.SEE_AUDIT,
+        }
+    ),
+    R.COLLABORATOR: frozenset({Can.SEE_STUDY, Can.SEE_RECORDS, Can.ENTER, Can.ANSWER_QUERY}),
+    R.VALIDATOR: frozenset({Can.SEE_STUDY, Can.SEE_RECORDS, Can.RAISE_QUERY}),
+    R.STATISTICIAN: frozenset({Can.SEE_STUDY, Can.EXPORT_DEIDENTIFIED}),
+    R.VIEWER: frozenset({Can.SEE_STUDY, Can.SEE_RECORDS}),
+}
+SITE_BOUND = frozenset({R.SITE_LEAD, R.COLLABORATOR})
+# Needs no two-factor: what the study is, never its records.
+WITHOUT_TWO_FACTOR = frozenset({Can.SEE_STUDY})
+
+EVERY_SITE = None  # `sites()` answer for a role that covers the whole study
+
+
+def roles_in(user: Any, study: Study) -> list[StudyRole]:
+    if not user.is_authenticated:
+        return []
+    cache: dict[int, list[StudyRole]] = user.__dict__.setdefault("_study_roles", {})
+    if study.pk not in cache:
+        cache[study.pk] = list(
+            StudyRole.objects.filter(study=study, person=user, ended_at__isnull=True)
+        )
+    return cache[study.pk]
+
+
+def forget_roles(user: Any) -> None:
+    user.__dict__.pop("_study_roles", None)
+
+
+def sites(user: Any, study: Study, action: Can) -> set[int] | None:
+    """The study-site ids where the person may take `action`: a set, or EVERY_SITE."""
+    found: set[int] = set()
+    for role in roles_in(user, study):
+        if action not in ROLE_ACTIONS[role.role]:
+            continue
+        if role.study_site_id is None and role.role not in SITE_BOUND:
+            return EVERY_SITE
+        if role.study_site_id is not None:
+            found.add(role.study_site_id)
+    return found
+
+
+def can(user: Any, study: Study, action: Can, study_site: StudySite | None = None) -> bool:
+    allowed = sites(user, study, action)
+    if allowed is EVERY_SITE:
+        return True
+    if study_site is None:
+        return bool(allowed)
+    return study_site.pk in allowed
+
+
+def require(user: Any, study: Study, action: Can, study_site: StudySite | None = None) -> None:
+    if not can(user, study, action, study_site):
+        raise PermissionDenied(f"Your role in this study does not allow this ({action.value}).")
+    if action not in WITHOUT_TWO_FACTOR:
+        network_access.require_two_factor(user)
+
+
+def may_create_study(user: Any) -> bool:
+    roles = network_access.roles_of(user)
+    return bool(roles & {NetworkRole.COMMITTEE, NetworkRole.ADMIN})
+
+
+def studies_visible_to(user: Any) -> QuerySet[Study]:
+    return Study.objects.filter(roles__person=user, roles__ended_at__isnull=True).distinct()
+
+
+def get_study(user: Any, pk: int) -> Study:
+    """A study the person holds a role in; 404 otherwise (its existence is not told)."""
+    study = Study.objects.filter(pk=pk).first()
+    if study is None or not roles_in(user, study):
+        raise Http404("No such study.")
+    return study
+
+
+def records_for(user: Any, study: Study, action: Can = Can.SEE_RECORDS) -> QuerySet[Record]:
+    require(user, study, action)
+    records = Record.objects.filter(study=study)
+    allowed = sites(user, study, action)
+    return records if allowed is EVERY_SITE else records.filter(study_site_id__in=allowed)
+
+
+def get_record(user: Any, study: Study, pk: int, action: Can = Can.SEE_RECORDS) -> Record:
+    record = records_for(user, study, Can.SEE_RECORDS).select_related("study_site").filter(pk=pk)
+    found = record.first()
+    if found is None:
+        raise Http404("No such record.")
+    require(user, study, action, found.study_site)
+    return found
+
+
+def get_entry(user: Any, study: Study, pk: int, action: Can = Can.SEE_RECORDS) -> Entry:
+    entry = (
+        Entry.objects.select_related("record__study_site")
+        .filter(pk=pk, record__study=study)
+        .first()
+    )
+    if entry is None or not can(user, study, Can.SEE_RECORDS, entry.record.study_site):
+        raise Http404("No such entry.")
+    require(user, study, action, entry.record.study_site)
+    return entry
+
+
+def queries_for(user: Any, study: Study) -> QuerySet[DataQuery]:
+    records = records_for(user, study)
+    return DataQuery.objects.filter(entry__record__in=records)
+
+
+def get_query(user: Any, study: Study, pk: int, action: Can) -> DataQuery:
+    found = queries_for(user, study).select_related("entry__record__study_site").filter(pk=pk)
+    query = found.first()
+    if query is None:
+        raise Http404("No such query.")
+    require(user, study, action, query.entry.record.study_site)
+    return query
+
+
+def site_choices(user: Any, study: Study, action: Can = Can.ENTER) -> list[StudySite]:
+    """The sites a person may enter records for: chosen per record, no switching step."""
+    allowed = sites(user, study, action)
+    study_sites = StudySite.objects.filter(study=study).select_related("site")
+    if allowed is EVERY_SITE:
+        return list(study_sites)
+    return [s for s in study_sites if s.pk in allowed]

@@ -1,0 +1,230 @@
+"""Multi-centre data capture: studies, their sites and roles, dictionaries, records and queries.
+
+A study's instruments and fields are its data dictionary in REDCap's CSV format, kept
+as text per version (`DictionaryVersion`) and read with `formats.datadictionary`; the
+live version is the one records are entered against. Values are stored per instrument
+instance (`Entry.data`, field name → the value as REDCap exports it; a checkbox holds
+the list of checked codes), which keeps a 100,000-record study at a few hundred thousand
+rows and lets exports stream one entry after another.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+from core.models import TimeStampedModel
+
+
+class Study(TimeStampedModel):
+    class Status(models.TextChoices):
+        DESIGN = "design", "Design"
+        LIVE = "live", "Live"
+        CLOSED = "closed", "Closed"
+
+    title = models.CharField(max_length=200)
+    protocol_summary = models.TextField(blank=True)
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.DESIGN)
+    pseudonymisation_rules = models.TextField(
+        blank=True,
+        default=(
+            "Enter no name, NHS number, hospital number, date of birth, address or postcode. "
+            "Use the record id RadCollab gives; keep the key to it at your site only."
+        ),
+        help_text="Shown on every entry form.",
+    )
+    require_gcp = models.BooleanField(
+        "Requires valid GCP", default=False, help_text="People must hold valid GCP to join."
+    )
+    allow_file_fields = models.BooleanField(
+        default=False, help_text="Allow file-upload fields once the study is live."
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["title"]
+        verbose_name_plural = "studies"
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class StudySite(models.Model):
+    """A participating site: one data-access group, with the code its record ids carry."""
+
+    study = models.ForeignKey(Study, on_delete=models.CASCADE, related_name="study_sites")
+    site = models.ForeignKey("network.Site", on_delete=models.PROTECT, related_name="+")
+    code = models.CharField(
+        max_length=12, help_text="Letters and digits: records are numbered CODE-1, CODE-2, ..."
+    )
+    next_number = models.PositiveIntegerField(default=1, editable=False)
+
+    class Meta:
+        ordering = ["code"]
+        constraints = [
+            models.UniqueConstraint(fields=["study", "site"], name="studysite_unique_site"),
+            models.UniqueConstraint(fields=["study", "code"], name="studysite_unique_code"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} ({self.site})"
+
+
+class StudyRole(TimeStampedModel):
+    """What a person may do in one study; site-bound roles name the study site."""
+
+    class Role(models.TextChoices):
+        ADMIN = "admin", "Study admin"
+        SITE_LEAD = "site_lead", "Site lead"
+        COLLABORATOR = "collaborator", "Collaborator"
+        VALIDATOR = "validator", "Validator"
+        STATISTICIAN = "statistician", "Statistician"
+        VIEWER = "viewer", "Viewer"
+
+    study = models.ForeignKey(Study, on_delete=models.CASCADE, related_name="roles")
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="study_roles"
+    )
+    role = models.CharField(max_length=12, choices=Role.choices)
+    study_site = models.ForeignKey(
+        StudySite, null=True, blank=True, on_delete=models.CASCADE, related_name="roles"
+    )
+    ended_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["study", "person", "role", "study_site"],
+                condition=models.Q(ended_at__isnull=True),
+                name="studyrole_unique_active",
+                nulls_distinct=False,
+            )
+        ]
+
+    def __str__(self) -> str:
+        where = f" at {self.study_site.code}" if self.study_site_id else ""
+        return f"{self.get_role_display()}{where}"
+
+
+class DictionaryVersion(models.Model):
+    """One version of a study's data dictionary, as the REDCap CSV it was imported from."""
+
+    study = models.ForeignKey(Study, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField()
+    csv = models.TextField()
+    note = models.CharField(max_length=300, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["study", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["study", "number"], name="dictionary_unique_number")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.study} v{self.number}"
+
+
+class Record(TimeStampedModel):
+    study = models.ForeignKey(Study, on_delete=models.CASCADE, related_name="records")
+    study_site = models.ForeignKey(StudySite, on_delete=models.PROTECT, related_name="records")
+    number = models.PositiveIntegerField()
+    label = models.CharField(max_length=40, help_text="CODE-n, unique in the study.")
+    locked = models.BooleanField(default=False)
+    locked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    locked_at = models.DateTimeField(null=True, blank=True)
+    signed = models.BooleanField(default=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["study_site__code", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["study", "label"], name="record_unique_label"),
+            models.UniqueConstraint(
+                fields=["study_site", "number"], name="record_unique_number_per_site"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class Entry(models.Model):
+    """One instrument (one instance of a repeating one) of a record, with its values."""
+
+    class Status(models.IntegerChoices):
+        INCOMPLETE = 0, "Incomplete"
+        UNVERIFIED = 1, "Unverified"
+        COMPLETE = 2, "Complete"
+
+    record = models.ForeignKey(Record, on_delete=models.CASCADE, related_name="entries")
+    instrument = models.CharField(max_length=100)
+    instance = models.PositiveIntegerField(default=1)
+    data = models.JSONField(default=dict)
+    status = models.PositiveSmallIntegerField(choices=Status.choices, default=Status.INCOMPLETE)
+    version = models.PositiveIntegerField(default=1)
+    locked = models.BooleanField(default=False)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["record", "instrument", "instance"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["record", "instrument", "instance"], name="entry_unique_instance"
+            )
+        ]
+        verbose_name_plural = "entries"
+
+    def __str__(self) -> str:
+        suffix = f" #{self.instance}" if self.instance > 1 else ""
+        return f"{self.record} {self.instrument}{suffix}"
+
+
+class DataQuery(TimeStampedModel):
+    """A validator's question about one value, answered by the site (data resolution)."""
+
+    class State(models.TextChoices):
+        OPEN = "open", "Open"
+        ANSWERED = "answered", "Answered"
+        CLOSED = "closed", "Closed"
+
+    entry = models.ForeignKey(Entry, on_delete=models.CASCADE, related_name="queries")
+    field = models.CharField(max_length=100)
+    state = models.CharField(max_length=8, choices=State.choices, default=State.OPEN)
+    raised_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name_plural = "data queries"
+
+    def __str__(self) -> str:
+        return f"Query on {self.entry} {self.field}"
+
+
+class QueryMessage(models.Model):
+    query = models.ForeignKey(DataQuery, on_delete=models.CASCADE, related_name="messages")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    text = models.TextField()
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["at"]
+
+    def __str__(self) -> str:
+        return self.text[:60]

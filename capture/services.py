@@ -1,0 +1,546 @@
+"""The rules of data capture: studies, sites, roles, records, entries, queries and locks.
+
+Every change is written with its audit row in one transaction, scoped to the study
+(`audit_scope`), so the study's own log shows it and the network's audit page does not.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
+
+from django.contrib.auth.hashers import check_password
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from audit.services import audit_record
+from capture.identifiers import describe, find_identifiers
+from capture.logic import DictionaryLogicError, FieldLogic, compile_dictionary, resolve
+from capture.models import (
+    DataQuery,
+    DictionaryVersion,
+    Entry,
+    QueryMessage,
+    Record,
+    Study,
+    StudyRole,
+    StudySite,
+)
+from core.exceptions import EditConflict
+from formats.datadictionary import (
+    DataDictionary,
+    DataDictionaryError,
+    Field,
+    FieldType,
+    Issue,
+    read_data_dictionary,
+)
+from formats.records import check_value
+
+SITE_CODE = re.compile(r"^[A-Z0-9]{2,12}$")
+NOT_ENTERED = frozenset({FieldType.CALC, FieldType.DESCRIPTIVE})
+FREE_TEXT = frozenset({FieldType.TEXT, FieldType.NOTES})
+
+
+def audit_scope(study: Study) -> str:
+    return f"study:{study.pk}"
+
+
+# --- The dictionary -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Dictionary:
+    """A parsed dictionary version with its compiled logic, shared by every request."""
+
+    version_id: int
+    fields: tuple[Field, ...]
+    logic: dict[str, FieldLogic]
+
+    @property
+    def instruments(self) -> list[str]:
+        return list(dict.fromkeys(f.form for f in self.fields))
+
+    def fields_of(self, instrument: str) -> list[Field]:
+        return [f for f in self.fields if f.form == instrument]
+
+    def field(self, name: str) -> Field | None:
+        return next((f for f in self.fields if f.name == name), None)
+
+    @property
+    def record_id_field(self) -> str:
+        return self.fields[0].name
+
+
+def read_dictionary(
+    csv_text: str,
+) -> tuple[DataDictionary, tuple[Issue, ...], dict[str, FieldLogic]]:
+    """Parse and compile a REDCap dictionary, or raise ValidationError naming every problem."""
+    try:
+        result = read_data_dictionary(csv_text)
+    except DataDictionaryError as error:
+        raise ValidationError({"dictionary": str(error)}) from error
+    if not result.dictionary.fields:
+        raise ValidationError({"dictionary": "The dictionary has no fields."})
+    try:
+        logic = compile_dictionary(result.dictionary)
+    except DictionaryLogicError as error:
+        raise ValidationError({"dictionary": str(error)}) from error
+    return result.dictionary, result.issues, logic
+
+
+@lru_cache(maxsize=64)
+def _dictionary(version_id: int, csv_text: str) -> Dictionary:
+    dictionary, _, logic = read_dictionary(csv_text)
+    return Dictionary(version_id, dictionary.fields, logic)
+
+
+def current_dictionary(study: Study) -> Dictionary:
+    version = study.versions.order_by("-number").only("pk", "csv").first()
+    if version is None:
+        raise ValidationError("The study has no data dictionary yet.")
+    return _dictionary(version.pk, version.csv)
+
+
+# --- Studies, sites and roles ---------------------------------------------------------
+
+
+@transaction.atomic
+def study_create(
+    *, actor: Any, title: str, dictionary_csv: str, protocol_summary: str = ""
+) -> tuple[Study, tuple[Issue, ...]]:
+    """A study in design with its first dictionary; the creator becomes its admin.
+
+    Returns the issues the dictionary reader read past (what RadCollab does not support),
+    so the person sees them instead of losing them silently.
+    """
+    if not title.strip():
+        raise ValidationError({"title": "A study needs a title."})
+    _, issues, _ = read_dictionary(dictionary_csv)
+    study = Study.objects.create(
+        title=title.strip(), protocol_summary=protocol_summary, created_by=actor
+    )
+    DictionaryVersion.objects.create(study=study, number=1, csv=dictionary_csv, created_by=actor)
+    StudyRole.objects.create(study=study, person=actor, role=StudyRole.Role.ADMIN)
+    audit_record(
+        actor=actor,
+        action="study.create",
+        obj=study,
+        changes={"title": (None, study.title), "dictionary_version": (None, 1)},
+        scope=audit_scope(study),
+    )
+    return study, issues
+
+
+@transaction.atomic
+def study_add_site(*, actor: Any, study: Study, site: Any, code: str) -> StudySite:
+    code = code.strip().upper()
+    if not SITE_CODE.match(code):
+        raise ValidationError({"code": "Use 2 to 12 capital letters or digits, e.g. STT."})
+    if StudySite.objects.filter(study=study, code=code).exists():
+        raise ValidationError({"code": f"Another site of this study already uses {code}."})
+    if StudySite.objects.filter(study=study, site=site).exists():
+        raise ValidationError({"site": f"{site} already takes part in this study."})
+    study_site = StudySite.objects.create(study=study, site=site, code=code)
+    audit_record(
+        actor=actor,
+        action="study.site_add",
+        obj=study,
+        changes={"site": (None, f"{code} {site}")},
+        site=site,
+        scope=audit_scope(study),
+    )
+    return study_site
+
+
+@transaction.atomic
+def study_grant_role(
+    *,
+    actor: Any,
+    study: Study,
+    person: Any,
+    role: str,
+    study_site: StudySite | None = None,
+) -> StudyRole:
+    from capture.access import SITE_BOUND, forget_roles
+
+    if role not in StudyRole.Role.values:
+        raise ValidationError({"role": f"Unknown study role {role!r}."})
+    if role in SITE_BOUND and study_site is None:
+        raise ValidationError({"study_site": "This role works at one site: choose it."})
+    if study_site is not None and study_site.study_id != study.pk:
+        raise ValidationError({"study_site": "That site does not take part in this study."})
+    if study.require_gcp and not _has_valid_gcp(person):
+        raise ValidationError(
+            {"person": f"{person} has no valid Good Clinical Practice certificate on record."}
+        )
+    granted, created = StudyRole.objects.get_or_create(
+        study=study, person=person, role=role, study_site=study_site, ended_at=None
+    )
+    if created:
+        audit_record(
+            actor=actor,
+            action="study.role_grant",
+            obj=study,
+            changes={"role": (None, f"{person}: {granted}")},
+            site=study_site.site if study_site else None,
+            scope=audit_scope(study),
+        )
+    forget_roles(person)
+    return granted
+
+
+def _has_valid_gcp(person: Any) -> bool:
+    from training.selectors import has_valid_gcp
+
+    return has_valid_gcp(person)
+
+
+@transaction.atomic
+def study_go_live(*, actor: Any, study: Study) -> Study:
+    """Design → live, refused while the dictionary would let identifiers in."""
+    dictionary = current_dictionary(study)
+    problems = [
+        f"{f.name}: flagged as an identifier (Identifier? = y); RadCollab stores no "
+        "patient identifiers"
+        for f in dictionary.fields
+        if f.identifier
+    ]
+    if not study.allow_file_fields:
+        problems += [
+            f"{f.name}: file-upload fields need the admin's permission in a live study"
+            for f in dictionary.fields
+            if f.field_type == FieldType.FILE
+        ]
+    if not study.study_sites.exists():
+        problems.append("add at least one participating site")
+    if problems:
+        raise ValidationError({"status": problems})
+    old = study.status
+    study.status = Study.Status.LIVE
+    study.save(update_fields=["status", "updated_at"])
+    audit_record(
+        actor=actor,
+        action="study.status",
+        obj=study,
+        changes={"status": (old, study.status)},
+        scope=audit_scope(study),
+    )
+    return study
+
+
+# --- Records and entries --------------------------------------------------------------
+
+
+@transaction.atomic
+def record_create(*, actor: Any, study: Study, study_site: StudySite) -> Record:
+    if study.status == Study.Status.CLOSED:
+        raise ValidationError("The study is closed: no new records.")
+    site = StudySite.objects.select_for_update().get(pk=study_site.pk)
+    number = site.next_number
+    StudySite.objects.filter(pk=site.pk).update(next_number=F("next_number") + 1)
+    record = Record.objects.create(
+        study=study,
+        study_site=site,
+        number=number,
+        label=f"{site.code}-{number}",
+        created_by=actor,
+    )
+    audit_record(
+        actor=actor,
+        action="record.create",
+        obj=record,
+        site=site.site,
+        scope=audit_scope(study),
+    )
+    return record
+
+
+class NeedsConfirmation(Exception):
+    """Values outside their expected range: saved only once the person confirms them."""
+
+    def __init__(self, warnings: dict[str, str]) -> None:
+        super().__init__("; ".join(f"{k}: {v}" for k, v in warnings.items()))
+        self.warnings = warnings
+
+
+@dataclass
+class SaveResult:
+    entry: Entry
+    cleared: list[str] = field(default_factory=list)  # hidden by branching, value removed
+
+
+def record_values(record: Record, *, except_entry: Entry | None = None) -> dict[str, Any]:
+    """The record's values across instruments (first instance), as logic reads them."""
+    values: dict[str, Any] = {}
+    for entry in record.entries.filter(instance=1).only("pk", "data"):
+        if except_entry is None or entry.pk != except_entry.pk:
+            values.update(entry.data)
+    return values
+
+
+@transaction.atomic
+def entry_save(
+    *,
+    actor: Any,
+    record: Record,
+    instrument: str,
+    values: dict[str, Any],
+    instance: int = 1,
+    version: int | None = None,
+    status: int = Entry.Status.INCOMPLETE,
+    confirmed: bool = False,
+    reason: str = "",
+) -> SaveResult:
+    """Check, resolve branching and calculations, and save one instrument of a record.
+
+    `values` holds what the person typed: a string per field, a list of codes for a
+    checkbox. Type errors and identifiers refuse the save (ValidationError per field);
+    range warnings raise NeedsConfirmation unless `confirmed`. A stale `version`
+    raises EditConflict with the saved values; a locked record or entry refuses.
+    """
+    study = record.study
+    dictionary = current_dictionary(study)
+    fields = dictionary.fields_of(instrument)
+    if not fields:
+        raise ValidationError({"instrument": f"The study has no instrument {instrument!r}."})
+    record = Record.objects.select_for_update().get(pk=record.pk)
+    if record.locked:
+        raise PermissionDenied(f"Record {record.label} is locked.")
+    entry = Entry.objects.filter(record=record, instrument=instrument, instance=instance).first()
+    if entry is not None and entry.locked:
+        raise PermissionDenied(f"{instrument} of {record.label} is locked.")
+    before: dict[str, Any] = dict(entry.data) if entry else {}
+    if entry is not None and version is not None and entry.version != version:
+        raise EditConflict(
+            f"{entry.updated_by or 'Someone'} saved {record.label} {instrument} since you "
+            "opened it. Their values are shown beside yours.",
+            current=before,
+            version=entry.version,
+        )
+
+    now = timezone.now()
+    checked, errors, warnings = _check(fields, values, now)
+    if errors:
+        raise ValidationError(errors)
+    if warnings and not confirmed:
+        raise NeedsConfirmation(warnings)
+
+    context = record_values(record, except_entry=entry)
+    context.update(checked)
+    resolved = resolve(dictionary.logic, context, today=now.date(), now=now)
+    after: dict[str, Any] = {}
+    cleared: list[str] = []
+    for f in fields:
+        if f.field_type == FieldType.DESCRIPTIVE:
+            continue
+        value = (
+            resolved.values.get(f.name, "")
+            if f.field_type == FieldType.CALC
+            else checked.get(f.name, "")
+        )
+        if f.name in resolved.hidden and _present(value):
+            cleared.append(f.name)
+            value = [] if f.field_type == FieldType.CHECKBOX else ""
+        if f.name in resolved.hidden and f.field_type == FieldType.CALC:
+            value = ""
+        after[f.name] = value
+
+    if entry is None:
+        entry = Entry(record=record, instrument=instrument, instance=instance, version=0)
+    changes = {
+        name: (before.get(name), value)
+        for name, value in after.items()
+        if _normal(before.get(name)) != _normal(value)
+    }
+    status_changed = entry.status != status
+    entry.data = after
+    entry.status = status
+    entry.version += 1
+    entry.updated_by = actor
+    entry.save()
+    if changes or status_changed or entry.version == 1:
+        if status_changed:
+            changes["__status"] = (Entry.Status(entry.status).label, Entry.Status(status).label)
+        audit_record(
+            actor=actor,
+            action="entry.create" if entry.version == 1 else "entry.update",
+            obj=entry,
+            changes=changes,
+            reason=reason,
+            site=record.study_site.site,
+            scope=audit_scope(study),
+        )
+    if cleared:
+        audit_record(
+            actor=actor,
+            action="entry.clear_hidden",
+            obj=entry,
+            changes={name: (checked.get(name), "") for name in cleared},
+            reason="Hidden by branching logic: its value was cleared.",
+            site=record.study_site.site,
+            scope=audit_scope(study),
+        )
+    return SaveResult(entry, cleared)
+
+
+def _check(
+    fields: list[Field], values: dict[str, Any], now: Any
+) -> tuple[dict[str, Any], dict[str, str], dict[str, str]]:
+    checked: dict[str, Any] = {}
+    errors: dict[str, str] = {}
+    warnings: dict[str, str] = {}
+    for f in fields:
+        if f.field_type in NOT_ENTERED or f.name not in values:
+            continue
+        raw = values[f.name]
+        if f.field_type == FieldType.CHECKBOX:
+            codes = raw if isinstance(raw, list | tuple | set) else [raw]
+            raw_text = ",".join(str(code) for code in codes if str(code).strip())
+        else:
+            raw_text = str(raw or "")
+        result = check_value(f, raw_text, today=now.date(), now=now)
+        if result.error:
+            errors[f.name] = result.error
+            continue
+        if result.warning:
+            warnings[f.name] = result.warning
+        if f.field_type == FieldType.CHECKBOX:
+            checked[f.name] = [c for c in result.value.split(",") if c]
+        else:
+            checked[f.name] = result.value
+        if f.field_type in FREE_TEXT and f.validation is None:
+            findings = find_identifiers(result.value)
+            if findings:
+                errors[f.name] = describe(findings)
+    return checked, errors, warnings
+
+
+def _present(value: Any) -> bool:
+    return bool(value) if isinstance(value, list) else value not in (None, "")
+
+
+def _normal(value: Any) -> Any:
+    if isinstance(value, list):
+        return sorted(value)
+    return value if value is not None else ""
+
+
+# --- Locks and signatures -------------------------------------------------------------
+
+
+@transaction.atomic
+def record_lock(*, actor: Any, record: Record, password: str | None = None) -> Record:
+    """Lock a whole record; with the person's password re-entered the lock is also signed."""
+    record = Record.objects.select_for_update().select_related("study_site__site").get(pk=record.pk)
+    if record.locked:
+        raise ValidationError(f"Record {record.label} is already locked.")
+    signed = False
+    if password is not None:
+        if not check_password(password, actor.password):
+            raise ValidationError({"password": "That password is not right: nothing was locked."})
+        signed = True
+    record.locked, record.signed = True, signed
+    record.locked_by, record.locked_at = actor, timezone.now()
+    record.save(update_fields=["locked", "signed", "locked_by", "locked_at", "updated_at"])
+    audit_record(
+        actor=actor,
+        action="record.sign" if signed else "record.lock",
+        obj=record,
+        changes={"locked": (False, True), "signed": (False, signed)},
+        site=record.study_site.site,
+        scope=audit_scope(record.study),
+    )
+    return record
+
+
+@transaction.atomic
+def record_unlock(*, actor: Any, record: Record, reason: str) -> Record:
+    """Unlock a record: its signature is void, and the reason is required and audited."""
+    if not reason.strip():
+        raise ValidationError({"reason": "Say why the record is unlocked."})
+    record = Record.objects.select_for_update().select_related("study_site__site").get(pk=record.pk)
+    if not record.locked:
+        raise ValidationError(f"Record {record.label} is not locked.")
+    was_signed = record.signed
+    record.locked, record.signed, record.locked_by, record.locked_at = False, False, None, None
+    record.save(update_fields=["locked", "signed", "locked_by", "locked_at", "updated_at"])
+    audit_record(
+        actor=actor,
+        action="record.unlock",
+        obj=record,
+        changes={"locked": (True, False), "signed": (was_signed, False)},
+        reason=reason,
+        site=record.study_site.site,
+        scope=audit_scope(record.study),
+    )
+    return record
+
+
+# --- Queries (data resolution) --------------------------------------------------------
+
+
+@transaction.atomic
+def query_raise(*, actor: Any, entry: Entry, field_name: str, text: str) -> DataQuery:
+    if not text.strip():
+        raise ValidationError({"text": "Write what is in doubt about the value."})
+    if field_name not in entry.data:
+        raise ValidationError({"field": f"{entry.instrument} has no field {field_name!r}."})
+    query = DataQuery.objects.create(entry=entry, field=field_name, raised_by=actor)
+    QueryMessage.objects.create(query=query, author=actor, text=text.strip())
+    _audit_query(actor, query, "query.raise", (None, DataQuery.State.OPEN), text)
+    return query
+
+
+@transaction.atomic
+def query_answer(*, actor: Any, query: DataQuery, text: str) -> DataQuery:
+    if not text.strip():
+        raise ValidationError({"text": "Write the answer."})
+    if query.state == DataQuery.State.CLOSED:
+        raise ValidationError("The query is closed; reopen it first.")
+    return _move(actor, query, DataQuery.State.ANSWERED, "query.answer", text)
+
+
+@transaction.atomic
+def query_close(*, actor: Any, query: DataQuery, text: str = "") -> DataQuery:
+    if query.state == DataQuery.State.CLOSED:
+        raise ValidationError("The query is already closed.")
+    return _move(actor, query, DataQuery.State.CLOSED, "query.close", text)
+
+
+@transaction.atomic
+def query_reopen(*, actor: Any, query: DataQuery, text: str) -> DataQuery:
+    if query.state != DataQuery.State.CLOSED:
+        raise ValidationError("Only a closed query can be reopened.")
+    if not text.strip():
+        raise ValidationError({"text": "Say why the query is reopened."})
+    return _move(actor, query, DataQuery.State.OPEN, "query.reopen", text)
+
+
+def _move(actor: Any, query: DataQuery, state: str, action: str, text: str) -> DataQuery:
+    old = query.state
+    query.state = state
+    query.save(update_fields=["state", "updated_at"])
+    if text.strip():
+        QueryMessage.objects.create(query=query, author=actor, text=text.strip())
+    _audit_query(actor, query, action, (old, state), text)
+    return query
+
+
+def _audit_query(
+    actor: Any, query: DataQuery, action: str, state: tuple[Any, Any], text: str
+) -> None:
+    record = query.entry.record
+    audit_record(
+        actor=actor,
+        action=action,
+        obj=query,
+        changes={"state": state, "field": (None, query.field)},
+        reason=text,
+        site=record.study_site.site,
+        scope=audit_scope(record.study),
+    )
