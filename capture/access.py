@@ -143,6 +143,7 @@ def get_record(user: Any, study: Study, pk: int, action: Can = Can.SEE_RECORDS) 
 
 
 def get_entry(user: Any, study: Study, pk: int, action: Can = Can.SEE_RECORDS) -> Entry:
+    require(user, study, Can.SEE_RECORDS)
     entry = (
         Entry.objects.select_related("record__study_site")
         .filter(pk=pk, record__study=study)

@@ -104,7 +104,7 @@ class StudyRole(TimeStampedModel):
         ]
 
     def __str__(self) -> str:
-        where = f" at {self.study_site.code}" if self.study_site_id else ""
+        where = f" at {self.study_site.code}" if self.study_site is not None else ""
         return f"{self.get_role_display()}{where}"
 
 

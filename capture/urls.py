@@ -1,5 +1,28 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from capture import views
 
 app_name = "capture"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.studies, name="studies"),
+    path("new/", views.study_create, name="study_create"),
+    path("<int:pk>/", views.study, name="study"),
+    path("<int:pk>/manage/<str:action>/", views.study_manage, name="study_manage"),
+    path("<int:pk>/records/", views.records, name="records"),
+    path("<int:pk>/records/new/", views.record_create, name="record_create"),
+    path(
+        "<int:pk>/records/<int:record>/<str:action>/",
+        views.record_lock,
+        name="record_lock",
+    ),
+    path(
+        "<int:pk>/records/<int:record>/forms/<str:instrument>/",
+        views.entry,
+        name="entry",
+    ),
+    path("<int:pk>/entries/<int:entry>/queries/", views.query_raise, name="query_raise"),
+    path("<int:pk>/queries/", views.queries, name="queries"),
+    path("<int:pk>/queries/<int:query>/<str:action>/", views.query_move, name="query_move"),
+    path("<int:pk>/audit/", views.audit_log, name="audit"),
+]

@@ -148,8 +148,9 @@ def directory_search(query: DirectoryQuery) -> Page[Any]:
         paginator = Paginator(_sorted_ids(found, query, few=total < FEW), PAGE_SIZE)
         paginator.count = total  # known, so the paginator never counts again
         page = paginator.get_page(query.page)
-    page.object_list = _profiles(list(page.object_list))
-    for mentor in page.object_list:
+    mentors: list[Any] = _profiles(list(page.object_list))  # each gains `distance_km`
+    page.object_list = mentors
+    for mentor in mentors:
         near, site = query.near, mentor.site
         mentor.distance_km = kilometres(near, site) if near and site else None
     return page

@@ -37,7 +37,8 @@ def test_a_dictionary_with_broken_logic_is_refused_with_the_field_named(personas
     broken = dictionary_csv(row("record_id"), row("x", logic="[nowhere] = '1'"))
     with pytest.raises(ValidationError) as error:
         services.study_create(actor=personas.committee, title="T", dictionary_csv=broken)
-    assert "line 3" in str(error.value) and "[nowhere]" in str(error.value)
+    assert "line 3" in str(error.value)
+    assert "[nowhere]" in str(error.value)
     assert not Study.objects.exists()
 
 
@@ -162,7 +163,8 @@ def test_a_locked_record_refuses_saves_and_unlocking_voids_the_signature(persona
     with pytest.raises(ValidationError, match="password"):
         services.record_lock(actor=personas.site_lead_a, record=record, password="wrong")
     locked = services.record_lock(actor=personas.site_lead_a, record=record, password=PASSWORD)
-    assert locked.locked and locked.signed
+    assert locked.locked
+    assert locked.signed
     with pytest.raises(PermissionDenied):
         services.entry_save(
             actor=personas.trainee, record=record, instrument="baseline", values={"age": "40"}
@@ -170,7 +172,8 @@ def test_a_locked_record_refuses_saves_and_unlocking_voids_the_signature(persona
     with pytest.raises(ValidationError, match="why"):
         services.record_unlock(actor=personas.site_lead_a, record=record, reason=" ")
     unlocked = services.record_unlock(actor=personas.site_lead_a, record=record, reason="fix age")
-    assert not unlocked.locked and not unlocked.signed
+    assert not unlocked.locked
+    assert not unlocked.signed
     assert AuditEvent.objects.filter(action="record.unlock", reason="fix age").exists()
 
 

@@ -1,0 +1,150 @@
+"""Forms of the capture pages, and the entry form built from the data dictionary."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django import forms
+
+from capture.models import StudyRole, StudySite
+from formats.datadictionary import Field, FieldType, ValidationType
+from network.models import Site
+
+MAX_DICTIONARY_BYTES = 2 * 1024 * 1024
+
+
+class StudyCreateForm(forms.Form):
+    title = forms.CharField(max_length=200)
+    protocol_summary = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    dictionary = forms.FileField(
+        label="Data dictionary (REDCap CSV)",
+        help_text="The 18-column data dictionary exported from REDCap, or written to match it.",
+    )
+
+    def clean_dictionary(self) -> str:
+        upload = self.cleaned_data["dictionary"]
+        if upload.size > MAX_DICTIONARY_BYTES:
+            raise forms.ValidationError("The dictionary is over 2 MB: is it the right file?")
+        try:
+            return str(upload.read().decode("utf-8-sig"))
+        except UnicodeDecodeError as error:
+            raise forms.ValidationError(
+                f"The file is not UTF-8 text (byte {error.start}): save it as CSV UTF-8."
+            ) from error
+
+
+class SiteAddForm(forms.Form):
+    site = forms.ModelChoiceField(queryset=Site.objects.order_by("name"))
+    code = forms.CharField(max_length=12, help_text="Record ids start with it: CODE-1, ...")
+
+
+class RoleGrantForm(forms.Form):
+    email = forms.EmailField(label="Person's email")
+    role = forms.ChoiceField(choices=StudyRole.Role.choices)
+    study_site = forms.ModelChoiceField(
+        queryset=StudySite.objects.none(), required=False, label="At site"
+    )
+
+    def __init__(self, *args: Any, study: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        study_site = self.fields["study_site"]
+        assert isinstance(study_site, forms.ModelChoiceField)
+        study_site.queryset = StudySite.objects.filter(study=study).select_related("site")
+
+
+class LockForm(forms.Form):
+    password = forms.CharField(
+        widget=forms.PasswordInput,
+        required=False,
+        help_text="Re-enter your password to sign the record as well as lock it.",
+    )
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(max_length=500)
+
+
+class QueryForm(forms.Form):
+    field = forms.CharField(max_length=100)
+    text = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class MessageForm(forms.Form):
+    text = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
+
+
+# Only where the browser's control posts what the validation type reads; an mdy or dmy
+# date is typed as shown to the person.
+INPUT_TYPES = {
+    ValidationType.DATE_YMD: "date",
+    ValidationType.INTEGER: "number",
+    ValidationType.EMAIL: "email",
+    ValidationType.TIME: "time",
+}
+
+
+@dataclass(frozen=True)
+class EntryField:
+    """What the entry template needs to draw one field of the dictionary."""
+
+    field: Field
+    value: Any
+    error: str = ""
+    warning: str = ""
+
+    @property
+    def name(self) -> str:
+        return self.field.name
+
+    @property
+    def kind(self) -> str:
+        return str(self.field.field_type)
+
+    @property
+    def input_type(self) -> str:
+        validation = self.field.validation
+        return INPUT_TYPES.get(validation, "text") if validation else "text"
+
+    @property
+    def checked(self) -> list[str]:
+        return list(self.value) if isinstance(self.value, list) else []
+
+    @property
+    def choices(self) -> list[tuple[str, str]]:
+        if self.field.field_type == FieldType.YESNO:
+            return [("1", "Yes"), ("0", "No")]
+        if self.field.field_type == FieldType.TRUEFALSE:
+            return [("1", "True"), ("0", "False")]
+        return [(choice.code, choice.label) for choice in self.field.choices]
+
+
+def entry_fields(
+    fields: list[Field],
+    values: dict[str, Any],
+    errors: dict[str, str] | None = None,
+    warnings: dict[str, str] | None = None,
+) -> list[EntryField]:
+    errors, warnings = errors or {}, warnings or {}
+    return [
+        EntryField(
+            f,
+            values.get(f.name, [] if f.field_type == FieldType.CHECKBOX else ""),
+            errors.get(f.name, ""),
+            warnings.get(f.name, ""),
+        )
+        for f in fields
+    ]
+
+
+def posted_values(post: Any, fields: list[Field]) -> dict[str, Any]:
+    """What the person typed, per field of the instrument (a list for a checkbox)."""
+    values: dict[str, Any] = {}
+    for f in fields:
+        if f.field_type in (FieldType.CALC, FieldType.DESCRIPTIVE, FieldType.FILE):
+            continue
+        if f.field_type == FieldType.CHECKBOX:
+            values[f.name] = post.getlist(f.name)
+        else:
+            values[f.name] = post.get(f.name, "")
+    return values

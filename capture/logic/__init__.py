@@ -1,0 +1,42 @@
+"""REDCap branching logic and calculations: one safe parser, a tree, two evaluators.
+
+Pure Python, no Django. `parse` reads an expression into a tree (never `eval`);
+`evaluate` runs it on the server; `to_json` gives the tree that
+`capture/static/capture/logic.js` runs in the browser, so both always agree
+(`capture/tests/logic_cases.json` holds the cases both must pass). See
+docs/capture-logic.md for the syntax and the semantics chosen.
+"""
+
+from __future__ import annotations
+
+from .dictionary import DictionaryLogicError, LogicProblem, compile_dictionary
+from .errors import LogicError
+from .evaluator import evaluate, is_shown
+from .form import FieldLogic, Resolution, resolve
+from .nodes import Node, from_json, to_json, variables
+from .parser import parse
+from .signatures import ARITIES
+from .values import Value, format_value, to_bool
+
+FUNCTIONS = tuple(sorted(ARITIES))
+
+__all__ = [
+    "FUNCTIONS",
+    "DictionaryLogicError",
+    "FieldLogic",
+    "LogicError",
+    "LogicProblem",
+    "Node",
+    "Resolution",
+    "Value",
+    "compile_dictionary",
+    "evaluate",
+    "format_value",
+    "from_json",
+    "is_shown",
+    "parse",
+    "resolve",
+    "to_bool",
+    "to_json",
+    "variables",
+]

@@ -1,0 +1,160 @@
+"""Every persona against every capture route, at a record of their own site and of another.
+
+The world: the committee created the study (study admin); site A is AAA, site B is BBB;
+site_lead_a and site_lead_b lead their sites in the study, the trainee collaborates at
+AAA, the mentor validates AAA, the statistician has the study's statistician role; the
+network admin and the outsider hold no study role. Everyone has two-factor on, so the
+matrix tests roles and sites; two-factor itself is tested apart.
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from capture import services
+from capture.tests.factories import make_study
+from core.testing.matrix import Route, check_matrix, expect
+from core.testing.mfa import enable_totp
+
+pytestmark = pytest.mark.django_db
+
+STUDY_ROLES = {
+    "site_lead_a": ("site_lead", "a"),
+    "site_lead_b": ("site_lead", "b"),
+    "trainee": ("collaborator", "a"),
+    "mentor": ("validator", "a"),
+    "statistician": ("statistician", None),
+}
+
+
+@pytest.fixture
+def world(personas):
+    study, site_a, site_b = make_study(personas)
+    sites = {"a": site_a, "b": site_b}
+    for who, (role, key) in STUDY_ROLES.items():
+        services.study_grant_role(
+            actor=personas.committee,
+            study=study,
+            person=personas.people[who],
+            role=role,
+            study_site=sites[key] if key else None,
+        )
+    for person in personas.people.values():
+        enable_totp(person)
+    records = {}
+    for key, study_site in sites.items():
+        record = services.record_create(
+            actor=personas.committee, study=study, study_site=study_site
+        )
+        saved = services.entry_save(
+            actor=personas.committee, record=record, instrument="baseline", values={"age": "50"}
+        )
+        query = services.query_raise(
+            actor=personas.committee, entry=saved.entry, field_name="age", text="Sure?"
+        )
+        records[key] = (record, saved.entry, query)
+    return study, records
+
+
+def _key(who, place):
+    own = "b" if who == "site_lead_b" else "a"
+    return own if place == "own" else ("a" if own == "b" else "b")
+
+
+def url(name, *extra):
+    def build(world):
+        def at(p, who, place):
+            study, records = world
+            record, entry, query = records[_key(who, place)]
+            args = {"record": record.pk, "entry": entry.pk, "query": query.pk}
+            return reverse(f"capture:{name}", args=[study.pk, *(args.get(x, x) for x in extra)])
+
+        return at
+
+    return build
+
+
+STUDY_WIDE = expect(
+    (404, 404),
+    committee=(200, 200),
+    site_lead_a=(200, 200),
+    site_lead_b=(200, 200),
+    trainee=(200, 200),
+    mentor=(200, 200),
+    statistician=(200, 200),
+)
+RECORDS_WIDE = {**STUDY_WIDE, "statistician": (403, 403)}
+OWN_SITE_ONLY = expect(
+    (404, 404),
+    committee=(200, 200),
+    site_lead_a=(200, 404),
+    site_lead_b=(200, 404),
+    trainee=(200, 404),
+    mentor=(200, 404),
+    statistician=(403, 403),
+)
+AUDIT = {**STUDY_WIDE, "trainee": (403, 403), "mentor": (403, 403), "statistician": (403, 403)}
+ENTER = {
+    **OWN_SITE_ONLY,
+    "committee": (302, 302),
+    "site_lead_a": (302, 404),
+    "site_lead_b": (302, 404),
+    "trainee": (302, 404),
+    "mentor": (403, 404),
+}
+LOCK = {**ENTER, "trainee": (403, 404)}
+RAISE = {
+    **OWN_SITE_ONLY,
+    "committee": (302, 302),
+    "site_lead_a": (403, 404),
+    "site_lead_b": (403, 404),
+    "trainee": (403, 404),
+    "mentor": (302, 404),
+}
+ANSWER = {**ENTER, "mentor": (403, 404)}
+MANAGE = expect(
+    (404, 404),
+    committee=(302, 302),
+    site_lead_a=(403, 403),
+    site_lead_b=(403, 403),
+    trainee=(403, 403),
+    mentor=(403, 403),
+    statistician=(403, 403),
+)
+
+ROUTES = [
+    ("study page", url("study"), "get", None, STUDY_WIDE),
+    ("records", url("records"), "get", None, RECORDS_WIDE),
+    ("queries", url("queries"), "get", None, RECORDS_WIDE),
+    ("audit trail", url("audit"), "get", None, AUDIT),
+    ("entry form", url("entry", "record", "baseline"), "get", None, OWN_SITE_ONLY),
+    ("save entry", url("entry", "record", "baseline"), "post", {"age": "51"}, ENTER),
+    ("lock record", url("record_lock", "record", "lock"), "post", {}, LOCK),
+    ("raise query", url("query_raise", "entry"), "post", {"field": "age", "text": "?"}, RAISE),
+    ("answer query", url("query_move", "query", "answer"), "post", {"text": "Yes"}, ANSWER),
+    ("add site", url("study_manage", "site"), "post", {}, MANAGE),
+]
+
+
+@pytest.mark.parametrize(
+    ("label", "build", "method", "data", "expected"), ROUTES, ids=[r[0] for r in ROUTES]
+)
+def test_capture_routes(personas, world, label, build, method, data, expected):
+    route = Route(
+        label, build(world), method=method, data=(lambda p, w, pl: data) if data else None
+    )
+    check_matrix(personas, route, expected)
+
+
+def test_the_study_list_and_new_study_pages(personas):
+    for person in personas.people.values():
+        enable_totp(person)
+    check_matrix(
+        personas, Route("studies", lambda p, w, pl: reverse("capture:studies")), expect((200, 200))
+    )
+    check_matrix(
+        personas,
+        Route("new study", lambda p, w, pl: reverse("capture:study_create")),
+        expect((403, 403), committee=(200, 200), admin=(200, 200)),
+    )

@@ -1,0 +1,396 @@
+"""Capture pages: thin views over capture.access (who, where) and capture.services (rules)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, Q
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from accounts.models import User
+from audit.models import AuditEvent
+from capture import access, services
+from capture.access import Can
+from capture.forms import (
+    LockForm,
+    MessageForm,
+    QueryForm,
+    ReasonForm,
+    RoleGrantForm,
+    SiteAddForm,
+    StudyCreateForm,
+    entry_fields,
+    posted_values,
+)
+from capture.models import DataQuery, Entry, Study
+from core.exceptions import EditConflict
+from core.forms import copy_errors
+from core.types import AuthedRequest
+
+
+@login_required
+def studies(request: AuthedRequest) -> HttpResponse:
+    context = {
+        "studies": access.studies_visible_to(request.user),
+        "may_create": access.may_create_study(request.user),
+    }
+    return render(request, "capture/studies.html", context)
+
+
+@login_required
+def study_create(request: AuthedRequest) -> HttpResponse:
+    if not access.may_create_study(request.user):
+        raise PermissionDenied("Only the committee and administrators create studies.")
+    form = StudyCreateForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            study, issues = services.study_create(
+                actor=request.user,
+                title=form.cleaned_data["title"],
+                protocol_summary=form.cleaned_data["protocol_summary"],
+                dictionary_csv=form.cleaned_data["dictionary"],
+            )
+        except ValidationError as error:
+            copy_errors(form, error)
+        else:
+            messages.success(request, f"{study} is in design with its data dictionary.")
+            for issue in issues:
+                messages.warning(
+                    request, f"Not imported: line {issue.line}, {issue.column}: {issue.message}"
+                )
+            return redirect("capture:study", pk=study.pk)
+    status = 400 if form.errors else 200
+    return render(request, "capture/study_create.html", {"form": form}, status=status)
+
+
+def _completeness(user: Any, study: Study) -> list[dict[str, Any]]:
+    """Per visible site: records, complete instruments, open queries."""
+    allowed = access.sites(user, study, Can.SEE_STUDY)
+    sites = study.study_sites.select_related("site")
+    if allowed is not access.EVERY_SITE:
+        sites = sites.filter(pk__in=allowed)
+    rows = sites.annotate(
+        n_records=Count("records", distinct=True),
+        complete=Count(
+            "records__entries",
+            filter=Q(records__entries__status=Entry.Status.COMPLETE),
+            distinct=True,
+        ),
+        open_queries=Count(
+            "records__entries__queries",
+            filter=Q(records__entries__queries__state=DataQuery.State.OPEN),
+            distinct=True,
+        ),
+    )
+    return [
+        {
+            "site": s,
+            "records": s.n_records,
+            "complete": s.complete,
+            "open_queries": s.open_queries,
+        }
+        for s in rows
+    ]
+
+
+@login_required
+def study(request: AuthedRequest, pk: int) -> HttpResponse:
+    found = access.get_study(request.user, pk)
+    access.require(request.user, found, Can.SEE_STUDY)
+    manage = access.can(request.user, found, Can.MANAGE)
+    context = {
+        "study": found,
+        "dictionary": services.current_dictionary(found),
+        "completeness": _completeness(request.user, found),
+        "manage": manage,
+        "roles": found.roles.filter(ended_at__isnull=True).select_related("person", "study_site")
+        if manage
+        else [],
+        "site_form": SiteAddForm(),
+        "role_form": RoleGrantForm(study=found),
+        "may_see_records": access.can(request.user, found, Can.SEE_RECORDS),
+        "may_see_audit": access.can(request.user, found, Can.SEE_AUDIT),
+    }
+    return render(request, "capture/study.html", context)
+
+
+@login_required
+@require_POST
+def study_manage(request: AuthedRequest, pk: int, action: str) -> HttpResponse:
+    found = access.get_study(request.user, pk)
+    access.require(request.user, found, Can.MANAGE)
+    try:
+        if action == "site":
+            site_form = SiteAddForm(request.POST)
+            if not site_form.is_valid():
+                raise ValidationError(site_form.errors.as_text())
+            services.study_add_site(actor=request.user, study=found, **site_form.cleaned_data)
+        elif action == "role":
+            role_form = RoleGrantForm(request.POST, study=found)
+            if not role_form.is_valid():
+                raise ValidationError(role_form.errors.as_text())
+            person = User.objects.filter(
+                email__iexact=role_form.cleaned_data["email"], is_active=True
+            ).first()
+            if person is None:
+                raise ValidationError("Nobody with that email has a RadCollab account.")
+            services.study_grant_role(
+                actor=request.user,
+                study=found,
+                person=person,
+                role=role_form.cleaned_data["role"],
+                study_site=role_form.cleaned_data["study_site"],
+            )
+        elif action == "live":
+            services.study_go_live(actor=request.user, study=found)
+        else:
+            raise ValidationError(f"Unknown action {action!r}.")
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, "Saved.")
+    return redirect("capture:study", pk=found.pk)
+
+
+@login_required
+def records(request: AuthedRequest, pk: int) -> HttpResponse:
+    found = access.get_study(request.user, pk)
+    rows = access.records_for(request.user, found).select_related("study_site")
+    text = request.GET.get("q", "").strip()
+    if text:
+        rows = rows.filter(label__icontains=text)
+    context = {
+        "study": found,
+        "records": rows[:500],
+        "q": text,
+        "sites": access.site_choices(request.user, found),
+        "first_instrument": services.current_dictionary(found).instruments[0],
+    }
+    return render(request, "capture/records.html", context)
+
+
+@login_required
+@require_POST
+def record_create(request: AuthedRequest, pk: int) -> HttpResponse:
+    found = access.get_study(request.user, pk)
+    choices = {str(s.pk): s for s in access.site_choices(request.user, found)}
+    study_site = choices.get(request.POST.get("study_site", ""))
+    if study_site is None:
+        raise PermissionDenied("Choose one of your sites for the record.")
+    access.require(request.user, found, Can.ENTER, study_site)
+    try:
+        record = services.record_create(actor=request.user, study=found, study_site=study_site)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("capture:records", pk=found.pk)
+    first = services.current_dictionary(found).instruments[0]
+    return redirect("capture:entry", pk=found.pk, record=record.pk, instrument=first)
+
+
+@login_required
+def entry(request: AuthedRequest, pk: int, record: int, instrument: str) -> HttpResponse:
+    found = access.get_study(request.user, pk)
+    the_record = access.get_record(request.user, found, record)
+    dictionary = services.current_dictionary(found)
+    fields = dictionary.fields_of(instrument)
+    if not fields:
+        raise ValidationError(f"No instrument {instrument!r}.")
+    saved = Entry.objects.filter(record=the_record, instrument=instrument, instance=1).first()
+    values: dict[str, Any] = dict(saved.data) if saved else {}
+    errors: dict[str, str] = {}
+    warnings: dict[str, str] = {}
+    conflict: dict[str, Any] | None = None
+    version = saved.version if saved else None
+    status = 400 if request.method == "POST" else 200
+    if request.method == "POST":
+        access.require(request.user, found, Can.ENTER, the_record.study_site)
+        typed = posted_values(request.POST, fields)
+        posted_version = request.POST.get("version")
+        try:
+            result = services.entry_save(
+                actor=request.user,
+                record=the_record,
+                instrument=instrument,
+                values=typed,
+                version=int(posted_version) if posted_version else None,
+                status=int(request.POST.get("status", "0") or 0),
+                confirmed=request.POST.get("confirmed") == "1",
+                reason=request.POST.get("reason", ""),
+            )
+        except ValidationError as error:
+            errors = {k: " ".join(v) for k, v in error.message_dict.items()}
+            values.update(typed)
+        except services.NeedsConfirmation as warning:
+            warnings = warning.warnings
+            values.update(typed)
+        except EditConflict as clash:
+            conflict, version = clash.current, clash.version
+            values.update(typed)
+        else:
+            for name in result.cleared:
+                messages.info(request, f"{name} was hidden by branching logic and is cleared.")
+            messages.success(request, f"{the_record.label} {instrument} saved.")
+            return redirect(
+                "capture:entry", pk=found.pk, record=the_record.pk, instrument=instrument
+            )
+    queries = (
+        DataQuery.objects.filter(entry=saved).prefetch_related("messages__author")
+        if saved
+        else DataQuery.objects.none()
+    )
+    context = {
+        "study": found,
+        "record": the_record,
+        "instrument": instrument,
+        "instruments": dictionary.instruments,
+        "fields": entry_fields(fields, values, errors, warnings),
+        "logic": {
+            f.name: dictionary.logic[f.name].to_json()
+            for f in fields
+            if dictionary.logic[f.name].branching or dictionary.logic[f.name].calc
+        },
+        "today": timezone.localdate().isoformat(),
+        "entry": saved,
+        "version": version,
+        "statuses": Entry.Status.choices,
+        "conflict": conflict,
+        "warnings": warnings,
+        "may_enter": access.can(request.user, found, Can.ENTER, the_record.study_site)
+        and not the_record.locked,
+        "may_lock": access.can(request.user, found, Can.LOCK, the_record.study_site),
+        "may_raise": access.can(request.user, found, Can.RAISE_QUERY, the_record.study_site),
+        "may_answer": access.can(request.user, found, Can.ANSWER_QUERY, the_record.study_site),
+        "queries": queries,
+        "lock_form": LockForm(),
+    }
+    return render(
+        request,
+        "capture/entry.html",
+        context,
+        status=status if errors or warnings or conflict else 200,
+    )
+
+
+@login_required
+@require_POST
+def record_lock(request: AuthedRequest, pk: int, record: int, action: str) -> HttpResponse:
+    found = access.get_study(request.user, pk)
+    the_record = access.get_record(request.user, found, record, Can.LOCK)
+    try:
+        if action == "lock":
+            password = request.POST.get("password") or None
+            services.record_lock(actor=request.user, record=the_record, password=password)
+            messages.success(
+                request, f"{the_record.label} is locked{' and signed' if password else ''}."
+            )
+        elif action == "unlock":
+            form = ReasonForm(request.POST)
+            services.record_unlock(
+                actor=request.user,
+                record=the_record,
+                reason=form.data.get("reason", ""),
+            )
+            messages.success(request, f"{the_record.label} is unlocked; its signature is void.")
+        else:
+            raise ValidationError(f"Unknown action {action!r}.")
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    first = services.current_dictionary(found).instruments[0]
+    return redirect("capture:entry", pk=found.pk, record=the_record.pk, instrument=first)
+
+
+@login_required
+@require_POST
+def query_raise(request: AuthedRequest, pk: int, entry: int) -> HttpResponse:
+    found = access.get_study(request.user, pk)
+    the_entry = access.get_entry(request.user, found, entry, Can.RAISE_QUERY)
+    form = QueryForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ValidationError(form.errors.as_text())
+        services.query_raise(
+            actor=request.user,
+            entry=the_entry,
+            field_name=form.cleaned_data["field"],
+            text=form.cleaned_data["text"],
+        )
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, "Query raised; the site sees it in its queue.")
+    return redirect(
+        "capture:entry", pk=found.pk, record=the_entry.record_id, instrument=the_entry.instrument
+    )
+
+
+QUERY_MOVES = {
+    "answer": (Can.ANSWER_QUERY, services.query_answer),
+    "close": (Can.RAISE_QUERY, services.query_close),
+    "reopen": (Can.RAISE_QUERY, services.query_reopen),
+}
+
+
+@login_required
+@require_POST
+def query_move(request: AuthedRequest, pk: int, query: int, action: str) -> HttpResponse:
+    found = access.get_study(request.user, pk)
+    if action not in QUERY_MOVES:
+        raise ValidationError(f"Unknown action {action!r}.")
+    needed, move = QUERY_MOVES[action]
+    the_query = access.get_query(request.user, found, query, needed)
+    form = MessageForm(request.POST)
+    form.is_valid()
+    try:
+        move(actor=request.user, query=the_query, text=form.cleaned_data.get("text", ""))
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    entry_ = the_query.entry
+    return redirect(
+        "capture:entry", pk=found.pk, record=entry_.record_id, instrument=entry_.instrument
+    )
+
+
+@login_required
+def queries(request: AuthedRequest, pk: int) -> HttpResponse:
+    """The per-site queue of data queries the person may see."""
+    found = access.get_study(request.user, pk)
+    state = request.GET.get("state", DataQuery.State.OPEN)
+    rows = access.queries_for(request.user, found).select_related(
+        "entry__record__study_site", "raised_by"
+    )
+    if state in DataQuery.State.values:
+        rows = rows.filter(state=state)
+    context = {
+        "study": found,
+        "queries": rows[:500],
+        "state": state,
+        "states": DataQuery.State.choices,
+    }
+    return render(request, "capture/queries.html", context)
+
+
+@login_required
+def audit_log(request: AuthedRequest, pk: int) -> HttpResponse:
+    """The study's audit trail: all of it for the study admin, own sites for a site lead."""
+    found = access.get_study(request.user, pk)
+    access.require(request.user, found, Can.SEE_AUDIT)
+    rows = AuditEvent.objects.filter(scope=services.audit_scope(found))
+    allowed = access.sites(request.user, found, Can.SEE_AUDIT)
+    if allowed is not access.EVERY_SITE:
+        site_ids = found.study_sites.filter(pk__in=allowed).values("site_id")
+        rows = rows.filter(site_id__in=site_ids)
+    for key in ("action", "actor_label", "object_label"):
+        if request.GET.get(key):
+            rows = rows.filter(**{f"{key}__icontains": request.GET[key]})
+    context = {"study": found, "events": rows.order_by("-at")[:500], "filters": request.GET}
+    return render(request, "capture/audit.html", context)
