@@ -7,7 +7,7 @@ from typing import Any
 
 from django import forms
 
-from capture.models import StudyRole, StudySite
+from capture.models import Export, StudyRole, StudySite
 from formats.datadictionary import Field, FieldType, ValidationType
 from network.models import Site
 
@@ -148,3 +148,18 @@ def posted_values(post: Any, fields: list[Field]) -> dict[str, Any]:
         else:
             values[f.name] = post.get(f.name, "")
     return values
+
+
+class ExportForm(forms.Form):
+    format = forms.ChoiceField(choices=Export.Format.choices)
+    labels = forms.BooleanField(required=False, label="Labels instead of raw codes")
+    deidentify = forms.BooleanField(
+        required=False,
+        label="De-identified: drop free text, shift dates by a per-record offset",
+    )
+    checkboxes = forms.ChoiceField(
+        choices=[("wide", "One column per option (field___code)"), ("long", "Long format")]
+    )
+    repeats = forms.ChoiceField(
+        choices=[("long", "One row per instance"), ("wide", "One row per record (wide)")]
+    )

@@ -10,10 +10,16 @@ rows and lets exports stream one entry after another.
 
 from __future__ import annotations
 
+import secrets
+
 from django.conf import settings
 from django.db import models
 
 from core.models import TimeStampedModel
+
+
+def _new_secret() -> str:
+    return secrets.token_hex(32)
 
 
 class Study(TimeStampedModel):
@@ -39,6 +45,11 @@ class Study(TimeStampedModel):
     allow_file_fields = models.BooleanField(
         default=False, help_text="Allow file-upload fields once the study is live."
     )
+    repeating_instruments = models.JSONField(
+        default=list, blank=True, help_text="Instruments a record may hold more than once."
+    )
+    # Keys the per-record date shift of de-identified exports; never shown to anyone.
+    export_secret = models.CharField(max_length=64, default=_new_secret, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -228,3 +239,43 @@ class QueryMessage(models.Model):
 
     def __str__(self) -> str:
         return self.text[:60]
+
+
+class Export(models.Model):
+    """A file of study data made in the background for the person who asked, and only them."""
+
+    class Format(models.TextChoices):
+        CSV = "csv", "CSV"
+        XLSX = "xlsx", "Excel (XLSX)"
+        SAV = "sav", "SPSS (.sav)"
+        DTA = "dta", "Stata (.dta)"
+        R = "r", "R script with CSV (zip)"
+
+    class State(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        RUNNING = "running", "Running"
+        DONE = "done", "Ready"
+        FAILED = "failed", "Failed"
+
+    study = models.ForeignKey(Study, on_delete=models.CASCADE, related_name="exports")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    format = models.CharField(max_length=4, choices=Format.choices)
+    options = models.JSONField(default=dict)
+    study_sites = models.JSONField(
+        default=list, help_text="Study-site ids covered; empty means every site."
+    )
+    state = models.CharField(max_length=8, choices=State.choices, default=State.QUEUED)
+    done = models.PositiveIntegerField(default=0)
+    total = models.PositiveIntegerField(null=True, blank=True)
+    file = models.FileField(upload_to="exports/%Y/%m/", blank=True)
+    error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.get_format_display()} export of {self.study}"

@@ -25,4 +25,6 @@ urlpatterns = [
     path("<int:pk>/queries/", views.queries, name="queries"),
     path("<int:pk>/queries/<int:query>/<str:action>/", views.query_move, name="query_move"),
     path("<int:pk>/audit/", views.audit_log, name="audit"),
+    path("<int:pk>/exports/", views.exports, name="exports"),
+    path("<int:pk>/exports/<int:export>/", views.export_download, name="export_download"),
 ]

@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q
-from django.http import HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -16,8 +16,10 @@ from django.views.decorators.http import require_POST
 from accounts.models import User
 from audit.models import AuditEvent
 from capture import access, services
+from capture import exports as capture_exports
 from capture.access import Can
 from capture.forms import (
+    ExportForm,
     LockForm,
     MessageForm,
     QueryForm,
@@ -28,10 +30,12 @@ from capture.forms import (
     entry_fields,
     posted_values,
 )
-from capture.models import DataQuery, Entry, Study
+from capture.models import DataQuery, Entry, Export, Study
 from core.exceptions import EditConflict
 from core.forms import copy_errors
+from core.htmx import render_page
 from core.types import AuthedRequest
+from network import access as network_access
 
 
 @login_required
@@ -116,6 +120,8 @@ def study(request: AuthedRequest, pk: int) -> HttpResponse:
         "role_form": RoleGrantForm(study=found),
         "may_see_records": access.can(request.user, found, Can.SEE_RECORDS),
         "may_see_audit": access.can(request.user, found, Can.SEE_AUDIT),
+        "may_export": access.can(request.user, found, Can.EXPORT)
+        or access.can(request.user, found, Can.EXPORT_DEIDENTIFIED),
     }
     return render(request, "capture/study.html", context)
 
@@ -394,3 +400,44 @@ def audit_log(request: AuthedRequest, pk: int) -> HttpResponse:
             rows = rows.filter(**{f"{key}__icontains": request.GET[key]})
     context = {"study": found, "events": rows.order_by("-at")[:500], "filters": request.GET}
     return render(request, "capture/audit.html", context)
+
+
+@login_required
+def exports(request: AuthedRequest, pk: int) -> HttpResponse:
+    """Ask for an export and follow the progress of one's own; only they can download."""
+    found = access.get_study(request.user, pk)
+    if not (
+        access.can(request.user, found, Can.EXPORT)
+        or access.can(request.user, found, Can.EXPORT_DEIDENTIFIED)
+    ):
+        raise PermissionDenied("Your role in this study does not allow exports.")
+    access.require(request.user, found, Can.SEE_STUDY)
+    network_access.require_two_factor(request.user)
+    form = ExportForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            capture_exports.export_request(actor=request.user, study=found, **form.cleaned_data)
+        except ValidationError as error:
+            copy_errors(form, error)
+        else:
+            messages.success(request, "Export queued: it appears below when it is ready.")
+            return redirect("capture:exports", pk=found.pk)
+    mine = Export.objects.filter(study=found, requested_by=request.user)[:20]
+    context = {
+        "study": found,
+        "form": form,
+        "exports": mine,
+        "running": any(e.state in (Export.State.QUEUED, Export.State.RUNNING) for e in mine),
+        "identifiable": access.can(request.user, found, Can.EXPORT),
+    }
+    return render_page(request, "capture/exports.html", context, fragment="exports")
+
+
+@login_required
+def export_download(request: AuthedRequest, pk: int, export: int) -> FileResponse:
+    found = capture_exports.export_for_download(request.user, export)
+    if found.study_id != pk:
+        raise Http404("No such export.")
+    return FileResponse(
+        found.file.open("rb"), as_attachment=True, filename=found.file.name.rsplit("/", 1)[-1]
+    )

@@ -123,6 +123,8 @@ MANAGE = expect(
     statistician=(403, 403),
 )
 
+EXPORTS = {**AUDIT, "statistician": (200, 200)}
+
 ROUTES = [
     ("study page", url("study"), "get", None, STUDY_WIDE),
     ("records", url("records"), "get", None, RECORDS_WIDE),
@@ -134,6 +136,7 @@ ROUTES = [
     ("raise query", url("query_raise", "entry"), "post", {"field": "age", "text": "?"}, RAISE),
     ("answer query", url("query_move", "query", "answer"), "post", {"text": "Yes"}, ANSWER),
     ("add site", url("study_manage", "site"), "post", {}, MANAGE),
+    ("exports", url("exports"), "get", None, EXPORTS),
 ]
 
 
