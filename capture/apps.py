@@ -5,3 +5,5 @@ class CaptureConfig(AppConfig):
     name = "capture"
     default_auto_field = "django.db.models.BigAutoField"
     nav_links = (("Studies", "capture:studies"),)
+    dashboard_panel = "capture.dashboard.panel"
+    demo_seeder = "capture.demo.seed"

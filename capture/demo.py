@@ -1,0 +1,115 @@
+"""Demo data for capture: a live national audit of CT head turnaround at two sites.
+
+The committee runs it; the site leads lead St Thomas' and Manchester; the demo trainee
+collaborates at St Thomas'; the mentor validates St Thomas' records; the statistician
+exports. Records carry believable values, one open query and one signed lock.
+Idempotent: an existing demo study is left as it is.
+"""
+
+from __future__ import annotations
+
+import random
+from datetime import timedelta
+from pathlib import Path
+
+from django.utils import timezone
+
+from accounts.models import User
+from capture import services
+from capture.models import Study
+from network.demo import DEMO_DOMAIN, DEMO_PASSWORD
+from network.models import Site
+
+TITLE = "CT head turnaround: national audit (demo)"
+DICTIONARY = Path(__file__).parent / "data" / "demo_ct_head_audit.csv"
+SITES = [("St Thomas' Hospital", "STH"), ("Manchester Royal Infirmary", "MRI")]
+
+
+def _person(local: str) -> User:
+    return User.objects.get(email=f"{local}@{DEMO_DOMAIN}")
+
+
+def seed() -> None:
+    if Study.objects.filter(title=TITLE).exists():
+        return
+    committee = _person("committee")
+    study, _ = services.study_create(
+        actor=committee,
+        title=TITLE,
+        dictionary_csv=DICTIONARY.read_text(encoding="utf-8"),
+        protocol_summary=(
+            "Time from request to verified report for adult CT head scans out of hours, "
+            "against the 1-hour standard for head injury. Twenty consecutive scans per site."
+        ),
+    )
+    study_sites = {
+        code: services.study_add_site(
+            actor=committee, study=study, site=Site.objects.get(name=name), code=code
+        )
+        for name, code in SITES
+    }
+    services.study_go_live(actor=committee, study=study)
+    for local, role, code in [
+        ("sitelead.a", "site_lead", "STH"),
+        ("sitelead.b", "site_lead", "MRI"),
+        ("trainee", "collaborator", "STH"),
+        ("mentor", "validator", "STH"),
+        ("statistician", "statistician", None),
+    ]:
+        services.study_grant_role(
+            actor=committee,
+            study=study,
+            person=_person(local),
+            role=role,
+            study_site=study_sites[code] if code else None,
+        )
+    rng = random.Random(42)
+    now = timezone.now().replace(second=0, microsecond=0)
+    entered = {"STH": _person("trainee"), "MRI": _person("sitelead.b")}
+    for code, study_site in study_sites.items():
+        for n in range(6 if code == "STH" else 4):
+            record = services.record_create(actor=entered[code], study=study, study_site=study_site)
+            requested = now - timedelta(days=rng.randint(3, 40), minutes=rng.randint(0, 600))
+            scanned = requested + timedelta(minutes=rng.randint(10, 50))
+            reported = scanned + timedelta(minutes=rng.randint(15, 150))
+            bleed = n % 3 == 0
+            services.entry_save(
+                actor=entered[code],
+                record=record,
+                instrument="baseline",
+                values={
+                    "age_band": str(rng.randint(1, 4)),
+                    "sex": str(rng.randint(1, 2)),
+                    "indication": "1" if n % 2 == 0 else str(rng.randint(2, 4)),
+                    "gcs": str(rng.randint(9, 15)),
+                    "anticoag": "1" if n % 4 == 0 else "0",
+                    "request_time": f"{requested:%Y-%m-%d %H:%M}",
+                    "scan_time": f"{scanned:%Y-%m-%d %H:%M}",
+                },
+                status=2,
+                confirmed=True,
+            )
+            saved = services.entry_save(
+                actor=entered[code],
+                record=record,
+                instrument="reporting",
+                values={
+                    "findings": ["2"] if bleed else ["1"],
+                    "haem_type": "2" if bleed else "",
+                    "haem_volume": f"{rng.randint(5, 60)}" if bleed else "",
+                    "report_time": f"{reported:%Y-%m-%d %H:%M}",
+                },
+                status=2 if n else 1,
+                confirmed=True,
+            )
+            if code == "STH" and n == 1:
+                services.query_raise(
+                    actor=_person("mentor"),
+                    entry=saved.entry,
+                    field_name="report_time",
+                    text="The report time is before the scan ended on PACS: please check.",
+                )
+            if code == "STH" and n == 0:
+                services.record_lock(
+                    actor=_person("sitelead.a"), record=record, password=DEMO_PASSWORD
+                )

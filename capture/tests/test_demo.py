@@ -1,0 +1,36 @@
+from __future__ import annotations
+
+import pytest
+
+from capture import demo
+from capture.dashboard import panel
+from capture.models import DataQuery, Record, Study
+from core.testing.mfa import enable_totp
+from network.demo import DEMO_DOMAIN, seed_network
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_demo_study_has_records_a_query_and_a_signed_lock_and_seeds_once():
+    seed_network()
+    demo.seed()
+    demo.seed()
+    study = Study.objects.get()
+    assert study.status == Study.Status.LIVE
+    assert Record.objects.count() == 10
+    assert Record.objects.filter(locked=True, signed=True).count() == 1
+    assert DataQuery.objects.filter(state=DataQuery.State.OPEN).count() == 1
+
+
+def test_the_dashboard_panel_counts_open_queries_at_my_sites_only():
+    from accounts.models import User
+
+    seed_network()
+    demo.seed()
+    lead_a = User.objects.get(email=f"sitelead.a@{DEMO_DOMAIN}")
+    lead_b = User.objects.get(email=f"sitelead.b@{DEMO_DOMAIN}")
+    assert panel(lead_a).context["rows"][0]["open_queries"] is None  # no two-factor yet
+    enable_totp(lead_a)
+    enable_totp(lead_b)
+    assert panel(lead_a).context["rows"][0]["open_queries"] == 1
+    assert panel(lead_b).context["rows"][0]["open_queries"] == 0
