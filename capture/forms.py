@@ -163,3 +163,22 @@ class ExportForm(forms.Form):
     repeats = forms.ChoiceField(
         choices=[("long", "One row per instance"), ("wide", "One row per record (wide)")]
     )
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(
+        label="Records (REDCap flat CSV)",
+        help_text=(
+            "First column the record id (CODE-n); redcap_data_access_group names the site "
+            "when you enter at several; checkboxes as field___code; form_complete 0, 1 or 2."
+        ),
+    )
+
+    def clean_file(self) -> str:
+        upload = self.cleaned_data["file"]
+        try:
+            return str(upload.read().decode("utf-8-sig"))
+        except UnicodeDecodeError as error:
+            raise forms.ValidationError(
+                f"The file is not UTF-8 text (byte {error.start}): save it as CSV UTF-8."
+            ) from error

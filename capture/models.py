@@ -279,3 +279,30 @@ class Export(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_format_display()} export of {self.study}"
+
+
+class DataImport(models.Model):
+    """An uploaded records file between its preview and its commit (by its uploader only)."""
+
+    class State(models.TextChoices):
+        PREVIEWED = "previewed", "Previewed"
+        RUNNING = "running", "Importing"
+        DONE = "done", "Imported"
+        FAILED = "failed", "Failed"
+
+    study = models.ForeignKey(Study, on_delete=models.CASCADE, related_name="imports")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    file = models.FileField(upload_to="imports/%Y/%m/")
+    state = models.CharField(max_length=10, choices=State.choices, default=State.PREVIEWED)
+    records = models.PositiveIntegerField(default=0)
+    done = models.PositiveIntegerField(default=0)
+    error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"Import into {self.study} ({self.get_state_display()})"

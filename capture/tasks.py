@@ -10,3 +10,10 @@ def run_export(*, export_id: int) -> str:
     from capture.exports import export_run
 
     return export_run(export_id).state
+
+
+@task()
+def run_import(*, import_id: int) -> str:
+    from capture.imports import import_run
+
+    return import_run(import_id).state

@@ -26,5 +26,6 @@ urlpatterns = [
     path("<int:pk>/queries/<int:query>/<str:action>/", views.query_move, name="query_move"),
     path("<int:pk>/audit/", views.audit_log, name="audit"),
     path("<int:pk>/exports/", views.exports, name="exports"),
+    path("<int:pk>/import/", views.import_records, name="import"),
     path("<int:pk>/exports/<int:export>/", views.export_download, name="export_download"),
 ]

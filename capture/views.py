@@ -9,7 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q
 from django.http import FileResponse, Http404, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -17,9 +17,11 @@ from accounts.models import User
 from audit.models import AuditEvent
 from capture import access, services
 from capture import exports as capture_exports
+from capture import imports as capture_imports
 from capture.access import Can
 from capture.forms import (
     ExportForm,
+    ImportForm,
     LockForm,
     MessageForm,
     QueryForm,
@@ -30,7 +32,7 @@ from capture.forms import (
     entry_fields,
     posted_values,
 )
-from capture.models import DataQuery, Entry, Export, Study
+from capture.models import DataImport, DataQuery, Entry, Export, Study
 from core.exceptions import EditConflict
 from core.forms import copy_errors
 from core.htmx import render_page
@@ -120,6 +122,7 @@ def study(request: AuthedRequest, pk: int) -> HttpResponse:
         "role_form": RoleGrantForm(study=found),
         "may_see_records": access.can(request.user, found, Can.SEE_RECORDS),
         "may_see_audit": access.can(request.user, found, Can.SEE_AUDIT),
+        "may_enter": access.can(request.user, found, Can.ENTER),
         "may_export": access.can(request.user, found, Can.EXPORT)
         or access.can(request.user, found, Can.EXPORT_DEIDENTIFIED),
     }
@@ -441,3 +444,41 @@ def export_download(request: AuthedRequest, pk: int, export: int) -> FileRespons
     return FileResponse(
         found.file.open("rb"), as_attachment=True, filename=found.file.name.rsplit("/", 1)[-1]
     )
+
+
+@login_required
+def import_records(request: AuthedRequest, pk: int) -> HttpResponse:
+    """Upload → preview with every problem by row and field → import in the background."""
+    found = access.get_study(request.user, pk)
+    access.require(request.user, found, Can.ENTER)
+    form = ImportForm(request.POST or None, request.FILES or None)
+    check = None
+    upload = None
+    if request.method == "POST" and "confirm" in request.POST:
+        upload = get_object_or_404(
+            DataImport, pk=request.POST["confirm"], study=found, requested_by=request.user
+        )
+        capture_imports.import_start(actor=request.user, upload=upload)
+        messages.success(request, "Import started: progress is shown below.")
+        return redirect("capture:import", pk=found.pk)
+    if request.method == "POST" and form.is_valid():
+        try:
+            upload, check = capture_imports.import_upload(
+                actor=request.user,
+                study=found,
+                name=request.FILES["file"].name,
+                text=form.cleaned_data["file"],
+            )
+        except PermissionDenied as error:
+            form.add_error("file", str(error))
+    mine = DataImport.objects.filter(study=found, requested_by=request.user)[:10]
+    context = {
+        "study": found,
+        "form": form,
+        "check": check,
+        "upload": upload,
+        "imports": mine,
+        "running": any(i.state == DataImport.State.RUNNING for i in mine),
+    }
+    status = 400 if form.errors or (check is not None and not check.ok) else 200
+    return render_page(request, "capture/import.html", context, fragment="imports", status=status)

@@ -124,6 +124,7 @@ MANAGE = expect(
 )
 
 EXPORTS = {**AUDIT, "statistician": (200, 200)}
+IMPORT = {**AUDIT, "trainee": (200, 200)}
 
 ROUTES = [
     ("study page", url("study"), "get", None, STUDY_WIDE),
@@ -137,6 +138,7 @@ ROUTES = [
     ("answer query", url("query_move", "query", "answer"), "post", {"text": "Yes"}, ANSWER),
     ("add site", url("study_manage", "site"), "post", {}, MANAGE),
     ("exports", url("exports"), "get", None, EXPORTS),
+    ("import", url("import"), "get", None, IMPORT),
 ]
 
 
