@@ -30,8 +30,26 @@ def audit_record(
     Call it inside the service's transaction so the change and its record commit together.
     `actor` is a user or None for the system (a task, a command).
     """
+    event = unsaved_event(
+        actor=actor, action=action, obj=obj, changes=changes, reason=reason, site=site, scope=scope
+    )
+    event.save()
+    return event
+
+
+def unsaved_event(
+    *,
+    actor: Any | None,
+    action: str,
+    obj: models.Model,
+    changes: Changes | None = None,
+    reason: str = "",
+    site: models.Model | None = None,
+    scope: str = "",
+) -> AuditEvent:
+    """The row `audit_record` writes, unsaved: bulk writers (imports) save many at once."""
     person = actor if actor is not None and getattr(actor, "is_authenticated", False) else None
-    return AuditEvent.objects.create(
+    return AuditEvent(
         at=timezone.now(),
         action=action,
         actor_id=person.pk if person is not None else None,

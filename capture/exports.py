@@ -151,7 +151,7 @@ def _write(export: Export) -> None:
                 else:
                     write_csv(plan, rows(export), out, **kwargs)
         elif export.format == Export.Format.XLSX:
-            write_xlsx(plan, rows(export), data, **kwargs)
+            write_xlsx(plan, rows(export), str(data), **kwargs)
         elif export.format == Export.Format.SAV:
             write_sav(plan, rows(export), data, checkboxes_out=extra, **kwargs)
         else:

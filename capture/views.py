@@ -466,7 +466,7 @@ def import_records(request: AuthedRequest, pk: int) -> HttpResponse:
             upload, check = capture_imports.import_upload(
                 actor=request.user,
                 study=found,
-                name=request.FILES["file"].name,
+                name=str(getattr(request.FILES.get("file"), "name", "records.csv")),
                 text=form.cleaned_data["file"],
             )
         except PermissionDenied as error:
