@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.urls import reverse
 
 from core.models import TimeStampedModel
 
@@ -21,6 +22,11 @@ class Output(TimeStampedModel):
         CHAPTER = "chapter", "Book chapter"
         GRANT = "grant", "Grant"
 
+    class Precision(models.TextChoices):
+        DAY = "day", "Day"
+        MONTH = "month", "Month"
+        YEAR = "year", "Year"
+
     class Status(models.TextChoices):
         IN_PREPARATION = "in_preparation", "In preparation"
         SUBMITTED = "submitted", "Submitted"
@@ -31,12 +37,30 @@ class Output(TimeStampedModel):
     title = models.CharField(max_length=500)
     venue = models.CharField(max_length=300, blank=True, help_text="Journal, meeting or funder.")
     date = models.DateField(null=True, blank=True, db_index=True)
+    date_precision = models.CharField(
+        max_length=5,
+        choices=Precision.choices,
+        default=Precision.DAY,
+        help_text="How much of the date is known: a PubMed record may give only a year.",
+    )
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.PUBLISHED)
     doi = models.CharField("DOI", max_length=200, blank=True)
     pmid = models.CharField("PMID", max_length=20, blank=True)
     amount = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
     currency = models.CharField(max_length=3, blank=True)
     ends_on = models.DateField(null=True, blank=True, help_text="When a grant's funding ends.")
+    abstract = models.TextField(blank=True)
+    # The normalised title (formats.bibliography.title_key) that finds duplicates on import.
+    title_key = models.CharField(max_length=500, blank=True, db_index=True, editable=False)
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="outputs_added",
+        help_text="Who recorded it; they may edit it, as may its linked authors.",
+    )
+    version = models.PositiveIntegerField(default=1, editable=False)
     themes = models.ManyToManyField(
         "people.Term",
         blank=True,
@@ -46,10 +70,28 @@ class Output(TimeStampedModel):
 
     class Meta:
         ordering = ["-date", "title"]
-        indexes = [models.Index(fields=["kind", "date"])]
+        indexes = [
+            models.Index(fields=["kind", "date"]),
+            models.Index(fields=["doi"], name="output_doi_idx"),
+            models.Index(fields=["pmid"], name="output_pmid_idx"),
+        ]
 
     def __str__(self) -> str:
         return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("outputs:detail", args=[self.pk])
+
+    @property
+    def date_display(self) -> str:
+        """The date as precisely as it is known: '2021', 'Mar 2021' or '15 Mar 2021'."""
+        if self.date is None:
+            return ""
+        if self.date_precision == self.Precision.YEAR:
+            return str(self.date.year)
+        if self.date_precision == self.Precision.MONTH:
+            return self.date.strftime("%b %Y")
+        return f"{self.date.day} {self.date.strftime('%b %Y')}"
 
 
 class Author(models.Model):
@@ -74,3 +116,36 @@ class Author(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class OutputImport(TimeStampedModel):
+    """One import of a bibliography file: a short-lived draft until it is committed.
+
+    The web preview stores the uploaded text here, so the confirm button carries only
+    this row's id: the text never travels back through the browser, and a second web
+    process can commit what the first one previewed. Committing empties `text` (the
+    digest stays) so that drafts do not pile up file contents.
+    """
+
+    class State(models.TextChoices):
+        DRAFT = "draft", "Previewed"
+        COMMITTED = "committed", "Imported"
+
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="output_imports"
+    )
+    format = models.CharField(max_length=20)
+    filename = models.CharField(max_length=200, blank=True)
+    text = models.TextField(blank=True)
+    digest = models.CharField(max_length=64, help_text="SHA-256 of the imported text.")
+    state = models.CharField(max_length=10, choices=State.choices, default=State.DRAFT)
+    created_count = models.PositiveIntegerField(default=0)
+    merged_count = models.PositiveIntegerField(default=0)
+    refused_count = models.PositiveIntegerField(default=0)
+    committed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.format} import by {self.person} ({self.get_state_display()})"

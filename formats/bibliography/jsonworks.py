@@ -1,0 +1,205 @@
+"""ORCID works JSON (the v3.0 API) and Crossref work JSON (api.crossref.org/works)."""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+from formats.bibliography.common import Collector, EntryProblem, need_title, partial_date
+from formats.bibliography.model import (
+    BibliographyError,
+    Kind,
+    Name,
+    PartialDate,
+    Problem,
+    Record,
+)
+from formats.bibliography.text import clean_doi, clean_orcid, clean_pmid, squash, strip_markup
+
+ORCID_KINDS: dict[str, Kind] = {
+    "journal-article": Kind.ARTICLE,
+    "conference-abstract": Kind.ABSTRACT,
+    "conference-paper": Kind.ABSTRACT,
+    "conference-poster": Kind.POSTER,
+    "conference-presentation": Kind.ORAL,
+    "lecture-speech": Kind.ORAL,
+    "book-chapter": Kind.CHAPTER,
+    "preprint": Kind.ARTICLE,
+    "review": Kind.ARTICLE,
+}
+CROSSREF_KINDS: dict[str, Kind] = {
+    "journal-article": Kind.ARTICLE,
+    "proceedings-article": Kind.ABSTRACT,
+    "book-chapter": Kind.CHAPTER,
+    "book-section": Kind.CHAPTER,
+    "posted-content": Kind.ARTICLE,
+    "grant": Kind.GRANT,
+}
+OWNER_IN_PATH = re.compile(r"^/(\d{4}-\d{4}-\d{4}-\d{3}[\dX])/")
+
+
+def load_json(text: str) -> Any:
+    try:
+        return json.loads(text.lstrip("\ufeff"))
+    except json.JSONDecodeError as error:
+        where = f"line {error.lineno}, column {error.colno}"
+        problem = Problem(0, "the file", f"it is not JSON ({where}: {error.msg})")
+        raise BibliographyError((problem,)) from None
+
+
+def read_orcid_json(text: str) -> tuple[Record, ...]:
+    """A works list (`group` → `work-summary`), a bulk answer (`bulk` → `work`), or one work."""
+    data = load_json(text)
+    found = Collector()
+    for index, work in enumerate(_orcid_works(data, found), start=1):
+        try:
+            found.records.append(_orcid_record(index, work))
+        except EntryProblem as problem:
+            found.problem(index, str(problem), _put_code(work))
+    return found.result()
+
+
+def _orcid_works(data: Any, found: Collector) -> list[dict[str, Any]]:
+    if isinstance(data, dict) and isinstance(data.get("group"), list):
+        return [
+            (group.get("work-summary") or [{}])[0]
+            for group in data["group"]
+            if isinstance(group, dict)
+        ]
+    if isinstance(data, dict) and isinstance(data.get("bulk"), list):
+        return [item.get("work", {}) for item in data["bulk"] if isinstance(item, dict)]
+    if isinstance(data, dict) and "title" in data:
+        return [data]
+    found.file_problem("it is not ORCID works JSON (no 'group', 'bulk' or 'title' at the top)")
+    return []
+
+
+def _put_code(work: dict[str, Any]) -> str:
+    code = work.get("put-code")
+    return f"put-code {code}" if code else ""
+
+
+def _value(node: Any, *path: str) -> str:
+    for key in path:
+        if not isinstance(node, dict):
+            return ""
+        node = node.get(key)
+    return str(node) if node is not None else ""
+
+
+def _orcid_record(index: int, work: dict[str, Any]) -> Record:
+    source_type = str(work.get("type") or "").lower()
+    ids = {
+        _value(i, "external-id-type").lower(): _value(i, "external-id-value")
+        for i in (_value_list(work, "external-ids", "external-id"))
+    }
+    owner = OWNER_IN_PATH.match(str(work.get("path") or ""))
+    date = work.get("publication-date") or {}
+    return Record(
+        index=index,
+        label=_put_code(work),
+        line=None,
+        source_type=source_type,
+        kind=ORCID_KINDS.get(source_type),
+        title=need_title(squash(_value(work, "title", "title", "value"))),
+        authors=tuple(
+            _orcid_contributor(c) for c in _value_list(work, "contributors", "contributor")
+        ),
+        venue=squash(_value(work, "journal-title", "value")),
+        date=partial_date(
+            _value(date, "year", "value") or None,
+            _value(date, "month", "value") or None,
+            _value(date, "day", "value") or None,
+        ),
+        doi=clean_doi(ids.get("doi", "")),
+        pmid=clean_pmid(ids.get("pmid", "")),
+        abstract=squash(str(work.get("short-description") or "")),
+        owner_orcid=owner.group(1) if owner else "",
+    )
+
+
+def _value_list(node: Any, *path: str) -> list[Any]:
+    for key in path:
+        if not isinstance(node, dict):
+            return []
+        node = node.get(key)
+    return node if isinstance(node, list) else []
+
+
+def _orcid_contributor(contributor: dict[str, Any]) -> Name:
+    written = squash(_value(contributor, "credit-name", "value"))
+    orcid = clean_orcid(_value(contributor, "contributor-orcid", "path"))
+    family, comma, given = written.partition(",")
+    if comma:
+        return Name(family=squash(family), given=squash(given), orcid=orcid)
+    *givens, last = written.split() or [""]
+    return Name(family=last, given=" ".join(givens), orcid=orcid)
+
+
+def read_crossref_json(text: str) -> tuple[Record, ...]:
+    """One work (`message`), a work list (`message.items`), or a bare work or list of works."""
+    data = load_json(text)
+    found = Collector()
+    for index, work in enumerate(_crossref_works(data, found), start=1):
+        try:
+            found.records.append(_crossref_record(index, work))
+        except EntryProblem as problem:
+            found.problem(index, str(problem), f"DOI {work.get('DOI')}" if work.get("DOI") else "")
+    return found.result()
+
+
+def _crossref_works(data: Any, found: Collector) -> list[dict[str, Any]]:
+    message = data.get("message", data) if isinstance(data, dict) else data
+    if isinstance(message, dict) and isinstance(message.get("items"), list):
+        message = message["items"]
+    if isinstance(message, dict) and ("DOI" in message or "title" in message):
+        return [message]
+    if isinstance(message, list) and all(isinstance(item, dict) for item in message):
+        return message
+    found.file_problem("it is not Crossref work JSON (no 'message' with a work in it)")
+    return []
+
+
+def _crossref_record(index: int, work: dict[str, Any]) -> Record:
+    source_type = str(work.get("type") or "")
+    titles = _strings(work.get("title"))
+    venues = _strings(work.get("container-title"))
+    return Record(
+        index=index,
+        label=f"DOI {work['DOI']}" if work.get("DOI") else "",
+        line=None,
+        source_type=source_type,
+        kind=CROSSREF_KINDS.get(source_type),
+        title=need_title(strip_markup(titles[0] if titles else "")),
+        authors=tuple(_crossref_author(a) for a in work.get("author") or [] if isinstance(a, dict)),
+        venue=squash(venues[0] if venues else ""),
+        date=_crossref_date(work),
+        doi=clean_doi(str(work.get("DOI") or "")),
+        abstract=strip_markup(str(work.get("abstract") or "")),
+        keywords=tuple(str(s) for s in work.get("subject") or []),
+    )
+
+
+def _strings(value: Any) -> list[str]:
+    """Crossref gives titles as lists; some exports flatten them to one string."""
+    if isinstance(value, list):
+        return [str(v) for v in value if v]
+    return [str(value)] if value else []
+
+
+def _crossref_author(author: dict[str, Any]) -> Name:
+    orcid = clean_orcid(str(author.get("ORCID") or ""))
+    if author.get("family"):
+        return Name(
+            family=squash(author["family"]), given=squash(author.get("given") or ""), orcid=orcid
+        )
+    return Name(family=squash(str(author.get("name") or "")), orcid=orcid)
+
+
+def _crossref_date(work: dict[str, Any]) -> PartialDate | None:
+    for key in ("published-print", "published-online", "issued", "published"):
+        parts = (work.get(key) or {}).get("date-parts") or [[]]
+        if parts and parts[0] and parts[0][0] is not None:
+            return partial_date(*(parts[0] + [None, None])[:3])
+    return None

@@ -1,0 +1,40 @@
+from __future__ import annotations
+
+import pytest
+
+from formats.bibliography import BibliographyError, Kind, Name, PartialDate
+from formats.bibliography.ris import read_ris
+
+
+def test_it_reads_ris_records(fixture_text):
+    article, abstract = read_ris(fixture_text("refs.ris"))
+    assert article.authors == (Name("Müller", "Jörg"), Name("Dupré", "Amélie"))
+    assert article.date == PartialDate(2021, 3, 15)
+    assert article.pmid == "33037401"
+    assert article.abstract == (
+        "Purpose: to measure how often diffusion-weighted imaging separates stroke from its mimics."
+    )
+    assert article.venue == "European Radiology"
+    assert (article.kind, abstract.kind) == (Kind.ARTICLE, Kind.ABSTRACT)
+    assert abstract.where == "entry 2 (TY CONF, line 13)"
+
+
+def test_a_record_that_never_ends_is_named_by_its_line():
+    text = "TY  - JOUR\nTI  - Fine\nER  - \n\nTY  - JOUR\nTI  - Open\n"
+    with pytest.raises(BibliographyError) as raised:
+        read_ris(text)
+    assert [str(p) for p in raised.value.problems] == [
+        "entry 2 (line 5): the record never ends (no 'ER  -' line)"
+    ]
+    assert [r.title for r in raised.value.readable] == ["Fine"]
+
+
+def test_a_record_started_inside_another_is_named():
+    text = "TY  - JOUR\nTI  - One\nTY  - JOUR\nTI  - Two\nER  - \n"
+    with pytest.raises(BibliographyError, match="a new record starts before this one ended"):
+        read_ris(text)
+
+
+def test_a_bad_date_is_named():
+    with pytest.raises(BibliographyError, match="2021-02-30 is not a date"):
+        read_ris("TY  - JOUR\nTI  - T\nPY  - 2021/02/30\nER  - \n")

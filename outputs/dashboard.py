@@ -1,0 +1,19 @@
+from __future__ import annotations
+
+from typing import Any
+
+from core.extensions import Panel
+from outputs.access import own_outputs
+from outputs.models import Output
+
+
+def panel(user: Any) -> Panel | None:
+    """How many outputs the person has, with the ways to add more."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    mine = own_outputs(user)
+    context = {
+        "count": mine.count(),
+        "published": mine.filter(status=Output.Status.PUBLISHED).count(),
+    }
+    return Panel("outputs/panel.html", context)

@@ -1,0 +1,133 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from formats.bibliography import Format
+from outputs.models import Output
+from outputs.services import AuthorIn
+from people.models import INTEREST_KINDS, Term
+
+MAX_UPLOAD = 10 * 1024 * 1024
+
+
+def theme_choices() -> forms.ModelMultipleChoiceField:
+    return forms.ModelMultipleChoiceField(
+        queryset=Term.objects.filter(kind__in=INTEREST_KINDS),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Research themes group your outputs on a CV.",
+    )
+
+
+class OutputForm(forms.Form):
+    """An output with its authors written one per line; carries the version it started from."""
+
+    kind = forms.ChoiceField(choices=Output.Kind.choices)
+    title = forms.CharField(max_length=500, widget=forms.Textarea(attrs={"rows": 2}))
+    authors = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="One author per line, in order. Add an ORCID after a bar: "
+        "“Jörg Müller | 0000-0002-1825-0097”.",
+    )
+    venue = forms.CharField(max_length=300, required=False, help_text="Journal, meeting or funder.")
+    date = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_precision = forms.ChoiceField(
+        choices=Output.Precision.choices, initial=Output.Precision.DAY, label="Date known to the"
+    )
+    status = forms.ChoiceField(choices=Output.Status.choices, initial=Output.Status.PUBLISHED)
+    doi = forms.CharField(label="DOI", max_length=200, required=False)
+    pmid = forms.CharField(label="PMID", max_length=20, required=False)
+    themes = theme_choices()
+    abstract = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 4}))
+    amount = forms.DecimalField(
+        max_digits=12, decimal_places=2, required=False, help_text="Grants only."
+    )
+    currency = forms.CharField(max_length=3, required=False, help_text="Grants only: GBP, USD…")
+    ends_on = forms.DateField(
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text="Grants only: when the funding ends.",
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def clean_authors(self) -> list[AuthorIn]:
+        authors = []
+        for number, line in enumerate(self.cleaned_data["authors"].splitlines(), start=1):
+            name, _, orcid = (part.strip() for part in line.partition("|"))
+            if not name and not orcid:
+                continue
+            if not name:
+                raise forms.ValidationError(f"Line {number} has an ORCID but no name.")
+            if len(name) > 200:
+                raise forms.ValidationError(f"Line {number}: a name is at most 200 characters.")
+            authors.append(AuthorIn(name=name, orcid=orcid))
+        if not authors:
+            raise forms.ValidationError("An output needs at least one author.")
+        return authors
+
+    @classmethod
+    def initial_from(cls, output: Output) -> dict[str, Any]:
+        authors = [f"{a.name} | {a.orcid}" if a.orcid else a.name for a in output.authors.all()]
+        return {
+            **{
+                field: getattr(output, field) for field in cls.base_fields if hasattr(output, field)
+            },
+            "authors": "\n".join(authors),
+            "themes": list(output.themes.all()),
+            "version": output.version,
+        }
+
+    def service_values(self) -> dict[str, Any]:
+        values = dict(self.cleaned_data)
+        values.pop("version", None)
+        values["currency"] = values["currency"].upper()
+        return values
+
+
+class FilterForm(forms.Form):
+    kind = forms.ChoiceField(choices=[("", "Any kind"), *Output.Kind.choices], required=False)
+    status = forms.ChoiceField(choices=[("", "Any status"), *Output.Status.choices], required=False)
+    theme = forms.ModelChoiceField(
+        queryset=Term.objects.filter(kind__in=INTEREST_KINDS),
+        required=False,
+        empty_label="Any theme",
+    )
+
+
+class ImportForm(forms.Form):
+    format = forms.ChoiceField(
+        choices=[("", "Detect from the file"), *((f.value, f.label) for f in Format)],
+        required=False,
+    )
+    file = forms.FileField(required=False, help_text="A .bib, .ris, .nbib, .xml or .json file.")
+    text = forms.CharField(
+        label="Or paste the records",
+        required=False,
+        strip=False,  # entries are named by line: the lines must stay where they were
+        widget=forms.Textarea(attrs={"rows": 8, "spellcheck": "false"}),
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        upload, pasted = data.get("file"), (data.get("text") or "").strip()
+        if upload and pasted:
+            raise forms.ValidationError("Upload a file or paste records, not both.")
+        if not upload and not pasted:
+            raise forms.ValidationError("Choose a file to upload or paste the records.")
+        if upload:
+            if upload.size > MAX_UPLOAD:
+                raise forms.ValidationError(f"{upload.name} is larger than 10 MB.")
+            raw = upload.read()
+            try:
+                data["content"] = raw.decode("utf-8-sig")
+            except UnicodeDecodeError as error:
+                line = raw.count(b"\n", 0, error.start) + 1
+                raise forms.ValidationError(
+                    f"{upload.name} is not UTF-8 text (line {line}); export it as UTF-8."
+                ) from None
+            data["filename"] = upload.name
+        else:
+            data["content"], data["filename"] = data["text"], ""
+        return data

@@ -1,0 +1,202 @@
+from __future__ import annotations
+
+import json
+from io import StringIO
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import CommandError, call_command
+from django.urls import reverse
+
+from network.tests.test_api import api_client
+from outputs.models import Output, OutputImport
+from outputs.tests.factories import BIBTEX_WITH_DUPLICATE_AND_BROKEN, GOOD_BIBTEX, make_output
+from people.models import Term
+
+pytestmark = pytest.mark.django_db
+
+
+def form_data(**changes):
+    data = {
+        "kind": "article",
+        "title": "Ultrasound of the appendix",
+        "authors": "Trainee\nAmélie Dupré | 0000-0002-1825-0097",
+        "venue": "Clinical Radiology",
+        "date": "2024-05-01",
+        "date_precision": "month",
+        "status": "published",
+        "doi": "",
+        "pmid": "",
+        "abstract": "",
+        "currency": "",
+    }
+    data.update(changes)
+    return data
+
+
+def test_a_person_adds_filters_and_edits_their_outputs(client, personas):
+    client.force_login(personas.trainee)
+    theme = Term.objects.get(name="MRI")
+    response = client.post(reverse("outputs:create"), form_data(themes=[theme.pk]))
+    output = Output.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == output.get_absolute_url()
+    assert output.date_display == "May 2024"
+    assert output.authors.last().orcid == "0000-0002-1825-0097"
+    listed = client.get(reverse("outputs:mine"), {"theme": theme.pk, "kind": "article"})
+    assert list(listed.context["outputs"]) == [output]
+    assert not list(client.get(reverse("outputs:mine"), {"kind": "poster"}).context["outputs"])
+    edit = reverse("outputs:edit", args=[output.pk])
+    assert client.post(edit, form_data(venue="Radiology", version=1)).status_code == 302
+    stale = client.post(edit, form_data(venue="European Radiology", version=1))
+    assert stale.status_code == 409
+    assert "Saved elsewhere while you were editing" in stale.content.decode()
+    output.refresh_from_db()
+    assert output.venue == "Radiology"
+
+
+def test_the_list_answers_htmx_with_the_results_only(client, personas):
+    make_output(personas.trainee)
+    client.force_login(personas.trainee)
+    response = client.get(reverse("outputs:mine"), headers={"HX-Request": "true"})
+    body = response.content.decode()
+    assert body.lstrip().startswith('<section id="results"')
+    assert "Diffusion-weighted MRI" in body
+
+
+def test_bad_input_is_named_next_to_its_field(client, personas):
+    client.force_login(personas.trainee)
+    response = client.post(reverse("outputs:create"), form_data(doi="nope", authors=" | 0000"))
+    assert response.status_code == 400
+    errors = response.context["form"].errors
+    assert "Line 1 has an ORCID but no name." in errors["authors"]
+    assert not Output.objects.exists()
+
+
+def test_deleting_asks_then_deletes(client, personas):
+    output = make_output(personas.trainee)
+    client.force_login(personas.trainee)
+    url = reverse("outputs:delete", args=[output.pk])
+    assert client.get(url).status_code == 200
+    assert client.post(url).status_code == 302
+    assert not Output.objects.exists()
+
+
+def test_an_upload_is_previewed_then_committed(client, personas):
+    make_output(personas.trainee, title="Out-of-hours CT head requests: an audit")
+    client.force_login(personas.trainee)
+    upload = SimpleUploadedFile("mine.bib", GOOD_BIBTEX.encode())
+    response = client.post(reverse("outputs:import"), {"format": "bibtex", "file": upload})
+    draft = OutputImport.objects.get()
+    assert response["Location"] == reverse("outputs:import_preview", args=[draft.pk])
+    page = client.get(response["Location"])
+    body = page.content.decode()
+    assert "Duplicates (2)" in body
+    assert "Refused (1)" in body
+    assert "New (0)" in body
+    done = client.post(reverse("outputs:import_confirm", args=[draft.pk]), follow=True)
+    assert "0 new, 1 merged into existing outputs, 1 refused" in done.content.decode()
+    assert Output.objects.count() == 1
+    draft.refresh_from_db()
+    assert draft.state == "committed"
+
+
+def test_a_broken_file_is_reported_and_cannot_be_committed(client, personas):
+    client.force_login(personas.trainee)
+    client.post(reverse("outputs:import"), {"text": BIBTEX_WITH_DUPLICATE_AND_BROKEN})
+    draft = OutputImport.objects.get()
+    page = client.get(reverse("outputs:import_preview", args=[draft.pk]))
+    assert page.status_code == 422
+    assert "entry 3 (key broken2024, line 17)" in page.content.decode()
+    assert "Import " not in page.content.decode().split("Refused")[1]
+    client.post(reverse("outputs:import_confirm", args=[draft.pk]))
+    assert not Output.objects.exists()
+
+
+def test_an_import_form_without_content_or_with_bad_bytes_is_named(client, personas):
+    client.force_login(personas.trainee)
+    assert client.post(reverse("outputs:import"), {}).status_code == 400
+    upload = SimpleUploadedFile("latin1.bib", "@article{a, title={Caf\xe9}}".encode("latin-1"))
+    response = client.post(reverse("outputs:import"), {"file": upload})
+    assert "latin1.bib is not UTF-8 text (line 1)" in response.content.decode()
+
+
+def test_the_api_lists_creates_updates_and_conflicts(personas):
+    api = api_client(personas.trainee)
+    payload = {"kind": "article", "title": "API paper", "authors": [{"name": "Someone Else"}]}
+    created = api.post("/api/v1/outputs", json.dumps(payload), content_type="application/json")
+    assert created.status_code == 201, created.content
+    body = created.json()
+    assert body["authors"][0]["person_id"] is None
+    listed = api.get("/api/v1/outputs").json()
+    assert [o["title"] for o in listed] == ["API paper"]
+    url = f"/api/v1/outputs/{body['id']}"
+    update = {**payload, "venue": "Radiology", "version": 1}
+    assert api.put(url, json.dumps(update), content_type="application/json").status_code == 200
+    stale = api.put(url, json.dumps(update), content_type="application/json")
+    assert stale.status_code == 409
+    assert stale.json()["version"] == 2
+    bad = api.post(
+        "/api/v1/outputs", json.dumps({**payload, "doi": "x"}), content_type="application/json"
+    )
+    assert bad.status_code == 422
+    assert bad.json()["detail"][0]["loc"] == ["body", "doi"]
+    assert api.delete(url).status_code == 204
+
+
+def test_the_api_import_previews_then_commits(personas):
+    api = api_client(personas.trainee)
+    body = json.dumps({"text": GOOD_BIBTEX, "format": "bibtex"})
+    dry = api.post("/api/v1/outputs/import?dry_run=true", body, content_type="application/json")
+    assert dry.status_code == 200
+    assert (dry.json()["new"], dry.json()["duplicates"], dry.json()["refused"]) == (1, 1, 1)
+    assert not Output.objects.exists()
+    wet = api.post("/api/v1/outputs/import?dry_run=false", body, content_type="application/json")
+    assert wet.status_code == 201
+    assert wet.json()["import_id"] == OutputImport.objects.get().pk
+    broken = json.dumps({"text": BIBTEX_WITH_DUPLICATE_AND_BROKEN})
+    refused = api.post(
+        "/api/v1/outputs/import?dry_run=false", broken, content_type="application/json"
+    )
+    assert refused.status_code == 422
+    assert refused.json()["problems"][0].startswith("entry 3 (key broken2024, line 17)")
+    assert Output.objects.count() == 1
+
+
+def test_the_command_imports_with_a_progress_bar_and_a_dry_run(personas, tmp_path):
+    path = tmp_path / "mine.bib"
+    path.write_text(GOOD_BIBTEX, encoding="utf-8")
+    out = StringIO()
+    call_command(
+        "import_outputs",
+        str(path),
+        person=personas.trainee.email,
+        format="bibtex",
+        dry_run=True,
+        stdout=out,
+    )
+    assert "Dry run: nothing was written." in out.getvalue()
+    assert not Output.objects.exists()
+    out = StringIO()
+    call_command("import_outputs", str(path), person=personas.trainee.email, stdout=out)
+    assert "1 new, 0 merged, 1 refused" in out.getvalue()
+    assert "Checking for duplicates" in out.getvalue()
+    broken = tmp_path / "broken.bib"
+    broken.write_text(BIBTEX_WITH_DUPLICATE_AND_BROKEN, encoding="utf-8")
+    with pytest.raises(CommandError, match="nothing was written"):
+        call_command(
+            "import_outputs", str(broken), person=personas.trainee.email, stdout=StringIO()
+        )
+    with pytest.raises(CommandError, match="No person with the email"):
+        call_command("import_outputs", str(path), person="nobody@x.test", stdout=StringIO())
+
+
+def test_the_demo_seeder_is_idempotent(db):
+    from io import StringIO as Buffer
+
+    call_command("seed_demo", stdout=Buffer())
+    first = Output.objects.filter(authors__person__email="trainee@demo.radcollab.org").count()
+    call_command("seed_demo", stdout=Buffer())
+    again = Output.objects.filter(authors__person__email="trainee@demo.radcollab.org").count()
+    assert first == again >= 4
+    assert Output.objects.filter(themes__name="Neuroradiology").exists()

@@ -1,0 +1,164 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from core.exceptions import EditConflict
+from core.forms import copy_errors
+from core.htmx import render_page
+from core.types import AuthedRequest
+from outputs import imports, services
+from outputs.access import (
+    get_draft_for_user,
+    get_output_for_user,
+    may_edit,
+    own_outputs,
+    require_member,
+)
+from outputs.forms import FilterForm, ImportForm, OutputForm
+from outputs.models import OutputImport
+from outputs.selectors import filtered
+
+
+@login_required
+def mine(request: AuthedRequest) -> HttpResponse:
+    """My outputs, filtered by kind, status and theme; htmx swaps only the list."""
+    form = FilterForm(request.GET)
+    form.is_valid()  # every filter is optional; an unknown value is simply ignored
+    outputs = filtered(own_outputs(request.user), form.cleaned_data)
+    context = {"form": form, "outputs": outputs, "person": request.user, "mine": True}
+    return render_page(request, "outputs/list.html", context, fragment="results")
+
+
+@login_required
+def person(request: AuthedRequest, person_id: int) -> HttpResponse:
+    """Another person's outputs, for members of the network."""
+    require_member(request.user)
+    found = get_object_or_404(get_user_model().objects.filter(is_active=True), pk=person_id)
+    form = FilterForm(request.GET)
+    form.is_valid()
+    outputs = filtered(own_outputs(found), form.cleaned_data)
+    context = {"form": form, "outputs": outputs, "person": found, "mine": found == request.user}
+    return render_page(request, "outputs/list.html", context, fragment="results")
+
+
+@login_required
+def detail(request: AuthedRequest, pk: int) -> HttpResponse:
+    output = get_output_for_user(request.user, pk)
+    context = {"output": output, "can_edit": may_edit(request.user, output)}
+    return render(request, "outputs/detail.html", context)
+
+
+@login_required
+def create(request: AuthedRequest) -> HttpResponse:
+    form = OutputForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            output = services.output_create(actor=request.user, **form.service_values())
+        except ValidationError as error:
+            copy_errors(form, error)
+        else:
+            messages.success(request, f"Added “{output.title}”.")
+            return redirect(output)
+    context = {"form": form, "title": "Add an output"}
+    return render(request, "outputs/form.html", context, status=400 if form.errors else 200)
+
+
+@login_required
+def edit(request: AuthedRequest, pk: int) -> HttpResponse:
+    output = get_output_for_user(request.user, pk, write=True)
+    form = OutputForm(request.POST or None, initial=OutputForm.initial_from(output))
+    conflict: EditConflict | None = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.output_update(
+                actor=request.user,
+                output=output,
+                version=form.cleaned_data["version"],
+                **form.service_values(),
+            )
+        except EditConflict as clash:
+            conflict = clash
+            data = request.POST.copy()
+            data["version"] = str(clash.version)
+            form.data = data
+        except ValidationError as error:
+            copy_errors(form, error)
+        else:
+            messages.success(request, "Output saved.")
+            return redirect(output)
+    status = 409 if conflict else 400 if form.errors else 200
+    context = {"form": form, "title": f"Edit “{output.title}”", "conflict": conflict}
+    return render(request, "outputs/form.html", context, status=status)
+
+
+@login_required
+def delete(request: AuthedRequest, pk: int) -> HttpResponse:
+    output = get_output_for_user(request.user, pk, write=True)
+    if request.method == "POST":
+        services.output_delete(actor=request.user, output=output)
+        messages.success(request, f"Deleted “{output.title}”.")
+        return redirect("outputs:mine")
+    return render(request, "outputs/delete.html", {"output": output})
+
+
+@login_required
+def import_start(request: AuthedRequest) -> HttpResponse:
+    """Upload or paste a file; the preview shows what committing would do."""
+    form = ImportForm(request.POST, request.FILES) if request.method == "POST" else ImportForm()
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        draft = imports.import_draft_create(
+            person=request.user, text=data["content"], fmt=data["format"], filename=data["filename"]
+        )
+        return redirect("outputs:import_preview", pk=draft.pk)
+    status = 400 if form.errors else 200
+    history = OutputImport.objects.filter(person=request.user, state=OutputImport.State.COMMITTED)[
+        :10
+    ]
+    return render(request, "outputs/import.html", {"form": form, "history": history}, status=status)
+
+
+@login_required
+def import_preview(request: AuthedRequest, pk: int) -> HttpResponse:
+    draft = get_draft_for_user(request.user, pk)
+    if draft.state == OutputImport.State.COMMITTED:
+        messages.info(request, "This import was already committed.")
+        return redirect("outputs:mine")
+    preview = imports.import_preview(person=request.user, text=draft.text, fmt=draft.format)
+    status = 422 if preview.problems else 200
+    return render(
+        request, "outputs/preview.html", {"draft": draft, "preview": preview}, status=status
+    )
+
+
+@login_required
+@require_POST
+def import_confirm(request: AuthedRequest, pk: int) -> HttpResponse:
+    draft = get_draft_for_user(request.user, pk)
+    if draft.state == OutputImport.State.COMMITTED:
+        messages.info(request, "This import was already committed.")
+        return redirect("outputs:mine")
+    try:
+        result = imports.import_commit(
+            actor=request.user,
+            person=request.user,
+            text=draft.text,
+            fmt=draft.format,
+            draft=draft,
+        )
+    except ValidationError as error:
+        for message in error.messages[:20]:
+            messages.error(request, message)
+        return redirect("outputs:import_preview", pk=draft.pk)
+    messages.success(
+        request,
+        f"Imported: {result.created} new, {result.merged} merged into existing outputs, "
+        f"{result.refused} refused.",
+    )
+    return redirect("outputs:mine")

@@ -1,0 +1,198 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from accounts.models import User
+from outputs.models import Author, Output
+from people.models import INTEREST_KINDS, Term
+from training.models import (
+    ChecklistTemplate,
+    Credential,
+    CredentialType,
+    Evidence,
+    Goal,
+    RequirementCategory,
+    RequirementSet,
+    Tracker,
+)
+from training.selectors import today
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+FILE_HELP = "A PDF, PNG or JPEG of at most 10 MB."
+FILE_ACCEPT = {"accept": ".pdf,.png,.jpg,.jpeg,application/pdf,image/png,image/jpeg"}
+
+
+class CredentialForm(forms.ModelForm):
+    certificate = forms.FileField(
+        label="Certificate",
+        required=False,
+        help_text=FILE_HELP,
+        widget=forms.ClearableFileInput(attrs=FILE_ACCEPT),
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Credential
+        fields = ["kind", "title", "completed_on", "provider"]
+        widgets = {"completed_on": DateInput()}
+        labels = {"kind": "Type", "title": "Course name (for “Other”)"}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["version"].initial = self.instance.version
+            self.fields["certificate"].help_text = (
+                f"{FILE_HELP} Leave empty to keep “{self.instance.certificate_name}”."
+                if self.instance.certificate_name
+                else FILE_HELP
+            )
+
+    def values(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        return {key: data[key] for key in ("kind", "title", "completed_on", "provider")}
+
+
+class TrackerStartForm(forms.Form):
+    requirement_set = forms.ModelChoiceField(
+        queryset=RequirementSet.objects.filter(active=True), label="Certificate", empty_label=None
+    )
+
+
+class EvidenceForm(forms.Form):
+    category = forms.ModelChoiceField(
+        queryset=RequirementCategory.objects.none(), label="Category", empty_label=None
+    )
+    kind = forms.ChoiceField(choices=Evidence.Kind.choices, label="Kind of evidence")
+    output = forms.ModelChoiceField(
+        queryset=Output.objects.none(), required=False, label="Output (for “An output of mine”)"
+    )
+    title = forms.CharField(
+        max_length=300,
+        required=False,
+        label="Title",
+        help_text="What it was: the meeting, course or talk. An output brings its own title.",
+    )
+    occurred_on = forms.DateField(
+        label="Date", required=False, widget=DateInput(), help_text="An output brings its own date."
+    )
+    note = forms.CharField(
+        required=False, max_length=4000, label="Note", widget=forms.Textarea(attrs={"rows": 3})
+    )
+    file = forms.FileField(
+        required=False,
+        label="File (for “A file”)",
+        help_text=FILE_HELP,
+        widget=forms.ClearableFileInput(attrs=FILE_ACCEPT),
+    )
+
+    def __init__(self, *args: Any, tracker: Tracker, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        category: Any = self.fields["category"]
+        category.queryset = tracker.requirement_set.categories.all()
+        output: Any = self.fields["output"]
+        mine = Author.objects.filter(person_id=tracker.person_id).values("output_id")
+        output.queryset = Output.objects.filter(pk__in=mine)
+
+
+class ChecklistStartForm(forms.Form):
+    template = forms.ModelChoiceField(
+        queryset=ChecklistTemplate.objects.filter(active=True), label="Scheme", empty_label=None
+    )
+    supervisor_email = forms.EmailField(
+        label="Supervisor's email", help_text="The person who will sign the items off."
+    )
+    started_on = forms.DateField(label="Start date", widget=DateInput())
+
+    def clean_supervisor_email(self) -> User:
+        email = self.cleaned_data["supervisor_email"]
+        supervisor = User.objects.filter(email__iexact=email, is_active=True).first()
+        if supervisor is None:
+            raise forms.ValidationError(f"Nobody with the email {email} uses RadCollab.")
+        return supervisor
+
+
+class SignForm(forms.Form):
+    signed_on = forms.DateField(label="Date", widget=DateInput())
+    evidence = forms.CharField(
+        label="Evidence", max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    password = forms.CharField(
+        label="Your password",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        help_text="Re-enter your password to sign: a signed item cannot be changed.",
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("initial", {"signed_on": today()})
+        super().__init__(*args, **kwargs)
+
+
+class CompleteForm(forms.Form):
+    completed_on = forms.DateField(label="Completion date", widget=DateInput())
+    password = forms.CharField(
+        label="Your password",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("initial", {"completed_on": today()})
+        super().__init__(*args, **kwargs)
+
+
+class ItemEvidenceForm(forms.Form):
+    evidence = forms.CharField(
+        label="My evidence for this item",
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class GoalForm(forms.ModelForm):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Goal
+        fields = ["target", "kind", "min_status", "theme", "first_author", "due_on"]
+        widgets = {"due_on": DateInput()}
+        labels = {"theme": "in research theme"}
+        help_texts = {"theme": "Leave empty for any theme."}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        theme = self.fields["theme"]
+        assert isinstance(theme, forms.ModelChoiceField)
+        theme.queryset = Term.objects.filter(kind__in=INTEREST_KINDS)
+        theme.empty_label = "Any theme"
+        kind: Any = self.fields["kind"]
+        kind.choices = [("", "Any kind"), *Output.Kind.choices]
+        status: Any = self.fields["min_status"]
+        status.choices = [("", "Any status"), *Output.Status.choices]
+        if self.instance.pk:
+            self.fields["version"].initial = self.instance.version
+
+    def values(self) -> dict[str, Any]:
+        return {key: self.cleaned_data[key] for key in self.Meta.fields}
+
+
+class IntervalForm(forms.Form):
+    credential_type = forms.ChoiceField(choices=CredentialType.choices, widget=forms.HiddenInput)
+    years = forms.IntegerField(
+        min_value=0,
+        max_value=20,
+        required=False,
+        label="Years",
+        help_text="0 = never expires; empty = the organisation's setting.",
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
