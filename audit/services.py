@@ -80,6 +80,10 @@ def _label(thing: Any) -> str:
 
 def _plain(value: Any) -> Any:
     """A JSON-safe copy of a value: model instances become their label and id."""
+    if value is None or isinstance(value, str | int | float | bool):
+        return value  # already plain: the common case, and imports write hundreds of thousands
+    if isinstance(value, list | tuple) and all(isinstance(item, str) for item in value):
+        return list(value)
     if isinstance(value, models.Model):
         return {"id": value.pk, "label": _label(value)}
     if isinstance(value, dt.date | dt.datetime):

@@ -97,13 +97,8 @@ def import_preview(*, actor: Any, study: Study, text: str) -> ImportCheck:
     seen: dict[str, StudySite | None] = {}
     first_row: dict[str, int] = {}
     for row in reader:
-        check.rows += 1
-        check.errors.extend(row.errors)
-        check.warnings.extend(row.warnings)
-        if row.record_id and row.record_id not in seen:
-            seen[row.record_id] = _site_of(context, row, check)
-            first_row[row.record_id] = row.row
-        check.errors.extend(_identifiers(context, row))
+        _check_row(context, row, check, seen)
+        first_row.setdefault(row.record_id, row.row)
     check.errors = sorted([*reader.file_errors, *check.errors], key=lambda f: f.row)
     check.notices.extend(reader.notices)
     check.records = len(seen)
@@ -113,16 +108,33 @@ def import_preview(*, actor: Any, study: Study, text: str) -> ImportCheck:
         if label not in seen:
             continue
         existing += 1
-        site = seen[label]
-        if site is not None and site_id != site.pk:
-            check.errors.append(
-                Finding(first_row[label], "record_id", f"record {label} belongs to another site")
-            )
-        elif locked:
-            check.errors.append(Finding(first_row[label], "record_id", f"record {label} is locked"))
+        problem = _clash(label, seen[label], site_id, locked)
+        if problem:
+            check.errors.append(Finding(first_row[label], "record_id", problem))
     check.updated_records = existing
     check.new_records = check.records - check.updated_records
     return check
+
+
+def _check_row(
+    context: _Context, row: RecordRow, check: ImportCheck, seen: dict[str, StudySite | None]
+) -> None:
+    """Everything one row can tell on its own: cells, site and id, identifiers."""
+    check.rows += 1
+    check.errors.extend(row.errors)
+    check.warnings.extend(row.warnings)
+    if row.record_id and row.record_id not in seen:
+        seen[row.record_id] = _site_of(context, row, check)
+    check.errors.extend(_identifiers(context, row))
+
+
+def _clash(label: str, site: StudySite | None, site_id: int, locked: bool) -> str | None:
+    """Why an existing record cannot take the file's rows, if it cannot."""
+    if site is not None and site_id != site.pk:
+        return f"record {label} belongs to another site"
+    if locked:
+        return f"record {label} is locked"
+    return None
 
 
 LABEL = re.compile(r"^([A-Za-z0-9]+)-([1-9][0-9]*)$")
@@ -178,24 +190,38 @@ def _identifiers(context: _Context, row: RecordRow) -> Iterator[Finding]:
 def import_commit(
     *, actor: Any, study: Study, text: str, progress: Progress | None = None
 ) -> ImportCheck:
-    """Write every record of a file a preview found clean, or nothing (ImportRefused)."""
-    check = import_preview(actor=actor, study=study, text=text)
-    if not check.ok:
-        raise ImportRefused(check)
+    """Write every record of a clean file, or nothing: ImportRefused at the first problem.
+
+    One pass, checking each row as the preview does and each batch's existing records,
+    so a file that changed (or records locked) since its preview still writes nothing.
+    """
     context = _context(actor, study)
+    check = ImportCheck()
+    reader = _reader(context, text)
+    if reader.file_errors:
+        check.errors.extend(reader.file_errors)
+        raise ImportRefused(check)
+    seen: dict[str, StudySite | None] = {}
     batch: dict[str, list[RecordRow]] = {}
     done = 0
-    for row in _reader(context, text):
+    for row in reader:
+        _check_row(context, row, check, seen)
+        if check.errors:
+            raise ImportRefused(check)
         if row.record_id not in batch and len(batch) >= BATCH:
-            done += _write(actor, context, batch)
+            done += _write(actor, context, batch, check)
             batch = {}
             if progress:
                 progress(done)
         batch.setdefault(row.record_id, []).append(row)
+    if reader.file_errors:
+        check.errors.extend(reader.file_errors)
+        raise ImportRefused(check)
     if batch:
-        done += _write(actor, context, batch)
+        done += _write(actor, context, batch, check)
     if progress:
         progress(done)
+    check.records = len(seen)
     audit_record(
         actor=actor,
         action="records.import",
@@ -206,7 +232,9 @@ def import_commit(
     return check
 
 
-def _write(actor: Any, context: _Context, batch: dict[str, list[RecordRow]]) -> int:
+def _write(
+    actor: Any, context: _Context, batch: dict[str, list[RecordRow]], check: ImportCheck
+) -> int:
     study, dictionary = context.study, context.dictionary
     records = {
         r.label: r
@@ -214,12 +242,20 @@ def _write(actor: Any, context: _Context, batch: dict[str, list[RecordRow]]) -> 
             "study_site__site"
         )
     }
+    for label, record in records.items():
+        rows = batch[label]
+        site = _site_for_rows(context, rows)
+        problem = _clash(label, site, record.study_site_id, record.locked)
+        if problem:
+            check.errors.append(Finding(rows[0].row, "record_id", problem))
+            raise ImportRefused(check)
+    check.updated_records += len(records)
+    check.new_records += len(batch) - len(records)
     new = []
     for label, rows in batch.items():
         if label not in records:
-            group = next((row.group for row in rows if row.group), None)
-            site = context.sites[group.lower()] if group else context.default_site
-            assert site is not None  # the preview refused rows without a site
+            site = _site_for_rows(context, rows)
+            assert site is not None  # rows without a site were refused
             number = int(label.rsplit("-", 1)[1])
             new.append(
                 Record(study=study, study_site=site, number=number, label=label, created_by=actor)
@@ -249,7 +285,7 @@ def _write(actor: Any, context: _Context, batch: dict[str, list[RecordRow]]) -> 
             if instance == 1:
                 merged.update(data)
             touched[(instrument, instance)] = (data, status)
-        resolved = resolve(dictionary.logic, merged, today=now.date(), now=now)
+        resolved = resolve(dictionary.active_logic, merged, today=now.date(), now=now)
         for (instrument, instance), (data, status) in touched.items():
             entry = existing.get((record.pk, instrument, instance))
             if instance == 1:
@@ -296,6 +332,11 @@ def _write(actor: Any, context: _Context, batch: dict[str, list[RecordRow]]) -> 
     )
     AuditEvent.objects.bulk_create(events, batch_size=BATCH)
     return len(batch)
+
+
+def _site_for_rows(context: _Context, rows: list[RecordRow]) -> StudySite | None:
+    group = next((row.group for row in rows if row.group), None)
+    return context.sites.get(group.lower()) if group else context.default_site
 
 
 def _entries_of(

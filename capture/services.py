@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import Any
 
 from django.contrib.auth.hashers import check_password
@@ -74,6 +74,11 @@ class Dictionary:
     @property
     def record_id_field(self) -> str:
         return self.fields[0].name
+
+    @cached_property
+    def active_logic(self) -> dict[str, FieldLogic]:
+        """Only the fields that have logic, in order: what `resolve` needs to visit."""
+        return {name: logic for name, logic in self.logic.items() if logic.branching or logic.calc}
 
 
 def read_dictionary(
@@ -332,7 +337,7 @@ def entry_save(
 
     context = record_values(record, except_entry=entry)
     context.update(checked)
-    resolved = resolve(dictionary.logic, context, today=now.date(), now=now)
+    resolved = resolve(dictionary.active_logic, context, today=now.date(), now=now)
     after: dict[str, Any] = {}
     cleared: list[str] = []
     for f in fields:

@@ -1,0 +1,300 @@
+"""Data capture at collaborative scale, on SQLite and PostgreSQL.
+
+Creates a study of 40 fields over 3 instruments at 50 sites, imports 100,000 records
+from a REDCap flat CSV, then times 200 record saves through the entry form, the
+completeness page, and exports to CSV, XLSX and SPSS with the worker's peak memory
+(each export runs in a child process of its own so its peak is its own).
+
+    .venv/bin/python benchmarks/bench_capture.py                 # both databases
+    .venv/bin/python benchmarks/bench_capture.py --db sqlite --records 10000
+
+Prints figures; asserts nothing about time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+import os
+import random
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+PG_ADMIN_URL = "postgres://postgres@127.0.0.1:5432/postgres"
+PG_BENCH_DB = "radcollab_bench_capture"
+SITES = 50
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--db", choices=["sqlite", "postgres", "both"], default="both")
+    parser.add_argument("--records", type=int, default=100_000)
+    parser.add_argument("--saves", type=int, default=200)
+    parser.add_argument("--run", help=argparse.SUPPRESS)
+    parser.add_argument("--export", help=argparse.SUPPRESS)  # child: format to export
+    args = parser.parse_args()
+    if args.export:
+        export_child(args)
+        return
+    if args.run:
+        run(args)
+        return
+    for db in ("sqlite", "postgres") if args.db == "both" else (args.db,):
+        child = [sys.executable, __file__, "--run", _database(db), f"--records={args.records}"]
+        subprocess.run([*child, f"--saves={args.saves}"], check=True, cwd=ROOT)
+
+
+def _database(db: str) -> str:
+    if db == "sqlite":
+        return f"sqlite:///{tempfile.mkdtemp(prefix='radcollab-bench-')}/bench.sqlite3"
+    import psycopg
+
+    with psycopg.connect(PG_ADMIN_URL, autocommit=True) as admin:
+        admin.execute(f"DROP DATABASE IF EXISTS {PG_BENCH_DB}")
+        admin.execute(f"CREATE DATABASE {PG_BENCH_DB}")
+    return f"postgres://postgres@127.0.0.1:5432/{PG_BENCH_DB}"
+
+
+def _setup(url: str) -> None:
+    os.environ.update(
+        DATABASE_URL=url,
+        DATABASE_CONN_MAX_AGE="60",
+        SECRET_KEY="benchmark-only-secret-key-not-for-production",  # noqa: S106
+        ALLOWED_HOSTS="testserver",
+        SECURE_SSL_REDIRECT="false",
+        STATIC_MANIFEST="false",
+        RADCOLLAB_TASK_BACKEND="immediate",
+        DJANGO_SETTINGS_MODULE="radcollab.settings",
+        MEDIA_ROOT=str(Path(tempfile.gettempdir()) / "radcollab-bench-media"),
+        LOG_LEVEL="WARNING",
+    )
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+
+
+def dictionary_csv() -> str:
+    """40 fields over baseline, imaging and outcome: every common type, branching, a calc."""
+    from formats.datadictionary import HEADER
+
+    rows = [["record_id", "baseline", "", "text", "Record ID"]]
+    for i in range(1, 13):
+        rows.append(
+            [f"b_num{i}", "baseline", "", "text", f"Measure {i}", "", "", "integer", "0", "500"]
+        )
+    rows.append(["b_sex", "baseline", "", "radio", "Sex", "1, Female | 2, Male"])
+    rows.append(["b_date", "baseline", "", "text", "Scan date", "", "", "date_ymd"])
+    rows.append(["i_mod", "imaging", "", "checkbox", "Modality", "1, CT | 2, MRI | 3, US | 4, PET"])
+    rows.append(
+        [
+            "i_field",
+            "imaging",
+            "",
+            "radio",
+            "MRI field",
+            "1, 1.5 T | 2, 3 T",
+            "",
+            "",
+            "",
+            "",
+            "",
+            "[i_mod(2)] = '1'",
+        ]
+    )
+    for i in range(1, 11):
+        rows.append(
+            [
+                f"i_score{i}",
+                "imaging",
+                "",
+                "dropdown",
+                f"Score {i}",
+                "1, 1 | 2, 2 | 3, 3 | 4, 4 | 5, 5",
+            ]
+        )
+    rows.append(["i_size", "imaging", "", "text", "Size (mm)", "", "", "number", "0", "300"])
+    rows.append(["i_size_cm", "imaging", "", "calc", "Size (cm)", "[i_size] / 10"])
+    for i in range(1, 11):
+        rows.append([f"o_yes{i}", "outcome", "", "yesno", f"Outcome {i}"])
+    rows.append(["o_note", "outcome", "", "notes", "Comment"])
+    out = io.StringIO(newline="")
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(HEADER)
+    for row in rows:
+        writer.writerow([*row, *[""] * (len(HEADER) - len(row))])
+    assert len(rows) == 40, len(rows)
+    return out.getvalue()
+
+
+def records_csv(count: int, codes: list[str]) -> str:
+    rng = random.Random(5)
+    header = ["record_id", "redcap_data_access_group"]
+    header += [f"b_num{i}" for i in range(1, 13)] + ["b_sex", "b_date"]
+    header += [f"i_mod___{c}" for c in "1234"] + ["i_field"]
+    header += [f"i_score{i}" for i in range(1, 11)] + ["i_size"]
+    header += [f"o_yes{i}" for i in range(1, 11)] + ["o_note"]
+    header += ["baseline_complete", "imaging_complete", "outcome_complete"]
+    out = io.StringIO(newline="")
+    writer = csv.writer(out)
+    writer.writerow(header)
+    per_site = -(-count // len(codes))
+    for n in range(count):
+        code = codes[n // per_site]
+        mri = rng.random() < 0.4
+        writer.writerow(
+            [f"{code}-{n % per_site + 1}", code.lower()]
+            + [str(rng.randint(0, 400)) for _ in range(12)]
+            + [str(rng.randint(1, 2)), f"2025-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}"]
+            + ["1", "1" if mri else "0", "0", "0", "2" if mri else ""]
+            + [str(rng.randint(1, 5)) for _ in range(10)]
+            + [f"{rng.uniform(1, 250):.1f}"]
+            + [str(rng.randint(0, 1)) for _ in range(10)]
+            + ["reviewed in the audit meeting" if n % 7 == 0 else ""]
+            + ["2", "2", str(rng.randint(0, 2))]
+        )
+    return out.getvalue()
+
+
+def run(args: argparse.Namespace) -> None:
+    _setup(args.run)
+    from django.core.management import call_command
+    from django.db import connection
+
+    from accounts.models import User
+    from capture import imports, services
+    from core.testing.mfa import enable_totp
+    from network.models import Membership, Region, Site
+
+    call_command("migrate", verbosity=0)
+    print(f"\n== {connection.vendor}: {args.records:,} records, 40 fields, {SITES} sites ==")
+    region = Region.objects.create(name="Bench region")
+    sites = [
+        Site.objects.create(name=f"Hospital {i}", region=region, latitude=51, longitude=0)
+        for i in range(SITES)
+    ]
+    admin = User.objects.create(email="admin@bench.test", full_name="Study Admin", password="!")  # noqa: S106
+    Membership.objects.create(person=admin, role="committee")
+    enable_totp(admin)
+    study, _ = services.study_create(actor=admin, title="Bench", dictionary_csv=dictionary_csv())
+    codes = [f"S{i:02d}" for i in range(SITES)]
+    for site, code in zip(sites, codes, strict=True):
+        services.study_add_site(actor=admin, study=study, site=site, code=code)
+    services.study_go_live(actor=admin, study=study)
+    text = records_csv(args.records, codes)
+    print(f"records file: {len(text) / 1e6:.1f} MB")
+
+    started = time.perf_counter()
+    check = imports.import_preview(actor=admin, study=study, text=text)
+    preview = time.perf_counter() - started
+    assert check.ok, check.errors[:5]
+    started = time.perf_counter()
+    imports.import_commit(actor=admin, study=study, text=text)
+    took = time.perf_counter() - started
+    print(
+        f"import: preview {preview:.1f} s, commit {took:.1f} s "
+        f"({args.records / took:,.0f} records/s; the commit re-reads and re-checks the file)"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")
+
+    saves(args, study, admin)
+    dashboard(study, admin)
+    for format in ("csv", "xlsx", "sav"):
+        subprocess.run(
+            [sys.executable, __file__, "--run", args.run, "--export", format], check=True, cwd=ROOT
+        )
+
+
+def _client(person: Any) -> Any:
+    from django.test import Client
+
+    client = Client()
+    client.force_login(person)
+    return client
+
+
+def saves(args: argparse.Namespace, study: Any, admin: Any) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from capture.models import Entry
+
+    client = _client(admin)
+    rng = random.Random(9)
+    entries = list(
+        Entry.objects.filter(record__study=study, instrument="imaging")
+        .order_by("?")
+        .values_list("record_id", "version")[: args.saves]
+    )
+    times, counts = [], []
+    for record_id, version in entries:
+        url = f"/studies/{study.pk}/records/{record_id}/forms/imaging/"
+        data = {"i_mod": ["1", "2"], "i_field": "2", "i_size": f"{rng.uniform(1, 250):.1f}"}
+        data.update({f"i_score{i}": str(rng.randint(1, 5)) for i in range(1, 11)})
+        data.update(version=str(version), status="2", confirmed="1")
+        with CaptureQueriesContext(connection) as queries:
+            started = time.perf_counter()
+            response = client.post(url, data)
+            times.append((time.perf_counter() - started) * 1000)
+        assert response.status_code == 302, response.content[:500]
+        counts.append(len(queries))
+    _report(f"{len(times)} record saves through the form", times, counts)
+
+
+def dashboard(study: Any, admin: Any) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = _client(admin)
+    times, counts = [], []
+    for _ in range(50):
+        with CaptureQueriesContext(connection) as queries:
+            started = time.perf_counter()
+            response = client.get(f"/studies/{study.pk}/")
+            times.append((time.perf_counter() - started) * 1000)
+        assert response.status_code == 200
+        counts.append(len(queries))
+    _report("completeness page (50 sites)", times, counts)
+
+
+def _report(label: str, times: list[float], counts: list[int]) -> None:
+    times.sort()
+    p95 = times[max(0, int(0.95 * len(times)) - 1)]
+    print(
+        f"{label}: median {statistics.median(times):.1f} ms, p95 {p95:.1f} ms; "
+        f"queries {min(counts)}-{max(counts)}"
+    )
+
+
+def export_child(args: argparse.Namespace) -> None:
+    _setup(args.run)
+    from accounts.models import User
+    from capture import exports
+    from capture.models import Study
+
+    admin = User.objects.get(email="admin@bench.test")
+    study = Study.objects.get(title="Bench")
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    started = time.perf_counter()
+    made = exports.export_request(actor=admin, study=study, format=args.export, labels=True)
+    made = exports.export_run(made.pk)
+    took = time.perf_counter() - started
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    assert made.state == "done", made.error
+    print(
+        f"export {args.export}: {took:.1f} s, {made.file.size / 1e6:.1f} MB, worker peak RSS "
+        f"{peak / 1024:.0f} MB (after start-up {before / 1024:.0f} MB)"
+    )
+
+
+if __name__ == "__main__":
+    main()
