@@ -142,6 +142,50 @@ ROUTES = [
 ]
 
 
+def api(path):
+    def build(world):
+        def at(p, who, place):
+            study, records = world
+            record, _, _ = records[_key(who, place)]
+            return f"/api/v1/studies/{study.pk}" + path.format(record=record.pk)
+
+        return at
+
+    return build
+
+
+NO_ROLE_API = {"admin": (404, 404), "outsider": (404, 404)}
+API_ROUTES = [
+    ("api dictionary", api("/dictionary"), "get", None, STUDY_WIDE),
+    ("api records", api("/records"), "get", None, RECORDS_WIDE),
+    ("api entry", api("/records/{record}/baseline"), "get", None, OWN_SITE_ONLY),
+    (
+        "api save",
+        api("/records/{record}/baseline"),
+        "put",
+        {"values": {"age": "52"}},
+        {
+            **ENTER,
+            "committee": (200, 200),
+            "site_lead_a": (200, 404),
+            "site_lead_b": (200, 404),
+            "trainee": (200, 404),
+        },
+    ),
+    ("api audit", api("/audit"), "get", None, AUDIT),
+]
+
+
+@pytest.mark.parametrize(
+    ("label", "build", "method", "data", "expected"), API_ROUTES, ids=[r[0] for r in API_ROUTES]
+)
+def test_capture_api_routes(personas, world, label, build, method, data, expected):
+    route = Route(
+        label, build(world), method=method, api=True, data=(lambda p, w, pl: data) if data else None
+    )
+    check_matrix(personas, route, expected)
+
+
 @pytest.mark.parametrize(
     ("label", "build", "method", "data", "expected"), ROUTES, ids=[r[0] for r in ROUTES]
 )

@@ -124,3 +124,28 @@ def test_the_audit_trail_lists_changes_with_old_and_new_values(client, personas,
     page = client.get(reverse("capture:audit", args=[study.pk]), {"action": "entry"})
     assert "entry.create" in page.content.decode()
     assert "record.create" not in page.content.decode()
+
+
+def test_the_api_saves_a_form_and_names_problems(personas, setup):
+    from django.test import Client
+
+    from accounts.services import api_token_create
+
+    study, site_a, _ = setup
+    record = services.record_create(actor=personas.trainee, study=study, study_site=site_a)
+    token = api_token_create(user=personas.trainee, name="script").secret
+    client = Client(headers={"Authorization": f"Bearer {token}"})
+    url = f"/api/v1/studies/{study.pk}/records/{record.pk}/baseline"
+
+    def put(body):
+        return client.put(url, data=body, content_type="application/json")
+
+    assert put({"values": {"age": "x"}}).json()["detail"][0]["loc"] == ["body", "age"]
+    assert put({"values": {"age": "130"}}).json()["warnings"].keys() == {"age"}
+    saved = put({"values": {"age": "50"}})
+    assert saved.status_code == 200
+    assert saved.json()["version"] == 1
+    put({"values": {"age": "51"}, "version": 1})
+    stale = put({"values": {"age": "52"}, "version": 1})
+    assert stale.status_code == 409
+    assert stale.json()["current"]["age"] == "51"
