@@ -7,7 +7,7 @@ from typing import Any
 
 from django import forms
 
-from capture.models import Export, StudyRole, StudySite
+from capture.models import Export, Study, StudyRole, StudySite
 from formats.datadictionary import Field, FieldType, ValidationType
 from network.models import Site
 
@@ -182,3 +182,23 @@ class ImportForm(forms.Form):
             raise forms.ValidationError(
                 f"The file is not UTF-8 text (byte {error.start}): save it as CSV UTF-8."
             ) from error
+
+
+class StudySettingsForm(forms.ModelForm):
+    repeating_instruments = forms.MultipleChoiceField(
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Instruments a record may hold more than once (fixed once records exist).",
+    )
+
+    class Meta:
+        model = Study
+        fields = ["protocol_summary", "pseudonymisation_rules", "require_gcp", "allow_file_fields"]
+
+    def __init__(self, *args: Any, instruments: list[str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["repeating_instruments"]
+        assert isinstance(field, forms.MultipleChoiceField)
+        field.choices = [(name, name) for name in instruments]
+        if self.instance.pk and not self.is_bound:
+            self.initial["repeating_instruments"] = self.instance.repeating_instruments

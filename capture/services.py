@@ -17,7 +17,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from audit.services import audit_record
+from audit.services import audit_record, diff_fields
 from capture.identifiers import describe, find_identifiers
 from capture.logic import DictionaryLogicError, FieldLogic, compile_dictionary, resolve
 from capture.models import (
@@ -203,6 +203,40 @@ def _has_valid_gcp(person: Any) -> bool:
     from training.selectors import has_valid_gcp
 
     return has_valid_gcp(person)
+
+
+SETTINGS = ("protocol_summary", "pseudonymisation_rules", "require_gcp", "allow_file_fields")
+
+
+@transaction.atomic
+def study_update_settings(
+    *, actor: Any, study: Study, repeating_instruments: list[str], **values: Any
+) -> Study:
+    """The study's settings; which instruments repeat is fixed once records exist."""
+    instruments = current_dictionary(study).instruments
+    unknown = sorted(set(repeating_instruments) - set(instruments))
+    if unknown:
+        raise ValidationError({"repeating_instruments": f"No instrument {', '.join(unknown)}."})
+    if repeating_instruments != study.repeating_instruments and study.records.exists():
+        raise ValidationError(
+            {"repeating_instruments": "Records exist: which instruments repeat cannot change."}
+        )
+    before = {name: getattr(study, name) for name in (*SETTINGS, "repeating_instruments")}
+    for name in SETTINGS:
+        if name in values:
+            setattr(study, name, values[name])
+    study.repeating_instruments = repeating_instruments
+    study.full_clean()
+    study.save()
+    after = {name: getattr(study, name) for name in before}
+    audit_record(
+        actor=actor,
+        action="study.settings",
+        obj=study,
+        changes=diff_fields(before, after),
+        scope=audit_scope(study),
+    )
+    return study
 
 
 @transaction.atomic

@@ -29,6 +29,7 @@ from capture.forms import (
     RoleGrantForm,
     SiteAddForm,
     StudyCreateForm,
+    StudySettingsForm,
     entry_fields,
     posted_values,
 )
@@ -120,6 +121,9 @@ def study(request: AuthedRequest, pk: int) -> HttpResponse:
         else [],
         "site_form": SiteAddForm(),
         "role_form": RoleGrantForm(study=found),
+        "settings_form": StudySettingsForm(
+            instance=found, instruments=services.current_dictionary(found).instruments
+        ),
         "may_see_records": access.can(request.user, found, Can.SEE_RECORDS),
         "may_see_audit": access.can(request.user, found, Can.SEE_AUDIT),
         "may_enter": access.can(request.user, found, Can.ENTER),
@@ -155,6 +159,20 @@ def study_manage(request: AuthedRequest, pk: int, action: str) -> HttpResponse:
                 person=person,
                 role=role_form.cleaned_data["role"],
                 study_site=role_form.cleaned_data["study_site"],
+            )
+        elif action == "settings":
+            settings_form = StudySettingsForm(
+                request.POST,
+                instance=Study.objects.get(pk=found.pk),
+                instruments=services.current_dictionary(found).instruments,
+            )
+            if not settings_form.is_valid():
+                raise ValidationError(settings_form.errors.as_text())
+            services.study_update_settings(
+                actor=request.user,
+                study=found,
+                repeating_instruments=settings_form.cleaned_data["repeating_instruments"],
+                **{name: settings_form.cleaned_data[name] for name in services.SETTINGS},
             )
         elif action == "live":
             services.study_go_live(actor=request.user, study=found)

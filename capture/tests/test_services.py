@@ -198,3 +198,28 @@ def test_a_query_is_raised_answered_closed_and_reopened(personas, record):
 def test_the_study_csv_round_trips_through_the_version(personas, study):
     study, _, _ = study
     assert study.versions.get().csv == STUDY_CSV
+
+
+def test_a_study_that_requires_gcp_refuses_people_without_a_valid_certificate(personas, study):
+    from training.tests.factories import credential
+
+    study, site_a, _ = study
+    study.require_gcp = True
+    study.save()
+    with pytest.raises(ValidationError, match="Good Clinical Practice"):
+        services.study_grant_role(
+            actor=personas.committee,
+            study=study,
+            person=personas.trainee,
+            role="collaborator",
+            study_site=site_a,
+        )
+    credential(personas.trainee, days_ago=100)
+    granted = services.study_grant_role(
+        actor=personas.committee,
+        study=study,
+        person=personas.trainee,
+        role="collaborator",
+        study_site=site_a,
+    )
+    assert granted.role == "collaborator"

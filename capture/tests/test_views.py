@@ -149,3 +149,26 @@ def test_the_api_saves_a_form_and_names_problems(personas, setup):
     stale = put({"values": {"age": "52"}, "version": 1})
     assert stale.status_code == 409
     assert stale.json()["current"]["age"] == "51"
+
+
+def test_the_study_admin_changes_settings_with_an_audit_row(client, personas, setup):
+    from audit.models import AuditEvent
+
+    study, _, _ = setup
+    enable_totp(personas.committee)
+    client.force_login(personas.committee)
+    response = client.post(
+        reverse("capture:study_manage", args=[study.pk, "settings"]),
+        {
+            "protocol_summary": "Audit of CT head.",
+            "pseudonymisation_rules": "No names.",
+            "require_gcp": "on",
+            "repeating_instruments": ["reading"],
+        },
+    )
+    assert response.status_code == 302
+    study.refresh_from_db()
+    assert study.require_gcp
+    assert study.repeating_instruments == ["reading"]
+    event = AuditEvent.objects.get(action="study.settings")
+    assert event.changes["repeating_instruments"] == [[], ["reading"]]
