@@ -58,6 +58,9 @@ INSTALLED_APPS = [
     "projects",
     "training",
     "capture",
+    "events",
+    "opportunities",
+    "glossary",
 ]
 
 MIDDLEWARE = [
@@ -239,6 +242,10 @@ LOGGING = {
 # Research map: country outlines are vendored, so the map draws offline; a deployment
 # with its own tile server may name it (https://tiles.example.org/{z}/{x}/{y}.png).
 RADCOLLAB_MAP_TILE_URL = env_str("RADCOLLAB_MAP_TILE_URL")
+# Years until a training credential (GCP...) needs its refresher; 0 means never.
+RADCOLLAB_CREDENTIAL_REFRESH_YEARS = env_int("RADCOLLAB_CREDENTIAL_REFRESH_YEARS", 3, minimum=0)
+# Largest project document accepted, in megabytes.
+RADCOLLAB_UPLOAD_MAX_MB = env_int("RADCOLLAB_UPLOAD_MAX_MB", 20, minimum=1)
 if RADCOLLAB_MAP_TILE_URL and not all(
     part in RADCOLLAB_MAP_TILE_URL for part in ("{z}", "{x}", "{y}")
 ):
