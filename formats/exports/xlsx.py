@@ -1,0 +1,123 @@
+"""XLSX through openpyxl's write-only mode: rows go to disk as they come, never all in memory.
+
+Sheets: `records` (the main table), `checkboxes` (with long checkboxes) and `variables`
+(each column's name, label, type and value labels). Numbers, dates and date-times are
+typed cells; codes are numbers where every code is a whole number. A text that starts
+with `=` is written as text, never as a formula.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from datetime import date, datetime
+from typing import IO, Any
+
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+
+from formats.exports.model import ExportError, ExportRecord, ExportSummary, Progress
+from formats.exports.plan import CODED_KINDS, Column, ExportPlan, Kind, Tally
+
+MAX_ROWS = 1_048_576
+MAX_CELL_TEXT = 32_767
+Converter = Callable[[str], Any]
+
+
+def write_xlsx(
+    plan: ExportPlan,
+    records: Iterable[ExportRecord],
+    out: str | IO[bytes],
+    *,
+    total: int | None = None,
+    progress: Progress | None = None,
+) -> ExportSummary:
+    """Write the workbook to a path or a binary stream."""
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("records")
+    ticks = book.create_sheet("checkboxes") if plan.long_checkboxes else None
+    _write_variables(book.create_sheet("variables"), plan)
+    sheet.append([column.name for column in plan.columns])
+    if ticks is not None:
+        ticks.append([column.name for column in plan.checkbox_columns])
+    converters = [_converter(column, sheet, labels=plan.options.labels) for column in plan.columns]
+    text = _text_converter(ticks) if ticks is not None else str
+    rows = tick_rows = 0
+    tally = Tally()
+    for emitted in plan.rows(records, total=total, progress=progress, tally=tally):
+        rows += 1
+        _check_rows(rows, "records")
+        sheet.append(
+            [convert(cell) for convert, cell in zip(converters, emitted.cells, strict=True)]
+        )
+        if ticks is not None:
+            for tick in emitted.checkbox_rows:
+                tick_rows += 1
+                _check_rows(tick_rows, "checkboxes")
+                ticks.append([text(cell) for cell in tick])
+    book.save(out)
+    return ExportSummary(tally.records, rows, tick_rows, len(plan.columns))
+
+
+def _check_rows(rows: int, sheet: str) -> None:
+    if rows >= MAX_ROWS:
+        raise ExportError(
+            f"the {sheet} sheet would pass Excel's limit of {MAX_ROWS:,} rows; "
+            "export CSV, SPSS or Stata instead, or a wide layout"
+        )
+
+
+def _write_variables(sheet: WriteOnlyWorksheet, plan: ExportPlan) -> None:
+    sheet.append(["table", "variable", "label", "type", "value labels"])
+    for table, columns in (("records", plan.columns), ("checkboxes", plan.checkbox_columns)):
+        for column in columns:
+            labels = " | ".join(f"{code}, {label}" for code, label in column.value_labels)
+            sheet.append([table, column.name, column.label, column.kind.value, labels])
+
+
+def _converter(column: Column, sheet: WriteOnlyWorksheet, *, labels: bool) -> Converter:
+    kind = column.kind
+    if kind in CODED_KINDS:
+        if labels:
+            names = dict(column.value_labels)
+            return lambda cell: names.get(cell, cell) or None
+        return _number(int) if column.numeric_codes else _text_converter(sheet)
+    if kind in {Kind.INSTANCE, Kind.INTEGER}:
+        return _number(int)
+    if kind is Kind.NUMBER:
+        return _number(float)
+    if kind is Kind.DATE:
+        return lambda cell: date.fromisoformat(cell) if cell else None
+    if kind is Kind.DATETIME:
+        return lambda cell: datetime.fromisoformat(cell) if cell else None
+    return _text_converter(sheet)
+
+
+def _number(kind: Callable[[str], int | float]) -> Converter:
+    def convert(cell: str) -> int | float | str | None:
+        if not cell:
+            return None
+        try:
+            return kind(cell)
+        except ValueError:
+            return cell  # A calculated value that is not a number stays as written.
+
+    return convert
+
+
+def _text_converter(sheet: WriteOnlyWorksheet) -> Converter:
+    def convert(cell: str) -> str | WriteOnlyCell | None:
+        if not cell:
+            return None
+        if len(cell) > MAX_CELL_TEXT:
+            raise ExportError(
+                f"a value of {len(cell):,} characters is longer than an Excel cell holds "
+                f"({MAX_CELL_TEXT:,}); export CSV instead: {cell[:40]!r}..."
+            )
+        if cell.startswith("="):
+            text = WriteOnlyCell(sheet, value=cell)
+            text.data_type = "s"
+            return text
+        return cell
+
+    return convert

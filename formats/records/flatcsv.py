@@ -1,0 +1,466 @@
+"""REDCap's flat records CSV read against a data dictionary, one row at a time.
+
+The header's first column is the record-id field (the dictionary's first field), then
+any of `redcap_repeat_instrument`, `redcap_repeat_instance`, `redcap_data_access_group`,
+the fields (a checkbox as one `field___code` column per option, 0 or 1) and the
+`<form>_complete` status columns (0, 1 or 2), in any order. Rows are numbered as a
+spreadsheet shows them: the header is row 1, and a cell spanning lines is still one row.
+
+`RecordReader` yields one `RecordRow` per data row, each carrying its own errors and
+warnings, so a caller can stream; `validate_all` runs the whole file and returns every
+finding for a preview; `read_valid_records` yields rows and raises at the first error,
+for the import that follows a clean preview. Only the keys seen (record id, instrument,
+instance) are kept between rows, to find repeated rows and a record given two sites.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Collection, Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from formats.datadictionary import DataDictionary, Field, FieldType
+from formats.records.columns import (
+    DAG_COLUMN,
+    REPEAT_INSTANCE_COLUMN,
+    REPEAT_INSTRUMENT_COLUMN,
+    checkbox_column,
+    status_column,
+)
+from formats.records.validate import check_value
+
+BOM = "\ufeff"
+HEADER_ROW = 1
+_STATUS_CODES = frozenset({"0", "1", "2"})
+_TICKS = {"0": False, "1": True}
+_NOT_IMPORTED = {
+    FieldType.CALC: "is calculated; its values are recalculated on import, not read",
+    FieldType.FILE: "is a file upload; files are not imported from CSV, so its cells are skipped",
+}
+
+Value = str | frozenset[str]
+
+
+@dataclass(frozen=True)
+class Finding:
+    """A problem (or a warning) at one row; `column` is the field or column at fault."""
+
+    row: int
+    column: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"row {self.row}, {self.message}"
+
+
+@dataclass(frozen=True)
+class RecordRow:
+    """One data row: the values given (checkboxes as sets of ticked codes) and statuses."""
+
+    row: int
+    record_id: str
+    instrument: str | None
+    instance: int | None
+    group: str | None
+    values: dict[str, Value]
+    statuses: dict[str, int]
+    errors: tuple[Finding, ...] = ()
+    warnings: tuple[Finding, ...] = ()
+
+
+@dataclass(frozen=True)
+class Validation:
+    """Everything a preview shows: counts, every error, every warning, and notices."""
+
+    rows: int
+    records: int
+    errors: tuple[Finding, ...]
+    warnings: tuple[Finding, ...]
+    notices: tuple[Finding, ...]
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+class RecordsCsvError(ValueError):
+    def __init__(self, findings: Iterable[Finding]) -> None:
+        self.findings = tuple(findings)
+        super().__init__("\n".join(str(finding) for finding in self.findings))
+
+
+@dataclass(frozen=True)
+class _Column:
+    """What one header cell holds: a field's value, a checkbox option, or a status."""
+
+    index: int
+    name: str
+    field: Field | None = None
+    code: str | None = None
+    form: str | None = None
+
+
+@dataclass
+class _Seen:
+    rows: dict[tuple[str, str | None, int | None], int] = field(default_factory=dict)
+    groups: dict[str, str] = field(default_factory=dict)
+
+
+class RecordReader:
+    """Iterate the rows of one flat CSV; the header is read (and checked) at once."""
+
+    def __init__(
+        self,
+        source: Iterable[str],
+        dictionary: DataDictionary,
+        *,
+        today: date,
+        now: datetime,
+        repeating_forms: Collection[str] = (),
+        groups: Collection[str] | None = None,
+    ) -> None:
+        """`source` is a text stream opened with newline=""; `groups`, when given, are the
+        data-access-group names (site codes) a row may name."""
+        self.dictionary = dictionary
+        self.today, self.now = today, now
+        self.repeating_forms = frozenset(repeating_forms)
+        self.groups = None if groups is None else frozenset(groups)
+        self.file_errors: list[Finding] = []
+        self.notices: list[Finding] = []
+        self.rows_read = 0
+        self.width = 0
+        self.data_columns: list[_Column] = []
+        self._csv = csv.reader(source, strict=True)
+        self._seen = _Seen()
+        self._header = self._read_header()
+
+    @property
+    def header_ok(self) -> bool:
+        return self._header is not None and not self.file_errors
+
+    def __iter__(self) -> Iterator[RecordRow]:
+        if self._header is None:
+            return
+        row_number = HEADER_ROW
+        try:
+            for cells in self._csv:
+                row_number += 1
+                if any(cell.strip() for cell in cells):
+                    self.rows_read += 1
+                    yield self._read_row(row_number, cells)
+        except (UnicodeDecodeError, csv.Error) as error:
+            self.file_errors.append(Finding(row_number + 1, "", _unreadable(error)))
+
+    def _read_header(self) -> dict[str, _Column] | None:
+        try:
+            header = next(self._csv, None)
+        except (UnicodeDecodeError, csv.Error) as error:
+            self.file_errors.append(Finding(HEADER_ROW, "", _unreadable(error)))
+            return None
+        if not header:
+            self.file_errors.append(Finding(HEADER_ROW, "", "the file is empty; no header row"))
+            return None
+        header[0] = header[0].removeprefix(BOM)
+        self.width = len(header)
+        columns = self._columns(header)
+        self.data_columns = [
+            column
+            for column in (columns or {}).values()
+            if column.field is not None or column.form is not None
+        ]
+        return columns
+
+    def _columns(self, header: list[str]) -> dict[str, _Column] | None:
+        id_field = self.dictionary.fields[0].name
+        if header[0].strip() != id_field:
+            message = f"column {header[0]!r}: the first column must be the record id, {id_field!r}"
+            self.file_errors.append(Finding(HEADER_ROW, header[0], message))
+            return None
+        known = _known_columns(self.dictionary)
+        columns: dict[str, _Column] = {}
+        for index, raw_name in enumerate(header[1:], start=1):
+            name = raw_name.strip()
+            if name in columns:
+                self._header_error(name, "appears more than once in the header")
+            elif name in known:
+                columns[name] = _Column(index, name, *known[name])
+                self._note_skipped(columns[name])
+            elif name or index < len(header) - 1:
+                self._header_error(name or f"(column {index + 1})", _unknown(name, self))
+        return columns
+
+    def _header_error(self, column: str, message: str) -> None:
+        self.file_errors.append(Finding(HEADER_ROW, column, f"column {column}: {message}"))
+
+    def _note_skipped(self, column: _Column) -> None:
+        if column.field is not None and column.field.field_type in _NOT_IMPORTED:
+            message = f"column {column.name}: {_NOT_IMPORTED[column.field.field_type]}"
+            self.notices.append(Finding(HEADER_ROW, column.name, message))
+
+    def _read_row(self, number: int, cells: list[str]) -> RecordRow:
+        row = _RowReader(self, number, cells)
+        return row.read(self._header or {})
+
+
+class _RowReader:
+    """The findings of one row while it is read."""
+
+    def __init__(self, reader: RecordReader, number: int, cells: list[str]) -> None:
+        self.reader, self.number, self.cells = reader, number, cells
+        self.errors: list[Finding] = []
+        self.warnings: list[Finding] = []
+
+    def cell(self, columns: dict[str, _Column], name: str) -> str:
+        column = columns.get(name)
+        if column is None or column.index >= len(self.cells):
+            return ""
+        return self.cells[column.index].strip()
+
+    def error(self, column: str, message: str) -> None:
+        self.errors.append(Finding(self.number, column, f"{_what(column)}: {message}"))
+
+    def read(self, columns: dict[str, _Column]) -> RecordRow:
+        self._check_width()
+        record_id = self.cells[0].strip()
+        if not record_id:
+            self.error(self.reader.dictionary.fields[0].name, "is empty; every row needs one")
+        instrument, instance = self._repeat(columns)
+        group = self._group(columns, record_id)
+        values, statuses = self._values(columns, instrument)
+        self._check_repeated(record_id, instrument, instance)
+        return RecordRow(
+            self.number,
+            record_id,
+            instrument,
+            instance,
+            group,
+            values,
+            statuses,
+            tuple(self.errors),
+            tuple(self.warnings),
+        )
+
+    def _check_width(self) -> None:
+        width = self.reader.width
+        extra = [cell for cell in self.cells[width:] if cell.strip()]
+        if extra:
+            self.errors.append(
+                Finding(
+                    self.number,
+                    "",
+                    f"the row has {len(self.cells)} cells but the header only {width}; "
+                    f"{extra[0]!r} is beyond the last column",
+                )
+            )
+
+    def _repeat(self, columns: dict[str, _Column]) -> tuple[str | None, int | None]:
+        instrument = self.cell(columns, REPEAT_INSTRUMENT_COLUMN) or None
+        text = self.cell(columns, REPEAT_INSTANCE_COLUMN)
+        repeating = self.reader.repeating_forms
+        if instrument is not None and instrument not in repeating:
+            known = ", ".join(sorted(repeating)) or "none in this study"
+            self.error(
+                REPEAT_INSTRUMENT_COLUMN,
+                f"{instrument!r} is not a repeating instrument (repeating: {known})",
+            )
+            instrument = None
+        if instrument is None:
+            if text:
+                self.error(REPEAT_INSTANCE_COLUMN, f"{text!r} is given without an instrument")
+            return instrument, None
+        if not text.isdigit() or int(text) < 1:
+            self.error(REPEAT_INSTANCE_COLUMN, f"{text!r} is not a positive whole number")
+            return instrument, None
+        return instrument, int(text)
+
+    def _group(self, columns: dict[str, _Column], record_id: str) -> str | None:
+        group = self.cell(columns, DAG_COLUMN) or None
+        groups = self.reader.groups
+        if group is None:
+            return None
+        if groups is not None and group not in groups:
+            self.error(DAG_COLUMN, f"{group!r} is not a site of this study")
+        first = self.reader._seen.groups.setdefault(record_id, group)
+        if first != group:
+            self.error(DAG_COLUMN, f"{group!r} differs from {first!r} given before for {record_id}")
+        return group
+
+    def _values(
+        self, columns: dict[str, _Column], instrument: str | None
+    ) -> tuple[dict[str, Value], dict[str, int]]:
+        values: dict[str, Value] = {}
+        ticked: dict[str, set[str]] = {}
+        statuses: dict[str, int] = {}
+        cells, width = self.cells, len(self.cells)
+        for column in self.reader.data_columns:
+            text = cells[column.index].strip() if column.index < width else ""
+            if not text or not self._in_scope(column, instrument, text):
+                continue
+            if column.code is not None and column.field is not None:
+                self._tick(column, text, ticked.setdefault(column.field.name, set()))
+            elif column.field is not None:
+                self._value(column.field, text, values)
+            elif column.form is not None:
+                self._status(column, text, statuses)
+        values.update({name: frozenset(codes) for name, codes in ticked.items()})
+        return values, statuses
+
+    def _in_scope(self, column: _Column, instrument: str | None, text: str) -> bool:
+        form = column.field.form if column.field is not None else column.form
+        repeating = self.reader.repeating_forms
+        if instrument is None and form in repeating:
+            self.error(
+                column.name,
+                f"{text!r} belongs to the repeating instrument {form}; give it on a row "
+                f"with {REPEAT_INSTRUMENT_COLUMN} {form}",
+            )
+            return False
+        if instrument is not None and form != instrument:
+            self.error(
+                column.name,
+                f"{text!r} belongs to the instrument {form}, not to this row's {instrument}",
+            )
+            return False
+        return True
+
+    def _tick(self, column: _Column, text: str, codes: set[str]) -> None:
+        if text not in _TICKS:
+            self.error(column.name, f"{text!r} is not 0 (unticked) or 1 (ticked)")
+        elif _TICKS[text] and column.code is not None:
+            codes.add(column.code)
+
+    def _value(self, field: Field, text: str, values: dict[str, Value]) -> None:
+        if field.field_type in _NOT_IMPORTED:
+            return
+        checked = check_value(field, text, today=self.reader.today, now=self.reader.now)
+        if checked.error is not None:
+            self.errors.append(Finding(self.number, field.name, checked.error))
+            return
+        if checked.warning is not None:
+            self.warnings.append(Finding(self.number, field.name, checked.warning))
+        values[field.name] = checked.value
+
+    def _status(self, column: _Column, text: str, statuses: dict[str, int]) -> None:
+        if text not in _STATUS_CODES:
+            message = f"{text!r} is not 0 (incomplete), 1 (unverified) or 2 (complete)"
+            self.error(column.name, message)
+        elif column.form is not None:
+            statuses[column.form] = int(text)
+
+    def _check_repeated(self, record_id: str, instrument: str | None, instance: int | None) -> None:
+        if not record_id:
+            return
+        key = (record_id, instrument, instance)
+        first = self.reader._seen.rows.setdefault(key, self.number)
+        if first != self.number:
+            where = f" instance {instance} of {instrument}" if instrument else ""
+            self.error(
+                self.reader.dictionary.fields[0].name,
+                f"record {record_id}{where} was already given on row {first}",
+            )
+
+
+def _what(column: str) -> str:
+    if not column:
+        return "the row"
+    if column.startswith("redcap_") or column.endswith("_complete") or "___" in column:
+        return f"column {column}"
+    return f"field {column}"
+
+
+def _known_columns(
+    dictionary: DataDictionary,
+) -> dict[str, tuple[Field | None, str | None, str | None]]:
+    """Each column name a flat CSV may have, with its field, checkbox code and form."""
+    known: dict[str, tuple[Field | None, str | None, str | None]] = {
+        REPEAT_INSTRUMENT_COLUMN: (None, None, None),
+        REPEAT_INSTANCE_COLUMN: (None, None, None),
+        DAG_COLUMN: (None, None, None),
+    }
+    for fld in dictionary.fields[1:]:
+        if fld.field_type is FieldType.CHECKBOX:
+            for choice in fld.effective_choices:
+                known[checkbox_column(fld, choice.code)] = (fld, choice.code, fld.form)
+        elif fld.field_type is not FieldType.DESCRIPTIVE:
+            known[fld.name] = (fld, None, fld.form)
+    for form in dictionary.forms():
+        known[status_column(form)] = (None, None, form)
+    return known
+
+
+def _unknown(name: str, reader: RecordReader) -> str:
+    dictionary = reader.dictionary
+    if not name:
+        return "has no name in the header but holds cells"
+    if name == "redcap_event_name":
+        return "longitudinal projects (events) are not supported; export without events"
+    stem, _, code = name.partition("___")
+    fld = dictionary.get(stem)
+    if fld is not None and fld.field_type is FieldType.CHECKBOX:
+        if code:
+            return f"the checkbox field {stem} has no choice {code!r}"
+        return f"the checkbox field {stem} is given as one column per choice, {stem}___<code>"
+    if fld is not None and fld.field_type is FieldType.DESCRIPTIVE:
+        return f"{stem} is a descriptive field and holds no data"
+    return "is not a field of this study's data dictionary"
+
+
+def _unreadable(error: UnicodeDecodeError | csv.Error) -> str:
+    if isinstance(error, UnicodeDecodeError):
+        return "the file is not UTF-8 text from here on; save it as CSV UTF-8"
+    return f"the CSV cannot be read from here on: {error}"
+
+
+def validate_all(
+    source: Iterable[str],
+    dictionary: DataDictionary,
+    *,
+    today: date,
+    now: datetime,
+    repeating_forms: Collection[str] = (),
+    groups: Collection[str] | None = None,
+) -> Validation:
+    """Read the whole file without keeping its rows; every finding, for a preview."""
+    reader = RecordReader(
+        source, dictionary, today=today, now=now, repeating_forms=repeating_forms, groups=groups
+    )
+    errors: list[Finding] = []
+    warnings: list[Finding] = []
+    records: set[str] = set()
+    for row in reader:
+        errors.extend(row.errors)
+        warnings.extend(row.warnings)
+        records.add(row.record_id)
+    records.discard("")
+    every_error = sorted([*reader.file_errors, *errors], key=lambda finding: finding.row)
+    return Validation(
+        reader.rows_read, len(records), tuple(every_error), tuple(warnings), tuple(reader.notices)
+    )
+
+
+def read_valid_records(
+    source: Iterable[str],
+    dictionary: DataDictionary,
+    *,
+    today: date,
+    now: datetime,
+    repeating_forms: Collection[str] = (),
+    groups: Collection[str] | None = None,
+) -> Iterator[RecordRow]:
+    """Yield the rows of a file a preview found clean; raise RecordsCsvError at any error.
+
+    Run inside the import's transaction, so that an error (the file changed since the
+    preview) rolls back every row already written.
+    """
+    reader = RecordReader(
+        source, dictionary, today=today, now=now, repeating_forms=repeating_forms, groups=groups
+    )
+    if reader.file_errors:
+        raise RecordsCsvError(reader.file_errors)
+    for row in reader:
+        if row.errors:
+            raise RecordsCsvError(row.errors)
+        yield row
+    if reader.file_errors:
+        raise RecordsCsvError(reader.file_errors)
