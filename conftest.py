@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from core.testing.personas import Personas
@@ -18,3 +20,9 @@ def _clear_cache() -> None:
     from django.core.cache import cache
 
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _media_in_tmp(settings: Any, tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Uploads (certificates, documents, exports) go to a scratch folder, never media/."""
+    settings.MEDIA_ROOT = tmp_path_factory.mktemp("media")

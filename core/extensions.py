@@ -7,7 +7,9 @@ An app's AppConfig may declare, as plain class attributes:
 - ``dashboard_panel``: the dotted path of ``panel(user) -> Panel | None``, one section of
   the signed-in person's dashboard (``None`` hides it);
 - ``demo_seeder``: the dotted path of ``seed() -> None``, called by ``seed_demo`` after the
-  network, people and mentors exist. Seeders must be idempotent.
+  network, people and mentors exist. Seeders must be idempotent;
+- ``provides``: ``{"name": "dotted.path"}``, functions an earlier app may show without
+  importing a later one (the map asks for ``open_projects_by_site``), via ``provided()``.
 
 Apps are visited in ``INSTALLED_APPS`` order, so the order there is the order on screen.
 """
@@ -68,3 +70,12 @@ def dashboard_panels(user: Any) -> list[Panel]:
 
 def demo_seeders() -> list[Callable[[], None]]:
     return [import_string(path) for _, path in _configs_with("demo_seeder")]
+
+
+def provided(name: str) -> Callable[..., Any] | None:
+    """The function some app provides under `name`, or None when no installed app does."""
+    for _, provides in _configs_with("provides"):
+        if name in provides:
+            function: Callable[..., Any] = import_string(provides[name])
+            return function
+    return None

@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from accounts.models import User
+from core.extensions import provided
 from core.forms import copy_errors
 from core.htmx import render_page
 from core.types import AuthedRequest
@@ -98,11 +99,13 @@ def mentor_page(request: AuthedRequest, person_id: int) -> HttpResponse:
         person_id=person_id,
         person__is_active=True,
     )
+    current = provided("current_projects_for_mentor")
     context = {
         "profile": profile,
         "mentor": profile.person,
         "record": reply_record(profile.person),
         "track": track_record(profile),
+        "projects": current(profile.person) if current else None,
     }
     return render(request, "mentors/mentor.html", context)
 

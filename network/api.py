@@ -152,7 +152,7 @@ class MapSiteOut(Schema):
     longitude: float
     mentor_count: int
     accepting_count: int
-    # Projects do not exist yet; null means "not counted", never zero.
+    # null means "not counted" (no projects app installed), never zero.
     open_projects: int | None = None
 
 

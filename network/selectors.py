@@ -9,6 +9,7 @@ from typing import Any
 
 from django.db.models import Count, F, Q, QuerySet
 
+from core.extensions import provided
 from network.models import Membership, Site
 
 
@@ -39,6 +40,7 @@ class MapSite:
     longitude: float
     mentor_count: int
     accepting_count: int
+    open_projects: int | None = None  # None: no projects app counts them
 
 
 @dataclass(frozen=True)
@@ -49,6 +51,7 @@ class MapRegion:
     site_count: int
     mentor_count: int
     accepting_count: int
+    open_projects: int | None = None
 
 
 @dataclass(frozen=True)
@@ -58,7 +61,10 @@ class ResearchMap:
 
 
 def research_map() -> ResearchMap:
-    """Every site with its mentors counted, and each region's totals, in one query.
+    """Every site with its mentors (and open projects) counted, and each region's totals.
+
+    One query for the sites and mentors, and one for open projects when an app provides
+    `open_projects_by_site`.
 
     A mentor counts at the site on their mentor profile while their account is
     active; a region's totals are the sums over its sites (a mentor has one site).
@@ -79,13 +85,22 @@ def research_map() -> ResearchMap:
             country=F("region__country"),
         )
     )
-    sites = [_map_site(row) for row in rows]
+    count_projects = provided("open_projects_by_site")
+    projects = count_projects() if count_projects else None
+    sites = [_map_site(row, projects) for row in rows]
     return ResearchMap(sites=sites, regions=_map_regions(sites))
 
 
-def _map_site(row: dict[str, Any]) -> MapSite:
+def _map_site(row: dict[str, Any], projects: dict[int, int] | None) -> MapSite:
     latitude, longitude = float(row.pop("latitude")), float(row.pop("longitude"))
-    return MapSite(region=row.pop("region_name"), latitude=latitude, longitude=longitude, **row)
+    open_projects = None if projects is None else projects.get(row["id"], 0)
+    return MapSite(
+        region=row.pop("region_name"),
+        latitude=latitude,
+        longitude=longitude,
+        open_projects=open_projects,
+        **row,
+    )
 
 
 def _map_regions(sites: list[MapSite]) -> list[MapRegion]:
@@ -101,6 +116,9 @@ def _map_regions(sites: list[MapSite]) -> list[MapRegion]:
                 site_count=len(group),
                 mentor_count=sum(site.mentor_count for site in group),
                 accepting_count=sum(site.accepting_count for site in group),
+                open_projects=None
+                if group[0].open_projects is None
+                else sum(site.open_projects or 0 for site in group),
             )
         )
     return regions

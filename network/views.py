@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.templatetags.static import static
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.views.decorators.http import require_POST
 
 from core.forms import copy_errors
@@ -156,8 +156,22 @@ def research_map(request: AuthedRequest) -> HttpResponse:
             "us_states": static("vendor/us-atlas/states-10m.json"),
         },
     }
-    context = {"map": found, "panels": panels, "directory_url": directory, "data": data}
+    context = {
+        "map": found,
+        "panels": panels,
+        "directory_url": directory,
+        "board_url": _board_url(),
+        "data": data,
+    }
     return render_page(request, "network/map.html", context)
+
+
+def _board_url() -> str | None:
+    """The projects board, filtered by ?site= and ?region=, when the projects app is installed."""
+    try:
+        return reverse("projects:board")
+    except NoReverseMatch:
+        return None
 
 
 def _map_panels(found: selectors.ResearchMap) -> list[dict[str, Any]]:

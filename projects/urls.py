@@ -1,5 +1,30 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from projects import views
 
 app_name = "projects"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.board, name="board"),
+    path("new/", views.project_new, name="new"),
+    path("mine/", views.mine, name="mine"),
+    path("<int:pk>/", views.project_detail, name="project"),
+    path("<int:pk>/edit/", views.project_edit, name="edit"),
+    path("<int:pk>/status/", views.project_status, name="status"),
+    path("<int:pk>/roles/", views.role_add, name="role_add"),
+    path("<int:pk>/team/", views.team, name="team"),
+    path("<int:pk>/team/declare/", views.declare, name="declare"),
+    path("<int:pk>/team/agreement/", views.agreement, name="agreement"),
+    path("<int:pk>/team/confirm/", views.confirm, name="confirm"),
+    path("<int:pk>/tasks/", views.tasks, name="tasks"),
+    path("<int:pk>/milestones/", views.milestone_add, name="milestone_add"),
+    path("<int:pk>/meetings/", views.meetings, name="meetings"),
+    path("<int:pk>/documents/", views.documents, name="documents"),
+    path("roles/<int:pk>/apply/", views.apply, name="apply"),
+    path("roles/<int:pk>/withdraw/", views.role_withdraw, name="role_withdraw"),
+    path("applications/<int:pk>/<str:action>/", views.application_move, name="application"),
+    path("milestones/<int:pk>/done/", views.milestone_done, name="milestone_done"),
+    path("tasks/<int:pk>/", views.task_edit, name="task"),
+    path("tasks/<int:pk>/move/", views.task_move, name="task_move"),
+    path("versions/<int:pk>/download/", views.download, name="download"),
+]

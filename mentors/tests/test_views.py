@@ -138,3 +138,15 @@ def test_a_mentor_with_nothing_recorded_is_not_judged_by_it(client, personas, me
     client.force_login(personas.trainee)
     body = client.get(reverse("mentors:mentor", args=[mentor.pk])).content.decode()
     assert "Nothing is recorded here yet" in body
+
+
+def test_the_mentor_page_lists_the_projects_they_lead_or_supervise(client, personas):
+    from mentors.tests.factories import make_mentor
+    from projects.tests.factories import make_project
+
+    make_mentor(personas.mentor, site=personas.site_a)
+    make_project(personas.mentor, title="Stroke mimics on MRI")
+    client.force_login(personas.trainee)
+    page = client.get(f"/mentors/{personas.mentor.pk}/").content.decode()
+    assert "Current projects" in page
+    assert "Stroke mimics on MRI" in page

@@ -94,7 +94,10 @@ def test_the_selector_counts_mentors_and_those_accepting_per_site_and_region(net
     assert regions["US Northeast"].mentor_count == 1
 
 
-def test_the_api_lists_sites_and_regions_with_counts_and_no_project_figures(network):
+def test_the_api_lists_sites_and_regions_with_mentor_and_project_counts(network):
+    from projects.tests.factories import make_project
+
+    make_project(network.mentor, sites=[network.site_a])
     response = signed_in(network.trainee).get(API_URL)
     assert response.status_code == 200
     body = response.json()
@@ -112,12 +115,12 @@ def test_the_api_lists_sites_and_regions_with_counts_and_no_project_figures(netw
         "longitude": -1.5519,
         "mentor_count": 3,
         "accepting_count": 2,
-        "open_projects": None,
+        "open_projects": 1,
     }
     region = next(r for r in body["regions"] if r["name"] == "US Northeast")
     assert region["site_count"] == 1
     assert region["mentor_count"] == 1
-    assert region["open_projects"] is None
+    assert region["open_projects"] == 0
 
 
 def test_the_page_lists_regions_and_sites_linked_to_the_directory_filters(network):
@@ -216,8 +219,9 @@ def test_the_page_and_the_api_run_as_many_queries_for_many_sites_as_for_few(
         assert len(client.get(API_URL).json()["sites"]) == 15
 
 
-def test_the_selector_reads_in_one_query(network, django_assert_num_queries):
-    with django_assert_num_queries(1):
+def test_the_selector_reads_in_two_queries(network, django_assert_num_queries):
+    """One for sites with their mentors, one for the projects app's open-project counts."""
+    with django_assert_num_queries(2):
         selectors.research_map()
 
 

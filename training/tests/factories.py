@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+from importlib import import_module
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils.timezone import localdate
@@ -44,11 +45,24 @@ def credential(person, *, days_ago: int = 30, kind=CredentialType.GCP_INTRODUCTI
     )
 
 
+def _shipped_templates() -> None:
+    """The templates the data migration ships; a transactional test's flush removes them."""
+    if not ChecklistTemplate.objects.exists():
+        from django.apps import apps
+
+        migration = import_module(
+            "training.migrations.0002_seed_certificate_and_associate_pi_templates"
+        )
+        migration.seed(apps, None)
+
+
 def certificate_set() -> RequirementSet:
+    _shipped_templates()
     return RequirementSet.objects.get(name="Research certificate (college model)")
 
 
 def associate_pi() -> ChecklistTemplate:
+    _shipped_templates()
     return ChecklistTemplate.objects.get(name="Associate principal investigator scheme")
 
 

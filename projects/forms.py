@@ -1,0 +1,313 @@
+from __future__ import annotations
+
+from typing import Any, cast
+
+from django import forms
+
+from accounts.models import User
+from network.models import Region, Site
+from people.models import Term
+from projects.board import SORTS, BoardQuery
+from projects.models import (
+    CreditRole,
+    Degree,
+    Folder,
+    Milestone,
+    Project,
+    ProjectRole,
+    ResearchType,
+    RoleKind,
+    Status,
+    Task,
+)
+from projects.services import upload_limit_mb
+
+
+def _terms_of(kind: str, empty: str = "Any") -> forms.ModelChoiceField:
+    return forms.ModelChoiceField(
+        queryset=Term.objects.filter(kind=kind), required=False, empty_label=empty
+    )
+
+
+class BoardForm(forms.Form):
+    """The board's filters; they live in the URL so that a search can be shared."""
+
+    q = forms.CharField(label="Search", required=False, max_length=200)
+    research_type = forms.ChoiceField(
+        label="Research type", choices=[("", "Any type"), *ResearchType.choices], required=False
+    )
+    subspecialty = _terms_of(Term.Kind.SUBSPECIALTY)
+    modality = _terms_of(Term.Kind.MODALITY)
+    region = forms.ModelChoiceField(
+        queryset=Region.objects.all(), required=False, empty_label="Any region"
+    )
+    site = forms.ModelChoiceField(
+        queryset=Site.objects.all(), required=False, empty_label="Any site"
+    )
+    max_hours = forms.IntegerField(
+        label="Hours a week I can give", required=False, min_value=1, max_value=40
+    )
+    quick_win = forms.BooleanField(label="Quick wins only", required=False)
+    sort = forms.ChoiceField(
+        choices=[("fit", "Fit for me"), ("newest", "Newest"), ("hours", "Fewest hours")],
+        required=False,
+    )
+    page = forms.IntegerField(min_value=1, required=False, widget=forms.HiddenInput)
+
+    def to_query(self) -> BoardQuery:
+        data = self.cleaned_data
+        return BoardQuery(
+            text=data["q"],
+            research_type=data["research_type"],
+            subspecialty=data["subspecialty"].pk if data["subspecialty"] else None,
+            modality=data["modality"].pk if data["modality"] else None,
+            region=data["region"].pk if data["region"] else None,
+            site=data["site"].pk if data["site"] else None,
+            max_hours=data["max_hours"],
+            quick_win=data["quick_win"],
+            sort=data["sort"] if data["sort"] in SORTS else "fit",
+            page=data["page"] or 1,
+        )
+
+
+class ProjectForm(forms.ModelForm):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    subspecialty = _terms_of(Term.Kind.SUBSPECIALTY, "—")
+    modality = _terms_of(Term.Kind.MODALITY, "—")
+    mentor = forms.ModelChoiceField(
+        label="Supervising mentor",
+        queryset=User.objects.filter(mentor_profile__isnull=False, is_active=True).order_by(
+            "full_name"
+        ),
+        required=False,
+        empty_label="—",
+    )
+    sites = forms.ModelMultipleChoiceField(
+        queryset=Site.objects.all(),
+        required=False,
+        help_text="Hold Ctrl (⌘ on a Mac) to choose more than one.",
+    )
+
+    class Meta:
+        model = Project
+        fields = [
+            "title",
+            "summary",
+            "research_type",
+            "subspecialty",
+            "modality",
+            "timing",
+            "centres",
+            "mentor",
+            "sites",
+            "primary_outcome",
+            "ethics",
+            "audit_registration",
+            "data_protection",
+            "cases",
+            "minutes_collection",
+            "minutes_reading",
+        ]
+        widgets = {"summary": forms.Textarea(attrs={"rows": 5})}
+        help_texts = {
+            "primary_outcome": "One sentence: what the study measures first.",
+            "cases": "For the effort estimate; 0 if the project collects no cases.",
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and not self.is_bound:
+            self.initial["version"] = self.instance.version
+
+
+class RoleForm(forms.ModelForm):
+    class Meta:
+        model = ProjectRole
+        fields = ["kind", "hours_per_week", "duration_weeks", "description"]
+        labels = {"kind": "Help wanted", "hours_per_week": "Hours a week"}
+
+
+class OptionalRoleForm(RoleForm):
+    """A row of the new-project form: left empty, it adds no role."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        kind = cast(forms.ChoiceField, self.fields["kind"])
+        kind.required = False
+        kind.choices = [("", "—"), *RoleKind.choices]
+        self.empty_permitted = True
+        self.use_required_attribute = False
+
+
+RoleFormSet = forms.formset_factory(OptionalRoleForm, extra=3, max_num=9)
+
+
+class StatusForm(forms.Form):
+    status = forms.ChoiceField(label="New status", choices=Status.choices)
+    note = forms.CharField(label="Why (optional)", required=False, max_length=500)
+
+
+class ApplicationForm(forms.Form):
+    note = forms.CharField(
+        label="Why you, and what you bring",
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    accept_load = forms.BooleanField(
+        label="I can take this on alongside my current projects", required=False
+    )
+
+
+class ReplyForm(forms.Form):
+    reply = forms.CharField(label="Reply (optional)", required=False, max_length=1000)
+
+
+DEGREE_CHOICES = [("", "—"), *Degree.choices]
+
+
+class DeclareForm(forms.Form):
+    """A member's own CRediT declaration: one choice per role."""
+
+    def __init__(self, *args: Any, initial_roles: dict[str, str] | None = None, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        for role, label in CreditRole.choices:
+            self.fields[role] = forms.ChoiceField(
+                label=label,
+                choices=DEGREE_CHOICES,
+                required=False,
+                initial=(initial_roles or {}).get(role, ""),
+            )
+
+
+class AgreementForm(forms.Form):
+    """The lead's reconciliation: each member's agreed roles and place in the author order."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args: Any, members: list[Any], version: int, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.members = members
+        self.initial.setdefault("version", version)
+        for row in members:
+            member = row.member
+            self.fields[f"m{member.pk}_position"] = forms.IntegerField(
+                label=f"Author position of {member.person}",
+                required=False,
+                min_value=1,
+                initial=member.author_position,
+            )
+            for role, label in CreditRole.choices:
+                self.fields[f"m{member.pk}_{role}"] = forms.ChoiceField(
+                    label=f"{label}, {member.person}",
+                    choices=DEGREE_CHOICES,
+                    required=False,
+                    initial=row.agreed.get(role) or row.declared.get(role, ""),
+                )
+
+    def lines(self) -> list[Any]:
+        from projects.services import AgreementLine
+
+        data = self.cleaned_data
+        return [
+            AgreementLine(
+                member_id=row.member.pk,
+                position=data.get(f"m{row.member.pk}_position"),
+                roles={
+                    role: data.get(f"m{row.member.pk}_{role}", "")
+                    for role in CreditRole.values
+                    if data.get(f"m{row.member.pk}_{role}")
+                },
+            )
+            for row in self.members
+        ]
+
+    def rows(self) -> list[dict[str, Any]]:
+        """Form fields grouped per member, for the template's table."""
+        return [
+            {
+                "row": row,
+                "position": self[f"m{row.member.pk}_position"],
+                "roles": [self[f"m{row.member.pk}_{role}"] for role in CreditRole.values],
+            }
+            for row in self.members
+        ]
+
+
+class ConfirmForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+def _team_people(project: Project) -> Any:
+    return User.objects.filter(project_memberships__project=project).order_by("full_name")
+
+
+class MilestoneForm(forms.ModelForm):
+    class Meta:
+        model = Milestone
+        fields = ["title", "due_on"]
+        labels = {"title": "Milestone", "due_on": "Due on"}
+        widgets = {"due_on": forms.DateInput(attrs={"type": "date"})}
+
+
+class TaskForm(forms.Form):
+    title = forms.CharField(label="Task", max_length=300)
+    owner = forms.ModelChoiceField(queryset=User.objects.none(), required=False, empty_label="—")
+    due_on = forms.DateField(
+        label="Due on", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    milestone = forms.ModelChoiceField(
+        queryset=Milestone.objects.none(), required=False, empty_label="—"
+    )
+
+    def __init__(self, *args: Any, project: Project, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = _team_people(project)  # type: ignore[attr-defined]
+        self.fields["milestone"].queryset = project.milestones.all()  # type: ignore[attr-defined]
+
+
+class TaskEditForm(TaskForm):
+    state = forms.ChoiceField(choices=Task.State.choices)
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class TaskMoveForm(forms.Form):
+    state = forms.ChoiceField(choices=Task.State.choices)
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class MeetingForm(forms.Form):
+    held_on = forms.DateField(label="Held on", widget=forms.DateInput(attrs={"type": "date"}))
+    title = forms.CharField(max_length=200)
+    notes = forms.CharField(max_length=10_000, widget=forms.Textarea(attrs={"rows": 6}))
+
+
+class ActionForm(forms.Form):
+    text = forms.CharField(label="Action", max_length=300, required=False)
+    owner = forms.ModelChoiceField(queryset=User.objects.none(), required=False, empty_label="—")
+    due_on = forms.DateField(
+        label="Due on", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def __init__(self, *args: Any, project: Project, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = _team_people(project)  # type: ignore[attr-defined]
+        self.use_required_attribute = False
+
+
+ActionFormSet = forms.formset_factory(ActionForm, extra=3, max_num=20)
+
+
+class UploadForm(forms.Form):
+    folder = forms.ChoiceField(choices=Folder.choices)
+    name = forms.CharField(
+        label="Document name",
+        required=False,
+        max_length=200,
+        help_text="Uploading under an existing name adds a new version; empty uses the file name.",
+    )
+    file = forms.FileField()
+    note = forms.CharField(label="What changed", required=False, max_length=500)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["file"].help_text = f"Up to {upload_limit_mb()} MB."

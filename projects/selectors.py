@@ -1,0 +1,196 @@
+"""Reads across projects for pages, the dashboard and other apps (mentors, network)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Count, Prefetch, Q
+from django.utils import timezone
+
+from people.models import TraineeProfile
+from projects.estimates import Trainee
+from projects.models import (
+    FINISHED,
+    Application,
+    CreditRole,
+    Member,
+    Milestone,
+    Project,
+    ProjectRole,
+    Task,
+)
+
+
+def current_projects_for_mentor(person: Any) -> list[Project]:
+    """Projects the person leads or supervises that are neither closed nor published."""
+    return list(
+        Project.objects.filter(Q(lead=person) | Q(mentor=person))
+        .exclude(status__in=FINISHED)
+        .select_related("lead", "mentor")
+        .order_by("-updated_at", "-pk")
+    )
+
+
+def open_project_counts_by_site() -> dict[int, int]:
+    """Site id → how many projects at that site are open for help."""
+    rows = (
+        Project.sites.through.objects.filter(
+            project__in=Project.objects.open_for_help().values("pk")
+        )
+        .values("site_id")
+        .annotate(projects=Count("project_id"))
+    )
+    return {row["site_id"]: row["projects"] for row in rows}
+
+
+def projects_of(person: Any) -> list[Project]:
+    """The projects whose team the person is on, current first, with their next milestone."""
+    if not getattr(person, "is_authenticated", False):
+        return []
+    upcoming = Milestone.objects.filter(done_on__isnull=True).order_by("due_on", "pk")
+    projects = list(
+        Project.objects.filter(members__person=person)
+        .select_related("lead", "mentor")
+        .prefetch_related(Prefetch("milestones", queryset=upcoming))
+        .order_by("-updated_at", "-pk")
+    )
+    projects.sort(key=lambda p: p.is_finished)
+    for project in projects:
+        # The prefetch kept only milestones not yet reached, soonest first.
+        project.next_milestone = next(iter(project.milestones.all()), None)
+    return projects
+
+
+def trainee_of(person: Any) -> Trainee | None:
+    profile = (
+        TraineeProfile.objects.filter(person=person).prefetch_related("interests").first()
+        if getattr(person, "is_authenticated", False)
+        else None
+    )
+    return Trainee.of(profile)
+
+
+def project_page(project: Project) -> Project:
+    """The project with everything its public page shows, fetched in a fixed few queries."""
+    return (
+        Project.objects.select_related(
+            "lead", "mentor__mentor_profile__stats", "subspecialty", "modality"
+        )
+        .prefetch_related(
+            "sites__region",
+            Prefetch("roles", queryset=ProjectRole.objects.order_by("state", "pk")),
+            Prefetch("timeline__by"),
+        )
+        .get(pk=project.pk)
+    )
+
+
+def applications_to(project: Project) -> list[Application]:
+    return list(
+        Application.objects.filter(role__project=project)
+        .select_related("applicant", "role")
+        .order_by("state", "-created_at")
+    )
+
+
+@dataclass(frozen=True)
+class TeamRow:
+    member: Member
+    declared: dict[str, str]
+    agreed: dict[str, str]
+    confirmed: bool
+
+
+@dataclass(frozen=True)
+class Agreement:
+    version: int
+    rows: list[TeamRow]
+    roles: list[tuple[str, str]] = field(default_factory=lambda: list(CreditRole.choices))
+
+    @property
+    def authors(self) -> list[TeamRow]:
+        listed = [row for row in self.rows if row.member.author_position]
+        return sorted(listed, key=lambda row: row.member.author_position or 0)
+
+    @property
+    def waiting_for(self) -> list[TeamRow]:
+        return [row for row in self.rows if not row.confirmed]
+
+    @property
+    def agreed(self) -> bool:
+        return bool(self.version) and not self.waiting_for
+
+
+def agreement_of(project: Project) -> Agreement:
+    members = project.members.select_related("person").prefetch_related("contributions")
+    rows = []
+    for member in members:
+        contributions = list(member.contributions.all())
+        rows.append(
+            TeamRow(
+                member=member,
+                declared={c.role: c.declared for c in contributions if c.declared},
+                agreed={c.role: c.agreed for c in contributions if c.agreed},
+                confirmed=bool(project.agreement_version)
+                and member.confirmed_version == project.agreement_version,
+            )
+        )
+    return Agreement(version=project.agreement_version, rows=rows)
+
+
+def task_board(project: Project) -> list[tuple[str, str, list[Task]]]:
+    """(state, label, tasks) per column, in the board's order."""
+    columns: dict[str, list[Task]] = {state: [] for state in Task.State.values}
+    for task in project.tasks.select_related("owner", "milestone", "meeting"):
+        columns[task.state].append(task)
+    return [(state, label, columns[state]) for state, label in Task.State.choices]
+
+
+def overdue(task: Task, today: dt.date | None = None) -> bool:
+    today = today or timezone.now().date()
+    return task.state != Task.State.DONE and task.due_on is not None and task.due_on < today
+
+
+@dataclass(frozen=True)
+class Dashboard:
+    projects: list[Project]
+    overdue: list[Task]
+    mine_pending: list[Application]
+    to_decide: list[Application]
+
+    @property
+    def empty(self) -> bool:
+        return not (self.projects or self.mine_pending or self.to_decide)
+
+
+def dashboard_of(person: Any) -> Dashboard:
+    today = timezone.now().date()
+    late = (
+        Task.objects.filter(project__members__person=person, due_on__lt=today)
+        .exclude(state=Task.State.DONE)
+        .exclude(project__status__in=FINISHED)
+        .select_related("project", "owner")
+        .order_by("due_on", "pk")
+    )
+    pending = Application.objects.filter(state=Application.State.PENDING).select_related(
+        "role__project", "applicant"
+    )
+    return Dashboard(
+        projects=[p for p in projects_of(person) if not p.is_finished],
+        overdue=list(late[:20]),
+        mine_pending=list(pending.filter(applicant=person)),
+        to_decide=list(pending.filter(role__project__lead=person)),
+    )
+
+
+def team_load(people: list[Any]) -> Counter[int]:
+    """How many current projects each person is on (for the lead deciding applications)."""
+    rows = (
+        Member.objects.filter(person__in=people)
+        .exclude(project__status__in=FINISHED)
+        .values_list("person_id", flat=True)
+    )
+    return Counter(rows)

@@ -1,0 +1,274 @@
+"""Every projects route against every persona, on their own project and on someone else's.
+
+"own" is a project the persona leads (or, for the member routes, is on the team of);
+"other" is a stranger's project, open for help, at the persona's other site.
+Workspace routes answer 404 to anyone off the team, administrators included.
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from accounts.tests.factories import UserFactory
+from core.testing.matrix import ANONYMOUS, Route, check_matrix, expect, site_for
+from projects import services
+from projects.models import Application, Member, Project
+from projects.tests.factories import make_project, text_file
+
+pytestmark = pytest.mark.django_db
+
+
+def a_project(personas, who, place) -> Project:
+    """Own: led by the persona. Other: led by a stranger (anonymous always gets this one)."""
+    site = site_for(personas, who, place)
+    if place == "own" and who != ANONYMOUS:
+        return make_project(personas.people[who], sites=[site])
+    return make_project(UserFactory(), sites=[site])
+
+
+def a_team_project(personas, who, place) -> Project:
+    """Own: the persona is on the team but does not lead it."""
+    project = make_project(UserFactory(), sites=[site_for(personas, who, place)])
+    if place == "own" and who != ANONYMOUS:
+        Member.objects.create(project=project, person=personas.people[who], responsibility="Help")
+    return project
+
+
+def page(name):
+    return lambda p, w, pl: reverse(name, args=[a_project(p, w, pl).pk])
+
+
+def member_page(name):
+    return lambda p, w, pl: reverse(name, args=[a_team_project(p, w, pl).pk])
+
+
+def a_task(p, w, pl):
+    project = a_project(p, w, pl)
+    return services.task_create(actor=project.lead, project=project, title="Collect")
+
+
+def a_version(p, w, pl):
+    project = a_project(p, w, pl)
+    return services.document_upload(
+        actor=project.lead, project=project, folder="data", upload=text_file()
+    )
+
+
+def apply_url(p, w, pl):
+    return reverse("projects:apply", args=[a_project(p, w, pl).roles.first().pk])
+
+
+def an_application(p, w, pl) -> Application:
+    """Own: the persona applied to a stranger's project. Other: between strangers."""
+    project = make_project(UserFactory(), sites=[p.site_a])
+    applicant = p.people[w] if pl == "own" and w != ANONYMOUS else UserFactory()
+    return Application.objects.create(role=project.roles.first(), applicant=applicant, note="Hi")
+
+
+def url(name):
+    return lambda p, w, pl: reverse(name)
+
+
+NETWORK = expect((200, 200), outsider=(403, 403))
+TEAM_ONLY = expect((200, 404))
+POST_TEAM = expect((302, 404))
+ROUTES = [
+    (Route("board", url("projects:board")), NETWORK),
+    (Route("new project form", url("projects:new")), NETWORK),
+    (Route("my projects", url("projects:mine")), expect((200, 200))),
+    (Route("project page", page("projects:project")), expect((200, 200), outsider=(200, 403))),
+    (Route("edit project", page("projects:edit")), TEAM_ONLY),
+    (
+        Route("change status", page("projects:status"), "post", lambda *a: {"status": "planning"}),
+        POST_TEAM,
+    ),
+    (
+        Route("status as a member", member_page("projects:status"), "post"),
+        expect((403, 404)),
+    ),
+    (
+        Route("edit as a member", member_page("projects:edit")),
+        expect((403, 404)),
+    ),
+    (
+        Route(
+            "add role",
+            page("projects:role_add"),
+            "post",
+            lambda *a: {"kind": "statistics", "hours_per_week": 1, "duration_weeks": 2},
+        ),
+        POST_TEAM,
+    ),
+    (Route("apply form", apply_url), NETWORK),
+    (
+        Route(
+            "withdraw application",
+            lambda p, w, pl: reverse(
+                "projects:application", args=[an_application(p, w, pl).pk, "withdraw"]
+            ),
+            "post",
+        ),
+        expect((302, 404)),
+    ),
+    (Route("team and authorship", page("projects:team")), TEAM_ONLY),
+    (Route("team as a member", member_page("projects:team")), TEAM_ONLY),
+    (
+        Route("save agreement as a member", member_page("projects:agreement"), "post"),
+        expect((403, 404)),
+    ),
+    (Route("confirm agreement", member_page("projects:confirm"), "post"), POST_TEAM),
+    (Route("declare contribution", member_page("projects:declare"), "post"), POST_TEAM),
+    (Route("tasks", page("projects:tasks")), TEAM_ONLY),
+    (Route("meetings", member_page("projects:meetings")), TEAM_ONLY),
+    (Route("documents", member_page("projects:documents")), TEAM_ONLY),
+    (
+        Route("task page", lambda p, w, pl: reverse("projects:task", args=[a_task(p, w, pl).pk])),
+        TEAM_ONLY,
+    ),
+    (
+        Route(
+            "move task",
+            lambda p, w, pl: reverse("projects:task_move", args=[a_task(p, w, pl).pk]),
+            "post",
+            lambda *a: {"state": "done", "version": 1},
+        ),
+        POST_TEAM,
+    ),
+    (
+        Route(
+            "download", lambda p, w, pl: reverse("projects:download", args=[a_version(p, w, pl).pk])
+        ),
+        TEAM_ONLY,
+    ),
+    (Route("API board", lambda *a: "/api/v1/projects", api=True), NETWORK),
+    (Route("API my projects", lambda *a: "/api/v1/projects/mine", api=True), expect((200, 200))),
+    (
+        Route(
+            "API project", lambda p, w, pl: f"/api/v1/projects/{a_project(p, w, pl).pk}", api=True
+        ),
+        expect((200, 200), outsider=(200, 403)),
+    ),
+    (
+        Route(
+            "API post project",
+            lambda *a: "/api/v1/projects",
+            "post",
+            lambda *a: {"title": "T", "summary": "S", "research_type": "qi"},
+            api=True,
+        ),
+        expect((201, 201), outsider=(403, 403)),
+    ),
+    (
+        Route(
+            "API status",
+            lambda p, w, pl: f"/api/v1/projects/{a_project(p, w, pl).pk}/status",
+            "post",
+            lambda *a: {"status": "planning"},
+            api=True,
+        ),
+        expect((200, 404)),
+    ),
+    (
+        Route(
+            "API status as a member",
+            lambda p, w, pl: f"/api/v1/projects/{a_team_project(p, w, pl).pk}/status",
+            "post",
+            lambda *a: {"status": "planning"},
+            api=True,
+        ),
+        expect((403, 404)),
+    ),
+    (
+        Route(
+            "API add role",
+            lambda p, w, pl: f"/api/v1/projects/{a_project(p, w, pl).pk}/roles",
+            "post",
+            lambda *a: {"kind": "writing", "hours_per_week": 1, "duration_weeks": 2},
+            api=True,
+        ),
+        expect((201, 404)),
+    ),
+    (
+        Route(
+            "API apply",
+            lambda p, w, pl: f"/api/v1/projects/roles/{a_project(p, w, pl).roles.first().pk}/apply",
+            "post",
+            lambda *a: {"note": "Keen"},
+            api=True,
+        ),
+        # The lead cannot apply to their own project (422); outsiders are not in the network.
+        expect((422, 201), outsider=(403, 403)),
+    ),
+    (
+        Route(
+            "API withdraw application",
+            lambda p, w, pl: (
+                f"/api/v1/projects/applications/{an_application(p, w, pl).pk}/withdraw"
+            ),
+            "post",
+            api=True,
+        ),
+        expect((200, 404)),
+    ),
+    (
+        Route(
+            "API tasks",
+            lambda p, w, pl: f"/api/v1/projects/{a_team_project(p, w, pl).pk}/tasks",
+            api=True,
+        ),
+        TEAM_ONLY,
+    ),
+    (
+        Route(
+            "API add task",
+            lambda p, w, pl: f"/api/v1/projects/{a_team_project(p, w, pl).pk}/tasks",
+            "post",
+            lambda *a: {"title": "New"},
+            api=True,
+        ),
+        expect((201, 404)),
+    ),
+    (
+        Route(
+            "API update task",
+            lambda p, w, pl: f"/api/v1/projects/tasks/{a_task(p, w, pl).pk}",
+            "patch",
+            lambda *a: {"version": 1, "state": "done"},
+            api=True,
+        ),
+        TEAM_ONLY,
+    ),
+    (
+        Route(
+            "API agreement",
+            lambda p, w, pl: f"/api/v1/projects/{a_team_project(p, w, pl).pk}/agreement",
+            api=True,
+        ),
+        TEAM_ONLY,
+    ),
+    (
+        Route(
+            "API confirm agreement",
+            lambda p, w, pl: f"/api/v1/projects/{a_team_project(p, w, pl).pk}/agreement/confirm",
+            "post",
+            lambda *a: {"version": 0},
+            api=True,
+        ),
+        # On the team, there is nothing to confirm yet: a clear 422, not a leak.
+        expect((422, 404)),
+    ),
+    (
+        Route(
+            "API documents",
+            lambda p, w, pl: f"/api/v1/projects/{a_team_project(p, w, pl).pk}/documents",
+            api=True,
+        ),
+        TEAM_ONLY,
+    ),
+]
+
+
+@pytest.mark.parametrize(("route", "expected"), ROUTES, ids=lambda x: getattr(x, "label", ""))
+def test_projects_access_matrix(personas, route, expected):
+    check_matrix(personas, route, expected)

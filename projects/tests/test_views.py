@@ -1,0 +1,225 @@
+from __future__ import annotations
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from people.models import Term
+from people.tests.test_services import save_trainee
+from projects import services
+from projects.models import DocumentVersion, Member, Project, Task
+from projects.tests.factories import join, make_project
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def project(personas):
+    project = make_project(personas.mentor, sites=[personas.site_a])
+    join(project, personas.trainee)
+    return project
+
+
+def test_the_board_shows_why_a_project_fits(client, personas):
+    make_project(
+        personas.mentor, subspecialty=Term.objects.get(kind="subspecialty", name="Neuroradiology")
+    )
+    profile = save_trainee(personas.trainee, hours_per_week=4)
+    profile.interests.set(Term.objects.filter(name="Neuroradiology"))
+    client.force_login(personas.trainee)
+    page = client.get(reverse("projects:board"))
+    assert "Neuroradiology is one of your interests" in page.content.decode()
+    fragment = client.get(reverse("projects:board"), {"q": "mimics"}, HTTP_HX_REQUEST="true")
+    assert fragment.content.decode().lstrip().startswith('<section id="results"')
+
+
+def test_bad_filters_are_named(client, personas):
+    client.force_login(personas.trainee)
+    response = client.get(reverse("projects:board"), {"max_hours": "0"})
+    assert response.status_code == 400
+    assert "max_hours" in response.context["form"].errors
+
+
+def test_a_mentor_posts_a_project_with_two_roles(client, personas):
+    client.force_login(personas.mentor)
+    data = {
+        "title": "CT head audit",
+        "summary": "Turnaround times.",
+        "research_type": "qi",
+        "timing": "retrospective",
+        "centres": "single",
+        "ethics": "not_needed",
+        "audit_registration": "granted",
+        "data_protection": "not_needed",
+        "cases": "100",
+        "minutes_collection": "3",
+        "minutes_reading": "0",
+        "roles-TOTAL_FORMS": "3",
+        "roles-INITIAL_FORMS": "0",
+        "roles-0-kind": "collection",
+        "roles-0-hours_per_week": "2",
+        "roles-0-duration_weeks": "6",
+        "roles-1-kind": "writing",
+        "roles-1-hours_per_week": "3",
+        "roles-1-duration_weeks": "4",
+    }
+    response = client.post(reverse("projects:new"), data)
+    project = Project.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == project.get_absolute_url()
+    assert sorted(project.roles.values_list("kind", flat=True)) == ["collection", "writing"]
+
+
+def test_an_incomplete_project_names_the_missing_fields_and_creates_nothing(client, personas):
+    client.force_login(personas.mentor)
+    response = client.post(
+        reverse("projects:new"), {"roles-TOTAL_FORMS": "0", "roles-INITIAL_FORMS": "0"}
+    )
+    assert response.status_code == 400
+    assert {"title", "summary", "research_type"} <= set(response.context["form"].errors)
+    assert not Project.objects.exists()
+
+
+def test_the_apply_page_warns_with_the_current_load(client, personas):
+    for n in range(3):
+        join(make_project(personas.mentor, title=f"Busy {n}"), personas.trainee)
+    role = make_project(personas.mentor, title="One more").roles.first()
+    client.force_login(personas.trainee)
+    page = client.get(reverse("projects:apply", args=[role.pk]))
+    assert "You already hold 3 active projects" in page.content.decode()
+    refused = client.post(reverse("projects:apply", args=[role.pk]), {"note": "Keen"})
+    assert refused.status_code == 400
+    assert "accept_load" in refused.context["form"].errors
+    sent = client.post(
+        reverse("projects:apply", args=[role.pk]), {"note": "Keen", "accept_load": "on"}
+    )
+    assert sent.status_code == 302
+
+
+def test_the_lead_accepts_from_the_project_page(client, personas):
+    project = make_project(personas.mentor)
+    application = services.application_submit(
+        applicant=personas.trainee, role=project.roles.first(), note="Hi"
+    )
+    client.force_login(personas.mentor)
+    page = client.get(project.get_absolute_url())
+    assert "Accept Trainee" in page.content.decode()
+    client.post(reverse("projects:application", args=[application.pk, "accept"]), {"reply": "Yes"})
+    assert Member.objects.filter(project=project, person=personas.trainee).exists()
+
+
+def test_the_effort_fragment_recalculates_at_the_hours_asked(client, personas, project):
+    client.force_login(personas.trainee)
+    response = client.get(project.get_absolute_url(), {"hours": "10"}, HTTP_HX_REQUEST="true")
+    body = response.content.decode()
+    assert body.lstrip().startswith('<section id="effort"')
+    assert "<strong>3 weeks</strong> at 10 h a week" in body
+
+
+def test_a_stale_project_edit_shows_the_saved_values(client, personas, project):
+    client.force_login(personas.mentor)
+    form = client.get(reverse("projects:edit", args=[project.pk])).context["form"]
+    data = {k: v for k, v in form.initial.items() if v is not None and k != "sites"}
+    data.update(title="Renamed", mentor="", subspecialty="", modality="")
+    services.project_update(
+        actor=personas.mentor,
+        project=project,
+        version=project.version,
+        sites=[],
+        **{f: getattr(project, f) for f in ("title", "summary", "research_type")},
+        primary_outcome="Changed meanwhile",
+    )
+    response = client.post(reverse("projects:edit", args=[project.pk]), data)
+    assert response.status_code == 409
+    assert response.context["conflict"].current["primary outcome"] == "Changed meanwhile"
+    project.refresh_from_db()
+    assert project.title != "Renamed"
+
+
+def test_a_stale_task_move_is_refused_with_a_message(client, personas, project):
+    task = services.task_create(actor=personas.mentor, project=project, title="Collect")
+    services.task_update(actor=personas.mentor, task=task, version=1, title="Collect all")
+    client.force_login(personas.trainee)
+    response = client.post(
+        reverse("projects:task_move", args=[task.pk]),
+        {"state": "done", "version": "1"},
+        follow=True,
+    )
+    assert "changed by someone else" in response.content.decode()
+    task.refresh_from_db()
+    assert task.state == Task.State.TODO
+
+
+def test_the_team_agrees_the_authorship_through_the_pages(client, personas, project):
+    mentor_member = project.members.get(person=personas.mentor)
+    trainee_member = project.members.get(person=personas.trainee)
+    client.force_login(personas.trainee)
+    client.post(reverse("projects:declare", args=[project.pk]), {"data_curation": "lead"})
+    client.force_login(personas.mentor)
+    page = client.get(reverse("projects:team", args=[project.pk]))
+    assert page.context["agreement_form"][f"m{trainee_member.pk}_data_curation"].initial == "lead"
+    response = client.post(
+        reverse("projects:agreement", args=[project.pk]),
+        {
+            "version": "0",
+            f"m{trainee_member.pk}_position": "1",
+            f"m{trainee_member.pk}_data_curation": "lead",
+            f"m{mentor_member.pk}_position": "2",
+            f"m{mentor_member.pk}_supervision": "lead",
+        },
+    )
+    assert response.status_code == 302
+    stale = client.post(reverse("projects:agreement", args=[project.pk]), {"version": "0"})
+    assert stale.status_code == 409
+    client.force_login(personas.trainee)
+    client.post(reverse("projects:confirm", args=[project.pk]), {"version": "1"})
+    page = client.get(reverse("projects:team", args=[project.pk]))
+    assert page.context["agreement"].agreed
+
+
+def test_meeting_notes_with_actions(client, personas, project):
+    client.force_login(personas.mentor)
+    response = client.post(
+        reverse("projects:meetings", args=[project.pk]),
+        {
+            "held_on": "2026-02-01",
+            "title": "Kick-off",
+            "notes": "Agreed the proforma.",
+            "actions-TOTAL_FORMS": "3",
+            "actions-INITIAL_FORMS": "0",
+            "actions-0-text": "Build the form",
+            "actions-0-owner": str(personas.trainee.pk),
+            "actions-0-due_on": "2026-02-15",
+        },
+    )
+    assert response.status_code == 302
+    assert Task.objects.get(meeting__title="Kick-off").owner == personas.trainee
+
+
+def test_upload_refusal_is_shown_and_downloads_are_attachments(client, personas, project, settings):
+    client.force_login(personas.trainee)
+    url = reverse("projects:documents", args=[project.pk])
+    ok = client.post(
+        url,
+        {"folder": "approvals", "name": "Protocol", "file": SimpleUploadedFile("p.pdf", b"%PDF")},
+    )
+    assert ok.status_code == 302
+    settings.RADCOLLAB_UPLOAD_MAX_MB = 1
+    big = SimpleUploadedFile("p.pdf", b"x" * (2 * 1024 * 1024))
+    refused = client.post(url, {"folder": "approvals", "name": "Protocol", "file": big})
+    assert refused.status_code == 400
+    assert "the limit is 1 MB" in refused.content.decode()
+    version = DocumentVersion.objects.get()
+    download = client.get(version.get_absolute_url())
+    assert download["Content-Disposition"] == 'attachment; filename="p.pdf"'
+    assert b"".join(download.streaming_content) == b"%PDF"
+
+
+def test_the_dashboard_shows_the_projects_panel(client, personas, project):
+    services.task_create(
+        actor=personas.mentor, project=project, title="Overdue thing", due_on="2020-01-01"
+    )
+    client.force_login(personas.trainee)
+    body = client.get(reverse("dashboard")).content.decode()
+    assert "Overdue tasks" in body
+    assert "Overdue thing" in body

@@ -1,0 +1,536 @@
+"""Pages of the board and of each project's workspace: access, a service, a render."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from core.exceptions import EditConflict
+from core.forms import copy_errors
+from core.htmx import render_page
+from core.types import AuthedRequest
+from projects import forms, selectors, services
+from projects.access import (
+    Need,
+    get_application_for_user,
+    get_project_for_user,
+    is_lead,
+    is_team,
+    require_member_of_network,
+)
+from projects.board import board_search
+from projects.estimates import effort_estimate, quick_win
+from projects.models import (
+    Application,
+    DocumentVersion,
+    Folder,
+    Milestone,
+    Project,
+    ProjectRole,
+    Task,
+)
+
+
+@login_required
+def board(request: AuthedRequest) -> HttpResponse:
+    """Projects open for help: filters in the URL; htmx swaps only the results."""
+    require_member_of_network(request.user)
+    form = forms.BoardForm(request.GET)
+    if not form.is_valid():
+        return render_page(request, "projects/board.html", {"form": form}, status=400)
+    trainee = selectors.trainee_of(request.user)
+    results = board_search(form.to_query(), trainee)
+    context = {"form": form, "results": results, "trainee": trainee}
+    return render_page(request, "projects/board.html", context, fragment="results")
+
+
+@login_required
+def project_new(request: AuthedRequest) -> HttpResponse:
+    require_member_of_network(request.user)
+    form = forms.ProjectForm(request.POST or None)
+    roles = forms.RoleFormSet(request.POST or None, prefix="roles")
+    if request.method == "POST" and form.is_valid() and roles.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k not in ("version", "sites")}
+        wanted = [r.cleaned_data for r in roles if r.cleaned_data.get("kind")]
+        try:
+            project = services.project_create(
+                actor=request.user, sites=form.cleaned_data["sites"], roles=wanted, **data
+            )
+        except ValidationError as error:
+            copy_errors(form, error)
+        else:
+            messages.success(request, f"“{project}” is posted.")
+            return redirect(project)
+    status = 400 if form.errors or roles.total_error_count() else 200
+    context = {"form": form, "roles": roles, "title": "Post a project"}
+    return render(request, "projects/project_form.html", context, status=status)
+
+
+@login_required
+def project_detail(request: AuthedRequest, pk: int) -> HttpResponse:
+    """The project's public page: summary, roles wanted, effort, quick win; workspace links."""
+    project = selectors.project_page(get_project_for_user(request.user, pk, Need.VIEW))
+    trainee = selectors.trainee_of(request.user)
+    hours = _hours(request, trainee.hours_per_week if trainee else None, project)
+    lead = is_lead(request.user, project)
+    mine = Application.objects.filter(role__project=project, applicant=request.user)
+    context = {
+        "project": project,
+        "team": is_team(request.user, project),
+        "lead": lead,
+        "hours": hours,
+        "effort": effort_estimate(project, hours),
+        "quick_win": quick_win(project),
+        "applied": {a.role_id: a for a in mine},
+        "applications": selectors.applications_to(project) if lead else [],
+        "status_form": forms.StatusForm(initial={"status": project.status}),
+        "role_form": forms.RoleForm(),
+        "reply_form": forms.ReplyForm(),
+    }
+    return render_page(request, "projects/project.html", context, fragment="effort")
+
+
+def _hours(request: AuthedRequest, default: int | None, project: Project) -> int:
+    try:
+        asked = int(request.GET.get("hours", ""))
+    except ValueError:
+        asked = 0
+    return max(1, min(asked or default or project.min_open_hours or 4, 60))
+
+
+@login_required
+def project_edit(request: AuthedRequest, pk: int) -> HttpResponse:
+    project = get_project_for_user(request.user, pk, Need.LEAD)
+    form = forms.ProjectForm(request.POST or None, instance=project)
+    conflict: EditConflict | None = None
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k not in ("version", "sites")}
+        try:
+            services.project_update(
+                actor=request.user,
+                project=project,
+                version=form.cleaned_data["version"],
+                sites=form.cleaned_data["sites"],
+                **data,
+            )
+        except EditConflict as clash:
+            conflict = clash
+            _restamp(form, clash.version)
+        except ValidationError as error:
+            copy_errors(form, error)
+        else:
+            messages.success(request, "Project saved.")
+            return redirect(project)
+    status = 409 if conflict else 400 if form.errors else 200
+    context = {"form": form, "project": project, "conflict": conflict, "title": "Edit project"}
+    return render(request, "projects/project_form.html", context, status=status)
+
+
+def _restamp(form: Any, version: int) -> None:
+    """Carry the saved version in the form, so that the next save replaces it on purpose."""
+    data = form.data.copy()
+    data["version"] = version
+    form.data = data
+
+
+def _done(request: AuthedRequest, call: Any, success: str) -> bool:
+    """Run a service; report its refusal as a message. True when it succeeded."""
+    try:
+        call()
+    except EditConflict as clash:
+        messages.error(request, str(clash))
+        return False
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return False
+    messages.success(request, success)
+    return True
+
+
+@login_required
+@require_POST
+def project_status(request: AuthedRequest, pk: int) -> HttpResponse:
+    project = get_project_for_user(request.user, pk, Need.LEAD)
+    form = forms.StatusForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Choose one of the statuses listed.")
+        return redirect(project)
+    _done(
+        request,
+        lambda: services.project_status_change(
+            actor=request.user, project=project, **form.cleaned_data
+        ),
+        "Status changed; the timeline shows the step.",
+    )
+    return redirect(project)
+
+
+@login_required
+@require_POST
+def role_add(request: AuthedRequest, pk: int) -> HttpResponse:
+    project = get_project_for_user(request.user, pk, Need.LEAD)
+    form = forms.RoleForm(request.POST)
+    if not form.is_valid():
+        errors = "; ".join(
+            f"{form.fields[f].label}: {' '.join(str(m) for m in e)}" for f, e in form.errors.items()
+        )
+        messages.error(request, f"The role was not added. {errors}")
+        return redirect(project)
+    _done(
+        request,
+        lambda: services.role_add(actor=request.user, project=project, **form.cleaned_data),
+        "Role added to the board.",
+    )
+    return redirect(project)
+
+
+@login_required
+@require_POST
+def role_withdraw(request: AuthedRequest, pk: int) -> HttpResponse:
+    role = get_object_or_404(ProjectRole, pk=pk)
+    project = get_project_for_user(request.user, role.project_id, Need.LEAD)
+    _done(
+        request,
+        lambda: services.role_withdraw(actor=request.user, role=role),
+        "Role closed; anyone waiting was told.",
+    )
+    return redirect(project)
+
+
+@login_required
+def apply(request: AuthedRequest, pk: int) -> HttpResponse:
+    """Apply for a role; someone already on three projects is warned with their load first."""
+    require_member_of_network(request.user)
+    role = get_object_or_404(ProjectRole.objects.select_related("project"), pk=pk)
+    project = get_project_for_user(request.user, role.project_id, Need.VIEW)
+    form = forms.ApplicationForm(request.POST or None)
+    load = services.active_projects_of(request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.application_submit(applicant=request.user, role=role, **form.cleaned_data)
+        except ValidationError as error:
+            copy_errors(form, error)
+        else:
+            messages.success(request, f"Application sent. {project.lead} will reply by email.")
+            return redirect(project)
+    context = {
+        "form": form,
+        "role": role,
+        "project": project,
+        "load": load,
+        "overloaded": len(load) >= services.MAX_ACTIVE_PROJECTS,
+        "limit": services.MAX_ACTIVE_PROJECTS,
+    }
+    return render(request, "projects/apply.html", context, status=400 if form.errors else 200)
+
+
+@login_required
+@require_POST
+def application_move(request: AuthedRequest, pk: int, action: str) -> HttpResponse:
+    application = get_application_for_user(request.user, pk)
+    form = forms.ReplyForm(request.POST)
+    reply = form.cleaned_data["reply"] if form.is_valid() else ""
+    verb = services.DECISIONS.get(action, action)
+    _done(
+        request,
+        lambda: services.application_decide(
+            actor=request.user, application=application, action=action, reply=reply
+        ),
+        f"Application {verb}.",
+    )
+    if application.applicant_id == request.user.pk and action == "withdraw":
+        return redirect("projects:mine")
+    return redirect(application.role.project)
+
+
+@login_required
+def mine(request: AuthedRequest) -> HttpResponse:
+    context = {
+        "projects": selectors.projects_of(request.user),
+        "applications": Application.objects.filter(applicant=request.user).select_related(
+            "role__project"
+        ),
+    }
+    return render(request, "projects/mine.html", context)
+
+
+def _workspace(request: AuthedRequest, project: Project, **extra: Any) -> dict[str, Any]:
+    return {"project": project, "lead": is_lead(request.user, project), **extra}
+
+
+@login_required
+def team(request: AuthedRequest, pk: int) -> HttpResponse:
+    """The team and its authorship agreement: declare, reconcile (lead), confirm."""
+    project = get_project_for_user(request.user, pk, Need.TEAM)
+    return _team_page(request, project)
+
+
+def _team_page(
+    request: AuthedRequest,
+    project: Project,
+    *,
+    agreement_form: forms.AgreementForm | None = None,
+    conflict: EditConflict | None = None,
+) -> HttpResponse:
+    agreement = selectors.agreement_of(project)
+    me = next(row for row in agreement.rows if row.member.person_id == request.user.pk)
+    context = _workspace(
+        request,
+        project,
+        agreement=agreement,
+        me=me,
+        declare_form=forms.DeclareForm(initial_roles=me.declared),
+        agreement_form=agreement_form
+        or forms.AgreementForm(members=agreement.rows, version=agreement.version),
+        confirm_form=forms.ConfirmForm(initial={"version": agreement.version}),
+        conflict=conflict,
+    )
+    status = 409 if conflict else 400 if agreement_form is not None else 200
+    return render(request, "projects/team.html", context, status=status)
+
+
+@login_required
+@require_POST
+def declare(request: AuthedRequest, pk: int) -> HttpResponse:
+    project = get_project_for_user(request.user, pk, Need.TEAM)
+    form = forms.DeclareForm(request.POST)
+    if form.is_valid():
+        declared = {role: degree for role, degree in form.cleaned_data.items() if degree}
+        _done(
+            request,
+            lambda: services.contributions_declare(
+                actor=request.user, project=project, declared=declared
+            ),
+            "Your contribution is declared; the lead will reconcile it.",
+        )
+    return redirect("projects:team", pk=project.pk)
+
+
+@login_required
+@require_POST
+def agreement(request: AuthedRequest, pk: int) -> HttpResponse:
+    project = get_project_for_user(request.user, pk, Need.LEAD)
+    rows = selectors.agreement_of(project).rows
+    form = forms.AgreementForm(request.POST, members=rows, version=project.agreement_version)
+    if form.is_valid():
+        try:
+            services.agreement_save(
+                actor=request.user,
+                project=project,
+                version=form.cleaned_data["version"],
+                lines=form.lines(),
+            )
+        except EditConflict as clash:
+            project.refresh_from_db()
+            return _team_page(request, project, conflict=clash)
+        except ValidationError as error:
+            copy_errors(form, error)
+        else:
+            messages.success(request, "Agreement saved; the team is asked to confirm it.")
+            return redirect("projects:team", pk=project.pk)
+    return _team_page(request, project, agreement_form=form)
+
+
+@login_required
+@require_POST
+def confirm(request: AuthedRequest, pk: int) -> HttpResponse:
+    project = get_project_for_user(request.user, pk, Need.TEAM)
+    form = forms.ConfirmForm(request.POST)
+    version = form.cleaned_data["version"] if form.is_valid() else None
+    _done(
+        request,
+        lambda: services.agreement_confirm(actor=request.user, project=project, version=version),
+        "You confirmed the authorship agreement.",
+    )
+    return redirect("projects:team", pk=project.pk)
+
+
+@login_required
+def tasks(request: AuthedRequest, pk: int) -> HttpResponse:
+    """Milestones and the task board; a new task is posted here."""
+    project = get_project_for_user(request.user, pk, Need.TEAM)
+    form = forms.TaskForm(request.POST or None, project=project)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.task_create(actor=request.user, project=project, **form.cleaned_data)
+        except ValidationError as error:
+            copy_errors(form, error)
+        else:
+            messages.success(request, "Task added.")
+            return redirect("projects:tasks", pk=project.pk)
+    context = _workspace(
+        request,
+        project,
+        form=form,
+        milestone_form=forms.MilestoneForm(prefix="milestone"),
+        columns=selectors.task_board(project),
+        milestones=project.milestones.all(),
+        today=timezone.now().date(),
+    )
+    return render(request, "projects/tasks.html", context, status=400 if form.errors else 200)
+
+
+@login_required
+@require_POST
+def milestone_add(request: AuthedRequest, pk: int) -> HttpResponse:
+    project = get_project_for_user(request.user, pk, Need.TEAM)
+    form = forms.MilestoneForm(request.POST, prefix="milestone")
+    if not form.is_valid():
+        messages.error(request, "A milestone needs a title and a due date.")
+    else:
+        _done(
+            request,
+            lambda: services.milestone_create(
+                actor=request.user, project=project, **form.cleaned_data
+            ),
+            "Milestone added.",
+        )
+    return redirect("projects:tasks", pk=project.pk)
+
+
+@login_required
+@require_POST
+def milestone_done(request: AuthedRequest, pk: int) -> HttpResponse:
+    project_id = get_object_or_404(Milestone, pk=pk).project_id
+    project = get_project_for_user(request.user, project_id, Need.TEAM)
+    milestone = project.milestones.get(pk=pk)
+    done = request.POST.get("done", "1") == "1"
+    _done(
+        request,
+        lambda: services.milestone_done(actor=request.user, milestone=milestone, done=done),
+        "Milestone updated.",
+    )
+    return redirect("projects:tasks", pk=project.pk)
+
+
+def _task_for(request: AuthedRequest, pk: int) -> Task:
+    task = get_object_or_404(Task, pk=pk)
+    task.project = get_project_for_user(request.user, task.project_id, Need.TEAM)
+    return task
+
+
+@login_required
+def task_edit(request: AuthedRequest, pk: int) -> HttpResponse:
+    task = _task_for(request, pk)
+    initial = {
+        "title": task.title,
+        "owner": task.owner_id,
+        "due_on": task.due_on,
+        "milestone": task.milestone_id,
+        "state": task.state,
+        "version": task.version,
+    }
+    form = forms.TaskEditForm(request.POST or None, project=task.project, initial=initial)
+    conflict: EditConflict | None = None
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
+        try:
+            services.task_update(
+                actor=request.user, task=task, version=form.cleaned_data["version"], **data
+            )
+        except EditConflict as clash:
+            conflict = clash
+            _restamp(form, clash.version)
+        except ValidationError as error:
+            copy_errors(form, error)
+        else:
+            messages.success(request, "Task saved.")
+            return redirect("projects:tasks", pk=task.project_id)
+    context = _workspace(request, task.project, form=form, task=task, conflict=conflict)
+    status = 409 if conflict else 400 if form.errors else 200
+    return render(request, "projects/task_form.html", context, status=status)
+
+
+@login_required
+@require_POST
+def task_move(request: AuthedRequest, pk: int) -> HttpResponse:
+    """Move a card on the board (to do → in progress → done), refused if it changed meanwhile."""
+    task = _task_for(request, pk)
+    form = forms.TaskMoveForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Choose to do, in progress or done.")
+    else:
+        state = form.cleaned_data["state"]
+        _done(
+            request,
+            lambda: services.task_update(
+                actor=request.user, task=task, version=form.cleaned_data["version"], state=state
+            ),
+            f"“{task.title}” is now {Task.State(state).label.lower()}.",
+        )
+    return redirect("projects:tasks", pk=task.project_id)
+
+
+@login_required
+def meetings(request: AuthedRequest, pk: int) -> HttpResponse:
+    """Meeting notes; recording one turns its action items into tasks and emails the team."""
+    project = get_project_for_user(request.user, pk, Need.TEAM)
+    form = forms.MeetingForm(request.POST or None)
+    actions = forms.ActionFormSet(
+        request.POST or None, prefix="actions", form_kwargs={"project": project}
+    )
+    if request.method == "POST" and form.is_valid() and actions.is_valid():
+        items = [
+            services.ActionItem(
+                a.cleaned_data["text"], a.cleaned_data["owner"], a.cleaned_data["due_on"]
+            )
+            for a in actions
+            if a.cleaned_data.get("text")
+        ]
+        try:
+            services.meeting_record(
+                actor=request.user, project=project, actions=items, **form.cleaned_data
+            )
+        except ValidationError as error:
+            copy_errors(form, error)
+        else:
+            messages.success(request, "Meeting recorded; the summary is on its way to the team.")
+            return redirect("projects:meetings", pk=project.pk)
+    listed = project.meetings.select_related("recorded_by").prefetch_related("actions__owner")
+    context = _workspace(request, project, form=form, actions=actions, meetings=listed)
+    bad = form.errors or actions.total_error_count()
+    return render(request, "projects/meetings.html", context, status=400 if bad else 200)
+
+
+@login_required
+def documents(request: AuthedRequest, pk: int) -> HttpResponse:
+    """The standard folders with every version of every document; uploads land here."""
+    project = get_project_for_user(request.user, pk, Need.TEAM)
+    form = forms.UploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            version = services.document_upload(
+                actor=request.user,
+                project=project,
+                folder=data["folder"],
+                upload=data["file"],
+                note=data["note"],
+                name=data["name"],
+            )
+        except ValidationError as error:
+            copy_errors(form, error)
+        else:
+            messages.success(request, f"Saved {version.document.name} as version {version.number}.")
+            return redirect("projects:documents", pk=project.pk)
+    docs = project.documents.prefetch_related("versions__uploaded_by")
+    folders = [
+        (value, label, [d for d in docs if d.folder == value]) for value, label in Folder.choices
+    ]
+    context = _workspace(request, project, form=form, folders=folders)
+    return render(request, "projects/documents.html", context, status=400 if form.errors else 200)
+
+
+@login_required
+def download(request: AuthedRequest, pk: int) -> FileResponse:
+    """Any version of a document, to the team only, as an attachment (never a public URL)."""
+    version = get_object_or_404(DocumentVersion.objects.select_related("document"), pk=pk)
+    get_project_for_user(request.user, version.document.project_id, Need.TEAM)
+    return FileResponse(version.file.open("rb"), as_attachment=True, filename=version.filename)
