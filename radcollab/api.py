@@ -14,9 +14,13 @@ from accounts.api import router as accounts_router
 from accounts.services import api_token_authenticate
 from audit.api import router as audit_router
 from capture.api import router as capture_router
+from events.api import router as events_router
+from glossary.api import router as glossary_router
 from mentors.api import router as mentors_router
 from network.access import TwoFactorRequired
 from network.api import router as network_router
+from opportunities.api import router as opportunities_router
+from outputs.api import router as outputs_router
 from people.api import router as people_router
 from projects.api import router as projects_router
 from training.api import router as training_router
@@ -91,6 +95,10 @@ api.add_router("/network", network_router, tags=["network"])
 api.add_router("/audit", audit_router, tags=["audit"])
 api.add_router("/people", people_router, tags=["people"])
 api.add_router("/mentors", mentors_router, tags=["mentors"])
+api.add_router("/outputs", outputs_router, tags=["outputs"])
 api.add_router("/projects", projects_router, tags=["projects"])
 api.add_router("/training", training_router, tags=["training"])
 api.add_router("/studies", capture_router, tags=["studies"])
+api.add_router("/events", events_router, tags=["events"])
+api.add_router("/opportunities", opportunities_router, tags=["opportunities"])
+api.add_router("/glossary", glossary_router, tags=["glossary"])

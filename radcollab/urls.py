@@ -14,9 +14,13 @@ urlpatterns = [
     path("audit/", include("audit.urls")),
     path("people/", include("people.urls")),
     path("mentors/", include("mentors.urls")),
+    path("outputs/", include("outputs.urls")),
     path("projects/", include("projects.urls")),
     path("training/", include("training.urls")),
     path("studies/", include("capture.urls")),
+    path("events/", include("events.urls")),
+    path("opportunities/", include("opportunities.urls")),
+    path("glossary/", include("glossary.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

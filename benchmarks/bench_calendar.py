@@ -1,0 +1,222 @@
+"""Calendar feed and page latency for a busy person, on SQLite and PostgreSQL.
+
+Seeds, in a scratch database, a person who follows 200 conferences (each with two
+editions and three deadlines) and is on the team of 50 projects with 10 milestones
+each, then times the private iCalendar feed (target under 200 ms) and the calendar
+page (p95 target under 50 ms) through the test client, counting queries.
+
+    .venv/bin/python benchmarks/bench_calendar.py            # both databases
+    .venv/bin/python benchmarks/bench_calendar.py --db sqlite --runs 50
+
+Prints figures; asserts nothing about time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+PG_ADMIN_URL = "postgres://postgres@127.0.0.1:5432/postgres"
+PG_BENCH_DB = "radcollab_bench_calendar"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
+    parser.add_argument("--db", choices=["sqlite", "postgres", "both"], default="both")
+    parser.add_argument("--conferences", type=int, default=200)
+    parser.add_argument("--projects", type=int, default=50)
+    parser.add_argument("--milestones", type=int, default=10)
+    parser.add_argument("--runs", type=int, default=100)
+    parser.add_argument("--run", help=argparse.SUPPRESS)  # the child process's database URL
+    args = parser.parse_args()
+    if args.run:
+        run(args)
+        return
+    for db in ("sqlite", "postgres") if args.db == "both" else (args.db,):
+        child = [
+            sys.executable,
+            __file__,
+            "--run",
+            _database(db),
+            f"--conferences={args.conferences}",
+            f"--projects={args.projects}",
+            f"--milestones={args.milestones}",
+            f"--runs={args.runs}",
+        ]
+        subprocess.run(child, check=True, cwd=ROOT)
+
+
+def _database(db: str) -> str:
+    if db == "sqlite":
+        return f"sqlite:///{tempfile.mkdtemp(prefix='radcollab-bench-')}/bench.sqlite3"
+    import psycopg
+
+    with psycopg.connect(PG_ADMIN_URL, autocommit=True) as admin:
+        admin.execute(f"DROP DATABASE IF EXISTS {PG_BENCH_DB}")
+        admin.execute(f"CREATE DATABASE {PG_BENCH_DB}")
+    return f"postgres://postgres@127.0.0.1:5432/{PG_BENCH_DB}"
+
+
+def run(args: argparse.Namespace) -> None:
+    os.environ.update(
+        DATABASE_URL=args.run,
+        DATABASE_CONN_MAX_AGE="60",
+        SECRET_KEY="benchmark-only-secret-key-not-for-production",  # noqa: S106
+        ALLOWED_HOSTS="testserver",
+        SECURE_SSL_REDIRECT="false",
+        STATIC_MANIFEST="false",
+        RADCOLLAB_TASK_BACKEND="immediate",
+        DJANGO_SETTINGS_MODULE="radcollab.settings",
+        LOG_LEVEL="WARNING",
+    )
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+
+    call_command("migrate", verbosity=0)
+    print(
+        f"\n== {connection.vendor}: {args.conferences} conferences followed, "
+        f"{args.projects} projects x {args.milestones} milestones =="
+    )
+    started = time.perf_counter()
+    person = seed(args)
+    print(f"seeded in {time.perf_counter() - started:.1f} s")
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")
+    measure(args, person)
+
+
+def seed(args: argparse.Namespace) -> Any:
+    from decimal import Decimal
+
+    from accounts.models import User
+    from events.models import Conference, Deadline, Edition, Follow
+    from network.models import Membership, Region, Site
+    from projects.models import Member, Milestone, Project
+
+    region = Region.objects.create(name="Bench region")
+    site = Site.objects.create(
+        name="Bench hospital", region=region, latitude=Decimal("51.5"), longitude=Decimal("-0.1")
+    )
+    person = User.objects.create(
+        email="trainee@bench.test",
+        full_name="Bench Trainee",
+        password="!",  # noqa: S106
+    )
+    Membership.objects.create(person=person, role="trainee", site=site)
+    conferences = Conference.objects.bulk_create(
+        Conference(
+            slug=f"conf-{i}", society=f"SOC{i}", society_name=f"Society {i}", name=f"Meeting {i}"
+        )
+        for i in range(args.conferences)
+    )
+    editions = Edition.objects.bulk_create(
+        Edition(
+            conference=c,
+            year=year,
+            name=f"{c.society} {year}",
+            starts_on=dt.date(year, 6, 1 + i % 20),
+            ends_on=dt.date(year, 6, 4 + i % 20),
+        )
+        for i, c in enumerate(conferences)
+        for year in (2026, 2027)
+    )
+    kinds = ["abstract", "late_breaking", "early_registration"]
+    Deadline.objects.bulk_create(
+        Deadline(
+            edition=e,
+            kind=kind,
+            time_zone="Etc/GMT+12",
+            due_at=dt.datetime(e.year - 1, 10 + k, 1 + i % 25, 11, 59, tzinfo=dt.UTC),
+        )
+        for i, e in enumerate(editions)
+        for k, kind in enumerate(kinds)
+    )
+    Follow.objects.bulk_create(Follow(person=person, conference=c) for c in conferences)
+    projects = Project.objects.bulk_create(
+        Project(title=f"Project {i}", summary="Bench", research_type="qi", lead=person)
+        for i in range(args.projects)
+    )
+    Member.objects.bulk_create(
+        Member(project=p, person=person, responsibility="Lead") for p in projects
+    )
+    today = dt.datetime.now(dt.UTC).date()
+    Milestone.objects.bulk_create(
+        Milestone(project=p, title=f"Milestone {m}", due_on=today + dt.timedelta(days=7 * m + i))
+        for i, p in enumerate(projects)
+        for m in range(args.milestones)
+    )
+    return person
+
+
+def _timed(runs: int, call: Any) -> tuple[list[float], int]:
+    from django.db import connection
+
+    call()  # warm caches and connections once
+    times, queries = [], []
+
+    def count(execute: Any, sql: str, *args: Any) -> Any:
+        queries.append(sql)
+        return execute(sql, *args)
+
+    with connection.execute_wrapper(count):
+        call()
+    for _ in range(runs):
+        started = time.perf_counter()
+        call()
+        times.append((time.perf_counter() - started) * 1000)
+    return times, len(queries)
+
+
+def _report(label: str, times: list[float], queries: int, target: str) -> None:
+    ordered = sorted(times)
+    p95 = ordered[max(0, int(len(ordered) * 0.95) - 1)]
+    print(
+        f"{label:<28} median {statistics.median(times):7.1f} ms   p95 {p95:7.1f} ms   "
+        f"max {ordered[-1]:7.1f} ms   {queries} queries   (target {target})"
+    )
+
+
+def measure(args: argparse.Namespace, person: Any) -> None:
+    from django.test import Client
+
+    from events import feeds
+    from events.services import feed_token_create
+
+    secret = feed_token_create(person=person).secret
+    client = Client()
+    client.force_login(person)
+    feed_url, calendar_url = f"/events/feeds/{secret}.ics", "/events/"
+    body = client.get(feed_url)
+    assert body.status_code == 200, body.status_code
+    events = body.content.count(b"BEGIN:VEVENT")
+    print(f"private feed: {events} events, {len(body.content) / 1024:.0f} KiB")
+
+    def cold() -> Any:
+        feeds.EVENT_TEXTS.texts.clear()  # every event serialised again
+        return client.get(feed_url)
+
+    times, queries = _timed(max(10, args.runs // 5), cold)
+    _report("feed, cold (HTTP)", times, queries, "under 200 ms")
+    times, queries = _timed(args.runs, lambda: client.get(feed_url))
+    _report("feed, unchanged events (HTTP)", times, queries, "under 200 ms")
+    page = client.get(calendar_url)
+    assert page.status_code == 200, page.status_code
+    times, queries = _timed(args.runs, lambda: client.get(calendar_url))
+    _report("calendar page", times, queries, "p95 under 50 ms")
+
+
+if __name__ == "__main__":
+    main()

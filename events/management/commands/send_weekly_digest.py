@@ -1,0 +1,18 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand
+
+from events.reminders import weekly_digest_send
+
+
+class Command(BaseCommand):
+    help = (
+        "Email each person the deadlines and milestones of their next four weeks. "
+        "Run weekly (cron, Monday morning); at most one digest per person per week."
+    )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        sent = weekly_digest_send()
+        self.stdout.write(self.style.SUCCESS(f"{len(sent)} digests queued."))

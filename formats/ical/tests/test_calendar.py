@@ -1,0 +1,143 @@
+# ruff: noqa: DTZ001 - wall-clock times typed in a named zone are naive on purpose.
+from __future__ import annotations
+
+import datetime as dt
+import zoneinfo
+
+import icalendar
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from formats.ical import Entry, build_calendar, read_calendar
+from formats.ical.calendar import CalendarError
+
+STAMP = dt.datetime(2026, 1, 2, 9, 0, tzinfo=dt.UTC)
+CHICAGO = zoneinfo.ZoneInfo("America/Chicago")
+
+
+def test_a_deadline_in_a_source_zone_is_written_in_utc():
+    due = dt.datetime(2026, 5, 6, 12, 0, tzinfo=CHICAGO)  # RSNA 2026, noon CT (CDT, UTC-5)
+    data = build_calendar(
+        name="Mine",
+        stamp=STAMP,
+        entries=[Entry(uid="deadline-1@radcollab", summary="RSNA", start=due)],
+    )
+    assert b"DTSTART:20260506T170000Z" in data
+    assert b"VTIMEZONE" not in data
+    (entry,) = read_calendar(data)
+    assert entry.start == dt.datetime(2026, 5, 6, 17, 0, tzinfo=dt.UTC)
+
+
+def test_anywhere_on_earth_is_twelve_hours_behind_utc():
+    aoe = zoneinfo.ZoneInfo("Etc/GMT+12")
+    due = dt.datetime(2026, 3, 1, 23, 59, tzinfo=aoe)
+    data = build_calendar(name="x", stamp=STAMP, entries=[Entry("d-1@radcollab", "AoE", due)])
+    assert b"DTSTART:20260302T115900Z" in data
+
+
+def test_all_day_entries_are_dates_lasting_one_day():
+    data = build_calendar(
+        name="x", stamp=STAMP, entries=[Entry("m-1@radcollab", "Milestone", dt.date(2026, 4, 1))]
+    )
+    assert b"DTSTART;VALUE=DATE:20260401" in data
+    assert b"DTEND;VALUE=DATE:20260402" in data
+
+
+def test_the_calendar_is_valid_rfc_5545_for_the_library():
+    entries = [
+        Entry(
+            "e-1@radcollab",
+            "Journal club, with; commas",
+            dt.datetime(2026, 2, 1, 18, tzinfo=dt.UTC),
+            dt.datetime(2026, 2, 1, 19, tzinfo=dt.UTC),
+            description="Line one\nLine two",
+            url="https://example.org/a",
+            location="Room 1",
+            categories=("Neuroradiology", "Journal club"),
+            sequence=3,
+            last_modified=STAMP,
+        )
+    ]
+    calendar = icalendar.Calendar.from_ical(build_calendar(name="x", stamp=STAMP, entries=entries))
+    assert calendar["VERSION"] == "2.0"
+    (event,) = calendar.walk("VEVENT")
+    assert str(event["SUMMARY"]) == "Journal club, with; commas"
+    assert int(event["SEQUENCE"]) == 3
+    (read,) = read_calendar(calendar.to_ical())
+    assert read.categories == ("Neuroradiology", "Journal club")
+    assert read.description == "Line one\nLine two"
+
+
+@pytest.mark.parametrize(
+    ("entry", "message"),
+    [
+        (Entry("no-at", "x", dt.date(2026, 1, 1)), "uid"),
+        (Entry("a@b", "x", dt.datetime(2026, 1, 1, 9)), "no time zone"),
+        (
+            Entry(
+                "a@b",
+                "x",
+                dt.datetime(2026, 1, 2, tzinfo=dt.UTC),
+                dt.datetime(2026, 1, 1, tzinfo=dt.UTC),
+            ),
+            "end is before start",
+        ),
+        (Entry("a@b", "x", dt.date(2026, 1, 2), dt.datetime(2026, 1, 3, tzinfo=dt.UTC)), "both"),
+    ],
+)
+def test_bad_entries_are_refused_with_the_entry_named(entry, message):
+    with pytest.raises(CalendarError, match=message):
+        build_calendar(name="x", stamp=STAMP, entries=[entry])
+
+
+def test_a_uid_twice_is_refused():
+    twice = [Entry("a@b", "x", dt.date(2026, 1, 1)), Entry("a@b", "y", dt.date(2026, 1, 2))]
+    with pytest.raises(CalendarError, match="twice"):
+        build_calendar(name="x", stamp=STAMP, entries=twice)
+
+
+@given(
+    st.datetimes(
+        min_value=dt.datetime(1990, 1, 1),
+        max_value=dt.datetime(2090, 1, 1),
+        timezones=st.sampled_from([dt.UTC, CHICAGO, zoneinfo.ZoneInfo("Etc/GMT+12")]),
+    ),
+    st.text(min_size=1, max_size=80).filter(lambda s: s.strip() == s and "\r" not in s),
+)
+def test_any_instant_and_summary_survive_a_round_trip(start, summary):
+    start = start.replace(microsecond=0)
+    data = build_calendar(name="x", stamp=STAMP, entries=[Entry("p@radcollab", summary, start)])
+    (entry,) = read_calendar(data)
+    assert entry.start == start
+    assert entry.summary == summary
+
+
+class DictCache(dict):
+    def get_many(self, keys):
+        return {k: self[k] for k in keys if k in self}
+
+    def set_many(self, data):
+        self.update(data)
+
+
+def test_a_cache_returns_the_same_calendar_and_misses_on_any_change():
+    cache = DictCache()
+    entry = Entry(
+        "c-1@radcollab", "Deadline", dt.datetime(2027, 1, 1, tzinfo=dt.UTC), last_modified=STAMP
+    )
+    first = build_calendar(name="x", stamp=STAMP, entries=[entry], cache=cache)
+    assert len(cache) == 1
+    later = STAMP + dt.timedelta(days=3)
+    assert build_calendar(name="x", stamp=later, entries=[entry], cache=cache) == first
+    moved = Entry(
+        "c-1@radcollab",
+        "Deadline",
+        dt.datetime(2027, 1, 8, tzinfo=dt.UTC),
+        last_modified=later,
+        sequence=1,
+    )
+    changed = build_calendar(name="x", stamp=later, entries=[moved], cache=cache)
+    assert b"DTSTART:20270108T000000Z" in changed
+    assert len(cache) == 2
+    icalendar.Calendar.from_ical(changed)

@@ -1,0 +1,23 @@
+from __future__ import annotations
+
+from django.http import HttpRequest
+from ninja import Router, Schema
+
+from glossary.views import search
+
+router = Router()
+
+
+class EntryOut(Schema):
+    term: str
+    expansion: str
+    definition: str
+    slug: str
+
+
+@router.get("", response=list[EntryOut], auth=None, summary="Search the research glossary")
+def entries(request: HttpRequest, q: str = "") -> list[EntryOut]:
+    return [
+        EntryOut(term=e.term, expansion=e.expansion, definition=e.definition, slug=e.slug)
+        for e in search(q[:100])
+    ]

@@ -1,0 +1,140 @@
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from django.db.models import Q
+from django.utils import timezone
+from ninja import Router, Schema, Status
+
+from core.types import AuthedRequest
+from opportunities import access, services
+from opportunities.eligibility import Facts, verdict
+from opportunities.models import Opportunity, Programme
+from people.models import Term
+
+router = Router()
+
+
+class OpportunityIn(Schema):
+    kind: str
+    title: str
+    funder: str
+    summary: str
+    amount: Decimal | None = None
+    currency: str = ""
+    min_grade: str = ""
+    max_grade: str = ""
+    countries: str = ""
+    academic_track: str = "any"
+    graduates: str = "any"
+    visa_sponsorship: bool = False
+    deadline_local: dt.datetime | None = None
+    time_zone: str = ""
+    subspecialty_ids: list[int] = []
+    url: str = ""
+
+
+class OpportunityOut(Schema):
+    id: int
+    kind: str
+    title: str
+    funder: str
+    amount: Decimal | None
+    currency: str
+    deadline_at: dt.datetime | None
+    time_zone: str
+    state: str
+    eligible: bool | None
+    reasons: list[str]
+
+
+class ReviewIn(Schema):
+    publish: bool
+    note: str = ""
+
+
+class ProgrammeOut(Schema):
+    id: int
+    name: str
+    institution: str
+    subspecialty: str | None
+    positions_per_year: int | None
+    opens_on: dt.date | None
+    closes_on: dt.date | None
+    research: str
+    typical_outputs: str
+    visa_sponsorship: str
+
+
+def _out(item: Opportunity, facts: Facts | None) -> OpportunityOut:
+    v = verdict(item, facts)
+    return OpportunityOut(
+        id=item.pk,
+        kind=item.kind,
+        title=item.title,
+        funder=item.funder,
+        amount=item.amount,
+        currency=item.currency,
+        deadline_at=item.deadline_at,
+        time_zone=item.time_zone,
+        state=item.state,
+        eligible=v.eligible if v else None,
+        reasons=list(v.reasons) if v else [],
+    )
+
+
+@router.get(
+    "", response=list[OpportunityOut], summary="Published opportunities, with my eligibility"
+)
+def listing(
+    request: AuthedRequest, kind: str = "", eligible: bool = False, open_only: bool = False
+) -> list[OpportunityOut]:
+    rows = Opportunity.objects.published()
+    if kind:
+        rows = rows.filter(kind=kind)
+    if open_only:
+        rows = rows.filter(Q(deadline_at__isnull=True) | Q(deadline_at__gte=timezone.now()))
+    facts = Facts.of(request.user)
+    items = [_out(o, facts) for o in rows]
+    return [i for i in items if i.eligible] if eligible else items
+
+
+@router.post("", response={201: OpportunityOut}, summary="Suggest an opportunity")
+def suggest(request: AuthedRequest, payload: OpportunityIn) -> Status:
+    values = payload.model_dump(exclude={"subspecialty_ids"})
+    terms = Term.objects.filter(kind=Term.Kind.SUBSPECIALTY, pk__in=payload.subspecialty_ids)
+    made = services.opportunity_suggest(actor=request.user, subspecialties=terms, **values)
+    return Status(201, _out(made, None))
+
+
+@router.post(
+    "/{opportunity_id}/review", response=OpportunityOut, summary="Publish or reject a suggestion"
+)
+def review(request: AuthedRequest, opportunity_id: int, payload: ReviewIn) -> OpportunityOut:
+    found = access.get_opportunity_for_user(request.user, opportunity_id, curate=True)
+    done = services.opportunity_review(
+        actor=request.user, opportunity=found, publish=payload.publish, note=payload.note
+    )
+    return _out(done, None)
+
+
+@router.get(
+    "/programmes", response=list[ProgrammeOut], summary="The fellowship programmes directory"
+)
+def programmes(request: AuthedRequest) -> list[ProgrammeOut]:
+    return [
+        ProgrammeOut(
+            id=p.pk,
+            name=p.name,
+            institution=p.institution,
+            subspecialty=p.subspecialty.name if p.subspecialty else None,
+            positions_per_year=p.positions_per_year,
+            opens_on=p.opens_on,
+            closes_on=p.closes_on,
+            research=p.research,
+            typical_outputs=p.typical_outputs,
+            visa_sponsorship=p.visa_sponsorship,
+        )
+        for p in Programme.objects.select_related("subspecialty")
+    ]

@@ -1,0 +1,163 @@
+"""Funding calls, fellowships, awards, bursaries, courses and mentoring schemes, and the
+fellowship programmes directory.
+
+Anyone signed in may suggest an opportunity; it shows to others only once a curator
+(committee or administrator) has published it. A deadline, when there is one, is an
+aware UTC instant plus the zone it is stated in, as for conference deadlines.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator
+from django.db import models
+from django.urls import reverse
+
+from core.models import TimeStampedModel
+from people.models import TraineeProfile
+
+Grade = TraineeProfile.Grade
+
+# Career stage of each grade, so "ST3 to ST6" also admits a PGY-3 to a fellow.
+STAGE: dict[str, int] = {
+    "student": 0,
+    "st1": 1,
+    "pgy1": 1,
+    "st2": 2,
+    "pgy2": 2,
+    "st3": 3,
+    "pgy3": 3,
+    "st4": 4,
+    "pgy4": 4,
+    "st5": 5,
+    "pgy5": 5,
+    "st6": 6,
+    "fellow": 7,
+}
+
+
+class OpportunityQuerySet(models.QuerySet["Opportunity"]):
+    def published(self) -> OpportunityQuerySet:
+        return self.filter(state=Opportunity.State.PUBLISHED)
+
+
+class Opportunity(TimeStampedModel):
+    class Kind(models.TextChoices):
+        FUNDING = "funding", "Funding call"
+        FELLOWSHIP = "fellowship", "Fellowship"
+        AWARD = "award", "Award"
+        BURSARY = "bursary", "Bursary"
+        COURSE = "course", "Course"
+        MENTORING = "mentoring", "Mentoring scheme"
+
+    class State(models.TextChoices):
+        SUGGESTED = "suggested", "Waiting for review"
+        PUBLISHED = "published", "Published"
+        REJECTED = "rejected", "Not published"
+
+    class Track(models.TextChoices):
+        ANY = "any", "Any training track"
+        ACADEMIC = "academic", "Academic trainees only (ACF, MD, PhD)"
+        ACF = "acf", "Academic clinical fellows only"
+
+    class Graduates(models.TextChoices):
+        ANY = "any", "Any graduates"
+        IMG_ONLY = "img_only", "International medical graduates only"
+        HOME_ONLY = "home_only", "Home graduates only"
+
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    title = models.CharField(max_length=200)
+    funder = models.CharField(max_length=200)
+    summary = models.TextField(max_length=4000)
+    amount = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
+    currency = models.CharField(max_length=3, blank=True, help_text="ISO 4217, such as GBP.")
+    min_grade = models.CharField(max_length=10, choices=Grade.choices, blank=True)
+    max_grade = models.CharField(max_length=10, choices=Grade.choices, blank=True)
+    countries = models.CharField(
+        max_length=100, blank=True, help_text="ISO country codes, comma-separated; empty: any."
+    )
+    academic_track = models.CharField(max_length=10, choices=Track.choices, default=Track.ANY)
+    graduates = models.CharField(max_length=10, choices=Graduates.choices, default=Graduates.ANY)
+    visa_sponsorship = models.BooleanField(default=False)
+    deadline_at = models.DateTimeField(null=True, blank=True)
+    time_zone = models.CharField(max_length=64, blank=True)
+    subspecialties = models.ManyToManyField("people.Term", blank=True, related_name="opportunities")
+    url = models.URLField(blank=True)
+    state = models.CharField(max_length=10, choices=State.choices, default=State.SUGGESTED)
+    suggested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    review_note = models.CharField(max_length=500, blank=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    objects = OpportunityQuerySet.as_manager()
+
+    class Meta:
+        ordering = [models.F("deadline_at").asc(nulls_last=True), "title"]
+        verbose_name_plural = "opportunities"
+        indexes = [models.Index(fields=["state", "deadline_at"], name="opportunity_listing")]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("opportunities:detail", args=[self.pk])
+
+    @property
+    def country_list(self) -> list[str]:
+        return [c.strip().upper() for c in self.countries.split(",") if c.strip()]
+
+
+class Programme(TimeStampedModel):
+    """A fellowship programme: the facts the matching issue will rank."""
+
+    class Research(models.TextChoices):
+        NONE = "none", "None expected"
+        ENCOURAGED = "encouraged", "Encouraged"
+        REQUIRED = "required", "Required"
+
+    name = models.CharField(max_length=200)
+    institution = models.CharField(max_length=200)
+    site = models.ForeignKey(
+        "network.Site", null=True, blank=True, on_delete=models.SET_NULL, related_name="programmes"
+    )
+    subspecialty = models.ForeignKey(
+        "people.Term", null=True, blank=True, on_delete=models.PROTECT, related_name="programmes"
+    )
+    positions_per_year = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=[MaxValueValidator(200)]
+    )
+    opens_on = models.DateField("applications open", null=True, blank=True)
+    closes_on = models.DateField("applications close", null=True, blank=True)
+    research = models.CharField(
+        "research expectation", max_length=10, choices=Research.choices, default=Research.ENCOURAGED
+    )
+    typical_outputs = models.CharField(max_length=300, blank=True)
+    visa_sponsorship = models.CharField(
+        max_length=100, blank=True, help_text="Visas sponsored, such as “J-1, H-1B”, or “None”."
+    )
+    notes = models.TextField(blank=True, max_length=4000)
+    url = models.URLField(blank=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    class Meta:
+        ordering = ["subspecialty__name", "institution", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["institution", "name"], name="programme_unique_name"),
+            models.CheckConstraint(
+                condition=models.Q(closes_on__isnull=True)
+                | models.Q(opens_on__isnull=True)
+                | models.Q(closes_on__gte=models.F("opens_on")),
+                name="programme_window_order",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name}, {self.institution}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("opportunities:programme", args=[self.pk])
