@@ -3,11 +3,13 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.db.models import Q
 
 from formats.bibliography import Format
 from outputs.models import Output
 from outputs.services import AuthorIn
 from people.models import INTEREST_KINDS, Term
+from projects.models import Project
 
 MAX_UPLOAD = 10 * 1024 * 1024
 
@@ -50,7 +52,24 @@ class OutputForm(forms.Form):
         widget=forms.DateInput(attrs={"type": "date"}),
         help_text="Grants only: when the funding ends.",
     )
+    project = forms.ModelChoiceField(
+        queryset=Project.objects.none(),
+        required=False,
+        empty_label="No RadCollab project",
+        help_text="One of your projects, if the output came from it.",
+    )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args: Any, person: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        project = self.fields["project"]
+        assert isinstance(project, forms.ModelChoiceField)
+        if person is not None and person.is_authenticated:
+            project.queryset = (
+                Project.objects.filter(Q(members__person=person) | Q(lead=person))
+                .distinct()
+                .order_by("title")
+            )
 
     def clean_authors(self) -> list[AuthorIn]:
         authors = []

@@ -61,6 +61,14 @@ class Output(TimeStampedModel):
         help_text="Who recorded it; they may edit it, as may its linked authors.",
     )
     version = models.PositiveIntegerField(default=1, editable=False)
+    project = models.ForeignKey(
+        "projects.Project",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="outputs",
+        help_text="The RadCollab project this output came from.",
+    )
     themes = models.ManyToManyField(
         "people.Term",
         blank=True,

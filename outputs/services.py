@@ -35,6 +35,7 @@ EDITABLE = (
     "amount",
     "currency",
     "ends_on",
+    "project",
 )
 
 
@@ -63,6 +64,7 @@ def output_create(
     date_precision: str = Output.Precision.DAY,
     abstract: str = "",
     themes: Iterable[Term] = (),
+    project: Any | None = None,
 ) -> Output:
     """Record an output; `actor` (None for the system) becomes the person who added it."""
     output = Output(added_by=actor if getattr(actor, "is_authenticated", False) else None)
@@ -79,6 +81,7 @@ def output_create(
         "amount": amount,
         "currency": currency,
         "ends_on": ends_on,
+        "project": project,
     }
     _apply(output, values, authors)
     output.save()

@@ -56,7 +56,7 @@ def detail(request: AuthedRequest, pk: int) -> HttpResponse:
 
 @login_required
 def create(request: AuthedRequest) -> HttpResponse:
-    form = OutputForm(request.POST or None)
+    form = OutputForm(request.POST or None, person=request.user)
     if request.method == "POST" and form.is_valid():
         try:
             output = services.output_create(actor=request.user, **form.service_values())
@@ -72,7 +72,9 @@ def create(request: AuthedRequest) -> HttpResponse:
 @login_required
 def edit(request: AuthedRequest, pk: int) -> HttpResponse:
     output = get_output_for_user(request.user, pk, write=True)
-    form = OutputForm(request.POST or None, initial=OutputForm.initial_from(output))
+    form = OutputForm(
+        request.POST or None, initial=OutputForm.initial_from(output), person=request.user
+    )
     conflict: EditConflict | None = None
     if request.method == "POST" and form.is_valid():
         try:

@@ -200,3 +200,26 @@ def test_the_demo_seeder_is_idempotent(db):
     again = Output.objects.filter(authors__person__email="trainee@demo.radcollab.org").count()
     assert first == again >= 4
     assert Output.objects.filter(themes__name="Neuroradiology").exists()
+
+
+def test_an_output_is_linked_to_one_of_my_projects_only(client, personas):
+    from outputs.models import Output
+    from projects.tests.factories import make_project
+
+    mine = make_project(personas.mentor, title="Stroke mimics on MRI")
+    theirs = make_project(personas.site_lead_b, title="Someone else's audit")
+    client.force_login(personas.mentor)
+    form = {
+        "kind": "article",
+        "title": "DWI in stroke mimics",
+        "authors": "Helen Marsh",
+        "date_precision": "day",
+        "status": "published",
+    }
+    refused = client.post("/outputs/new/", {**form, "project": theirs.pk})
+    assert refused.status_code == 400
+    saved = client.post("/outputs/new/", {**form, "project": mine.pk})
+    assert saved.status_code == 302
+    output = Output.objects.get()
+    assert output.project == mine
+    assert "Stroke mimics on MRI" in client.get(output.get_absolute_url()).content.decode()
