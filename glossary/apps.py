@@ -5,3 +5,4 @@ class GlossaryConfig(AppConfig):
     name = "glossary"
     default_auto_field = "django.db.models.BigAutoField"
     verbose_name = "Research glossary"
+    demo_seeder = "glossary.demo.seed"

@@ -76,7 +76,7 @@ def test_a_multi_centre_study_from_dictionary_to_export(browser, live_server, pe
     entry.get_by_role("button", name="New record").click()
     entry.get_by_role("heading", name="AAA-1").wait_for()
     mri_question = entry.locator('[data-field="mri_field"]')
-    assert mri_question.is_hidden()
+    mri_question.wait_for(state="hidden")  # logic.js runs once the deferred script loads
     entry.get_by_label("MRI", exact=True).check()
     mri_question.wait_for(state="visible")
     entry.get_by_label("3 T").check()

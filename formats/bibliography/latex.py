@@ -62,6 +62,7 @@ LETTER_ACCENT = re.compile(
 )
 LETTER = re.compile(r"\\(ss|ae|AE|oe|OE|aa|AA|o|O|l|L|i|j)(?![A-Za-z])(?:\{\}|\s*(?=\}))?\s?")
 SPECIAL = re.compile(r"\\([&%_#])")
+BRACE = re.compile(r"[{}]")
 NEEDS_DECODING = re.compile(r"[\\{}$~]|--|``|''")
 
 
@@ -80,9 +81,14 @@ def _decode(text: str) -> str:
     fast = SPECIAL.sub(lambda m: SPECIALS[m.group(1)], fast)
     if "\\" in fast:
         return _pylatexenc(text)
-    fast = fast.replace("{", "").replace("}", "").replace("---", "\u2014").replace("--", "\u2013")
-    fast = fast.replace("~", "\xa0").replace("``", "“").replace("''", "”")
+    # Ligatures (dashes, quotes) never join across a brace: `--{--` is two en dashes.
+    fast = "".join(_ligatures(part) for part in BRACE.split(fast)).replace("~", "\xa0")
     return unicodedata.normalize("NFC", fast)
+
+
+def _ligatures(text: str) -> str:
+    text = text.replace("---", "\u2014").replace("--", "\u2013")
+    return text.replace("``", "“").replace("''", "”")
 
 
 def _accent(match: re.Match[str]) -> str:
