@@ -38,6 +38,9 @@ def main() -> None:
     parser.add_argument("--db", choices=["sqlite", "postgres", "both"], default="both")
     parser.add_argument("--records", type=int, default=100_000)
     parser.add_argument("--saves", type=int, default=200)
+    parser.add_argument(
+        "--exports", default="csv,xlsx,sav", help="formats to time, comma-separated"
+    )
     parser.add_argument("--run", help=argparse.SUPPRESS)
     parser.add_argument("--export", help=argparse.SUPPRESS)  # child: format to export
     args = parser.parse_args()
@@ -49,7 +52,8 @@ def main() -> None:
         return
     for db in ("sqlite", "postgres") if args.db == "both" else (args.db,):
         child = [sys.executable, __file__, "--run", _database(db), f"--records={args.records}"]
-        subprocess.run([*child, f"--saves={args.saves}"], check=True, cwd=ROOT)
+        child += [f"--saves={args.saves}", f"--exports={args.exports}"]
+        subprocess.run(child, check=True, cwd=ROOT)
 
 
 def _database(db: str) -> str:
@@ -208,7 +212,7 @@ def run(args: argparse.Namespace) -> None:
 
     saves(args, study, admin)
     dashboard(study, admin)
-    for format in ("csv", "xlsx", "sav"):
+    for format in args.exports.split(","):
         subprocess.run(
             [sys.executable, __file__, "--run", args.run, "--export", format], check=True, cwd=ROOT
         )
