@@ -14,18 +14,15 @@ Prints figures; asserts nothing about time.
 from __future__ import annotations
 
 import argparse
-import os
 import random
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
-from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parents[1]
-PG_ADMIN_URL = "postgres://postgres@127.0.0.1:5432/postgres"
+from scratch import ROOT, scratch_database, setup_django
+
 PG_BENCH_DB = "radcollab_bench_board"
 # A radiology vocabulary of about eighty words, so that a search word matches a
 # realistic share of projects rather than nearly all of them.
@@ -80,36 +77,13 @@ def _sizes(args: argparse.Namespace) -> list[str]:
 
 
 def _database(db: str) -> str:
-    if db == "sqlite":
-        return f"sqlite:///{tempfile.mkdtemp(prefix='radcollab-bench-')}/bench.sqlite3"
-    import psycopg
-
-    with psycopg.connect(PG_ADMIN_URL, autocommit=True) as admin:
-        admin.execute(f"DROP DATABASE IF EXISTS {PG_BENCH_DB}")
-        admin.execute(f"CREATE DATABASE {PG_BENCH_DB}")
-    return f"postgres://postgres@127.0.0.1:5432/{PG_BENCH_DB}"
+    return scratch_database(db, PG_BENCH_DB)
 
 
 def run(args: argparse.Namespace) -> None:
-    os.environ.update(
-        DATABASE_URL=args.run,
-        DATABASE_CONN_MAX_AGE="60",
-        SECRET_KEY="benchmark-only-secret-key-not-for-production",  # noqa: S106
-        ALLOWED_HOSTS="testserver",
-        SECURE_SSL_REDIRECT="false",
-        STATIC_MANIFEST="false",
-        RADCOLLAB_TASK_BACKEND="immediate",
-        DJANGO_SETTINGS_MODULE="radcollab.settings",
-        LOG_LEVEL="WARNING",
-    )
-    sys.path.insert(0, str(ROOT))
-    import django
-
-    django.setup()
-    from django.core.management import call_command
+    setup_django(args.run)
     from django.db import connection
 
-    call_command("migrate", verbosity=0)
     print(
         f"\n== {connection.vendor} ({args.projects:,} projects, {args.people:,} people, "
         f"{args.sites:,} sites) =="

@@ -16,7 +16,6 @@ from __future__ import annotations
 import argparse
 import csv
 import io
-import os
 import random
 import resource
 import statistics
@@ -27,8 +26,8 @@ import time
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parents[1]
-PG_ADMIN_URL = "postgres://postgres@127.0.0.1:5432/postgres"
+from scratch import ROOT, scratch_database, setup_django
+
 PG_BENCH_DB = "radcollab_bench_capture"
 SITES = 50
 
@@ -57,33 +56,12 @@ def main() -> None:
 
 
 def _database(db: str) -> str:
-    if db == "sqlite":
-        return f"sqlite:///{tempfile.mkdtemp(prefix='radcollab-bench-')}/bench.sqlite3"
-    import psycopg
-
-    with psycopg.connect(PG_ADMIN_URL, autocommit=True) as admin:
-        admin.execute(f"DROP DATABASE IF EXISTS {PG_BENCH_DB}")
-        admin.execute(f"CREATE DATABASE {PG_BENCH_DB}")
-    return f"postgres://postgres@127.0.0.1:5432/{PG_BENCH_DB}"
+    return scratch_database(db, PG_BENCH_DB)
 
 
-def _setup(url: str) -> None:
-    os.environ.update(
-        DATABASE_URL=url,
-        DATABASE_CONN_MAX_AGE="60",
-        SECRET_KEY="benchmark-only-secret-key-not-for-production",  # noqa: S106
-        ALLOWED_HOSTS="testserver",
-        SECURE_SSL_REDIRECT="false",
-        STATIC_MANIFEST="false",
-        RADCOLLAB_TASK_BACKEND="immediate",
-        DJANGO_SETTINGS_MODULE="radcollab.settings",
-        MEDIA_ROOT=str(Path(tempfile.gettempdir()) / "radcollab-bench-media"),
-        LOG_LEVEL="WARNING",
-    )
-    sys.path.insert(0, str(ROOT))
-    import django
-
-    django.setup()
+def _setup(url: str, *, migrate: bool = False) -> None:
+    media = str(Path(tempfile.gettempdir()) / "radcollab-bench-media")
+    setup_django(url, migrate=migrate, MEDIA_ROOT=media)
 
 
 def dictionary_csv() -> str:
@@ -169,8 +147,7 @@ def records_csv(count: int, codes: list[str]) -> str:
 
 
 def run(args: argparse.Namespace) -> None:
-    _setup(args.run)
-    from django.core.management import call_command
+    _setup(args.run, migrate=True)
     from django.db import connection
 
     from accounts.models import User
@@ -178,7 +155,6 @@ def run(args: argparse.Namespace) -> None:
     from core.testing.mfa import enable_totp
     from network.models import Membership, Region, Site
 
-    call_command("migrate", verbosity=0)
     print(f"\n== {connection.vendor}: {args.records:,} records, 40 fields, {SITES} sites ==")
     region = Region.objects.create(name="Bench region")
     sites = [

@@ -15,35 +15,18 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import os
 import random
 import statistics
-import sys
 import tempfile
 import time
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parents[1]
+from scratch import setup_django
 
 
 def _setup() -> None:
-    os.environ.update(
-        DATABASE_URL=f"sqlite:///{tempfile.mkdtemp(prefix='radcollab-bench-')}/cv.sqlite3",
-        SECRET_KEY="benchmark-only-secret-key-not-for-production",  # noqa: S106
-        RADCOLLAB_TASK_BACKEND="immediate",
-        STATIC_MANIFEST="false",
-        DJANGO_SETTINGS_MODULE="radcollab.settings",
-        LOG_LEVEL="WARNING",
-    )
-    sys.path.insert(0, str(ROOT))
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
+    setup_django(f"sqlite:///{tempfile.mkdtemp(prefix='radcollab-bench-')}/cv.sqlite3")
 
 
 def seed(outputs: int) -> Any:

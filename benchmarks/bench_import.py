@@ -14,19 +14,16 @@ Prints figures; asserts nothing about time. Target: 5,000 entries in under 10 s.
 from __future__ import annotations
 
 import argparse
-import os
 import random
 import subprocess
 import sys
-import tempfile
 import time
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
 
-ROOT = Path(__file__).resolve().parents[1]
-PG_ADMIN_URL = "postgres://postgres@127.0.0.1:5432/postgres"
+from scratch import ROOT, scratch_database, setup_django
+
 PG_BENCH_DB = "radcollab_bench_import"
 FAMILIES = [
     ('M{\\"u}ller', "Müller"),
@@ -60,14 +57,7 @@ def main() -> None:
 
 
 def _database(db: str) -> str:
-    if db == "sqlite":
-        return f"sqlite:///{tempfile.mkdtemp(prefix='radcollab-bench-')}/bench.sqlite3"
-    import psycopg
-
-    with psycopg.connect(PG_ADMIN_URL, autocommit=True) as admin:
-        admin.execute(f"DROP DATABASE IF EXISTS {PG_BENCH_DB}")
-        admin.execute(f"CREATE DATABASE {PG_BENCH_DB}")
-    return f"postgres://postgres@127.0.0.1:5432/{PG_BENCH_DB}"
+    return scratch_database(db, PG_BENCH_DB)
 
 
 def bibtex_file(entries: int, rng: random.Random) -> str:
@@ -117,27 +107,12 @@ def _title(i: int, rng: random.Random) -> str:
 
 
 def run(args: argparse.Namespace) -> None:
-    os.environ.update(
-        DATABASE_URL=args.run,
-        SECRET_KEY="benchmark-only-secret-key-not-for-production",  # noqa: S106
-        ALLOWED_HOSTS="testserver",
-        SECURE_SSL_REDIRECT="false",
-        STATIC_MANIFEST="false",
-        RADCOLLAB_TASK_BACKEND="immediate",
-        DJANGO_SETTINGS_MODULE="radcollab.settings",
-        LOG_LEVEL="WARNING",
-    )
-    sys.path.insert(0, str(ROOT))
-    import django
-
-    django.setup()
+    setup_django(args.run)
     import logging
 
-    from django.core.management import call_command
     from django.db import connection
 
     logging.getLogger("bibtexparser").setLevel(logging.ERROR)
-    call_command("migrate", verbosity=0)
     from accounts.models import User
 
     person = User.objects.create(email="bench@bench.test", full_name="Ana Okafor", password="!")  # noqa: S106
