@@ -26,10 +26,9 @@ from audit.models import AuditEvent
 from audit.services import audit_record, unsaved_event
 from capture import access
 from capture.access import Can
-from capture.identifiers import describe, find_identifiers
 from capture.logic import resolve
 from capture.models import DataImport, Entry, Record, Study, StudySite
-from capture.services import FREE_TEXT, Dictionary, audit_scope, current_dictionary
+from capture.services import Dictionary, audit_scope, current_dictionary, identifier_problem
 from formats.datadictionary import DataDictionary, FieldType
 from formats.records import Finding, RecordReader, RecordRow
 
@@ -180,10 +179,10 @@ def _site_of(context: _Context, row: RecordRow, check: ImportCheck) -> StudySite
 def _identifiers(context: _Context, row: RecordRow) -> Iterator[Finding]:
     for name, value in row.values.items():
         found = context.dictionary.field(name)
-        if found is None or found.field_type not in FREE_TEXT or found.validation is not None:
+        if found is None or not isinstance(value, str):
             continue
-        if isinstance(value, str) and (findings := find_identifiers(value)):
-            yield Finding(row.row, name, f"field {name}: {describe(findings)}")
+        if problem := identifier_problem(found, value):
+            yield Finding(row.row, name, f"field {name}: {problem}")
 
 
 @transaction.atomic

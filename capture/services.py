@@ -63,13 +63,24 @@ class Dictionary:
 
     @property
     def instruments(self) -> list[str]:
-        return list(dict.fromkeys(f.form for f in self.fields))
+        return list(self.by_form)
 
     def fields_of(self, instrument: str) -> list[Field]:
-        return [f for f in self.fields if f.form == instrument]
+        return list(self.by_form.get(instrument, ()))
+
+    @cached_property
+    def by_form(self) -> dict[str, tuple[Field, ...]]:
+        forms: dict[str, list[Field]] = {}
+        for f in self.fields:
+            forms.setdefault(f.form, []).append(f)
+        return {form: tuple(fields) for form, fields in forms.items()}
 
     def field(self, name: str) -> Field | None:
-        return next((f for f in self.fields if f.name == name), None)
+        return self.by_name.get(name)
+
+    @cached_property
+    def by_name(self) -> dict[str, Field]:
+        return {f.name: f for f in self.fields}
 
     @property
     def record_id_field(self) -> str:
@@ -452,11 +463,17 @@ def _check(
             checked[f.name] = [c for c in result.value.split(",") if c]
         else:
             checked[f.name] = result.value
-        if f.field_type in FREE_TEXT and f.validation is None:
-            findings = find_identifiers(result.value)
-            if findings:
-                errors[f.name] = describe(findings)
+        if problem := identifier_problem(f, result.value):
+            errors[f.name] = problem
     return checked, errors, warnings
+
+
+def identifier_problem(field: Field, value: str) -> str | None:
+    """Why free text is refused, if it looks like a patient identifier (forms and imports)."""
+    if field.field_type not in FREE_TEXT or field.validation is not None:
+        return None
+    findings = find_identifiers(value)
+    return describe(findings) if findings else None
 
 
 def _present(value: Any) -> bool:
