@@ -49,18 +49,21 @@ LETTERS = {
     "j": "\u0237",  # dotless j
 }
 SPECIALS = {"&": "&", "%": "%", "_": "_", "#": "#"}
-# The accented letter: braced ({e}, {\i}), a dotless-i macro (which eats one space after
+# The accented letter: braced ({e}, {\i}), a dotless-i macro (which eats the spaces after
 # it, as in TeX), or a bare letter.
 _BASE = (
     r"(?:\{\s*(?P<braced>\\[ij](?![A-Za-z])|[A-Za-z])\s*\}"
-    r"|(?P<macro>\\[ij])(?![A-Za-z])\s?"
+    r"|(?P<macro>\\[ij])(?![A-Za-z])[ \t]*"
     r"|(?P<bare>[A-Za-z]))"
 )
 SYMBOL_ACCENT = re.compile(r"\\(?P<accent>[`'^\"~=.])\s*" + _BASE)
 LETTER_ACCENT = re.compile(
     r"\\(?P<accent>[uHvdckrb])(?:\s*" + _BASE.replace("|(?P<bare>", "|\\s+(?P<bare>") + ")"
 )
-LETTER = re.compile(r"\\(ss|ae|AE|oe|OE|aa|AA|o|O|l|L|i|j)(?![A-Za-z])(?:\{\}|\s*(?=\}))?\s?")
+LETTER = re.compile(r"\\(ss|ae|AE|oe|OE|aa|AA|o|O|l|L|i|j)(?![A-Za-z])(?:\{\}|\s*(?=\})|[ \t]*)")
+# TeX skips the spaces after a control word, and a line end unless a blank line follows;
+# pylatexenc's reading of line ends after a command is subtle, so such text goes to it.
+COMMAND_THEN_LINE_END = re.compile(r"\\(?:[A-Za-z]+|[^A-Za-z\s])[ \t]*\n")
 SPECIAL = re.compile(r"\\([&%_#])")
 BRACE = re.compile(r"[{}]")
 NEEDS_DECODING = re.compile(r"[\\{}$~]|--|``|''")
@@ -73,7 +76,7 @@ def latex_to_unicode(text: str) -> str:
 @lru_cache(maxsize=65_536)
 def _decode(text: str) -> str:
     """Names repeat across a bibliography, so decoded strings are kept."""
-    if "\\{" in text or "\\}" in text or "$" in text:
+    if "\\{" in text or "\\}" in text or "$" in text or COMMAND_THEN_LINE_END.search(text):
         return _pylatexenc(text)
     fast = SYMBOL_ACCENT.sub(_accent, text)
     fast = LETTER_ACCENT.sub(_accent, fast)
@@ -94,7 +97,8 @@ def _ligatures(text: str) -> str:
 def _accent(match: re.Match[str]) -> str:
     base = match.group("braced") or match.group("macro") or match.group("bare")
     letter = "i" if base == "\\i" else "j" if base == "\\j" else base
-    return letter + COMBINING[match.group("accent")]
+    # Braced, so that `\o\'e` cannot become the macro `\oe` once the accent is decoded.
+    return "{" + letter + COMBINING[match.group("accent")] + "}"
 
 
 def _pylatexenc(text: str) -> str:

@@ -31,6 +31,14 @@ SAMPLES = [
     "\\textit{in vivo} imaging",
     "$\\alpha$-synuclein",
     "brace \\{ kept",
+    # Found by the property test below: ligatures across braces, spaces after a control
+    # word, an accent beside a letter macro, a control word closed by {}, line ends.
+    "--{--",
+    "Sm\\o  rgrav",
+    "\\o\\'e",
+    "\\o{} x",
+    "\\'\n\na",
+    "\\o \n\nx",
 ]
 
 
