@@ -45,6 +45,8 @@ class User(AbstractBaseUser, PermissionsMixin):
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"
     REQUIRED_FIELDS: ClassVar[list[str]] = []
+    # Set on the instance when the request came with a scoped API token; not stored.
+    api_token_scope: str = ""
 
     class Meta:
         constraints = [models.UniqueConstraint(Lower("email"), name="user_email_ci_unique")]
@@ -79,6 +81,14 @@ class ApiToken(TimeStampedModel):
     hint = models.CharField(max_length=12, editable=False, help_text="First characters, shown.")
     last_used_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
+    # Empty for a personal token, which acts as its owner everywhere. A capability may
+    # narrow a token to part of the API ("study:12:statistician", see capture/tokens.py);
+    # `radcollab.api.TokenAuth` refuses a scoped token on every route its owner app does
+    # not claim, so an unknown scope opens nothing.
+    scope = models.CharField(max_length=100, blank=True, editable=False)
+    scope_label = models.CharField(
+        max_length=200, blank=True, editable=False, help_text="The scope in words, shown."
+    )
 
     objects = ApiTokenQuerySet.as_manager()
 

@@ -33,7 +33,10 @@ class IssuedToken:
 
 
 @transaction.atomic
-def api_token_create(*, user: User, name: str) -> IssuedToken:
+def api_token_create(
+    *, user: User, name: str, scope: str = "", scope_label: str = ""
+) -> IssuedToken:
+    """A new token; `scope` narrows it to part of the API (see `ApiToken.scope`)."""
     name = name.strip()
     if not name:
         raise ValidationError({"name": "Give the token a name, such as the script that uses it."})
@@ -46,9 +49,17 @@ def api_token_create(*, user: User, name: str) -> IssuedToken:
         )
     secret = ApiToken.new_secret()
     token = ApiToken.objects.create(
-        user=user, name=name, digest=ApiToken.digest_of(secret), hint=secret[:10]
+        user=user,
+        name=name,
+        digest=ApiToken.digest_of(secret),
+        hint=secret[:10],
+        scope=scope,
+        scope_label=scope_label,
     )
-    audit_record(actor=user, action="api_token.create", obj=token, changes={"name": (None, name)})
+    changes: dict[str, tuple[Any, Any]] = {"name": (None, name)}
+    if scope:
+        changes["scope"] = (None, scope)
+    audit_record(actor=user, action="api_token.create", obj=token, changes=changes)
     return IssuedToken(token=token, secret=secret)
 
 
@@ -77,6 +88,8 @@ def api_token_authenticate(secret: str) -> User | None:
     )
     if token is None:
         return None
+    # Read by `radcollab.api.TokenAuth` and by the capability that owns the scope.
+    token.user.api_token_scope = token.scope
     now = timezone.now()
     # Writing on every request would turn reads into writes; a minute's precision is enough.
     if token.last_used_at is None or now - token.last_used_at > dt.timedelta(minutes=1):

@@ -63,16 +63,39 @@ SITE_BOUND = frozenset({R.SITE_LEAD, R.COLLABORATOR})
 WITHOUT_TWO_FACTOR = frozenset({Can.SEE_STUDY})
 
 EVERY_SITE = None  # `sites()` answer for a role that covers the whole study
+TOKEN_SCOPE_PREFIX = "study:"
+
+
+def parse_token_scope(scope: str) -> tuple[int, str] | None:
+    """The (study id, role) of a study-scoped API token's scope; None for no scope.
+
+    A scope that does not parse yields a study id no study has, so it opens nothing.
+    """
+    if not scope:
+        return None
+    kind, _, rest = scope.partition(":")
+    study_id, _, role = rest.partition(":")
+    if kind + ":" != TOKEN_SCOPE_PREFIX or not study_id.isdigit() or role not in ROLE_ACTIONS:
+        return (0, "")
+    return int(study_id), role
+
+
+def token_scope(user: Any) -> tuple[int, str] | None:
+    """The (study id, role) the request's scoped API token limits it to, if any."""
+    return parse_token_scope(getattr(user, "api_token_scope", ""))
 
 
 def roles_in(user: Any, study: Study) -> list[StudyRole]:
+    """The person's active roles in the study, narrowed to a scoped token's one role."""
     if not user.is_authenticated:
         return []
     cache: dict[int, list[StudyRole]] = user.__dict__.setdefault("_study_roles", {})
     if study.pk not in cache:
-        cache[study.pk] = list(
-            StudyRole.objects.filter(study=study, person=user, ended_at__isnull=True)
-        )
+        roles = list(StudyRole.objects.filter(study=study, person=user, ended_at__isnull=True))
+        scope = token_scope(user)
+        if scope is not None:
+            roles = [r for r in roles if (study.pk, r.role) == scope]
+        cache[study.pk] = roles
     return cache[study.pk]
 
 
@@ -115,7 +138,11 @@ def may_create_study(user: Any) -> bool:
 
 
 def studies_visible_to(user: Any) -> QuerySet[Study]:
-    return Study.objects.filter(roles__person=user, roles__ended_at__isnull=True).distinct()
+    roles = StudyRole.objects.filter(person=user, ended_at__isnull=True)
+    scope = token_scope(user)
+    if scope is not None:
+        roles = roles.filter(study_id=scope[0], role=scope[1])
+    return Study.objects.filter(pk__in=roles.values("study_id"))
 
 
 def get_study(user: Any, pk: int) -> Study:

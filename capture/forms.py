@@ -202,3 +202,16 @@ class StudySettingsForm(forms.ModelForm):
         field.choices = [(name, name) for name in instruments]
         if self.instance.pk and not self.is_bound:
             self.initial["repeating_instruments"] = self.instance.repeating_instruments
+
+
+class StudyTokenForm(forms.Form):
+    name = forms.CharField(
+        label="Token name", max_length=100, help_text="Such as the script that will use it."
+    )
+    role = forms.ChoiceField(label="Acts as", help_text="One of your roles in this study.")
+
+    def __init__(self, *args: Any, roles: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        role = self.fields["role"]
+        assert isinstance(role, forms.ChoiceField)
+        role.choices = roles

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from capture import views
+from capture import views, views_tokens
 
 app_name = "capture"
 
@@ -25,6 +25,7 @@ urlpatterns = [
     path("<int:pk>/queries/", views.queries, name="queries"),
     path("<int:pk>/queries/<int:query>/<str:action>/", views.query_move, name="query_move"),
     path("<int:pk>/audit/", views.audit_log, name="audit"),
+    path("<int:pk>/tokens/", views_tokens.study_tokens, name="tokens"),
     path("<int:pk>/exports/", views.exports, name="exports"),
     path("<int:pk>/import/", views.import_records, name="import"),
     path("<int:pk>/exports/<int:export>/", views.export_download, name="export_download"),

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
+from django.urls import reverse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError
 from ninja.security import HttpBearer, django_auth
@@ -14,6 +15,7 @@ from accounts.api import router as accounts_router
 from accounts.services import api_token_authenticate
 from audit.api import router as audit_router
 from capture.api import router as capture_router
+from capture.tokens import allows_path as study_token_allows_path
 from events.api import router as events_router
 from glossary.api import router as glossary_router
 from mentors.api import router as mentors_router
@@ -31,8 +33,15 @@ class TokenAuth(HttpBearer):
 
     def authenticate(self, request: HttpRequest, token: str) -> Any:
         user = api_token_authenticate(token)
-        if user is not None:
-            request.user = user
+        if user is None:
+            return None
+        if user.api_token_scope:
+            api_path = request.path_info.removeprefix(reverse("api:api-root"))
+            if not study_token_allows_path(user.api_token_scope, api_path):
+                raise PermissionDenied(
+                    "This token is limited to one study; use a personal token for this route."
+                )
+        request.user = user
         return user
 
 

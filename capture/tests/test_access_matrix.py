@@ -131,6 +131,7 @@ ROUTES = [
     ("records", url("records"), "get", None, RECORDS_WIDE),
     ("queries", url("queries"), "get", None, RECORDS_WIDE),
     ("audit trail", url("audit"), "get", None, AUDIT),
+    ("study tokens", url("tokens"), "get", None, STUDY_WIDE),
     ("entry form", url("entry", "record", "baseline"), "get", None, OWN_SITE_ONLY),
     ("save entry", url("entry", "record", "baseline"), "post", {"age": "51"}, ENTER),
     ("lock record", url("record_lock", "record", "lock"), "post", {}, LOCK),
