@@ -25,6 +25,7 @@ from opportunities.api import router as opportunities_router
 from outputs.api import router as outputs_router
 from people.api import router as people_router
 from projects.api import router as projects_router
+from stats.api import router as stats_router
 from training.api import router as training_router
 
 
@@ -108,6 +109,7 @@ api.add_router("/outputs", outputs_router, tags=["outputs"])
 api.add_router("/projects", projects_router, tags=["projects"])
 api.add_router("/training", training_router, tags=["training"])
 api.add_router("/studies", capture_router, tags=["studies"])
+api.add_router("/stats", stats_router, tags=["statistics"])
 api.add_router("/events", events_router, tags=["events"])
 api.add_router("/opportunities", opportunities_router, tags=["opportunities"])
 api.add_router("/glossary", glossary_router, tags=["glossary"])

@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "projects",
     "training",
     "capture",
+    "stats",
     "events",
     "opportunities",
     "glossary",

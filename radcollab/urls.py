@@ -18,6 +18,7 @@ urlpatterns = [
     path("projects/", include("projects.urls")),
     path("training/", include("training.urls")),
     path("studies/", include("capture.urls")),
+    path("stats/", include("stats.urls")),
     path("events/", include("events.urls")),
     path("opportunities/", include("opportunities.urls")),
     path("glossary/", include("glossary.urls")),

@@ -1,0 +1,146 @@
+"""Captured values for statistics: the de-identified columns an analyst may read.
+
+The stats app reads study data only through here, under capture's own rules: the person
+needs `Can.EXPORT_DEIDENTIFIED` (with its two-factor gate) and gets the records of the
+sites that right covers — every site for the statistician and the study admin. Only
+fields a de-identified export keeps are offered, and of those only the ones a statistic
+can use: numbers, codes (radio, dropdown, yes/no, slider, calculated) and each checkbox
+option as a 0/1 column (`field___code`, as REDCap exports it). Dates and free text never
+leave capture this way, so no value needs shifting.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from capture import access
+from capture.access import Can
+from capture.models import Entry, Study
+from capture.services import current_dictionary
+from formats.datadictionary import Field, FieldType, ValidationType
+from formats.exports import is_dropped
+
+NUMERIC_VALIDATION = frozenset(
+    {
+        ValidationType.INTEGER,
+        ValidationType.NUMBER,
+        ValidationType.NUMBER_1DP,
+        ValidationType.NUMBER_2DP,
+    }
+)
+CODED = frozenset({FieldType.RADIO, FieldType.DROPDOWN, FieldType.YESNO, FieldType.TRUEFALSE})
+CHUNK = 2_000
+
+
+@dataclass(frozen=True)
+class AnalysisField:
+    """A column a statistic can read: numeric values, or codes with their labels."""
+
+    name: str
+    label: str
+    form: str
+    numeric: bool
+    choices: tuple[tuple[str, str], ...] = ()
+    source: str = ""  # the dictionary field a checkbox option column comes from
+
+    @property
+    def title(self) -> str:
+        return f"{self.label} ({self.name})"
+
+
+@dataclass(frozen=True)
+class AnalysisValues:
+    """One row per record (label and site code), one list of raw values per field."""
+
+    records: list[str]
+    sites: list[str]
+    columns: dict[str, list[Any]]
+
+
+def analysis_fields(user: Any, study: Study) -> list[AnalysisField]:
+    """The fields the person may analyse, in dictionary order."""
+    access.require(user, study, Can.EXPORT_DEIDENTIFIED)
+    return _fields(study)
+
+
+def _fields(study: Study) -> list[AnalysisField]:
+    dictionary = current_dictionary(study)
+    repeating = set(study.repeating_instruments)
+    found: list[AnalysisField] = []
+    for f in dictionary.fields[1:]:  # the first field is the record id
+        if f.form in repeating or is_dropped(f):
+            continue
+        found.extend(_columns_of(f))
+    return found
+
+
+def _columns_of(f: Field) -> list[AnalysisField]:
+    label = f.plain_label or f.name
+    if f.field_type is FieldType.CHECKBOX:
+        return [
+            AnalysisField(
+                f"{f.name}___{choice.code}", f"{label}: {choice.label}", f.form, False,
+                (("1", "Ticked"), ("0", "Not ticked")), f.name,
+            )
+            for choice in f.choices
+        ]  # fmt: skip
+    if f.field_type in CODED:
+        choices = tuple((c.code, c.label) for c in f.effective_choices)
+        numeric = all(_is_number(code) for code, _ in choices)
+        return [AnalysisField(f.name, label, f.form, numeric, choices, f.name)]
+    if f.field_type in (FieldType.CALC, FieldType.SLIDER) or (
+        f.field_type is FieldType.TEXT and f.validation in NUMERIC_VALIDATION
+    ):
+        return [AnalysisField(f.name, label, f.form, True, (), f.name)]
+    return []
+
+
+def _is_number(code: str) -> bool:
+    try:
+        float(code)
+    except ValueError:
+        return False
+    return True
+
+
+def analysis_values(user: Any, study: Study, names: Sequence[str]) -> AnalysisValues:
+    """The named columns for every record the person may take, de-identified.
+
+    A name that is not an analysable field is refused with a `KeyError` naming it, so
+    nothing outside `analysis_fields` can be read through here.
+    """
+    access.require(user, study, Can.EXPORT_DEIDENTIFIED)
+    fields = {f.name: f for f in _fields(study)}
+    unknown = [name for name in names if name not in fields]
+    if unknown:
+        raise KeyError(f"{unknown[0]} is not a field you may analyse in this study.")
+    records = access.records_for(user, study, Can.EXPORT_DEIDENTIFIED)
+    rows = list(
+        records.order_by("study_site__code", "number").values_list(
+            "pk", "label", "study_site__code"
+        )
+    )
+    position = {pk: index for index, (pk, _, _) in enumerate(rows)}
+    columns: dict[str, list[Any]] = {name: [None] * len(rows) for name in names}
+    forms = {fields[name].form for name in names}
+    entries = Entry.objects.filter(record__in=records, instrument__in=forms, instance=1)
+    wanted = [fields[name] for name in names]
+    for record_id, data in entries.values_list("record_id", "data").iterator(chunk_size=CHUNK):
+        at = position[record_id]
+        for f in wanted:
+            if f.source in data:
+                columns[f.name][at] = _value(f, data[f.source])
+    return AnalysisValues(
+        records=[label for _, label, _ in rows],
+        sites=[code for _, _, code in rows],
+        columns=columns,
+    )
+
+
+def _value(f: AnalysisField, stored: Any) -> Any:
+    if f.name != f.source:  # a checkbox option: ticked or not
+        code = f.name.rpartition("___")[2]
+        return "1" if code in (stored or []) else "0"
+    return stored if stored != "" else None

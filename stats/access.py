@@ -1,0 +1,59 @@
+"""Who may run and read analyses of a study: the one place stats asks.
+
+An analysis reads every covered site's de-identified data, so it is for the study's
+statistician and its admin only, and only through capture's own rules: the person must
+hold a study role (404 otherwise, as in capture), one of those two roles (403 for the
+others), and capture's `EXPORT_DEIDENTIFIED` right with its two-factor gate. Runs are
+shared by the study's analysts; nobody else learns that they exist.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.http import Http404
+
+from capture import access as capture_access
+from capture.access import Can
+from capture.models import Study, StudyRole
+from stats.models import AnalysisRun
+
+ANALYSTS = frozenset({StudyRole.Role.STATISTICIAN, StudyRole.Role.ADMIN})
+
+
+def may_analyse(user: Any, study: Study) -> bool:
+    analyst = any(role.role in ANALYSTS for role in capture_access.roles_in(user, study))
+    return analyst and capture_access.can(user, study, Can.EXPORT_DEIDENTIFIED)
+
+
+def studies_for_analysis(user: Any) -> QuerySet[Study]:
+    if not user.is_authenticated:
+        return Study.objects.none()
+    return Study.objects.filter(
+        roles__person=user, roles__ended_at__isnull=True, roles__role__in=ANALYSTS
+    ).distinct()
+
+
+def get_study(user: Any, pk: int) -> Study:
+    """A study the person may analyse: 404 without a study role, 403 without an analyst's."""
+    study = capture_access.get_study(user, pk)
+    if not may_analyse(user, study):
+        raise PermissionDenied("Only the study's statistician or admin runs analyses.")
+    capture_access.require(user, study, Can.EXPORT_DEIDENTIFIED)
+    return study
+
+
+def runs_of(user: Any, study: Study) -> QuerySet[AnalysisRun]:
+    if not may_analyse(user, study):
+        raise PermissionDenied("Only the study's statistician or admin runs analyses.")
+    return AnalysisRun.objects.filter(study=study)
+
+
+def get_run(user: Any, study_pk: int, pk: int) -> AnalysisRun:
+    study = get_study(user, study_pk)
+    run = runs_of(user, study).select_related("study", "requested_by").filter(pk=pk).first()
+    if run is None:
+        raise Http404("No such analysis.")
+    return run

@@ -1,0 +1,134 @@
+"""The statistics API: POST columns of values, get the tables, sentences and plot data back.
+
+One route per analysis (`/api/v1/stats/accuracy`, `/roc`, `/agreement`, `/icc`,
+`/bland-altman`, `/repeatability`), each with the same choices as the web form and
+`manage.py analyse`. The caller sends its own data, so any signed-in person or token may
+use them; they read nothing from the database. Bad input answers 422 naming the field
+(`loc`) and the rows at fault.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from ninja import Field, Router, Schema
+
+from core.types import AuthedRequest
+from stats.analyses import run_analysis
+from stats.inputs import AnalysisInputError, Settings, dataset_from_columns
+
+router = Router()
+Cell = float | int | str | bool | None
+
+
+class DataIn(Schema):
+    columns: dict[str, list[Cell]] = Field(
+        ..., description='Column name → its values, one per case; null or "" is missing.'
+    )
+    row_ids: list[str] | None = Field(
+        None, description="Names for the rows in messages (default: row 1, row 2, …)."
+    )
+    level: float = 0.95
+    exclude_missing: bool = Field(False, description="Leave out rows with a missing value.")
+
+
+class AccuracyIn(DataIn):
+    index: str
+    reference: str
+    index_positive: list[str] = Field(default_factory=list)
+    threshold: float | None = Field(None, description="Numeric index positive at or above.")
+    reference_positive: list[str] = Field(default_factory=list)
+    ci_method: str = Field("wilson", description="wilson or clopper-pearson")
+
+
+class RocIn(DataIn):
+    index: str
+    index_second: str = Field("", description="A second test for the paired DeLong test.")
+    reference: str
+    reference_positive: list[str] = Field(default_factory=list)
+    transform: str = Field("none", description="none or logit")
+
+
+class AgreementIn(DataIn):
+    measurements: list[str] = Field(..., description="Two raters (Cohen) or more (Fleiss).")
+    weights: str = Field("none", description="none, linear or quadratic (two raters)")
+    ci_method: str = "wilson"
+
+
+class IccIn(DataIn):
+    measurements: list[str] = Field(..., description="The raters' columns (at least two).")
+
+
+class BlandAltmanIn(DataIn):
+    measurements: list[str] = Field(
+        ..., description="Exactly two: differences are first \u2212 second."
+    )
+    multiplier: float = 1.96
+
+
+class RepeatabilityIn(DataIn):
+    measurements: list[str] = Field(..., description="Replicate measurements (at least two).")
+
+
+class TableOut(Schema):
+    title: str
+    columns: list[str]
+    formats: list[str]
+    rows: list[list[Any]]
+    row_formats: list[str] | None = None
+
+
+class ResultOut(Schema):
+    analysis: str
+    title: str
+    n: int
+    excluded: list[str]
+    columns: dict[str, str]
+    settings: dict[str, Any]
+    tables: list[TableOut]
+    sentences: list[str]
+    notes: list[str]
+    figures: dict[str, Any]
+
+
+def _run(analysis: str, payload: DataIn) -> dict[str, Any]:
+    body = payload.model_dump()
+    columns, row_ids = body.pop("columns"), body.pop("row_ids")
+    try:
+        data = dataset_from_columns(columns, row_ids)
+        return run_analysis(data, Settings.from_json({"analysis": analysis, **body}))
+    except AnalysisInputError as error:
+        raise ValidationError({error.field: error.message}) from error
+
+
+@router.post("/accuracy", response=ResultOut, summary="Diagnostic accuracy")
+def accuracy(request: AuthedRequest, payload: AccuracyIn) -> dict[str, Any]:
+    """Sensitivity, specificity, PPV, NPV, LRs, DOR and Youden's J with intervals."""
+    return _run("accuracy", payload)
+
+
+@router.post("/roc", response=ResultOut, summary="ROC curve and AUC (DeLong)")
+def roc(request: AuthedRequest, payload: RocIn) -> dict[str, Any]:
+    """Empirical ROC, AUC with DeLong CI, Youden threshold; paired DeLong with `index_second`."""
+    return _run("roc", payload)
+
+
+@router.post("/agreement", response=ResultOut, summary="Agreement (Cohen's or Fleiss' kappa)")
+def agreement(request: AuthedRequest, payload: AgreementIn) -> dict[str, Any]:
+    return _run("agreement", payload)
+
+
+@router.post("/icc", response=ResultOut, summary="Intraclass correlation (six forms)")
+def icc(request: AuthedRequest, payload: IccIn) -> dict[str, Any]:
+    return _run("icc", payload)
+
+
+@router.post("/bland-altman", response=ResultOut, summary="Bland\u2013Altman agreement")
+def bland_altman(request: AuthedRequest, payload: BlandAltmanIn) -> dict[str, Any]:
+    return _run("bland_altman", payload)
+
+
+@router.post("/repeatability", response=ResultOut, summary="Repeatability (wSD, RC, wCV)")
+def repeatability(request: AuthedRequest, payload: RepeatabilityIn) -> dict[str, Any]:
+    return _run("repeatability", payload)

@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+
+
+class StatsConfig(AppConfig):
+    name = "stats"
+    verbose_name = "Statistics"
+    default_auto_field = "django.db.models.BigAutoField"
+    nav_links = (("Statistics", "stats:index"),)
+    demo_seeder = "stats.demo.seed"

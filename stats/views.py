@@ -1,0 +1,181 @@
+"""Statistics pages: thin views over stats.access (who) and stats.services (what)."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import datetime
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from audit.services import audit_record
+from capture.analysis_data import analysis_fields
+from capture.services import audit_scope
+from core.forms import copy_errors
+from core.htmx import render_page
+from core.types import AuthedRequest
+from stats import access, figures, services
+from stats.forms import AnalysisForm, form_initial
+from stats.inputs import CI_METHODS, RELEVANT, TRANSFORMS, WEIGHTS
+from stats.models import AnalysisRun
+from stats.report import cells, results_csv
+
+HISTORY = 50
+CONTENT_TYPES = {"svg": "image/svg+xml", "png": "image/png", "csv": "text/csv; charset=utf-8"}
+
+
+@login_required
+def index(request: AuthedRequest) -> HttpResponse:
+    studies = access.studies_for_analysis(request.user).order_by("title")
+    return render(request, "stats/index.html", {"studies": studies})
+
+
+@login_required
+def study(request: AuthedRequest, pk: int) -> HttpResponse:
+    """Choose an analysis and its fields; the run is queued and its page shows the result."""
+    found = access.get_study(request.user, pk)
+    fields = analysis_fields(request.user, found)
+    initial = _initial(request, found)
+    form = AnalysisForm(request.POST or None, fields=fields, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            run = services.analysis_request(
+                actor=request.user, study=found, settings=form.cleaned_data["settings"]
+            )
+        except ValidationError as error:
+            copy_errors(form, error)
+        else:
+            return redirect(run)
+    runs = access.runs_of(request.user, found).select_related("requested_by")[:HISTORY]
+    context = {"study": found, "form": form, "runs": runs, "fields": fields}
+    return render(request, "stats/study.html", context, status=400 if form.errors else 200)
+
+
+def _initial(request: AuthedRequest, found: Any) -> dict[str, Any]:
+    """Start from an earlier run's settings when `?from=<run>` names one of this study's."""
+    source = request.GET.get("from", "")
+    if not source.isdigit():
+        return {"analysis": "accuracy"}
+    run = access.runs_of(request.user, found).filter(pk=int(source)).first()
+    return form_initial(run.settings) if run else {"analysis": "accuracy"}
+
+
+@login_required
+def run(request: AuthedRequest, pk: int, run: int) -> HttpResponse:
+    found = access.get_run(request.user, pk, run)
+    result = found.result or {}
+    context = {
+        "study": found.study,
+        "run": found,
+        "result": result,
+        "settings_shown": settings_shown(found.settings, result.get("columns", {})),
+        "sites_shown": ", ".join(sorted(set((found.snapshot or {}).get("sites", [])))),
+        "taken_at": _taken_at(found),
+        "error_field": FIELD_LABELS.get(found.error_field, found.error_field),
+        "tables": [_shown(table) for table in result.get("tables", [])],
+        "figures": [(name, figures.DESCRIPTIONS[name]) for name in figures.figure_names(result)],
+    }
+    return render_page(request, "stats/run.html", context, fragment="outcome")
+
+
+def _taken_at(found: AnalysisRun) -> datetime | None:
+    stamp = (found.snapshot or {}).get("taken_at")
+    return datetime.fromisoformat(stamp) if stamp else None
+
+
+FIELD_LABELS = {name: str(f.label) for name, f in AnalysisForm.base_fields.items()}
+SHOWN_SETTINGS = {
+    "ci_method": CI_METHODS,
+    "transform": TRANSFORMS,
+    "weights": WEIGHTS,
+}
+
+
+def settings_shown(stored: dict[str, Any], titles: dict[str, str]) -> list[tuple[str, str]]:
+    """The settings that matter for this analysis, as "label: value" pairs for people."""
+    shown = []
+    relevant = RELEVANT.get(stored.get("analysis", ""), ())
+    for name, value in stored.items():
+        if name not in relevant or value in ("", None, [], False):
+            continue
+        if name in ("index", "index_second", "reference"):
+            value = titles.get(value, value)
+        elif name == "measurements":
+            value = ", ".join(titles.get(column, column) for column in value)
+        elif name in SHOWN_SETTINGS:
+            value = SHOWN_SETTINGS[name].get(value, value)
+        elif name == "level":
+            value = f"{100 * value:g}%"
+        elif name in ("index_positive", "reference_positive"):
+            value = ", ".join(value)
+        elif name == "exclude_missing":
+            value = "yes"
+        shown.append((FIELD_LABELS.get(name, name), str(value)))
+    return shown
+
+
+def _shown(table: dict[str, Any]) -> dict[str, Any]:
+    return {"title": table["title"], "columns": table["columns"], "rows": list(cells(table))}
+
+
+@login_required
+@require_POST
+def rerun(request: AuthedRequest, pk: int, run: int) -> HttpResponse:
+    found = access.get_run(request.user, pk, run)
+    try:
+        again = services.analysis_rerun(actor=request.user, run=found)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect(found)
+    messages.success(request, f"Run #{again.pk} repeats run #{found.pk} on the same data.")
+    return redirect(again)
+
+
+@login_required
+def download(request: AuthedRequest, pk: int, run: int, name: str) -> HttpResponse:
+    """results.csv, data.csv (the snapshot, audited) or a figure as .svg or .png."""
+    found = access.get_run(request.user, pk, run)
+    stem, _, suffix = name.rpartition(".")
+    if suffix not in CONTENT_TYPES or not (found.result or stem == "data"):
+        raise Http404("No such file.")
+    if stem == "results" and suffix == "csv":
+        body: bytes = results_csv(found.result or {}).encode("utf-8")
+    elif stem == "data" and suffix == "csv" and found.snapshot:
+        body = _snapshot_csv(found).encode("utf-8")
+        audit_record(
+            actor=request.user,
+            action="stats.snapshot_download",
+            obj=found,
+            scope=audit_scope(found.study),
+        )
+    elif stem in figures.figure_names(found.result or {}) and suffix in ("svg", "png"):
+        drawn = figures.draw(found.result or {}, stem)
+        body = figures.svg(drawn) if suffix == "svg" else figures.png(drawn)
+    else:
+        raise Http404("No such file.")
+    response = HttpResponse(body, content_type=CONTENT_TYPES[suffix])
+    disposition = "attachment" if request.GET.get("download") or suffix == "csv" else "inline"
+    filename = f"study-{found.study_id}-analysis-{found.pk}-{name}"
+    response["Content-Disposition"] = f'{disposition}; filename="{filename}"'
+    response["Cache-Control"] = "private, max-age=3600"
+    return response
+
+
+def _snapshot_csv(found: AnalysisRun) -> str:
+    snapshot = found.snapshot or {}
+    names = [f["name"] for f in snapshot["fields"]]
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["record_id", "site", *names])
+    columns = [snapshot["columns"][name] for name in names]
+    for index, (record, site) in enumerate(
+        zip(snapshot["records"], snapshot["sites"], strict=True)
+    ):
+        writer.writerow([record, site, *("" if c[index] is None else c[index] for c in columns)])
+    return out.getvalue()
