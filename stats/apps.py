@@ -7,3 +7,5 @@ class StatsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     nav_links = (("Statistics", "stats:index"),)
     demo_seeder = "stats.demo.seed"
+    # capture's study page links to the analyses without importing this later app.
+    provides = {"may_analyse_study": "stats.access.may_analyse"}

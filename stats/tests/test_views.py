@@ -178,3 +178,14 @@ def test_the_index_lists_only_studies_i_analyse(client, personas, study):
     page = client.get(reverse("stats:index")).content.decode()
     assert "AI reader study" not in page
     assert "not the statistician or admin of any study" in page
+
+
+def test_the_study_page_links_to_the_analyses_for_analysts_only(client, personas, study):
+    page = reverse("capture:study", args=[study.pk])
+    analyses = reverse("stats:study", args=[study.pk])
+    client.force_login(personas.statistician)
+    assert analyses in client.get(page).content.decode()
+    client.force_login(personas.site_lead_a)
+    shown = client.get(page)
+    assert shown.status_code == 200
+    assert analyses not in shown.content.decode()
