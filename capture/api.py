@@ -1,22 +1,30 @@
-"""The study API: dictionaries, records and entries, and the audit trail, under the study's roles.
+"""The study API: dictionaries, records and entries, exports and the audit trail, under the
+study's roles.
 
 Same access rules as the pages (capture.access): a record outside one's sites is a 404.
+Only the study admin changes the dictionary: in design without data a PUT replaces it; in
+a study with data it becomes the proposed version, whose impact the answer shows, and
+`POST .../dictionary/proposal` with `confirm` (and the renames and mappings) applies it.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 from typing import Any
 
-from django.http import HttpResponse
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404, HttpResponse
 from ninja import Router, Schema, Status
 
 from audit.models import AuditEvent
-from capture import access, services
+from capture import access, services, versions
+from capture import exports as capture_exports
 from capture.access import Can
-from capture.models import Entry, Study
+from capture.models import DictionaryVersion, Entry, Export, Study
 from core.exceptions import EditConflict
 from core.types import AuthedRequest
+from network import access as network_access
 
 router = Router()
 
@@ -44,6 +52,7 @@ class EntryOut(Schema):
     status: int
     version: int
     data: dict[str, Any]
+    archived: dict[str, Any] = {}  # values set aside by dictionary versions, by archive key
 
 
 class EntryIn(Schema):
@@ -81,13 +90,149 @@ def studies(request: AuthedRequest) -> list[StudyOut]:
 
 
 @router.get("/{study_id}/dictionary")
-def dictionary(request: AuthedRequest, study_id: int) -> HttpResponse:
-    """The current data dictionary as REDCap's CSV."""
-    study = _study(request, study_id, Can.SEE_STUDY)
-    version = study.versions.order_by("-number").first()
-    response = HttpResponse(version.csv if version else "", content_type="text/csv")
-    response["Content-Disposition"] = f'attachment; filename="study-{study.pk}-dictionary.csv"'
+def dictionary(request: AuthedRequest, study_id: int, proposed: bool = False) -> HttpResponse:
+    """The data dictionary in use as REDCap's CSV; `proposed=true`: the proposal (admin)."""
+    study = _study(request, study_id, Can.MANAGE if proposed else Can.SEE_STUDY)
+    version = versions.proposal_of(study) if proposed else versions.applied_version(study)
+    if version is None:
+        raise Http404("There is no proposed version.")
+    response = HttpResponse(version.csv, content_type="text/csv")
+    suffix = f"-v{version.number}-proposed" if proposed else ""
+    response["Content-Disposition"] = (
+        f'attachment; filename="study-{study.pk}-dictionary{suffix}.csv"'
+    )
     return response
+
+
+class DictionaryOut(Schema):
+    applied: bool
+    version: int
+    digest: str
+    issues: list[str] = []
+    impact: dict[str, Any] | None = None
+    refusals: list[str] = []
+
+
+class ProposalIn(Schema):
+    digest: str
+    renames: dict[str, str] = {}
+    mappings: dict[str, dict[str, str]] = {}
+    archive_invalid: bool = False
+    confirm: bool = False
+
+
+@router.put("/{study_id}/dictionary", response={200: DictionaryOut, 202: DictionaryOut})
+def dictionary_write(request: AuthedRequest, study_id: int, note: str = "") -> Any:
+    """Write the dictionary: a REDCap CSV body (or JSON `{"csv": ..., "note": ...}`).
+
+    200 when a study in design without data has its draft replaced; 202 with the impact
+    preview when the study holds data: nothing changes until the proposal is confirmed.
+    """
+    study = _study(request, study_id, Can.MANAGE)
+    text, note = _dictionary_body(request, note)
+    version, issues = versions.dictionary_change(
+        actor=request.user, study=study, csv_text=text, note=note
+    )
+    found = [f"line {i.line}, {i.column}: {i.message}" for i in issues]
+    if version.state == DictionaryVersion.State.APPLIED:
+        out = DictionaryOut(
+            applied=True, version=version.number, digest=versions.digest(text), issues=found
+        )
+        return Status(200, out)
+    return Status(202, _proposal_out(study, version, issues=found))
+
+
+def _dictionary_body(request: AuthedRequest, note: str) -> tuple[str, str]:
+    try:
+        body = request.body.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise ValidationError(
+            {"dictionary": f"The body is not UTF-8 text (byte {error.start})."}
+        ) from error
+    if request.content_type == "application/json":
+        try:
+            payload = json.loads(body or "{}")
+        except json.JSONDecodeError as error:
+            raise ValidationError({"dictionary": f"The body is not JSON: {error}"}) from error
+        if not isinstance(payload, dict) or not isinstance(payload.get("csv"), str):
+            raise ValidationError({"csv": 'Send the dictionary as text/csv, or JSON {"csv": ...}.'})
+        return payload["csv"], str(payload.get("note", note))
+    return body, note
+
+
+def _proposal_out(
+    study: Study,
+    version: DictionaryVersion,
+    *,
+    issues: list[str] | None = None,
+    archive: bool = False,
+) -> DictionaryOut:
+    found = versions.impact(study, version)
+    return DictionaryOut(
+        applied=False,
+        version=version.number,
+        digest=versions.digest(version.csv),
+        issues=issues or [],
+        impact=found.as_dict(),
+        refusals=found.refusals(archive_invalid=archive),
+    )
+
+
+@router.get("/{study_id}/dictionary/proposal", response=DictionaryOut)
+def proposal(request: AuthedRequest, study_id: int) -> DictionaryOut:
+    """The proposed version's impact on the existing data, and what still stops applying it."""
+    study = _study(request, study_id, Can.MANAGE)
+    return _proposal_out(study, _the_proposal(study))
+
+
+@router.post(
+    "/{study_id}/dictionary/proposal",
+    response={200: DictionaryOut, 409: dict[str, Any]},
+)
+def proposal_confirm(request: AuthedRequest, study_id: int, payload: ProposalIn) -> Any:
+    """State renames and mappings; with `confirm` apply the proposal (422 names what is missing)."""
+    study = _study(request, study_id, Can.MANAGE)
+    version = _the_proposal(study)
+    if payload.digest != versions.digest(version.csv):
+        return Status(
+            409,
+            {
+                "detail": "The proposal changed since; read it again.",
+                "digest": versions.digest(version.csv),
+            },
+        )
+    versions.proposal_plan(
+        actor=request.user, version=version, renames=payload.renames, mappings=payload.mappings
+    )
+    if not payload.confirm:
+        return Status(200, _proposal_out(study, version, archive=payload.archive_invalid))
+    try:
+        found = versions.version_apply(
+            actor=request.user,
+            version=version,
+            expected=payload.digest,
+            archive_invalid=payload.archive_invalid,
+        )
+    except EditConflict as clash:
+        return Status(409, {"detail": str(clash)})
+    out = DictionaryOut(
+        applied=True, version=version.number, digest=payload.digest, impact=found.as_dict()
+    )
+    return Status(200, out)
+
+
+@router.delete("/{study_id}/dictionary/proposal", response={204: None})
+def proposal_discard(request: AuthedRequest, study_id: int) -> Any:
+    study = _study(request, study_id, Can.MANAGE)
+    versions.proposal_discard(actor=request.user, version=_the_proposal(study))
+    return Status(204, None)
+
+
+def _the_proposal(study: Study) -> DictionaryVersion:
+    version = versions.proposal_of(study)
+    if version is None:
+        raise Http404("There is no proposed version.")
+    return version
 
 
 @router.get("/{study_id}/records", response=list[RecordOut])
@@ -101,13 +246,23 @@ def records(request: AuthedRequest, study_id: int) -> list[RecordOut]:
 
 
 @router.get("/{study_id}/records/{record_id}/{instrument}", response=EntryOut)
-def entry(request: AuthedRequest, study_id: int, record_id: int, instrument: str) -> EntryOut:
+def entry(
+    request: AuthedRequest, study_id: int, record_id: int, instrument: str, instance: int = 1
+) -> EntryOut:
+    """One form of a record; `instance` picks an instance of a repeating instrument."""
     study = _study(request, study_id, Can.SEE_RECORDS)
     record = access.get_record(request.user, study, record_id)
-    found = Entry.objects.filter(record=record, instrument=instrument, instance=1).first()
+    if services.instance_problem(study, record, instrument, instance):
+        raise Http404("No such instance.")
+    found = Entry.objects.filter(record=record, instrument=instrument, instance=instance).first()
     if found is None:
         return EntryOut(
-            record=record.label, instrument=instrument, instance=1, status=0, version=0, data={}
+            record=record.label,
+            instrument=instrument,
+            instance=instance,
+            status=0,
+            version=0,
+            data={},
         )
     return _entry_out(found)
 
@@ -117,9 +272,17 @@ def entry(request: AuthedRequest, study_id: int, record_id: int, instrument: str
     response={200: EntryOut, 409: dict[str, Any], 422: dict[str, Any]},
 )
 def save(
-    request: AuthedRequest, study_id: int, record_id: int, instrument: str, payload: EntryIn
+    request: AuthedRequest,
+    study_id: int,
+    record_id: int,
+    instrument: str,
+    payload: EntryIn,
+    instance: int = 1,
 ) -> Any:
-    """Save one form: errors 422 per field, warnings 422 unless confirmed, stale 409."""
+    """Save one form: errors 422 per field, warnings 422 unless confirmed, stale 409.
+
+    `instance` saves an instance of a repeating instrument: a saved one, or the next.
+    """
     study = _study(request, study_id, Can.SEE_RECORDS)
     record = access.get_record(request.user, study, record_id, Can.ENTER)
     try:
@@ -127,6 +290,7 @@ def save(
             actor=request.user,
             record=record,
             instrument=instrument,
+            instance=instance,
             values=payload.values,
             version=payload.version,
             status=payload.status,
@@ -187,11 +351,113 @@ def _study(request: AuthedRequest, study_id: int, action: Can) -> Study:
 
 
 def _entry_out(found: Entry) -> EntryOut:
+    keys = versions.archive_keys(found.record.study)
     return EntryOut(
         record=found.record.label,
         instrument=found.instrument,
         instance=found.instance,
         status=found.status,
         version=found.version,
-        data=found.data,
+        data={k: v for k, v in found.data.items() if k not in keys},
+        archived={k: v for k, v in found.data.items() if k in keys},
+    )
+
+
+# --- Exports ----------------------------------------------------------------------------
+
+
+class ExportIn(Schema):
+    format: str
+    labels: bool = False
+    deidentify: bool = False
+    checkboxes: str = "wide"
+    repeats: str = "long"
+    archived: bool = False
+
+
+class ExportOut(Schema):
+    id: int
+    format: str
+    state: str
+    options: dict[str, Any]
+    done: int
+    total: int | None
+    error: str
+    created_at: dt.datetime
+    finished_at: dt.datetime | None
+    download: str | None
+
+
+@router.post("/{study_id}/exports", response={202: ExportOut})
+def export_start(request: AuthedRequest, study_id: int, payload: ExportIn) -> Any:
+    """Start an export in the background; poll its `id`, then download it when `done`."""
+    study = _export_study(request, study_id)
+    export = capture_exports.export_request(actor=request.user, study=study, **payload.dict())
+    return Status(202, _export_out(export))
+
+
+@router.get("/{study_id}/exports", response=list[ExportOut])
+def export_list(request: AuthedRequest, study_id: int) -> list[ExportOut]:
+    """The person's own exports of the study, newest first (nobody sees another's)."""
+    study = _export_study(request, study_id)
+    mine = Export.objects.filter(study=study, requested_by=request.user)[:50]
+    return [_export_out(e) for e in mine]
+
+
+@router.get("/{study_id}/exports/{export_id}", response=ExportOut)
+def export_status(request: AuthedRequest, study_id: int, export_id: int) -> ExportOut:
+    study = _export_study(request, study_id)
+    return _export_out(_own_export(request, study, export_id))
+
+
+@router.get("/{study_id}/exports/{export_id}/file", response={409: dict[str, Any]})
+def export_file(request: AuthedRequest, study_id: int, export_id: int) -> Any:
+    """The file of one's own finished export (409 while it is still being made)."""
+    study = _export_study(request, study_id)
+    export = _own_export(request, study, export_id)
+    if export.state != Export.State.DONE:
+        return Status(
+            409,
+            {
+                "detail": f"The export is {export.get_state_display().lower()}.",
+                "state": export.state,
+            },
+        )
+    ready = capture_exports.export_for_download(request.user, export.pk)
+    return FileResponse(
+        ready.file.open("rb"), as_attachment=True, filename=ready.file.name.rsplit("/", 1)[-1]
+    )
+
+
+def _export_study(request: AuthedRequest, study_id: int) -> Study:
+    study = access.get_study(request.user, study_id)
+    if not (
+        access.can(request.user, study, Can.EXPORT)
+        or access.can(request.user, study, Can.EXPORT_DEIDENTIFIED)
+    ):
+        raise PermissionDenied("Your role in this study does not allow exports.")
+    network_access.require_two_factor(request.user)
+    return study
+
+
+def _own_export(request: AuthedRequest, study: Study, export_id: int) -> Export:
+    export = Export.objects.filter(pk=export_id, study=study, requested_by=request.user).first()
+    if export is None:
+        raise Http404("No such export.")
+    return export
+
+
+def _export_out(export: Export) -> ExportOut:
+    done = export.state == Export.State.DONE
+    return ExportOut(
+        id=export.pk,
+        format=export.format,
+        state=export.state,
+        options=export.options,
+        done=export.done,
+        total=export.total,
+        error=export.error,
+        created_at=export.created_at,
+        finished_at=export.finished_at,
+        download=f"/api/v1/studies/{export.study_id}/exports/{export.pk}/file" if done else None,
     )

@@ -24,8 +24,8 @@ from audit.services import audit_record
 from capture import access
 from capture.access import Can
 from capture.models import Entry, Export, Record, Study
-from capture.services import audit_scope, current_dictionary
-from formats.datadictionary import DataDictionary
+from capture.services import audit_scope
+from capture.versions import export_dictionary
 from formats.exports import (
     CheckboxLayout,
     ExportOptions,
@@ -54,6 +54,7 @@ def export_request(
     deidentify: bool = False,
     checkboxes: str = CheckboxLayout.WIDE,
     repeats: str = RepeatLayout.LONG,
+    archived: bool = False,
 ) -> Export:
     """Queue an export of what the person may take: identifiable or de-identified.
 
@@ -83,6 +84,7 @@ def export_request(
             "deidentify": deidentify,
             "checkboxes": str(checkboxes),
             "repeats": str(repeats),
+            "archived": archived,
         },
         study_sites=[] if allowed is access.EVERY_SITE else sorted(allowed),
     )
@@ -122,7 +124,8 @@ def export_run(export_id: int) -> Export:
 
 def _write(export: Export) -> None:
     study = export.study
-    dictionary = DataDictionary(current_dictionary(study).fields)
+    # Values archived by dictionary versions are columns only when asked for.
+    dictionary = export_dictionary(study, archived=bool(export.options.get("archived")))
     options = _options(export, study)
     records = _records(export)
     total = records.count()

@@ -163,6 +163,10 @@ class ExportForm(forms.Form):
     repeats = forms.ChoiceField(
         choices=[("long", "One row per instance"), ("wide", "One row per record (wide)")]
     )
+    archived = forms.BooleanField(
+        required=False,
+        label="Include values archived by earlier dictionary versions (field__vN columns)",
+    )
 
 
 class ImportForm(forms.Form):

@@ -15,6 +15,7 @@ import io
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
@@ -24,15 +25,21 @@ from django.utils import timezone
 
 from audit.models import AuditEvent
 from audit.services import audit_record, unsaved_event
-from capture import access
+from capture import access, bulk, completeness
 from capture.access import Can
-from capture.logic import resolve
+from capture.logic import Resolution, resolve, variables
 from capture.models import DataImport, Entry, Record, Study, StudySite
-from capture.services import Dictionary, audit_scope, current_dictionary, identifier_problem
-from formats.datadictionary import DataDictionary, FieldType
+from capture.services import (
+    FREE_TEXT,
+    Dictionary,
+    audit_scope,
+    current_dictionary,
+    identifier_problem,
+)
+from formats.datadictionary import DataDictionary, Field, FieldType
 from formats.records import Finding, RecordReader, RecordRow
 
-BATCH = 1_000
+BATCH = 5_000
 Progress = Callable[[int], None]
 
 
@@ -65,6 +72,8 @@ class _Context:
     dictionary: Dictionary
     sites: dict[str, StudySite]  # code (lower case) -> study site the person may enter at
     default_site: StudySite | None
+    # Free text without validation: the fields identifier_problem looks at.
+    free_text: tuple[Field, ...] = ()
 
 
 def _context(actor: Any, study: Study) -> _Context:
@@ -73,7 +82,11 @@ def _context(actor: Any, study: Study) -> _Context:
         raise PermissionDenied("Records are imported into a live study only.")
     sites = {s.code.lower(): s for s in access.site_choices(actor, study, Can.ENTER)}
     default = next(iter(sites.values())) if len(sites) == 1 else None
-    return _Context(study, current_dictionary(study), sites, default)
+    dictionary = current_dictionary(study)
+    free_text = tuple(
+        f for f in dictionary.fields if f.field_type in FREE_TEXT and f.validation is None
+    )
+    return _Context(study, dictionary, sites, default, free_text)
 
 
 def _reader(context: _Context, text: str) -> RecordReader:
@@ -177,12 +190,12 @@ def _site_of(context: _Context, row: RecordRow, check: ImportCheck) -> StudySite
 
 
 def _identifiers(context: _Context, row: RecordRow) -> Iterator[Finding]:
-    for name, value in row.values.items():
-        found = context.dictionary.field(name)
-        if found is None or not isinstance(value, str):
+    for found in context.free_text:
+        value = row.values.get(found.name)
+        if not isinstance(value, str) or not value:
             continue
         if problem := identifier_problem(found, value):
-            yield Finding(row.row, name, f"field {name}: {problem}")
+            yield Finding(row.row, found.name, f"field {found.name}: {problem}")
 
 
 @transaction.atomic
@@ -200,6 +213,7 @@ def import_commit(
     if reader.file_errors:
         check.errors.extend(reader.file_errors)
         raise ImportRefused(check)
+    writer = _Writer(actor, context, check)
     seen: dict[str, StudySite | None] = {}
     batch: dict[str, list[RecordRow]] = {}
     done = 0
@@ -208,7 +222,7 @@ def import_commit(
         if check.errors:
             raise ImportRefused(check)
         if row.record_id not in batch and len(batch) >= BATCH:
-            done += _write(actor, context, batch, check)
+            done += writer.write(batch)
             batch = {}
             if progress:
                 progress(done)
@@ -217,7 +231,8 @@ def import_commit(
         check.errors.extend(reader.file_errors)
         raise ImportRefused(check)
     if batch:
-        done += _write(actor, context, batch, check)
+        done += writer.write(batch)
+    writer.finish()
     if progress:
         progress(done)
     check.records = len(seen)
@@ -231,106 +246,249 @@ def import_commit(
     return check
 
 
-def _write(
-    actor: Any, context: _Context, batch: dict[str, list[RecordRow]], check: ImportCheck
-) -> int:
-    study, dictionary = context.study, context.dictionary
-    records = {
-        r.label: r
-        for r in Record.objects.filter(study=study, label__in=list(batch)).select_related(
-            "study_site__site"
-        )
-    }
-    for label, record in records.items():
-        rows = batch[label]
-        site = _site_for_rows(context, rows)
-        problem = _clash(label, site, record.study_site_id, record.locked)
-        if problem:
-            check.errors.append(Finding(rows[0].row, "record_id", problem))
-            raise ImportRefused(check)
-    check.updated_records += len(records)
-    check.new_records += len(batch) - len(records)
-    new = []
-    for label, rows in batch.items():
-        if label not in records:
-            site = _site_for_rows(context, rows)
-            assert site is not None  # rows without a site were refused
-            number = int(label.rsplit("-", 1)[1])
-            new.append(
-                Record(study=study, study_site=site, number=number, label=label, created_by=actor)
-            )
-    for record in Record.objects.bulk_create(new):
-        records[record.label] = record
-    _bump_numbers(study, new)
+Instance = tuple[str, int]  # instrument, instance
+Values = dict[str, Any]
+Changes = dict[str, tuple[Any, Any]]
+RECORD_COLUMNS = ("study", "study_site", "number", "label", "created_by")
+ENTRY_COLUMNS = ("record", "instrument", "instance", "data", "status", "updated_by")
+AUDIT_COLUMNS = (
+    "at",
+    "action",
+    "actor_id",
+    "actor_label",
+    "object_type",
+    "object_id",
+    "object_label",
+    "site_id",
+    "site_label",
+    "changes",
+    "reason",
+    "scope",
+)
 
-    existing = {
-        (e.record_id, e.instrument, e.instance): e
-        for e in Entry.objects.filter(record__in=[r.pk for r in records.values()])
-    }
-    created: list[Entry] = []
-    updated: list[Entry] = []
-    events: list[AuditEvent] = []
-    forms = {f.name: f.form for f in dictionary.fields}
-    now = timezone.now()
-    for label, rows in batch.items():
-        record = records[label]
-        changes: dict[str, tuple[Any, Any]] = {}
-        touched = _entries_of(rows, forms)
-        merged: dict[str, Any] = {}
-        for (instrument, instance), (values, status) in touched.items():
-            entry = existing.get((record.pk, instrument, instance))
-            before = dict(entry.data) if entry else {}
-            data = {**before, **values}
-            if instance == 1:
-                merged.update(data)
-            touched[(instrument, instance)] = (data, status)
-        resolved = resolve(dictionary.active_logic, merged, today=now.date(), now=now)
-        for (instrument, instance), (data, status) in touched.items():
-            entry = existing.get((record.pk, instrument, instance))
-            if instance == 1:
-                for f in dictionary.fields_of(instrument):
-                    if f.field_type == FieldType.CALC:
-                        data[f.name] = resolved.values.get(f.name, "")
-                    elif f.name in resolved.hidden and f.name in data:
-                        data[f.name] = [] if f.field_type == FieldType.CHECKBOX else ""
-            before = dict(entry.data) if entry else {}
+
+class _Writer:
+    """Writes the batches of a checked file: records, entries and audit rows in bulk.
+
+    New rows go to the database in its own form (`capture.bulk`) rather than through
+    model instances, and the study's existing record ids are read once, at the start;
+    only a batch that touches existing records reads (and locks) them with their entries.
+    """
+
+    def __init__(self, actor: Any, context: _Context, check: ImportCheck) -> None:
+        self.actor, self.context, self.check = actor, context, check
+        self.study, self.dictionary = context.study, context.dictionary
+        self.now = timezone.now()
+        self.forms = {f.name: f.form for f in self.dictionary.fields}
+        self.logic = _Logic(self.dictionary, self.now)
+        # Per instrument, the fields a resolution can change: calcs and branching fields.
+        self.with_logic = {
+            form: [
+                f for f in fields if f.field_type == FieldType.CALC or f.name in self.logic.fields
+            ]
+            for form, fields in self.dictionary.by_form.items()
+        }
+        known = Record.objects.filter(study=self.study).values_list("label", "pk")
+        self.known: dict[str, int] = dict(known.iterator(chunk_size=10_000))
+        self.highest: dict[int, int] = {}  # study site -> highest record number written
+        self.records_added: dict[int, int] = {}
+        self.complete_added: dict[int, int] = {}
+        self.records = bulk.Table(Record, RECORD_COLUMNS)
+        self.entries = bulk.Table(Entry, ENTRY_COLUMNS)
+        self.events = bulk.Table(AuditEvent, AUDIT_COLUMNS)
+        self.scope = audit_scope(self.study)
+        self.at = bulk.db_datetime(self.now)
+        self.templates: dict[int, list[Any]] = {}
+
+    def write(self, batch: dict[str, list[RecordRow]]) -> int:
+        existing = self._existing([label for label in batch if label in self.known], batch)
+        sites = {label: self._site(rows) for label, rows in batch.items()}
+        ids = self._insert_records([label for label in batch if label not in existing], sites)
+        ids.update({label: record.pk for label, record in existing.items()})
+        stored = self._stored_entries(existing)
+        new_entries: list[tuple[Any, ...]] = []
+        updated: list[Entry] = []
+        events: list[tuple[Any, ...]] = []
+        for label, rows in batch.items():
+            record_id, site = ids[label], sites[label]
+            changes = self._record_entries(record_id, site, rows, stored, new_entries, updated)
+            events.append(self._event(record_id, label, site, changes))
+        self.entries.insert(new_entries)
+        Entry.objects.bulk_update(
+            updated, ["data", "status", "version", "updated_by"], batch_size=1_000
+        )
+        self.events.insert(events)
+        self.check.updated_records += len(existing)
+        self.check.new_records += len(batch) - len(existing)
+        return len(batch)
+
+    def _site(self, rows: list[RecordRow]) -> StudySite:
+        site = _site_for_rows(self.context, rows)
+        assert site is not None  # rows without a site were refused
+        return site
+
+    def _existing(self, labels: list[str], batch: dict[str, list[RecordRow]]) -> dict[str, Record]:
+        """The batch's records already in the study, locked; refused if locked or elsewhere."""
+        if not labels:
+            return {}
+        found = Record.objects.select_for_update().filter(study=self.study, label__in=labels)
+        records = {record.label: record for record in found}
+        for label, record in records.items():
+            rows = batch[label]
+            problem = _clash(label, self._site(rows), record.study_site_id, record.locked)
+            if problem:
+                self.check.errors.append(Finding(rows[0].row, "record_id", problem))
+                raise ImportRefused(self.check)
+        return records
+
+    def _insert_records(self, labels: list[str], sites: dict[str, StudySite]) -> dict[str, int]:
+        rows = []
+        for label in labels:
+            site = sites[label]
+            number = int(label.rsplit("-", 1)[1])
+            self.highest[site.pk] = max(self.highest.get(site.pk, 0), number)
+            self.records_added[site.pk] = self.records_added.get(site.pk, 0) + 1
+            rows.append((self.study.pk, site.pk, number, label, self.actor.pk))
+        made = dict(zip(labels, self.records.insert_with_ids(rows), strict=True))
+        self.known.update(made)
+        return made
+
+    def _stored_entries(self, existing: dict[str, Record]) -> dict[tuple[int, str, int], Entry]:
+        if not existing:
+            return {}
+        entries = Entry.objects.filter(record__in=[r.pk for r in existing.values()])
+        return {(e.record_id, e.instrument, e.instance): e for e in entries}
+
+    def _record_entries(
+        self,
+        record_id: int,
+        site: StudySite,
+        rows: list[RecordRow],
+        stored: dict[tuple[int, str, int], Entry],
+        new_entries: list[tuple[Any, ...]],
+        updated: list[Entry],
+    ) -> Changes:
+        """One record's entries merged with what is stored, logic applied; its changes."""
+        touched = _entries_of(rows, self.forms)
+        merged: Values = {}
+        data_of: dict[Instance, Values] = {}
+        for key, (values, _) in touched.items():
+            entry = stored.get((record_id, *key))
+            data_of[key] = {**entry.data, **values} if entry else values
+            if key[1] == 1:
+                merged.update(data_of[key])
+        resolved = self.logic.resolve(merged)
+        changes: Changes = {}
+        complete = 0
+        for key, (_, status) in touched.items():
+            entry = stored.get((record_id, *key))
+            data = data_of[key]
+            if key[1] == 1:
+                self._apply_logic(key[0], data, resolved)
+            before = entry.data if entry else {}
             changes.update(
                 {k: (before.get(k), v) for k, v in data.items() if before.get(k, "") != v}
             )
             if entry is None:
-                created.append(
-                    Entry(
-                        record=record,
-                        instrument=instrument,
-                        instance=instance,
-                        data=data,
-                        status=status if status is not None else Entry.Status.INCOMPLETE,
-                        updated_by=actor,
-                    )
+                status = status if status is not None else Entry.Status.INCOMPLETE
+                complete += status == Entry.Status.COMPLETE
+                new_entries.append(
+                    (record_id, key[0], key[1], bulk.db_json(data), status, self.actor.pk)
                 )
-            else:
-                entry.data = data
-                if status is not None:
-                    entry.status = status
-                entry.version += 1
-                entry.updated_by = actor
-                updated.append(entry)
-        events.append(
-            unsaved_event(
-                actor=actor,
+                continue
+            if status is not None:
+                complete += completeness.complete_change(entry.status, status)
+                entry.status = status
+            entry.data = data
+            entry.version += 1
+            entry.updated_by = self.actor
+            updated.append(entry)
+        self.complete_added[site.pk] = self.complete_added.get(site.pk, 0) + complete
+        return changes
+
+    def _apply_logic(self, instrument: str, data: Values, resolved: Resolution) -> None:
+        """Calculated fields recalculated, fields hidden by branching cleared."""
+        for f in self.with_logic.get(instrument, ()):
+            if f.field_type == FieldType.CALC:
+                data[f.name] = resolved.values.get(f.name, "")
+            elif f.name in resolved.hidden and f.name in data:
+                data[f.name] = [] if f.field_type == FieldType.CHECKBOX else ""
+
+    def _event(
+        self, record_id: int, label: str, site: StudySite, changes: Changes
+    ) -> tuple[Any, ...]:
+        """The row `unsaved_event` makes for the record, from one made per site.
+
+        Making a model instance per record costs more than the insert; the record's id,
+        label and changes (plain strings and lists already) are all that differ.
+        """
+        template = self.templates.get(site.pk)
+        if template is None:
+            event = unsaved_event(
+                actor=self.actor,
                 action="record.import",
-                obj=record,
-                changes=changes,
-                site=record.study_site.site,
-                scope=audit_scope(study),
+                obj=Record(pk=0, label=""),
+                site=site.site,
+                scope=self.scope,
             )
-        )
-    Entry.objects.bulk_create(created, batch_size=BATCH)
-    Entry.objects.bulk_update(
-        updated, ["data", "status", "version", "updated_by"], batch_size=BATCH
-    )
-    AuditEvent.objects.bulk_create(events, batch_size=BATCH)
-    return len(batch)
+            template = self.templates[site.pk] = [getattr(event, name) for name in AUDIT_COLUMNS]
+            template[0] = self.at
+        row = template.copy()
+        row[5], row[6] = str(record_id), label
+        row[9] = bulk.db_json({name: [old, new] for name, (old, new) in changes.items()})
+        return tuple(row)
+
+    def finish(self) -> None:
+        """Each site's next record number past the file's, and its completeness counts."""
+        for site_id, number in self.highest.items():
+            StudySite.objects.filter(pk=site_id, next_number__lte=number).update(
+                next_number=number + 1
+            )
+        for site_id in self.records_added.keys() | self.complete_added.keys():
+            completeness.adjust(
+                site_id,
+                records=self.records_added.get(site_id, 0),
+                complete=self.complete_added.get(site_id, 0),
+            )
+
+
+class _Logic:
+    """`resolve` for each record, remembered by the values its logic reads.
+
+    Which fields show and what each calc holds depend only on the values the branching
+    and calculations read (and on today and now, fixed for the import), and across a
+    study's records those values repeat; so each distinct set is resolved once.
+    """
+
+    REMEMBERED = 20_000
+
+    def __init__(self, dictionary: Dictionary, now: datetime) -> None:
+        self.fields = dictionary.active_logic
+        self.now = now
+        read: dict[str, None] = dict.fromkeys(self.fields)
+        for logic in self.fields.values():
+            for node in (logic.branching, logic.calc):
+                if node is not None:
+                    read.update(dict.fromkeys(variables(node)))
+        self.read = tuple(read)
+        self.calcs = tuple(name for name, logic in self.fields.items() if logic.calc)
+        self.remembered: dict[tuple[Any, ...], Resolution] = {}
+
+    def resolve(self, values: Values) -> Resolution:
+        key = tuple(_hashable(values.get(name)) for name in self.read)
+        found = self.remembered.get(key)
+        if found is None:
+            resolved = resolve(self.fields, values, today=self.now.date(), now=self.now)
+            # Keep only what the import reads: calc values and what is hidden.
+            calcs = {name: resolved.values.get(name, "") for name in self.calcs}
+            found = Resolution(calcs, resolved.hidden)
+            if len(self.remembered) < self.REMEMBERED:
+                self.remembered[key] = found
+        return found
+
+
+def _hashable(value: Any) -> Any:
+    return tuple(value) if isinstance(value, list) else value
 
 
 def _site_for_rows(context: _Context, rows: list[RecordRow]) -> StudySite | None:
@@ -340,30 +498,23 @@ def _site_for_rows(context: _Context, rows: list[RecordRow]) -> StudySite | None
 
 def _entries_of(
     rows: list[RecordRow], forms: dict[str, str]
-) -> dict[tuple[str, int], tuple[dict[str, Any], int | None]]:
+) -> dict[Instance, tuple[Values, int | None]]:
     """Split a record's rows into instrument instances: values (lists for checkboxes), status."""
-    found: dict[tuple[str, int], tuple[dict[str, Any], int | None]] = {}
+    values_of: dict[Instance, Values] = {}
+    status_of: dict[Instance, int] = {}
     for row in rows:
+        instrument, instance = row.instrument, row.instance or 1
         for name, value in row.values.items():
-            instrument = row.instrument or forms[name]
-            key = (instrument, row.instance or 1)
-            values, status = found.get(key, ({}, None))
+            key = (instrument or forms[name], instance)
+            values = values_of.get(key)
+            if values is None:
+                values = values_of[key] = {}
             values[name] = sorted(value) if isinstance(value, frozenset | set) else value
-            found[key] = (values, status)
         for form, status in row.statuses.items():
-            key = (form, row.instance or 1) if row.instrument else (form, 1)
-            values, _ = found.get(key, ({}, None))
-            found[key] = (values, status)
-    return found
-
-
-def _bump_numbers(study: Study, new: list[Record]) -> None:
-    """Keep each site's next record number past the numbers the file brought."""
-    highest: dict[int, int] = {}
-    for record in new:
-        highest[record.study_site_id] = max(highest.get(record.study_site_id, 0), record.number)
-    for site_id, number in highest.items():
-        StudySite.objects.filter(pk=site_id, next_number__lte=number).update(next_number=number + 1)
+            key = (form, instance if instrument else 1)
+            status_of[key] = status
+            values_of.setdefault(key, {})
+    return {key: (values, status_of.get(key)) for key, values in values_of.items()}
 
 
 def import_upload(

@@ -120,21 +120,50 @@ class StudyRole(TimeStampedModel):
 
 
 class DictionaryVersion(models.Model):
-    """One version of a study's data dictionary, as the REDCap CSV it was imported from."""
+    """One version of a study's data dictionary, as the REDCap CSV it was imported from.
+
+    Records are entered against the newest applied version. A change to a study that
+    holds data is first a proposed version (at most one per study, numbered after the
+    applied one) whose impact on the data is previewed; applying it moves the data
+    (`capture.versions`). `archived` names the values it set aside: archive key (the
+    key in `Entry.data`) -> the field and the version whose definition describes them.
+    """
+
+    class State(models.TextChoices):
+        PROPOSED = "proposed", "Proposed"
+        APPLIED = "applied", "Applied"
 
     study = models.ForeignKey(Study, on_delete=models.CASCADE, related_name="versions")
     number = models.PositiveIntegerField()
     csv = models.TextField()
     note = models.CharField(max_length=300, blank=True)
+    state = models.CharField(max_length=8, choices=State.choices, default=State.APPLIED)
+    renames = models.JSONField(default=dict, blank=True, help_text="Old field name -> new name.")
+    mappings = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text="Field -> {old code: new code or 'archive'} for recoded choices.",
+    )
+    archived = models.JSONField(default=dict, blank=True)
+    summary = models.JSONField(default=dict, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    applied_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    applied_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["study", "-number"]
         constraints = [
-            models.UniqueConstraint(fields=["study", "number"], name="dictionary_unique_number")
+            models.UniqueConstraint(fields=["study", "number"], name="dictionary_unique_number"),
+            models.UniqueConstraint(
+                fields=["study"],
+                condition=models.Q(state="proposed"),
+                name="dictionary_one_proposal",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -306,3 +335,26 @@ class DataImport(models.Model):
 
     def __str__(self) -> str:
         return f"Import into {self.study} ({self.get_state_display()})"
+
+
+class SiteCompleteness(models.Model):
+    """The completeness dashboard's counts for one study site, kept as data changes.
+
+    Counting entries across 100,000 records on every view is too slow, so the services
+    that create records, change an entry's status or a query's state, and the import,
+    adjust these counts in their own transaction (`capture.completeness`);
+    `manage.py recount_completeness` recounts them from the data.
+    """
+
+    study_site = models.OneToOneField(
+        StudySite, on_delete=models.CASCADE, primary_key=True, related_name="completeness"
+    )
+    records = models.IntegerField(default=0)
+    complete = models.IntegerField(default=0, help_text="Entries whose status is complete.")
+    open_queries = models.IntegerField(default=0)
+
+    class Meta:
+        verbose_name_plural = "site completeness"
+
+    def __str__(self) -> str:
+        return f"{self.study_site}: {self.records} records"

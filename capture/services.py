@@ -18,6 +18,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from audit.services import audit_record, diff_fields
+from capture import completeness
 from capture.identifiers import describe, find_identifiers
 from capture.logic import DictionaryLogicError, FieldLogic, compile_dictionary, resolve
 from capture.models import (
@@ -116,7 +117,13 @@ def _dictionary(version_id: int, csv_text: str) -> Dictionary:
 
 
 def current_dictionary(study: Study) -> Dictionary:
-    version = study.versions.order_by("-number").only("pk", "csv").first()
+    """The applied version records are entered against (a proposed one is not yet in use)."""
+    version = (
+        study.versions.filter(state=DictionaryVersion.State.APPLIED)
+        .order_by("-number")
+        .only("pk", "csv")
+        .first()
+    )
     if version is None:
         raise ValidationError("The study has no data dictionary yet.")
     return _dictionary(version.pk, version.csv)
@@ -140,7 +147,14 @@ def study_create(
     study = Study.objects.create(
         title=title.strip(), protocol_summary=protocol_summary, created_by=actor
     )
-    DictionaryVersion.objects.create(study=study, number=1, csv=dictionary_csv, created_by=actor)
+    DictionaryVersion.objects.create(
+        study=study,
+        number=1,
+        csv=dictionary_csv,
+        created_by=actor,
+        applied_by=actor,
+        applied_at=timezone.now(),
+    )
     StudyRole.objects.create(study=study, person=actor, role=StudyRole.Role.ADMIN)
     audit_record(
         actor=actor,
@@ -162,6 +176,7 @@ def study_add_site(*, actor: Any, study: Study, site: Any, code: str) -> StudySi
     if StudySite.objects.filter(study=study, site=site).exists():
         raise ValidationError({"site": f"{site} already takes part in this study."})
     study_site = StudySite.objects.create(study=study, site=site, code=code)
+    completeness.start(study_site)
     audit_record(
         actor=actor,
         action="study.site_add",
@@ -300,6 +315,7 @@ def record_create(*, actor: Any, study: Study, study_site: StudySite) -> Record:
         label=f"{site.code}-{number}",
         created_by=actor,
     )
+    completeness.adjust(site.pk, records=1)
     audit_record(
         actor=actor,
         action="record.create",
@@ -324,13 +340,48 @@ class SaveResult:
     cleared: list[str] = field(default_factory=list)  # hidden by branching, value removed
 
 
-def record_values(record: Record, *, except_entry: Entry | None = None) -> dict[str, Any]:
-    """The record's values across instruments (first instance), as logic reads them."""
+def record_values(record: Record, *, except_instrument: str = "") -> dict[str, Any]:
+    """The record's values across its other instruments (first instance), as logic reads them.
+
+    The instrument being saved is left out: its posted values stand for it, and a later
+    instance of a repeating instrument must not see instance 1's values as its own.
+    """
     values: dict[str, Any] = {}
-    for entry in record.entries.filter(instance=1).only("pk", "data"):
-        if except_entry is None or entry.pk != except_entry.pk:
+    for entry in record.entries.filter(instance=1).only("pk", "instrument", "data"):
+        if entry.instrument != except_instrument:
             values.update(entry.data)
     return values
+
+
+def instance_numbers(record: Record, instrument: str) -> list[int]:
+    """The saved instances of one instrument of a record, in order."""
+    return list(
+        Entry.objects.filter(record=record, instrument=instrument)
+        .order_by("instance")
+        .values_list("instance", flat=True)
+    )
+
+
+def instance_problem(study: Study, record: Record, instrument: str, instance: int) -> str:
+    """Why this instance may not be opened or saved, or "" when it may.
+
+    A non-repeating instrument has instance 1 only. A repeating one has its saved
+    instances and the next one after the highest, so instances are numbered without
+    gaps, as REDCap numbers them in its exports.
+    """
+    if instance < 1:
+        return f"Instance {instance} of {instrument}: instances are numbered from 1."
+    if instance == 1:
+        return ""
+    if instrument not in study.repeating_instruments:
+        return f"{instrument} does not repeat: it has instance 1 only."
+    saved = instance_numbers(record, instrument)
+    following = (saved[-1] if saved else 0) + 1
+    if instance not in saved and instance != following:
+        return (
+            f"{record.label} has no instance {instance} of {instrument}; the next is {following}."
+        )
+    return ""
 
 
 @transaction.atomic
@@ -354,13 +405,18 @@ def entry_save(
     raises EditConflict with the saved values; a locked record or entry refuses.
     """
     study = record.study
+    record = Record.objects.select_for_update().get(pk=record.pk)
+    # Read after the lock: applying a dictionary version locks the study's records, so a
+    # save waiting on it sees the new version, never writes under the old one.
     dictionary = current_dictionary(study)
     fields = dictionary.fields_of(instrument)
     if not fields:
         raise ValidationError({"instrument": f"The study has no instrument {instrument!r}."})
-    record = Record.objects.select_for_update().get(pk=record.pk)
     if record.locked:
         raise PermissionDenied(f"Record {record.label} is locked.")
+    problem = instance_problem(study, record, instrument, instance)
+    if problem:
+        raise ValidationError({"instance": problem})
     entry = Entry.objects.filter(record=record, instrument=instrument, instance=instance).first()
     if entry is not None and entry.locked:
         raise PermissionDenied(f"{instrument} of {record.label} is locked.")
@@ -380,7 +436,7 @@ def entry_save(
     if warnings and not confirmed:
         raise NeedsConfirmation(warnings)
 
-    context = record_values(record, except_entry=entry)
+    context = record_values(record, except_instrument=instrument)
     context.update(checked)
     resolved = resolve(dictionary.active_logic, context, today=now.date(), now=now)
     after: dict[str, Any] = {}
@@ -408,11 +464,18 @@ def entry_save(
         if _normal(before.get(name)) != _normal(value)
     }
     status_changed = entry.status != status
-    entry.data = after
+    complete_change = completeness.complete_change(
+        None if entry.pk is None else entry.status, status
+    )
+    # Keys that are no field of the dictionary (values archived by a dictionary version)
+    # are kept as they are: a save never deletes them.
+    kept = {k: v for k, v in before.items() if k not in dictionary.by_name}
+    entry.data = {**after, **kept}
     entry.status = status
     entry.version += 1
     entry.updated_by = actor
     entry.save()
+    completeness.adjust(record.study_site_id, complete=complete_change)
     if changes or status_changed or entry.version == 1:
         if status_changed:
             changes["__status"] = (Entry.Status(entry.status).label, Entry.Status(status).label)
@@ -548,6 +611,7 @@ def query_raise(*, actor: Any, entry: Entry, field_name: str, text: str) -> Data
         raise ValidationError({"field": f"{entry.instrument} has no field {field_name!r}."})
     query = DataQuery.objects.create(entry=entry, field=field_name, raised_by=actor)
     QueryMessage.objects.create(query=query, author=actor, text=text.strip())
+    completeness.adjust(entry.record.study_site_id, open_queries=1)
     _audit_query(actor, query, "query.raise", (None, DataQuery.State.OPEN), text)
     return query
 
@@ -581,6 +645,9 @@ def _move(actor: Any, query: DataQuery, state: str, action: str, text: str) -> D
     old = query.state
     query.state = state
     query.save(update_fields=["state", "updated_at"])
+    completeness.adjust(
+        query.entry.record.study_site_id, open_queries=completeness.open_change(old, state)
+    )
     if text.strip():
         QueryMessage.objects.create(query=query, author=actor, text=text.strip())
     _audit_query(actor, query, action, (old, state), text)

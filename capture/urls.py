@@ -1,6 +1,6 @@
 from django.urls import path
 
-from capture import views, views_tokens
+from capture import views, views_dictionary, views_tokens
 
 app_name = "capture"
 
@@ -9,6 +9,32 @@ urlpatterns = [
     path("new/", views.study_create, name="study_create"),
     path("<int:pk>/", views.study, name="study"),
     path("<int:pk>/manage/<str:action>/", views.study_manage, name="study_manage"),
+    path("<int:pk>/dictionary/", views_dictionary.dictionary, name="dictionary"),
+    path(
+        "<int:pk>/dictionary/upload/",
+        views_dictionary.dictionary_upload,
+        name="dictionary_upload",
+    ),
+    path(
+        "<int:pk>/dictionary/proposal/",
+        views_dictionary.dictionary_proposal,
+        name="dictionary_proposal",
+    ),
+    path(
+        "<int:pk>/dictionary/fields/new/",
+        views_dictionary.dictionary_field,
+        name="dictionary_field_new",
+    ),
+    path(
+        "<int:pk>/dictionary/fields/<str:name>/",
+        views_dictionary.dictionary_field,
+        name="dictionary_field",
+    ),
+    path(
+        "<int:pk>/dictionary/fields/<str:name>/<str:action>/",
+        views_dictionary.dictionary_field_action,
+        name="dictionary_field_action",
+    ),
     path("<int:pk>/records/", views.records, name="records"),
     path("<int:pk>/records/new/", views.record_create, name="record_create"),
     path(

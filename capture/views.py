@@ -7,15 +7,15 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Q
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from accounts.models import User
 from audit.models import AuditEvent
-from capture import access, services
+from capture import access, completeness, services
 from capture import exports as capture_exports
 from capture import imports as capture_imports
 from capture.access import Can
@@ -35,6 +35,7 @@ from capture.forms import (
 )
 from capture.models import DataImport, DataQuery, Entry, Export, Study
 from core.exceptions import EditConflict
+from core.extensions import provided
 from core.forms import copy_errors
 from core.htmx import render_page
 from core.types import AuthedRequest
@@ -76,45 +77,16 @@ def study_create(request: AuthedRequest) -> HttpResponse:
     return render(request, "capture/study_create.html", {"form": form}, status=status)
 
 
-def _completeness(user: Any, study: Study) -> list[dict[str, Any]]:
-    """Per visible site: records, complete instruments, open queries."""
-    allowed = access.sites(user, study, Can.SEE_STUDY)
-    sites = study.study_sites.select_related("site")
-    if allowed is not access.EVERY_SITE:
-        sites = sites.filter(pk__in=allowed)
-    rows = sites.annotate(
-        n_records=Count("records", distinct=True),
-        complete=Count(
-            "records__entries",
-            filter=Q(records__entries__status=Entry.Status.COMPLETE),
-            distinct=True,
-        ),
-        open_queries=Count(
-            "records__entries__queries",
-            filter=Q(records__entries__queries__state=DataQuery.State.OPEN),
-            distinct=True,
-        ),
-    )
-    return [
-        {
-            "site": s,
-            "records": s.n_records,
-            "complete": s.complete,
-            "open_queries": s.open_queries,
-        }
-        for s in rows
-    ]
-
-
 @login_required
 def study(request: AuthedRequest, pk: int) -> HttpResponse:
     found = access.get_study(request.user, pk)
     access.require(request.user, found, Can.SEE_STUDY)
     manage = access.can(request.user, found, Can.MANAGE)
+    may_analyse = provided("may_analyse_study")
     context = {
         "study": found,
         "dictionary": services.current_dictionary(found),
-        "completeness": _completeness(request.user, found),
+        "completeness": completeness.site_rows(request.user, found),
         "manage": manage,
         "roles": found.roles.filter(ended_at__isnull=True).select_related("person", "study_site")
         if manage
@@ -129,6 +101,7 @@ def study(request: AuthedRequest, pk: int) -> HttpResponse:
         "may_enter": access.can(request.user, found, Can.ENTER),
         "may_export": access.can(request.user, found, Can.EXPORT)
         or access.can(request.user, found, Can.EXPORT_DEIDENTIFIED),
+        "may_analyse": may_analyse is not None and may_analyse(request.user, found),
     }
     return render(request, "capture/study.html", context)
 
@@ -229,7 +202,10 @@ def entry(request: AuthedRequest, pk: int, record: int, instrument: str) -> Http
     fields = dictionary.fields_of(instrument)
     if not fields:
         raise ValidationError(f"No instrument {instrument!r}.")
-    saved = Entry.objects.filter(record=the_record, instrument=instrument, instance=1).first()
+    instance = _instance(request, found, the_record, instrument)
+    saved = Entry.objects.filter(
+        record=the_record, instrument=instrument, instance=instance
+    ).first()
     values: dict[str, Any] = dict(saved.data) if saved else {}
     errors: dict[str, str] = {}
     warnings: dict[str, str] = {}
@@ -245,6 +221,7 @@ def entry(request: AuthedRequest, pk: int, record: int, instrument: str) -> Http
                 actor=request.user,
                 record=the_record,
                 instrument=instrument,
+                instance=instance,
                 values=typed,
                 version=int(posted_version) if posted_version else None,
                 status=int(request.POST.get("status", "0") or 0),
@@ -263,10 +240,10 @@ def entry(request: AuthedRequest, pk: int, record: int, instrument: str) -> Http
         else:
             for name in result.cleared:
                 messages.info(request, f"{name} was hidden by branching logic and is cleared.")
-            messages.success(request, f"{the_record.label} {instrument} saved.")
-            return redirect(
-                "capture:entry", pk=found.pk, record=the_record.pk, instrument=instrument
-            )
+            which = f" #{instance}" if instance > 1 else ""
+            messages.success(request, f"{the_record.label} {instrument}{which} saved.")
+            url = reverse("capture:entry", args=[found.pk, the_record.pk, instrument])
+            return redirect(f"{url}?instance={instance}" if instance > 1 else url)
     queries = (
         DataQuery.objects.filter(entry=saved).prefetch_related("messages__author")
         if saved
@@ -277,6 +254,8 @@ def entry(request: AuthedRequest, pk: int, record: int, instrument: str) -> Http
         "record": the_record,
         "instrument": instrument,
         "instruments": dictionary.instruments,
+        "instance": instance,
+        "instances": _instances(found, the_record, instrument, instance),
         "fields": entry_fields(fields, values, errors, warnings),
         "logic": {
             f.name: dictionary.logic[f.name].to_json()
@@ -303,6 +282,25 @@ def entry(request: AuthedRequest, pk: int, record: int, instrument: str) -> Http
         context,
         status=status if errors or warnings or conflict else 200,
     )
+
+
+def _instance(request: AuthedRequest, study: Study, record: Any, instrument: str) -> int:
+    """The instance asked for (`?instance=` or the posted field), 1 by default; 404 if none."""
+    raw = request.POST.get("instance") or request.GET.get("instance") or "1"
+    instance = int(raw) if raw.isdigit() else 0
+    if services.instance_problem(study, record, instrument, instance):
+        raise Http404("No such instance.")
+    return instance
+
+
+def _instances(study: Study, record: Any, instrument: str, current: int) -> dict[str, Any] | None:
+    """The instance tabs of a repeating instrument: the saved ones and the next one."""
+    if instrument not in study.repeating_instruments:
+        return None
+    saved = services.instance_numbers(record, instrument)
+    following = (saved[-1] if saved else 0) + 1
+    shown = sorted({*(saved or [1]), current})
+    return {"numbers": shown, "next": following if following not in shown else None}
 
 
 @login_required

@@ -208,3 +208,187 @@ def test_the_study_list_and_new_study_pages(personas):
         Route("new study", lambda p, w, pl: reverse("capture:study_create")),
         expect((403, 403), committee=(200, 200), admin=(200, 200)),
     )
+
+
+# --- The dictionary (form builder, versions) and exports through the API ---------------
+# Only the study admin changes the dictionary; the routes are study-wide, so own and other
+# site answer alike. The world gets a proposed version (so the preview answers) and an
+# export of the committee's that is ready (so its owner can download it).
+
+ONLY_ADMIN = {**MANAGE, "committee": (200, 200)}
+ONLY_ADMIN_REDIRECT = MANAGE
+API_EXPORTS = {**EXPORTS, "site_lead_a": (202, 202), "site_lead_b": (202, 202)}
+API_EXPORTS.update(committee=(202, 202), statistician=(202, 202))
+API_EXPORT_LIST = {**EXPORTS, "committee": (200, 200)}
+OWN_EXPORT = {
+    **EXPORTS,
+    "site_lead_a": (404, 404),
+    "site_lead_b": (404, 404),
+    "statistician": (404, 404),
+}
+
+
+@pytest.fixture
+def dictionary_world(personas, world):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from capture import exports, versions
+    from capture.tests.factories import STUDY_CSV
+
+    study, _ = world
+    versions.dictionary_change(
+        actor=personas.committee, study=study, csv_text=STUDY_CSV.replace("Comment", "Remarks")
+    )
+    export = exports.export_request(actor=personas.committee, study=study, format="csv")
+    exports.export_run(export.pk)
+
+    def digest():
+        return versions.digest(versions.proposal_csv(study))
+
+    def field_values(name):
+        return {"name": name, "form": "baseline", "field_type": "notes", "label": "Remarks"}
+
+    def upload(p, who, place):
+        return {"dictionary": SimpleUploadedFile("dd.csv", STUDY_CSV.encode(), "text/csv")}
+
+    pk = study.pk
+    web = [
+        ("dictionary page", reverse("capture:dictionary", args=[pk]), "get", None, ONLY_ADMIN),
+        (
+            "dictionary upload",
+            reverse("capture:dictionary_upload", args=[pk]),
+            "post",
+            upload,
+            ONLY_ADMIN_REDIRECT,
+        ),
+        (
+            "dictionary preview",
+            reverse("capture:dictionary_proposal", args=[pk]),
+            "get",
+            None,
+            ONLY_ADMIN,
+        ),
+        (
+            "dictionary preview saved",
+            reverse("capture:dictionary_proposal", args=[pk]),
+            "post",
+            lambda p, w, pl: {"action": "preview", "expected": digest()},
+            ONLY_ADMIN,
+        ),
+        (
+            "builder new field",
+            reverse("capture:dictionary_field_new", args=[pk]),
+            "get",
+            None,
+            ONLY_ADMIN,
+        ),
+        (
+            "builder add field",
+            reverse("capture:dictionary_field_new", args=[pk]),
+            "post",
+            lambda p, w, pl: {**field_values("extra"), "base": digest()},
+            ONLY_ADMIN_REDIRECT,
+        ),
+        (
+            "builder edit field",
+            reverse("capture:dictionary_field", args=[pk, "comment"]),
+            "post",
+            lambda p, w, pl: {**field_values("comment"), "base": digest()},
+            ONLY_ADMIN_REDIRECT,
+        ),
+        (
+            "builder move field",
+            reverse("capture:dictionary_field_action", args=[pk, "comment", "up"]),
+            "post",
+            lambda p, w, pl: {"base": digest()},
+            ONLY_ADMIN_REDIRECT,
+        ),
+    ]
+    base = f"/api/v1/studies/{pk}"
+    api = [
+        ("api proposed dictionary", f"{base}/dictionary?proposed=true", "get", None, ONLY_ADMIN),
+        (
+            "api dictionary write",
+            f"{base}/dictionary",
+            "put",
+            lambda p, w, pl: {"csv": STUDY_CSV},
+            {**MANAGE, "committee": (202, 202)},
+        ),
+        ("api proposal", f"{base}/dictionary/proposal", "get", None, ONLY_ADMIN),
+        (
+            "api proposal confirm",
+            f"{base}/dictionary/proposal",
+            "post",
+            lambda p, w, pl: {"digest": digest(), "confirm": True},
+            ONLY_ADMIN,
+        ),
+        (
+            "api proposal discard",
+            f"{base}/dictionary/proposal",
+            "delete",
+            None,
+            {**MANAGE, "committee": (204, 204)},
+        ),
+        (
+            "api export start",
+            f"{base}/exports",
+            "post",
+            lambda p, w, pl: {"format": "csv"},
+            API_EXPORTS,
+        ),
+        ("api exports", f"{base}/exports", "get", None, API_EXPORT_LIST),
+        (
+            "api export status",
+            f"{base}/exports/{export.pk}",
+            "get",
+            None,
+            {**OWN_EXPORT, "committee": (200, 200)},
+        ),
+        (
+            "api export file",
+            f"{base}/exports/{export.pk}/file",
+            "get",
+            None,
+            {**OWN_EXPORT, "committee": (200, 200)},
+        ),
+    ]
+    return web, api
+
+
+WEB_DICTIONARY = [
+    "dictionary page",
+    "dictionary upload",
+    "dictionary preview",
+    "dictionary preview saved",
+    "builder new field",
+    "builder add field",
+    "builder edit field",
+    "builder move field",
+]
+API_DICTIONARY = [
+    "api proposed dictionary",
+    "api dictionary write",
+    "api proposal",
+    "api proposal confirm",
+    "api proposal discard",
+    "api export start",
+    "api exports",
+    "api export status",
+    "api export file",
+]
+
+
+@pytest.mark.parametrize("label", WEB_DICTIONARY)
+def test_the_dictionary_routes(personas, dictionary_world, label):
+    web, _ = dictionary_world
+    [(_, path, method, data, expected)] = [r for r in web if r[0] == label]
+    route = Route(label, lambda p, w, pl: path, method=method, data=data)
+    check_matrix(personas, route, expected)
+
+
+@pytest.mark.parametrize("label", API_DICTIONARY)
+def test_the_dictionary_and_export_api_routes(personas, dictionary_world, label):
+    _, api_routes = dictionary_world
+    [(_, path, method, data, expected)] = [r for r in api_routes if r[0] == label]
+    route = Route(label, lambda p, w, pl: path, method=method, data=data, api=True)
+    check_matrix(personas, route, expected)

@@ -28,12 +28,15 @@ from formats.records.columns import (
     checkbox_column,
     status_column,
 )
-from formats.records.validate import check_value
+from formats.records.validate import Checked, check_value
 
 BOM = "\ufeff"
 HEADER_ROW = 1
 _STATUS_CODES = frozenset({"0", "1", "2"})
 _TICKS = {"0": False, "1": True}
+# Checks remembered per field: a study's cells repeat (codes, small integers, dates), and
+# a 100,000-row import checks millions of them. Bounded, so free text cannot grow it.
+_REMEMBERED_PER_FIELD = 4_096
 _NOT_IMPORTED = {
     FieldType.CALC: "is calculated; its values are recalculated on import, not read",
     FieldType.FILE: "is a file upload; files are not imported from CSV, so its cells are skipped",
@@ -133,6 +136,7 @@ class RecordReader:
         self.data_columns: list[_Column] = []
         self._csv = csv.reader(source, strict=True)
         self._seen = _Seen()
+        self._checks: dict[str, dict[str, Checked]] = {}
         self._header = self._read_header()
 
     @property
@@ -201,6 +205,16 @@ class RecordReader:
     def _read_row(self, number: int, cells: list[str]) -> RecordRow:
         row = _RowReader(self, number, cells)
         return row.read(self._header or {})
+
+    def check(self, field: Field, text: str) -> Checked:
+        """`check_value` of one stripped cell, remembered: the same cell checks the same."""
+        remembered = self._checks.setdefault(field.name, {})
+        checked = remembered.get(text)
+        if checked is None:
+            checked = check_value(field, text, today=self.today, now=self.now)
+            if len(remembered) < _REMEMBERED_PER_FIELD:
+                remembered[text] = checked
+        return checked
 
 
 class _RowReader:
@@ -293,14 +307,28 @@ class _RowReader:
         ticked: dict[str, set[str]] = {}
         statuses: dict[str, int] = {}
         cells, width = self.cells, len(self.cells)
+        repeating = self.reader.repeating_forms
+        check = self.reader.check
         for column in self.reader.data_columns:
             text = cells[column.index].strip() if column.index < width else ""
-            if not text or not self._in_scope(column, instrument, text):
+            if not text:
                 continue
-            if column.code is not None and column.field is not None:
-                self._tick(column, text, ticked.setdefault(column.field.name, set()))
-            elif column.field is not None:
-                self._value(column.field, text, values)
+            # The common case, a base row's cell of a form that does not repeat, needs
+            # no further look; anything else is checked (and named) by _in_scope.
+            if (instrument is not None or column.form in repeating) and not self._in_scope(
+                column, instrument, text
+            ):
+                continue
+            field = column.field
+            if column.code is not None and field is not None:
+                self._tick(column, text, ticked.setdefault(field.name, set()))
+            elif field is not None:
+                checked = check(field, text)
+                if checked.error is None and checked.warning is None:
+                    if field.field_type not in _NOT_IMPORTED:
+                        values[field.name] = checked.value
+                else:
+                    self._value(field, text, values)
             elif column.form is not None:
                 self._status(column, text, statuses)
         values.update({name: frozenset(codes) for name, codes in ticked.items()})
@@ -333,7 +361,7 @@ class _RowReader:
     def _value(self, field: Field, text: str, values: dict[str, Value]) -> None:
         if field.field_type in _NOT_IMPORTED:
             return
-        checked = check_value(field, text, today=self.reader.today, now=self.reader.now)
+        checked = self.reader.check(field, text)
         if checked.error is not None:
             self.errors.append(Finding(self.number, field.name, checked.error))
             return

@@ -275,3 +275,33 @@ def test_read_valid_records_yields_a_clean_file_and_raises_at_the_first_error():
 def test_read_valid_records_refuses_a_bad_header_before_any_row():
     with pytest.raises(RecordsCsvError, match="column nope"):
         list(read_valid_records(stream("record_id,nope\r\n1,2\r\n"), DICTIONARY, **options()))
+
+
+def test_a_cell_repeated_on_many_rows_is_checked_alike_on_each_of_them():
+    # The reader remembers each distinct cell's check: every row still gets its own
+    # value, its own errors and warnings, with its own row number.
+    cells = [
+        {"record_id": str(n), "age": age, "scan_date": "31-12-2024", "modality": "2"}
+        for n, age in enumerate(["40", "abc", "130", "40", "abc", "130"], start=1)
+    ]
+    rows = list(RecordReader(stream(flat_csv(*cells)), DICTIONARY, **options()))
+    assert [row.values.get("age") for row in rows] == ["40", None, "130", "40", None, "130"]
+    assert [row.values["scan_date"] for row in rows] == ["2024-12-31"] * 6
+    assert [(f.row, f.column) for row in rows for f in row.errors] == [(3, "age"), (6, "age")]
+    assert [(f.row, f.column) for row in rows for f in row.warnings] == [(4, "age"), (7, "age")]
+    assert rows[1].errors[0].message == rows[4].errors[0].message
+
+
+def test_what_a_reader_remembers_is_bounded_per_field():
+    from formats.records import flatcsv
+
+    cells = [{"record_id": str(n), "comment": f"note {n}"} for n in range(1, 50)]
+    reader = RecordReader(stream(flat_csv(*cells)), DICTIONARY, **options())
+    saved = flatcsv._REMEMBERED_PER_FIELD
+    flatcsv._REMEMBERED_PER_FIELD = 10
+    try:
+        rows = list(reader)
+    finally:
+        flatcsv._REMEMBERED_PER_FIELD = saved
+    assert rows[-1].values["comment"] == "note 49"
+    assert len(reader._checks["comment"]) == 10
