@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.studies, name="studies"),
     path("new/", views.study_create, name="study_create"),
     path("<int:pk>/", views.study, name="study"),
+    path("<int:pk>/manage/", views.study_admin, name="study_admin"),
     path("<int:pk>/manage/<str:action>/", views.study_manage, name="study_manage"),
     path("<int:pk>/dictionary/", views_dictionary.dictionary, name="dictionary"),
     path(

@@ -72,7 +72,8 @@ def study_create(request: AuthedRequest) -> HttpResponse:
                 messages.warning(
                     request, f"Not imported: line {issue.line}, {issue.column}: {issue.message}"
                 )
-            return redirect("capture:study", pk=study.pk)
+            # Sites and roles come next, on the study admin's page.
+            return redirect("capture:study_admin", pk=study.pk)
     status = 400 if form.errors else 200
     return render(request, "capture/study_create.html", {"form": form}, status=status)
 
@@ -88,14 +89,6 @@ def study(request: AuthedRequest, pk: int) -> HttpResponse:
         "dictionary": services.current_dictionary(found),
         "completeness": completeness.site_rows(request.user, found),
         "manage": manage,
-        "roles": found.roles.filter(ended_at__isnull=True).select_related("person", "study_site")
-        if manage
-        else [],
-        "site_form": SiteAddForm(),
-        "role_form": RoleGrantForm(study=found),
-        "settings_form": StudySettingsForm(
-            instance=found, instruments=services.current_dictionary(found).instruments
-        ),
         "may_see_records": access.can(request.user, found, Can.SEE_RECORDS),
         "may_see_audit": access.can(request.user, found, Can.SEE_AUDIT),
         "may_enter": access.can(request.user, found, Can.ENTER),
@@ -104,6 +97,27 @@ def study(request: AuthedRequest, pk: int) -> HttpResponse:
         "may_analyse": may_analyse is not None and may_analyse(request.user, found),
     }
     return render(request, "capture/study.html", context)
+
+
+@login_required
+def study_admin(request: AuthedRequest, pk: int) -> HttpResponse:
+    """The study admin's page: sites, roles, settings, going live.
+
+    Apart from the study page so that the page everyone opens does not draw the
+    admin's forms (choices of every network site and study site) on each visit.
+    """
+    found = access.get_study(request.user, pk)
+    access.require(request.user, found, Can.MANAGE)
+    context = {
+        "study": found,
+        "roles": found.roles.filter(ended_at__isnull=True).select_related("person", "study_site"),
+        "site_form": SiteAddForm(),
+        "role_form": RoleGrantForm(study=found),
+        "settings_form": StudySettingsForm(
+            instance=found, instruments=services.current_dictionary(found).instruments
+        ),
+    }
+    return render(request, "capture/study_admin.html", context)
 
 
 @login_required
@@ -156,7 +170,7 @@ def study_manage(request: AuthedRequest, pk: int, action: str) -> HttpResponse:
             messages.error(request, message)
     else:
         messages.success(request, "Saved.")
-    return redirect("capture:study", pk=found.pk)
+    return redirect("capture:study_admin", pk=found.pk)
 
 
 @login_required

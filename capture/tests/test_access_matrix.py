@@ -137,6 +137,7 @@ ROUTES = [
     ("lock record", url("record_lock", "record", "lock"), "post", {}, LOCK),
     ("raise query", url("query_raise", "entry"), "post", {"field": "age", "text": "?"}, RAISE),
     ("answer query", url("query_move", "query", "answer"), "post", {"text": "Yes"}, ANSWER),
+    ("manage page", url("study_admin"), "get", None, {**MANAGE, "committee": (200, 200)}),
     ("add site", url("study_manage", "site"), "post", {}, MANAGE),
     ("exports", url("exports"), "get", None, EXPORTS),
     ("import", url("import"), "get", None, IMPORT),
