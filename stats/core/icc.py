@@ -210,6 +210,9 @@ def _undefined_unless_positive(numerator: float, denominator: float) -> float:
 
 
 def _checked_matrix(ratings: object) -> FloatArray:
+    if isinstance(ratings, np.ndarray) and ratings.ndim == 2:
+        # An array is already rectangular: check it as it is, without Python lists.
+        return _checked_array(ratings)
     rows = _rows(ratings)
     if len(rows) < 2:
         raise ValueError(f"ICC needs at least two subjects (rows), got {len(rows)}")
@@ -220,10 +223,16 @@ def _checked_matrix(ratings: object) -> FloatArray:
                 f"ratings are unbalanced: subject row {index} has {len(row)} ratings, "
                 f"row 0 has {width}; ICC needs every rater to rate every subject"
             )
+    return _checked_array(rows)
+
+
+def _checked_array(rows: object) -> FloatArray:
     try:
         matrix = np.asarray(rows, dtype=np.float64)
     except (TypeError, ValueError):
         raise ValueError("ratings must be numbers (use NaN for none; it is refused)") from None
+    if matrix.shape[0] < 2:
+        raise ValueError(f"ICC needs at least two subjects (rows), got {matrix.shape[0]}")
     _check_complete(matrix)
     return matrix
 

@@ -173,18 +173,50 @@ def hanley_mcneil_se(auc: float, n_positive: int, n_negative: int) -> float:
 def _delong(scores: FloatArray, labels: BoolArray) -> tuple[FloatArray, FloatArray]:
     """AUCs and their DeLong covariance for the rows of ``scores`` (Sun & Xu 2014).
 
-    With ``Tz`` the midranks in the pooled sample and ``Tx``/``Ty`` the midranks within
-    the diseased/non-diseased cases, the structural components are
-    ``V10 = (Tz - Tx) / n0`` for diseased cases and ``V01 = 1 - (Tz - Ty) / n1`` for
-    non-diseased ones; the AUC is the mean of ``V10``.
+    The structural components are placement values: ``V10`` is the share of non-diseased
+    cases scoring below a diseased case and ``V01`` the share of diseased cases scoring
+    above a non-diseased one, ties counting 1/2; the AUC is the mean of ``V10``. Each class
+    is sorted once; the variance of one AUC does not depend on the order of the components,
+    but a covariance needs them paired case by case, so two or more rows keep case order.
     """
-    positives, negatives = scores[:, labels], scores[:, ~labels]
-    n1, n0 = positives.shape[1], negatives.shape[1]
-    pooled = sps.rankdata(np.hstack([positives, negatives]), axis=1)
-    v10 = (pooled[:, :n1] - sps.rankdata(positives, axis=1)) / n0
-    v01 = 1.0 - (pooled[:, n1:] - sps.rankdata(negatives, axis=1)) / n1
-    covariance = np.atleast_2d(np.cov(v10)) / n1 + np.atleast_2d(np.cov(v01)) / n0
-    return v10.mean(axis=1), covariance
+    keep_case_order = scores.shape[0] > 1
+    v10_rows, v01_rows = [], []
+    for row in scores:
+        v10, v01 = _placements(row[labels], row[~labels], keep_case_order)
+        v10_rows.append(v10)
+        v01_rows.append(v01)
+    v10s, v01s = np.array(v10_rows), np.array(v01_rows)
+    n1, n0 = v10s.shape[1], v01s.shape[1]
+    covariance = np.atleast_2d(np.cov(v10s)) / n1 + np.atleast_2d(np.cov(v01s)) / n0
+    return v10s.mean(axis=1), covariance
+
+
+def _placements(
+    positives: FloatArray, negatives: FloatArray, keep_case_order: bool
+) -> tuple[FloatArray, FloatArray]:
+    """``V10`` of the diseased and ``V01`` of the non-diseased cases.
+
+    Two binary searches place the sorted diseased scores among the sorted non-diseased
+    ones; the non-diseased placements then follow by counting, because both are sorted.
+    """
+    if keep_case_order:
+        pos_order, neg_order = np.argsort(positives), np.argsort(negatives)
+        pos_sorted, neg_sorted = positives[pos_order], negatives[neg_order]
+    else:
+        pos_sorted, neg_sorted = np.sort(positives), np.sort(negatives)
+    n1, n0 = pos_sorted.size, neg_sorted.size
+    below = np.searchsorted(neg_sorted, pos_sorted, "left")
+    at_or_below = np.searchsorted(neg_sorted, pos_sorted, "right")
+    v10 = (below + at_or_below) / (2.0 * n0)
+    # Diseased below non-diseased j: those with at_or_below <= j; at or below: below <= j.
+    diseased_below = np.cumsum(np.bincount(at_or_below, minlength=n0 + 1))[:n0]
+    diseased_at_or_below = np.cumsum(np.bincount(below, minlength=n0 + 1))[:n0]
+    v01 = 1.0 - (diseased_below + diseased_at_or_below) / (2.0 * n1)
+    if not keep_case_order:
+        return v10, v01
+    v10_by_case, v01_by_case = np.empty_like(v10), np.empty_like(v01)
+    v10_by_case[pos_order], v01_by_case[neg_order] = v10, v01
+    return v10_by_case, v01_by_case
 
 
 def _auc_interval(

@@ -234,3 +234,46 @@ def test_fleiss_kappa_agrees_with_statsmodels(ratings):
     if np.count_nonzero(counts.sum(axis=0)) < 2:
         return
     assert fleiss_kappa(counts).kappa == pytest.approx(inter_rater.fleiss_kappa(counts), abs=1e-10)
+
+
+# Rectangular numeric ratings take fleiss_counts' vectorised path; these check it against
+# statsmodels and against the general (per-rating) path on the same data.
+RANDOM_RATINGS = {
+    "category codes": lambda rng: rng.integers(1, 6, size=(2000, 5)),
+    "unsigned bytes": lambda rng: rng.integers(0, 4, size=(500, 7)).astype(np.uint8),
+    "half-point scores": lambda rng: rng.integers(0, 9, size=(1000, 4)) / 2,
+    "sparse large codes": lambda rng: rng.choice([-7, 10**9, 3, 2**40], size=(800, 6)),
+}
+
+
+@pytest.mark.parametrize("make", RANDOM_RATINGS.values(), ids=RANDOM_RATINGS.keys())
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_fleiss_kappa_from_raw_ratings_matches_statsmodels_to_1e_12(make, seed):
+    ratings = make(np.random.default_rng(seed))
+    categories, counts = fleiss_counts(ratings)
+    expected_counts, expected_categories = inter_rater.aggregate_raters(ratings)
+    assert categories == tuple(expected_categories.tolist())
+    np.testing.assert_array_equal(counts, expected_counts)
+    assert fleiss_kappa(counts).kappa == pytest.approx(
+        inter_rater.fleiss_kappa(expected_counts), abs=1e-12
+    )
+
+
+@pytest.mark.parametrize("categories", [None, [5, 4, 3, 2, 1, 0]])
+def test_the_vectorised_and_the_general_path_give_the_same_table(categories):
+    ratings = np.random.default_rng(4).integers(1, 6, size=(300, 4))
+    fast = fleiss_counts(ratings, categories=categories)
+    general = fleiss_counts(ratings.astype(object), categories=categories)
+    assert fast[0] == general[0]
+    np.testing.assert_array_equal(fast[1], general[1])
+
+
+def test_fleiss_counts_refuses_a_rating_off_the_scale_naming_row_and_position():
+    ratings = np.array([[1, 2, 3], [2, 2, 2], [3, 1, 9]])
+    with pytest.raises(ValueError, match=r"row 2 has the rating 9 at position 2"):
+        fleiss_counts(ratings, categories=[1, 2, 3])
+
+
+def test_fleiss_counts_refuses_a_missing_rating_naming_row_and_position():
+    with pytest.raises(ValueError, match=r"row 1 has a missing rating at position 0"):
+        fleiss_counts([[1.0, 2.0], [np.nan, 2.0]])
