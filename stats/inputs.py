@@ -21,6 +21,7 @@ from stats.core._checks import BoolArray, FloatArray
 from stats.core.agreement import KappaWeights
 from stats.core.intervals import ProportionMethod
 from stats.core.roc import AucTransform
+from stats.titles import TITLES
 
 SHOWN_ROWS = 8  # rows named in a message before "and N more"
 TRUE_WORDS = frozenset({"1", "yes", "y", "true", "t", "positive", "pos"})
@@ -40,14 +41,6 @@ class Analysis(StrEnum):
         return TITLES[self.value]
 
 
-TITLES: dict[str, str] = {
-    "accuracy": "Diagnostic accuracy",
-    "roc": "ROC curve and AUC (DeLong)",
-    "agreement": "Agreement (Cohen's or Fleiss' kappa)",
-    "icc": "Intraclass correlation (ICC)",
-    "bland_altman": "Bland\u2013Altman agreement",
-    "repeatability": "Repeatability",
-}
 COMMON = ("level", "exclude_missing")
 RELEVANT: dict[str, tuple[str, ...]] = {
     "accuracy": (

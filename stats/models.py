@@ -12,7 +12,7 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 
-from stats.inputs import TITLES
+from stats.titles import TITLES
 
 
 class AnalysisRun(models.Model):

@@ -24,13 +24,14 @@ from __future__ import annotations
 import io
 import math
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-import matplotlib as mpl
-from matplotlib.axes import Axes
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
 from numpy.typing import ArrayLike
 from scipy import stats as sps
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
 
 from stats.core._checks import (
     FloatArray,
@@ -108,6 +109,11 @@ def bland_altman_svg(
     units: str = "",
 ) -> str:
     """SVG text of the Bland-Altman plot: differences against means, bias and limits."""
+    # matplotlib is imported here, not with the module: it costs ~100 MB and a second
+    # at start-up in every process that only computes.
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
     result = bland_altman(first, second, multiplier=multiplier)
     a, b = as_float_vector("first", first), as_float_vector("second", second)
     figure = Figure(figsize=(6, 4.5))
@@ -136,6 +142,8 @@ def _draw_lines(axes: Axes, result: BlandAltman) -> None:
 
 
 def _to_svg(figure: Figure) -> str:
+    import matplotlib as mpl
+
     buffer = io.StringIO()
     # A fixed hash salt and no date make the SVG text reproducible for caching and tests.
     with mpl.rc_context({"svg.hashsalt": "radcollab", "svg.fonttype": "path"}):
