@@ -105,6 +105,7 @@ def seed(args: argparse.Namespace) -> Any:
     from mentors.models import MentorStats
     from network.models import Membership, Region, Site
     from people.models import MentorProfile, Term, TraineeProfile
+    from projects.board import facets_of
     from projects.models import Project, ProjectRole, ResearchType, RoleKind, Status
 
     rng = random.Random(7)
@@ -139,35 +140,37 @@ def seed(args: argparse.Namespace) -> Any:
     modalities = list(Term.objects.filter(kind=Term.Kind.MODALITY))
     ready, waiting = ["granted", "not_needed"], ["to_apply", "submitted"]
     statuses = [s for s in Status.values if s not in ("published", "closed")]
-    projects = Project.objects.bulk_create(
-        (
-            Project(
-                title=f"{rng.choice(STUDY).capitalize()} {rng.choice(TECHNIQUES)} of the "
-                f"{rng.choice(ANATOMY)} in {rng.choice(FINDINGS)}",
-                summary=f"A study of {rng.choice(TECHNIQUES)} in {rng.choice(FINDINGS)} and "
-                f"{rng.choice(FINDINGS)} of the {rng.choice(ANATOMY)}.",
-                research_type=rng.choice(ResearchType.values),
-                subspecialty=rng.choice(subspecialties),
-                modality=rng.choice(modalities),
-                timing=rng.choice(["retrospective", "prospective"]),
-                centres=rng.choice(["single", "multi"]),
-                lead=rng.choice(people),
-                mentor=rng.choice(mentors),
-                status=rng.choice(statuses) if rng.random() < 0.8 else "published",
-                primary_outcome="Sensitivity" if rng.random() < 0.6 else "",
-                ethics=rng.choice(ready + waiting),
-                audit_registration=rng.choice(ready),
-                data_protection=rng.choice(ready + waiting),
-                cases=rng.randint(0, 500),
-                minutes_collection=rng.randint(0, 15),
-                minutes_reading=rng.randint(0, 10),
-                # Finished projects are off the board (no open hours), as the services keep them.
-                min_open_hours=rng.randint(1, 8) if rng.random() < 0.7 else None,
-            )
-            for _ in range(args.projects)
-        ),
-        batch_size=5_000,
-    )
+    projects = [
+        Project(
+            title=f"{rng.choice(STUDY).capitalize()} {rng.choice(TECHNIQUES)} of the "
+            f"{rng.choice(ANATOMY)} in {rng.choice(FINDINGS)}",
+            summary=f"A study of {rng.choice(TECHNIQUES)} in {rng.choice(FINDINGS)} and "
+            f"{rng.choice(FINDINGS)} of the {rng.choice(ANATOMY)}.",
+            research_type=rng.choice(ResearchType.values),
+            subspecialty=rng.choice(subspecialties),
+            modality=rng.choice(modalities),
+            timing=rng.choice(["retrospective", "prospective"]),
+            centres=rng.choice(["single", "multi"]),
+            lead=rng.choice(people),
+            mentor=rng.choice(mentors),
+            status=rng.choice(statuses) if rng.random() < 0.8 else "published",
+            primary_outcome="Sensitivity" if rng.random() < 0.6 else "",
+            ethics=rng.choice(ready + waiting),
+            audit_registration=rng.choice(ready),
+            data_protection=rng.choice(ready + waiting),
+            cases=rng.randint(0, 500),
+            minutes_collection=rng.randint(0, 15),
+            minutes_reading=rng.randint(0, 10),
+            # Finished projects are off the board (no open hours), as the services keep them.
+            min_open_hours=rng.randint(1, 8) if rng.random() < 0.7 else None,
+        )
+        for _ in range(args.projects)
+    ]
+    chosen_sites = [rng.sample(sites, rng.choice([1, 1, 2, 3])) for _ in projects]
+    for project, chosen in zip(projects, chosen_sites, strict=True):
+        # What the services keep in step on every save: the categories as search words.
+        project.facets = facets_of(project, chosen)
+    Project.objects.bulk_create(projects, batch_size=5_000)
     Project.objects.filter(status="published").update(min_open_hours=None)
     # What the services keep in step on every save: the quick-win facts of the row.
     Project.objects.filter(
@@ -183,8 +186,8 @@ def seed(args: argparse.Namespace) -> Any:
     through.objects.bulk_create(
         (
             through(project_id=p.pk, site_id=s.pk)
-            for p in projects
-            for s in rng.sample(sites, rng.choice([1, 1, 2, 3]))
+            for p, chosen in zip(projects, chosen_sites, strict=True)
+            for s in chosen
         ),
         batch_size=10_000,
     )

@@ -114,8 +114,12 @@ def _role_out(role: ProjectRole) -> dict[str, Any]:
     }
 
 
-def _project_fields(project: Project, roles: list[ProjectRole]) -> dict[str, Any]:
-    sites = list(project.sites.all())
+def _project_fields(
+    project: Project, roles: list[ProjectRole], places: list[tuple[str, str]] | None = None
+) -> dict[str, Any]:
+    """A project as the API shows it; `places` (site, region) when already known."""
+    if places is None:
+        places = [(site.name, site.region.name) for site in project.sites.all()]
     return {
         "id": project.pk,
         "title": project.title,
@@ -128,8 +132,8 @@ def _project_fields(project: Project, roles: list[ProjectRole]) -> dict[str, Any
         "status": project.status,
         "lead": str(project.lead),
         "mentor": str(project.mentor) if project.mentor else None,
-        "sites": [site.name for site in sites],
-        "regions": sorted({site.region.name for site in sites}),
+        "sites": [site for site, _ in places],
+        "regions": sorted({region for _, region in places}),
         "roles": [_role_out(role) for role in roles],
     }
 
@@ -139,7 +143,9 @@ def _board_out(item: BoardItem) -> dict[str, Any]:
     # doubled the time of a board request).
     effort = item.effort
     return {
-        **_project_fields(item.project, list(item.project.roles.all())),
+        **_project_fields(
+            item.project, item.roles, [(place.name, place.region) for place in item.places]
+        ),
         "fit_score": item.fit.score,
         "fit_reasons": list(item.fit.reasons),
         "quick_win": item.quick_win.met,
@@ -413,6 +419,23 @@ def update_task(request: AuthedRequest, task_id: int, payload: TaskPatch) -> Any
             409, ConflictOut(detail=str(clash), version=clash.version, current=clash.current)
         )
     return _task_out(updated)
+
+
+@router.delete(
+    "/tasks/{task_id}",
+    response={204: None, 409: ConflictOut},
+    summary="Delete a task (lead); 409 if it changed since `version`",
+)
+def delete_task(request: AuthedRequest, task_id: int, version: int) -> Any:
+    task = get_object_or_404(Task, pk=task_id)
+    get_project_for_user(request.user, task.project_id, Need.LEAD)
+    try:
+        services.task_delete(actor=request.user, task=task, version=version)
+    except EditConflict as clash:
+        return Status(
+            409, ConflictOut(detail=str(clash), version=clash.version, current=clash.current)
+        )
+    return Status(204, None)
 
 
 class MemberOut(Schema):

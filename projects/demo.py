@@ -243,6 +243,8 @@ def seed() -> None:
         _audit_team(made[1])
     if 2 in made:
         _pending_application(made[2])
+    if 3 in made:
+        _committee_application(made[3])
 
 
 def _accept(project: Project, person: User, kind: str, note: str) -> None:
@@ -356,8 +358,33 @@ def _waiting_for_the_mentor(project: Project, trainee: User) -> None:
 
 
 def _audit_team(project: Project) -> None:
-    """The site lead's multi-centre audit: site B's lead collects there."""
-    _accept(project, _demo("sitelead.b"), "collection", "I will collect at Manchester.")
+    """The site lead's multi-centre audit: site B's lead collects there, one task late."""
+    lead, other = project.lead, _demo("sitelead.b")
+    _accept(project, other, "collection", "I will collect at Manchester.")
+    today = timezone.now().date()
+    cycle = services.milestone_create(
+        actor=lead, project=project, title="First cycle collected", due_on=today + dt.timedelta(21)
+    )
+    for title, owner, due in [
+        ("Pull March request and report times from RIS", other, -3),
+        ("Agree the data-collection proforma", lead, 7),
+    ]:
+        services.task_create(
+            actor=lead,
+            project=project,
+            title=title,
+            owner=owner,
+            due_on=today + dt.timedelta(due),
+            milestone=cycle,
+        )
+    services.meeting_record(
+        actor=lead,
+        project=project,
+        held_on=today - dt.timedelta(10),
+        title="Audit kick-off",
+        notes="Standard agreed: CT head reported within one hour for anticoagulated patients.",
+        actions=[services.ActionItem("Register the audit at Manchester", other, None)],
+    )
 
 
 def _pending_application(project: Project) -> None:
@@ -366,4 +393,17 @@ def _pending_application(project: Project) -> None:
     if role is not None and not Application.objects.filter(role=role, applicant=trainee).exists():
         services.application_submit(
             applicant=trainee, role=role, note="I code in Python and would like to learn DICOM."
+        )
+
+
+def _committee_application(project: Project) -> None:
+    """A demo trainee offers to recruit for the committee's education study."""
+    other = TraineeProfile.objects.select_related("person").order_by("-pk").first()
+    role = ProjectRole.objects.filter(project=project, kind="recruitment", state="open").first()
+    if other is not None and role is not None:
+        services.application_submit(
+            applicant=other.person,
+            role=role,
+            note="I run the ST2 teaching programme and can recruit at my scheme.",
+            accept_load=True,
         )

@@ -100,7 +100,13 @@ class QuickWin:
 
 
 def completed_supervisions(project: Project) -> int:
-    """The supervising mentor's finished supervisions, from their recounted record."""
+    """The supervising mentor's finished supervisions, from their recounted record.
+
+    The board annotates the count as `mentor_record` rather than loading the profile.
+    """
+    annotated = getattr(project, "mentor_record", False)
+    if annotated is not False:
+        return int(annotated or 0)
     profile = getattr(project.mentor, "mentor_profile", None) if project.mentor_id else None
     stats = getattr(profile, "stats", None) if profile is not None else None
     return stats.supervisions_completed if stats is not None else 0

@@ -311,3 +311,24 @@ class UploadForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["file"].help_text = f"Up to {upload_limit_mb()} MB."
+
+
+class MilestoneEditForm(forms.Form):
+    title = forms.CharField(label="Milestone", max_length=200)
+    due_on = forms.DateField(label="Due on", widget=forms.DateInput(attrs={"type": "date"}))
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class MeetingEditForm(MeetingForm):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class DocumentForm(forms.Form):
+    folder = forms.ChoiceField(choices=Folder.choices)
+    name = forms.CharField(label="Document name", max_length=200)
+
+
+class VersionForm(forms.Form):
+    """What a delete carries: the version of the thing as the person last saw it."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)

@@ -52,6 +52,22 @@ class Approval(models.TextChoices):
 READY_APPROVALS = (Approval.NOT_NEEDED, Approval.GRANTED)
 
 
+# What the board's filters and fit sort read beyond the leading columns of its indexes.
+BOARD_COLUMNS = [
+    "research_type",
+    "subspecialty",
+    "modality",
+    "own_quick_facts",
+    "mentor",
+    "created_at",
+]
+
+
+def _board_index(name: str, *leading: str) -> models.Index:
+    rest = [column for column in BOARD_COLUMNS if column not in leading]
+    return models.Index(fields=[*leading, *rest], name=name)
+
+
 class ProjectQuerySet(models.QuerySet["Project"]):
     def open_for_help(self) -> ProjectQuerySet:
         """On the board: at least one role open and the project not finished.
@@ -139,6 +155,11 @@ class Project(TimeStampedModel):
     # outcome, the quick-win facts that belong to the row itself (the fourth, the
     # mentor's record, lives in mentors). Lets the board find quick wins by index.
     own_quick_facts = models.BooleanField(default=False, editable=False)
+    # Kept by the project services: the board's categories as search words (research
+    # type, subspecialty, modality, every site and region; `board.facets_of`), indexed
+    # with the full text (migration 0005) so that two filters and the words meet in one
+    # index lookup instead of each listing thousands of projects.
+    facets = models.CharField(max_length=1000, blank=True, editable=False)
     agreement_version = models.PositiveIntegerField(default=0, editable=False)
     version = models.PositiveIntegerField(default=1, editable=False)
 
@@ -149,12 +170,15 @@ class Project(TimeStampedModel):
 
     class Meta:
         ordering = ["-created_at"]
+        # One index per way into the board (no filter, quick wins, a category), each
+        # followed by every column the filters and the fit sort read: the database sorts
+        # thousands of matches from the index alone, without reading their rows.
         indexes = [
-            models.Index(fields=["min_open_hours"], name="project_board"),
-            models.Index(fields=["own_quick_facts", "min_open_hours"], name="project_quick"),
-            models.Index(fields=["research_type", "min_open_hours"], name="project_type"),
-            models.Index(fields=["subspecialty", "min_open_hours"], name="project_subspecialty"),
-            models.Index(fields=["modality", "min_open_hours"], name="project_modality"),
+            _board_index("project_board", "min_open_hours"),
+            _board_index("project_quick", "own_quick_facts", "min_open_hours"),
+            _board_index("project_type", "research_type", "min_open_hours"),
+            _board_index("project_subspecialty", "subspecialty", "min_open_hours"),
+            _board_index("project_modality", "modality", "min_open_hours"),
         ]
 
     def __str__(self) -> str:
@@ -325,6 +349,7 @@ class Milestone(TimeStampedModel):
     title = models.CharField(max_length=200)
     due_on = models.DateField()
     done_on = models.DateField(null=True, blank=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
         ordering = ["due_on", "pk"]
@@ -341,6 +366,7 @@ class Meeting(TimeStampedModel):
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
         ordering = ["-held_on", "-pk"]
@@ -398,6 +424,8 @@ class Document(TimeStampedModel):
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="documents")
     folder = models.CharField(max_length=12, choices=Folder.choices)
     name = models.CharField(max_length=200)
+    # Documents are archived, never deleted: every version stays downloadable by the team.
+    archived_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["folder", "name"]

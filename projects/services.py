@@ -28,6 +28,7 @@ from core.exceptions import EditConflict
 from network.models import Site
 from people.models import Term
 from projects import access
+from projects.board import facets_of
 from projects.estimates import load_message, own_quick_facts
 from projects.models import (
     FINISHED,
@@ -169,9 +170,11 @@ def project_create(
     _check_terms(values.get("subspecialty"), values.get("modality"))
     project = Project(lead=actor, **values)
     project.full_clean(exclude=["lead"])
+    places = list(sites)
     project.own_quick_facts = own_quick_facts(project)
+    project.facets = facets_of(project, places)
     project.save()
-    project.sites.set(list(sites))
+    project.sites.set(places)
     StatusChange.objects.create(project=project, after=project.status, by=actor, at=timezone.now())
     _add_member(project, actor, "Lead")
     if project.mentor is not None:
@@ -192,7 +195,8 @@ def project_update(
     access.require_lead(actor, locked)
     before = _snapshot(locked)
     values = {field: fields[field] for field in PROJECT_FIELDS if field in fields}
-    wanted = {**values, "sites": sorted(site.name for site in sites)}
+    places = list(sites)
+    wanted = {**values, "sites": sorted(site.name for site in places)}
     if version != locked.version:
         current = {
             key.replace("_", " "): before[key] for key in wanted if wanted[key] != before[key]
@@ -207,9 +211,10 @@ def project_update(
         setattr(locked, field, value)
     locked.full_clean(exclude=["lead"])
     locked.own_quick_facts = own_quick_facts(locked)
+    locked.facets = facets_of(locked, places)
     locked.version += 1
     locked.save()
-    locked.sites.set(list(sites))
+    locked.sites.set(places)
     if locked.mentor is not None:
         _add_member(locked, locked.mentor, "Supervising mentor")
     changes = diff_fields(before, _snapshot(locked))
@@ -604,6 +609,64 @@ def milestone_done(*, actor: User, milestone: Milestone, done: bool = True) -> M
     return milestone
 
 
+MILESTONE_FIELDS = ("title", "due_on")
+
+
+def _stale(
+    label: str, before: dict[str, Any], wanted: dict[str, Any], version: int
+) -> EditConflict:
+    """The refusal of a save made from `version` when the row has moved on.
+
+    It carries the values saved meanwhile for every field the attempt sets differently,
+    so that the page can show them beside the person's own.
+    """
+    return EditConflict(
+        f"“{label}” was changed by someone else while you were editing it.",
+        current={
+            key.replace("_", " "): _shown(before[key])
+            for key, value in wanted.items()
+            if value != before[key]
+        },
+        version=version,
+    )
+
+
+@transaction.atomic
+def milestone_update(
+    *, actor: User, milestone: Milestone, version: int | None, title: str, due_on: dt.date
+) -> Milestone:
+    """Rename or move a milestone (team); refused if someone saved it since `version`."""
+    locked = Milestone.objects.select_for_update().select_related("project").get(pk=milestone.pk)
+    _member_of(actor, locked.project)
+    before = {field: getattr(locked, field) for field in MILESTONE_FIELDS}
+    wanted: dict[str, Any] = {"title": title.strip(), "due_on": due_on}
+    if version != locked.version:
+        raise _stale(before["title"], before, wanted, locked.version)
+    locked.title, locked.due_on = title.strip(), due_on
+    locked.full_clean(exclude=["project"])
+    locked.version += 1
+    locked.save(update_fields=[*MILESTONE_FIELDS, "version", "updated_at"])
+    changes = diff_fields(before, wanted)
+    audit_record(actor=actor, action="project.milestone_update", obj=locked, changes=changes)
+    return locked
+
+
+@transaction.atomic
+def milestone_delete(*, actor: User, milestone: Milestone) -> int:
+    """Remove a milestone (lead); its tasks stay on the board without it. Returns their number."""
+    locked = Milestone.objects.select_for_update().select_related("project").get(pk=milestone.pk)
+    access.require_lead(actor, locked.project)
+    kept = locked.tasks.count()
+    audit_record(
+        actor=actor,
+        action="project.milestone_delete",
+        obj=locked,
+        changes={"title": (locked.title, None), "due_on": (locked.due_on, None)},
+    )
+    locked.delete()
+    return kept
+
+
 def _check_milestone(project: Project, milestone: Milestone | None) -> None:
     if milestone is not None and milestone.project_id != project.pk:
         raise ValidationError({"milestone": "That milestone belongs to another project."})
@@ -640,37 +703,58 @@ def task_create(
 TASK_FIELDS = ("title", "owner", "due_on", "state", "milestone")
 
 
+def _locked_task(task: Task) -> Task:
+    return (
+        Task.objects.select_for_update(of=("self",))
+        .select_related("owner", "milestone", "project")
+        .get(pk=task.pk)
+    )
+
+
 @transaction.atomic
 def task_update(*, actor: User, task: Task, version: int | None, **fields: Any) -> Task:
     """Change a task; a save from a stale version is refused with the values saved meanwhile."""
-    locked = (
-        Task.objects.select_for_update(of=("self",))
-        .select_related("owner", "milestone")
-        .get(pk=task.pk)
-    )
+    locked = _locked_task(task)
     _member_of(actor, locked.project)
     before = {field: getattr(locked, field) for field in TASK_FIELDS}
     values = {field: fields[field] for field in TASK_FIELDS if field in fields}
+    if "title" in values:
+        values["title"] = values["title"].strip()
     if version != locked.version:
-        raise EditConflict(
-            f"“{locked.title}” was changed by someone else while you were editing it.",
-            current={
-                key.replace("_", " "): _shown(before[key])
-                for key, value in values.items()
-                if value != before[key]
-            },
-            version=locked.version,
-        )
+        raise _stale(locked.title, before, values, locked.version)
     _check_owner(locked.project, values.get("owner"))
     _check_milestone(locked.project, values.get("milestone"))
     for field, value in values.items():
         setattr(locked, field, value)
     locked.full_clean(exclude=["project"])
     locked.version += 1
-    locked.save()
+    locked.save(update_fields=[*values, "version", "updated_at"])
     changes = diff_fields(before, {field: getattr(locked, field) for field in TASK_FIELDS})
     audit_record(actor=actor, action="project.task_update", obj=locked, changes=changes)
     return locked
+
+
+@transaction.atomic
+def task_delete(*, actor: User, task: Task, version: int | None) -> None:
+    """Remove a task (lead); refused if it changed since `version`, so nobody deletes
+    work they have not seen."""
+    locked = _locked_task(task)
+    access.require_lead(actor, locked.project)
+    if version != locked.version:
+        before = {field: getattr(locked, field) for field in TASK_FIELDS}
+        raise EditConflict(
+            f"“{locked.title}” was changed by someone else since you saw it; "
+            "look at it again before deleting it.",
+            current={key.replace("_", " "): _shown(value) for key, value in before.items()},
+            version=locked.version,
+        )
+    audit_record(
+        actor=actor,
+        action="project.task_delete",
+        obj=locked,
+        changes={"title": (locked.title, None), "state": (locked.state, None)},
+    )
+    locked.delete()
 
 
 def _shown(value: Any) -> str:
@@ -739,6 +823,48 @@ def meeting_summary(meeting: Meeting, items: list[ActionItem]) -> str:
     return "\n".join(lines)
 
 
+MEETING_FIELDS = ("held_on", "title", "notes")
+
+
+@transaction.atomic
+def meeting_update(
+    *, actor: User, meeting: Meeting, version: int | None, held_on: dt.date, title: str, notes: str
+) -> Meeting:
+    """Correct a meeting's notes (team); refused if someone saved them since `version`.
+
+    The action items are tasks by now and are changed on the board; a correction is
+    not emailed again.
+    """
+    locked = Meeting.objects.select_for_update().select_related("project").get(pk=meeting.pk)
+    _member_of(actor, locked.project)
+    before = {field: getattr(locked, field) for field in MEETING_FIELDS}
+    wanted = {"held_on": held_on, "title": title.strip(), "notes": notes}
+    if version != locked.version:
+        raise _stale(before["title"], before, wanted, locked.version)
+    for field, value in wanted.items():
+        setattr(locked, field, value)
+    locked.full_clean(exclude=["project"])
+    locked.version += 1
+    locked.save(update_fields=[*MEETING_FIELDS, "version", "updated_at"])
+    changes = diff_fields(before, wanted)
+    audit_record(actor=actor, action="project.meeting_update", obj=locked, changes=changes)
+    return locked
+
+
+@transaction.atomic
+def meeting_delete(*, actor: User, meeting: Meeting) -> None:
+    """Remove a meeting's notes (lead); its action items stay on the board as tasks."""
+    locked = Meeting.objects.select_for_update().select_related("project").get(pk=meeting.pk)
+    access.require_lead(actor, locked.project)
+    audit_record(
+        actor=actor,
+        action="project.meeting_delete",
+        obj=locked,
+        changes={"title": (locked.title, None), "held_on": (locked.held_on, None)},
+    )
+    locked.delete()
+
+
 def _check_upload(upload: File, filename: str) -> None:
     extension = PurePath(filename).suffix.lower()
     if extension not in ALLOWED_EXTENSIONS:
@@ -782,12 +908,15 @@ def document_upload(
     """
     _locked(project)
     _member_of(actor, project)
-    if folder not in Folder.values:
-        raise ValidationError({"folder": f"“{folder}” is not one of the standard folders."})
+    _check_folder(folder)
     filename = PurePath(upload.name or "").name
     _check_upload(upload, filename)
     title = (name or filename).strip()[:200]
     document, _ = Document.objects.get_or_create(project=project, folder=folder, name=title)
+    if document.archived_at is not None:
+        # A new version of an archived document brings it back into its folder.
+        document.archived_at = None
+        document.save(update_fields=["archived_at", "updated_at"])
     number = (document.versions.aggregate(n=Max("number"))["n"] or 0) + 1
     checksum = _digest(upload)
     path = f"projects/{project.pk}/{folder}/{document.pk}/v{number}{PurePath(filename).suffix}"
@@ -815,3 +944,54 @@ def document_upload(
         default_storage.delete(stored)
         raise
     return version
+
+
+def _check_folder(folder: str) -> None:
+    if folder not in Folder.values:
+        raise ValidationError({"folder": f"“{folder}” is not one of the standard folders."})
+
+
+@transaction.atomic
+def document_update(*, actor: User, document: Document, folder: str, name: str) -> Document:
+    """Rename a document or move it to another folder (team); its versions follow it."""
+    locked = Document.objects.select_for_update().select_related("project").get(pk=document.pk)
+    _member_of(actor, locked.project)
+    _check_folder(folder)
+    title = name.strip()[:200]
+    if not title:
+        raise ValidationError({"name": "A document needs a name."})
+    taken = Document.objects.filter(project=locked.project, folder=folder, name=title)
+    if taken.exclude(pk=locked.pk).exists():
+        shown = Folder(folder).label
+        raise ValidationError({"name": f"{shown} already holds a document called “{title}”."})
+    before = {"folder": locked.folder, "name": locked.name}
+    locked.folder, locked.name = folder, title
+    locked.save(update_fields=["folder", "name", "updated_at"])
+    changes = diff_fields(before, {"folder": folder, "name": title})
+    audit_record(actor=actor, action="project.document_update", obj=locked, changes=changes)
+    return locked
+
+
+@transaction.atomic
+def document_archive(*, actor: User, document: Document, archived: bool = True) -> Document:
+    """Archive a document out of its folder, or bring it back (lead).
+
+    Nothing is deleted: every version stays with the team and downloadable, since a
+    project's approvals and data must remain traceable after the fact.
+    """
+    locked = Document.objects.select_for_update().select_related("project").get(pk=document.pk)
+    access.require_lead(actor, locked.project)
+    if archived == (locked.archived_at is not None):
+        state = "archived" if archived else "in its folder"
+        raise ValidationError({"document": f"“{locked.name}” is already {state}."})
+    before = locked.archived_at
+    locked.archived_at = timezone.now() if archived else None
+    locked.save(update_fields=["archived_at", "updated_at"])
+    action = "project.document_archive" if archived else "project.document_restore"
+    audit_record(
+        actor=actor,
+        action=action,
+        obj=locked,
+        changes={"archived_at": (before, locked.archived_at)},
+    )
+    return locked

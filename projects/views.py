@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -29,8 +30,10 @@ from projects.board import board_search
 from projects.estimates import effort_estimate, quick_win
 from projects.models import (
     Application,
+    Document,
     DocumentVersion,
     Folder,
+    Meeting,
     Milestone,
     Project,
     ProjectRole,
@@ -140,18 +143,28 @@ def _restamp(form: Any, version: int) -> None:
     form.data = data
 
 
-def _done(request: AuthedRequest, call: Any, success: str) -> bool:
-    """Run a service; report its refusal as a message. True when it succeeded."""
+def _attempt(call: Any, success: str) -> tuple[bool, str]:
+    """Run a service: (True, `success`), or (False, its refusal in words)."""
     try:
         call()
     except EditConflict as clash:
-        messages.error(request, str(clash))
-        return False
+        return False, conflict_text(clash)
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-        return False
-    messages.success(request, success)
-    return True
+        return False, " ".join(error.messages)
+    return True, success
+
+
+def conflict_text(clash: EditConflict) -> str:
+    """The refusal with the values saved meanwhile, for a message or a fragment."""
+    saved = "; ".join(f"{field}: {value}" for field, value in clash.current.items())
+    return f"{clash} Saved now: {saved}." if saved else str(clash)
+
+
+def _done(request: AuthedRequest, call: Any, success: str) -> bool:
+    """Run a service; report its outcome as a message. True when it succeeded."""
+    ok, text = _attempt(call, success)
+    (messages.success if ok else messages.error)(request, text)
+    return ok
 
 
 @login_required
@@ -365,16 +378,33 @@ def tasks(request: AuthedRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, "Task added.")
             return redirect("projects:tasks", pk=project.pk)
-    context = _workspace(
+    context = _board_context(request, project, form=form)
+    return render_page(
+        request,
+        "projects/tasks.html",
+        context,
+        fragment="board",
+        status=400 if form.errors else 200,
+    )
+
+
+def _board_context(request: AuthedRequest, project: Project, **extra: Any) -> dict[str, Any]:
+    return _workspace(
         request,
         project,
-        form=form,
         milestone_form=forms.MilestoneForm(prefix="milestone"),
         columns=selectors.task_board(project),
         milestones=project.milestones.all(),
         today=timezone.now().date(),
+        **extra,
     )
-    return render(request, "projects/tasks.html", context, status=400 if form.errors else 200)
+
+
+def _in_workspace(request: AuthedRequest, model: Any, pk: int, need: Need = Need.TEAM) -> Any:
+    """A milestone, task, meeting or document, if the person may `need` its project."""
+    found = get_object_or_404(model, pk=pk)
+    found.project = get_project_for_user(request.user, found.project_id, need)
+    return found
 
 
 @login_required
@@ -398,27 +428,94 @@ def milestone_add(request: AuthedRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def milestone_done(request: AuthedRequest, pk: int) -> HttpResponse:
-    project_id = get_object_or_404(Milestone, pk=pk).project_id
-    project = get_project_for_user(request.user, project_id, Need.TEAM)
-    milestone = project.milestones.get(pk=pk)
+    milestone = _in_workspace(request, Milestone, pk)
     done = request.POST.get("done", "1") == "1"
     _done(
         request,
         lambda: services.milestone_done(actor=request.user, milestone=milestone, done=done),
         "Milestone updated.",
     )
-    return redirect("projects:tasks", pk=project.pk)
+    return redirect("projects:tasks", pk=milestone.project_id)
 
 
-def _task_for(request: AuthedRequest, pk: int) -> Task:
-    task = get_object_or_404(Task, pk=pk)
-    task.project = get_project_for_user(request.user, task.project_id, Need.TEAM)
-    return task
+@login_required
+def milestone_edit(request: AuthedRequest, pk: int) -> HttpResponse:
+    """Rename or move a milestone (team); the lead may delete it from here."""
+    milestone = _in_workspace(request, Milestone, pk)
+    initial = {"title": milestone.title, "due_on": milestone.due_on, "version": milestone.version}
+    form = forms.MilestoneEditForm(request.POST or None, initial=initial)
+    return _edit_page(
+        request,
+        form,
+        milestone,
+        save=lambda data: services.milestone_update(
+            actor=request.user, milestone=milestone, **data
+        ),
+        saved="Milestone saved.",
+        back=reverse("projects:tasks", args=[milestone.project_id]),
+        here="tasks",
+        delete=reverse("projects:milestone_delete", args=[pk]),
+        delete_note="Its tasks stay on the board without a milestone.",
+    )
+
+
+@login_required
+@require_POST
+def milestone_delete(request: AuthedRequest, pk: int) -> HttpResponse:
+    milestone = _in_workspace(request, Milestone, pk, Need.LEAD)
+    _done(
+        request,
+        lambda: services.milestone_delete(actor=request.user, milestone=milestone),
+        f"Milestone “{milestone}” deleted; its tasks stay on the board.",
+    )
+    return redirect("projects:tasks", pk=milestone.project_id)
+
+
+def _edit_page(
+    request: AuthedRequest,
+    form: Any,
+    thing: Any,
+    *,
+    save: Any,
+    saved: str,
+    back: str,
+    here: str,
+    delete: str = "",
+    delete_note: str = "",
+    delete_label: str = "Delete",
+) -> HttpResponse:
+    """The one edit page of a workspace item: save from a version, conflicts shown to merge."""
+    conflict: EditConflict | None = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            save(form.cleaned_data)
+        except EditConflict as clash:
+            conflict = clash
+            _restamp(form, clash.version)
+        except ValidationError as error:
+            copy_errors(form, error)
+        else:
+            messages.success(request, saved)
+            return redirect(back)
+    context = _workspace(
+        request,
+        thing.project,
+        form=form,
+        thing=thing,
+        conflict=conflict,
+        back=back,
+        here=here,
+        delete=delete,
+        delete_note=delete_note,
+        delete_label=delete_label,
+    )
+    status = 409 if conflict else 400 if form.errors else 200
+    return render(request, "projects/item_form.html", context, status=status)
 
 
 @login_required
 def task_edit(request: AuthedRequest, pk: int) -> HttpResponse:
-    task = _task_for(request, pk)
+    task = _in_workspace(request, Task, pk)
     initial = {
         "title": task.title,
         "owner": task.owner_id,
@@ -428,43 +525,58 @@ def task_edit(request: AuthedRequest, pk: int) -> HttpResponse:
         "version": task.version,
     }
     form = forms.TaskEditForm(request.POST or None, project=task.project, initial=initial)
-    conflict: EditConflict | None = None
-    if request.method == "POST" and form.is_valid():
-        data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
-        try:
-            services.task_update(
-                actor=request.user, task=task, version=form.cleaned_data["version"], **data
-            )
-        except EditConflict as clash:
-            conflict = clash
-            _restamp(form, clash.version)
-        except ValidationError as error:
-            copy_errors(form, error)
-        else:
-            messages.success(request, "Task saved.")
-            return redirect("projects:tasks", pk=task.project_id)
-    context = _workspace(request, task.project, form=form, task=task, conflict=conflict)
-    status = 409 if conflict else 400 if form.errors else 200
-    return render(request, "projects/task_form.html", context, status=status)
+    return _edit_page(
+        request,
+        form,
+        task,
+        save=lambda data: services.task_update(actor=request.user, task=task, **data),
+        saved="Task saved.",
+        back=reverse("projects:tasks", args=[task.project_id]),
+        here="tasks",
+        delete=reverse("projects:task_delete", args=[pk]),
+    )
+
+
+@login_required
+@require_POST
+def task_delete(request: AuthedRequest, pk: int) -> HttpResponse:
+    """Delete a task (lead), refused if it changed since the page was shown."""
+    task = _in_workspace(request, Task, pk, Need.LEAD)
+    form = forms.VersionForm(request.POST)
+    version = form.cleaned_data["version"] if form.is_valid() else None
+    _done(
+        request,
+        lambda: services.task_delete(actor=request.user, task=task, version=version),
+        f"Task “{task}” deleted.",
+    )
+    return redirect("projects:tasks", pk=task.project_id)
 
 
 @login_required
 @require_POST
 def task_move(request: AuthedRequest, pk: int) -> HttpResponse:
-    """Move a card on the board (to do → in progress → done), refused if it changed meanwhile."""
-    task = _task_for(request, pk)
+    """Move a card on the board (to do → in progress → done), refused if it changed meanwhile.
+
+    With htmx the board alone comes back, carrying the outcome; without JavaScript the
+    page reloads with it as a message.
+    """
+    task = _in_workspace(request, Task, pk)
     form = forms.TaskMoveForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Choose to do, in progress or done.")
+        ok, text = False, "Choose to do, in progress or done."
     else:
         state = form.cleaned_data["state"]
-        _done(
-            request,
+        ok, text = _attempt(
             lambda: services.task_update(
                 actor=request.user, task=task, version=form.cleaned_data["version"], state=state
             ),
             f"“{task.title}” is now {Task.State(state).label.lower()}.",
         )
+    if getattr(request, "htmx", False):
+        notice = {"ok": ok, "text": text}
+        context = _board_context(request, task.project, notice=notice)
+        return render(request, "projects/tasks.html#board", context)
+    (messages.success if ok else messages.error)(request, text)
     return redirect("projects:tasks", pk=task.project_id)
 
 
@@ -500,6 +612,42 @@ def meetings(request: AuthedRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+def meeting_edit(request: AuthedRequest, pk: int) -> HttpResponse:
+    """Correct a meeting's notes (team); the lead may delete them from here."""
+    meeting = _in_workspace(request, Meeting, pk)
+    initial = {
+        "held_on": meeting.held_on,
+        "title": meeting.title,
+        "notes": meeting.notes,
+        "version": meeting.version,
+    }
+    form = forms.MeetingEditForm(request.POST or None, initial=initial)
+    return _edit_page(
+        request,
+        form,
+        meeting,
+        save=lambda data: services.meeting_update(actor=request.user, meeting=meeting, **data),
+        saved="Meeting notes saved.",
+        back=reverse("projects:meetings", args=[meeting.project_id]),
+        here="meetings",
+        delete=reverse("projects:meeting_delete", args=[pk]),
+        delete_note="Its action items stay on the board as tasks.",
+    )
+
+
+@login_required
+@require_POST
+def meeting_delete(request: AuthedRequest, pk: int) -> HttpResponse:
+    meeting = _in_workspace(request, Meeting, pk, Need.LEAD)
+    _done(
+        request,
+        lambda: services.meeting_delete(actor=request.user, meeting=meeting),
+        f"Meeting “{meeting.title}” deleted; its action items stay on the board.",
+    )
+    return redirect("projects:meetings", pk=meeting.project_id)
+
+
+@login_required
 def documents(request: AuthedRequest, pk: int) -> HttpResponse:
     """The standard folders with every version of every document; uploads land here."""
     project = get_project_for_user(request.user, pk, Need.TEAM)
@@ -520,11 +668,13 @@ def documents(request: AuthedRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, f"Saved {version.document.name} as version {version.number}.")
             return redirect("projects:documents", pk=project.pk)
-    docs = project.documents.prefetch_related("versions__uploaded_by")
+    docs = list(project.documents.prefetch_related("versions__uploaded_by"))
+    current = [d for d in docs if d.archived_at is None]
     folders = [
-        (value, label, [d for d in docs if d.folder == value]) for value, label in Folder.choices
+        (value, label, [d for d in current if d.folder == value]) for value, label in Folder.choices
     ]
-    context = _workspace(request, project, form=form, folders=folders)
+    archived = [d for d in docs if d.archived_at is not None]
+    context = _workspace(request, project, form=form, folders=folders, archived=archived)
     return render(request, "projects/documents.html", context, status=400 if form.errors else 200)
 
 
@@ -534,3 +684,38 @@ def download(request: AuthedRequest, pk: int) -> FileResponse:
     version = get_object_or_404(DocumentVersion.objects.select_related("document"), pk=pk)
     get_project_for_user(request.user, version.document.project_id, Need.TEAM)
     return FileResponse(version.file.open("rb"), as_attachment=True, filename=version.filename)
+
+
+@login_required
+def document_edit(request: AuthedRequest, pk: int) -> HttpResponse:
+    """Rename a document or move it to another folder (team); the lead may archive it."""
+    document = _in_workspace(request, Document, pk)
+    form = forms.DocumentForm(
+        request.POST or None, initial={"folder": document.folder, "name": document.name}
+    )
+    return _edit_page(
+        request,
+        form,
+        document,
+        save=lambda data: services.document_update(actor=request.user, document=document, **data),
+        saved="Document saved.",
+        back=reverse("projects:documents", args=[document.project_id]),
+        here="documents",
+        delete=reverse("projects:document_archive", args=[pk]),
+        delete_note="Archiving keeps every version, downloadable by the team; you can restore it.",
+        delete_label="Archive",
+    )
+
+
+@login_required
+@require_POST
+def document_archive(request: AuthedRequest, pk: int) -> HttpResponse:
+    """Archive a document out of its folder, or restore it (`archived=0`): the lead's."""
+    document = _in_workspace(request, Document, pk, Need.LEAD)
+    archived = request.POST.get("archived", "1") == "1"
+    _done(
+        request,
+        lambda: services.document_archive(actor=request.user, document=document, archived=archived),
+        f"“{document.name}” {'archived' if archived else 'restored to its folder'}.",
+    )
+    return redirect("projects:documents", pk=document.project_id)

@@ -55,6 +55,47 @@ def a_version(p, w, pl):
     )
 
 
+def a_milestone(project_of):
+    def make(p, w, pl):
+        project = project_of(p, w, pl)
+        return services.milestone_create(
+            actor=project.lead, project=project, title="Approvals in", due_on="2030-01-01"
+        )
+
+    return make
+
+
+def a_team_task(p, w, pl):
+    project = a_team_project(p, w, pl)
+    return services.task_create(actor=project.lead, project=project, title="Collect")
+
+
+def a_meeting(project_of):
+    def make(p, w, pl):
+        project = project_of(p, w, pl)
+        return services.meeting_record(
+            actor=project.lead, project=project, held_on="2026-01-05", title="Kick-off", notes="N"
+        )
+
+    return make
+
+
+def a_document(project_of):
+    def make(p, w, pl):
+        project = project_of(p, w, pl)
+        version = services.document_upload(
+            actor=project.lead, project=project, folder="data", upload=text_file()
+        )
+        return version.document
+
+    return make
+
+
+def item(name, make):
+    """The URL of route `name` for an item (milestone, task, meeting, document) `make` builds."""
+    return lambda p, w, pl: reverse(name, args=[make(p, w, pl).pk])
+
+
 def apply_url(p, w, pl):
     return reverse("projects:apply", args=[a_project(p, w, pl).roles.first().pk])
 
@@ -64,6 +105,18 @@ def an_application(p, w, pl) -> Application:
     project = make_project(UserFactory(), sites=[p.site_a])
     applicant = p.people[w] if pl == "own" and w != ANONYMOUS else UserFactory()
     return Application.objects.create(role=project.roles.first(), applicant=applicant, note="Hi")
+
+
+def an_application_to(p, w, pl) -> Application:
+    """Own: a stranger applied to the persona's project. Other: between strangers."""
+    project = a_project(p, w, pl)
+    return Application.objects.create(
+        role=project.roles.first(), applicant=UserFactory(), note="Hi"
+    )
+
+
+def a_role(project_of):
+    return lambda p, w, pl: project_of(p, w, pl).roles.first()
 
 
 def url(name):
@@ -140,6 +193,157 @@ ROUTES = [
             "download", lambda p, w, pl: reverse("projects:download", args=[a_version(p, w, pl).pk])
         ),
         TEAM_ONLY,
+    ),
+    (
+        Route(
+            "add milestone",
+            member_page("projects:milestone_add"),
+            "post",
+            lambda *a: {"milestone-title": "Data in", "milestone-due_on": "2030-01-01"},
+        ),
+        POST_TEAM,
+    ),
+    (Route("close role", item("projects:role_withdraw", a_role(a_project)), "post"), POST_TEAM),
+    (
+        Route(
+            "close role as a member", item("projects:role_withdraw", a_role(a_team_project)), "post"
+        ),
+        expect((403, 404)),
+    ),
+    (
+        Route(
+            "accept application",
+            lambda p, w, pl: reverse(
+                "projects:application", args=[an_application_to(p, w, pl).pk, "accept"]
+            ),
+            "post",
+        ),
+        POST_TEAM,
+    ),
+    (
+        Route(
+            "decline application",
+            lambda p, w, pl: reverse(
+                "projects:application", args=[an_application_to(p, w, pl).pk, "decline"]
+            ),
+            "post",
+        ),
+        POST_TEAM,
+    ),
+    (Route("milestone page", item("projects:milestone", a_milestone(a_project))), TEAM_ONLY),
+    (
+        Route(
+            "milestone page as a member", item("projects:milestone", a_milestone(a_team_project))
+        ),
+        TEAM_ONLY,
+    ),
+    (
+        Route(
+            "save milestone as a member",
+            item("projects:milestone", a_milestone(a_team_project)),
+            "post",
+            lambda *a: {"title": "Renamed", "due_on": "2030-02-01", "version": 1},
+        ),
+        POST_TEAM,
+    ),
+    (
+        Route(
+            "mark milestone reached",
+            item("projects:milestone_done", a_milestone(a_team_project)),
+            "post",
+        ),
+        POST_TEAM,
+    ),
+    (
+        Route(
+            "delete milestone",
+            item("projects:milestone_delete", a_milestone(a_project)),
+            "post",
+        ),
+        POST_TEAM,
+    ),
+    (
+        Route(
+            "delete milestone as a member",
+            item("projects:milestone_delete", a_milestone(a_team_project)),
+            "post",
+        ),
+        expect((403, 404)),
+    ),
+    (
+        Route("task page as a member", item("projects:task", a_team_task)),
+        TEAM_ONLY,
+    ),
+    (
+        Route(
+            "move task as a member",
+            item("projects:task_move", a_team_task),
+            "post",
+            lambda *a: {"state": "doing", "version": 1},
+        ),
+        POST_TEAM,
+    ),
+    (
+        Route(
+            "delete task",
+            item("projects:task_delete", a_task),
+            "post",
+            lambda *a: {"version": 1},
+        ),
+        POST_TEAM,
+    ),
+    (
+        Route(
+            "delete task as a member",
+            item("projects:task_delete", a_team_task),
+            "post",
+            lambda *a: {"version": 1},
+        ),
+        expect((403, 404)),
+    ),
+    (Route("meeting page", item("projects:meeting", a_meeting(a_team_project))), TEAM_ONLY),
+    (
+        Route(
+            "save meeting as a member",
+            item("projects:meeting", a_meeting(a_team_project)),
+            "post",
+            lambda *a: {"held_on": "2026-01-05", "title": "K", "notes": "M", "version": 1},
+        ),
+        POST_TEAM,
+    ),
+    (
+        Route("delete meeting", item("projects:meeting_delete", a_meeting(a_project)), "post"),
+        POST_TEAM,
+    ),
+    (
+        Route(
+            "delete meeting as a member",
+            item("projects:meeting_delete", a_meeting(a_team_project)),
+            "post",
+        ),
+        expect((403, 404)),
+    ),
+    (Route("document page", item("projects:document", a_document(a_team_project))), TEAM_ONLY),
+    (
+        Route(
+            "rename document as a member",
+            item("projects:document", a_document(a_team_project)),
+            "post",
+            lambda *a: {"folder": "analysis", "name": "Renamed"},
+        ),
+        POST_TEAM,
+    ),
+    (
+        Route("archive document", item("projects:document_archive", a_document(a_project)), "post"),
+        POST_TEAM,
+    ),
+    (
+        Route(
+            "archive document as a member",
+            item("projects:document_archive", a_document(a_team_project)),
+            "post",
+        ),
+        expect((403, 404)),
     ),
     (Route("API board", lambda *a: "/api/v1/projects", api=True), NETWORK),
     (Route("API my projects", lambda *a: "/api/v1/projects/mine", api=True), expect((200, 200))),
@@ -238,6 +442,24 @@ ROUTES = [
             api=True,
         ),
         TEAM_ONLY,
+    ),
+    (
+        Route(
+            "API delete task",
+            lambda p, w, pl: f"/api/v1/projects/tasks/{a_task(p, w, pl).pk}?version=1",
+            "delete",
+            api=True,
+        ),
+        expect((204, 404)),
+    ),
+    (
+        Route(
+            "API delete task as a member",
+            lambda p, w, pl: f"/api/v1/projects/tasks/{a_team_task(p, w, pl).pk}?version=1",
+            "delete",
+            api=True,
+        ),
+        expect((403, 404)),
     ),
     (
         Route(

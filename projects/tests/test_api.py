@@ -100,3 +100,15 @@ def test_confirming_a_changed_agreement_answers_409(personas):
     assert stale.status_code == 409
     ok = post(client, f"/api/v1/projects/{project.pk}/agreement/confirm", {"version": 2})
     assert ok.json()["agreed"] is True
+
+
+def test_the_lead_deletes_a_task_through_the_api_unless_it_changed(personas):
+    project = make_project(personas.mentor)
+    task = services.task_create(actor=personas.mentor, project=project, title="Collect")
+    services.task_update(actor=personas.mentor, task=task, version=1, state="doing")
+    client = api_client(personas.mentor)
+    stale = client.delete(f"/api/v1/projects/tasks/{task.pk}?version=1")
+    assert stale.status_code == 409
+    assert stale.json()["current"]["state"] == "In progress"
+    assert client.delete(f"/api/v1/projects/tasks/{task.pk}?version=2").status_code == 204
+    assert not project.tasks.exists()

@@ -189,3 +189,45 @@ def test_the_dashboard_lists_overdue_tasks_and_pending_applications(personas):
     assert [t.title for t in mine.overdue] == ["Late"]
     assert len(mine.mine_pending) == 1
     assert len(selectors.dashboard_of(personas.mentor).to_decide) == 1
+
+
+def test_the_services_keep_the_facets_the_index_finds_combined_filters_by(personas):
+    region = RegionFactory(name="North")
+    north = SiteFactory(name="North Hospital", region=region)
+    neuro = make_project(
+        personas.mentor,
+        title="Neuro MRI audit",
+        subspecialty=term("Neuroradiology"),
+        modality=term("MRI"),
+        sites=[north],
+    )
+    assert neuro.facets.split() == [
+        "tydiagnostic",
+        f"sub{term('Neuroradiology').pk}",
+        f"mod{term('MRI').pk}",
+        f"site{north.pk}",
+        f"reg{region.pk}",
+    ]
+    make_project(personas.mentor, title="Neuro CT audit", subspecialty=term("Neuroradiology"))
+
+    def found(**filters):
+        return [i.project.title for i in board_search(BoardQuery(**filters), None)]
+
+    two = {"subspecialty": term("Neuroradiology").pk, "region": region.pk}
+    assert found(**two) == ["Neuro MRI audit"]
+    assert found(text="audit", **two) == ["Neuro MRI audit"]
+    assert found(text="audit", research_type="qi") == []
+    assert found(research_type="diagnostic", modality=term("MRI").pk) == ["Neuro MRI audit"]
+    # Moving the project to another site moves its words with it.
+    services.project_update(
+        actor=personas.mentor,
+        project=neuro,
+        version=neuro.version,
+        sites=[personas.site_a],
+        **{f: getattr(neuro, f) for f in ("title", "summary", "research_type", "subspecialty")},
+        modality=term("MRI"),
+    )
+    assert found(**two) == []
+    assert found(subspecialty=term("Neuroradiology").pk, site=personas.site_a.pk) == [
+        "Neuro MRI audit"
+    ]

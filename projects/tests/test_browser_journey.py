@@ -128,8 +128,12 @@ def test_a_project_goes_from_advert_to_agreed_team_with_versions_and_a_closed_ta
     lead.get_by_text("Task added.").wait_for()
 
     page.goto(f"{base}/projects/{project.pk}/tasks/")
+    # The card moves by htmx: the board is swapped in place, the page is not reloaded.
+    page.evaluate("window.boardMarker = 'same page'")
     page.get_by_role("button", name="Mark “Collect the first 50 cases” done").click()
     page.get_by_text("is now done").wait_for()
+    assert page.evaluate("window.boardMarker") == "same page"
+    page.get_by_role("heading", name="Done (1)").wait_for()
 
     versions = DocumentVersion.objects.filter(document__project=project).order_by("number")
     assert [v.uploaded_by.email.split("@")[0] for v in versions] == ["mentor", "trainee"]

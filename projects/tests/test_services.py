@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
@@ -276,3 +278,175 @@ def test_outsiders_to_the_team_cannot_upload_or_add_tasks(personas, project):
         )
     with pytest.raises(PermissionDenied):
         services.task_create(actor=personas.trainee, project=project, title="Sneaky")
+
+
+def test_the_team_edits_a_milestone_and_a_stale_save_gets_the_saved_values(personas, project):
+    join(project, personas.trainee)
+    milestone = services.milestone_create(
+        actor=personas.mentor, project=project, title="Approvals in", due_on="2026-05-01"
+    )
+    services.milestone_update(
+        actor=personas.trainee,
+        milestone=milestone,
+        version=1,
+        title="Ethics approval in",
+        due_on=date(2026, 6, 1),
+    )
+    with pytest.raises(EditConflict) as clash:
+        services.milestone_update(
+            actor=personas.mentor,
+            milestone=milestone,
+            version=1,
+            title="Approvals in",
+            due_on=date(2026, 7, 1),
+        )
+    assert clash.value.current == {"title": "Ethics approval in", "due on": "2026-06-01"}
+    milestone.refresh_from_db()
+    assert (milestone.title, milestone.version) == ("Ethics approval in", 2)
+    event = AuditEvent.objects.get(action="project.milestone_update")
+    assert event.changes["title"] == ["Approvals in", "Ethics approval in"]
+
+
+def test_only_the_lead_deletes_a_milestone_and_its_tasks_stay(personas, project):
+    join(project, personas.trainee)
+    milestone = services.milestone_create(
+        actor=personas.mentor, project=project, title="Data in", due_on="2026-05-01"
+    )
+    task = services.task_create(
+        actor=personas.trainee, project=project, title="Collect", milestone=milestone
+    )
+    with pytest.raises(PermissionDenied):
+        services.milestone_delete(actor=personas.trainee, milestone=milestone)
+    assert services.milestone_delete(actor=personas.mentor, milestone=milestone) == 1
+    task.refresh_from_db()
+    assert task.milestone is None
+    assert AuditEvent.objects.filter(
+        action="project.milestone_delete", object_id=str(milestone.pk)
+    ).exists()
+
+
+def test_only_the_lead_deletes_a_task_and_never_one_changed_meanwhile(personas, project):
+    join(project, personas.trainee)
+    task = services.task_create(actor=personas.mentor, project=project, title="Collect")
+    with pytest.raises(PermissionDenied):
+        services.task_delete(actor=personas.trainee, task=task, version=1)
+    services.task_update(actor=personas.trainee, task=task, version=1, state="doing")
+    with pytest.raises(EditConflict) as clash:
+        services.task_delete(actor=personas.mentor, task=task, version=1)
+    assert clash.value.current["state"] == "In progress"
+    assert Task.objects.filter(pk=task.pk).exists()
+    services.task_delete(actor=personas.mentor, task=task, version=2)
+    assert not Task.objects.filter(pk=task.pk).exists()
+    event = AuditEvent.objects.get(action="project.task_delete")
+    assert event.changes == {"title": ["Collect", None], "state": ["doing", None]}
+
+
+def test_a_task_edit_changes_only_what_it_names(personas, project):
+    task = services.task_create(
+        actor=personas.mentor, project=project, title="Collect", due_on=date(2026, 1, 5)
+    )
+    services.task_update(actor=personas.mentor, task=task, version=1, title="  Collect all  ")
+    task.refresh_from_db()
+    assert (task.title, task.due_on, task.version) == ("Collect all", date(2026, 1, 5), 2)
+
+
+def _meeting(project, actor):
+    return services.meeting_record(
+        actor=actor,
+        project=project,
+        held_on=date(2026, 3, 2),
+        title="Kick-off",
+        notes="We agreed the proforma.",
+        actions=[services.ActionItem("Build the form", None, None)],
+    )
+
+
+def test_the_team_corrects_meeting_notes_without_a_second_email(
+    personas, project, mailoutbox, django_capture_on_commit_callbacks
+):
+    join(project, personas.trainee)
+    with django_capture_on_commit_callbacks(execute=True):
+        meeting = _meeting(project, personas.mentor)
+    sent = len(mailoutbox)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.meeting_update(
+            actor=personas.trainee,
+            meeting=meeting,
+            version=1,
+            held_on=date(2026, 3, 2),
+            title="Kick-off",
+            notes="We agreed the proforma and the sample size.",
+        )
+    assert len(mailoutbox) == sent
+    with pytest.raises(EditConflict) as clash:
+        services.meeting_update(
+            actor=personas.mentor,
+            meeting=meeting,
+            version=1,
+            held_on=date(2026, 3, 2),
+            title="Kick-off",
+            notes="We agreed the proforma.",
+        )
+    assert clash.value.current == {"notes": "We agreed the proforma and the sample size."}
+    assert AuditEvent.objects.filter(action="project.meeting_update").count() == 1
+
+
+def test_only_the_lead_deletes_a_meeting_and_its_actions_stay_as_tasks(personas, project):
+    join(project, personas.trainee)
+    meeting = _meeting(project, personas.mentor)
+    with pytest.raises(PermissionDenied):
+        services.meeting_delete(actor=personas.trainee, meeting=meeting)
+    services.meeting_delete(actor=personas.mentor, meeting=meeting)
+    assert not project.meetings.exists()
+    assert Task.objects.get(project=project).title == "Build the form"
+    assert AuditEvent.objects.filter(action="project.meeting_delete").exists()
+
+
+def test_a_document_is_renamed_or_moved_but_never_onto_another(personas, project):
+    join(project, personas.trainee)
+    for name in ("Protocol", "Proforma"):
+        services.document_upload(
+            actor=personas.mentor,
+            project=project,
+            folder="approvals",
+            name=name,
+            upload=text_file(),
+        )
+    protocol = project.documents.get(name="Protocol")
+    with pytest.raises(ValidationError, match="Approvals already holds a document called"):
+        services.document_update(
+            actor=personas.trainee, document=protocol, folder="approvals", name="Proforma"
+        )
+    services.document_update(
+        actor=personas.trainee, document=protocol, folder="manuscript", name="Protocol v2"
+    )
+    protocol.refresh_from_db()
+    assert (protocol.folder, protocol.name) == ("manuscript", "Protocol v2")
+    assert protocol.versions.get().file.read() == b"protocol v1"
+    with pytest.raises(ValidationError, match="standard folders"):
+        services.document_update(
+            actor=personas.trainee, document=protocol, folder="secret", name="Protocol"
+        )
+
+
+def test_the_lead_archives_a_document_with_every_version_kept(personas, project):
+    join(project, personas.trainee)
+    version = services.document_upload(
+        actor=personas.mentor, project=project, folder="data", name="Sheet", upload=text_file()
+    )
+    document = version.document
+    with pytest.raises(PermissionDenied):
+        services.document_archive(actor=personas.trainee, document=document)
+    services.document_archive(actor=personas.mentor, document=document)
+    document.refresh_from_db()
+    assert document.archived_at is not None
+    assert document.versions.count() == 1
+    with pytest.raises(ValidationError, match="already archived"):
+        services.document_archive(actor=personas.mentor, document=document)
+    again = services.document_upload(
+        actor=personas.trainee, project=project, folder="data", name="Sheet", upload=text_file()
+    )
+    document.refresh_from_db()
+    assert (again.number, document.archived_at) == (2, None)
+    actions = set(AuditEvent.objects.values_list("action", flat=True))
+    assert "project.document_archive" in actions

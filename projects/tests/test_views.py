@@ -8,7 +8,7 @@ from people.models import Term
 from people.tests.test_services import save_trainee
 from projects import services
 from projects.models import DocumentVersion, Member, Project, Task
-from projects.tests.factories import join, make_project
+from projects.tests.factories import join, make_project, text_file
 
 pytestmark = pytest.mark.django_db
 
@@ -223,3 +223,143 @@ def test_the_dashboard_shows_the_projects_panel(client, personas, project):
     body = client.get(reverse("dashboard")).content.decode()
     assert "Overdue tasks" in body
     assert "Overdue thing" in body
+
+
+def test_htmx_moves_a_task_and_answers_with_the_board_alone(client, personas, project):
+    task = services.task_create(actor=personas.mentor, project=project, title="Collect")
+    client.force_login(personas.trainee)
+    response = client.post(
+        reverse("projects:task_move", args=[task.pk]),
+        {"state": "doing", "version": "1"},
+        HTTP_HX_REQUEST="true",
+    )
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert body.lstrip().startswith('<section id="task-board"')
+    assert "“Collect” is now in progress." in body
+    assert "In progress (1)" in body
+    task.refresh_from_db()
+    assert (task.state, task.version) == ("doing", 2)
+    # The outcome is in the fragment, not left behind for the next full page.
+    page = client.get(reverse("projects:tasks", args=[project.pk]))
+    assert "is now in progress" not in page.content.decode()
+
+
+def test_a_stale_htmx_move_shows_the_saved_values_in_the_board(client, personas, project):
+    task = services.task_create(actor=personas.mentor, project=project, title="Collect")
+    services.task_update(actor=personas.mentor, task=task, version=1, state="done")
+    client.force_login(personas.trainee)
+    response = client.post(
+        reverse("projects:task_move", args=[task.pk]),
+        {"state": "doing", "version": "1"},
+        HTTP_HX_REQUEST="true",
+    )
+    body = response.content.decode()
+    assert "changed by someone else" in body
+    assert "Saved now: state: Done." in body
+    assert 'role="alert"' in body
+    task.refresh_from_db()
+    assert task.state == "done"
+
+
+def test_without_javascript_a_move_reloads_the_page_with_the_outcome(client, personas, project):
+    task = services.task_create(actor=personas.mentor, project=project, title="Collect")
+    client.force_login(personas.trainee)
+    response = client.post(
+        reverse("projects:task_move", args=[task.pk]),
+        {"state": "done", "version": "1"},
+        follow=True,
+    )
+    assert response.redirect_chain == [(reverse("projects:tasks", args=[project.pk]), 302)]
+    assert "“Collect” is now done." in response.content.decode()
+    task.refresh_from_db()
+    assert task.state == "done"
+
+
+def test_a_stale_task_edit_page_shows_the_saved_values_to_merge(client, personas, project):
+    task = services.task_create(actor=personas.mentor, project=project, title="Collect")
+    services.task_update(actor=personas.mentor, task=task, version=1, title="Collect 100 cases")
+    client.force_login(personas.trainee)
+    response = client.post(
+        reverse("projects:task", args=[task.pk]),
+        {"title": "Collect 50 cases", "state": "todo", "version": "1"},
+    )
+    assert response.status_code == 409
+    assert response.context["conflict"].current == {"title": "Collect 100 cases"}
+    assert response.context["form"].data["version"] == 2
+    again = client.post(
+        reverse("projects:task", args=[task.pk]),
+        {"title": "Collect 50 cases", "state": "todo", "version": "2"},
+    )
+    assert again.status_code == 302
+    task.refresh_from_db()
+    assert task.title == "Collect 50 cases"
+
+
+def test_the_lead_deletes_a_task_from_its_page(client, personas, project):
+    task = services.task_create(actor=personas.mentor, project=project, title="Collect")
+    client.force_login(personas.trainee)
+    assert (
+        "Delete “Collect”"
+        not in client.get(reverse("projects:task", args=[task.pk])).content.decode()
+    )
+    client.force_login(personas.mentor)
+    page = client.get(reverse("projects:task", args=[task.pk])).content.decode()
+    assert "Delete “Collect”" in page
+    response = client.post(reverse("projects:task_delete", args=[task.pk]), {"version": "1"})
+    assert response.status_code == 302
+    assert not Task.objects.filter(pk=task.pk).exists()
+
+
+def test_a_milestone_is_edited_and_deleted_through_its_page(client, personas, project):
+    milestone = services.milestone_create(
+        actor=personas.mentor, project=project, title="Data in", due_on="2026-05-01"
+    )
+    client.force_login(personas.trainee)
+    url = reverse("projects:milestone", args=[milestone.pk])
+    saved = client.post(url, {"title": "All data in", "due_on": "2026-06-01", "version": "1"})
+    assert saved.status_code == 302
+    stale = client.post(url, {"title": "Data in", "due_on": "2026-05-01", "version": "1"})
+    assert stale.status_code == 409
+    assert "All data in" in stale.content.decode()
+    refused = client.post(reverse("projects:milestone_delete", args=[milestone.pk]))
+    assert refused.status_code == 403
+    client.force_login(personas.mentor)
+    client.post(reverse("projects:milestone_delete", args=[milestone.pk]))
+    assert not project.milestones.exists()
+
+
+def test_meeting_notes_are_corrected_and_deleted_through_their_page(client, personas, project):
+    meeting = services.meeting_record(
+        actor=personas.mentor, project=project, held_on="2026-02-01", title="Kick-off", notes="A"
+    )
+    client.force_login(personas.trainee)
+    listing = client.get(reverse("projects:meetings", args=[project.pk])).content.decode()
+    assert reverse("projects:meeting", args=[meeting.pk]) in listing
+    url = reverse("projects:meeting", args=[meeting.pk])
+    data = {"held_on": "2026-02-01", "title": "Kick-off", "notes": "A and B", "version": "1"}
+    assert client.post(url, data).status_code == 302
+    meeting.refresh_from_db()
+    assert meeting.notes == "A and B"
+    client.force_login(personas.mentor)
+    client.post(reverse("projects:meeting_delete", args=[meeting.pk]))
+    assert not project.meetings.exists()
+
+
+def test_documents_are_renamed_archived_and_restored_through_the_pages(client, personas, project):
+    version = services.document_upload(
+        actor=personas.mentor, project=project, folder="data", name="Sheet", upload=text_file()
+    )
+    document = version.document
+    client.force_login(personas.trainee)
+    url = reverse("projects:document", args=[document.pk])
+    assert client.post(url, {"folder": "analysis", "name": "Clean sheet"}).status_code == 302
+    client.force_login(personas.mentor)
+    client.post(reverse("projects:document_archive", args=[document.pk]))
+    page = client.get(reverse("projects:documents", args=[project.pk]))
+    assert [d.name for d in page.context["archived"]] == ["Clean sheet"]
+    assert all(not docs for _, _, docs in page.context["folders"])
+    assert "Restore “Clean sheet” to Analysis" in page.content.decode()
+    client.post(reverse("projects:document_archive", args=[document.pk]), {"archived": "0"})
+    document.refresh_from_db()
+    assert document.archived_at is None
