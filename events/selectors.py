@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from events.models import Conference, Deadline, Edition, Event, Follow, ProjectTarget
 from network import access
@@ -31,6 +31,14 @@ def events_upcoming(*, now: dt.datetime) -> QuerySet[Event]:
     )
 
 
+class ConferenceLink(NamedTuple):
+    pk: int
+    slug: str
+    society: str
+    name: str
+    following: bool
+
+
 @dataclass(frozen=True)
 class CalendarPage:
     followed: list[Deadline]
@@ -38,13 +46,26 @@ class CalendarPage:
     events: list[Event]
     followed_ids: set[int]
     term: Term | None
+    conferences: list[ConferenceLink]
 
 
 def calendar_page(
     user: Any, *, now: dt.datetime, term: Term | None, limit: int = 25
 ) -> CalendarPage:
-    """The next deadlines of followed conferences, the next others, and coming events."""
-    mine = followed_ids(user)
+    """The next deadlines of followed conferences, the next others, and coming events,
+    and every conference with whether the person follows it."""
+    # A subquery rather than the ids themselves: a person may follow hundreds of
+    # conferences, and a parameter each would cost more to build than to run.
+    follows = Follow.objects.filter(person=user).values("conference_id")
+    conferences = [
+        ConferenceLink(*row)
+        for row in Conference.objects.annotate(
+            following=Exists(follows.filter(conference=OuterRef("pk")))
+        )
+        .order_by("society", "name")
+        .values_list("pk", "slug", "society", "name", "following")
+    ]
+    mine = {row.pk for row in conferences if row.following}
     deadlines = deadlines_upcoming(now=now)
     events = events_upcoming(now=now)
     if term is not None:
@@ -53,9 +74,9 @@ def calendar_page(
         ).values("pk")
         deadlines = deadlines.filter(edition__conference__in=tagged)
         events = events.filter(subspecialties=term)
-    followed = list(deadlines.filter(edition__conference__in=mine)[:limit])
-    others = list(deadlines.exclude(edition__conference__in=mine)[:limit])
-    return CalendarPage(followed, others, list(events[:limit]), mine, term)
+    followed = list(deadlines.filter(edition__conference__in=follows)[:limit])
+    others = list(deadlines.exclude(edition__conference__in=follows)[:limit])
+    return CalendarPage(followed, others, list(events[:limit]), mine, term, conferences)
 
 
 def conference_page(slug: str) -> Conference:

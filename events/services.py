@@ -268,6 +268,7 @@ def plan_accept(
 
 
 def _place_steps(actor: User, project: Project, target: ProjectTarget, plan: Plan) -> None:
+    """Add each step's milestone through the projects app, or move the one made before."""
     made = {row.step: row for row in target.steps.select_related("milestone")}
     label = f"{target.deadline.edition}"
     for step in plan.steps:
@@ -283,14 +284,16 @@ def _place_steps(actor: User, project: Project, target: ProjectTarget, plan: Pla
 
 
 def _move_milestone(actor: User, milestone: Milestone, title: str, due_on: dt.date) -> None:
-    # The projects app has no service to move a milestone; this is the one place that
-    # does, with its own audit row, and never for a milestone already done.
+    """Move a step's milestone through the projects app's own service (its rules, its
+    version, its audit row); a milestone already done stays where it is."""
     if milestone.done_on is not None or (milestone.due_on, milestone.title) == (due_on, title):
         return
-    changes = {"due_on": (milestone.due_on, due_on), "title": (milestone.title, title)}
-    milestone.due_on, milestone.title = due_on, title
-    milestone.save(update_fields=["due_on", "title", "updated_at"])
-    audit_record(actor=actor, action="project.milestone_replan", obj=milestone, changes=changes)
+    # The version read with the plan's steps in this transaction: a team member who
+    # changes the milestone in between makes the service refuse, and the whole
+    # acceptance is rolled back with an EditConflict for the lead to look again.
+    project_services.milestone_update(
+        actor=actor, milestone=milestone, version=milestone.version, title=title, due_on=due_on
+    )
 
 
 @dataclass(frozen=True)

@@ -69,6 +69,22 @@ def stated(instant: dt.datetime, zone_name: str) -> str:
     return f"{local:%-d %b %Y, %H:%M} {abbreviation} ({zone_label(zone_name)})"
 
 
+DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def spoken(local: dt.datetime) -> str:
+    """'Thu 6 May 2027, 18:00 BST': the instant in the zone it carries.
+
+    What the template filter `date:"D j M Y, H:i T"` writes, at a tenth of its cost; a
+    page lists fifty of these.
+    """
+    return (
+        f"{DAYS[local.weekday()]} {local.day} {MONTHS[local.month - 1]} {local.year}, "
+        f"{local.hour:02}:{local.minute:02} {local.tzname() or ''}"
+    ).rstrip()
+
+
 def countdown(instant: dt.datetime, now: dt.datetime) -> str:
     """How long until the instant, as people say it; 'passed' afterwards."""
     left = instant - now

@@ -10,6 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.cache import get_conditional_response
 from django.views.decorators.http import require_POST
 
 from core.exceptions import EditConflict
@@ -38,7 +39,6 @@ def calendar(request: AuthedRequest) -> HttpResponse:
         "page": page,
         "now": timezone.now(),
         "curator": access.may_curate(request.user),
-        "conferences": Conference.objects.order_by("society").only("slug", "society", "name"),
         # Built once: a reverse() for each of hundreds of conferences would cost more.
         "conference_base": reverse("events:calendar") + "conferences/",
     }
@@ -351,11 +351,25 @@ def preferences(request: AuthedRequest) -> HttpResponse:
     return redirect("events:feeds")
 
 
+def _calendar_response(request: HttpRequest, body: bytes, *, private: bool) -> HttpResponse:
+    """The feed with a strong ETag; a client that already holds these bytes gets a 304.
+
+    Calendar apps fetch a subscription every few minutes, and most fetches find nothing
+    new: the 304 spares sending the whole feed again.
+    """
+    response = HttpResponse(body, content_type=ICS)
+    response["ETag"] = feeds.etag_of(body)
+    # A private feed's address is its secret: no shared cache may keep it, and every
+    # fetch asks again, so that a revoked address stops working at once.
+    response["Cache-Control"] = "private, no-cache" if private else "public, max-age=900"
+    return get_conditional_response(request, etag=response["ETag"], response=response) or response
+
+
 def private_feed(request: HttpRequest, secret: str) -> HttpResponse:
     person = access.feed_owner(secret)
     now = timezone.now()
     body = feeds.render(f"RadCollab — {person}", feeds.private_entries(person, now=now), now=now)
-    return HttpResponse(body, content_type=ICS)
+    return _calendar_response(request, body, private=True)
 
 
 def public_feed(request: HttpRequest, slug: str) -> HttpResponse:
@@ -364,4 +378,4 @@ def public_feed(request: HttpRequest, slug: str) -> HttpResponse:
     body = feeds.render(
         f"RadCollab — {term} deadlines", feeds.public_entries(term, now=now), now=now
     )
-    return HttpResponse(body, content_type=ICS)
+    return _calendar_response(request, body, private=False)

@@ -7,10 +7,19 @@ from opportunities.models import Opportunity, Programme
 
 @admin.register(Programme)
 class ProgrammeAdmin(admin.ModelAdmin[Programme]):
+    """Read here; programmes are added and corrected on the site (Opportunities →
+    Fellowship programmes), where the rules are checked and the audit trail is written."""
+
     list_display = ("name", "institution", "subspecialty", "positions_per_year", "research")
     list_filter = ("research", "subspecialty")
     search_fields = ("name", "institution", "visa_sponsorship")
     readonly_fields = ("version",)
+
+    def has_add_permission(self, request: object) -> bool:
+        return False
+
+    def has_change_permission(self, request: object, obj: object = None) -> bool:
+        return False
 
 
 @admin.register(Opportunity)

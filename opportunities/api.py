@@ -2,12 +2,17 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db.models import Q
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from ninja import Router, Schema, Status
 
+from core.exceptions import EditConflict
 from core.types import AuthedRequest
+from network.models import Site
 from opportunities import access, services
 from opportunities.eligibility import Facts, verdict
 from opportunities.models import Opportunity, Programme
@@ -58,6 +63,7 @@ class ProgrammeOut(Schema):
     id: int
     name: str
     institution: str
+    site_id: int | None
     subspecialty: str | None
     positions_per_year: int | None
     opens_on: dt.date | None
@@ -65,6 +71,28 @@ class ProgrammeOut(Schema):
     research: str
     typical_outputs: str
     visa_sponsorship: str
+    notes: str
+    url: str
+    version: int
+
+
+class ProgrammeIn(Schema):
+    name: str
+    institution: str
+    site_id: int | None = None
+    subspecialty_id: int | None = None
+    positions_per_year: int | None = None
+    opens_on: dt.date | None = None
+    closes_on: dt.date | None = None
+    research: str = Programme.Research.ENCOURAGED
+    typical_outputs: str = ""
+    visa_sponsorship: list[str] = []
+    notes: str = ""
+    url: str = ""
+
+
+class ProgrammeUpdate(ProgrammeIn):
+    version: int
 
 
 def _out(item: Opportunity, facts: Facts | None) -> OpportunityOut:
@@ -119,22 +147,75 @@ def review(request: AuthedRequest, opportunity_id: int, payload: ReviewIn) -> Op
     return _out(done, None)
 
 
+def _programme_out(p: Programme) -> ProgrammeOut:
+    return ProgrammeOut(
+        id=p.pk,
+        name=p.name,
+        institution=p.institution,
+        site_id=p.site_id,
+        subspecialty=p.subspecialty.name if p.subspecialty else None,
+        positions_per_year=p.positions_per_year,
+        opens_on=p.opens_on,
+        closes_on=p.closes_on,
+        research=p.research,
+        typical_outputs=p.typical_outputs,
+        visa_sponsorship=p.visa_sponsorship,
+        notes=p.notes,
+        url=p.url,
+        version=p.version,
+    )
+
+
 @router.get(
     "/programmes", response=list[ProgrammeOut], summary="The fellowship programmes directory"
 )
 def programmes(request: AuthedRequest) -> list[ProgrammeOut]:
-    return [
-        ProgrammeOut(
-            id=p.pk,
-            name=p.name,
-            institution=p.institution,
-            subspecialty=p.subspecialty.name if p.subspecialty else None,
-            positions_per_year=p.positions_per_year,
-            opens_on=p.opens_on,
-            closes_on=p.closes_on,
-            research=p.research,
-            typical_outputs=p.typical_outputs,
-            visa_sponsorship=p.visa_sponsorship,
+    return [_programme_out(p) for p in Programme.objects.select_related("subspecialty")]
+
+
+def _programme_values(payload: ProgrammeIn) -> dict[str, Any]:
+    values = payload.model_dump(exclude={"site_id", "subspecialty_id", "version"})
+    values["site"] = values["subspecialty"] = None
+    if payload.site_id is not None:
+        values["site"] = Site.objects.filter(pk=payload.site_id).first()
+        if values["site"] is None:
+            raise ValidationError({"site_id": f"No site has id {payload.site_id}."})
+    if payload.subspecialty_id is not None:
+        terms = Term.objects.filter(kind=Term.Kind.SUBSPECIALTY, pk=payload.subspecialty_id)
+        values["subspecialty"] = terms.first()
+        if values["subspecialty"] is None:
+            raise ValidationError(
+                {"subspecialty_id": f"No subspecialty has id {payload.subspecialty_id}."}
+            )
+    return values
+
+
+@router.post(
+    "/programmes", response={201: ProgrammeOut}, summary="Add a programme (committee, admins)"
+)
+def programme_create(request: AuthedRequest, payload: ProgrammeIn) -> Status:
+    access.require_curator(request.user)
+    made = services.programme_save(actor=request.user, **_programme_values(payload))
+    return Status(201, _programme_out(made))
+
+
+@router.put(
+    "/programmes/{int:programme_id}",
+    response={200: ProgrammeOut, 409: dict},
+    summary="Correct a programme (committee, admins; send the version you read)",
+)
+def programme_update(request: AuthedRequest, programme_id: int, payload: ProgrammeUpdate) -> Status:
+    access.require_curator(request.user)
+    found = get_object_or_404(Programme, pk=programme_id)
+    try:
+        saved = services.programme_save(
+            actor=request.user,
+            programme=found,
+            version=payload.version,
+            **_programme_values(payload),
         )
-        for p in Programme.objects.select_related("subspecialty")
-    ]
+    except EditConflict as clash:
+        return Status(
+            409, {"detail": str(clash), "version": clash.version, "current": clash.current}
+        )
+    return Status(200, _programme_out(saved))

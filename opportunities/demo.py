@@ -117,7 +117,7 @@ PROGRAMMES: list[dict[str, Any]] = [
         "positions_per_year": 2,
         "research": "encouraged",
         "typical_outputs": "One abstract and one paper a year",
-        "visa_sponsorship": "Skilled Worker visa",
+        "visa_sponsorship": "Skilled Worker",
     },
     {
         "name": "Interventional radiology fellowship (demo)",

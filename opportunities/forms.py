@@ -2,7 +2,8 @@ from __future__ import annotations
 
 from django import forms
 
-from events.forms import LOCAL, ZoneField
+from events.forms import DAY, LOCAL, ZoneField
+from network.models import Site
 from opportunities.models import Grade, Opportunity, Programme
 from people.models import Term
 
@@ -66,6 +67,47 @@ class ProgrammeFilterForm(forms.Form):
     research = forms.ChoiceField(
         choices=[("", "Any research expectation"), *Programme.Research.choices], required=False
     )
-    visa = forms.CharField(
-        label="Sponsors visa", required=False, max_length=20, help_text="J-1, H-1B…"
+    visa = forms.ChoiceField(
+        label="Visa sponsorship", choices=[("", "Any"), *Programme.Visa.choices], required=False
     )
+
+
+class ProgrammeForm(forms.Form):
+    """A fellowship programme as a curator enters it; the rules are in `programme_save`."""
+
+    name = forms.CharField(max_length=200)
+    institution = forms.CharField(max_length=200)
+    site = forms.ModelChoiceField(
+        queryset=Site.objects.order_by("name"),
+        required=False,
+        label="Site in the network",
+        empty_label="Not one of the network's sites",
+    )
+    subspecialty = forms.ModelChoiceField(
+        queryset=SUBSPECIALTIES, required=False, empty_label="Not stated"
+    )
+    positions_per_year = forms.IntegerField(
+        label="Positions a year", min_value=0, max_value=200, required=False
+    )
+    opens_on = forms.DateField(label="Applications open", required=False, widget=DAY)
+    closes_on = forms.DateField(label="Applications close", required=False, widget=DAY)
+    research = forms.ChoiceField(
+        label="Research expectation",
+        choices=Programme.Research.choices,
+        initial=Programme.Research.ENCOURAGED,
+    )
+    typical_outputs = forms.CharField(
+        max_length=300, required=False, help_text="Such as “one abstract and one paper a year”."
+    )
+    visa_sponsorship = forms.MultipleChoiceField(
+        label="Visa sponsorship",
+        choices=Programme.Visa.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Leave all unticked when unknown; “None” when it sponsors no visa.",
+    )
+    notes = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 4}), max_length=4000, required=False
+    )
+    url = forms.URLField(label="Programme page", required=False, assume_scheme="https")
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)

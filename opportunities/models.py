@@ -120,6 +120,19 @@ class Programme(TimeStampedModel):
         ENCOURAGED = "encouraged", "Encouraged"
         REQUIRED = "required", "Required"
 
+    class Visa(models.TextChoices):
+        """The visas a programme may sponsor; stored comma-separated in this order.
+
+        "None" (sponsors no visa) stands alone; an empty value means unknown.
+        """
+
+        J1 = "J-1", "J-1 (US exchange visitor)"
+        H1B = "H-1B", "H-1B (US specialty occupation)"
+        O1 = "O-1", "O-1 (US extraordinary ability)"
+        SKILLED_WORKER = "Skilled Worker", "Skilled Worker (UK)"
+        OTHER = "Other", "Another visa (say which in the notes)"
+        NONE = "None", "None: sponsors no visa"
+
     name = models.CharField(max_length=200)
     institution = models.CharField(max_length=200)
     site = models.ForeignKey(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -163,6 +164,71 @@ def opportunity_review(
     return locked
 
 
+def visas_of(given: str | Iterable[str] | None) -> str:
+    """The visas a programme sponsors as stored: known choices, comma-separated in the
+    choices' order; "None" alone; empty when unknown. Anything else is refused."""
+    parts = given.split(",") if isinstance(given, str) else list(given or ())
+    chosen = {part.strip() for part in parts if part and part.strip()}
+    known = {value.lower(): value for value in Programme.Visa.values}
+    unknown = sorted(part for part in chosen if part.lower() not in known)
+    if unknown:
+        allowed = ", ".join(Programme.Visa.values)
+        raise ValidationError(
+            {"visa_sponsorship": f"Unknown visa: {', '.join(unknown)} (choose from {allowed})."}
+        )
+    values = {known[part.lower()] for part in chosen}
+    if Programme.Visa.NONE in values and len(values) > 1:
+        raise ValidationError(
+            {"visa_sponsorship": "“None” cannot go with a visa: choose one or the other."}
+        )
+    return ", ".join(value for value in Programme.Visa.values if value in values)
+
+
+def _programme_values(fields: dict[str, Any]) -> dict[str, Any]:
+    unknown = set(fields) - set(PROGRAMME_FIELDS)
+    if unknown:
+        raise TypeError(f"programme_save() got unknown fields: {sorted(unknown)}")
+    values = dict(fields)
+    for name in ("name", "institution", "typical_outputs", "notes", "url"):
+        if isinstance(values.get(name), str):
+            values[name] = values[name].strip()
+    positions = values.get("positions_per_year")
+    if positions is not None and positions < 0:
+        raise ValidationError({"positions_per_year": "Positions a year cannot be negative."})
+    opens, closes = values.get("opens_on"), values.get("closes_on")
+    if opens and closes and closes < opens:
+        raise ValidationError(
+            {"closes_on": f"Applications close ({closes}) before they open ({opens})."}
+        )
+    if "visa_sponsorship" in values:
+        values["visa_sponsorship"] = visas_of(values["visa_sponsorship"])
+    return values
+
+
+def _check_programme_version(
+    programme: Programme, version: int | None, values: dict[str, Any]
+) -> None:
+    """A save from a stale version is refused with the saved values that differ from it."""
+    if version is None or version == programme.version:
+        return
+    differing = {k: getattr(programme, k) for k, v in values.items() if getattr(programme, k) != v}
+    raise EditConflict(
+        f"Someone saved “{programme}” since you opened it: compare their values with yours.",
+        current={k.replace("_", " "): "" if v is None else str(v) for k, v in differing.items()},
+        version=programme.version,
+    )
+
+
+def _check_unique_name(values: dict[str, Any], programme: Programme | None) -> None:
+    name = values.get("name", programme.name if programme else "")
+    institution = values.get("institution", programme.institution if programme else "")
+    same = Programme.objects.filter(name__iexact=name, institution__iexact=institution)
+    if programme is not None:
+        same = same.exclude(pk=programme.pk)
+    if name and institution and same.exists():
+        raise ValidationError({"name": f"{institution} already has a programme called “{name}”."})
+
+
 @transaction.atomic
 def programme_save(
     *,
@@ -171,25 +237,27 @@ def programme_save(
     version: int | None = None,
     **fields: Any,
 ) -> Programme:
+    """Add a fellowship programme, or correct one (curators; `actor=None` for the seed).
+
+    Refused, naming the field: a window that closes before it opens, negative positions,
+    a visa that is not one of the choices or "None" beside a visa, a name the same
+    institution already uses. A save from a stale `version` raises `EditConflict`.
+    """
     if actor is not None:
         access.require_curator(actor)
-    opens, closes = fields.get("opens_on"), fields.get("closes_on")
-    if opens and closes and closes < opens:
-        raise ValidationError(
-            {"closes_on": f"Applications close ({closes}) before they open ({opens})."}
-        )
+    values = _programme_values(fields)
     if programme is not None:
         programme = Programme.objects.select_for_update().get(pk=programme.pk)
-        _check_version(programme, version, PROGRAMME_FIELDS, "programme")
-    before = {k: getattr(programme, k) for k in fields} if programme else {}
+        _check_programme_version(programme, version, values)
+    _check_unique_name(values, programme)
+    before = {k: getattr(programme, k) for k in values} if programme else {}
+    action = "programme.update" if programme else "programme.create"
     programme = programme or Programme()
-    for key, value in fields.items():
+    for key, value in values.items():
         setattr(programme, key, value)
     programme.full_clean()
     if programme.pk:
         programme.version += 1
     programme.save()
-    audit_record(
-        actor=actor, action="programme.save", obj=programme, changes=diff_fields(before, fields)
-    )
+    audit_record(actor=actor, action=action, obj=programme, changes=diff_fields(before, values))
     return programme

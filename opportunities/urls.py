@@ -12,5 +12,7 @@ urlpatterns = [
     path("<int:pk>/edit/", views.suggest, name="edit"),
     path("<int:pk>/review/", views.review, name="review_one"),
     path("programmes/", views.programmes, name="programmes"),
+    path("programmes/new/", views.programme_form, name="programme_new"),
     path("programmes/<int:pk>/", views.programme, name="programme"),
+    path("programmes/<int:pk>/edit/", views.programme_form, name="programme_edit"),
 ]

@@ -20,7 +20,13 @@ from events.access import may_curate
 from events.times import ZONE_CHOICES, wall_clock
 from opportunities import access, services
 from opportunities.eligibility import Facts, verdict
-from opportunities.forms import FilterForm, OpportunityForm, ProgrammeFilterForm, ReviewForm
+from opportunities.forms import (
+    FilterForm,
+    OpportunityForm,
+    ProgrammeFilterForm,
+    ProgrammeForm,
+    ReviewForm,
+)
 from opportunities.models import Opportunity, Programme
 
 
@@ -161,12 +167,51 @@ def programmes(request: AuthedRequest) -> HttpResponse:
         rows = rows.filter(research=data["research"])
     if data.get("visa"):
         rows = rows.filter(visa_sponsorship__icontains=data["visa"])
-    return render_page(
-        request, "opportunities/programmes.html", {"form": form, "rows": rows}, fragment="results"
-    )
+    context = {"form": form, "rows": rows, "curator": may_curate(request.user)}
+    return render_page(request, "opportunities/programmes.html", context, fragment="results")
 
 
 @login_required
 def programme(request: AuthedRequest, pk: int) -> HttpResponse:
     found = get_object_or_404(Programme.objects.select_related("site", "subspecialty"), pk=pk)
-    return render(request, "opportunities/programme.html", {"item": found})
+    context = {"item": found, "curator": may_curate(request.user)}
+    return render(request, "opportunities/programme.html", context)
+
+
+def _programme_initial(found: Programme) -> dict[str, Any]:
+    values: dict[str, Any] = {field: getattr(found, field) for field in services.PROGRAMME_FIELDS}
+    values["visa_sponsorship"] = [v.strip() for v in found.visa_sponsorship.split(",") if v.strip()]
+    values["version"] = found.version
+    return values
+
+
+@login_required
+def programme_form(request: AuthedRequest, pk: int | None = None) -> HttpResponse:
+    """Add a fellowship programme or correct one (the committee and administrators)."""
+    access.require_curator(request.user)
+    found = get_object_or_404(Programme, pk=pk) if pk else None
+    initial = _programme_initial(found) if found else {}
+    form = ProgrammeForm(request.POST or None, initial=initial)
+    conflict: EditConflict | None = None
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        version = data.pop("version")
+        try:
+            saved = services.programme_save(
+                actor=request.user, programme=found, version=version, **data
+            )
+        except EditConflict as clash:
+            # The form keeps the person's values with the version now saved, so that
+            # saving again after merging replaces it.
+            conflict = clash
+            restamped = request.POST.copy()
+            restamped["version"] = str(clash.version)
+            form.data = restamped
+        except ValidationError as error:
+            copy_errors(form, error)
+        else:
+            messages.success(request, f"Saved “{saved}”.")
+            return redirect(saved)
+    context = {"form": form, "item": found, "conflict": conflict}
+    status = 409 if conflict else 400 if form.errors else 200
+    return render(request, "opportunities/programme_form.html", context, status=status)

@@ -196,3 +196,67 @@ def test_the_plan_is_hidden_from_people_off_the_team(project, personas):
     with pytest.raises(Http404):
         get_plan_project(personas.site_lead_b, project.pk)
     assert get_plan_project(personas.trainee, project.pk, change=True) == project
+
+
+@pytest.mark.django_db
+def test_a_replan_moves_milestones_through_the_projects_service(project, personas):
+    from audit.models import AuditEvent
+
+    deadline = make_deadline(due_at=RSNA_2027)
+    target = plan_accept(actor=personas.trainee, project=project, deadline=deadline, today=TODAY)
+    submission = target.steps.get(step=PlanStep.SUBMISSION).milestone
+    assert submission.version == 1
+    given = DeadlineInput(
+        kind="abstract", local=dt.datetime(2027, 5, 20, 12), time_zone="America/Chicago"
+    )
+    services.deadline_save(actor=None, edition=deadline.edition, given=given)
+    deadline.refresh_from_db()
+    plan_accept(
+        actor=personas.trainee,
+        project=project,
+        deadline=deadline,
+        today=TODAY,
+        version=target.version,
+    )
+    submission.refresh_from_db()
+    assert (submission.due_on, submission.version) == (dt.date(2027, 5, 13), 2)
+    moved = AuditEvent.objects.get(action="project.milestone_update", object_id=str(submission.pk))
+    assert moved.actor_id == personas.trainee.pk
+    assert moved.changes["due_on"] == ["2027-04-29", "2027-05-13"]
+
+
+@pytest.mark.django_db
+def test_a_replan_refuses_a_milestone_changed_meanwhile_and_changes_nothing(
+    project, personas, monkeypatch
+):
+    from projects import services as project_services
+
+    deadline = make_deadline(due_at=RSNA_2027)
+    target = plan_accept(actor=personas.trainee, project=project, deadline=deadline, today=TODAY)
+    review = target.steps.get(step=PlanStep.REVIEW).milestone
+    update = project_services.milestone_update
+
+    def teammate_first(**kwargs):
+        # A teammate renames the milestone after the plan read it, before the move.
+        if kwargs["milestone"].pk == review.pk:
+            update(
+                actor=personas.trainee,
+                milestone=review,
+                version=review.version,
+                title="Mentor review (booked)",
+                due_on=review.due_on,
+            )
+        return update(**kwargs)
+
+    monkeypatch.setattr(project_services, "milestone_update", teammate_first)
+    with pytest.raises(EditConflict, match="someone else"):
+        plan_accept(
+            actor=personas.trainee,
+            project=project,
+            deadline=deadline,
+            today=TODAY,
+            buffer_days=14,
+            version=target.version,
+        )
+    target.refresh_from_db()
+    assert target.buffer_days == 7, "the acceptance was rolled back"

@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 from django.urls import reverse
@@ -205,3 +206,84 @@ def test_the_dashboard_shows_my_next_deadline_with_a_countdown(client, personas)
     html = client.get(reverse("dashboard")).content.decode()
     assert "My next deadlines" in html
     assert "days left" in html
+
+
+def test_an_unchanged_feed_answers_304_and_a_change_sends_it_again(client, personas):
+    deadline = make_deadline(due_at=FUTURE)
+    services.conference_follow(person=personas.trainee, conference=deadline.edition.conference)
+    url = reverse(
+        "events:private_feed", args=[services.feed_token_create(person=personas.trainee).secret]
+    )
+    first = client.get(url)
+    etag = first["ETag"]
+    assert re.fullmatch(r'"[0-9a-f]{32}"', etag)
+    assert first["Cache-Control"] == "private, no-cache"
+    again = client.get(url, headers={"If-None-Match": etag})
+    assert again.status_code == 304
+    assert again.content == b""
+    assert again["ETag"] == etag
+    given = services.DeadlineInput(
+        kind="abstract", local=dt.datetime(2027, 5, 13, 12), time_zone="America/Chicago"
+    )
+    services.deadline_save(actor=None, edition=deadline.edition, given=given)
+    changed = client.get(url, headers={"If-None-Match": etag})
+    assert changed.status_code == 200
+    assert changed["ETag"] != etag
+    (entry,) = [e for e in read_calendar(changed.content) if e.uid == deadline.uid]
+    assert entry.start == dt.datetime(2027, 5, 13, 17, tzinfo=dt.UTC)
+
+
+def test_a_feed_that_loses_an_entry_is_not_answered_304(client, personas):
+    """An unfollow leaves no newer change time in the feed; the ETag still moves."""
+    deadline = make_deadline(due_at=FUTURE)
+    conference = deadline.edition.conference
+    services.conference_follow(person=personas.trainee, conference=conference)
+    url = reverse(
+        "events:private_feed", args=[services.feed_token_create(person=personas.trainee).secret]
+    )
+    etag = client.get(url)["ETag"]
+    services.conference_unfollow(person=personas.trainee, conference=conference)
+    response = client.get(url, headers={"If-None-Match": etag})
+    assert response.status_code == 200
+    assert deadline.uid not in {e.uid for e in read_calendar(response.content)}
+
+
+def test_a_revoked_feed_is_a_404_even_with_the_etag_it_had(client, personas):
+    secret = services.feed_token_create(person=personas.trainee).secret
+    url = reverse("events:private_feed", args=[secret])
+    etag = client.get(url)["ETag"]
+    services.feed_token_revoke(person=personas.trainee)
+    assert client.get(url, headers={"If-None-Match": etag}).status_code == 404
+
+
+def test_the_feed_shows_events_milestones_and_credentials_in_utc(client, personas):
+    from events.tests.factories import make_event
+    from projects import services as project_services
+    from training.models import Credential
+
+    personas.trainee.time_zone = "America/New_York"
+    personas.trainee.save()
+    project = make_project(personas.trainee)
+    milestone = project_services.milestone_create(
+        actor=personas.trainee, project=project, title="Data locked", due_on=dt.date(2027, 1, 15)
+    )
+    event = make_event(starts_at=dt.datetime(2027, 2, 1, 12, tzinfo=dt.UTC), site=personas.site_a)
+    Credential.objects.create(
+        person=personas.trainee,
+        kind="gcp_intro",
+        completed_on=dt.date(2025, 6, 1),
+        provider="NIHR",
+    )
+    url = reverse(
+        "events:private_feed", args=[services.feed_token_create(person=personas.trainee).secret]
+    )
+    entries = {e.uid: e for e in read_calendar(client.get(url).content)}
+    mine = entries[f"milestone-{milestone.pk}@radcollab"]
+    # 17:00 in New York on the day it is due, written in UTC (EST is UTC-5).
+    assert mine.start == dt.datetime(2027, 1, 15, 22, tzinfo=dt.UTC)
+    assert mine.summary == f"Milestone: Data locked — {project.title}"
+    assert entries[event.uid].start == event.starts_at
+    assert entries[event.uid].url.endswith(f"/events/{event.pk}/")
+    expiry = [e for uid, e in entries.items() if uid.startswith("credential-")]
+    (credential,) = expiry
+    assert isinstance(credential.start, dt.date)

@@ -4,17 +4,26 @@ Stable identity: each entry carries a UID that its producer derives from the thi
 shows (``deadline-12@radcollab``), never from the time of generation, so a calendar
 client that refreshes the feed updates the event instead of adding a second one.
 `SEQUENCE` and `LAST-MODIFIED` come from the thing's own version and change time.
+
+Speed: the library builds and writes a VEVENT through generic machinery (property
+type lookup, parameter objects, folding one character at a time) at about 0.6 ms an
+event, so a feed of a thousand events would take most of a second. `event_text` writes
+each event's lines directly instead, with the library's own TEXT escaping, property
+order and folding rule, and the tests hold its bytes equal to the library's
+(`_event(entry).to_ical()`) for any entry hypothesis can think of. The VCALENDAR
+around the events is the library's, and so is the reader.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-from collections.abc import Iterable, Mapping
+import functools
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Protocol
 
 import icalendar
+from icalendar.caselessdict import canonsort_keys
+from icalendar.prop import vText
 
 PRODUCT_ID = "-//RadCollab//Research calendar//EN"
 UTC = dt.UTC
@@ -45,14 +54,6 @@ class Entry:
     last_modified: dt.datetime | None = None
 
 
-class EventCache(Protocol):
-    """Somewhere to keep each event's serialised text between feeds (a Django cache fits)."""
-
-    def get_many(self, keys: list[str]) -> Mapping[str, bytes]: ...
-
-    def set_many(self, data: Mapping[str, bytes]) -> object: ...
-
-
 def _check(entry: Entry) -> None:
     if not entry.uid or "@" not in entry.uid:
         raise CalendarError(f"entry “{entry.summary}”: uid must look like name@domain")
@@ -72,6 +73,11 @@ def _when(value: dt.datetime | dt.date) -> dt.datetime | dt.date:
 
 
 def _event(entry: Entry, stamp: dt.datetime) -> icalendar.Event:
+    """The entry as an `icalendar.Event`, built property by property through the library.
+
+    This is the reference for `event_text`, which writes the same bytes without the
+    library's general machinery (tests hold the two equal for any entry).
+    """
     _check(entry)
     event = icalendar.Event()
     event.add("uid", entry.uid)
@@ -97,27 +103,133 @@ def _event(entry: Entry, stamp: dt.datetime) -> icalendar.Event:
     return event
 
 
-def _key(entry: Entry) -> str | None:
-    if entry.last_modified is None:
-        return None  # its DTSTAMP is the feed's own time: nothing to reuse
-    return "ical:" + hashlib.sha256(repr(entry).encode()).hexdigest()
+# The properties an entry may carry, in the order the library writes a VEVENT's
+# properties: its canonical order first, then the others alphabetically.
+_ORDER = tuple(
+    canonsort_keys(
+        [
+            "SUMMARY",
+            "DTSTART",
+            "DTEND",
+            "DTSTAMP",
+            "UID",
+            "SEQUENCE",
+            "TRANSP",
+            "DESCRIPTION",
+            "URL",
+            "LOCATION",
+            "CATEGORIES",
+            "LAST-MODIFIED",
+        ],
+        icalendar.Event.canonical_order,
+    )
+)
+_FOLD_AT = 75  # octets: a content line is folded before it would reach this length
+_ESCAPES = "\\^"  # a folded line never ends on the first character of an escape
 
 
-def _events_text(entries: list[Entry], stamp: dt.datetime, cache: EventCache | None) -> list[bytes]:
-    keys = [_key(entry) for entry in entries]
-    known = dict(cache.get_many([k for k in keys if k])) if cache is not None else {}
-    fresh: dict[str, bytes] = {}
-    texts = []
-    for entry, key in zip(entries, keys, strict=True):
-        text = known.get(key) if key else None
-        if text is None:
-            text = bytes(_event(entry, stamp).to_ical())
-            if key:
-                fresh[key] = text
-        texts.append(text)
-    if cache is not None and fresh:
-        cache.set_many(fresh)
-    return texts
+@functools.lru_cache(maxsize=4096)
+def _text(value: str) -> str:
+    """A TEXT value escaped by the library's own rules (RFC 5545 3.3.11).
+
+    Kept for repeated values (categories, places, the same summary in many feeds).
+    """
+    return vText(value).to_ical().decode()
+
+
+def _instant(value: dt.datetime | dt.date) -> tuple[str, str]:
+    """The parameters and value of a DATE or a UTC DATE-TIME, as the library writes them."""
+    if isinstance(value, dt.datetime):
+        value = value.astimezone(UTC)
+        if value.year >= 1000:  # strftime pads the year to four digits only from 1000
+            return "", value.strftime("%Y%m%dT%H%M%SZ")
+        return "", (
+            f"{value.year:04}{value.month:02}{value.day:02}"
+            f"T{value.hour:02}{value.minute:02}{value.second:02}Z"
+        )
+    return ";VALUE=DATE", f"{value.year:04}{value.month:02}{value.day:02}"
+
+
+def _properties(entry: Entry, stamp: dt.datetime) -> dict[str, tuple[str, str]]:
+    changed = _instant(entry.last_modified or stamp)
+    props = {
+        "SUMMARY": ("", _text(entry.summary)),
+        "DTSTART": _instant(entry.start),
+        "DTSTAMP": changed,
+        "UID": ("", _text(entry.uid)),
+        "SEQUENCE": ("", str(int(entry.sequence))),
+        "TRANSP": ("", "TRANSPARENT"),
+    }
+    if entry.end is not None:
+        props["DTEND"] = _instant(entry.end)
+    elif not isinstance(entry.start, dt.datetime):
+        props["DTEND"] = _instant(entry.start + dt.timedelta(days=1))
+    if entry.description:
+        props["DESCRIPTION"] = ("", _text(entry.description))
+    if entry.url:
+        props["URL"] = ("", entry.url)
+    if entry.location:
+        props["LOCATION"] = ("", _text(entry.location))
+    if entry.categories:
+        props["CATEGORIES"] = ("", ",".join(_text(name) for name in entry.categories))
+    if entry.last_modified is not None:
+        props["LAST-MODIFIED"] = changed
+    return props
+
+
+def fold(line: str) -> str:
+    """Fold a content line as the library does: at most 74 octets before each break,
+    never inside a UTF-8 character, never between a backslash and what it escapes."""
+    if line.isascii():
+        if len(line) < _FOLD_AT:
+            return line
+        parts, start = [], 0
+        while len(line) - start >= _FOLD_AT:
+            end = start + _FOLD_AT - 1
+            if line[end - 1] in _ESCAPES:
+                end -= 1
+            parts.append(line[start:end])
+            start = end
+        parts.append(line[start:])
+        return "\r\n ".join(parts)
+    return _fold_wide(line)
+
+
+def _fold_wide(line: str) -> str:
+    if len(line.encode()) < _FOLD_AT:
+        return line
+    folded: list[str] = []
+    current: list[str] = []
+    count = 0
+    for char in line:
+        size = len(char.encode())
+        if current and count + size >= _FOLD_AT:
+            carried = current.pop() if len(current) > 1 and current[-1] in _ESCAPES else ""
+            folded.append("".join(current))
+            current = [carried] if carried else []
+            count = len(carried.encode())
+        current.append(char)
+        count += size
+    folded.append("".join(current))
+    return "\r\n ".join(folded)
+
+
+def event_text(entry: Entry, stamp: dt.datetime) -> bytes:
+    """The entry's VEVENT exactly as `_event(entry, stamp).to_ical()` writes it.
+
+    Values are escaped by the library's TEXT type; what is written directly is the
+    line assembly, the UTC and DATE forms and the folding, which the library spends
+    most of its time on (about 0.6 ms an event) in generic code.
+    """
+    _check(entry)
+    props = _properties(entry, stamp)
+    lines = ["BEGIN:VEVENT"]
+    for name in _ORDER:
+        if name in props:
+            params, value = props[name]
+            lines.append(fold(f"{name}{params}:{value}"))
+    lines.append("END:VEVENT\r\n")
+    return "\r\n".join(lines).encode()
 
 
 def build_calendar(
@@ -126,12 +238,11 @@ def build_calendar(
     entries: Iterable[Entry],
     stamp: dt.datetime,
     description: str = "",
-    cache: EventCache | None = None,
 ) -> bytes:
     """A VCALENDAR holding `entries`, as the bytes to serve with text/calendar.
 
-    With a `cache`, each event's text is kept under a digest of the entry itself, so an
-    unchanged event is not serialised again and a changed one never reuses old text.
+    The same entries give the same bytes at any later `stamp` (each event's DTSTAMP is
+    its own change time when it has one), so an unchanged feed keeps its ETag.
     """
     if stamp.tzinfo is None:
         raise CalendarError("stamp has no time zone")
@@ -149,7 +260,7 @@ def build_calendar(
     if description:
         calendar.add("x-wr-caldesc", description)
     head, end, tail = bytes(calendar.to_ical()).rpartition(b"END:VCALENDAR")
-    return head + b"".join(_events_text(entries, stamp, cache)) + end + tail
+    return head + b"".join(event_text(entry, stamp) for entry in entries) + end + tail
 
 
 def read_calendar(data: bytes | str) -> list[Entry]:

@@ -30,6 +30,22 @@ def a_programme(p, who, place):
     return Programme.objects.create(name=f"Fellowship {place}", institution="Hospital")
 
 
+def programme_data(p, who, place):
+    return {"name": f"New fellowship {who} {place}", "institution": "Hospital", "research": "none"}
+
+
+def programme_edit_url(p, w, pl):
+    return reverse("opportunities:programme_edit", args=[a_programme(p, w, pl).pk])
+
+
+def programme_api_url(p, w, pl):
+    return f"/api/v1/opportunities/programmes/{a_programme(p, w, pl).pk}"
+
+
+def programme_update(p, who, place):
+    return {**programme_data(p, who, place), "version": 1}
+
+
 ROUTES = [
     (Route("list", lambda p, w, pl: reverse("opportunities:list")), expect((200, 200))),
     (
@@ -77,6 +93,24 @@ ROUTES = [
         ),
         expect((200, 200)),
     ),
+    (
+        Route("programme add form", lambda p, w, pl: reverse("opportunities:programme_new")),
+        expect((403, 403), **CURATORS),
+    ),
+    (
+        Route(
+            "programme add",
+            lambda p, w, pl: reverse("opportunities:programme_new"),
+            method="post",
+            data=programme_data,
+        ),
+        expect((403, 403), committee=(302, 302), admin=(302, 302)),
+    ),
+    (Route("programme edit form", programme_edit_url), expect((403, 403), **CURATORS)),
+    (
+        Route("programme edit", programme_edit_url, method="post", data=programme_update),
+        expect((403, 403), committee=(302, 302), admin=(302, 302)),
+    ),
     (Route("API list", lambda p, w, pl: "/api/v1/opportunities", api=True), expect((200, 200))),
     (
         Route(
@@ -101,6 +135,22 @@ ROUTES = [
     (
         Route("API programmes", lambda p, w, pl: "/api/v1/opportunities/programmes", api=True),
         expect((200, 200)),
+    ),
+    (
+        Route(
+            "API programme add",
+            lambda p, w, pl: "/api/v1/opportunities/programmes",
+            method="post",
+            api=True,
+            data=programme_data,
+        ),
+        expect((403, 403), committee=(201, 201), admin=(201, 201)),
+    ),
+    (
+        Route(
+            "API programme edit", programme_api_url, method="put", api=True, data=programme_update
+        ),
+        expect((403, 403), **CURATORS),
     ),
 ]
 

@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from formats.ical import Entry, build_calendar, read_calendar
-from formats.ical.calendar import CalendarError
+from formats.ical.calendar import CalendarError, _event, event_text, fold
 
 STAMP = dt.datetime(2026, 1, 2, 9, 0, tzinfo=dt.UTC)
 CHICAGO = zoneinfo.ZoneInfo("America/Chicago")
@@ -115,23 +115,14 @@ def test_any_instant_and_summary_survive_a_round_trip(start, summary):
     assert entry.summary == summary
 
 
-class DictCache(dict):
-    def get_many(self, keys):
-        return {k: self[k] for k in keys if k in self}
-
-    def set_many(self, data):
-        self.update(data)
-
-
-def test_a_cache_returns_the_same_calendar_and_misses_on_any_change():
-    cache = DictCache()
+def test_the_same_entries_give_the_same_bytes_later_and_any_change_shows():
+    """What lets a feed's ETag stay the same until something in it changes."""
     entry = Entry(
         "c-1@radcollab", "Deadline", dt.datetime(2027, 1, 1, tzinfo=dt.UTC), last_modified=STAMP
     )
-    first = build_calendar(name="x", stamp=STAMP, entries=[entry], cache=cache)
-    assert len(cache) == 1
+    first = build_calendar(name="x", stamp=STAMP, entries=[entry])
     later = STAMP + dt.timedelta(days=3)
-    assert build_calendar(name="x", stamp=later, entries=[entry], cache=cache) == first
+    assert build_calendar(name="x", stamp=later, entries=[entry]) == first
     moved = Entry(
         "c-1@radcollab",
         "Deadline",
@@ -139,7 +130,85 @@ def test_a_cache_returns_the_same_calendar_and_misses_on_any_change():
         last_modified=later,
         sequence=1,
     )
-    changed = build_calendar(name="x", stamp=later, entries=[moved], cache=cache)
+    changed = build_calendar(name="x", stamp=later, entries=[moved])
     assert b"DTSTART:20270108T000000Z" in changed
-    assert len(cache) == 2
+    assert b"SEQUENCE:1" in changed
+    assert changed != first
     icalendar.Calendar.from_ical(changed)
+
+
+# The writer against the library: `event_text` must write exactly what icalendar writes.
+
+ZONES = st.sampled_from([dt.UTC, CHICAGO, zoneinfo.ZoneInfo("Etc/GMT+12")])
+# Any text a person may type, including escapes, separators, line ends, wide characters
+# and long runs that need folding.
+TEXT = st.lists(
+    st.one_of(
+        st.sampled_from([*'\\;,:"^\n\t €—é日本🙂', "\r\n", "\\n", "\\N"]),
+        st.characters(codec="utf-8", exclude_categories=("Cs",), exclude_characters="\r"),
+    ),
+    max_size=200,
+).map("".join)
+INSTANTS = st.datetimes(
+    min_value=dt.datetime(1, 1, 2), max_value=dt.datetime(9998, 1, 1), timezones=ZONES
+)
+
+
+@st.composite
+def entries(draw: st.DrawFn) -> Entry:
+    start: dt.datetime | dt.date = draw(
+        st.one_of(INSTANTS, st.dates(max_value=dt.date(9998, 1, 1)))
+    )
+    end = None
+    if draw(st.booleans()):
+        length = draw(st.integers(min_value=0, max_value=10_000))
+        if isinstance(start, dt.datetime):
+            end = start + dt.timedelta(minutes=length)
+        else:
+            end = start + dt.timedelta(days=length % 400)
+    return Entry(
+        uid=draw(st.text(min_size=1, max_size=90).filter(lambda s: "\n" not in s)) + "@radcollab",
+        summary=draw(TEXT),
+        start=start,
+        end=end,
+        description=draw(TEXT),
+        url=draw(
+            st.sampled_from(["", "https://example.org/a?b=c&d=e#f", "https://x.test/" + "p" * 90])
+        ),
+        location=draw(TEXT),
+        categories=tuple(draw(st.lists(TEXT.filter(bool), max_size=3))),
+        sequence=draw(st.integers(min_value=0, max_value=2**31 - 1)),
+        last_modified=draw(st.one_of(st.none(), INSTANTS)),
+    )
+
+
+@given(entries(), INSTANTS)
+def test_the_writer_writes_exactly_what_the_library_writes(entry, stamp):
+    assert event_text(entry, stamp) == _event(entry, stamp).to_ical()
+
+
+@given(st.text(max_size=400).filter(lambda s: "\n" not in s and "\r" not in s))
+def test_folded_lines_stay_within_75_octets_and_unfold_to_the_line(line):
+    folded = fold(line)
+    pieces = folded.split("\r\n")
+    assert all(len(piece.encode()) <= 75 for piece in pieces)
+    assert all(piece.startswith(" ") for piece in pieces[1:])
+    assert (
+        "".join(piece.removeprefix(" ") if i else piece for i, piece in enumerate(pieces)) == line
+    )
+
+
+def test_a_line_is_never_folded_inside_an_escape():
+    line = "DESCRIPTION:" + "a" * 61 + "\\n" + "b" * 20  # the backslash is the 74th octet
+    first, second = fold(line).split("\r\n ")
+    assert first.endswith("a")
+    assert second.startswith("\\n")
+
+
+def test_a_whole_feed_parses_and_keeps_wide_characters_and_long_text():
+    text = "Réunion — 日本 " * 20 + "; with, separators\nand a second line"
+    entry = Entry("w-1@radcollab", text, dt.date(2026, 9, 1), description=text, location=text)
+    data = build_calendar(name="Wide — 日本", stamp=STAMP, entries=[entry])
+    assert all(len(line) <= 75 for line in data.split(b"\r\n"))
+    (read,) = read_calendar(data)
+    assert (read.summary, read.description, read.location) == (text, text, text)
