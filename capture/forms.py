@@ -14,6 +14,18 @@ from network.models import Site
 MAX_DICTIONARY_BYTES = 2 * 1024 * 1024
 
 
+def dictionary_text(upload: Any) -> str:
+    """An uploaded data dictionary as text: at most 2 MB of UTF-8 (a BOM is dropped)."""
+    if upload.size > MAX_DICTIONARY_BYTES:
+        raise forms.ValidationError("The dictionary is over 2 MB: is it the right file?")
+    try:
+        return str(upload.read().decode("utf-8-sig"))
+    except UnicodeDecodeError as error:
+        raise forms.ValidationError(
+            f"The file is not UTF-8 text (byte {error.start}): save it as CSV UTF-8."
+        ) from error
+
+
 class StudyCreateForm(forms.Form):
     title = forms.CharField(max_length=200)
     protocol_summary = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
@@ -23,15 +35,7 @@ class StudyCreateForm(forms.Form):
     )
 
     def clean_dictionary(self) -> str:
-        upload = self.cleaned_data["dictionary"]
-        if upload.size > MAX_DICTIONARY_BYTES:
-            raise forms.ValidationError("The dictionary is over 2 MB: is it the right file?")
-        try:
-            return str(upload.read().decode("utf-8-sig"))
-        except UnicodeDecodeError as error:
-            raise forms.ValidationError(
-                f"The file is not UTF-8 text (byte {error.start}): save it as CSV UTF-8."
-            ) from error
+        return dictionary_text(self.cleaned_data["dictionary"])
 
 
 class SiteAddForm(forms.Form):

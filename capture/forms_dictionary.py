@@ -6,11 +6,10 @@ from typing import Any
 
 from django import forms
 
+from capture.forms import dictionary_text
 from capture.versions import ARCHIVE, Impact, parse_renames
 from formats.datadictionary import Field, FieldType, ValidationType
 from formats.datadictionary.choices import format_choices, format_slider_labels
-
-MAX_DICTIONARY_BYTES = 2 * 1024 * 1024
 
 
 class DictionaryUploadForm(forms.Form):
@@ -23,15 +22,7 @@ class DictionaryUploadForm(forms.Form):
     )
 
     def clean_dictionary(self) -> str:
-        upload = self.cleaned_data["dictionary"]
-        if upload.size > MAX_DICTIONARY_BYTES:
-            raise forms.ValidationError("The dictionary is over 2 MB: is it the right file?")
-        try:
-            return str(upload.read().decode("utf-8-sig"))
-        except UnicodeDecodeError as error:
-            raise forms.ValidationError(
-                f"The file is not UTF-8 text (byte {error.start}): save it as CSV UTF-8."
-            ) from error
+        return dictionary_text(self.cleaned_data["dictionary"])
 
 
 def _choices_of(enum: Any, blank: str | None = None) -> list[tuple[str, str]]:
