@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import PurePath
 from typing import Any
@@ -609,9 +609,6 @@ def milestone_done(*, actor: User, milestone: Milestone, done: bool = True) -> M
     return milestone
 
 
-MILESTONE_FIELDS = ("title", "due_on")
-
-
 def _stale(
     label: str, before: dict[str, Any], wanted: dict[str, Any], version: int
 ) -> EditConflict:
@@ -631,6 +628,34 @@ def _stale(
     )
 
 
+def _save_versioned(
+    *,
+    actor: User,
+    locked: Milestone | Task | Meeting,
+    version: int | None,
+    wanted: dict[str, Any],
+    action: str,
+    check: Callable[[], None] | None = None,
+) -> None:
+    """Save `wanted` on a row the team edits, locked by the caller, with its audit row.
+
+    A save made from an old `version` is refused with the values saved meanwhile;
+    `check` runs after that test and before anything changes.
+    """
+    before = {field: getattr(locked, field) for field in wanted}
+    if version != locked.version:
+        raise _stale(locked.title, before, wanted, locked.version)
+    if check is not None:
+        check()
+    for field, value in wanted.items():
+        setattr(locked, field, value)
+    locked.full_clean(exclude=["project"])
+    locked.version += 1
+    locked.save(update_fields=[*wanted, "version", "updated_at"])
+    after = {field: getattr(locked, field) for field in wanted}
+    audit_record(actor=actor, action=action, obj=locked, changes=diff_fields(before, after))
+
+
 @transaction.atomic
 def milestone_update(
     *, actor: User, milestone: Milestone, version: int | None, title: str, due_on: dt.date
@@ -638,16 +663,13 @@ def milestone_update(
     """Rename or move a milestone (team); refused if someone saved it since `version`."""
     locked = Milestone.objects.select_for_update().select_related("project").get(pk=milestone.pk)
     _member_of(actor, locked.project)
-    before = {field: getattr(locked, field) for field in MILESTONE_FIELDS}
-    wanted: dict[str, Any] = {"title": title.strip(), "due_on": due_on}
-    if version != locked.version:
-        raise _stale(before["title"], before, wanted, locked.version)
-    locked.title, locked.due_on = title.strip(), due_on
-    locked.full_clean(exclude=["project"])
-    locked.version += 1
-    locked.save(update_fields=[*MILESTONE_FIELDS, "version", "updated_at"])
-    changes = diff_fields(before, wanted)
-    audit_record(actor=actor, action="project.milestone_update", obj=locked, changes=changes)
+    _save_versioned(
+        actor=actor,
+        locked=locked,
+        version=version,
+        wanted={"title": title.strip(), "due_on": due_on},
+        action="project.milestone_update",
+    )
     return locked
 
 
@@ -716,21 +738,22 @@ def task_update(*, actor: User, task: Task, version: int | None, **fields: Any) 
     """Change a task; a save from a stale version is refused with the values saved meanwhile."""
     locked = _locked_task(task)
     _member_of(actor, locked.project)
-    before = {field: getattr(locked, field) for field in TASK_FIELDS}
     values = {field: fields[field] for field in TASK_FIELDS if field in fields}
     if "title" in values:
         values["title"] = values["title"].strip()
-    if version != locked.version:
-        raise _stale(locked.title, before, values, locked.version)
-    _check_owner(locked.project, values.get("owner"))
-    _check_milestone(locked.project, values.get("milestone"))
-    for field, value in values.items():
-        setattr(locked, field, value)
-    locked.full_clean(exclude=["project"])
-    locked.version += 1
-    locked.save(update_fields=[*values, "version", "updated_at"])
-    changes = diff_fields(before, {field: getattr(locked, field) for field in TASK_FIELDS})
-    audit_record(actor=actor, action="project.task_update", obj=locked, changes=changes)
+
+    def check() -> None:
+        _check_owner(locked.project, values.get("owner"))
+        _check_milestone(locked.project, values.get("milestone"))
+
+    _save_versioned(
+        actor=actor,
+        locked=locked,
+        version=version,
+        wanted=values,
+        action="project.task_update",
+        check=check,
+    )
     return locked
 
 
@@ -823,9 +846,6 @@ def meeting_summary(meeting: Meeting, items: list[ActionItem]) -> str:
     return "\n".join(lines)
 
 
-MEETING_FIELDS = ("held_on", "title", "notes")
-
-
 @transaction.atomic
 def meeting_update(
     *, actor: User, meeting: Meeting, version: int | None, held_on: dt.date, title: str, notes: str
@@ -837,17 +857,13 @@ def meeting_update(
     """
     locked = Meeting.objects.select_for_update().select_related("project").get(pk=meeting.pk)
     _member_of(actor, locked.project)
-    before = {field: getattr(locked, field) for field in MEETING_FIELDS}
-    wanted = {"held_on": held_on, "title": title.strip(), "notes": notes}
-    if version != locked.version:
-        raise _stale(before["title"], before, wanted, locked.version)
-    for field, value in wanted.items():
-        setattr(locked, field, value)
-    locked.full_clean(exclude=["project"])
-    locked.version += 1
-    locked.save(update_fields=[*MEETING_FIELDS, "version", "updated_at"])
-    changes = diff_fields(before, wanted)
-    audit_record(actor=actor, action="project.meeting_update", obj=locked, changes=changes)
+    _save_versioned(
+        actor=actor,
+        locked=locked,
+        version=version,
+        wanted={"held_on": held_on, "title": title.strip(), "notes": notes},
+        action="project.meeting_update",
+    )
     return locked
 
 
