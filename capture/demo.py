@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from capture import services
-from capture.models import Study
+from capture.models import Study, StudySite
 from network.demo import DEMO_DOMAIN, DEMO_PASSWORD
 from network.models import Site
 
@@ -25,47 +25,66 @@ DICTIONARY = Path(__file__).parent / "data" / "demo_ct_head_audit.csv"
 SITES = [("St Thomas' Hospital", "STH"), ("Manchester Royal Infirmary", "MRI")]
 
 
-def _person(local: str) -> User:
+def demo_person(local: str) -> User:
     return User.objects.get(email=f"{local}@{DEMO_DOMAIN}")
 
 
-def seed() -> None:
-    if Study.objects.filter(title=TITLE).exists():
-        return
-    committee = _person("committee")
+# The demo people's roles in every demo study: site leads at their sites, the trainee
+# collaborating and the mentor validating at St Thomas', the statistician study-wide.
+DEMO_ROLES = [
+    ("sitelead.a", "site_lead", "STH"),
+    ("sitelead.b", "site_lead", "MRI"),
+    ("trainee", "collaborator", "STH"),
+    ("mentor", "validator", "STH"),
+    ("statistician", "statistician", None),
+]
+
+
+def live_demo_study(
+    *, title: str, dictionary: Path, protocol_summary: str, sites: list[tuple[str, str]]
+) -> tuple[Study, dict[str, StudySite]]:
+    """A live study run by the demo committee member, at `sites` (name, code), with the
+    demo people in DEMO_ROLES; its study sites by code."""
+    committee = demo_person("committee")
     study, _ = services.study_create(
         actor=committee,
-        title=TITLE,
-        dictionary_csv=DICTIONARY.read_text(encoding="utf-8"),
-        protocol_summary=(
-            "Time from request to verified report for adult CT head scans out of hours, "
-            "against the 1-hour standard for head injury. Twenty consecutive scans per site."
-        ),
+        title=title,
+        dictionary_csv=dictionary.read_text(encoding="utf-8"),
+        protocol_summary=protocol_summary,
     )
     study_sites = {
         code: services.study_add_site(
             actor=committee, study=study, site=Site.objects.get(name=name), code=code
         )
-        for name, code in SITES
+        for name, code in sites
     }
     services.study_go_live(actor=committee, study=study)
-    for local, role, code in [
-        ("sitelead.a", "site_lead", "STH"),
-        ("sitelead.b", "site_lead", "MRI"),
-        ("trainee", "collaborator", "STH"),
-        ("mentor", "validator", "STH"),
-        ("statistician", "statistician", None),
-    ]:
+    for local, role, code in DEMO_ROLES:
         services.study_grant_role(
             actor=committee,
             study=study,
-            person=_person(local),
+            person=demo_person(local),
             role=role,
             study_site=study_sites[code] if code else None,
         )
+    return study, study_sites
+
+
+def seed() -> None:
+    if Study.objects.filter(title=TITLE).exists():
+        return
+    study, study_sites = live_demo_study(
+        title=TITLE,
+        dictionary=DICTIONARY,
+        protocol_summary=(
+            "Time from request to verified report for adult CT head scans out of hours, "
+            "against the 1-hour standard for head injury. Twenty consecutive scans per site."
+        ),
+        sites=SITES,
+    )
     rng = random.Random(42)
     now = timezone.now().replace(second=0, microsecond=0)
-    entered = {"STH": _person("trainee"), "MRI": _person("sitelead.b")}
+    entered = {"STH": demo_person("trainee"), "MRI": demo_person("sitelead.b")}
     for code, study_site in study_sites.items():
         for n in range(6 if code == "STH" else 4):
             record = services.record_create(actor=entered[code], study=study, study_site=study_site)
@@ -104,12 +123,12 @@ def seed() -> None:
             )
             if code == "STH" and n == 1:
                 services.query_raise(
-                    actor=_person("mentor"),
+                    actor=demo_person("mentor"),
                     entry=saved.entry,
                     field_name="report_time",
                     text="The report time is before the scan ended on PACS: please check.",
                 )
             if code == "STH" and n == 0:
                 services.record_lock(
-                    actor=_person("sitelead.a"), record=record, password=DEMO_PASSWORD
+                    actor=demo_person("sitelead.a"), record=record, password=DEMO_PASSWORD
                 )

@@ -14,11 +14,9 @@ from __future__ import annotations
 import random
 from pathlib import Path
 
-from accounts.models import User
 from capture import services
+from capture.demo import demo_person, live_demo_study
 from capture.models import Study
-from network.demo import DEMO_DOMAIN
-from network.models import Site
 
 TITLE = "AI triage of intracranial haemorrhage on CT: reader study (demo)"
 DICTIONARY = Path(__file__).parent / "data" / "demo_ich_reader_study.csv"
@@ -26,48 +24,22 @@ SITES = [("St Thomas' Hospital", "STH", 32), ("Manchester Royal Infirmary", "MRI
 PREVALENCE = 0.35
 
 
-def _person(local: str) -> User:
-    return User.objects.get(email=f"{local}@{DEMO_DOMAIN}")
-
-
 def seed() -> None:
     if Study.objects.filter(title=TITLE).exists():
         return
-    committee = _person("committee")
-    study, _ = services.study_create(
-        actor=committee,
+    study, study_sites = live_demo_study(
         title=TITLE,
-        dictionary_csv=DICTIONARY.read_text(encoding="utf-8"),
+        dictionary=DICTIONARY,
         protocol_summary=(
             "Retrospective multi-reader study of an AI triage tool for intracranial "
             "haemorrhage on non-contrast CT head, against a consensus reference standard. "
             "A registrar and a consultant read every scan blind to the AI; the registrar "
             "re-measured the frontal horns four weeks later."
         ),
+        sites=[(name, code) for name, code, _ in SITES],
     )
-    study_sites = {
-        code: services.study_add_site(
-            actor=committee, study=study, site=Site.objects.get(name=name), code=code
-        )
-        for name, code, _ in SITES
-    }
-    services.study_go_live(actor=committee, study=study)
-    for local, role, code in [
-        ("statistician", "statistician", None),
-        ("sitelead.a", "site_lead", "STH"),
-        ("sitelead.b", "site_lead", "MRI"),
-        ("trainee", "collaborator", "STH"),
-        ("mentor", "validator", "STH"),
-    ]:
-        services.study_grant_role(
-            actor=committee,
-            study=study,
-            person=_person(local),
-            role=role,
-            study_site=study_sites[code] if code else None,
-        )
     rng = random.Random(8)
-    entered = {"STH": _person("trainee"), "MRI": _person("sitelead.b")}
+    entered = {"STH": demo_person("trainee"), "MRI": demo_person("sitelead.b")}
     for _, code, count in SITES:
         for _ in range(count):
             record = services.record_create(

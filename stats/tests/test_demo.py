@@ -27,7 +27,7 @@ def test_the_demo_data_give_believable_results_for_every_analysis():
     seed_network()
     demo.seed()
     study = Study.objects.get(title=demo.TITLE)
-    statistician = demo._person("statistician")
+    statistician = demo.demo_person("statistician")
     enable_totp(statistician)
     names = [
         "ref_ich",
