@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -126,14 +127,21 @@ _ORDER = tuple(
 )
 _FOLD_AT = 75  # octets: a content line is folded before it would reach this length
 _ESCAPES = "\\^"  # a folded line never ends on the first character of an escape
+_TEXT_ESCAPE = {"\\": "\\\\", ";": "\\;", ",": "\\,", "\r\n": "\\n", "\n": "\\n"}
+_TEXT_ESCAPES = re.compile("|".join(re.escape(key) for key in sorted(_TEXT_ESCAPE, key=len)[::-1]))
 
 
 @functools.lru_cache(maxsize=4096)
 def _text(value: str) -> str:
-    """A TEXT value escaped by the library's own rules (RFC 5545 3.3.11).
+    """A TEXT value escaped as RFC 5545 3.3.11 says, as the library escapes it but for one
+    case: the library takes a literal backslash-N in the text for an escaped newline and
+    writes it as one, so "\\N" would come back as a line break. A backslash is always
+    escaped here, so every text reads back as it was written.
 
     Kept for repeated values (categories, places, the same summary in many feeds).
     """
+    if "\\N" in value:
+        return _TEXT_ESCAPES.sub(lambda found: _TEXT_ESCAPE[found.group()], value)
     return vText(value).to_ical().decode()
 
 
