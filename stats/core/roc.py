@@ -182,7 +182,8 @@ def _delong(scores: FloatArray, labels: BoolArray) -> tuple[FloatArray, FloatArr
     keep_case_order = scores.shape[0] > 1
     v10_rows, v01_rows = [], []
     for row in scores:
-        v10, v01 = _placements(row[labels], row[~labels], keep_case_order)
+        # np.compress is several times faster than boolean indexing on a million cases.
+        v10, v01 = _placements(np.compress(labels, row), np.compress(~labels, row), keep_case_order)
         v10_rows.append(v10)
         v01_rows.append(v01)
     v10s, v01s = np.array(v10_rows), np.array(v01_rows)
@@ -198,20 +199,28 @@ def _placements(
 
     Two binary searches place the sorted diseased scores among the sorted non-diseased
     ones; the non-diseased placements then follow by counting, because both are sorted.
+    The arrays are fresh copies, so they are sorted in place and the arithmetic reuses
+    its buffers: at a million cases, allocating (and first touching) temporaries costs
+    as much as the searches.
     """
     if keep_case_order:
         pos_order, neg_order = np.argsort(positives), np.argsort(negatives)
         pos_sorted, neg_sorted = positives[pos_order], negatives[neg_order]
     else:
-        pos_sorted, neg_sorted = np.sort(positives), np.sort(negatives)
+        positives.sort()
+        negatives.sort()
+        pos_sorted, neg_sorted = positives, negatives
     n1, n0 = pos_sorted.size, neg_sorted.size
     below = np.searchsorted(neg_sorted, pos_sorted, "left")
     at_or_below = np.searchsorted(neg_sorted, pos_sorted, "right")
-    v10 = (below + at_or_below) / (2.0 * n0)
     # Diseased below non-diseased j: those with at_or_below <= j; at or below: below <= j.
-    diseased_below = np.cumsum(np.bincount(at_or_below, minlength=n0 + 1))[:n0]
-    diseased_at_or_below = np.cumsum(np.bincount(below, minlength=n0 + 1))[:n0]
-    v01 = 1.0 - (diseased_below + diseased_at_or_below) / (2.0 * n1)
+    diseased_below = np.bincount(at_or_below, minlength=n0 + 1)[:n0]
+    diseased_below += np.bincount(below, minlength=n0 + 1)[:n0]
+    np.cumsum(diseased_below, out=diseased_below)
+    below += at_or_below
+    v10 = np.divide(below, 2.0 * n0)
+    v01 = np.divide(diseased_below, -2.0 * n1)
+    v01 += 1.0
     if not keep_case_order:
         return v10, v01
     v10_by_case, v01_by_case = np.empty_like(v10), np.empty_like(v01)
