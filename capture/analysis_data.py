@@ -70,6 +70,8 @@ def _fields(study: Study) -> list[AnalysisField]:
     repeating = set(study.repeating_instruments)
     found: list[AnalysisField] = []
     for f in dictionary.fields[1:]:  # the first field is the record id
+        # One record is one case: instances of a repeating instrument (lesions, visits)
+        # are correlated within a record, which the statistics do not model.
         if f.form in repeating or is_dropped(f):
             continue
         found.extend(_columns_of(f))
