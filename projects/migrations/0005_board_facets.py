@@ -42,20 +42,39 @@ POSTGRES_BACKWARD = [
 ]
 
 
+BACKFILL_CHUNK = 2_000
+
+
 def backfill(apps, schema_editor):
-    """Projects saved before the column: their words, as `board.facets_of` writes them."""
+    """Projects saved before the column: their words, as `board.facets_of` writes them.
+
+    In chunks by primary key, sites read as plain values and each chunk written with one
+    `bulk_update`: saving row by row took about 9 minutes at 100,000 projects.
+    """
     Project = apps.get_model("projects", "Project")
-    for project in Project.objects.prefetch_related("sites"):
-        sites = list(project.sites.all())
-        words = [f"ty{project.research_type}"]
-        if project.subspecialty_id:
-            words.append(f"sub{project.subspecialty_id}")
-        if project.modality_id:
-            words.append(f"mod{project.modality_id}")
-        words += sorted({f"site{site.pk}" for site in sites})
-        words += sorted({f"reg{site.region_id}" for site in sites})
-        project.facets = " ".join(words)
-        project.save(update_fields=["facets"])
+    places = Project.sites.through.objects
+    last = 0
+    while chunk := list(
+        Project.objects.filter(pk__gt=last)
+        .order_by("pk")
+        .only("research_type", "subspecialty_id", "modality_id")[:BACKFILL_CHUNK]
+    ):
+        sites: dict[int, list[tuple[int, int]]] = {project.pk: [] for project in chunk}
+        for project_id, site_id, region_id in places.filter(project_id__in=sites).values_list(
+            "project_id", "site_id", "site__region_id"
+        ):
+            sites[project_id].append((site_id, region_id))
+        for project in chunk:
+            words = [f"ty{project.research_type}"]
+            if project.subspecialty_id:
+                words.append(f"sub{project.subspecialty_id}")
+            if project.modality_id:
+                words.append(f"mod{project.modality_id}")
+            words += sorted({f"site{site}" for site, _ in sites[project.pk]})
+            words += sorted({f"reg{region}" for _, region in sites[project.pk]})
+            project.facets = " ".join(words)
+        Project.objects.bulk_update(chunk, ["facets"])
+        last = chunk[-1].pk
 
 
 def index(apps, schema_editor):
