@@ -35,10 +35,7 @@ from formats.exports import (
     hmac_offset,
     scan_max_instances,
     write_csv,
-    write_dta,
     write_r_script,
-    write_sav,
-    write_xlsx,
 )
 
 CHUNK = 2_000
@@ -123,6 +120,10 @@ def export_run(export_id: int) -> Export:
 
 
 def _write(export: Export) -> None:
+    # Imported here: pandas, pyreadstat and openpyxl are the worker's, not the web's first request.
+    from formats.exports.statfiles import write_dta, write_sav
+    from formats.exports.xlsx import write_xlsx
+
     study = export.study
     # Values archived by dictionary versions are columns only when asked for.
     dictionary = export_dictionary(study, archived=bool(export.options.get("archived")))

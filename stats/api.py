@@ -15,7 +15,6 @@ from django.core.exceptions import ValidationError
 from ninja import Field, Router, Schema
 
 from core.types import AuthedRequest
-from stats.analyses import run_analysis
 from stats.inputs import AnalysisInputError, Settings, dataset_from_columns
 
 router = Router()
@@ -93,6 +92,9 @@ class ResultOut(Schema):
 
 
 def _run(analysis: str, payload: DataIn) -> dict[str, Any]:
+    # Imported here: numpy and scipy at module level would slow every web process's first request.
+    from stats.analyses import run_analysis
+
     body = payload.model_dump()
     columns, row_ids = body.pop("columns"), body.pop("row_ids")
     try:

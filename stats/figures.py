@@ -11,13 +11,10 @@ from __future__ import annotations
 
 import io
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import matplotlib as mpl
-import numpy as np
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
-from matplotlib.ticker import MaxNLocator
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 INK = "#1a1a1a"
 SERIES = [("#1f4e79", "-"), ("#b5451b", "--"), ("#2e7d32", ":"), ("#6a1b9a", "-.")]
@@ -49,6 +46,11 @@ def figure_names(result: Mapping[str, Any]) -> list[str]:
 
 def draw(result: Mapping[str, Any], name: str) -> Figure:
     """The named figure of a result; KeyError when the result has no such figure."""
+    # Imported here: the pages load this module, and matplotlib slows the first request.
+    import matplotlib as mpl
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
     data = result["figures"][name]
     with mpl.rc_context(STYLE):
         figure = Figure(figsize=SIZES[name])
@@ -59,6 +61,8 @@ def draw(result: Mapping[str, Any], name: str) -> Figure:
 
 
 def svg(figure: Figure) -> bytes:
+    import matplotlib as mpl
+
     buffer = io.BytesIO()
     with mpl.rc_context(STYLE):
         figure.savefig(buffer, format="svg", metadata={"Date": None})
@@ -66,6 +70,8 @@ def svg(figure: Figure) -> bytes:
 
 
 def png(figure: Figure) -> bytes:
+    import matplotlib as mpl
+
     buffer = io.BytesIO()
     with mpl.rc_context(STYLE):
         figure.savefig(buffer, format="png", dpi=200, metadata={"Software": None})
@@ -125,6 +131,9 @@ def _bland_altman(figure: Figure, data: Mapping[str, Any]) -> None:
 
 
 def _agreement(figure: Figure, data: Mapping[str, Any]) -> None:
+    import numpy as np
+    from matplotlib.ticker import MaxNLocator
+
     axes = figure.add_subplot()
     matrix = np.asarray(data["matrix"], dtype=float)
     labels = data["labels"]

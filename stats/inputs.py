@@ -13,15 +13,15 @@ import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import numpy as np
-
-from stats.core._checks import BoolArray, FloatArray
-from stats.core.agreement import KappaWeights
-from stats.core.intervals import ProportionMethod
-from stats.core.roc import AucTransform
 from stats.titles import TITLES
+
+if TYPE_CHECKING:
+    from stats.core._checks import BoolArray, FloatArray
+    from stats.core.agreement import KappaWeights
+    from stats.core.intervals import ProportionMethod
+    from stats.core.roc import AucTransform
 
 SHOWN_ROWS = 8  # rows named in a message before "and N more"
 TRUE_WORDS = frozenset({"1", "yes", "y", "true", "t", "positive", "pos"})
@@ -322,6 +322,9 @@ def drop_missing(data: Dataset, settings: Settings, roles: Mapping[str, str]) ->
 
 def numeric(data: Dataset, role: str, name: str) -> FloatArray:
     """A column as floats, refusing text such as "12 mm" or "n/a" with the rows named."""
+    # Imported here: the forms and the API load this module, and numpy slows the first request.
+    import numpy as np
+
     column = data.column(role, name)
     values: list[float] = []
     bad: list[str] = []
@@ -357,6 +360,8 @@ def binary(
     data: Dataset, role: str, name: str, positive: Iterable[str], *, setting: str
 ) -> BoolArray:
     """A column as positive/negative: by the positive codes, or already binary (1/0, yes/no)."""
+    import numpy as np
+
     column = data.column(role, name)
     codes = [as_code(cell) for cell in column.values]
     chosen = set(positive)

@@ -24,7 +24,6 @@ from capture.models import Study
 from capture.services import audit_scope
 from network.access import TwoFactorRequired
 from stats import access
-from stats.analyses import run_analysis
 from stats.inputs import Analysis, AnalysisInputError, Column, Dataset, Settings
 from stats.models import AnalysisRun
 
@@ -100,6 +99,9 @@ def _roles(settings: Settings) -> list[tuple[str, str]]:
 
 def analysis_execute(run_id: int) -> AnalysisRun:
     """Read (unless a rerun), compute and store one run; bad input is recorded, not raised."""
+    # Imported here: numpy and scipy are the worker's, not every web process's first request.
+    from stats.analyses import run_analysis
+
     run = AnalysisRun.objects.select_related("study", "requested_by").get(pk=run_id)
     AnalysisRun.objects.filter(pk=run.pk).update(state=AnalysisRun.State.RUNNING)
     result: dict[str, Any] | None = None

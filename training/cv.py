@@ -19,7 +19,6 @@ from django.db.models import Prefetch
 from accounts.models import User
 from outputs.models import Author, Output
 from people.models import MentorProfile, TraineeProfile
-from training.documents import Document
 from training.models import Checklist, Tracker
 from training.selectors import credentials_of, today, tracker_progress, tracker_summary
 
@@ -325,6 +324,9 @@ def cv_docx(cv: CV) -> bytes:
 
 
 def cv_pdf(cv: CV) -> bytes:
+    # Imported here, like python-docx above: fpdf2 would slow every web process's first request.
+    from training.documents import Document
+
     pdf = Document(f"Curriculum vitae — {cv.name}")
     pdf.set_author(cv.name)
     pdf.add_page()

@@ -34,7 +34,6 @@ from training.forms import (
     TrackerStartForm,
 )
 from training.models import Checklist, ChecklistItem, CredentialType, RefreshInterval, Tracker
-from training.pack import evidence_pack_pdf
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
@@ -272,6 +271,9 @@ def tracker_detail(request: AuthedRequest, pk: int) -> HttpResponse:
 
 @login_required
 def tracker_pack(request: AuthedRequest, pk: int) -> HttpResponse:
+    # Imported here: the PDF library (fpdf2) would slow every web process's first request.
+    from training.pack import evidence_pack_pdf
+
     tracker = access.get_tracker_for_user(request.user, pk)
     name = slugify(f"{tracker.requirement_set} {tracker.person}") or "evidence"
     response = HttpResponse(evidence_pack_pdf(tracker), content_type="application/pdf")

@@ -9,6 +9,9 @@ See docs/exports.md.
 
 from __future__ import annotations
 
+import importlib
+from typing import TYPE_CHECKING, Any
+
 from formats.exports.csvout import write_csv
 from formats.exports.deidentify import hmac_offset, is_dropped, shift_stored
 from formats.exports.model import (
@@ -23,8 +26,10 @@ from formats.exports.model import (
 )
 from formats.exports.plan import Column, ExportPlan, Kind, scan_max_instances
 from formats.exports.rscript import write_r_script
-from formats.exports.statfiles import write_dta, write_sav
-from formats.exports.xlsx import write_xlsx
+
+if TYPE_CHECKING:
+    from formats.exports.statfiles import write_dta, write_sav
+    from formats.exports.xlsx import write_xlsx
 
 __all__ = [
     "PROGRESS_EVERY",
@@ -48,3 +53,12 @@ __all__ = [
     "write_sav",
     "write_xlsx",
 ]
+
+# Loaded on first use: pandas, pyreadstat and openpyxl would slow a web process's first request.
+_LAZY = {"write_dta": "statfiles", "write_sav": "statfiles", "write_xlsx": "xlsx"}
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _LAZY:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(importlib.import_module(f"{__name__}.{_LAZY[name]}"), name)
