@@ -19,7 +19,6 @@ from django.utils import timezone
 
 from audit.services import audit_record, diff_fields
 from capture import completeness
-from capture.identifiers import describe, find_identifiers
 from capture.logic import DictionaryLogicError, FieldLogic, compile_dictionary, resolve
 from capture.models import (
     DataQuery,
@@ -32,6 +31,7 @@ from capture.models import (
     StudySite,
 )
 from core.exceptions import EditConflict
+from core.identifiers import describe, find_identifiers
 from formats.datadictionary import (
     DataDictionary,
     DataDictionaryError,

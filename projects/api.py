@@ -1,7 +1,8 @@
-"""/api/v1/projects: the board, a project, roles and applications, tasks, agreement, documents.
+"""/api/v1/projects: the board, a project, roles and applications, milestones, tasks,
+meetings, agreement, documents.
 
 Handlers check access through `projects.access` and write through the same services
-as the pages. A stale task update or confirmation answers 409 with the saved values.
+as the pages. A stale update, delete or confirmation answers 409 with the saved values.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ import datetime as dt
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 from ninja import Query, Router, Schema, Status
 
@@ -27,7 +29,15 @@ from projects.access import (
 )
 from projects.board import BoardItem, board_search
 from projects.forms import BoardForm
-from projects.models import Application, DocumentVersion, Project, ProjectRole, Task
+from projects.models import (
+    Application,
+    DocumentVersion,
+    Meeting,
+    Milestone,
+    Project,
+    ProjectRole,
+    Task,
+)
 
 router = Router()
 
@@ -399,6 +409,11 @@ class ConflictOut(Schema):
     current: dict[str, Any]
 
 
+def _conflict(clash: EditConflict) -> Status:
+    """The refusal of a stale save or delete: 409 with the values saved meanwhile."""
+    return Status(409, ConflictOut(detail=str(clash), version=clash.version, current=clash.current))
+
+
 @router.patch(
     "/tasks/{task_id}",
     response={200: TaskOut, 409: ConflictOut},
@@ -415,9 +430,7 @@ def update_task(request: AuthedRequest, task_id: int, payload: TaskPatch) -> Any
             actor=request.user, task=task, version=payload.version, **fields
         )
     except EditConflict as clash:
-        return Status(
-            409, ConflictOut(detail=str(clash), version=clash.version, current=clash.current)
-        )
+        return _conflict(clash)
     return _task_out(updated)
 
 
@@ -432,9 +445,199 @@ def delete_task(request: AuthedRequest, task_id: int, version: int) -> Any:
     try:
         services.task_delete(actor=request.user, task=task, version=version)
     except EditConflict as clash:
-        return Status(
-            409, ConflictOut(detail=str(clash), version=clash.version, current=clash.current)
+        return _conflict(clash)
+    return Status(204, None)
+
+
+class MilestoneOut(Schema):
+    id: int
+    title: str
+    due_on: dt.date
+    done_on: dt.date | None
+    version: int
+
+
+def _milestone_out(milestone: Milestone) -> MilestoneOut:
+    return MilestoneOut(
+        id=milestone.pk,
+        title=milestone.title,
+        due_on=milestone.due_on,
+        done_on=milestone.done_on,
+        version=milestone.version,
+    )
+
+
+@router.get("/{project_id}/milestones", response=list[MilestoneOut], summary="Milestones (team)")
+def milestones(request: AuthedRequest, project_id: int) -> list[MilestoneOut]:
+    project = get_project_for_user(request.user, project_id, Need.TEAM)
+    return [_milestone_out(m) for m in project.milestones.all()]
+
+
+class MilestoneIn(Schema):
+    title: str
+    due_on: dt.date
+
+
+@router.post(
+    "/{project_id}/milestones", response={201: MilestoneOut}, summary="Add a milestone (team)"
+)
+def add_milestone(request: AuthedRequest, project_id: int, payload: MilestoneIn) -> Status:
+    project = get_project_for_user(request.user, project_id, Need.TEAM)
+    milestone = services.milestone_create(
+        actor=request.user, project=project, title=payload.title, due_on=payload.due_on
+    )
+    return Status(201, _milestone_out(milestone))
+
+
+class MilestonePatch(Schema):
+    version: int
+    title: str | None = None
+    due_on: dt.date | None = None
+
+
+@router.patch(
+    "/milestones/{milestone_id}",
+    response={200: MilestoneOut, 409: ConflictOut},
+    summary="Rename or move a milestone (team); 409 if it changed since `version`",
+)
+def update_milestone(request: AuthedRequest, milestone_id: int, payload: MilestonePatch) -> Any:
+    milestone = get_object_or_404(Milestone, pk=milestone_id)
+    get_project_for_user(request.user, milestone.project_id, Need.TEAM)
+    try:
+        updated = services.milestone_update(
+            actor=request.user,
+            milestone=milestone,
+            version=payload.version,
+            **payload.model_dump(exclude_unset=True, exclude={"version"}),
         )
+    except EditConflict as clash:
+        return _conflict(clash)
+    return _milestone_out(updated)
+
+
+@router.delete(
+    "/milestones/{milestone_id}",
+    response={204: None, 409: ConflictOut},
+    summary="Delete a milestone (lead); its tasks stay; 409 if it changed since `version`",
+)
+def delete_milestone(request: AuthedRequest, milestone_id: int, version: int) -> Any:
+    milestone = get_object_or_404(Milestone, pk=milestone_id)
+    get_project_for_user(request.user, milestone.project_id, Need.LEAD)
+    try:
+        services.milestone_delete(actor=request.user, milestone=milestone, version=version)
+    except EditConflict as clash:
+        return _conflict(clash)
+    return Status(204, None)
+
+
+class MeetingOut(Schema):
+    id: int
+    held_on: dt.date
+    title: str
+    notes: str
+    recorded_by: str | None
+    actions: list[TaskOut]
+    version: int
+
+
+def _meeting_out(meeting: Meeting) -> MeetingOut:
+    return MeetingOut(
+        id=meeting.pk,
+        held_on=meeting.held_on,
+        title=meeting.title,
+        notes=meeting.notes,
+        recorded_by=str(meeting.recorded_by) if meeting.recorded_by else None,
+        actions=[_task_out(task) for task in meeting.actions.all()],
+        version=meeting.version,
+    )
+
+
+def _meetings_of(project: Project) -> QuerySet[Meeting]:
+    return project.meetings.select_related("recorded_by").prefetch_related("actions__owner")
+
+
+@router.get("/{project_id}/meetings", response=list[MeetingOut], summary="Meeting notes (team)")
+def meetings(request: AuthedRequest, project_id: int) -> list[MeetingOut]:
+    project = get_project_for_user(request.user, project_id, Need.TEAM)
+    return [_meeting_out(m) for m in _meetings_of(project)]
+
+
+class ActionIn(Schema):
+    text: str
+    owner_id: int | None = None
+    due_on: dt.date | None = None
+
+
+class MeetingIn(Schema):
+    held_on: dt.date
+    title: str
+    notes: str
+    actions: list[ActionIn] = []
+
+
+@router.post(
+    "/{project_id}/meetings",
+    response={201: MeetingOut},
+    summary="Record a meeting (team): each action becomes a task; the team gets the summary",
+)
+def record_meeting(request: AuthedRequest, project_id: int, payload: MeetingIn) -> Status:
+    project = get_project_for_user(request.user, project_id, Need.TEAM)
+    items = [
+        services.ActionItem(
+            action.text, _one(User, action.owner_id, f"actions.{n}.owner_id"), action.due_on
+        )
+        for n, action in enumerate(payload.actions)
+    ]
+    meeting = services.meeting_record(
+        actor=request.user,
+        project=project,
+        held_on=payload.held_on,
+        title=payload.title,
+        notes=payload.notes,
+        actions=items,
+    )
+    return Status(201, _meeting_out(_meetings_of(project).get(pk=meeting.pk)))
+
+
+class MeetingPatch(Schema):
+    version: int
+    held_on: dt.date | None = None
+    title: str | None = None
+    notes: str | None = None
+
+
+@router.patch(
+    "/meetings/{meeting_id}",
+    response={200: MeetingOut, 409: ConflictOut},
+    summary="Correct a meeting's notes (team); 409 if they changed since `version`",
+)
+def update_meeting(request: AuthedRequest, meeting_id: int, payload: MeetingPatch) -> Any:
+    meeting = get_object_or_404(Meeting, pk=meeting_id)
+    project = get_project_for_user(request.user, meeting.project_id, Need.TEAM)
+    try:
+        services.meeting_update(
+            actor=request.user,
+            meeting=meeting,
+            version=payload.version,
+            **payload.model_dump(exclude_unset=True, exclude={"version"}),
+        )
+    except EditConflict as clash:
+        return _conflict(clash)
+    return _meeting_out(_meetings_of(project).get(pk=meeting.pk))
+
+
+@router.delete(
+    "/meetings/{meeting_id}",
+    response={204: None, 409: ConflictOut},
+    summary="Delete a meeting's notes (lead); its actions stay as tasks; 409 if they changed",
+)
+def delete_meeting(request: AuthedRequest, meeting_id: int, version: int) -> Any:
+    meeting = get_object_or_404(Meeting, pk=meeting_id)
+    get_project_for_user(request.user, meeting.project_id, Need.LEAD)
+    try:
+        services.meeting_delete(actor=request.user, meeting=meeting, version=version)
+    except EditConflict as clash:
+        return _conflict(clash)
     return Status(204, None)
 
 
@@ -491,9 +694,7 @@ def confirm(request: AuthedRequest, project_id: int, payload: ConfirmIn) -> Any:
     try:
         services.agreement_confirm(actor=request.user, project=project, version=payload.version)
     except EditConflict as clash:
-        return Status(
-            409, ConflictOut(detail=str(clash), version=clash.version, current=clash.current)
-        )
+        return _conflict(clash)
     project.refresh_from_db()
     return _agreement_out(project)
 

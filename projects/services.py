@@ -25,6 +25,7 @@ from accounts.models import User
 from accounts.tasks import deliver_email
 from audit.services import audit_record, diff_fields
 from core.exceptions import EditConflict
+from core.identifiers import describe, find_identifiers
 from network.models import Site
 from people.models import Term
 from projects import access
@@ -451,6 +452,22 @@ def _member_of(actor: User, project: Project) -> Member:
     return member
 
 
+def _refuse_identifiers(**texts: str) -> None:
+    """Refuse free text that looks like a patient identifier: none is stored (DESIGN.md).
+
+    The workspace keeps notes, titles and upload notes, and a meeting's summary is
+    emailed to the team, so each field is screened before anything is written. The
+    error names every field at fault with what was found (masked) and why.
+    """
+    errors = {}
+    for field, text in texts.items():
+        findings = find_identifiers(text)
+        if findings:
+            errors[field] = describe(findings)
+    if errors:
+        raise ValidationError(errors)
+
+
 def _check_degrees(values: dict[str, str], field: str) -> None:
     for role, degree in values.items():
         if role not in CreditRole.values:
@@ -591,6 +608,7 @@ def _check_owner(project: Project, owner: User | None) -> None:
 @transaction.atomic
 def milestone_create(*, actor: User, project: Project, title: str, due_on: dt.date) -> Milestone:
     _member_of(actor, project)
+    _refuse_identifiers(title=title)
     milestone = Milestone(project=project, title=title.strip(), due_on=due_on)
     milestone.full_clean(exclude=["project"])
     milestone.save()
@@ -628,6 +646,20 @@ def _stale(
     )
 
 
+def _refuse_stale_delete(
+    locked: Milestone | Task | Meeting, version: int | None, fields: Iterable[str]
+) -> None:
+    """Refuse deleting a row that changed since `version`, so nobody deletes work they
+    have not seen; the refusal carries the row's `fields` as saved now."""
+    if version != locked.version:
+        raise EditConflict(
+            f"“{locked.title}” was changed by someone else since you saw it; "
+            "look at it again before deleting it.",
+            current={field.replace("_", " "): _shown(getattr(locked, field)) for field in fields},
+            version=locked.version,
+        )
+
+
 def _save_versioned(
     *,
     actor: User,
@@ -656,28 +688,55 @@ def _save_versioned(
     audit_record(actor=actor, action=action, obj=locked, changes=diff_fields(before, after))
 
 
+MILESTONE_FIELDS = ("title", "due_on")
+
+
+def _given(**fields: Any) -> dict[str, Any]:
+    """The fields a partial edit sets: None means "leave it as it is"."""
+    return {field: value for field, value in fields.items() if value is not None}
+
+
+def _texts(wanted: dict[str, Any], *fields: str) -> dict[str, str]:
+    """The free-text fields among those an edit sets, to screen for identifiers."""
+    return {field: wanted[field] for field in fields if field in wanted}
+
+
 @transaction.atomic
 def milestone_update(
-    *, actor: User, milestone: Milestone, version: int | None, title: str, due_on: dt.date
+    *,
+    actor: User,
+    milestone: Milestone,
+    version: int | None,
+    title: str | None = None,
+    due_on: dt.date | None = None,
 ) -> Milestone:
-    """Rename or move a milestone (team); refused if someone saved it since `version`."""
+    """Rename or move a milestone (team); refused if someone saved it since `version`.
+
+    A field left out (None) stays as saved.
+    """
     locked = Milestone.objects.select_for_update().select_related("project").get(pk=milestone.pk)
     _member_of(actor, locked.project)
+    wanted = _given(title=title.strip() if title is not None else None, due_on=due_on)
     _save_versioned(
         actor=actor,
         locked=locked,
         version=version,
-        wanted={"title": title.strip(), "due_on": due_on},
+        wanted=wanted,
         action="project.milestone_update",
+        check=lambda: _refuse_identifiers(**_texts(wanted, "title")),
     )
     return locked
 
 
 @transaction.atomic
-def milestone_delete(*, actor: User, milestone: Milestone) -> int:
-    """Remove a milestone (lead); its tasks stay on the board without it. Returns their number."""
+def milestone_delete(*, actor: User, milestone: Milestone, version: int | None) -> int:
+    """Remove a milestone (lead); its tasks stay on the board without it. Returns their number.
+
+    Refused if the milestone changed since `version`, like a task.
+    """
     locked = Milestone.objects.select_for_update().select_related("project").get(pk=milestone.pk)
     access.require_lead(actor, locked.project)
+    _refuse_stale_delete(locked, version, MILESTONE_FIELDS)
     kept = locked.tasks.count()
     audit_record(
         actor=actor,
@@ -706,6 +765,7 @@ def task_create(
     meeting: Meeting | None = None,
 ) -> Task:
     _member_of(actor, project)
+    _refuse_identifiers(title=title)
     _check_owner(project, owner)
     _check_milestone(project, milestone)
     task = Task(
@@ -743,6 +803,7 @@ def task_update(*, actor: User, task: Task, version: int | None, **fields: Any) 
         values["title"] = values["title"].strip()
 
     def check() -> None:
+        _refuse_identifiers(**_texts(values, "title"))
         _check_owner(locked.project, values.get("owner"))
         _check_milestone(locked.project, values.get("milestone"))
 
@@ -763,14 +824,7 @@ def task_delete(*, actor: User, task: Task, version: int | None) -> None:
     work they have not seen."""
     locked = _locked_task(task)
     access.require_lead(actor, locked.project)
-    if version != locked.version:
-        before = {field: getattr(locked, field) for field in TASK_FIELDS}
-        raise EditConflict(
-            f"“{locked.title}” was changed by someone else since you saw it; "
-            "look at it again before deleting it.",
-            current={key.replace("_", " "): _shown(value) for key, value in before.items()},
-            version=locked.version,
-        )
+    _refuse_stale_delete(locked, version, TASK_FIELDS)
     audit_record(
         actor=actor,
         action="project.task_delete",
@@ -804,14 +858,24 @@ def meeting_record(
     notes: str,
     actions: Iterable[ActionItem] = (),
 ) -> Meeting:
-    """Keep the notes, turn each action item into a task, and email the team a summary."""
+    """Keep the notes, turn each action item into a task, and email the team a summary.
+
+    Notes or an action item that hold a patient identifier refuse the whole meeting,
+    naming the field (`notes`, `actions.<n>.text`); nothing is saved or emailed.
+    """
     _member_of(actor, project)
+    _refuse_identifiers(title=title, notes=notes)
+    items = list(actions)
+    for index, item in enumerate(items):
+        try:
+            _refuse_identifiers(title=item.text)
+        except ValidationError as error:
+            raise _action_error(index, error) from None
     meeting = Meeting(
         project=project, held_on=held_on, title=title.strip(), notes=notes, recorded_by=actor
     )
     meeting.full_clean(exclude=["project"])
     meeting.save()
-    items = list(actions)
     for index, item in enumerate(items):
         try:
             task_create(
@@ -823,7 +887,7 @@ def meeting_record(
                 meeting=meeting,
             )
         except ValidationError as error:
-            raise ValidationError(f"Action item {index + 1}: {' '.join(error.messages)}") from None
+            raise _action_error(index, error) from None
     audit_record(actor=actor, action="project.meeting_record", obj=meeting)
     team = [m.person for m in project.members.select_related("person")]
     _notify(
@@ -833,6 +897,22 @@ def meeting_record(
         project.get_absolute_url() + "meetings/",
     )
     return meeting
+
+
+# A task's fields as an action item calls them (the form's and the API's names).
+ACTION_FIELDS = {"title": "text", "owner": "owner", "due_on": "due_on"}
+
+
+def _action_error(index: int, error: ValidationError) -> ValidationError:
+    """A task's refusal restated for action item `index` (from 0): `actions.<index>.<field>`."""
+    if not hasattr(error, "error_dict"):
+        return ValidationError(f"Action item {index + 1}: {' '.join(error.messages)}")
+    return ValidationError(
+        {
+            f"actions.{index}.{ACTION_FIELDS.get(field, field)}": messages
+            for field, messages in error.message_dict.items()
+        }
+    )
 
 
 def meeting_summary(meeting: Meeting, items: list[ActionItem]) -> str:
@@ -846,32 +926,50 @@ def meeting_summary(meeting: Meeting, items: list[ActionItem]) -> str:
     return "\n".join(lines)
 
 
+MEETING_FIELDS = ("held_on", "title", "notes")
+
+
 @transaction.atomic
 def meeting_update(
-    *, actor: User, meeting: Meeting, version: int | None, held_on: dt.date, title: str, notes: str
+    *,
+    actor: User,
+    meeting: Meeting,
+    version: int | None,
+    held_on: dt.date | None = None,
+    title: str | None = None,
+    notes: str | None = None,
 ) -> Meeting:
     """Correct a meeting's notes (team); refused if someone saved them since `version`.
 
-    The action items are tasks by now and are changed on the board; a correction is
-    not emailed again.
+    A field left out (None) stays as saved. Notes holding a patient identifier are
+    refused like new ones. The action items are tasks by now and are changed on the
+    board; a correction is not emailed again.
     """
     locked = Meeting.objects.select_for_update().select_related("project").get(pk=meeting.pk)
     _member_of(actor, locked.project)
+    wanted = _given(
+        held_on=held_on, title=title.strip() if title is not None else None, notes=notes
+    )
     _save_versioned(
         actor=actor,
         locked=locked,
         version=version,
-        wanted={"held_on": held_on, "title": title.strip(), "notes": notes},
+        wanted=wanted,
         action="project.meeting_update",
+        check=lambda: _refuse_identifiers(**_texts(wanted, "title", "notes")),
     )
     return locked
 
 
 @transaction.atomic
-def meeting_delete(*, actor: User, meeting: Meeting) -> None:
-    """Remove a meeting's notes (lead); its action items stay on the board as tasks."""
+def meeting_delete(*, actor: User, meeting: Meeting, version: int | None) -> None:
+    """Remove a meeting's notes (lead); its action items stay on the board as tasks.
+
+    Refused if the notes changed since `version`, like a task.
+    """
     locked = Meeting.objects.select_for_update().select_related("project").get(pk=meeting.pk)
     access.require_lead(actor, locked.project)
+    _refuse_stale_delete(locked, version, MEETING_FIELDS)
     audit_record(
         actor=actor,
         action="project.meeting_delete",
@@ -927,6 +1025,7 @@ def document_upload(
     _check_folder(folder)
     filename = PurePath(upload.name or "").name
     _check_upload(upload, filename)
+    _refuse_identifiers(note=note, name=name, file=filename)
     title = (name or filename).strip()[:200]
     document, _ = Document.objects.get_or_create(project=project, folder=folder, name=title)
     if document.archived_at is not None:
@@ -976,6 +1075,7 @@ def document_update(*, actor: User, document: Document, folder: str, name: str) 
     title = name.strip()[:200]
     if not title:
         raise ValidationError({"name": "A document needs a name."})
+    _refuse_identifiers(name=name)
     taken = Document.objects.filter(project=locked.project, folder=folder, name=title)
     if taken.exclude(pk=locked.pk).exists():
         shown = Folder(folder).label

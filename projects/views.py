@@ -388,11 +388,16 @@ def tasks(request: AuthedRequest, pk: int) -> HttpResponse:
     )
 
 
-def _board_context(request: AuthedRequest, project: Project, **extra: Any) -> dict[str, Any]:
+def _board_context(
+    request: AuthedRequest,
+    project: Project,
+    milestone_form: forms.MilestoneForm | None = None,
+    **extra: Any,
+) -> dict[str, Any]:
     return _workspace(
         request,
         project,
-        milestone_form=forms.MilestoneForm(prefix="milestone"),
+        milestone_form=milestone_form or forms.MilestoneForm(prefix="milestone"),
         columns=selectors.task_board(project),
         milestones=project.milestones.all(),
         today=timezone.now().date(),
@@ -410,19 +415,21 @@ def _in_workspace(request: AuthedRequest, model: Any, pk: int, need: Need = Need
 @login_required
 @require_POST
 def milestone_add(request: AuthedRequest, pk: int) -> HttpResponse:
+    """Add a milestone; a refusal comes back on the tasks page, next to the field at fault."""
     project = get_project_for_user(request.user, pk, Need.TEAM)
     form = forms.MilestoneForm(request.POST, prefix="milestone")
-    if not form.is_valid():
-        messages.error(request, "A milestone needs a title and a due date.")
-    else:
-        _done(
-            request,
-            lambda: services.milestone_create(
-                actor=request.user, project=project, **form.cleaned_data
-            ),
-            "Milestone added.",
-        )
-    return redirect("projects:tasks", pk=project.pk)
+    if form.is_valid():
+        try:
+            services.milestone_create(actor=request.user, project=project, **form.cleaned_data)
+        except ValidationError as error:
+            copy_errors(form, error)
+        else:
+            messages.success(request, "Milestone added.")
+            return redirect("projects:tasks", pk=project.pk)
+    context = _board_context(
+        request, project, milestone_form=form, form=forms.TaskForm(project=project)
+    )
+    return render(request, "projects/tasks.html", context, status=400)
 
 
 @login_required
@@ -462,13 +469,21 @@ def milestone_edit(request: AuthedRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def milestone_delete(request: AuthedRequest, pk: int) -> HttpResponse:
+    """Delete a milestone (lead), refused if it changed since the page was shown."""
     milestone = _in_workspace(request, Milestone, pk, Need.LEAD)
+    version = _version_of(request)
     _done(
         request,
-        lambda: services.milestone_delete(actor=request.user, milestone=milestone),
+        lambda: services.milestone_delete(actor=request.user, milestone=milestone, version=version),
         f"Milestone “{milestone}” deleted; its tasks stay on the board.",
     )
     return redirect("projects:tasks", pk=milestone.project_id)
+
+
+def _version_of(request: AuthedRequest) -> int | None:
+    """The version a delete form carries: the thing as the person last saw it."""
+    form = forms.VersionForm(request.POST)
+    return form.cleaned_data["version"] if form.is_valid() else None
 
 
 def _edit_page(
@@ -542,8 +557,7 @@ def task_edit(request: AuthedRequest, pk: int) -> HttpResponse:
 def task_delete(request: AuthedRequest, pk: int) -> HttpResponse:
     """Delete a task (lead), refused if it changed since the page was shown."""
     task = _in_workspace(request, Task, pk, Need.LEAD)
-    form = forms.VersionForm(request.POST)
-    version = form.cleaned_data["version"] if form.is_valid() else None
+    version = _version_of(request)
     _done(
         request,
         lambda: services.task_delete(actor=request.user, task=task, version=version),
@@ -589,19 +603,19 @@ def meetings(request: AuthedRequest, pk: int) -> HttpResponse:
         request.POST or None, prefix="actions", form_kwargs={"project": project}
     )
     if request.method == "POST" and form.is_valid() and actions.is_valid():
+        kept = [a for a in actions if a.cleaned_data.get("text")]
         items = [
             services.ActionItem(
                 a.cleaned_data["text"], a.cleaned_data["owner"], a.cleaned_data["due_on"]
             )
-            for a in actions
-            if a.cleaned_data.get("text")
+            for a in kept
         ]
         try:
             services.meeting_record(
                 actor=request.user, project=project, actions=items, **form.cleaned_data
             )
         except ValidationError as error:
-            copy_errors(form, error)
+            _copy_meeting_errors(form, kept, error)
         else:
             messages.success(request, "Meeting recorded; the summary is on its way to the team.")
             return redirect("projects:meetings", pk=project.pk)
@@ -609,6 +623,21 @@ def meetings(request: AuthedRequest, pk: int) -> HttpResponse:
     context = _workspace(request, project, form=form, actions=actions, meetings=listed)
     bad = form.errors or actions.total_error_count()
     return render(request, "projects/meetings.html", context, status=400 if bad else 200)
+
+
+def _copy_meeting_errors(form: forms.MeetingForm, kept: list[Any], error: ValidationError) -> None:
+    """Put a refusal next to its field: the meeting's own, or action item n's
+    (`actions.<n>.<field>`, where n counts the items sent, `kept`)."""
+    if not hasattr(error, "error_dict"):
+        copy_errors(form, error)
+        return
+    for field, found in error.message_dict.items():
+        index, _, name = field.removeprefix("actions.").partition(".")
+        if field.startswith("actions.") and index.isdigit() and int(index) < len(kept):
+            action = kept[int(index)]
+            action.add_error(name if name in action.fields else None, found)
+        else:
+            form.add_error(field if field in form.fields else None, found)
 
 
 @login_required
@@ -638,10 +667,12 @@ def meeting_edit(request: AuthedRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def meeting_delete(request: AuthedRequest, pk: int) -> HttpResponse:
+    """Delete a meeting's notes (lead), refused if they changed since the page was shown."""
     meeting = _in_workspace(request, Meeting, pk, Need.LEAD)
+    version = _version_of(request)
     _done(
         request,
-        lambda: services.meeting_delete(actor=request.user, meeting=meeting),
+        lambda: services.meeting_delete(actor=request.user, meeting=meeting, version=version),
         f"Meeting “{meeting.title}” deleted; its action items stay on the board.",
     )
     return redirect("projects:meetings", pk=meeting.project_id)

@@ -259,6 +259,7 @@ ROUTES = [
             "delete milestone",
             item("projects:milestone_delete", a_milestone(a_project)),
             "post",
+            lambda *a: {"version": 1},
         ),
         POST_TEAM,
     ),
@@ -267,6 +268,7 @@ ROUTES = [
             "delete milestone as a member",
             item("projects:milestone_delete", a_milestone(a_team_project)),
             "post",
+            lambda *a: {"version": 1},
         ),
         expect((403, 404)),
     ),
@@ -312,7 +314,12 @@ ROUTES = [
         POST_TEAM,
     ),
     (
-        Route("delete meeting", item("projects:meeting_delete", a_meeting(a_project)), "post"),
+        Route(
+            "delete meeting",
+            item("projects:meeting_delete", a_meeting(a_project)),
+            "post",
+            lambda *a: {"version": 1},
+        ),
         POST_TEAM,
     ),
     (
@@ -320,6 +327,7 @@ ROUTES = [
             "delete meeting as a member",
             item("projects:meeting_delete", a_meeting(a_team_project)),
             "post",
+            lambda *a: {"version": 1},
         ),
         expect((403, 404)),
     ),
@@ -456,6 +464,133 @@ ROUTES = [
         Route(
             "API delete task as a member",
             lambda p, w, pl: f"/api/v1/projects/tasks/{a_team_task(p, w, pl).pk}?version=1",
+            "delete",
+            api=True,
+        ),
+        expect((403, 404)),
+    ),
+    (
+        Route(
+            "API milestones",
+            lambda p, w, pl: f"/api/v1/projects/{a_team_project(p, w, pl).pk}/milestones",
+            api=True,
+        ),
+        TEAM_ONLY,
+    ),
+    (
+        Route(
+            "API add milestone",
+            lambda p, w, pl: f"/api/v1/projects/{a_team_project(p, w, pl).pk}/milestones",
+            "post",
+            lambda *a: {"title": "Data in", "due_on": "2030-01-01"},
+            api=True,
+        ),
+        expect((201, 404)),
+    ),
+    (
+        Route(
+            "API update milestone",
+            lambda p, w, pl: f"/api/v1/projects/milestones/{a_milestone(a_project)(p, w, pl).pk}",
+            "patch",
+            lambda *a: {"version": 1, "title": "Renamed"},
+            api=True,
+        ),
+        TEAM_ONLY,
+    ),
+    (
+        Route(
+            "API update milestone as a member",
+            lambda p, w, pl: (
+                f"/api/v1/projects/milestones/{a_milestone(a_team_project)(p, w, pl).pk}"
+            ),
+            "patch",
+            lambda *a: {"version": 1, "due_on": "2030-02-01"},
+            api=True,
+        ),
+        TEAM_ONLY,
+    ),
+    (
+        Route(
+            "API delete milestone",
+            lambda p, w, pl: (
+                f"/api/v1/projects/milestones/{a_milestone(a_project)(p, w, pl).pk}?version=1"
+            ),
+            "delete",
+            api=True,
+        ),
+        expect((204, 404)),
+    ),
+    (
+        Route(
+            "API delete milestone as a member",
+            lambda p, w, pl: (
+                f"/api/v1/projects/milestones/{a_milestone(a_team_project)(p, w, pl).pk}?version=1"
+            ),
+            "delete",
+            api=True,
+        ),
+        expect((403, 404)),
+    ),
+    (
+        Route(
+            "API meetings",
+            lambda p, w, pl: f"/api/v1/projects/{a_team_project(p, w, pl).pk}/meetings",
+            api=True,
+        ),
+        TEAM_ONLY,
+    ),
+    (
+        Route(
+            "API record meeting",
+            lambda p, w, pl: f"/api/v1/projects/{a_team_project(p, w, pl).pk}/meetings",
+            "post",
+            lambda *a: {
+                "held_on": "2026-01-05",
+                "title": "Kick-off",
+                "notes": "N",
+                "actions": [{"text": "Build the form"}],
+            },
+            api=True,
+        ),
+        expect((201, 404)),
+    ),
+    (
+        Route(
+            "API update meeting",
+            lambda p, w, pl: f"/api/v1/projects/meetings/{a_meeting(a_project)(p, w, pl).pk}",
+            "patch",
+            lambda *a: {"version": 1, "notes": "M"},
+            api=True,
+        ),
+        TEAM_ONLY,
+    ),
+    (
+        Route(
+            "API update meeting as a member",
+            lambda p, w, pl: f"/api/v1/projects/meetings/{a_meeting(a_team_project)(p, w, pl).pk}",
+            "patch",
+            lambda *a: {"version": 1, "notes": "M"},
+            api=True,
+        ),
+        TEAM_ONLY,
+    ),
+    (
+        Route(
+            "API delete meeting",
+            lambda p, w, pl: (
+                f"/api/v1/projects/meetings/{a_meeting(a_project)(p, w, pl).pk}?version=1"
+            ),
+            "delete",
+            api=True,
+        ),
+        expect((204, 404)),
+    ),
+    (
+        Route(
+            "API delete meeting as a member",
+            lambda p, w, pl: (
+                f"/api/v1/projects/meetings/{a_meeting(a_team_project)(p, w, pl).pk}?version=1"
+            ),
             "delete",
             api=True,
         ),

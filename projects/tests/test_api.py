@@ -112,3 +112,122 @@ def test_the_lead_deletes_a_task_through_the_api_unless_it_changed(personas):
     assert stale.json()["current"]["state"] == "In progress"
     assert client.delete(f"/api/v1/projects/tasks/{task.pk}?version=2").status_code == 204
     assert not project.tasks.exists()
+
+
+def test_the_team_keeps_milestones_through_the_api(personas):
+    project = make_project(personas.mentor)
+    join(project, personas.trainee)
+    member = api_client(personas.trainee)
+    base = f"/api/v1/projects/{project.pk}/milestones"
+    added = post(member, base, {"title": "Data in", "due_on": "2026-05-01"})
+    assert added.status_code == 201, added.content
+    milestone = added.json()
+    assert (milestone["title"], milestone["version"]) == ("Data in", 1)
+    url = f"/api/v1/projects/milestones/{milestone['id']}"
+    moved = post(member, url, {"version": 1, "due_on": "2026-06-01"}, "patch")
+    assert moved.json() == {**milestone, "due_on": "2026-06-01", "version": 2}
+    stale = post(member, url, {"version": 1, "title": "All data in"}, "patch")
+    assert stale.status_code == 409
+    assert stale.json()["current"] == {"title": "Data in"}
+    assert [m["due_on"] for m in member.get(base).json()] == ["2026-06-01"]
+    assert member.delete(f"{url}?version=2").status_code == 403
+    lead = api_client(personas.mentor)
+    refused = lead.delete(f"{url}?version=1")
+    assert refused.status_code == 409
+    assert refused.json()["current"] == {"title": "Data in", "due on": "2026-06-01"}
+    assert lead.delete(f"{url}?version=2").status_code == 204
+    assert member.get(base).json() == []
+
+
+def test_the_team_records_and_corrects_meetings_through_the_api(
+    personas, mailoutbox, django_capture_on_commit_callbacks
+):
+    project = make_project(personas.mentor)
+    join(project, personas.trainee)
+    member = api_client(personas.trainee)
+    base = f"/api/v1/projects/{project.pk}/meetings"
+    with django_capture_on_commit_callbacks(execute=True):
+        recorded = post(
+            member,
+            base,
+            {
+                "held_on": "2026-03-02",
+                "title": "Kick-off",
+                "notes": "Agreed the proforma.",
+                "actions": [{"text": "Build the form", "owner_id": personas.trainee.pk}],
+            },
+        )
+    assert recorded.status_code == 201, recorded.content
+    meeting = recorded.json()
+    assert [(a["title"], a["owner"]) for a in meeting["actions"]] == [("Build the form", "Trainee")]
+    assert "Build the form (Trainee)" in mailoutbox[-1].body
+    url = f"/api/v1/projects/meetings/{meeting['id']}"
+    corrected = post(member, url, {"version": 1, "notes": "Agreed the proforma and n."}, "patch")
+    assert corrected.json()["notes"] == "Agreed the proforma and n."
+    assert corrected.json()["title"] == "Kick-off"
+    stale = post(member, url, {"version": 1, "notes": "Something else"}, "patch")
+    assert stale.status_code == 409
+    assert stale.json()["current"] == {"notes": "Agreed the proforma and n."}
+    assert [m["version"] for m in member.get(base).json()] == [2]
+    lead = api_client(personas.mentor)
+    assert lead.delete(f"{url}?version=1").status_code == 409
+    assert member.delete(f"{url}?version=2").status_code == 403
+    assert lead.delete(f"{url}?version=2").status_code == 204
+    assert not project.meetings.exists()
+    assert project.tasks.get().title == "Build the form"
+
+
+def test_patient_identifiers_in_meetings_are_refused_by_field_through_the_api(personas):
+    project = make_project(personas.mentor)
+    client = api_client(personas.mentor)
+    base = f"/api/v1/projects/{project.pk}/meetings"
+    meeting = {"held_on": "2026-03-02", "title": "Case review", "notes": "Agreed."}
+    refused = post(client, base, {**meeting, "notes": "Reach her on +44 20 7946 0958"})
+    assert refused.status_code == 422
+    [error] = refused.json()["detail"]
+    assert error["loc"] == ["body", "notes"]
+    assert "looks like a phone number" in error["msg"]
+    bad_action = {**meeting, "actions": [{"text": "Chase NHS 943 476 5919"}]}
+    refused = post(client, base, bad_action)
+    assert refused.json()["detail"][0]["loc"] == ["body", "actions.0.text"]
+    assert not project.meetings.exists()
+    assert not project.tasks.exists()
+    saved = post(client, base, meeting).json()
+    url = f"/api/v1/projects/meetings/{saved['id']}"
+    patched = post(client, url, {"version": 1, "notes": "See a.b@nhs.net"}, "patch")
+    assert patched.status_code == 422
+    assert patched.json()["detail"][0]["loc"] == ["body", "notes"]
+    assert client.get(base).json()[0]["notes"] == "Agreed."
+    milestones = f"/api/v1/projects/{project.pk}/milestones"
+    titled = post(client, milestones, {"title": "DOB 12/03/1985 case", "due_on": "2026-05-01"})
+    assert titled.json()["detail"][0]["loc"] == ["body", "title"]
+
+
+def test_milestone_and_meeting_routes_answer_404_off_the_team(personas):
+    project = make_project(personas.mentor)
+    milestone = services.milestone_create(
+        actor=personas.mentor, project=project, title="Data in", due_on="2026-05-01"
+    )
+    meeting = services.meeting_record(
+        actor=personas.mentor, project=project, held_on="2026-03-02", title="K", notes="N"
+    )
+    stranger = api_client(personas.trainee)
+    base = f"/api/v1/projects/{project.pk}"
+    assert stranger.get(f"{base}/milestones").status_code == 404
+    assert stranger.get(f"{base}/meetings").status_code == 404
+    added = post(stranger, f"{base}/milestones", {"title": "X", "due_on": "2026-05-01"})
+    assert added.status_code == 404
+    recorded = post(
+        stranger, f"{base}/meetings", {"held_on": "2026-03-02", "title": "X", "notes": "N"}
+    )
+    assert recorded.status_code == 404
+    for url in (
+        f"/api/v1/projects/milestones/{milestone.pk}",
+        f"/api/v1/projects/meetings/{meeting.pk}",
+    ):
+        assert post(stranger, url, {"version": 1, "title": "Mine"}, "patch").status_code == 404
+        assert stranger.delete(f"{url}?version=1").status_code == 404
+    milestone.refresh_from_db()
+    meeting.refresh_from_db()
+    assert (milestone.title, meeting.title) == ("Data in", "K")
+    assert not project.milestones.exclude(pk=milestone.pk).exists()

@@ -316,8 +316,8 @@ def test_only_the_lead_deletes_a_milestone_and_its_tasks_stay(personas, project)
         actor=personas.trainee, project=project, title="Collect", milestone=milestone
     )
     with pytest.raises(PermissionDenied):
-        services.milestone_delete(actor=personas.trainee, milestone=milestone)
-    assert services.milestone_delete(actor=personas.mentor, milestone=milestone) == 1
+        services.milestone_delete(actor=personas.trainee, milestone=milestone, version=1)
+    assert services.milestone_delete(actor=personas.mentor, milestone=milestone, version=1) == 1
     task.refresh_from_db()
     assert task.milestone is None
     assert AuditEvent.objects.filter(
@@ -395,8 +395,8 @@ def test_only_the_lead_deletes_a_meeting_and_its_actions_stay_as_tasks(personas,
     join(project, personas.trainee)
     meeting = _meeting(project, personas.mentor)
     with pytest.raises(PermissionDenied):
-        services.meeting_delete(actor=personas.trainee, meeting=meeting)
-    services.meeting_delete(actor=personas.mentor, meeting=meeting)
+        services.meeting_delete(actor=personas.trainee, meeting=meeting, version=1)
+    services.meeting_delete(actor=personas.mentor, meeting=meeting, version=1)
     assert not project.meetings.exists()
     assert Task.objects.get(project=project).title == "Build the form"
     assert AuditEvent.objects.filter(action="project.meeting_delete").exists()
@@ -450,3 +450,164 @@ def test_the_lead_archives_a_document_with_every_version_kept(personas, project)
     assert (again.number, document.archived_at) == (2, None)
     actions = set(AuditEvent.objects.values_list("action", flat=True))
     assert "project.document_archive" in actions
+
+
+def test_the_lead_never_deletes_a_milestone_changed_meanwhile(personas, project):
+    join(project, personas.trainee)
+    milestone = services.milestone_create(
+        actor=personas.mentor, project=project, title="Data in", due_on=date(2026, 5, 1)
+    )
+    services.milestone_update(
+        actor=personas.trainee, milestone=milestone, version=1, due_on=date(2026, 6, 1)
+    )
+    with pytest.raises(EditConflict, match="changed by someone else since you saw it") as clash:
+        services.milestone_delete(actor=personas.mentor, milestone=milestone, version=1)
+    assert clash.value.version == 2
+    assert clash.value.current == {"title": "Data in", "due on": "2026-06-01"}
+    assert project.milestones.filter(pk=milestone.pk).exists()
+    assert not AuditEvent.objects.filter(action="project.milestone_delete").exists()
+    services.milestone_delete(actor=personas.mentor, milestone=milestone, version=2)
+    assert not project.milestones.exists()
+
+
+def test_the_lead_never_deletes_meeting_notes_corrected_meanwhile(personas, project):
+    join(project, personas.trainee)
+    meeting = _meeting(project, personas.mentor)
+    services.meeting_update(
+        actor=personas.trainee, meeting=meeting, version=1, notes="We agreed the sample size."
+    )
+    with pytest.raises(EditConflict, match="look at it again before deleting it") as clash:
+        services.meeting_delete(actor=personas.mentor, meeting=meeting, version=1)
+    assert clash.value.current["notes"] == "We agreed the sample size."
+    assert project.meetings.filter(pk=meeting.pk).exists()
+    services.meeting_delete(actor=personas.mentor, meeting=meeting, version=2)
+    assert not project.meetings.exists()
+
+
+def test_a_partial_edit_keeps_the_fields_it_leaves_out(personas, project):
+    meeting = _meeting(project, personas.mentor)
+    services.meeting_update(actor=personas.mentor, meeting=meeting, version=1, title="Start")
+    meeting.refresh_from_db()
+    assert (meeting.title, meeting.notes, meeting.version) == (
+        "Start",
+        "We agreed the proforma.",
+        2,
+    )
+
+
+NHS_NUMBER = "943 476 5919"  # modulus-11 valid
+
+
+def test_meeting_notes_with_a_patient_identifier_are_refused_and_nothing_is_sent(
+    personas, project, mailoutbox, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True), pytest.raises(ValidationError) as error:
+        services.meeting_record(
+            actor=personas.mentor,
+            project=project,
+            held_on=date(2026, 3, 2),
+            title="Case review",
+            notes="Discussed the patient, email john.smith@nhs.net for the images.",
+            actions=[services.ActionItem("Build the form", None, None)],
+        )
+    message = error.value.message_dict["notes"][0]
+    assert "looks like an email address: j•••@•••.net" in message
+    assert "john.smith" not in message
+    assert not project.meetings.exists()
+    assert not Task.objects.filter(project=project).exists()
+    assert mailoutbox == []
+    assert not AuditEvent.objects.filter(action="project.meeting_record").exists()
+
+
+def test_an_action_item_with_an_identifier_names_the_item_and_saves_nothing(personas, project):
+    with pytest.raises(ValidationError) as error:
+        services.meeting_record(
+            actor=personas.mentor,
+            project=project,
+            held_on=date(2026, 3, 2),
+            title="Case review",
+            notes="Agreed the proforma.",
+            actions=[
+                services.ActionItem("Build the form", None, None),
+                services.ActionItem(f"Chase the report of NHS {NHS_NUMBER}", None, None),
+            ],
+        )
+    assert list(error.value.message_dict) == ["actions.1.text"]
+    assert "NHS number" in error.value.message_dict["actions.1.text"][0]
+    assert not project.meetings.exists()
+    assert not Task.objects.filter(project=project).exists()
+
+
+def test_a_correction_with_an_identifier_is_refused_and_the_notes_stay(personas, project):
+    meeting = _meeting(project, personas.mentor)
+    with pytest.raises(ValidationError) as error:
+        services.meeting_update(
+            actor=personas.mentor,
+            meeting=meeting,
+            version=1,
+            held_on=date(2026, 3, 2),
+            title="Kick-off",
+            notes="Ring the daughter on 07700 900123 about the DOB 12/03/1985.",
+        )
+    assert "looks like a phone number" in error.value.message_dict["notes"][0]
+    assert "full date of birth" in error.value.message_dict["notes"][0]
+    meeting.refresh_from_db()
+    assert (meeting.notes, meeting.version) == ("We agreed the proforma.", 1)
+    assert not AuditEvent.objects.filter(action="project.meeting_update").exists()
+
+
+def test_titles_of_tasks_and_milestones_are_screened_too(personas, project):
+    task = services.task_create(actor=personas.mentor, project=project, title="Collect")
+    with pytest.raises(ValidationError) as error:
+        services.task_update(
+            actor=personas.mentor, task=task, version=1, title="Collect a.patient@example.org"
+        )
+    assert "title" in error.value.message_dict
+    task.refresh_from_db()
+    assert (task.title, task.version) == ("Collect", 1)
+    with pytest.raises(ValidationError, match="NHS number"):
+        services.task_create(actor=personas.mentor, project=project, title=f"Chase {NHS_NUMBER}")
+    with pytest.raises(ValidationError) as error:
+        services.milestone_create(
+            actor=personas.mentor,
+            project=project,
+            title="Scan of patient born 3 March 1985",
+            due_on=date(2026, 5, 1),
+        )
+    assert "title" in error.value.message_dict
+    assert list(project.tasks.values_list("title", flat=True)) == ["Collect"]
+    assert not project.milestones.exists()
+
+
+def test_an_upload_note_with_an_identifier_is_refused_and_earlier_versions_stay(personas, project):
+    services.document_upload(
+        actor=personas.mentor, project=project, folder="data", name="Sheet", upload=text_file()
+    )
+    with pytest.raises(ValidationError) as error:
+        services.document_upload(
+            actor=personas.mentor,
+            project=project,
+            folder="data",
+            name="Sheet",
+            upload=text_file(content=b"v2"),
+            note=f"Added the case with NHS number {NHS_NUMBER}",
+        )
+    assert "NHS number" in error.value.message_dict["note"][0]
+    with pytest.raises(ValidationError) as error:
+        services.document_upload(
+            actor=personas.mentor,
+            project=project,
+            folder="data",
+            name="Sheet",
+            upload=text_file("9434765919.csv"),
+        )
+    assert "file" in error.value.message_dict
+    document = project.documents.get()
+    assert list(document.versions.values_list("number", flat=True)) == [1]
+    with pytest.raises(ValidationError) as error:
+        services.document_update(
+            actor=personas.mentor, document=document, folder="data", name="j.doe@nhs.net list"
+        )
+    assert "name" in error.value.message_dict
+    document.refresh_from_db()
+    assert document.name == "Sheet"

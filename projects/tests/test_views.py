@@ -322,10 +322,10 @@ def test_a_milestone_is_edited_and_deleted_through_its_page(client, personas, pr
     stale = client.post(url, {"title": "Data in", "due_on": "2026-05-01", "version": "1"})
     assert stale.status_code == 409
     assert "All data in" in stale.content.decode()
-    refused = client.post(reverse("projects:milestone_delete", args=[milestone.pk]))
+    refused = client.post(reverse("projects:milestone_delete", args=[milestone.pk]), {"version": 2})
     assert refused.status_code == 403
     client.force_login(personas.mentor)
-    client.post(reverse("projects:milestone_delete", args=[milestone.pk]))
+    client.post(reverse("projects:milestone_delete", args=[milestone.pk]), {"version": "2"})
     assert not project.milestones.exists()
 
 
@@ -342,7 +342,7 @@ def test_meeting_notes_are_corrected_and_deleted_through_their_page(client, pers
     meeting.refresh_from_db()
     assert meeting.notes == "A and B"
     client.force_login(personas.mentor)
-    client.post(reverse("projects:meeting_delete", args=[meeting.pk]))
+    client.post(reverse("projects:meeting_delete", args=[meeting.pk]), {"version": "2"})
     assert not project.meetings.exists()
 
 
@@ -363,3 +363,140 @@ def test_documents_are_renamed_archived_and_restored_through_the_pages(client, p
     client.post(reverse("projects:document_archive", args=[document.pk]), {"archived": "0"})
     document.refresh_from_db()
     assert document.archived_at is None
+
+
+NHS_NUMBER = "943 476 5919"  # modulus-11 valid
+
+
+def _meeting_data(**changes):
+    return {
+        "held_on": "2026-02-01",
+        "title": "Kick-off",
+        "notes": "Agreed the proforma.",
+        "actions-TOTAL_FORMS": "3",
+        "actions-INITIAL_FORMS": "0",
+        **changes,
+    }
+
+
+def test_meeting_notes_with_an_identifier_are_refused_on_the_field(client, personas, project):
+    client.force_login(personas.mentor)
+    response = client.post(
+        reverse("projects:meetings", args=[project.pk]),
+        _meeting_data(notes="Images from john.smith@nhs.net", **{"actions-0-text": "Build"}),
+    )
+    assert response.status_code == 400
+    errors = response.context["form"].errors
+    assert "looks like an email address" in errors["notes"][0]
+    assert "john.smith" not in errors["notes"][0]  # masked; the textarea keeps the text to fix
+    assert not project.meetings.exists()
+    assert not Task.objects.filter(project=project).exists()
+
+
+def test_an_action_item_with_an_identifier_is_refused_on_its_own_row(client, personas, project):
+    client.force_login(personas.mentor)
+    response = client.post(
+        reverse("projects:meetings", args=[project.pk]),
+        _meeting_data(
+            **{"actions-0-text": "Build the form", "actions-2-text": f"Chase NHS {NHS_NUMBER}"}
+        ),
+    )
+    assert response.status_code == 400
+    rows = response.context["actions"].forms
+    assert "NHS number" in rows[2].errors["text"][0]
+    assert not rows[0].errors
+    assert not rows[1].errors
+    assert not response.context["form"].errors
+    assert not project.meetings.exists()
+
+
+def test_a_correction_with_an_identifier_is_refused_and_the_notes_stay(client, personas, project):
+    meeting = services.meeting_record(
+        actor=personas.mentor, project=project, held_on="2026-02-01", title="Kick-off", notes="A"
+    )
+    client.force_login(personas.trainee)
+    response = client.post(
+        reverse("projects:meeting", args=[meeting.pk]),
+        {
+            "held_on": "2026-02-01",
+            "title": "Kick-off",
+            "notes": "Call 07700 900123",
+            "version": "1",
+        },
+    )
+    assert response.status_code == 400
+    assert "looks like a phone number" in response.context["form"].errors["notes"][0]
+    meeting.refresh_from_db()
+    assert (meeting.notes, meeting.version) == ("A", 1)
+
+
+def test_an_upload_note_with_an_identifier_is_refused_on_the_field(client, personas, project):
+    services.document_upload(
+        actor=personas.mentor, project=project, folder="data", name="Sheet", upload=text_file()
+    )
+    client.force_login(personas.trainee)
+    response = client.post(
+        reverse("projects:documents", args=[project.pk]),
+        {
+            "folder": "data",
+            "name": "Sheet",
+            "note": "Patient DOB 12/03/1985 added",
+            "file": SimpleUploadedFile("sheet.csv", b"a,b"),
+        },
+    )
+    assert response.status_code == 400
+    assert "full date of birth" in response.context["form"].errors["note"][0]
+    assert list(DocumentVersion.objects.values_list("number", flat=True)) == [1]
+
+
+def test_a_milestone_title_with_an_identifier_is_refused_on_the_tasks_page(
+    client, personas, project
+):
+    client.force_login(personas.trainee)
+    response = client.post(
+        reverse("projects:milestone_add", args=[project.pk]),
+        {"milestone-title": f"Case {NHS_NUMBER} reviewed", "milestone-due_on": "2026-05-01"},
+    )
+    assert response.status_code == 400
+    assert "NHS number" in response.context["milestone_form"].errors["title"][0]
+    assert "looks like an NHS number" in response.content.decode()
+    assert not project.milestones.exists()
+
+
+def test_a_stale_milestone_delete_is_refused_with_the_saved_values(client, personas, project):
+    milestone = services.milestone_create(
+        actor=personas.mentor, project=project, title="Data in", due_on="2026-05-01"
+    )
+    client.force_login(personas.mentor)
+    page = client.get(reverse("projects:milestone", args=[milestone.pk])).content.decode()
+    assert '<input type="hidden" name="version" value="1">' in page
+    services.milestone_update(
+        actor=personas.trainee, milestone=milestone, version=1, title="All data in"
+    )
+    response = client.post(
+        reverse("projects:milestone_delete", args=[milestone.pk]), {"version": "1"}, follow=True
+    )
+    body = response.content.decode()
+    assert "changed by someone else since you saw it" in body
+    assert "Saved now: title: All data in" in body
+    assert project.milestones.filter(pk=milestone.pk).exists()
+
+
+def test_a_stale_meeting_delete_is_refused_with_the_saved_values(client, personas, project):
+    meeting = services.meeting_record(
+        actor=personas.mentor, project=project, held_on="2026-02-01", title="Kick-off", notes="A"
+    )
+    client.force_login(personas.mentor)
+    page = client.get(reverse("projects:meeting", args=[meeting.pk])).content.decode()
+    assert '<input type="hidden" name="version" value="1">' in page
+    services.meeting_update(actor=personas.trainee, meeting=meeting, version=1, notes="A and B")
+    response = client.post(
+        reverse("projects:meeting_delete", args=[meeting.pk]), {"version": "1"}, follow=True
+    )
+    body = response.content.decode()
+    assert "changed by someone else since you saw it" in body
+    assert "notes: A and B" in body
+    assert project.meetings.filter(pk=meeting.pk).exists()
+    missing = client.post(reverse("projects:meeting_delete", args=[meeting.pk]), follow=True)
+    assert "changed by someone else" in missing.content.decode()
+    assert project.meetings.filter(pk=meeting.pk).exists()

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from capture.identifiers import describe, find_identifiers, is_nhs_number, is_ssn, nhs_check_digit
+from core.identifiers import describe, find_identifiers, is_nhs_number, is_ssn, nhs_check_digit
 
 
 def kinds(text: str) -> list[tuple[str, str]]:

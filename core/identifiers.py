@@ -1,4 +1,6 @@
-"""Finding patient identifiers in free text, so that capture can refuse them. Pure, no Django.
+"""Finding patient identifiers in free text, so that any save of it can refuse them. Pure.
+
+No Django: capture, projects and any later app call it on the free text they keep.
 
 `find_identifiers(text)` returns one `Finding(kind, start, end, message)` per suspected
 identifier: NHS numbers, US social security numbers, email addresses, phone numbers,
