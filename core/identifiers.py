@@ -14,7 +14,9 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
-WHY = "RadCollab keeps pseudonymised data only; remove it or use the study's record ID"
+WHY = (
+    "RadCollab keeps pseudonymised data only; remove it, or refer to a case by its study record ID"
+)
 
 
 @dataclass(frozen=True)

@@ -29,7 +29,7 @@ from events.models import (
     ReminderPreference,
 )
 from events.times import aware, zone_named
-from projects import services as project_services
+from projects import workspace as project_workspace
 from projects.access import require_lead
 from projects.estimates import effort_estimate
 from projects.models import Milestone, Project
@@ -275,7 +275,7 @@ def _place_steps(actor: User, project: Project, target: ProjectTarget, plan: Pla
         title = f"{step.title} ({label})"
         row = made.get(step.step)
         if row is None:
-            milestone = project_services.milestone_create(
+            milestone = project_workspace.milestone_create(
                 actor=actor, project=project, title=title, due_on=step.due_on
             )
             PlannedMilestone.objects.create(target=target, step=step.step, milestone=milestone)
@@ -291,7 +291,7 @@ def _move_milestone(actor: User, milestone: Milestone, title: str, due_on: dt.da
     # The version read with the plan's steps in this transaction: a team member who
     # changes the milestone in between makes the service refuse, and the whole
     # acceptance is rolled back with an EditConflict for the lead to look again.
-    project_services.milestone_update(
+    project_workspace.milestone_update(
         actor=actor, milestone=milestone, version=milestone.version, title=title, due_on=due_on
     )
 

@@ -20,7 +20,7 @@ from core.exceptions import EditConflict
 from core.types import AuthedRequest
 from network.models import Site
 from people.models import Term
-from projects import selectors, services
+from projects import selectors, services, workspace
 from projects.access import (
     Need,
     get_application_for_user,
@@ -385,7 +385,7 @@ class TaskIn(Schema):
 @router.post("/{project_id}/tasks", response={201: TaskOut}, summary="Add a task (team)")
 def add_task(request: AuthedRequest, project_id: int, payload: TaskIn) -> Status:
     project = get_project_for_user(request.user, project_id, Need.TEAM)
-    task = services.task_create(
+    task = workspace.task_create(
         actor=request.user,
         project=project,
         title=payload.title,
@@ -426,7 +426,7 @@ def update_task(request: AuthedRequest, task_id: int, payload: TaskPatch) -> Any
     if "owner_id" in payload.model_fields_set:
         fields["owner"] = _one(User, payload.owner_id, "owner_id")
     try:
-        updated = services.task_update(
+        updated = workspace.task_update(
             actor=request.user, task=task, version=payload.version, **fields
         )
     except EditConflict as clash:
@@ -443,7 +443,7 @@ def delete_task(request: AuthedRequest, task_id: int, version: int) -> Any:
     task = get_object_or_404(Task, pk=task_id)
     get_project_for_user(request.user, task.project_id, Need.LEAD)
     try:
-        services.task_delete(actor=request.user, task=task, version=version)
+        workspace.task_delete(actor=request.user, task=task, version=version)
     except EditConflict as clash:
         return _conflict(clash)
     return Status(204, None)
@@ -483,7 +483,7 @@ class MilestoneIn(Schema):
 )
 def add_milestone(request: AuthedRequest, project_id: int, payload: MilestoneIn) -> Status:
     project = get_project_for_user(request.user, project_id, Need.TEAM)
-    milestone = services.milestone_create(
+    milestone = workspace.milestone_create(
         actor=request.user, project=project, title=payload.title, due_on=payload.due_on
     )
     return Status(201, _milestone_out(milestone))
@@ -504,7 +504,7 @@ def update_milestone(request: AuthedRequest, milestone_id: int, payload: Milesto
     milestone = get_object_or_404(Milestone, pk=milestone_id)
     get_project_for_user(request.user, milestone.project_id, Need.TEAM)
     try:
-        updated = services.milestone_update(
+        updated = workspace.milestone_update(
             actor=request.user,
             milestone=milestone,
             version=payload.version,
@@ -524,7 +524,7 @@ def delete_milestone(request: AuthedRequest, milestone_id: int, version: int) ->
     milestone = get_object_or_404(Milestone, pk=milestone_id)
     get_project_for_user(request.user, milestone.project_id, Need.LEAD)
     try:
-        services.milestone_delete(actor=request.user, milestone=milestone, version=version)
+        workspace.milestone_delete(actor=request.user, milestone=milestone, version=version)
     except EditConflict as clash:
         return _conflict(clash)
     return Status(204, None)
@@ -583,12 +583,12 @@ class MeetingIn(Schema):
 def record_meeting(request: AuthedRequest, project_id: int, payload: MeetingIn) -> Status:
     project = get_project_for_user(request.user, project_id, Need.TEAM)
     items = [
-        services.ActionItem(
+        workspace.ActionItem(
             action.text, _one(User, action.owner_id, f"actions.{n}.owner_id"), action.due_on
         )
         for n, action in enumerate(payload.actions)
     ]
-    meeting = services.meeting_record(
+    meeting = workspace.meeting_record(
         actor=request.user,
         project=project,
         held_on=payload.held_on,
@@ -615,7 +615,7 @@ def update_meeting(request: AuthedRequest, meeting_id: int, payload: MeetingPatc
     meeting = get_object_or_404(Meeting, pk=meeting_id)
     project = get_project_for_user(request.user, meeting.project_id, Need.TEAM)
     try:
-        services.meeting_update(
+        workspace.meeting_update(
             actor=request.user,
             meeting=meeting,
             version=payload.version,
@@ -635,7 +635,7 @@ def delete_meeting(request: AuthedRequest, meeting_id: int, version: int) -> Any
     meeting = get_object_or_404(Meeting, pk=meeting_id)
     get_project_for_user(request.user, meeting.project_id, Need.LEAD)
     try:
-        services.meeting_delete(actor=request.user, meeting=meeting, version=version)
+        workspace.meeting_delete(actor=request.user, meeting=meeting, version=version)
     except EditConflict as clash:
         return _conflict(clash)
     return Status(204, None)

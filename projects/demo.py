@@ -18,7 +18,7 @@ from accounts.models import User
 from network.demo import DEMO_DOMAIN
 from network.models import Site
 from people.models import MentorProfile, Term, TraineeProfile
-from projects import services
+from projects import services, workspace
 from projects.models import Application, Project, ProjectRole, Task
 
 
@@ -273,11 +273,11 @@ def _workspace(project: Project) -> None:
     )
     services.application_decide(actor=mentor, application=application, action="accept")
     today = timezone.now().date()
-    protocol = services.milestone_create(
+    protocol = workspace.milestone_create(
         actor=mentor, project=project, title="Protocol signed off", due_on=today - dt.timedelta(30)
     )
-    services.milestone_done(actor=mentor, milestone=protocol)
-    collected = services.milestone_create(
+    workspace.milestone_done(actor=mentor, milestone=protocol, version=protocol.version)
+    collected = workspace.milestone_create(
         actor=mentor, project=project, title="All cases collected", due_on=today + dt.timedelta(45)
     )
     for title, owner, due, state in [
@@ -286,7 +286,7 @@ def _workspace(project: Project) -> None:
         ("Second reads, batch 1", mentor, 14, Task.State.TODO),
         ("Draft the statistical analysis plan", statistician, 21, Task.State.TODO),
     ]:
-        task = services.task_create(
+        task = workspace.task_create(
             actor=mentor,
             project=project,
             title=title,
@@ -295,18 +295,18 @@ def _workspace(project: Project) -> None:
             milestone=collected,
         )
         if state != Task.State.TODO:
-            services.task_update(actor=mentor, task=task, version=task.version, state=state)
-    services.meeting_record(
+            workspace.task_update(actor=mentor, task=task, version=task.version, state=state)
+    workspace.meeting_record(
         actor=mentor,
         project=project,
         held_on=today - dt.timedelta(7),
         title="Fortnightly progress meeting",
         notes="Collection is at 80 of 300 cases. Reading starts once 100 are in.",
         actions=[
-            services.ActionItem("Share the reading proforma", mentor, today + dt.timedelta(3)),
+            workspace.ActionItem("Share the reading proforma", mentor, today + dt.timedelta(3)),
         ],
     )
-    services.document_upload(
+    workspace.document_upload(
         actor=mentor,
         project=project,
         folder="approvals",
@@ -316,7 +316,7 @@ def _workspace(project: Project) -> None:
         ),
         note="First draft",
     )
-    services.document_upload(
+    workspace.document_upload(
         actor=trainee,
         project=project,
         folder="data",
@@ -362,14 +362,14 @@ def _audit_team(project: Project) -> None:
     lead, other = project.lead, _demo("sitelead.b")
     _accept(project, other, "collection", "I will collect at Manchester.")
     today = timezone.now().date()
-    cycle = services.milestone_create(
+    cycle = workspace.milestone_create(
         actor=lead, project=project, title="First cycle collected", due_on=today + dt.timedelta(21)
     )
     for title, owner, due in [
         ("Pull March request and report times from RIS", other, -3),
         ("Agree the data-collection proforma", lead, 7),
     ]:
-        services.task_create(
+        workspace.task_create(
             actor=lead,
             project=project,
             title=title,
@@ -377,13 +377,13 @@ def _audit_team(project: Project) -> None:
             due_on=today + dt.timedelta(due),
             milestone=cycle,
         )
-    services.meeting_record(
+    workspace.meeting_record(
         actor=lead,
         project=project,
         held_on=today - dt.timedelta(10),
         title="Audit kick-off",
         notes="Standard agreed: CT head reported within one hour for anticoagulated patients.",
-        actions=[services.ActionItem("Register the audit at Manchester", other, None)],
+        actions=[workspace.ActionItem("Register the audit at Manchester", other, None)],
     )
 
 

@@ -20,7 +20,7 @@ from projects.models import (
     Status,
     Task,
 )
-from projects.services import upload_limit_mb
+from projects.workspace import upload_limit_mb
 
 
 def _terms_of(kind: str, empty: str = "Any") -> forms.ModelChoiceField:

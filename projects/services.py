@@ -1,4 +1,8 @@
-"""Every write to a project: one transaction each, audited in it, access checked again.
+"""The life of a project: one transaction each, audited in it, access checked again.
+
+Posting and editing a project, its status, the roles it wants, applications and their
+decisions, the load warning, the team and its authorship agreement. The team's
+workspace (milestones, tasks, meetings, documents) is `projects.workspace`.
 
 Views and the API check access before calling; the services check the rule that
 matters (lead only, team only) again, so that no caller can skip it.
@@ -6,29 +10,22 @@ matters (lead only, team only) again, so that no caller can skip it.
 
 from __future__ import annotations
 
-import datetime as dt
-import hashlib
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
-from pathlib import PurePath
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.base import File
-from django.core.files.storage import default_storage
 from django.db import transaction
-from django.db.models import Max, Min
+from django.db.models import Min
 from django.utils import timezone
 
 from accounts.models import User
-from accounts.tasks import deliver_email
 from audit.services import audit_record, diff_fields
 from core.exceptions import EditConflict
-from core.identifiers import describe, find_identifiers
 from network.models import Site
 from people.models import Term
 from projects import access
+from projects._common import locked_project, member_of, notify, refuse_identifiers
 from projects.board import facets_of
 from projects.estimates import load_message, own_quick_facts
 from projects.models import (
@@ -37,58 +34,14 @@ from projects.models import (
     Contribution,
     CreditRole,
     Degree,
-    Document,
-    DocumentVersion,
-    Folder,
-    Meeting,
     Member,
-    Milestone,
     Project,
     ProjectRole,
     Status,
     StatusChange,
-    Task,
 )
 
 MAX_ACTIVE_PROJECTS = 3
-DEFAULT_UPLOAD_MAX_MB = 20
-# What a research team keeps: documents, spreadsheets, statistics files, images, archives.
-ALLOWED_EXTENSIONS = frozenset(
-    {
-        ".pdf",
-        ".doc",
-        ".docx",
-        ".odt",
-        ".rtf",
-        ".txt",
-        ".md",
-        ".xls",
-        ".xlsx",
-        ".ods",
-        ".csv",
-        ".tsv",
-        ".json",
-        ".ppt",
-        ".pptx",
-        ".odp",
-        ".png",
-        ".jpg",
-        ".jpeg",
-        ".tif",
-        ".tiff",
-        ".r",
-        ".rmd",
-        ".py",
-        ".ipynb",
-        ".do",
-        ".dta",
-        ".sav",
-        ".sps",
-        ".zip",
-        ".bib",
-        ".ris",
-    }
-)
 PROJECT_FIELDS = (
     "title",
     "summary",
@@ -106,33 +59,8 @@ PROJECT_FIELDS = (
     "minutes_collection",
     "minutes_reading",
 )
-
-
-def upload_limit_mb() -> int:
-    return int(getattr(settings, "RADCOLLAB_UPLOAD_MAX_MB", DEFAULT_UPLOAD_MAX_MB))
-
-
-def _notify(people: Iterable[User], subject: str, body: str, link: str) -> None:
-    to = sorted({person.email for person in people})
-    if not to:
-        return
-    url = settings.SITE_URL + link
-    transaction.on_commit(
-        lambda: deliver_email.enqueue(
-            subject=f"[RadCollab] {subject}",
-            body=f"{body}\n\nOpen it in RadCollab: {url}\n",
-            from_email=settings.DEFAULT_FROM_EMAIL,
-            to=to,
-        )
-    )
-
-
-def _locked(project: Project) -> Project:
-    return (
-        Project.objects.select_for_update(of=("self",))
-        .select_related("lead", "mentor")
-        .get(pk=project.pk)
-    )
+# The project's free text: public on the board, so screened for patient identifiers.
+PROJECT_TEXTS = ("title", "summary", "primary_outcome")
 
 
 def _check_terms(subspecialty: Term | None, modality: Term | None) -> None:
@@ -140,6 +68,15 @@ def _check_terms(subspecialty: Term | None, modality: Term | None) -> None:
         raise ValidationError({"subspecialty": f"{subspecialty} is not a subspecialty."})
     if modality is not None and modality.kind != Term.Kind.MODALITY:
         raise ValidationError({"modality": f"{modality} is not a modality."})
+
+
+def _refuse_identifiers_in(values: dict[str, Any], roles: Iterable[dict[str, Any]] = ()) -> None:
+    """Screen the project's free text and its roles' descriptions (`roles.<n>.description`,
+    n from 0) before anything is written."""
+    texts = {field: values.get(field) or "" for field in PROJECT_TEXTS if field in values}
+    for index, role in enumerate(roles):
+        texts[f"roles.{index}.description"] = role.get("description") or ""
+    refuse_identifiers(**texts)
 
 
 def _snapshot(project: Project) -> dict[str, Any]:
@@ -168,6 +105,8 @@ def project_create(
 ) -> Project:
     """Post a project: the author becomes its lead and the supervising mentor joins the team."""
     values = {field: fields[field] for field in PROJECT_FIELDS if field in fields}
+    wanted_roles = list(roles)
+    _refuse_identifiers_in(values, wanted_roles)
     _check_terms(values.get("subspecialty"), values.get("modality"))
     project = Project(lead=actor, **values)
     project.full_clean(exclude=["lead"])
@@ -181,7 +120,7 @@ def project_create(
     if project.mentor is not None:
         _add_member(project, project.mentor, "Supervising mentor")
     audit_record(actor=actor, action="project.create", obj=project)
-    for index, role in enumerate(roles):
+    for index, role in enumerate(wanted_roles):
         _role_add(actor, project, prefix=f"roles.{index}.", **role)
     _refresh_open_hours(project)
     return project
@@ -192,7 +131,7 @@ def project_update(
     *, actor: User, project: Project, version: int | None, sites: Iterable[Site], **fields: Any
 ) -> Project:
     """Edit the project's description; refused if someone saved it since `version`."""
-    locked = _locked(project)
+    locked = locked_project(project)
     access.require_lead(actor, locked)
     before = _snapshot(locked)
     values = {field: fields[field] for field in PROJECT_FIELDS if field in fields}
@@ -207,6 +146,7 @@ def project_update(
             current=current,
             version=locked.version,
         )
+    _refuse_identifiers_in(values)
     _check_terms(values.get("subspecialty"), values.get("modality"))
     for field, value in values.items():
         setattr(locked, field, value)
@@ -226,13 +166,15 @@ def project_update(
 @transaction.atomic
 def project_status_change(*, actor: User, project: Project, status: str, note: str = "") -> Project:
     """Move the project along its pipeline; the step is audited and shown on the timeline."""
-    locked = _locked(project)
+    locked = locked_project(project)
     access.require_lead(actor, locked)
     if status not in Status.values:
         raise ValidationError({"status": f"Unknown status “{status}”."})
     if status == locked.status:
         label = locked.get_status_display().lower()
         raise ValidationError({"status": f"The project is already at “{label}”."})
+    # The note is shown on the project's timeline and kept as the audit row's reason.
+    refuse_identifiers(note=note)
     before = locked.status
     locked.status = status
     locked.save(update_fields=["status", "updated_at"])
@@ -295,10 +237,11 @@ def role_add(
     duration_weeks: int,
     description: str = "",
 ) -> ProjectRole:
-    locked = _locked(project)
+    locked = locked_project(project)
     access.require_lead(actor, locked)
     if locked.is_finished:
         raise ValidationError("A finished project takes no more help; reopen it first.")
+    refuse_identifiers(description=description)
     role = _role_add(
         actor,
         locked,
@@ -314,7 +257,7 @@ def role_add(
 @transaction.atomic
 def role_withdraw(*, actor: User, role: ProjectRole) -> ProjectRole:
     """The help is no longer needed: the role closes and waiting applicants are told."""
-    project = _locked(role.project)
+    project = locked_project(role.project)
     access.require_lead(actor, project)
     locked = ProjectRole.objects.select_for_update().get(pk=role.pk)
     if locked.state != ProjectRole.State.OPEN:
@@ -347,7 +290,7 @@ def application_submit(
     *, applicant: User, role: ProjectRole, note: str, accept_load: bool = False
 ) -> Application:
     """Apply for a role with a short note; warned first when already on three projects."""
-    project = _locked(role.project)
+    project = locked_project(role.project)
     access.require_member_of_network(applicant)
     if role.state != ProjectRole.State.OPEN or project.is_finished:
         raise ValidationError({"role": "This role is no longer open."})
@@ -359,13 +302,14 @@ def application_submit(
         raise ValidationError({"role": "You have already applied for this role."})
     if not note.strip():
         raise ValidationError({"note": "Say in a line or two why you and what you bring."})
+    refuse_identifiers(note=note)
     current = active_projects_of(applicant)
     joining = all(p.pk != project.pk for p in current)
     if joining and len(current) >= MAX_ACTIVE_PROJECTS and not accept_load:
         raise Overcommitted(current)
     application = Application.objects.create(role=role, applicant=applicant, note=note.strip())
     audit_record(actor=applicant, action="project.apply", obj=application)
-    _notify(
+    notify(
         [project.lead],
         f"{applicant} applied to {project}",
         f"{applicant} applied for {role.get_kind_display()}:\n\n{application.note}",
@@ -380,7 +324,7 @@ def _decline_waiting(actor: User, role: ProjectRole, reply: str) -> None:
         other.state, other.reply, other.decided_at = "declined", reply, timezone.now()
         other.save(update_fields=["state", "reply", "decided_at", "updated_at"])
         audit_record(actor=actor, action="project.application_decline", obj=other)
-        _notify(
+        notify(
             [other.applicant],
             f"Your application to {role.project} was declined",
             reply,
@@ -404,7 +348,7 @@ def application_decide(
     """The lead accepts or declines; the applicant may withdraw. Accepting adds to the team."""
     if action not in DECISIONS:
         raise ValidationError({"action": f"Unknown action “{action}”."})
-    project = _locked(application.role.project)
+    project = locked_project(application.role.project)
     locked = Application.objects.select_for_update(of=("self",)).select_related("role", "applicant")
     found = locked.get(pk=application.pk)
     if action == "withdraw" and actor.pk != found.applicant_id:
@@ -416,6 +360,7 @@ def application_decide(
         raise ValidationError({"action": f"This application is {state}; it cannot be {action}ed."})
     if action == "accept" and found.role.state != ProjectRole.State.OPEN:
         raise ValidationError({"action": "The role is no longer open."})
+    refuse_identifiers(reply=reply)
     found.state, found.reply, found.decided_at = DECISIONS[action], reply.strip(), timezone.now()
     found.save(update_fields=["state", "reply", "decided_at", "updated_at"])
     audit_record(actor=actor, action=f"project.application_{action}", obj=found)
@@ -423,7 +368,7 @@ def application_decide(
         _accept(actor, project, found)
     if action != "withdraw":
         verb = DECISIONS[action]
-        _notify(
+        notify(
             [found.applicant],
             f"Your application to {project} was {verb}",
             found.reply or f"{actor} {verb} your application.",
@@ -445,29 +390,6 @@ def _accept(actor: User, project: Project, application: Application) -> None:
         project.save(update_fields=["agreement_version", "updated_at"])
 
 
-def _member_of(actor: User, project: Project) -> Member:
-    member = Member.objects.filter(project=project, person=actor).first()
-    if member is None:
-        raise PermissionDenied("Only the project team may do this.")
-    return member
-
-
-def _refuse_identifiers(**texts: str) -> None:
-    """Refuse free text that looks like a patient identifier: none is stored (DESIGN.md).
-
-    The workspace keeps notes, titles and upload notes, and a meeting's summary is
-    emailed to the team, so each field is screened before anything is written. The
-    error names every field at fault with what was found (masked) and why.
-    """
-    errors = {}
-    for field, text in texts.items():
-        findings = find_identifiers(text)
-        if findings:
-            errors[field] = describe(findings)
-    if errors:
-        raise ValidationError(errors)
-
-
 def _check_degrees(values: dict[str, str], field: str) -> None:
     for role, degree in values.items():
         if role not in CreditRole.values:
@@ -479,8 +401,8 @@ def _check_degrees(values: dict[str, str], field: str) -> None:
 @transaction.atomic
 def contributions_declare(*, actor: User, project: Project, declared: dict[str, str]) -> Member:
     """A member states their CRediT roles and degree; the lead reconciles them."""
-    _locked(project)
-    member = _member_of(actor, project)
+    locked_project(project)
+    member = member_of(actor, project)
     _check_degrees(declared, "declared")
     before = {c.role: c.declared for c in member.contributions.all()}
     for role in CreditRole.values:
@@ -530,7 +452,7 @@ def agreement_save(
     *, actor: User, project: Project, version: int | None, lines: list[AgreementLine]
 ) -> Project:
     """The lead reconciles roles and sets the author order; everyone confirms again."""
-    locked = _locked(project)
+    locked = locked_project(project)
     access.require_lead(actor, locked)
     before = _agreement_state(locked)
     if version != locked.agreement_version:
@@ -552,13 +474,13 @@ def agreement_save(
             )
     locked.agreement_version += 1
     locked.save(update_fields=["agreement_version", "updated_at"])
-    Member.objects.filter(pk=_member_of(actor, locked).pk).update(
+    Member.objects.filter(pk=member_of(actor, locked).pk).update(
         confirmed_version=locked.agreement_version
     )
     changes = diff_fields(before, _agreement_state(locked))
     audit_record(actor=actor, action="project.agreement_save", obj=locked, changes=changes)
     others = [m.person for m in members.values() if m.person_id != actor.pk]
-    _notify(
+    notify(
         others,
         f"Please confirm the authorship of {locked}",
         f"{actor} updated the authorship agreement (version {locked.agreement_version}).",
@@ -579,8 +501,8 @@ def _describe(line: dict[str, Any]) -> str:
 @transaction.atomic
 def agreement_confirm(*, actor: User, project: Project, version: int | None) -> Member:
     """A member confirms the agreement as they read it; a newer version must be read first."""
-    locked = _locked(project)
-    member = _member_of(actor, locked)
+    locked = locked_project(project)
+    member = member_of(actor, locked)
     if not locked.agreement_version:
         raise ValidationError("The lead has not proposed an authorship agreement yet.")
     if version != locked.agreement_version:
@@ -598,516 +520,3 @@ def agreement_confirm(*, actor: User, project: Project, version: int | None) -> 
         changes={"confirmed_version": (None, locked.agreement_version)},
     )
     return member
-
-
-def _check_owner(project: Project, owner: User | None) -> None:
-    if owner is not None and not Member.objects.filter(project=project, person=owner).exists():
-        raise ValidationError({"owner": f"{owner} is not on the team."})
-
-
-@transaction.atomic
-def milestone_create(*, actor: User, project: Project, title: str, due_on: dt.date) -> Milestone:
-    _member_of(actor, project)
-    _refuse_identifiers(title=title)
-    milestone = Milestone(project=project, title=title.strip(), due_on=due_on)
-    milestone.full_clean(exclude=["project"])
-    milestone.save()
-    audit_record(actor=actor, action="project.milestone_create", obj=milestone)
-    return milestone
-
-
-@transaction.atomic
-def milestone_done(*, actor: User, milestone: Milestone, done: bool = True) -> Milestone:
-    _member_of(actor, milestone.project)
-    before = milestone.done_on
-    milestone.done_on = timezone.now().date() if done else None
-    milestone.save(update_fields=["done_on", "updated_at"])
-    changes = {"done_on": (before, milestone.done_on)}
-    audit_record(actor=actor, action="project.milestone_done", obj=milestone, changes=changes)
-    return milestone
-
-
-def _stale(
-    label: str, before: dict[str, Any], wanted: dict[str, Any], version: int
-) -> EditConflict:
-    """The refusal of a save made from `version` when the row has moved on.
-
-    It carries the values saved meanwhile for every field the attempt sets differently,
-    so that the page can show them beside the person's own.
-    """
-    return EditConflict(
-        f"“{label}” was changed by someone else while you were editing it.",
-        current={
-            key.replace("_", " "): _shown(before[key])
-            for key, value in wanted.items()
-            if value != before[key]
-        },
-        version=version,
-    )
-
-
-def _refuse_stale_delete(
-    locked: Milestone | Task | Meeting, version: int | None, fields: Iterable[str]
-) -> None:
-    """Refuse deleting a row that changed since `version`, so nobody deletes work they
-    have not seen; the refusal carries the row's `fields` as saved now."""
-    if version != locked.version:
-        raise EditConflict(
-            f"“{locked.title}” was changed by someone else since you saw it; "
-            "look at it again before deleting it.",
-            current={field.replace("_", " "): _shown(getattr(locked, field)) for field in fields},
-            version=locked.version,
-        )
-
-
-def _save_versioned(
-    *,
-    actor: User,
-    locked: Milestone | Task | Meeting,
-    version: int | None,
-    wanted: dict[str, Any],
-    action: str,
-    check: Callable[[], None] | None = None,
-) -> None:
-    """Save `wanted` on a row the team edits, locked by the caller, with its audit row.
-
-    A save made from an old `version` is refused with the values saved meanwhile;
-    `check` runs after that test and before anything changes.
-    """
-    before = {field: getattr(locked, field) for field in wanted}
-    if version != locked.version:
-        raise _stale(locked.title, before, wanted, locked.version)
-    if check is not None:
-        check()
-    for field, value in wanted.items():
-        setattr(locked, field, value)
-    locked.full_clean(exclude=["project"])
-    locked.version += 1
-    locked.save(update_fields=[*wanted, "version", "updated_at"])
-    after = {field: getattr(locked, field) for field in wanted}
-    audit_record(actor=actor, action=action, obj=locked, changes=diff_fields(before, after))
-
-
-MILESTONE_FIELDS = ("title", "due_on")
-
-
-def _given(**fields: Any) -> dict[str, Any]:
-    """The fields a partial edit sets: None means "leave it as it is"."""
-    return {field: value for field, value in fields.items() if value is not None}
-
-
-def _texts(wanted: dict[str, Any], *fields: str) -> dict[str, str]:
-    """The free-text fields among those an edit sets, to screen for identifiers."""
-    return {field: wanted[field] for field in fields if field in wanted}
-
-
-@transaction.atomic
-def milestone_update(
-    *,
-    actor: User,
-    milestone: Milestone,
-    version: int | None,
-    title: str | None = None,
-    due_on: dt.date | None = None,
-) -> Milestone:
-    """Rename or move a milestone (team); refused if someone saved it since `version`.
-
-    A field left out (None) stays as saved.
-    """
-    locked = Milestone.objects.select_for_update().select_related("project").get(pk=milestone.pk)
-    _member_of(actor, locked.project)
-    wanted = _given(title=title.strip() if title is not None else None, due_on=due_on)
-    _save_versioned(
-        actor=actor,
-        locked=locked,
-        version=version,
-        wanted=wanted,
-        action="project.milestone_update",
-        check=lambda: _refuse_identifiers(**_texts(wanted, "title")),
-    )
-    return locked
-
-
-@transaction.atomic
-def milestone_delete(*, actor: User, milestone: Milestone, version: int | None) -> int:
-    """Remove a milestone (lead); its tasks stay on the board without it. Returns their number.
-
-    Refused if the milestone changed since `version`, like a task.
-    """
-    locked = Milestone.objects.select_for_update().select_related("project").get(pk=milestone.pk)
-    access.require_lead(actor, locked.project)
-    _refuse_stale_delete(locked, version, MILESTONE_FIELDS)
-    kept = locked.tasks.count()
-    audit_record(
-        actor=actor,
-        action="project.milestone_delete",
-        obj=locked,
-        changes={"title": (locked.title, None), "due_on": (locked.due_on, None)},
-    )
-    locked.delete()
-    return kept
-
-
-def _check_milestone(project: Project, milestone: Milestone | None) -> None:
-    if milestone is not None and milestone.project_id != project.pk:
-        raise ValidationError({"milestone": "That milestone belongs to another project."})
-
-
-@transaction.atomic
-def task_create(
-    *,
-    actor: User,
-    project: Project,
-    title: str,
-    owner: User | None = None,
-    due_on: dt.date | None = None,
-    milestone: Milestone | None = None,
-    meeting: Meeting | None = None,
-) -> Task:
-    _member_of(actor, project)
-    _refuse_identifiers(title=title)
-    _check_owner(project, owner)
-    _check_milestone(project, milestone)
-    task = Task(
-        project=project,
-        title=title.strip(),
-        owner=owner,
-        due_on=due_on,
-        milestone=milestone,
-        meeting=meeting,
-    )
-    task.full_clean(exclude=["project"])
-    task.save()
-    audit_record(actor=actor, action="project.task_create", obj=task)
-    return task
-
-
-TASK_FIELDS = ("title", "owner", "due_on", "state", "milestone")
-
-
-def _locked_task(task: Task) -> Task:
-    return (
-        Task.objects.select_for_update(of=("self",))
-        .select_related("owner", "milestone", "project")
-        .get(pk=task.pk)
-    )
-
-
-@transaction.atomic
-def task_update(*, actor: User, task: Task, version: int | None, **fields: Any) -> Task:
-    """Change a task; a save from a stale version is refused with the values saved meanwhile."""
-    locked = _locked_task(task)
-    _member_of(actor, locked.project)
-    values = {field: fields[field] for field in TASK_FIELDS if field in fields}
-    if "title" in values:
-        values["title"] = values["title"].strip()
-
-    def check() -> None:
-        _refuse_identifiers(**_texts(values, "title"))
-        _check_owner(locked.project, values.get("owner"))
-        _check_milestone(locked.project, values.get("milestone"))
-
-    _save_versioned(
-        actor=actor,
-        locked=locked,
-        version=version,
-        wanted=values,
-        action="project.task_update",
-        check=check,
-    )
-    return locked
-
-
-@transaction.atomic
-def task_delete(*, actor: User, task: Task, version: int | None) -> None:
-    """Remove a task (lead); refused if it changed since `version`, so nobody deletes
-    work they have not seen."""
-    locked = _locked_task(task)
-    access.require_lead(actor, locked.project)
-    _refuse_stale_delete(locked, version, TASK_FIELDS)
-    audit_record(
-        actor=actor,
-        action="project.task_delete",
-        obj=locked,
-        changes={"title": (locked.title, None), "state": (locked.state, None)},
-    )
-    locked.delete()
-
-
-def _shown(value: Any) -> str:
-    if value is None:
-        return "—"
-    labels = dict(Task.State.choices)
-    return str(labels.get(value, value))
-
-
-@dataclass(frozen=True)
-class ActionItem:
-    text: str
-    owner: User | None
-    due_on: dt.date | None
-
-
-@transaction.atomic
-def meeting_record(
-    *,
-    actor: User,
-    project: Project,
-    held_on: dt.date,
-    title: str,
-    notes: str,
-    actions: Iterable[ActionItem] = (),
-) -> Meeting:
-    """Keep the notes, turn each action item into a task, and email the team a summary.
-
-    Notes or an action item that hold a patient identifier refuse the whole meeting,
-    naming the field (`notes`, `actions.<n>.text`); nothing is saved or emailed.
-    """
-    _member_of(actor, project)
-    _refuse_identifiers(title=title, notes=notes)
-    items = list(actions)
-    for index, item in enumerate(items):
-        try:
-            _refuse_identifiers(title=item.text)
-        except ValidationError as error:
-            raise _action_error(index, error) from None
-    meeting = Meeting(
-        project=project, held_on=held_on, title=title.strip(), notes=notes, recorded_by=actor
-    )
-    meeting.full_clean(exclude=["project"])
-    meeting.save()
-    for index, item in enumerate(items):
-        try:
-            task_create(
-                actor=actor,
-                project=project,
-                title=item.text,
-                owner=item.owner,
-                due_on=item.due_on,
-                meeting=meeting,
-            )
-        except ValidationError as error:
-            raise _action_error(index, error) from None
-    audit_record(actor=actor, action="project.meeting_record", obj=meeting)
-    team = [m.person for m in project.members.select_related("person")]
-    _notify(
-        team,
-        f"Meeting notes: {project}: {meeting.title}",
-        meeting_summary(meeting, items),
-        project.get_absolute_url() + "meetings/",
-    )
-    return meeting
-
-
-# A task's fields as an action item calls them (the form's and the API's names).
-ACTION_FIELDS = {"title": "text", "owner": "owner", "due_on": "due_on"}
-
-
-def _action_error(index: int, error: ValidationError) -> ValidationError:
-    """A task's refusal restated for action item `index` (from 0): `actions.<index>.<field>`."""
-    if not hasattr(error, "error_dict"):
-        return ValidationError(f"Action item {index + 1}: {' '.join(error.messages)}")
-    return ValidationError(
-        {
-            f"actions.{index}.{ACTION_FIELDS.get(field, field)}": messages
-            for field, messages in error.message_dict.items()
-        }
-    )
-
-
-def meeting_summary(meeting: Meeting, items: list[ActionItem]) -> str:
-    lines = [f"{meeting.title}, {meeting.held_on:%d %B %Y}", "", meeting.notes.strip(), ""]
-    if items:
-        lines.append("Action items:")
-        for item in items:
-            owner = str(item.owner) if item.owner else "unassigned"
-            due = f", due {item.due_on:%d %b %Y}" if item.due_on else ""
-            lines.append(f"- {item.text} ({owner}{due})")
-    return "\n".join(lines)
-
-
-MEETING_FIELDS = ("held_on", "title", "notes")
-
-
-@transaction.atomic
-def meeting_update(
-    *,
-    actor: User,
-    meeting: Meeting,
-    version: int | None,
-    held_on: dt.date | None = None,
-    title: str | None = None,
-    notes: str | None = None,
-) -> Meeting:
-    """Correct a meeting's notes (team); refused if someone saved them since `version`.
-
-    A field left out (None) stays as saved. Notes holding a patient identifier are
-    refused like new ones. The action items are tasks by now and are changed on the
-    board; a correction is not emailed again.
-    """
-    locked = Meeting.objects.select_for_update().select_related("project").get(pk=meeting.pk)
-    _member_of(actor, locked.project)
-    wanted = _given(
-        held_on=held_on, title=title.strip() if title is not None else None, notes=notes
-    )
-    _save_versioned(
-        actor=actor,
-        locked=locked,
-        version=version,
-        wanted=wanted,
-        action="project.meeting_update",
-        check=lambda: _refuse_identifiers(**_texts(wanted, "title", "notes")),
-    )
-    return locked
-
-
-@transaction.atomic
-def meeting_delete(*, actor: User, meeting: Meeting, version: int | None) -> None:
-    """Remove a meeting's notes (lead); its action items stay on the board as tasks.
-
-    Refused if the notes changed since `version`, like a task.
-    """
-    locked = Meeting.objects.select_for_update().select_related("project").get(pk=meeting.pk)
-    access.require_lead(actor, locked.project)
-    _refuse_stale_delete(locked, version, MEETING_FIELDS)
-    audit_record(
-        actor=actor,
-        action="project.meeting_delete",
-        obj=locked,
-        changes={"title": (locked.title, None), "held_on": (locked.held_on, None)},
-    )
-    locked.delete()
-
-
-def _check_upload(upload: File, filename: str) -> None:
-    extension = PurePath(filename).suffix.lower()
-    if extension not in ALLOWED_EXTENSIONS:
-        kinds = ", ".join(sorted(ALLOWED_EXTENSIONS))
-        shown = extension or "no extension"
-        raise ValidationError(
-            {"file": f"“{filename}” is a type we do not keep ({shown}). Allowed: {kinds}."}
-        )
-    limit = upload_limit_mb()
-    if upload.size is None or upload.size > limit * 1024 * 1024:
-        size = (upload.size or 0) / (1024 * 1024)
-        raise ValidationError(
-            {"file": f"“{filename}” is {size:.1f} MB; the limit is {limit} MB per file."}
-        )
-    if upload.size == 0:
-        raise ValidationError({"file": f"“{filename}” is empty."})
-
-
-def _digest(upload: File) -> str:
-    digest = hashlib.sha256()
-    for chunk in upload.chunks():
-        digest.update(chunk)
-    upload.seek(0)
-    return digest.hexdigest()
-
-
-@transaction.atomic
-def document_upload(
-    *,
-    actor: User,
-    project: Project,
-    folder: str,
-    upload: File,
-    note: str = "",
-    name: str = "",
-) -> DocumentVersion:
-    """Keep `upload` as the next version of the document `name` in `folder`.
-
-    The file is checked before anything is written; a refused upload leaves every
-    earlier version as it was. If the database write fails the stored file is removed.
-    """
-    _locked(project)
-    _member_of(actor, project)
-    _check_folder(folder)
-    filename = PurePath(upload.name or "").name
-    _check_upload(upload, filename)
-    _refuse_identifiers(note=note, name=name, file=filename)
-    title = (name or filename).strip()[:200]
-    document, _ = Document.objects.get_or_create(project=project, folder=folder, name=title)
-    if document.archived_at is not None:
-        # A new version of an archived document brings it back into its folder.
-        document.archived_at = None
-        document.save(update_fields=["archived_at", "updated_at"])
-    number = (document.versions.aggregate(n=Max("number"))["n"] or 0) + 1
-    checksum = _digest(upload)
-    path = f"projects/{project.pk}/{folder}/{document.pk}/v{number}{PurePath(filename).suffix}"
-    stored = default_storage.save(path, upload)
-    try:
-        version = DocumentVersion.objects.create(
-            document=document,
-            number=number,
-            file=stored,
-            filename=filename,
-            size=upload.size or 0,
-            sha256=checksum,
-            note=note.strip()[:500],
-            uploaded_by=actor,
-            uploaded_at=timezone.now(),
-        )
-        audit_record(
-            actor=actor,
-            action="project.document_upload",
-            obj=version,
-            changes={"version": (number - 1 or None, number)},
-            reason=note,
-        )
-    except Exception:
-        default_storage.delete(stored)
-        raise
-    return version
-
-
-def _check_folder(folder: str) -> None:
-    if folder not in Folder.values:
-        raise ValidationError({"folder": f"“{folder}” is not one of the standard folders."})
-
-
-@transaction.atomic
-def document_update(*, actor: User, document: Document, folder: str, name: str) -> Document:
-    """Rename a document or move it to another folder (team); its versions follow it."""
-    locked = Document.objects.select_for_update().select_related("project").get(pk=document.pk)
-    _member_of(actor, locked.project)
-    _check_folder(folder)
-    title = name.strip()[:200]
-    if not title:
-        raise ValidationError({"name": "A document needs a name."})
-    _refuse_identifiers(name=name)
-    taken = Document.objects.filter(project=locked.project, folder=folder, name=title)
-    if taken.exclude(pk=locked.pk).exists():
-        shown = Folder(folder).label
-        raise ValidationError({"name": f"{shown} already holds a document called “{title}”."})
-    before = {"folder": locked.folder, "name": locked.name}
-    locked.folder, locked.name = folder, title
-    locked.save(update_fields=["folder", "name", "updated_at"])
-    changes = diff_fields(before, {"folder": folder, "name": title})
-    audit_record(actor=actor, action="project.document_update", obj=locked, changes=changes)
-    return locked
-
-
-@transaction.atomic
-def document_archive(*, actor: User, document: Document, archived: bool = True) -> Document:
-    """Archive a document out of its folder, or bring it back (lead).
-
-    Nothing is deleted: every version stays with the team and downloadable, since a
-    project's approvals and data must remain traceable after the fact.
-    """
-    locked = Document.objects.select_for_update().select_related("project").get(pk=document.pk)
-    access.require_lead(actor, locked.project)
-    if archived == (locked.archived_at is not None):
-        state = "archived" if archived else "in its folder"
-        raise ValidationError({"document": f"“{locked.name}” is already {state}."})
-    before = locked.archived_at
-    locked.archived_at = timezone.now() if archived else None
-    locked.save(update_fields=["archived_at", "updated_at"])
-    action = "project.document_archive" if archived else "project.document_restore"
-    audit_record(
-        actor=actor,
-        action=action,
-        obj=locked,
-        changes={"archived_at": (before, locked.archived_at)},
-    )
-    return locked

@@ -17,7 +17,7 @@ from core.exceptions import EditConflict
 from core.forms import copy_errors
 from core.htmx import render_page
 from core.types import AuthedRequest
-from projects import forms, selectors, services
+from projects import forms, selectors, services, workspace
 from projects.access import (
     Need,
     get_application_for_user,
@@ -61,13 +61,14 @@ def project_new(request: AuthedRequest) -> HttpResponse:
     roles = forms.RoleFormSet(request.POST or None, prefix="roles")
     if request.method == "POST" and form.is_valid() and roles.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k not in ("version", "sites")}
-        wanted = [r.cleaned_data for r in roles if r.cleaned_data.get("kind")]
+        kept = [r for r in roles if r.cleaned_data.get("kind")]
+        wanted = [r.cleaned_data for r in kept]
         try:
             project = services.project_create(
                 actor=request.user, sites=form.cleaned_data["sites"], roles=wanted, **data
             )
         except ValidationError as error:
-            copy_errors(form, error)
+            _copy_row_errors(form, "roles", kept, error)
         else:
             messages.success(request, f"“{project}” is posted.")
             return redirect(project)
@@ -79,7 +80,15 @@ def project_new(request: AuthedRequest) -> HttpResponse:
 @login_required
 def project_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     """The project's public page: summary, roles wanted, effort, quick win; workspace links."""
-    project = selectors.project_page(get_project_for_user(request.user, pk, Need.VIEW))
+    return _project_page(request, get_project_for_user(request.user, pk, Need.VIEW))
+
+
+def _project_page(
+    request: AuthedRequest, project: Project, *, status: int = 200, **refused: Any
+) -> HttpResponse:
+    """The public page; a lead's form the service refused comes back in `refused` with its
+    errors next to the field (status 400)."""
+    project = selectors.project_page(project)
     trainee = selectors.trainee_of(request.user)
     hours = _hours(request, trainee.hours_per_week if trainee else None, project)
     lead = is_lead(request.user, project)
@@ -96,8 +105,9 @@ def project_detail(request: AuthedRequest, pk: int) -> HttpResponse:
         "status_form": forms.StatusForm(initial={"status": project.status}),
         "role_form": forms.RoleForm(),
         "reply_form": forms.ReplyForm(),
+        **refused,
     }
-    return render_page(request, "projects/project.html", context, fragment="effort")
+    return render_page(request, "projects/project.html", context, fragment="effort", status=status)
 
 
 def _hours(request: AuthedRequest, default: int | None, project: Project) -> int:
@@ -170,38 +180,35 @@ def _done(request: AuthedRequest, call: Any, success: str) -> bool:
 @login_required
 @require_POST
 def project_status(request: AuthedRequest, pk: int) -> HttpResponse:
+    """Change the status (lead); a refusal comes back on the project page, on the field."""
     project = get_project_for_user(request.user, pk, Need.LEAD)
     form = forms.StatusForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, "Choose one of the statuses listed.")
-        return redirect(project)
-    _done(
-        request,
-        lambda: services.project_status_change(
-            actor=request.user, project=project, **form.cleaned_data
-        ),
-        "Status changed; the timeline shows the step.",
-    )
-    return redirect(project)
+    if form.is_valid():
+        try:
+            services.project_status_change(actor=request.user, project=project, **form.cleaned_data)
+        except ValidationError as error:
+            copy_errors(form, error)
+        else:
+            messages.success(request, "Status changed; the timeline shows the step.")
+            return redirect(project)
+    return _project_page(request, project, status=400, status_form=form)
 
 
 @login_required
 @require_POST
 def role_add(request: AuthedRequest, pk: int) -> HttpResponse:
+    """Add a role wanted (lead); a refusal comes back on the project page, on the field."""
     project = get_project_for_user(request.user, pk, Need.LEAD)
     form = forms.RoleForm(request.POST)
-    if not form.is_valid():
-        errors = "; ".join(
-            f"{form.fields[f].label}: {' '.join(str(m) for m in e)}" for f, e in form.errors.items()
-        )
-        messages.error(request, f"The role was not added. {errors}")
-        return redirect(project)
-    _done(
-        request,
-        lambda: services.role_add(actor=request.user, project=project, **form.cleaned_data),
-        "Role added to the board.",
-    )
-    return redirect(project)
+    if form.is_valid():
+        try:
+            services.role_add(actor=request.user, project=project, **form.cleaned_data)
+        except ValidationError as error:
+            copy_errors(form, error)
+        else:
+            messages.success(request, "Role added to the board.")
+            return redirect(project)
+    return _project_page(request, project, status=400, role_form=form)
 
 
 @login_required
@@ -247,20 +254,38 @@ def apply(request: AuthedRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def application_move(request: AuthedRequest, pk: int, action: str) -> HttpResponse:
+    """Accept or decline (the lead, on the project page) or withdraw (the applicant, on
+    My projects). A refused decision comes back beside the application, reply kept (400)."""
     application = get_application_for_user(request.user, pk)
-    form = forms.ReplyForm(request.POST)
-    reply = form.cleaned_data["reply"] if form.is_valid() else ""
+    project = application.role.project
     verb = services.DECISIONS.get(action, action)
-    _done(
-        request,
-        lambda: services.application_decide(
-            actor=request.user, application=application, action=action, reply=reply
-        ),
-        f"Application {verb}.",
-    )
-    if application.applicant_id == request.user.pk and action == "withdraw":
+    if not is_lead(request.user, project):
+        _done(
+            request,
+            lambda: services.application_decide(
+                actor=request.user, application=application, action=action
+            ),
+            f"Application {verb}.",
+        )
         return redirect("projects:mine")
-    return redirect(application.role.project)
+    form = forms.ReplyForm(request.POST, auto_id=f"reply-{application.pk}-%s")
+    form.fields["reply"].label = f"Reply to {application.applicant} (optional)"
+    if form.is_valid():
+        try:
+            services.application_decide(
+                actor=request.user,
+                application=application,
+                action=action,
+                reply=form.cleaned_data["reply"],
+            )
+        except ValidationError as error:
+            copy_errors(form, error)
+        else:
+            messages.success(request, f"Application {verb}.")
+            return redirect(project)
+    return _project_page(
+        request, project, status=400, reply_form=form, refused_application=application.pk
+    )
 
 
 @login_required
@@ -372,7 +397,7 @@ def tasks(request: AuthedRequest, pk: int) -> HttpResponse:
     form = forms.TaskForm(request.POST or None, project=project)
     if request.method == "POST" and form.is_valid():
         try:
-            services.task_create(actor=request.user, project=project, **form.cleaned_data)
+            workspace.task_create(actor=request.user, project=project, **form.cleaned_data)
         except ValidationError as error:
             copy_errors(form, error)
         else:
@@ -420,7 +445,7 @@ def milestone_add(request: AuthedRequest, pk: int) -> HttpResponse:
     form = forms.MilestoneForm(request.POST, prefix="milestone")
     if form.is_valid():
         try:
-            services.milestone_create(actor=request.user, project=project, **form.cleaned_data)
+            workspace.milestone_create(actor=request.user, project=project, **form.cleaned_data)
         except ValidationError as error:
             copy_errors(form, error)
         else:
@@ -435,11 +460,15 @@ def milestone_add(request: AuthedRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def milestone_done(request: AuthedRequest, pk: int) -> HttpResponse:
+    """Mark a milestone reached or reopen it, refused if it changed since the page was shown."""
     milestone = _in_workspace(request, Milestone, pk)
     done = request.POST.get("done", "1") == "1"
+    version = _version_of(request)
     _done(
         request,
-        lambda: services.milestone_done(actor=request.user, milestone=milestone, done=done),
+        lambda: workspace.milestone_done(
+            actor=request.user, milestone=milestone, version=version, done=done
+        ),
         "Milestone updated.",
     )
     return redirect("projects:tasks", pk=milestone.project_id)
@@ -455,7 +484,7 @@ def milestone_edit(request: AuthedRequest, pk: int) -> HttpResponse:
         request,
         form,
         milestone,
-        save=lambda data: services.milestone_update(
+        save=lambda data: workspace.milestone_update(
             actor=request.user, milestone=milestone, **data
         ),
         saved="Milestone saved.",
@@ -474,7 +503,9 @@ def milestone_delete(request: AuthedRequest, pk: int) -> HttpResponse:
     version = _version_of(request)
     _done(
         request,
-        lambda: services.milestone_delete(actor=request.user, milestone=milestone, version=version),
+        lambda: workspace.milestone_delete(
+            actor=request.user, milestone=milestone, version=version
+        ),
         f"Milestone “{milestone}” deleted; its tasks stay on the board.",
     )
     return redirect("projects:tasks", pk=milestone.project_id)
@@ -544,7 +575,7 @@ def task_edit(request: AuthedRequest, pk: int) -> HttpResponse:
         request,
         form,
         task,
-        save=lambda data: services.task_update(actor=request.user, task=task, **data),
+        save=lambda data: workspace.task_update(actor=request.user, task=task, **data),
         saved="Task saved.",
         back=reverse("projects:tasks", args=[task.project_id]),
         here="tasks",
@@ -560,7 +591,7 @@ def task_delete(request: AuthedRequest, pk: int) -> HttpResponse:
     version = _version_of(request)
     _done(
         request,
-        lambda: services.task_delete(actor=request.user, task=task, version=version),
+        lambda: workspace.task_delete(actor=request.user, task=task, version=version),
         f"Task “{task}” deleted.",
     )
     return redirect("projects:tasks", pk=task.project_id)
@@ -581,7 +612,7 @@ def task_move(request: AuthedRequest, pk: int) -> HttpResponse:
     else:
         state = form.cleaned_data["state"]
         ok, text = _attempt(
-            lambda: services.task_update(
+            lambda: workspace.task_update(
                 actor=request.user, task=task, version=form.cleaned_data["version"], state=state
             ),
             f"“{task.title}” is now {Task.State(state).label.lower()}.",
@@ -605,17 +636,17 @@ def meetings(request: AuthedRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid() and actions.is_valid():
         kept = [a for a in actions if a.cleaned_data.get("text")]
         items = [
-            services.ActionItem(
+            workspace.ActionItem(
                 a.cleaned_data["text"], a.cleaned_data["owner"], a.cleaned_data["due_on"]
             )
             for a in kept
         ]
         try:
-            services.meeting_record(
+            workspace.meeting_record(
                 actor=request.user, project=project, actions=items, **form.cleaned_data
             )
         except ValidationError as error:
-            _copy_meeting_errors(form, kept, error)
+            _copy_row_errors(form, "actions", kept, error)
         else:
             messages.success(request, "Meeting recorded; the summary is on its way to the team.")
             return redirect("projects:meetings", pk=project.pk)
@@ -625,17 +656,18 @@ def meetings(request: AuthedRequest, pk: int) -> HttpResponse:
     return render(request, "projects/meetings.html", context, status=400 if bad else 200)
 
 
-def _copy_meeting_errors(form: forms.MeetingForm, kept: list[Any], error: ValidationError) -> None:
-    """Put a refusal next to its field: the meeting's own, or action item n's
-    (`actions.<n>.<field>`, where n counts the items sent, `kept`)."""
+def _copy_row_errors(form: Any, prefix: str, kept: list[Any], error: ValidationError) -> None:
+    """Put a refusal next to its field: the form's own, or row n's of a formset
+    (`<prefix>.<n>.<field>`, where n counts the rows sent, `kept`: a project's roles,
+    a meeting's action items)."""
     if not hasattr(error, "error_dict"):
         copy_errors(form, error)
         return
     for field, found in error.message_dict.items():
-        index, _, name = field.removeprefix("actions.").partition(".")
-        if field.startswith("actions.") and index.isdigit() and int(index) < len(kept):
-            action = kept[int(index)]
-            action.add_error(name if name in action.fields else None, found)
+        index, _, name = field.removeprefix(f"{prefix}.").partition(".")
+        if field.startswith(f"{prefix}.") and index.isdigit() and int(index) < len(kept):
+            row = kept[int(index)]
+            row.add_error(name if name in row.fields else None, found)
         else:
             form.add_error(field if field in form.fields else None, found)
 
@@ -655,7 +687,7 @@ def meeting_edit(request: AuthedRequest, pk: int) -> HttpResponse:
         request,
         form,
         meeting,
-        save=lambda data: services.meeting_update(actor=request.user, meeting=meeting, **data),
+        save=lambda data: workspace.meeting_update(actor=request.user, meeting=meeting, **data),
         saved="Meeting notes saved.",
         back=reverse("projects:meetings", args=[meeting.project_id]),
         here="meetings",
@@ -672,7 +704,7 @@ def meeting_delete(request: AuthedRequest, pk: int) -> HttpResponse:
     version = _version_of(request)
     _done(
         request,
-        lambda: services.meeting_delete(actor=request.user, meeting=meeting, version=version),
+        lambda: workspace.meeting_delete(actor=request.user, meeting=meeting, version=version),
         f"Meeting “{meeting.title}” deleted; its action items stay on the board.",
     )
     return redirect("projects:meetings", pk=meeting.project_id)
@@ -686,7 +718,7 @@ def documents(request: AuthedRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            version = services.document_upload(
+            version = workspace.document_upload(
                 actor=request.user,
                 project=project,
                 folder=data["folder"],
@@ -728,7 +760,7 @@ def document_edit(request: AuthedRequest, pk: int) -> HttpResponse:
         request,
         form,
         document,
-        save=lambda data: services.document_update(actor=request.user, document=document, **data),
+        save=lambda data: workspace.document_update(actor=request.user, document=document, **data),
         saved="Document saved.",
         back=reverse("projects:documents", args=[document.project_id]),
         here="documents",
@@ -746,7 +778,9 @@ def document_archive(request: AuthedRequest, pk: int) -> HttpResponse:
     archived = request.POST.get("archived", "1") == "1"
     _done(
         request,
-        lambda: services.document_archive(actor=request.user, document=document, archived=archived),
+        lambda: workspace.document_archive(
+            actor=request.user, document=document, archived=archived
+        ),
         f"“{document.name}” {'archived' if archived else 'restored to its folder'}.",
     )
     return redirect("projects:documents", pk=document.project_id)

@@ -229,12 +229,12 @@ def test_a_replan_moves_milestones_through_the_projects_service(project, persona
 def test_a_replan_refuses_a_milestone_changed_meanwhile_and_changes_nothing(
     project, personas, monkeypatch
 ):
-    from projects import services as project_services
+    from projects import workspace as project_workspace
 
     deadline = make_deadline(due_at=RSNA_2027)
     target = plan_accept(actor=personas.trainee, project=project, deadline=deadline, today=TODAY)
     review = target.steps.get(step=PlanStep.REVIEW).milestone
-    update = project_services.milestone_update
+    update = project_workspace.milestone_update
 
     def teammate_first(**kwargs):
         # A teammate renames the milestone after the plan read it, before the move.
@@ -248,7 +248,7 @@ def test_a_replan_refuses_a_milestone_changed_meanwhile_and_changes_nothing(
             )
         return update(**kwargs)
 
-    monkeypatch.setattr(project_services, "milestone_update", teammate_first)
+    monkeypatch.setattr(project_workspace, "milestone_update", teammate_first)
     with pytest.raises(EditConflict, match="someone else"):
         plan_accept(
             actor=personas.trainee,

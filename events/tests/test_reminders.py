@@ -14,7 +14,7 @@ from events import services
 from events.models import ReminderSent
 from events.reminders import deadline_reminders_send, mark_for, weekly_digest_send
 from events.tests.factories import make_deadline
-from projects import services as project_services
+from projects import workspace as project_workspace
 from projects.tests.factories import make_project
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -53,7 +53,7 @@ def test_a_moved_deadline_is_reminded_again(personas):
 
 def test_own_milestones_are_reminded_and_can_be_turned_off(personas):
     project = make_project(personas.trainee, mentor=personas.mentor)
-    project_services.milestone_create(
+    project_workspace.milestone_create(
         actor=personas.trainee, project=project, title="Collection done", due_on=dt.date(2027, 3, 8)
     )
     now = dt.datetime(2027, 3, 2, 9, tzinfo=dt.UTC)

@@ -258,13 +258,13 @@ def test_a_revoked_feed_is_a_404_even_with_the_etag_it_had(client, personas):
 
 def test_the_feed_shows_events_milestones_and_credentials_in_utc(client, personas):
     from events.tests.factories import make_event
-    from projects import services as project_services
+    from projects import workspace as project_workspace
     from training.models import Credential
 
     personas.trainee.time_zone = "America/New_York"
     personas.trainee.save()
     project = make_project(personas.trainee)
-    milestone = project_services.milestone_create(
+    milestone = project_workspace.milestone_create(
         actor=personas.trainee, project=project, title="Data locked", due_on=dt.date(2027, 1, 15)
     )
     event = make_event(starts_at=dt.datetime(2027, 2, 1, 12, tzinfo=dt.UTC), site=personas.site_a)

@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from accounts.tests.factories import UserFactory
 from core.testing.matrix import ANONYMOUS, Route, check_matrix, expect, site_for
-from projects import services
+from projects import workspace
 from projects.models import Application, Member, Project
 from projects.tests.factories import make_project, text_file
 
@@ -45,12 +45,12 @@ def member_page(name):
 
 def a_task(p, w, pl):
     project = a_project(p, w, pl)
-    return services.task_create(actor=project.lead, project=project, title="Collect")
+    return workspace.task_create(actor=project.lead, project=project, title="Collect")
 
 
 def a_version(p, w, pl):
     project = a_project(p, w, pl)
-    return services.document_upload(
+    return workspace.document_upload(
         actor=project.lead, project=project, folder="data", upload=text_file()
     )
 
@@ -58,7 +58,7 @@ def a_version(p, w, pl):
 def a_milestone(project_of):
     def make(p, w, pl):
         project = project_of(p, w, pl)
-        return services.milestone_create(
+        return workspace.milestone_create(
             actor=project.lead, project=project, title="Approvals in", due_on="2030-01-01"
         )
 
@@ -67,13 +67,13 @@ def a_milestone(project_of):
 
 def a_team_task(p, w, pl):
     project = a_team_project(p, w, pl)
-    return services.task_create(actor=project.lead, project=project, title="Collect")
+    return workspace.task_create(actor=project.lead, project=project, title="Collect")
 
 
 def a_meeting(project_of):
     def make(p, w, pl):
         project = project_of(p, w, pl)
-        return services.meeting_record(
+        return workspace.meeting_record(
             actor=project.lead, project=project, held_on="2026-01-05", title="Kick-off", notes="N"
         )
 
@@ -83,7 +83,7 @@ def a_meeting(project_of):
 def a_document(project_of):
     def make(p, w, pl):
         project = project_of(p, w, pl)
-        version = services.document_upload(
+        version = workspace.document_upload(
             actor=project.lead, project=project, folder="data", upload=text_file()
         )
         return version.document
@@ -251,6 +251,7 @@ ROUTES = [
             "mark milestone reached",
             item("projects:milestone_done", a_milestone(a_team_project)),
             "post",
+            lambda *a: {"version": 1},
         ),
         POST_TEAM,
     ),

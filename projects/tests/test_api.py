@@ -6,7 +6,7 @@ import pytest
 
 from network.tests.test_api import api_client
 from people.models import Term
-from projects import services
+from projects import services, workspace
 from projects.models import Project
 from projects.tests.factories import join, make_project
 
@@ -75,7 +75,7 @@ def test_applying_when_overcommitted_answers_with_the_load(personas):
 
 def test_a_stale_task_update_answers_409_with_the_saved_values(personas):
     project = make_project(personas.mentor)
-    task = services.task_create(actor=personas.mentor, project=project, title="Collect")
+    task = workspace.task_create(actor=personas.mentor, project=project, title="Collect")
     client = api_client(personas.mentor)
     first = post(
         client, f"/api/v1/projects/tasks/{task.pk}", {"version": 1, "state": "doing"}, "patch"
@@ -104,8 +104,8 @@ def test_confirming_a_changed_agreement_answers_409(personas):
 
 def test_the_lead_deletes_a_task_through_the_api_unless_it_changed(personas):
     project = make_project(personas.mentor)
-    task = services.task_create(actor=personas.mentor, project=project, title="Collect")
-    services.task_update(actor=personas.mentor, task=task, version=1, state="doing")
+    task = workspace.task_create(actor=personas.mentor, project=project, title="Collect")
+    workspace.task_update(actor=personas.mentor, task=task, version=1, state="doing")
     client = api_client(personas.mentor)
     stale = client.delete(f"/api/v1/projects/tasks/{task.pk}?version=1")
     assert stale.status_code == 409
@@ -134,7 +134,11 @@ def test_the_team_keeps_milestones_through_the_api(personas):
     lead = api_client(personas.mentor)
     refused = lead.delete(f"{url}?version=1")
     assert refused.status_code == 409
-    assert refused.json()["current"] == {"title": "Data in", "due on": "2026-06-01"}
+    assert refused.json()["current"] == {
+        "title": "Data in",
+        "due on": "2026-06-01",
+        "done on": "—",
+    }
     assert lead.delete(f"{url}?version=2").status_code == 204
     assert member.get(base).json() == []
 
@@ -205,10 +209,10 @@ def test_patient_identifiers_in_meetings_are_refused_by_field_through_the_api(pe
 
 def test_milestone_and_meeting_routes_answer_404_off_the_team(personas):
     project = make_project(personas.mentor)
-    milestone = services.milestone_create(
+    milestone = workspace.milestone_create(
         actor=personas.mentor, project=project, title="Data in", due_on="2026-05-01"
     )
-    meeting = services.meeting_record(
+    meeting = workspace.meeting_record(
         actor=personas.mentor, project=project, held_on="2026-03-02", title="K", notes="N"
     )
     stranger = api_client(personas.trainee)
@@ -231,3 +235,73 @@ def test_milestone_and_meeting_routes_answer_404_off_the_team(personas):
     meeting.refresh_from_db()
     assert (milestone.title, meeting.title) == ("Data in", "K")
     assert not project.milestones.exclude(pk=milestone.pk).exists()
+
+
+NHS_NUMBER = "943 476 5919"  # modulus-11 valid
+
+
+def test_a_project_whose_text_holds_an_identifier_answers_422_by_field(personas):
+    response = post(
+        api_client(personas.mentor),
+        "/api/v1/projects",
+        {
+            "title": "Perfusion CT in stroke",
+            "summary": f"Start with the scans of NHS {NHS_NUMBER}.",
+            "research_type": "diagnostic",
+            "roles": [
+                {"kind": "collection", "hours_per_week": 2, "duration_weeks": 8},
+                {
+                    "kind": "reading",
+                    "hours_per_week": 1,
+                    "duration_weeks": 4,
+                    "description": "Ring 07700 900123",
+                },
+            ],
+        },
+    )
+    assert response.status_code == 422
+    locs = {tuple(error["loc"]): error["msg"] for error in response.json()["detail"]}
+    assert set(locs) == {("body", "summary"), ("body", "roles.1.description")}
+    assert "looks like an NHS number" in locs[("body", "summary")]
+    assert not Project.objects.exists()
+
+
+def test_status_notes_roles_applications_and_replies_are_screened_through_the_api(personas):
+    project = make_project(personas.mentor)
+    lead = api_client(personas.mentor)
+    base = f"/api/v1/projects/{project.pk}"
+    status = post(lead, f"{base}/status", {"status": "planning", "note": "See a.b@nhs.net"})
+    assert status.status_code == 422
+    assert status.json()["detail"][0]["loc"] == ["body", "note"]
+    role = post(
+        lead,
+        f"{base}/roles",
+        {
+            "kind": "statistics",
+            "hours_per_week": 1,
+            "duration_weeks": 4,
+            "description": "DOB 12/03/1985",
+        },
+    )
+    assert role.status_code == 422
+    assert role.json()["detail"][0]["loc"] == ["body", "description"]
+    trainee = api_client(personas.trainee)
+    open_role = project.roles.first()
+    applied = post(
+        trainee, f"/api/v1/projects/roles/{open_role.pk}/apply", {"note": f"NHS {NHS_NUMBER}"}
+    )
+    assert applied.status_code == 422
+    assert applied.json()["detail"][0]["loc"] == ["body", "note"]
+    application = services.application_submit(
+        applicant=personas.trainee, role=open_role, note="Keen"
+    )
+    url = f"/api/v1/projects/applications/{application.pk}/accept"
+    replied = post(lead, url, {"reply": "Call +44 20 7946 0958"})
+    assert replied.status_code == 422
+    assert replied.json()["detail"][0]["loc"] == ["body", "reply"]
+    project.refresh_from_db()
+    application.refresh_from_db()
+    assert (project.status, project.roles.count()) == ("idea", 2)
+    assert list(open_role.applications.values_list("note", flat=True)) == ["Keen"]
+    assert application.state == "pending"
+    assert post(lead, url, {"reply": "Welcome"}).json()["state"] == "accepted"

@@ -10,7 +10,7 @@ from mentors.tests.factories import make_mentor
 from network.tests.factories import RegionFactory, SiteFactory
 from people.models import Term
 from people.tests.test_services import save_trainee
-from projects import selectors, services
+from projects import selectors, services, workspace
 from projects.board import BoardQuery, board_search
 from projects.estimates import Trainee, effort_estimate, fit, quick_win
 from projects.models import Project
@@ -174,7 +174,7 @@ def test_selectors_for_other_apps(personas):
 def test_the_dashboard_lists_overdue_tasks_and_pending_applications(personas):
     project = make_project(personas.mentor)
     join(project, personas.trainee)
-    services.task_create(
+    workspace.task_create(
         actor=personas.mentor,
         project=project,
         title="Late",

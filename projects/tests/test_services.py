@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-from datetime import date
-
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
@@ -9,8 +7,8 @@ from accounts.tests.factories import UserFactory
 from audit.models import AuditEvent
 from core.exceptions import EditConflict
 from projects import services
-from projects.models import Application, Member, Project, ProjectRole, Status, Task
-from projects.tests.factories import join, make_project, text_file
+from projects.models import Application, Member, Project, ProjectRole, Status
+from projects.tests.factories import join, make_project
 
 pytestmark = pytest.mark.django_db
 
@@ -184,430 +182,114 @@ def test_author_positions_must_run_without_gaps_and_only_the_lead_saves(personas
         )
 
 
-def test_a_stale_task_save_gets_a_conflict_not_a_silent_overwrite(personas, project):
-    join(project, personas.trainee)
-    task = services.task_create(actor=personas.mentor, project=project, title="Collect")
-    services.task_update(actor=personas.trainee, task=task, version=1, state="doing")
-    with pytest.raises(EditConflict) as clash:
-        services.task_update(actor=personas.mentor, task=task, version=1, state="done")
-    assert clash.value.current == {"state": "In progress"}
-    task.refresh_from_db()
-    assert (task.state, task.version) == ("doing", 2)
-
-
-def test_a_task_owner_must_be_on_the_team(personas, project):
-    with pytest.raises(ValidationError, match="not on the team"):
-        services.task_create(
-            actor=personas.mentor, project=project, title="X", owner=personas.outsider
-        )
-
-
-def test_a_meeting_turns_actions_into_tasks_and_emails_the_team(
-    personas, project, mailoutbox, django_capture_on_commit_callbacks
-):
-    join(project, personas.trainee)
-    with django_capture_on_commit_callbacks(execute=True):
-        services.meeting_record(
-            actor=personas.mentor,
-            project=project,
-            held_on="2026-03-02",
-            title="Kick-off",
-            notes="We agreed the proforma.",
-            actions=[services.ActionItem("Build the form", personas.trainee, None)],
-        )
-    assert Task.objects.get(meeting__title="Kick-off").owner == personas.trainee
-    summary = mailoutbox[-1]
-    assert set(summary.to) == {personas.mentor.email, personas.trainee.email}
-    assert "Build the form (Trainee)" in summary.body
-
-
-def test_every_upload_is_kept_as_a_version(personas, project):
-    first = services.document_upload(
-        actor=personas.mentor,
-        project=project,
-        folder="approvals",
-        name="Protocol",
-        upload=text_file(),
-        note="v1",
-    )
-    second = services.document_upload(
-        actor=personas.mentor,
-        project=project,
-        folder="approvals",
-        name="Protocol",
-        upload=text_file(content=b"protocol v2"),
-        note="v2",
-    )
-    assert (first.number, second.number) == (1, 2)
-    assert first.document_id == second.document_id
-    assert first.file.read() == b"protocol v1"
-    assert second.file.read() == b"protocol v2"
-
-
-def test_a_disallowed_type_or_a_too_large_file_is_refused_and_keeps_earlier_versions(
-    personas, project, settings
-):
-    services.document_upload(
-        actor=personas.mentor, project=project, folder="data", name="Sheet", upload=text_file()
-    )
-    with pytest.raises(ValidationError, match=r"type we do not keep \(\.exe\)"):
-        services.document_upload(
-            actor=personas.mentor,
-            project=project,
-            folder="data",
-            name="Sheet",
-            upload=text_file("tool.exe"),
-        )
-    settings.RADCOLLAB_UPLOAD_MAX_MB = 1
-    with pytest.raises(ValidationError, match="the limit is 1 MB"):
-        services.document_upload(
-            actor=personas.mentor,
-            project=project,
-            folder="data",
-            name="Sheet",
-            upload=text_file("big.csv", b"x" * (1024 * 1024 + 1)),
-        )
-    document = project.documents.get()
-    assert list(document.versions.values_list("number", flat=True)) == [1]
-
-
-def test_outsiders_to_the_team_cannot_upload_or_add_tasks(personas, project):
-    with pytest.raises(PermissionDenied):
-        services.document_upload(
-            actor=personas.trainee, project=project, folder="data", upload=text_file()
-        )
-    with pytest.raises(PermissionDenied):
-        services.task_create(actor=personas.trainee, project=project, title="Sneaky")
-
-
-def test_the_team_edits_a_milestone_and_a_stale_save_gets_the_saved_values(personas, project):
-    join(project, personas.trainee)
-    milestone = services.milestone_create(
-        actor=personas.mentor, project=project, title="Approvals in", due_on="2026-05-01"
-    )
-    services.milestone_update(
-        actor=personas.trainee,
-        milestone=milestone,
-        version=1,
-        title="Ethics approval in",
-        due_on=date(2026, 6, 1),
-    )
-    with pytest.raises(EditConflict) as clash:
-        services.milestone_update(
-            actor=personas.mentor,
-            milestone=milestone,
-            version=1,
-            title="Approvals in",
-            due_on=date(2026, 7, 1),
-        )
-    assert clash.value.current == {"title": "Ethics approval in", "due on": "2026-06-01"}
-    milestone.refresh_from_db()
-    assert (milestone.title, milestone.version) == ("Ethics approval in", 2)
-    event = AuditEvent.objects.get(action="project.milestone_update")
-    assert event.changes["title"] == ["Approvals in", "Ethics approval in"]
-
-
-def test_only_the_lead_deletes_a_milestone_and_its_tasks_stay(personas, project):
-    join(project, personas.trainee)
-    milestone = services.milestone_create(
-        actor=personas.mentor, project=project, title="Data in", due_on="2026-05-01"
-    )
-    task = services.task_create(
-        actor=personas.trainee, project=project, title="Collect", milestone=milestone
-    )
-    with pytest.raises(PermissionDenied):
-        services.milestone_delete(actor=personas.trainee, milestone=milestone, version=1)
-    assert services.milestone_delete(actor=personas.mentor, milestone=milestone, version=1) == 1
-    task.refresh_from_db()
-    assert task.milestone is None
-    assert AuditEvent.objects.filter(
-        action="project.milestone_delete", object_id=str(milestone.pk)
-    ).exists()
-
-
-def test_only_the_lead_deletes_a_task_and_never_one_changed_meanwhile(personas, project):
-    join(project, personas.trainee)
-    task = services.task_create(actor=personas.mentor, project=project, title="Collect")
-    with pytest.raises(PermissionDenied):
-        services.task_delete(actor=personas.trainee, task=task, version=1)
-    services.task_update(actor=personas.trainee, task=task, version=1, state="doing")
-    with pytest.raises(EditConflict) as clash:
-        services.task_delete(actor=personas.mentor, task=task, version=1)
-    assert clash.value.current["state"] == "In progress"
-    assert Task.objects.filter(pk=task.pk).exists()
-    services.task_delete(actor=personas.mentor, task=task, version=2)
-    assert not Task.objects.filter(pk=task.pk).exists()
-    event = AuditEvent.objects.get(action="project.task_delete")
-    assert event.changes == {"title": ["Collect", None], "state": ["doing", None]}
-
-
-def test_a_task_edit_changes_only_what_it_names(personas, project):
-    task = services.task_create(
-        actor=personas.mentor, project=project, title="Collect", due_on=date(2026, 1, 5)
-    )
-    services.task_update(actor=personas.mentor, task=task, version=1, title="  Collect all  ")
-    task.refresh_from_db()
-    assert (task.title, task.due_on, task.version) == ("Collect all", date(2026, 1, 5), 2)
-
-
-def _meeting(project, actor):
-    return services.meeting_record(
-        actor=actor,
-        project=project,
-        held_on=date(2026, 3, 2),
-        title="Kick-off",
-        notes="We agreed the proforma.",
-        actions=[services.ActionItem("Build the form", None, None)],
-    )
-
-
-def test_the_team_corrects_meeting_notes_without_a_second_email(
-    personas, project, mailoutbox, django_capture_on_commit_callbacks
-):
-    join(project, personas.trainee)
-    with django_capture_on_commit_callbacks(execute=True):
-        meeting = _meeting(project, personas.mentor)
-    sent = len(mailoutbox)
-    with django_capture_on_commit_callbacks(execute=True):
-        services.meeting_update(
-            actor=personas.trainee,
-            meeting=meeting,
-            version=1,
-            held_on=date(2026, 3, 2),
-            title="Kick-off",
-            notes="We agreed the proforma and the sample size.",
-        )
-    assert len(mailoutbox) == sent
-    with pytest.raises(EditConflict) as clash:
-        services.meeting_update(
-            actor=personas.mentor,
-            meeting=meeting,
-            version=1,
-            held_on=date(2026, 3, 2),
-            title="Kick-off",
-            notes="We agreed the proforma.",
-        )
-    assert clash.value.current == {"notes": "We agreed the proforma and the sample size."}
-    assert AuditEvent.objects.filter(action="project.meeting_update").count() == 1
-
-
-def test_only_the_lead_deletes_a_meeting_and_its_actions_stay_as_tasks(personas, project):
-    join(project, personas.trainee)
-    meeting = _meeting(project, personas.mentor)
-    with pytest.raises(PermissionDenied):
-        services.meeting_delete(actor=personas.trainee, meeting=meeting, version=1)
-    services.meeting_delete(actor=personas.mentor, meeting=meeting, version=1)
-    assert not project.meetings.exists()
-    assert Task.objects.get(project=project).title == "Build the form"
-    assert AuditEvent.objects.filter(action="project.meeting_delete").exists()
-
-
-def test_a_document_is_renamed_or_moved_but_never_onto_another(personas, project):
-    join(project, personas.trainee)
-    for name in ("Protocol", "Proforma"):
-        services.document_upload(
-            actor=personas.mentor,
-            project=project,
-            folder="approvals",
-            name=name,
-            upload=text_file(),
-        )
-    protocol = project.documents.get(name="Protocol")
-    with pytest.raises(ValidationError, match="Approvals already holds a document called"):
-        services.document_update(
-            actor=personas.trainee, document=protocol, folder="approvals", name="Proforma"
-        )
-    services.document_update(
-        actor=personas.trainee, document=protocol, folder="manuscript", name="Protocol v2"
-    )
-    protocol.refresh_from_db()
-    assert (protocol.folder, protocol.name) == ("manuscript", "Protocol v2")
-    assert protocol.versions.get().file.read() == b"protocol v1"
-    with pytest.raises(ValidationError, match="standard folders"):
-        services.document_update(
-            actor=personas.trainee, document=protocol, folder="secret", name="Protocol"
-        )
-
-
-def test_the_lead_archives_a_document_with_every_version_kept(personas, project):
-    join(project, personas.trainee)
-    version = services.document_upload(
-        actor=personas.mentor, project=project, folder="data", name="Sheet", upload=text_file()
-    )
-    document = version.document
-    with pytest.raises(PermissionDenied):
-        services.document_archive(actor=personas.trainee, document=document)
-    services.document_archive(actor=personas.mentor, document=document)
-    document.refresh_from_db()
-    assert document.archived_at is not None
-    assert document.versions.count() == 1
-    with pytest.raises(ValidationError, match="already archived"):
-        services.document_archive(actor=personas.mentor, document=document)
-    again = services.document_upload(
-        actor=personas.trainee, project=project, folder="data", name="Sheet", upload=text_file()
-    )
-    document.refresh_from_db()
-    assert (again.number, document.archived_at) == (2, None)
-    actions = set(AuditEvent.objects.values_list("action", flat=True))
-    assert "project.document_archive" in actions
-
-
-def test_the_lead_never_deletes_a_milestone_changed_meanwhile(personas, project):
-    join(project, personas.trainee)
-    milestone = services.milestone_create(
-        actor=personas.mentor, project=project, title="Data in", due_on=date(2026, 5, 1)
-    )
-    services.milestone_update(
-        actor=personas.trainee, milestone=milestone, version=1, due_on=date(2026, 6, 1)
-    )
-    with pytest.raises(EditConflict, match="changed by someone else since you saw it") as clash:
-        services.milestone_delete(actor=personas.mentor, milestone=milestone, version=1)
-    assert clash.value.version == 2
-    assert clash.value.current == {"title": "Data in", "due on": "2026-06-01"}
-    assert project.milestones.filter(pk=milestone.pk).exists()
-    assert not AuditEvent.objects.filter(action="project.milestone_delete").exists()
-    services.milestone_delete(actor=personas.mentor, milestone=milestone, version=2)
-    assert not project.milestones.exists()
-
-
-def test_the_lead_never_deletes_meeting_notes_corrected_meanwhile(personas, project):
-    join(project, personas.trainee)
-    meeting = _meeting(project, personas.mentor)
-    services.meeting_update(
-        actor=personas.trainee, meeting=meeting, version=1, notes="We agreed the sample size."
-    )
-    with pytest.raises(EditConflict, match="look at it again before deleting it") as clash:
-        services.meeting_delete(actor=personas.mentor, meeting=meeting, version=1)
-    assert clash.value.current["notes"] == "We agreed the sample size."
-    assert project.meetings.filter(pk=meeting.pk).exists()
-    services.meeting_delete(actor=personas.mentor, meeting=meeting, version=2)
-    assert not project.meetings.exists()
-
-
-def test_a_partial_edit_keeps_the_fields_it_leaves_out(personas, project):
-    meeting = _meeting(project, personas.mentor)
-    services.meeting_update(actor=personas.mentor, meeting=meeting, version=1, title="Start")
-    meeting.refresh_from_db()
-    assert (meeting.title, meeting.notes, meeting.version) == (
-        "Start",
-        "We agreed the proforma.",
-        2,
-    )
-
-
 NHS_NUMBER = "943 476 5919"  # modulus-11 valid
 
 
-def test_meeting_notes_with_a_patient_identifier_are_refused_and_nothing_is_sent(
+def _project_events():
+    return AuditEvent.objects.filter(action__startswith="project.")
+
+
+def test_a_project_whose_public_text_holds_an_identifier_is_not_posted(personas):
+    roles = [
+        {"kind": "collection", "hours_per_week": 2, "duration_weeks": 4, "description": "Notes"},
+        {"kind": "reading", "hours_per_week": 1, "duration_weeks": 4, "description": "a@b.org"},
+    ]
+    with pytest.raises(ValidationError) as error:
+        make_project(
+            personas.mentor,
+            title=f"Follow-up of NHS {NHS_NUMBER}",
+            summary="Images of the patient born 3 March 1985.",
+            primary_outcome="Results by phone, 07700 900123",
+            roles=roles,
+        )
+    found = error.value.message_dict
+    assert set(found) == {"title", "summary", "primary_outcome", "roles.1.description"}
+    assert "looks like an NHS number" in found["title"][0]
+    assert "full date of birth" in found["summary"][0]
+    assert "refer to a case by its study record ID" in found["primary_outcome"][0]
+    assert "a@b.org" not in found["roles.1.description"][0]
+    assert not Project.objects.exists()
+    assert not _project_events().exists()
+
+
+def test_an_edit_whose_text_holds_an_identifier_is_refused_and_the_project_stays(personas, project):
+    with pytest.raises(ValidationError) as error:
+        services.project_update(
+            actor=personas.mentor,
+            project=project,
+            version=1,
+            sites=[personas.site_a],
+            title=project.title,
+            summary=f"{project.summary} Ask j.doe@nhs.net for the list.",
+            research_type=project.research_type,
+            primary_outcome="Agreement with the report, DOB 12/03/1985",
+        )
+    assert set(error.value.message_dict) == {"summary", "primary_outcome"}
+    project.refresh_from_db()
+    assert project.summary == "Re-reading emergency MRI to separate stroke from its mimics."
+    assert (project.primary_outcome, project.version) == ("Sensitivity of DWI", 1)
+    assert not AuditEvent.objects.filter(action="project.update").exists()
+
+
+def test_a_role_description_with_an_identifier_is_refused(personas, project):
+    added = AuditEvent.objects.filter(action="project.role_add").count()
+    with pytest.raises(ValidationError) as error:
+        services.role_add(
+            actor=personas.mentor,
+            project=project,
+            kind="statistics",
+            hours_per_week=1,
+            duration_weeks=4,
+            description=f"Re-check the case of NHS {NHS_NUMBER}",
+        )
+    assert list(error.value.message_dict) == ["description"]
+    assert sorted(project.roles.values_list("kind", flat=True)) == ["collection", "reading"]
+    assert AuditEvent.objects.filter(action="project.role_add").count() == added
+
+
+def test_a_status_note_with_an_identifier_is_refused_and_the_status_stays(personas, project):
+    with pytest.raises(ValidationError) as error:
+        services.project_status_change(
+            actor=personas.mentor,
+            project=project,
+            status="planning",
+            note="Waiting for the patient on +44 20 7946 0958",
+        )
+    assert list(error.value.message_dict) == ["note"]
+    project.refresh_from_db()
+    assert project.status == Status.IDEA
+    assert project.timeline.count() == 1
+    assert not AuditEvent.objects.filter(action="project.status").exists()
+
+
+def test_an_application_note_with_an_identifier_is_refused_and_the_lead_is_not_told(
     personas, project, mailoutbox, django_capture_on_commit_callbacks
 ):
+    role = project.roles.first()
     with django_capture_on_commit_callbacks(execute=True), pytest.raises(ValidationError) as error:
-        services.meeting_record(
-            actor=personas.mentor,
-            project=project,
-            held_on=date(2026, 3, 2),
-            title="Case review",
-            notes="Discussed the patient, email john.smith@nhs.net for the images.",
-            actions=[services.ActionItem("Build the form", None, None)],
+        services.application_submit(
+            applicant=personas.trainee, role=role, note=f"I saw NHS {NHS_NUMBER} in clinic."
         )
-    message = error.value.message_dict["notes"][0]
-    assert "looks like an email address: j•••@•••.net" in message
-    assert "john.smith" not in message
-    assert not project.meetings.exists()
-    assert not Task.objects.filter(project=project).exists()
+    assert list(error.value.message_dict) == ["note"]
+    assert not Application.objects.exists()
     assert mailoutbox == []
-    assert not AuditEvent.objects.filter(action="project.meeting_record").exists()
 
 
-def test_an_action_item_with_an_identifier_names_the_item_and_saves_nothing(personas, project):
-    with pytest.raises(ValidationError) as error:
-        services.meeting_record(
-            actor=personas.mentor,
-            project=project,
-            held_on=date(2026, 3, 2),
-            title="Case review",
-            notes="Agreed the proforma.",
-            actions=[
-                services.ActionItem("Build the form", None, None),
-                services.ActionItem(f"Chase the report of NHS {NHS_NUMBER}", None, None),
-            ],
-        )
-    assert list(error.value.message_dict) == ["actions.1.text"]
-    assert "NHS number" in error.value.message_dict["actions.1.text"][0]
-    assert not project.meetings.exists()
-    assert not Task.objects.filter(project=project).exists()
-
-
-def test_a_correction_with_an_identifier_is_refused_and_the_notes_stay(personas, project):
-    meeting = _meeting(project, personas.mentor)
-    with pytest.raises(ValidationError) as error:
-        services.meeting_update(
-            actor=personas.mentor,
-            meeting=meeting,
-            version=1,
-            held_on=date(2026, 3, 2),
-            title="Kick-off",
-            notes="Ring the daughter on 07700 900123 about the DOB 12/03/1985.",
-        )
-    assert "looks like a phone number" in error.value.message_dict["notes"][0]
-    assert "full date of birth" in error.value.message_dict["notes"][0]
-    meeting.refresh_from_db()
-    assert (meeting.notes, meeting.version) == ("We agreed the proforma.", 1)
-    assert not AuditEvent.objects.filter(action="project.meeting_update").exists()
-
-
-def test_titles_of_tasks_and_milestones_are_screened_too(personas, project):
-    task = services.task_create(actor=personas.mentor, project=project, title="Collect")
-    with pytest.raises(ValidationError) as error:
-        services.task_update(
-            actor=personas.mentor, task=task, version=1, title="Collect a.patient@example.org"
-        )
-    assert "title" in error.value.message_dict
-    task.refresh_from_db()
-    assert (task.title, task.version) == ("Collect", 1)
-    with pytest.raises(ValidationError, match="NHS number"):
-        services.task_create(actor=personas.mentor, project=project, title=f"Chase {NHS_NUMBER}")
-    with pytest.raises(ValidationError) as error:
-        services.milestone_create(
-            actor=personas.mentor,
-            project=project,
-            title="Scan of patient born 3 March 1985",
-            due_on=date(2026, 5, 1),
-        )
-    assert "title" in error.value.message_dict
-    assert list(project.tasks.values_list("title", flat=True)) == ["Collect"]
-    assert not project.milestones.exists()
-
-
-def test_an_upload_note_with_an_identifier_is_refused_and_earlier_versions_stay(personas, project):
-    services.document_upload(
-        actor=personas.mentor, project=project, folder="data", name="Sheet", upload=text_file()
+def test_a_reply_with_an_identifier_is_refused_and_the_application_waits(
+    personas, project, mailoutbox, django_capture_on_commit_callbacks
+):
+    application = services.application_submit(
+        applicant=personas.trainee, role=project.roles.first(), note="Keen"
     )
-    with pytest.raises(ValidationError) as error:
-        services.document_upload(
+    with django_capture_on_commit_callbacks(execute=True), pytest.raises(ValidationError) as error:
+        services.application_decide(
             actor=personas.mentor,
-            project=project,
-            folder="data",
-            name="Sheet",
-            upload=text_file(content=b"v2"),
-            note=f"Added the case with NHS number {NHS_NUMBER}",
+            application=application,
+            action="accept",
+            reply="Welcome; the list is with sister.ward@nhs.net",
         )
-    assert "NHS number" in error.value.message_dict["note"][0]
-    with pytest.raises(ValidationError) as error:
-        services.document_upload(
-            actor=personas.mentor,
-            project=project,
-            folder="data",
-            name="Sheet",
-            upload=text_file("9434765919.csv"),
-        )
-    assert "file" in error.value.message_dict
-    document = project.documents.get()
-    assert list(document.versions.values_list("number", flat=True)) == [1]
-    with pytest.raises(ValidationError) as error:
-        services.document_update(
-            actor=personas.mentor, document=document, folder="data", name="j.doe@nhs.net list"
-        )
-    assert "name" in error.value.message_dict
-    document.refresh_from_db()
-    assert document.name == "Sheet"
+    assert list(error.value.message_dict) == ["reply"]
+    application.refresh_from_db()
+    assert (application.state, application.reply) == (Application.State.PENDING, "")
+    assert not Member.objects.filter(project=project, person=personas.trainee).exists()
+    assert mailoutbox == []

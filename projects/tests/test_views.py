@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from people.models import Term
 from people.tests.test_services import save_trainee
-from projects import services
+from projects import services, workspace
 from projects.models import DocumentVersion, Member, Project, Task
 from projects.tests.factories import join, make_project, text_file
 
@@ -40,9 +40,8 @@ def test_bad_filters_are_named(client, personas):
     assert "max_hours" in response.context["form"].errors
 
 
-def test_a_mentor_posts_a_project_with_two_roles(client, personas):
-    client.force_login(personas.mentor)
-    data = {
+def _new_project_data(**changes):
+    return {
         "title": "CT head audit",
         "summary": "Turnaround times.",
         "research_type": "qi",
@@ -56,13 +55,22 @@ def test_a_mentor_posts_a_project_with_two_roles(client, personas):
         "minutes_reading": "0",
         "roles-TOTAL_FORMS": "3",
         "roles-INITIAL_FORMS": "0",
-        "roles-0-kind": "collection",
-        "roles-0-hours_per_week": "2",
-        "roles-0-duration_weeks": "6",
-        "roles-1-kind": "writing",
-        "roles-1-hours_per_week": "3",
-        "roles-1-duration_weeks": "4",
+        **changes,
     }
+
+
+def test_a_mentor_posts_a_project_with_two_roles(client, personas):
+    client.force_login(personas.mentor)
+    data = _new_project_data(
+        **{
+            "roles-0-kind": "collection",
+            "roles-0-hours_per_week": "2",
+            "roles-0-duration_weeks": "6",
+            "roles-1-kind": "writing",
+            "roles-1-hours_per_week": "3",
+            "roles-1-duration_weeks": "4",
+        }
+    )
     response = client.post(reverse("projects:new"), data)
     project = Project.objects.get()
     assert response.status_code == 302
@@ -137,8 +145,8 @@ def test_a_stale_project_edit_shows_the_saved_values(client, personas, project):
 
 
 def test_a_stale_task_move_is_refused_with_a_message(client, personas, project):
-    task = services.task_create(actor=personas.mentor, project=project, title="Collect")
-    services.task_update(actor=personas.mentor, task=task, version=1, title="Collect all")
+    task = workspace.task_create(actor=personas.mentor, project=project, title="Collect")
+    workspace.task_update(actor=personas.mentor, task=task, version=1, title="Collect all")
     client.force_login(personas.trainee)
     response = client.post(
         reverse("projects:task_move", args=[task.pk]),
@@ -216,7 +224,7 @@ def test_upload_refusal_is_shown_and_downloads_are_attachments(client, personas,
 
 
 def test_the_dashboard_shows_the_projects_panel(client, personas, project):
-    services.task_create(
+    workspace.task_create(
         actor=personas.mentor, project=project, title="Overdue thing", due_on="2020-01-01"
     )
     client.force_login(personas.trainee)
@@ -226,7 +234,7 @@ def test_the_dashboard_shows_the_projects_panel(client, personas, project):
 
 
 def test_htmx_moves_a_task_and_answers_with_the_board_alone(client, personas, project):
-    task = services.task_create(actor=personas.mentor, project=project, title="Collect")
+    task = workspace.task_create(actor=personas.mentor, project=project, title="Collect")
     client.force_login(personas.trainee)
     response = client.post(
         reverse("projects:task_move", args=[task.pk]),
@@ -246,8 +254,8 @@ def test_htmx_moves_a_task_and_answers_with_the_board_alone(client, personas, pr
 
 
 def test_a_stale_htmx_move_shows_the_saved_values_in_the_board(client, personas, project):
-    task = services.task_create(actor=personas.mentor, project=project, title="Collect")
-    services.task_update(actor=personas.mentor, task=task, version=1, state="done")
+    task = workspace.task_create(actor=personas.mentor, project=project, title="Collect")
+    workspace.task_update(actor=personas.mentor, task=task, version=1, state="done")
     client.force_login(personas.trainee)
     response = client.post(
         reverse("projects:task_move", args=[task.pk]),
@@ -263,7 +271,7 @@ def test_a_stale_htmx_move_shows_the_saved_values_in_the_board(client, personas,
 
 
 def test_without_javascript_a_move_reloads_the_page_with_the_outcome(client, personas, project):
-    task = services.task_create(actor=personas.mentor, project=project, title="Collect")
+    task = workspace.task_create(actor=personas.mentor, project=project, title="Collect")
     client.force_login(personas.trainee)
     response = client.post(
         reverse("projects:task_move", args=[task.pk]),
@@ -277,8 +285,8 @@ def test_without_javascript_a_move_reloads_the_page_with_the_outcome(client, per
 
 
 def test_a_stale_task_edit_page_shows_the_saved_values_to_merge(client, personas, project):
-    task = services.task_create(actor=personas.mentor, project=project, title="Collect")
-    services.task_update(actor=personas.mentor, task=task, version=1, title="Collect 100 cases")
+    task = workspace.task_create(actor=personas.mentor, project=project, title="Collect")
+    workspace.task_update(actor=personas.mentor, task=task, version=1, title="Collect 100 cases")
     client.force_login(personas.trainee)
     response = client.post(
         reverse("projects:task", args=[task.pk]),
@@ -297,7 +305,7 @@ def test_a_stale_task_edit_page_shows_the_saved_values_to_merge(client, personas
 
 
 def test_the_lead_deletes_a_task_from_its_page(client, personas, project):
-    task = services.task_create(actor=personas.mentor, project=project, title="Collect")
+    task = workspace.task_create(actor=personas.mentor, project=project, title="Collect")
     client.force_login(personas.trainee)
     assert (
         "Delete “Collect”"
@@ -312,7 +320,7 @@ def test_the_lead_deletes_a_task_from_its_page(client, personas, project):
 
 
 def test_a_milestone_is_edited_and_deleted_through_its_page(client, personas, project):
-    milestone = services.milestone_create(
+    milestone = workspace.milestone_create(
         actor=personas.mentor, project=project, title="Data in", due_on="2026-05-01"
     )
     client.force_login(personas.trainee)
@@ -330,7 +338,7 @@ def test_a_milestone_is_edited_and_deleted_through_its_page(client, personas, pr
 
 
 def test_meeting_notes_are_corrected_and_deleted_through_their_page(client, personas, project):
-    meeting = services.meeting_record(
+    meeting = workspace.meeting_record(
         actor=personas.mentor, project=project, held_on="2026-02-01", title="Kick-off", notes="A"
     )
     client.force_login(personas.trainee)
@@ -347,7 +355,7 @@ def test_meeting_notes_are_corrected_and_deleted_through_their_page(client, pers
 
 
 def test_documents_are_renamed_archived_and_restored_through_the_pages(client, personas, project):
-    version = services.document_upload(
+    version = workspace.document_upload(
         actor=personas.mentor, project=project, folder="data", name="Sheet", upload=text_file()
     )
     document = version.document
@@ -411,7 +419,7 @@ def test_an_action_item_with_an_identifier_is_refused_on_its_own_row(client, per
 
 
 def test_a_correction_with_an_identifier_is_refused_and_the_notes_stay(client, personas, project):
-    meeting = services.meeting_record(
+    meeting = workspace.meeting_record(
         actor=personas.mentor, project=project, held_on="2026-02-01", title="Kick-off", notes="A"
     )
     client.force_login(personas.trainee)
@@ -431,7 +439,7 @@ def test_a_correction_with_an_identifier_is_refused_and_the_notes_stay(client, p
 
 
 def test_an_upload_note_with_an_identifier_is_refused_on_the_field(client, personas, project):
-    services.document_upload(
+    workspace.document_upload(
         actor=personas.mentor, project=project, folder="data", name="Sheet", upload=text_file()
     )
     client.force_login(personas.trainee)
@@ -464,13 +472,13 @@ def test_a_milestone_title_with_an_identifier_is_refused_on_the_tasks_page(
 
 
 def test_a_stale_milestone_delete_is_refused_with_the_saved_values(client, personas, project):
-    milestone = services.milestone_create(
+    milestone = workspace.milestone_create(
         actor=personas.mentor, project=project, title="Data in", due_on="2026-05-01"
     )
     client.force_login(personas.mentor)
     page = client.get(reverse("projects:milestone", args=[milestone.pk])).content.decode()
     assert '<input type="hidden" name="version" value="1">' in page
-    services.milestone_update(
+    workspace.milestone_update(
         actor=personas.trainee, milestone=milestone, version=1, title="All data in"
     )
     response = client.post(
@@ -483,13 +491,13 @@ def test_a_stale_milestone_delete_is_refused_with_the_saved_values(client, perso
 
 
 def test_a_stale_meeting_delete_is_refused_with_the_saved_values(client, personas, project):
-    meeting = services.meeting_record(
+    meeting = workspace.meeting_record(
         actor=personas.mentor, project=project, held_on="2026-02-01", title="Kick-off", notes="A"
     )
     client.force_login(personas.mentor)
     page = client.get(reverse("projects:meeting", args=[meeting.pk])).content.decode()
     assert '<input type="hidden" name="version" value="1">' in page
-    services.meeting_update(actor=personas.trainee, meeting=meeting, version=1, notes="A and B")
+    workspace.meeting_update(actor=personas.trainee, meeting=meeting, version=1, notes="A and B")
     response = client.post(
         reverse("projects:meeting_delete", args=[meeting.pk]), {"version": "1"}, follow=True
     )
@@ -500,3 +508,148 @@ def test_a_stale_meeting_delete_is_refused_with_the_saved_values(client, persona
     missing = client.post(reverse("projects:meeting_delete", args=[meeting.pk]), follow=True)
     assert "changed by someone else" in missing.content.decode()
     assert project.meetings.filter(pk=meeting.pk).exists()
+
+
+def test_a_new_project_with_an_identifier_is_refused_on_the_field_and_its_role_row(
+    client, personas
+):
+    client.force_login(personas.mentor)
+    response = client.post(
+        reverse("projects:new"),
+        _new_project_data(
+            summary=f"Turnaround times; start with NHS {NHS_NUMBER}.",
+            **{
+                "roles-1-kind": "collection",
+                "roles-1-hours_per_week": "2",
+                "roles-1-duration_weeks": "6",
+                "roles-1-description": "Ask ward.sister@nhs.net for the list",
+                "roles-2-kind": "writing",
+                "roles-2-hours_per_week": "3",
+                "roles-2-duration_weeks": "4",
+            },
+        ),
+    )
+    assert response.status_code == 400
+    assert "looks like an NHS number" in response.context["form"].errors["summary"][0]
+    rows = response.context["roles"].forms
+    assert "looks like an email address" in rows[1].errors["description"][0]
+    assert not rows[0].errors
+    assert not rows[2].errors
+    assert not response.context["form"].non_field_errors()
+    assert not Project.objects.exists()
+
+
+def test_an_edit_with_an_identifier_is_refused_on_the_field_and_the_project_stays(
+    client, personas, project
+):
+    client.force_login(personas.mentor)
+    form = client.get(reverse("projects:edit", args=[project.pk])).context["form"]
+    data = {k: v for k, v in form.initial.items() if v is not None and k != "sites"}
+    data.update(mentor="", subspecialty="", modality="", title="Stroke mimics, DOB 12/03/1985")
+    response = client.post(reverse("projects:edit", args=[project.pk]), data)
+    assert response.status_code == 400
+    assert "full date of birth" in response.context["form"].errors["title"][0]
+    project.refresh_from_db()
+    assert (project.title, project.version) == ("Diffusion MRI in stroke mimics", 1)
+
+
+def test_an_application_note_with_an_identifier_is_refused_on_the_field(client, personas):
+    role = make_project(personas.mentor).roles.first()
+    client.force_login(personas.trainee)
+    response = client.post(
+        reverse("projects:apply", args=[role.pk]), {"note": "Call me on 07700 900123"}
+    )
+    assert response.status_code == 400
+    assert "looks like a phone number" in response.context["form"].errors["note"][0]
+    assert not role.applications.exists()
+
+
+def test_a_status_note_with_an_identifier_comes_back_on_the_project_page(client, personas, project):
+    client.force_login(personas.mentor)
+    response = client.post(
+        reverse("projects:status", args=[project.pk]),
+        {"status": "planning", "note": f"Blocked on NHS {NHS_NUMBER}"},
+    )
+    assert response.status_code == 400
+    assert "looks like an NHS number" in response.context["status_form"].errors["note"][0]
+    assert "looks like an NHS number" in response.content.decode()
+    project.refresh_from_db()
+    assert (project.status, project.timeline.count()) == ("idea", 1)
+    moved = client.post(
+        reverse("projects:status", args=[project.pk]), {"status": "planning", "note": "Go"}
+    )
+    assert moved.status_code == 302
+
+
+def test_a_role_description_with_an_identifier_comes_back_on_the_project_page(
+    client, personas, project
+):
+    client.force_login(personas.mentor)
+    response = client.post(
+        reverse("projects:role_add", args=[project.pk]),
+        {
+            "kind": "statistics",
+            "hours_per_week": "1",
+            "duration_weeks": "4",
+            "description": "Patient born 3 March 1985",
+        },
+    )
+    assert response.status_code == 400
+    assert "full date of birth" in response.context["role_form"].errors["description"][0]
+    assert not project.roles.filter(kind="statistics").exists()
+    bad_hours = client.post(
+        reverse("projects:role_add", args=[project.pk]),
+        {"kind": "statistics", "hours_per_week": "0", "duration_weeks": "4"},
+    )
+    assert bad_hours.status_code == 400
+    assert "hours_per_week" in bad_hours.context["role_form"].errors
+
+
+def test_a_reply_with_an_identifier_comes_back_beside_the_application(client, personas):
+    project = make_project(personas.mentor)
+    application = services.application_submit(
+        applicant=personas.trainee, role=project.roles.first(), note="Hi"
+    )
+    client.force_login(personas.mentor)
+    url = reverse("projects:application", args=[application.pk, "accept"])
+    response = client.post(url, {"reply": "Welcome; the list is with ward.sister@nhs.net"})
+    assert response.status_code == 400
+    assert response.context["refused_application"] == application.pk
+    assert "looks like an email address" in response.context["reply_form"].errors["reply"][0]
+    body = response.content.decode()
+    assert f'id="reply-{application.pk}-reply"' in body
+    assert 'aria-invalid="true"' in body
+    application.refresh_from_db()
+    assert application.state == "pending"
+    assert not Member.objects.filter(project=project, person=personas.trainee).exists()
+    again = client.post(url, {"reply": "Welcome"})
+    assert again.status_code == 302
+    already = client.post(url, {"reply": "Welcome"})
+    assert already.status_code == 400
+    assert "cannot be accepted" in already.content.decode()
+
+
+def test_the_milestone_toggle_carries_its_version_and_raises_it(client, personas, project):
+    milestone = workspace.milestone_create(
+        actor=personas.mentor, project=project, title="Data in", due_on="2026-05-01"
+    )
+    client.force_login(personas.trainee)
+    page = client.get(reverse("projects:tasks", args=[project.pk])).content.decode()
+    assert '<input type="hidden" name="version" value="1">' in page
+    done = reverse("projects:milestone_done", args=[milestone.pk])
+    response = client.post(done, {"done": "1", "version": "1"}, follow=True)
+    assert "Milestone updated." in response.content.decode()
+    assert "Reopen" in response.content.decode()
+    milestone.refresh_from_db()
+    assert (milestone.done_on is not None, milestone.version) == (True, 2)
+    client.force_login(personas.mentor)
+    stale = client.post(
+        reverse("projects:milestone_delete", args=[milestone.pk]), {"version": "1"}, follow=True
+    )
+    assert "changed by someone else since you saw it" in stale.content.decode()
+    assert project.milestones.filter(pk=milestone.pk).exists()
+    reopened = client.post(done, {"done": "0", "version": "1"}, follow=True)
+    assert "changed by someone else" in reopened.content.decode()
+    client.post(done, {"done": "0", "version": "2"})
+    milestone.refresh_from_db()
+    assert (milestone.done_on, milestone.version) == (None, 3)
