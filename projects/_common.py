@@ -49,18 +49,18 @@ def member_of(actor: User, project: Project) -> Member:
     return member
 
 
-def refuse_identifiers(**texts: str) -> None:
+def refuse_identifiers(**texts: str | None) -> None:
     """Refuse free text that looks like a patient identifier: none is stored (DESIGN.md).
 
     A project's title, summary, outcome and roles are public on the board; applications,
     replies and status notes are emailed or shown on the timeline; the workspace keeps
     notes, titles and upload notes and emails a meeting's summary. So each field is
     screened before anything is written. The error names every field at fault with what
-    was found (masked) and why.
+    was found (masked) and why. A field given as None (not being set) is skipped.
     """
     errors = {}
     for field, text in texts.items():
-        findings = find_identifiers(text)
+        findings = find_identifiers(text) if text else []
         if findings:
             errors[field] = describe(findings)
     if errors:

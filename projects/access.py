@@ -19,6 +19,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import Http404
+from django.shortcuts import get_object_or_404
 
 from network import access
 from projects.models import Application, Member, Project
@@ -63,6 +64,14 @@ def get_project_for_user(user: Any, pk: int, need: Need = Need.VIEW) -> Project:
     if need == Need.LEAD and not is_lead(user, project):
         raise PermissionDenied(f"Only the project lead, {project.lead}, may do this.")
     return project
+
+
+def get_workspace_item_for_user(user: Any, model: Any, pk: int, need: Need = Need.TEAM) -> Any:
+    """A milestone, task, meeting or document (its `project` loaded), if `user` may
+    `need` its project: 404 or 403 as for the project itself."""
+    found = get_object_or_404(model, pk=pk)
+    found.project = get_project_for_user(user, found.project_id, need)
+    return found
 
 
 def require_lead(user: Any, project: Project) -> None:

@@ -8,6 +8,7 @@ as the pages. A stale update, delete or confirmation answers 409 with the saved 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -25,6 +26,7 @@ from projects.access import (
     Need,
     get_application_for_user,
     get_project_for_user,
+    get_workspace_item_for_user,
     require_member_of_network,
 )
 from projects.board import BoardItem, board_search
@@ -414,14 +416,22 @@ def _conflict(clash: EditConflict) -> Status:
     return Status(409, ConflictOut(detail=str(clash), version=clash.version, current=clash.current))
 
 
+def _deleted(delete: Callable[[], object]) -> Status:
+    """Run a versioned delete: 204, or 409 with the saved values if the row changed since."""
+    try:
+        delete()
+    except EditConflict as clash:
+        return _conflict(clash)
+    return Status(204, None)
+
+
 @router.patch(
     "/tasks/{task_id}",
     response={200: TaskOut, 409: ConflictOut},
     summary="Change a task; 409 if it changed since `version`",
 )
 def update_task(request: AuthedRequest, task_id: int, payload: TaskPatch) -> Any:
-    task = get_object_or_404(Task, pk=task_id)
-    get_project_for_user(request.user, task.project_id, Need.TEAM)
+    task = get_workspace_item_for_user(request.user, Task, task_id)
     fields = payload.model_dump(exclude_unset=True, exclude={"version", "owner_id"})
     if "owner_id" in payload.model_fields_set:
         fields["owner"] = _one(User, payload.owner_id, "owner_id")
@@ -440,13 +450,8 @@ def update_task(request: AuthedRequest, task_id: int, payload: TaskPatch) -> Any
     summary="Delete a task (lead); 409 if it changed since `version`",
 )
 def delete_task(request: AuthedRequest, task_id: int, version: int) -> Any:
-    task = get_object_or_404(Task, pk=task_id)
-    get_project_for_user(request.user, task.project_id, Need.LEAD)
-    try:
-        workspace.task_delete(actor=request.user, task=task, version=version)
-    except EditConflict as clash:
-        return _conflict(clash)
-    return Status(204, None)
+    task = get_workspace_item_for_user(request.user, Task, task_id, Need.LEAD)
+    return _deleted(lambda: workspace.task_delete(actor=request.user, task=task, version=version))
 
 
 class MilestoneOut(Schema):
@@ -501,8 +506,7 @@ class MilestonePatch(Schema):
     summary="Rename or move a milestone (team); 409 if it changed since `version`",
 )
 def update_milestone(request: AuthedRequest, milestone_id: int, payload: MilestonePatch) -> Any:
-    milestone = get_object_or_404(Milestone, pk=milestone_id)
-    get_project_for_user(request.user, milestone.project_id, Need.TEAM)
+    milestone = get_workspace_item_for_user(request.user, Milestone, milestone_id)
     try:
         updated = workspace.milestone_update(
             actor=request.user,
@@ -521,13 +525,10 @@ def update_milestone(request: AuthedRequest, milestone_id: int, payload: Milesto
     summary="Delete a milestone (lead); its tasks stay; 409 if it changed since `version`",
 )
 def delete_milestone(request: AuthedRequest, milestone_id: int, version: int) -> Any:
-    milestone = get_object_or_404(Milestone, pk=milestone_id)
-    get_project_for_user(request.user, milestone.project_id, Need.LEAD)
-    try:
-        workspace.milestone_delete(actor=request.user, milestone=milestone, version=version)
-    except EditConflict as clash:
-        return _conflict(clash)
-    return Status(204, None)
+    milestone = get_workspace_item_for_user(request.user, Milestone, milestone_id, Need.LEAD)
+    return _deleted(
+        lambda: workspace.milestone_delete(actor=request.user, milestone=milestone, version=version)
+    )
 
 
 class MeetingOut(Schema):
@@ -612,8 +613,7 @@ class MeetingPatch(Schema):
     summary="Correct a meeting's notes (team); 409 if they changed since `version`",
 )
 def update_meeting(request: AuthedRequest, meeting_id: int, payload: MeetingPatch) -> Any:
-    meeting = get_object_or_404(Meeting, pk=meeting_id)
-    project = get_project_for_user(request.user, meeting.project_id, Need.TEAM)
+    meeting = get_workspace_item_for_user(request.user, Meeting, meeting_id)
     try:
         workspace.meeting_update(
             actor=request.user,
@@ -623,7 +623,7 @@ def update_meeting(request: AuthedRequest, meeting_id: int, payload: MeetingPatc
         )
     except EditConflict as clash:
         return _conflict(clash)
-    return _meeting_out(_meetings_of(project).get(pk=meeting.pk))
+    return _meeting_out(_meetings_of(meeting.project).get(pk=meeting.pk))
 
 
 @router.delete(
@@ -632,13 +632,10 @@ def update_meeting(request: AuthedRequest, meeting_id: int, payload: MeetingPatc
     summary="Delete a meeting's notes (lead); its actions stay as tasks; 409 if they changed",
 )
 def delete_meeting(request: AuthedRequest, meeting_id: int, version: int) -> Any:
-    meeting = get_object_or_404(Meeting, pk=meeting_id)
-    get_project_for_user(request.user, meeting.project_id, Need.LEAD)
-    try:
-        workspace.meeting_delete(actor=request.user, meeting=meeting, version=version)
-    except EditConflict as clash:
-        return _conflict(clash)
-    return Status(204, None)
+    meeting = get_workspace_item_for_user(request.user, Meeting, meeting_id, Need.LEAD)
+    return _deleted(
+        lambda: workspace.meeting_delete(actor=request.user, meeting=meeting, version=version)
+    )
 
 
 class MemberOut(Schema):

@@ -73,9 +73,9 @@ def _check_terms(subspecialty: Term | None, modality: Term | None) -> None:
 def _refuse_identifiers_in(values: dict[str, Any], roles: Iterable[dict[str, Any]] = ()) -> None:
     """Screen the project's free text and its roles' descriptions (`roles.<n>.description`,
     n from 0) before anything is written."""
-    texts = {field: values.get(field) or "" for field in PROJECT_TEXTS if field in values}
+    texts = {field: values.get(field) for field in PROJECT_TEXTS}
     for index, role in enumerate(roles):
-        texts[f"roles.{index}.description"] = role.get("description") or ""
+        texts[f"roles.{index}.description"] = role.get("description")
     refuse_identifiers(**texts)
 
 

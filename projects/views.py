@@ -22,6 +22,7 @@ from projects.access import (
     Need,
     get_application_for_user,
     get_project_for_user,
+    get_workspace_item_for_user,
     is_lead,
     is_team,
     require_member_of_network,
@@ -430,13 +431,6 @@ def _board_context(
     )
 
 
-def _in_workspace(request: AuthedRequest, model: Any, pk: int, need: Need = Need.TEAM) -> Any:
-    """A milestone, task, meeting or document, if the person may `need` its project."""
-    found = get_object_or_404(model, pk=pk)
-    found.project = get_project_for_user(request.user, found.project_id, need)
-    return found
-
-
 @login_required
 @require_POST
 def milestone_add(request: AuthedRequest, pk: int) -> HttpResponse:
@@ -461,7 +455,7 @@ def milestone_add(request: AuthedRequest, pk: int) -> HttpResponse:
 @require_POST
 def milestone_done(request: AuthedRequest, pk: int) -> HttpResponse:
     """Mark a milestone reached or reopen it, refused if it changed since the page was shown."""
-    milestone = _in_workspace(request, Milestone, pk)
+    milestone = get_workspace_item_for_user(request.user, Milestone, pk)
     done = request.POST.get("done", "1") == "1"
     version = _version_of(request)
     _done(
@@ -477,7 +471,7 @@ def milestone_done(request: AuthedRequest, pk: int) -> HttpResponse:
 @login_required
 def milestone_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     """Rename or move a milestone (team); the lead may delete it from here."""
-    milestone = _in_workspace(request, Milestone, pk)
+    milestone = get_workspace_item_for_user(request.user, Milestone, pk)
     initial = {"title": milestone.title, "due_on": milestone.due_on, "version": milestone.version}
     form = forms.MilestoneEditForm(request.POST or None, initial=initial)
     return _edit_page(
@@ -499,7 +493,7 @@ def milestone_edit(request: AuthedRequest, pk: int) -> HttpResponse:
 @require_POST
 def milestone_delete(request: AuthedRequest, pk: int) -> HttpResponse:
     """Delete a milestone (lead), refused if it changed since the page was shown."""
-    milestone = _in_workspace(request, Milestone, pk, Need.LEAD)
+    milestone = get_workspace_item_for_user(request.user, Milestone, pk, Need.LEAD)
     version = _version_of(request)
     _done(
         request,
@@ -561,7 +555,7 @@ def _edit_page(
 
 @login_required
 def task_edit(request: AuthedRequest, pk: int) -> HttpResponse:
-    task = _in_workspace(request, Task, pk)
+    task = get_workspace_item_for_user(request.user, Task, pk)
     initial = {
         "title": task.title,
         "owner": task.owner_id,
@@ -587,7 +581,7 @@ def task_edit(request: AuthedRequest, pk: int) -> HttpResponse:
 @require_POST
 def task_delete(request: AuthedRequest, pk: int) -> HttpResponse:
     """Delete a task (lead), refused if it changed since the page was shown."""
-    task = _in_workspace(request, Task, pk, Need.LEAD)
+    task = get_workspace_item_for_user(request.user, Task, pk, Need.LEAD)
     version = _version_of(request)
     _done(
         request,
@@ -605,7 +599,7 @@ def task_move(request: AuthedRequest, pk: int) -> HttpResponse:
     With htmx the board alone comes back, carrying the outcome; without JavaScript the
     page reloads with it as a message.
     """
-    task = _in_workspace(request, Task, pk)
+    task = get_workspace_item_for_user(request.user, Task, pk)
     form = forms.TaskMoveForm(request.POST)
     if not form.is_valid():
         ok, text = False, "Choose to do, in progress or done."
@@ -675,7 +669,7 @@ def _copy_row_errors(form: Any, prefix: str, kept: list[Any], error: ValidationE
 @login_required
 def meeting_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     """Correct a meeting's notes (team); the lead may delete them from here."""
-    meeting = _in_workspace(request, Meeting, pk)
+    meeting = get_workspace_item_for_user(request.user, Meeting, pk)
     initial = {
         "held_on": meeting.held_on,
         "title": meeting.title,
@@ -700,7 +694,7 @@ def meeting_edit(request: AuthedRequest, pk: int) -> HttpResponse:
 @require_POST
 def meeting_delete(request: AuthedRequest, pk: int) -> HttpResponse:
     """Delete a meeting's notes (lead), refused if they changed since the page was shown."""
-    meeting = _in_workspace(request, Meeting, pk, Need.LEAD)
+    meeting = get_workspace_item_for_user(request.user, Meeting, pk, Need.LEAD)
     version = _version_of(request)
     _done(
         request,
@@ -752,7 +746,7 @@ def download(request: AuthedRequest, pk: int) -> FileResponse:
 @login_required
 def document_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     """Rename a document or move it to another folder (team); the lead may archive it."""
-    document = _in_workspace(request, Document, pk)
+    document = get_workspace_item_for_user(request.user, Document, pk)
     form = forms.DocumentForm(
         request.POST or None, initial={"folder": document.folder, "name": document.name}
     )
@@ -774,7 +768,7 @@ def document_edit(request: AuthedRequest, pk: int) -> HttpResponse:
 @require_POST
 def document_archive(request: AuthedRequest, pk: int) -> HttpResponse:
     """Archive a document out of its folder, or restore it (`archived=0`): the lead's."""
-    document = _in_workspace(request, Document, pk, Need.LEAD)
+    document = get_workspace_item_for_user(request.user, Document, pk, Need.LEAD)
     archived = request.POST.get("archived", "1") == "1"
     _done(
         request,

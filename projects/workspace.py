@@ -164,11 +164,6 @@ def _given(**fields: Any) -> dict[str, Any]:
     return {field: value for field, value in fields.items() if value is not None}
 
 
-def _texts(wanted: dict[str, Any], *fields: str) -> dict[str, str]:
-    """The free-text fields among those an edit sets, to screen for identifiers."""
-    return {field: wanted[field] for field in fields if field in wanted}
-
-
 @transaction.atomic
 def milestone_update(
     *,
@@ -191,7 +186,7 @@ def milestone_update(
         version=version,
         wanted=wanted,
         action="project.milestone_update",
-        check=lambda: refuse_identifiers(**_texts(wanted, "title")),
+        check=lambda: refuse_identifiers(title=wanted.get("title")),
     )
     return locked
 
@@ -299,7 +294,7 @@ def task_update(*, actor: User, task: Task, version: int | None, **fields: Any) 
         values["title"] = values["title"].strip()
 
     def check() -> None:
-        refuse_identifiers(**_texts(values, "title"))
+        refuse_identifiers(title=values.get("title"))
         _check_owner(locked.project, values.get("owner"))
         _check_milestone(locked.project, values.get("milestone"))
 
@@ -452,7 +447,7 @@ def meeting_update(
         version=version,
         wanted=wanted,
         action="project.meeting_update",
-        check=lambda: refuse_identifiers(**_texts(wanted, "title", "notes")),
+        check=lambda: refuse_identifiers(title=wanted.get("title"), notes=wanted.get("notes")),
     )
     return locked
 
