@@ -180,10 +180,11 @@ def _delong(scores: FloatArray, labels: BoolArray) -> tuple[FloatArray, FloatArr
     but a covariance needs them paired case by case, so two or more rows keep case order.
     """
     keep_case_order = scores.shape[0] > 1
+    healthy = ~labels
     v10_rows, v01_rows = [], []
     for row in scores:
         # np.compress is several times faster than boolean indexing on a million cases.
-        v10, v01 = _placements(np.compress(labels, row), np.compress(~labels, row), keep_case_order)
+        v10, v01 = _placements(np.compress(labels, row), np.compress(healthy, row), keep_case_order)
         v10_rows.append(v10)
         v01_rows.append(v01)
     v10s, v01s = np.array(v10_rows), np.array(v01_rows)
