@@ -6,11 +6,17 @@ built dictionary is always one an upload would accept. Problems name the field (
 column) at fault. In a study without data an edit changes the draft directly; otherwise
 it goes into the study's proposed version (`capture.versions`), and renaming a field
 there is recorded as a rename so its values are carried over when the version is applied.
+
+Other fields' branching logic and calculations follow an edit (`follow`), rewritten
+through the logic parser: a renamed field is read under its new name, and a choice whose
+code changes while its label stays (`2, MRI` becomes `20, MRI`) is read under its new
+code. A rule left reading a code that is gone refuses the edit, naming it.
 """
 
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -20,10 +26,26 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from capture import versions
-from capture.logic import DictionaryLogicError, compile_dictionary
+from capture.logic import (
+    DictionaryLogicError,
+    LogicError,
+    Node,
+    compile_dictionary,
+    parse,
+    recode,
+    rename_fields,
+    unparse,
+)
+from capture.logic.changes import BRANCHING, CALCULATION, code_changes
 from capture.models import DictionaryVersion, Study
 from capture.services import current_dictionary
-from formats.datadictionary import HEADER, DataDictionaryError, read_data_dictionary
+from formats.datadictionary import (
+    HEADER,
+    DataDictionaryError,
+    Field,
+    FieldType,
+    read_data_dictionary,
+)
 from formats.datadictionary import columns as c
 from formats.datadictionary.writer import field_cells
 
@@ -56,6 +78,7 @@ class Edit:
     note: str
     subject: str  # the field the edit is about, whose problems go next to its form fields
     renamed: tuple[str, str] | None = None  # (old, new) when a field's name changes
+    followed: list[str] = dataclasses.field(default_factory=list)  # rules rewritten to follow it
 
 
 def cells_from(values: dict[str, Any], before: Cells | None = None) -> Cells:
@@ -196,15 +219,112 @@ def dictionary_edit(*, actor: Any, study: Study, edit: Edit, base: str) -> Dicti
     since, EditConflict and nothing is written.
     """
     working = versions.proposal_csv(study)
-    rows = edit.apply(_rows(working))
+    before = _rows(working)
+    rows = follow(before, edit.apply(before), edit)
     text = check(rows, edit.subject)
+    note = f"Form builder: {edit.note}" + (
+        f"; rules rewritten: {', '.join(edit.followed)}" if edit.followed else ""
+    )
     version, _ = versions.dictionary_change(
-        actor=actor, study=study, csv_text=text, note=f"Form builder: {edit.note}", base=base,
-        keep_plan=True,
-    )  # fmt: skip
+        actor=actor, study=study, csv_text=text, note=note, base=base, keep_plan=True
+    )
     if version.state == DictionaryVersion.State.PROPOSED:
         _track_renames(version, edit, {r[0] for r in rows})
     return version
+
+
+# A rule's tree rewritten, and why any reference in it would be left dead.
+Rewrite = Callable[[Node], tuple[Node, list[str]]]
+
+
+def follow(before: list[Cells], after: list[Cells], edit: Edit) -> list[Cells]:
+    """`after` with every rule rewritten to follow the edit (a rename, codes recoded).
+
+    Each rule rewritten is added to `edit.followed`; a rule left reading a code that is
+    gone raises ValidationError on the choices, naming the rule and the code. Rows that
+    cannot be read are left as they are, for `check` to name their problems.
+    """
+    renames = dict([edit.renamed]) if edit.renamed else {}
+    if renames:
+        after = _follow_rows(after, lambda tree: (rename_fields(tree, renames), []), edit)
+    try:
+        old_fields = read_data_dictionary(write_rows(before)[0]).dictionary.fields
+        new_fields = read_data_dictionary(write_rows(after)[0]).dictionary.fields
+    except DataDictionaryError:
+        return after
+    kept = {f.name for f in new_fields}
+    names = {f.name: renames.get(f.name, f.name) for f in old_fields}
+    names = {old: new for old, new in names.items() if new in kept}
+    changes = code_changes(old_fields, new_fields, names, _by_label(old_fields, new_fields, names))
+    if not changes:
+        return after
+
+    def recoded(tree: Node) -> tuple[Node, list[str]]:
+        result = recode(tree, changes, carried=False)
+        return result.tree, [ref.problem for ref in result.references if ref.problem]
+
+    return _follow_rows(after, recoded, edit)
+
+
+def _by_label(
+    old: tuple[Field, ...], new: tuple[Field, ...], names: dict[str, str]
+) -> dict[str, dict[str, str]]:
+    """Codes a builder edit recodes: gone, with one new code that has the same label."""
+    new_by = {f.name: f for f in new}
+    found: dict[str, dict[str, str]] = {}
+    for before in old:
+        after = new_by.get(names.get(before.name, ""))
+        if after is None:
+            continue
+        old_codes = {c.code for c in before.effective_choices}
+        new_codes = {c.code for c in after.effective_choices}
+        added = [c for c in after.effective_choices if c.code not in old_codes]
+        for choice in before.effective_choices:
+            if choice.code in new_codes:
+                continue
+            same = [c.code for c in added if c.label.casefold() == choice.label.casefold()]
+            if len(same) == 1:
+                found.setdefault(after.name, {})[choice.code] = same[0]
+    return found
+
+
+def _follow_rows(rows: list[Cells], rewrite: Rewrite, edit: Edit) -> list[Cells]:
+    """Each row with its rules rewritten; ValidationError naming every rule left dead."""
+    problems: list[str] = []
+    out: list[Cells] = []
+    for cells in rows:
+        changed = list(cells)
+        for column, at in _rule_cells(cells):
+            tree = _tree(cells[at])
+            if tree is None:
+                continue
+            rewritten, dead = rewrite(tree)
+            problems += [
+                f"{cells[0]} ({column}) “{cells[at]}”: {problem}; change that rule first, "
+                "or keep the code"
+                for problem in dead
+            ]
+            if rewritten != tree:
+                changed[at] = unparse(rewritten)
+                edit.followed.append(f"{cells[0]} ({column})")
+        out.append(tuple(changed))
+    if problems:
+        raise ValidationError({"choices": problems})
+    return out
+
+
+def _rule_cells(cells: Cells) -> list[tuple[str, int]]:
+    found = [(BRANCHING, _INDEX[c.BRANCHING_LOGIC])]
+    if cells[_INDEX[c.FIELD_TYPE]] == FieldType.CALC.value:
+        found.append((CALCULATION, _INDEX[c.CHOICES]))
+    return found
+
+
+def _tree(text: str) -> Node | None:
+    try:
+        return parse(text) if text.strip() else None
+    except LogicError:
+        return None
 
 
 def _track_renames(version: DictionaryVersion, edit: Edit, names: set[str]) -> None:

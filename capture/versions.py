@@ -13,18 +13,25 @@ version and reads the existing values to say what would happen to them:
 - a **recoded** choice (a code in use that the new choices lack) needs a mapping,
   old code → new code or `"archive"`; applying without one is refused;
 - a **type change** that makes values invalid lists the records affected; applying
-  archives those values only when the admin says so (`archive_invalid`).
+  archives those values only when the admin says so (`archive_invalid`);
+- every **branching logic and calculation** that reads a renamed field or a recoded code
+  is listed (`Impact.logic`). A rule written for the old codes is rewritten through
+  the logic parser with the mapping (`[modality] = '2'` becomes `[modality] = '20'`),
+  shown before and after; one that would be left dead (a code gone with no new code to
+  go to, or archived) refuses the apply, naming the field, the rule and the code.
 
-`version_apply()` does all of it in one transaction, with the study's records locked so
-no save interleaves, one audit row per changed entry (old and new values) and one for
-the version, all scoped to the study. Nothing is deleted: a value either moves, is
-mapped, or goes to the archive.
+`version_apply()` does all of it in one transaction, the rewritten rules included, with
+the study's records locked so no save interleaves, one audit row per changed entry (old
+and new values) and one for the version, all scoped to the study. Nothing is deleted: a
+value either moves, is mapped, or goes to the archive.
 """
 
 from __future__ import annotations
 
+import csv
 import dataclasses
 import hashlib
+import io
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -35,10 +42,13 @@ from django.utils import timezone
 
 from audit.models import AuditEvent
 from audit.services import audit_record, unsaved_event
+from capture.logic import changes as logic_changes
+from capture.logic.changes import RuleChange, rule_changes
 from capture.models import DictionaryVersion, Entry, Record, Study
 from capture.services import audit_scope, current_dictionary, read_dictionary
 from core.exceptions import EditConflict
 from formats.datadictionary import (
+    HEADER,
     DataDictionary,
     Field,
     FieldType,
@@ -46,9 +56,10 @@ from formats.datadictionary import (
     read_data_dictionary,
     write_data_dictionary,
 )
+from formats.datadictionary import columns as dd_columns
 from formats.records import check_value
 
-ARCHIVE = "archive"
+ARCHIVE = logic_changes.ARCHIVE
 CHOICE_TYPES = frozenset(
     {
         FieldType.DROPDOWN,
@@ -199,7 +210,13 @@ class Impact:
     recodes: list[Recode] = field(default_factory=list)
     invalid: list[Invalid] = field(default_factory=list)
     recalculated: list[str] = field(default_factory=list)
+    logic: list[RuleChange] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
+
+    @property
+    def rewritten(self) -> list[RuleChange]:
+        """The rules applying rewrites to follow recoded choices."""
+        return [rule for rule in self.logic if rule.rewritten]
 
     def refusals(self, *, archive_invalid: bool = False) -> list[str]:
         """Why applying is refused now; empty when it may go ahead."""
@@ -215,6 +232,13 @@ class Impact:
                     f"{'are' if several else 'is'} not among the new choices; map each "
                     "to a new code or to 'archive'"
                 )
+        found += [
+            f"{rule.field}, {rule.column} “{rule.proposed}”: {dead.problem}; map code "
+            f"{dead.code} of {dead.field} to a new code (the rule is then rewritten), "
+            "or change the rule"
+            for rule in self.logic
+            for dead in rule.dead
+        ]
         if not archive_invalid:
             for bad in self.invalid:
                 found.append(
@@ -259,8 +283,32 @@ class Impact:
                 for i in self.invalid
             ],
             "recalculated": self.recalculated,
+            "logic": [_rule_dict(rule) for rule in self.logic],
             "problems": self.problems,
         }
+
+
+def _rule_dict(rule: RuleChange) -> dict[str, Any]:
+    return {
+        "field": rule.field,
+        "column": rule.column,
+        "before": rule.before,
+        "proposed": rule.proposed,
+        "after": rule.after,
+        "rewritten": rule.rewritten,
+        "renamed": [{"from": old, "to": new} for old, new in rule.renamed],
+        "references": [
+            {
+                "field": r.field,
+                "code": r.code,
+                "before": r.before,
+                "after": r.after,
+                "problem": r.problem,
+                "check": r.check,
+            }
+            for r in rule.references
+        ],
+    }
 
 
 def _values(count: int) -> str:
@@ -439,7 +487,18 @@ def impact(
     for fate in fates.values():
         _describe_fate(fate, counts.get(fate.old.name, 0), code_counts, result)
     result.invalid = [bad for bad in invalid.values() if bad.total]
+    result.logic = _rules(fates, old, new)
     return result
+
+
+def _rules(
+    fates: dict[str, Fate], old: tuple[Field, ...], new: tuple[Field, ...]
+) -> list[RuleChange]:
+    """The rules that read a renamed field or a recoded choice, and how applying leaves them."""
+    kept = [(fate.old.name, fate.new.name, fate.mapping) for fate in fates.values() if fate.new]
+    names = {old_name: new_name for old_name, new_name, _ in kept}
+    mappings = {new_name: mapping for _, new_name, mapping in kept}
+    return rule_changes(old, new, names, mappings)
 
 
 def _live_problems(study: Study, new: tuple[Field, ...]) -> list[str]:
@@ -650,6 +709,9 @@ def _replace_draft(
 ) -> DictionaryVersion:
     draft = applied_version(study)
     _check_base(draft.csv, base)
+    dead = dead_rules(draft.csv, csv_text)
+    if dead:
+        raise ValidationError({"dictionary": dead})
     before = digest(draft.csv)
     draft.csv = csv_text
     draft.note = note[:300] or draft.note
@@ -663,6 +725,23 @@ def _replace_draft(
         scope=audit_scope(study),
     )
     return draft
+
+
+def dead_rules(old_csv: str, new_csv: str) -> list[str]:
+    """Rules a draft keeps that read a choice code the new text no longer has.
+
+    A draft has no data and so no mappings: the rule is named for the designer to change.
+    """
+    old, _, _ = read_dictionary(old_csv)
+    new, _, _ = read_dictionary(new_csv)
+    kept = {f.name for f in new.fields}
+    names = {f.name: f.name for f in old.fields if f.name in kept}
+    return [
+        f"{rule.field}, {rule.column} “{rule.proposed}”: {dead.problem}; change the rule "
+        "or keep the code"
+        for rule in rule_changes(old.fields, new.fields, names, {})
+        for dead in rule.dead
+    ]
 
 
 @transaction.atomic
@@ -735,6 +814,8 @@ def version_apply(
         raise ValidationError({"dictionary": refusals})
     base = found.base
     old = current_dictionary(study).fields
+    if found.rewritten:
+        version.csv = rewrite_rules(version.csv, found.rewritten)
     new_dictionary, _, _ = read_dictionary(version.csv)
     fates = _plan(old, new_dictionary.fields, version.renames, version.mappings, base, Impact(0, 0))
     reason = f"Dictionary v{version.number} applied"
@@ -743,7 +824,7 @@ def version_apply(
     version.applied_by, version.applied_at = actor, timezone.now()
     version.archived = {key: {"field": name, "version": base} for key, name in archived.items()}
     version.summary = found.as_dict()
-    version.save(update_fields=["state", "applied_by", "applied_at", "archived", "summary"])
+    version.save(update_fields=["csv", "state", "applied_by", "applied_at", "archived", "summary"])
     audit_record(
         actor=actor,
         action="dictionary.apply",
@@ -754,6 +835,10 @@ def version_apply(
             "removed": (None, [f for f, _, _ in found.removed]),
             "mappings": (None, version.mappings),
             "archived": (None, sorted(archived)),
+            "logic_rewritten": (
+                None,
+                {f"{r.field} ({r.column})": [r.proposed, r.after] for r in found.rewritten},
+            ),
         },
         reason=version.note,
         scope=audit_scope(study),
@@ -877,6 +962,33 @@ def _move_values(
         entry.data = data
         outcome.append((entry, before.get(slot, {})))
     return outcome
+
+
+_RULE_COLUMNS = {
+    logic_changes.BRANCHING: dd_columns.BRANCHING_LOGIC,
+    logic_changes.CALCULATION: dd_columns.CHOICES,
+}
+
+
+def rewrite_rules(csv_text: str, rules: list[RuleChange]) -> str:
+    """The dictionary text with each rule's cell replaced by its rewritten text.
+
+    Only those cells change: every other row, cell and column (even one RadCollab does
+    not read) is kept, so the version stores what was uploaded plus the rewrites.
+    """
+    bom = "\ufeff" if csv_text.startswith("\ufeff") else ""
+    records = list(csv.reader(io.StringIO(csv_text.removeprefix(bom), newline="")))
+    header = next((cells for cells in records if cells), [])
+    at = {name: header.index(name) for name in HEADER if name in header}
+    wanted = {(r.field, _RULE_COLUMNS[r.column]): r.after for r in rules}
+    for cells in records[records.index(header) + 1 :] if header else []:
+        name = cells[at[dd_columns.NAME]].strip() if len(cells) > at[dd_columns.NAME] else ""
+        for (field_name, column), text in wanted.items():
+            if field_name == name and len(cells) > at[column]:
+                cells[at[column]] = text
+    buffer = io.StringIO(newline="")
+    csv.writer(buffer, lineterminator="\r\n").writerows(records)
+    return bom + buffer.getvalue()
 
 
 def proposal_csv(study: Study) -> str:

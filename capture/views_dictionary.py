@@ -112,19 +112,19 @@ def dictionary_field(request: AuthedRequest, pk: int, name: str | None = None) -
     form = FieldForm(request.POST or None, initial={**initial, "base": versions.digest(text)})
     if request.method == "POST" and form.is_valid():
         values = dict(form.cleaned_data)
+        edit = builder.field_save(name, values)
         try:
             version = builder.dictionary_edit(
-                actor=request.user,
-                study=study,
-                edit=builder.field_save(name, values),
-                base=values["base"],
+                actor=request.user, study=study, edit=edit, base=values["base"]
             )
         except ValidationError as error:
             copy_errors(form, error)
         except EditConflict as clash:
             form.add_error(None, str(clash))
         else:
-            _saved_message(request, version, f"{values['name']} saved")
+            followed = f" (rules rewritten to follow it: {', '.join(edit.followed)})"
+            saved = f"{values['name']} saved" + (followed if edit.followed else "")
+            _saved_message(request, version, saved)
             return redirect("capture:dictionary", pk=study.pk)
     context = {
         "study": study,

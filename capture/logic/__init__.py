@@ -3,7 +3,9 @@
 Pure Python, no Django. `parse` reads an expression into a tree (never `eval`);
 `evaluate` runs it on the server; `to_json` gives the tree that
 `capture/static/capture/logic.js` runs in the browser, so both always agree
-(`capture/tests/logic_cases.json` holds the cases both must pass). See
+(`capture/tests/logic_cases.json` holds the cases both must pass). `unparse` writes a
+tree back as text, so a rule can be rewritten as a tree (`rewrite`: a field renamed, a
+choice recoded; `changes`: what a dictionary version does to every rule). See
 docs/capture-logic.md for the syntax and the semantics chosen.
 """
 
@@ -15,6 +17,8 @@ from .evaluator import evaluate, is_shown
 from .form import FieldLogic, Resolution, resolve
 from .nodes import Node, from_json, to_json, variables
 from .parser import parse
+from .printer import unparse
+from .rewrite import Codes, Recoded, Reference, recode, rename_fields
 from .signatures import ARITIES
 from .values import Value, format_value, to_bool
 
@@ -22,11 +26,14 @@ FUNCTIONS = tuple(sorted(ARITIES))
 
 __all__ = [
     "FUNCTIONS",
+    "Codes",
     "DictionaryLogicError",
     "FieldLogic",
     "LogicError",
     "LogicProblem",
     "Node",
+    "Recoded",
+    "Reference",
     "Resolution",
     "Value",
     "compile_dictionary",
@@ -35,8 +42,11 @@ __all__ = [
     "from_json",
     "is_shown",
     "parse",
+    "recode",
+    "rename_fields",
     "resolve",
     "to_bool",
     "to_json",
+    "unparse",
     "variables",
 ]

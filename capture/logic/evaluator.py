@@ -13,6 +13,7 @@ from .errors import LogicError
 from .nodes import Binary, Boolean, Call, Negate, Node, Number, Text, Variable
 from .values import (
     Value,
+    equal,
     is_blank,
     looks_numeric,
     round_number,
@@ -100,7 +101,7 @@ class _Evaluator:
             return to_bool(self.run(node.left)) or to_bool(self.run(node.right))
         left, right = self.run(node.left), self.run(node.right)
         if node.op in ("=", "<>"):
-            return _equal(left, right) == (node.op == "=")
+            return equal(left, right) == (node.op == "=")
         if node.op in ("<", "<=", ">", ">="):
             return _order(node.op, left, right)
         return _arithmetic(node.op, to_number(left), to_number(right))
@@ -150,15 +151,6 @@ def _checked(raw: Any) -> set[str]:
 
 def _finite(number: float) -> float | None:
     return number if math.isfinite(number) else None
-
-
-def _equal(left: Value, right: Value) -> bool:
-    if is_blank(left) or is_blank(right):
-        return is_blank(left) and is_blank(right)
-    a, b = to_number(left), to_number(right)
-    if a is not None and b is not None:
-        return a == b
-    return to_text(left) == to_text(right)
 
 
 def _order(op: str, left: Value, right: Value) -> bool:

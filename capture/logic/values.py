@@ -53,6 +53,17 @@ def to_bool(value: Value) -> bool:
     return number != 0 if number is not None else True
 
 
+def equal(left: Value, right: Value) -> bool:
+    """`=` in logic: numeric when both sides read as numbers, else exact text; blank only
+    equals blank."""
+    if is_blank(left) or is_blank(right):
+        return is_blank(left) and is_blank(right)
+    a, b = to_number(left), to_number(right)
+    if a is not None and b is not None:
+        return a == b
+    return to_text(left) == to_text(right)
+
+
 def format_value(value: Value) -> str:
     """The text a calc field shows and stores: blank is '', true is '1', 2.50 is '2.5'."""
     return to_text(value)

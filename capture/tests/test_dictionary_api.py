@@ -202,3 +202,32 @@ def test_an_export_through_the_api_can_include_archived_values(personas, live):
         rows = list(csv.DictReader(io.StringIO(handle.read().decode("utf-8-sig"))))
     assert rows[0]["comment__v1"] == "fine"
     assert rows[0]["modality___4"] == "1"
+
+
+def test_a_put_that_recodes_a_code_a_rule_reads_is_rewritten_once_mapped(personas, live):
+    client = api_client(personas.committee)
+    recoded = STUDY_CSV.replace("1, CT | 2, MRI | 3, Ultrasound", "1, CT | 20, MRI | 3, Ultrasound")
+    body = put_csv(client, live, recoded).json()
+    [rule] = body["impact"]["logic"]
+    assert (rule["field"], rule["column"], rule["after"]) == (
+        "mri_field",
+        "branching logic",
+        "[modality(2)] = '1'",
+    )
+    assert rule["references"][0]["problem"] == "code 2 of modality is not among the new choices"
+    assert body["refusals"] == [
+        "mri_field, branching logic “[modality(2)] = '1'”: code 2 of modality is not among the "
+        "new choices; map code 2 of modality to a new code (the rule is then rewritten), or "
+        "change the rule"
+    ]
+    url = f"/api/v1/studies/{live.pk}/dictionary/proposal"
+    plan = {"digest": body["digest"], "mappings": {"modality": {"2": "20"}}}
+    preview = client.post(url, plan, content_type="application/json").json()
+    assert preview["refusals"] == []
+    assert preview["impact"]["logic"][0]["after"] == "[modality(20)] = '1'"
+    assert preview["impact"]["logic"][0]["rewritten"] is True
+    applied = client.post(url, {**plan, "confirm": True}, content_type="application/json")
+    assert applied.status_code == 200, applied.content
+    text = client.get(f"/api/v1/studies/{live.pk}/dictionary").content.decode()
+    assert "[modality(20)] = '1'" in text
+    assert "[modality(2)]" not in text

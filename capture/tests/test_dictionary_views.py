@@ -240,3 +240,84 @@ def test_the_edit_moves_a_field_to_a_new_instrument(personas, design):
     )
     builder.dictionary_edit(actor=personas.committee, study=design, edit=edit, base=base_of(design))
     assert services.current_dictionary(design).instruments == ["baseline", "reading", "notes_form"]
+
+
+MRI_RECODED = STUDY_CSV.replace("1, CT | 2, MRI | 3, Ultrasound", "1, CT | 20, MRI | 3, Ultrasound")
+
+
+def test_the_preview_lists_a_rule_left_dead_and_rewrites_it_once_the_code_is_mapped(admin, live):
+    upload = SimpleUploadedFile("dd.csv", MRI_RECODED.encode(), "text/csv")
+    admin.post(reverse("capture:dictionary_upload", args=[live.pk]), {"dictionary": upload})
+    preview_url = reverse("capture:dictionary_proposal", args=[live.pk])
+    page = admin.get(preview_url).content.decode()
+    assert "<code>mri_field</code>, branching logic:\n      left dead" in page
+    assert (
+        "mri_field, branching logic “[modality(2)] = &#x27;1&#x27;”: code 2 of modality is not "
+        "among the new choices" in page
+    )
+    expected = versions.digest(MRI_RECODED)
+    refused = admin.post(preview_url, {"action": "apply", "expected": expected})
+    assert refused.status_code == 400
+    assert versions.applied_version(live).number == 1
+    mapped = admin.post(
+        preview_url, {"action": "preview", "expected": expected, "map__modality__2": "20"}
+    )
+    page = mapped.content.decode()
+    assert "<code>mri_field</code>, branching logic:\n      rewritten" in page
+    assert "<code>[modality(2)]</code> → <code>[modality(20)]</code>" in page
+    assert "<dd><code>[modality(20)] = &#x27;1&#x27;</code></dd>" in page
+    assert "Not ready to apply" not in page
+    applied = admin.post(
+        preview_url, {"action": "apply", "expected": expected, "map__modality__2": "20"}
+    )
+    assert applied.status_code == 302
+    field = services.current_dictionary(live).field("mri_field")
+    assert field.branching_logic == "[modality(20)] = '1'"
+
+
+def test_renaming_a_field_in_the_builder_rewrites_the_rules_that_read_it(admin, design):
+    url = reverse("capture:dictionary_field", args=[design.pk, "modality"])
+    values = field_post(
+        design,
+        name="imaging",
+        field_type="checkbox",
+        label="Imaging done",
+        choices="1, CT\n2, MRI\n3, Ultrasound",
+    )
+    response = admin.post(url, values, follow=True)
+    assert response.status_code == 200
+    assert "mri_field (branching logic)" in response.content.decode()
+    field = services.current_dictionary(design).field("mri_field")
+    assert field.branching_logic == "[imaging(2)] = '1'"
+
+
+def test_a_recode_in_the_builder_rewrites_the_rules_and_a_dropped_code_is_refused(admin, live):
+    url = reverse("capture:dictionary_field", args=[live.pk, "modality"])
+    values = field_post(
+        live, name="modality", field_type="checkbox", label="Imaging done", choices="1, CT\n3, US"
+    )
+    refused = admin.post(url, values)
+    assert refused.status_code == 400
+    assert (
+        "mri_field (branching logic) “[modality(2)] = &#x27;1&#x27;”: code 2 of modality is not "
+        "among the new choices; change that rule first, or keep the code"
+    ) in refused.content.decode()
+    assert versions.proposal_of(live) is None
+    # The same code under a new number, with its label kept, takes the rule with it.
+    values = field_post(
+        live,
+        name="modality",
+        field_type="checkbox",
+        label="Imaging done",
+        choices="1, CT\n20, MRI\n3, Ultrasound",
+    )
+    assert admin.post(url, values).status_code == 302
+    proposal = versions.proposal_of(live)
+    assert "[modality(20)] = '1'" in proposal.csv
+    assert proposal.note.endswith("rules rewritten: mri_field (branching logic)")
+    [rule] = versions.impact(live, proposal).logic
+    assert (rule.before, rule.proposed, rule.rewritten) == (
+        "[modality(2)] = '1'",
+        "[modality(20)] = '1'",
+        False,
+    )

@@ -7,10 +7,12 @@ from django.core.exceptions import ValidationError
 
 from audit.models import AuditEvent
 from capture import exports, services, versions
+from capture.logic.changes import rule_changes
 from capture.models import DictionaryVersion, Entry, Export, Study
 from capture.tests.factories import STUDY_CSV, make_study
 from core.exceptions import EditConflict
 from core.testing.mfa import enable_totp
+from formats.datadictionary import HEADER, read_data_dictionary
 from formats.datadictionary.tests.builders import dictionary_csv, row
 
 pytestmark = pytest.mark.django_db
@@ -357,3 +359,214 @@ def test_a_new_field_may_not_take_the_archive_key_of_a_removed_one(personas, stu
     assert "comment__v1: is the archive key of comment in this version; choose another name" in (
         problems
     )
+
+
+# --- Branching logic and calculations follow a recode --------------------------------
+
+RADIO_ROWS = [
+    row("record_id", label="Record ID", form="baseline"),
+    row("modality", "radio", "Modality", form="baseline", choices="1, CT | 2, MRI | 3, US"),
+    row(
+        "mri_field",
+        "radio",
+        "MRI field strength",
+        form="baseline",
+        choices="1, 1.5 T | 2, 3 T",
+        logic="[modality] = '2'",
+    ),
+    row("is_mri", "calc", "MRI (1 = yes)", form="baseline", choices="if([modality]='2', 1, 0)"),
+    row("flag", "radio", "Flag", form="baseline", choices="1, No | 2, Yes"),
+    row("flag_note", label="Why", form="baseline", logic="[flag] = '2' or [flag_note] = 'MRI 2'"),
+]
+
+
+def radio_csv(modality_choices="1, CT | 2, MRI | 3, US", **logic):
+    rows = [list(r) for r in RADIO_ROWS]
+    rows[1][5] = modality_choices
+    for r in rows:
+        if r[0] in logic:
+            r[11 if r[3] != "calc" else 5] = logic[r[0]]
+    return dictionary_csv(*rows)
+
+
+@pytest.fixture
+def radio(personas):
+    study, _ = services.study_create(
+        actor=personas.committee, title="MRI audit", dictionary_csv=radio_csv()
+    )
+    site = services.study_add_site(
+        actor=personas.committee, study=study, site=personas.site_a, code="AAA"
+    )
+    services.study_go_live(actor=personas.committee, study=study)
+    record = services.record_create(actor=personas.committee, study=study, study_site=site)
+    values = {"modality": "2", "mri_field": "2", "flag": "2", "flag_note": "seen"}
+    services.entry_save(
+        actor=personas.committee, record=record, instrument="baseline", values=values
+    )
+    return study, record
+
+
+def resave(personas, record):
+    entry = Entry.objects.get(record=record, instrument="baseline")
+    values = {k: v for k, v in entry.data.items() if k != "is_mri"}
+    return services.entry_save(
+        actor=personas.committee,
+        record=record,
+        instrument="baseline",
+        values=values,
+        version=entry.version,
+    ).entry.data
+
+
+def test_a_recode_rewrites_the_branching_and_calculation_that_read_the_code(personas, radio):
+    study, record = radio
+    version = propose(
+        personas, study, radio_csv("1, CT | 20, MRI | 3, US"), mappings={"modality": {"2": "20"}}
+    )
+    preview = versions.impact(study, version)
+    rules = {(r.field, r.column): (r.before, r.after) for r in preview.logic}
+    assert rules == {
+        ("mri_field", "branching logic"): ("[modality] = '2'", "[modality] = '20'"),
+        ("is_mri", "calculation"): ("if([modality]='2', 1, 0)", "if([modality] = '20', 1, 0)"),
+    }
+    assert preview.refusals() == []
+    apply(personas, version)
+    applied = services.current_dictionary(study)
+    assert applied.field("mri_field").branching_logic == "[modality] = '20'"
+    assert applied.field("is_mri").calculation == "if([modality] = '20', 1, 0)"
+    # Another field's '2', and '2' inside a text, are not the code of modality.
+    assert applied.field("flag_note").branching_logic == "[flag] = '2' or [flag_note] = 'MRI 2'"
+    # The next save keeps the answer that hangs on MRI, and the calculation still counts it.
+    saved = resave(personas, record)
+    assert (saved["modality"], saved["mri_field"], saved["is_mri"]) == ("20", "2", "1")
+    event = AuditEvent.objects.get(action="dictionary.apply")
+    assert event.changes["logic_rewritten"][1] == {
+        "mri_field (branching logic)": ["[modality] = '2'", "[modality] = '20'"],
+        "is_mri (calculation)": ["if([modality]='2', 1, 0)", "if([modality] = '20', 1, 0)"],
+    }
+
+
+def test_a_rule_left_reading_a_code_that_is_gone_refuses_the_apply(personas, radio):
+    study, record = radio
+    # Code 3 holds no values, so the data needs no mapping; the rule still reads it.
+    version = propose(
+        personas, study, radio_csv("1, CT | 2, MRI", flag_note="[modality] = '3' or [flag] = '2'")
+    )
+    refusal = (
+        "flag_note, branching logic “[modality] = '3' or [flag] = '2'”: code 3 of modality is "
+        "not among the new choices; map code 3 of modality to a new code (the rule is "
+        "then rewritten), or change the rule"
+    )
+    assert versions.impact(study, version).refusals() == [refusal]
+    with pytest.raises(ValidationError) as refused:
+        apply(personas, version)
+    assert refusal in refused.value.messages
+    versions.proposal_plan(
+        actor=personas.committee, version=version, renames={}, mappings={"modality": {"3": "1"}}
+    )
+    assert versions.impact(study, version).refusals() == []
+    apply(personas, version)
+    rule = services.current_dictionary(study).field("flag_note").branching_logic
+    assert rule == "[modality] = '1' or [flag] = '2'"
+    assert resave(personas, record)["mri_field"] == "2"
+
+
+def test_a_code_archived_by_the_version_leaves_the_rule_dead(personas, radio):
+    study, _ = radio
+    version = propose(
+        personas, study, radio_csv("1, CT | 3, US"), mappings={"modality": {"2": "archive"}}
+    )
+    refusals = versions.impact(study, version).refusals()
+    assert any(
+        r.startswith(
+            "mri_field, branching logic “[modality] = '2'”: code 2 of modality is archived"
+        )
+        for r in refusals
+    )
+    assert any(r.startswith("is_mri, calculation “if([modality]='2', 1, 0)”") for r in refusals)
+
+
+def test_a_rule_the_version_rewrote_itself_is_listed_and_left_alone(personas, radio):
+    study, _ = radio
+    csv = radio_csv("1, CT | 20, MRI | 3, US", mri_field="[modality] = '20'")
+    version = propose(personas, study, csv, mappings={"modality": {"2": "20"}})
+    preview = versions.impact(study, version)
+    by_field = {r.field: r for r in preview.logic}
+    assert (by_field["mri_field"].before, by_field["mri_field"].after) == (
+        "[modality] = '2'",
+        "[modality] = '20'",
+    )
+    assert not by_field["mri_field"].rewritten
+    assert by_field["is_mri"].rewritten
+    assert preview.as_dict()["logic"][0]["proposed"] == "[modality] = '20'"
+
+
+def test_a_recoded_checkbox_option_is_rewritten_in_the_rule(personas, study):
+    study, _ = study
+    recoded = row(
+        "modality", "checkbox", "Imaging done", form="baseline", choices="1, CT | 20, MRI | 3, US"
+    )
+    version = propose(
+        personas, study, rows_with(modality=recoded), mappings={"modality": {"2": "20"}}
+    )
+    [rule] = versions.impact(study, version).logic
+    assert (rule.field, rule.before, rule.after) == (
+        "mri_field",
+        "[modality(2)] = '1'",
+        "[modality(20)] = '1'",
+    )
+    apply(personas, version)
+    assert data(study, "BBB-1")["modality"] == ["20"]
+    assert data(study, "BBB-1")["mri_field"] == "2"
+    field = services.current_dictionary(study).field("mri_field")
+    assert field.branching_logic == "[modality(20)] = '1'"
+
+
+def test_a_rule_reading_a_renamed_field_is_listed(personas, study):
+    study, _ = study
+    renamed = row(
+        "imaging", "checkbox", "Imaging done", form="baseline", choices="1, CT | 2, MRI | 3, US"
+    )
+    mri = list(BASE_ROWS[3])
+    mri[11] = "[imaging(2)] = '1'"
+    version = propose(
+        personas, study, rows_with(modality=renamed, mri_field=mri), renames={"modality": "imaging"}
+    )
+    [rule] = versions.impact(study, version).logic
+    assert (rule.field, rule.before, rule.after, rule.renamed) == (
+        "mri_field",
+        "[modality(2)] = '1'",
+        "[imaging(2)] = '1'",
+        (("modality", "imaging"),),
+    )
+    assert versions.impact(study, version).refusals() == []
+
+
+def test_a_draft_that_drops_a_code_its_rules_read_is_refused(personas):
+    study, _, _ = make_study(personas, live=False)
+    fewer = row("modality", "checkbox", "Imaging done", form="baseline", choices="1, CT | 3, US")
+    with pytest.raises(ValidationError) as refused:
+        versions.dictionary_change(
+            actor=personas.committee, study=study, csv_text=rows_with(modality=fewer)
+        )
+    assert refused.value.messages == [
+        "mri_field, branching logic “[modality(2)] = '1'”: code 2 of modality is not among "
+        "the new choices; change the rule or keep the code"
+    ]
+
+
+def test_rewriting_a_rule_keeps_every_other_cell_of_the_uploaded_text():
+    rows = [[*r, "kept"] for r in RADIO_ROWS]
+    text = "\ufeff" + dictionary_csv(*rows, header=(*HEADER, "Site notes"))
+    [rule] = [
+        r
+        for r in rule_changes(
+            read_data_dictionary(text).dictionary.fields,
+            read_data_dictionary(text.replace("2, MRI", "20, MRI")).dictionary.fields,
+            {r[0]: r[0] for r in RADIO_ROWS},
+            {"modality": {"2": "20"}},
+        )
+        if r.field == "mri_field"
+    ]
+    rewritten = versions.rewrite_rules(text, [rule])
+    assert rewritten == text.replace("[modality] = '2'", "[modality] = '20'")
