@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404
 from ninja import Query, Router, Schema, Status
 
 from core.exceptions import EditConflict
+from core.paging import ObjectId
 from core.types import AuthedRequest
 from formats.bibliography import Format
 from outputs import imports, services
@@ -81,10 +82,10 @@ class OutputOut(Schema):
 
 
 class Filters(Schema):
-    person: int | None = None
+    person: ObjectId | None = None
     kind: Output.Kind | None = None
     status: Output.Status | None = None
-    theme: int | None = None
+    theme: ObjectId | None = None
 
 
 class ImportIn(Schema):
