@@ -94,7 +94,7 @@ class ImportIn(Schema):
     filename: str = ""
 
 
-class EntryOut(Schema):
+class OutputImportEntryOut(Schema):
     entry: str
     title: str
     state: str
@@ -110,7 +110,7 @@ class PreviewOut(Schema):
     new: int
     duplicates: int
     refused: int
-    entries: list[EntryOut]
+    entries: list[OutputImportEntryOut]
     import_id: int | None = None
 
 
@@ -205,8 +205,8 @@ def _values(payload: OutputIn) -> dict[str, Any]:
     return data
 
 
-def _entry_out(entry: Entry) -> EntryOut:
-    return EntryOut(
+def _entry_out(entry: Entry) -> OutputImportEntryOut:
+    return OutputImportEntryOut(
         entry=entry.record.where,
         title=entry.record.title,
         state=entry.state,
