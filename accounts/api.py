@@ -8,7 +8,7 @@ from network import access
 router = Router()
 
 
-class MembershipOut(Schema):
+class MyMembershipOut(Schema):
     id: int
     role: str
     site_id: int | None
@@ -23,14 +23,14 @@ class MeOut(Schema):
     time_zone: str
     two_factor_enabled: bool
     needs_two_factor: bool
-    memberships: list[MembershipOut]
+    memberships: list[MyMembershipOut]
 
 
 @router.get("/me", response=MeOut, summary="The signed-in person, their roles and two-factor state")
 def me(request: AuthedRequest) -> MeOut:
     user = request.user
     memberships = [
-        MembershipOut(
+        MyMembershipOut(
             id=m.pk,
             role=m.role,
             site_id=m.site_id,

@@ -4,9 +4,10 @@ import datetime as dt
 from typing import Any
 
 from ninja import Router, Schema
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from audit.selectors import events_visible_to
+from core.paging import LimitOffsetPaging
 from core.types import AuthedRequest
 
 router = Router()
@@ -28,7 +29,7 @@ class AuditEventOut(Schema):
 
 
 @router.get("/events", response=list[AuditEventOut], summary="The audit trail you may read")
-@paginate(LimitOffsetPagination)
+@paginate(LimitOffsetPaging)
 def events(request: AuthedRequest, action: str = "", object_type: str = "") -> Any:
     listed = events_visible_to(request.user)
     if action:

@@ -56,7 +56,7 @@ class PlanOut(Schema):
     version: int | None
 
 
-class EventOut(Schema):
+class CalendarEventOut(Schema):
     id: int
     kind: str
     title: str
@@ -185,11 +185,11 @@ def accept(request: AuthedRequest, project_id: int, payload: PlanIn) -> PlanOut:
     return _plan_out(target, steps, list(proposal.warnings))
 
 
-@router.get("/events", response=list[EventOut], summary="Coming events")
-def events(request: AuthedRequest) -> list[EventOut]:
+@router.get("/events", response=list[CalendarEventOut], summary="Coming events")
+def events(request: AuthedRequest) -> list[CalendarEventOut]:
     access.require_member(request.user)
     return [
-        EventOut(
+        CalendarEventOut(
             id=e.pk,
             kind=e.kind,
             title=e.title,
@@ -202,13 +202,15 @@ def events(request: AuthedRequest) -> list[EventOut]:
     ]
 
 
-@router.post("/events/{event_id}/attend", response={201: EventOut}, summary="Mark my attendance")
+@router.post(
+    "/events/{event_id}/attend", response={201: CalendarEventOut}, summary="Mark my attendance"
+)
 def attend(request: AuthedRequest, event_id: int) -> Status:
     event: Event = access.get_event_for_user(request.user, event_id)
     services.attendance_mark(person=request.user, event=event)
     return Status(
         201,
-        EventOut(
+        CalendarEventOut(
             id=event.pk,
             kind=event.kind,
             title=event.title,

@@ -8,16 +8,16 @@ from glossary.views import search
 router = Router()
 
 
-class EntryOut(Schema):
+class GlossaryEntryOut(Schema):
     term: str
     expansion: str
     definition: str
     slug: str
 
 
-@router.get("", response=list[EntryOut], auth=None, summary="Search the research glossary")
-def entries(request: HttpRequest, q: str = "") -> list[EntryOut]:
+@router.get("", response=list[GlossaryEntryOut], auth=None, summary="Search the research glossary")
+def entries(request: HttpRequest, q: str = "") -> list[GlossaryEntryOut]:
     return [
-        EntryOut(term=e.term, expansion=e.expansion, definition=e.definition, slug=e.slug)
+        GlossaryEntryOut(term=e.term, expansion=e.expansion, definition=e.definition, slug=e.slug)
         for e in search(q[:100])
     ]

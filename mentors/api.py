@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404
 from ninja import Query, Router, Schema, Status
 
 from accounts.models import User
+from core.paging import ObjectId, PageNumber
 from core.types import AuthedRequest
 from mentors import services
 from mentors.access import get_request_for_user, requests_visible_to
@@ -72,18 +73,18 @@ def move(request: AuthedRequest, request_id: int, action: str, payload: MoveIn) 
 
 class DirectoryFilters(Schema):
     q: str = ""
-    region: int | None = None
-    site: int | None = None
-    subspecialty: int | None = None
-    modality: int | None = None
-    method: int | None = None
+    region: ObjectId | None = None
+    site: ObjectId | None = None
+    subspecialty: ObjectId | None = None
+    modality: ObjectId | None = None
+    method: ObjectId | None = None
     accepting: bool = False
     funded: bool = False
     quick_reply: bool = False
-    near: int | None = None
+    near: ObjectId | None = None
     within_km: int | None = None
     sort: str = ""
-    page: int = 1
+    page: PageNumber = 1
 
 
 class MentorOut(Schema):

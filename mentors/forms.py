@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django import forms
 
+from core.paging import page_number_field
 from mentors.directory import DirectoryQuery
 from mentors.models import ContactRequest
 from network.models import Region, Site
@@ -80,7 +81,7 @@ class DirectoryForm(forms.Form):
         ],
         required=False,
     )
-    page = forms.IntegerField(min_value=1, required=False, widget=forms.HiddenInput)
+    page = page_number_field()
 
     def to_query(self, home: Site | None) -> DirectoryQuery:
         data = self.cleaned_data

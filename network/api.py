@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404
 from ninja import Router, Schema, Status
 
 from accounts.models import User
+from core.paging import ObjectId
 from core.types import AuthedRequest
 from network import access, selectors, services
 from network.models import Membership, Region, Role, Site, TrainingScheme
@@ -89,7 +90,7 @@ def regions(request: AuthedRequest) -> list[Region]:
 
 
 @router.get("/sites", response=list[SiteOut], summary="Sites of the network, by name")
-def sites(request: AuthedRequest, region_id: int | None = None) -> list[SiteOut]:
+def sites(request: AuthedRequest, region_id: ObjectId | None = None) -> list[SiteOut]:
     listed = selectors.sites_with_counts()
     if region_id is not None:
         listed = listed.filter(region_id=region_id)

@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404
 from ninja import Query, Router, Schema, Status
 
 from core.exceptions import EditConflict
+from core.paging import ObjectId
 from core.types import AuthedRequest
 from formats.bibliography import Format
 from outputs import imports, services
@@ -81,10 +82,10 @@ class OutputOut(Schema):
 
 
 class Filters(Schema):
-    person: int | None = None
+    person: ObjectId | None = None
     kind: Output.Kind | None = None
     status: Output.Status | None = None
-    theme: int | None = None
+    theme: ObjectId | None = None
 
 
 class ImportIn(Schema):
@@ -93,7 +94,7 @@ class ImportIn(Schema):
     filename: str = ""
 
 
-class EntryOut(Schema):
+class OutputImportEntryOut(Schema):
     entry: str
     title: str
     state: str
@@ -109,7 +110,7 @@ class PreviewOut(Schema):
     new: int
     duplicates: int
     refused: int
-    entries: list[EntryOut]
+    entries: list[OutputImportEntryOut]
     import_id: int | None = None
 
 
@@ -204,8 +205,8 @@ def _values(payload: OutputIn) -> dict[str, Any]:
     return data
 
 
-def _entry_out(entry: Entry) -> EntryOut:
-    return EntryOut(
+def _entry_out(entry: Entry) -> OutputImportEntryOut:
+    return OutputImportEntryOut(
         entry=entry.record.where,
         title=entry.record.title,
         state=entry.state,

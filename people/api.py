@@ -1,10 +1,12 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Annotated
 
 from django.contrib.auth import get_user_model
 from django.shortcuts import get_object_or_404
 from ninja import Router, Schema
+from pydantic import WithJsonSchema
 
 from core.types import AuthedRequest
 from network import access
@@ -12,6 +14,10 @@ from people.models import Term
 from people.selectors import profiles_of
 
 router = Router()
+
+# Spelled out in place: as a named schema it would be called "Kind" and overwrite
+# outputs' "Kind" in the OpenAPI document (schema names are one namespace).
+TermKind = Annotated[Term.Kind, WithJsonSchema({"type": "string", "enum": Term.Kind.values})]
 
 
 class TermOut(Schema):
@@ -33,7 +39,7 @@ class TraineeOut(Schema):
     career_goals: str
 
 
-class MentorOut(Schema):
+class MentorProfileOut(Schema):
     title: str
     site_id: int | None
     expertise: list[str]
@@ -47,11 +53,11 @@ class PersonOut(Schema):
     id: int
     name: str
     trainee: TraineeOut | None
-    mentor: MentorOut | None
+    mentor: MentorProfileOut | None
 
 
 @router.get("/terms", response=list[TermOut], summary="The research taxonomy")
-def terms(request: AuthedRequest, kind: Term.Kind | None = None) -> list[Term]:
+def terms(request: AuthedRequest, kind: TermKind | None = None) -> list[Term]:
     listed = Term.objects.all()
     return list(listed.filter(kind=kind) if kind else listed)
 
@@ -71,8 +77,12 @@ def person(request: AuthedRequest, person_id: int) -> PersonOut:
             }
         )
     if (m := profiles.mentor) is not None:
-        mentor = MentorOut(
-            **{field: getattr(m, field) for field in MentorOut.model_fields if hasattr(m, field)}
+        mentor = MentorProfileOut(
+            **{
+                field: getattr(m, field)
+                for field in MentorProfileOut.model_fields
+                if hasattr(m, field)
+            }
             | {"expertise": [term.name for term in m.expertise.all()]}
         )
     return PersonOut(id=found.pk, name=str(found), trainee=trainee, mentor=mentor)

@@ -15,9 +15,12 @@ from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 from ninja import Query, Router, Schema, Status
+from pydantic import ValidationInfo, field_validator
+from pydantic_core import PydanticCustomError
 
 from accounts.models import User
 from core.exceptions import EditConflict
+from core.paging import ObjectId, PageNumber, Version
 from core.types import AuthedRequest
 from network.models import Site
 from people.models import Term
@@ -47,14 +50,14 @@ router = Router()
 class BoardFilters(Schema):
     q: str = ""
     research_type: str = ""
-    subspecialty: int | None = None
-    modality: int | None = None
-    region: int | None = None
-    site: int | None = None
+    subspecialty: ObjectId | None = None
+    modality: ObjectId | None = None
+    region: ObjectId | None = None
+    site: ObjectId | None = None
     max_hours: int | None = None
     quick_win: bool = False
     sort: str = ""
-    page: int = 1
+    page: PageNumber = 1
 
 
 class RoleOut(Schema):
@@ -398,11 +401,24 @@ def add_task(request: AuthedRequest, project_id: int, payload: TaskIn) -> Status
 
 
 class TaskPatch(Schema):
+    """Only the fields sent change; `due_on` and `owner_id` may be cleared with null."""
+
     version: int
     title: str | None = None
     state: str | None = None
     due_on: dt.date | None = None
     owner_id: int | None = None
+
+    @field_validator("title", "state", mode="before")
+    @classmethod
+    def _kept_not_cleared(cls, value: Any, info: ValidationInfo) -> Any:
+        if value is None:
+            raise PydanticCustomError(
+                "not_null",
+                "A task always has a {field}: send a new one, or leave it out to keep it.",
+                {"field": info.field_name},
+            )
+        return value
 
 
 class ConflictOut(Schema):
@@ -449,7 +465,7 @@ def update_task(request: AuthedRequest, task_id: int, payload: TaskPatch) -> Any
     response={204: None, 409: ConflictOut},
     summary="Delete a task (lead); 409 if it changed since `version`",
 )
-def delete_task(request: AuthedRequest, task_id: int, version: int) -> Any:
+def delete_task(request: AuthedRequest, task_id: int, version: Version) -> Any:
     task = get_workspace_item_for_user(request.user, Task, task_id, Need.LEAD)
     return _deleted(lambda: workspace.task_delete(actor=request.user, task=task, version=version))
 
@@ -524,7 +540,7 @@ def update_milestone(request: AuthedRequest, milestone_id: int, payload: Milesto
     response={204: None, 409: ConflictOut},
     summary="Delete a milestone (lead); its tasks stay; 409 if it changed since `version`",
 )
-def delete_milestone(request: AuthedRequest, milestone_id: int, version: int) -> Any:
+def delete_milestone(request: AuthedRequest, milestone_id: int, version: Version) -> Any:
     milestone = get_workspace_item_for_user(request.user, Milestone, milestone_id, Need.LEAD)
     return _deleted(
         lambda: workspace.milestone_delete(actor=request.user, milestone=milestone, version=version)
@@ -631,7 +647,7 @@ def update_meeting(request: AuthedRequest, meeting_id: int, payload: MeetingPatc
     response={204: None, 409: ConflictOut},
     summary="Delete a meeting's notes (lead); its actions stay as tasks; 409 if they changed",
 )
-def delete_meeting(request: AuthedRequest, meeting_id: int, version: int) -> Any:
+def delete_meeting(request: AuthedRequest, meeting_id: int, version: Version) -> Any:
     meeting = get_workspace_item_for_user(request.user, Meeting, meeting_id, Need.LEAD)
     return _deleted(
         lambda: workspace.meeting_delete(actor=request.user, meeting=meeting, version=version)

@@ -5,6 +5,7 @@ from typing import Any, cast
 from django import forms
 
 from accounts.models import User
+from core.paging import page_number_field
 from network.models import Region, Site
 from people.models import Term
 from projects.board import SORTS, BoardQuery
@@ -52,7 +53,7 @@ class BoardForm(forms.Form):
         choices=[("fit", "Fit for me"), ("newest", "Newest"), ("hours", "Fewest hours")],
         required=False,
     )
-    page = forms.IntegerField(min_value=1, required=False, widget=forms.HiddenInput)
+    page = page_number_field()
 
     def to_query(self) -> BoardQuery:
         data = self.cleaned_data

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, NoReturn
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, RequestDataTooBig, ValidationError
 from django.http import HttpRequest, HttpResponse
+from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
 from ninja import NinjaAPI
-from ninja.errors import AuthenticationError
-from ninja.security import HttpBearer, django_auth
+from ninja.errors import AuthenticationError, AuthorizationError
+from ninja.security import APIKeyCookie, HttpBearer
+from ninja.utils import check_csrf
 
 from accounts.api import router as accounts_router
 from accounts.services import api_token_authenticate
@@ -57,6 +60,44 @@ def refuse_bad_token(request: HttpRequest) -> None:
         raise AuthenticationError(message="Unknown or revoked API token.")
 
 
+class CsrfFailed(AuthorizationError):
+    """A signed-in browser's unsafe request came without its CSRF token (403)."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            message=(
+                "CSRF check failed: a signed-in browser must send the X-CSRFToken header "
+                "(the value of the csrftoken cookie) with POST, PUT, PATCH and DELETE. "
+                "Scripts should send an API token instead."
+            )
+        )
+
+
+class SessionAuth(APIKeyCookie):
+    """The browser's session; POST, PUT, PATCH and DELETE also need its CSRF token.
+
+    ninja's `django_auth` checks the CSRF token before it looks for a session, so a
+    script that sent no credentials at all was told "CSRF check Failed" (403) instead
+    of being asked to authenticate (401). Here a request without a session is simply
+    not authenticated, and only a signed-in browser is held to the CSRF check.
+    """
+
+    param_name = settings.SESSION_COOKIE_NAME
+
+    def __call__(self, request: HttpRequest) -> Any:
+        if not request.user.is_authenticated:
+            return None
+        if check_csrf(request) is not None:
+            raise CsrfFailed
+        return request.user
+
+    def authenticate(self, request: HttpRequest, key: str | None) -> Any:
+        return request.user if request.user.is_authenticated else None
+
+
+# RFC 9110: a 401 names the scheme that would be accepted.
+WWW_AUTHENTICATE = 'Bearer realm="RadCollab API"'
+
 api = NinjaAPI(
     title="RadCollab API",
     version="1",
@@ -65,14 +106,40 @@ api = NinjaAPI(
         "Scripts authenticate with a personal access token: "
         "`Authorization: Bearer rc_…` (create one under Account → API tokens)."
     ),
-    auth=[TokenAuth(), refuse_bad_token, django_auth],
+    auth=[TokenAuth(), refuse_bad_token, SessionAuth()],
 )
 
 
 @api.exception_handler(AuthenticationError)
 def unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
     message = exc.message if exc.message != "Unauthorized" else "Sign in or send an API token."
-    return api.create_response(request, {"detail": message}, status=401)
+    response = api.create_response(request, {"detail": message}, status=401)
+    response["WWW-Authenticate"] = WWW_AUTHENTICATE
+    return response
+
+
+@api.exception_handler(CsrfFailed)
+def csrf_failed(request: HttpRequest, exc: CsrfFailed) -> HttpResponse:
+    return api.create_response(
+        request, {"detail": exc.message, "code": "csrf_failed"}, status=exc.status_code
+    )
+
+
+@api.exception_handler(RequestDataTooBig)
+def too_large(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
+    limit = filesizeformat(settings.DATA_UPLOAD_MAX_MEMORY_SIZE).replace("\xa0", " ")
+    return api.create_response(
+        request,
+        {"detail": f"The request body is larger than the {limit} this server accepts."},
+        status=413,
+    )
+
+
+@api.exception_handler(Exception)
+def unexpected(request: HttpRequest, exc: Exception) -> NoReturn:
+    """Let Django log it and answer 500 (ninja would show a traceback with DEBUG on);
+    `core.middleware.ApiErrorsAsJsonMiddleware` turns that answer into JSON."""
+    raise exc
 
 
 @api.exception_handler(TwoFactorRequired)

@@ -185,3 +185,9 @@ def test_the_order_is_the_same_whether_few_or_many_match(mentors, sort):
     query = DirectoryQuery(sort=sort)
     found = _filtered(query)
     assert list(_sorted_ids(found, query, few=True)) == list(_sorted_ids(found, query, few=False))
+
+
+@pytest.mark.parametrize("page", [str(2**63), str(10**22), "0"])
+def test_an_absurd_page_number_is_refused_not_crashed(client, personas, page):
+    client.force_login(personas.trainee)
+    assert client.get(reverse("mentors:directory"), {"page": page}).status_code == 400

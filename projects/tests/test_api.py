@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import datetime as dt
 import json
 
 import pytest
@@ -86,6 +87,48 @@ def test_a_stale_task_update_answers_409_with_the_saved_values(personas):
     )
     assert stale.status_code == 409
     assert stale.json()["current"] == {"state": "In progress"}
+
+
+@pytest.mark.parametrize("field", ["title", "state"])
+def test_a_task_patch_that_nulls_a_required_field_is_refused_naming_it(personas, field):
+    project = make_project(personas.mentor)
+    task = workspace.task_create(actor=personas.mentor, project=project, title="Collect")
+    url = f"/api/v1/projects/tasks/{task.pk}"
+    refused = post(api_client(personas.mentor), url, {"version": 1, field: None}, "patch")
+    assert refused.status_code == 422
+    error = refused.json()["detail"][0]
+    assert error["loc"][-1] == field
+    assert f"A task always has a {field}" in error["msg"]
+    task.refresh_from_db()
+    assert (task.title, task.state, task.version) == ("Collect", "todo", 1)
+
+
+def test_a_task_patch_may_clear_the_due_date_and_owner(personas):
+    project = make_project(personas.mentor)
+    task = workspace.task_create(
+        actor=personas.mentor,
+        project=project,
+        title="Collect",
+        owner=personas.mentor,
+        due_on=dt.date(2026, 5, 1),
+    )
+    url = f"/api/v1/projects/tasks/{task.pk}"
+    body = {"version": 1, "due_on": None, "owner_id": None}
+    cleared = post(api_client(personas.mentor), url, body, "patch")
+    assert cleared.status_code == 200, cleared.content
+    assert (cleared.json()["due_on"], cleared.json()["owner_id"]) == (None, None)
+
+
+@pytest.mark.parametrize("version", [-1, 2**63, 10**22])
+def test_a_delete_with_an_absurd_version_is_refused_naming_it(personas, version):
+    project = make_project(personas.mentor)
+    task = workspace.task_create(actor=personas.mentor, project=project, title="Collect")
+    refused = api_client(personas.mentor).delete(
+        f"/api/v1/projects/tasks/{task.pk}?version={version}"
+    )
+    assert refused.status_code == 422
+    assert refused.json()["detail"][0]["loc"] == ["query", "version"]
+    assert project.tasks.exists()
 
 
 def test_confirming_a_changed_agreement_answers_409(personas):

@@ -3,6 +3,7 @@ from __future__ import annotations
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
 from accounts.tests.factories import UserFactory
 from mentors.stats import mentor_stats_refresh
@@ -231,3 +232,9 @@ def test_the_services_keep_the_facets_the_index_finds_combined_filters_by(person
     assert found(subspecialty=term("Neuroradiology").pk, site=personas.site_a.pk) == [
         "Neuro MRI audit"
     ]
+
+
+@pytest.mark.parametrize("page", [str(2**63), str(10**22), "0"])
+def test_an_absurd_page_number_is_refused_not_crashed(client, personas, page):
+    client.force_login(personas.trainee)
+    assert client.get(reverse("projects:board"), {"page": page}).status_code == 400
