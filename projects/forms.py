@@ -5,6 +5,7 @@ from typing import Any, cast
 from django import forms
 
 from accounts.models import User
+from core.forms import DateInput
 from network.models import Region, Site
 from people.models import Term
 from projects.board import SORTS, BoardQuery
@@ -246,15 +247,13 @@ class MilestoneForm(forms.ModelForm):
         model = Milestone
         fields = ["title", "due_on"]
         labels = {"title": "Milestone", "due_on": "Due on"}
-        widgets = {"due_on": forms.DateInput(attrs={"type": "date"})}
+        widgets = {"due_on": DateInput()}
 
 
 class TaskForm(forms.Form):
     title = forms.CharField(label="Task", max_length=300)
     owner = forms.ModelChoiceField(queryset=User.objects.none(), required=False, empty_label="—")
-    due_on = forms.DateField(
-        label="Due on", required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    due_on = forms.DateField(label="Due on", required=False, widget=DateInput())
     milestone = forms.ModelChoiceField(
         queryset=Milestone.objects.none(), required=False, empty_label="—"
     )
@@ -276,7 +275,7 @@ class TaskMoveForm(forms.Form):
 
 
 class MeetingForm(forms.Form):
-    held_on = forms.DateField(label="Held on", widget=forms.DateInput(attrs={"type": "date"}))
+    held_on = forms.DateField(label="Held on", widget=DateInput())
     title = forms.CharField(max_length=200)
     notes = forms.CharField(max_length=10_000, widget=forms.Textarea(attrs={"rows": 6}))
 
@@ -284,9 +283,7 @@ class MeetingForm(forms.Form):
 class ActionForm(forms.Form):
     text = forms.CharField(label="Action", max_length=300, required=False)
     owner = forms.ModelChoiceField(queryset=User.objects.none(), required=False, empty_label="—")
-    due_on = forms.DateField(
-        label="Due on", required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    due_on = forms.DateField(label="Due on", required=False, widget=DateInput())
 
     def __init__(self, *args: Any, project: Project, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -315,7 +312,7 @@ class UploadForm(forms.Form):
 
 class MilestoneEditForm(forms.Form):
     title = forms.CharField(label="Milestone", max_length=200)
-    due_on = forms.DateField(label="Due on", widget=forms.DateInput(attrs={"type": "date"}))
+    due_on = forms.DateField(label="Due on", widget=DateInput())
     version = forms.IntegerField(widget=forms.HiddenInput)
 
 
