@@ -1,7 +1,66 @@
+"""What every app's forms share: error placement and the browser's date and time controls."""
+
 from __future__ import annotations
+
+import datetime as dt
+from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.forms.fields import BaseTemporalField
+from django.utils.dateparse import parse_datetime
+
+# The only values a browser's date and datetime-local controls accept (HTML's "valid date
+# string" and "valid normalized local date and time string"). Any other value, such as
+# en-GB's 09/03/2026, is shown as an empty control and posted as nothing, so an edit
+# form saved unchanged would erase the date.
+ISO_DATE = "%Y-%m-%d"
+ISO_MINUTE = "%Y-%m-%dT%H:%M"
+
+
+class DateInput(forms.DateInput):
+    """A date picker whose value is ISO 8601 whatever the language. Use it for every date."""
+
+    input_type = "date"
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs, format=ISO_DATE)
+
+
+class DateTimeInput(forms.DateTimeInput):
+    """A date-and-time picker (to the minute) whose value is ISO 8601 whatever the language."""
+
+    input_type = "datetime-local"
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs, format=ISO_MINUTE)
+
+
+class WallClockField(forms.DateTimeField):
+    """A date and time as a clock shows it in a zone the form names elsewhere (a deadline's
+    or an event's own zone), given back naive for the service to place in that zone.
+
+    Django's DateTimeField would read it in the viewer's zone instead: it refuses a time
+    that the viewer's clocks skip (01:30 on the night the UK's clocks go forward is a
+    fine time in Chicago) and attaches an offset the service must then strip.
+    """
+
+    widget = DateTimeInput
+
+    def to_python(self, value: Any) -> dt.datetime | None:
+        if value in self.empty_values:
+            return None
+        if isinstance(value, dt.datetime):
+            return value
+        try:
+            parsed = parse_datetime(str(value).strip())
+        except ValueError:
+            raise ValidationError(self.error_messages["invalid"], code="invalid") from None
+        return parsed or BaseTemporalField.to_python(self, value)
+
+    def prepare_value(self, value: Any) -> Any:
+        """Show a naive wall-clock time as it is; an aware one in its own offset."""
+        return value
 
 
 def copy_errors(form: forms.BaseForm, error: ValidationError) -> None:

@@ -4,13 +4,11 @@ from typing import Any
 
 from django import forms
 
+from core.forms import DateInput, WallClockField
 from events.models import AOE, Deadline, DeadlineKind, Event
 from network.models import Site
 from people.models import Term
 from training.models import RequirementCategory
-
-LOCAL = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
-DAY = forms.DateInput(attrs={"type": "date"})
 
 
 class ZoneField(forms.CharField):
@@ -31,14 +29,14 @@ class FilterForm(forms.Form):
 
 class DeadlineForm(forms.Form):
     kind = forms.ChoiceField(choices=DeadlineKind.choices)
-    local = forms.DateTimeField(label="Closes at (as stated, in its own zone)", widget=LOCAL)
+    local = WallClockField(label="Closes at (as stated, in its own zone)")
     time_zone = ZoneField(label="Time zone stated by the source", initial=AOE)
     time_stated = forms.BooleanField(
         label="The source states a time (untick when it gives a day only)",
         required=False,
         initial=True,
     )
-    opens_on = forms.DateField(label="Opens on", required=False, widget=DAY)
+    opens_on = forms.DateField(label="Opens on", required=False, widget=DateInput())
     stated_as = forms.CharField(label="As the source states it", max_length=300, required=False)
     word_limit = forms.IntegerField(min_value=1, max_value=10_000, required=False)
     limit_note = forms.CharField(label="Limit in other words", max_length=200, required=False)
@@ -79,8 +77,8 @@ class EventForm(forms.Form):
     kind = forms.ChoiceField(choices=Event.Kind.choices)
     title = forms.CharField(max_length=200)
     description = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
-    starts = forms.DateTimeField(label="Starts", widget=LOCAL)
-    ends = forms.DateTimeField(label="Ends", widget=LOCAL)
+    starts = WallClockField(label="Starts")
+    ends = WallClockField(label="Ends")
     time_zone = ZoneField(label="Time zone", initial="Europe/London")
     location = forms.CharField(max_length=200, required=False)
     site = forms.ModelChoiceField(

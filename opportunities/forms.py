@@ -2,7 +2,8 @@ from __future__ import annotations
 
 from django import forms
 
-from events.forms import DAY, LOCAL, ZoneField
+from core.forms import DateInput, WallClockField
+from events.forms import ZoneField
 from network.models import Site
 from opportunities.models import Grade, Opportunity, Programme
 from people.models import Term
@@ -45,9 +46,7 @@ class OpportunityForm(forms.Form):
         choices=Opportunity.Graduates.choices, initial="any", required=False
     )
     visa_sponsorship = forms.BooleanField(label="Sponsors a visa", required=False)
-    deadline_local = forms.DateTimeField(
-        label="Deadline (as stated, in its own zone)", widget=LOCAL, required=False
-    )
+    deadline_local = WallClockField(label="Deadline (as stated, in its own zone)", required=False)
     time_zone = ZoneField(label="Deadline time zone", required=False, initial="Europe/London")
     subspecialties = forms.ModelMultipleChoiceField(queryset=SUBSPECIALTIES, required=False)
     url = forms.URLField(label="Link", required=False, assume_scheme="https")
@@ -89,8 +88,8 @@ class ProgrammeForm(forms.Form):
     positions_per_year = forms.IntegerField(
         label="Positions a year", min_value=0, max_value=200, required=False
     )
-    opens_on = forms.DateField(label="Applications open", required=False, widget=DAY)
-    closes_on = forms.DateField(label="Applications close", required=False, widget=DAY)
+    opens_on = forms.DateField(label="Applications open", required=False, widget=DateInput())
+    closes_on = forms.DateField(label="Applications close", required=False, widget=DateInput())
     research = forms.ChoiceField(
         label="Research expectation",
         choices=Programme.Research.choices,

@@ -5,6 +5,7 @@ from typing import Any
 from django import forms
 from django.db.models import Q
 
+from core.forms import DateInput
 from formats.bibliography import Format
 from outputs.models import Output
 from outputs.services import AuthorIn
@@ -34,7 +35,7 @@ class OutputForm(forms.Form):
         "“Jörg Müller | 0000-0002-1825-0097”.",
     )
     venue = forms.CharField(max_length=300, required=False, help_text="Journal, meeting or funder.")
-    date = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date = forms.DateField(required=False, widget=DateInput())
     date_precision = forms.ChoiceField(
         choices=Output.Precision.choices, initial=Output.Precision.DAY, label="Date known to the"
     )
@@ -49,7 +50,7 @@ class OutputForm(forms.Form):
     currency = forms.CharField(max_length=3, required=False, help_text="Grants only: GBP, USD…")
     ends_on = forms.DateField(
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DateInput(),
         help_text="Grants only: when the funding ends.",
     )
     project = forms.ModelChoiceField(

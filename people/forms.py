@@ -4,6 +4,7 @@ from typing import Any
 
 from django import forms
 
+from core.forms import DateInput
 from people.models import INTEREST_KINDS, MentorProfile, Term, TraineeProfile
 
 
@@ -44,7 +45,7 @@ class TraineeProfileForm(VersionedForm):
             "hours_per_week",
             "career_goals",
         ]
-        widgets = {"expected_completion": forms.DateInput(attrs={"type": "date"})}
+        widgets = {"expected_completion": DateInput()}
 
 
 class MentorProfileForm(VersionedForm):

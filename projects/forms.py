@@ -5,6 +5,7 @@ from typing import Any, cast
 from django import forms
 
 from accounts.models import User
+from core.forms import DateInput
 from core.paging import page_number_field
 from network.models import Region, Site
 from people.models import Term
@@ -247,15 +248,13 @@ class MilestoneForm(forms.ModelForm):
         model = Milestone
         fields = ["title", "due_on"]
         labels = {"title": "Milestone", "due_on": "Due on"}
-        widgets = {"due_on": forms.DateInput(attrs={"type": "date"})}
+        widgets = {"due_on": DateInput()}
 
 
 class TaskForm(forms.Form):
     title = forms.CharField(label="Task", max_length=300)
     owner = forms.ModelChoiceField(queryset=User.objects.none(), required=False, empty_label="—")
-    due_on = forms.DateField(
-        label="Due on", required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    due_on = forms.DateField(label="Due on", required=False, widget=DateInput())
     milestone = forms.ModelChoiceField(
         queryset=Milestone.objects.none(), required=False, empty_label="—"
     )
@@ -277,7 +276,7 @@ class TaskMoveForm(forms.Form):
 
 
 class MeetingForm(forms.Form):
-    held_on = forms.DateField(label="Held on", widget=forms.DateInput(attrs={"type": "date"}))
+    held_on = forms.DateField(label="Held on", widget=DateInput())
     title = forms.CharField(max_length=200)
     notes = forms.CharField(max_length=10_000, widget=forms.Textarea(attrs={"rows": 6}))
 
@@ -285,9 +284,7 @@ class MeetingForm(forms.Form):
 class ActionForm(forms.Form):
     text = forms.CharField(label="Action", max_length=300, required=False)
     owner = forms.ModelChoiceField(queryset=User.objects.none(), required=False, empty_label="—")
-    due_on = forms.DateField(
-        label="Due on", required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    due_on = forms.DateField(label="Due on", required=False, widget=DateInput())
 
     def __init__(self, *args: Any, project: Project, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -316,7 +313,7 @@ class UploadForm(forms.Form):
 
 class MilestoneEditForm(forms.Form):
     title = forms.CharField(label="Milestone", max_length=200)
-    due_on = forms.DateField(label="Due on", widget=forms.DateInput(attrs={"type": "date"}))
+    due_on = forms.DateField(label="Due on", widget=DateInput())
     version = forms.IntegerField(widget=forms.HiddenInput)
 
 

@@ -5,6 +5,7 @@ from typing import Any
 from django import forms
 
 from accounts.models import User
+from core.forms import DateInput
 from outputs.models import Author, Output
 from people.models import INTEREST_KINDS, Term
 from training.models import (
@@ -18,14 +19,6 @@ from training.models import (
     Tracker,
 )
 from training.selectors import today
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(format="%Y-%m-%d", **kwargs)
-
 
 FILE_HELP = "A PDF, PNG or JPEG of at most 10 MB."
 FILE_ACCEPT = {"accept": ".pdf,.png,.jpg,.jpeg,application/pdf,image/png,image/jpeg"}
