@@ -47,7 +47,8 @@ def _forms_modules() -> Iterator[Any]:
     base = Path(settings.BASE_DIR).resolve()
     for config in apps.get_app_configs():
         path = Path(config.path).resolve()
-        if base not in path.parents:
+        # The README's commands put .venv inside the project: its apps are not ours.
+        if base not in path.parents or "site-packages" in path.parts:
             continue
         for found in pkgutil.iter_modules([str(path)]):
             if found.name == "forms" or found.name.startswith("forms_"):
