@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from enum import IntEnum
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpResponse
-from ninja import Router, Schema, Status
+from ninja import Field, P, QueryEx, Router, Schema, Status
 
 from audit.models import AuditEvent
 from capture import access, services, versions
@@ -55,10 +56,24 @@ class EntryOut(Schema):
     archived: dict[str, Any] = {}  # values set aside by dictionary versions, by archive key
 
 
+class FormStatus(IntEnum):
+    """A form's status as REDCap codes it: 0 Incomplete, 1 Unverified, 2 Complete."""
+
+    INCOMPLETE = Entry.Status.INCOMPLETE
+    UNVERIFIED = Entry.Status.UNVERIFIED
+    COMPLETE = Entry.Status.COMPLETE
+
+
+# The largest instance, version or offset taken: PostgreSQL's integer column.
+LARGEST = 2_147_483_647
+
+
 class EntryIn(Schema):
     values: dict[str, Any]
-    version: int | None = None
-    status: int = 0
+    version: int | None = Field(None, ge=0, le=LARGEST)
+    status: FormStatus = Field(
+        FormStatus.INCOMPLETE, description="0 Incomplete, 1 Unverified, 2 Complete."
+    )
     confirmed: bool = False
     reason: str = ""
 
@@ -247,7 +262,11 @@ def records(request: AuthedRequest, study_id: int) -> list[RecordOut]:
 
 @router.get("/{study_id}/records/{record_id}/{instrument}", response=EntryOut)
 def entry(
-    request: AuthedRequest, study_id: int, record_id: int, instrument: str, instance: int = 1
+    request: AuthedRequest,
+    study_id: int,
+    record_id: int,
+    instrument: str,
+    instance: QueryEx[int, P(ge=1, le=LARGEST)] = 1,
 ) -> EntryOut:
     """One form of a record; `instance` picks an instance of a repeating instrument."""
     study = _study(request, study_id, Can.SEE_RECORDS)
@@ -277,7 +296,7 @@ def save(
     record_id: int,
     instrument: str,
     payload: EntryIn,
-    instance: int = 1,
+    instance: QueryEx[int, P(ge=1, le=LARGEST)] = 1,
 ) -> Any:
     """Save one form: errors 422 per field, warnings 422 unless confirmed, stale 409.
 
@@ -293,7 +312,7 @@ def save(
             instance=instance,
             values=payload.values,
             version=payload.version,
-            status=payload.status,
+            status=int(payload.status),
             confirmed=payload.confirmed,
             reason=payload.reason,
         )
