@@ -16,7 +16,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpResponse
-from ninja import Field, P, QueryEx, Router, Schema, Status
+from ninja import Field, P, Query, QueryEx, Router, Schema, Status
 
 from audit.models import AuditEvent
 from capture import access, services, versions
@@ -76,6 +76,24 @@ class EntryIn(Schema):
     )
     confirmed: bool = False
     reason: str = ""
+
+
+MOST_RECORDS = 5000
+MOST_EVENTS = 1000
+
+
+class RecordsPage(Schema):
+    """Which records to list: `limit` of them from `offset`; X-Total-Count gives the total."""
+
+    limit: int = Field(MOST_RECORDS, ge=1, le=MOST_RECORDS)
+    offset: int = Field(0, ge=0, le=LARGEST)
+
+
+class EventsPage(Schema):
+    """Which audit events to list, newest first; X-Total-Count gives the total."""
+
+    limit: int = Field(MOST_EVENTS, ge=1, le=MOST_EVENTS)
+    offset: int = Field(0, ge=0, le=LARGEST)
 
 
 class EventOut(Schema):
@@ -251,12 +269,19 @@ def _the_proposal(study: Study) -> DictionaryVersion:
 
 
 @router.get("/{study_id}/records", response=list[RecordOut])
-def records(request: AuthedRequest, study_id: int) -> list[RecordOut]:
+def records(
+    request: AuthedRequest, response: HttpResponse, study_id: int, page: Query[RecordsPage]
+) -> list[RecordOut]:
+    """The records one may see, by site and number: `limit` (at most 5,000) from `offset`.
+
+    The `X-Total-Count` header gives how many there are in all.
+    """
     study = _study(request, study_id, Can.SEE_RECORDS)
-    rows = access.records_for(request.user, study).select_related("study_site")[:5000]
+    rows = access.records_for(request.user, study).select_related("study_site")
+    response["X-Total-Count"] = str(rows.count())
     return [
         RecordOut(id=r.pk, label=r.label, site=r.study_site.code, locked=r.locked, signed=r.signed)
-        for r in rows
+        for r in rows[page.offset : page.offset + page.limit]
     ]
 
 
@@ -330,7 +355,9 @@ def save(
 @router.get("/{study_id}/audit", response=list[EventOut])
 def audit(
     request: AuthedRequest,
+    response: HttpResponse,
     study_id: int,
+    page: Query[EventsPage],
     action: str = "",
     person: str = "",
     record: str = "",
@@ -349,6 +376,7 @@ def audit(
         rows = rows.filter(object_label__startswith=record)
     if since:
         rows = rows.filter(at__gte=since)
+    response["X-Total-Count"] = str(rows.count())
     return [
         EventOut(
             at=e.at,
@@ -359,7 +387,7 @@ def audit(
             changes=e.changes,
             reason=e.reason,
         )
-        for e in rows.order_by("-at")[:1000]
+        for e in rows.order_by("-at", "-id")[page.offset : page.offset + page.limit]
     ]
 
 

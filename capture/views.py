@@ -8,6 +8,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Page, Paginator
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -176,6 +177,15 @@ def study_manage(request: AuthedRequest, pk: int, action: str) -> HttpResponse:
     return redirect("capture:study_admin", pk=found.pk)
 
 
+# Rows per page of the records, queries and audit lists.
+PAGE_SIZE = 100
+
+
+def _page(request: AuthedRequest, rows: Any) -> Page[Any]:
+    """`?page=n` of `rows` (the first for a page that is not a number, the last past the end)."""
+    return Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+
+
 @login_required
 def records(request: AuthedRequest, pk: int) -> HttpResponse:
     found = access.get_study(request.user, pk)
@@ -185,7 +195,7 @@ def records(request: AuthedRequest, pk: int) -> HttpResponse:
         rows = rows.filter(label__icontains=text)
     context = {
         "study": found,
-        "records": rows[:500],
+        "records": _page(request, rows),
         "q": text,
         "sites": access.site_choices(request.user, found),
         "first_instrument": services.current_dictionary(found).instruments[0],
@@ -484,9 +494,10 @@ def queries(request: AuthedRequest, pk: int) -> HttpResponse:
     )
     if state in DataQuery.State.values:
         rows = rows.filter(state=state)
+    rows = rows.order_by("-created_at", "-pk")
     context = {
         "study": found,
-        "queries": rows[:500],
+        "queries": _page(request, rows),
         "state": state,
         "states": DataQuery.State.choices,
     }
@@ -506,7 +517,11 @@ def audit_log(request: AuthedRequest, pk: int) -> HttpResponse:
     for key in ("action", "actor_label", "object_label"):
         if request.GET.get(key):
             rows = rows.filter(**{f"{key}__icontains": request.GET[key]})
-    context = {"study": found, "events": rows.order_by("-at")[:500], "filters": request.GET}
+    context = {
+        "study": found,
+        "events": _page(request, rows.order_by("-at", "-id")),
+        "filters": request.GET,
+    }
     return render(request, "capture/audit.html", context)
 
 
