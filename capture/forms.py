@@ -129,7 +129,6 @@ class EntryMetaForm(forms.Form):
         label="Reason for the change",
         max_length=500,
         required=False,
-        help_text="Recorded in the audit trail.",
     )
     confirmed = forms.BooleanField(
         label="I have checked the values outside their range", required=False
