@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from enum import IntEnum
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpResponse
-from ninja import Router, Schema, Status
+from ninja import Field, P, Query, QueryEx, Router, Schema, Status
 
 from audit.models import AuditEvent
 from capture import access, services, versions
@@ -55,12 +56,44 @@ class EntryOut(Schema):
     archived: dict[str, Any] = {}  # values set aside by dictionary versions, by archive key
 
 
+class FormStatus(IntEnum):
+    """A form's status as REDCap codes it: 0 Incomplete, 1 Unverified, 2 Complete."""
+
+    INCOMPLETE = Entry.Status.INCOMPLETE
+    UNVERIFIED = Entry.Status.UNVERIFIED
+    COMPLETE = Entry.Status.COMPLETE
+
+
+# The largest instance, version or offset taken: PostgreSQL's integer column.
+LARGEST = 2_147_483_647
+
+
 class EntryIn(Schema):
     values: dict[str, Any]
-    version: int | None = None
-    status: int = 0
+    version: int | None = Field(None, ge=0, le=LARGEST)
+    status: FormStatus = Field(
+        FormStatus.INCOMPLETE, description="0 Incomplete, 1 Unverified, 2 Complete."
+    )
     confirmed: bool = False
     reason: str = ""
+
+
+MOST_RECORDS = 5000
+MOST_EVENTS = 1000
+
+
+class RecordsPage(Schema):
+    """Which records to list: `limit` of them from `offset`; X-Total-Count gives the total."""
+
+    limit: int = Field(MOST_RECORDS, ge=1, le=MOST_RECORDS)
+    offset: int = Field(0, ge=0, le=LARGEST)
+
+
+class EventsPage(Schema):
+    """Which audit events to list, newest first; X-Total-Count gives the total."""
+
+    limit: int = Field(MOST_EVENTS, ge=1, le=MOST_EVENTS)
+    offset: int = Field(0, ge=0, le=LARGEST)
 
 
 class EventOut(Schema):
@@ -236,18 +269,29 @@ def _the_proposal(study: Study) -> DictionaryVersion:
 
 
 @router.get("/{study_id}/records", response=list[RecordOut])
-def records(request: AuthedRequest, study_id: int) -> list[RecordOut]:
+def records(
+    request: AuthedRequest, response: HttpResponse, study_id: int, page: Query[RecordsPage]
+) -> list[RecordOut]:
+    """The records one may see, by site and number: `limit` (at most 5,000) from `offset`.
+
+    The `X-Total-Count` header gives how many there are in all.
+    """
     study = _study(request, study_id, Can.SEE_RECORDS)
-    rows = access.records_for(request.user, study).select_related("study_site")[:5000]
+    rows = access.records_for(request.user, study).select_related("study_site")
+    response["X-Total-Count"] = str(rows.count())
     return [
         RecordOut(id=r.pk, label=r.label, site=r.study_site.code, locked=r.locked, signed=r.signed)
-        for r in rows
+        for r in rows[page.offset : page.offset + page.limit]
     ]
 
 
 @router.get("/{study_id}/records/{record_id}/{instrument}", response=EntryOut)
 def entry(
-    request: AuthedRequest, study_id: int, record_id: int, instrument: str, instance: int = 1
+    request: AuthedRequest,
+    study_id: int,
+    record_id: int,
+    instrument: str,
+    instance: QueryEx[int, P(ge=1, le=LARGEST)] = 1,
 ) -> EntryOut:
     """One form of a record; `instance` picks an instance of a repeating instrument."""
     study = _study(request, study_id, Can.SEE_RECORDS)
@@ -277,7 +321,7 @@ def save(
     record_id: int,
     instrument: str,
     payload: EntryIn,
-    instance: int = 1,
+    instance: QueryEx[int, P(ge=1, le=LARGEST)] = 1,
 ) -> Any:
     """Save one form: errors 422 per field, warnings 422 unless confirmed, stale 409.
 
@@ -293,7 +337,7 @@ def save(
             instance=instance,
             values=payload.values,
             version=payload.version,
-            status=payload.status,
+            status=int(payload.status),
             confirmed=payload.confirmed,
             reason=payload.reason,
         )
@@ -311,7 +355,9 @@ def save(
 @router.get("/{study_id}/audit", response=list[EventOut])
 def audit(
     request: AuthedRequest,
+    response: HttpResponse,
     study_id: int,
+    page: Query[EventsPage],
     action: str = "",
     person: str = "",
     record: str = "",
@@ -330,6 +376,7 @@ def audit(
         rows = rows.filter(object_label__startswith=record)
     if since:
         rows = rows.filter(at__gte=since)
+    response["X-Total-Count"] = str(rows.count())
     return [
         EventOut(
             at=e.at,
@@ -340,7 +387,7 @@ def audit(
             changes=e.changes,
             reason=e.reason,
         )
-        for e in rows.order_by("-at")[:1000]
+        for e in rows.order_by("-at", "-id")[page.offset : page.offset + page.limit]
     ]
 
 

@@ -7,7 +7,7 @@ from typing import Any
 
 from django import forms
 
-from capture.models import Export, Study, StudyRole, StudySite
+from capture.models import Entry, Export, Study, StudyRole, StudySite
 from formats.datadictionary import Field, FieldType, ValidationType
 from network.models import Site
 
@@ -76,6 +76,67 @@ class QueryForm(forms.Form):
 
 class MessageForm(forms.Form):
     text = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
+
+
+# The largest instance or version a page accepts: PostgreSQL's integer column.
+LARGEST = 2_147_483_647
+
+
+class InstanceForm(forms.Form):
+    """Which instance of an instrument a page opens (`?instance=n`, or posted with the form)."""
+
+    instance = forms.IntegerField(
+        min_value=1,
+        max_value=LARGEST,
+        required=False,
+        error_messages={
+            "invalid": "Instance: give the instance as a whole number, such as 2.",
+            "min_value": "Instance: instances are numbered from 1.",
+            "max_value": "Instance: no form has that many instances.",
+        },
+    )
+
+    def number(self) -> int:
+        return self.cleaned_data.get("instance") or 1
+
+
+class EntryMetaForm(forms.Form):
+    """What an entry form posts beside the dictionary's values: its status, the version it
+    was opened at, the reason for a change and the confirmation of values out of range."""
+
+    version = forms.IntegerField(
+        min_value=0,
+        max_value=LARGEST,
+        required=False,
+        widget=forms.HiddenInput,
+        error_messages=dict.fromkeys(
+            ("invalid", "min_value", "max_value"),
+            "The form's version (kept in the page) is not one it was given: open the form "
+            "again and re-enter your changes.",
+        ),
+    )
+    status = forms.TypedChoiceField(
+        label="Form status",
+        choices=Entry.Status.choices,
+        coerce=int,
+        required=False,
+        empty_value=None,
+        error_messages={
+            "invalid_choice": "Form status: choose Incomplete, Unverified or Complete."
+        },
+    )
+    reason = forms.CharField(
+        label="Reason for the change",
+        max_length=500,
+        required=False,
+    )
+    confirmed = forms.BooleanField(
+        label="I have checked the values outside their range", required=False
+    )
+
+    def clean_status(self) -> int:
+        status = self.cleaned_data.get("status")
+        return Entry.Status.INCOMPLETE if status is None else int(status)
 
 
 # Only where the browser's control posts what the validation type reads; an mdy or dmy

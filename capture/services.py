@@ -403,7 +403,12 @@ def entry_save(
     checkbox. Type errors and identifiers refuse the save (ValidationError per field);
     range warnings raise NeedsConfirmation unless `confirmed`. A stale `version`
     raises EditConflict with the saved values; a locked record or entry refuses.
+    The record-id field always holds the record's own id: RadCollab gives it, nobody
+    types it, and a different one is refused. Every value written is screened for
+    patient identifiers here, so no page, API call or script can skip the screen.
     """
+    if status not in Entry.Status.values:
+        raise ValidationError({"status": STATUS_PROBLEM})
     study = record.study
     record = Record.objects.select_for_update().get(pk=record.pk)
     # Read after the lock: applying a dictionary version locks the study's records, so a
@@ -412,82 +417,27 @@ def entry_save(
     fields = dictionary.fields_of(instrument)
     if not fields:
         raise ValidationError({"instrument": f"The study has no instrument {instrument!r}."})
-    if record.locked:
-        raise PermissionDenied(f"Record {record.label} is locked.")
-    problem = instance_problem(study, record, instrument, instance)
-    if problem:
-        raise ValidationError({"instance": problem})
-    entry = Entry.objects.filter(record=record, instrument=instrument, instance=instance).first()
-    if entry is not None and entry.locked:
-        raise PermissionDenied(f"{instrument} of {record.label} is locked.")
-    before: dict[str, Any] = dict(entry.data) if entry else {}
-    if entry is not None and version is not None and entry.version != version:
-        raise EditConflict(
-            f"{entry.updated_by or 'Someone'} saved {record.label} {instrument} since you "
-            "opened it. Their values are shown beside yours.",
-            current=before,
-            version=entry.version,
-        )
+    entry = _entry_to_save(study, record, instrument, instance, version)
+    before: dict[str, Any] = dict(entry.data) if entry.pk else {}
 
     now = timezone.now()
-    checked, errors, warnings = _check(fields, values, now)
+    typed = dict(values)
+    errors = _record_id_errors(dictionary, record, typed.pop(dictionary.record_id_field, None))
+    errors.update(text_errors(reason=reason))
+    checked, type_errors, warnings = _check(fields, typed, now)
+    context = record_values(record, except_instrument=instrument)
+    context.update(checked)
+    resolved = resolve(dictionary.active_logic, context, today=now.date(), now=now)
+    after, cleared = _values_to_write(dictionary, record, fields, checked, resolved)
+    # What was typed (a hidden field's value still reaches the audit row that clears it)
+    # and what is written (calculations, the record id) both pass the identifier screen.
+    screened = {**identifier_errors(fields, checked), **identifier_errors(fields, after)}
+    errors = {**screened, **type_errors, **errors}
     if errors:
         raise ValidationError(errors)
     if warnings and not confirmed:
         raise NeedsConfirmation(warnings)
-
-    context = record_values(record, except_instrument=instrument)
-    context.update(checked)
-    resolved = resolve(dictionary.active_logic, context, today=now.date(), now=now)
-    after: dict[str, Any] = {}
-    cleared: list[str] = []
-    for f in fields:
-        if f.field_type == FieldType.DESCRIPTIVE:
-            continue
-        value = (
-            resolved.values.get(f.name, "")
-            if f.field_type == FieldType.CALC
-            else checked.get(f.name, "")
-        )
-        if f.name in resolved.hidden and _present(value):
-            cleared.append(f.name)
-            value = [] if f.field_type == FieldType.CHECKBOX else ""
-        if f.name in resolved.hidden and f.field_type == FieldType.CALC:
-            value = ""
-        after[f.name] = value
-
-    if entry is None:
-        entry = Entry(record=record, instrument=instrument, instance=instance, version=0)
-    changes = {
-        name: (before.get(name), value)
-        for name, value in after.items()
-        if _normal(before.get(name)) != _normal(value)
-    }
-    status_changed = entry.status != status
-    complete_change = completeness.complete_change(
-        None if entry.pk is None else entry.status, status
-    )
-    # Keys that are no field of the dictionary (values archived by a dictionary version)
-    # are kept as they are: a save never deletes them.
-    kept = {k: v for k, v in before.items() if k not in dictionary.by_name}
-    entry.data = {**after, **kept}
-    entry.status = status
-    entry.version += 1
-    entry.updated_by = actor
-    entry.save()
-    completeness.adjust(record.study_site_id, complete=complete_change)
-    if changes or status_changed or entry.version == 1:
-        if status_changed:
-            changes["__status"] = (Entry.Status(entry.status).label, Entry.Status(status).label)
-        audit_record(
-            actor=actor,
-            action="entry.create" if entry.version == 1 else "entry.update",
-            obj=entry,
-            changes=changes,
-            reason=reason,
-            site=record.study_site.site,
-            scope=audit_scope(study),
-        )
+    _write_entry(actor, entry, before, after, dictionary, int(status), reason)
     if cleared:
         audit_record(
             actor=actor,
@@ -501,9 +451,122 @@ def entry_save(
     return SaveResult(entry, cleared)
 
 
+STATUS_PROBLEM = "Choose the form's status: 0 Incomplete, 1 Unverified or 2 Complete."
+
+
+def _entry_to_save(
+    study: Study, record: Record, instrument: str, instance: int, version: int | None
+) -> Entry:
+    """The entry a save writes (a new one, unsaved, when there is none yet), or why not."""
+    if record.locked:
+        raise PermissionDenied(f"Record {record.label} is locked.")
+    problem = instance_problem(study, record, instrument, instance)
+    if problem:
+        raise ValidationError({"instance": problem})
+    entry = Entry.objects.filter(record=record, instrument=instrument, instance=instance).first()
+    if entry is None:
+        return Entry(record=record, instrument=instrument, instance=instance, version=0)
+    if entry.locked:
+        raise PermissionDenied(f"{instrument} of {record.label} is locked.")
+    if version is not None and entry.version != version:
+        raise EditConflict(
+            f"{entry.updated_by or 'Someone'} saved {record.label} {instrument} since you "
+            "opened it. Their values are shown beside yours.",
+            current=dict(entry.data),
+            version=entry.version,
+        )
+    return entry
+
+
+def _record_id_errors(dictionary: Dictionary, record: Record, typed: Any) -> dict[str, str]:
+    """A record id typed in must be the record's own (REDCap scripts send it with each row)."""
+    if str(typed if typed is not None else "").strip() in ("", record.label):
+        return {}
+    return {
+        dictionary.record_id_field: (
+            f"The record ID is {record.label}: RadCollab gives it and it cannot be changed."
+        )
+    }
+
+
+def _values_to_write(
+    dictionary: Dictionary,
+    record: Record,
+    fields: list[Field],
+    checked: dict[str, Any],
+    resolved: Any,
+) -> tuple[dict[str, Any], list[str]]:
+    """The instrument's values as saved: typed ones, calculations, the record's own id, and
+    blanks where branching hides a field (the names of those that held a value)."""
+    after: dict[str, Any] = {}
+    cleared: list[str] = []
+    for f in fields:
+        if f.field_type == FieldType.DESCRIPTIVE:
+            continue
+        if f.name == dictionary.record_id_field:
+            after[f.name] = record.label
+            continue
+        value = (
+            resolved.values.get(f.name, "")
+            if f.field_type == FieldType.CALC
+            else checked.get(f.name, "")
+        )
+        if f.name in resolved.hidden and _present(value):
+            cleared.append(f.name)
+            value = [] if f.field_type == FieldType.CHECKBOX else ""
+        if f.name in resolved.hidden and f.field_type == FieldType.CALC:
+            value = ""
+        after[f.name] = value
+    return after, cleared
+
+
+def _write_entry(
+    actor: Any,
+    entry: Entry,
+    before: dict[str, Any],
+    after: dict[str, Any],
+    dictionary: Dictionary,
+    status: int,
+    reason: str,
+) -> None:
+    """Save the entry's values and status, adjust completeness, and audit what changed."""
+    record = entry.record
+    changes = {
+        name: (before.get(name), value)
+        for name, value in after.items()
+        if _normal(before.get(name)) != _normal(value)
+    }
+    status_changed = entry.status != status
+    complete_change = completeness.complete_change(
+        None if entry.pk is None else entry.status, status
+    )
+    # Keys that are no field of the dictionary (values archived by a dictionary version)
+    # are kept as they are: a save never deletes them.
+    kept = {k: v for k, v in before.items() if k not in dictionary.by_name}
+    if status_changed:
+        changes["__status"] = (Entry.Status(entry.status).label, Entry.Status(status).label)
+    entry.data = {**after, **kept}
+    entry.status = status
+    entry.version += 1
+    entry.updated_by = actor
+    entry.save()
+    completeness.adjust(record.study_site_id, complete=complete_change)
+    if changes or entry.version == 1:
+        audit_record(
+            actor=actor,
+            action="entry.create" if entry.version == 1 else "entry.update",
+            obj=entry,
+            changes=changes,
+            reason=reason,
+            site=record.study_site.site,
+            scope=audit_scope(record.study),
+        )
+
+
 def _check(
     fields: list[Field], values: dict[str, Any], now: Any
 ) -> tuple[dict[str, Any], dict[str, str], dict[str, str]]:
+    """Each typed value checked against its field: the stored values, errors and warnings."""
     checked: dict[str, Any] = {}
     errors: dict[str, str] = {}
     warnings: dict[str, str] = {}
@@ -526,16 +589,42 @@ def _check(
             checked[f.name] = [c for c in result.value.split(",") if c]
         else:
             checked[f.name] = result.value
-        if problem := identifier_problem(f, result.value):
-            errors[f.name] = problem
     return checked, errors, warnings
 
 
-def identifier_problem(field: Field, value: str) -> str | None:
-    """Why free text is refused, if it looks like a patient identifier (forms and imports)."""
-    if field.field_type not in FREE_TEXT or field.validation is not None:
-        return None
-    findings = find_identifiers(value)
+def identifier_errors(fields: list[Field], values: dict[str, Any]) -> dict[str, str]:
+    """Every value about to be written that looks like a patient identifier, by field."""
+    errors: dict[str, str] = {}
+    for f in fields:
+        if f.name in values and (problem := identifier_problem(f, values[f.name])):
+            errors[f.name] = problem
+    return errors
+
+
+def text_errors(**texts: str) -> dict[str, str]:
+    """Free text kept beside the values (a reason, a query) that looks like an identifier."""
+    return {
+        name: describe(findings)
+        for name, text in texts.items()
+        if text and (findings := find_identifiers(text))
+    }
+
+
+def screen_text(**texts: str) -> None:
+    """Refuse free text that looks like a patient identifier, naming the box it is in."""
+    if errors := text_errors(**texts):
+        raise ValidationError(errors)
+
+
+def identifier_problem(field: Field, value: Any) -> str | None:
+    """Why a value is refused, if it looks like a patient identifier (forms and imports).
+
+    Any field's value, whatever its type or validation: a number can be an NHS number and
+    a field validated as an email or phone number holds nothing else.
+    `field` is kept for the callers: every field is screened alike.
+    """
+    text = " ".join(str(v) for v in value) if isinstance(value, list) else str(value or "")
+    findings = find_identifiers(text) if text.strip() else []
     return describe(findings) if findings else None
 
 
@@ -582,6 +671,7 @@ def record_unlock(*, actor: Any, record: Record, reason: str) -> Record:
     """Unlock a record: its signature is void, and the reason is required and audited."""
     if not reason.strip():
         raise ValidationError({"reason": "Say why the record is unlocked."})
+    screen_text(reason=reason)
     record = Record.objects.select_for_update().select_related("study_site__site").get(pk=record.pk)
     if not record.locked:
         raise ValidationError(f"Record {record.label} is not locked.")
@@ -609,6 +699,7 @@ def query_raise(*, actor: Any, entry: Entry, field_name: str, text: str) -> Data
         raise ValidationError({"text": "Write what is in doubt about the value."})
     if field_name not in entry.data:
         raise ValidationError({"field": f"{entry.instrument} has no field {field_name!r}."})
+    screen_text(text=text)
     query = DataQuery.objects.create(entry=entry, field=field_name, raised_by=actor)
     QueryMessage.objects.create(query=query, author=actor, text=text.strip())
     completeness.adjust(entry.record.study_site_id, open_queries=1)
@@ -642,6 +733,7 @@ def query_reopen(*, actor: Any, query: DataQuery, text: str) -> DataQuery:
 
 
 def _move(actor: Any, query: DataQuery, state: str, action: str, text: str) -> DataQuery:
+    screen_text(text=text)
     old = query.state
     query.state = state
     query.save(update_fields=["state", "updated_at"])

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Page, Paginator
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -20,8 +22,10 @@ from capture import exports as capture_exports
 from capture import imports as capture_imports
 from capture.access import Can
 from capture.forms import (
+    EntryMetaForm,
     ExportForm,
     ImportForm,
+    InstanceForm,
     LockForm,
     MessageForm,
     QueryForm,
@@ -33,7 +37,7 @@ from capture.forms import (
     entry_fields,
     posted_values,
 )
-from capture.models import DataImport, DataQuery, Entry, Export, Study
+from capture.models import DataImport, DataQuery, Entry, Export, Record, Study
 from core.exceptions import EditConflict
 from core.extensions import provided
 from core.forms import copy_errors
@@ -173,6 +177,15 @@ def study_manage(request: AuthedRequest, pk: int, action: str) -> HttpResponse:
     return redirect("capture:study_admin", pk=found.pk)
 
 
+# Rows per page of the records, queries and audit lists.
+PAGE_SIZE = 100
+
+
+def _page(request: AuthedRequest, rows: Any) -> Page[Any]:
+    """`?page=n` of `rows` (the first for a page that is not a number, the last past the end)."""
+    return Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+
+
 @login_required
 def records(request: AuthedRequest, pk: int) -> HttpResponse:
     found = access.get_study(request.user, pk)
@@ -182,7 +195,7 @@ def records(request: AuthedRequest, pk: int) -> HttpResponse:
         rows = rows.filter(label__icontains=text)
     context = {
         "study": found,
-        "records": rows[:500],
+        "records": _page(request, rows),
         "q": text,
         "sites": access.site_choices(request.user, found),
         "first_instrument": services.current_dictionary(found).instruments[0],
@@ -208,6 +221,25 @@ def record_create(request: AuthedRequest, pk: int) -> HttpResponse:
     return redirect("capture:entry", pk=found.pk, record=record.pk, instrument=first)
 
 
+@dataclass
+class EntryPage:
+    """What the entry form shows: the values (saved, or as the person typed them), the
+    problems found on saving, and the form's own boxes (status, reason, confirmation)."""
+
+    meta: EntryMetaForm
+    names: frozenset[str]  # the instrument's fields
+    values: dict[str, Any]
+    version: int | None
+    errors: dict[str, str] = field(default_factory=dict)
+    warnings: dict[str, str] = field(default_factory=dict)
+    conflict: dict[str, Any] | None = None
+
+    @property
+    def status(self) -> int:
+        problems = self.errors or self.warnings or self.conflict or self.meta.errors
+        return 400 if problems else 200
+
+
 @login_required
 def entry(request: AuthedRequest, pk: int, record: int, instrument: str) -> HttpResponse:
     found = access.get_study(request.user, pk)
@@ -215,96 +247,147 @@ def entry(request: AuthedRequest, pk: int, record: int, instrument: str) -> Http
     dictionary = services.current_dictionary(found)
     fields = dictionary.fields_of(instrument)
     if not fields:
-        raise ValidationError(f"No instrument {instrument!r}.")
-    instance = _instance(request, found, the_record, instrument)
+        return refused(request, 404, f"This study has no form called “{instrument}”.")
+    picked = InstanceForm({"instance": request.POST.get("instance") or request.GET.get("instance")})
+    if not picked.is_valid():
+        return refused(request, 400, " ".join(str(e) for e in picked.errors["instance"]))
+    instance = picked.number()
+    if services.instance_problem(found, the_record, instrument, instance):
+        raise Http404("No such instance.")
     saved = Entry.objects.filter(
         record=the_record, instrument=instrument, instance=instance
     ).first()
-    values: dict[str, Any] = dict(saved.data) if saved else {}
-    errors: dict[str, str] = {}
-    warnings: dict[str, str] = {}
-    conflict: dict[str, Any] | None = None
-    version = saved.version if saved else None
-    status = 400 if request.method == "POST" else 200
+    page = EntryPage(
+        meta=EntryMetaForm(initial={"status": saved.status if saved else 0}),
+        names=frozenset(f.name for f in fields),
+        values=dict(saved.data) if saved else {},
+        version=saved.version if saved else None,
+    )
     if request.method == "POST":
         access.require(request.user, found, Can.ENTER, the_record.study_site)
-        typed = posted_values(request.POST, fields)
-        posted_version = request.POST.get("version")
-        try:
-            result = services.entry_save(
-                actor=request.user,
-                record=the_record,
-                instrument=instrument,
-                instance=instance,
-                values=typed,
-                version=int(posted_version) if posted_version else None,
-                status=int(request.POST.get("status", "0") or 0),
-                confirmed=request.POST.get("confirmed") == "1",
-                reason=request.POST.get("reason", ""),
-            )
-        except ValidationError as error:
-            errors = {k: " ".join(v) for k, v in error.message_dict.items()}
-            values.update(typed)
-        except services.NeedsConfirmation as warning:
-            warnings = warning.warnings
-            values.update(typed)
-        except EditConflict as clash:
-            conflict, version = clash.current, clash.version
-            values.update(typed)
-        else:
-            for name in result.cleared:
-                messages.info(request, f"{name} was hidden by branching logic and is cleared.")
+        page.meta = EntryMetaForm(request.POST)
+        # The record id is shown, not typed: RadCollab gives it.
+        typed = posted_values(
+            request.POST, [f for f in fields if f.name != dictionary.record_id_field]
+        )
+        page.values.update(typed)
+        if page.meta.is_valid() and _entry_save(
+            request, the_record, instrument, instance, typed, page
+        ):
             which = f" #{instance}" if instance > 1 else ""
             messages.success(request, f"{the_record.label} {instrument}{which} saved.")
             url = reverse("capture:entry", args=[found.pk, the_record.pk, instrument])
             return redirect(f"{url}?instance={instance}" if instance > 1 else url)
+    context = _entry_context(request, the_record, dictionary, instrument, instance, saved, page)
+    return render(request, "capture/entry.html", context, status=page.status)
+
+
+def _entry_save(
+    request: AuthedRequest,
+    record: Record,
+    instrument: str,
+    instance: int,
+    typed: dict[str, Any],
+    page: EntryPage,
+) -> bool:
+    """Save what the person typed; on a refusal fill `page` with why and return False."""
+    meta = page.meta.cleaned_data
+    try:
+        result = services.entry_save(
+            actor=request.user,
+            record=record,
+            instrument=instrument,
+            instance=instance,
+            values=typed,
+            version=meta["version"],
+            status=meta["status"],
+            confirmed=meta["confirmed"],
+            reason=meta["reason"],
+        )
+    except ValidationError as error:
+        page.errors = _field_errors(error, page.meta, page.names)
+        return False
+    except services.NeedsConfirmation as warning:
+        page.warnings = warning.warnings
+        return False
+    except EditConflict as clash:
+        page.conflict, page.version = clash.current, clash.version
+        return False
+    for name in result.cleared:
+        messages.info(request, f"{name} was hidden by branching logic and is cleared.")
+    return True
+
+
+def _field_errors(
+    error: ValidationError, meta: EntryMetaForm, names: frozenset[str]
+) -> dict[str, str]:
+    """A service's errors: those of the dictionary's fields by name, the rest on `meta`."""
+    found: dict[str, str] = {}
+    if not hasattr(error, "error_dict"):
+        meta.add_error(None, error.messages)
+        return found
+    for name, problems in error.message_dict.items():
+        if name in meta.fields:
+            meta.add_error(name, problems)
+        elif name in names:
+            found[name] = " ".join(problems)
+        else:
+            meta.add_error(None, problems)
+    return found
+
+
+def _entry_context(
+    request: AuthedRequest,
+    record: Record,
+    dictionary: services.Dictionary,
+    instrument: str,
+    instance: int,
+    saved: Entry | None,
+    page: EntryPage,
+) -> dict[str, Any]:
+    study = record.study
+    fields = dictionary.fields_of(instrument)
     queries = (
         DataQuery.objects.filter(entry=saved).prefetch_related("messages__author")
         if saved
         else DataQuery.objects.none()
     )
-    context = {
-        "study": found,
-        "record": the_record,
+    return {
+        "study": study,
+        "record": record,
         "instrument": instrument,
         "instruments": dictionary.instruments,
         "instance": instance,
-        "instances": _instances(found, the_record, instrument, instance),
-        "fields": entry_fields(fields, values, errors, warnings),
+        "instances": _instances(study, record, instrument, instance),
+        "fields": entry_fields(fields, page.values, page.errors, page.warnings),
+        "record_id_field": dictionary.record_id_field,
         "logic": {
             f.name: dictionary.logic[f.name].to_json()
             for f in fields
             if dictionary.logic[f.name].branching or dictionary.logic[f.name].calc
         },
+        # The record's other forms, which this form's branching and calculations may read.
+        "record_values": services.record_values(record, except_instrument=instrument),
         "today": timezone.localdate().isoformat(),
         "entry": saved,
-        "version": version,
-        "statuses": Entry.Status.choices,
-        "conflict": conflict,
-        "warnings": warnings,
-        "may_enter": access.can(request.user, found, Can.ENTER, the_record.study_site)
-        and not the_record.locked,
-        "may_lock": access.can(request.user, found, Can.LOCK, the_record.study_site),
-        "may_raise": access.can(request.user, found, Can.RAISE_QUERY, the_record.study_site),
-        "may_answer": access.can(request.user, found, Can.ANSWER_QUERY, the_record.study_site),
+        "version": page.version,
+        "meta": page.meta,
+        "conflict": page.conflict,
+        "warnings": page.warnings,
+        "errors": page.errors,
+        "may_enter": access.can(request.user, study, Can.ENTER, record.study_site)
+        and not record.locked,
+        "may_lock": access.can(request.user, study, Can.LOCK, record.study_site),
+        "may_raise": access.can(request.user, study, Can.RAISE_QUERY, record.study_site),
+        "may_answer": access.can(request.user, study, Can.ANSWER_QUERY, record.study_site),
         "queries": queries,
         "lock_form": LockForm(),
     }
-    return render(
-        request,
-        "capture/entry.html",
-        context,
-        status=status if errors or warnings or conflict else 200,
-    )
 
 
-def _instance(request: AuthedRequest, study: Study, record: Any, instrument: str) -> int:
-    """The instance asked for (`?instance=` or the posted field), 1 by default; 404 if none."""
-    raw = request.POST.get("instance") or request.GET.get("instance") or "1"
-    instance = int(raw) if raw.isdigit() else 0
-    if services.instance_problem(study, record, instrument, instance):
-        raise Http404("No such instance.")
-    return instance
+def refused(request: AuthedRequest, status: int, problem: str) -> HttpResponse:
+    """The error page for `status`, saying what was wrong with the address or the form."""
+    return render(request, f"{status}.html", {"problem": problem}, status=status)
 
 
 def _instances(study: Study, record: Any, instrument: str, current: int) -> dict[str, Any] | None:
@@ -383,7 +466,9 @@ QUERY_MOVES = {
 def query_move(request: AuthedRequest, pk: int, query: int, action: str) -> HttpResponse:
     found = access.get_study(request.user, pk)
     if action not in QUERY_MOVES:
-        raise ValidationError(f"Unknown action {action!r}.")
+        return refused(
+            request, 404, f"A query can be answered, closed or reopened, not “{action}”."
+        )
     needed, move = QUERY_MOVES[action]
     the_query = access.get_query(request.user, found, query, needed)
     form = MessageForm(request.POST)
@@ -409,9 +494,10 @@ def queries(request: AuthedRequest, pk: int) -> HttpResponse:
     )
     if state in DataQuery.State.values:
         rows = rows.filter(state=state)
+    rows = rows.order_by("-created_at", "-pk")
     context = {
         "study": found,
-        "queries": rows[:500],
+        "queries": _page(request, rows),
         "state": state,
         "states": DataQuery.State.choices,
     }
@@ -431,7 +517,11 @@ def audit_log(request: AuthedRequest, pk: int) -> HttpResponse:
     for key in ("action", "actor_label", "object_label"):
         if request.GET.get(key):
             rows = rows.filter(**{f"{key}__icontains": request.GET[key]})
-    context = {"study": found, "events": rows.order_by("-at")[:500], "filters": request.GET}
+    context = {
+        "study": found,
+        "events": _page(request, rows.order_by("-at", "-id")),
+        "filters": request.GET,
+    }
     return render(request, "capture/audit.html", context)
 
 

@@ -124,10 +124,51 @@ MANAGE = expect(
 )
 
 EXPORTS = {**AUDIT, "statistician": (200, 200)}
+# Bad input answers only after access is decided: whoever may not enter still gets 403/404.
+UNKNOWN_FORM = {
+    **OWN_SITE_ONLY,
+    **dict.fromkeys(("committee", "site_lead_a", "site_lead_b", "trainee", "mentor"), (404, 404)),
+}
+BAD_STATUS = {
+    **ENTER,
+    "committee": (400, 400),
+    "site_lead_a": (400, 404),
+    "site_lead_b": (400, 404),
+    "trainee": (400, 404),
+}
 IMPORT = {**AUDIT, "trainee": (200, 200)}
+
+
+def query(build, text):
+    """A route's address with `?text` after it."""
+
+    def with_query(world):
+        at = build(world)
+        return lambda p, who, place: f"{at(p, who, place)}?{text}"
+
+    return with_query
+
 
 ROUTES = [
     ("study page", url("study"), "get", None, STUDY_WIDE),
+    ("records page 2", query(url("records"), "page=2&q=A"), "get", None, RECORDS_WIDE),
+    ("queries page", query(url("queries"), "state=open&page=1"), "get", None, RECORDS_WIDE),
+    ("audit trail page 2", query(url("audit"), "page=2"), "get", None, AUDIT),
+    ("entry unknown form", url("entry", "record", "nonsense"), "get", None, UNKNOWN_FORM),
+    (
+        "save entry bad status",
+        url("entry", "record", "baseline"),
+        "post",
+        {"age": "51", "status": "99"},
+        BAD_STATUS,
+    ),
+    (
+        "unknown query action",
+        url("query_move", "query", "shred"),
+        "post",
+        {},
+        expect((404, 404)),
+    ),
     ("records", url("records"), "get", None, RECORDS_WIDE),
     ("queries", url("queries"), "get", None, RECORDS_WIDE),
     ("audit trail", url("audit"), "get", None, AUDIT),
@@ -175,6 +216,16 @@ API_ROUTES = [
         },
     ),
     ("api audit", api("/audit"), "get", None, AUDIT),
+    ("api records paged", api("/records?limit=1&offset=1"), "get", None, RECORDS_WIDE),
+    ("api audit paged", api("/audit?limit=2&offset=1"), "get", None, AUDIT),
+    # The body is refused before anything is looked up, so it tells nobody anything.
+    (
+        "api save bad status",
+        api("/records/{record}/baseline"),
+        "put",
+        {"values": {"age": "52"}, "status": 99},
+        expect((422, 422)),
+    ),
 ]
 
 

@@ -124,3 +124,34 @@ def test_the_binder_shows_hides_and_calculates_as_a_person_types(page):
     assert page.get_by_label("Days since the scan").input_value() == ""
     page.get_by_label("Scan date").fill("2025-01-01")
     assert page.get_by_label("Days since the scan").input_value() == "9", "today from the form"
+
+
+OTHER_FORM = """<!doctype html><html lang="en"><head><title>Reporting</title></head><body>
+<form method="post" data-capture-form data-today="2025-01-10">
+  <div data-field="report_time"><label for="id_report_time">Report verified</label>
+    <input id="id_report_time" name="report_time" value="2025-01-09 12:48"></div>
+  <div data-field="tat_hours"><label for="id_tat_hours">Request to report (hours)</label>
+    <input id="id_tat_hours" name="tat_hours" value="2.8" readonly></div>
+  <div data-field="within_1h"><label for="id_within_1h">Within 1 hour</label>
+    <input id="id_within_1h" name="within_1h" value="0" readonly></div>
+  <script type="application/json" id="capture-logic">ISLAND</script>
+  <script type="application/json" id="capture-record-values">RECORD</script>
+  <button type="submit">Save</button>
+</form></body></html>"""
+
+
+def test_the_binder_reads_the_records_other_forms(page):
+    """A calculation on one form that reads a field of another keeps its value on load."""
+    fields = {
+        "tat_hours": {"calc": 'round(datediff([request_time], [report_time], "h", true), 1)'},
+        "within_1h": {"calc": "if([tat_hours] <> '' and [tat_hours] <= 1, 1, 0)"},
+    }
+    record = json.dumps({"request_time": "2025-01-09 10:00", "record_id": "STH-1"})
+    page.set_content(OTHER_FORM.replace("ISLAND", island(fields)).replace("RECORD", record))
+    page.add_script_tag(path=str(LOGIC_JS))
+
+    assert page.get_by_label("Request to report (hours)").input_value() == "2.8"
+    assert page.get_by_label("Within 1 hour").input_value() == "0"
+    page.get_by_label("Report verified").fill("2025-01-09 10:30")
+    assert page.get_by_label("Request to report (hours)").input_value() == "0.5"
+    assert page.get_by_label("Within 1 hour").input_value() == "1"

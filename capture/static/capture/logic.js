@@ -10,7 +10,9 @@
  * <script type="application/json" id="capture-logic"> island maps each field name to
  * {"branching": tree, "calc": tree}; inputs are named by field (a checkbox input per
  * option, value = the option's code); each field's wrapper has data-field="name".
- * Hidden wrappers get the `hidden` attribute, calc inputs are filled live.
+ * Hidden wrappers get the `hidden` attribute, calc inputs are filled live. The values of
+ * the record's other forms, which this form's logic may read, come from a second island,
+ * <script type="application/json" id="capture-record-values">, as {field: value}.
  */
 (function (global) {
   "use strict";
@@ -485,13 +487,28 @@
     return values;
   }
 
+  // The record's other forms under what is typed in this one, as the server reads them.
+  function withRecord(record, typed) {
+    var values = {};
+    var name;
+    for (name in record || {}) {
+      if (Object.prototype.hasOwnProperty.call(record, name)) values[name] = record[name];
+    }
+    for (name in typed) {
+      if (Object.prototype.hasOwnProperty.call(typed, name)) values[name] = typed[name];
+    }
+    return values;
+  }
+
+  /* bind(form, fields, {today, now, missingCodes, record: {field: value of another form}}) */
   function bind(form, fields, context) {
     var scope = form.ownerDocument;
+    context = context || {};
     function wrapper(name) {
       return form.querySelector('[data-field="' + name + '"]');
     }
     function refresh() {
-      var outcome = resolve(fields, readValues(form), context);
+      var outcome = resolve(fields, withRecord(context.record, readValues(form)), context);
       Object.keys(fields).forEach(function (name) {
         var box = wrapper(name);
         var hide = outcome.hidden.indexOf(name) >= 0;
@@ -528,7 +545,10 @@
     if (!island) return;
     var form = island.closest("form") || document.querySelector("form[data-capture-form]");
     if (!form) return;
-    bind(form, JSON.parse(island.textContent), contextFrom(island, form));
+    var context = contextFrom(island, form);
+    var record = document.getElementById("capture-record-values");
+    if (record) context.record = JSON.parse(record.textContent);
+    bind(form, JSON.parse(island.textContent), context);
   }
 
   global.RadCollabLogic = {
