@@ -51,6 +51,7 @@ def run_analysis(data: Dataset, settings: Settings) -> Result:
         "excluded": list(prepared.excluded),
         "columns": titles,
         "settings": settings.to_json(),
+        "warnings": [],
         "notes": [],
         "figures": {},
         **body,
@@ -220,7 +221,7 @@ def _roc(data: Dataset, settings: Settings) -> Result:
     if settings.index_second:
         tests.append(("index_second", settings.index_second))
     scores = {role: numeric(data, role, name) for role, name in tests}
-    auc_rows, youden_rows, curves, sentences = [], [], [], []
+    auc_rows, youden_rows, curves, sentences, warnings = [], [], [], [], []
     for role, name in tests:
         title = data.columns[name].title
         auc = _guard(
@@ -251,6 +252,7 @@ def _roc(data: Dataset, settings: Settings) -> Result:
                 f"The AUC of {title}", auc.auc, auc.lower, auc.upper, settings.level, "coef"
             )
         )
+        warnings.extend(_reversed_score(title, auc.auc))
     tables = [
         _table(
             f"Area under the ROC curve (DeLong, {level_text(settings.level)})",
@@ -276,9 +278,22 @@ def _roc(data: Dataset, settings: Settings) -> Result:
     return {
         "tables": tables,
         "sentences": sentences,
+        "warnings": warnings,
         "notes": notes,
         "figures": {"roc": {"curves": curves}},
     }
+
+
+def _reversed_score(title: str, auc: float) -> list[str]:
+    """An AUC under 0.5 most often means the score runs the other way, not a useless test."""
+    if not auc < 0.5:
+        return []
+    return [
+        f"The AUC of {title} is {fmt(auc, 'coef')}, below 0.5: its higher values went with "
+        "negative cases more often than with positive ones. Check the reference standard's "
+        "positive codes. If lower values of this score mean disease, the score runs the "
+        f"other way: read that way its AUC is {fmt(1 - auc, 'coef')} (1 \u2212 AUC)."
+    ]
 
 
 def _paired(
@@ -330,7 +345,10 @@ def _p_phrase(p: float) -> str:
 def _agreement(data: Dataset, settings: Settings) -> Result:
     names = list(settings.measurements)
     needs_rows("measurements", "Agreement", len(data.row_ids), 2)
-    ratings, scale = categorical(data, names, "measurements")
+    weighted = len(names) == 2 and settings.weights != "none"
+    ratings, scale = categorical(
+        data, names, "measurements", order=settings.order, ordered=weighted
+    )
     if len(set(scale)) < 2:
         raise AnalysisInputError(
             "measurements",
@@ -408,7 +426,8 @@ def _cohen(
         "sentences": [sentence],
         "notes": [
             f"Observed agreement {fmt(agreement.value, 'pct')}; kappa standard errors by "
-            "Fleiss, Cohen & Everitt (1969). Strength labels after Landis & Koch (1977)."
+            "Fleiss, Cohen & Everitt (1969). Strength labels after Landis & Koch (1977).",
+            *_scale_note(scale, settings),
         ],
         "figures": {
             "agreement": {
@@ -420,6 +439,13 @@ def _cohen(
             }
         },
     }
+
+
+def _scale_note(scale: tuple[str, ...], settings: Settings) -> list[str]:
+    """Weights depend on the order of the categories, so a weighted result states it."""
+    if settings.weights == "none":
+        return []
+    return [f"Weights use the categories in this order: {' < '.join(scale)}."]
 
 
 WEIGHT_NAMES = {

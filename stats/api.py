@@ -23,7 +23,11 @@ Cell = float | int | str | bool | None
 
 class DataIn(Schema):
     columns: dict[str, list[Cell]] = Field(
-        ..., description='Column name → its values, one per case; null or "" is missing.'
+        ...,
+        description=(
+            'Column name → its values, one per case; null, "", "NA", "N/A", "#N/A", "NaN" '
+            'and "." are missing.'
+        ),
     )
     row_ids: list[str] | None = Field(
         None, description="Names for the rows in messages (default: row 1, row 2, …)."
@@ -52,6 +56,14 @@ class RocIn(DataIn):
 class AgreementIn(DataIn):
     measurements: list[str] = Field(..., description="Two raters (Cohen) or more (Fleiss).")
     weights: str = Field("none", description="none, linear or quadratic (two raters)")
+    order: list[str | int | float] = Field(
+        default_factory=list,
+        description=(
+            "The categories from lowest to highest, e.g. "
+            '["None", "Minimal", "Moderate", "Severe"]. Weighted kappa needs it when the '
+            "ratings are words; numbers are taken in numeric order."
+        ),
+    )
     ci_method: str = "wilson"
 
 
@@ -87,6 +99,9 @@ class ResultOut(Schema):
     settings: dict[str, Any]
     tables: list[TableOut]
     sentences: list[str]
+    warnings: list[str] = Field(
+        default_factory=list, description="What may make the result mislead, e.g. an AUC < 0.5."
+    )
     notes: list[str]
     figures: dict[str, Any]
 

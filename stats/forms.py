@@ -72,7 +72,13 @@ class AnalysisForm(forms.Form):
         label="AUC interval", choices=list(TRANSFORMS.items()), initial="none"
     )
     weights = forms.ChoiceField(
-        label="Kappa weights (two readers)", choices=list(WEIGHTS.items()), initial="none"
+        label="Kappa weights (two readers)",
+        choices=list(WEIGHTS.items()),
+        initial="none",
+        help_text=(
+            "Linear and quadratic weights take the categories in the order the data "
+            "dictionary lists them; numbers without choices in numeric order."
+        ),
     )
     multiplier = forms.FloatField(
         label="Limits of agreement: bias ± multiplier \u00d7 SD",

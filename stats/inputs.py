@@ -10,6 +10,7 @@ person who has to fix it.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from enum import StrEnum
@@ -26,6 +27,15 @@ if TYPE_CHECKING:
 SHOWN_ROWS = 8  # rows named in a message before "and N more"
 TRUE_WORDS = frozenset({"1", "yes", "y", "true", "t", "positive", "pos"})
 FALSE_WORDS = frozenset({"0", "no", "n", "false", "f", "negative", "neg"})
+# How statistical software writes a missing value in a CSV: R "NA", Excel "#N/A", numpy
+# and pandas "nan"/"NaN", SAS, Stata and SPSS "." (Stata's extended missing ".a" to ".z").
+# Matched whole and ignoring case; a code the data dictionary or `order` declares is a value.
+MISSING_WORDS = frozenset({"na", "n/a", "#n/a", "nan"})
+STATA_MISSING = re.compile(r"\.[a-z]?", re.IGNORECASE)
+# Kappa treats every distinct value as a category and builds a k x k table: beyond this many
+# the column is a measurement (use ICC or Bland-Altman), and the table would be too sparse
+# for chance agreement to mean anything, long before it grows too large for memory.
+MAX_CATEGORIES = 50
 
 
 class Analysis(StrEnum):
@@ -53,7 +63,7 @@ RELEVANT: dict[str, tuple[str, ...]] = {
         *COMMON,
     ),
     "roc": ("index", "index_second", "reference", "reference_positive", "transform", *COMMON),
-    "agreement": ("measurements", "weights", "ci_method", *COMMON),
+    "agreement": ("measurements", "weights", "order", "ci_method", *COMMON),
     "icc": ("measurements", *COMMON),
     "bland_altman": ("measurements", "multiplier", *COMMON),
     "repeatability": ("measurements", *COMMON),
@@ -79,7 +89,8 @@ class Settings:
 
     `index_positive` / `reference_positive` are the codes that count as positive; empty
     means the column must already be binary (1/0, yes/no, true/false). `threshold` makes a
-    numeric index test positive at or above it.
+    numeric index test positive at or above it. `order` lists agreement categories from
+    lowest to highest, for weighted kappa on data without a data dictionary.
     """
 
     analysis: Analysis
@@ -94,6 +105,7 @@ class Settings:
     level: float = 0.95
     transform: AucTransform = "none"
     weights: KappaWeights = "none"
+    order: tuple[str, ...] = ()
     multiplier: float = 1.96
     exclude_missing: bool = False
 
@@ -112,7 +124,7 @@ class Settings:
             raise AnalysisInputError(
                 "analysis", f"Unknown analysis {data.get('analysis')!r}; choose one of {choices}."
             ) from None
-        for name in ("measurements", "index_positive", "reference_positive"):
+        for name in LISTS:
             values[name] = _codes(values.get(name, ()))
         settings = cls(**values)
         settings.check()
@@ -121,7 +133,7 @@ class Settings:
     def to_json(self) -> dict[str, Any]:
         data = asdict(self)
         data["analysis"] = self.analysis.value
-        for name in ("measurements", "index_positive", "reference_positive"):
+        for name in LISTS:
             data[name] = list(data[name])
         return data
 
@@ -147,7 +159,27 @@ class Settings:
             )
         if self.threshold is not None and not math.isfinite(self.threshold):
             raise AnalysisInputError("threshold", "The threshold must be a finite number.")
+        self._check_order()
         self._check_roles()
+
+    def _check_order(self) -> None:
+        if not self.order:
+            return
+        repeated = sorted({code for code in self.order if self.order.count(code) > 1})
+        if repeated:
+            raise AnalysisInputError(
+                "order", f"The order lists {', '.join(map(repr, repeated))} more than once."
+            )
+        if len(self.order) < 2:
+            raise AnalysisInputError(
+                "order", "The order needs at least two categories, from lowest to highest."
+            )
+        if len(self.order) > MAX_CATEGORIES:
+            raise AnalysisInputError(
+                "order",
+                f"The order lists {len(self.order)} categories; agreement takes at most "
+                f"{MAX_CATEGORIES}.",
+            )
 
     def _check_roles(self) -> None:
         if self.analysis in (Analysis.ACCURACY, Analysis.ROC):
@@ -184,10 +216,14 @@ class Settings:
             )
 
 
+LISTS = ("measurements", "index_positive", "reference_positive", "order")
+
+
 def _codes(value: Any) -> tuple[str, ...]:
+    """A list of codes as the cells read: "4, 5" or [4, 5.0] both give ("4", "5")."""
     if isinstance(value, str):
         value = value.split(",")
-    return tuple(str(v).strip() for v in value if str(v).strip())
+    return tuple(code for code in (as_code(v) for v in value) if code)
 
 
 def _check_choice(name: str, value: str, choices: Mapping[str, str]) -> None:
@@ -269,12 +305,24 @@ def dataset_from_columns(
     )
 
 
-def is_missing(cell: Any) -> bool:
+def is_missing(cell: Any, categories: Iterable[str] = ()) -> bool:
+    """None, NaN, an empty cell or a missing-value mark (NA, N/A, NaN, "."), unless declared.
+
+    `categories` are codes the data dictionary or the analysis declares as values, so a
+    scale whose choices include "NA" (not assessable) keeps it as a category.
+    """
     if cell is None:
         return True
     if isinstance(cell, float):
         return math.isnan(cell)
-    return isinstance(cell, str) and not cell.strip()
+    if not isinstance(cell, str):
+        return False
+    text = cell.strip()
+    if not text:
+        return True
+    if text.lower() not in MISSING_WORDS and not STATA_MISSING.fullmatch(text):
+        return False
+    return text not in categories
 
 
 def as_code(cell: Any) -> str:
@@ -305,7 +353,8 @@ def drop_missing(data: Dataset, settings: Settings, roles: Mapping[str, str]) ->
     missing_rows: set[int] = set()
     for name, role in roles.items():
         column = data.column(role, name)
-        rows = [i for i, cell in enumerate(column.values) if is_missing(cell)]
+        declared = {*column.categories, *settings.order}
+        rows = [i for i, cell in enumerate(column.values) if is_missing(cell, declared)]
         if rows and not settings.exclude_missing:
             ids = [data.row_ids[i] for i in rows]
             raise AnalysisInputError(
@@ -405,29 +454,87 @@ def _sort_key(code: str) -> tuple[int, float, str]:
 
 
 def categorical(
-    data: Dataset, names: Sequence[str], role: str
+    data: Dataset,
+    names: Sequence[str],
+    role: str,
+    *,
+    order: Sequence[str] = (),
+    ordered: bool = False,
 ) -> tuple[list[list[str]], tuple[str, ...]]:
-    """Rater columns as codes, and the shared scale: the dictionary's order, or sorted values."""
+    """Rater columns as codes, and the shared scale they are rated on.
+
+    The scale is `order` when given, else the data dictionary's choices in its order, else
+    the values seen: numbers in numeric order, words as sorted text. Words have no known
+    order, so an `ordered` (weighted) analysis of them without `order` is refused, as is a
+    column with more distinct values than `MAX_CATEGORIES`, before any table is made.
+    """
     columns = [data.column(role, name) for name in names]
     ratings = [[as_code(cell) for cell in c.values] for c in columns]
     declared = {c.categories for c in columns if c.categories}
-    if len(declared) == 1:
-        scale = next(iter(declared))
+    if order or len(declared) == 1:
+        scale = tuple(order) if order else next(iter(declared))
         for column, codes in zip(columns, ratings, strict=True):
-            bad = [
-                f"{row} ({code!r})"
-                for row, code in zip(data.row_ids, codes, strict=True)
-                if code not in scale
-            ]
-            if bad:
-                raise AnalysisInputError(
-                    role,
-                    f"{column.title} holds codes outside its choices {', '.join(scale)}: "
-                    f"{name_rows(bad)}.",
-                )
+            _check_on_scale(data, column, codes, scale, "order" if order else role)
+        _check_scale_size(columns, len(scale), role, "choices in the data dictionary")
         return ratings, scale
-    observed = sorted({code for codes in ratings for code in codes}, key=_sort_key)
-    return ratings, tuple(observed)
+    observed = {code for codes in ratings for code in codes}
+    _check_scale_size(columns, len(observed), role, "different values")
+    if ordered and not all(_number(code) is not None for code in observed):
+        raise AnalysisInputError(*_unknown_order(columns, observed, len(declared) > 1))
+    return ratings, tuple(sorted(observed, key=_sort_key))
+
+
+def _check_on_scale(
+    data: Dataset, column: Column, codes: Sequence[str], scale: tuple[str, ...], field: str
+) -> None:
+    known = set(scale)
+    bad = [
+        f"{row} ({code!r})"
+        for row, code in zip(data.row_ids, codes, strict=True)
+        if code not in known
+    ]
+    if bad:
+        given = "the order given" if field == "order" else "its choices"
+        shown = ", ".join(scale[:10]) + (", …" if len(scale) > 10 else "")
+        raise AnalysisInputError(
+            field, f"{column.title} holds codes outside {given} ({shown}): {name_rows(bad)}."
+        )
+
+
+def _check_scale_size(columns: Sequence[Column], size: int, role: str, what: str) -> None:
+    if size > MAX_CATEGORIES:
+        raise AnalysisInputError(
+            role,
+            f"{_joined(columns)} hold {size:,} {what}. Kappa treats each value as a "
+            f"category and takes at most {MAX_CATEGORIES}: for measurements on a continuous "
+            "scale use ICC or Bland\u2013Altman instead.",
+        )
+
+
+def _joined(columns: Sequence[Column]) -> str:
+    titles = [c.title for c in columns]
+    return titles[0] if len(titles) == 1 else f"{', '.join(titles[:-1])} and {titles[-1]}"
+
+
+def _unknown_order(
+    columns: Sequence[Column], observed: set[str], conflicting: bool
+) -> tuple[str, str]:
+    """The field and message for a weighted analysis whose scale has no known order."""
+    titles = _joined(columns)
+    if conflicting:
+        return (
+            "measurements",
+            f"{titles} have different choices in the data dictionary, so there is no one "
+            "ordered scale for weighted kappa. Give them the same choices, or choose "
+            "unweighted kappa.",
+        )
+    words = ", ".join(repr(code) for code in sorted(observed, key=_sort_key)[:10])
+    return (
+        "order",
+        f"Weighted kappa needs the categories in order, and {titles} hold words whose "
+        f"order is not known ({words}). Give the order from lowest to highest, or choose "
+        "unweighted kappa.",
+    )
 
 
 def needs_rows(role: str, what: str, have: int, minimum: int) -> None:

@@ -117,6 +117,8 @@ def results_csv(result: Mapping[str, Any]) -> str:
         for row in table["rows"]:
             writer.writerow(["NA" if v is None else v for v in row])
     writer.writerow([])
+    for warning in result.get("warnings", []):
+        writer.writerow([f"Warning: {warning}"])
     for sentence in result["sentences"]:
         writer.writerow([sentence])
     return out.getvalue()

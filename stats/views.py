@@ -90,6 +90,8 @@ def _taken_at(found: AnalysisRun) -> datetime | None:
 
 
 FIELD_LABELS = {name: str(f.label) for name, f in AnalysisForm.base_fields.items()}
+# Set through the API and the command only: the web form takes the data dictionary's order.
+FIELD_LABELS["order"] = "Order of the categories"
 SHOWN_SETTINGS = {
     "ci_method": CI_METHODS,
     "transform": TRANSFORMS,
@@ -114,6 +116,8 @@ def settings_shown(stored: dict[str, Any], titles: dict[str, str]) -> list[tuple
             value = f"{100 * value:g}%"
         elif name in ("index_positive", "reference_positive"):
             value = ", ".join(value)
+        elif name == "order":
+            value = " < ".join(value)
         elif name == "exclude_missing":
             value = "yes"
         shown.append((FIELD_LABELS.get(name, name), str(value)))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import math
 
+import numpy as np
 import pytest
 
 from stats import figures
@@ -125,10 +126,13 @@ def test_missing_values_are_refused_by_field_and_row_unless_left_out():
 
 def test_non_numeric_cells_are_refused_with_their_values():
     message = refused(
-        {"a": ["12", "13 mm", "n/a"], "b": [12, 13, 14]},
+        {"a": ["12", "13 mm", "see report"], "b": [12, 13, 14]},
         "measurements", analysis="icc", measurements=["a", "b"],
     )  # fmt: skip
-    assert "a needs numbers; 2 rows hold something else: row 2 ('13 mm'), row 3 ('n/a')" in message
+    assert (
+        "a needs numbers; 2 rows hold something else: row 2 ('13 mm'), row 3 ('see report')"
+        in message
+    )
 
 
 def test_unbalanced_columns_are_refused():
@@ -243,3 +247,185 @@ def test_numbers_read_as_journals_print_them():
         estimate_sentence("Sensitivity", 0.875, 0.801, 0.924, 0.95, "pct")
         == "Sensitivity was 87.5% (95% CI 80.1\u201392.4%)."
     )
+
+
+# --- An ordered scale for weighted kappa (issue 13, item 16) ---------------------------
+
+SEVERITY = ("None", "Minimal", "Moderate", "Severe")
+# Two readers' severity on 38 cases: reader A in rows, reader B in columns, in severity order.
+SEVERITY_TABLE = [[4, 0, 0, 0], [4, 2, 1, 1], [0, 2, 15, 2], [0, 0, 3, 4]]
+
+
+def _severity_columns(codes=SEVERITY):
+    a, b = [], []
+    for i, row in enumerate(SEVERITY_TABLE):
+        for j, count in enumerate(row):
+            a += [codes[i]] * count
+            b += [codes[j]] * count
+    return {"a": a, "b": b}
+
+
+def _kappa(result):
+    return result["tables"][0]["rows"][0][1]
+
+
+def _weighted(columns, **chosen):
+    return run_analysis(
+        dataset_from_columns(columns),
+        settings(analysis="agreement", measurements=["a", "b"], weights="quadratic", **chosen),
+    )
+
+
+def test_weighted_kappa_on_words_follows_the_order_given_not_the_alphabet():
+    from statsmodels.stats.inter_rater import cohens_kappa
+
+    ordinal = _kappa(_weighted(_severity_columns(), order=list(SEVERITY)))
+    alphabetical = _kappa(_weighted(_severity_columns(), order=sorted(SEVERITY)))
+    assert round(alphabetical, 3) == 0.319  # what sorting the words used to give, silently
+    assert round(ordinal, 3) == 0.764
+    # Independent checks: statsmodels on the table, and 1 - sum(w O) / sum(w E) by hand
+    # with disagreement weights (i - j)^2, as scikit-learn's cohen_kappa_score computes it.
+    table = np.asarray(SEVERITY_TABLE, dtype=float)
+    assert ordinal == pytest.approx(cohens_kappa(table, wt="quadratic").kappa, abs=1e-12)
+    expected = np.outer(table.sum(axis=1), table.sum(axis=0)) / table.sum()
+    distance = np.subtract.outer(np.arange(4), np.arange(4)) ** 2
+    by_hand = 1 - (distance * table).sum() / (distance * expected).sum()
+    assert ordinal == pytest.approx(by_hand, abs=1e-12)
+
+
+def test_weighted_kappa_states_the_order_it_used():
+    result = _weighted(_severity_columns(), order="None, Minimal, Moderate, Severe")
+    assert "None < Minimal < Moderate < Severe" in " ".join(result["notes"])
+    assert result["figures"]["agreement"]["labels"] == list(SEVERITY)
+
+
+def test_weighted_kappa_on_words_without_an_order_is_refused_naming_the_field():
+    with pytest.raises(AnalysisInputError) as error:
+        _weighted(_severity_columns())
+    assert error.value.field == "order"
+    assert "a and b hold words whose order is not known" in error.value.message
+    assert "'Minimal'" in error.value.message
+
+
+def test_unweighted_kappa_on_words_needs_no_order():
+    result = run_analysis(
+        dataset_from_columns(_severity_columns()),
+        settings(analysis="agreement", measurements=["a", "b"]),
+    )
+    assert _kappa(result) == pytest.approx(0.4907216494845362)
+
+
+def test_numbers_are_a_scale_in_numeric_order_not_text_order():
+    numbers = _severity_columns(codes=("2", "9", "10", "11"))  # as text, "10" < "2"
+    assert round(_kappa(_weighted(numbers)), 3) == round(
+        _kappa(_weighted(numbers, order=["2", "9", "10", "11"])), 3
+    )
+    floats = _severity_columns(codes=(0.5, 1.0, 1.5, 2.0))
+    assert _weighted(floats, order=[0.5, 1, 1.5, 2.0])["figures"]["agreement"]["labels"] == [
+        "0.5", "1", "1.5", "2",
+    ]  # fmt: skip
+
+
+def test_captured_data_take_the_data_dictionarys_choice_order():
+    from stats.services import snapshot_dataset
+
+    columns = _severity_columns(codes=("N", "MI", "MO", "S"))
+    choices = [["N", "None"], ["MI", "Minimal"], ["MO", "Moderate"], ["S", "Severe"]]
+    snapshot = {
+        "fields": [
+            {"name": name, "label": f"Reader {name}", "numeric": False, "choices": choices}
+            for name in ("a", "b")
+        ],
+        "records": [f"STH-{i}" for i in range(1, 39)],
+        "columns": columns,
+    }
+    result = run_analysis(
+        snapshot_dataset(snapshot),
+        settings(analysis="agreement", measurements=["a", "b"], weights="quadratic"),
+    )
+    assert round(_kappa(result), 3) == 0.764
+
+
+def test_codes_outside_the_order_are_refused_with_their_rows():
+    columns = _severity_columns()
+    columns["b"][0] = "Mild"
+    with pytest.raises(AnalysisInputError) as error:
+        _weighted(columns, order=list(SEVERITY))
+    assert error.value.field == "order"
+    assert "b holds codes outside the order given" in error.value.message
+    assert "row 1 ('Mild')" in error.value.message
+
+
+def test_an_order_that_repeats_a_category_is_refused():
+    with pytest.raises(AnalysisInputError) as error:
+        settings(analysis="agreement", measurements=["a", "b"], order=["None", "Mild", "None"])
+    assert error.value.field == "order"
+    assert "'None' more than once" in error.value.message
+
+
+# --- Too many categories for kappa (issue 13, item 12) -------------------------------
+
+
+def test_agreement_on_thousands_of_distinct_values_is_refused_before_any_table():
+    values = [round(10 + i / 100, 2) for i in range(3000)]
+    message = refused(
+        {"a": values, "b": values[::-1]},
+        "measurements", analysis="agreement", measurements=["a", "b"],
+    )  # fmt: skip
+    assert message.startswith("a and b hold 3,000 different values.")
+    assert "at most 50" in message
+    assert "ICC or Bland\u2013Altman" in message
+
+
+def test_fifty_categories_are_still_an_agreement_analysis():
+    codes = [str(i % 50) for i in range(200)]
+    result = run_analysis(
+        dataset_from_columns({"a": codes, "b": codes}),
+        settings(analysis="agreement", measurements=["a", "b"]),
+    )
+    assert _kappa(result) == pytest.approx(1.0)
+
+
+# --- Missing-value marks and an AUC below 0.5 (issue 13, item 18) ----------------------
+
+
+@pytest.mark.parametrize("mark", ["NA", "N/A", "#N/A", "NaN", "nan", ".", ".a", "", "  "])
+def test_missing_value_marks_of_statistical_software_are_missing(mark):
+    data = {"a": [1.0, mark, 3.0, 4.0, 5.2], "b": [1.1, 2.0, 2.9, 4.2, 5.1]}
+    message = refused(data, "measurements", analysis="icc", measurements=["a", "b"])
+    assert message.startswith("a has no value in 1 row: row 2.")
+    result = run_analysis(
+        dataset_from_columns(data),
+        settings(analysis="icc", measurements=["a", "b"], exclude_missing=True),
+    )
+    assert result["excluded"] == ["row 2"]
+
+
+def test_a_missing_value_mark_declared_as_a_category_is_a_value():
+    from stats.inputs import Column, Dataset
+
+    choices = ("0", "1", "NA")
+    a = Column("a", ("0", "1", "NA", "1", "0"), "", choices, {"NA": "Not assessable"})
+    b = Column("b", ("0", "1", "NA", "0", "0"), "", choices, {"NA": "Not assessable"})
+    result = run_analysis(
+        Dataset(tuple(f"R{i}" for i in range(5)), {"a": a, "b": b}),
+        settings(analysis="agreement", measurements=["a", "b"], exclude_missing=True),
+    )
+    assert result["n"] == 5
+    assert result["excluded"] == []
+
+
+def test_an_auc_below_one_half_warns_that_the_score_may_run_the_other_way():
+    data = {"score": [0.1, 0.2, 0.3, 0.6, 0.7, 0.8, 0.75, 0.9], "truth": [1, 1, 1, 0, 0, 0, 1, 0]}
+    result = run_analysis(
+        dataset_from_columns(data), settings(analysis="roc", index="score", reference="truth")
+    )
+    (warning,) = result["warnings"]
+    assert warning.startswith("The AUC of score is 0.125, below 0.5")
+    assert "read that way its AUC is 0.875" in warning
+    assert "Warning: The AUC of score" in results_csv(result)
+    data["score"] = [1 - s for s in data["score"]]
+    result = run_analysis(
+        dataset_from_columns(data), settings(analysis="roc", index="score", reference="truth")
+    )
+    assert result["warnings"] == []

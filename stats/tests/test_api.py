@@ -121,3 +121,66 @@ def test_anonymous_callers_get_401(client):
         "/api/v1/stats/icc", {"columns": {}, "measurements": []}, content_type="application/json"
     )
     assert response.status_code == 401
+
+
+SEVERITY = ["None", "Minimal", "Moderate", "Severe"]
+# Reader A in rows, reader B in columns, in severity order (38 cases).
+SEVERITY_TABLE = [[4, 0, 0, 0], [4, 2, 1, 1], [0, 2, 15, 2], [0, 0, 3, 4]]
+
+
+def _severity_reads():
+    a, b = [], []
+    for i, row in enumerate(SEVERITY_TABLE):
+        for j, count in enumerate(row):
+            a += [SEVERITY[i]] * count
+            b += [SEVERITY[j]] * count
+    return {"a": a, "b": b}
+
+
+def post(client, person, path, body):
+    client.force_login(person)
+    response = client.post(f"/api/v1/stats/{path}", body, content_type="application/json")
+    return response.status_code, response.json()
+
+
+def test_weighted_kappa_on_words_needs_their_order(client, personas):
+    body = {"columns": _severity_reads(), "measurements": ["a", "b"], "weights": "quadratic"}
+    status, answer = post(client, personas.trainee, "agreement", body)
+    assert status == 422
+    assert answer["detail"][0]["loc"] == ["body", "order"]
+    assert "a and b hold words whose order is not known" in answer["detail"][0]["msg"]
+    status, result = post(client, personas.trainee, "agreement", {**body, "order": SEVERITY})
+    assert status == 200, result
+    assert round(result["tables"][0]["rows"][0][1], 3) == 0.764  # not 0.319, the alphabet's
+
+
+def test_agreement_on_a_measurement_with_thousands_of_values_answers_422(client, personas):
+    values = [round(20 + i / 1000, 3) for i in range(5000)]
+    body = {"columns": {"a": values, "b": values[::-1]}, "measurements": ["a", "b"]}
+    status, answer = post(client, personas.trainee, "agreement", body)
+    assert status == 422
+    assert answer["detail"][0]["loc"] == ["body", "measurements"]
+    assert "hold 5,000 different values" in answer["detail"][0]["msg"]
+    assert "use ICC or Bland\u2013Altman" in answer["detail"][0]["msg"]
+
+
+def test_na_cells_are_missing_and_left_out_on_request(client, personas):
+    body = {
+        "columns": {"a": [1.0, "NA", 3.0, 4.2, "."], "b": [1.1, 2.0, 2.9, 4.0, 5.3]},
+        "row_ids": ["P1", "P2", "P3", "P4", "P5"],
+        "measurements": ["a", "b"],
+    }
+    status, answer = post(client, personas.trainee, "icc", body)
+    assert status == 422
+    assert "a has no value in 2 rows: P2, P5" in answer["detail"][0]["msg"]
+    status, result = post(client, personas.trainee, "icc", {**body, "exclude_missing": True})
+    assert status == 200, result
+    assert result["excluded"] == ["P2", "P5"]
+
+
+def test_an_auc_below_one_half_comes_back_with_a_warning(api):
+    _, result = api("roc", {"index": "ai", "reference": "truth", "reference_positive": ["0"]})
+    (warning,) = result["warnings"]
+    assert "below 0.5" in warning
+    _, result = api("roc", {"index": "ai", "reference": "truth"})
+    assert result["warnings"] == []

@@ -93,3 +93,38 @@ def test_a_ragged_or_missing_file_is_refused(tmp_path):
         analyse(path, "icc", "--measurements", "a", "b")
     with pytest.raises(CommandError, match="Cannot read"):
         analyse(tmp_path / "nothing.csv", "icc", "--measurements", "a", "b")
+
+
+def test_na_cells_are_missing_and_left_out_with_exclude_missing(tmp_path):
+    path = tmp_path / "from_r.csv"
+    path.write_text('a,b\n1,1.2\nNA,2.1\n3,3.3\n4,3.8\n"N/A",5.0\n', encoding="utf-8")
+    with pytest.raises(CommandError, match=r"--measurements: a has no value in 2 rows"):
+        analyse(path, "icc", "--measurements", "a", "b")
+    printed = analyse(path, "icc", "--measurements", "a", "b", "--exclude-missing")
+    assert "Left out for a missing value: line 3, line 6" in printed
+
+
+def test_weighted_kappa_on_words_takes_the_order_option(tmp_path):
+    severity = ["None", "Minimal", "Moderate", "Severe"]
+    table = [[4, 0, 0, 0], [4, 2, 1, 1], [0, 2, 15, 2], [0, 0, 3, 4]]
+    rows = [
+        f"{severity[i]},{severity[j]}"
+        for i, row in enumerate(table)
+        for j, count in enumerate(row)
+        for _ in range(count)
+    ]
+    path = tmp_path / "severity.csv"
+    path.write_text("a,b\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    with pytest.raises(CommandError, match=r"^--order: Weighted kappa needs the categories"):
+        analyse(path, "agreement", "--measurements", "a", "b", "--weights", "quadratic")
+    printed = analyse(path, "agreement", "--measurements", "a", "b", "--weights", "quadratic",
+                      "--order", "None,Minimal,Moderate,Severe", "--json")  # fmt: skip
+    result = json.loads(printed)
+    assert round(result["tables"][0]["rows"][0][1], 3) == 0.764
+
+
+def test_an_auc_below_one_half_is_printed_as_a_warning(reads):
+    printed = analyse(reads, "roc", "--index", "ai", "--reference", "ref",
+                      "--reference-positive", "0")  # fmt: skip
+    assert "Warning: The AUC of ai is" in printed
+    assert "below 0.5" in printed

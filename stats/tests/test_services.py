@@ -165,3 +165,35 @@ def test_a_role_ended_before_the_task_runs_reads_nothing(
 def test_the_site_a_records_come_first_in_the_snapshot(personas, study):
     values = analysis_values(personas.committee, study, ["ai"])
     assert values.sites == ["AAA"] * SITE_A_CASES + ["BBB"] * (len(CASES) - SITE_A_CASES)
+
+
+def test_agreement_on_a_measurement_with_many_values_fails_the_run_naming_the_field(
+    personas, study
+):
+    """A width in mm read as kappa categories: refused before any table is allocated."""
+    widths = [f"{30 + i / 10:.1f}" for i in range(400)]
+    snapshot = {
+        "study": study.pk,
+        "taken_at": "2026-01-05T10:00:00+00:00",
+        "fields": [
+            {"name": name, "label": f"Width {name}", "numeric": True, "choices": []}
+            for name in ("m1", "m2")
+        ],
+        "records": [f"AAA-{i}" for i in range(1, 401)],
+        "sites": ["AAA"] * 400,
+        "columns": {"m1": widths, "m2": widths[::-1]},
+    }
+    settings = Settings.from_json({"analysis": "agreement", "measurements": ["m1", "m2"]})
+    run = AnalysisRun.objects.create(
+        study=study,
+        requested_by=personas.statistician,
+        kind="agreement",
+        settings=settings.to_json(),
+        snapshot=snapshot,
+        snapshot_sha256=services.snapshot_digest(snapshot),
+    )
+    run = services.analysis_execute(run.pk)
+    assert run.state == AnalysisRun.State.FAILED
+    assert run.error_field == "measurements"
+    assert run.error.startswith("Width m1 (m1) and Width m2 (m2) hold 400 different values.")
+    assert "use ICC or Bland\u2013Altman" in run.error

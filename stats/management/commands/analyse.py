@@ -42,6 +42,7 @@ OPTIONS = {
     "level": "--level",
     "transform": "--transform",
     "weights": "--weights",
+    "order": "--order",
     "multiplier": "--multiplier",
     "exclude_missing": "--exclude-missing",
 }
@@ -75,9 +76,17 @@ class Command(BaseCommand):
         parser.add_argument("--level", type=float, default=0.95, help="confidence level")
         parser.add_argument("--transform", default="none", choices=list(TRANSFORMS))
         parser.add_argument("--weights", default="none", choices=list(WEIGHTS))
+        parser.add_argument(
+            "--order",
+            default="",
+            help="agreement categories from lowest to highest, e.g. None,Minimal,Moderate,Severe "
+            "(weighted kappa on words needs it; numbers are taken in numeric order)",
+        )
         parser.add_argument("--multiplier", type=float, default=1.96, help="LoA multiplier")
         parser.add_argument(
-            "--exclude-missing", action="store_true", help="leave out rows with a missing value"
+            "--exclude-missing",
+            action="store_true",
+            help="leave out rows with a missing value (empty, NA, N/A, #N/A, NaN or .)",
         )
         parser.add_argument("--id-column", default="", help="column naming each row in messages")
         parser.add_argument("--json", action="store_true", help="print the result as JSON")
@@ -115,6 +124,8 @@ class Command(BaseCommand):
             for row in cells(stored):
                 table.add_row(*row)
             console.print(table)
+        for warning in result.get("warnings", []):
+            console.print(f"[bold]Warning:[/bold] {warning}")
         for sentence in result["sentences"]:
             console.print(sentence)
         for note in result["notes"]:
@@ -130,7 +141,11 @@ class Command(BaseCommand):
 
 
 def read_csv(path: Path, id_column: str = "") -> Dataset:
-    """A CSV as a dataset: empty cells are missing; rows are named by line or `id_column`."""
+    """A CSV as a dataset; rows are named by line or `id_column`.
+
+    Cells are kept as written: which of them are missing (empty, NA, N/A, NaN, ".") is
+    decided by `stats.inputs.is_missing`, the same for the CSV, the API and captured data.
+    """
     try:
         text = path.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as error:
