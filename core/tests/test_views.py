@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.db import DatabaseError
 from django.urls import reverse
@@ -68,11 +70,23 @@ def test_forbidden_pages_get_the_friendly_403(client, personas):
     assert "Not allowed" in response.content.decode()
 
 
+ASSET = re.compile(
+    r"<(?:script|link|img|iframe|source)\b[^>]*?\b(?:src|href)=[\"']([^\"']+)[\"']", re.I
+)
+
+
 def test_every_asset_is_served_from_this_site(client, personas):
     client.force_login(personas.trainee)
     for url in ("/", reverse("dashboard"), reverse("network:sites"), "/api/v1/docs"):
-        body = client.get(url).content.decode()
-        assert "cdn" not in body.lower(), url
+        body = client.get(url, follow=True).content.decode()
+        # Every script, style sheet, image and frame comes from this site: a relative
+        # address, never another host (a CDN, a font service) or a protocol-relative one.
+        assets = ASSET.findall(body)
+        assert assets, url
+        foreign = [
+            address for address in assets if not address.startswith("/") or address.startswith("//")
+        ]
+        assert foreign == [], url
         assert "https://" not in body.split("<body", 1)[0], url
 
 
