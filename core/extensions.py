@@ -9,7 +9,11 @@ An app's AppConfig may declare, as plain class attributes:
 - ``demo_seeder``: the dotted path of ``seed() -> None``, called by ``seed_demo`` after the
   network, people and mentors exist. Seeders must be idempotent;
 - ``provides``: ``{"name": "dotted.path"}``, functions an earlier app may show without
-  importing a later one (the map asks for ``open_projects_by_site``), via ``provided()``.
+  importing a later one (the map asks for ``open_projects_by_site``), via ``provided()``;
+- ``pending_links``: the dotted path of ``pending(user) -> list[PendingLink]``, the links
+  other people made to this person on the app's records (an author of an output, the
+  supervising mentor of a project) that wait for their confirmation. The confirmation
+  page lists them all; each link's own app confirms or declines it.
 
 Apps are visited in ``INSTALLED_APPS`` order, so the order there is the order on screen.
 """
@@ -43,6 +47,21 @@ class Panel:
     context: dict[str, Any] = field(default_factory=dict)
 
 
+@dataclass(frozen=True)
+class PendingLink:
+    """Someone named this person on a record; it counts only once they confirm it."""
+
+    key: str  # unique on the page, e.g. "output-12"
+    record_id: int  # the output's or project's id, as its app's API names it
+    kind: str  # what they were named as: "Author", "Supervising mentor"
+    title: str
+    url: str  # the record, which the person named may open while the link waits
+    summary: str  # what identifies the record and how they were named on it
+    named_by: str
+    confirm_url: str
+    decline_url: str
+
+
 def _configs_with(attribute: str) -> Iterator[tuple[AppConfig, Any]]:
     for config in apps.get_app_configs():
         value = getattr(config, attribute, None)
@@ -66,6 +85,15 @@ def dashboard_panels(user: Any) -> list[Panel]:
         if panel is not None:
             panels.append(panel)
     return panels
+
+
+def pending_links(user: Any) -> list[PendingLink]:
+    """Every link waiting for `user` to confirm or decline it, app by app."""
+    if not getattr(user, "is_authenticated", False):
+        return []
+    return [
+        link for _, path in _configs_with("pending_links") for link in import_string(path)(user)
+    ]
 
 
 def demo_seeders() -> list[Callable[[], None]]:

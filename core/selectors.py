@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from core.extensions import Panel, dashboard_panels
+from core.extensions import Panel, dashboard_panels, pending_links
 from network import access
 from network.models import Membership
 
@@ -25,6 +25,10 @@ def dashboard_for(user: Any) -> Dashboard:
     )
     needs_two_factor = access.needs_two_factor(user)
     steps: list[tuple[str, str]] = []
+    waiting = len(pending_links(user))
+    if waiting:
+        records = "record names" if waiting == 1 else "records name"
+        steps.append(("confirm_links", f"{waiting} {records} you: confirm or decline"))
     if needs_two_factor:
         steps.append(("mfa_activate_totp", "Turn on two-factor authentication to reach study data"))
     if not memberships:

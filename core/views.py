@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
+from core.extensions import pending_links
 from core.selectors import dashboard_for
 from core.types import AuthedRequest
 
@@ -21,6 +22,13 @@ def home(request: HttpRequest) -> HttpResponse:
 @login_required
 def dashboard(request: AuthedRequest) -> HttpResponse:
     return render(request, "core/dashboard.html", {"dash": dashboard_for(request.user)})
+
+
+@login_required
+def confirm_links(request: AuthedRequest) -> HttpResponse:
+    """Where someone else named this person on a record: each link counts only once they
+    confirm it. The buttons post to the record's own app, which decides."""
+    return render(request, "core/confirm_links.html", {"links": pending_links(request.user)})
 
 
 @never_cache

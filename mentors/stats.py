@@ -3,6 +3,10 @@
 One pass reads outputs, grants, supervisions and contact requests for a chunk of
 mentors in a handful of grouped queries and upserts their `MentorStats` rows, so the
 same code serves one mentor after a change and 20,000 after an import.
+
+Only links the mentor confirmed count: the recount reads `Author.person`, never
+`Author.pending_person` (an author link someone else made that waits for the mentor's
+answer), so a trainee naming a mentor adds nothing to their record until they confirm.
 """
 
 from __future__ import annotations

@@ -3,7 +3,11 @@
 A person's outputs are visible to every member of the network (anyone holding a role),
 because they feed the mentors' track records that members already see. Anyone signed
 in may keep their own outputs. Changing or deleting an output is for its owners: the
-person who recorded it, its authors linked to a person, and administrators.
+person who recorded it, its confirmed authors, and administrators.
+
+A person named as an author by someone else may see the output while the link waits
+for them, and only they may confirm or decline it: everyone else, administrators
+included, gets 404 (`get_output_awaiting`).
 """
 
 from __future__ import annotations
@@ -16,7 +20,7 @@ from django.http import Http404
 
 from network import access
 from network.models import Role
-from outputs.models import Output, OutputImport
+from outputs.models import Author, Output, OutputImport
 
 
 def is_member(user: Any) -> bool:
@@ -33,10 +37,16 @@ def own_outputs(user: Any) -> QuerySet[Output]:
     return Output.objects.filter(pk__in=mine.values("pk"))
 
 
+def awaiting(user: Any) -> QuerySet[Output]:
+    """Outputs on which someone else named `user` as an author, waiting for their answer."""
+    named = Author.objects.filter(pending_person=user).values("output_id")
+    return Output.objects.filter(pk__in=named)
+
+
 def outputs_visible_to(user: Any) -> QuerySet[Output]:
     if is_member(user):
         return Output.objects.all()
-    return own_outputs(user)
+    return own_outputs(user) | awaiting(user)
 
 
 def may_edit(user: Any, output: Output) -> bool:
@@ -56,6 +66,14 @@ def get_output_for_user(user: Any, pk: int, *, write: bool = False) -> Output:
         raise PermissionDenied(
             "Only the person who recorded an output or its authors may change it."
         )
+    return output
+
+
+def get_output_awaiting(user: Any, pk: int) -> Output:
+    """The output if it names `user` as an author waiting for their answer; 404 otherwise."""
+    output = awaiting(user).filter(pk=pk).first() if user.is_authenticated else None
+    if output is None:
+        raise Http404("No author link waiting for you on this output.")
     return output
 
 

@@ -14,10 +14,10 @@ from core.paging import ObjectId
 from core.types import AuthedRequest
 from formats.bibliography import Format
 from outputs import imports, services
-from outputs.access import get_output_for_user, own_outputs, require_member
+from outputs.access import get_output_awaiting, get_output_for_user, own_outputs, require_member
 from outputs.imports import Entry, Preview
 from outputs.models import Output
-from outputs.selectors import filtered, with_details
+from outputs.selectors import filtered, pending_links, with_details
 from outputs.services import AuthorIn
 from people.models import INTEREST_KINDS, Term
 
@@ -114,6 +114,13 @@ class PreviewOut(Schema):
     import_id: int | None = None
 
 
+class AuthorshipWaitingOut(Schema):
+    output_id: int
+    title: str
+    summary: str
+    named_by: str
+
+
 @router.get("", response=list[OutputOut], summary="My outputs, or a person's (?person=ID)")
 def outputs(request: AuthedRequest, filters: Query[Filters]) -> list[Output]:
     whose = request.user
@@ -161,6 +168,45 @@ def update(request: AuthedRequest, output_id: int, payload: OutputUpdate) -> Sta
 def delete(request: AuthedRequest, output_id: int) -> Status:
     output = get_output_for_user(request.user, output_id, write=True)
     services.output_delete(actor=request.user, output=output)
+    return Status(204, None)
+
+
+@router.get(
+    "/authorships/waiting",
+    response=list[AuthorshipWaitingOut],
+    summary="Outputs on which someone named me as an author, waiting for my answer",
+)
+def authorships_waiting(request: AuthedRequest) -> list[AuthorshipWaitingOut]:
+    return [
+        AuthorshipWaitingOut(
+            output_id=link.record_id,
+            title=link.title,
+            summary=link.summary,
+            named_by=link.named_by,
+        )
+        for link in pending_links(request.user)
+    ]
+
+
+@router.post(
+    "/{int:output_id}/authorship/confirm",
+    response=OutputOut,
+    summary="Confirm I am an author of an output that names me (only the person named)",
+)
+def authorship_confirm(request: AuthedRequest, output_id: int) -> Output:
+    output = get_output_awaiting(request.user, output_id)
+    services.authorship_confirm(actor=request.user, output=output)
+    return with_details(Output.objects.filter(pk=output_id)).get()
+
+
+@router.post(
+    "/{int:output_id}/authorship/decline",
+    response={204: None},
+    summary="Decline being linked as an author; the name stays as text (only the person named)",
+)
+def authorship_decline(request: AuthedRequest, output_id: int) -> Status:
+    output = get_output_awaiting(request.user, output_id)
+    services.authorship_decline(actor=request.user, output=output)
     return Status(204, None)
 
 

@@ -7,3 +7,4 @@ class OutputsConfig(AppConfig):
     nav_links = (("Outputs", "outputs:mine"),)
     dashboard_panel = "outputs.dashboard.panel"
     demo_seeder = "outputs.demo.seed"
+    pending_links = "outputs.selectors.pending_links"

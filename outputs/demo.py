@@ -1,4 +1,8 @@
-"""Demo outputs with themes for the demo trainee, so goals and the CV have data. Idempotent."""
+"""Demo outputs with themes for the demo trainee, so goals and the CV have data. Idempotent.
+
+The demo mentor has confirmed being a co-author of all but one, which waits on their
+confirmation page so that the demo shows it.
+"""
 
 from __future__ import annotations
 
@@ -9,9 +13,11 @@ from django.db import transaction
 from accounts.models import User
 from network.demo import DEMO_DOMAIN
 from outputs.models import Output
-from outputs.services import AuthorIn, output_create
+from outputs.services import AuthorIn, authorship_confirm, output_create
 from people.models import Term
 
+# The output whose co-author link the demo mentor has not answered yet.
+WAITING = "Automated triage of non-contrast CT head for intracranial haemorrhage: early results"
 # (kind, title, venue, date, status, doi, co-authors, themes)
 DemoOutput = tuple[str, str, str, dt.date | None, str, str, list[str], list[str]]
 OUTPUTS: list[DemoOutput] = [
@@ -70,7 +76,7 @@ def seed() -> None:
         authors = [AuthorIn(name=str(trainee), person=trainee)]
         if "mentor" in coauthors and mentor is not None:
             authors.append(AuthorIn(name=str(mentor), person=mentor))
-        output_create(
+        output = output_create(
             actor=trainee,
             kind=kind,
             title=title,
@@ -82,3 +88,5 @@ def seed() -> None:
             doi=doi,
             themes=Term.objects.filter(name__in=themes),
         )
+        if mentor is not None and "mentor" in coauthors and title != WAITING:
+            authorship_confirm(actor=mentor, output=output)

@@ -37,6 +37,7 @@ from formats.bibliography import BibliographyError, Format, Problem, Record, rea
 from formats.bibliography.text import title_key
 from outputs.matching import PeopleIndex
 from outputs.models import Author, Output, OutputImport
+from outputs.services import LinkRule, authorship_request
 
 if TYPE_CHECKING:
     from django.db.models import Field
@@ -156,7 +157,7 @@ def import_commit(
         raise ValidationError(["The import is refused, nothing was written.", *messages])
     if not (preview.new or preview.duplicates):
         raise ValidationError("Nothing to import: every entry was refused.")
-    created = _create(person, preview.new, progress, index)
+    created, asked = _create(person, preview.new, progress, index)
     merged = _merge(person, [e for e in preview.duplicates if e.existing is not None], index)
     batch = draft or OutputImport(person=person, filename=filename[:200], digest=_digest(text))
     batch.format = str(preview.format or fmt or "")
@@ -176,6 +177,7 @@ def import_commit(
             "refused": (None, [e.record.where for e in preview.refused]),
         },
     )
+    authorship_request(actor=person, asked=asked)
     _refresh_mentors(created + merged)
     return ImportResult(batch, len(created), len(merged), len(preview.refused))
 
@@ -351,29 +353,36 @@ def _split(display: str) -> tuple[str, str]:
 # --- writing ---------------------------------------------------------------------------
 
 
+AuthorRow = tuple[int, int, str, int | None, int | None, str]
+
+
 def _create(
     person: Any, entries: list[Entry], progress: Progress | None, index: PeopleIndex
-) -> list[Output]:
+) -> tuple[list[Output], dict[Output, set[int]]]:
+    """Write the new outputs and their authors; also return, per output, the people
+    named on it whose link waits for them (the importer's own link needs no answer)."""
     outputs = [_output(person, entry) for entry in entries]
     created = Output.objects.bulk_create(outputs, batch_size=BATCH)
-    rows: list[tuple[int, int, str, int | None, str]] = []
+    rule = LinkRule.of(person)
+    rows: list[AuthorRow] = []
+    asked: dict[Output, set[int]] = {}
     for output, entry in zip(created, entries, strict=True):
-        rows.extend(_author_rows(output.pk, entry.record, index, person))
+        mine = _author_rows(output.pk, entry.record, index, person, rule)
+        asked[output] = {row[4] for row in mine if row[4] is not None}
+        rows.extend(mine)
     _insert_authors(rows, progress)
-    return created
+    return created, asked
 
 
-def _insert_authors(
-    rows: list[tuple[int, int, str, int | None, str]], progress: Progress | None
-) -> None:
+def _insert_authors(rows: list[AuthorRow], progress: Progress | None) -> None:
     """Author rows straight to the database: a 5,000-entry file has some 40,000 of them,
     and building a model instance for each is most of the time bulk_create would take."""
     meta = Author._meta
-    fields = ("output", "position", "name", "person", "orcid")
+    fields = ("output", "position", "name", "person", "pending_person", "orcid")
     columns = [cast("Field[Any, Any]", meta.get_field(name)).column for name in fields]
     table = connection.ops.quote_name(meta.db_table)
     names = ", ".join(connection.ops.quote_name(c) for c in columns)
-    sql = f"INSERT INTO {table} ({names}) VALUES (%s, %s, %s, %s, %s)"  # noqa: S608 - names from the model
+    sql = f"INSERT INTO {table} ({names}) VALUES (%s, %s, %s, %s, %s, %s)"  # noqa: S608 - names from the model
     step = BATCH * 4
     with connection.cursor() as cursor:
         for start in range(0, len(rows), step):
@@ -401,21 +410,17 @@ def _output(person: Any, entry: Entry) -> Output:
 
 
 def _author_rows(
-    output_id: int, record: Record, index: PeopleIndex, person: Any
-) -> list[tuple[int, int, str, int | None, str]]:
-    """(output, position, name, person, ORCID) for each author of a new output."""
+    output_id: int, record: Record, index: PeopleIndex, person: Any, rule: LinkRule
+) -> list[AuthorRow]:
+    """(output, position, name, person, pending person, ORCID) for each author of a new
+    output: the importer is linked at once, anyone else they name waits for their answer."""
     if not record.authors:  # an ORCID work summary: the record's owner is the importer
-        return [(output_id, 1, str(person)[:200], person.pk, record.owner_orcid)]
-    return [
-        (
-            output_id,
-            position,
-            name.display,
-            index.match(name.display, name.orcid, name.family, name.given),
-            name.orcid,
-        )
-        for position, name in enumerate(record.authors, start=1)
-    ]
+        return [(output_id, 1, str(person)[:200], person.pk, None, record.owner_orcid)]
+    rows: list[AuthorRow] = []
+    for position, name in enumerate(record.authors, start=1):
+        found = index.match(name.display, name.orcid, name.family, name.given)
+        rows.append((output_id, position, name.display, *rule.split(found), name.orcid))
+    return rows
 
 
 def _merge(person: Any, entries: list[Entry], index: PeopleIndex) -> list[Output]:
@@ -449,7 +454,7 @@ def _merge(person: Any, entries: list[Entry], index: PeopleIndex) -> list[Output
 def _claim(person: Any, ids: list[int], index: PeopleIndex) -> None:
     """Link the importing person to their unlinked author row on outputs that lack them."""
     rows = Author.objects.filter(output_id__in=ids).only(
-        "pk", "output_id", "name", "orcid", "person_id"
+        "pk", "output_id", "name", "orcid", "person_id", "pending_person_id"
     )
     by_output: dict[int, list[Author]] = {}
     for author in rows:
@@ -463,10 +468,14 @@ def _claim(person: Any, ids: list[int], index: PeopleIndex) -> None:
                 author.person_id is None
                 and index.match(author.name, author.orcid, *_split(author.name)) == person.pk
             ):
-                author.person_id = person.pk
+                author.person_id, author.pending_person_id = person.pk, None
                 claimed.append(author)
                 break
-    Author.objects.bulk_update(claimed, ["person"], batch_size=BATCH)
+    Author.objects.bulk_update(claimed, ["person", "pending_person"], batch_size=BATCH)
+    # Claiming one's own authorship undoes an earlier refusal of it.
+    Output.declined_by.through.objects.filter(
+        output_id__in=[a.output_id for a in claimed], user_id=person.pk
+    ).delete()
 
 
 def _refresh_mentors(outputs: list[Output]) -> None:

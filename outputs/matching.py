@@ -10,6 +10,10 @@ The rule, in order, for an author without a person:
 3. The importing person only: an author with their family name and the first initial of
    their given name ("Okafor, A." for Amara Okafor) is them, since they vouch that the
    file lists their own outputs.
+
+A match says who an author is, not that it counts: a match to anyone but the person
+saving waits for that person's confirmation (`outputs.services.LinkRule`). ORCIDs are
+learnt from confirmed links only.
 """
 
 from __future__ import annotations

@@ -1,13 +1,17 @@
 """Research outputs: what a person published, presented or won, with its ordered authors.
 
 Track records are measured from these rows. Authors are linked to people where they
-match, so that co-authorship with trainees and collaboration can be counted.
+match, so that co-authorship with trainees and collaboration can be counted. A link
+to someone other than the person making it waits in `Author.pending_person` until
+that person confirms it (`outputs.services.authorship_confirm`); only `Author.person`,
+the confirmed link, counts anywhere.
 """
 
 from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.urls import reverse
 
 from core.models import TimeStampedModel
@@ -75,6 +79,14 @@ class Output(TimeStampedModel):
         related_name="outputs",
         help_text="Research themes (subspecialties, methods) that group the output on a CV.",
     )
+    # People who declined to be linked to this output: no later edit or import links
+    # them again (by name or ORCID) unless they link themselves.
+    declined_by = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="outputs_declined",
+        help_text="People who said they are not an author of this output.",
+    )
 
     class Meta:
         ordering = ["-date", "title"]
@@ -112,15 +124,31 @@ class Author(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="authorships",
+        help_text="The person this author is, confirmed by them (or linked by themselves).",
+    )
+    pending_person = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="pending_authorships",
+        help_text="The person someone else linked this author to, until they confirm it.",
     )
     orcid = models.CharField("ORCID", max_length=19, blank=True)
 
     class Meta:
         ordering = ["output", "position"]
         constraints = [
-            models.UniqueConstraint(fields=["output", "position"], name="author_unique_position")
+            models.UniqueConstraint(fields=["output", "position"], name="author_unique_position"),
+            models.CheckConstraint(
+                condition=Q(person__isnull=True) | Q(pending_person__isnull=True),
+                name="author_linked_or_pending",
+            ),
         ]
-        indexes = [models.Index(fields=["person", "output"])]
+        indexes = [
+            models.Index(fields=["person", "output"]),
+            models.Index(fields=["pending_person", "output"], name="author_pending_idx"),
+        ]
 
     def __str__(self) -> str:
         return self.name

@@ -1,22 +1,35 @@
 """Writing outputs with their authors, audited; the mentors' track records follow.
 
-Imports of whole files live in `outputs.imports`, built on the same rules.
+An author linked to a person other than the one writing (by choice, by name or by
+ORCID) is not credited to them until they confirm it: `LinkRule` decides, for every
+writer of author rows (this module and `outputs.imports`), whether a link is confirmed
+at once (the writer themselves, a link already confirmed, the system), waits for the
+person named, or is left out because they declined it on this output. The person
+named gets one email per save; `authorship_confirm` and `authorship_decline` are their
+answers. Imports of whole files live in `outputs.imports`, built on the same rules.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
 
-from audit.services import audit_record
+from accounts.models import User
+from accounts.tasks import deliver_email
+from audit.models import AuditEvent
+from audit.services import audit_record, unsaved_event
 from core.exceptions import EditConflict
 from formats.bibliography.text import clean_doi, clean_orcid, clean_pmid, title_key
+from outputs.access import get_output_awaiting
 from outputs.matching import PeopleIndex
 from outputs.models import Author, Output
 from people.models import Term
@@ -44,6 +57,45 @@ class AuthorIn:
     name: str
     person: Any | None = None
     orcid: str = ""
+
+
+@dataclass(frozen=True)
+class LinkRule:
+    """Whether an author's link to a person is confirmed, waits for them, or is left out.
+
+    `linker_id` is the person writing the author rows (None for the system: the demo
+    seeder, the operator's scripts); the sets hold what the output had before this save.
+    """
+
+    linker_id: int | None
+    confirmed: frozenset[int] = frozenset()
+    pending: frozenset[int] = frozenset()
+    declined: frozenset[int] = frozenset()
+
+    @classmethod
+    def of(cls, actor: Any | None, output: Output | None = None) -> LinkRule:
+        linker = actor.pk if actor is not None and actor.is_authenticated else None
+        if output is None:
+            return cls(linker_id=linker)
+        rows = list(output.authors.values_list("person_id", "pending_person_id"))
+        return cls(
+            linker_id=linker,
+            confirmed=frozenset(p for p, _ in rows if p is not None),
+            pending=frozenset(p for _, p in rows if p is not None),
+            declined=frozenset(output.declined_by.values_list("pk", flat=True)),
+        )
+
+    def split(self, person_id: int | None) -> tuple[int | None, int | None]:
+        """(person, pending_person) for an author matched to `person_id`."""
+        if person_id is None:
+            return None, None
+        if person_id == self.linker_id or person_id in self.confirmed:
+            return person_id, None
+        if person_id in self.declined:
+            return None, None
+        if self.linker_id is None:
+            return person_id, None
+        return None, person_id
 
 
 @transaction.atomic
@@ -85,9 +137,10 @@ def output_create(
     }
     _apply(output, values, authors)
     output.save()
-    _write_authors(output, authors, actor)
+    asked = _write_authors(output, authors, actor, LinkRule.of(actor))
     output.themes.set(list(themes))
     audit_record(actor=actor, action="output.create", obj=output, changes={"title": (None, title)})
+    authorship_request(actor=actor, asked={output: asked})
     _refresh_track_records(output)
     return output
 
@@ -118,15 +171,17 @@ def output_update(
             version=locked.version,
         )
     people_before = _linked_people(locked)
+    rule = LinkRule.of(actor, locked)
     _apply(locked, values, authors)
     locked.version += 1
     locked.save()
     locked.authors.all().delete()
-    _write_authors(locked, authors, actor)
+    asked = _write_authors(locked, authors, actor, rule) - rule.pending
     locked.themes.set(list(themes))
     after = _snapshot(locked)
     changes = {k: (before.get(k), v) for k, v in after.items() if before.get(k) != v}
     audit_record(actor=actor, action="output.update", obj=locked, changes=changes)
+    authorship_request(actor=actor, asked={locked: asked})
     _refresh_track_records(locked, also=people_before)
     return locked
 
@@ -166,7 +221,10 @@ def _pmid(value: str) -> str:
     return value.strip()
 
 
-def _write_authors(output: Output, authors: Sequence[AuthorIn], actor: Any | None) -> None:
+def _write_authors(
+    output: Output, authors: Sequence[AuthorIn], actor: Any | None, rule: LinkRule
+) -> set[int]:
+    """Write the author rows; return the people whose link now waits for them."""
     unlinked = [a for a in authors if a.person is None]
     index = PeopleIndex.load(importer=actor) if unlinked else None
     rows = []
@@ -179,16 +237,21 @@ def _write_authors(output: Output, authors: Sequence[AuthorIn], actor: Any | Non
             family = author.name.split()[-1] if author.name.split() else ""
             given = " ".join(author.name.split()[:-1])
             person_id = index.match(author.name.strip(), orcid, family, given)
+        linked, pending = rule.split(person_id)
         rows.append(
             Author(
                 output=output,
                 position=position,
                 name=author.name.strip()[:200],
-                person_id=person_id,
+                person_id=linked,
+                pending_person_id=pending,
                 orcid=orcid,
             )
         )
     Author.objects.bulk_create(rows)
+    if rule.linker_id is not None and any(r.person_id == rule.linker_id for r in rows):
+        output.declined_by.remove(rule.linker_id)  # linking oneself undoes one's refusal
+    return {r.pending_person_id for r in rows if r.pending_person_id is not None}
 
 
 def _snapshot(output: Output) -> dict[str, Any]:
@@ -216,3 +279,90 @@ def _refresh_people(people: Iterable[int]) -> None:
     from mentors.stats import mentor_stats_refresh_for_people
 
     mentor_stats_refresh_for_people(people)
+
+
+# --- the person named answers ------------------------------------------------------
+
+
+def authorship_request(*, actor: Any | None, asked: dict[Output, set[int]]) -> None:
+    """Audit each output's new waiting links and email each person named once.
+
+    One audit row per output (written together: an import may name people on thousands).
+    """
+    wanted = {output: people for output, people in asked.items() if people}
+    if not wanted:
+        return
+    people = User.objects.in_bulk({pk for group in wanted.values() for pk in group})
+    events: list[AuditEvent] = []
+    by_person: defaultdict[int, list[Output]] = defaultdict(list)
+    for output, group in wanted.items():
+        names = sorted(str(people[pk]) for pk in group if pk in people)
+        events.append(
+            unsaved_event(
+                actor=actor,
+                action="output.authorship_request",
+                obj=output,
+                changes={"waiting for": (None, names)},
+            )
+        )
+        for pk in group:
+            by_person[pk].append(output)
+    AuditEvent.objects.bulk_create(events, batch_size=500)
+    for pk, outputs in by_person.items():
+        if pk in people:
+            _ask(people[pk], actor, outputs)
+
+
+def _ask(person: User, actor: Any | None, outputs: list[Output]) -> None:
+    who = str(actor) if getattr(actor, "is_authenticated", False) else "Someone on RadCollab"
+    titles = "\n".join(f"- {o.title}" for o in outputs[:20])
+    more = f"\n…and {len(outputs) - 20} more." if len(outputs) > 20 else ""
+    url = settings.SITE_URL + reverse("confirm_links")
+    body = (
+        f"{who} named you as an author of:\n\n{titles}{more}\n\n"
+        "It counts on your outputs, track record and CV only once you confirm it. "
+        f"Confirm or decline: {url}\n"
+    )
+    transaction.on_commit(
+        lambda: deliver_email.enqueue(
+            subject=f"[RadCollab] {who} named you as an author",
+            body=body,
+            from_email=settings.DEFAULT_FROM_EMAIL,
+            to=[person.email],
+        )
+    )
+
+
+@transaction.atomic
+def authorship_confirm(*, actor: Any, output: Output) -> Output:
+    """The person named confirms they are an author: the link counts from now on."""
+    locked = Output.objects.select_for_update().get(pk=output.pk)
+    get_output_awaiting(actor, locked.pk)  # again, under the lock: 404 if no longer waiting
+    names = list(locked.authors.filter(pending_person=actor).values_list("name", flat=True))
+    locked.authors.filter(pending_person=actor).update(person=actor, pending_person=None)
+    audit_record(
+        actor=actor,
+        action="output.authorship_confirm",
+        obj=locked,
+        changes={"confirmed author": (None, f"{actor} as {', '.join(names)}")},
+    )
+    _refresh_people([actor.pk])
+    return locked
+
+
+@transaction.atomic
+def authorship_decline(*, actor: Any, output: Output) -> Output:
+    """The person named is not this author: the link goes, the name stays as text, and
+    no later save links them to this output again unless they link themselves."""
+    locked = Output.objects.select_for_update().get(pk=output.pk)
+    get_output_awaiting(actor, locked.pk)
+    names = list(locked.authors.filter(pending_person=actor).values_list("name", flat=True))
+    locked.authors.filter(pending_person=actor).update(pending_person=None)
+    locked.declined_by.add(actor)
+    audit_record(
+        actor=actor,
+        action="output.authorship_decline",
+        obj=locked,
+        changes={"declined author": (f"{actor} as {', '.join(names)}", None)},
+    )
+    return locked

@@ -14,4 +14,6 @@ urlpatterns = [
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/edit/", views.edit, name="edit"),
     path("<int:pk>/delete/", views.delete, name="delete"),
+    path("<int:pk>/authorship/confirm/", views.authorship_confirm, name="authorship_confirm"),
+    path("<int:pk>/authorship/decline/", views.authorship_decline, name="authorship_decline"),
 ]

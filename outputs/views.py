@@ -15,6 +15,7 @@ from core.types import AuthedRequest
 from outputs import imports, services
 from outputs.access import (
     get_draft_for_user,
+    get_output_awaiting,
     get_output_for_user,
     may_edit,
     own_outputs,
@@ -107,6 +108,28 @@ def delete(request: AuthedRequest, pk: int) -> HttpResponse:
         messages.success(request, f"Deleted “{output.title}”.")
         return redirect("outputs:mine")
     return render(request, "outputs/delete.html", {"output": output})
+
+
+@login_required
+@require_POST
+def authorship_confirm(request: AuthedRequest, pk: int) -> HttpResponse:
+    """The person named confirms they are an author; only they may (404 for anyone else)."""
+    output = services.authorship_confirm(
+        actor=request.user, output=get_output_awaiting(request.user, pk)
+    )
+    messages.success(request, f"Confirmed: “{output.title}” now counts among your outputs.")
+    return redirect("confirm_links")
+
+
+@login_required
+@require_POST
+def authorship_decline(request: AuthedRequest, pk: int) -> HttpResponse:
+    """The person named is not this author: the link goes, their name stays as text."""
+    output = services.authorship_decline(
+        actor=request.user, output=get_output_awaiting(request.user, pk)
+    )
+    messages.success(request, f"Declined: “{output.title}” is not linked to you.")
+    return redirect("confirm_links")
 
 
 @login_required

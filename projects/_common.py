@@ -37,7 +37,7 @@ def notify(people: Iterable[User], subject: str, body: str, link: str) -> None:
 def locked_project(project: Project) -> Project:
     return (
         Project.objects.select_for_update(of=("self",))
-        .select_related("lead", "mentor")
+        .select_related("lead", "mentor", "pending_mentor")
         .get(pk=project.pk)
     )
 

@@ -9,6 +9,8 @@
   the team by the lead when a team asks for help.
 - Only the lead changes the project, its roles wanted, its status and its authorship
   agreement, and decides applications; a team member who tries gets 403.
+- The mentor the lead named as supervising mentor may read the public page while they
+  are asked, and only they may confirm or decline; anyone else gets 404.
 """
 
 from __future__ import annotations
@@ -54,7 +56,11 @@ def get_project_for_user(user: Any, pk: int, need: Need = Need.VIEW) -> Project:
     team = is_team(user, project)
     if need == Need.VIEW:
         listed = project.min_open_hours is not None
-        if team or (listed and access.can(user, access.Action.VIEW_DIRECTORY)):
+        if (
+            team
+            or project.pending_mentor_id == user.pk
+            or (listed and access.can(user, access.Action.VIEW_DIRECTORY))
+        ):
             return project
         if listed:
             raise PermissionDenied("Projects are for members of the network.")
@@ -72,6 +78,18 @@ def get_workspace_item_for_user(user: Any, model: Any, pk: int, need: Need = Nee
     found = get_object_or_404(model, pk=pk)
     found.project = get_project_for_user(user, found.project_id, need)
     return found
+
+
+def get_project_asking(user: Any, pk: int) -> Project:
+    """The project whose lead asked `user` to be its supervising mentor; 404 otherwise."""
+    project = (
+        Project.objects.select_related("lead").filter(pk=pk, pending_mentor=user).first()
+        if user.is_authenticated
+        else None
+    )
+    if project is None:
+        raise Http404("No request to supervise this project is waiting for you.")
+    return project
 
 
 def require_lead(user: Any, project: Project) -> None:

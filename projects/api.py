@@ -28,6 +28,7 @@ from projects import selectors, services, workspace
 from projects.access import (
     Need,
     get_application_for_user,
+    get_project_asking,
     get_project_for_user,
     get_workspace_item_for_user,
     require_member_of_network,
@@ -262,6 +263,51 @@ def mine(request: AuthedRequest) -> list[dict[str, Any]]:
         .prefetch_related("sites__region", "roles")
     )
     return [_project_fields(p, list(p.roles.all())) for p in projects]
+
+
+class MentorRequestOut(Schema):
+    project_id: int
+    title: str
+    summary: str
+    lead: str
+
+
+@router.get(
+    "/mentor-requests",
+    response=list[MentorRequestOut],
+    summary="Projects whose lead named me supervising mentor, waiting for my answer",
+)
+def mentor_requests(request: AuthedRequest) -> list[dict[str, Any]]:
+    return [
+        {
+            "project_id": link.record_id,
+            "title": link.title,
+            "summary": link.summary,
+            "lead": link.named_by,
+        }
+        for link in selectors.pending_links(request.user)
+    ]
+
+
+@router.post(
+    "/{project_id}/mentor/confirm",
+    response=ProjectOut,
+    summary="Confirm I supervise a project whose lead named me (only the mentor named)",
+)
+def mentor_confirm(request: AuthedRequest, project_id: int) -> dict[str, Any]:
+    project = get_project_asking(request.user, project_id)
+    return _detail(services.mentor_confirm(actor=request.user, project=project))
+
+
+@router.post(
+    "/{project_id}/mentor/decline",
+    response={204: None},
+    summary="Decline supervising a project whose lead named me (only the mentor named)",
+)
+def mentor_decline(request: AuthedRequest, project_id: int) -> Status:
+    project = get_project_asking(request.user, project_id)
+    services.mentor_decline(actor=request.user, project=project)
+    return Status(204, None)
 
 
 @router.get("/{project_id}", response=ProjectOut, summary="A project's public page")

@@ -209,6 +209,8 @@ def _post(advert: Advert, lead: User, mentor: User, sites: list[Site]) -> Projec
         minutes_collection=collect,
         minutes_reading=read,
     )
+    if project.pending_mentor is not None:  # the demo's mentors have agreed to supervise
+        project = services.mentor_confirm(actor=project.pending_mentor, project=project)
     for status in ("planning", "approvals", "data_collection"):
         if project.status == advert.status:
             break

@@ -83,6 +83,7 @@ class ProjectForm(forms.ModelForm):
         ),
         required=False,
         empty_label="—",
+        help_text="Anyone but you is asked first; they are shown once they confirm.",
     )
     sites = forms.ModelMultipleChoiceField(
         queryset=Site.objects.all(),
@@ -120,6 +121,10 @@ class ProjectForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if self.instance.pk and not self.is_bound:
             self.initial["version"] = self.instance.version
+        if self.instance.pending_mentor_id:
+            # Asked and not yet answered: keep asking them unless the lead changes it.
+            self.initial["mentor"] = self.instance.pending_mentor_id
+            self.fields["mentor"].help_text = "Asked; shown once they confirm."
 
 
 class RoleForm(forms.ModelForm):

@@ -123,6 +123,17 @@ class Project(TimeStampedModel):
         on_delete=models.SET_NULL,
         related_name="projects_supervised",
         verbose_name="supervising mentor",
+        help_text="Confirmed by the mentor (or the lead supervising their own project).",
+    )
+    # The mentor the lead named, until they confirm (then `mentor`) or decline (then
+    # nobody): a project credits no one as its supervisor without their consent.
+    pending_mentor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="projects_asking_to_supervise",
+        verbose_name="supervising mentor asked",
     )
     sites = models.ManyToManyField("network.Site", blank=True, related_name="projects")
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.IDEA)

@@ -8,8 +8,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Count, Prefetch, Q
+from django.urls import reverse
 from django.utils import timezone
 
+from core.extensions import PendingLink
 from people.models import TraineeProfile
 from projects.estimates import Trainee
 from projects.models import (
@@ -77,7 +79,7 @@ def project_page(project: Project) -> Project:
     """The project with everything its public page shows, fetched in a fixed few queries."""
     return (
         Project.objects.select_related(
-            "lead", "mentor__mentor_profile__stats", "subspecialty", "modality"
+            "lead", "mentor__mentor_profile__stats", "pending_mentor", "subspecialty", "modality"
         )
         .prefetch_related(
             "sites__region",
@@ -194,3 +196,24 @@ def team_load(people: list[Any]) -> Counter[int]:
         .values_list("person_id", flat=True)
     )
     return Counter(rows)
+
+
+def pending_links(user: Any) -> list[PendingLink]:
+    """Projects whose lead asked `user` to be the supervising mentor, waiting for an answer
+    (the confirmation page lists them; `core.extensions` collects them from every app)."""
+    asking = Project.objects.filter(pending_mentor=user).select_related("lead")
+    return [
+        PendingLink(
+            key=f"project-{project.pk}",
+            record_id=project.pk,
+            kind="Supervising mentor",
+            title=project.title,
+            url=project.get_absolute_url(),
+            summary=f"{project.get_research_type_display()} · {project.get_status_display()}. "
+            "You are named as its supervising mentor.",
+            named_by=str(project.lead),
+            confirm_url=reverse("projects:mentor_confirm", args=[project.pk]),
+            decline_url=reverse("projects:mentor_decline", args=[project.pk]),
+        )
+        for project in asking.order_by("-created_at", "-pk")
+    ]

@@ -1,8 +1,9 @@
 """The life of a project: one transaction each, audited in it, access checked again.
 
 Posting and editing a project, its status, the roles it wants, applications and their
-decisions, the load warning, the team and its authorship agreement. The team's
-workspace (milestones, tasks, meetings, documents) is `projects.workspace`.
+decisions, the load warning, the team and its authorship agreement, and the supervising
+mentor's consent. The team's workspace (milestones, tasks, meetings, documents) is
+`projects.workspace`.
 
 Views and the API check access before calling; the services check the rule that
 matters (lead only, team only) again, so that no caller can skip it.
@@ -81,6 +82,8 @@ def _refuse_identifiers_in(values: dict[str, Any], roles: Iterable[dict[str, Any
 
 def _snapshot(project: Project) -> dict[str, Any]:
     values = {field: getattr(project, field) for field in PROJECT_FIELDS}
+    # The mentor as the lead's form shows it: confirmed, or asked and not yet answered.
+    values["mentor"] = project.mentor or project.pending_mentor
     values["sites"] = sorted(site.name for site in project.sites.all()) if project.pk else []
     return values
 
@@ -105,10 +108,12 @@ def project_create(
 ) -> Project:
     """Post a project: the author becomes its lead and the supervising mentor joins the team."""
     values = {field: fields[field] for field in PROJECT_FIELDS if field in fields}
+    mentor = values.pop("mentor", None)
     wanted_roles = list(roles)
     _refuse_identifiers_in(values, wanted_roles)
     _check_terms(values.get("subspecialty"), values.get("modality"))
     project = Project(lead=actor, **values)
+    asked = _name_mentor(actor, project, mentor)
     project.full_clean(exclude=["lead"])
     places = list(sites)
     project.own_quick_facts = own_quick_facts(project)
@@ -120,6 +125,7 @@ def project_create(
     if project.mentor is not None:
         _add_member(project, project.mentor, "Supervising mentor")
     audit_record(actor=actor, action="project.create", obj=project)
+    _ask_mentor(actor, project, asked)
     for index, role in enumerate(wanted_roles):
         _role_add(actor, project, prefix=f"roles.{index}.", **role)
     _refresh_open_hours(project)
@@ -148,6 +154,7 @@ def project_update(
         )
     _refuse_identifiers_in(values)
     _check_terms(values.get("subspecialty"), values.get("modality"))
+    asked = _name_mentor(actor, locked, values.pop("mentor")) if "mentor" in values else None
     for field, value in values.items():
         setattr(locked, field, value)
     locked.full_clean(exclude=["lead"])
@@ -160,6 +167,97 @@ def project_update(
         _add_member(locked, locked.mentor, "Supervising mentor")
     changes = diff_fields(before, _snapshot(locked))
     audit_record(actor=actor, action="project.update", obj=locked, changes=changes)
+    _ask_mentor(actor, locked, asked)
+    return locked
+
+
+# --- the supervising mentor's consent ------------------------------------------------
+
+
+def _name_mentor(actor: User, project: Project, wanted: User | None) -> User | None:
+    """Set the supervising mentor the lead chose; return them if they must now be asked.
+
+    The lead naming themselves needs no answer; a mentor already confirmed or already
+    asked stays as they are; anyone else is asked and counts only once they confirm.
+    """
+    if wanted is None:
+        project.mentor = project.pending_mentor = None
+        return None
+    if wanted.pk in (project.mentor_id, project.pending_mentor_id):
+        return None
+    if wanted.pk == actor.pk:
+        project.mentor, project.pending_mentor = wanted, None
+        return None
+    project.mentor, project.pending_mentor = None, wanted
+    return wanted
+
+
+def _ask_mentor(actor: User, project: Project, asked: User | None) -> None:
+    if asked is None:
+        return
+    audit_record(
+        actor=actor,
+        action="project.mentor_request",
+        obj=project,
+        changes={"supervising mentor asked": (None, str(asked))},
+    )
+    notify(
+        [asked],
+        f"{actor} named you supervising mentor of {project}",
+        f"{actor} named you as the supervising mentor of “{project}”. It shows on your "
+        "mentor page and track record only once you confirm it.",
+        reverse_confirm(),
+    )
+
+
+def reverse_confirm() -> str:
+    from django.urls import reverse
+
+    return reverse("confirm_links")
+
+
+@transaction.atomic
+def mentor_confirm(*, actor: User, project: Project) -> Project:
+    """The mentor the lead asked agrees to supervise: they join the team and it counts."""
+    locked = locked_project(project)
+    access.get_project_asking(actor, locked.pk)  # again, under the lock: 404 otherwise
+    locked.mentor, locked.pending_mentor = actor, None
+    locked.save(update_fields=["mentor", "pending_mentor", "updated_at"])
+    _add_member(locked, actor, "Supervising mentor")
+    audit_record(
+        actor=actor,
+        action="project.mentor_confirm",
+        obj=locked,
+        changes={"mentor": (None, str(actor))},
+    )
+    notify(
+        [locked.lead],
+        f"{actor} will supervise {locked}",
+        f"{actor} confirmed they are the supervising mentor of “{locked}”.",
+        locked.get_absolute_url(),
+    )
+    return locked
+
+
+@transaction.atomic
+def mentor_decline(*, actor: User, project: Project) -> Project:
+    """The mentor the lead asked declines: the project has no supervising mentor."""
+    locked = locked_project(project)
+    access.get_project_asking(actor, locked.pk)
+    locked.pending_mentor = None
+    locked.save(update_fields=["pending_mentor", "updated_at"])
+    audit_record(
+        actor=actor,
+        action="project.mentor_decline",
+        obj=locked,
+        changes={"supervising mentor asked": (str(actor), None)},
+    )
+    notify(
+        [locked.lead],
+        f"{actor} declined to supervise {locked}",
+        f"{actor} declined to be the supervising mentor of “{locked}”; you may ask someone else.",
+        locked.get_absolute_url(),
+    )
     return locked
 
 

@@ -21,6 +21,7 @@ from projects import forms, selectors, services, workspace
 from projects.access import (
     Need,
     get_application_for_user,
+    get_project_asking,
     get_project_for_user,
     get_workspace_item_for_user,
     is_lead,
@@ -193,6 +194,25 @@ def project_status(request: AuthedRequest, pk: int) -> HttpResponse:
             messages.success(request, "Status changed; the timeline shows the step.")
             return redirect(project)
     return _project_page(request, project, status=400, status_form=form)
+
+
+@login_required
+@require_POST
+def mentor_confirm(request: AuthedRequest, pk: int) -> HttpResponse:
+    """The mentor the lead named agrees to supervise; only they may (404 for anyone else)."""
+    project = get_project_asking(request.user, pk)
+    services.mentor_confirm(actor=request.user, project=project)
+    messages.success(request, f"Confirmed: you supervise “{project}”.")
+    return redirect("confirm_links")
+
+
+@login_required
+@require_POST
+def mentor_decline(request: AuthedRequest, pk: int) -> HttpResponse:
+    project = get_project_asking(request.user, pk)
+    services.mentor_decline(actor=request.user, project=project)
+    messages.success(request, f"Declined: you are not named on “{project}”.")
+    return redirect("confirm_links")
 
 
 @login_required

@@ -7,6 +7,7 @@ from radcollab.api import api
 urlpatterns = [
     path("", core_views.home, name="home"),
     path("dashboard/", core_views.dashboard, name="dashboard"),
+    path("dashboard/confirm/", core_views.confirm_links, name="confirm_links"),
     path("healthz", core_views.healthz, name="healthz"),
     path("accounts/", include("allauth.urls")),
     path("account/", include("accounts.urls")),

@@ -11,6 +11,7 @@ EVERYONE = expect((200, 200), anonymous=(200, 200))
 
 ROUTES = [
     (Route("dashboard", lambda p, w, pl: reverse("dashboard")), expect((200, 200))),
+    (Route("links to confirm", lambda p, w, pl: reverse("confirm_links")), expect((200, 200))),
     (Route("health", lambda p, w, pl: "/healthz"), EVERYONE),
     (Route("API docs", lambda p, w, pl: "/api/v1/docs"), EVERYONE),
     (

@@ -12,7 +12,7 @@ from mentors.models import MentorStats, Supervision
 from mentors.stats import mentor_stats_refresh
 from mentors.tests.factories import ANSWERS, make_mentor
 from outputs.models import Output
-from outputs.services import AuthorIn, output_create
+from outputs.services import AuthorIn, authorship_confirm, output_create
 from people.tests.test_services import save_trainee
 
 pytestmark = pytest.mark.django_db
@@ -63,6 +63,33 @@ def test_only_grants_still_running_count(personas, mentor):
     stats = stats_of(mentor)
     assert stats.grants_current == 1
     assert stats.outputs_5y == 0  # grants are not publications
+
+
+def test_the_track_record_counts_only_links_the_mentor_confirmed(personas, mentor):
+    """A trainee naming the mentor on a paper and a grant adds nothing until they confirm."""
+    save_trainee(personas.trainee)
+    grant = {"kind": Output.Kind.GRANT, "amount": Decimal(1000), "currency": "GBP"}
+    named = [
+        output_create(
+            actor=personas.trainee,
+            title=f"Named {n}",
+            authors=[AuthorIn("Trainee", personas.trainee), AuthorIn("Mentor", personas.mentor)],
+            date=TODAY,
+            **values,
+        )
+        for n, values in enumerate(
+            [{"kind": Output.Kind.ARTICLE}, {**grant, "ends_on": TODAY + dt.timedelta(days=30)}]
+        )
+    ]
+    mentor_stats_refresh([mentor.pk])
+    waiting = stats_of(mentor)
+    assert (waiting.outputs_5y, waiting.outputs_5y_with_trainee) == (0, 0)
+    assert (waiting.grants_current, waiting.collaborators) == (0, 0)
+    for output in named:
+        authorship_confirm(actor=personas.mentor, output=output)
+    confirmed = stats_of(mentor)
+    assert (confirmed.outputs_5y, confirmed.outputs_5y_with_trainee) == (1, 1)
+    assert (confirmed.grants_current, confirmed.collaborators) == (1, 1)
 
 
 def test_supervisions_and_their_completion_are_counted(personas, mentor):

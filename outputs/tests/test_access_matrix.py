@@ -8,6 +8,7 @@ from django.urls import reverse
 from accounts.tests.factories import UserFactory
 from core.testing.matrix import ANONYMOUS, Route, check_matrix, expect
 from outputs.imports import import_draft_create
+from outputs.services import AuthorIn, output_create
 from outputs.tests.factories import GOOD_BIBTEX, make_output
 
 pytestmark = pytest.mark.django_db
@@ -20,6 +21,27 @@ def owner(personas, who, place):
 
 def an_output(personas, who, place):
     return make_output(owner(personas, who, place))
+
+
+def naming(personas, who, place):
+    """Own: a stranger's output naming the persona as an author, waiting for their answer.
+    Other: a stranger's output naming another stranger."""
+    named = owner(personas, who, place)
+    recorder = UserFactory()
+    return output_create(
+        actor=recorder,
+        kind="article",
+        title="Named",
+        authors=[AuthorIn(str(recorder), recorder), AuthorIn(str(named), named)],
+    )
+
+
+def on_naming(name):
+    return lambda p, w, pl: reverse(f"outputs:{name}", args=[naming(p, w, pl).pk])
+
+
+def api_naming(action):
+    return lambda p, w, pl: f"/api/v1/outputs/{naming(p, w, pl).pk}/authorship/{action}"
 
 
 def page(name):
@@ -101,6 +123,16 @@ ROUTES = [
         ),
         EVERYONE_SIGNED_IN,
     ),
+    # Only the person named answers; anyone else, administrators included, gets 404.
+    (Route("output page naming me", on_naming("detail")), SEEN_BY_MEMBERS),
+    (Route("confirm authorship", on_naming("authorship_confirm"), "post"), expect((302, 404))),
+    (Route("decline authorship", on_naming("authorship_decline"), "post"), expect((302, 404))),
+    (
+        Route("API outputs naming me", lambda *a: "/api/v1/outputs/authorships/waiting", api=True),
+        EVERYONE_SIGNED_IN,
+    ),
+    (Route("API confirm authorship", api_naming("confirm"), "post", api=True), expect((200, 404))),
+    (Route("API decline authorship", api_naming("decline"), "post", api=True), expect((204, 404))),
 ]
 
 

@@ -111,11 +111,14 @@ def test_someone_elses_output_is_refused_unless_the_importer_is_among_its_author
     assert other.authors.get(position=2).person == trainee
 
 
-def test_authors_are_linked_to_people_and_the_importer_by_initial(trainee):
+def test_authors_are_matched_to_people_and_the_importer_by_initial(trainee):
+    """The importer is linked at once; the other person named waits for their answer."""
     helen = UserFactory(full_name="Helen Marsh")
     text = "@article{a, author={T. Trainee and Marsh, Helen and Nobody, Known}, title={T}}"
     import_commit(actor=trainee, person=trainee, text=text)
-    assert [a.person for a in Author.objects.order_by("position")] == [trainee, helen, None]
+    authors = Author.objects.order_by("position")
+    assert [a.person for a in authors] == [trainee, None, None]
+    assert [a.pending_person for a in authors] == [None, helen, None]
 
 
 @pytest.mark.parametrize(

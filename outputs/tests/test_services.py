@@ -16,7 +16,7 @@ from people.models import Term
 pytestmark = pytest.mark.django_db
 
 
-def test_creating_an_output_links_authors_by_exact_normalised_name(personas):
+def test_creating_an_output_matches_authors_by_exact_normalised_name(personas):
     helen = UserFactory(full_name="Dr Helen Marsh")
     output = output_create(
         actor=personas.trainee,
@@ -26,8 +26,8 @@ def test_creating_an_output_links_authors_by_exact_normalised_name(personas):
         doi="https://doi.org/10.1000/ABC",
         themes=Term.objects.filter(name="MRI"),
     )
-    people = [a.person for a in output.authors.all()]
-    assert people == [personas.trainee, helen, None]
+    people = [(a.person, a.pending_person) for a in output.authors.all()]
+    assert people == [(personas.trainee, None), (None, helen), (None, None)]
     assert output.title == "A study"
     assert output.doi == "10.1000/abc"
     assert output.added_by == personas.trainee
@@ -114,9 +114,9 @@ def test_an_update_rewrites_authors_and_audits_the_changes(personas):
             AuthorIn("Trainee", person=personas.trainee),
         ],
     )
-    assert [a.person for a in Author.objects.filter(output=output)] == [
-        personas.mentor,
-        personas.trainee,
+    assert [(a.person, a.pending_person) for a in Author.objects.filter(output=output)] == [
+        (None, personas.mentor),
+        (personas.trainee, None),
     ]
     event = AuditEvent.objects.get(action="output.update")
     assert event.changes["date"] == [None, "2024-01-01"]

@@ -223,3 +223,95 @@ def test_an_output_is_linked_to_one_of_my_projects_only(client, personas):
     output = Output.objects.get()
     assert output.project == mine
     assert "Stroke mimics on MRI" in client.get(output.get_absolute_url()).content.decode()
+
+
+# --- a person named by someone else answers ------------------------------------------
+
+
+@pytest.fixture
+def naming_mentor(personas):
+    from outputs.services import AuthorIn, output_create
+
+    return output_create(
+        actor=personas.trainee,
+        kind="article",
+        title="Stroke mimics on MRI",
+        authors=[AuthorIn("Trainee", personas.trainee), AuthorIn("H. Mentor", personas.mentor)],
+    )
+
+
+def test_a_waiting_link_is_not_on_the_persons_outputs_page(client, personas, naming_mentor):
+    client.force_login(personas.site_lead_a)
+    page = client.get(reverse("outputs:person", args=[personas.mentor.pk])).content.decode()
+    assert naming_mentor.title not in page
+    detail = client.get(naming_mentor.get_absolute_url()).content.decode()
+    assert "once they confirm" not in detail  # only the output's owners see whom it waits for
+    client.force_login(personas.trainee)
+    detail = client.get(naming_mentor.get_absolute_url()).content.decode()
+    assert "(linked to Mentor once they confirm)" in detail
+
+
+def test_the_person_named_confirms_from_the_confirmation_page(client, personas, naming_mentor):
+    client.force_login(personas.mentor)
+    dashboard = client.get(reverse("dashboard")).content.decode()
+    assert "1 record names you: confirm or decline" in dashboard
+    page = client.get(reverse("confirm_links")).content.decode()
+    assert naming_mentor.title in page
+    assert "author 2 of 2 as “H. Mentor”" in page
+    assert "Named by Trainee." in page
+    confirm = reverse("outputs:authorship_confirm", args=[naming_mentor.pk])
+    response = client.post(confirm)
+    assert response.status_code == 302
+    assert response["Location"] == reverse("confirm_links")
+    mine = client.get(reverse("outputs:person", args=[personas.mentor.pk])).content.decode()
+    assert naming_mentor.title in mine
+    assert client.post(confirm).status_code == 404  # answered once
+
+
+def test_the_person_named_declines_and_the_name_stays(client, personas, naming_mentor):
+    client.force_login(personas.mentor)
+    response = client.post(reverse("outputs:authorship_decline", args=[naming_mentor.pk]))
+    assert response.status_code == 302
+    author = naming_mentor.authors.get(position=2)
+    assert (author.name, author.person, author.pending_person) == ("H. Mentor", None, None)
+    assert "Nothing is waiting for you" in client.get(reverse("confirm_links")).content.decode()
+
+
+def test_answering_needs_a_post(client, personas, naming_mentor):
+    client.force_login(personas.mentor)
+    url = reverse("outputs:authorship_confirm", args=[naming_mentor.pk])
+    assert client.get(url).status_code == 405
+
+
+def test_the_person_named_answers_through_the_api(personas, naming_mentor):
+    mentor = api_client(personas.mentor)
+    (waiting,) = mentor.get("/api/v1/outputs/authorships/waiting").json()
+    assert waiting["output_id"] == naming_mentor.pk
+    assert waiting["named_by"] == "Trainee"
+    confirmed = mentor.post(f"/api/v1/outputs/{naming_mentor.pk}/authorship/confirm")
+    assert confirmed.status_code == 200, confirmed.content
+    assert [a["person_id"] for a in confirmed.json()["authors"]] == [
+        personas.trainee.pk,
+        personas.mentor.pk,
+    ]
+    assert mentor.get("/api/v1/outputs/authorships/waiting").json() == []
+    assert mentor.post(f"/api/v1/outputs/{naming_mentor.pk}/authorship/decline").status_code == 404
+
+
+def test_an_output_added_through_the_api_waits_for_the_person_named(personas):
+    created = api_client(personas.trainee).post(
+        "/api/v1/outputs",
+        data=json.dumps(
+            {
+                "kind": "poster",
+                "title": "Named by id",
+                "authors": [{"name": "Trainee"}, {"name": "M", "person_id": personas.mentor.pk}],
+            }
+        ),
+        content_type="application/json",
+    )
+    assert created.status_code == 201, created.content
+    assert [a["person_id"] for a in created.json()["authors"]] == [personas.trainee.pk, None]
+    output_id = created.json()["id"]
+    declined = api_client(personas.mentor).post(f"/api/v1/outputs/{output_id}/authorship/decline")
+    assert declined.status_code == 204

@@ -11,7 +11,10 @@ ROLES = [
 ]
 
 
-def make_project(lead, *, mentor=None, sites=(), roles=ROLES, **fields) -> Project:
+def make_project(
+    lead, *, mentor=None, sites=(), roles=ROLES, mentor_confirms=True, **fields
+) -> Project:
+    """A project posted by `lead`; a supervising mentor named confirms unless told not to."""
     values = {
         "title": "Diffusion MRI in stroke mimics",
         "summary": "Re-reading emergency MRI to separate stroke from its mimics.",
@@ -23,9 +26,12 @@ def make_project(lead, *, mentor=None, sites=(), roles=ROLES, **fields) -> Proje
         "minutes_reading": 5,
         **fields,
     }
-    return services.project_create(
+    project = services.project_create(
         actor=lead, mentor=mentor, sites=list(sites), roles=list(roles), **values
     )
+    if mentor is not None and project.pending_mentor_id == mentor.pk and mentor_confirms:
+        project = services.mentor_confirm(actor=mentor, project=project)
+    return project
 
 
 def join(project: Project, person, kind: str = "collection"):

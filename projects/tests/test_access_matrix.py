@@ -119,6 +119,22 @@ def a_role(project_of):
     return lambda p, w, pl: project_of(p, w, pl).roles.first()
 
 
+def asking(p, w, pl) -> Project:
+    """Own: a stranger's project naming the persona its supervising mentor, waiting for
+    their answer. Other: one naming another stranger. Neither is open for help, so only
+    the team and the mentor asked may read it."""
+    named = p.people[w] if pl == "own" and w != ANONYMOUS else UserFactory()
+    return make_project(UserFactory(), mentor=named, roles=[], mentor_confirms=False)
+
+
+def on_asking(name):
+    return lambda p, w, pl: reverse(name, args=[asking(p, w, pl).pk])
+
+
+def api_asking(action):
+    return lambda p, w, pl: f"/api/v1/projects/{asking(p, w, pl).pk}/mentor/{action}"
+
+
 def url(name):
     return lambda p, w, pl: reverse(name)
 
@@ -624,6 +640,16 @@ ROUTES = [
         ),
         TEAM_ONLY,
     ),
+    # Only the mentor the lead named answers; anyone else, administrators included, gets 404.
+    (Route("project page asking me", on_asking("projects:project")), expect((200, 404))),
+    (Route("confirm supervising", on_asking("projects:mentor_confirm"), "post"), POST_TEAM),
+    (Route("decline supervising", on_asking("projects:mentor_decline"), "post"), POST_TEAM),
+    (
+        Route("API projects asking me", lambda *a: "/api/v1/projects/mentor-requests", api=True),
+        expect((200, 200)),
+    ),
+    (Route("API confirm supervising", api_asking("confirm"), "post", api=True), expect((200, 404))),
+    (Route("API decline supervising", api_asking("decline"), "post", api=True), expect((204, 404))),
 ]
 
 

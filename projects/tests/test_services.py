@@ -27,8 +27,15 @@ def test_posting_a_project_makes_the_author_its_lead_and_lists_it(personas, proj
     assert AuditEvent.objects.filter(action="project.create", object_id=str(project.pk)).exists()
 
 
-def test_the_supervising_mentor_joins_the_team(personas):
-    project = make_project(personas.site_lead_a, mentor=personas.mentor)
+def test_the_supervising_mentor_joins_the_team_once_they_confirm(personas):
+    project = make_project(personas.site_lead_a, mentor=personas.mentor, mentor_confirms=False)
+    assert (project.mentor, project.pending_mentor) == (None, personas.mentor)
+    assert set(project.members.values_list("person__email", flat=True)) == {
+        personas.site_lead_a.email
+    }
+    services.mentor_confirm(actor=personas.mentor, project=project)
+    project.refresh_from_db()
+    assert (project.mentor, project.pending_mentor) == (personas.mentor, None)
     assert set(project.members.values_list("person__email", flat=True)) == {
         personas.site_lead_a.email,
         personas.mentor.email,
