@@ -20,6 +20,10 @@ FORMULA_STARTS = frozenset("=+-@\t\r")
 QUOTE = "'"
 # A plain decimal number, as the capture layer stores it (no exponent, no thousands).
 _NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)")
+# Joins a row's cells, so that every cell starts right after one: a formula character
+# after it marks a row to look at cell by cell (a NUL inside a cell only costs that look).
+SEPARATOR = "\x00"
+_MARKS = tuple(SEPARATOR + start for start in sorted(FORMULA_STARTS))
 
 
 def spreadsheet_safe(cell: str) -> str:
@@ -27,6 +31,18 @@ def spreadsheet_safe(cell: str) -> str:
     if cell[:1] in FORMULA_STARTS and not _NUMBER.fullmatch(cell):
         return QUOTE + cell
     return cell
+
+
+def spreadsheet_safe_cells(cells: list[str]) -> list[str]:
+    """A row of text cells made safe; the same list when no cell needs it (most rows).
+
+    Joining the row and looking for a separator followed by a formula character is one
+    pass in C, several times faster than looking at each cell in Python.
+    """
+    joined = SEPARATOR + SEPARATOR.join(cells)
+    if not any(mark in joined for mark in _MARKS):
+        return cells
+    return [spreadsheet_safe(cell) for cell in cells]
 
 
 def spreadsheet_safe_row(cells: Iterable[Any]) -> list[Any]:

@@ -10,7 +10,7 @@ import csv
 from collections.abc import Callable, Iterable
 from typing import TextIO
 
-from formats.csvsafe import spreadsheet_safe_row
+from formats.csvsafe import spreadsheet_safe_cells
 from formats.exports.model import ExportError, ExportRecord, ExportSummary, Progress
 from formats.exports.plan import CODED_KINDS, ExportPlan, Tally
 
@@ -50,11 +50,13 @@ def write_csv(
     tally = Tally()
     for emitted in plan.rows(records, total=total, progress=progress, tally=tally):
         cells = shown(emitted.cells) if shown else emitted.cells
-        main.writerow(spreadsheet_safe_row(cells) if safe else cells)
+        main.writerow(spreadsheet_safe_cells(cells) if safe else cells)
         rows += 1
         if ticks is not None and emitted.checkbox_rows:
             ticks.writerows(
-                map(spreadsheet_safe_row, emitted.checkbox_rows) if safe else emitted.checkbox_rows
+                map(spreadsheet_safe_cells, emitted.checkbox_rows)
+                if safe
+                else emitted.checkbox_rows
             )
             tick_rows += len(emitted.checkbox_rows)
     return ExportSummary(tally.records, rows, tick_rows, len(plan.columns))

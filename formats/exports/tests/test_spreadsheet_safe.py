@@ -10,7 +10,12 @@ from hypothesis import given
 from hypothesis import strategies as st
 from openpyxl import load_workbook
 
-from formats.csvsafe import FORMULA_STARTS, SpreadsheetSafeWriter, spreadsheet_safe
+from formats.csvsafe import (
+    FORMULA_STARTS,
+    SpreadsheetSafeWriter,
+    spreadsheet_safe,
+    spreadsheet_safe_cells,
+)
 from formats.datadictionary import read_data_dictionary
 from formats.datadictionary.tests.builders import dictionary_csv, row
 from formats.exports import (
@@ -80,6 +85,11 @@ def test_no_safe_cell_starts_a_formula_unless_it_is_a_plain_number(cell):
     assert safe in (cell, "'" + cell)
     if safe[:1] in FORMULA_STARTS:
         float(safe)  # only a plain number may keep its sign
+
+
+@given(st.lists(st.text(alphabet="=+-@\t\r\x00a1.", max_size=4), max_size=6))
+def test_a_row_is_made_safe_exactly_as_its_cells_one_by_one(cells):
+    assert spreadsheet_safe_cells(list(cells)) == [spreadsheet_safe(cell) for cell in cells]
 
 
 def test_a_csv_export_quotes_free_text_that_would_run_as_a_formula():
