@@ -14,11 +14,10 @@ class ExportForm(BaseExportForm):
         required=False,
         label="Raw text for statistical software",
         help_text=(
-            "CSV only. By default a text starting with =, +, - or @ gets a ' before it, so "
+            "CSV only. Without it, a text starting with =, +, - or @ gets a ' in front, so "
             "that a spreadsheet shows it instead of running it as a formula (numbers such "
-            "as -1.5 are left alone). Tick this to write every value exactly as entered, "
-            "for R, Stata or SPSS; do not open such a file in a spreadsheet. The R bundle "
-            "is always raw."
+            "as -1.5 stay as they are). Tick it for R, Stata or SPSS, and do not open that "
+            "file in a spreadsheet. The R bundle is always raw."
         ),
     )
 

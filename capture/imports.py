@@ -205,7 +205,7 @@ def _site_of(context: _Context, row: RecordRow, check: ImportCheck) -> StudySite
                 row.row,
                 "record_id",
                 f"record id {row.record_id!r} must be {site.code}-<number> for site "
-                f"{site.code}, in capitals, with a number from 1 to {MAX_NUMBER}",
+                f"{site.code}: the code written just so, then a number up to {MAX_NUMBER:,}",
             )
         )
         return None

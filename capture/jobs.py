@@ -27,8 +27,8 @@ logger = logging.getLogger(__name__)
 
 QUEUED, RUNNING, FAILED = "queued", "running", "failed"
 UNEXPECTED = (
-    "It stopped because of an unexpected error, which is logged for the administrator. "
-    "Retry it; if it fails again, tell the administrator."
+    "Stopped by an unexpected error (logged for the administrator). Retry it; if it "
+    "fails again, tell the administrator."
 )
 
 
@@ -38,10 +38,7 @@ def stale_after() -> timedelta:
 
 def stale_message() -> str:
     minutes = settings.RADCOLLAB_TASK_STALE_MINUTES
-    return (
-        f"It stopped reporting progress for over {minutes} minutes (the task worker "
-        "may have stopped). Retry it."
-    )
+    return f"No progress for over {minutes} minutes (the task worker may have stopped). Retry it."
 
 
 def claim(model: type[Model], pk: int, attempt: int) -> bool:
