@@ -42,8 +42,13 @@ def stale_message() -> str:
 
 
 def claim(model: type[Model], pk: int, attempt: int) -> bool:
-    """Mark the job running for this attempt; False if another attempt owns it now."""
-    found = model._default_manager.filter(pk=pk, attempt=attempt, state=QUEUED)
+    """Mark the job running for this attempt; False if another attempt owns it now.
+
+    A job running without a heartbeat was queued before jobs had attempts (an import
+    went straight to running then): its task may claim it too.
+    """
+    waiting = Q(state=QUEUED) | Q(state=RUNNING, heartbeat_at__isnull=True)
+    found = model._default_manager.filter(waiting, pk=pk, attempt=attempt)
     return bool(found.update(state=RUNNING, heartbeat_at=timezone.now()))
 
 

@@ -194,3 +194,12 @@ def test_entries_saved_while_an_export_reports_progress_stop_neither(personas, s
     assert done.state == Export.State.DONE, done.error
     assert len(saved) >= 2  # at 1,000 and 2,000 records, while rows were still to come
     assert done.done == 2_500
+
+
+@pytest.mark.django_db
+def test_an_import_queued_before_attempts_existed_still_runs(personas, study):
+    upload, _ = imports.import_upload(
+        actor=personas.trainee, study=study, name="r.csv", text="record_id,age\nAAA-1,40\n"
+    )
+    DataImport.objects.filter(pk=upload.pk).update(state="running")  # as import_start did
+    assert imports.import_run(upload.pk).state == DataImport.State.DONE

@@ -178,3 +178,15 @@ def test_the_exports_page_offers_the_raw_option(
     with django_capture_on_commit_callbacks(execute=True):
         client.post(url, {"format": "csv", "checkboxes": "wide", "repeats": "long", "raw": "on"})
     assert Export.objects.get().options["raw"] is True
+
+
+def test_the_api_takes_the_raw_option(client, personas, study, django_capture_on_commit_callbacks):
+    client.force_login(personas.committee)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            f"/api/v1/studies/{study.pk}/exports",
+            {"format": "csv", "raw": True},
+            content_type="application/json",
+        )
+    assert response.status_code == 202
+    assert response.json()["options"]["raw"] is True
