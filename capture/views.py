@@ -459,7 +459,8 @@ def export_retry(request: AuthedRequest, pk: int, export: int) -> HttpResponse:
     try:
         capture_exports.export_retry(actor=request.user, study=found, pk=export)
     except ValidationError as error:
-        return _exports_page(request, found, ExportForm(), problem=error, status=409)
+        problem = " ".join(error.messages)
+        return _exports_page(request, found, ExportForm(), problem=problem, status=409)
     messages.success(request, "Export queued again: it appears below when it is ready.")
     return redirect("capture:exports", pk=found.pk)
 
@@ -481,7 +482,7 @@ def _exports_page(
     found: Study,
     form: ExportForm,
     *,
-    problem: ValidationError | None = None,
+    problem: str = "",
     status: int | None = None,
 ) -> HttpResponse:
     mine = capture_exports.exports_of(request.user, found)[:20]
@@ -491,7 +492,7 @@ def _exports_page(
         "exports": mine,
         "running": any(e.state in (Export.State.QUEUED, Export.State.RUNNING) for e in mine),
         "identifiable": access.can(request.user, found, Can.EXPORT),
-        "problem": " ".join(problem.messages) if problem else "",
+        "problem": problem,
     }
     status = status or (400 if form.errors else 200)
     return render_page(request, "capture/exports.html", context, fragment="exports", status=status)

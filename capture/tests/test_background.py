@@ -6,7 +6,7 @@ import logging
 from datetime import timedelta
 
 import pytest
-from django.db import IntegrityError, connection, connections
+from django.db import IntegrityError, connection, connections, transaction
 from django.urls import reverse
 from django.utils import timezone
 
@@ -203,3 +203,30 @@ def test_an_import_queued_before_attempts_existed_still_runs(personas, study):
     )
     DataImport.objects.filter(pk=upload.pk).update(state="running")  # as import_start did
     assert imports.import_run(upload.pk).state == DataImport.State.DONE
+
+
+@pytest.mark.django_db(transaction=True)
+def test_import_progress_is_seen_while_its_transaction_runs(personas, study):
+    """On PostgreSQL progress goes through a connection of its own, so others see it."""
+    if connection.vendor == "sqlite":
+        pytest.skip("on SQLite the import holds the only write lock until it ends")
+    from capture import jobs
+
+    upload, _ = imports.import_upload(
+        actor=personas.trainee, study=study, name="r.csv", text="record_id,age\nAAA-1,40\n"
+    )
+    DataImport.objects.filter(pk=upload.pk).update(state="running", heartbeat_at=timezone.now())
+    progress = jobs.OutsideProgress(DataImport, upload.pk, 1)
+    try:
+        with transaction.atomic():
+            Record.objects.filter(study=study).update(locked=False)  # the import's own work
+            progress.beat(done=7)
+            seen = connections.create_connection("default")
+            try:
+                with seen.cursor() as cursor:
+                    cursor.execute("SELECT done FROM capture_dataimport WHERE id = %s", [upload.pk])
+                    assert cursor.fetchone()[0] == 7
+            finally:
+                seen.close()
+    finally:
+        progress.close()

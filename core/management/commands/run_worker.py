@@ -39,7 +39,11 @@ class Command(db_worker.Command):
         )
         if not options["reload"]:
             worker.configure_signals()
-            worker.run()
+            try:
+                worker.run()
+            finally:
+                # A batch run returns: the process's own Ctrl+C works again afterwards.
+                worker.reset_signals()
             return
         if os.environ.get(DJANGO_AUTORELOAD_ENV) == "true":
             worker.configure_signals()  # only the child process handles signals
