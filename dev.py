@@ -53,9 +53,10 @@ def demo(args: list[str]) -> None:
     run([*manage, "seed_demo"], env)
     address = args[0] if args else "127.0.0.1:8000"
     print(f"\nRadCollab is starting at http://{address}/ (Ctrl+C stops it).", flush=True)
-    # The database task worker runs beside the web server so that emails go out.
+    # The database task worker runs beside the web server so that emails go out; no
+    # task that fails stops it (core/worker.py).
     worker = subprocess.Popen(
-        [str(PYTHON), str(ROOT / "manage.py"), "db_worker"], cwd=ROOT, env=env
+        [str(PYTHON), str(ROOT / "manage.py"), "run_worker"], cwd=ROOT, env=env
     )
     try:
         run([*manage, "runserver", address], env)

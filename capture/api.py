@@ -420,6 +420,8 @@ class ExportIn(Schema):
     checkboxes: str = "wide"
     repeats: str = "long"
     archived: bool = False
+    # CSV cells that a spreadsheet would run as formulas get a ' unless raw is asked for.
+    raw: bool = False
 
 
 class ExportOut(Schema):
@@ -447,7 +449,7 @@ def export_start(request: AuthedRequest, study_id: int, payload: ExportIn) -> An
 def export_list(request: AuthedRequest, study_id: int) -> list[ExportOut]:
     """The person's own exports of the study, newest first (nobody sees another's)."""
     study = _export_study(request, study_id)
-    mine = Export.objects.filter(study=study, requested_by=request.user)[:50]
+    mine = capture_exports.exports_of(request.user, study)[:50]
     return [_export_out(e) for e in mine]
 
 
@@ -488,7 +490,7 @@ def _export_study(request: AuthedRequest, study_id: int) -> Study:
 
 
 def _own_export(request: AuthedRequest, study: Study, export_id: int) -> Export:
-    export = Export.objects.filter(pk=export_id, study=study, requested_by=request.user).first()
+    export = capture_exports.exports_of(request.user, study).filter(pk=export_id).first()
     if export is None:
         raise Http404("No such export.")
     return export

@@ -1,13 +1,16 @@
 """Exports of study data: asked for on a page, made by a background task, streamed to a file.
 
-Records are read entry by entry with a server-side cursor (`iterator`), turned into
+Records are read a page at a time (their entries in one query each page), turned into
 REDCap-shaped rows (`ExportRecord`) and written by the pure writers of
 `formats.exports`, so memory stays flat however many records a study holds. Only the
-person who asked may download the file; asking and downloading are both audited.
+person who asked may download the file, or retry it when it failed; asking, retrying
+and downloading are audited. The task's life (attempts, progress, stalls) is
+`capture.jobs`'s.
 """
 
 from __future__ import annotations
 
+import logging
 import tempfile
 import zipfile
 from collections.abc import Iterator
@@ -16,18 +19,20 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files import File
-from django.db import transaction
+from django.db import DatabaseError, transaction
+from django.db.models import QuerySet
 from django.http import Http404
 from django.utils import timezone
 
 from audit.services import audit_record
-from capture import access
+from capture import access, jobs
 from capture.access import Can
 from capture.models import Entry, Export, Record, Study
 from capture.services import audit_scope
 from capture.versions import export_dictionary
 from formats.exports import (
     CheckboxLayout,
+    ExportError,
     ExportOptions,
     ExportPlan,
     ExportRecord,
@@ -38,7 +43,9 @@ from formats.exports import (
     write_r_script,
 )
 
-CHUNK = 2_000
+# Records read per query: their entries are fetched whole, so no cursor stays open.
+PAGE = 500
+logger = logging.getLogger(__name__)
 
 
 @transaction.atomic
@@ -52,11 +59,13 @@ def export_request(
     checkboxes: str = CheckboxLayout.WIDE,
     repeats: str = RepeatLayout.LONG,
     archived: bool = False,
+    raw: bool = False,
 ) -> Export:
     """Queue an export of what the person may take: identifiable or de-identified.
 
     A role with `EXPORT` takes its own sites (the study admin all); a role with only
     `EXPORT_DEIDENTIFIED` (the statistician) takes every site, always de-identified.
+    A CSV is safe to open in a spreadsheet unless `raw` asks for text exactly as entered.
     """
     if format not in Export.Format.values:
         raise ValidationError({"format": f"Unknown export format {format!r}."})
@@ -64,14 +73,7 @@ def export_request(
         raise ValidationError({"checkboxes": f"Unknown checkbox layout {checkboxes!r}."})
     if repeats not in RepeatLayout.__members__.values():
         raise ValidationError({"repeats": f"Unknown repeat layout {repeats!r}."})
-    if access.can(actor, study, Can.EXPORT) and not deidentify:
-        action = Can.EXPORT
-    elif access.can(actor, study, Can.EXPORT_DEIDENTIFIED):
-        action, deidentify = Can.EXPORT_DEIDENTIFIED, True
-    else:
-        raise PermissionDenied("Your role in this study does not allow exports.")
-    access.require(actor, study, action)
-    allowed = access.sites(actor, study, action)
+    deidentify, study_sites = _scope(actor, study, deidentify=deidentify)
     export = Export.objects.create(
         study=study,
         requested_by=actor,
@@ -82,8 +84,9 @@ def export_request(
             "checkboxes": str(checkboxes),
             "repeats": str(repeats),
             "archived": archived,
+            "raw": raw,
         },
-        study_sites=[] if allowed is access.EVERY_SITE else sorted(allowed),
+        study_sites=study_sites,
     )
     audit_record(
         actor=actor,
@@ -92,34 +95,112 @@ def export_request(
         changes={"format": (None, format), "options": (None, export.options)},
         scope=audit_scope(study),
     )
-    transaction.on_commit(lambda: _enqueue(export.pk))
+    transaction.on_commit(lambda: _enqueue(export.pk, export.attempt))
     return export
 
 
-def _enqueue(export_id: int) -> None:
+def _scope(actor: Any, study: Study, *, deidentify: bool) -> tuple[bool, list[int]]:
+    """Whether the export is de-identified and the study sites it covers ([] for all)."""
+    if access.can(actor, study, Can.EXPORT) and not deidentify:
+        action = Can.EXPORT
+    elif access.can(actor, study, Can.EXPORT_DEIDENTIFIED):
+        action, deidentify = Can.EXPORT_DEIDENTIFIED, True
+    else:
+        raise PermissionDenied("Your role in this study does not allow exports.")
+    access.require(actor, study, action)
+    allowed = access.sites(actor, study, action)
+    return deidentify, [] if allowed is access.EVERY_SITE else sorted(allowed)
+
+
+@transaction.atomic
+def export_retry(*, actor: Any, study: Study, pk: int) -> Export:
+    """Queue a failed export again, for the person who asked only, under their rights today."""
+    found = Export.objects.select_for_update().filter(pk=pk, study=study, requested_by=actor)
+    export = found.first()
+    if export is None:
+        raise Http404("No such export.")
+    deidentify, study_sites = _scope(
+        actor, study, deidentify=bool(export.options.get("deidentify"))
+    )
+    attempt = jobs.retry(export, actor=actor)
+    options = {**export.options, "deidentify": deidentify}
+    Export.objects.filter(pk=export.pk).update(
+        options=options, study_sites=study_sites, total=None, finished_at=None
+    )
+    audit_record(
+        actor=actor,
+        action="export.retry",
+        obj=export,
+        changes={"attempt": (attempt - 1, attempt)},
+        scope=audit_scope(study),
+    )
+    transaction.on_commit(lambda: _enqueue(export.pk, attempt))
+    return export
+
+
+def exports_of(actor: Any, study: Study) -> QuerySet[Export]:
+    """The person's own exports of the study, newest first; stalled ones marked failed."""
+    mine = Export.objects.filter(study=study, requested_by=actor)
+    jobs.fail_stale(mine)
+    return mine
+
+
+def _enqueue(export_id: int, attempt: int) -> None:
     from capture.tasks import run_export
 
-    run_export.enqueue(export_id=export_id)
+    run_export.enqueue(export_id=export_id, attempt=attempt)
 
 
-def export_run(export_id: int) -> Export:
-    """Make the file of one export (called by the task); a failure is recorded, not raised."""
+def export_run(export_id: int, attempt: int | None = None) -> Export:
+    """Make the file of one attempt at an export (called by the task); never raises.
+
+    A failure is recorded on the export with a message for the person and logged with
+    its traceback for the administrator; an attempt that was superseded (retried, or
+    marked failed when it stalled) changes nothing.
+    """
     export = Export.objects.select_related("study").get(pk=export_id)
-    Export.objects.filter(pk=export.pk).update(state=Export.State.RUNNING)
-    try:
-        _write(export)
-    except Exception as error:
-        Export.objects.filter(pk=export.pk).update(
-            state=Export.State.FAILED, error=str(error)[:2000], finished_at=timezone.now()
-        )
-        export.refresh_from_db()
+    attempt = attempt or export.attempt
+    if not jobs.claim(Export, export.pk, attempt):
         return export
-    export.state, export.finished_at = Export.State.DONE, timezone.now()
-    export.save(update_fields=["state", "finished_at", "file", "done", "total"])
+    # Recorded after the exception is gone, with whatever it held (the rows being read).
+    failure = _attempt(export, attempt)
+    try:
+        if failure is None:
+            _finish(export, attempt)
+        else:
+            jobs.fail(Export, export.pk, attempt, failure, finished_at=timezone.now())
+    except DatabaseError:
+        # Left running: it is marked failed when it stops reporting progress.
+        logger.exception("Export %s (attempt %s): its outcome was not saved", export.pk, attempt)
+    export.refresh_from_db()
     return export
 
 
-def _write(export: Export) -> None:
+def _attempt(export: Export, attempt: int) -> str | None:
+    """Write the file; None, or what went wrong in words for the person who asked."""
+    try:
+        _write(export, attempt)
+    except Exception as error:
+        logger.exception("Export %s (attempt %s) failed", export.pk, attempt)
+        return str(error) if isinstance(error, ExportError) else jobs.UNEXPECTED
+    return None
+
+
+def _finish(export: Export, attempt: int) -> None:
+    """Publish the file, unless the attempt was superseded meanwhile (then drop it)."""
+    finished = Export.objects.filter(pk=export.pk, attempt=attempt, state=Export.State.RUNNING)
+    if not finished.update(
+        state=Export.State.DONE,
+        file=export.file.name,
+        done=export.done,
+        total=export.total,
+        finished_at=timezone.now(),
+        heartbeat_at=timezone.now(),
+    ):
+        export.file.delete(save=False)
+
+
+def _write(export: Export, attempt: int) -> None:
     # Imported here: pandas, pyreadstat and openpyxl are the worker's, not the web's first request.
     from formats.exports.statfiles import write_dta, write_sav
     from formats.exports.xlsx import write_xlsx
@@ -128,13 +209,14 @@ def _write(export: Export) -> None:
     # Values archived by dictionary versions are columns only when asked for.
     dictionary = export_dictionary(study, archived=bool(export.options.get("archived")))
     options = _options(export, study)
-    records = _records(export)
-    total = records.count()
+    total = _records(export).count()
     export.total = total
-    Export.objects.filter(pk=export.pk).update(total=total)
+    jobs.beat(Export, export.pk, attempt, total=total)
 
     def progress(done: int, _: int | None) -> None:
-        Export.objects.filter(pk=export.pk).update(done=done)
+        # No cursor is open here (`rows` reads page by page), so on SQLite this short
+        # update cannot meet a stale read snapshot and fail at once.
+        jobs.beat(Export, export.pk, attempt, done=done)
         export.done = done
 
     max_instances = (
@@ -190,6 +272,8 @@ def _suffix(format: str) -> str:
 def _options(export: Export, study: Study) -> ExportOptions:
     chosen = export.options
     deidentify = bool(chosen.get("deidentify"))
+    # The R bundle's CSV is read by its R script, so its text stays exactly as entered.
+    raw = bool(chosen.get("raw")) or export.format == Export.Format.R
     return ExportOptions(
         labels=bool(chosen.get("labels")),
         checkboxes=CheckboxLayout(chosen.get("checkboxes", CheckboxLayout.WIDE)),
@@ -197,6 +281,7 @@ def _options(export: Export, study: Study) -> ExportOptions:
         repeating_forms=frozenset(study.repeating_instruments),
         deidentify=deidentify,
         date_offset=hmac_offset(study.export_secret.encode()) if deidentify else None,
+        spreadsheet_safe=not raw,
     )
 
 
@@ -208,21 +293,40 @@ def _records(export: Export) -> Any:
 
 
 def rows(export: Export) -> Iterator[ExportRecord]:
-    """The study's entries as REDCap rows, record after record, read in chunks."""
+    """The study's entries as REDCap rows, record after record, read a page at a time.
+
+    Each page of records is read whole, so no cursor stays open while the writer reports
+    progress: on SQLite (WAL) a connection that holds an open read and then writes, after
+    another connection saved something, is refused at once with "database is locked".
+    A record's entries are read in one query, so each record is consistent in itself.
+    """
     repeating = set(export.study.repeating_instruments)
-    entries = (
-        Entry.objects.filter(record__in=_records(export))
-        .order_by("record__study_site__code", "record__number", "instrument", "instance")
-        .values_list(
-            "record__label", "record__study_site__code", "instrument", "instance", "data", "status"
+    ordered = _records(export).order_by("study_site__code", "number")
+    record_ids = list(ordered.values_list("pk", flat=True))
+    for start in range(0, len(record_ids), PAGE):
+        page = (
+            Entry.objects.filter(record_id__in=record_ids[start : start + PAGE])
+            .order_by("record__study_site__code", "record__number", "instrument", "instance")
+            .values_list(
+                "record__label",
+                "record__study_site__code",
+                "instrument",
+                "instance",
+                "data",
+                "status",
+            )
         )
-    )
+        yield from _page_rows(list(page), repeating)
+
+
+def _page_rows(entries: list[tuple[Any, ...]], repeating: set[str]) -> Iterator[ExportRecord]:
+    """One page's entries (ordered by record) as REDCap rows: each record's base row first."""
     current: str | None = None
     head: dict[str, Any] = {}
     statuses: dict[str, int] = {}
     site = ""
     repeats: list[ExportRecord] = []
-    for label, code, instrument, instance, data, status in entries.iterator(chunk_size=CHUNK):
+    for label, code, instrument, instance, data, status in entries:
         if label != current:
             if current is not None:
                 yield ExportRecord(current, site, values=head, statuses=statuses)

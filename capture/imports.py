@@ -3,29 +3,35 @@
 The pure reader (`formats.records.RecordReader`) checks every cell against the
 dictionary; this module adds what needs the study: the site of each record (its
 `redcap_data_access_group`, a study-site code, or the person's only site), record ids of
-the form `CODE-n`, the person's right to enter at that site, locks, and identifiers in
-free text. The commit re-reads the file inside one transaction and writes records and
-entries in batches with one audit row per record, so 100,000 records stay fast and a
-single bad row leaves nothing behind.
+the form `CODE-n` with the site's code exactly, the person's right to enter at that site,
+locks, and identifiers in free text. Existing records and their locks are looked up only
+among the person's own sites (`access.records_for`), so a preview tells nothing of
+another site's records. The commit re-reads the file inside one transaction and writes
+records and entries in batches with one audit row per record, so 100,000 records stay
+fast and a single bad row leaves nothing behind. It runs as a task, one attempt at a
+time (`capture.jobs`): the records and the import's *done* state commit together.
 """
 
 from __future__ import annotations
 
 import io
+import logging
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import DatabaseError, transaction
+from django.db.models import QuerySet
+from django.http import Http404
 from django.utils import timezone
 
 from audit.models import AuditEvent
 from audit.services import audit_record, unsaved_event
-from capture import access, bulk, completeness
+from capture import access, bulk, completeness, jobs
 from capture.access import Can
 from capture.logic import Resolution, resolve, variables
 from capture.models import DataImport, Entry, Record, Study, StudySite
@@ -41,6 +47,8 @@ from formats.records import Finding, RecordReader, RecordRow
 
 BATCH = 5_000
 Progress = Callable[[int], None]
+logger = logging.getLogger(__name__)
+UNDER_WAY = frozenset({DataImport.State.QUEUED, DataImport.State.RUNNING})
 
 
 @dataclass
@@ -115,8 +123,7 @@ def import_preview(*, actor: Any, study: Study, text: str) -> ImportCheck:
     check.notices.extend(reader.notices)
     check.records = len(seen)
     existing = 0
-    known = Record.objects.filter(study=study).values_list("label", "study_site_id", "locked")
-    for label, site_id, locked in known.iterator(chunk_size=10_000):
+    for label, site_id, locked in _known(actor, study).iterator(chunk_size=10_000):
         if label not in seen:
             continue
         existing += 1
@@ -126,6 +133,18 @@ def import_preview(*, actor: Any, study: Study, text: str) -> ImportCheck:
     check.updated_records = existing
     check.new_records = check.records - check.updated_records
     return check
+
+
+def _known(actor: Any, study: Study) -> QuerySet[Record, tuple[str, int, bool]]:
+    """The records an import may find (label, study site, locked): those of the person's sites.
+
+    Never the study's others, so that no count, message or timing of a preview tells
+    whether a record of another site exists or is locked (capture.access's rule). A
+    record id names its site by its code, so the file's ids of other sites are refused
+    whatever exists there.
+    """
+    records = access.records_for(actor, study, Can.ENTER)
+    return records.values_list("label", "study_site_id", "locked")
 
 
 def _check_row(
@@ -149,7 +168,8 @@ def _clash(label: str, site: StudySite | None, site_id: int, locked: bool) -> st
     return None
 
 
-LABEL = re.compile(r"^([A-Za-z0-9]+)-([1-9][0-9]*)$")
+LABEL = re.compile(r"^([A-Za-z0-9]+)-([1-9][0-9]{0,9})$")
+MAX_NUMBER = 2_147_483_647  # the largest record number every database stores
 
 
 def _site_of(context: _Context, row: RecordRow, check: ImportCheck) -> StudySite | None:
@@ -177,12 +197,15 @@ def _site_of(context: _Context, row: RecordRow, check: ImportCheck) -> StudySite
         )
         return None
     match = LABEL.match(row.record_id)
-    if match is None or match.group(1).upper() != site.code:
+    # The code exactly as the site has it: `sth-1` beside an existing `STH-1` would be a
+    # second record with the same number.
+    if match is None or match.group(1) != site.code or int(match.group(2)) > MAX_NUMBER:
         check.errors.append(
             Finding(
                 row.row,
                 "record_id",
-                f"record id {row.record_id!r} must be {site.code}-<number> for site {site.code}",
+                f"record id {row.record_id!r} must be {site.code}-<number> for site "
+                f"{site.code}: the code written just so, then a number up to {MAX_NUMBER:,}",
             )
         )
         return None
@@ -288,7 +311,7 @@ class _Writer:
             ]
             for form, fields in self.dictionary.by_form.items()
         }
-        known = Record.objects.filter(study=self.study).values_list("label", "pk")
+        known = access.records_for(actor, self.study, Can.ENTER).values_list("label", "pk")
         self.known: dict[str, int] = dict(known.iterator(chunk_size=10_000))
         self.highest: dict[int, int] = {}  # study site -> highest record number written
         self.records_added: dict[int, int] = {}
@@ -331,7 +354,8 @@ class _Writer:
         """The batch's records already in the study, locked; refused if locked or elsewhere."""
         if not labels:
             return {}
-        found = Record.objects.select_for_update().filter(study=self.study, label__in=labels)
+        mine = access.records_for(self.actor, self.study, Can.ENTER)
+        found = mine.select_for_update().filter(label__in=labels)
         records = {record.label: record for record in found}
         for label, record in records.items():
             rows = batch[label]
@@ -528,36 +552,108 @@ def import_upload(
     return upload, check
 
 
-def import_start(*, actor: Any, upload: DataImport) -> DataImport:
-    if upload.requested_by_id != actor.pk or upload.state != DataImport.State.PREVIEWED:
-        raise PermissionDenied("Only the person who uploaded this file can import it, once.")
-    DataImport.objects.filter(pk=upload.pk).update(state=DataImport.State.RUNNING)
-    transaction.on_commit(lambda: _enqueue(upload.pk))
+@transaction.atomic
+def import_start(*, actor: Any, study: Study, pk: int) -> DataImport:
+    """Queue the commit of one's own previewed file, once; anyone else's is a 404."""
+    upload = _own_upload(actor, study, pk)
+    access.require(actor, study, Can.ENTER)
+    if upload.state != DataImport.State.PREVIEWED:
+        raise ValidationError(
+            "This file is imported already, or being imported; upload it again to preview it."
+        )
+    DataImport.objects.filter(pk=upload.pk).update(state=DataImport.State.QUEUED)
+    upload.state = DataImport.State.QUEUED
+    attempt = upload.attempt
+    transaction.on_commit(lambda: _enqueue(upload.pk, attempt))
     return upload
 
 
-def _enqueue(upload_id: int) -> None:
+@transaction.atomic
+def import_retry(*, actor: Any, study: Study, pk: int) -> DataImport:
+    """Queue a failed import again (its file is checked again as it is written)."""
+    upload = _own_upload(actor, study, pk)
+    access.require(actor, study, Can.ENTER)
+    attempt = jobs.retry(upload, actor=actor)
+    transaction.on_commit(lambda: _enqueue(upload.pk, attempt))
+    return upload
+
+
+def imports_of(actor: Any, study: Study) -> QuerySet[DataImport]:
+    """The person's own imports into the study, newest first; stalled ones marked failed."""
+    mine = DataImport.objects.filter(study=study, requested_by=actor)
+    jobs.fail_stale(mine)
+    return mine
+
+
+def _own_upload(actor: Any, study: Study, pk: int) -> DataImport:
+    found = DataImport.objects.select_for_update().filter(pk=pk, study=study, requested_by=actor)
+    upload = found.first()
+    if upload is None:
+        raise Http404("No such import.")
+    return upload
+
+
+def _enqueue(upload_id: int, attempt: int) -> None:
     from capture.tasks import run_import
 
-    run_import.enqueue(import_id=upload_id)
+    run_import.enqueue(import_id=upload_id, attempt=attempt)
 
 
-def import_run(upload_id: int) -> DataImport:
-    """The task's work: commit the file, counting progress; a refusal is recorded, not raised."""
+class _Superseded(Exception):
+    """The attempt was marked failed or retried while it ran: roll its writes back."""
+
+
+def import_run(upload_id: int, attempt: int | None = None) -> DataImport:
+    """The task's work: commit one attempt at the file; never raises.
+
+    The import and its `done` state commit together, and only while this attempt still
+    owns the import; a refusal is recorded for the person, anything else also logged
+    with its traceback.
+    """
     upload = DataImport.objects.select_related("study", "requested_by").get(pk=upload_id)
-    with upload.file.open("rb") as handle:
-        text = handle.read().decode("utf-8-sig")
-
-    def progress(done: int) -> None:
-        DataImport.objects.filter(pk=upload.pk).update(done=done)
-
-    try:
-        import_commit(actor=upload.requested_by, study=upload.study, text=text, progress=progress)
-    except (ImportRefused, PermissionDenied) as error:
-        DataImport.objects.filter(pk=upload.pk).update(
-            state=DataImport.State.FAILED, error=str(error)[:4000]
-        )
-    else:
-        DataImport.objects.filter(pk=upload.pk).update(state=DataImport.State.DONE)
+    attempt = attempt or upload.attempt
+    if not jobs.claim(DataImport, upload.pk, attempt):
+        return upload
+    # Recorded after the exception is gone, with whatever it held.
+    failure = _attempt(upload, attempt)
+    if failure is not None:
+        try:
+            jobs.fail(DataImport, upload.pk, attempt, failure)
+        except DatabaseError:
+            # Left running: it is marked failed when it stops reporting progress.
+            logger.exception(
+                "Import %s (attempt %s): its failure was not saved", upload.pk, attempt
+            )
     upload.refresh_from_db()
     return upload
+
+
+def _attempt(upload: DataImport, attempt: int) -> str | None:
+    """Write the file's records; None, or what went wrong in words for the person."""
+    progress = jobs.OutsideProgress(DataImport, upload.pk, attempt)
+    try:
+        with upload.file.open("rb") as handle:
+            text = handle.read().decode("utf-8-sig")
+        with transaction.atomic():
+            check = import_commit(
+                actor=upload.requested_by,
+                study=upload.study,
+                text=text,
+                progress=lambda done: progress.beat(done=done),
+            )
+            finished = DataImport.objects.filter(
+                pk=upload.pk, attempt=attempt, state=DataImport.State.RUNNING
+            )
+            if not finished.update(state=DataImport.State.DONE, done=check.records):
+                raise _Superseded
+    except _Superseded:
+        logger.warning("Import %s (attempt %s) was superseded; rolled back", upload.pk, attempt)
+        return None
+    except (ImportRefused, PermissionDenied) as refused:
+        return str(refused)
+    except Exception:
+        logger.exception("Import %s (attempt %s) failed", upload.pk, attempt)
+        return jobs.UNEXPECTED
+    finally:
+        progress.close()
+    return None

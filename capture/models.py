@@ -302,6 +302,12 @@ class Export(models.Model):
     error = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    attempt = models.PositiveIntegerField(
+        default=1, help_text="Raised by each retry; only the task of this attempt may finish it."
+    )
+    heartbeat_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the running task last reported progress."
+    )
 
     class Meta:
         ordering = ["-created_at"]
@@ -315,6 +321,7 @@ class DataImport(models.Model):
 
     class State(models.TextChoices):
         PREVIEWED = "previewed", "Previewed"
+        QUEUED = "queued", "Waiting for the task worker"
         RUNNING = "running", "Importing"
         DONE = "done", "Imported"
         FAILED = "failed", "Failed"
@@ -329,6 +336,12 @@ class DataImport(models.Model):
     done = models.PositiveIntegerField(default=0)
     error = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    attempt = models.PositiveIntegerField(
+        default=1, help_text="Raised by each retry; only the task of this attempt may finish it."
+    )
+    heartbeat_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the running task last reported progress."
+    )
 
     class Meta:
         ordering = ["-created_at"]

@@ -55,5 +55,7 @@ urlpatterns = [
     path("<int:pk>/tokens/", views_tokens.study_tokens, name="tokens"),
     path("<int:pk>/exports/", views.exports, name="exports"),
     path("<int:pk>/import/", views.import_records, name="import"),
+    path("<int:pk>/import/<int:upload>/retry/", views.import_retry, name="import_retry"),
     path("<int:pk>/exports/<int:export>/", views.export_download, name="export_download"),
+    path("<int:pk>/exports/<int:export>/retry/", views.export_retry, name="export_retry"),
 ]

@@ -108,10 +108,19 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # WAL lets the task worker and the web server use the file at the same time.
+    # WAL lets the task worker and the web server use the file at the same time: readers
+    # never wait. A writer waits up to the busy timeout for another's write to end, and
+    # every transaction takes the write lock when it begins (IMMEDIATE), so two
+    # transactions never both read and then fail to upgrade. Long readers must not write
+    # while a cursor is open (see capture/exports.py): SQLite refuses at once then.
+    SQLITE_BUSY_SECONDS = env_int("SQLITE_BUSY_SECONDS", 15, minimum=1)
     DATABASES["default"]["OPTIONS"] = {
         "transaction_mode": "IMMEDIATE",
-        "init_command": "PRAGMA journal_mode=WAL; PRAGMA busy_timeout=5000;",
+        "timeout": SQLITE_BUSY_SECONDS,
+        "init_command": (
+            "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
+            f"PRAGMA busy_timeout={SQLITE_BUSY_SECONDS * 1000};"
+        ),
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -136,6 +145,9 @@ TASKS = {"default": {"BACKEND": TASK_BACKEND_CLASSES[TASK_BACKEND], "QUEUES": ["
 if TASK_BACKEND == "rq" and not REDIS_URL:
     raise ImproperlyConfigured("RADCOLLAB_TASK_BACKEND=rq needs REDIS_URL.")
 # Workers for the RQ backend: `manage.py rqworker --job-class django_tasks_rq.Job default`.
+# An export or import whose task reports no progress for this long is marked failed
+# (its worker stopped), and the person who asked may retry it.
+RADCOLLAB_TASK_STALE_MINUTES = env_int("RADCOLLAB_TASK_STALE_MINUTES", 15, minimum=1)
 RQ_QUEUES = {"default": {"URL": REDIS_URL or "redis://127.0.0.1:6379/0"}}
 
 AUTH_USER_MODEL = "accounts.User"

@@ -14,6 +14,8 @@ import math
 from collections.abc import Iterator, Mapping
 from typing import Any
 
+from formats.csvsafe import SpreadsheetSafeWriter
+
 NOT_ESTIMABLE = "not estimable"
 # A cell with nothing to report (the SE of a proportion in the kappa table): shown blank,
 # unlike null, which is a number the data could not give.
@@ -105,7 +107,8 @@ def cells(table: Mapping[str, Any]) -> Iterator[list[str]]:
 def results_csv(result: Mapping[str, Any]) -> str:
     """Every table of a result, one block each, numbers at full precision; NA is not estimable."""
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    # Titles and sentences quote field labels: text a spreadsheet could run is quoted.
+    writer = SpreadsheetSafeWriter(csv.writer(out, lineterminator="\n"))
     writer.writerow(["analysis", result["title"]])
     writer.writerow(["rows analysed", result["n"]])
     if result.get("excluded"):

@@ -20,6 +20,7 @@ from capture.services import audit_scope
 from core.forms import copy_errors
 from core.htmx import render_page
 from core.types import AuthedRequest
+from formats.csvsafe import SpreadsheetSafeWriter
 from stats import access, figures, services
 from stats.forms import AnalysisForm, form_initial
 from stats.inputs import CI_METHODS, RELEVANT, TRANSFORMS, WEIGHTS
@@ -175,7 +176,8 @@ def _snapshot_csv(found: AnalysisRun) -> str:
     snapshot = found.snapshot or {}
     names = [f["name"] for f in snapshot["fields"]]
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    # Captured values, opened in spreadsheets too: text that could run as a formula is quoted.
+    writer = SpreadsheetSafeWriter(csv.writer(out, lineterminator="\n"))
     writer.writerow(["record_id", "site", *names])
     columns = [snapshot["columns"][name] for name in names]
     for index, (record, site) in enumerate(

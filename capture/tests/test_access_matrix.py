@@ -444,3 +444,62 @@ def test_the_dictionary_and_export_api_routes(personas, dictionary_world, label)
     [(_, path, method, data, expected)] = [r for r in api_routes if r[0] == label]
     route = Route(label, lambda p, w, pl: path, method=method, data=data, api=True)
     check_matrix(personas, route, expected)
+
+
+# --- Retrying exports and imports, confirming an import: their owner only ----------------
+# The committee's export failed, the trainee's import failed, and the trainee has a
+# previewed file; each may be retried or confirmed by the person who asked, and anyone
+# else with a role in the study gets 404 (or 403 where the role has no exports or
+# entry at all), whatever the site.
+
+RETRY_EXPORT = {
+    **EXPORTS,
+    "committee": (302, 302),
+    "site_lead_a": (404, 404),
+    "site_lead_b": (404, 404),
+    "statistician": (404, 404),
+}
+OWN_IMPORT = expect(
+    (404, 404),
+    site_lead_a=(404, 404),
+    site_lead_b=(404, 404),
+    committee=(404, 404),
+    trainee=(302, 302),
+    mentor=(403, 403),
+    statistician=(403, 403),
+)
+
+
+@pytest.fixture
+def jobs_world(personas, world):
+    from capture import exports, imports
+    from capture.models import DataImport, Export
+
+    study, _ = world
+    export = exports.export_request(actor=personas.committee, study=study, format="csv")
+    Export.objects.filter(pk=export.pk).update(state="failed", error="It stopped.")
+    failed, _ = imports.import_upload(
+        actor=personas.trainee, study=study, name="r.csv", text="record_id,age\nAAA-2,40\n"
+    )
+    DataImport.objects.filter(pk=failed.pk).update(state="failed", error="It stopped.")
+    previewed, _ = imports.import_upload(
+        actor=personas.trainee, study=study, name="r.csv", text="record_id,age\nAAA-3,40\n"
+    )
+    return {
+        "retry export": (reverse("capture:export_retry", args=[study.pk, export.pk]), None),
+        "retry import": (reverse("capture:import_retry", args=[study.pk, failed.pk]), None),
+        "confirm import": (
+            reverse("capture:import", args=[study.pk]),
+            lambda p, w, pl: {"confirm": previewed.pk},
+        ),
+    }
+
+
+@pytest.mark.parametrize(
+    ("label", "expected"),
+    [("retry export", RETRY_EXPORT), ("retry import", OWN_IMPORT), ("confirm import", OWN_IMPORT)],
+)
+def test_only_the_owner_retries_or_confirms(personas, jobs_world, label, expected):
+    path, data = jobs_world[label]
+    route = Route(label, lambda p, w, pl: path, method="post", data=data)
+    check_matrix(personas, route, expected)

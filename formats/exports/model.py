@@ -47,6 +47,10 @@ class ExportOptions:
 
     `date_offset(record_id)` gives the days by which that record's dates are shifted;
     it must give the same number for the same record every time (see `hmac_offset`).
+    `spreadsheet_safe` (the default) makes a CSV safe to open in a spreadsheet: a text
+    cell that a spreadsheet would run as a formula is written with a `'` before it
+    (`formats.exports.csvout.spreadsheet_safe`); False writes text exactly as entered,
+    for statistical software. XLSX cells are typed, so text is always text there.
     """
 
     labels: bool = False
@@ -57,6 +61,7 @@ class ExportOptions:
     date_offset: Callable[[str], int] | None = None
     include_site: bool = True
     forms: tuple[str, ...] | None = None
+    spreadsheet_safe: bool = True
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,8 @@
 Sheets: `records` (the main table), `checkboxes` (with long checkboxes) and `variables`
 (each column's name, label, type and value labels). Numbers, dates and date-times are
 typed cells; codes are numbers where every code is a whole number. A text that starts
-with `=` is written as text, never as a formula.
+with `=` is written as a text cell, never as a formula, in every sheet: data, labels,
+the checkbox table and the variables sheet (`_append`).
 """
 
 from __future__ import annotations
@@ -37,9 +38,9 @@ def write_xlsx(
     sheet = book.create_sheet("records")
     ticks = book.create_sheet("checkboxes") if plan.long_checkboxes else None
     _write_variables(book.create_sheet("variables"), plan)
-    sheet.append([column.name for column in plan.columns])
+    _append(sheet, [column.name for column in plan.columns])
     if ticks is not None:
-        ticks.append([column.name for column in plan.checkbox_columns])
+        _append(ticks, [column.name for column in plan.checkbox_columns])
     converters = [_converter(column, sheet, labels=plan.options.labels) for column in plan.columns]
     text = _text_converter(ticks) if ticks is not None else str
     rows = tick_rows = 0
@@ -47,14 +48,14 @@ def write_xlsx(
     for emitted in plan.rows(records, total=total, progress=progress, tally=tally):
         rows += 1
         _check_rows(rows, "records")
-        sheet.append(
-            [convert(cell) for convert, cell in zip(converters, emitted.cells, strict=True)]
+        _append(
+            sheet, [convert(cell) for convert, cell in zip(converters, emitted.cells, strict=True)]
         )
         if ticks is not None:
             for tick in emitted.checkbox_rows:
                 tick_rows += 1
                 _check_rows(tick_rows, "checkboxes")
-                ticks.append([text(cell) for cell in tick])
+                _append(ticks, [text(cell) for cell in tick])
     book.save(out)
     return ExportSummary(tally.records, rows, tick_rows, len(plan.columns))
 
@@ -67,12 +68,25 @@ def _check_rows(rows: int, sheet: str) -> None:
         )
 
 
+def _append(sheet: WriteOnlyWorksheet, values: list[Any]) -> None:
+    """Append a row; openpyxl would make any plain string that starts with `=` a formula."""
+    sheet.append(
+        [_text_cell(sheet, v) if isinstance(v, str) and v.startswith("=") else v for v in values]
+    )
+
+
+def _text_cell(sheet: WriteOnlyWorksheet, text: str) -> WriteOnlyCell:
+    cell = WriteOnlyCell(sheet, value=text)
+    cell.data_type = "s"
+    return cell
+
+
 def _write_variables(sheet: WriteOnlyWorksheet, plan: ExportPlan) -> None:
-    sheet.append(["table", "variable", "label", "type", "value labels"])
+    _append(sheet, ["table", "variable", "label", "type", "value labels"])
     for table, columns in (("records", plan.columns), ("checkboxes", plan.checkbox_columns)):
         for column in columns:
             labels = " | ".join(f"{code}, {label}" for code, label in column.value_labels)
-            sheet.append([table, column.name, column.label, column.kind.value, labels])
+            _append(sheet, [table, column.name, column.label, column.kind.value, labels])
 
 
 def _converter(column: Column, sheet: WriteOnlyWorksheet, *, labels: bool) -> Converter:
@@ -114,10 +128,6 @@ def _text_converter(sheet: WriteOnlyWorksheet) -> Converter:
                 f"a value of {len(cell):,} characters is longer than an Excel cell holds "
                 f"({MAX_CELL_TEXT:,}); export CSV instead: {cell[:40]!r}..."
             )
-        if cell.startswith("="):
-            text = WriteOnlyCell(sheet, value=cell)
-            text.data_type = "s"
-            return text
-        return cell
+        return _text_cell(sheet, cell) if cell.startswith("=") else cell
 
     return convert

@@ -44,7 +44,8 @@ def test_codes_long_is_redcaps_flat_layout():
     assert base["modality"] == "2"
     assert base["region"] == "chest"
     assert (base["findings___1"], base["findings___2"], base["findings____1"]) == ("1", "0", "1")
-    assert base["comment"] == '=HYPERLINK("x")\nsecond line'
+    # Spreadsheet-safe by default: text that would run as a formula gets a quote.
+    assert base["comment"] == '\'=HYPERLINK("x")\nsecond line'
     assert base["size_mm"] == ""
     assert base["lesion_kind___1"] == ""
     assert (first["redcap_repeat_instrument"], first["redcap_repeat_instance"]) == ("lesions", "1")
