@@ -36,7 +36,6 @@ from capture.access import Can
 from capture.logic import Resolution, resolve, variables
 from capture.models import DataImport, Entry, Record, Study, StudySite
 from capture.services import (
-    FREE_TEXT,
     Dictionary,
     audit_scope,
     current_dictionary,
@@ -80,8 +79,9 @@ class _Context:
     dictionary: Dictionary
     sites: dict[str, StudySite]  # code (lower case) -> study site the person may enter at
     default_site: StudySite | None
-    # Free text without validation: the fields identifier_problem looks at.
-    free_text: tuple[Field, ...] = ()
+    # Every field a row may write: each value is screened for identifiers, as the entry
+    # form screens it (a number field can hold an NHS number).
+    screened: tuple[Field, ...] = ()
 
 
 def _context(actor: Any, study: Study) -> _Context:
@@ -91,10 +91,7 @@ def _context(actor: Any, study: Study) -> _Context:
     sites = {s.code.lower(): s for s in access.site_choices(actor, study, Can.ENTER)}
     default = next(iter(sites.values())) if len(sites) == 1 else None
     dictionary = current_dictionary(study)
-    free_text = tuple(
-        f for f in dictionary.fields if f.field_type in FREE_TEXT and f.validation is None
-    )
-    return _Context(study, dictionary, sites, default, free_text)
+    return _Context(study, dictionary, sites, default, tuple(dictionary.fields))
 
 
 def _reader(context: _Context, text: str) -> RecordReader:
@@ -213,7 +210,7 @@ def _site_of(context: _Context, row: RecordRow, check: ImportCheck) -> StudySite
 
 
 def _identifiers(context: _Context, row: RecordRow) -> Iterator[Finding]:
-    for found in context.free_text:
+    for found in context.screened:
         value = row.values.get(found.name)
         if not isinstance(value, str) or not value:
             continue

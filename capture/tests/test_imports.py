@@ -75,6 +75,18 @@ def test_every_problem_is_named_by_row_and_field_and_nothing_is_written(personas
     assert not Entry.objects.exists()
 
 
+def test_a_number_that_is_an_nhs_number_is_refused_as_the_entry_form_refuses_it(personas, study):
+    # reader_size is a number without a range: 9434765919 is a valid number and a valid
+    # NHS number. Every value written goes through the identifier screen, not only text.
+    text = "record_id,reader_size\nAAA-1,9434765919\n"
+    check = imports.import_preview(actor=personas.trainee, study=study, text=text)
+    assert [(f.row, f.column) for f in check.errors] == [(2, "reader_size")]
+    assert "NHS number" in str(check.errors[0])
+    with pytest.raises(imports.ImportRefused):
+        imports.import_commit(actor=personas.trainee, study=study, text=text)
+    assert not Record.objects.exists()
+
+
 def test_an_import_updates_existing_records_and_refuses_locked_ones(personas, study):
     site_a = study.study_sites.get(code="AAA")
     record = services.record_create(actor=personas.trainee, study=study, study_site=site_a)
