@@ -26,7 +26,12 @@ def dashboard_for(user: Any) -> Dashboard:
     needs_two_factor = access.needs_two_factor(user)
     steps: list[tuple[str, str]] = []
     if needs_two_factor:
-        steps.append(("mfa_activate_totp", "Turn on two-factor authentication to reach study data"))
+        steps.append(
+            (
+                "mfa_activate_totp",
+                "Turn on two-factor authentication to reach study data and manage the network",
+            )
+        )
     if not memberships:
         steps.append(("network:sites", "Find your hospital in the network and ask its site lead"))
     if not user.full_name:

@@ -17,7 +17,9 @@ from opportunities.eligibility import Facts, verdict
 from opportunities.models import Opportunity, Programme
 from people.models import TraineeProfile
 
-pytestmark = pytest.mark.django_db
+# Curating needs two-factor: the personas have it on here (the access matrix and the
+# test of a curator without it check the refusal).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("two_factor")]
 BASE = {
     "kind": "funding",
     "title": "Starter money for trainees",
@@ -59,6 +61,20 @@ def test_only_curators_review_and_only_once(personas):
 
 def test_a_curators_own_addition_is_published_at_once(personas):
     assert services.opportunity_suggest(actor=personas.committee, **BASE).state == "published"
+
+
+def test_a_curator_without_two_factor_reviews_nothing_and_their_own_addition_waits(personas):
+    from allauth.mfa.models import Authenticator
+
+    from network.access import TwoFactorRequired
+
+    Authenticator.objects.filter(user__in=[personas.committee, personas.admin]).delete()
+    made = services.opportunity_suggest(actor=personas.committee, **BASE)
+    assert made.state == Opportunity.State.SUGGESTED
+    with pytest.raises(TwoFactorRequired):
+        services.opportunity_review(actor=personas.admin, opportunity=made, publish=True)
+    with pytest.raises(TwoFactorRequired):
+        services.programme_save(actor=personas.committee, name="Fellowship", institution="H")
 
 
 @pytest.mark.parametrize(
