@@ -137,9 +137,11 @@ def opportunity_update(
 
 @transaction.atomic
 def opportunity_review(
-    *, actor: User, opportunity: Opportunity, publish: bool, note: str = ""
+    *, actor: User | None, opportunity: Opportunity, publish: bool, note: str = ""
 ) -> Opportunity:
-    access.require_curator(actor)
+    """Publish or reject a suggestion (curators; `actor=None` is the system, for the seed)."""
+    if actor is not None:
+        access.require_curator(actor)
     locked = Opportunity.objects.select_for_update().get(pk=opportunity.pk)
     if locked.state != Opportunity.State.SUGGESTED:
         raise ValidationError(
