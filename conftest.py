@@ -14,6 +14,12 @@ def personas(db: None) -> Personas:
     return Personas.build()
 
 
+@pytest.fixture
+def two_factor(personas: Personas) -> Personas:
+    """The same personas with two-factor on, as every privileged action asks of them."""
+    return personas.with_two_factor()
+
+
 @pytest.fixture(autouse=True)
 def _clear_cache() -> None:
     """Rate limits live in the cache; one test's failed logins must not throttle the next."""

@@ -1,9 +1,15 @@
 from __future__ import annotations
 
+from allauth.mfa.models import Authenticator
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 
 from accounts.models import ApiToken, Invitation, User
+
+# allauth.mfa registers its authenticators (TOTP secrets, recovery codes) in the admin;
+# they are never shown or changed there. A person manages their own under Account.
+if admin.site.is_registered(Authenticator):
+    admin.site.unregister(Authenticator)
 
 
 @admin.register(User)

@@ -117,6 +117,7 @@ def invitation_create(
             raise ValidationError({"role": f"You may not grant the role {role.label} there."})
     elif not access.can(actor, access.Action.MANAGE_MEMBERSHIPS):
         raise PermissionDenied("You may not invite people.")
+    access.require_two_factor(actor, access.Action.MANAGE_MEMBERSHIPS)
     invitation = Invitation.objects.create(
         email=email,
         token=secrets.token_urlsafe(32),

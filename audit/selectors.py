@@ -8,11 +8,19 @@ from audit.models import AuditEvent
 from network import access
 
 
+def network_events() -> QuerySet[AuditEvent]:
+    """The network's audit rows: never a study's, which has its own log behind the
+    study's roles (capture.selectors), and which neither this page nor the admin shows."""
+    return AuditEvent.objects.filter(scope="")
+
+
 def events_visible_to(user: Any) -> QuerySet[AuditEvent]:
-    """Audit rows the person may read: all for the network-wide roles, own sites for site leads."""
+    """Audit rows the person may read: all for the network-wide roles, own sites for site leads.
+
+    Reading them is a privileged action, so it needs two-factor (network.access).
+    """
     access.require(user, access.Action.VIEW_AUDIT)
-    # Study data has its own log behind the study's roles (capture.selectors).
-    network_rows = AuditEvent.objects.filter(scope="")
+    network_rows = network_events()
     # Rows about nothing site-bound (tokens, sign-ups) need a network-wide role.
     if access.can(user, access.Action.VIEW_AUDIT, None):
         return network_rows

@@ -20,7 +20,6 @@ from django.http import Http404
 
 from capture.models import DataQuery, Entry, Record, Study, StudyRole, StudySite
 from network import access as network_access
-from network.models import Role as NetworkRole
 
 R = StudyRole.Role
 
@@ -133,8 +132,7 @@ def require(user: Any, study: Study, action: Can, study_site: StudySite | None =
 
 
 def may_create_study(user: Any) -> bool:
-    roles = network_access.roles_of(user)
-    return bool(roles & {NetworkRole.COMMITTEE, NetworkRole.ADMIN})
+    return network_access.can(user, network_access.Action.CREATE_STUDY)
 
 
 def studies_visible_to(user: Any) -> QuerySet[Study]:

@@ -59,6 +59,7 @@ def studies(request: AuthedRequest) -> HttpResponse:
 def study_create(request: AuthedRequest) -> HttpResponse:
     if not access.may_create_study(request.user):
         raise PermissionDenied("Only the committee and administrators create studies.")
+    network_access.require(request.user, network_access.Action.CREATE_STUDY)
     form = StudyCreateForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:

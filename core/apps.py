@@ -1,6 +1,15 @@
 from django.apps import AppConfig
+from django.contrib.admin import apps as admin_apps
 
 
 class CoreConfig(AppConfig):
     name = "core"
+    default = True
     default_auto_field = "django.db.models.BigAutoField"
+
+
+class AdminConfig(admin_apps.AdminConfig):
+    """Installed in place of `django.contrib.admin`: `admin.site` is core.adminsite's site."""
+
+    default = False
+    default_site = "core.adminsite.AdminSite"

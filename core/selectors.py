@@ -30,7 +30,12 @@ def dashboard_for(user: Any) -> Dashboard:
         records = "record names" if waiting == 1 else "records name"
         steps.append(("confirm_links", f"{waiting} {records} you: confirm or decline"))
     if needs_two_factor:
-        steps.append(("mfa_activate_totp", "Turn on two-factor authentication to reach study data"))
+        steps.append(
+            (
+                "mfa_activate_totp",
+                "Turn on two-factor authentication to reach study data and manage the network",
+            )
+        )
     if not memberships:
         steps.append(("network:sites", "Find your hospital in the network and ask its site lead"))
     if not user.full_name:

@@ -3,7 +3,7 @@ from __future__ import annotations
 from dataclasses import asdict
 from decimal import Decimal
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404
 from ninja import Router, Schema, Status
 
@@ -133,8 +133,7 @@ def membership_end(
     request: AuthedRequest, membership_id: int, payload: MembershipEndIn
 ) -> MembershipOut:
     membership = get_object_or_404(Membership.objects.select_related("site"), pk=membership_id)
-    if not access.may_manage_membership(request.user, membership):
-        raise PermissionDenied("You may not end this membership.")
+    access.require_membership_end(request.user, membership)
     ended = services.membership_end(
         actor=request.user, membership=membership, reason=payload.reason
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -46,8 +46,8 @@ def membership_grant(
     role = Role(role)
     if errors := membership_place_errors(role, site, scheme):
         raise ValidationError(errors)
-    if actor is not None and role not in access.grantable_roles(actor, site):
-        raise PermissionDenied(f"You may not grant the role {role.label} here.")
+    if actor is not None:
+        access.require_membership_grant(actor, role, site)
     duplicate = Membership.objects.active().filter(
         person=person, role=role, site=site, scheme=scheme
     )
@@ -84,8 +84,8 @@ def membership_end(*, actor: Any, membership: Membership, reason: str) -> Member
     """End a membership; the row stays, with the time it ended."""
     if not reason.strip():
         raise ValidationError({"reason": "Say why the role ends; the audit trail keeps it."})
-    if actor is not None and not access.may_manage_membership(actor, membership):
-        raise PermissionDenied("You may not end this membership.")
+    if actor is not None:
+        access.require_membership_end(actor, membership)
     locked = Membership.objects.select_for_update().get(pk=membership.pk)
     if locked.ended_at is not None:
         raise ValidationError({"membership": "This membership has already ended."})

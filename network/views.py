@@ -6,7 +6,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.templatetags.static import static
@@ -85,8 +85,7 @@ def membership_grant(request: AuthedRequest, pk: int) -> HttpResponse:
 @require_POST
 def membership_end(request: AuthedRequest, pk: int) -> HttpResponse:
     membership = get_object_or_404(Membership.objects.select_related("site", "person"), pk=pk)
-    if not access.may_manage_membership(request.user, membership):
-        raise PermissionDenied("You may not end this membership.")
+    access.require_membership_end(request.user, membership)
     form = MembershipEndForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Say why the role ends; the audit trail keeps the reason.")

@@ -4,7 +4,9 @@
 - Anyone signed in may suggest; a suggestion is seen only by its author and the
   curators until it is published (404 for everyone else).
 - Curators (committee, administrators) review suggestions and edit opportunities and
-  programmes; others get 403.
+  programmes; others get 403. Curating is a privileged network action
+  (`network.access.Action.CURATE`), so it needs two-factor too: without it a curator
+  is sent to set it up, and their own suggestions wait for review like anyone's.
 """
 
 from __future__ import annotations
@@ -15,13 +17,25 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from events.access import may_curate
+from network import access as network_access
 from opportunities.models import Opportunity
 
 
+def may_curate(user: Any) -> bool:
+    """Whether the person's role curates (the pages ask it to show curators' buttons)."""
+    return network_access.can(user, network_access.Action.CURATE)
+
+
 def require_curator(user: Any) -> None:
+    """The gate before reviewing or editing: the role, then two-factor."""
     if not may_curate(user):
         raise PermissionDenied("Only the committee and administrators curate opportunities.")
+    network_access.require_two_factor(user, network_access.Action.CURATE)
+
+
+def publishes_directly(user: Any) -> bool:
+    """A curator's own suggestion skips review only when they could review it themselves."""
+    return may_curate(user) and network_access.has_two_factor(user)
 
 
 def visible_opportunities(user: Any) -> QuerySet[Opportunity]:

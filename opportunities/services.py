@@ -13,7 +13,6 @@ from django.utils import timezone
 from accounts.models import User
 from audit.services import audit_record, diff_fields
 from core.exceptions import EditConflict
-from events.access import may_curate
 from events.times import aware
 from opportunities import access
 from opportunities.models import STAGE, Opportunity, Programme
@@ -92,7 +91,7 @@ def opportunity_suggest(
     values = _clean(
         {k: fields.get(k) for k in OPPORTUNITY_FIELDS if k in fields}, deadline_local, time_zone
     )
-    curator = may_curate(actor)
+    curator = access.publishes_directly(actor)
     state = Opportunity.State.PUBLISHED if curator else Opportunity.State.SUGGESTED
     opportunity = Opportunity(suggested_by=actor, state=state, **values)
     if curator:
@@ -138,9 +137,11 @@ def opportunity_update(
 
 @transaction.atomic
 def opportunity_review(
-    *, actor: User, opportunity: Opportunity, publish: bool, note: str = ""
+    *, actor: User | None, opportunity: Opportunity, publish: bool, note: str = ""
 ) -> Opportunity:
-    access.require_curator(actor)
+    """Publish or reject a suggestion (curators; `actor=None` is the system, for the seed)."""
+    if actor is not None:
+        access.require_curator(actor)
     locked = Opportunity.objects.select_for_update().get(pk=opportunity.pk)
     if locked.state != Opportunity.State.SUGGESTED:
         raise ValidationError(

@@ -16,7 +16,6 @@ from core.exceptions import EditConflict
 from core.forms import copy_errors
 from core.htmx import render_page
 from core.types import AuthedRequest
-from events.access import may_curate
 from events.times import ZONE_CHOICES, wall_clock
 from opportunities import access, services
 from opportunities.eligibility import Facts, verdict
@@ -59,9 +58,9 @@ def listing(request: AuthedRequest) -> HttpResponse:
         "form": form,
         "items": items,
         "facts": facts,
-        "curator": may_curate(request.user),
+        "curator": access.may_curate(request.user),
         "waiting": Opportunity.objects.filter(state="suggested").count()
-        if may_curate(request.user)
+        if access.may_curate(request.user)
         else 0,
     }
     return render_page(request, "opportunities/list.html", context, fragment="results")
@@ -73,7 +72,7 @@ def detail(request: AuthedRequest, pk: int) -> HttpResponse:
     context = {
         "item": found,
         "verdict": verdict(found, Facts.of(request.user)),
-        "curator": may_curate(request.user),
+        "curator": access.may_curate(request.user),
         "review_form": ReviewForm(),
     }
     return render(request, "opportunities/detail.html", context)
@@ -167,14 +166,14 @@ def programmes(request: AuthedRequest) -> HttpResponse:
         rows = rows.filter(research=data["research"])
     if data.get("visa"):
         rows = rows.filter(visa_sponsorship__icontains=data["visa"])
-    context = {"form": form, "rows": rows, "curator": may_curate(request.user)}
+    context = {"form": form, "rows": rows, "curator": access.may_curate(request.user)}
     return render_page(request, "opportunities/programmes.html", context, fragment="results")
 
 
 @login_required
 def programme(request: AuthedRequest, pk: int) -> HttpResponse:
     found = get_object_or_404(Programme.objects.select_related("site", "subspecialty"), pk=pk)
-    context = {"item": found, "curator": may_curate(request.user)}
+    context = {"item": found, "curator": access.may_curate(request.user)}
     return render(request, "opportunities/programme.html", context)
 
 

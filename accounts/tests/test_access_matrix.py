@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from accounts.services import api_token_create
-from core.testing.matrix import ANONYMOUS, Route, check_matrix, expect
+from core.testing.matrix import ANONYMOUS, Route, asks_two_factor, check_matrix, expect
 
 pytestmark = pytest.mark.django_db
 
@@ -32,11 +32,18 @@ ROUTES = [
     (Route("tokens page", lambda p, w, pl: reverse("accounts:tokens")), EVERYONE_SIGNED_IN),
     (Route("profile page", lambda p, w, pl: reverse("accounts:profile")), EVERYONE_SIGNED_IN),
     (Route("revoke a token", revoke_url, method="post"), OWN_THINGS_ONLY),
-    (Route("invitations page", lambda p, w, pl: reverse("accounts:invitations")), INVITERS),
     (Route("API me", lambda p, w, pl: "/api/v1/accounts/me", api=True), EVERYONE_SIGNED_IN),
 ]
+
+# Inviting gives a role: a privileged action, asked for two-factor after the role.
+INVITATIONS = Route("invitations page", lambda p, w, pl: reverse("accounts:invitations"))
 
 
 @pytest.mark.parametrize(("route", "expected"), ROUTES, ids=lambda x: getattr(x, "label", ""))
 def test_accounts_access_matrix(personas, route, expected):
     check_matrix(personas, route, expected)
+
+
+def test_inviting_needs_the_role_and_then_two_factor(personas):
+    check_matrix(personas, INVITATIONS, asks_two_factor(INVITERS))
+    check_matrix(personas.with_two_factor(), INVITATIONS, INVITERS)

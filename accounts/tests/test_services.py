@@ -79,6 +79,7 @@ def test_token_creation_and_revocation_are_audited(personas):
     assert {"api_token.create", "api_token.revoke"} <= actions
 
 
+@pytest.mark.usefixtures("two_factor")
 def test_an_invitation_is_emailed_and_grants_its_role_when_accepted(
     personas, django_capture_on_commit_callbacks
 ):
@@ -121,6 +122,7 @@ def test_a_trainee_cannot_invite(personas):
         invitation_create(actor=personas.trainee, email="friend@example.org")
 
 
+@pytest.mark.usefixtures("two_factor")
 def test_an_expired_invitation_is_not_found(personas):
     invitation = invitation_create(actor=personas.committee, email="late@example.org")
     Invitation.objects.filter(pk=invitation.pk).update(

@@ -79,6 +79,7 @@ def test_invitation_only_sign_up_refuses_strangers(client):
 
 
 @override_settings(RADCOLLAB_SIGNUP_MODE="invite")
+@pytest.mark.usefixtures("two_factor")
 def test_an_invited_person_signs_up_verified_and_with_the_role(client, personas):
     invitation = invitation_create(
         actor=personas.site_lead_a, email=SIGNUP["email"], role=Role.MENTOR, site=personas.site_a
@@ -93,6 +94,7 @@ def test_an_invited_person_signs_up_verified_and_with_the_role(client, personas)
 
 
 @override_settings(RADCOLLAB_SIGNUP_MODE="invite")
+@pytest.mark.usefixtures("two_factor")
 def test_an_invitation_is_only_for_the_address_it_was_sent_to(client, personas):
     invitation = invitation_create(actor=personas.committee, email="invited@example.org")
     client.get(reverse("accounts:invitation", args=[invitation.token]))

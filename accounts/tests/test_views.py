@@ -57,6 +57,7 @@ def test_the_profile_form_saves_and_refuses_bad_values(client, personas):
     assert personas.trainee.time_zone == "Europe/Dublin"
 
 
+@pytest.mark.usefixtures("two_factor")
 def test_a_site_lead_invites_with_the_roles_they_may_grant(client, personas):
     client.force_login(personas.site_lead_a)
     page = client.get(reverse("accounts:invitations"))
@@ -71,6 +72,7 @@ def test_a_site_lead_invites_with_the_roles_they_may_grant(client, personas):
     assert response.status_code == 302
 
 
+@pytest.mark.usefixtures("two_factor")
 def test_an_invitation_to_another_site_is_refused(client, personas):
     client.force_login(personas.site_lead_a)
     response = client.post(

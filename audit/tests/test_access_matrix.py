@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from core.testing.matrix import Route, check_matrix, expect
+from core.testing.matrix import Route, asks_two_factor, check_matrix, expect
 
 pytestmark = pytest.mark.django_db
 
@@ -22,5 +22,10 @@ ROUTES = [
 
 
 @pytest.mark.parametrize("route", ROUTES, ids=lambda r: r.label)
-def test_audit_access_matrix(personas, route):
-    check_matrix(personas, route, AUDIT_READERS)
+def test_audit_access_matrix(two_factor, route):
+    check_matrix(two_factor, route, AUDIT_READERS)
+
+
+@pytest.mark.parametrize("route", ROUTES, ids=lambda r: r.label)
+def test_reading_the_audit_trail_asks_for_two_factor_after_the_role(personas, route):
+    check_matrix(personas, route, asks_two_factor(AUDIT_READERS))

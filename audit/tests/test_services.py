@@ -34,6 +34,7 @@ def test_the_system_is_named_when_no_person_acts(personas):
     assert event.actor_label == "system"
 
 
+@pytest.mark.usefixtures("two_factor")
 def test_rows_outlive_the_person_and_the_object_they_describe(personas):
     person = UserFactory(full_name="Leaving Person")
     membership = membership_grant(

@@ -5,7 +5,9 @@ from django.urls import reverse
 
 from audit.services import audit_record
 
-pytestmark = pytest.mark.django_db
+# Reading the audit trail needs two-factor: the personas have it on here
+# (the access matrix tests the refusal without it).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("two_factor")]
 
 
 @pytest.fixture

@@ -27,6 +27,7 @@ def setup(personas):
 
 
 def test_the_committee_creates_a_study_by_uploading_a_dictionary(client, personas):
+    enable_totp(personas.committee)  # creating a study is a privileged network action
     client.force_login(personas.committee)
     upload = SimpleUploadedFile("dd.csv", ("\ufeff" + STUDY_CSV).encode(), "text/csv")
     response = client.post(
@@ -38,6 +39,7 @@ def test_the_committee_creates_a_study_by_uploading_a_dictionary(client, persona
 
 
 def test_a_broken_dictionary_is_refused_on_the_form(client, personas):
+    enable_totp(personas.committee)
     client.force_login(personas.committee)
     upload = SimpleUploadedFile("dd.csv", b"not,a,dictionary\n1,2,3\n", "text/csv")
     response = client.post(

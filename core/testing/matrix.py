@@ -8,7 +8,10 @@ differs in one table, so a leak shows up as a readable row instead of a stack tr
                  expect={"trainee": (200, 200), "outsider": (403, 403), ...})
 
 `place` is "own" or "other": the persona's own site (or object) and someone else's.
-A page that redirects to the sign-in page counts as 401, like the API's answer.
+A page that redirects to the sign-in page counts as 401, like the API's answer; a page
+that sends the person to set up two-factor, and an API answer that asks for it, count
+as `TWO_FACTOR` ("2fa"): the role allows it, two-factor is missing. `asks_two_factor()`
+turns a matrix of people with two-factor into the one without.
 Each request runs in a savepoint that is rolled back, so a POST that succeeds for
 one persona leaves nothing behind for the next.
 """
@@ -31,6 +34,8 @@ Place = Literal["own", "other"]
 PLACES: tuple[Place, Place] = ("own", "other")
 ANONYMOUS = "anonymous"
 LOGIN_PATH = "/accounts/login/"
+TWO_FACTOR_PATH = "/accounts/2fa/totp/activate/"
+TWO_FACTOR = "2fa"
 EVERYONE = [*ROSTER, ANONYMOUS]
 
 
@@ -43,7 +48,8 @@ class Route:
     api: bool = False  # send JSON with the persona's API token instead of a session
 
 
-Cell = tuple[int, int]
+Status = int | str  # an HTTP status, or TWO_FACTOR
+Cell = tuple[Status, Status]
 
 
 def expect(everyone: Cell, *, anonymous: Cell = (401, 401), **persona: Cell) -> dict[str, Cell]:
@@ -54,6 +60,15 @@ def expect(everyone: Cell, *, anonymous: Cell = (401, 401), **persona: Cell) -> 
     unknown = set(persona) - set(ROSTER)
     assert not unknown, f"no persona called {sorted(unknown)}"
     return {**dict.fromkeys(ROSTER, everyone), **persona, ANONYMOUS: anonymous}
+
+
+def asks_two_factor(expected: dict[str, Cell]) -> dict[str, Cell]:
+    """The same matrix for people without two-factor: every cell that passed asks for it."""
+
+    def without(status: Status) -> Status:
+        return TWO_FACTOR if isinstance(status, int) and status < 400 else status
+
+    return {who: (without(own), without(other)) for who, (own, other) in expected.items()}
 
 
 def own_site(personas: Personas, who: str) -> Site:
@@ -82,7 +97,7 @@ def _client_for(personas: Personas, who: str, api: bool) -> Client:
     return client
 
 
-def _request(client: Client, route: Route, url: str, data: dict[str, Any] | None) -> int:
+def _request(client: Client, route: Route, url: str, data: dict[str, Any] | None) -> Status:
     send = getattr(client, route.method)
     if route.api and route.method != "get":
         response = send(url, data=json.dumps(data or {}), content_type="application/json")
@@ -90,10 +105,21 @@ def _request(client: Client, route: Route, url: str, data: dict[str, Any] | None
         response = send(url, data=data or {})
     if response.status_code == 302 and response["Location"].startswith(LOGIN_PATH):
         return 401  # a page that sends the visitor to sign in: unauthenticated
+    if response.status_code == 302 and response["Location"].startswith(TWO_FACTOR_PATH):
+        return TWO_FACTOR
+    if response.status_code == 403 and _asks_two_factor(response):
+        return TWO_FACTOR
     return int(response.status_code)
 
 
-def check_matrix(personas: Personas, route: Route, expect: dict[str, tuple[int, int]]) -> None:
+def _asks_two_factor(response: Any) -> bool:
+    if not response.get("Content-Type", "").startswith("application/json"):
+        return False
+    body = response.json()
+    return isinstance(body, dict) and body.get("code") == "two_factor_required"
+
+
+def check_matrix(personas: Personas, route: Route, expect: dict[str, Cell]) -> None:
     """Assert the status each persona gets at its own and the other site; list every miss."""
     missing = set(EVERYONE) - set(expect)
     assert not missing, f"{route.label}: the matrix must say what {sorted(missing)} get"

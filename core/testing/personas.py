@@ -1,7 +1,8 @@
 """The named people every access test uses: each role, at site A or B, and an outsider.
 
 `Personas.build()` makes them through the factories; `personas` (a pytest fixture
-in the root conftest) hands them to any test.
+in the root conftest) hands them to any test, and `two_factor` hands them over with
+two-factor on, as every privileged action asks (network.access).
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from typing import cast
 
 from accounts.models import User
 from accounts.tests.factories import UserFactory
+from core.testing.mfa import enable_totp
 from network.models import Role, Site
 from network.tests.factories import MembershipFactory, RegionFactory, SiteFactory
 
@@ -42,6 +44,12 @@ class Personas:
     @property
     def names(self) -> list[str]:
         return list(self.people)
+
+    def with_two_factor(self, *names: str) -> Personas:
+        """Turn TOTP on for the personas named (all of them when none is named)."""
+        for name in names or self.names:
+            enable_totp(self.people[name])
+        return self
 
     @classmethod
     def build(cls) -> Personas:

@@ -130,3 +130,64 @@ def test_the_gate_sends_a_web_visitor_to_set_up_two_factor(personas, rf):
         response["Location"]
         == "/accounts/2fa/totp/activate/?next=%2Fcapture%2Fstudies%2F1%2Frecords%2F"
     )
+
+
+def _outcome(person, action) -> str:
+    try:
+        access.require(person, action)
+    except TwoFactorRequired:
+        return "2fa"
+    except PermissionDenied:
+        return "no"
+    return "ok"
+
+
+@pytest.mark.parametrize("action", sorted(access.PRIVILEGED))
+def test_every_privileged_action_asks_for_two_factor_after_the_role(personas, action):
+    holders = {who for who, person in personas.people.items() if access.can(person, action)}
+    assert holders, f"no persona may {action}"
+    without = {who: _outcome(person, action) for who, person in personas.people.items()}
+    personas.with_two_factor()
+    with_it = {who: _outcome(person, action) for who, person in personas.people.items()}
+    for who in personas.names:
+        wanted = ("2fa", "ok") if who in holders else ("no", "no")
+        assert (without[who], with_it[who]) == wanted, who
+
+
+def test_the_committee_grants_roles_and_edits_sites_only_with_two_factor(personas):
+    assert {
+        Role.SITE_LEAD,
+        Role.COMMITTEE,
+        Role.STATISTICIAN,
+        Role.ADMIN,
+    } == access.TWO_FACTOR_ROLES
+    assert {
+        Action.MANAGE_MEMBERSHIPS,
+        Action.MANAGE_NETWORK,
+        Action.VIEW_AUDIT,
+        Action.CREATE_STUDY,
+        Action.CURATE,
+    } <= access.PRIVILEGED
+    with pytest.raises(TwoFactorRequired, match="Granting and ending roles needs two-factor"):
+        access.require_membership_grant(personas.committee, Role.TRAINEE, personas.site_a)
+    enable_totp(personas.committee)
+    access.require_membership_grant(personas.committee, Role.TRAINEE, personas.site_a)
+
+
+def test_the_directory_asks_for_no_two_factor(personas):
+    for person in personas.people.values():
+        if access.can(person, Action.VIEW_DIRECTORY):
+            access.require(person, Action.VIEW_DIRECTORY)
+
+
+def test_staff_are_asked_for_two_factor_and_use_the_admin_only_with_it(personas):
+    person = personas.trainee
+    person.is_staff = True
+    person.save(update_fields=["is_staff"])
+    assert access.needs_two_factor(person)
+    assert not access.may_use_admin(person)
+    with pytest.raises(TwoFactorRequired):
+        access.require_admin(person)
+    enable_totp(person)
+    assert access.may_use_admin(person)
+    assert not access.may_use_admin(personas.committee)  # a role is not staff status

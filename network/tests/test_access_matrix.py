@@ -1,4 +1,10 @@
-"""Every persona against every network route, at their own site and at another."""
+"""Every persona against every network route, at their own site and at another.
+
+The privileged routes (roles, sites, studies: everything beyond the directory) run
+twice: with two-factor on, as below, and without it, where every cell that passed
+asks for two-factor instead (the page sends the person to set it up, the API answers
+403 with "two_factor_required"); the role is still checked first.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +12,7 @@ import pytest
 from django.urls import reverse
 
 from accounts.tests.factories import UserFactory
-from core.testing.matrix import Route, check_matrix, expect, site_for
+from core.testing.matrix import Route, asks_two_factor, check_matrix, expect, site_for
 from network.tests.factories import MembershipFactory
 
 pytestmark = pytest.mark.django_db
@@ -14,6 +20,17 @@ pytestmark = pytest.mark.django_db
 EVERYONE_SIGNED_IN = expect((200, 200))
 MEMBERS_ONLY = expect((200, 200), outsider=(403, 403))
 NETWORK_MANAGERS = expect((403, 403), committee=(200, 200), admin=(200, 200))
+CREATED = expect((403, 403), committee=(302, 302), admin=(302, 302))
+
+
+INVITERS = expect(
+    (403, 403),
+    site_lead_a=(200, 200),
+    site_lead_b=(200, 200),
+    committee=(200, 200),
+    admin=(200, 200),
+)
+AUDIT_READERS = INVITERS
 
 
 def membership_managers(done: int) -> dict[str, tuple[int, int]]:
@@ -41,36 +58,24 @@ def api_end_url(personas, who, place):
     return f"/api/v1/network/memberships/{membership.pk}/end"
 
 
-PAGES = [
+def site_data(personas, who, place):
+    site = site_for(personas, who, place)
+    return {
+        "name": f"New hospital {who} {place}",
+        "kind": "hospital",
+        "region": site.region_id,
+        "city": "Leeds",
+        "latitude": "53.8",
+        "longitude": "-1.55",
+    }
+
+
+DIRECTORY = [
     (Route("site list", lambda p, w, pl: reverse("network:sites")), EVERYONE_SIGNED_IN),
     (
         Route("site page", lambda p, w, pl: site_for(p, w, pl).get_absolute_url()),
         MEMBERS_ONLY,
     ),
-    (
-        Route(
-            "grant a role",
-            lambda p, w, pl: reverse("network:membership_grant", args=[site_for(p, w, pl).pk]),
-            method="post",
-            data=grant_data,
-        ),
-        membership_managers(302),
-    ),
-    (
-        Route("end a role", end_url, method="post", data=lambda p, w, pl: {"reason": "matrix"}),
-        membership_managers(302),
-    ),
-    (Route("new site", lambda p, w, pl: reverse("network:site_new")), NETWORK_MANAGERS),
-    (
-        Route(
-            "edit site",
-            lambda p, w, pl: reverse("network:site_edit", args=[site_for(p, w, pl).pk]),
-        ),
-        NETWORK_MANAGERS,
-    ),
-]
-
-API = [
     (
         Route("API site list", lambda p, w, pl: "/api/v1/network/sites", api=True),
         EVERYONE_SIGNED_IN,
@@ -94,6 +99,55 @@ API = [
             api=True,
         ),
         MEMBERS_ONLY,
+    ),
+]
+
+PRIVILEGED = [
+    (
+        Route(
+            "grant a role",
+            lambda p, w, pl: reverse("network:membership_grant", args=[site_for(p, w, pl).pk]),
+            method="post",
+            data=grant_data,
+        ),
+        membership_managers(302),
+    ),
+    (
+        Route("end a role", end_url, method="post", data=lambda p, w, pl: {"reason": "matrix"}),
+        membership_managers(302),
+    ),
+    (Route("new site", lambda p, w, pl: reverse("network:site_new")), NETWORK_MANAGERS),
+    (
+        Route("add a site", lambda p, w, pl: reverse("network:site_new"), "post", site_data),
+        CREATED,
+    ),
+    (
+        Route(
+            "edit site",
+            lambda p, w, pl: reverse("network:site_edit", args=[site_for(p, w, pl).pk]),
+        ),
+        NETWORK_MANAGERS,
+    ),
+    (
+        Route(
+            "save a site",
+            lambda p, w, pl: reverse("network:site_edit", args=[site_for(p, w, pl).pk]),
+            "post",
+            site_data,
+        ),
+        CREATED,
+    ),
+    (Route("invitations", lambda p, w, pl: reverse("accounts:invitations")), INVITERS),
+    (Route("audit trail", lambda p, w, pl: reverse("audit:events")), AUDIT_READERS),
+    (Route("new study", lambda p, w, pl: reverse("capture:study_create")), NETWORK_MANAGERS),
+    (Route("review queue", lambda p, w, pl: reverse("opportunities:review")), NETWORK_MANAGERS),
+    (
+        Route("new programme", lambda p, w, pl: reverse("opportunities:programme_new")),
+        NETWORK_MANAGERS,
+    ),
+    (
+        Route("API audit events", lambda p, w, pl: "/api/v1/audit/events", api=True),
+        AUDIT_READERS,
     ),
     (
         Route(
@@ -119,9 +173,33 @@ API = [
         ),
         membership_managers(200),
     ),
+    (
+        Route(
+            "API add a programme",
+            lambda p, w, pl: "/api/v1/opportunities/programmes",
+            method="post",
+            api=True,
+            data=lambda p, w, pl: {"name": f"Fellowship {w} {pl}", "institution": "Hospital"},
+        ),
+        expect((403, 403), committee=(201, 201), admin=(201, 201)),
+    ),
 ]
 
 
-@pytest.mark.parametrize(("route", "expected"), PAGES + API, ids=lambda x: getattr(x, "label", ""))
-def test_network_access_matrix(personas, route, expected):
+def label(value):
+    return getattr(value, "label", "")
+
+
+@pytest.mark.parametrize(("route", "expected"), DIRECTORY + PRIVILEGED, ids=label)
+def test_network_access_matrix(two_factor, route, expected):
+    check_matrix(two_factor, route, expected)
+
+
+@pytest.mark.parametrize(("route", "expected"), DIRECTORY, ids=label)
+def test_the_directory_asks_for_no_two_factor(personas, route, expected):
     check_matrix(personas, route, expected)
+
+
+@pytest.mark.parametrize(("route", "expected"), PRIVILEGED, ids=label)
+def test_privileged_routes_ask_for_two_factor_after_the_role(personas, route, expected):
+    check_matrix(personas, route, asks_two_factor(expected))

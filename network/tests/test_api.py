@@ -8,7 +8,9 @@ from accounts.tests.factories import UserFactory
 from network.models import Membership
 from network.tests.factories import MembershipFactory
 
-pytestmark = pytest.mark.django_db
+# Granting roles and editing sites need two-factor: the personas have it on here
+# (the access matrix tests the refusal without it).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("two_factor")]
 
 
 def api_client(person) -> Client:

@@ -11,7 +11,9 @@ from network.models import Membership, Role, Site
 from network.services import membership_end, membership_grant, site_create, site_update
 from network.tests.factories import MembershipFactory, TrainingSchemeFactory
 
-pytestmark = pytest.mark.django_db
+# Granting roles and editing sites need two-factor: the personas have it on here
+# (the access matrix tests the refusal without it).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("two_factor")]
 
 
 def test_granting_a_role_records_who_did_it_and_why(personas):

@@ -10,7 +10,9 @@ from audit.models import AuditEvent
 from network.models import Membership, Role, Site
 from network.tests.factories import MembershipFactory
 
-pytestmark = pytest.mark.django_db
+# Granting roles and editing sites need two-factor: the personas have it on here
+# (the access matrix tests the refusal without it).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("two_factor")]
 
 
 def test_the_site_list_filters_by_name_and_region(client, personas):

@@ -15,7 +15,9 @@ from opportunities import services
 from opportunities.models import Programme
 from people.models import Term
 
-pytestmark = pytest.mark.django_db
+# Curating needs two-factor: the personas have it on here (the access matrix checks
+# the refusal without it).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("two_factor")]
 OPENS, CLOSES = dt.date(2027, 1, 10), dt.date(2027, 3, 31)
 
 

@@ -17,7 +17,9 @@ from opportunities.eligibility import Facts, verdict
 from opportunities.models import Opportunity, Programme
 from people.models import TraineeProfile
 
-pytestmark = pytest.mark.django_db
+# Curating needs two-factor: the personas have it on here (the access matrix and the
+# test of a curator without it check the refusal).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("two_factor")]
 BASE = {
     "kind": "funding",
     "title": "Starter money for trainees",
@@ -59,6 +61,20 @@ def test_only_curators_review_and_only_once(personas):
 
 def test_a_curators_own_addition_is_published_at_once(personas):
     assert services.opportunity_suggest(actor=personas.committee, **BASE).state == "published"
+
+
+def test_a_curator_without_two_factor_reviews_nothing_and_their_own_addition_waits(personas):
+    from allauth.mfa.models import Authenticator
+
+    from network.access import TwoFactorRequired
+
+    Authenticator.objects.filter(user__in=[personas.committee, personas.admin]).delete()
+    made = services.opportunity_suggest(actor=personas.committee, **BASE)
+    assert made.state == Opportunity.State.SUGGESTED
+    with pytest.raises(TwoFactorRequired):
+        services.opportunity_review(actor=personas.admin, opportunity=made, publish=True)
+    with pytest.raises(TwoFactorRequired):
+        services.programme_save(actor=personas.committee, name="Fellowship", institution="H")
 
 
 @pytest.mark.parametrize(
@@ -172,3 +188,14 @@ def test_the_api_suggests_and_lists_with_eligibility(client, personas):
     services.opportunity_suggest(actor=personas.committee, **{**BASE, "title": "Published"})
     rows = client.get("/api/v1/opportunities?eligible=true").json()
     assert [(r["title"], r["eligible"]) for r in rows] == [("Published", True)]
+
+
+def test_the_demo_publishes_its_opportunities_though_its_committee_has_no_two_factor():
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    call_command("seed_demo", stdout=StringIO())
+    waiting = Opportunity.objects.filter(state=Opportunity.State.SUGGESTED)
+    assert [o.title for o in waiting] == ["Imaging informatics summer school (suggested)"]
+    assert Opportunity.objects.published().count() >= 3

@@ -9,6 +9,7 @@ from django.utils.timezone import localdate
 
 from accounts.tests.factories import PASSWORD, UserFactory
 from audit.models import AuditEvent
+from core.testing.mfa import enable_totp
 from training import services
 from training.models import ChecklistItem, SignedItemError
 from training.tests.factories import associate_pi, checklist
@@ -138,6 +139,7 @@ def test_the_admin_shows_checklists_and_their_items_read_only(client):
     started = checklist(person, supervisor)
     sign(started.items.first(), supervisor)
     superuser = UserFactory(is_staff=True, is_superuser=True)
+    enable_totp(superuser)  # the admin opens only for staff with two-factor
     client.force_login(superuser)
     page = client.get(f"/admin/training/checklist/{started.pk}/change/")
     assert page.status_code == 200

@@ -27,5 +27,5 @@ class Command(BaseCommand):
         self.stdout.write(f"  Password for every demo login: {DEMO_PASSWORD}")
         self.stdout.write(
             "  Site leads, committee, statistician and admin are asked to turn on "
-            "two-factor before they reach study data."
+            "two-factor before they reach study data or manage the network."
         )
