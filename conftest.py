@@ -3,6 +3,8 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
 
 from core.testing.personas import Personas
 
@@ -32,3 +34,12 @@ def _clear_cache() -> None:
 def _media_in_tmp(settings: Any, tmp_path_factory: pytest.TempPathFactory) -> None:
     """Uploads (certificates, documents, exports) go to a scratch folder, never media/."""
     settings.MEDIA_ROOT = tmp_path_factory.mktemp("media")
+
+
+# Hypothesis: no deadline per example and no "too slow" health check. A test's outcome
+# must not depend on how busy the machine is (CI shares two cores with other work);
+# speed is measured by the benchmarks, never asserted.
+hypothesis_settings.register_profile(
+    "radcollab", deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
+hypothesis_settings.load_profile("radcollab")

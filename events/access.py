@@ -3,7 +3,7 @@
 - Conferences, deadlines and events are for members of the network (`VIEW_DIRECTORY`);
   a signed-in person without a role gets 403, like the mentor directory.
 - Curators (committee and administrators) add and correct conferences and deadlines,
-  and confirm estimates; they and a site lead at the event's site manage events.
+  and confirm estimates, with two-factor on (curation is a privileged network action); they and a site lead at the event's site manage events.
 - A project's plan is its team's to read and its lead's to change
   (`projects.access`, asked here so the rule stays the projects app's own).
 - A private feed is reached only by its secret: a wrong or revoked one is a 404.
@@ -37,8 +37,10 @@ def may_curate(user: Any) -> bool:
 
 
 def require_curator(user: Any) -> None:
+    """The gate before adding or correcting conferences and deadlines: role, then two-factor."""
     if not may_curate(user):
         raise PermissionDenied("Only the committee and administrators curate the calendar.")
+    access.require_two_factor(user, access.Action.CURATE)
 
 
 def may_manage_event(user: Any, site: Site | None) -> bool:

@@ -106,7 +106,7 @@ PRIVILEGED_LABELS: dict[Action, str] = {
     Action.VIEW_AUDIT: "The audit trail",
     Action.SEE_STUDY_DATA: "Study data",
     Action.CREATE_STUDY: "Creating a study",
-    Action.CURATE: "Reviewing and editing opportunities and programmes",
+    Action.CURATE: "Curating the calendar, opportunities and programmes",
 }
 
 

@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 
 from accounts.tests.factories import UserFactory
-from core.testing.matrix import ANONYMOUS, Route, check_matrix, expect, site_for
+from core.testing.matrix import ANONYMOUS, Route, asks_two_factor, check_matrix, expect, site_for
 from events import services
 from events.tests.factories import make_conference, make_deadline, make_event
 from people.models import Term
@@ -180,5 +180,17 @@ ROUTES = [
 
 
 @pytest.mark.parametrize(("route", "expected"), ROUTES, ids=lambda x: getattr(x, "label", ""))
-def test_events_access_matrix(personas, route, expected):
-    check_matrix(personas, route, expected)
+def test_events_access_matrix(two_factor, route, expected):
+    check_matrix(two_factor, route, expected)
+
+
+CURATING = {"deadline edit", "deadline new"}
+
+
+@pytest.mark.parametrize(
+    ("route", "expected"),
+    [(route, expected) for route, expected in ROUTES if route.label in CURATING],
+    ids=lambda x: getattr(x, "label", ""),
+)
+def test_curating_the_calendar_asks_for_two_factor_after_the_role(personas, route, expected):
+    check_matrix(personas, route, asks_two_factor(expected))

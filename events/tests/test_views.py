@@ -98,9 +98,9 @@ def test_the_public_feed_lists_tagged_and_general_meetings_only(client, personas
     assert other.uid not in uids
 
 
-def test_a_deadline_without_a_time_zone_is_refused_and_nothing_changes(client, personas):
+def test_a_deadline_without_a_time_zone_is_refused_and_nothing_changes(client, two_factor):
     deadline = make_deadline(due_at=FUTURE)
-    client.force_login(personas.committee)
+    client.force_login(two_factor.committee)
     response = client.post(
         reverse("events:deadline_edit", args=[deadline.pk]),
         {
@@ -126,10 +126,10 @@ def test_a_deadline_without_a_time_zone_is_refused_and_nothing_changes(client, p
     assert deadline.due_at == FUTURE
 
 
-def test_confirming_an_estimate_keeps_the_row_and_clears_the_label(client, personas):
+def test_confirming_an_estimate_keeps_the_row_and_clears_the_label(client, two_factor):
     conferences_load(now=dt.datetime(2026, 11, 23, tzinfo=dt.UTC))
     estimate = Deadline.objects.get(edition__conference__slug="rsna", is_estimate=True)
-    client.force_login(personas.committee)
+    client.force_login(two_factor.committee)
     response = client.post(
         reverse("events:deadline_edit", args=[estimate.pk]),
         {
@@ -148,9 +148,9 @@ def test_confirming_an_estimate_keeps_the_row_and_clears_the_label(client, perso
     assert estimate.due_at == dt.datetime(2027, 4, 28, 17, tzinfo=dt.UTC)
 
 
-def test_a_stale_deadline_edit_is_a_conflict(client, personas):
+def test_a_stale_deadline_edit_is_a_conflict(client, two_factor):
     deadline = make_deadline(due_at=FUTURE)
-    client.force_login(personas.committee)
+    client.force_login(two_factor.committee)
     data = {
         "kind": "abstract",
         "local": "2027-05-20T12:00",
