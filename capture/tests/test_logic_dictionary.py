@@ -2,12 +2,25 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
-from capture.logic import DictionaryLogicError, compile_dictionary, evaluate, resolve
-from formats.datadictionary import read_data_dictionary
+from capture.logic import (
+    DictionaryLogicError,
+    compile_dictionary,
+    evaluate,
+    read_with_logic,
+    resolve,
+)
+from formats.datadictionary import (
+    NOT_EVALUATED,
+    DataDictionary,
+    DataDictionaryError,
+    ValidationType,
+    read_data_dictionary,
+)
 
 HEADER = (
     "Variable / Field Name,Form Name,Section Header,Field Type,Field Label,"
@@ -63,11 +76,67 @@ def test_it_reports_every_unreadable_expression_with_its_field_and_column():
     assert "expected ',' or ')' to close round( at character 1" in str(caught.value)
 
 
-def test_the_shared_radiology_fixture_names_its_one_event_reference():
-    fixture = (
-        Path(__file__).resolve().parents[2] / "formats/datadictionary/tests/radiology_audit.csv"
+FIXTURE = Path(__file__).resolve().parents[2] / "formats/datadictionary/tests/radiology_audit.csv"
+
+
+def test_the_shared_radiology_fixture_keeps_its_event_reference_not_evaluated():
+    compiled = compile_dictionary(read_data_dictionary(FIXTURE.read_bytes()).dictionary)
+    reaction = compiled["contrast_reaction"]
+    assert reaction.branching is None
+    assert reaction.not_evaluated == (
+        (
+            "Branching Logic (Show field only if...)",
+            "[imaging_arm_1][contrast] reads a field at another event",
+        ),
     )
-    with pytest.raises(DictionaryLogicError) as caught:
-        compile_dictionary(read_data_dictionary(fixture.read_bytes()).dictionary)
-    assert [p.field for p in caught.value.problems] == ["contrast_reaction"]
-    assert "event and instance references are not supported" in str(caught.value)
+    assert compiled["nodule_size"].branching is not None
+
+
+def test_reading_with_logic_reports_what_is_not_evaluated_on_its_field():
+    read = read_with_logic(FIXTURE.read_bytes())
+    reaction = read.dictionary.get("contrast_reaction")
+    [issue] = reaction.not_evaluated
+    assert issue.kind == NOT_EVALUATED
+    assert issue.message == (
+        "not evaluated here: [imaging_arm_1][contrast] reads a field at another event; "
+        "the field is always shown"
+    )
+    assert issue in read.result.issues
+    assert reaction.branching_logic == "[imaging_arm_1][contrast] = '1'"
+    assert read.logic["contrast_reaction"].branching is None
+
+
+def test_one_pass_reports_columns_choices_validation_and_logic_together():
+    text = HEADER.replace("Field Label,", "") + "".join(
+        line + "\n"
+        for line in (
+            "record_id,scan,,text,,,,,,,,,,,,,",
+            'modality,scan,,radio,"CT | MRI",,,,,,,,,,,,',
+            'dose,scan,,calc,"round([record_id] * 0.014, 2",,,,,,,,,,,,',
+            "age,scan,,text,,,integer,,,,\"[modality] = '1' and [site] = 1\",,,,,,",
+            "scan_date,scan,,text,,,date_dmy,31-02-2024,,,,,,,,,",
+        )
+    )
+    with pytest.raises(DataDictionaryError) as caught:
+        read_with_logic(text)
+    assert [(p.line, p.column) for p in caught.value.problems] == [
+        (1, "Field Label"),
+        (3, "Choices, Calculations, OR Slider Labels"),
+        (4, "Choices, Calculations, OR Slider Labels"),
+        (5, "Branching Logic (Show field only if...)"),
+        (6, "Text Validation Min"),
+    ]
+    assert "[site] is not a variable of this dictionary" in str(caught.value)
+    assert "expected ',' or ')' to close round(" in str(caught.value)
+
+
+def test_labels_and_decimal_commas_come_from_the_dictionary_into_the_tree():
+    read = dictionary(
+        row("sex", "radio", "1, Female | 2, Male"),
+        row("weight", "text"),
+        row("label", "calc", "concat([sex:label], ' ', [weight] * 2)"),
+    )
+    comma = ValidationType.NUMBER_1DP_COMMA_DECIMAL
+    fields = tuple(replace(f, validation=comma) if f.name == "weight" else f for f in read.fields)
+    compiled = compile_dictionary(DataDictionary(fields))
+    assert evaluate(compiled["label"].calc, {"sex": "1", "weight": "70,5"}) == "Female 141"
