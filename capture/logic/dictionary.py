@@ -52,12 +52,9 @@ class DictionaryLogicError(ValueError):
 def check_expression(text: str, types: Mapping[str, str]) -> LogicVerdict:
     """The reader's logic check (`formats.datadictionary.LogicCheck`) by this parser."""
     try:
-        parse(text, types)
-    except NotEvaluated as skipped:
-        return LogicVerdict(not_evaluated=skipped.reasons)
+        return _verdict(parse(text, types))
     except LogicError as error:
-        return LogicVerdict(problems=(str(error),))
-    return LogicVerdict()
+        return _verdict(error)
 
 
 @dataclass(frozen=True)
@@ -71,9 +68,29 @@ class CompiledDictionary:
 
 
 def read_with_logic(source: str | bytes | TextIO) -> CompiledDictionary:
-    """Read a dictionary and compile its logic; DataDictionaryError lists every problem."""
-    result = read_data_dictionary(source, logic=check_expression)
-    return CompiledDictionary(result, compile_dictionary(result.dictionary))
+    """Read a dictionary and compile its logic; DataDictionaryError lists every problem.
+
+    Each expression is parsed once: the check keeps the tree for the compiling.
+    """
+    parsed: dict[str, Node | LogicError] = {}
+
+    def check(text: str, types: Mapping[str, str]) -> LogicVerdict:
+        try:
+            parsed[text] = parse(text, types)
+        except LogicError as error:
+            parsed[text] = error
+        return _verdict(parsed[text])
+
+    result = read_data_dictionary(source, logic=check)
+    return CompiledDictionary(result, _compile(result.dictionary, parsed))
+
+
+def _verdict(tree: Node | LogicError) -> LogicVerdict:
+    if isinstance(tree, NotEvaluated):
+        return LogicVerdict(not_evaluated=tree.reasons)
+    if isinstance(tree, LogicError):
+        return LogicVerdict(problems=(str(tree),))
+    return LogicVerdict()
 
 
 def compile_dictionary(dictionary: DataDictionary) -> dict[str, FieldLogic]:
@@ -82,7 +99,13 @@ def compile_dictionary(dictionary: DataDictionary) -> dict[str, FieldLogic]:
     Logic that is read but not evaluated here is left out of the trees and named in
     `FieldLogic.not_evaluated`.
     """
-    known = _Known(dictionary)
+    return _compile(dictionary, {})
+
+
+def _compile(
+    dictionary: DataDictionary, parsed: Mapping[str, Node | LogicError]
+) -> dict[str, FieldLogic]:
+    known = _Known(dictionary, parsed)
     compiled: dict[str, FieldLogic] = {}
     problems: list[LogicProblem] = []
     for field in dictionary.fields:
@@ -115,7 +138,8 @@ def _labels(field: Field) -> tuple[tuple[str, str], ...]:
 class _Known:
     """What the dictionary says about its fields, for parsing and annotating trees."""
 
-    def __init__(self, dictionary: DataDictionary) -> None:
+    def __init__(self, dictionary: DataDictionary, parsed: Mapping[str, Node | LogicError]) -> None:
+        self.parsed = parsed
         fields = dictionary.fields
         self.types = {f.name: str(f.field_type) for f in fields}
         self.labels = {f.name: _labels(f) for f in fields}
@@ -124,7 +148,12 @@ class _Known:
     def compile(self, text: str) -> Node | None:
         if not text.strip():
             return None
-        return annotate(parse(text, self.types), self.labels, self.commas)
+        tree = self.parsed.get(text)
+        if isinstance(tree, LogicError):
+            raise tree
+        if tree is None:
+            tree = parse(text, self.types)
+        return annotate(tree, self.labels, self.commas)
 
 
 def annotate(

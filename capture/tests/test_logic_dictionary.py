@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from capture.logic import (
+    Context,
     DictionaryLogicError,
     compile_dictionary,
     evaluate,
     read_with_logic,
     resolve,
 )
+from capture.tests.test_logic_cases import run_in_node
 from formats.datadictionary import (
     NOT_EVALUATED,
     DataDictionary,
@@ -140,3 +143,80 @@ def test_labels_and_decimal_commas_come_from_the_dictionary_into_the_tree():
     fields = tuple(replace(f, validation=comma) if f.name == "weight" else f for f in read.fields)
     compiled = compile_dictionary(DataDictionary(fields))
     assert evaluate(compiled["label"].calc, {"sex": "1", "weight": "70,5"}) == "Female 141"
+
+
+DICTIONARIES = FIXTURE.with_name("dictionaries")
+
+
+def expectations() -> list[tuple[Path, dict]]:
+    found = []
+    for path in sorted(DICTIONARIES.glob("*.csv")):
+        found.append((path, json.loads(path.with_suffix(".json").read_text(encoding="utf-8"))))
+    return found
+
+
+def _name(item: object) -> str:
+    return getattr(item, "stem", "")
+
+
+@pytest.mark.parametrize(("path", "expected"), expectations(), ids=_name)
+def test_each_test_dictionary_reads_with_its_logic_as_expected(path, expected):
+    if "problems" in expected:
+        with pytest.raises(DataDictionaryError) as caught:
+            read_with_logic(path.read_bytes())
+        wanted = expected.get("problems_with_logic", expected["problems"])
+        assert [list(problem) for problem in caught.value.problems] == wanted
+        return
+    read = read_with_logic(path.read_bytes())
+    issues = read.result.issues
+    assert [[i.line, i.column, i.message] for i in issues if i.kind == NOT_EVALUATED] == (
+        expected["not_evaluated"]
+    )
+    assert [[i.line, i.column, i.message] for i in issues if i.kind != NOT_EVALUATED] == (
+        expected["issues"]
+    )
+    for name, logic in read.logic.items():
+        reported = [i.column for i in read.dictionary.get(name).not_evaluated]
+        assert [column for column, _ in logic.not_evaluated] == reported
+
+
+REPORT = {
+    "record_id": "RC-7",
+    "accession": "RC-12345",
+    "report_text": "A 6 mm Nodule in the right upper lobe.",
+    "sex": "1",
+    "scan_date": "2024-03-05",
+    "size_a": "12,5",
+    "size_b": "8",
+}
+
+
+def test_the_new_functions_give_the_same_form_on_the_server_and_in_node():
+    read = read_with_logic((DICTIONARIES / "15-new-functions.csv").read_bytes())
+    context = Context(record_name="RC-7", dag_name="leeds")
+    server = resolve(read.logic, REPORT, context=context)
+    assert {name: server.values[name] for name in read.logic if read.logic[name].calc} == {
+        "has_nodule": "1",
+        "site_code": "RC-",
+        "accession_number": "12345",
+        "scan_year": "2024-3-5",
+        "size_spread": "2.25",
+        "label": "female",
+        "record": "RC-7 / leeds / ",
+        "rounded": "12.9",
+    }
+    assert server.hidden == frozenset()
+    trees = {name: logic.to_json() for name, logic in read.logic.items()}
+    payload = {
+        "cases": [],
+        "forms": [
+            {
+                "fields": trees,
+                "values": REPORT,
+                "context": {"recordName": "RC-7", "dagName": "leeds"},
+            }
+        ],
+    }
+    [browser] = run_in_node(payload)["forms"]
+    assert browser["values"] == server.values
+    assert sorted(browser["hidden"]) == sorted(server.hidden)

@@ -158,7 +158,8 @@ def _validation(row: Row, field_type: FieldType) -> ValidationType | None:
         message = f"a {field_type} field takes 'autocomplete' only; {text!r} is {_KEPT}"
         row.issue(c.VALIDATION, message)
     elif field_type is FieldType.FILE and text.lower() == "signature":
-        row.issue(c.VALIDATION, f"a signature is drawn on paper or uploaded as a file; {_KEPT}")
+        message = f"no signature pad is drawn here (the field takes a file); 'signature' is {_KEPT}"
+        row.issue(c.VALIDATION, message)
     elif field_type is not FieldType.TEXT:
         row.issue(c.VALIDATION, f"{field_type} fields take no validation; {text!r} is {_KEPT}")
     elif known is ValidationType.AUTOCOMPLETE:

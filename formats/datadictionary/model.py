@@ -224,7 +224,8 @@ class Field:
 
 @dataclass(frozen=True)
 class Source:
-    """A row as read: the file's header, every cell of the row, and the field it read as.
+    """A row as read: the file's header, every cell of the row, the field it read as, and
+    the line the row starts on.
 
     The writer writes a cell back as it was whenever the field still reads as it did
     there: a field changed in code writes the changed columns from its typed values.
@@ -233,6 +234,7 @@ class Source:
     columns: tuple[str, ...]
     cells: tuple[str, ...]
     read: Field
+    line: int = 0
 
 
 @dataclass(frozen=True)

@@ -87,7 +87,21 @@ def _text(source: str | bytes | TextIO) -> str:
     return source.read()
 
 
+# What a file that is not CSV text starts with, and what to say about it.
+_NOT_TEXT = (
+    (b"PK\x03\x04", "the file is an Excel workbook (or another zip file), not CSV"),
+    (b"\xd0\xcf\x11\xe0", "the file is an old Excel workbook, not CSV"),
+    (b"%PDF", "the file is a PDF, not CSV"),
+    (b"\xff\xfe", "the file is UTF-16 text (Excel's 'Unicode text'), not UTF-8"),
+    (b"\xfe\xff", "the file is UTF-16 text, not UTF-8"),
+)
+
+
 def _decode(data: bytes) -> str:
+    for start, what in _NOT_TEXT:
+        if data.startswith(start):
+            problem = Problem(1, c.WHOLE_ROW, f"{what}; save the dictionary as CSV UTF-8")
+            raise DataDictionaryError((problem,))
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as error:
@@ -200,7 +214,9 @@ def _row(layout: _Layout, record: Record, findings: Findings) -> Row:
 
 def _kept(row: Row, field: Field, layout: _Layout, issues: list[Issue]) -> Field:
     """The field with the row it came from and the issues found on that row."""
-    return replace(field, source=Source(layout.header, row.written, field), issues=tuple(issues))
+    return replace(
+        field, source=Source(layout.header, row.written, field, row.line), issues=tuple(issues)
+    )
 
 
 def _position(finding: Problem | Issue) -> tuple[int, int]:

@@ -261,3 +261,40 @@ def test_the_error_message_lists_every_problem_on_its_own_line():
         "letters, digits and underscores, starting with a letter",
         "line 4, Choices, Calculations, OR Slider Labels: a calc field needs a calculation",
     ]
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (
+            b"PK\x03\x04\x14\x00binary",
+            "the file is an Excel workbook (or another zip file), not CSV",
+        ),
+        (b"%PDF-1.7\n%\xe2\xe3", "the file is a PDF, not CSV"),
+        ("Variable / Field Name\r\n".encode("utf-16"), "the file is UTF-16 text"),
+    ],
+)
+def test_a_file_that_is_not_csv_text_says_what_it_is(data, message):
+    with pytest.raises(DataDictionaryError) as caught:
+        read_data_dictionary(data)
+    [problem] = caught.value.problems
+    assert (problem.line, problem.column) == (1, "")
+    assert problem.message.startswith(message)
+    assert problem.message.endswith("save the dictionary as CSV UTF-8")
+
+
+@pytest.mark.parametrize(
+    ("text", "start"),
+    [
+        ('<?xml version="1.0"?>\n<ODM>\n', "this looks like XML (REDCap's project XML?)"),
+        ('{"field_name": "age"}\n', "this looks like JSON"),
+        ("Title,Authors,Year\nA study,Smith,2024\n", "this is not a REDCap data dictionary"),
+    ],
+)
+def test_a_file_that_is_not_a_dictionary_is_refused_on_its_first_line(text, start):
+    with pytest.raises(DataDictionaryError) as caught:
+        read_data_dictionary(text)
+    [problem] = caught.value.problems
+    assert (problem.line, problem.column) == (1, c.NAME)
+    assert problem.message.startswith(start)
+    assert "has no 'Variable / Field Name' (or field_name) column" in problem.message
