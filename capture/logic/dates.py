@@ -97,3 +97,16 @@ def datediff(
     if not signed:
         difference = abs(difference)
     return difference / SECONDS_PER[unit]
+
+
+def date_parts(text: str) -> tuple[int, int, int] | None:
+    """Year, month and day of a stored date or date-time (`YYYY-MM-DD[ HH:MM[:SS]]`)."""
+    match = _ISO.fullmatch(text.strip())
+    if match is None:
+        return None
+    year, month, day = (int(part) for part in match.groups()[:3])
+    if not (1 <= month <= 12 and 1 <= day <= _days_in_month(year, month)):
+        return None
+    if match.group(4) is not None and _clock(*match.groups()[3:]) is None:
+        return None
+    return year, month, day

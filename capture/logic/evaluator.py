@@ -1,39 +1,59 @@
-"""Evaluating a tree against one record's values. logic.js does the same, step for step."""
+"""Evaluating a tree against one record's values. logic.js does the same, step for step.
+
+What an expression reads comes from two places: `values`, the record's fields as REDCap
+stores them, and a `Context`, what the app knows besides (the clock, missing-data codes,
+the record's name and data access group, the event, the user, the current instance of a
+repeating form and the values of the others). The tree itself carries what the data
+dictionary says (choice labels for `[field:label]`, decimal commas), set by `annotate`.
+"""
 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Collection, Mapping
-from dataclasses import dataclass, field
+import re
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from typing import Any, TypeVar
 
 from . import dates
 from .errors import LogicError
-from .nodes import Binary, Boolean, Call, Negate, Node, Number, Text, Variable
-from .values import (
-    Value,
-    equal,
-    is_blank,
-    looks_numeric,
-    round_number,
-    to_bool,
-    to_number,
-    to_text,
-)
+from .functions import FUNCTIONS
+from .nodes import Binary, Boolean, Call, Negate, Node, Number, Smart, Text, Variable
+from .values import Value, equal, is_blank, to_bool, to_number, to_text
+
+_OWN = -1  # "the values being evaluated": instance numbers start at 1
+_COMMA_NUMBER = re.compile(r"\s*[+-]?(?:\d+,?\d*|,\d+)\s*")
 
 
 @dataclass(frozen=True)
 class Context:
-    """What an expression may read besides the record: the clock and the missing-data codes.
+    """What an expression may read besides the record's values.
 
-    Pass the study's local date and time as `today` and `now`; without them the
-    current UTC date and time are used.
+    - `today`, `now`: the study's local date and time (UTC when not given);
+    - `missing_codes`: the study's missing-data codes, for `isblankormissingcode`;
+    - `record_name`, `dag_name`, `event_name`, `user_name`: `[record-name]`,
+      `[record-dag-name]` (the group's unique name), `[event-name]` (the unique event
+      name), `[user-name]`; blank when not given;
+    - `instance`: the instance of the repeating form being entered (`[current-instance]`);
+      None when the form does not repeat;
+    - `instances`: the record's values in other instances, by field, then by instance
+      number: `{"score": {1: "4", 2: "7"}}` answers `[score][1]`, `[score][last-instance]`;
+    - `is_form`: True on a data-entry form (`[is-form]` is 1, `[is-survey]` 0).
     """
 
     today: date | None = None
     now: datetime | None = None
     missing_codes: frozenset[str] = field(default_factory=frozenset)
+    record_name: str | None = None
+    dag_name: str | None = None
+    event_name: str | None = None
+    user_name: str | None = None
+    instance: int | None = None
+    instances: Mapping[str, Mapping[int, Any]] = field(
+        default_factory=dict, compare=False, hash=False
+    )
+    is_form: bool = True
 
     def today_text(self) -> str:
         return (self.today or datetime.now(UTC).date()).isoformat()
@@ -43,6 +63,24 @@ class Context:
         return moment.strftime("%Y-%m-%d %H:%M:%S")
 
 
+def make_context(
+    context: Context | None,
+    today: date | None = None,
+    now: datetime | None = None,
+    missing_codes: Collection[str] = (),
+) -> Context:
+    """`context` with any of `today`, `now` and `missing_codes` given separately."""
+    found = context or Context()
+    changes: dict[str, Any] = {}
+    if today is not None:
+        changes["today"] = today
+    if now is not None:
+        changes["now"] = now
+    if missing_codes:
+        changes["missing_codes"] = frozenset(missing_codes)
+    return replace(found, **changes) if changes else found
+
+
 def evaluate(
     node: Node,
     values: Mapping[str, Any],
@@ -50,19 +88,25 @@ def evaluate(
     today: date | None = None,
     now: datetime | None = None,
     missing_codes: Collection[str] = (),
+    context: Context | None = None,
 ) -> Value:
     """The value of `node` for a record whose fields hold `values` (raw REDCap strings).
 
     A checkbox field's value is the collection of its checked codes. Missing fields
     are blank. The result is None (blank), a bool, a float or a str.
     """
-    context = Context(today, now, frozenset(missing_codes))
-    return _Evaluator(values, context).run(node)
+    return _Evaluator(values, make_context(context, today, now, missing_codes)).run(node)
 
 
-def is_shown(node: Node | None, values: Mapping[str, Any], *, today: date | None = None) -> bool:
+def is_shown(
+    node: Node | None,
+    values: Mapping[str, Any],
+    *,
+    today: date | None = None,
+    context: Context | None = None,
+) -> bool:
     """Whether a field with this branching logic is shown; no logic means always shown."""
-    return node is None or to_bool(evaluate(node, values, today=today))
+    return node is None or to_bool(evaluate(node, values, today=today, context=context))
 
 
 class _Evaluator:
@@ -75,6 +119,8 @@ class _Evaluator:
             return node.value
         if isinstance(node, Variable):
             return self.variable(node)
+        if isinstance(node, Smart):
+            return self.smart(node.name)
         if isinstance(node, Negate):
             number = to_number(self.run(node.operand))
             return None if number is None else -number
@@ -83,16 +129,67 @@ class _Evaluator:
         return self.call(node)
 
     def variable(self, node: Variable) -> Value:
-        raw = self.values.get(node.name)
+        raw = self.lookup(node)
         if node.code is not None:
             return "1" if node.code in _checked(raw) else "0"
+        if node.option == "label":
+            return _label(raw, dict(node.labels))
         if isinstance(raw, bool):
             return raw
         if isinstance(raw, int | float):
             return _finite(float(raw))
-        if isinstance(raw, str) and not is_blank(raw):
-            return raw
+        if isinstance(raw, str):
+            if is_blank(raw):
+                return None
+            return _decimal_point(raw) if node.comma else raw
+        if node.option == "value" and raw is not None:
+            return ", ".join(_checked(raw)) or None
         return None
+
+    def lookup(self, node: Variable) -> Any:
+        """The field's raw value in the instance the reference names."""
+        if node.instance is None:
+            return self.values.get(node.name)
+        number = self.instance_number(node.name, node.instance)
+        if number == _OWN or (number is not None and number == self.context.instance):
+            return self.values.get(node.name)
+        if number is None:
+            return None
+        return self.context.instances.get(node.name, {}).get(number)
+
+    def instance_number(self, name: str, instance: str) -> int | None:
+        """The instance `[field][instance]` reads: a number, _OWN for the values being
+        evaluated (a form that does not repeat), or None for no instance at all."""
+        current = self.context.instance
+        if instance.isdigit():
+            return int(instance)
+        if instance == "current-instance":
+            return _OWN if current is None else current
+        if instance in ("previous-instance", "next-instance"):
+            step = -1 if instance == "previous-instance" else 1
+            return None if current is None else current + step
+        known = set(self.context.instances.get(name, {}))
+        if current is not None:
+            known.add(current)
+        if not known:
+            return _OWN
+        return min(known) if instance == "first-instance" else max(known)
+
+    def smart(self, name: str) -> Value:
+        context = self.context
+        if name == "current-instance":
+            return None if context.instance is None else float(context.instance)
+        if name == "is-form":
+            return context.is_form
+        if name == "is-survey":
+            return not context.is_form
+        text = {
+            "record-name": context.record_name,
+            "record-dag-name": context.dag_name,
+            "event-name": context.event_name,
+            "user-name": context.user_name,
+        }[name]
+        return None if text is None or is_blank(text) else text
 
     def binary(self, node: Binary) -> Value:
         if node.op == "and":
@@ -116,7 +213,7 @@ class _Evaluator:
         if node.name == "isblankormissingcode":
             value = args[0]
             return is_blank(value) or to_text(value) in self.context.missing_codes
-        implementation = _FUNCTIONS.get(node.name)
+        implementation = FUNCTIONS.get(node.name)
         if implementation is None:
             raise LogicError(f"unknown function {node.name!r}", 0)
         return implementation(args)
@@ -141,12 +238,29 @@ class _Evaluator:
         return dates.datediff(moments[0], moments[1], unit, signed=signed, whole_days=whole_days)
 
 
-def _checked(raw: Any) -> set[str]:
+def _checked(raw: Any) -> list[str]:
+    """A checkbox field's ticked codes: a list of them, or one code as text."""
     if isinstance(raw, str):
-        return {raw} if raw else set()
+        return [raw] if raw else []
     if isinstance(raw, Collection):
-        return {str(code) for code in raw}
-    return set()
+        return [str(code) for code in raw]
+    return []
+
+
+def _label(raw: Any, labels: Mapping[str, str]) -> Value:
+    """`[field:label]`: the label of each code (a checkbox's ticked ones joined by ", "),
+    or the value itself where it is not a code."""
+    if raw is None or isinstance(raw, bool | int | float):
+        text = "" if raw is None else to_text(raw if isinstance(raw, bool) else float(raw))
+        return labels.get(text, text) or None
+    if isinstance(raw, str):
+        return None if is_blank(raw) else labels.get(raw, raw) or None
+    return ", ".join(labels.get(code, code) for code in _checked(raw)) or None
+
+
+def _decimal_point(text: str) -> str:
+    """A number written with a decimal comma (`12,5`) as logic reads numbers (`12.5`)."""
+    return text.replace(",", ".") if _COMMA_NUMBER.fullmatch(text) else text
 
 
 def _finite(number: float) -> float | None:
@@ -190,88 +304,3 @@ def _arithmetic(op: str, a: float | None, b: float | None) -> Value:
         return _finite(math.pow(a, b))
     except (ValueError, OverflowError, ZeroDivisionError):
         return None
-
-
-def _numbers(args: list[Value]) -> list[float] | None:
-    """The numbers among the arguments, skipping blanks; None if any is text."""
-    numbers: list[float] = []
-    for arg in args:
-        if is_blank(arg):
-            continue
-        number = to_number(arg)
-        if number is None:
-            return None
-        numbers.append(number)
-    return numbers
-
-
-def _aggregate(combine: Callable[[list[float]], float]) -> Callable[[list[Value]], Value]:
-    def apply(args: list[Value]) -> Value:
-        numbers = _numbers(args)
-        return _finite(combine(numbers)) if numbers else None
-
-    return apply
-
-
-def _sum(numbers: list[float]) -> float:
-    total = 0.0
-    for number in numbers:
-        total += number
-    return total
-
-
-def _median(numbers: list[float]) -> float:
-    ordered = sorted(numbers)
-    middle = len(ordered) // 2
-    if len(ordered) % 2:
-        return ordered[middle]
-    return (ordered[middle - 1] + ordered[middle]) / 2
-
-
-def _rounding(mode: str) -> Callable[[list[Value]], Value]:
-    def apply(args: list[Value]) -> Value:
-        number = to_number(args[0])
-        places = to_number(args[1]) if len(args) > 1 else 0.0
-        if number is None or places is None:
-            return None
-        return round_number(number, math.trunc(places), mode)
-
-    return apply
-
-
-def _unary(function: Callable[[float], float | None]) -> Callable[[list[Value]], Value]:
-    def apply(args: list[Value]) -> Value:
-        number = to_number(args[0])
-        return None if number is None else function(number)
-
-    return apply
-
-
-def _mod(args: list[Value]) -> Value:
-    a, b = to_number(args[0]), to_number(args[1])
-    if a is None or b is None or b == 0:
-        return None
-    return math.fmod(a, b)
-
-
-def _isnumber(args: list[Value]) -> Value:
-    value = args[0]
-    if isinstance(value, float):
-        return True
-    return isinstance(value, str) and looks_numeric(value)
-
-
-_FUNCTIONS: dict[str, Callable[[list[Value]], Value]] = {
-    "sum": _aggregate(_sum),
-    "min": _aggregate(min),
-    "max": _aggregate(max),
-    "mean": _aggregate(lambda numbers: _sum(numbers) / len(numbers)),
-    "median": _aggregate(_median),
-    "round": _rounding("round"),
-    "roundup": _rounding("roundup"),
-    "rounddown": _rounding("rounddown"),
-    "abs": _unary(abs),
-    "sqrt": _unary(lambda number: math.sqrt(number) if number >= 0 else None),
-    "mod": _mod,
-    "isnumber": _isnumber,
-}

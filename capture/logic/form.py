@@ -10,17 +10,23 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from .evaluator import evaluate
+from .evaluator import Context, evaluate, make_context
 from .nodes import JSON, Node, from_json
 from .values import format_value, to_bool
 
 
 @dataclass(frozen=True)
 class FieldLogic:
-    """A field's branching logic (shown only if true) and calculation, either optional."""
+    """A field's branching logic (shown only if true) and calculation, either optional.
+
+    `not_evaluated` lists (column, reason) for logic kept verbatim but not run here: that
+    branching is absent (the field is always shown), that calculation too (the field
+    keeps the values it is given).
+    """
 
     branching: Node | None = None
     calc: Node | None = None
+    not_evaluated: tuple[tuple[str, str], ...] = ()
 
     def to_json(self) -> JSON:
         data: JSON = {}
@@ -52,6 +58,7 @@ def resolve(
     today: date | None = None,
     now: datetime | None = None,
     missing_codes: Collection[str] = (),
+    context: Context | None = None,
 ) -> Resolution:
     """Fill calc fields and decide what is hidden, until nothing changes.
 
@@ -62,7 +69,7 @@ def resolve(
     """
     current = dict(values)
     hidden: set[str] = set()
-    options: dict[str, Any] = {"today": today, "now": now, "missing_codes": missing_codes}
+    options: dict[str, Any] = {"context": make_context(context, today, now, missing_codes)}
     for _ in range(len(fields) + 1):
         changed = False
         for name, logic in fields.items():

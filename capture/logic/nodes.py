@@ -41,17 +41,54 @@ class Boolean:
         return {"type": "bool", "value": self.value}
 
 
+INSTANCES = (
+    "current-instance",
+    "previous-instance",
+    "next-instance",
+    "first-instance",
+    "last-instance",
+)
+OPTIONS = ("value", "label")
+
+
 @dataclass(frozen=True)
 class Variable:
-    """`[name]`, or `[name(code)]` for one option of a checkbox field."""
+    """A field: `[name]`, `[name(code)]` for one option of a checkbox field,
+    `[name:value]` or `[name:label]` (a choice's label), `[name][2]` or
+    `[name][previous-instance]` for an instance of a repeating form.
+
+    `labels` and `comma` are not written in logic: `annotate` sets them from the data
+    dictionary, so the tree alone says how to read the field (the browser has no
+    dictionary).
+    """
 
     name: str
     code: str | None = None
+    instance: str | None = None  # digits, or one of INSTANCES
+    option: str | None = None  # one of OPTIONS
+    labels: tuple[tuple[str, str], ...] = ()  # code -> label, for `:label`
+    comma: bool = False  # the field's values are written with a decimal comma
 
     def to_json(self) -> JSON:
-        if self.code is None:
-            return {"type": "var", "name": self.name}
-        return {"type": "var", "name": self.name, "code": self.code}
+        data: JSON = {"type": "var", "name": self.name}
+        for key in ("code", "instance", "option"):
+            if getattr(self, key) is not None:
+                data[key] = getattr(self, key)
+        if self.labels:
+            data["labels"] = [list(pair) for pair in self.labels]
+        if self.comma:
+            data["comma"] = True
+        return data
+
+
+@dataclass(frozen=True)
+class Smart:
+    """A smart variable RadCollab evaluates: `[record-name]`, `[current-instance]`, ..."""
+
+    name: str
+
+    def to_json(self) -> JSON:
+        return {"type": "smart", "name": self.name}
 
 
 @dataclass(frozen=True)
@@ -88,7 +125,18 @@ class Call:
         return {"type": "call", "name": self.name, "args": [arg.to_json() for arg in self.args]}
 
 
-Node = Number | Text | Boolean | Variable | Negate | Binary | Call
+Node = Number | Text | Boolean | Variable | Smart | Negate | Binary | Call
+
+# The smart variables `Smart` may name; others are read but not evaluated.
+SMART_VARIABLES = (
+    "record-name",
+    "record-dag-name",
+    "current-instance",
+    "event-name",
+    "user-name",
+    "is-form",
+    "is-survey",
+)
 
 ARITHMETIC = ("+", "-", "*", "/", "^")
 COMPARISON = ("=", "<>", "<", "<=", ">", ">=")
@@ -121,8 +169,26 @@ def _binary(data: JSON) -> Node:
 
 
 def _variable(data: JSON) -> Node:
-    code = data.get("code")
-    return Variable(str(data["name"]), None if code is None else str(code))
+    code, instance, option = data.get("code"), data.get("instance"), data.get("option")
+    if instance is not None and not (str(instance).isdigit() or instance in INSTANCES):
+        raise ValueError(f"unknown instance {instance!r}")
+    if option is not None and option not in OPTIONS:
+        raise ValueError(f"unknown piping option {option!r}")
+    return Variable(
+        str(data["name"]),
+        None if code is None else str(code),
+        None if instance is None else str(instance),
+        option,
+        tuple((str(code), str(label)) for code, label in data.get("labels", ())),
+        bool(data.get("comma", False)),
+    )
+
+
+def _smart(data: JSON) -> Node:
+    name = data["name"]
+    if name not in SMART_VARIABLES:
+        raise ValueError(f"unknown smart variable {name!r}")
+    return Smart(name)
 
 
 _BUILDERS: dict[str, Any] = {
@@ -130,6 +196,7 @@ _BUILDERS: dict[str, Any] = {
     "string": lambda data: Text(str(data["value"])),
     "bool": lambda data: Boolean(bool(data["value"])),
     "var": _variable,
+    "smart": _smart,
     "neg": lambda data: Negate(from_json(data["operand"])),
     "binary": _binary,
     "call": lambda data: _call(data),

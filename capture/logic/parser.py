@@ -2,16 +2,49 @@
 
 Precedence, loosest first: `or`; `and`; one comparison (`= <> != < <= > >=`);
 `+ -`; `* /`; unary minus; `^` (right-associative, so `-2^2` is -4 and `2^3^2` is 512).
+
+What REDCap accepts but RadCollab does not evaluate (a field at another event, a smart
+variable or piping option not listed here, a function not in `ARITIES`) is read to the
+end and then reported all at once by `NotEvaluated`; a syntax error anywhere wins.
 """
 
 from __future__ import annotations
 
+import html
+import re
 from collections.abc import Collection, Mapping
 
-from .errors import LogicError
-from .nodes import COMPARISON, Binary, Boolean, Call, Negate, Node, Number, Text, Variable
-from .signatures import ARITIES, DATE_FORMATS, DATEDIFF_UNITS, describe_arity
+from .errors import LogicError, NotEvaluated
+from .nodes import (
+    COMPARISON,
+    INSTANCES,
+    OPTIONS,
+    SMART_VARIABLES,
+    Binary,
+    Boolean,
+    Call,
+    Negate,
+    Node,
+    Number,
+    Smart,
+    Text,
+    Variable,
+)
+from .signatures import (
+    ARITIES,
+    DATE_FORMATS,
+    DATEDIFF_UNITS,
+    NOT_EVALUATED_FUNCTIONS,
+    describe_arity,
+)
 from .tokens import Token, tokenize
+
+_FIELD = re.compile(
+    r"\s*([A-Za-z][A-Za-z0-9_]*)\s*(?:\(\s*([A-Za-z0-9_.-]+)\s*\))?\s*(?::\s*([^\]]*?))?\s*"
+)
+_EVENT = re.compile(r"\s*[a-z][a-z0-9_]*\s*")
+_INSTANCE = re.compile(r"\s*(\d+|[a-z]+-instance)\s*")
+_SMART = re.compile(r"\s*([a-z][a-z0-9]*(?:-[a-z0-9]+)+)\s*(?::([^\]]*))?")
 
 _COMPARISONS = (*COMPARISON, "!=")
 _KEYWORDS = ("and", "or", "true", "false")
@@ -26,7 +59,11 @@ def parse(text: str, variables: Collection[str] | Mapping[str, str] | None = Non
     """
     if not text.strip():
         raise LogicError("the expression is empty", 0)
-    return _Parser(text, variables).parse()
+    parser = _Parser(text, variables)
+    tree = parser.parse()
+    if parser.skipped:
+        raise NotEvaluated(tuple(parser.skipped))
+    return tree
 
 
 class _Parser:
@@ -35,6 +72,7 @@ class _Parser:
         self.tokens = tokenize(text)
         self.at = 0
         self.variables = variables
+        self.skipped: list[tuple[str, int]] = []  # (what is not evaluated, where)
 
     @property
     def token(self) -> Token:
@@ -136,10 +174,10 @@ class _Parser:
             return Number(float(token.text))
         if token.kind == "string":
             self.advance()
-            return Text(token.text[1:-1])
-        if token.kind == "var":
+            return Text(html.unescape(token.text[1:-1]))
+        if token.kind == "ref":
             self.advance()
-            return self.variable(token)
+            return self.reference(token)
         if token.kind == "(":
             self.advance()
             node = self.logical_or()
@@ -166,14 +204,17 @@ class _Parser:
                 "and text in quotes",
                 token.position,
             )
-        if word not in ARITIES:
-            known = ", ".join(sorted(ARITIES))
-            raise LogicError(f"unknown function {token.text!r}; known: {known}", token.position)
         self.advance()
         args = self.arguments(f"{word}( at character {token.position + 1}")
+        if word not in ARITIES:
+            self.skip(_function_reason(token.text), token.position)
+            return Text("")
         call = Call(word, tuple(args))
         self.check_call(call, token.position)
         return call
+
+    def skip(self, reason: str, position: int) -> None:
+        self.skipped.append((reason, position))
 
     def arguments(self, opened: str) -> list[Node]:
         args: list[Node] = []
@@ -198,26 +239,81 @@ class _Parser:
         if call.name == "datediff":
             _check_datediff(call, position)
 
-    def variable(self, token: Token) -> Node:
-        name = token.name or ""
-        node = Variable(name, token.code)
+    def reference(self, token: Token) -> Node:
+        """A bracketed reference: a field, a field's instance, a field at an event, or a
+        smart variable."""
+        groups = token.groups
+        fields = [_FIELD.fullmatch(group) for group in groups]
+        at = token.position
+        if len(groups) == 1 and fields[0] is not None:
+            return self.variable(fields[0], None, at, token.text)
+        if len(groups) == 1:
+            return self.smart(groups[0], at, token.text)
+        if len(groups) == 2 and fields[0] is not None and _INSTANCE.fullmatch(groups[1]):
+            return self.variable(fields[0], groups[1].strip(), at, token.text)
+        if len(groups) in (2, 3) and fields[1] is not None and _is_event(groups[0]):
+            if len(groups) == 3 and not _INSTANCE.fullmatch(groups[2]):
+                raise LogicError(f"{token.text}: the third [...] must be an instance", at)
+            self.check_field(fields[1].group(1), fields[1].group(2), fields[1].group(3), at)
+            self.skip(f"{token.text} reads a field at another event", at)
+            return Text("")
+        raise LogicError(
+            f"{token.text} is not a field reference: write [field], [field(code)], "
+            "[event][field] or [field][instance]",
+            at,
+        )
+
+    def variable(self, match: re.Match[str], instance: str | None, at: int, text: str) -> Node:
+        name, code, option = match.group(1), match.group(2), match.group(3)
+        self.check_field(name, code, option, at)
+        if instance is not None and not instance.isdigit() and instance not in INSTANCES:
+            self.skip(f"{text} names an instance RadCollab does not evaluate", at)
+        if option is not None and (option.strip().lower() not in OPTIONS or code is not None):
+            self.skip(f"{text} pipes with ':{option}', which RadCollab does not evaluate", at)
+            return Text("")
+        option = None if option is None else option.strip().lower()
+        return Variable(name, code, instance, option)
+
+    def smart(self, group: str, at: int, text: str) -> Node:
+        match = _SMART.fullmatch(group)
+        if match is None:
+            raise LogicError(
+                f"{text} is not a field reference: a variable name starts with a letter and "
+                "has only letters, digits and underscores",
+                at,
+            )
+        if match.group(1) in SMART_VARIABLES and match.group(2) is None:
+            return Smart(match.group(1))
+        self.skip(f"{text} is a smart variable RadCollab does not evaluate", at)
+        return Text("")
+
+    def check_field(self, name: str, code: str | None, option: str | None, at: int) -> None:
+        """With a dictionary: the field exists, and checkbox options are used as such."""
         if self.variables is None:
-            return node
+            return
         if name not in self.variables:
-            raise LogicError(f"[{name}] is not a variable of this dictionary", token.position)
+            raise LogicError(f"[{name}] is not a variable of this dictionary", at)
         if isinstance(self.variables, Mapping):
             is_checkbox = self.variables[name] == "checkbox"
-            if is_checkbox and token.code is None:
+            if is_checkbox and code is None and option is None:
                 raise LogicError(
-                    f"[{name}] is a checkbox: refer to one option as [{name}(code)]",
-                    token.position,
+                    f"[{name}] is a checkbox: refer to one option as [{name}(code)]", at
                 )
-            if token.code is not None and not is_checkbox:
+            if code is not None and not is_checkbox:
                 raise LogicError(
-                    f"[{name}({token.code})]: only checkbox fields have options to refer to",
-                    token.position,
+                    f"[{name}({code})]: only checkbox fields have options to refer to", at
                 )
-        return node
+
+
+def _is_event(group: str) -> bool:
+    """A unique event name (`baseline_arm_1`) or a smart variable (`[previous-event-name]`)."""
+    return _EVENT.fullmatch(group) is not None or _SMART.fullmatch(group) is not None
+
+
+def _function_reason(name: str) -> str:
+    if name.lower() in NOT_EVALUATED_FUNCTIONS:
+        return f"{name}() is a REDCap function RadCollab does not evaluate"
+    return f"{name}() is not a function RadCollab evaluates (a newer REDCap function, or a typo?)"
 
 
 def _check_datediff(call: Call, position: int) -> None:

@@ -9,11 +9,12 @@ may differ from what a person typed while meaning exactly the same.
 
 from __future__ import annotations
 
+import html
 import math
 import re
 
 from .errors import LogicError
-from .nodes import COMPARISON, Binary, Boolean, Call, Negate, Node, Number, Text, Variable
+from .nodes import COMPARISON, Binary, Boolean, Call, Negate, Node, Number, Smart, Text, Variable
 from .values import number_text
 
 # Binding strength, loosest first, as the parser reads it (see parser.py).
@@ -61,6 +62,8 @@ def _bare(node: Node) -> str:
         return f"{node.name}({', '.join(_written(arg, _OR) for arg in node.args)})"
     if isinstance(node, Variable):
         return _variable(node)
+    if isinstance(node, Smart):
+        return f"[{node.name}]"
     if isinstance(node, Text):
         return _text(node.value)
     if isinstance(node, Boolean):
@@ -85,18 +88,24 @@ def _binary(node: Binary) -> str:
 def _variable(node: Variable) -> str:
     if not _NAME.fullmatch(node.name):
         raise LogicError(f"{node.name!r} cannot be written as a field name", 0)
-    if node.code is None:
-        return f"[{node.name}]"
-    if not _CODE.fullmatch(node.code):
-        raise LogicError(
-            f"code {node.code!r} cannot be written as [{node.name}(code)]: a checkbox "
-            "code in logic has only letters, digits, '_', '.' and '-'",
-            0,
-        )
-    return f"[{node.name}({node.code})]"
+    inside = node.name
+    if node.code is not None:
+        if not _CODE.fullmatch(node.code):
+            raise LogicError(
+                f"code {node.code!r} cannot be written as [{node.name}(code)]: a checkbox "
+                "code in logic has only letters, digits, '_', '.' and '-'",
+                0,
+            )
+        inside += f"({node.code})"
+    if node.option is not None:
+        inside += f":{node.option}"
+    return f"[{inside}]" + (f"[{node.instance}]" if node.instance is not None else "")
 
 
 def _text(value: str) -> str:
+    # The parser decodes HTML entities, so an `&` that would read as one is written `&amp;`.
+    if html.unescape(value) != value:
+        value = value.replace("&", "&amp;")
     if "'" not in value:
         return f"'{value}'"
     if '"' not in value:

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from .nodes import Binary, Call, Negate, Node, Number, Text, Variable
 from .printer import unparse
@@ -30,7 +30,7 @@ def rename_fields(node: Node, names: Mapping[str, str]) -> Node:
     """The tree with each field in `names` (old name -> new name) referred to by its new
     name; every other part is left as it is."""
     if isinstance(node, Variable):
-        return Variable(names.get(node.name, node.name), node.code)
+        return replace(node, name=names.get(node.name, node.name))
     if isinstance(node, Negate):
         return Negate(rename_fields(node.operand, names))
     if isinstance(node, Binary):
@@ -111,8 +111,8 @@ class _Recoder:
 
     def variable(self, node: Variable) -> Node:
         change = self.changes.get(node.name)
-        if change is None:
-            return node
+        if change is None or node.option == "label":
+            return node  # a label is not a code: recoding leaves it alone
         if node.code is None:
             self.read_as_value(node, change)
             return node
@@ -125,7 +125,7 @@ class _Recoder:
                 f"[{change.field}(code)]"
             )
             target = None
-        rewritten = node if target is None else Variable(node.name, target)
+        rewritten = node if target is None else replace(node, code=target)
         self.note(change, node.code, node, rewritten, problem, check)
         return rewritten
 
@@ -136,7 +136,12 @@ class _Recoder:
             (node.right, node.left, False),
         ):
             value = _literal_value(literal)
-            if not isinstance(variable, Variable) or variable.code is not None or value is None:
+            if (
+                not isinstance(variable, Variable)
+                or variable.code is not None
+                or variable.option == "label"
+                or value is None
+            ):
                 continue
             change = self.changes.get(variable.name)
             if change is None:

@@ -10,16 +10,15 @@ from .errors import LogicError
 
 @dataclass(frozen=True)
 class Token:
-    kind: str  # number, string, var, word, op, "(", ")", ",", end
+    kind: str  # number, string, ref, word, op, "(", ")", ",", end
     text: str
     position: int
-    code: str | None = None  # the option code of a checkbox reference
-    name: str | None = None  # the variable name of a reference
+    # For a ref: the text inside each bracket of `[a][b]...`, in order.
+    groups: tuple[str, ...] = ()
 
 
 _NUMBER = re.compile(r"\d+(?:\.\d*)?|\.\d+")
 _WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
-_VARIABLE = re.compile(r"\[\s*([A-Za-z][A-Za-z0-9_]*)\s*(?:\(\s*([A-Za-z0-9_.-]+)\s*\)\s*)?\]")
 _OPERATORS = ("<>", "!=", "<=", ">=", "=", "<", ">", "+", "-", "*", "/", "^")
 _PUNCTUATION = "(),"
 
@@ -42,7 +41,7 @@ def tokenize(text: str) -> list[Token]:
 def _next_token(text: str, at: int) -> Token:
     char = text[at]
     if char == "[":
-        return _variable(text, at)
+        return _reference(text, at)
     if char in "\"'":
         end = text.find(char, at + 1)
         if end < 0:
@@ -63,24 +62,17 @@ def _next_token(text: str, at: int) -> Token:
     raise LogicError(f"unexpected character {char!r}", at)
 
 
-def _variable(text: str, at: int) -> Token:
-    end = text.find("]", at)
-    if end < 0:
-        raise LogicError("a [ is never closed with ]", at)
-    inside = text[at + 1 : end]
-    if text.startswith("[", end + 1):
-        raise LogicError(
-            f"[{inside}][...]: event and instance references are not supported; "
-            "refer to a field of this record as [field]",
-            at,
-        )
-    match = _VARIABLE.match(text, at)
-    if match:
-        return Token("var", match.group(), at, code=match.group(2), name=match.group(1))
-    if "-" in inside or ":" in inside:
-        raise LogicError(f"[{inside}]: smart variables and piping options are not supported", at)
-    raise LogicError(
-        f"[{inside}] is not a field reference: a variable name starts with a letter and has "
-        "only letters, digits and underscores",
-        at,
-    )
+def _reference(text: str, at: int) -> Token:
+    """`[name]`, or a run of brackets such as `[event][name]` or `[name][2]`."""
+    groups: list[str] = []
+    end = at
+    while text.startswith("[", end):
+        close = text.find("]", end)
+        if close < 0:
+            raise LogicError("a [ is never closed with ]", end)
+        inside = text[end + 1 : close]
+        if "[" in inside:
+            raise LogicError(f"[{inside}: a [ is opened before the previous one is closed", end)
+        groups.append(inside)
+        end = close + 1
+    return Token("ref", text[at:end], at, tuple(groups))

@@ -12,6 +12,8 @@ process.stdin.on("end", () => {
     const value = logic.evaluate(item.tree, item.values, item.context);
     return { value: value, text: logic.formatValue(value) };
   });
-  const forms = payload.forms.map((item) => logic.resolve(item.fields, item.values, {}));
+  const forms = payload.forms.map((item) =>
+    logic.resolve(item.fields, item.values, item.context || {}),
+  );
   process.stdout.write(JSON.stringify({ cases: cases, forms: forms }));
 });

@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from capture.logic import (
     FieldLogic,
     LogicError,
+    NotEvaluated,
     evaluate,
     from_json,
     is_shown,
@@ -35,14 +36,9 @@ def refusal(text: str, dictionary=None) -> LogicError:
     [
         ('[age] = "1', "never closed", 8),
         ("[age] = ", "expected a value but found the end", 8),
-        ("sums([age])", "unknown function 'sums'", 0),
         ("not [age] = '1'", "'not' is not REDCap syntax: use <>", 0),
         ("[age] && [sex]", "write 'and'", 6),
         ("[age] || [sex]", "write 'or'", 6),
-        ("[event_1_arm_1][age] > 5", "event and instance references are not supported", 0),
-        ("[age][2] > 5", "event and instance references are not supported", 0),
-        ("[event-name] = 'x'", "smart variables", 0),
-        ("[age:label] = 'x'", "piping options are not supported", 0),
         ("[age] = 1 = 2", "a second comparison", 10),
         ("age > 5", "put field names in brackets ([age])", 0),
         ("round(1, 2, 3)", "round() takes 1 to 2 arguments, not 3", 0),
@@ -59,6 +55,10 @@ def refusal(text: str, dictionary=None) -> LogicError:
         ("[2abc] = 1", "is not a field reference", 0),
         ("and [age]", "'and' needs a condition before it", 0),
         ("[age", "never closed with ]", 0),
+        ("[a][b][c][d] = 1", "is not a field reference", 0),
+        ("[age][x-y] = 1", "is not a field reference", 0),
+        ("[event_1][age][x] = 1", "the third [...] must be an instance", 0),
+        ("[Event 1][age] = 1", "is not a field reference", 0),
     ],
 )
 def test_it_refuses_bad_expressions_naming_what_and_where(text, message, position):
@@ -66,6 +66,80 @@ def test_it_refuses_bad_expressions_naming_what_and_where(text, message, positio
     assert message in error.message
     assert error.position == position
     assert f"(at character {position + 1})" in str(error)
+
+
+@pytest.mark.parametrize(
+    ("text", "reasons"),
+    [
+        ("[event_1_arm_1][age] > 5", ["[event_1_arm_1][age] reads a field at another event"]),
+        (
+            "sums([age])",
+            ["sums() is not a function RadCollab evaluates (a newer REDCap function, or a typo?)"],
+        ),
+        ("log([age], 10) > 1", ["log() is a REDCap function RadCollab does not evaluate"]),
+        (
+            "[survey-duration-completed:consent] > 60",
+            ["[survey-duration-completed:consent] is a smart variable RadCollab does not evaluate"],
+        ),
+        (
+            "[age:checked] = '1'",
+            ["[age:checked] pipes with ':checked', which RadCollab does not evaluate"],
+        ),
+        (
+            "[age][new-instance] = 1",
+            ["[age][new-instance] names an instance RadCollab does not evaluate"],
+        ),
+        (
+            "[e_1][age] = 1 or concat_ws(' ', [age]) = '1'",
+            [
+                "[e_1][age] reads a field at another event",
+                "concat_ws() is a REDCap function RadCollab does not evaluate",
+            ],
+        ),
+    ],
+)
+def test_what_radcollab_does_not_evaluate_is_read_to_the_end_and_named(text, reasons):
+    with pytest.raises(NotEvaluated) as caught:
+        parse(text, DICTIONARY)
+    assert list(caught.value.reasons) == reasons
+
+
+def test_a_syntax_error_wins_over_what_is_not_evaluated():
+    error = refusal("[e_1][age] = 1 and (", DICTIONARY)
+    assert not isinstance(error, NotEvaluated)
+    assert "expected a value" in error.message
+
+
+def test_a_field_at_another_event_must_still_exist():
+    assert refusal("[e_1][weight] = 1", DICTIONARY).message == (
+        "[weight] is not a variable of this dictionary"
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "tree"),
+    [
+        ("[age][2]", {"type": "var", "name": "age", "instance": "2"}),
+        (
+            "[age][previous-instance]",
+            {"type": "var", "name": "age", "instance": "previous-instance"},
+        ),
+        ("[sex:label]", {"type": "var", "name": "sex", "option": "label"}),
+        ("[ sex : VALUE ]", {"type": "var", "name": "sex", "option": "value"}),
+        (
+            "[chk(2)][last-instance]",
+            {"type": "var", "name": "chk", "code": "2", "instance": "last-instance"},
+        ),
+        ("[chk:label]", {"type": "var", "name": "chk", "option": "label"}),
+        ("[record-dag-name]", {"type": "smart", "name": "record-dag-name"}),
+        ("[is-form]", {"type": "smart", "name": "is-form"}),
+        ("'caf&eacute; &amp; &lt;b&gt;'", {"type": "string", "value": "café & <b>"}),
+    ],
+)
+def test_instances_piping_smart_variables_and_entities_are_read(text, tree):
+    parsed = parse(text, DICTIONARY)
+    assert to_json(parsed) == tree
+    assert from_json(json.loads(json.dumps(tree))) == parsed
 
 
 def test_it_refuses_variables_that_are_not_in_the_dictionary():

@@ -18,7 +18,19 @@ from capture.logic import (
     unparse,
 )
 from capture.logic.changes import rule_changes
-from capture.logic.nodes import Binary, Boolean, Call, Negate, Node, Number, Text, Variable
+from capture.logic.nodes import (
+    OPTIONS,
+    SMART_VARIABLES,
+    Binary,
+    Boolean,
+    Call,
+    Negate,
+    Node,
+    Number,
+    Smart,
+    Text,
+    Variable,
+)
 from capture.tests.test_logic_parser import expressions
 from formats.datadictionary import read_data_dictionary
 from formats.datadictionary.tests.builders import dictionary_csv, row
@@ -49,6 +61,16 @@ from formats.datadictionary.tests.builders import dictionary_csv, row
             'datediff([dob], "today", "y", "dmy", true)',
             "datediff([dob], 'today', 'y', 'dmy', true)",
         ),
+        ("[a][ 2 ]", "[a][2]"),
+        ("[chk(1)][previous-instance]", "[chk(1)][previous-instance]"),
+        ("[ sex : LABEL ] = 'F'", "[sex:label] = 'F'"),
+        ("[record-dag-name]<>''", "[record-dag-name] <> ''"),
+        ("'caf&eacute;'", "'café'"),
+        ("'a &amp;lt; b'", "'a &amp;lt; b'"),
+        (
+            "CONTAINS([a], 'x') AND Not_Contain([a], 'y')",
+            "contains([a], 'x') and not_contain([a], 'y')",
+        ),
     ],
 )
 def test_unparse_writes_house_style_with_brackets_only_where_needed(text, written):
@@ -71,6 +93,7 @@ def test_unparse_refuses_what_redcap_could_not_read_back(tree, message):
 
 
 NAMES = st.sampled_from(["a", "b", "modality", "chk"])
+INSTANCES = st.sampled_from(["1", "12", "current-instance", "last-instance", "next-instance"])
 CODES = st.sampled_from(["1", "2", "20", "-99", "x_1", "2.5"])
 PLAIN_TEXT = st.text(st.characters(codec="utf-8", exclude_characters="'\""), max_size=6)
 
@@ -82,6 +105,10 @@ def leaf_nodes() -> st.SearchStrategy[Node]:
         st.booleans().map(Boolean),
         NAMES.map(Variable),
         st.tuples(NAMES, CODES).map(lambda pair: Variable(*pair)),
+        st.tuples(NAMES, INSTANCES).map(lambda pair: Variable(pair[0], instance=pair[1])),
+        st.tuples(NAMES, st.sampled_from(OPTIONS)).map(lambda p: Variable(p[0], option=p[1])),
+        st.sampled_from(SMART_VARIABLES).map(Smart),
+        st.sampled_from(["&amp;", "&lt;b&gt;", "a & b", "&", "&#39"]).map(Text),
     )
 
 
@@ -319,3 +346,19 @@ def test_rule_changes_lists_each_rule_with_before_and_after():
         (("age", "age_years"),),
     )
     assert not adult.rewritten
+
+
+def test_a_rename_keeps_instances_and_piping_and_leaves_smart_variables():
+    tree = parse("[age][2] > [age:value] and [record-name] <> '' and [chk(2)][1] = '1'")
+    renamed = rename_fields(tree, {"age": "age_years", "chk": "findings"})
+    assert unparse(renamed) == (
+        "[age_years][2] > [age_years:value] and [record-name] <> '' and [findings(2)][1] = '1'"
+    )
+
+
+def test_a_label_is_not_a_code_so_a_recode_leaves_it_alone():
+    modality = Codes("modality", {"1": "CT", "2": "MRI"}, {"1": "CT", "20": "MRI"}, {"2": "20"})
+    result = recode(
+        parse("[modality:label] = '2' or [modality][2] = '2'"), {"modality": modality}, carried=True
+    )
+    assert unparse(result.tree) == "[modality:label] = '2' or [modality][2] = '20'"

@@ -1,40 +1,50 @@
-"""Checks across rows: names, form order and the variables that logic refers to."""
+"""Checks across rows: names, form order, and every branching logic and calculation."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 
 from formats.datadictionary import columns as c
-from formats.datadictionary.logic import referenced_variables
-from formats.datadictionary.model import Field, Problem
-from formats.datadictionary.rows import Row
+from formats.datadictionary.logic import LogicCheck
+from formats.datadictionary.model import NOT_EVALUATED, Field, FieldType, Issue, Problem
+from formats.datadictionary.rows import Findings, Row
+
+_CONSEQUENCE = {
+    c.BRANCHING_LOGIC: "the field is always shown",
+    c.CHOICES: "the field keeps the values it is given (typed or imported)",
+}
 
 
 def check_rows(rows: Sequence[Row]) -> Iterator[Problem]:
-    """Problems that need every row, including rows whose field is left out."""
+    """Problems that need every row."""
     if not rows:
         yield Problem(1, c.WHOLE_ROW, "the dictionary has no fields")
     yield from _repeated_names(rows)
     yield from _scattered_forms(rows)
 
 
-def check_references(fields: Sequence[tuple[int, Field]], left_out: set[str]) -> Iterator[Problem]:
-    """Branching logic and calculations may refer only to fields that are kept."""
-    names = {field.name for _, field in fields}
+def check_logic(fields: Sequence[tuple[int, Field]], check: LogicCheck, findings: Findings) -> None:
+    """Check every branching logic and calculation against the whole dictionary.
+
+    What cannot be read is a problem; what reads but is not evaluated here is kept
+    verbatim and reported on its field, with what that means for the form.
+    """
+    types = {field.name: str(field.field_type) for _, field in fields}
     for line, field in fields:
-        for column, logic in (
-            (c.BRANCHING_LOGIC, field.branching_logic),
-            (c.CHOICES, field.calculation),
-        ):
-            for name in referenced_variables(logic):
-                if name not in names:
-                    yield Problem(line, column, _missing(name, left_out))
+        for column, logic in _expressions(field):
+            verdict = check(logic, types)
+            findings.problems.extend(Problem(line, column, message) for message in verdict.problems)
+            if verdict.not_evaluated and not verdict.problems:
+                reasons = "; ".join(verdict.not_evaluated)
+                message = f"{NOT_EVALUATED}: {reasons}; {_CONSEQUENCE[column]}"
+                findings.issues.append(Issue(line, column, message, NOT_EVALUATED))
 
 
-def _missing(name: str, left_out: set[str]) -> str:
-    if name in left_out:
-        return f"refers to [{name}], which is left out because its field type is not supported"
-    return f"refers to [{name}], which is not a variable of this dictionary"
+def _expressions(field: Field) -> Iterator[tuple[str, str]]:
+    if field.branching_logic.strip():
+        yield c.BRANCHING_LOGIC, field.branching_logic
+    if field.field_type is FieldType.CALC and field.calculation.strip():
+        yield c.CHOICES, field.calculation
 
 
 def _repeated_names(rows: Sequence[Row]) -> Iterator[Problem]:
@@ -53,6 +63,8 @@ def _scattered_forms(rows: Sequence[Row]) -> Iterator[Problem]:
     last_line: dict[str, int] = {}
     previous = None
     for row in rows:
+        if not row.has(c.FORM):
+            return
         form = row.text(c.FORM)
         if form != previous and form in last_line:
             yield Problem(

@@ -31,13 +31,16 @@ def _parse_choice(part: str) -> Choice:
             f"choice {part.strip()!r} has code {code!r}; "
             "use letters, digits, underscores, dots or minus signs"
         )
-    if not label:
-        raise ValueError(f"choice {part.strip()!r} has no label")
+    # An empty label (`1,`) is REDCap's way to draw a radio embedded in another label.
     return Choice(code, label)
 
 
 def format_choices(choices: tuple[Choice, ...]) -> str:
-    return " | ".join(f"{choice.code}, {choice.label}" for choice in choices)
+    return " | ".join(_format_choice(choice) for choice in choices)
+
+
+def _format_choice(choice: Choice) -> str:
+    return f"{choice.code}, {choice.label}" if choice.label else f"{choice.code},"
 
 
 def parse_slider_labels(text: str) -> tuple[str, ...]:

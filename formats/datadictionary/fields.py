@@ -1,4 +1,10 @@
-"""Reading one row into a Field, collecting what is refused and what is left out."""
+"""Reading one row into a Field: what is refused, and what is kept but not applied.
+
+A row always becomes a field. What REDCap would refuse (a bad name, choices that do not
+parse, a min above its max) is a problem; what REDCap accepts but RadCollab does not
+apply (an sql field's query, a validation type an institution added, matrix ranking, an
+unknown alignment) is kept as written and reported as an issue.
+"""
 
 from __future__ import annotations
 
@@ -7,11 +13,13 @@ from collections.abc import Callable
 from typing import TypeVar
 
 from formats.datadictionary import columns as c
+from formats.datadictionary.actiontags import NEEDS_ARGUMENT, WHOLE_NUMBER_ARGUMENT
 from formats.datadictionary.choices import parse_choices, parse_slider_labels
 from formats.datadictionary.limits import Limit, comparable, parse_limit, takes_limits
 from formats.datadictionary.model import (
     CHOICE_TYPES,
     IMPLICIT_CHOICES,
+    LEGACY_VALIDATION,
     Alignment,
     Choice,
     Field,
@@ -25,19 +33,17 @@ MAX_NAME_LENGTH = 100
 _VALIDATION_NAMES = frozenset(validation.value for validation in ValidationType)
 _Parsed = TypeVar("_Parsed")
 _ChoicesCell = tuple[tuple[Choice, ...], str, tuple[str, ...]]
+_KEPT = "kept, not applied"
 
 
-def read_field(row: Row) -> Field | None:
-    """The row's field, or None when its type is not supported (reported as an issue)."""
+def read_field(row: Row) -> Field:
+    """The row's field; findings go to the row's problems and issues."""
     _check_names(row)
     field_type = _field_type(row)
-    if field_type is None:
-        return None
     choices, calculation, slider_labels = _choices_cell(row, field_type)
     validation = _validation(row, field_type)
     minimum, maximum = _range(row, field_type, validation)
-    _report_matrix_ranking(row)
-    return Field(
+    field = Field(
         name=row.text(c.NAME),
         form=row.text(c.FORM),
         field_type=field_type,
@@ -56,8 +62,11 @@ def read_field(row: Row) -> Field | None:
         alignment=_alignment(row),
         question_number=row.raw(c.QUESTION_NUMBER),
         matrix_group=row.text(c.MATRIX_GROUP),
+        matrix_ranking=_matrix_ranking(row),
         annotation=row.raw(c.ANNOTATION),
     )
+    _check_action_tags(row, field)
+    return field
 
 
 def _check_names(row: Row) -> None:
@@ -66,7 +75,8 @@ def _check_names(row: Row) -> None:
         row.problem(c.NAME, f"{name!r} has {len(name)} characters; at most 100 are allowed")
     else:
         _check_name_pattern(row, c.NAME, "variable name")
-    _check_name_pattern(row, c.FORM, "form name")
+    if row.has(c.FORM):
+        _check_name_pattern(row, c.FORM, "form name")
 
 
 def _check_name_pattern(row: Row, column: str, kind: str) -> None:
@@ -81,19 +91,20 @@ def _check_name_pattern(row: Row, column: str, kind: str) -> None:
         )
 
 
-def _field_type(row: Row) -> FieldType | None:
+def _field_type(row: Row) -> FieldType:
+    """The field type; TEXT stands in for one that is missing or wrong (a problem)."""
     text = row.text(c.FIELD_TYPE)
     try:
         return FieldType(text)
     except ValueError:
+        if not row.has(c.FIELD_TYPE):
+            return FieldType.TEXT
+        known = ", ".join(FieldType)
         if not text:
-            row.problem(c.FIELD_TYPE, f"is empty; use one of {', '.join(FieldType)}")
+            row.problem(c.FIELD_TYPE, f"is empty; use one of {known}")
         else:
-            row.issue(
-                c.FIELD_TYPE,
-                f"field type {text!r} is not supported; field {row.text(c.NAME)!r} is left out",
-            )
-        return None
+            row.problem(c.FIELD_TYPE, f"{text!r} is not a REDCap field type; use one of {known}")
+        return FieldType.TEXT
 
 
 def _choices_cell(row: Row, field_type: FieldType) -> _ChoicesCell:
@@ -104,12 +115,23 @@ def _choices_cell(row: Row, field_type: FieldType) -> _ChoicesCell:
         return (), row.raw(c.CHOICES), ()
     if field_type is FieldType.SLIDER:
         return (), "", _parse(row, parse_slider_labels, text) if text else ()
+    if field_type is FieldType.SQL:
+        row.issue(
+            c.CHOICES,
+            "an sql field's choices come from a database query RadCollab cannot run; "
+            f"the query is {_KEPT}, and the field takes its values as text",
+        )
+        return (), "", ()
     if field_type in CHOICE_TYPES or (field_type in IMPLICIT_CHOICES and text):
         if not text:
             row.problem(c.CHOICES, f"a {field_type} field needs choices 'code, label | ...'")
         return _parse(row, parse_choices, text) if text else (), "", ()
     if text:
-        row.issue(c.CHOICES, f"{field_type} fields take no choices; {text!r} is left out")
+        what = "an ontology search (BioPortal)" if text.upper().startswith("BIOPORTAL") else ""
+        row.issue(
+            c.CHOICES,
+            f"{field_type} fields take no choices; {what or repr(text)} is {_KEPT}",
+        )
     return (), "", ()
 
 
@@ -125,18 +147,38 @@ def _validation(row: Row, field_type: FieldType) -> ValidationType | None:
     text = row.text(c.VALIDATION)
     if not text:
         return None
-    if field_type is FieldType.SLIDER and text != ValidationType.NUMBER:
-        row.issue(c.VALIDATION, f"a slider shows its number with 'number', not {text!r}; left out")
-    elif field_type not in {FieldType.TEXT, FieldType.SLIDER}:
-        row.issue(c.VALIDATION, f"{field_type} fields take no validation; {text!r} is left out")
-    elif text not in _VALIDATION_NAMES:
+    known = _known_validation(text)
+    if field_type is FieldType.SLIDER:
+        if known is ValidationType.NUMBER:
+            return known
+        row.issue(c.VALIDATION, f"a slider shows its number with 'number', not {text!r}; {_KEPT}")
+    elif field_type in {FieldType.DROPDOWN, FieldType.SQL}:
+        if known is ValidationType.AUTOCOMPLETE:
+            return known
+        message = f"a {field_type} field takes 'autocomplete' only; {text!r} is {_KEPT}"
+        row.issue(c.VALIDATION, message)
+    elif field_type is FieldType.FILE and text.lower() == "signature":
+        message = f"no signature pad is drawn here (the field takes a file); 'signature' is {_KEPT}"
+        row.issue(c.VALIDATION, message)
+    elif field_type is not FieldType.TEXT:
+        row.issue(c.VALIDATION, f"{field_type} fields take no validation; {text!r} is {_KEPT}")
+    elif known is ValidationType.AUTOCOMPLETE:
+        row.issue(c.VALIDATION, f"'autocomplete' applies to dropdown fields; it is {_KEPT}")
+    elif known is None:
         row.issue(
             c.VALIDATION,
-            f"validation type {text!r} is not supported; it is left out with its min and max",
+            f"validation type {text!r} is not one REDCap ships; it is {_KEPT}, "
+            "with its min and max",
         )
     else:
-        return ValidationType(text)
+        return known
     return None
+
+
+def _known_validation(text: str) -> ValidationType | None:
+    if text in _VALIDATION_NAMES:
+        return ValidationType(text)
+    return LEGACY_VALIDATION.get(text)
 
 
 def _range(row: Row, field_type: FieldType, validation: ValidationType | None) -> tuple[str, str]:
@@ -159,7 +201,7 @@ def _range_kind(
         return validation
     for column, text in bounds.items():
         if field_type is not FieldType.TEXT or (row.text(c.VALIDATION) and validation is None):
-            row.issue(column, f"{text!r} is left out: it has no supported validation to apply to")
+            row.issue(column, f"{text!r} is {_KEPT}: it has no validation RadCollab applies")
         elif validation is None:
             row.problem(column, f"{text!r} needs a validation type such as integer or date_dmy")
         else:
@@ -198,10 +240,51 @@ def _alignment(row: Row) -> Alignment | None:
     try:
         return Alignment(text)
     except ValueError:
-        row.issue(c.ALIGNMENT, f"{text!r} is not one of RV, RH, LV, LH; it is left out")
+        row.issue(c.ALIGNMENT, f"{text!r} is not one of RV, RH, LV, LH; it is {_KEPT}")
         return None
 
 
-def _report_matrix_ranking(row: Row) -> None:
-    if row.text(c.MATRIX_RANKING):
-        row.issue(c.MATRIX_RANKING, "matrix ranking is not supported; it is left out")
+def _matrix_ranking(row: Row) -> bool:
+    ranked = _flag(row, c.MATRIX_RANKING)
+    if ranked:
+        row.issue(
+            c.MATRIX_RANKING,
+            f"matrix ranking (one choice per column) is {_KEPT}: choices may repeat",
+        )
+    return ranked
+
+
+def _check_action_tags(row: Row, field: Field) -> None:
+    """Report tags that are kept but not applied: unknown ones, and applied ones that
+    cannot apply here (a missing argument, the wrong field type)."""
+    for tag in field.action_tags:
+        if not tag.applied:
+            row.issue(c.ANNOTATION, f"{tag.name} is {_KEPT}")
+            continue
+        reason = _tag_problem(tag.name, tag.argument, tag.number, field)
+        if reason:
+            row.issue(c.ANNOTATION, f"{tag.text}: {reason}; it is {_KEPT}")
+
+
+def _tag_problem(name: str, argument: str | None, number: int | None, field: Field) -> str:
+    kind = field.field_type
+    if name in NEEDS_ARGUMENT and not argument:
+        return f'{name} needs a value, written {name}="..."'
+    if name in WHOLE_NUMBER_ARGUMENT and (number is None or number < 1):
+        return f"{name} needs a whole number of at least 1, such as {name}=50"
+    if name in {"@MAXCHECKED", "@NONEOFTHEABOVE"} and kind is not FieldType.CHECKBOX:
+        return f"{name} applies to checkbox fields only"
+    if name in {"@CHARLIMIT", "@WORDLIMIT"} and kind not in {FieldType.TEXT, FieldType.NOTES}:
+        return f"{name} applies to text and notes fields only"
+    if name in {"@NOW", "@TODAY"} and kind is not FieldType.TEXT:
+        return f"{name} applies to text fields only"
+    if name == "@NONEOFTHEABOVE" and argument:
+        codes = {choice.code for choice in field.effective_choices}
+        unknown = [code for code in _codes(argument) if code not in codes]
+        if unknown:
+            return f"{', '.join(unknown)} is not a code of this field"
+    return ""
+
+
+def _codes(argument: str) -> list[str]:
+    return [code.strip() for code in argument.split(",") if code.strip()]

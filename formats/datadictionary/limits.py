@@ -13,6 +13,7 @@ from datetime import date, datetime, time
 from decimal import Decimal
 from enum import StrEnum
 
+from formats.datadictionary.model import COMMA_DECIMAL
 from formats.datadictionary.model import ValidationType as V
 
 
@@ -47,15 +48,21 @@ _DATE_FORMATS: dict[V, _Format] = {
     V.DATETIME_SECONDS_MDY: _Format("mdy", "HH:MM:SS"),
     V.DATETIME_SECONDS_DMY: _Format("dmy", "HH:MM:SS"),
 }
-_NUMBERS = frozenset({V.NUMBER, V.NUMBER_1DP, V.NUMBER_2DP})
-_RANGED = frozenset(_DATE_FORMATS) | _NUMBERS | {V.INTEGER, V.TIME}
+_NUMBERS = frozenset({V.NUMBER, V.NUMBER_1DP, V.NUMBER_2DP, V.NUMBER_3DP, V.NUMBER_4DP})
+_COMMA_NUMBERS = COMMA_DECIMAL
+_TIMES: dict[V, tuple[re.Pattern[str], str]] = {
+    V.TIME: (re.compile(r"(\d{2}):(\d{2})()"), "HH:MM (00:00 to 23:59)"),
+    V.TIME_HH_MM_SS: (re.compile(r"(\d{2}):(\d{2}):(\d{2})"), "HH:MM:SS (00:00:00 to 23:59:59)"),
+    V.TIME_MM_SS: (re.compile(r"()(\d{2}):(\d{2})"), "MM:SS (00:00 to 59:59)"),
+}
+_RANGED = frozenset(_DATE_FORMATS) | _NUMBERS | _COMMA_NUMBERS | {V.INTEGER} | frozenset(_TIMES)
 _INTEGER = re.compile(r"-?\d+")
 _NUMBER = re.compile(r"-?(\d+(\.\d*)?|\.\d+)")
-_TIME = re.compile(r"\d{2}:\d{2}")
+_COMMA_NUMBER = re.compile(r"-?(\d+([.,]\d*)?|[.,]\d+)")
 
 
 def takes_limits(validation: V) -> bool:
-    """Email, phone and letters-only text have no range."""
+    """Dates, times and numbers have a range; email, phone, codes and letters have none."""
     return validation in _RANGED
 
 
@@ -67,8 +74,10 @@ def parse_limit(text: str, validation: V) -> Limit:
         return _parse_number(text, _INTEGER, "a whole number")
     if validation in _NUMBERS:
         return _parse_number(text, _NUMBER, "a number")
-    if validation is V.TIME:
-        return _parse_time(text)
+    if validation in _COMMA_NUMBERS:
+        return _parse_number(text, _COMMA_NUMBER, "a number (with a decimal comma or point)")
+    if validation in _TIMES:
+        return _parse_time(text, validation)
     raise ValueError(f"{validation} has no minimum or maximum")
 
 
@@ -115,13 +124,15 @@ def _moment(text: str, groups: tuple[str, ...], order: str) -> date | datetime:
 def _parse_number(text: str, pattern: re.Pattern[str], expected: str) -> Decimal:
     if not pattern.fullmatch(text):
         raise ValueError(f"{text!r} is not {expected}")
-    return Decimal(text)
+    return Decimal(text.replace(",", "."))
 
 
-def _parse_time(text: str) -> time:
-    try:
-        if _TIME.fullmatch(text):
-            return time.fromisoformat(text)
-    except ValueError:
-        pass
-    raise ValueError(f"{text!r} is not a time written HH:MM (00:00 to 23:59)")
+def _parse_time(text: str, validation: V) -> time:
+    """A time of day; an MM:SS time is read as minutes and seconds past midnight."""
+    pattern, written = _TIMES[validation]
+    match = pattern.fullmatch(text)
+    if match:
+        hour, minute, second = (int(part or 0) for part in match.groups())
+        if hour <= 23 and minute <= 59 and second <= 59:
+            return time(hour, minute, second)
+    raise ValueError(f"{text!r} is not a time written {written}")

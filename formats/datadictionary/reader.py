@@ -1,57 +1,107 @@
-"""Reading REDCap's data-dictionary CSV: all or nothing, with every finding at once."""
+"""Reading REDCap's data-dictionary CSV: every finding of the file in one pass.
+
+The file is refused at once only when it cannot be read as a dictionary at all: not
+UTF-8, CSV that does not parse, empty, or without a `Variable / Field Name` column.
+Otherwise every row is read, and every problem of every kind (header, names, choices,
+validation, logic) is collected before the dictionary is refused or returned, so a
+person can fix them all in one go. What RadCollab does not apply is kept and reported.
+"""
 
 from __future__ import annotations
 
 import csv
 import io
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, replace
 from typing import TextIO
 
 from formats.datadictionary import columns as c
-from formats.datadictionary.checks import check_references, check_rows
+from formats.datadictionary.checks import check_logic, check_rows
 from formats.datadictionary.fields import read_field
+from formats.datadictionary.logic import LogicCheck, check_references
 from formats.datadictionary.model import (
+    NOT_APPLIED,
     DataDictionary,
     DataDictionaryError,
     Field,
     ImportResult,
     Issue,
     Problem,
+    Source,
 )
 from formats.datadictionary.rows import Findings, Row
-from formats.datadictionary.writer import BOM, field_cells
+from formats.datadictionary.writer import BOM
 
 Record = tuple[int, list[str]]
 
 
-def read_data_dictionary(source: str | bytes | TextIO) -> ImportResult:
-    """Read a dictionary; raise DataDictionaryError listing every problem if it is unusable."""
-    records = _records(_text(source))
-    header_line, header = _header(records)
-    findings = Findings(issues=list(_unknown_columns(header_line, header, records[1:])))
-    rows = [_row(header, record, findings) for record in records[1:] if any(record[1])]
-    kept = [(row, field) for row in rows if (field := read_field(row)) is not None]
-    left_out = {row.text(c.NAME) for row in rows} - {field.name for _, field in kept}
+@dataclass(frozen=True)
+class _Layout:
+    """The header as read: where each REDCap column is, and what it holds besides."""
+
+    line: int
+    header: tuple[str, ...]
+    positions: dict[str, int]  # REDCap column -> index of its first occurrence
+
+
+def read_data_dictionary(
+    source: str | bytes | TextIO, *, logic: LogicCheck | None = None
+) -> ImportResult:
+    """Read a dictionary; raise DataDictionaryError listing every problem if it is unusable.
+
+    `logic` checks each branching logic and calculation; without it only the variables
+    they name are checked. See `formats.datadictionary.logic`.
+    """
+    text = _text(source)
+    records = _records(text.removeprefix(BOM))
+    layout = _layout(records)
+    findings = Findings(
+        problems=list(_header_problems(layout)),
+        issues=list(_other_columns(layout, records[1:])),
+    )
+    rows = [_row(layout, record, findings) for record in records[1:] if any(record[1])]
+    fields = [(row, read_field(row)) for row in rows]
     findings.problems.extend(check_rows(rows))
-    findings.problems.extend(check_references([(r.line, f) for r, f in kept], left_out))
+    located = [(row.line, field) for row, field in fields]
+    check_logic(located, logic or check_references, findings)
     if findings.problems:
         raise DataDictionaryError(tuple(sorted(findings.problems, key=_position)))
-    issues = findings.issues + list(_written_differently(kept, findings.issues))
-    fields = tuple(field for _, field in kept)
-    return ImportResult(DataDictionary(fields), tuple(sorted(issues, key=_position)))
+    issues = tuple(sorted(findings.issues, key=_position))
+    by_line: dict[int, list[Issue]] = {}
+    for issue in issues:
+        by_line.setdefault(issue.line, []).append(issue)
+    dictionary = DataDictionary(
+        tuple(_kept(row, field, layout, by_line.get(row.line, [])) for row, field in fields),
+        columns=layout.header,
+        bom=text.startswith(BOM),
+        line_ending=_line_ending(text),
+    )
+    return ImportResult(dictionary, issues)
 
 
 def _text(source: str | bytes | TextIO) -> str:
     if isinstance(source, bytes):
-        text = _decode(source)
-    elif isinstance(source, str):
-        text = source
-    else:
-        text = source.read()
-    return text.removeprefix(BOM)
+        return _decode(source)
+    if isinstance(source, str):
+        return source
+    return source.read()
+
+
+# What a file that is not CSV text starts with, and what to say about it.
+_NOT_TEXT = (
+    (b"PK\x03\x04", "the file is an Excel workbook (or another zip file), not CSV"),
+    (b"\xd0\xcf\x11\xe0", "the file is an old Excel workbook, not CSV"),
+    (b"%PDF", "the file is a PDF, not CSV"),
+    (b"\xff\xfe", "the file is UTF-16 text (Excel's 'Unicode text'), not UTF-8"),
+    (b"\xfe\xff", "the file is UTF-16 text, not UTF-8"),
+)
 
 
 def _decode(data: bytes) -> str:
+    for start, what in _NOT_TEXT:
+        if data.startswith(start):
+            problem = Problem(1, c.WHOLE_ROW, f"{what}; save the dictionary as CSV UTF-8")
+            raise DataDictionaryError((problem,))
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as error:
@@ -75,66 +125,98 @@ def _records(text: str) -> list[Record]:
     return [record for record in records if record[1]]
 
 
-def _header(records: list[Record]) -> Record:
+def _line_ending(text: str) -> str:
+    """The source's line ending: LF when its first line ends so, else CRLF (REDCap's)."""
+    at = text.find("\n")
+    return "\n" if at > 0 and text[at - 1] != "\r" and "\r" not in text[:at] else "\r\n"
+
+
+def _layout(records: list[Record]) -> _Layout:
     if not records:
         raise DataDictionaryError((Problem(1, c.WHOLE_ROW, "the file is empty"),))
     line, header = records[0]
-    problems = tuple(_header_problems(line, header))
-    if problems:
-        raise DataDictionaryError(problems)
-    return line, header
-
-
-def _header_problems(line: int, header: list[str]) -> Iterator[Problem]:
-    known = [name for name in header if name in c.HEADER]
-    missing = [name for name in c.HEADER if name not in known]
-    repeated = [name for name in c.HEADER if known.count(name) > 1]
-    lookalikes = {name.strip().casefold(): name for name in header if name not in c.HEADER}
-    for name in missing:
-        found = lookalikes.get(name.casefold())
-        hint = f"; {found!r} differs only in spaces or capitals" if found is not None else ""
-        message = f"the header has no such column; REDCap has 18, in a fixed order{hint}"
-        yield Problem(line, name, message)
-    for name in repeated:
-        yield Problem(line, name, "appears more than once in the header")
-    if missing or repeated:
-        return
-    for position, (found, expected) in enumerate(zip(known, c.HEADER, strict=True), start=1):
-        if found != expected:
-            yield Problem(
-                line, found, f"is out of order: REDCap's column {position} is {expected!r}"
-            )
-
-
-def _unknown_columns(line: int, header: list[str], body: Sequence[Record]) -> Iterator[Issue]:
+    positions: dict[str, int] = {}
     for index, name in enumerate(header):
-        if name in c.HEADER:
+        column = c.column_of(name)
+        if column is not None:
+            positions.setdefault(column, index)
+    if c.NAME not in positions:
+        raise DataDictionaryError((Problem(line, c.NAME, _not_a_dictionary(header)),))
+    return _Layout(line, tuple(header), positions)
+
+
+def _not_a_dictionary(header: list[str]) -> str:
+    first = header[0].strip() if header else ""
+    if first.startswith("<"):
+        what = "this looks like XML (REDCap's project XML?), not the data dictionary's CSV"
+    elif first.startswith(("{", "[")):
+        what = "this looks like JSON, not the data dictionary's CSV"
+    elif first == "record_id" or first.endswith("_id"):
+        what = "this looks like a records export, not the data dictionary"
+    else:
+        what = "this is not a REDCap data dictionary"
+    shown = ", ".join(repr(name) for name in header[:4]) + (", ..." if len(header) > 4 else "")
+    return (
+        f"{what}: its header has no 'Variable / Field Name' (or field_name) column; "
+        f"the first line reads {shown}"
+    )
+
+
+def _header_problems(layout: _Layout) -> Iterator[Problem]:
+    for column in c.REQUIRED_COLUMNS:
+        if column not in layout.positions:
+            yield Problem(layout.line, column, "the header has no such column; REDCap needs it")
+    for column, first in layout.positions.items():
+        again = [
+            index + 1
+            for index, name in enumerate(layout.header)
+            if index != first and c.column_of(name) == column
+        ]
+        if again:
+            where = ", ".join(str(index) for index in again)
+            message = f"appears more than once in the header (columns {first + 1} and {where})"
+            yield Problem(layout.line, column, message)
+
+
+def _other_columns(layout: _Layout, body: Sequence[Record]) -> Iterator[Issue]:
+    """Columns that are not REDCap's: kept, with their cells, and reported once."""
+    known = set(layout.positions.values())
+    for index, name in enumerate(layout.header):
+        if index in known or c.column_of(name) is not None:
             continue
         filled = sum(1 for _, cells in body if index < len(cells) and cells[index].strip())
         if name.strip() or filled:
             cells = "cell" if filled == 1 else "cells"
-            message = f"is not a REDCap data-dictionary column; left out, {filled} filled {cells}"
-            yield Issue(line, name or f"(column {index + 1})", message)
+            what = (
+                "is REDCap's old Field Units column"
+                if c.normalised(name) == c.normalised(c.FIELD_UNITS)
+                else "is not a REDCap data-dictionary column"
+            )
+            message = f"{what}; it is {NOT_APPLIED}, with its {filled} filled {cells}"
+            yield Issue(layout.line, name or f"(column {index + 1})", message)
 
 
-def _row(header: list[str], record: Record, findings: Findings) -> Row:
+def _row(layout: _Layout, record: Record, findings: Findings) -> Row:
     line, cells = record
-    known = {name: cells[i] if i < len(cells) else "" for i, name in enumerate(header)}
-    row = Row(line, {name: known[name] for name in c.HEADER}, findings)
-    for index in range(len(header), len(cells)):
+    known = {
+        column: cells[index] if index < len(cells) else ""
+        for column, index in layout.positions.items()
+    }
+    row = Row(line, known, findings, frozenset(layout.positions), tuple(cells))
+    for index in range(len(layout.header), len(cells)):
         if cells[index].strip():
-            row.issue(f"(column {index + 1})", f"{cells[index]!r} is beyond the header; left out")
+            row.issue(
+                f"(column {index + 1})",
+                f"{cells[index]!r} is beyond the header; it is {NOT_APPLIED}",
+            )
     return row
 
 
-def _written_differently(kept: list[tuple[Row, Field]], issues: list[Issue]) -> Iterator[Issue]:
-    """Any other cell that would not be written back exactly, so nothing changes silently."""
-    reported = {(issue.line, issue.column) for issue in issues}
-    for row, field in kept:
-        for column, written in zip(c.HEADER, field_cells(field), strict=True):
-            read = row.raw(column)
-            if written != read and (row.line, column) not in reported:
-                yield Issue(row.line, column, f"is written back as {written!r}, not {read!r}")
+def _kept(row: Row, field: Field, layout: _Layout, issues: list[Issue]) -> Field:
+    """The field with the row it came from and the issues found on that row."""
+    return replace(
+        field, source=Source(layout.header, row.written, field, row.line), issues=tuple(issues)
+    )
 
 
 def _position(finding: Problem | Issue) -> tuple[int, int]:

@@ -28,6 +28,7 @@ from formats.records.flatcsv import (
 )
 from formats.records.validate import (
     Checked,
+    browser_pattern,
     check_checkbox,
     check_value,
     expected_format,
@@ -46,6 +47,7 @@ __all__ = [
     "RecordsCsvError",
     "Status",
     "Validation",
+    "browser_pattern",
     "check_checkbox",
     "check_value",
     "checkbox_column",

@@ -168,6 +168,18 @@
     return { seconds: daysFromCivil(y, mo, d) * 86400 + seconds, kind: kind };
   }
 
+  // Year, month and day of a stored date or date-time, as capture/logic/dates.py reads them.
+  function dateParts(text) {
+    var match = ISO.exec(text.trim());
+    if (!match) return null;
+    var y = parseInt(match[1], 10);
+    var mo = parseInt(match[2], 10);
+    var d = parseInt(match[3], 10);
+    if (mo < 1 || mo > 12 || d < 1 || d > daysInMonth(y, mo)) return null;
+    if (match[4] !== undefined && clock(match[4], match[5], match[6]) === null) return null;
+    return [y, mo, d];
+  }
+
   function pad(number) {
     return (number < 10 ? "0" : "") + number;
   }
@@ -248,6 +260,49 @@
     };
   }
 
+  // The sample standard deviation (n - 1), summed in the same order as Python.
+  function stdev(list) {
+    if (list.length < 2) return null;
+    var mean = total(list) / list.length;
+    var squares = 0;
+    for (var i = 0; i < list.length; i++) squares += (list[i] - mean) * (list[i] - mean);
+    return Math.sqrt(squares / (list.length - 1));
+  }
+
+  // Text functions count code points, as Python does (not UTF-16 units).
+  function chars(value) {
+    return Array.from(toText(value));
+  }
+
+  function count(value) {
+    var number = toNumber(value);
+    return number === null ? null : Math.trunc(number);
+  }
+
+  // Two texts compared without regard to case, as REDCap does.
+  function texts(fn) {
+    return function (args) {
+      return fn(toText(args[0]).toLowerCase(), toText(args[1]).toLowerCase());
+    };
+  }
+
+  function findIn(needle, haystack) {
+    if (!needle) return 0;
+    var at = haystack.indexOf(needle);
+    return at < 0 ? 0 : Array.from(haystack.slice(0, at)).length + 1;
+  }
+
+  // PHP's trim(): space, tab, line feed, carriage return, NUL and vertical tab.
+  var TRIMMED = /^[ \t\n\r\0\x0B]+|[ \t\n\r\0\x0B]+$/g;
+  var INTEGER = /^\s*[+-]?\d+\s*$/;
+
+  function datePart(index) {
+    return function (args) {
+      var parts = dateParts(toText(args[0]));
+      return parts === null ? null : parts[index];
+    };
+  }
+
   function rounding(mode) {
     return function (args) {
       var number = toNumber(args[0]);
@@ -275,6 +330,7 @@
     mean: aggregate(function (list) {
       return total(list) / list.length;
     }),
+    stdev: aggregate(stdev),
     median: aggregate(function (list) {
       var ordered = list.slice().sort(function (a, b) {
         return a - b;
@@ -300,6 +356,59 @@
       var value = args[0];
       if (typeof value === "number") return true;
       return typeof value === "string" && NUMERIC.test(value);
+    },
+    isinteger: function (args) {
+      var value = args[0];
+      if (typeof value === "number") return Number.isInteger(value);
+      return typeof value === "string" && INTEGER.test(value);
+    },
+    year: datePart(0),
+    month: datePart(1),
+    day: datePart(2),
+    contains: texts(function (haystack, needle) {
+      return haystack.indexOf(needle) >= 0;
+    }),
+    not_contain: texts(function (haystack, needle) {
+      return haystack.indexOf(needle) < 0;
+    }),
+    starts_with: texts(function (haystack, needle) {
+      return haystack.slice(0, needle.length) === needle;
+    }),
+    ends_with: texts(function (haystack, needle) {
+      return needle.length === 0 || haystack.slice(-needle.length) === needle;
+    }),
+    find: texts(findIn),
+    left: function (args) {
+      var n = count(args[1]);
+      if (n === null) return null;
+      return n > 0 ? chars(args[0]).slice(0, n).join("") : "";
+    },
+    right: function (args) {
+      var n = count(args[1]);
+      if (n === null) return null;
+      return n > 0 ? chars(args[0]).slice(-n).join("") : "";
+    },
+    mid: function (args) {
+      var start = count(args[1]);
+      var n = count(args[2]);
+      if (start === null || n === null) return null;
+      start = Math.max(start, 1) - 1;
+      return n > 0 ? chars(args[0]).slice(start, start + n).join("") : "";
+    },
+    length: function (args) {
+      return chars(args[0]).length;
+    },
+    concat: function (args) {
+      return args.map(toText).join("");
+    },
+    upper: function (args) {
+      return toText(args[0]).toUpperCase();
+    },
+    lower: function (args) {
+      return toText(args[0]).toLowerCase();
+    },
+    trim: function (args) {
+      return toText(args[0]).replace(TRIMMED, "");
     },
   };
 
@@ -344,15 +453,89 @@
     return finite(Math.pow(a, b));
   }
 
-  function variable(node, values) {
-    var raw = values[node.name];
+  var OWN = -1; // "the values being evaluated": instance numbers start at 1
+  var COMMA_NUMBER = /^\s*[+-]?(?:\d+,?\d*|,\d+)\s*$/;
+
+  function has(object, key) {
+    return object !== null && object !== undefined && Object.prototype.hasOwnProperty.call(object, key);
+  }
+
+  // The instance [field][instance] reads: a number, OWN, or null for none at all.
+  function instanceNumber(name, instance, context) {
+    var current = context.instance === undefined ? null : context.instance;
+    if (/^\d+$/.test(instance)) return parseInt(instance, 10);
+    if (instance === "current-instance") return current === null ? OWN : current;
+    if (instance === "previous-instance" || instance === "next-instance") {
+      if (current === null) return null;
+      return current + (instance === "previous-instance" ? -1 : 1);
+    }
+    var known = Object.keys((context.instances || {})[name] || {}).map(Number);
+    if (current !== null) known.push(current);
+    if (!known.length) return OWN;
+    return instance === "first-instance"
+      ? Math.min.apply(null, known)
+      : Math.max.apply(null, known);
+  }
+
+  function lookup(node, values, context) {
+    if (node.instance === undefined || node.instance === null) return values[node.name];
+    var number = instanceNumber(node.name, node.instance, context);
+    if (number === OWN || (number !== null && number === context.instance)) return values[node.name];
+    if (number === null) return null;
+    var others = (context.instances || {})[node.name] || {};
+    return has(others, String(number)) ? others[String(number)] : null;
+  }
+
+  // [field:label]: the label of each code (a checkbox's ticked ones joined by ", "), or
+  // the value itself where it is not a code.
+  function label(raw, labels) {
+    var byCode = {};
+    (labels || []).forEach(function (pair) {
+      byCode[pair[0]] = pair[1];
+    });
+    function named(code) {
+      return has(byCode, code) ? byCode[code] : code;
+    }
+    if (raw === null || raw === undefined || typeof raw !== "object") {
+      var text = typeof raw === "string" ? raw : toText(raw === undefined ? null : raw);
+      if (isBlank(text)) return null;
+      return named(text) || null;
+    }
+    return checked(raw).map(named).join(", ") || null;
+  }
+
+  function variable(node, values, context) {
+    var raw = lookup(node, values, context);
     if (node.code !== undefined && node.code !== null) {
       return checked(raw).indexOf(node.code) >= 0 ? "1" : "0";
     }
+    if (node.option === "label") return label(raw, node.labels);
     if (typeof raw === "boolean") return raw;
     if (typeof raw === "number") return finite(raw);
-    if (typeof raw === "string" && !isBlank(raw)) return raw;
+    if (typeof raw === "string") {
+      if (isBlank(raw)) return null;
+      return node.comma && COMMA_NUMBER.test(raw) ? raw.replace(",", ".") : raw;
+    }
+    if (node.option === "value" && raw !== null && raw !== undefined) {
+      return checked(raw).join(", ") || null;
+    }
     return null;
+  }
+
+  function smart(name, context) {
+    if (name === "current-instance") {
+      return context.instance === undefined || context.instance === null ? null : context.instance;
+    }
+    var isForm = context.isForm === undefined || context.isForm === null ? true : context.isForm;
+    if (name === "is-form") return isForm;
+    if (name === "is-survey") return !isForm;
+    var text = {
+      "record-name": context.recordName,
+      "record-dag-name": context.dagName,
+      "event-name": context.eventName,
+      "user-name": context.userName,
+    }[name];
+    return text === undefined || text === null || isBlank(text) ? null : text;
   }
 
   function run(node, values, context) {
@@ -362,7 +545,9 @@
       case "bool":
         return node.value;
       case "var":
-        return variable(node, values);
+        return variable(node, values, context);
+      case "smart":
+        return smart(node.name, context);
       case "neg": {
         var number = toNumber(run(node.operand, values, context));
         return number === null ? null : -number;
@@ -409,8 +594,10 @@
     return fn(args);
   }
 
-  /* evaluate(tree, values, {today: "YYYY-MM-DD", now: "YYYY-MM-DD HH:MM:SS",
-   * missingCodes: [...]}) -> null | boolean | number | string */
+  /* evaluate(tree, values, context) -> null | boolean | number | string, where context is
+   * {today: "YYYY-MM-DD", now: "YYYY-MM-DD HH:MM:SS", missingCodes: [...],
+   *  recordName, dagName, eventName, userName, instance: 2, isForm: true,
+   *  instances: {field: {"1": value, ...}}}, each optional (capture/logic Context). */
   function evaluate(tree, values, context) {
     return run(tree, values || {}, context || {});
   }

@@ -12,11 +12,13 @@ from formats.datadictionary import (
     Choice,
     DataDictionaryError,
     FieldType,
+    Issue,
     Relative,
     ValidationType,
     parse_limit,
     read_data_dictionary,
 )
+from formats.datadictionary import columns as c
 from formats.datadictionary.tests.builders import dictionary_csv, row
 
 FIXTURE = Path(__file__).with_name("radiology_audit.csv")
@@ -27,8 +29,9 @@ def audit():
     return read_data_dictionary(FIXTURE.read_text(encoding="utf-8"))
 
 
-def test_the_radiology_audit_reads_without_issues(audit):
-    assert audit.issues == ()
+def test_the_radiology_audit_reports_only_its_survey_action_tag(audit):
+    assert audit.issues == (Issue(12, c.ANNOTATION, "@HIDDEN-SURVEY is kept, not applied"),)
+    assert audit.dictionary.get("effective_dose").issues == audit.issues
     assert audit.dictionary.forms() == ("demographics", "imaging", "image_quality", "audit_outcome")
     assert len(audit.dictionary.fields) == 23
 
@@ -96,7 +99,7 @@ def test_windows_line_endings_read_the_same_including_multi_line_cells():
     windows = read_data_dictionary(text.replace("\n", "\r\n"))
     label = windows.dictionary.get("report_comments").label
     assert label == "Report comments\r\nDo not enter names, dates of birth or hospital numbers."
-    assert windows.issues == ()
+    assert windows.issues == read_data_dictionary(text).issues
 
 
 def test_str_bytes_and_text_streams_are_all_accepted():

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 
 import pytest
 
 from formats.datadictionary import Choice, Field, FieldType, ValidationType
-from formats.records import check_checkbox, check_value, expected_format
+from formats.records import browser_pattern, check_checkbox, check_value, expected_format
 
 TODAY = date(2025, 6, 1)
 NOW = datetime(2025, 6, 1, 12, 30, 15)  # noqa: DTZ001 - the study's wall-clock time
@@ -59,6 +60,28 @@ GOOD = [
     (V.PHONE, "415-555-2671", "(415) 555-2671"),
     (V.PHONE, "(415) 555 2671 ext. 12", "(415) 555-2671 x12"),
     (V.ALPHA_ONLY, "Abc", "Abc"),
+    (V.TIME_HH_MM_SS, "9:05:07", "09:05:07"),
+    (V.TIME_MM_SS, "04:30", "04:30"),
+    (V.NUMBER_3DP, "1.5", "1.500"),
+    (V.NUMBER_4DP, "2", "2.0000"),
+    (V.NUMBER_COMMA_DECIMAL, "12,50", "12,50"),
+    (V.NUMBER_COMMA_DECIMAL, "-007,5", "-7,5"),
+    (V.NUMBER_COMMA_DECIMAL, ",5", "0,5"),
+    (V.NUMBER_1DP_COMMA_DECIMAL, "12", "12,0"),
+    (V.NUMBER_2DP_COMMA_DECIMAL, "0,5", "0,50"),
+    (V.NUMBER_3DP_COMMA_DECIMAL, "+1,25", "1,250"),
+    (V.NUMBER_4DP_COMMA_DECIMAL, "3", "3,0000"),
+    (V.PHONE_AUSTRALIA, "(02) 9876 5432", "(02) 9876 5432"),
+    (V.PHONE_AUSTRALIA, "0398765432", "0398765432"),
+    (V.POSTALCODE_AUSTRALIA, "2000", "2000"),
+    (V.POSTALCODE_CANADA, "k1a0b1", "k1a0b1"),
+    (V.POSTALCODE_FRENCH, "75001", "75001"),
+    (V.POSTALCODE_GERMANY, "10115", "10115"),
+    (V.ZIPCODE, "37203-1234", "37203-1234"),
+    (V.MRN_10D, "0123456789", "0123456789"),
+    (V.MRN_GENERIC, "AB-12_x", "AB-12_x"),
+    (V.VMRN, "1234", "1234"),
+    (V.AUTOCOMPLETE, "any text", "any text"),
 ]
 BAD = [
     (V.DATE_YMD, "31-12-2024", "expected YYYY-MM-DD, such as 2024-12-31"),
@@ -87,6 +110,28 @@ BAD = [
     (V.PHONE, "415-055-2671", "is not a phone number"),
     (V.ALPHA_ONLY, "ab c", "is not letters only"),
     (V.ALPHA_ONLY, "Müller", "is not letters only"),
+    (V.INTEGER, "١٢", "is not an integer"),
+    (V.TIME_HH_MM_SS, "24:00:00", "is not a time; expected a time HH:MM:SS"),
+    (V.TIME_HH_MM_SS, "09:05", "is not a time"),
+    (V.TIME_MM_SS, "60:00", "is not minutes and seconds; expected minutes and seconds MM:SS"),
+    (V.TIME_MM_SS, "1:30", "is not minutes and seconds"),
+    (V.NUMBER_3DP, "1.2345", "has 4 decimal places; expected a number with 3 decimal places"),
+    (V.NUMBER_4DP, "1.23456", "has 5 decimal places"),
+    (V.NUMBER_COMMA_DECIMAL, "12.5", "is not a number written with a decimal comma"),
+    (V.NUMBER_COMMA_DECIMAL, "1e3", "such as 12,5"),
+    (V.NUMBER_1DP_COMMA_DECIMAL, "12,55", "has 2 decimal places"),
+    (V.NUMBER_2DP_COMMA_DECIMAL, "1,234", "has 3 decimal places"),
+    (V.NUMBER_3DP_COMMA_DECIMAL, "1.5", "is not a number written with a decimal comma"),
+    (V.NUMBER_4DP_COMMA_DECIMAL, "abc", "is not a number"),
+    (V.PHONE_AUSTRALIA, "(01) 9876 5432", "is not an Australian phone number"),
+    (V.POSTALCODE_AUSTRALIA, "200", "is not an Australian postcode; expected an Australian"),
+    (V.POSTALCODE_CANADA, "D1A 0B1", "is not a Canadian postal code"),
+    (V.POSTALCODE_FRENCH, "99000", "is not a French postal code"),
+    (V.POSTALCODE_GERMANY, "00123", "is not a German postal code"),
+    (V.ZIPCODE, "3720", "is not a ZIP code; expected a U.S. ZIP code"),
+    (V.MRN_10D, "123456789", "is not a 10-digit medical record number"),
+    (V.MRN_GENERIC, "AB 12", "is not a medical record number"),
+    (V.VMRN, "123", "is not a Vanderbilt medical record number"),
 ]
 
 
@@ -106,8 +151,59 @@ def test_it_refuses_a_bad_value_naming_the_field_and_the_expected_format(validat
 
 
 def test_every_validation_type_is_covered_by_both_tables():
-    assert {row[0] for row in GOOD} == set(ValidationType)
-    assert {row[0] for row in BAD} == set(ValidationType)
+    # No value of an ssn field is ever stored; any text suits a text field that wrongly
+    # has autocomplete (a dropdown's): both have their own tests below.
+    assert {row[0] for row in GOOD} == set(ValidationType) - {V.SSN}
+    assert {row[0] for row in BAD} == set(ValidationType) - {V.SSN, V.AUTOCOMPLETE}
+
+
+@pytest.mark.parametrize("raw", ["123-45-6789", "anything"])
+def test_a_social_security_number_is_never_stored_nor_repeated(raw):
+    checked = check(text(V.SSN), raw)
+    assert checked.value == ""
+    assert checked.error == (
+        "field answer: a Social Security number identifies a person; RadCollab keeps "
+        "pseudonymised data only, so it is not stored. Leave the field empty."
+    )
+    assert check(text(V.SSN), " ").error is None
+
+
+def test_an_autocomplete_dropdown_takes_one_of_its_choices():
+    field = Field(
+        name="site",
+        form="baseline",
+        field_type=FieldType.DROPDOWN,
+        label="Site",
+        choices=(Choice("1", "Leeds"), Choice("2", "York")),
+        validation=V.AUTOCOMPLETE,
+    )
+    assert check(field, "2").value == "2"
+    assert "is not one of the choices" in check(field, "Leeds").error
+
+
+def test_an_sql_field_keeps_its_value_as_text():
+    field = Field(name="lookup", form="baseline", field_type=FieldType.SQL, label="Lookup")
+    assert check(field, " Site 4 ") == check(text(), "Site 4")
+
+
+@pytest.mark.parametrize(
+    ("validation", "good", "bad"),
+    [
+        (V.PHONE_AUSTRALIA, "(02) 9876 5432", "(01) 9876 5432"),
+        (V.POSTALCODE_CANADA, "K1A 0B1", "D1A 0B1"),
+        (V.MRN_GENERIC, "AB-12_x", "AB 12"),
+        (V.NUMBER_2DP, "12.5", "12.555"),
+        (V.NUMBER_2DP_COMMA_DECIMAL, "12,5", "12.5"),
+        (V.TIME_MM_SS, "04:30", "60:00"),
+        (V.INTEGER, "-3", "3.0"),
+    ],
+)
+def test_the_browser_pattern_agrees_with_the_server(validation, good, bad):
+    pattern = re.compile(browser_pattern(validation).replace("\\-", "-"))
+    assert pattern.fullmatch(good)
+    assert not pattern.fullmatch(bad)
+    assert check(text(validation), good).error is None
+    assert check(text(validation), bad).error is not None
 
 
 def test_a_blank_value_is_accepted_and_stored_empty():
@@ -131,6 +227,11 @@ RANGES = [
     (V.DATETIME_YMD, "", "now", "2025-06-01 12:31", "after the latest, now (2025-06-01 12:30)"),
     (V.DATETIME_DMY, "today", "", "31-05-2025 23:59", "before the earliest, today (01-06-2025"),
     (V.DATETIME_SECONDS_YMD, "", "now", "2025-06-01 12:30:16", "now (2025-06-01 12:30:15)"),
+    (V.NUMBER_3DP, "1.5", "", "1.499", "below the minimum, 1.5"),
+    (V.NUMBER_1DP_COMMA_DECIMAL, "1,5", "", "1,4", "field answer: 1,4 is below the minimum, 1,5"),
+    (V.NUMBER_COMMA_DECIMAL, "", "10", "10,01", "above the maximum, 10"),
+    (V.TIME_HH_MM_SS, "08:00:00", "", "07:59:59", "below the minimum, 08:00:00"),
+    (V.TIME_MM_SS, "", "10:00", "10:01", "above the maximum, 10:00"),
 ]
 
 
