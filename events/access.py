@@ -3,7 +3,8 @@
 - Conferences, deadlines and events are for members of the network (`VIEW_DIRECTORY`);
   a signed-in person without a role gets 403, like the mentor directory.
 - Curators (committee and administrators) add and correct conferences and deadlines,
-  and confirm estimates, with two-factor on (curation is a privileged network action); they and a site lead at the event's site manage events.
+  and confirm estimates, with two-factor on (curation is a privileged network action);
+  they and a site lead at the event's site manage events.
 - A project's plan is its team's to read and its lead's to change
   (`projects.access`, asked here so the rule stays the projects app's own).
 - A private feed is reached only by its secret: a wrong or revoked one is a 404.
