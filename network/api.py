@@ -105,7 +105,7 @@ def site(request: AuthedRequest, site_id: int) -> SiteOut:
 @router.get("/sites/{site_id}/memberships", response=list[MembershipOut])
 def site_memberships(request: AuthedRequest, site_id: int) -> list[MembershipOut]:
     found = get_object_or_404(Site, pk=site_id)
-    access.require(request.user, access.Action.VIEW_DIRECTORY, found)
+    access.require(request.user, access.Action.SEE_MEMBERS, found)
     return [_membership_out(m) for m in selectors.site_memberships(found)]
 
 
