@@ -210,9 +210,7 @@ def help_for(user: Any, action: Action | None = None) -> Help:
             "Ask for another role",
             reverse("accounts:roles"),
         )
-    return Help(
-        "Your roles do not allow this.", "Ask for another role", reverse("accounts:roles")
-    )
+    return Help("Your roles do not allow this.", "Ask for another role", reverse("accounts:roles"))
 
 
 class TwoFactorRequired(PermissionDenied):

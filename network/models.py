@@ -98,7 +98,7 @@ class Role(models.TextChoices):
 
 class MembershipQuerySet(models.QuerySet["Membership"]):
     def active(self) -> MembershipQuerySet:
-        """Roles in force: approved and not ended. Every rule about what a role may do reads these."""
+        """Roles in force: approved and not ended; every rule about roles reads these."""
         return self.filter(ended_at__isnull=True, status=Membership.Status.ACTIVE)
 
     def pending(self) -> MembershipQuerySet:

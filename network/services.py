@@ -50,9 +50,7 @@ def membership_grant(
         raise ValidationError(errors)
     if actor is not None:
         access.require_membership_grant(actor, role, site)
-    duplicate = Membership.objects.open().filter(
-        person=person, role=role, site=site, scheme=scheme
-    )
+    duplicate = Membership.objects.open().filter(person=person, role=role, site=site, scheme=scheme)
     if duplicate.filter(status=Membership.Status.PENDING).exists():
         raise ValidationError(
             {"role": f"{person} has asked for this role there: approve the request instead."}
@@ -244,9 +242,7 @@ def _open_request(person: Any, membership: Membership, action: str, note: str) -
 
 
 @transaction.atomic
-def join_request(
-    *, person: Any, site: Site | None, hospital_not_listed: str = ""
-) -> Membership:
+def join_request(*, person: Any, site: Site | None, hospital_not_listed: str = "") -> Membership:
     """A newcomer asks to join the network as a trainee at their hospital.
 
     They are a pending member at once (see `network.access`). A hospital that is not
@@ -310,7 +306,9 @@ def role_request(*, person: Any, role: Role | str, site: Site | None, reason: st
     if found is not None and found.is_pending:
         raise ValidationError({"role": "You have already asked for this role; it is waiting."})
     if found is not None:
-        raise ValidationError({"role": f"You are already {role.label.lower()} {found.place_label}."})
+        raise ValidationError(
+            {"role": f"You are already {role.label.lower()} {found.place_label}."}
+        )
     membership = Membership(
         person=person, role=role, site=site, status=Membership.Status.PENDING, request_note=reason
     )
@@ -337,8 +335,10 @@ def request_approve(*, actor: Any, membership: Membership, site: Site | None = N
     (after adding the hospital to the network).
     """
     access.require_request_decision(actor, membership)
-    locked = Membership.objects.select_for_update().select_related("person", "site").get(
-        pk=membership.pk
+    locked = (
+        Membership.objects.select_for_update()
+        .select_related("person", "site")
+        .get(pk=membership.pk)
     )
     if not locked.is_pending:
         raise ValidationError({"membership": "This request has already been decided."})
@@ -381,8 +381,10 @@ def request_decline(*, actor: Any, membership: Membership, reason: str) -> Membe
     if len(reason) > NOTE_MAX:
         raise ValidationError({"reason": f"Keep the reason under {NOTE_MAX} characters."})
     access.require_request_decision(actor, membership)
-    locked = Membership.objects.select_for_update().select_related("person", "site").get(
-        pk=membership.pk
+    locked = (
+        Membership.objects.select_for_update()
+        .select_related("person", "site")
+        .get(pk=membership.pk)
     )
     if not locked.is_pending:
         raise ValidationError({"membership": "This request has already been decided."})

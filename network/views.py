@@ -60,7 +60,9 @@ def _site_context(
         "site": found,
         "leads": access.site_leads(found),
         "sees_members": sees_members,
-        "waiting": [m for m in access.pending_memberships_of(request.user) if m.site_id == found.pk],
+        "waiting": [
+            m for m in access.pending_memberships_of(request.user) if m.site_id == found.pk
+        ],
         "memberships": memberships,
         "endable": {m.pk for m in memberships if access.may_manage_membership(request.user, m)},
         "may_manage": may_manage,
@@ -231,7 +233,9 @@ def requests(request: AuthedRequest) -> HttpResponse:
 
 
 def _requests_context(
-    request: AuthedRequest, failed: Membership | None = None, form: RequestDecisionForm | None = None
+    request: AuthedRequest,
+    failed: Membership | None = None,
+    form: RequestDecisionForm | None = None,
 ) -> dict[str, Any]:
     waiting = services.requests_decidable_by(request.user)
     return {
@@ -256,7 +260,9 @@ def request_decide(request: AuthedRequest, pk: int) -> HttpResponse:
                 services.request_approve(
                     actor=request.user, membership=found, site=form.cleaned_data["site"]
                 )
-                messages.success(request, f"{found.person} is now {found.get_role_display().lower()}.")
+                messages.success(
+                    request, f"{found.person} is now {found.get_role_display().lower()}."
+                )
             else:
                 services.request_decline(
                     actor=request.user, membership=found, reason=form.cleaned_data["reason"]
