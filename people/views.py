@@ -27,8 +27,9 @@ def me(request: AuthedRequest) -> HttpResponse:
 
 @login_required
 def person(request: AuthedRequest, pk: int) -> HttpResponse:
-    """A researcher's page: visible to members of the network who hold a role."""
-    access.require(request.user, access.Action.SEE_MEMBERS)
+    """A researcher's page: their own, or anyone's for members of the network with a role."""
+    if pk != request.user.pk:
+        access.require(request.user, access.Action.SEE_MEMBERS)
     found = get_object_or_404(get_user_model().objects.filter(is_active=True), pk=pk)
     return render(request, "people/person.html", {"person": found, "profiles": profiles_of(found)})
 
