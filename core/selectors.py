@@ -50,8 +50,8 @@ def dashboard_for(user: Any) -> Dashboard:
                 "Turn on two-factor authentication to reach study data and manage the network",
             )
         )
-    waiting = access.help_for(user) if access.is_pending_member(user) else None
-    if not memberships and waiting is None:
+    asked = access.help_for(user) if access.is_pending_member(user) else None
+    if not memberships and asked is None:
         steps.append(("network:join", "Choose your hospital to join the network"))
     if not user.full_name:
         steps.append(("accounts:profile", "Add your name as it should appear in author lists"))
@@ -60,7 +60,7 @@ def dashboard_for(user: Any) -> Dashboard:
         checklist = []
     return Dashboard(
         first_steps=checklist,
-        waiting=waiting,
+        waiting=asked,
         memberships=memberships,
         needs_two_factor=needs_two_factor,
         has_two_factor=access.has_two_factor(user),

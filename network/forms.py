@@ -90,7 +90,7 @@ class HospitalField(forms.CharField):
         kwargs.setdefault("help_text", "Type a few letters of its name or town, then pick it.")
         super().__init__(**kwargs)
 
-    def clean(self, value: Any) -> Site | None:  # type: ignore[override]
+    def clean(self, value: Any) -> Site | None:
         text = super().clean(value)
         if not text:
             return None

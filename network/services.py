@@ -282,13 +282,10 @@ def join_request(*, person: Any, site: Site | None, hospital_not_listed: str = "
 @transaction.atomic
 def role_request(*, person: Any, role: Role | str, site: Site | None, reason: str) -> Membership:
     """Anyone asks for another role (mentor, site lead, statistician); the committee decides."""
-    try:
-        role = Role(role)
-    except ValueError:
-        role = None  # type: ignore[assignment]
-    if role not in access.REQUESTABLE:
+    if role not in {r.value for r in access.REQUESTABLE}:
         names = ", ".join(r.label.lower() for r in access.REQUESTABLE)
         raise ValidationError({"role": f"Choose one of the roles you may ask for: {names}."})
+    role = Role(role)
     errors: dict[str, str] = {}
     reason = reason.strip()
     if not reason:

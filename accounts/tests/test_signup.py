@@ -29,7 +29,7 @@ SIGNUP = {
 
 
 @pytest.fixture(autouse=True)
-def _hospital(db):
+def hospital(db):
     return SiteFactory(name="Leeds General Infirmary")
 
 
@@ -154,7 +154,7 @@ def test_password_reset_mails_a_link_that_sets_a_new_password(client):
 
 
 def test_signing_up_makes_a_pending_member_of_the_chosen_hospital_with_grade_and_scheme(
-    client, _hospital
+    client, hospital
 ):
     from network.tests.factories import TrainingSchemeFactory
 
@@ -162,7 +162,7 @@ def test_signing_up_makes_a_pending_member_of_the_chosen_hospital_with_grade_and
     client.post(reverse("account_signup"), {**SIGNUP, "scheme": scheme.pk})
     user = User.objects.get(email=SIGNUP["email"])
     asked = Membership.objects.get(person=user)
-    assert (asked.role, asked.site, asked.status) == ("trainee", _hospital, "pending")
+    assert (asked.role, asked.site, asked.status) == ("trainee", hospital, "pending")
     assert not Membership.objects.active().filter(person=user).exists()
     assert (user.trainee_profile.grade, user.trainee_profile.scheme) == ("st3", scheme)
 
@@ -171,7 +171,8 @@ def test_a_hospital_not_listed_goes_to_the_committee_as_a_request(client):
     data = {**SIGNUP, "hospital": "", "hospital_not_listed": "St Elsewhere, Harrogate"}
     client.post(reverse("account_signup"), data)
     asked = Membership.objects.get(person__email=SIGNUP["email"])
-    assert asked.site is None and asked.status == "pending"
+    assert asked.site is None
+    assert asked.status == "pending"
     assert "St Elsewhere, Harrogate" in asked.request_note
 
 
@@ -193,12 +194,12 @@ def test_sign_up_refuses_an_unknown_or_missing_hospital_on_its_field(client, cha
 
 @override_settings(RADCOLLAB_SIGNUP_MODE="invite")
 @pytest.mark.usefixtures("two_factor")
-def test_an_invitation_without_a_role_skips_the_queue(client, personas, _hospital):
+def test_an_invitation_without_a_role_skips_the_queue(client, personas, hospital):
     invitation = invitation_create(actor=personas.committee, email=SIGNUP["email"])
     client.get(reverse("accounts:invitation", args=[invitation.token]))
     client.post(reverse("account_signup"), SIGNUP)
     held = Membership.objects.get(person__email=SIGNUP["email"])
-    assert (held.site, held.status) == (_hospital, "active")
+    assert (held.site, held.status) == (hospital, "active")
 
 
 @override_settings(RADCOLLAB_SIGNUP_MODE="invite")
@@ -209,4 +210,5 @@ def test_an_invitation_with_a_role_asks_no_hospital(client, personas):
     )
     client.get(reverse("accounts:invitation", args=[invitation.token]))
     form = client.get(reverse("account_signup")).context["form"]
-    assert "hospital" not in form.fields and "grade" not in form.fields
+    assert "hospital" not in form.fields
+    assert "grade" not in form.fields

@@ -69,7 +69,8 @@ def test_the_links_are_filtered_by_the_profile_and_the_hospital(newcomer, person
     assert steps["Complete your research profile"].done
     mentor_url = steps["Find a mentor"].url
     assert mentor_url.startswith(reverse("mentors:directory"))
-    assert f"subspecialty={neuro.pk}" in mentor_url and f"near={personas.site_a.pk}" in mentor_url
+    assert f"subspecialty={neuro.pk}" in mentor_url
+    assert f"near={personas.site_a.pk}" in mentor_url
     assert f"subspecialty={neuro.pk}" in steps["Find a project"].url
     assert "kind=gcp_intro" in steps["Add your GCP certificate"].url
 
@@ -82,7 +83,8 @@ def test_the_dashboard_page_shows_the_checklist_with_its_progress(client, newcom
     person, _ = newcomer
     client.force_login(person)
     page = client.get(reverse("dashboard")).content.decode()
-    assert "Your first steps" in page and "0 of 5 done" in page
+    assert "Your first steps" in page
+    assert "0 of 5 done" in page
     assert reverse("people:trainee_edit") + "?next=/dashboard/" in page
     access.forget_memberships(person)
 
@@ -102,7 +104,8 @@ def test_the_profile_saved_from_the_checklist_returns_to_the_dashboard(client, n
             "version": profile.version,
         },
     )
-    assert response.status_code == 302 and response["Location"] == "/dashboard/"
+    assert response.status_code == 302
+    assert response["Location"] == "/dashboard/"
     bad = client.post(
         reverse("people:trainee_edit") + "?next=https://evil.example/",
         {

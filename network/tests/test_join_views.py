@@ -41,7 +41,8 @@ def test_a_pending_member_sees_the_site_lead_but_not_the_member_list(client, per
     page = signed_in(client, personas.pending).get(personas.site_a.get_absolute_url())
     text = page.content.decode()
     assert page.status_code == 200
-    assert "Site Lead A" in text and "You asked to join" in text
+    assert "Site Lead A" in text
+    assert "You asked to join" in text
     assert "People and roles" not in text
 
 
@@ -70,7 +71,8 @@ def test_a_members_403_offers_to_ask_for_the_role(client, personas):
     response = signed_in(client, personas.trainee).get(reverse("network:requests"))
     text = response.content.decode()
     assert response.status_code == 403
-    assert "Ask for the role" in text and "role=site_lead" in text
+    assert "Ask for the role" in text
+    assert "role=site_lead" in text
 
 
 def test_the_api_403_carries_the_same_help(client, personas):

@@ -195,11 +195,13 @@ def test_the_queue_holds_what_each_person_may_decide(two_factor):
 
 def test_help_names_the_site_lead_a_pending_member_waits_for(personas):
     help = access.help_for(personas.pending, access.Action.SEE_MEMBERS)
-    assert "Site A Hospital" in help.reason and "Site Lead A" in help.reason
+    assert "Site A Hospital" in help.reason
+    assert "Site Lead A" in help.reason
     assert help.url == personas.site_a.get_absolute_url()
 
 
 def test_help_sends_an_outsider_to_choose_a_hospital_and_a_member_to_ask_for_the_role(personas):
     assert access.help_for(personas.outsider).label == "Choose your hospital"
     asked = access.help_for(personas.trainee, access.Action.SEE_STUDY_DATA)
-    assert asked.label == "Ask for the role" and "role=statistician" in asked.url
+    assert asked.label == "Ask for the role"
+    assert "role=statistician" in asked.url
