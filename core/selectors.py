@@ -8,6 +8,7 @@ from typing import Any
 from core.extensions import Panel, Step, dashboard_panels, first_steps, pending_links
 from network import access
 from network.models import Membership, Role
+from network.services import requests_decidable_by
 
 
 @dataclass(frozen=True)
@@ -50,6 +51,11 @@ def dashboard_for(user: Any) -> Dashboard:
                 "Turn on two-factor authentication to reach study data and manage the network",
             )
         )
+    if access.can(user, access.Action.MANAGE_MEMBERSHIPS):
+        deciding = len(requests_decidable_by(user))
+        if deciding:
+            noun = "request waits" if deciding == 1 else "requests wait"
+            steps.append(("network:requests", f"{deciding} {noun} for your decision"))
     asked = access.help_for(user) if access.is_pending_member(user) else None
     if not memberships and asked is None:
         steps.append(("network:join", "Choose your hospital to join the network"))

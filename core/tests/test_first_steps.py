@@ -117,3 +117,8 @@ def test_the_profile_saved_from_the_checklist_returns_to_the_dashboard(client, n
         },
     )
     assert bad["Location"] == reverse("people:me")
+
+
+def test_a_site_lead_is_told_on_the_dashboard_that_requests_wait(personas):
+    steps = dict(dashboard_for(personas.site_lead_a).next_steps)
+    assert steps["network:requests"] == "1 request waits for your decision"

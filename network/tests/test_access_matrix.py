@@ -128,6 +128,30 @@ DIRECTORY = [
         ),
         expect((302, 302), mentor=(400, 302)),  # the mentor is one at their own site already
     ),
+    (
+        Route(
+            "API ask to join",
+            lambda p, w, pl: "/api/v1/network/join",
+            method="post",
+            api=True,
+            data=lambda p, w, pl: {"site_id": site_for(p, w, pl).pk},
+        ),
+        expect((201, 201), trainee=(422, 201), pending=(422, 422)),
+    ),
+    (
+        Route(
+            "API ask for a role",
+            lambda p, w, pl: "/api/v1/network/role-requests",
+            method="post",
+            api=True,
+            data=lambda p, w, pl: {
+                "role": "mentor",
+                "site_id": site_for(p, w, pl).pk,
+                "reason": "I supervise audits.",
+            },
+        ),
+        expect((201, 201), mentor=(422, 201)),
+    ),
 ]
 
 
@@ -141,6 +165,16 @@ def request_url(role: str):
 
 
 APPROVE = {"decision": "approve"}
+
+
+def api_request_url(role: str, decision: str):
+    def url(personas, who, place):
+        site = site_for(personas, who, place)
+        asked = MembershipFactory(site=site, role=role, status=Membership.Status.PENDING)
+        return f"/api/v1/network/requests/{asked.pk}/{decision}"
+
+    return url
+
 
 PRIVILEGED = [
     (
@@ -186,6 +220,26 @@ PRIVILEGED = [
     (
         Route("approve a role request", request_url("mentor"), "post", lambda *a: APPROVE),
         expect((403, 403), committee=(302, 302), admin=(302, 302)),
+    ),
+    (
+        Route("API requests to decide", lambda p, w, pl: "/api/v1/network/requests", api=True),
+        INVITERS,
+    ),
+    (
+        Route(
+            "API approve a join request", api_request_url("trainee", "approve"), "post", api=True
+        ),
+        membership_managers(200),
+    ),
+    (
+        Route(
+            "API decline a role request",
+            api_request_url("mentor", "decline"),
+            "post",
+            lambda *a: {"reason": "Not yet."},
+            api=True,
+        ),
+        expect((403, 403), committee=(200, 200), admin=(200, 200)),
     ),
     (Route("audit trail", lambda p, w, pl: reverse("audit:events")), AUDIT_READERS),
     (Route("new study", lambda p, w, pl: reverse("capture:study_create")), NETWORK_MANAGERS),

@@ -125,3 +125,34 @@ def test_a_role_request_without_a_reason_or_with_an_unknown_site_names_the_field
     assert response.status_code == 400
     assert "not in the network" in errors["site"][0]
     assert "Say why" in errors["reason"][0]
+
+
+def test_the_api_refuses_an_unknown_site_and_a_missing_reason_by_field(client, personas):
+    signed_in(client, personas.outsider)
+    unknown = client.post(
+        "/api/v1/network/join", {"site_id": 99999}, content_type="application/json"
+    )
+    assert unknown.status_code == 422
+    assert unknown.json()["detail"][0]["loc"] == ["body", "site_id"]
+    no_reason = client.post(
+        "/api/v1/network/role-requests",
+        {"role": "statistician", "reason": " "},
+        content_type="application/json",
+    )
+    assert no_reason.status_code == 422
+    assert no_reason.json()["detail"][0]["loc"] == ["body", "reason"]
+
+
+def test_the_api_joins_and_the_site_lead_approves(client, two_factor):
+    signed_in(client, two_factor.outsider)
+    asked = client.post(
+        "/api/v1/network/join", {"site_id": two_factor.site_b.pk}, content_type="application/json"
+    ).json()
+    assert asked["status"] == "pending"
+    signed_in(client, two_factor.site_lead_b)
+    waiting = client.get("/api/v1/network/requests").json()
+    assert [r["id"] for r in waiting] == [asked["id"]]
+    done = client.post(
+        f"/api/v1/network/requests/{asked['id']}/approve", {}, content_type="application/json"
+    )
+    assert done.json()["status"] == "active"
