@@ -318,7 +318,7 @@ def requests_decidable_by(user: Any) -> list[Membership]:
         return []
     waiting = (
         Membership.objects.pending()
-        .select_related("person", "site", "scheme")
+        .select_related("person__trainee_profile__scheme", "site", "scheme")
         .order_by("created_at", "pk")
     )
     return [m for m in waiting if access.may_decide_request(user, m)]
