@@ -24,6 +24,7 @@ def first_step(user: Any) -> Step:
     places = [*access.memberships_of(user), *access.pending_memberships_of(user)]
     if site_id := next((m.site_id for m in places if m.site_id), None):
         query["near"] = site_id
+        query["sort"] = "distance"
     return Step(
         label="Find a mentor",
         url=reverse("mentors:directory") + "?" + urlencode(query),
