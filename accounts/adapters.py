@@ -54,10 +54,23 @@ class AccountAdapter(DefaultAccountAdapter):
     def save_user(self, request: HttpRequest, user: Any, form: Any, commit: bool = True) -> Any:
         user.full_name = form.cleaned_data.get("full_name", "").strip()
         user = super().save_user(request, user, form, commit=commit)
-        invitation = invitation_in_session(request)
-        if commit and invitation is not None and invitation.email == user.email.lower():
-            from accounts.services import invitation_accept
+        if not commit:
+            return user
+        from accounts.services import invitation_accept, newcomer_settle
 
+        invitation = invitation_in_session(request)
+        if invitation is not None and invitation.email != user.email.lower():
+            invitation = None
+        if invitation is not None:
             invitation_accept(invitation=invitation, user=user)
             del request.session[INVITATION_SESSION_KEY]
+        data = form.cleaned_data
+        newcomer_settle(
+            user=user,
+            site=data.get("hospital"),
+            hospital_not_listed=data.get("hospital_not_listed", ""),
+            scheme=data.get("scheme"),
+            grade=data.get("grade", ""),
+            invitation=invitation,
+        )
         return user

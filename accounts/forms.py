@@ -9,7 +9,9 @@ from django import forms
 
 from accounts.adapters import invitation_in_session
 from accounts.models import Invitation
-from network.models import Site
+from network.forms import HospitalField, check_hospital_choice, hospital_not_listed_field
+from network.models import Site, TrainingScheme
+from people.models import TraineeProfile
 
 
 class SignupForm(AllauthSignupForm):
@@ -19,13 +21,43 @@ class SignupForm(AllauthSignupForm):
         help_text="As it should appear in author lists.",
         widget=forms.TextInput(attrs={"autocomplete": "name"}),
     )
-    field_order = ["full_name", "email", "password1", "password2"]
+    hospital = HospitalField(required=False)
+    hospital_not_listed = hospital_not_listed_field()
+    scheme = forms.ModelChoiceField(
+        queryset=TrainingScheme.objects.all(),
+        required=False,
+        label="Training scheme",
+        empty_label="Not in a scheme, or not listed",
+    )
+    grade = forms.ChoiceField(
+        label="Grade", choices=[("", "Choose your grade"), *TraineeProfile.Grade.choices]
+    )
+    field_order = [
+        "full_name",
+        "email",
+        "password1",
+        "password2",
+        "hospital",
+        "hospital_not_listed",
+        "scheme",
+        "grade",
+    ]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         invitation = self._invitation()
         if invitation is not None and not self.is_bound:
             self.initial["email"] = invitation.email
+        if invitation is not None and invitation.role:
+            # The invitation carries the role and its place: no hospital to choose, no queue.
+            for name in ("hospital", "hospital_not_listed", "scheme", "grade"):
+                del self.fields[name]
+
+    def clean(self) -> dict[str, Any]:
+        data: dict[str, Any] = super().clean() or {}
+        if "hospital" in self.fields:
+            check_hospital_choice(self, data)
+        return data
 
     @staticmethod
     def _invitation() -> Invitation | None:

@@ -18,7 +18,8 @@ from accounts.tasks import deliver_email
 from audit.services import audit_record, diff_fields
 from network import access
 from network.models import Role, Site, TrainingScheme
-from network.services import membership_grant, membership_place_errors
+from network.services import join_request, membership_grant, membership_place_errors
+from people.models import TraineeProfile
 
 INVITATION_LIFETIME = dt.timedelta(days=14)
 MAX_ACTIVE_TOKENS = 20
@@ -194,3 +195,42 @@ def profile_update(*, user: User, full_name: str, time_zone: str) -> User:
         user.save(update_fields=list(changes))
         audit_record(actor=user, action="user.update", obj=user, changes=changes)
     return user
+
+
+@transaction.atomic
+def newcomer_settle(
+    *,
+    user: User,
+    site: Site | None,
+    hospital_not_listed: str = "",
+    scheme: TrainingScheme | None = None,
+    grade: str = "",
+    invitation: Invitation | None = None,
+) -> None:
+    """What sign-up asked beyond the account: the hospital to join, scheme and grade.
+
+    Without an invitation the person asks to join their hospital and is a pending member
+    at once. An invitation skips the queue: one with a role has granted it already; one
+    without a role lets the invitee in as a trainee at the hospital they chose.
+    """
+    if grade:
+        TraineeProfile.objects.create(person=user, grade=grade, scheme=scheme)
+        audit_record(
+            actor=user,
+            action="trainee_profile.create",
+            obj=user.trainee_profile,
+            changes={"grade": (None, grade), "scheme": (None, str(scheme) if scheme else None)},
+        )
+    if invitation is not None and invitation.role:
+        return
+    if invitation is not None and site is not None:
+        membership_grant(
+            actor=None,
+            person=user,
+            role=Role.TRAINEE,
+            site=site,
+            reason=f"Invitation from {invitation.invited_by or 'a former member'}",
+        )
+        return
+    if site is not None or hospital_not_listed:
+        join_request(person=user, site=site, hospital_not_listed=hospital_not_listed)

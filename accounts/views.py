@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from allauth.account.adapter import get_adapter
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -15,7 +17,9 @@ from accounts.models import ApiToken, Invitation
 from core.forms import copy_errors
 from core.types import AuthedRequest
 from network import access
-from network.models import Role
+from network import services as network_services
+from network.forms import RoleRequestForm
+from network.models import Membership, Role
 
 
 @login_required
@@ -94,3 +98,29 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
     # The link reached the invited mailbox, so that address needs no second verification.
     get_adapter(request).stash_verified_email(request, found.email)
     return redirect("account_signup")
+
+
+@login_required
+def roles(request: AuthedRequest) -> HttpResponse:
+    """My roles and requests, and a request for another role (the committee decides)."""
+    initial: dict[str, Any] = {"role": request.GET.get("role", "")}
+    home = next((m.site for m in access.memberships_of(request.user) if m.site), None)
+    if home is None:
+        home = next((m.site for m in access.pending_memberships_of(request.user) if m.site), None)
+    initial["site"] = home
+    form = RoleRequestForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            network_services.role_request(person=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            copy_errors(form, error)
+        else:
+            messages.success(request, "Request sent: the committee decides and emails you.")
+            return redirect("accounts:roles")
+    mine = Membership.objects.filter(person=request.user).select_related("site", "scheme")
+    context = {
+        "form": form,
+        "memberships": mine.order_by("-created_at"),
+        "help": access.help_for(request.user) if not access.memberships_of(request.user) else None,
+    }
+    return render(request, "accounts/roles.html", context, status=400 if form.errors else 200)

@@ -10,6 +10,9 @@ An app's AppConfig may declare, as plain class attributes:
   network, people and mentors exist. Seeders must be idempotent;
 - ``provides``: ``{"name": "dotted.path"}``, functions an earlier app may show without
   importing a later one (the map asks for ``open_projects_by_site``), via ``provided()``;
+- ``first_step``: the dotted path of ``step(user) -> Step | None``, the app's step on a
+  newcomer's dashboard checklist (complete the profile, find a mentor, ...), ticked when
+  it is really done;
 - ``pending_links``: the dotted path of ``pending(user) -> list[PendingLink]``, the links
   other people made to this person on the app's records (an author of an output, the
   supervising mentor of a project) that wait for their confirmation. The confirmation
@@ -45,6 +48,17 @@ class Panel:
 
     template: str
     context: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Step:
+    """One step of a newcomer's first-steps checklist: the page that does it, and whether
+    it is done (read from what the person really did, never ticked by hand)."""
+
+    label: str
+    url: str  # the page that does it, pre-filtered by the person's profile
+    done: bool
+    hint: str = ""
 
 
 @dataclass(frozen=True)
@@ -94,6 +108,15 @@ def pending_links(user: Any) -> list[PendingLink]:
     return [
         link for _, path in _configs_with("pending_links") for link in import_string(path)(user)
     ]
+
+
+def first_steps(user: Any) -> list[Step]:
+    steps = []
+    for _, path in _configs_with("first_step"):
+        step = import_string(path)(user)
+        if step is not None:
+            steps.append(step)
+    return steps
 
 
 def demo_seeders() -> list[Callable[[], None]]:

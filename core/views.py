@@ -11,6 +11,7 @@ from django.views.decorators.http import require_safe
 from core.extensions import pending_links
 from core.selectors import dashboard_for
 from core.types import AuthedRequest
+from network import access
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -29,6 +30,21 @@ def confirm_links(request: AuthedRequest) -> HttpResponse:
     """Where someone else named this person on a record: each link counts only once they
     confirm it. The buttons post to the record's own app, which decides."""
     return render(request, "core/confirm_links.html", {"links": pending_links(request.user)})
+
+
+def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """Every 403 page: why, in words, and the one thing that helps.
+
+    The gate (`network.access.require`) names both; any other refusal keeps its own
+    message and gets the help that fits the person's state (join, wait, ask for a role).
+    """
+    found = getattr(exception, "help", None)
+    help = found if isinstance(found, access.Help) else access.help_for(request.user)
+    reason = str(exception or "") or help.reason
+    # Someone without a role is refused because of that, whatever the page said.
+    cause = help.reason if found is None and not access.memberships_of(request.user) else ""
+    context = {"reason": reason, "help": help, "cause": cause if cause != reason else ""}
+    return render(request, "403.html", context, status=403)
 
 
 @never_cache

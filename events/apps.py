@@ -8,3 +8,4 @@ class EventsConfig(AppConfig):
     nav_links = (("Calendar", "events:calendar"),)
     dashboard_panel = "events.dashboard.panel"
     demo_seeder = "events.demo.seed"
+    first_step = "events.steps.first_step"

@@ -246,7 +246,7 @@ def private_entries(person: Any, *, now: dt.datetime) -> list[Entry]:
     milestones = milestone_rows(
         Milestone.objects.filter(project__members__person=person, due_on__gte=since.date())
     )
-    sites = person.memberships.filter(ended_at__isnull=True).values("site_id")
+    sites = person.memberships.active().values("site_id")
     attended = Event.objects.filter(attendances__person=person).values("pk")
     events = event_rows(
         Event.objects.filter(

@@ -19,7 +19,8 @@ from mentors.forms import ContactRequestForm, DirectoryForm, ReplyForm
 from mentors.models import ContactRequest
 from mentors.selectors import home_site, reply_record, track_record
 from network import access
-from people.models import MentorProfile, TraineeProfile
+from people.drafts import mentor_request_initial
+from people.models import MentorProfile
 
 
 @login_required
@@ -27,8 +28,7 @@ def contact(request: AuthedRequest, person_id: int) -> HttpResponse:
     """Write to a mentor through the guided form."""
     access.require(request.user, access.Action.VIEW_DIRECTORY)
     mentor = get_object_or_404(User.objects.filter(is_active=True), pk=person_id)
-    profile = TraineeProfile.objects.filter(person=request.user).first()
-    initial = {"grade": profile.grade, "hours_per_week": profile.hours_per_week} if profile else {}
+    initial = mentor_request_initial(request.user)  # what the profile already says
     form = ContactRequestForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:

@@ -105,7 +105,7 @@ def site(request: AuthedRequest, site_id: int) -> SiteOut:
 @router.get("/sites/{site_id}/memberships", response=list[MembershipOut])
 def site_memberships(request: AuthedRequest, site_id: int) -> list[MembershipOut]:
     found = get_object_or_404(Site, pk=site_id)
-    access.require(request.user, access.Action.VIEW_DIRECTORY, found)
+    access.require(request.user, access.Action.SEE_MEMBERS, found)
     return [_membership_out(m) for m in selectors.site_memberships(found)]
 
 
@@ -178,3 +178,102 @@ def research_map(request: AuthedRequest) -> MapOut:
         sites=[MapSiteOut(**asdict(site)) for site in found.sites],
         regions=[MapRegionOut(**asdict(region)) for region in found.regions],
     )
+
+
+class RequestOut(Schema):
+    id: int
+    person_id: int
+    person: str
+    role: str
+    site_id: int | None
+    status: str
+    note: str
+    decision_note: str
+    created_at: str
+
+
+class JoinIn(Schema):
+    site_id: int | None = None
+    hospital_not_listed: str = ""
+
+
+class RoleRequestIn(Schema):
+    role: str
+    site_id: int | None = None
+    reason: str = ""
+
+
+class ApproveIn(Schema):
+    site_id: int | None = None  # for a join request whose hospital was not listed
+
+
+class DeclineIn(Schema):
+    reason: str = ""
+
+
+def _request_out(membership: Membership) -> RequestOut:
+    return RequestOut(
+        id=membership.pk,
+        person_id=membership.person_id,
+        person=str(membership.person),
+        role=membership.role,
+        site_id=membership.site_id,
+        status=membership.status,
+        note=membership.request_note,
+        decision_note=membership.decision_note,
+        created_at=membership.created_at.isoformat(),
+    )
+
+
+def _site_named(site_id: int | None, field: str) -> Site | None:
+    """The site an id names; an unknown one is refused on its field (422), not a 404."""
+    if site_id is None:
+        return None
+    found = Site.objects.filter(pk=site_id).first()
+    if found is None:
+        raise ValidationError({field: f"No site has the id {site_id}: choose one of /sites."})
+    return found
+
+
+@router.post("/join", response={201: RequestOut}, summary="Ask to join at your hospital")
+def join(request: AuthedRequest, payload: JoinIn) -> Status:
+    site = _site_named(payload.site_id, "site_id")
+    asked = services.join_request(
+        person=request.user, site=site, hospital_not_listed=payload.hospital_not_listed
+    )
+    return Status(201, _request_out(asked))
+
+
+@router.post("/role-requests", response={201: RequestOut}, summary="Ask for another role")
+def role_request(request: AuthedRequest, payload: RoleRequestIn) -> Status:
+    site = _site_named(payload.site_id, "site_id")
+    asked = services.role_request(
+        person=request.user, role=payload.role, site=site, reason=payload.reason
+    )
+    return Status(201, _request_out(asked))
+
+
+@router.get("/requests", response=list[RequestOut], summary="Requests waiting for your decision")
+def requests(request: AuthedRequest) -> list[RequestOut]:
+    access.require(request.user, access.Action.MANAGE_MEMBERSHIPS)
+    return [_request_out(m) for m in services.requests_decidable_by(request.user)]
+
+
+def _waiting_request(request: AuthedRequest, request_id: int) -> Membership:
+    found = get_object_or_404(Membership.objects.select_related("person", "site"), pk=request_id)
+    access.require_request_decision(request.user, found)
+    return found
+
+
+@router.post("/requests/{request_id}/approve", response=RequestOut, summary="Approve a request")
+def request_approve(request: AuthedRequest, request_id: int, payload: ApproveIn) -> RequestOut:
+    found = _waiting_request(request, request_id)
+    site = _site_named(payload.site_id, "site_id")
+    return _request_out(services.request_approve(actor=request.user, membership=found, site=site))
+
+
+@router.post("/requests/{request_id}/decline", response=RequestOut, summary="Decline a request")
+def request_decline(request: AuthedRequest, request_id: int, payload: DeclineIn) -> RequestOut:
+    found = _waiting_request(request, request_id)
+    declined = services.request_decline(actor=request.user, membership=found, reason=payload.reason)
+    return _request_out(declined)

@@ -16,7 +16,7 @@ from django.db import transaction
 
 from accounts.models import User
 from network.models import Membership, Region, Role, Site, TrainingScheme
-from network.services import membership_grant
+from network.services import join_request, membership_grant
 
 DEMO_PASSWORD = "radcollab-demo"  # noqa: S105 - printed for the demo logins on purpose
 DEMO_DOMAIN = "demo.radcollab.org"
@@ -266,7 +266,17 @@ def seed_network() -> list[DemoLogin]:
         place = site_name or scheme_name or ("network-wide" if role else "no role yet")
         logins.append(DemoLogin(role.label if role else "No role", person.email, name, place))
     _seed_crowd(list(sites.values()), list(schemes.values()))
+    logins.append(_seed_join_request(sites["St Thomas' Hospital"]))
     return logins
+
+
+def _seed_join_request(site: Site) -> DemoLogin:
+    """A newcomer waiting for the site lead, so the requests page and a pending member's
+    dashboard can be tried."""
+    person = _person("joining", "Dr Sam Okoye")
+    if not Membership.objects.open().filter(person=person).exists():
+        join_request(person=person, site=site)
+    return DemoLogin("Waiting to join", person.email, person.full_name, site.name)
 
 
 def _seed_crowd(sites: list[Site], schemes: list[TrainingScheme]) -> None:

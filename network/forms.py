@@ -6,6 +6,7 @@ from django import forms
 from django.db.models import Q, QuerySet
 
 from accounts.models import User
+from network.access import REQUESTABLE
 from network.models import Region, Role, Site
 
 
@@ -58,3 +59,126 @@ class SiteFilterForm(forms.Form):
         if region := self.cleaned_data["region"]:
             sites = sites.filter(region=region)
         return sites
+
+
+class SiteSearchInput(forms.TextInput):
+    """A text box with the network's sites as a searchable list (a `<datalist>`): type a
+    few letters of the hospital or its town and pick it; no script needed."""
+
+    template_name = "network/widgets/site_search.html"
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__({"autocomplete": "off", **(attrs or {})})
+
+    def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
+        context = super().get_context(name, value, attrs)
+        context["widget"]["attrs"].setdefault("list", f"{context['widget']['attrs']['id']}-list")
+        context["widget"]["sites"] = Site.objects.select_related("region").only(
+            "name", "city", "region__name"
+        )
+        return context
+
+
+class HospitalField(forms.CharField):
+    """A site of the network chosen by its name (or short name); None when left empty."""
+
+    widget = SiteSearchInput
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("max_length", 200)
+        kwargs.setdefault("label", "Your hospital")
+        kwargs.setdefault("help_text", "Type a few letters of its name or town, then pick it.")
+        super().__init__(**kwargs)
+
+    def clean(self, value: Any) -> Site | None:
+        text = super().clean(value)
+        if not text:
+            return None
+        site = Site.objects.filter(Q(name__iexact=text) | Q(short_name__iexact=text)).first()
+        if site is None:
+            raise forms.ValidationError(
+                f"“{text}” is not one of the network's hospitals: pick one from the list, "
+                "or name yours under “My hospital is not listed”."
+            )
+        return site
+
+
+def hospital_not_listed_field() -> forms.CharField:
+    return forms.CharField(
+        label="My hospital is not listed",
+        required=False,
+        max_length=300,
+        help_text="Its name and town: the committee adds it and lets you in.",
+    )
+
+
+class JoinForm(forms.Form):
+    """Join the network: your hospital from the list, or one that is not listed yet."""
+
+    hospital = HospitalField(required=False)
+    hospital_not_listed = hospital_not_listed_field()
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        check_hospital_choice(self, data)
+        return data
+
+
+def check_hospital_choice(form: forms.Form, data: dict[str, Any]) -> None:
+    """One of the two, never neither nor both; the message on the field to change."""
+    if "hospital" not in data:
+        return  # the field's own error (an unknown hospital) is already shown
+    named = (data.get("hospital_not_listed") or "").strip()
+    if data["hospital"] is None and not named:
+        form.add_error(
+            "hospital", "Choose your hospital from the list, or name it if it is not listed."
+        )
+    elif data["hospital"] is not None and named:
+        form.add_error(
+            "hospital_not_listed", "Choose a hospital from the list or name one, not both."
+        )
+
+
+class RequestDecisionForm(forms.Form):
+    """A site lead's or the committee's answer to a request."""
+
+    decision = forms.ChoiceField(choices=[("approve", "Approve"), ("decline", "Decline")])
+    reason = forms.CharField(
+        label="Reason (sent to the person when you decline)", max_length=1000, required=False
+    )
+    site = forms.ModelChoiceField(
+        queryset=Site.objects.all(),
+        required=False,
+        label="Site they join",
+        help_text="For a hospital that was not listed: add it first, then choose it here.",
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("decision") == "decline" and not (data.get("reason") or "").strip():
+            self.add_error("reason", "Say why: the person is emailed your reason.")
+        return data
+
+
+class RoleRequestForm(forms.Form):
+    role = forms.ChoiceField(label="Role you ask for")
+    site = forms.ModelChoiceField(
+        queryset=Site.objects.all(),
+        required=False,
+        label="At which site",
+        help_text="Needed for mentor and site lead; statisticians work network-wide.",
+        error_messages={"invalid_choice": "That site is not in the network: choose one listed."},
+    )
+    reason = forms.CharField(
+        label="Why you ask",
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="The committee reads it to decide, e.g. your post and research experience.",
+        error_messages={"required": "Say why you ask for this role: the committee reads it."},
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        role_field = self.fields["role"]
+        assert isinstance(role_field, forms.ChoiceField)
+        role_field.choices = [(role.value, role.label) for role in REQUESTABLE]

@@ -98,6 +98,15 @@ class Role(models.TextChoices):
 
 class MembershipQuerySet(models.QuerySet["Membership"]):
     def active(self) -> MembershipQuerySet:
+        """Roles in force: approved and not ended; every rule about roles reads these."""
+        return self.filter(ended_at__isnull=True, status=Membership.Status.ACTIVE)
+
+    def pending(self) -> MembershipQuerySet:
+        """Requests to join or for a role, waiting for the site lead or the committee."""
+        return self.filter(ended_at__isnull=True, status=Membership.Status.PENDING)
+
+    def open(self) -> MembershipQuerySet:
+        """Active or pending: what a new request or grant would duplicate."""
         return self.filter(ended_at__isnull=True)
 
 
@@ -106,7 +115,17 @@ class Membership(TimeStampedModel):
 
     Ending a membership keeps the row (with `ended_at`) so the history of who held
     which role stays visible; the audit trail records who changed it and why.
+
+    A membership may start as a request (`PENDING`): a newcomer's wish to join their
+    hospital, which its site lead decides, or a request for another role, which the
+    committee decides. Approving makes the same row `ACTIVE`; declining ends it
+    (`DECLINED`, with `ended_at` and the reason given). Only active rows confer a role.
     """
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", "Active"
+        PENDING = "pending", "Waiting for approval"
+        DECLINED = "declined", "Declined"
 
     person = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
@@ -119,6 +138,12 @@ class Membership(TimeStampedModel):
         TrainingScheme, null=True, blank=True, on_delete=models.PROTECT, related_name="memberships"
     )
     ended_at = models.DateTimeField(null=True, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.ACTIVE)
+    # What the person wrote when asking: why they want the role, or the hospital that is
+    # not listed yet. Empty for a role granted directly.
+    request_note = models.TextField(blank=True)
+    # Why a request was declined; the person is emailed it and the audit trail keeps it.
+    decision_note = models.TextField(blank=True)
 
     objects = MembershipQuerySet.as_manager()
 
@@ -150,6 +175,10 @@ class Membership(TimeStampedModel):
                 condition=~models.Q(role="site_lead") | models.Q(site__isnull=False),
                 name="membership_site_lead_has_site",
             ),
+            models.CheckConstraint(
+                condition=~models.Q(status="declined") | models.Q(ended_at__isnull=False),
+                name="membership_declined_has_ended",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -165,4 +194,8 @@ class Membership(TimeStampedModel):
 
     @property
     def is_active(self) -> bool:
-        return self.ended_at is None
+        return self.ended_at is None and self.status == self.Status.ACTIVE
+
+    @property
+    def is_pending(self) -> bool:
+        return self.ended_at is None and self.status == self.Status.PENDING

@@ -14,7 +14,7 @@ from network.models import Membership, Site
 
 
 def sites_with_counts() -> QuerySet[Site]:
-    active = Q(memberships__ended_at__isnull=True)
+    active = Q(memberships__ended_at__isnull=True, memberships__status="active")
     return Site.objects.select_related("region").annotate(
         member_count=Count("memberships__person", filter=active, distinct=True)
     )

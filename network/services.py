@@ -5,8 +5,10 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from audit.services import audit_record, diff_fields
@@ -48,9 +50,11 @@ def membership_grant(
         raise ValidationError(errors)
     if actor is not None:
         access.require_membership_grant(actor, role, site)
-    duplicate = Membership.objects.active().filter(
-        person=person, role=role, site=site, scheme=scheme
-    )
+    duplicate = Membership.objects.open().filter(person=person, role=role, site=site, scheme=scheme)
+    if duplicate.filter(status=Membership.Status.PENDING).exists():
+        raise ValidationError(
+            {"role": f"{person} has asked for this role there: approve the request instead."}
+        )
     if duplicate.exists():
         raise ValidationError({"role": f"{person} is already {role.label.lower()} there."})
     try:
@@ -164,4 +168,242 @@ def site_update(*, actor: Any, site: Site, reason: str = "", **values: Any) -> S
             reason=reason,
             site=locked,
         )
+    return locked
+
+
+# Requests: to join a hospital, or for another role ------------------------------------
+
+NOTE_MAX = 1000
+
+
+def _email(to: list[str], subject: str, body: str) -> None:
+    """Queue a plain message once the transaction that asked for it commits."""
+    from accounts.tasks import deliver_email
+
+    addresses = sorted({address for address in to if address})
+    if not addresses:
+        return
+    transaction.on_commit(
+        lambda: deliver_email.enqueue(
+            subject=f"[RadCollab] {subject}",
+            body=body,
+            from_email=settings.DEFAULT_FROM_EMAIL,
+            to=addresses,
+        )
+    )
+
+
+def _link(name: str, *args: Any) -> str:
+    return settings.SITE_URL + reverse(name, args=args)
+
+
+def _deciders(membership: Membership) -> list[str]:
+    """The addresses of whoever decides a request: the site's leads, else the committee."""
+    if membership.role == Role.TRAINEE and membership.site is not None:
+        leads = [person.email for person in access.site_leads(membership.site)]
+        if leads:
+            return leads
+    committee = Membership.objects.active().filter(role__in=[Role.COMMITTEE, Role.ADMIN])
+    return list(committee.values_list("person__email", flat=True))
+
+
+def _open_request(person: Any, membership: Membership, action: str, note: str) -> Membership:
+    """Save a new pending membership, audit it, and tell whoever decides."""
+    try:
+        with transaction.atomic():
+            membership.save()
+    except IntegrityError:
+        raise ValidationError(
+            {"role": "You have already asked for this, or hold it already."}
+        ) from None
+    audit_record(
+        actor=person,
+        action=action,
+        obj=membership,
+        changes={
+            "role": (None, membership.role),
+            "place": (None, membership.place_label),
+            "status": (None, membership.status),
+        },
+        reason=note,
+        site=membership.site,
+    )
+    access.forget_memberships(person)
+    what = "join" if membership.role == Role.TRAINEE else f"be {membership.get_role_display()}"
+    where = membership.place_label if (membership.site_id or membership.scheme_id) else ""
+    _email(
+        _deciders(membership),
+        f"{person} asks to {what.lower()} {where}".strip(),
+        f"{person} ({person.email}) asks to {what.lower()} {where}.\n\n"
+        + (f"They wrote: {note}\n\n" if note else "")
+        + f"Approve or decline (with a reason) here:\n{_link('network:requests')}\n",
+    )
+    return membership
+
+
+@transaction.atomic
+def join_request(*, person: Any, site: Site | None, hospital_not_listed: str = "") -> Membership:
+    """A newcomer asks to join the network as a trainee at their hospital.
+
+    They are a pending member at once (see `network.access`). A hospital that is not
+    listed goes to the committee, which adds it and approves at that site.
+    """
+    hospital_not_listed = hospital_not_listed.strip()
+    if site is None and not hospital_not_listed:
+        raise ValidationError(
+            {"hospital": "Choose your hospital from the list, or name it if it is not listed."}
+        )
+    if site is not None and hospital_not_listed:
+        raise ValidationError(
+            {"hospital_not_listed": "Choose a hospital from the list or name one, not both."}
+        )
+    if len(hospital_not_listed) > NOTE_MAX:
+        raise ValidationError({"hospital_not_listed": "Name the hospital in fewer words."})
+    joins = Membership.objects.open().filter(person=person, role=Role.TRAINEE)
+    if site is not None and joins.filter(site=site, status=Membership.Status.ACTIVE).exists():
+        raise ValidationError({"hospital": f"You are already a trainee at {site}."})
+    waiting = joins.filter(status=Membership.Status.PENDING).select_related("site").first()
+    if waiting is not None:
+        where = waiting.site or "your hospital"
+        raise ValidationError(
+            {"hospital": f"You have already asked to join {where}; the request is waiting."}
+        )
+    note = f"Hospital not listed: {hospital_not_listed}" if hospital_not_listed else ""
+    membership = Membership(
+        person=person,
+        role=Role.TRAINEE,
+        site=site,
+        status=Membership.Status.PENDING,
+        request_note=note,
+    )
+    return _open_request(person, membership, "membership.request", note)
+
+
+@transaction.atomic
+def role_request(*, person: Any, role: Role | str, site: Site | None, reason: str) -> Membership:
+    """Anyone asks for another role (mentor, site lead, statistician); the committee decides."""
+    if role not in {r.value for r in access.REQUESTABLE}:
+        names = ", ".join(r.label.lower() for r in access.REQUESTABLE)
+        raise ValidationError({"role": f"Choose one of the roles you may ask for: {names}."})
+    role = Role(role)
+    errors: dict[str, str] = {}
+    reason = reason.strip()
+    if not reason:
+        errors["reason"] = "Say why you ask for this role: the committee reads it to decide."
+    elif len(reason) > NOTE_MAX:
+        errors["reason"] = f"Keep the reason under {NOTE_MAX} characters."
+    if role == Role.STATISTICIAN:
+        site = None  # statisticians work network-wide
+    elif site is None:
+        errors["site"] = f"Choose the site where you would be {role.label.lower()}."
+    if errors:
+        raise ValidationError(errors)
+    held = Membership.objects.open().filter(person=person, role=role, site=site, scheme=None)
+    found = held.first()
+    if found is not None and found.is_pending:
+        raise ValidationError({"role": "You have already asked for this role; it is waiting."})
+    if found is not None:
+        raise ValidationError(
+            {"role": f"You are already {role.label.lower()} {found.place_label}."}
+        )
+    membership = Membership(
+        person=person, role=role, site=site, status=Membership.Status.PENDING, request_note=reason
+    )
+    return _open_request(person, membership, "membership.role_request", reason)
+
+
+def requests_decidable_by(user: Any) -> list[Membership]:
+    """The pending requests `user` may approve or decline, oldest first."""
+    if not access.can(user, access.Action.MANAGE_MEMBERSHIPS):
+        return []
+    waiting = (
+        Membership.objects.pending()
+        .select_related("person__trainee_profile__scheme", "site", "scheme")
+        .order_by("created_at", "pk")
+    )
+    return [m for m in waiting if access.may_decide_request(user, m)]
+
+
+@transaction.atomic
+def request_approve(*, actor: Any, membership: Membership, site: Site | None = None) -> Membership:
+    """Approve a request: the same row becomes an active membership, and the person is told.
+
+    A join request whose hospital was not listed needs the `site` the committee chose
+    (after adding the hospital to the network).
+    """
+    access.require_request_decision(actor, membership)
+    locked = (
+        Membership.objects.select_for_update()
+        .select_related("person", "site")
+        .get(pk=membership.pk)
+    )
+    if not locked.is_pending:
+        raise ValidationError({"membership": "This request has already been decided."})
+    changes: dict[str, tuple[Any, Any]] = {
+        "status": (locked.status, Membership.Status.ACTIVE.value)
+    }
+    if locked.site_id is None and locked.scheme_id is None and locked.role == Role.TRAINEE:
+        if site is None:
+            raise ValidationError(
+                {"site": "Choose the site this person joins (add their hospital first)."}
+            )
+        changes["place"] = (locked.place_label, f"at {site}")
+        locked.site = site
+    duplicate = Membership.objects.open().filter(
+        person=locked.person, role=locked.role, site=locked.site, scheme=locked.scheme
+    )
+    if duplicate.exclude(pk=locked.pk).exists():
+        raise ValidationError({"site": f"{locked.person} already holds this role there."})
+    locked.status = Membership.Status.ACTIVE
+    locked.save(update_fields=["status", "site", "updated_at"])
+    audit_record(
+        actor=actor, action="membership.approve", obj=locked, changes=changes, site=locked.site
+    )
+    access.forget_memberships(locked.person)
+    _email(
+        [locked.person.email],
+        f"You are now {locked.get_role_display().lower()} {locked.place_label}",
+        f"{actor} approved your request: you are now {locked.get_role_display().lower()} "
+        f"{locked.place_label}.\n\nYour dashboard: {_link('dashboard')}\n",
+    )
+    return locked
+
+
+@transaction.atomic
+def request_decline(*, actor: Any, membership: Membership, reason: str) -> Membership:
+    """Decline a request with a reason; the row ends, the person is emailed the reason."""
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": "Say why: the person is emailed your reason."})
+    if len(reason) > NOTE_MAX:
+        raise ValidationError({"reason": f"Keep the reason under {NOTE_MAX} characters."})
+    access.require_request_decision(actor, membership)
+    locked = (
+        Membership.objects.select_for_update()
+        .select_related("person", "site")
+        .get(pk=membership.pk)
+    )
+    if not locked.is_pending:
+        raise ValidationError({"membership": "This request has already been decided."})
+    locked.status = Membership.Status.DECLINED
+    locked.ended_at = timezone.now()
+    locked.decision_note = reason
+    locked.save(update_fields=["status", "ended_at", "decision_note", "updated_at"])
+    audit_record(
+        actor=actor,
+        action="membership.decline",
+        obj=locked,
+        changes={"status": (Membership.Status.PENDING.value, locked.status)},
+        reason=reason,
+        site=locked.site,
+    )
+    access.forget_memberships(locked.person)
+    what = "to join" if locked.role == Role.TRAINEE else f"to be {locked.get_role_display()}"
+    _email(
+        [locked.person.email],
+        f"Your request {what.lower()} was declined",
+        f"{actor} declined your request {what.lower()} {locked.place_label}.\n\n"
+        f"Their reason: {reason}\n\nYou can ask again or for another role here:\n"
+        f"{_link('accounts:roles')}\n",
+    )
     return locked

@@ -12,4 +12,7 @@ urlpatterns = [
     path("sites/<int:pk>/memberships/", views.membership_grant, name="membership_grant"),
     path("memberships/<int:pk>/end/", views.membership_end, name="membership_end"),
     path("map/", views.research_map, name="map"),
+    path("join/", views.join, name="join"),
+    path("requests/", views.requests, name="requests"),
+    path("requests/<int:pk>/", views.request_decide, name="request_decide"),
 ]

@@ -17,7 +17,14 @@ from core.forms import copy_errors
 from core.htmx import render_page
 from core.types import AuthedRequest
 from network import access, selectors, services
-from network.forms import MembershipEndForm, MembershipGrantForm, SiteFilterForm, SiteForm
+from network.forms import (
+    JoinForm,
+    MembershipEndForm,
+    MembershipGrantForm,
+    RequestDecisionForm,
+    SiteFilterForm,
+    SiteForm,
+)
 from network.models import Membership, Site
 
 
@@ -46,9 +53,16 @@ def _site_context(
 ) -> dict[str, Any]:
     roles = access.grantable_roles(request.user, found)
     may_manage = bool(roles) and access.can(request.user, access.Action.MANAGE_MEMBERSHIPS, found)
-    memberships = list(selectors.site_memberships(found))
+    # Everyone who may see the site sees who leads it; the full list waits for a role.
+    sees_members = access.can(request.user, access.Action.SEE_MEMBERS, found)
+    memberships = list(selectors.site_memberships(found)) if sees_members else []
     return {
         "site": found,
+        "leads": access.site_leads(found),
+        "sees_members": sees_members,
+        "waiting": [
+            m for m in access.pending_memberships_of(request.user) if m.site_id == found.pk
+        ],
         "memberships": memberships,
         "endable": {m.pk for m in memberships if access.may_manage_membership(request.user, m)},
         "may_manage": may_manage,
@@ -182,3 +196,81 @@ def _map_panels(found: selectors.ResearchMap) -> list[dict[str, Any]]:
         if regions:
             panels.append({"key": key, "title": title, "regions": regions})
     return panels
+
+
+@login_required
+def join(request: AuthedRequest) -> HttpResponse:
+    """Ask to join the network at one's hospital (or name one not listed yet)."""
+    form = JoinForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            asked = services.join_request(
+                person=request.user,
+                site=form.cleaned_data["hospital"],
+                hospital_not_listed=form.cleaned_data["hospital_not_listed"],
+            )
+        except ValidationError as error:
+            copy_errors(form, error)
+        else:
+            where = asked.site or "the network"
+            messages.success(
+                request, f"Asked to join {where}: it is for {access.waiting_for(asked)} to approve."
+            )
+            return redirect(asked.site or "dashboard")
+    context = {
+        "form": form,
+        "memberships": access.memberships_of(request.user),
+        "pending": access.pending_memberships_of(request.user),
+    }
+    return render_page(request, "network/join.html", context, status=400 if form.errors else 200)
+
+
+@login_required
+def requests(request: AuthedRequest) -> HttpResponse:
+    """Requests to join one's sites (a site lead) or for a role (the committee)."""
+    access.require(request.user, access.Action.MANAGE_MEMBERSHIPS)
+    return render_page(request, "network/requests.html", _requests_context(request))
+
+
+def _requests_context(
+    request: AuthedRequest,
+    failed: Membership | None = None,
+    form: RequestDecisionForm | None = None,
+) -> dict[str, Any]:
+    waiting = services.requests_decidable_by(request.user)
+    return {
+        "joins": [m for m in waiting if m.role == "trainee"],
+        "roles": [m for m in waiting if m.role != "trainee"],
+        "failed": failed.pk if failed else None,
+        "failed_form": form,
+        "may_add_site": access.can(request.user, access.Action.MANAGE_NETWORK, None),
+        "all_sites": Site.objects.only("name") if any(m.site_id is None for m in waiting) else [],
+    }
+
+
+@login_required
+@require_POST
+def request_decide(request: AuthedRequest, pk: int) -> HttpResponse:
+    found = get_object_or_404(Membership.objects.select_related("person", "site"), pk=pk)
+    access.require_request_decision(request.user, found)
+    form = RequestDecisionForm(request.POST)
+    if form.is_valid():
+        try:
+            if form.cleaned_data["decision"] == "approve":
+                services.request_approve(
+                    actor=request.user, membership=found, site=form.cleaned_data["site"]
+                )
+                messages.success(
+                    request, f"{found.person} is now {found.get_role_display().lower()}."
+                )
+            else:
+                services.request_decline(
+                    actor=request.user, membership=found, reason=form.cleaned_data["reason"]
+                )
+                messages.success(request, f"Declined; {found.person} is emailed your reason.")
+        except ValidationError as error:
+            copy_errors(form, error)
+        else:
+            return redirect("network:requests")
+    context = _requests_context(request, failed=found, form=form)
+    return render_page(request, "network/requests.html", context, status=400)

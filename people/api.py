@@ -64,7 +64,8 @@ def terms(request: AuthedRequest, kind: TermKind | None = None) -> list[Term]:
 
 @router.get("/{person_id}", response=PersonOut, summary="A researcher's profiles")
 def person(request: AuthedRequest, person_id: int) -> PersonOut:
-    access.require(request.user, access.Action.VIEW_DIRECTORY)
+    if person_id != request.user.pk:
+        access.require(request.user, access.Action.SEE_MEMBERS)
     found = get_object_or_404(get_user_model().objects.filter(is_active=True), pk=person_id)
     profiles = profiles_of(found)
     trainee = mentor = None

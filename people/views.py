@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 
 from core.exceptions import EditConflict
 from core.forms import copy_errors
@@ -26,8 +27,9 @@ def me(request: AuthedRequest) -> HttpResponse:
 
 @login_required
 def person(request: AuthedRequest, pk: int) -> HttpResponse:
-    """A researcher's public page: visible to members of the network."""
-    access.require(request.user, access.Action.VIEW_DIRECTORY)
+    """A researcher's page: their own, or anyone's for members of the network with a role."""
+    if pk != request.user.pk:
+        access.require(request.user, access.Action.SEE_MEMBERS)
     found = get_object_or_404(get_user_model().objects.filter(is_active=True), pk=pk)
     return render(request, "people/person.html", {"person": found, "profiles": profiles_of(found)})
 
@@ -50,10 +52,19 @@ def _edit(
             copy_errors(form, error)
         else:
             messages.success(request, f"{title} saved.")
-            return redirect("people:me")
+            return redirect(_next_page(request) or "people:me")
     status = 409 if conflict else 400 if form.errors else 200
     context = {"form": form, "title": title, "conflict": conflict}
     return render(request, "people/profile_form.html", context, status=status)
+
+
+def _next_page(request: AuthedRequest) -> str | None:
+    """Where to go after saving (the dashboard's checklist sends people back to it)."""
+    target = request.GET.get("next", "")
+    allowed = url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    )
+    return target if target and allowed else None
 
 
 @login_required

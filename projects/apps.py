@@ -12,3 +12,4 @@ class ProjectsConfig(AppConfig):
         "open_projects_by_site": "projects.selectors.open_project_counts_by_site",
         "current_projects_for_mentor": "projects.selectors.current_projects_for_mentor",
     }
+    first_step = "projects.steps.first_step"

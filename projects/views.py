@@ -17,6 +17,7 @@ from core.exceptions import EditConflict
 from core.forms import copy_errors
 from core.htmx import render_page
 from core.types import AuthedRequest
+from people.drafts import application_initial
 from projects import forms, selectors, services, workspace
 from projects.access import (
     Need,
@@ -251,7 +252,8 @@ def apply(request: AuthedRequest, pk: int) -> HttpResponse:
     require_member_of_network(request.user)
     role = get_object_or_404(ProjectRole.objects.select_related("project"), pk=pk)
     project = get_project_for_user(request.user, role.project_id, Need.VIEW)
-    form = forms.ApplicationForm(request.POST or None)
+    # The note starts from what the profile already says.
+    form = forms.ApplicationForm(request.POST or None, initial=application_initial(request.user))
     load = services.active_projects_of(request.user)
     if request.method == "POST" and form.is_valid():
         try:

@@ -22,7 +22,7 @@ from capture.tokens import allows_path as study_token_allows_path
 from events.api import router as events_router
 from glossary.api import router as glossary_router
 from mentors.api import router as mentors_router
-from network.access import TwoFactorRequired
+from network.access import NotAllowed, TwoFactorRequired
 from network.api import router as network_router
 from opportunities.api import router as opportunities_router
 from outputs.api import router as outputs_router
@@ -151,7 +151,10 @@ def two_factor_required(request: HttpRequest, exc: TwoFactorRequired) -> HttpRes
 
 @api.exception_handler(PermissionDenied)
 def forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
-    return api.create_response(request, {"detail": str(exc) or "Forbidden."}, status=403)
+    body: dict[str, object] = {"detail": str(exc) or "Forbidden."}
+    if isinstance(exc, NotAllowed):  # what would help, as the 403 page offers it
+        body["help"] = {"label": exc.help.label, "url": exc.help.url}
+    return api.create_response(request, body, status=403)
 
 
 @api.exception_handler(ValidationError)

@@ -4,6 +4,8 @@ from django.urls import include, path
 from core import views as core_views
 from radcollab.api import api
 
+handler403 = "core.views.permission_denied"
+
 urlpatterns = [
     path("", core_views.home, name="home"),
     path("dashboard/", core_views.dashboard, name="dashboard"),

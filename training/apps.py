@@ -8,3 +8,4 @@ class TrainingConfig(AppConfig):
     nav_links = (("Training", "training:home"),)
     dashboard_panel = "training.dashboard.panel"
     demo_seeder = "training.demo.seed"
+    first_step = "training.steps.first_step"

@@ -88,7 +88,10 @@ def home(request: AuthedRequest) -> HttpResponse:
 
 @login_required
 def credential_new(request: AuthedRequest) -> HttpResponse:
-    form = CredentialForm(request.POST or None, request.FILES or None)
+    # ?kind= preselects the type (the dashboard's "Add your GCP certificate" step).
+    kind = request.GET.get("kind", "")
+    initial = {"kind": kind} if kind in CredentialType.values else None
+    form = CredentialForm(request.POST or None, request.FILES or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             services.credential_create(

@@ -16,6 +16,12 @@ PASSWORD = "a-long-and-unusual-passphrase"
 PASSWORD_LABEL = re.compile(r"^Password:?$")
 
 
+def choose_a_hospital_and_grade(page) -> None:
+    """Sign-up asks where the person works and their grade (the hospital may be unlisted)."""
+    page.get_by_label(re.compile("My hospital is not listed")).fill("St Elsewhere, Harrogate")
+    page.get_by_label(re.compile("^Grade")).select_option(label="ST3")
+
+
 def sign_in(page, base_url: str, password: str = PASSWORD) -> None:
     page.goto(f"{base_url}/accounts/login/")
     page.get_by_label("Email").fill(EMAIL)
@@ -32,6 +38,7 @@ def test_a_trainee_signs_up_verifies_signs_in_and_turns_on_two_factor(page, live
     page.get_by_label("Email").fill(EMAIL)
     page.get_by_label(PASSWORD_LABEL).fill(PASSWORD)
     page.get_by_label("Password (again)").fill(PASSWORD)
+    choose_a_hospital_and_grade(page)
     page.get_by_role("button", name="Sign Up").click()
     page.get_by_role("heading", name="Verify Your Email Address").wait_for()
 
@@ -78,6 +85,7 @@ def test_a_bad_sign_up_shows_the_error_next_to_the_field(page, live_server):
     page.get_by_label("Email").fill("someone@example.org")
     page.get_by_label(PASSWORD_LABEL).fill("short")
     page.get_by_label("Password (again)").fill("short")
+    choose_a_hospital_and_grade(page)
     page.get_by_role("button", name="Sign Up").click()
     field = page.get_by_label(PASSWORD_LABEL)
     assert field.get_attribute("aria-invalid") == "true"

@@ -14,6 +14,7 @@ from accounts.models import User
 from accounts.services import invitation_create
 from accounts.tests.factories import PASSWORD, UserFactory
 from network.models import Membership, Role
+from network.tests.factories import SiteFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -22,7 +23,14 @@ SIGNUP = {
     "email": "nia.jones@example.org",
     "password1": "a-long-and-unusual-passphrase",
     "password2": "a-long-and-unusual-passphrase",
+    "hospital": "Leeds General Infirmary",
+    "grade": "st3",
 }
+
+
+@pytest.fixture(autouse=True)
+def hospital(db):
+    return SiteFactory(name="Leeds General Infirmary")
 
 
 def confirmation_link(message) -> str:
@@ -143,3 +151,64 @@ def test_password_reset_mails_a_link_that_sets_a_new_password(client):
     )
     assert response.status_code == 302
     assert User.objects.get(email="forgetful@example.org").check_password("brand-new-passphrase-42")
+
+
+def test_signing_up_makes_a_pending_member_of_the_chosen_hospital_with_grade_and_scheme(
+    client, hospital
+):
+    from network.tests.factories import TrainingSchemeFactory
+
+    scheme = TrainingSchemeFactory(name="West Yorkshire radiology")
+    client.post(reverse("account_signup"), {**SIGNUP, "scheme": scheme.pk})
+    user = User.objects.get(email=SIGNUP["email"])
+    asked = Membership.objects.get(person=user)
+    assert (asked.role, asked.site, asked.status) == ("trainee", hospital, "pending")
+    assert not Membership.objects.active().filter(person=user).exists()
+    assert (user.trainee_profile.grade, user.trainee_profile.scheme) == ("st3", scheme)
+
+
+def test_a_hospital_not_listed_goes_to_the_committee_as_a_request(client):
+    data = {**SIGNUP, "hospital": "", "hospital_not_listed": "St Elsewhere, Harrogate"}
+    client.post(reverse("account_signup"), data)
+    asked = Membership.objects.get(person__email=SIGNUP["email"])
+    assert asked.site is None
+    assert asked.status == "pending"
+    assert "St Elsewhere, Harrogate" in asked.request_note
+
+
+@pytest.mark.parametrize(
+    ("change", "field", "words"),
+    [
+        ({"hospital": "Hogwarts General"}, "hospital", "not one of the network's hospitals"),
+        ({"hospital": ""}, "hospital", "Choose your hospital"),
+        ({"hospital_not_listed": "Another one"}, "hospital_not_listed", "not both"),
+        ({"grade": ""}, "grade", "required"),
+    ],
+)
+def test_sign_up_refuses_an_unknown_or_missing_hospital_on_its_field(client, change, field, words):
+    response = client.post(reverse("account_signup"), {**SIGNUP, **change})
+    assert response.status_code == 200
+    assert words in " ".join(response.context["form"].errors[field])
+    assert not User.objects.exists()
+
+
+@override_settings(RADCOLLAB_SIGNUP_MODE="invite")
+@pytest.mark.usefixtures("two_factor")
+def test_an_invitation_without_a_role_skips_the_queue(client, personas, hospital):
+    invitation = invitation_create(actor=personas.committee, email=SIGNUP["email"])
+    client.get(reverse("accounts:invitation", args=[invitation.token]))
+    client.post(reverse("account_signup"), SIGNUP)
+    held = Membership.objects.get(person__email=SIGNUP["email"])
+    assert (held.site, held.status) == (hospital, "active")
+
+
+@override_settings(RADCOLLAB_SIGNUP_MODE="invite")
+@pytest.mark.usefixtures("two_factor")
+def test_an_invitation_with_a_role_asks_no_hospital(client, personas):
+    invitation = invitation_create(
+        actor=personas.site_lead_a, email=SIGNUP["email"], role=Role.MENTOR, site=personas.site_a
+    )
+    client.get(reverse("accounts:invitation", args=[invitation.token]))
+    form = client.get(reverse("account_signup")).context["form"]
+    assert "hospital" not in form.fields
+    assert "grade" not in form.fields

@@ -46,6 +46,8 @@ def test_sign_up_queues_the_verification_email_for_the_worker(client):
             "email": "queued@example.org",
             "password1": "a-long-and-unusual-passphrase",
             "password2": "a-long-and-unusual-passphrase",
+            "hospital_not_listed": "St Elsewhere, Harrogate",
+            "grade": "st3",
         },
     )
     assert mail.outbox == []

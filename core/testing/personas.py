@@ -1,4 +1,5 @@
-"""The named people every access test uses: each role, at site A or B, and an outsider.
+"""The named people every access test uses: each role, at site A or B, a newcomer whose
+request to join site A waits for its site lead (`pending`), and an outsider.
 
 `Personas.build()` makes them through the factories; `personas` (a pytest fixture
 in the root conftest) hands them to any test, and `two_factor` hands them over with
@@ -13,7 +14,7 @@ from typing import cast
 from accounts.models import User
 from accounts.tests.factories import UserFactory
 from core.testing.mfa import enable_totp
-from network.models import Role, Site
+from network.models import Membership, Role, Site
 from network.tests.factories import MembershipFactory, RegionFactory, SiteFactory
 
 # persona name -> (role, which site) ; None means network-wide or no membership.
@@ -25,8 +26,11 @@ ROSTER: dict[str, tuple[Role | None, str | None]] = {
     "committee": (Role.COMMITTEE, None),
     "statistician": (Role.STATISTICIAN, None),
     "admin": (Role.ADMIN, None),
+    "pending": (Role.TRAINEE, "a"),
     "outsider": (None, None),
 }
+# Personas whose membership is a request still waiting (network.access: pending members).
+PENDING = frozenset({"pending"})
 
 
 @dataclass
@@ -62,6 +66,9 @@ class Personas:
             title = name.replace("_", " ").title()
             person = cast(User, UserFactory(email=f"{name}@personas.test", full_name=title))
             if role is not None:
-                MembershipFactory(person=person, role=role, site=sites.get(site_key or ""))
+                status = Membership.Status.PENDING if name in PENDING else Membership.Status.ACTIVE
+                MembershipFactory(
+                    person=person, role=role, site=sites.get(site_key or ""), status=status
+                )
             people[name] = person
         return cls(site_a=site_a, site_b=site_b, people=people)

@@ -42,7 +42,12 @@ def test_the_form_starts_from_the_trainees_profile(client, personas, mentor):
     save_trainee(personas.trainee, hours_per_week=6)
     client.force_login(personas.trainee)
     form = client.get(reverse("mentors:contact", args=[mentor.pk])).context["form"]
-    assert form.initial == {"grade": "st3", "hours_per_week": 6}
+    assert {k: form.initial[k] for k in ("grade", "hours_per_week")} == {
+        "grade": "st3",
+        "hours_per_week": 6,
+    }
+    assert form.initial["who_i_am"].startswith("I am an ST3 radiology trainee at Site A Hospital")
+    assert "6 hours a week" in form.initial["what_i_offer"]
 
 
 def test_an_unknown_action_is_reported_not_crashed(client, personas, mentor):

@@ -13,12 +13,15 @@ from django.urls import reverse
 
 from accounts.tests.factories import UserFactory
 from core.testing.matrix import Route, asks_two_factor, check_matrix, expect, site_for
+from network.models import Membership
 from network.tests.factories import MembershipFactory
 
 pytestmark = pytest.mark.django_db
 
 EVERYONE_SIGNED_IN = expect((200, 200))
 MEMBERS_ONLY = expect((200, 200), outsider=(403, 403))
+# Who holds which role at a site: people with a role, not a newcomer still waiting.
+PEOPLE_ONLY = expect((200, 200), outsider=(403, 403), pending=(403, 403))
 NETWORK_MANAGERS = expect((403, 403), committee=(200, 200), admin=(200, 200))
 CREATED = expect((403, 403), committee=(302, 302), admin=(302, 302))
 
@@ -98,9 +101,80 @@ DIRECTORY = [
             lambda p, w, pl: f"/api/v1/network/sites/{site_for(p, w, pl).pk}/memberships",
             api=True,
         ),
-        MEMBERS_ONLY,
+        PEOPLE_ONLY,
+    ),
+    (Route("join page", lambda p, w, pl: reverse("network:join")), EVERYONE_SIGNED_IN),
+    (
+        Route(
+            "ask to join",
+            lambda p, w, pl: reverse("network:join"),
+            method="post",
+            data=lambda p, w, pl: {"hospital": site_for(p, w, pl).name},
+        ),
+        # A trainee is one at their own site already; the newcomer's request still waits.
+        expect((302, 302), trainee=(400, 302), pending=(400, 400)),
+    ),
+    (Route("my roles", lambda p, w, pl: reverse("accounts:roles")), EVERYONE_SIGNED_IN),
+    (
+        Route(
+            "ask for a role",
+            lambda p, w, pl: reverse("accounts:roles"),
+            method="post",
+            data=lambda p, w, pl: {
+                "role": "mentor",
+                "site": site_for(p, w, pl).pk,
+                "reason": "I supervise audits.",
+            },
+        ),
+        expect((302, 302), mentor=(400, 302)),  # the mentor is one at their own site already
+    ),
+    (
+        Route(
+            "API ask to join",
+            lambda p, w, pl: "/api/v1/network/join",
+            method="post",
+            api=True,
+            data=lambda p, w, pl: {"site_id": site_for(p, w, pl).pk},
+        ),
+        expect((201, 201), trainee=(422, 201), pending=(422, 422)),
+    ),
+    (
+        Route(
+            "API ask for a role",
+            lambda p, w, pl: "/api/v1/network/role-requests",
+            method="post",
+            api=True,
+            data=lambda p, w, pl: {
+                "role": "mentor",
+                "site_id": site_for(p, w, pl).pk,
+                "reason": "I supervise audits.",
+            },
+        ),
+        expect((201, 201), mentor=(422, 201)),
     ),
 ]
+
+
+def request_url(role: str):
+    def url(personas, who, place):
+        site = site_for(personas, who, place)
+        asked = MembershipFactory(site=site, role=role, status=Membership.Status.PENDING)
+        return reverse("network:request_decide", args=[asked.pk])
+
+    return url
+
+
+APPROVE = {"decision": "approve"}
+
+
+def api_request_url(role: str, decision: str):
+    def url(personas, who, place):
+        site = site_for(personas, who, place)
+        asked = MembershipFactory(site=site, role=role, status=Membership.Status.PENDING)
+        return f"/api/v1/network/requests/{asked.pk}/{decision}"
+
+    return url
+
 
 PRIVILEGED = [
     (
@@ -138,6 +212,35 @@ PRIVILEGED = [
         CREATED,
     ),
     (Route("invitations", lambda p, w, pl: reverse("accounts:invitations")), INVITERS),
+    (Route("requests to decide", lambda p, w, pl: reverse("network:requests")), INVITERS),
+    (
+        Route("approve a join request", request_url("trainee"), "post", lambda *a: APPROVE),
+        membership_managers(302),
+    ),
+    (
+        Route("approve a role request", request_url("mentor"), "post", lambda *a: APPROVE),
+        expect((403, 403), committee=(302, 302), admin=(302, 302)),
+    ),
+    (
+        Route("API requests to decide", lambda p, w, pl: "/api/v1/network/requests", api=True),
+        INVITERS,
+    ),
+    (
+        Route(
+            "API approve a join request", api_request_url("trainee", "approve"), "post", api=True
+        ),
+        membership_managers(200),
+    ),
+    (
+        Route(
+            "API decline a role request",
+            api_request_url("mentor", "decline"),
+            "post",
+            lambda *a: {"reason": "Not yet."},
+            api=True,
+        ),
+        expect((403, 403), committee=(200, 200), admin=(200, 200)),
+    ),
     (Route("audit trail", lambda p, w, pl: reverse("audit:events")), AUDIT_READERS),
     (Route("new study", lambda p, w, pl: reverse("capture:study_create")), NETWORK_MANAGERS),
     (Route("review queue", lambda p, w, pl: reverse("opportunities:review")), NETWORK_MANAGERS),
