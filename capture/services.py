@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from audit.services import audit_record, diff_fields
 from capture import completeness
-from capture.logic import DictionaryLogicError, FieldLogic, compile_dictionary, resolve
+from capture.logic import Context, DictionaryLogicError, FieldLogic, read_with_logic, resolve
 from capture.models import (
     DataQuery,
     DictionaryVersion,
@@ -38,7 +38,6 @@ from formats.datadictionary import (
     Field,
     FieldType,
     Issue,
-    read_data_dictionary,
 )
 from formats.records import check_value
 
@@ -88,6 +87,11 @@ class Dictionary:
         return self.fields[0].name
 
     @cached_property
+    def issues(self) -> tuple[Issue, ...]:
+        """What the study's dictionary keeps but RadCollab does not apply or evaluate."""
+        return tuple(issue for f in self.fields for issue in f.issues)
+
+    @cached_property
     def active_logic(self) -> dict[str, FieldLogic]:
         """Only the fields that have logic, in order: what `resolve` needs to visit."""
         return {name: logic for name, logic in self.logic.items() if logic.branching or logic.calc}
@@ -96,18 +100,18 @@ class Dictionary:
 def read_dictionary(
     csv_text: str,
 ) -> tuple[DataDictionary, tuple[Issue, ...], dict[str, FieldLogic]]:
-    """Parse and compile a REDCap dictionary, or raise ValidationError naming every problem."""
+    """Parse and compile a REDCap dictionary, or raise ValidationError naming every problem.
+
+    One pass (`read_with_logic`): columns, choices, validation and logic problems come
+    together, and logic RadCollab does not evaluate is kept and reported on its field.
+    """
     try:
-        result = read_data_dictionary(csv_text)
-    except DataDictionaryError as error:
+        read = read_with_logic(csv_text)
+    except (DataDictionaryError, DictionaryLogicError) as error:
         raise ValidationError({"dictionary": str(error)}) from error
-    if not result.dictionary.fields:
+    if not read.dictionary.fields:
         raise ValidationError({"dictionary": "The dictionary has no fields."})
-    try:
-        logic = compile_dictionary(result.dictionary)
-    except DictionaryLogicError as error:
-        raise ValidationError({"dictionary": str(error)}) from error
-    return result.dictionary, result.issues, logic
+    return read.dictionary, read.result.issues, read.logic
 
 
 @lru_cache(maxsize=64)
@@ -353,6 +357,34 @@ def record_values(record: Record, *, except_instrument: str = "") -> dict[str, A
     return values
 
 
+def logic_context(
+    *, record: Record, instrument: str, instance: int, actor: Any, now: Any
+) -> Context:
+    """What branching logic and calculations read besides the values: today and now in the
+    study's time zone (the deployment's), the record's name, its site as REDCap's data
+    access group, the person's name and, on a repeating form, the instance and the
+    values of the record's other instances of it."""
+    local = timezone.localtime(now)
+    repeating = instrument in record.study.repeating_instruments
+    instances: dict[str, dict[int, Any]] = {}
+    if repeating:
+        others = Entry.objects.filter(record=record, instrument=instrument).exclude(
+            instance=instance
+        )
+        for number, data in others.values_list("instance", "data"):
+            for name, value in (data or {}).items():
+                instances.setdefault(name, {})[number] = value
+    return Context(
+        today=local.date(),
+        now=local,
+        record_name=record.label,
+        dag_name=record.study_site.code.lower(),
+        user_name=str(getattr(actor, "email", "") or ""),
+        instance=instance if repeating else None,
+        instances=instances,
+    )
+
+
 def instance_numbers(record: Record, instrument: str) -> list[int]:
     """The saved instances of one instrument of a record, in order."""
     return list(
@@ -424,10 +456,13 @@ def entry_save(
     typed = dict(values)
     errors = _record_id_errors(dictionary, record, typed.pop(dictionary.record_id_field, None))
     errors.update(text_errors(reason=reason))
-    checked, type_errors, warnings = _check(fields, typed, now)
+    checked, type_errors, warnings = _check(fields, typed, timezone.localtime(now))
     context = record_values(record, except_instrument=instrument)
     context.update(checked)
-    resolved = resolve(dictionary.active_logic, context, today=now.date(), now=now)
+    logic = logic_context(
+        record=record, instrument=instrument, instance=instance, actor=actor, now=now
+    )
+    resolved = resolve(dictionary.active_logic, context, context=logic)
     after, cleared = _values_to_write(dictionary, record, fields, checked, resolved)
     # What was typed (a hidden field's value still reaches the audit row that clears it)
     # and what is written (calculations, the record id) both pass the identifier screen.
