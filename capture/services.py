@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from audit.services import audit_record, diff_fields
 from capture import completeness
+from capture.actiontags import tag_errors
 from capture.logic import Context, DictionaryLogicError, FieldLogic, read_with_logic, resolve
 from capture.models import (
     DataQuery,
@@ -30,6 +31,7 @@ from capture.models import (
     StudyRole,
     StudySite,
 )
+from capture.piping import Pipes
 from core.exceptions import EditConflict
 from core.identifiers import describe, find_identifiers
 from formats.datadictionary import (
@@ -85,6 +87,11 @@ class Dictionary:
     @property
     def record_id_field(self) -> str:
         return self.fields[0].name
+
+    @cached_property
+    def pipes(self) -> Pipes:
+        """What piping (`[field]` in a label or a tag) reads of the dictionary."""
+        return Pipes.of(self.fields)
 
     @cached_property
     def issues(self) -> tuple[Issue, ...]:
@@ -270,9 +277,14 @@ def study_update_settings(
 
 
 @transaction.atomic
-def study_go_live(*, actor: Any, study: Study) -> Study:
-    """Design → live, refused while the dictionary would let identifiers in."""
+def study_go_live(*, actor: Any, study: Study, acknowledged: bool = False) -> Study:
+    """Design → live, refused while the dictionary would let identifiers in.
+
+    When the dictionary holds what RadCollab keeps but does not apply or evaluate (the
+    study page lists it, field by field), the admin must acknowledge that list.
+    """
     dictionary = current_dictionary(study)
+    unapplied = dictionary.issues
     problems = [
         f"{f.name}: flagged as an identifier (Identifier? = y); RadCollab stores no "
         "patient identifiers"
@@ -287,6 +299,11 @@ def study_go_live(*, actor: Any, study: Study) -> Study:
         ]
     if not study.study_sites.exists():
         problems.append("add at least one participating site")
+    if unapplied and not acknowledged:
+        problems.append(
+            f"the dictionary has {len(unapplied)} item(s) RadCollab keeps but does not apply "
+            "or evaluate (listed on the study page): tick that you have read the list"
+        )
     if problems:
         raise ValidationError({"status": problems})
     old = study.status
@@ -297,6 +314,11 @@ def study_go_live(*, actor: Any, study: Study) -> Study:
         action="study.status",
         obj=study,
         changes={"status": (old, study.status)},
+        reason=(
+            f"Acknowledged {len(unapplied)} item(s) kept, not applied or not evaluated here."
+            if unapplied
+            else ""
+        ),
         scope=audit_scope(study),
     )
     return study
@@ -462,6 +484,11 @@ def entry_save(
     logic = logic_context(
         record=record, instrument=instrument, instance=instance, actor=actor, now=now
     )
+    # A value of the wrong type is named first; a tag's limit only for a well-typed one.
+    for name, problem in tag_errors(
+        fields, checked, before, pipes=dictionary.pipes, context=logic
+    ).items():
+        type_errors.setdefault(name, problem)
     resolved = resolve(dictionary.active_logic, context, context=logic)
     after, cleared = _values_to_write(dictionary, record, fields, checked, resolved)
     # What was typed (a hidden field's value still reaches the audit row that clears it)

@@ -21,6 +21,8 @@ from capture import access, completeness, services
 from capture import exports as capture_exports
 from capture import imports as capture_imports
 from capture.access import Can
+from capture.actiontags import opening_values
+from capture.entry_form import Render, entry_blocks, posted_values
 from capture.forms import (
     EntryMetaForm,
     ImportForm,
@@ -33,10 +35,9 @@ from capture.forms import (
     SiteAddForm,
     StudyCreateForm,
     StudySettingsForm,
-    entry_fields,
-    posted_values,
 )
 from capture.forms_imports import ExportForm, ImportConfirmForm
+from capture.logic import resolve
 from capture.models import DataImport, DataQuery, Entry, Export, Record, Study
 from core.exceptions import EditConflict
 from core.extensions import provided
@@ -353,6 +354,23 @@ def _entry_context(
         if saved
         else DataQuery.objects.none()
     )
+    context = services.logic_context(
+        record=record,
+        instrument=instrument,
+        instance=instance,
+        actor=request.user,
+        now=timezone.now(),
+    )
+    # The record's other forms, which this form's branching, calculations and piping read.
+    others = services.record_values(record, except_instrument=instrument)
+    values = page.values
+    if request.method != "POST":
+        values = opening_values(
+            fields, values, new=saved is None, pipes=dictionary.pipes, context=context
+        )
+    resolved = resolve(dictionary.active_logic, {**others, **values}, context=context)
+    render = Render(dictionary.pipes, resolved.values, context)
+    blocks = entry_blocks(fields, values, render, page.errors, page.warnings)
     return {
         "study": study,
         "record": record,
@@ -360,16 +378,23 @@ def _entry_context(
         "instruments": dictionary.instruments,
         "instance": instance,
         "instances": _instances(study, record, instrument, instance),
-        "fields": entry_fields(fields, page.values, page.errors, page.warnings),
+        "blocks": blocks,
+        "fields": [row for block in blocks for row in getattr(block, "rows", [block])],
         "record_id_field": dictionary.record_id_field,
         "logic": {
             f.name: dictionary.logic[f.name].to_json()
             for f in fields
             if dictionary.logic[f.name].branching or dictionary.logic[f.name].calc
         },
-        # The record's other forms, which this form's branching and calculations may read.
-        "record_values": services.record_values(record, except_instrument=instrument),
-        "today": timezone.localdate().isoformat(),
+        "pipes": render.piped.trees,
+        "record_values": others,
+        "logic_context": context,
+        "instances_json": {
+            name: {str(n): value for n, value in by_number.items()}
+            for name, by_number in context.instances.items()
+        },
+        "today": context.today_text(),
+        "now": context.now_text(),
         "entry": saved,
         "version": page.version,
         "meta": page.meta,
