@@ -55,6 +55,16 @@ class RoleGrantForm(forms.Form):
         study_site.queryset = StudySite.objects.filter(study=study).select_related("site")
 
 
+class GoLiveForm(forms.Form):
+    acknowledged = forms.BooleanField(
+        required=False,
+        label=(
+            "I have read the list of what RadCollab keeps but does not apply or evaluate, "
+            "and the study can run without it"
+        ),
+    )
+
+
 class LockForm(forms.Form):
     password = forms.CharField(
         widget=forms.PasswordInput,

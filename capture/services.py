@@ -94,9 +94,10 @@ class Dictionary:
         return Pipes.of(self.fields)
 
     @cached_property
-    def issues(self) -> tuple[Issue, ...]:
-        """What the study's dictionary keeps but RadCollab does not apply or evaluate."""
-        return tuple(issue for f in self.fields for issue in f.issues)
+    def issues(self) -> tuple[tuple[str, Issue], ...]:
+        """What the study's dictionary keeps but RadCollab does not apply ("kept, not
+        applied") or run ("not evaluated here"), as (field name, issue), field by field."""
+        return tuple((f.name, issue) for f in self.fields for issue in f.issues)
 
     @cached_property
     def active_logic(self) -> dict[str, FieldLogic]:

@@ -25,6 +25,7 @@ from capture.actiontags import opening_values
 from capture.entry_form import Render, entry_blocks, posted_values
 from capture.forms import (
     EntryMetaForm,
+    GoLiveForm,
     ImportForm,
     InstanceForm,
     LockForm,
@@ -122,6 +123,8 @@ def study_admin(request: AuthedRequest, pk: int) -> HttpResponse:
         "settings_form": StudySettingsForm(
             instance=found, instruments=services.current_dictionary(found).instruments
         ),
+        "unapplied": services.current_dictionary(found).issues,
+        "live_form": GoLiveForm(),
     }
     return render(request, "capture/study_admin.html", context)
 
@@ -168,7 +171,13 @@ def study_manage(request: AuthedRequest, pk: int, action: str) -> HttpResponse:
                 **{name: settings_form.cleaned_data[name] for name in services.SETTINGS},
             )
         elif action == "live":
-            services.study_go_live(actor=request.user, study=found)
+            live_form = GoLiveForm(request.POST)
+            live_form.is_valid()
+            services.study_go_live(
+                actor=request.user,
+                study=found,
+                acknowledged=bool(live_form.cleaned_data.get("acknowledged")),
+            )
         else:
             raise ValidationError(f"Unknown action {action!r}.")
     except ValidationError as error:

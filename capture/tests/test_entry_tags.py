@@ -243,3 +243,37 @@ def test_the_study_page_lists_what_is_not_applied_or_evaluated(client, personas,
     page = client.get(reverse("capture:study", args=[study.pk])).content.decode()
     assert "@HIDDEN-SURVEY is kept, not applied" in page
     assert "[baseline_arm_1][modality] reads a field at another event" in page
+
+
+@pytest.fixture
+def in_design(personas):
+    study, _ = services.study_create(
+        actor=personas.committee, title="Reading study", dictionary_csv=ENTRY_CSV
+    )
+    services.study_add_site(actor=personas.committee, study=study, site=personas.site_a, code="STH")
+    return study
+
+
+def test_going_live_needs_the_list_acknowledged(personas, in_design):
+    with pytest.raises(ValidationError) as refused:
+        services.study_go_live(actor=personas.committee, study=in_design)
+    assert "2 item(s) RadCollab keeps but does not apply" in str(refused.value)
+    services.study_go_live(actor=personas.committee, study=in_design, acknowledged=True)
+    in_design.refresh_from_db()
+    assert in_design.status == "live"
+
+
+def test_the_go_live_form_lists_the_items_and_refuses_without_the_tick(client, personas, in_design):
+    enable_totp(personas.committee)
+    client.force_login(personas.committee)
+    admin_page = client.get(reverse("capture:study_admin", args=[in_design.pk])).content.decode()
+    assert "@HIDDEN-SURVEY is kept, not applied" in admin_page
+    assert 'name="acknowledged"' in admin_page
+    url = reverse("capture:study_manage", args=[in_design.pk, "live"])
+    refused = client.post(url, follow=True).content.decode()
+    assert "tick that you have read the list" in refused
+    in_design.refresh_from_db()
+    assert in_design.status == "design"
+    client.post(url, {"acknowledged": "on"})
+    in_design.refresh_from_db()
+    assert in_design.status == "live"
