@@ -119,8 +119,9 @@
     if (!form) return;
     each(form, "[data-slider]", slider);
     each(form, "[data-charlimit], [data-wordlimit]", counter);
-    each(form, "[data-maxchecked]", maxChecked);
+    // "None of the above" unticks first, so that @MAXCHECKED counts what is left.
     each(form, "[data-none-of-the-above]", noneOfTheAbove);
+    each(form, "[data-maxchecked]", maxChecked);
     each(form, "[data-readonly]", readOnly);
   }
 
