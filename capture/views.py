@@ -13,6 +13,7 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
 from accounts.models import User
@@ -22,7 +23,8 @@ from capture import exports as capture_exports
 from capture import imports as capture_imports
 from capture.access import Can
 from capture.actiontags import opening_values
-from capture.entry_form import Render, entry_blocks, posted_values
+from capture.entry_form import Matrix, Render, entry_blocks, posted_values
+from capture.entry_html import field_html, matrix_html
 from capture.forms import (
     EntryMetaForm,
     GoLiveForm,
@@ -380,6 +382,14 @@ def _entry_context(
     resolved = resolve(dictionary.active_logic, {**others, **values}, context=context)
     render = Render(dictionary.pipes, resolved.values, context)
     blocks = entry_blocks(fields, values, render, page.errors, page.warnings)
+    drawn = "".join(
+        matrix_html(block)
+        if isinstance(block, Matrix)
+        else field_html(
+            block, record_id_field=dictionary.record_id_field, record_label=record.label
+        )
+        for block in blocks
+    )
     return {
         "study": study,
         "record": record,
@@ -387,7 +397,8 @@ def _entry_context(
         "instruments": dictionary.instruments,
         "instance": instance,
         "instances": _instances(study, record, instrument, instance),
-        "blocks": blocks,
+        # Sanitised labels (capture.labels) and values escaped by capture.entry_html.
+        "form_html": mark_safe(drawn),  # noqa: S308
         "fields": [row for block in blocks for row in getattr(block, "rows", [block])],
         "record_id_field": dictionary.record_id_field,
         "logic": {
