@@ -1,7 +1,7 @@
 """What the entry form draws for an instrument: fields and matrices, as REDCap draws them.
 
-`entry_blocks` turns an instrument's fields into blocks for `capture/entry.html`: one
-field, or a matrix (consecutive radio or checkbox fields of one matrix group, drawn as a
+`entry_blocks` turns an instrument's fields into blocks, which `capture.entry_html`
+writes: one field, or a matrix (consecutive radio or checkbox fields of one matrix group, drawn as a
 table with the choices as columns). Labels, notes and section headers are HTML made safe
 by `capture.labels` with their piping filled in (`capture.piping`); action tags
 (`capture.actiontags`) decide what is hidden, read-only, filled in or limited; a slider
@@ -10,11 +10,10 @@ carries its three anchors, its range and whether it shows its number.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
-
-from django.utils.safestring import SafeString, mark_safe
 
 from capture.actiontags import NO_TAGS, Tags, tags_of
 from capture.labels import safe_html
@@ -59,7 +58,7 @@ class EntryField:
     section_html: str = ""
     tags: Tags = NO_TAGS
     slider: Slider | None = None
-    choice_html: list[tuple[str, str]] = field(default_factory=list)
+    choice_html: list[tuple[str, str]] = dataclasses.field(default_factory=list)
 
     @property
     def name(self) -> str:
@@ -82,18 +81,6 @@ class EntryField:
     def choices(self) -> list[tuple[str, str]]:
         """(code, label as safe HTML) for each choice."""
         return self.choice_html
-
-    @property
-    def label(self) -> SafeString:
-        return mark_safe(self.label_html)  # noqa: S308 - sanitised by capture.labels
-
-    @property
-    def note(self) -> SafeString:
-        return mark_safe(self.note_html)  # noqa: S308 - sanitised by capture.labels
-
-    @property
-    def section(self) -> SafeString:
-        return mark_safe(self.section_html)  # noqa: S308 - sanitised by capture.labels
 
     @property
     def blank(self) -> bool:
@@ -123,16 +110,8 @@ class Matrix:
     rows: list[EntryField]
 
     @property
-    def matrix(self) -> bool:
-        return True
-
-    @property
     def choices(self) -> list[tuple[str, str]]:
         return self.rows[0].choices
-
-    @property
-    def section(self) -> SafeString:
-        return self.rows[0].section
 
     @property
     def checkbox(self) -> bool:
@@ -147,7 +126,7 @@ class Render:
     pipes: Pipes
     values: Mapping[str, Any]
     context: Context | None
-    piped: Piped = field(default_factory=lambda: Piped([]))
+    piped: Piped = dataclasses.field(default_factory=lambda: Piped([]))
 
     def html(self, markup: str) -> str:
         if not markup:
