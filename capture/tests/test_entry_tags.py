@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from capture import services
 from capture.actiontags import opening_values, tag_errors, tags_of
-from capture.entry_form import Render, entry_blocks
+from capture.entry_form import Matrix, Render, entry_blocks
 from capture.labels import readable_colour, safe_html
 from capture.logic import Context
 from capture.models import Entry
@@ -129,7 +129,7 @@ def test_the_blocks_draw_a_matrix_a_slider_and_a_piped_sanitised_label():
     values = {"modality": "1"}
     render = Render(PIPES, values, CONTEXT)
     blocks = entry_blocks(list(FIELDS), values, render)
-    matrix = next(b for b in blocks if getattr(b, "matrix", False))
+    matrix = next(b for b in blocks if isinstance(b, Matrix))
     assert [row.name for row in matrix.rows] == ["image_quality", "contrast_quality"]
     assert [label for _, label in matrix.choices] == ["Poor", "Fair", "Good"]
     slider = next(b for b in blocks if getattr(b, "name", "") == "confidence").slider
