@@ -18,7 +18,7 @@ import io
 import logging
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
@@ -33,13 +33,15 @@ from audit.models import AuditEvent
 from audit.services import audit_record, unsaved_event
 from capture import access, bulk, completeness, jobs
 from capture.access import Can
-from capture.logic import Resolution, resolve, variables
+from capture.logic import Context, Resolution, resolve, variables
+from capture.logic.nodes import Smart, walk
 from capture.models import DataImport, Entry, Record, Study, StudySite
 from capture.services import (
     Dictionary,
     audit_scope,
     current_dictionary,
     identifier_problem,
+    user_name,
 )
 from formats.datadictionary import DataDictionary, Field, FieldType
 from formats.records import Finding, RecordReader, RecordRow
@@ -300,7 +302,7 @@ class _Writer:
         self.study, self.dictionary = context.study, context.dictionary
         self.now = timezone.now()
         self.forms = {f.name: f.form for f in self.dictionary.fields}
-        self.logic = _Logic(self.dictionary, self.now)
+        self.logic = _Logic(self.dictionary, self.now, actor)
         # Per instrument, the fields a resolution can change: calcs and branching fields.
         self.with_logic = {
             form: [
@@ -331,7 +333,9 @@ class _Writer:
         events: list[tuple[Any, ...]] = []
         for label, rows in batch.items():
             record_id, site = ids[label], sites[label]
-            changes = self._record_entries(record_id, site, rows, stored, new_entries, updated)
+            changes = self._record_entries(
+                record_id, site, rows, stored, new_entries, updated, label=label
+            )
             events.append(self._event(record_id, label, site, changes))
         self.entries.insert(new_entries)
         Entry.objects.bulk_update(
@@ -388,6 +392,8 @@ class _Writer:
         stored: dict[tuple[int, str, int], Entry],
         new_entries: list[tuple[Any, ...]],
         updated: list[Entry],
+        *,
+        label: str = "",
     ) -> Changes:
         """One record's entries merged with what is stored, logic applied; its changes."""
         touched = _entries_of(rows, self.forms)
@@ -398,7 +404,7 @@ class _Writer:
             data_of[key] = {**entry.data, **values} if entry else values
             if key[1] == 1:
                 merged.update(data_of[key])
-        resolved = self.logic.resolve(merged)
+        resolved = self.logic.resolve(merged, label, site.code)
         changes: Changes = {}
         complete = 0
         for key, (_, status) in touched.items():
@@ -483,23 +489,37 @@ class _Logic:
 
     REMEMBERED = 20_000
 
-    def __init__(self, dictionary: Dictionary, now: datetime) -> None:
+    def __init__(self, dictionary: Dictionary, now: datetime, actor: Any = None) -> None:
         self.fields = dictionary.active_logic
-        self.now = now
+        local = timezone.localtime(now)
+        # What the form's logic reads besides the values, as on the entry form
+        # (`services.logic_context`): the study's today and now, the person importing.
+        self.context = Context(today=local.date(), now=local, user_name=user_name(actor))
         read: dict[str, None] = dict.fromkeys(self.fields)
+        smart: set[str] = set()
         for logic in self.fields.values():
             for node in (logic.branching, logic.calc):
                 if node is not None:
                     read.update(dict.fromkeys(variables(node)))
+                    smart.update(n.name for n in walk(node) if isinstance(n, Smart))
         self.read = tuple(read)
+        # The record's own name and site matter only to logic that reads them.
+        self.per_record = bool(smart & {"record-name", "record-dag-name"})
         self.calcs = tuple(name for name, logic in self.fields.items() if logic.calc)
         self.remembered: dict[tuple[Any, ...], Resolution] = {}
 
-    def resolve(self, values: Values) -> Resolution:
+    def resolve(self, values: Values, label: str = "", site_code: str = "") -> Resolution:
         key = tuple(_hashable(values.get(name)) for name in self.read)
+        if self.per_record:
+            key += (label, site_code)
         found = self.remembered.get(key)
         if found is None:
-            resolved = resolve(self.fields, values, today=self.now.date(), now=self.now)
+            context = (
+                replace(self.context, record_name=label, dag_name=site_code.lower())
+                if self.per_record
+                else self.context
+            )
+            resolved = resolve(self.fields, values, context=context)
             # Keep only what the import reads: calc values and what is hidden.
             calcs = {name: resolved.values.get(name, "") for name in self.calcs}
             found = Resolution(calcs, resolved.hidden)

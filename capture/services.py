@@ -385,8 +385,8 @@ def logic_context(
 ) -> Context:
     """What branching logic and calculations read besides the values: today and now in the
     study's time zone (the deployment's), the record's name, its site as REDCap's data
-    access group, the person's name and, on a repeating form, the instance and the
-    values of the record's other instances of it."""
+    access group, the person's user name (`user_name`) and, on a repeating form, the
+    instance and the values of the record's other instances of it."""
     local = timezone.localtime(now)
     repeating = instrument in record.study.repeating_instruments
     instances: dict[str, dict[int, Any]] = {}
@@ -402,10 +402,16 @@ def logic_context(
         now=local,
         record_name=record.label,
         dag_name=record.study_site.code.lower(),
-        user_name=str(getattr(actor, "email", "") or ""),
+        user_name=user_name(actor),
         instance=instance if repeating else None,
         instances=instances,
     )
+
+
+def user_name(actor: Any) -> str:
+    """`[user-name]`: the part of the person's sign-in email before the @ (RadCollab has no
+    user names, and a whole email in a value is refused as an identifier)."""
+    return str(getattr(actor, "email", "") or "").partition("@")[0]
 
 
 def instance_numbers(record: Record, instrument: str) -> list[int]:
