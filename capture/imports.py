@@ -96,11 +96,21 @@ def _context(actor: Any, study: Study) -> _Context:
     return _Context(study, dictionary, sites, default, tuple(dictionary.fields))
 
 
+def _as_imported(f: Field, dictionary: Dictionary) -> Field:
+    """A calculation RadCollab does not evaluate is read from the file like a text field:
+    it keeps the values it is given (issue 15, item 2); every other calc is recalculated."""
+    if f.field_type == FieldType.CALC and dictionary.logic[f.name].calc is None:
+        return replace(f, field_type=FieldType.TEXT, calculation="")
+    return f
+
+
 def _reader(context: _Context, text: str) -> RecordReader:
     now = timezone.now()
     return RecordReader(
         io.StringIO(text.lstrip("\ufeff"), newline=""),
-        DataDictionary(context.dictionary.fields),
+        DataDictionary(
+            tuple(_as_imported(f, context.dictionary) for f in context.dictionary.fields)
+        ),
         today=timezone.localdate(),
         now=now,
         repeating_forms=context.study.repeating_instruments,
@@ -436,8 +446,11 @@ class _Writer:
     def _apply_logic(self, instrument: str, data: Values, resolved: Resolution) -> None:
         """Calculated fields recalculated, fields hidden by branching cleared."""
         for f in self.with_logic.get(instrument, ()):
-            if f.field_type == FieldType.CALC:
-                data[f.name] = resolved.values.get(f.name, "")
+            if f.field_type == FieldType.CALC and f.name in resolved.values:
+                data[f.name] = resolved.values[f.name]
+            elif f.field_type == FieldType.CALC:
+                # A calculation not evaluated here keeps the value it is given.
+                data[f.name] = data.get(f.name, "")
             elif f.name in resolved.hidden and f.name in data:
                 data[f.name] = [] if f.field_type == FieldType.CHECKBOX else ""
 

@@ -497,7 +497,7 @@ def entry_save(
     ).items():
         type_errors.setdefault(name, problem)
     resolved = resolve(dictionary.active_logic, context, context=logic)
-    after, cleared = _values_to_write(dictionary, record, fields, checked, resolved)
+    after, cleared = _values_to_write(dictionary, record, fields, checked, resolved, before)
     # What was typed (a hidden field's value still reaches the audit row that clears it)
     # and what is written (calculations, the record id) both pass the identifier screen.
     screened = {**identifier_errors(fields, checked), **identifier_errors(fields, after)}
@@ -564,9 +564,11 @@ def _values_to_write(
     fields: list[Field],
     checked: dict[str, Any],
     resolved: Any,
+    before: dict[str, Any],
 ) -> tuple[dict[str, Any], list[str]]:
     """The instrument's values as saved: typed ones, calculations, the record's own id, and
-    blanks where branching hides a field (the names of those that held a value)."""
+    blanks where branching hides a field (the names of those that held a value). A
+    calculation RadCollab does not evaluate keeps the value it held (an imported one)."""
     after: dict[str, Any] = {}
     cleared: list[str] = []
     for f in fields:
@@ -575,11 +577,12 @@ def _values_to_write(
         if f.name == dictionary.record_id_field:
             after[f.name] = record.label
             continue
-        value = (
-            resolved.values.get(f.name, "")
-            if f.field_type == FieldType.CALC
-            else checked.get(f.name, "")
-        )
+        if f.field_type != FieldType.CALC:
+            value = checked.get(f.name, "")
+        elif dictionary.logic[f.name].calc is not None:
+            value = resolved.values.get(f.name, "")
+        else:
+            value = before.get(f.name, "")
         if f.name in resolved.hidden and _present(value):
             cleared.append(f.name)
             value = [] if f.field_type == FieldType.CHECKBOX else ""

@@ -69,3 +69,33 @@ def test_an_import_reads_each_records_own_name(personas, study):
     imports.import_commit(actor=personas.trainee, study=the_study, text=text)
     who = dict(Entry.objects.values_list("record__label", "data__who"))
     assert who == {"STH-4": "STH-4/sth", "STH-9": "STH-9/sth"}
+
+
+NOT_EVALUATED = dictionary_csv(
+    row("record_id", label="Record ID", form="visit"),
+    row("score", label="Score", form="visit", validation="integer"),
+    row("elsewhere", "calc", "From another event", form="visit", choices="[event_1_arm_1][score]"),
+)
+
+
+def test_a_calculation_not_evaluated_here_keeps_its_imported_value_on_a_save(personas):
+    study, _ = services.study_create(
+        actor=personas.committee, title="Kept", dictionary_csv=NOT_EVALUATED
+    )
+    site = services.study_add_site(
+        actor=personas.committee, study=study, site=personas.site_a, code="STH"
+    )
+    services.study_go_live(actor=personas.committee, study=study, acknowledged=True)
+    enable_totp(personas.committee)
+    text = "record_id,redcap_data_access_group,score,elsewhere,visit_complete\nSTH-1,sth,2,7,0\n"
+    check = imports.import_preview(actor=personas.committee, study=study, text=text)
+    assert check.ok, check.errors
+    imports.import_commit(actor=personas.committee, study=study, text=text)
+    entry = Entry.objects.get(record__label="STH-1")
+    assert entry.data["elsewhere"] == "7"
+    services.entry_save(
+        actor=personas.committee, record=entry.record, instrument="visit", values={"score": "3"}
+    )
+    entry.refresh_from_db()
+    assert (entry.data["score"], entry.data["elsewhere"]) == ("3", "7")
+    assert site.code == "STH"
