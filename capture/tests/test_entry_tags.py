@@ -12,6 +12,7 @@ from django.urls import reverse
 from capture import services
 from capture.actiontags import opening_values, tag_errors, tags_of
 from capture.entry_form import Matrix, Render, entry_blocks
+from capture.entry_html import field_html, matrix_html
 from capture.labels import readable_colour, safe_html
 from capture.logic import Context
 from capture.models import Entry
@@ -141,6 +142,23 @@ def test_the_blocks_draw_a_matrix_a_slider_and_a_piped_sanitised_label():
         '<span class="piped" data-pipe="0">CT</span></span>'
     )
     assert render.piped.trees[0]["name"] == "modality"
+
+
+def test_values_are_escaped_wherever_they_are_drawn():
+    hostile = '"><script>alert(1)</script><img src=x onerror=alert(2)>'
+    values = {"reader": hostile, "scan_date": "2026-01-05", "summary": hostile}
+    render = Render(PIPES, values, CONTEXT)
+    blocks = entry_blocks(list(FIELDS), values, render)
+    drawn = "".join(
+        matrix_html(b)
+        if isinstance(b, Matrix)
+        else field_html(b, record_id_field="record_id", record_label="X-1")
+        for b in blocks
+    )
+    assert "<script>" not in drawn
+    assert "<img" not in drawn
+    assert 'value="&quot;&gt;&lt;script&gt;' in drawn  # the reader's box
+    assert 'Mass seen by <span class="piped" data-pipe="1">&quot;&gt;&lt;script&gt;' in drawn
 
 
 # --- The page and the save -----------------------------------------------------------
