@@ -40,7 +40,6 @@ from capture.forms import (
     StudySettingsForm,
 )
 from capture.forms_imports import ExportForm, ImportConfirmForm
-from capture.logic import resolve
 from capture.models import DataImport, DataQuery, Entry, Export, Record, Study
 from core.exceptions import EditConflict
 from core.extensions import provided
@@ -379,8 +378,9 @@ def _entry_context(
         values = opening_values(
             fields, values, new=saved is None, pipes=dictionary.pipes, context=context
         )
-    resolved = resolve(dictionary.active_logic, {**others, **values}, context=context)
-    render = Render(dictionary.pipes, resolved.values, context)
+    # Piping reads the values as saved (calculations hold what the last save computed);
+    # logic.js recomputes them, and the pipes with them, as soon as the page loads.
+    render = Render(dictionary.pipes, {**others, **values}, context)
     blocks = entry_blocks(fields, values, render, page.errors, page.warnings)
     drawn = "".join(
         matrix_html(block)
