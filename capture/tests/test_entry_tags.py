@@ -7,8 +7,10 @@ from datetime import UTC, date, datetime
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.test import Client
 from django.urls import reverse
 
+from accounts.services import api_token_create
 from capture import services
 from capture.actiontags import opening_values, tag_errors, tags_of
 from capture.entry_form import Matrix, Render, entry_blocks
@@ -295,3 +297,19 @@ def test_the_go_live_form_lists_the_items_and_refuses_without_the_tick(client, p
     client.post(url, {"acknowledged": "on"})
     in_design.refresh_from_db()
     assert in_design.status == "live"
+
+
+def test_the_api_refuses_what_a_tag_forbids_naming_the_field(personas, reading):
+    study, record = reading
+    secret = api_token_create(user=personas.trainee, name="script").secret
+    client = Client(headers={"Authorization": f"Bearer {secret}"})
+    url = f"/api/v1/studies/{study.pk}/records/{record.pk}/reading"
+    refused = client.put(
+        url,
+        data={"values": {"findings": ["1", "2", "3"]}},
+        content_type="application/json",
+    )
+    assert refused.status_code == 422
+    problem = refused.json()["detail"][0]
+    assert problem["loc"] == ["body", "findings"]
+    assert "tick at most 2 (@MAXCHECKED)" in problem["msg"]
