@@ -16,6 +16,7 @@ from html import escape
 from django.utils.html import strip_tags
 
 from capture.entry_form import EntryField, Matrix
+from formats.records.validate import browser_pattern
 
 CHOICE_KINDS = frozenset({"radio", "yesno", "truefalse", "checkbox"})
 
@@ -102,11 +103,18 @@ def _choices(f: EntryField) -> str:
 
 def _select(f: EntryField) -> str:
     name = escape(f.name)
-    out = [
-        f'<label for="id_{name}">{f.label_html}{_required(f)}</label>',
+    out = [f'<label for="id_{name}">{f.label_html}{_required(f)}</label>']
+    if f.field.autocomplete and not f.tags.readonly:
+        # REDCap's autocomplete dropdown: a box that narrows the choices as one types.
+        out.append(
+            f'<input type="search" data-filter-for="id_{name}" autocomplete="off" '
+            f'aria-label="Search the choices of {escape(f.field.plain_label)}" '
+            'placeholder="Type to narrow the choices">'
+        )
+    out.append(
         f'<select id="id_{name}" name="{name}"{" disabled" if f.tags.readonly else ""}'
-        f'{_invalid(f)}><option value="">—</option>',
-    ]
+        f'{_invalid(f)}><option value="">—</option>'
+    )
     for code, label in f.choices:
         selected = " selected" if str(f.value) == code else ""
         out.append(f'<option value="{escape(code)}"{selected}>{_plain(label)}</option>')
@@ -163,9 +171,12 @@ def _slider(f: EntryField) -> str:
 def _text(f: EntryField) -> str:
     name = escape(f.name)
     tags = f.tags
+    validation = f.field.validation
     limits = _attrs(
         readonly=tags.readonly,
         placeholder=tags.placeholder or None,
+        # REDCap's own pattern, so the browser marks a value the server would refuse.
+        pattern=browser_pattern(validation) if validation and f.kind != "notes" else None,
         maxlength=tags.charlimit,
         data_charlimit=tags.charlimit,
         data_wordlimit=tags.wordlimit,

@@ -90,6 +90,14 @@ ENTRY_CSV = dictionary_csv(
         form="reading",
         choices="if([modality] = '1' and starts_with([reader], 'dr'), 1, 0)",
     ),
+    row(
+        "protocol",
+        "dropdown",
+        "Protocol",
+        form="reading",
+        choices="1, Standard dose | 2, Low dose | 3, Contrast enhanced",
+        validation="autocomplete",
+    ),
     row("gone", label="Unapplied tag", form="reading", annotation="@HIDDEN-SURVEY"),
     row(
         "elsewhere",

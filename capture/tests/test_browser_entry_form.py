@@ -120,6 +120,12 @@ def test_a_person_fills_the_form_and_the_server_agrees_with_the_browser(
     findings.get_by_label("Mass").check()
     assert not findings.get_by_label("None of these").is_checked()
 
+    # An autocomplete dropdown: typing narrows its choices.
+    page.get_by_label("Search the choices of Protocol").fill("low")
+    assert page.locator('#id_protocol option[value="1"]').evaluate("o => o.hidden")
+    assert not page.locator('#id_protocol option[value="2"]').evaluate("o => o.hidden")
+    page.get_by_label("Protocol", exact=True).select_option("2")
+
     page.get_by_label("Reader", exact=True).fill("dr smith")
     page.get_by_label("Size of the largest lesion").fill("12.2")
     assert page.get_by_label("Mass seen by").locator("..").locator("[data-pipe]").count() == 2
@@ -139,6 +145,7 @@ def test_a_person_fills_the_form_and_the_server_agrees_with_the_browser(
     assert saved["findings"] == ["2"]
     assert (saved["image_quality"], saved["contrast_quality"]) == ("3", "2")
     assert saved["secret"] == "k1"  # @HIDDEN: kept and saved, never shown
+    assert saved["protocol"] == "2"
 
     # The server decides the same fields are shown.
     dictionary = services.current_dictionary(study)

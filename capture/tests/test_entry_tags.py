@@ -212,6 +212,8 @@ def test_the_page_draws_the_slider_matrix_labels_and_tags(client, personas, read
     assert 'maxlength="40" data-charlimit="40" data-wordlimit="6"' in page
     assert 'data-maxchecked="2" data-none-of-the-above="99"' in page
     assert 'id="capture-pipes"' in page
+    assert '<input type="search" data-filter-for="id_protocol"' in page
+    assert 'name="size" type="text" value="" pattern="' in page  # REDCap's number pattern
 
 
 def test_a_slider_left_blank_saves_blank_and_a_tag_limit_is_refused(client, personas, reading):

@@ -4,7 +4,8 @@
  * - @CHARLIMIT and @WORDLIMIT: what is left, counted as the person types;
  * - @MAXCHECKED: the other boxes are disabled once that many are ticked;
  * - @NONEOFTHEABOVE: ticking that option unticks the others, and the other way round;
- * - @READONLY on a checkbox field: its ticks cannot be changed.
+ * - @READONLY on a checkbox field: its ticks cannot be changed;
+ * - an autocomplete dropdown: a search box narrows its choices.
  * Vendored, no dependencies, ES5-style like logic.js. */
 (function () {
   "use strict";
@@ -110,6 +111,18 @@
     });
   }
 
+  // An autocomplete dropdown: the search box hides the choices whose label lacks the text.
+  function filter(box) {
+    var select = document.getElementById(box.getAttribute("data-filter-for"));
+    if (!select) return;
+    box.addEventListener("input", function () {
+      var wanted = box.value.trim().toLowerCase();
+      Array.prototype.forEach.call(select.options, function (option) {
+        option.hidden = Boolean(option.value) && option.text.toLowerCase().indexOf(wanted) < 0;
+      });
+    });
+  }
+
   function each(form, selector, fn) {
     Array.prototype.forEach.call(form.querySelectorAll(selector), fn);
   }
@@ -123,6 +136,7 @@
     each(form, "[data-none-of-the-above]", noneOfTheAbove);
     each(form, "[data-maxchecked]", maxChecked);
     each(form, "[data-readonly]", readOnly);
+    each(form, "[data-filter-for]", filter);
   }
 
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
