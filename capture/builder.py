@@ -73,6 +73,8 @@ FORM_FIELDS: dict[str, str] = {
     c.IDENTIFIER: "identifier",
     c.BRANCHING_LOGIC: "branching_logic",
     c.REQUIRED: "required",
+    c.MATRIX_GROUP: "matrix_group",
+    c.ANNOTATION: "annotation",
 }
 _CHOICE_TYPES = {"dropdown", "radio", "checkbox", "yesno", "truefalse"}
 _INDEX = {column: i for i, column in enumerate(HEADER)}
@@ -102,6 +104,8 @@ def cells_from(
     cells = list(before or ("",) * len(HEADER))
     edited: set[str] = set()
     for column, name in FORM_FIELDS.items():
+        if before is not None and name not in values:
+            continue  # a column the caller does not give keeps its cell
         value = values.get(name, "")
         if before is not None and shown is not None and _same(shown.get(name), value):
             continue

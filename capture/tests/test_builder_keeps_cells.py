@@ -93,3 +93,24 @@ def test_an_edit_in_the_builder_changes_only_the_edited_cell(admin, personas, pa
     read = read_data_dictionary(downloaded)
     assert read.dictionary.get(edited.name).label == "Edited in the builder"
     assert len(read.issues) == len(read_data_dictionary(original).issues)
+
+
+def test_the_builder_sets_action_tags_and_a_matrix_group(admin, personas):
+    from capture.tests.factories import STUDY_CSV
+
+    study, _ = services.study_create(
+        actor=personas.committee, title="Tags", dictionary_csv=STUDY_CSV
+    )
+    field = services.current_dictionary(study).field("age")
+    values = {k: v for k, v in field_initial(field).items() if v not in (False, None)}
+    values.update(
+        annotation="@HIDDEN @DEFAULT='40'",
+        base=versions.digest(versions.proposal_csv(study)),
+    )
+    url = reverse("capture:dictionary_field", args=[study.pk, "age"])
+    assert admin.post(url, values).status_code == 302
+    edited = services.current_dictionary(study).field("age")
+    assert edited.annotation == "@HIDDEN @DEFAULT='40'"
+    assert [tag.name for tag in edited.action_tags] == ["@HIDDEN", "@DEFAULT"]
+    page = admin.get(url).content.decode()
+    assert "Field annotation (action tags)" in page
