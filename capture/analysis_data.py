@@ -19,17 +19,9 @@ from capture import access
 from capture.access import Can
 from capture.models import Entry, Study
 from capture.services import current_dictionary
-from formats.datadictionary import Field, FieldType, ValidationType
+from formats.datadictionary import NUMERIC_VALIDATION, Field, FieldType
 from formats.exports import is_dropped
 
-NUMERIC_VALIDATION = frozenset(
-    {
-        ValidationType.INTEGER,
-        ValidationType.NUMBER,
-        ValidationType.NUMBER_1DP,
-        ValidationType.NUMBER_2DP,
-    }
-)
 CODED = frozenset({FieldType.RADIO, FieldType.DROPDOWN, FieldType.YESNO, FieldType.TRUEFALSE})
 CHUNK = 2_000
 
@@ -44,6 +36,7 @@ class AnalysisField:
     numeric: bool
     choices: tuple[tuple[str, str], ...] = ()
     source: str = ""  # the dictionary field a checkbox option column comes from
+    comma: bool = False  # stored with a decimal comma (`12,5`), read as 12.5
 
     @property
     def title(self) -> str:
@@ -95,7 +88,7 @@ def _columns_of(f: Field) -> list[AnalysisField]:
     if f.field_type in (FieldType.CALC, FieldType.SLIDER) or (
         f.field_type is FieldType.TEXT and f.validation in NUMERIC_VALIDATION
     ):
-        return [AnalysisField(f.name, label, f.form, True, (), f.name)]
+        return [AnalysisField(f.name, label, f.form, True, (), f.name, f.decimal_comma)]
     return []
 
 
@@ -145,4 +138,8 @@ def _value(f: AnalysisField, stored: Any) -> Any:
     if f.name != f.source:  # a checkbox option: ticked or not
         code = f.name.rpartition("___")[2]
         return "1" if code in (stored or []) else "0"
-    return stored if stored != "" else None
+    if stored == "":
+        return None
+    if f.comma and isinstance(stored, str):
+        return stored.replace(",", ".")  # REDCap's `_comma_decimal` types: 12,5 is 12.5
+    return stored

@@ -11,6 +11,12 @@ Other fields' branching logic and calculations follow an edit (`follow`), rewrit
 through the logic parser: a renamed field is read under its new name, and a choice whose
 code changes while its label stays (`2, MRI` becomes `20, MRI`) is read under its new
 code. A rule left reading a code that is gone refuses the edit, naming it.
+
+Every cell the builder does not edit is kept (`Sheet`): the file's own header (its
+spelling, order and columns that are not REDCap's), each field's cells in columns the
+form does not show (annotations, alignment, matrix groups), cells beyond the header, the
+byte-order mark and the line end. An edit changes only the cells it edits, so the
+dictionary API and the download give back the uploaded file with that edit in it.
 """
 
 from __future__ import annotations
@@ -20,6 +26,7 @@ import dataclasses
 import io
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -30,8 +37,8 @@ from capture.logic import (
     DictionaryLogicError,
     LogicError,
     Node,
-    compile_dictionary,
     parse,
+    read_with_logic,
     recode,
     rename_fields,
     unparse,
@@ -40,14 +47,15 @@ from capture.logic.changes import BRANCHING, CALCULATION, code_changes
 from capture.models import DictionaryVersion, Study
 from capture.services import current_dictionary
 from formats.datadictionary import (
+    API_HEADER,
     HEADER,
     DataDictionaryError,
     Field,
     FieldType,
     read_data_dictionary,
+    row_cells,
 )
 from formats.datadictionary import columns as c
-from formats.datadictionary.writer import field_cells
 
 Cells = tuple[str, ...]
 # The builder form's field for each column it edits (the rest are kept as they were).
@@ -65,6 +73,8 @@ FORM_FIELDS: dict[str, str] = {
     c.IDENTIFIER: "identifier",
     c.BRANCHING_LOGIC: "branching_logic",
     c.REQUIRED: "required",
+    c.MATRIX_GROUP: "matrix_group",
+    c.ANNOTATION: "annotation",
 }
 _CHOICE_TYPES = {"dropdown", "radio", "checkbox", "yesno", "truefalse"}
 _INDEX = {column: i for i, column in enumerate(HEADER)}
@@ -81,23 +91,135 @@ class Edit:
     followed: list[str] = dataclasses.field(default_factory=list)  # rules rewritten to follow it
 
 
-def cells_from(values: dict[str, Any], before: Cells | None = None) -> Cells:
-    """A dictionary row from the builder form's values, keeping columns it does not edit."""
+def cells_from(
+    values: dict[str, Any], before: Cells | None = None, shown: dict[str, Any] | None = None
+) -> Cells:
+    """A dictionary row from the builder form's values, keeping every cell it does not edit
+    (REDCap's columns it does not show, the file's own columns, cells beyond the header).
+
+    `shown` is what the form showed for the field: a column whose value the person left as
+    shown keeps its cell as written (`1,A|2,B` spacing, a legacy `int`, a validation type
+    RadCollab does not apply), so editing one column changes that column only.
+    """
     cells = list(before or ("",) * len(HEADER))
+    edited: set[str] = set()
     for column, name in FORM_FIELDS.items():
+        if before is not None and name not in values:
+            continue  # a column the caller does not give keeps its cell
         value = values.get(name, "")
+        if before is not None and shown is not None and _same(shown.get(name), value):
+            continue
         if isinstance(value, bool):
             value = "y" if value else ""
         cells[_INDEX[column]] = str(value or "").strip()
-    if cells[_INDEX[c.FIELD_TYPE]] in _CHOICE_TYPES:
+        edited.add(column)
+    if c.CHOICES in edited and cells[_INDEX[c.FIELD_TYPE]] in _CHOICE_TYPES:
         # One choice a line is easier to type; REDCap writes them joined by " | ".
         lines = [part.strip() for part in cells[_INDEX[c.CHOICES]].splitlines() if part.strip()]
         cells[_INDEX[c.CHOICES]] = " | ".join(lines)
     return tuple(cells)
 
 
-def _rows(csv_text: str) -> list[Cells]:
-    return [field_cells(f) for f in read_data_dictionary(csv_text).dictionary.fields]
+@dataclass(frozen=True)
+class Sheet:
+    """The layout of the dictionary file the builder edits, so that it writes back as read.
+
+    Inside the builder a row holds REDCap's 18 columns first (in `HEADER` order, so edits
+    find a column by name), then the file's other columns in its order, then any cells
+    the row had beyond the header. `text` puts each cell back where the file had it.
+    """
+
+    columns: tuple[str, ...] = HEADER
+    bom: bool = False
+    line_ending: str = "\r\n"
+
+    @cached_property
+    def canonical(self) -> tuple[str | None, ...]:
+        """For each column of the file, the REDCap column it is (None for another)."""
+        seen: set[str] = set()
+        found: list[str | None] = []
+        for name in self.columns:
+            column = c.column_of(name)
+            found.append(column if column and column not in seen else None)
+            seen.add(column or "")
+        return tuple(found)
+
+    @cached_property
+    def others(self) -> tuple[int, ...]:
+        """Positions in the file of the columns that are not REDCap's."""
+        return tuple(i for i, column in enumerate(self.canonical) if column is None)
+
+    def row(self, cells: tuple[str, ...]) -> Cells:
+        """A row as the file has it, in the builder's order."""
+        at = {column: i for i, column in enumerate(self.canonical) if column}
+
+        def cell(position: int | None) -> str:
+            return cells[position] if position is not None and position < len(cells) else ""
+
+        own = [cell(at.get(column)) for column in HEADER]
+        return (*own, *(cell(p) for p in self.others), *cells[len(self.columns) :])
+
+    def text(self, rows: list[Cells]) -> tuple[str, list[int]]:
+        """The dictionary text and the line each row starts on (the header is line 1).
+
+        A REDCap column the file lacks is added (after its own columns) only when a row
+        fills it.
+        """
+        present = {column for column in self.canonical if column}
+        missing = [
+            column
+            for column in HEADER
+            if column not in present and any(r[_INDEX[column]] for r in rows)
+        ]
+        api = bool(self.columns) and c.normalised(self.columns[0]) == "fieldname"
+        names = dict(zip(HEADER, API_HEADER if api else HEADER, strict=True))
+        header = (*self.columns, *(names[column] for column in missing))
+        records = [_record(header)]
+        starts: list[int] = []
+        line = 2
+        width = len(HEADER) + len(self.others)
+        for cells in rows:
+            padded = (*cells, *("",) * (width - len(cells)))
+            written = [self._cell(padded, p) for p in range(len(self.columns))]
+            written += [padded[_INDEX[column]] for column in missing]
+            written += padded[width:]
+            while len(written) > len(header) and not written[-1]:
+                written.pop()
+            records.append(_record(tuple(written)))
+            starts.append(line)
+            line += records[-1].count("\n") + 1
+        mark = "\ufeff" if self.bom else ""
+        return mark + "".join(r + self.line_ending for r in records), starts
+
+    def _cell(self, cells: Cells, position: int) -> str:
+        column = self.canonical[position]
+        if column is not None:
+            return cells[_INDEX[column]]
+        return cells[len(HEADER) + self.others.index(position)]
+
+
+def _record(cells: tuple[str, ...]) -> str:
+    """One CSV record without its line end (quoted as the dictionary writer quotes)."""
+    buffer = io.StringIO(newline="")
+    csv.writer(buffer, lineterminator="\r\n").writerow(cells)
+    return buffer.getvalue().removesuffix("\r\n")
+
+
+def read_sheet(csv_text: str) -> tuple[Sheet, list[Cells]]:
+    """The layout of a dictionary's text and its rows in the builder's order."""
+    dictionary = read_data_dictionary(csv_text).dictionary
+    sheet = Sheet(dictionary.columns, dictionary.bom, dictionary.line_ending)
+    return sheet, [sheet.row(row_cells(f, dictionary.columns)) for f in dictionary.fields]
+
+
+def _same(shown: Any, value: Any) -> bool:
+    """Whether a form value is the one the form showed (text compared without the spaces
+    and line ends a browser may add around it)."""
+    if isinstance(shown, bool) or isinstance(value, bool):
+        return bool(shown) == bool(value)
+    return str(shown or "").strip().replace("\r\n", "\n") == str(value or "").strip().replace(
+        "\r\n", "\n"
+    )
 
 
 def _position(rows: list[Cells], name: str) -> int:
@@ -115,8 +237,12 @@ def _insert_in_form(rows: list[Cells], cells: Cells) -> list[Cells]:
     return [*rows[:at], cells, *rows[at:]]
 
 
-def field_save(original: str | None, values: dict[str, Any]) -> Edit:
-    """Add a field (original None) or change one; a changed instrument moves it to its end."""
+def field_save(
+    original: str | None, values: dict[str, Any], shown: dict[str, Any] | None = None
+) -> Edit:
+    """Add a field (original None) or change one; a changed instrument moves it to its end.
+
+    `shown`: the values the form showed for the field (`cells_from`)."""
     name = str(values.get("name", "")).strip()
 
     def apply(rows: list[Cells]) -> list[Cells]:
@@ -125,7 +251,7 @@ def field_save(original: str | None, values: dict[str, Any]) -> Edit:
                 raise ValidationError({"name": f"{name}: a field of that name already exists."})
             return _insert_in_form(rows, cells_from(values))
         at = _position(rows, original)
-        cells = cells_from(values, rows[at])
+        cells = cells_from(values, rows[at], shown)
         if at == 0 and cells[_INDEX[c.FORM]] != rows[0][_INDEX[c.FORM]]:
             raise ValidationError({"form": f"{original}: the record id stays in the first form."})
         if cells[_INDEX[c.FORM]] == rows[at][_INDEX[c.FORM]]:
@@ -165,28 +291,19 @@ def field_remove(name: str) -> Edit:
     return Edit(apply, f"removed {name}", name)
 
 
-def write_rows(rows: list[Cells]) -> tuple[str, list[int]]:
-    """The dictionary text and the line each row starts on (the header is line 1)."""
-    buffer = io.StringIO(newline="")
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(HEADER)
-    starts = []
-    line = 2
-    for cells in rows:
-        start = buffer.tell()
-        writer.writerow(cells)
-        starts.append(line)
-        line += buffer.getvalue()[start:].count("\n")
-    return buffer.getvalue(), starts
+def write_rows(rows: list[Cells], sheet: Sheet | None = None) -> tuple[str, list[int]]:
+    """The dictionary text in `sheet`'s layout (REDCap's 18 columns without one), and the
+    line each row starts on (the header is line 1)."""
+    return (sheet or Sheet()).text(rows)
 
 
-def check(rows: list[Cells], edited: str | None = None) -> str:
+def check(rows: list[Cells], edited: str | None = None, sheet: Sheet | None = None) -> str:
     """The dictionary text, or ValidationError with each problem naming its field.
 
     Problems of the edited field go next to the form field at fault; problems of other
     fields (a branching logic that refers to a removed field) go on top of the form.
     """
-    text, starts = write_rows(rows)
+    text, starts = write_rows(rows, sheet)
     errors: dict[str, list[str]] = {}
 
     def add(field: str, column: str, message: str) -> None:
@@ -195,15 +312,13 @@ def check(rows: list[Cells], edited: str | None = None) -> str:
         errors.setdefault(key, []).append(f"{where}: {message}")
 
     try:
-        dictionary = read_data_dictionary(text).dictionary
+        read_with_logic(text)
     except DataDictionaryError as error:
         for problem in error.problems:
             row = max((i for i, s in enumerate(starts) if s <= problem.line), default=None)
             field = rows[row][0] if row is not None else "the dictionary"
             add(field, problem.column, problem.message)
         raise ValidationError(errors) from error
-    try:
-        compile_dictionary(dictionary)
     except DictionaryLogicError as error:
         for logic in error.problems:
             add(logic.field, logic.column, str(logic.error))
@@ -219,9 +334,9 @@ def dictionary_edit(*, actor: Any, study: Study, edit: Edit, base: str) -> Dicti
     since, EditConflict and nothing is written.
     """
     working = versions.proposal_csv(study)
-    before = _rows(working)
+    sheet, before = read_sheet(working)
     rows = follow(before, edit.apply(before), edit)
-    text = check(rows, edit.subject)
+    text = check(rows, edit.subject, sheet)
     note = f"Form builder: {edit.note}" + (
         f"; rules rewritten: {', '.join(edit.followed)}" if edit.followed else ""
     )

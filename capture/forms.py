@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from django import forms
 
 from capture.models import Entry, Export, Study, StudyRole, StudySite
-from formats.datadictionary import Field, FieldType, ValidationType
 from network.models import Site
 
 MAX_DICTIONARY_BYTES = 2 * 1024 * 1024
@@ -55,6 +53,16 @@ class RoleGrantForm(forms.Form):
         study_site = self.fields["study_site"]
         assert isinstance(study_site, forms.ModelChoiceField)
         study_site.queryset = StudySite.objects.filter(study=study).select_related("site")
+
+
+class GoLiveForm(forms.Form):
+    acknowledged = forms.BooleanField(
+        required=False,
+        label=(
+            "I have read the list of what RadCollab keeps but does not apply or evaluate, "
+            "and the study can run without it"
+        ),
+    )
 
 
 class LockForm(forms.Form):
@@ -137,82 +145,6 @@ class EntryMetaForm(forms.Form):
     def clean_status(self) -> int:
         status = self.cleaned_data.get("status")
         return Entry.Status.INCOMPLETE if status is None else int(status)
-
-
-# Only where the browser's control posts what the validation type reads; an mdy or dmy
-# date is typed as shown to the person.
-INPUT_TYPES = {
-    ValidationType.DATE_YMD: "date",
-    ValidationType.INTEGER: "number",
-    ValidationType.EMAIL: "email",
-    ValidationType.TIME: "time",
-}
-
-
-@dataclass(frozen=True)
-class EntryField:
-    """What the entry template needs to draw one field of the dictionary."""
-
-    field: Field
-    value: Any
-    error: str = ""
-    warning: str = ""
-
-    @property
-    def name(self) -> str:
-        return self.field.name
-
-    @property
-    def kind(self) -> str:
-        return str(self.field.field_type)
-
-    @property
-    def input_type(self) -> str:
-        validation = self.field.validation
-        return INPUT_TYPES.get(validation, "text") if validation else "text"
-
-    @property
-    def checked(self) -> list[str]:
-        return list(self.value) if isinstance(self.value, list) else []
-
-    @property
-    def choices(self) -> list[tuple[str, str]]:
-        if self.field.field_type == FieldType.YESNO:
-            return [("1", "Yes"), ("0", "No")]
-        if self.field.field_type == FieldType.TRUEFALSE:
-            return [("1", "True"), ("0", "False")]
-        return [(choice.code, choice.label) for choice in self.field.choices]
-
-
-def entry_fields(
-    fields: list[Field],
-    values: dict[str, Any],
-    errors: dict[str, str] | None = None,
-    warnings: dict[str, str] | None = None,
-) -> list[EntryField]:
-    errors, warnings = errors or {}, warnings or {}
-    return [
-        EntryField(
-            f,
-            values.get(f.name, [] if f.field_type == FieldType.CHECKBOX else ""),
-            errors.get(f.name, ""),
-            warnings.get(f.name, ""),
-        )
-        for f in fields
-    ]
-
-
-def posted_values(post: Any, fields: list[Field]) -> dict[str, Any]:
-    """What the person typed, per field of the instrument (a list for a checkbox)."""
-    values: dict[str, Any] = {}
-    for f in fields:
-        if f.field_type in (FieldType.CALC, FieldType.DESCRIPTIVE, FieldType.FILE):
-            continue
-        if f.field_type == FieldType.CHECKBOX:
-            values[f.name] = post.getlist(f.name)
-        else:
-            values[f.name] = post.get(f.name, "")
-    return values
 
 
 class ExportForm(forms.Form):

@@ -74,6 +74,20 @@ class FieldForm(forms.Form):
     )
     note = forms.CharField(label="Field note", required=False, max_length=500)
     section_header = forms.CharField(label="Section header", required=False, max_length=500)
+    matrix_group = forms.CharField(
+        label="Matrix group",
+        required=False,
+        max_length=100,
+        help_text="Radio or checkbox fields next to each other with one group name and the "
+        "same choices are drawn as one table.",
+    )
+    annotation = forms.CharField(
+        label="Field annotation (action tags)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="REDCap's action tags, such as @HIDDEN, @READONLY, @DEFAULT='[today]', "
+        "@CHARLIMIT=200 or @MAXCHECKED=2; other notes are kept as written.",
+    )
     base = forms.CharField(widget=forms.HiddenInput)
 
 
@@ -99,6 +113,8 @@ def field_initial(f: Field) -> dict[str, Any]:
         "branching_logic": f.branching_logic,
         "note": f.note,
         "section_header": f.section_header,
+        "matrix_group": f.matrix_group,
+        "annotation": f.annotation,
     }
 
 

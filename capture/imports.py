@@ -18,7 +18,7 @@ import io
 import logging
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
@@ -33,13 +33,15 @@ from audit.models import AuditEvent
 from audit.services import audit_record, unsaved_event
 from capture import access, bulk, completeness, jobs
 from capture.access import Can
-from capture.logic import Resolution, resolve, variables
+from capture.logic import Context, Resolution, resolve, variables
+from capture.logic.nodes import Smart, walk
 from capture.models import DataImport, Entry, Record, Study, StudySite
 from capture.services import (
     Dictionary,
     audit_scope,
     current_dictionary,
     identifier_problem,
+    user_name,
 )
 from formats.datadictionary import DataDictionary, Field, FieldType
 from formats.records import Finding, RecordReader, RecordRow
@@ -94,11 +96,21 @@ def _context(actor: Any, study: Study) -> _Context:
     return _Context(study, dictionary, sites, default, tuple(dictionary.fields))
 
 
+def _as_imported(f: Field, dictionary: Dictionary) -> Field:
+    """A calculation RadCollab does not evaluate is read from the file like a text field:
+    it keeps the values it is given (issue 15, item 2); every other calc is recalculated."""
+    if f.field_type == FieldType.CALC and dictionary.logic[f.name].calc is None:
+        return replace(f, field_type=FieldType.TEXT, calculation="")
+    return f
+
+
 def _reader(context: _Context, text: str) -> RecordReader:
     now = timezone.now()
     return RecordReader(
         io.StringIO(text.lstrip("\ufeff"), newline=""),
-        DataDictionary(context.dictionary.fields),
+        DataDictionary(
+            tuple(_as_imported(f, context.dictionary) for f in context.dictionary.fields)
+        ),
         today=timezone.localdate(),
         now=now,
         repeating_forms=context.study.repeating_instruments,
@@ -300,7 +312,7 @@ class _Writer:
         self.study, self.dictionary = context.study, context.dictionary
         self.now = timezone.now()
         self.forms = {f.name: f.form for f in self.dictionary.fields}
-        self.logic = _Logic(self.dictionary, self.now)
+        self.logic = _Logic(self.dictionary, self.now, actor)
         # Per instrument, the fields a resolution can change: calcs and branching fields.
         self.with_logic = {
             form: [
@@ -331,7 +343,9 @@ class _Writer:
         events: list[tuple[Any, ...]] = []
         for label, rows in batch.items():
             record_id, site = ids[label], sites[label]
-            changes = self._record_entries(record_id, site, rows, stored, new_entries, updated)
+            changes = self._record_entries(
+                record_id, site, rows, stored, new_entries, updated, label=label
+            )
             events.append(self._event(record_id, label, site, changes))
         self.entries.insert(new_entries)
         Entry.objects.bulk_update(
@@ -388,6 +402,8 @@ class _Writer:
         stored: dict[tuple[int, str, int], Entry],
         new_entries: list[tuple[Any, ...]],
         updated: list[Entry],
+        *,
+        label: str = "",
     ) -> Changes:
         """One record's entries merged with what is stored, logic applied; its changes."""
         touched = _entries_of(rows, self.forms)
@@ -398,7 +414,7 @@ class _Writer:
             data_of[key] = {**entry.data, **values} if entry else values
             if key[1] == 1:
                 merged.update(data_of[key])
-        resolved = self.logic.resolve(merged)
+        resolved = self.logic.resolve(merged, label, site.code)
         changes: Changes = {}
         complete = 0
         for key, (_, status) in touched.items():
@@ -430,8 +446,11 @@ class _Writer:
     def _apply_logic(self, instrument: str, data: Values, resolved: Resolution) -> None:
         """Calculated fields recalculated, fields hidden by branching cleared."""
         for f in self.with_logic.get(instrument, ()):
-            if f.field_type == FieldType.CALC:
-                data[f.name] = resolved.values.get(f.name, "")
+            if f.field_type == FieldType.CALC and f.name in resolved.values:
+                data[f.name] = resolved.values[f.name]
+            elif f.field_type == FieldType.CALC:
+                # A calculation not evaluated here keeps the value it is given.
+                data[f.name] = data.get(f.name, "")
             elif f.name in resolved.hidden and f.name in data:
                 data[f.name] = [] if f.field_type == FieldType.CHECKBOX else ""
 
@@ -483,23 +502,37 @@ class _Logic:
 
     REMEMBERED = 20_000
 
-    def __init__(self, dictionary: Dictionary, now: datetime) -> None:
+    def __init__(self, dictionary: Dictionary, now: datetime, actor: Any = None) -> None:
         self.fields = dictionary.active_logic
-        self.now = now
+        local = timezone.localtime(now)
+        # What the form's logic reads besides the values, as on the entry form
+        # (`services.logic_context`): the study's today and now, the person importing.
+        self.context = Context(today=local.date(), now=local, user_name=user_name(actor))
         read: dict[str, None] = dict.fromkeys(self.fields)
+        smart: set[str] = set()
         for logic in self.fields.values():
             for node in (logic.branching, logic.calc):
                 if node is not None:
                     read.update(dict.fromkeys(variables(node)))
+                    smart.update(n.name for n in walk(node) if isinstance(n, Smart))
         self.read = tuple(read)
+        # The record's own name and site matter only to logic that reads them.
+        self.per_record = bool(smart & {"record-name", "record-dag-name"})
         self.calcs = tuple(name for name, logic in self.fields.items() if logic.calc)
         self.remembered: dict[tuple[Any, ...], Resolution] = {}
 
-    def resolve(self, values: Values) -> Resolution:
+    def resolve(self, values: Values, label: str = "", site_code: str = "") -> Resolution:
         key = tuple(_hashable(values.get(name)) for name in self.read)
+        if self.per_record:
+            key += (label, site_code)
         found = self.remembered.get(key)
         if found is None:
-            resolved = resolve(self.fields, values, today=self.now.date(), now=self.now)
+            context = (
+                replace(self.context, record_name=label, dag_name=site_code.lower())
+                if self.per_record
+                else self.context
+            )
+            resolved = resolve(self.fields, values, context=context)
             # Keep only what the import reads: calc values and what is hidden.
             calcs = {name: resolved.values.get(name, "") for name in self.calcs}
             found = Resolution(calcs, resolved.hidden)

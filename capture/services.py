@@ -19,7 +19,8 @@ from django.utils import timezone
 
 from audit.services import audit_record, diff_fields
 from capture import completeness
-from capture.logic import DictionaryLogicError, FieldLogic, compile_dictionary, resolve
+from capture.actiontags import tag_errors
+from capture.logic import Context, DictionaryLogicError, FieldLogic, read_with_logic, resolve
 from capture.models import (
     DataQuery,
     DictionaryVersion,
@@ -30,6 +31,7 @@ from capture.models import (
     StudyRole,
     StudySite,
 )
+from capture.piping import Pipes
 from core.exceptions import EditConflict
 from core.identifiers import describe, find_identifiers
 from formats.datadictionary import (
@@ -38,7 +40,6 @@ from formats.datadictionary import (
     Field,
     FieldType,
     Issue,
-    read_data_dictionary,
 )
 from formats.records import check_value
 
@@ -88,6 +89,17 @@ class Dictionary:
         return self.fields[0].name
 
     @cached_property
+    def pipes(self) -> Pipes:
+        """What piping (`[field]` in a label or a tag) reads of the dictionary."""
+        return Pipes.of(self.fields)
+
+    @cached_property
+    def issues(self) -> tuple[tuple[str, Issue], ...]:
+        """What the study's dictionary keeps but RadCollab does not apply ("kept, not
+        applied") or run ("not evaluated here"), as (field name, issue), field by field."""
+        return tuple((f.name, issue) for f in self.fields for issue in f.issues)
+
+    @cached_property
     def active_logic(self) -> dict[str, FieldLogic]:
         """Only the fields that have logic, in order: what `resolve` needs to visit."""
         return {name: logic for name, logic in self.logic.items() if logic.branching or logic.calc}
@@ -96,18 +108,18 @@ class Dictionary:
 def read_dictionary(
     csv_text: str,
 ) -> tuple[DataDictionary, tuple[Issue, ...], dict[str, FieldLogic]]:
-    """Parse and compile a REDCap dictionary, or raise ValidationError naming every problem."""
+    """Parse and compile a REDCap dictionary, or raise ValidationError naming every problem.
+
+    One pass (`read_with_logic`): columns, choices, validation and logic problems come
+    together, and logic RadCollab does not evaluate is kept and reported on its field.
+    """
     try:
-        result = read_data_dictionary(csv_text)
-    except DataDictionaryError as error:
+        read = read_with_logic(csv_text)
+    except (DataDictionaryError, DictionaryLogicError) as error:
         raise ValidationError({"dictionary": str(error)}) from error
-    if not result.dictionary.fields:
+    if not read.dictionary.fields:
         raise ValidationError({"dictionary": "The dictionary has no fields."})
-    try:
-        logic = compile_dictionary(result.dictionary)
-    except DictionaryLogicError as error:
-        raise ValidationError({"dictionary": str(error)}) from error
-    return result.dictionary, result.issues, logic
+    return read.dictionary, read.result.issues, read.logic
 
 
 @lru_cache(maxsize=64)
@@ -266,9 +278,14 @@ def study_update_settings(
 
 
 @transaction.atomic
-def study_go_live(*, actor: Any, study: Study) -> Study:
-    """Design → live, refused while the dictionary would let identifiers in."""
+def study_go_live(*, actor: Any, study: Study, acknowledged: bool = False) -> Study:
+    """Design → live, refused while the dictionary would let identifiers in.
+
+    When the dictionary holds what RadCollab keeps but does not apply or evaluate (the
+    study page lists it, field by field), the admin must acknowledge that list.
+    """
     dictionary = current_dictionary(study)
+    unapplied = dictionary.issues
     problems = [
         f"{f.name}: flagged as an identifier (Identifier? = y); RadCollab stores no "
         "patient identifiers"
@@ -283,6 +300,11 @@ def study_go_live(*, actor: Any, study: Study) -> Study:
         ]
     if not study.study_sites.exists():
         problems.append("add at least one participating site")
+    if unapplied and not acknowledged:
+        problems.append(
+            f"the dictionary has {len(unapplied)} item(s) RadCollab keeps but does not apply "
+            "or evaluate (listed on the study page): tick that you have read the list"
+        )
     if problems:
         raise ValidationError({"status": problems})
     old = study.status
@@ -293,6 +315,11 @@ def study_go_live(*, actor: Any, study: Study) -> Study:
         action="study.status",
         obj=study,
         changes={"status": (old, study.status)},
+        reason=(
+            f"Acknowledged {len(unapplied)} item(s) kept, not applied or not evaluated here."
+            if unapplied
+            else ""
+        ),
         scope=audit_scope(study),
     )
     return study
@@ -351,6 +378,40 @@ def record_values(record: Record, *, except_instrument: str = "") -> dict[str, A
         if entry.instrument != except_instrument:
             values.update(entry.data)
     return values
+
+
+def logic_context(
+    *, record: Record, instrument: str, instance: int, actor: Any, now: Any
+) -> Context:
+    """What branching logic and calculations read besides the values: today and now in the
+    study's time zone (the deployment's), the record's name, its site as REDCap's data
+    access group, the person's user name (`user_name`) and, on a repeating form, the
+    instance and the values of the record's other instances of it."""
+    local = timezone.localtime(now)
+    repeating = instrument in record.study.repeating_instruments
+    instances: dict[str, dict[int, Any]] = {}
+    if repeating:
+        others = Entry.objects.filter(record=record, instrument=instrument).exclude(
+            instance=instance
+        )
+        for number, data in others.values_list("instance", "data"):
+            for name, value in (data or {}).items():
+                instances.setdefault(name, {})[number] = value
+    return Context(
+        today=local.date(),
+        now=local,
+        record_name=record.label,
+        dag_name=record.study_site.code.lower(),
+        user_name=user_name(actor),
+        instance=instance if repeating else None,
+        instances=instances,
+    )
+
+
+def user_name(actor: Any) -> str:
+    """`[user-name]`: the part of the person's sign-in email before the @ (RadCollab has no
+    user names, and a whole email in a value is refused as an identifier)."""
+    return str(getattr(actor, "email", "") or "").partition("@")[0]
 
 
 def instance_numbers(record: Record, instrument: str) -> list[int]:
@@ -424,11 +485,19 @@ def entry_save(
     typed = dict(values)
     errors = _record_id_errors(dictionary, record, typed.pop(dictionary.record_id_field, None))
     errors.update(text_errors(reason=reason))
-    checked, type_errors, warnings = _check(fields, typed, now)
+    checked, type_errors, warnings = _check(fields, typed, timezone.localtime(now))
     context = record_values(record, except_instrument=instrument)
     context.update(checked)
-    resolved = resolve(dictionary.active_logic, context, today=now.date(), now=now)
-    after, cleared = _values_to_write(dictionary, record, fields, checked, resolved)
+    logic = logic_context(
+        record=record, instrument=instrument, instance=instance, actor=actor, now=now
+    )
+    # A value of the wrong type is named first; a tag's limit only for a well-typed one.
+    for name, problem in tag_errors(
+        fields, checked, before, pipes=dictionary.pipes, context=logic
+    ).items():
+        type_errors.setdefault(name, problem)
+    resolved = resolve(dictionary.active_logic, context, context=logic)
+    after, cleared = _values_to_write(dictionary, record, fields, checked, resolved, before)
     # What was typed (a hidden field's value still reaches the audit row that clears it)
     # and what is written (calculations, the record id) both pass the identifier screen.
     screened = {**identifier_errors(fields, checked), **identifier_errors(fields, after)}
@@ -495,9 +564,11 @@ def _values_to_write(
     fields: list[Field],
     checked: dict[str, Any],
     resolved: Any,
+    before: dict[str, Any],
 ) -> tuple[dict[str, Any], list[str]]:
     """The instrument's values as saved: typed ones, calculations, the record's own id, and
-    blanks where branching hides a field (the names of those that held a value)."""
+    blanks where branching hides a field (the names of those that held a value). A
+    calculation RadCollab does not evaluate keeps the value it held (an imported one)."""
     after: dict[str, Any] = {}
     cleared: list[str] = []
     for f in fields:
@@ -506,11 +577,12 @@ def _values_to_write(
         if f.name == dictionary.record_id_field:
             after[f.name] = record.label
             continue
-        value = (
-            resolved.values.get(f.name, "")
-            if f.field_type == FieldType.CALC
-            else checked.get(f.name, "")
-        )
+        if f.field_type != FieldType.CALC:
+            value = checked.get(f.name, "")
+        elif dictionary.logic[f.name].calc is not None:
+            value = resolved.values.get(f.name, "")
+        else:
+            value = before.get(f.name, "")
         if f.name in resolved.hidden and _present(value):
             cleared.append(f.name)
             value = [] if f.field_type == FieldType.CHECKBOX else ""

@@ -48,7 +48,6 @@ from capture.models import DictionaryVersion, Entry, Record, Study
 from capture.services import audit_scope, current_dictionary, read_dictionary
 from core.exceptions import EditConflict
 from formats.datadictionary import (
-    HEADER,
     DataDictionary,
     Field,
     FieldType,
@@ -979,12 +978,17 @@ def rewrite_rules(csv_text: str, rules: list[RuleChange]) -> str:
     bom = "\ufeff" if csv_text.startswith("\ufeff") else ""
     records = list(csv.reader(io.StringIO(csv_text.removeprefix(bom), newline="")))
     header = next((cells for cells in records if cells), [])
-    at = {name: header.index(name) for name in HEADER if name in header}
+    # Columns by name as the reader finds them: any spelling, any order, the API's too.
+    at: dict[str, int] = {}
+    for index, name in enumerate(header):
+        column = dd_columns.column_of(name)
+        if column is not None:
+            at.setdefault(column, index)
     wanted = {(r.field, _RULE_COLUMNS[r.column]): r.after for r in rules}
     for cells in records[records.index(header) + 1 :] if header else []:
         name = cells[at[dd_columns.NAME]].strip() if len(cells) > at[dd_columns.NAME] else ""
         for (field_name, column), text in wanted.items():
-            if field_name == name and len(cells) > at[column]:
+            if field_name == name and column in at and len(cells) > at[column]:
                 cells[at[column]] = text
     buffer = io.StringIO(newline="")
     csv.writer(buffer, lineterminator="\r\n").writerows(records)

@@ -13,6 +13,7 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
 from accounts.models import User
@@ -21,8 +22,12 @@ from capture import access, completeness, services
 from capture import exports as capture_exports
 from capture import imports as capture_imports
 from capture.access import Can
+from capture.actiontags import opening_values
+from capture.entry_form import Matrix, Render, entry_blocks, posted_values
+from capture.entry_html import field_html, matrix_html
 from capture.forms import (
     EntryMetaForm,
+    GoLiveForm,
     ImportForm,
     InstanceForm,
     LockForm,
@@ -33,8 +38,6 @@ from capture.forms import (
     SiteAddForm,
     StudyCreateForm,
     StudySettingsForm,
-    entry_fields,
-    posted_values,
 )
 from capture.forms_imports import ExportForm, ImportConfirmForm
 from capture.models import DataImport, DataQuery, Entry, Export, Record, Study
@@ -121,6 +124,8 @@ def study_admin(request: AuthedRequest, pk: int) -> HttpResponse:
         "settings_form": StudySettingsForm(
             instance=found, instruments=services.current_dictionary(found).instruments
         ),
+        "unapplied": services.current_dictionary(found).issues,
+        "live_form": GoLiveForm(),
     }
     return render(request, "capture/study_admin.html", context)
 
@@ -167,7 +172,13 @@ def study_manage(request: AuthedRequest, pk: int, action: str) -> HttpResponse:
                 **{name: settings_form.cleaned_data[name] for name in services.SETTINGS},
             )
         elif action == "live":
-            services.study_go_live(actor=request.user, study=found)
+            live_form = GoLiveForm(request.POST)
+            live_form.is_valid()
+            services.study_go_live(
+                actor=request.user,
+                study=found,
+                acknowledged=bool(live_form.cleaned_data.get("acknowledged")),
+            )
         else:
             raise ValidationError(f"Unknown action {action!r}.")
     except ValidationError as error:
@@ -353,6 +364,32 @@ def _entry_context(
         if saved
         else DataQuery.objects.none()
     )
+    context = services.logic_context(
+        record=record,
+        instrument=instrument,
+        instance=instance,
+        actor=request.user,
+        now=timezone.now(),
+    )
+    # The record's other forms, which this form's branching, calculations and piping read.
+    others = services.record_values(record, except_instrument=instrument)
+    values = page.values
+    if request.method != "POST":
+        values = opening_values(
+            fields, values, new=saved is None, pipes=dictionary.pipes, context=context
+        )
+    # Piping reads the values as saved (calculations hold what the last save computed);
+    # logic.js recomputes them, and the pipes with them, as soon as the page loads.
+    render = Render(dictionary.pipes, {**others, **values}, context)
+    blocks = entry_blocks(fields, values, render, page.errors, page.warnings)
+    drawn = "".join(
+        matrix_html(block)
+        if isinstance(block, Matrix)
+        else field_html(
+            block, record_id_field=dictionary.record_id_field, record_label=record.label
+        )
+        for block in blocks
+    )
     return {
         "study": study,
         "record": record,
@@ -360,16 +397,24 @@ def _entry_context(
         "instruments": dictionary.instruments,
         "instance": instance,
         "instances": _instances(study, record, instrument, instance),
-        "fields": entry_fields(fields, page.values, page.errors, page.warnings),
+        # Sanitised labels (capture.labels) and values escaped by capture.entry_html.
+        "form_html": mark_safe(drawn),  # noqa: S308
+        "fields": [row for block in blocks for row in getattr(block, "rows", [block])],
         "record_id_field": dictionary.record_id_field,
         "logic": {
             f.name: dictionary.logic[f.name].to_json()
             for f in fields
             if dictionary.logic[f.name].branching or dictionary.logic[f.name].calc
         },
-        # The record's other forms, which this form's branching and calculations may read.
-        "record_values": services.record_values(record, except_instrument=instrument),
-        "today": timezone.localdate().isoformat(),
+        "pipes": render.piped.trees,
+        "record_values": others,
+        "logic_context": context,
+        "instances_json": {
+            name: {str(n): value for n, value in by_number.items()}
+            for name, by_number in context.instances.items()
+        },
+        "today": context.today_text(),
+        "now": context.now_text(),
         "entry": saved,
         "version": page.version,
         "meta": page.meta,

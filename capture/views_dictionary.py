@@ -112,7 +112,7 @@ def dictionary_field(request: AuthedRequest, pk: int, name: str | None = None) -
     form = FieldForm(request.POST or None, initial={**initial, "base": versions.digest(text)})
     if request.method == "POST" and form.is_valid():
         values = dict(form.cleaned_data)
-        edit = builder.field_save(name, values)
+        edit = builder.field_save(name, values, shown=initial if name else None)
         try:
             version = builder.dictionary_edit(
                 actor=request.user, study=study, edit=edit, base=values["base"]

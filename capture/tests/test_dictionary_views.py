@@ -105,8 +105,8 @@ def test_the_builder_names_the_field_at_fault(admin, design):
         "(validation integer)</li>" in page
     )
     assert (
-        'id="id_branching_logic_error"><li>size: refers to [nowhere], which is not a '
-        "variable of this dictionary</li>" in page
+        'id="id_branching_logic_error"><li>size: [nowhere] is not a variable of this '
+        "dictionary (at character 1)</li>" in page
     )
     assert services.current_dictionary(design).field("size") is None
 

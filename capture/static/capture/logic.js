@@ -661,6 +661,11 @@
     for (var i = 0; i < elements.length; i++) {
       var input = elements[i];
       if (!input.name || input.disabled) continue;
+      if (input.hasAttribute && input.hasAttribute("data-slider-blank")) {
+        // A slider's "no value" box: the slider reads blank, whatever its handle shows.
+        if (input.checked) values[input.getAttribute("data-slider-blank")] = "";
+        continue;
+      }
       if (input.type === "checkbox") {
         if (!Array.isArray(values[input.name])) values[input.name] = [];
         if (input.checked) values[input.name].push(input.value);
@@ -699,12 +704,14 @@
       Object.keys(fields).forEach(function (name) {
         var box = wrapper(name);
         var hide = outcome.hidden.indexOf(name) >= 0;
-        if (box) box.hidden = hide;
+        // @HIDDEN and @HIDDEN-FORM keep a field hidden whatever its branching says.
+        if (box) box.hidden = hide || box.hasAttribute("data-tag-hidden");
         if (fields[name].calc) {
           var input = form.elements.namedItem(name);
           if (input && input.value !== outcome.values[name]) input.value = outcome.values[name];
         }
       });
+      pipe(form, context.pipes, outcome.values, context);
       var event = scope.createEvent("Event");
       event.initEvent("capture:logic", true, false);
       form.dispatchEvent(event);
@@ -713,6 +720,19 @@
     form.addEventListener("change", refresh);
     refresh();
     return refresh;
+  }
+
+  // Piping: each <span data-pipe="n"> shows tree n of the capture-pipes island, evaluated
+  // on the form's values as capture/piping.py evaluates it on the server.
+  function pipe(form, trees, values, context) {
+    if (!trees || !trees.length) return;
+    var spans = form.querySelectorAll("[data-pipe]");
+    for (var i = 0; i < spans.length; i++) {
+      var tree = trees[Number(spans[i].getAttribute("data-pipe"))];
+      if (!tree) continue;
+      var text = formatValue(evaluate(tree, values, context)) || "______";
+      if (spans[i].textContent !== text) spans[i].textContent = text;
+    }
   }
 
   // Attributes on the island, else on the form (Django's json_script writes a bare island).
@@ -724,6 +744,11 @@
     if (read("data-today")) context.today = read("data-today");
     if (read("data-now")) context.now = read("data-now");
     if (read("data-missing-codes")) context.missingCodes = JSON.parse(read("data-missing-codes"));
+    // What the server's Context holds (capture.services.logic_context).
+    if (read("data-record-name")) context.recordName = read("data-record-name");
+    if (read("data-dag-name")) context.dagName = read("data-dag-name");
+    if (read("data-user-name")) context.userName = read("data-user-name");
+    if (read("data-instance")) context.instance = Number(read("data-instance"));
     return context;
   }
 
@@ -735,6 +760,10 @@
     var context = contextFrom(island, form);
     var record = document.getElementById("capture-record-values");
     if (record) context.record = JSON.parse(record.textContent);
+    var instances = document.getElementById("capture-instances");
+    if (instances) context.instances = JSON.parse(instances.textContent);
+    var pipes = document.getElementById("capture-pipes");
+    if (pipes) context.pipes = JSON.parse(pipes.textContent);
     bind(form, JSON.parse(island.textContent), context);
   }
 
