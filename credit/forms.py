@@ -85,6 +85,13 @@ class NameForm(forms.Form):
         help_text="As it should be printed: department, hospital, city, country.",
     )
 
+    def clean_orcid(self) -> str:
+        value: str = self.cleaned_data["orcid"].strip()
+        problem = core.orcid_problem(value) if value else None
+        if problem:
+            raise forms.ValidationError(problem)
+        return core.clean_orcid(value)
+
 
 class CorrectNameForm(NameForm):
     reason = forms.CharField(
