@@ -81,7 +81,9 @@ def _committee_page(
     **extra: Any,
 ) -> HttpResponse:
     computed = selectors.computed_list(author_list) if author_list else None
-    listing = selectors.current_list(author_list) if author_list else None
+    listing = computed
+    if author_list is not None and author_list.is_locked:
+        listing = selectors.current_list(author_list)
     names = {}
     if author_list is not None:
         names = {n.person_id: n for n in author_list.confirmations.all()}
