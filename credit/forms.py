@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 
 from accounts.models import User
+from core.paging import page_number_field
 from credit import core
 from credit.models import AuthorList
 
@@ -112,6 +113,16 @@ class CommitteeMemberForm(forms.Form):
         if person is None:
             raise forms.ValidationError(f"Nobody has an account with the email {email}.")
         return person
+
+
+class PeopleForm(forms.Form):
+    """Which rows of the committee's "everyone and why" table to show."""
+
+    SHOW = (("all", "Everyone"), ("in", "On the list"), ("out", "Not on the list"))
+
+    show = forms.ChoiceField(choices=SHOW, required=False)
+    q = forms.CharField(label="Name", max_length=100, required=False)
+    page = page_number_field()
 
 
 class UnlockForm(forms.Form):

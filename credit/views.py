@@ -7,6 +7,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
@@ -90,11 +91,14 @@ def _committee_page(
     decisions = (
         [(d, names.get(d.contributor.person_id)) for d in computed.decisions] if computed else []
     )
+    people_form = forms.PeopleForm(request.GET)
     context = {
         "study": found,
         "author_list": author_list,
         "listing": listing,
         "decisions": decisions,
+        "people": _people_page(people_form, decisions),
+        "people_form": people_form,
         "qualifying": sum(1 for d, _ in decisions if d.qualifies),
         "unconfirmed": sum(
             1 for d, n in decisions if d.qualifies and (n is None or n.state != "confirmed")
@@ -106,6 +110,24 @@ def _committee_page(
         "unlock_form": extra.get("unlock_form") or forms.UnlockForm(),
     }
     return render_page(request, "credit/committee.html", context, status=status)
+
+
+PEOPLE_PER_PAGE = 100
+
+
+def _people_page(form: forms.PeopleForm, decisions: list[Any]) -> Any:
+    """The page of the "everyone and why" table the filters ask for (the first page,
+    unfiltered, when they are wrong: the form then says which field)."""
+    if not form.is_valid():
+        return Paginator(decisions, PEOPLE_PER_PAGE).get_page(1)
+    show, words = form.cleaned_data["show"] or "all", core.fold(form.cleaned_data["q"])
+    shown = [
+        (decision, name)
+        for decision, name in decisions
+        if (show == "all" or decision.qualifies == (show == "in"))
+        and (not words or words in core.fold(decision.contributor.name))
+    ]
+    return Paginator(shown, PEOPLE_PER_PAGE).get_page(form.cleaned_data["page"] or 1)
 
 
 @login_required

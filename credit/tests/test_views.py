@@ -240,3 +240,19 @@ def test_the_api_sets_rules_and_names_the_field_at_fault(two_factor, world):
         api_url(world, "rules"), data=json.dumps(body), content_type="application/json"
     )
     assert trainee.status_code == 403
+
+
+def test_the_people_table_filters_and_names_a_bad_page(two_factor, world):
+    set_rules(two_factor, world)
+    committee = client_for(two_factor.committee)
+    page = committee.get(url("study", world), {"show": "out"}).content.decode()
+    assert "No: 0 complete records" in page
+    assert "<strong>Yes</strong>" not in page
+    found = committee.get(url("study", world), {"q": "trainee"}).content.decode()
+    assert "2 of 3" in found
+    assert "Nobody matches" in committee.get(url("study", world), {"q": "zzz"}).content.decode()
+    bad = committee.get(url("study", world), {"page": "0", "show": "maybe"})
+    assert bad.status_code == 200
+    text = bad.content.decode()
+    assert "Select a valid choice" in text
+    assert "Ensure this value is greater than or equal to 1" in text
