@@ -13,7 +13,7 @@ from credit.models import AuthorList
 router = Router()
 
 
-class PersonOut(Schema):
+class CollaboratorOut(Schema):
     person_id: int
     given_names: str
     family_name: str
@@ -24,12 +24,12 @@ class PersonOut(Schema):
     country: str
 
 
-class GroupOut(Schema):
+class CollaboratorGroupOut(Schema):
     label: str
-    people: list[PersonOut]
+    people: list[CollaboratorOut]
 
 
-class DecisionOut(Schema):
+class AuthorshipDecisionOut(Schema):
     person_id: int
     name: str
     qualifies: bool
@@ -45,18 +45,18 @@ class DecisionOut(Schema):
     confirmation: str
 
 
-class ListOut(Schema):
+class AuthorListOut(Schema):
     consortium_name: str
     grouping: str
     locked: bool
     size: int
-    groups: list[GroupOut]
-    decisions: list[DecisionOut] | None = None
+    groups: list[CollaboratorGroupOut]
+    decisions: list[AuthorshipDecisionOut] | None = None
 
 
-def _person(person: core.Contributor) -> PersonOut:
+def _person(person: core.Contributor) -> CollaboratorOut:
     place = person.place or core.Place("", "", "")
-    return PersonOut(
+    return CollaboratorOut(
         person_id=person.person_id,
         given_names=person.given_names,
         family_name=person.family_name,
@@ -68,9 +68,9 @@ def _person(person: core.Contributor) -> PersonOut:
     )
 
 
-def _decision(decision: core.Decision) -> DecisionOut:
+def _decision(decision: core.Decision) -> AuthorshipDecisionOut:
     c = decision.contributor
-    return DecisionOut(
+    return AuthorshipDecisionOut(
         person_id=c.person_id,
         name=c.name,
         qualifies=decision.qualifies,
@@ -87,17 +87,18 @@ def _decision(decision: core.Decision) -> DecisionOut:
     )
 
 
-def _list_out(listing: core.AuthorList, author_list: AuthorList, full: bool) -> ListOut:
+def _list_out(listing: core.AuthorList, author_list: AuthorList, full: bool) -> AuthorListOut:
     decisions = None
     if full:
         decisions = [_decision(d) for d in selectors.computed_list(author_list).decisions]
-    return ListOut(
+    return AuthorListOut(
         consortium_name=listing.consortium_name,
         grouping=listing.grouping,
         locked=author_list.is_locked,
         size=listing.size,
         groups=[
-            GroupOut(label=g.label, people=[_person(p) for p in g.people]) for g in listing.groups
+            CollaboratorGroupOut(label=g.label, people=[_person(p) for p in g.people])
+            for g in listing.groups
         ],
         decisions=decisions,
     )
@@ -105,10 +106,10 @@ def _list_out(listing: core.AuthorList, author_list: AuthorList, full: bool) -> 
 
 @router.get(
     "/studies/{study_id}/author-list",
-    response=ListOut,
+    response=AuthorListOut,
     summary="The collaborator list: the committee's working list with reasons, or the published",
 )
-def author_list_get(request: AuthedRequest, study_id: int) -> ListOut:
+def author_list_get(request: AuthedRequest, study_id: int) -> AuthorListOut:
     study = access.get_study(request.user, study_id)
     author_list = AuthorList.objects.filter(study=study).first()
     if author_list is None:
@@ -123,10 +124,10 @@ def author_list_get(request: AuthedRequest, study_id: int) -> ListOut:
 
 @router.get(
     "/studies/{study_id}/contributions/me",
-    response=DecisionOut,
+    response=AuthorshipDecisionOut,
     summary="My own contributions to a study, and whether they qualify me",
 )
-def my_contribution(request: AuthedRequest, study_id: int) -> DecisionOut:
+def my_contribution(request: AuthedRequest, study_id: int) -> AuthorshipDecisionOut:
     study = access.get_study(request.user, study_id)
     me = selectors.contribution_of(study, request.user)
     if me is None:
@@ -137,7 +138,7 @@ def my_contribution(request: AuthedRequest, study_id: int) -> DecisionOut:
     return _decision(core.decide(me, selectors.rules_of(author_list)))
 
 
-class RulesIn(Schema):
+class AuthorshipRulesIn(Schema):
     consortium_name: str
     min_complete_records: int | None = None
     min_validations: int | None = None
@@ -150,10 +151,10 @@ class RulesIn(Schema):
 
 @router.put(
     "/studies/{study_id}/rules",
-    response=ListOut,
+    response=AuthorListOut,
     summary="Set the authorship rules (committee, two-factor); answers the list they make",
 )
-def rules_put(request: AuthedRequest, study_id: int, payload: RulesIn) -> ListOut:
+def rules_put(request: AuthedRequest, study_id: int, payload: AuthorshipRulesIn) -> AuthorListOut:
     from projects.models import Project
 
     study, _ = access.get_study_to_manage(request.user, study_id)
