@@ -19,6 +19,7 @@ Prints figures; asserts nothing about time.
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import statistics
 import subprocess
@@ -161,12 +162,18 @@ def seed(sites: int, collaborators: int, records: int) -> Any:
 
 
 def timed(label: str, action: Any, runs: int = RUNS) -> Any:
-    times, result = [], None
+    """Wall-clock and this process's CPU seconds: on a shared, loaded machine the two differ
+    widely, and with SQLite (in this process) the CPU figure includes the database's work."""
+    times, cpu, result = [], [], None
     for _ in range(runs):
-        start = time.perf_counter()
+        start, start_cpu = time.perf_counter(), time.process_time()
         result = action()
         times.append(time.perf_counter() - start)
-    print(f"  {label:<44} median {statistics.median(times):7.3f} s   best {min(times):7.3f} s")
+        cpu.append(time.process_time() - start_cpu)
+    print(
+        f"  {label:<40} wall median {statistics.median(times):6.3f} s best {min(times):6.3f} s"
+        f" · CPU median {statistics.median(cpu):6.3f} s"
+    )
     return result
 
 
@@ -180,6 +187,7 @@ def run(args: argparse.Namespace) -> None:
     from credit import core, exports, selectors
     from network.models import Membership, Role
 
+    print(f"load average before seeding: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
     start = time.perf_counter()
     author_list, chair = seed(args.sites, args.collaborators, args.records)
     print(

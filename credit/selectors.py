@@ -127,9 +127,7 @@ def _count_roles(
     roles = StudyRole.objects.filter(_mine(person, "person_id"), study=study).values_list(
         "person_id", "role", "study_site_id"
     )
-    people: set[int] = set()
     for holder, role, study_site in roles:
-        people.add(holder)
         tally = tallies[holder]
         if study_site is not None:
             tally.role_sites.append(study_site)
@@ -138,7 +136,11 @@ def _count_roles(
     # The network's site leads of participating sites who also hold a role in the study.
     by_site = {row.site_id: pk for pk, row in sites.items()}
     network_leads = Membership.objects.active().filter(
-        role=Role.SITE_LEAD, site_id__in=by_site, person_id__in=people
+        role=Role.SITE_LEAD,
+        site_id__in=StudySite.objects.filter(study=study).values("site_id"),
+        person_id__in=StudyRole.objects.filter(_mine(person, "person_id"), study=study).values(
+            "person_id"
+        ),
     )
     for holder, site in network_leads.values_list("person_id", "site_id"):
         tallies[holder].site_lead_at.append(by_site[site])
