@@ -1,9 +1,10 @@
 """Who may see and change a study's collaborator list: the one place credit asks.
 
-- The network committee sets the rules, names the writing committee, asks people to
-  confirm their names, corrects names, locks and unlocks the list and exports it. Each
-  of these is a privileged network action, so it needs two-factor authentication, as
-  `network.access.PRIVILEGED` asks of every other committee action.
+- The network committee sees everyone's contributions and why they qualify, sets the
+  rules, names the writing committee, asks people to confirm their names, corrects
+  names, locks and unlocks the list and exports it. Each of these is a privileged
+  action, so it needs two-factor authentication, as `network.access.PRIVILEGED` asks of
+  every other committee action.
 - A person who holds (or held) a role in the study sees their own contributions and
   the published (locked) list, and confirms their own name.
 - Anyone else is told the study does not exist (404), as capture does.

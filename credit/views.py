@@ -48,6 +48,7 @@ def study(request: AuthedRequest, pk: int) -> HttpResponse:
     found = access.get_study(request.user, pk)
     author_list = AuthorList.objects.filter(study=found).first()
     if access.may_see_full_list(request.user):
+        access.require_committee(request.user)  # everyone's contributions: two-factor
         return _committee_page(request, found, author_list)
     me = selectors.contribution_of(found, request.user)
     decision = core.decide(me, selectors.rules_of(author_list)) if me and author_list else None

@@ -147,7 +147,15 @@ def test_every_credit_api_route_against_every_persona(personas, world, label):
     check_matrix(personas, route, expected)
 
 
-TWO_FACTOR_ROUTES = {"rules form", "save rules", "lock", "ask for names", "export csv"}
+TWO_FACTOR_ROUTES = {
+    "study credit page",
+    "rules form",
+    "save rules",
+    "lock",
+    "ask for names",
+    "export csv",
+    "API author list",
+}
 
 
 def test_the_committee_needs_two_factor_for_every_committee_action(personas, world):
