@@ -19,6 +19,7 @@ from accounts.services import api_token_authenticate
 from audit.api import router as audit_router
 from capture.api import router as capture_router
 from capture.tokens import allows_path as study_token_allows_path
+from credit.api import router as credit_router
 from events.api import router as events_router
 from glossary.api import router as glossary_router
 from mentors.api import router as mentors_router
@@ -183,3 +184,4 @@ api.add_router("/stats", stats_router, tags=["statistics"])
 api.add_router("/events", events_router, tags=["events"])
 api.add_router("/opportunities", opportunities_router, tags=["opportunities"])
 api.add_router("/glossary", glossary_router, tags=["glossary"])
+api.add_router("/credit", credit_router, tags=["credit"])

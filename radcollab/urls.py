@@ -25,6 +25,7 @@ urlpatterns = [
     path("events/", include("events.urls")),
     path("opportunities/", include("opportunities.urls")),
     path("glossary/", include("glossary.urls")),
+    path("credit/", include("credit.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

@@ -1,0 +1,227 @@
+"""Collaborator-list generation at consortium scale, on SQLite and PostgreSQL.
+
+Seeds one study with 500 sites, 3,000 collaborators (500 of them site leads), 100,000
+records (200,000 instrument entries, 90 % complete), 10,000 audited query answers and
+validation checks, a writing committee and 2,000 confirmed names, then times:
+
+- the author list computed from the rules (`credit.selectors.computed_list`: the grouped
+  queries that count everyone's contributions, then the pure rules core), with the
+  share of each half;
+- the exports of the list (DOCX appendix, CSV, PubMed text);
+- the committee's page for the study (every person and why), through the test client.
+
+    .venv/bin/python benchmarks/bench_credit.py                  # both databases
+    .venv/bin/python benchmarks/bench_credit.py --db sqlite --records 20000
+
+Prints figures; asserts nothing about time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import statistics
+import subprocess
+import sys
+import time
+from typing import Any
+
+from scratch import ROOT, scratch_database, setup_django
+
+PG_BENCH_DB = "radcollab_bench_credit"
+RUNS = 5
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--db", choices=["sqlite", "postgres", "both"], default="both")
+    parser.add_argument("--sites", type=int, default=500)
+    parser.add_argument("--collaborators", type=int, default=3000)
+    parser.add_argument("--records", type=int, default=100_000)
+    parser.add_argument("--pg-name", default=PG_BENCH_DB)
+    parser.add_argument("--run", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.run:
+        run(args)
+        return
+    for db in ("sqlite", "postgres") if args.db == "both" else (args.db,):
+        url = scratch_database(db, args.pg_name)
+        child = [sys.executable, __file__, "--run", url, f"--sites={args.sites}"]
+        child += [f"--collaborators={args.collaborators}", f"--records={args.records}"]
+        subprocess.run(child, check=True, cwd=ROOT)
+
+
+def seed(sites: int, collaborators: int, records: int) -> Any:
+    """The study and its people, written in bulk (the services would take an hour)."""
+    from django.utils import timezone
+
+    from accounts.models import User
+    from audit.models import AuditEvent
+    from capture.models import Entry, Record, Study, StudyRole, StudySite
+    from credit.models import AuthorList, NameConfirmation, WritingCommitteeMember
+    from network.models import Region, Site
+
+    rng = random.Random(19)
+    regions = Region.objects.bulk_create(
+        Region(name=f"Region {i}", country="GB" if i < 8 else "US") for i in range(12)
+    )
+    network_sites = Site.objects.bulk_create(
+        Site(
+            name=f"Hospital {i:03d}",
+            region=regions[i % 12],
+            city=f"City {i}",
+            latitude=51,
+            longitude=0,
+        )
+        for i in range(sites)
+    )
+    people = User.objects.bulk_create(
+        User(
+            email=f"person{i}@bench.test",
+            full_name=f"Dr Given{i} Family{rng.randint(0, 9999)}",
+            password="!",  # noqa: S106 - an unusable password, as Django writes it
+        )
+        for i in range(collaborators + 10)
+    )
+    committee, collaborators_ = people[:10], people[10:]
+    study = Study.objects.create(title="Bench study", status=Study.Status.LIVE)
+    study_sites = StudySite.objects.bulk_create(
+        StudySite(study=study, site=site, code=f"S{i:03d}") for i, site in enumerate(network_sites)
+    )
+    at_site = {ss.pk: [] for ss in study_sites}
+    roles = []
+    for i, person in enumerate(collaborators_):
+        study_site = study_sites[i % len(study_sites)]
+        at_site[study_site.pk].append(person)
+        lead = i < len(study_sites)
+        role = StudyRole.Role.SITE_LEAD if lead else StudyRole.Role.COLLABORATOR
+        roles.append(StudyRole(study=study, person=person, role=role, study_site=study_site))
+    StudyRole.objects.bulk_create(roles)
+    made = []
+    for n in range(records):
+        study_site = study_sites[n % len(study_sites)]
+        made.append(
+            Record(
+                study=study,
+                study_site=study_site,
+                number=n + 1,
+                label=f"{study_site.code}-{n + 1}",
+                created_by=rng.choice(at_site[study_site.pk]),
+            )
+        )
+    made = Record.objects.bulk_create(made, batch_size=5000)
+    Entry.objects.bulk_create(
+        (
+            Entry(record=record, instrument=instrument, status=2 if rng.random() < 0.95 else 1)
+            for record in made
+            for instrument in ("baseline", "outcome")
+        ),
+        batch_size=5000,
+    )
+    now = timezone.now()
+    scope = f"study:{study.pk}"
+    actions = ["query.answer", "query.raise", "query.close", "record.lock"]
+    AuditEvent.objects.bulk_create(
+        (
+            AuditEvent(
+                at=now,
+                action=actions[i % 4],
+                actor_id=rng.choice(collaborators_).pk,
+                object_type="capture.dataquery",
+                object_id=str(i),
+                scope=scope,
+            )
+            for i in range(10_000)
+        ),
+        batch_size=5000,
+    )
+    author_list = AuthorList.objects.create(
+        study=study,
+        consortium_name="Bench Collaborative",
+        min_complete_records=40,
+        min_validations=5,
+        grouping="site",
+    )
+    WritingCommitteeMember.objects.bulk_create(
+        WritingCommitteeMember(author_list=author_list, person=person) for person in committee
+    )
+    NameConfirmation.objects.bulk_create(
+        NameConfirmation(
+            author_list=author_list,
+            person=person,
+            given_names=f"Given{person.pk}",
+            family_name=f"Family{person.pk}",
+            orcid="0000-0002-1825-0097",
+            affiliation="Radiology, Hospital",
+            state="confirmed",
+        )
+        for person in collaborators_[:2000]
+    )
+    return author_list, committee[0]
+
+
+def timed(label: str, action: Any, runs: int = RUNS) -> Any:
+    """Wall-clock and this process's CPU seconds: on a shared, loaded machine the two differ
+    widely, and with SQLite (in this process) the CPU figure includes the database's work."""
+    times, cpu, result = [], [], None
+    for _ in range(runs):
+        start, start_cpu = time.perf_counter(), time.process_time()
+        result = action()
+        times.append(time.perf_counter() - start)
+        cpu.append(time.process_time() - start_cpu)
+    print(
+        f"  {label:<40} wall median {statistics.median(times):6.3f} s best {min(times):6.3f} s"
+        f" · CPU median {statistics.median(cpu):6.3f} s"
+    )
+    return result
+
+
+def run(args: argparse.Namespace) -> None:
+    setup_django(args.run)
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from core.testing.mfa import enable_totp
+    from credit import core, exports, selectors
+    from network.models import Membership, Role
+
+    print(f"load average before seeding: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
+    start = time.perf_counter()
+    author_list, chair = seed(args.sites, args.collaborators, args.records)
+    if connection.vendor == "postgresql":
+        # What autovacuum does after a bulk load; without statistics the planner guesses
+        # 270 records where there are 100,000 and probes them one by one.
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM ANALYZE")
+    print(
+        f"{connection.vendor}: {args.sites} sites, {args.collaborators} collaborators, "
+        f"{args.records} records seeded in {time.perf_counter() - start:.1f} s"
+    )
+    with CaptureQueriesContext(connection) as queries:
+        listing = selectors.computed_list(author_list)
+    print(
+        f"  list: {listing.size} of {len(listing.decisions)} people qualify, "
+        f"{len(listing.groups)} groups, {len(queries)} queries"
+    )
+    timed("author list generation (total)", lambda: selectors.computed_list(author_list))
+    people = timed(
+        "  counting contributions (database)",
+        lambda: selectors.contributions(author_list.study, author_list),
+    )
+    rules = selectors.rules_of(author_list)
+    timed("  applying the rules (pure core)", lambda: core.author_list(people, rules))
+    timed("export: DOCX appendix", lambda: exports.list_docx(listing, study_title="Bench"), 3)
+    timed("export: CSV", lambda: exports.list_csv(listing), 3)
+    timed("export: PubMed text", lambda: exports.list_pubmed(listing), 3)
+    Membership.objects.create(person=chair, role=Role.COMMITTEE)
+    enable_totp(chair)
+    client = Client()
+    client.force_login(chair)
+    page = f"/credit/studies/{author_list.study_id}/"
+    timed("committee page (every person and why)", lambda: client.get(page), 3)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,176 @@
+"""Collaborative credit in the JSON API: the same access rules and services as the pages."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from ninja import Router, Schema
+
+from core.types import AuthedRequest
+from credit import access, core, selectors, services
+from credit.models import AuthorList
+
+router = Router()
+
+
+class CollaboratorOut(Schema):
+    person_id: int
+    given_names: str
+    family_name: str
+    orcid: str
+    affiliation: str
+    site: str
+    region: str
+    country: str
+
+
+class CollaboratorGroupOut(Schema):
+    label: str
+    people: list[CollaboratorOut]
+
+
+class AuthorshipDecisionOut(Schema):
+    person_id: int
+    name: str
+    qualifies: bool
+    reasons: list[str]
+    shortfalls: list[str]
+    records_entered: int
+    records_complete: int
+    queries_answered: int
+    validations: int
+    site_lead: bool
+    writing_committee: str
+    credit_roles: list[str]
+    confirmation: str
+
+
+class AuthorListOut(Schema):
+    consortium_name: str
+    grouping: str
+    locked: bool
+    size: int
+    groups: list[CollaboratorGroupOut]
+    decisions: list[AuthorshipDecisionOut] | None = None
+
+
+def _person(person: core.Contributor) -> CollaboratorOut:
+    place = person.place or core.Place("", "", "")
+    return CollaboratorOut(
+        person_id=person.person_id,
+        given_names=person.given_names,
+        family_name=person.family_name,
+        orcid=person.orcid,
+        affiliation=person.affiliation,
+        site=place.site,
+        region=place.region,
+        country=place.country,
+    )
+
+
+def _decision(decision: core.Decision) -> AuthorshipDecisionOut:
+    c = decision.contributor
+    return AuthorshipDecisionOut(
+        person_id=c.person_id,
+        name=c.name,
+        qualifies=decision.qualifies,
+        reasons=list(decision.reasons),
+        shortfalls=list(decision.shortfalls),
+        records_entered=c.records_entered,
+        records_complete=c.records_complete,
+        queries_answered=c.queries_answered,
+        validations=c.validations,
+        site_lead=c.site_lead,
+        writing_committee=c.writing_committee,
+        credit_roles=list(c.credit_roles),
+        confirmation=c.confirmation,
+    )
+
+
+def _list_out(listing: core.AuthorList, author_list: AuthorList, full: bool) -> AuthorListOut:
+    decisions = None
+    if full:
+        decisions = [_decision(d) for d in selectors.computed_list(author_list).decisions]
+    return AuthorListOut(
+        consortium_name=listing.consortium_name,
+        grouping=listing.grouping,
+        locked=author_list.is_locked,
+        size=listing.size,
+        groups=[
+            CollaboratorGroupOut(label=g.label, people=[_person(p) for p in g.people])
+            for g in listing.groups
+        ],
+        decisions=decisions,
+    )
+
+
+@router.get(
+    "/studies/{study_id}/author-list",
+    response=AuthorListOut,
+    summary="The collaborator list: the committee's working list with reasons, or the published",
+)
+def author_list_get(request: AuthedRequest, study_id: int) -> AuthorListOut:
+    study = access.get_study(request.user, study_id)
+    author_list = AuthorList.objects.filter(study=study).first()
+    if author_list is None:
+        raise Http404("The committee has not set the authorship rules of this study yet.")
+    if access.may_see_full_list(request.user):
+        access.require_committee(request.user)
+        return _list_out(selectors.current_list(author_list), author_list, full=True)
+    if not author_list.is_locked:
+        raise Http404("The list is published once the committee locks it.")
+    return _list_out(selectors.current_list(author_list), author_list, full=False)
+
+
+@router.get(
+    "/studies/{study_id}/contributions/me",
+    response=AuthorshipDecisionOut,
+    summary="My own contributions to a study, and whether they qualify me",
+)
+def my_contribution(request: AuthedRequest, study_id: int) -> AuthorshipDecisionOut:
+    study = access.get_study(request.user, study_id)
+    me = selectors.contribution_of(study, request.user)
+    if me is None:
+        raise Http404("Nothing is recorded for you in this study.")
+    author_list = AuthorList.objects.filter(study=study).first()
+    if author_list is None:
+        return _decision(core.Decision(me, False, (), ("no authorship rules yet",)))
+    return _decision(core.decide(me, selectors.rules_of(author_list)))
+
+
+class AuthorshipRulesIn(Schema):
+    consortium_name: str
+    min_complete_records: int | None = None
+    min_validations: int | None = None
+    site_leads_qualify: bool = True
+    writing_committee_qualify: bool = True
+    credit_roles_qualify: bool = False
+    grouping: str = "site"
+    project_id: int | None = None
+
+
+@router.put(
+    "/studies/{study_id}/rules",
+    response=AuthorListOut,
+    summary="Set the authorship rules (committee, two-factor); answers the list they make",
+)
+def rules_put(request: AuthedRequest, study_id: int, payload: AuthorshipRulesIn) -> AuthorListOut:
+    from projects.models import Project
+
+    study, _ = access.get_study_to_manage(request.user, study_id)
+    project = None
+    if payload.project_id is not None:
+        project = Project.objects.filter(pk=payload.project_id).first()
+        if project is None:
+            raise ValidationError({"project_id": f"There is no project {payload.project_id}."})
+    rules = core.Rules(
+        consortium_name=payload.consortium_name,
+        min_complete_records=payload.min_complete_records,
+        min_validations=payload.min_validations,
+        site_leads_qualify=payload.site_leads_qualify,
+        writing_committee_qualify=payload.writing_committee_qualify,
+        credit_roles_qualify=payload.credit_roles_qualify,
+        grouping=payload.grouping,  # type: ignore[arg-type]
+    )
+    author_list = services.rules_save(actor=request.user, study=study, rules=rules, project=project)
+    return _list_out(selectors.current_list(author_list), author_list, full=True)

@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+
+
+class CreditConfig(AppConfig):
+    name = "credit"
+    default_auto_field = "django.db.models.BigAutoField"
+    nav_links = (("Credit", "credit:mine"),)
+    demo_seeder = "credit.demo.seed"
+    pending_links = "credit.selectors.pending_links"

@@ -1,0 +1,129 @@
+"""Forms of collaborative credit: they read every field; the services check the rules."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from accounts.models import User
+from core.paging import page_number_field
+from credit import core
+from credit.models import AuthorList
+
+
+class RulesForm(forms.Form):
+    consortium_name = forms.CharField(
+        label="Consortium name (the group author)", max_length=200, strip=True
+    )
+    min_complete_records = forms.IntegerField(
+        label="At least this many complete records",
+        required=False,
+        min_value=1,
+        max_value=100_000,
+        help_text="A record counts when every instrument of it is marked complete. "
+        "Leave empty if records alone do not qualify.",
+    )
+    min_validations = forms.IntegerField(
+        label="At least this many validation checks",
+        required=False,
+        min_value=1,
+        max_value=100_000,
+        help_text="Data queries raised or closed, and records locked or signed.",
+    )
+    site_leads_qualify = forms.BooleanField(label="Site leads qualify", required=False)
+    writing_committee_qualify = forms.BooleanField(
+        label="Writing committee members qualify", required=False
+    )
+    credit_roles_qualify = forms.BooleanField(
+        label="People with an agreed CRediT role on the study's project qualify", required=False
+    )
+    grouping = forms.ChoiceField(label="Group the list", choices=AuthorList.Grouping.choices)
+    project = forms.IntegerField(
+        label="Project id (for CRediT roles)",
+        required=False,
+        min_value=1,
+        help_text="The number in the project's address, /projects/<number>/. Optional.",
+    )
+
+    def clean_project(self) -> Any:
+        from projects.models import Project
+
+        pk = self.cleaned_data.get("project")
+        if pk is None:
+            return None
+        project = Project.objects.filter(pk=pk).first()
+        if project is None:
+            raise forms.ValidationError(f"There is no project number {pk}.")
+        return project
+
+    def rules(self) -> core.Rules:
+        data = self.cleaned_data
+        return core.Rules(
+            consortium_name=data["consortium_name"],
+            min_complete_records=data["min_complete_records"],
+            min_validations=data["min_validations"],
+            site_leads_qualify=data["site_leads_qualify"],
+            writing_committee_qualify=data["writing_committee_qualify"],
+            credit_roles_qualify=data["credit_roles_qualify"],
+            grouping=data["grouping"],
+        )
+
+
+class NameForm(forms.Form):
+    given_names = forms.CharField(label="Given names", max_length=120, required=False)
+    family_name = forms.CharField(label="Family name", max_length=120)
+    orcid = forms.CharField(
+        label="ORCID iD",
+        max_length=40,
+        required=False,
+        help_text="e.g. 0000-0002-1825-0097. Optional, but PubMed links it to your record.",
+    )
+    affiliation = forms.CharField(
+        label="Affiliation",
+        max_length=300,
+        required=False,
+        help_text="As it should be printed: department, hospital, city, country.",
+    )
+
+    def clean_orcid(self) -> str:
+        value: str = self.cleaned_data["orcid"].strip()
+        problem = core.orcid_problem(value) if value else None
+        if problem:
+            raise forms.ValidationError(problem)
+        return core.clean_orcid(value)
+
+
+class CorrectNameForm(NameForm):
+    reason = forms.CharField(
+        label="Why the name changes",
+        max_length=500,
+        required=False,
+        help_text="Needed once the list is locked; kept in the audit trail.",
+    )
+
+
+class CommitteeMemberForm(forms.Form):
+    email = forms.EmailField(label="Email of the person")
+    role = forms.CharField(label="Role on the writing committee", max_length=60, initial="Member")
+
+    def clean_email(self) -> User:
+        email = self.cleaned_data["email"]
+        person = User.objects.filter(email__iexact=email, is_active=True).first()
+        if person is None:
+            raise forms.ValidationError(f"Nobody has an account with the email {email}.")
+        return person
+
+
+class PeopleForm(forms.Form):
+    """Which rows of the committee's "everyone and why" table to show."""
+
+    SHOW = (("all", "Everyone"), ("in", "On the list"), ("out", "Not on the list"))
+
+    show = forms.ChoiceField(choices=SHOW, required=False)
+    q = forms.CharField(label="Name", max_length=100, required=False)
+    page = page_number_field()
+
+
+class UnlockForm(forms.Form):
+    reason = forms.CharField(label="Why the list is reopened", max_length=500)
