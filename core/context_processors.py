@@ -10,8 +10,11 @@ from network import access
 
 
 def initials(name: str) -> str:
-    """Up to two letters for the account button: "Dr Amara Okafor" -> "AO"."""
-    words = [w for w in name.replace(".", " ").split() if w[:1].isalpha()]
+    """Up to two letters for the account button.
+
+    "Dr Amara Okafor" -> "AO"; an email's name part, "ada.lovelace@x.org" -> "AL".
+    """
+    words = [w for w in name.split("@")[0].replace(".", " ").split() if w[:1].isalpha()]
     if len(words) > 1 and words[0].lower() in {"dr", "prof", "mr", "mrs", "ms", "mx", "miss"}:
         words = words[1:]
     letters = "".join(w[0] for w in (words[:1] + words[-1:] if len(words) > 1 else words))

@@ -2,6 +2,8 @@
  *
  * - Esc closes an open menu (the user menu, the phone Menu, a dropdown) and gives the
  *   focus back to its button; a click outside an open menu closes it.
+ * - A table wider than the screen scrolls in its own box; that box joins the Tab order
+ *   (when nothing inside it is focusable) so that a keyboard can scroll it too.
  * - Esc hides a glossary tooltip that hover or focus showed (WCAG 1.4.13: content on
  *   hover or focus can be dismissed without moving the pointer or the focus); it shows
  *   again once the pointer or the focus leaves the term and comes back.
@@ -36,6 +38,28 @@
   // so it is caught on the way down.
   document.addEventListener("mouseleave", undismiss, true);
   document.addEventListener("focusout", undismiss);
+
+  var FOCUSABLE = "a[href], button, input, select, textarea, [tabindex]";
+  function reachScrollers() {
+    document.querySelectorAll("main .table-scroll, main table").forEach(function (box) {
+      var style = getComputedStyle(box);
+      var scrolls = box.scrollWidth > box.clientWidth + 1 && /auto|scroll/.test(style.overflowX);
+      if (!scrolls || box.hasAttribute("tabindex") || box.querySelector(FOCUSABLE)) return;
+      box.tabIndex = 0;
+      if (box.tagName !== "TABLE" && !box.hasAttribute("aria-label")) {
+        var caption = box.querySelector("caption");
+        box.setAttribute("role", "region");
+        box.setAttribute("aria-label", caption ? caption.textContent.trim() : "Table (scrolls sideways)");
+      }
+    });
+  }
+  reachScrollers();
+  document.addEventListener("htmx:afterSettle", reachScrollers);
+  var resizing;
+  window.addEventListener("resize", function () {
+    clearTimeout(resizing);
+    resizing = setTimeout(reachScrollers, 200);
+  });
 
   document.addEventListener("click", function (event) {
     var inside = event.target.closest && event.target.closest("details");
