@@ -326,3 +326,13 @@ def test_the_focus_ring_stands_out_and_esc_closes_a_tooltip(browser, live_server
     page.keyboard.press("Tab")
     term.focus()
     assert tip.bounding_box()["width"] > 100, "it shows again on the next focus"
+
+    # On a phone, a tooltip near the right edge moves left instead of widening the page.
+    phone = open_as(browser, base, personas.trainee, PHONE)
+    phone.goto(base + "/glossary/")
+    terms = phone.locator(".glossary-term")
+    for n in range(min(terms.count(), 8)):
+        terms.nth(n).focus()
+        phone.wait_for_timeout(50)
+        width = phone.evaluate("document.documentElement.scrollWidth")
+        assert width <= PHONE["width"], f"tooltip {n} widens the page to {width}px"

@@ -4,6 +4,7 @@
  *   focus back to its button; a click outside an open menu closes it.
  * - A table wider than the screen scrolls in its own box; that box joins the Tab order
  *   (when nothing inside it is focusable) so that a keyboard can scroll it too.
+ * - A glossary tooltip near the right edge moves left to stay on the screen.
  * - Esc hides a glossary tooltip that hover or focus showed (WCAG 1.4.13: content on
  *   hover or focus can be dismissed without moving the pointer or the focus); it shows
  *   again once the pointer or the focus leaves the term and comes back.
@@ -29,6 +30,21 @@
     closeMenus(null);
     if (open) open.querySelector("summary").focus();
   });
+
+  // A tooltip shown near the right edge moves left, so it never widens the page.
+  function keepInside(event) {
+    var term = event.target.closest && event.target.closest(".glossary-term");
+    var tip = term && term.querySelector(".glossary-tip");
+    if (!tip) return;
+    tip.style.left = "";
+    requestAnimationFrame(function () {
+      var box = tip.getBoundingClientRect();
+      var over = box.right - (document.documentElement.clientWidth - 8);
+      if (over > 0) tip.style.left = -Math.min(over, term.getBoundingClientRect().left - 8) + "px";
+    });
+  }
+  document.addEventListener("focusin", keepInside);
+  document.addEventListener("mouseover", keepInside);
 
   function undismiss(event) {
     var term = event.target;
