@@ -3,17 +3,26 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core import context as allauth_context
 from django.conf import settings
-from django.contrib.sites.shortcuts import get_current_site
 from django.http import HttpRequest
 
 from accounts.models import Invitation
 from accounts.tasks import deliver_email
+from core.email import email_site
 
 INVITATION_SESSION_KEY = "radcollab_invitation"
+# The links allauth puts in its emails, built from the request's host: each is sent with
+# SITE_URL's scheme and host instead, the address the email itself names.
+LINKS = ("activate_url", "password_reset_url", "signup_url")
+
+
+def on_site(url: str) -> str:
+    parts = urlsplit(url)
+    return settings.SITE_URL + urlunsplit(("", "", parts.path, parts.query, parts.fragment))
 
 
 def invitation_in_session(request: HttpRequest) -> Invitation | None:
@@ -32,12 +41,13 @@ class AccountAdapter(DefaultAccountAdapter):
     def send_mail(self, template_prefix: str, email: str, context: dict[str, Any]) -> None:
         """Render the message here, then let the task worker deliver it."""
         request = allauth_context.request
-        context = {
-            "request": request,
-            "email": email,
-            "current_site": get_current_site(request) if request is not None else None,
-            **context,
-        }
+        # allauth's templates name `current_site`; without the Sites framework Django
+        # would make it from the request's host ("Hello from 127.0.0.1"). The product's
+        # name and SITE_URL say who writes, whatever host the request came through.
+        context = {"request": request, "email": email, **context, "current_site": email_site()}
+        for key in LINKS:
+            if isinstance(context.get(key), str):
+                context[key] = on_site(context[key])
         message = self.render_mail(template_prefix, email, context)
         html_body = ""
         for content, mimetype in getattr(message, "alternatives", []):

@@ -5,6 +5,8 @@ from __future__ import annotations
 from django.core.mail import EmailMultiAlternatives
 from django_tasks import task
 
+from core.email import compose
+
 
 @task()
 def deliver_email(
@@ -13,9 +15,10 @@ def deliver_email(
     """Send one email already rendered by the request that asked for it.
 
     The message is rendered before it is queued so that the worker needs no request
-    and the arguments stay plain JSON.
+    and the arguments stay plain JSON. Every message leaves with a plain-text part and an
+    HTML part, signed with the product's name and the site's address (core.email).
     """
-    message = EmailMultiAlternatives(subject, body, from_email, to)
-    if html_body:
-        message.attach_alternative(html_body, "text/html")
+    text, html = compose(subject=subject, text=body, html=html_body)
+    message = EmailMultiAlternatives(subject, text, from_email, to)
+    message.attach_alternative(html, "text/html")
     return message.send()

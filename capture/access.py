@@ -135,6 +135,14 @@ def may_create_study(user: Any) -> bool:
     return network_access.can(user, network_access.Action.CREATE_STUDY)
 
 
+def shows_studies(user: Any) -> bool:
+    """Whether the navigation offers Studies: to people who hold a study role or may
+    start a study. A trainee sees it once a study gives them a role, never before."""
+    if not user.is_authenticated:
+        return False
+    return may_create_study(user) or studies_visible_to(user).exists()
+
+
 def studies_visible_to(user: Any) -> QuerySet[Study]:
     roles = StudyRole.objects.filter(person=user, ended_at__isnull=True)
     scope = token_scope(user)

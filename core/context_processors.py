@@ -5,18 +5,33 @@ from typing import Any
 from django.conf import settings
 from django.http import HttpRequest
 
-from core.extensions import nav_links
+from core.extensions import nav_links_for
 from network import access
+
+
+def initials(name: str) -> str:
+    """Up to two letters for the account button.
+
+    "Dr Amara Okafor" -> "AO"; an email's name part, "ada.lovelace@x.org" -> "AL".
+    """
+    words = [w for w in name.split("@")[0].replace(".", " ").split() if w[:1].isalpha()]
+    if len(words) > 1 and words[0].lower() in {"dr", "prof", "mr", "mrs", "ms", "mx", "miss"}:
+        words = words[1:]
+    letters = "".join(w[0] for w in (words[:1] + words[-1:] if len(words) > 1 else words))
+    return letters.upper() or "?"
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
     """What the layout needs to draw the navigation for the signed-in person."""
     user = getattr(request, "user", None)
+    shared = {"product_name": settings.RADCOLLAB_PRODUCT_NAME}
     if user is None or not user.is_authenticated:
-        return {"signup_open": settings.RADCOLLAB_SIGNUP_MODE == "open"}
+        return {**shared, "signup_open": settings.RADCOLLAB_SIGNUP_MODE == "open"}
     return {
+        **shared,
         "nav_can_audit": access.can(user, access.Action.VIEW_AUDIT),
         "nav_can_manage": access.can(user, access.Action.MANAGE_MEMBERSHIPS),
         "nav_needs_two_factor": access.needs_two_factor(user),
-        "nav_app_links": nav_links(),
+        "nav_app_links": nav_links_for(user),
+        "nav_initials": initials(user.full_name or user.email),
     }

@@ -3,7 +3,10 @@
 An app's AppConfig may declare, as plain class attributes:
 
 - ``nav_links``: ``(("Projects", "projects:board"), ...)``, links for the main navigation,
-  shown to signed-in people; the link is marked current on any page of that app;
+  shown to signed-in people; the link is marked current on any page of that app. A link
+  may carry a third item, the dotted path of ``shown(user) -> bool``, the rule that says
+  who sees it (Studies only for people who hold a study role or may start one): a link
+  is a way in, never the access check itself, which stays in the app's ``access.py``;
 - ``dashboard_panel``: the dotted path of ``panel(user) -> Panel | None``, one section of
   the signed-in person's dashboard (``None`` hides it);
 - ``demo_seeder``: the dotted path of ``seed() -> None``, called by ``seed_demo`` after the
@@ -36,10 +39,17 @@ from django.utils.module_loading import import_string
 class NavLink:
     label: str
     url_name: str
+    shown_to: str = ""  # dotted path of `shown(user) -> bool`; empty: every signed-in person
 
     @property
     def app_name(self) -> str:
         return self.url_name.partition(":")[0]
+
+    def is_shown_to(self, user: Any) -> bool:
+        if not self.shown_to:
+            return True
+        shown: Callable[[Any], bool] = import_string(self.shown_to)
+        return bool(shown(user))
 
 
 @dataclass(frozen=True)
@@ -85,11 +95,15 @@ def _configs_with(attribute: str) -> Iterator[tuple[AppConfig, Any]]:
 
 @cache
 def nav_links() -> tuple[NavLink, ...]:
-    return tuple(
-        NavLink(label, url_name)
-        for _, links in _configs_with("nav_links")
-        for label, url_name in links
-    )
+    """Every app's links, whoever may see them; `nav_links_for` picks a person's."""
+    return tuple(NavLink(*link) for _, links in _configs_with("nav_links") for link in links)
+
+
+def nav_links_for(user: Any) -> list[NavLink]:
+    """The links `user` sees, in INSTALLED_APPS order."""
+    if not getattr(user, "is_authenticated", False):
+        return []
+    return [link for link in nav_links() if link.is_shown_to(user)]
 
 
 def dashboard_panels(user: Any) -> list[Panel]:

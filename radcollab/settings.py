@@ -28,6 +28,9 @@ if not SECRET_KEY:
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# The name on every page, in the title bar and in every email (a deployment may use its
+# collaborative's own name); SITE_URL is the address emails give.
+RADCOLLAB_PRODUCT_NAME = env_str("RADCOLLAB_PRODUCT_NAME", "RadCollab") or "RadCollab"
 
 INSTALLED_APPS = [
     "core.apps.AdminConfig",  # django.contrib.admin, signed in through allauth
@@ -178,7 +181,7 @@ ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_CONFIRM_EMAIL_ON_GET = False
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
-ACCOUNT_EMAIL_SUBJECT_PREFIX = "[RadCollab] "
+ACCOUNT_EMAIL_SUBJECT_PREFIX = f"[{RADCOLLAB_PRODUCT_NAME}] "
 # Links in emails use the scheme of SITE_URL (https in production).
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = SITE_URL.split("://", 1)[0]
 # Login throttling: after LOGIN_FAILURES_ALLOWED failed attempts for one email, that
@@ -189,7 +192,7 @@ ACCOUNT_RATE_LIMITS = {
     "login_failed": f"20/m/ip,{LOGIN_FAILURES_ALLOWED}/{LOGIN_LOCKOUT_SECONDS}s/key",
 }
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
-MFA_TOTP_ISSUER = "RadCollab"
+MFA_TOTP_ISSUER = RADCOLLAB_PRODUCT_NAME
 MFA_ADAPTER = "allauth.mfa.adapter.DefaultMFAAdapter"
 
 # Email: printed to the console unless EMAIL_BACKEND=smtp.

@@ -18,6 +18,8 @@ from django.http import Http404
 from capture import access as capture_access
 from capture.access import Can
 from capture.models import Study, StudyRole
+from network import access as network_access
+from network.models import Role
 from stats.models import AnalysisRun
 
 ANALYSTS = frozenset({StudyRole.Role.STATISTICIAN, StudyRole.Role.ADMIN})
@@ -34,6 +36,16 @@ def studies_for_analysis(user: Any) -> QuerySet[Study]:
     return Study.objects.filter(
         roles__person=user, roles__ended_at__isnull=True, roles__role__in=ANALYSTS
     ).distinct()
+
+
+def shows_statistics(user: Any) -> bool:
+    """Whether the navigation offers Statistics: to the network's statisticians and to
+    anyone a study made its statistician or admin."""
+    if not user.is_authenticated:
+        return False
+    if Role.STATISTICIAN in network_access.roles_of(user):
+        return True
+    return studies_for_analysis(user).exists()
 
 
 def get_study(user: Any, pk: int) -> Study:

@@ -84,6 +84,15 @@ def _close_browser_contexts(request: pytest.FixtureRequest) -> Iterator[None]:
             context.close()
 
 
+@pytest.fixture(autouse=True)
+def _site_url_is_the_live_server(request: pytest.FixtureRequest) -> None:
+    """Emails link to SITE_URL (core.email): in a test with a live server, that is it, so
+    that a browser can follow a link from the outbox as a person would."""
+    if "live_server" in request.fixturenames:
+        settings = request.getfixturevalue("settings")
+        settings.SITE_URL = request.getfixturevalue("live_server").url
+
+
 @pytest.hookimpl(wrapper=True, tryfirst=True)
 def pytest_runtest_makereport(item: pytest.Item, call: Any) -> Any:
     report = yield
