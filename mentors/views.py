@@ -146,5 +146,6 @@ def directory(request: AuthedRequest) -> HttpResponse:
     home = home_site(request.user)
     query = form.to_query(home)
     results = directory_search(query)
-    context = {"form": form, "results": results, "query": query, "home": home}
+    pages = results.paginator.get_elided_page_range(results.number, on_each_side=2, on_ends=1)
+    context = {"form": form, "results": results, "query": query, "home": home, "page_links": pages}
     return render_page(request, "mentors/directory.html", context, fragment="results")

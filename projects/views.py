@@ -51,7 +51,7 @@ def board(request: AuthedRequest) -> HttpResponse:
     if not form.is_valid():
         return render_page(request, "projects/board.html", {"form": form}, status=400)
     trainee = selectors.trainee_of(request.user)
-    results = board_search(form.to_query(), trainee)
+    results = board_search(form.to_query(), trainee, selectors.own_project_ids(request.user))
     context = {"form": form, "results": results, "trainee": trainee}
     return render_page(request, "projects/board.html", context, fragment="results")
 
@@ -100,7 +100,7 @@ def _project_page(
         "team": is_team(request.user, project),
         "lead": lead,
         "hours": hours,
-        "effort": effort_estimate(project, hours),
+        "effort": effort_estimate(project, hours, project.roles.all()),
         "quick_win": quick_win(project),
         "applied": {a.role_id: a for a in mine},
         "applications": selectors.applications_to(project) if lead else [],
