@@ -6,6 +6,7 @@ run finds what the first made and adds nothing.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
@@ -13,6 +14,7 @@ from functools import cache
 from allauth.account.models import EmailAddress
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
+from django.utils import timezone
 
 from accounts.models import User
 from network.models import Membership, Region, Role, Site, TrainingScheme
@@ -156,6 +158,8 @@ PERSONAS: list[tuple[str, str, Role | None, str | None, str | None]] = [
     ("newcomer", "Dr Jordan Reyes", None, None, None),
 ]
 
+# Sixty given names, one per person of the crowd, from the many backgrounds of the UK's
+# and the US's radiology workforce; family names repeat only as they do in life.
 GIVEN = [
     "Aisha",
     "Ben",
@@ -164,7 +168,7 @@ GIVEN = [
     "Ella",
     "Farid",
     "Grace",
-    "Hiro",
+    "Hiroshi",
     "Isla",
     "Jack",
     "Kemi",
@@ -177,6 +181,46 @@ GIVEN = [
     "Rosa",
     "Sean",
     "Tara",
+    "Adebayo",
+    "Bethan",
+    "Catriona",
+    "Dmitri",
+    "Esther",
+    "Fionn",
+    "Gabriela",
+    "Hamza",
+    "Ingrid",
+    "Javier",
+    "Keisha",
+    "Lukas",
+    "Mairead",
+    "Nnamdi",
+    "Orla",
+    "Pavel",
+    "Rhiannon",
+    "Samir",
+    "Thandiwe",
+    "Usman",
+    "Valentina",
+    "Wei",
+    "Ximena",
+    "Yusuf",
+    "Zara",
+    "Alasdair",
+    "Bronwen",
+    "Chidi",
+    "Deepa",
+    "Emeka",
+    "Freya",
+    "Gareth",
+    "Hannah",
+    "Imran",
+    "Joanna",
+    "Kofi",
+    "Leila",
+    "Mohammed",
+    "Niamh",
+    "Oluwaseun",
 ]
 FAMILY = [
     "Adeyemi",
@@ -199,7 +243,19 @@ FAMILY = [
     "Roberts",
     "Singh",
     "Thomas",
+    "MacLeod",
+    "Okonkwo",
+    "Kowalczyk",
+    "Rahman",
+    "Williams",
+    "Garcia",
+    "Mensah",
+    "Campbell",
+    "Iqbal",
+    "Novak",
 ]
+# Days before the demo is seeded when each of the crowd joined: spread over two years.
+JOINED_SPAN_DAYS = 720
 
 
 @cache
@@ -208,11 +264,16 @@ def _demo_password_hash() -> str:
     return make_password(DEMO_PASSWORD)
 
 
-def _person(local: str, name: str) -> User:
+def _person(local: str, name: str, joined: dt.datetime | None = None) -> User:
     email = f"{local}@{DEMO_DOMAIN}"
     user = User.objects.filter(email=email).first()
     if user is None:
-        user = User.objects.create(email=email, full_name=name, password=_demo_password_hash())
+        user = User.objects.create(
+            email=email,
+            full_name=name,
+            password=_demo_password_hash(),
+            date_joined=joined or timezone.now(),
+        )
     EmailAddress.objects.get_or_create(
         user=user, email=email, defaults={"verified": True, "primary": True}
     )
@@ -271,15 +332,17 @@ def seed_network() -> list[DemoLogin]:
 
 def _seed_crowd(sites: list[Site], schemes: list[TrainingScheme]) -> None:
     """Trainees and mentors spread over the sites, so that lists look lived in."""
+    now = timezone.now()
     for index in range(60):
-        # Stepping the family name every round keeps the 60 names distinct.
         given = GIVEN[index % len(GIVEN)]
-        family = FAMILY[(index * 7 + index // len(GIVEN)) % len(FAMILY)]
+        family = FAMILY[(index * 7) % len(FAMILY)]
         is_mentor = index % 4 == 0
         name = f"Dr {given} {family}"
         local = f"{given}.{family}.{index}".lower().replace("'", "")
-        person = _person(local, name)
-        site = sites[index % len(sites)]
+        # A stride coprime with the span spreads the joining dates without a pattern.
+        joined = now - dt.timedelta(days=(index * 197) % JOINED_SPAN_DAYS + 1, hours=index % 9)
+        person = _person(local, name, joined)
+        site = sites[(index * 5) % len(sites)]
         if is_mentor:
             _grant(person, Role.MENTOR, site, None)
         else:

@@ -19,7 +19,7 @@ from network.demo import DEMO_DOMAIN
 from network.models import Site
 from people.models import MentorProfile, Term, TraineeProfile
 from projects import services, workspace
-from projects.models import Application, Project, ProjectRole, Task
+from projects.models import Application, Member, Project, ProjectRole, StatusChange, Task
 
 
 def _demo(local: str) -> User:
@@ -247,6 +247,40 @@ def seed() -> None:
         _pending_application(made[2])
     if 3 in made:
         _committee_application(made[3])
+    for index, project in made.items():
+        _spread_in_time(project, POSTED_DAYS_AGO[index])
+
+
+# Days before the demo is seeded when each advert was posted: the board's "newest" order
+# and each timeline read like two years of a network, not one afternoon.
+POSTED_DAYS_AGO = [610, 470, 330, 45, 200, 150, 520, 260]
+
+
+def _spread_in_time(project: Project, days_ago: int) -> None:
+    """Date the project's posting, its status steps and its applications over `days_ago`.
+
+    The services stamp everything with the time of the seed; a history written in one
+    afternoon is what the demo must not look like. Only the rows' dates change (the
+    audit trail keeps the real time of writing).
+    """
+    now = timezone.now()
+    posted = now - dt.timedelta(days=days_ago, hours=project.pk % 7 + 2)
+    steps = list(project.timeline.order_by("at", "pk"))
+    gap = (now - posted) / (len(steps) + 1)
+    Project.objects.filter(pk=project.pk).update(created_at=posted)
+    for k, step in enumerate(steps):
+        at = posted + gap * k + dt.timedelta(hours=3 * k)
+        StatusChange.objects.filter(pk=step.pk).update(at=at)
+    last = posted + gap * max(len(steps) - 1, 0)
+    applications = list(Application.objects.filter(role__project=project).order_by("pk"))
+    for k, application in enumerate(applications):
+        sent = last + gap * (k + 1) / (len(applications) + 1)
+        decided = sent + dt.timedelta(days=2, hours=5) if application.decided_at else None
+        Application.objects.filter(pk=application.pk).update(created_at=sent, decided_at=decided)
+        Member.objects.filter(project=project, person=application.applicant_id).update(
+            created_at=decided or sent
+        )
+    Member.objects.filter(project=project, person=project.lead_id).update(created_at=posted)
 
 
 def _accept(project: Project, person: User, kind: str, note: str) -> None:

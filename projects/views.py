@@ -272,6 +272,11 @@ def apply(request: AuthedRequest, pk: int) -> HttpResponse:
     return render(request, "projects/apply.html", context, status=400 if form.errors else 200)
 
 
+# Declining and withdrawing end an application for good: each asks first, on a page of
+# its own (no JavaScript needed); the confirming form posts `confirmed`.
+CONFIRM = {"decline": "Decline this application?", "withdraw": "Withdraw your application?"}
+
+
 @login_required
 @require_POST
 def application_move(request: AuthedRequest, pk: int, action: str) -> HttpResponse:
@@ -280,6 +285,15 @@ def application_move(request: AuthedRequest, pk: int, action: str) -> HttpRespon
     application = get_application_for_user(request.user, pk)
     project = application.role.project
     verb = services.DECISIONS.get(action, action)
+    if action in CONFIRM and not request.POST.get("confirmed"):
+        context = {
+            "application": application,
+            "project": project,
+            "action": action,
+            "question": CONFIRM[action],
+            "reply": request.POST.get("reply", "")[:1000],
+        }
+        return render(request, "projects/confirm.html", context)
     if not is_lead(request.user, project):
         _done(
             request,

@@ -177,8 +177,19 @@ ROUTES = [
                 "projects:application", args=[an_application(p, w, pl).pk, "withdraw"]
             ),
             "post",
+            data=lambda *a: {"confirmed": "yes"},
         ),
         expect((302, 404)),
+    ),
+    (
+        Route(
+            "confirm withdrawing an application",
+            lambda p, w, pl: reverse(
+                "projects:application", args=[an_application(p, w, pl).pk, "withdraw"]
+            ),
+            "post",
+        ),
+        expect((200, 404)),
     ),
     (Route("team and authorship", page("projects:team")), TEAM_ONLY),
     (Route("team as a member", member_page("projects:team")), TEAM_ONLY),
@@ -243,6 +254,7 @@ ROUTES = [
                 "projects:application", args=[an_application_to(p, w, pl).pk, "decline"]
             ),
             "post",
+            data=lambda *a: {"confirmed": "yes"},
         ),
         POST_TEAM,
     ),
