@@ -49,7 +49,7 @@ OFFERS = [
 
 def _letter(trainee: TraineeProfile, mentor: User, seed: int) -> dict[str, str]:
     interests = [t.name for t in trainee.interests.all()] or ["imaging research"]
-    scheme = trainee.scheme.name if trainee.scheme_id else "my training scheme"
+    scheme = trainee.scheme.name if trainee.scheme is not None else "my training scheme"
     opening = OPENINGS[seed % len(OPENINGS)].format(
         grade=trainee.get_grade_display(), scheme=scheme, interest=interests[0]
     )
