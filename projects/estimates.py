@@ -338,7 +338,9 @@ def _distance_reason(
         return 0
     km, nearest = min(distances)
     if km <= NEAR_KM:
-        reasons.append(f"Near you: {nearest} is {km:,.0f} km from {home.name}")
+        here = km < 1  # the trainee's own hospital (or next door)
+        near = f"Near you: {nearest} is {km:,.0f} km from {home.name}"
+        reasons.append(f"At your hospital, {home.name}" if here else near)
         return FIT_WEIGHTS["near"]
     if km <= REACH_KM:
         reasons.append(f"Within reach: {nearest} is {km:,.0f} km from {home.name}")

@@ -67,6 +67,9 @@ def test_a_far_project_loses_points_and_says_why_first(personas):
     near = fit(project, trainee, [Located("King's College Hospital", *KINGS)])
     assert near.score == FIT_WEIGHTS["near"]
     assert near.reasons[0] == "Near you: King's College Hospital is 4 km from St Thomas' Hospital"
+    here = fit(project, trainee, [Located("St Thomas' Hospital", *LONDON)])
+    assert here.score == FIT_WEIGHTS["near"]
+    assert here.reasons[0] == "At your hospital, St Thomas' Hospital"
     # The nearest of several sites counts; a site without coordinates is not judged.
     both = fit(project, trainee, [Located("Houston", *HOUSTON), Located("Leeds", *LEEDS)])
     assert both.score == FIT_WEIGHTS["far"]
