@@ -313,8 +313,11 @@ def seed_network() -> list[DemoLogin]:
         for name, region, lead in SCHEMES
     }
     logins = []
-    for local, name, role, site_name, scheme_name in PERSONAS:
-        person = _person(local, name)
+    now = timezone.now()
+    for number, (local, name, role, site_name, scheme_name) in enumerate(PERSONAS):
+        # The printed logins have been members for a year or two; the newcomer just came.
+        days = 0 if role is None else 300 + 53 * number
+        person = _person(local, name, now - dt.timedelta(days=days))
         site = sites[site_name] if site_name else None
         scheme = schemes[scheme_name] if scheme_name else None
         if role is not None and (site or not scheme):
@@ -324,6 +327,7 @@ def seed_network() -> list[DemoLogin]:
         if role == Role.ADMIN and not person.is_staff:
             person.is_staff = person.is_superuser = True
             person.save(update_fields=["is_staff", "is_superuser"])
+        _date_memberships(person)
         place = site_name or scheme_name or ("network-wide" if role else "no role yet")
         logins.append(DemoLogin(role.label if role else "No role", person.email, name, place))
     _seed_crowd(list(sites.values()), list(schemes.values()))
@@ -350,3 +354,11 @@ def _seed_crowd(sites: list[Site], schemes: list[TrainingScheme]) -> None:
             scheme = next((s for s in schemes if s.region_id == site.region_id), None)
             if scheme is not None:
                 _grant(person, Role.TRAINEE, None, scheme)
+        _date_memberships(person)
+
+
+def _date_memberships(person: User) -> None:
+    """A membership dates from a few days after the person joined, as a site lead's
+    approval would, rather than from the afternoon the demo was seeded."""
+    granted = min(person.date_joined + dt.timedelta(days=3), timezone.now())
+    Membership.objects.filter(person=person).update(created_at=granted)

