@@ -31,6 +31,9 @@ TAG = re.compile(r"(<[^>]+>)")
 # Our own mark: text marked once (a value filtered inside a block that is filtered
 # again) is never marked a second time, tooltip included.
 OWN_MARK = '<span class="glossary-term"'
+# An element carrying this attribute is left as it is, with all it holds: text meant to
+# be copied word for word (a results sentence, a results table) takes no tooltip text.
+QUIET = "data-glossary-skip"
 VOID = ("br", "hr", "img", "input", "meta", "link", "wbr", "source", "col", "area", "base")
 
 
@@ -111,22 +114,34 @@ def mark_terms(value: Any, seen: Seen | None = None) -> SafeString:
     parts: list[str] = []
     skipping = 0  # depth inside elements of SKIP
     marked = 0  # span depth inside one of our own marks
+    quiet_name, quiet = "", 0  # depth inside an element that asked to be left alone
     for part in TAG.split(html):
         if part.startswith("<") and part.endswith(">"):
-            skipping, marked = _step(part, skipping, marked)
+            name, closing, empty = _tag(part)
+            if quiet:
+                quiet += 0 if empty or name != quiet_name else -1 if closing else 1
+            elif QUIET in part and not closing and not empty:
+                quiet_name, quiet = name, 1
+            else:
+                skipping, marked = _step(part, skipping, marked)
             parts.append(part)
-        elif skipping or marked:
+        elif skipping or marked or quiet:
             parts.append(part)
         else:
             parts.append(_mark(part, found, seen))
     return mark_safe("".join(parts))  # noqa: S308 - only escaped text and our own markup
 
 
-def _step(tag: str, skipping: int, marked: int) -> tuple[int, int]:
-    """The skip depths after `tag`: elements of SKIP, and spans within our own marks."""
+def _tag(tag: str) -> tuple[str, bool, bool]:
+    """A tag's element name, whether it closes one, and whether it has no content."""
     inner = tag.strip("</>").split()
     name = inner[0].lower() if inner else ""
-    closing, empty = tag.startswith("</"), tag.endswith("/>") or name in VOID
+    return name, tag.startswith("</"), tag.endswith("/>") or name in VOID
+
+
+def _step(tag: str, skipping: int, marked: int) -> tuple[int, int]:
+    """The skip depths after `tag`: elements of SKIP, and spans within our own marks."""
+    name, closing, empty = _tag(tag)
     if marked and name == "span" and not empty:
         return skipping, marked + (-1 if closing else 1)
     if not marked and tag.startswith(OWN_MARK):

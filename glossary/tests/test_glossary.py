@@ -171,3 +171,16 @@ def test_a_block_filter_marks_the_first_use_once_across_the_page(rf):
     html = template.render(Context({"request": request}))
     assert html.count('class="glossary-term"') == 2
     assert "<p>PPI again.</p>" in html
+
+
+def test_text_meant_to_be_copied_is_left_without_tooltips():
+    from django.utils.safestring import mark_safe
+
+    html = mark_terms(
+        mark_safe(
+            '<ul data-glossary-skip><li>Sensitivity was 87.5% (95% CI 80.1-92.4%).</li>'
+            "<li>Kappa was 0.8.</li></ul><p>Sensitivity and kappa, explained here.</p>"
+        )
+    )
+    assert "<li>Sensitivity was 87.5% (95% CI 80.1-92.4%).</li>" in html
+    assert html.count("glossary-term") == 2
