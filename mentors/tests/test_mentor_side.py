@@ -148,3 +148,18 @@ def test_accept_cannot_be_done_by_a_get(client, personas, mentor):
     assert response.status_code == 405
     sent.refresh_from_db()
     assert sent.state == ContactRequest.State.PENDING
+
+
+def test_the_api_names_a_letter_too_short_on_its_field(personas, mentor):
+    from network.tests.test_api import api_client
+
+    response = api_client(personas.trainee).post(
+        "/api/v1/mentors/requests",
+        {**ANSWERS, "mentor_id": mentor.pk, "who_i_am": "Keen trainee."},
+        content_type="application/json",
+    )
+    assert response.status_code == 422
+    detail = response.json()["detail"][0]
+    assert detail["loc"] == ["body", "who_i_am"]
+    assert "at least 20 words" in detail["msg"]
+    assert not ContactRequest.objects.exists()
