@@ -18,9 +18,23 @@ from django.utils.safestring import SafeString, mark_safe
 
 CACHE_KEY = "glossary:spellings:v1"
 CACHE_SECONDS = 300
-# Text inside these elements is never marked: links, existing marks, code, headings' anchors.
-SKIP = ("a", "abbr", "code", "pre", "script", "style", "textarea", "button", "option", "dfn")
+# Text inside these elements is never marked: links and controls (a focusable term
+# inside them would nest interactive content), code, existing marks, headings and
+# labels (the first use in running text is the one explained), and SVG, whose <title>
+# holds plain text only.
+SKIP = (
+    *("a", "abbr", "code", "pre", "script", "style", "textarea", "button", "option", "dfn"),
+    *("select", "label", "legend", "summary", "svg", "title"),
+    *("h1", "h2", "h3", "h4", "h5", "h6"),
+)
 TAG = re.compile(r"(<[^>]+>)")
+# Our own mark: text marked once (a value filtered inside a block that is filtered
+# again) is never marked a second time, tooltip included.
+OWN_MARK = '<span class="glossary-term"'
+# An element carrying this attribute is left as it is, with all it holds: text meant to
+# be copied word for word (a results sentence, a results table) takes no tooltip text.
+QUIET = "data-glossary-skip"
+VOID = ("br", "hr", "img", "input", "meta", "link", "wbr", "source", "col", "area", "base")
 
 
 @dataclass
@@ -97,16 +111,52 @@ def mark_terms(value: Any, seen: Seen | None = None) -> SafeString:
     if found.pattern is None:
         return mark_safe(html)  # noqa: S308 - escaped above
     seen = seen if seen is not None else Seen()
-    parts, skipping = [], 0
+    parts: list[str] = []
+    skipping = 0  # depth inside elements of SKIP
+    marked = 0  # span depth inside one of our own marks
+    quiet_name, quiet = "", 0  # depth inside an element that asked to be left alone
     for part in TAG.split(html):
         if part.startswith("<") and part.endswith(">"):
-            name = part.strip("</>").split()[0].lower() if part.strip("</>") else ""
-            if name in SKIP:
-                skipping += -1 if part.startswith("</") else (0 if part.endswith("/>") else 1)
-                skipping = max(skipping, 0)
+            name, closing, empty = _tag(part)
+            if quiet:
+                quiet += 0 if empty or name != quiet_name else -1 if closing else 1
+            elif QUIET in part and not closing and not empty:
+                quiet_name, quiet = name, 1
+            else:
+                skipping, marked = _step(part, skipping, marked)
             parts.append(part)
-        elif skipping:
+        elif skipping or marked or quiet:
             parts.append(part)
         else:
             parts.append(_mark(part, found, seen))
     return mark_safe("".join(parts))  # noqa: S308 - only escaped text and our own markup
+
+
+def _tag(tag: str) -> tuple[str, bool, bool]:
+    """A tag's element name, whether it closes one, and whether it has no content."""
+    inner = tag.strip("</>").split()
+    name = inner[0].lower() if inner else ""
+    return name, tag.startswith("</"), tag.endswith("/>") or name in VOID
+
+
+def _step(tag: str, skipping: int, marked: int) -> tuple[int, int]:
+    """The skip depths after `tag`: elements of SKIP, and spans within our own marks."""
+    name, closing, empty = _tag(tag)
+    if marked and name == "span" and not empty:
+        return skipping, marked + (-1 if closing else 1)
+    if not marked and tag.startswith(OWN_MARK):
+        return skipping, 1
+    if name in SKIP and not empty:
+        skipping = max(skipping + (-1 if closing else 1), 0)
+    return skipping, marked
+
+
+MARKED = re.compile(
+    r'<span class="glossary-term"[^>]*>(.*?)<span class="glossary-tip"[^>]*>.*?</span></span>',
+    re.DOTALL,
+)
+
+
+def unmarked(html: str) -> str:
+    """`html` with every mark taken off, the term's own text kept: what a page says."""
+    return MARKED.sub(r"\1", html)

@@ -246,6 +246,87 @@ TERMS: list[tuple[str, str, str, str]] = [
         "Associate Principal Investigator",
         "A UK scheme in which a trainee works on a portfolio study under the PI and earns recognition "
         "for it.",
-        "associate PI scheme",
+        "associate PI scheme;associate principal investigator;associate principal investigator scheme",
+    ),
+    # Added with migration 0003: the words of the board, the results pages and training.
+    (
+        "PPI",
+        "Patient and public involvement",
+        "Patients and members of the public helping to shape research: choosing the question, "
+        "reading the protocol and the patient leaflet, sitting on the steering group. UK funders "
+        "and ethics committees expect a plan for it.",
+        "patient and public involvement",
+    ),
+    (
+        "Ethics approval",
+        "",
+        "Permission from a research ethics committee (an IRB in the US) to run a study with "
+        "patients or their data. An audit or a service evaluation is usually registered with the "
+        "hospital instead.",
+        "ethics;ethical approval;ethics review",
+    ),
+    (
+        "Deauville score",
+        "",
+        "A five-point scale for reading PET-CT in lymphoma: the uptake of each remaining site is "
+        "compared with the mediastinum and the liver; 1 to 3 usually means a complete metabolic "
+        "response.",
+        "Deauville;Deauville scale;Deauville scores",
+    ),
+    (
+        "Confidence interval",
+        "",
+        "The range of values the data are compatible with: a 95% confidence interval would hold "
+        "the true value in 95 of 100 repeats of the study. The narrower, the more precise.",
+        "confidence intervals;95% CI",
+    ),
+    (
+        "ROC curve",
+        "Receiver operating characteristic curve",
+        "A plot of sensitivity against 1 − specificity at every threshold of a score: it shows "
+        "how well the score separates patients with and without the condition.",
+        "ROC;receiver operating characteristic",
+    ),
+    (
+        "AUC",
+        "Area under the ROC curve",
+        "One number for a ROC curve: 0.5 is no better than chance, 1 is perfect separation.",
+        "area under the curve",
+    ),
+    (
+        "DeLong",
+        "",
+        "DeLong's method: the usual way to compute the confidence interval of an AUC and to test "
+        "whether two AUCs measured on the same patients differ.",
+        "DeLong's method;DeLong test",
+    ),
+    (
+        "ICC",
+        "Intraclass correlation coefficient",
+        "How much of the spread in measurements comes from real differences between patients "
+        "rather than from readers or repeats: near 1 is excellent reliability. It has several "
+        "forms (Shrout and Fleiss); a report names the one used.",
+        "intraclass correlation;intraclass correlation coefficient",
+    ),
+    (
+        "Bland–Altman",
+        "",
+        "A plot and analysis of agreement between two ways of measuring: the mean difference "
+        "(the bias) and the limits within which 95% of the differences lie.",
+        "Bland-Altman;Bland–Altman plot;limits of agreement",
+    ),
+    (
+        "Fleiss' kappa",
+        "",
+        "Kappa for more than two readers: agreement beyond what chance alone would give, from 0 "
+        "(chance) to 1 (perfect).",
+        "Fleiss kappa",
+    ),
+    (
+        "Repeatability",
+        "",
+        "How close repeated measurements of the same thing, by the same method, are. The "
+        "repeatability coefficient is the difference that 95% of pairs of repeats stay within.",
+        "repeatability coefficient",
     ),
 ]

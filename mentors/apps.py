@@ -6,3 +6,4 @@ class MentorsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     nav_links = (("Mentors", "mentors:directory"),)
     first_step = "mentors.steps.first_step"
+    dashboard_panel = "mentors.dashboard.panel"

@@ -23,7 +23,8 @@ from mentors.selectors import ENOUGH_REQUESTS, REPLY_WINDOW
 from network.models import Site
 from people.models import MentorProfile
 
-PAGE_SIZE = 20
+# Ten compact cards fill about two laptop screens; more pages beat one long column.
+PAGE_SIZE = 10
 KM_PER_DEGREE = 111.2
 # What a result shows; the search text and the rest stay in the database.
 SHOWN = (

@@ -3,6 +3,7 @@ from __future__ import annotations
 from django import forms
 
 from core.paging import page_number_field
+from core.words import MIN_WORDS
 from mentors.directory import DirectoryQuery
 from mentors.models import ContactRequest
 from network.models import Region, Site
@@ -17,7 +18,8 @@ class ContactRequestForm(forms.ModelForm):
         fields = ["who_i_am", "grade", "what_i_read", "what_i_offer", "hours_per_week"]
         labels = {"hours_per_week": "Hours a week I can give"}
         help_texts = {
-            "who_i_am": "Your training, your interests, and why this mentor.",
+            "who_i_am": "Your training, your interests, and why this mentor "
+            f"(at least {MIN_WORDS} words).",
             "what_i_read": "A paper or project of theirs you read, and what you took from it.",
             "what_i_offer": "Skills, time in which rotation, data you can collect.",
         }

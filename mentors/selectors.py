@@ -160,3 +160,35 @@ def _placed(coauthors: list[Coauthor]) -> list[Coauthor]:
         for i, c in enumerate(shown)
     ]
     return placed + coauthors[GRAPH_SIZE:]
+
+
+@dataclass(frozen=True)
+class Waiting:
+    """A request still waiting for the mentor's reply, and for how long."""
+
+    request: ContactRequest
+    days: int
+
+    @property
+    def overdue(self) -> bool:
+        return self.days > REPLY_WINDOW.days
+
+
+def waiting_for_reply(mentor: User, *, now: dt.datetime | None = None) -> list[Waiting]:
+    """Requests sent to `mentor` that they have not answered, oldest first."""
+    now = now or timezone.now()
+    rows = (
+        ContactRequest.objects.filter(mentor=mentor, state=ContactRequest.State.PENDING)
+        .select_related("trainee")
+        .order_by("sent_at", "pk")
+    )
+    return [Waiting(row, (now - row.sent_at).days) for row in rows]
+
+
+def sent_waiting(trainee: User) -> list[ContactRequest]:
+    """Requests `trainee` sent that wait for a reply, newest first."""
+    return list(
+        ContactRequest.objects.filter(trainee=trainee, state=ContactRequest.State.PENDING)
+        .select_related("mentor")
+        .order_by("-sent_at", "-pk")
+    )

@@ -12,12 +12,17 @@ from django.utils import timezone
 from accounts.models import User
 from accounts.tasks import deliver_email
 from audit.services import audit_record
+from core.words import require_words
 from mentors.models import ContactRequest
 from mentors.stats import mentor_stats_refresh_for_people
 from people.models import MentorProfile
 
 MAX_PENDING = 3
 State = ContactRequest.State
+# What a mentor needs from "who I am" before they can answer, named when it is too short.
+WHY_YOU_HINT = (
+    "say who you are, what draws you to this mentor's work, and what you hope to do together."
+)
 
 
 class Move:
@@ -68,13 +73,29 @@ def _check_pending(trainee: User, mentor: User) -> None:
         )
 
 
+def _check_letter(request: ContactRequest) -> None:
+    """Every field's own rules, and a "who I am" long enough to answer, in one refusal."""
+    errors: dict[str, list[ValidationError]] = {}
+    try:
+        request.full_clean()
+    except ValidationError as error:
+        errors = error.update_error_dict(errors)
+    if "who_i_am" not in errors:
+        try:
+            require_words(request.who_i_am, field="who_i_am", hint=WHY_YOU_HINT)
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+    if errors:
+        raise ValidationError(errors)
+
+
 @transaction.atomic
 def contact_request_send(*, trainee: User, mentor: User, **answers: Any) -> ContactRequest:
     """Send the guided request: who I am, grade, what I read, what I offer, hours a week."""
     _check_mentor(trainee, mentor)
     _check_pending(trainee, mentor)
     request = ContactRequest(trainee=trainee, mentor=mentor, sent_at=timezone.now(), **answers)
-    request.full_clean()
+    _check_letter(request)
     request.save()
     audit_record(actor=trainee, action="contact_request.send", obj=request)
     mentor_stats_refresh_for_people([mentor.pk])

@@ -3,9 +3,9 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods
 
 from accounts.models import User
 from core.extensions import provided
@@ -75,12 +75,38 @@ def _detail_context(request: AuthedRequest, found: ContactRequest) -> dict[str, 
     }
 
 
+# Moves that end a request for good ask "are you sure?" on a page of their own, so the
+# step works without JavaScript; the confirming form posts `confirmed`.
+CONFIRM = {
+    "decline": ("Decline this request?", "Yes, decline", "The trainee is emailed your reply."),
+    "withdraw": (
+        "Withdraw your request?",
+        "Yes, withdraw it",
+        "The mentor is told; you can write to them again later.",
+    ),
+}
+
+
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def request_move(request: AuthedRequest, pk: int, action: str) -> HttpResponse:
+    """Accept or complete at once; decline and withdraw after a confirmation page."""
     found = get_request_for_user(request.user, pk)
-    form = ReplyForm(request.POST)
+    form = ReplyForm(request.POST or None)
     reply = form.cleaned_data["reply"] if form.is_valid() else ""
+    if action in CONFIRM and not request.POST.get("confirmed"):
+        question, button, consequence = CONFIRM[action]
+        context = {
+            "item": found,
+            "action": action,
+            "question": question,
+            "button": button,
+            "consequence": consequence,
+            "reply": reply,
+        }
+        return render(request, "mentors/confirm.html", context)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
     try:
         services.contact_request_move(actor=request.user, request=found, action=action, reply=reply)
     except ValidationError as error:
@@ -120,5 +146,6 @@ def directory(request: AuthedRequest) -> HttpResponse:
     home = home_site(request.user)
     query = form.to_query(home)
     results = directory_search(query)
-    context = {"form": form, "results": results, "query": query, "home": home}
+    pages = results.paginator.get_elided_page_range(results.number, on_each_side=2, on_ends=1)
+    context = {"form": form, "results": results, "query": query, "home": home, "page_links": pages}
     return render_page(request, "mentors/directory.html", context, fragment="results")

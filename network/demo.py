@@ -6,6 +6,7 @@ run finds what the first made and adds nothing.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
@@ -13,6 +14,7 @@ from functools import cache
 from allauth.account.models import EmailAddress
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
+from django.utils import timezone
 
 from accounts.models import User
 from network.models import Membership, Region, Role, Site, TrainingScheme
@@ -156,6 +158,8 @@ PERSONAS: list[tuple[str, str, Role | None, str | None, str | None]] = [
     ("newcomer", "Dr Jordan Reyes", None, None, None),
 ]
 
+# Sixty given names, one per person of the crowd, from the many backgrounds of the UK's
+# and the US's radiology workforce; family names repeat only as they do in life.
 GIVEN = [
     "Aisha",
     "Ben",
@@ -164,7 +168,7 @@ GIVEN = [
     "Ella",
     "Farid",
     "Grace",
-    "Hiro",
+    "Hiroshi",
     "Isla",
     "Jack",
     "Kemi",
@@ -177,6 +181,46 @@ GIVEN = [
     "Rosa",
     "Sean",
     "Tara",
+    "Adebayo",
+    "Bethan",
+    "Catriona",
+    "Dmitri",
+    "Esther",
+    "Fionn",
+    "Gabriela",
+    "Hamza",
+    "Ingrid",
+    "Javier",
+    "Keisha",
+    "Lukas",
+    "Mairead",
+    "Nnamdi",
+    "Orla",
+    "Pavel",
+    "Rhiannon",
+    "Samir",
+    "Thandiwe",
+    "Usman",
+    "Valentina",
+    "Wei",
+    "Ximena",
+    "Yusuf",
+    "Zara",
+    "Alasdair",
+    "Bronwen",
+    "Chidi",
+    "Deepa",
+    "Emeka",
+    "Freya",
+    "Gareth",
+    "Hannah",
+    "Imran",
+    "Joanna",
+    "Kofi",
+    "Leila",
+    "Mohammed",
+    "Niamh",
+    "Oluwaseun",
 ]
 FAMILY = [
     "Adeyemi",
@@ -199,7 +243,19 @@ FAMILY = [
     "Roberts",
     "Singh",
     "Thomas",
+    "MacLeod",
+    "Okonkwo",
+    "Kowalczyk",
+    "Rahman",
+    "Williams",
+    "Garcia",
+    "Mensah",
+    "Campbell",
+    "Iqbal",
+    "Novak",
 ]
+# Days before the demo is seeded when each of the crowd joined: spread over two years.
+JOINED_SPAN_DAYS = 720
 
 
 @cache
@@ -208,11 +264,16 @@ def _demo_password_hash() -> str:
     return make_password(DEMO_PASSWORD)
 
 
-def _person(local: str, name: str) -> User:
+def _person(local: str, name: str, joined: dt.datetime | None = None) -> User:
     email = f"{local}@{DEMO_DOMAIN}"
     user = User.objects.filter(email=email).first()
     if user is None:
-        user = User.objects.create(email=email, full_name=name, password=_demo_password_hash())
+        user = User.objects.create(
+            email=email,
+            full_name=name,
+            password=_demo_password_hash(),
+            date_joined=joined or timezone.now(),
+        )
     EmailAddress.objects.get_or_create(
         user=user, email=email, defaults={"verified": True, "primary": True}
     )
@@ -252,8 +313,11 @@ def seed_network() -> list[DemoLogin]:
         for name, region, lead in SCHEMES
     }
     logins = []
-    for local, name, role, site_name, scheme_name in PERSONAS:
-        person = _person(local, name)
+    now = timezone.now()
+    for number, (local, name, role, site_name, scheme_name) in enumerate(PERSONAS):
+        # The printed logins have been members for a year or two; the newcomer just came.
+        days = 0 if role is None else 300 + 53 * number
+        person = _person(local, name, now - dt.timedelta(days=days))
         site = sites[site_name] if site_name else None
         scheme = schemes[scheme_name] if scheme_name else None
         if role is not None and (site or not scheme):
@@ -263,6 +327,7 @@ def seed_network() -> list[DemoLogin]:
         if role == Role.ADMIN and not person.is_staff:
             person.is_staff = person.is_superuser = True
             person.save(update_fields=["is_staff", "is_superuser"])
+        _date_memberships(person)
         place = site_name or scheme_name or ("network-wide" if role else "no role yet")
         logins.append(DemoLogin(role.label if role else "No role", person.email, name, place))
     _seed_crowd(list(sites.values()), list(schemes.values()))
@@ -281,15 +346,17 @@ def _seed_join_request(site: Site) -> DemoLogin:
 
 def _seed_crowd(sites: list[Site], schemes: list[TrainingScheme]) -> None:
     """Trainees and mentors spread over the sites, so that lists look lived in."""
+    now = timezone.now()
     for index in range(60):
-        # Stepping the family name every round keeps the 60 names distinct.
         given = GIVEN[index % len(GIVEN)]
-        family = FAMILY[(index * 7 + index // len(GIVEN)) % len(FAMILY)]
+        family = FAMILY[(index * 7) % len(FAMILY)]
         is_mentor = index % 4 == 0
         name = f"Dr {given} {family}"
         local = f"{given}.{family}.{index}".lower().replace("'", "")
-        person = _person(local, name)
-        site = sites[index % len(sites)]
+        # A stride coprime with the span spreads the joining dates without a pattern.
+        joined = now - dt.timedelta(days=(index * 197) % JOINED_SPAN_DAYS + 1, hours=index % 9)
+        person = _person(local, name, joined)
+        site = sites[(index * 5) % len(sites)]
         if is_mentor:
             _grant(person, Role.MENTOR, site, None)
         else:
@@ -297,3 +364,11 @@ def _seed_crowd(sites: list[Site], schemes: list[TrainingScheme]) -> None:
             scheme = next((s for s in schemes if s.region_id == site.region_id), None)
             if scheme is not None:
                 _grant(person, Role.TRAINEE, None, scheme)
+        _date_memberships(person)
+
+
+def _date_memberships(person: User) -> None:
+    """A membership dates from a few days after the person joined, as a site lead's
+    approval would, rather than from the afternoon the demo was seeded."""
+    granted = min(person.date_joined + dt.timedelta(days=3), timezone.now())
+    Membership.objects.filter(person=person).update(created_at=granted)

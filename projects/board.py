@@ -21,8 +21,10 @@ from django.db.models import (
     BooleanField,
     Case,
     Count,
+    Exists,
     F,
     IntegerField,
+    OuterRef,
     Q,
     QuerySet,
     Value,
@@ -38,13 +40,14 @@ from projects.estimates import (
     MENTOR_RECORD_MINIMUM,
     Effort,
     Fit,
+    Located,
     QuickWin,
     Trainee,
     effort_estimate,
     fit,
     quick_win,
 )
-from projects.models import Project, ProjectRole
+from projects.models import Project, ProjectRole, ResearchType
 
 PAGE_SIZE = 20
 SORTS = ("fit", "newest", "hours")
@@ -65,11 +68,10 @@ class BoardQuery:
 
 
 @dataclass(frozen=True)
-class Place:
-    """A site of a project on the board, with its region's name."""
+class Place(Located):
+    """A site of a project on the board, with its region's name and coordinates."""
 
-    name: str
-    region: str
+    region: str = ""
 
     def __str__(self) -> str:
         return self.name
@@ -83,6 +85,7 @@ class BoardItem:
     effort: Effort
     places: list[Place]
     roles: list[ProjectRole]  # the roles still open
+    own: bool = False  # the viewer leads it or is on its team: nothing to apply for
 
 
 def facets_of(project: Project, sites: Iterable[Site]) -> str:
@@ -234,7 +237,25 @@ def fit_expression(trainee: Trainee | None) -> Combinable:
         score += points(Q(research_type__in=trainee.matching_types), FIT_WEIGHTS["type"])
     if trainee.hours_per_week is not None:
         score += points(Q(min_open_hours__lte=trainee.hours_per_week), FIT_WEIGHTS["hours"])
-    return score
+    return score + _distance_expression(trainee)
+
+
+def _distance_expression(trainee: Trainee) -> Case:
+    """The SQL twin of `estimates._distance_reason`: the first case that holds wins."""
+    review = When(research_type=ResearchType.REVIEW, then=Value(FIT_WEIGHTS["anywhere"]))
+    home = trainee.home
+    if home is None:
+        return Case(review, default=Value(0), output_field=IntegerField())
+    sites = Project.sites.through.objects.filter(project_id=OuterRef("pk"))
+    placed = sites.filter(site__latitude__isnull=False, site__longitude__isnull=False)
+    return Case(
+        review,
+        When(Exists(sites.filter(site_id__in=home.near_ids)), then=Value(FIT_WEIGHTS["near"])),
+        When(Exists(sites.filter(site_id__in=home.reach_ids)), then=Value(FIT_WEIGHTS["reach"])),
+        When(Exists(placed), then=Value(FIT_WEIGHTS["far"])),
+        default=Value(0),
+        output_field=IntegerField(),
+    )
 
 
 def _ordered(projects: QuerySet[Project], query: BoardQuery, trainee: Trainee | None) -> Any:
@@ -300,12 +321,18 @@ def _places(ids: list[int]) -> dict[int, list[Place]]:
     rows = (
         Project.sites.through.objects.filter(project_id__in=ids)
         .order_by("site__name")
-        .values_list("project_id", "site__name", "site__region__name")
+        .values_list(
+            "project_id", "site__name", "site__region__name", "site__latitude", "site__longitude"
+        )
     )
     places: dict[int, list[Place]] = {pk: [] for pk in ids}
-    for project_id, name, region in rows:
-        places[project_id].append(Place(name, region))
+    for project_id, name, region, latitude, longitude in rows:
+        places[project_id].append(Place(name, _degrees(latitude), _degrees(longitude), region))
     return places
+
+
+def _degrees(value: Any) -> float | None:
+    return None if value is None else float(value)
 
 
 def _open_roles(ids: list[int]) -> dict[int, list[ProjectRole]]:
@@ -337,12 +364,15 @@ def _page_with_count(ordered: QuerySet[Project], number: int) -> Page[Any] | Non
     return Page([pk for pk, _ in found], number, paginator)
 
 
-def board_search(query: BoardQuery, trainee: Trainee | None) -> Page[Any]:
+def board_search(
+    query: BoardQuery, trainee: Trainee | None, mine: frozenset[int] = frozenset()
+) -> Page[Any]:
     """One page of projects open for help, each with its fit, quick-win points and effort.
 
     The page's ids in order with the total (one query on SQLite, a count and the ids
     on PostgreSQL), then the page's rows, their places and their open roles: the
-    number of queries does not depend on the number of matches.
+    number of queries does not depend on the number of matches. `mine` are the ids of
+    the viewer's own projects (led or on the team), marked so that no Apply is offered.
     """
     ordered = _ordered(_filtered(query), query, trainee)
     page = _page_with_count(ordered, query.page) if connection.vendor == "sqlite" else None
@@ -354,11 +384,14 @@ def board_search(query: BoardQuery, trainee: Trainee | None) -> Page[Any]:
     page.object_list = [
         BoardItem(
             project=project,
-            fit=fit(project, trainee),
+            fit=fit(project, trainee, places[project.pk]),
             quick_win=quick_win(project),
-            effort=effort_estimate(project, hours or project.min_open_hours or 1),
+            effort=effort_estimate(
+                project, hours or project.min_open_hours or 1, roles[project.pk]
+            ),
             places=places[project.pk],
             roles=roles[project.pk],
+            own=project.pk in mine,
         )
         for project in projects
     ]

@@ -19,7 +19,7 @@ from network.demo import DEMO_DOMAIN
 from network.models import Site
 from people.models import MentorProfile, Term, TraineeProfile
 from projects import services, workspace
-from projects.models import Application, Project, ProjectRole, Task
+from projects.models import Application, Member, Project, ProjectRole, StatusChange, Task
 
 
 def _demo(local: str) -> User:
@@ -247,6 +247,40 @@ def seed() -> None:
         _pending_application(made[2])
     if 3 in made:
         _committee_application(made[3])
+    for index, project in made.items():
+        _spread_in_time(project, POSTED_DAYS_AGO[index])
+
+
+# Days before the demo is seeded when each advert was posted: the board's "newest" order
+# and each timeline read like two years of a network, not one afternoon.
+POSTED_DAYS_AGO = [610, 470, 330, 45, 200, 150, 520, 260]
+
+
+def _spread_in_time(project: Project, days_ago: int) -> None:
+    """Date the project's posting, its status steps and its applications over `days_ago`.
+
+    The services stamp everything with the time of the seed; a history written in one
+    afternoon is what the demo must not look like. Only the rows' dates change (the
+    audit trail keeps the real time of writing).
+    """
+    now = timezone.now()
+    posted = now - dt.timedelta(days=days_ago, hours=project.pk % 7 + 2)
+    steps = list(project.timeline.order_by("at", "pk"))
+    gap = (now - posted) / (len(steps) + 1)
+    Project.objects.filter(pk=project.pk).update(created_at=posted)
+    for k, step in enumerate(steps):
+        at = posted + gap * k + dt.timedelta(hours=3 * k)
+        StatusChange.objects.filter(pk=step.pk).update(at=at)
+    last = posted + gap * max(len(steps) - 1, 0)
+    applications = list(Application.objects.filter(role__project=project).order_by("pk"))
+    for k, application in enumerate(applications):
+        sent = last + gap * (k + 1) / (len(applications) + 1)
+        decided = sent + dt.timedelta(days=2, hours=5) if application.decided_at else None
+        Application.objects.filter(pk=application.pk).update(created_at=sent, decided_at=decided)
+        Member.objects.filter(project=project, person=application.applicant_id).update(
+            created_at=decided or sent
+        )
+    Member.objects.filter(project=project, person=project.lead_id).update(created_at=posted)
 
 
 def _accept(project: Project, person: User, kind: str, note: str) -> None:
@@ -260,7 +294,15 @@ def _accept(project: Project, person: User, kind: str, note: str) -> None:
 def _workspace(project: Project) -> None:
     """The mentor's stroke-mimic study, in data collection, with the demo trainee on the team."""
     trainee, mentor, statistician = _demo("trainee"), project.lead, _demo("statistician")
-    _accept(project, trainee, "collection", "ST3 with a neuro interest; four hours a week.")
+    _accept(
+        project,
+        trainee,
+        "collection",
+        (
+            "ST3 with a neuroradiology interest and four hours a week on Wednesdays; I have "
+            "extracted follow-up from the records for an audit and can start this month."
+        ),
+    )
     services.role_add(
         actor=mentor,
         project=project,
@@ -271,7 +313,12 @@ def _workspace(project: Project) -> None:
     )
     role = ProjectRole.objects.get(project=project, kind="statistics")
     application = services.application_submit(
-        applicant=statistician, role=role, note="Happy to run the accuracy analysis."
+        applicant=statistician,
+        role=role,
+        note=(
+            "Happy to run the accuracy analysis: sensitivity and specificity with exact intervals, "
+            "one hour a week over the next two months, starting once the first 100 cases are in."
+        ),
     )
     services.application_decide(actor=mentor, application=application, action="accept")
     today = timezone.now().date()
@@ -354,7 +401,10 @@ def _waiting_for_the_mentor(project: Project, trainee: User) -> None:
         services.application_submit(
             applicant=other.person,
             role=role,
-            note="ST4 with a neuro block coming up; two hours a week for reading.",
+            note=(
+                "ST4 with a neuroradiology block coming up in the spring; two hours a week "
+                "for blinded reads, and I have done the department's stroke MRI teaching."
+            ),
             accept_load=True,
         )
 
@@ -362,7 +412,15 @@ def _waiting_for_the_mentor(project: Project, trainee: User) -> None:
 def _audit_team(project: Project) -> None:
     """The site lead's multi-centre audit: site B's lead collects there, one task late."""
     lead, other = project.lead, _demo("sitelead.b")
-    _accept(project, other, "collection", "I will collect at Manchester.")
+    _accept(
+        project,
+        other,
+        "collection",
+        (
+            "I will collect at Manchester: our RIS exports request and report times, and two "
+            "registrars have offered an afternoon each. We can start with the March data."
+        ),
+    )
     today = timezone.now().date()
     cycle = workspace.milestone_create(
         actor=lead, project=project, title="First cycle collected", due_on=today + dt.timedelta(21)
@@ -394,7 +452,12 @@ def _pending_application(project: Project) -> None:
     role = ProjectRole.objects.filter(project=project, state="open").first()
     if role is not None and not Application.objects.filter(role=role, applicant=trainee).exists():
         services.application_submit(
-            applicant=trainee, role=role, note="I code in Python and would like to learn DICOM."
+            applicant=trainee,
+            role=role,
+            note=(
+                "I code in Python, have anonymised DICOM for a teaching file and would like to "
+                "learn how an external validation is run. Four hours a week from September."
+            ),
         )
 
 
@@ -406,6 +469,9 @@ def _committee_application(project: Project) -> None:
         services.application_submit(
             applicant=other.person,
             role=role,
-            note="I run the ST2 teaching programme and can recruit at my scheme.",
+            note=(
+                "I run the ST2 teaching programme and can recruit at my scheme: twelve "
+                "first-year trainees start CT colonography lists in the new year."
+            ),
             accept_load=True,
         )

@@ -27,16 +27,44 @@ MENTOR_RECORD_MINIMUM = 1
 
 
 @dataclass(frozen=True)
+class Units:
+    """What a research type counts and the two steps of work per item, in words."""
+
+    noun: str  # one item: "case", "record"
+    collect: str  # the verb per item: "collect", "screen"
+    read: str
+    work: str  # the two steps as nouns: "collection and reading"
+
+
+CASE_UNITS = Units("case", "collect", "read", "collection and reading")
+# A review counts records found by the search, an education study its participants.
+UNITS = {
+    ResearchType.REVIEW: Units("record", "screen", "extract", "screening and data extraction"),
+    ResearchType.EDUCATION: Units("participant", "recruit", "assess", "recruitment and assessment"),
+}
+
+
+def units_of(project: Project) -> Units:
+    return UNITS.get(ResearchType(project.research_type), CASE_UNITS)
+
+
+@dataclass(frozen=True)
 class Effort:
+    """Hours of work, from the project's counts (items times minutes) or, when it gives none,
+    from the roles it asks for (hours a week times weeks); `basis` says which, or "none"."""
+
     collection_hours: float
     reading_hours: float
     approval_weeks: int
     waiting_for: tuple[str, ...]
     hours_per_week: int
+    basis: str = "cases"  # "cases", "roles" or "none"
+    role_hours: float = 0.0
+    units: Units = CASE_UNITS
 
     @property
     def work_hours(self) -> float:
-        return self.collection_hours + self.reading_hours
+        return self.collection_hours + self.reading_hours + self.role_hours
 
     @property
     def work_weeks(self) -> int:
@@ -46,8 +74,17 @@ class Effort:
     def total_weeks(self) -> int:
         return self.approval_weeks + self.work_weeks
 
+    @property
+    def known(self) -> bool:
+        return self.basis != "none"
+
     def __str__(self) -> str:
-        work = f"about {self.work_hours:.0f} hours of collection and reading"
+        if not self.known:
+            return "not estimated yet: the lead has given neither counts nor roles"
+        if self.basis == "roles":
+            work = f"about {self.work_hours:.0f} hours across the roles wanted"
+        else:
+            work = f"about {self.work_hours:.0f} hours of {self.units.work}"
         pace = f"{self.work_weeks} weeks at {self.hours_per_week} hours a week"
         if not self.approval_weeks:
             return f"{work}: {pace}"
@@ -67,16 +104,24 @@ def approval_wait(project: Project) -> tuple[int, tuple[str, ...]]:
     return max(waits.values(), default=0), tuple(waits)
 
 
-def effort_estimate(project: Project, hours_per_week: int) -> Effort:
-    """Cases times minutes per case for collection and reading, at `hours_per_week`."""
+def effort_estimate(project: Project, hours_per_week: int, roles: Iterable[Any] = ()) -> Effort:
+    """Items times minutes per item for the two steps of work, at `hours_per_week`.
+
+    A project that gives no counts (a systematic review before its search, an education
+    study) is estimated from the open roles it asks for: hours a week times weeks. With
+    neither, the estimate says it is unknown rather than "about 0 hours".
+    """
     weeks, waiting = approval_wait(project)
-    return Effort(
-        collection_hours=project.cases * project.minutes_collection / 60,
-        reading_hours=project.cases * project.minutes_reading / 60,
-        approval_weeks=weeks,
-        waiting_for=waiting,
-        hours_per_week=max(1, hours_per_week),
-    )
+    pace = max(1, hours_per_week)
+    units = units_of(project)
+    collection = project.cases * project.minutes_collection / 60
+    reading = project.cases * project.minutes_reading / 60
+    if collection + reading:
+        return Effort(collection, reading, weeks, waiting, pace, units=units)
+    open_roles = [role for role in roles if getattr(role, "state", "open") == "open"]
+    role_hours = float(sum(role.hours_per_week * role.duration_weeks for role in open_roles))
+    basis = "roles" if role_hours else "none"
+    return Effort(0.0, 0.0, weeks, waiting, pace, basis=basis, role_hours=role_hours, units=units)
 
 
 @dataclass(frozen=True)
@@ -172,16 +217,56 @@ class Fit:
     reasons: tuple[str, ...]
 
 
+# Distances that change the fit: a site a trainee can reach on a working day, one a
+# train ride away, and beyond that a project they could join only from afar.
+NEAR_KM = 50
+REACH_KM = 200
+EARTH_RADIUS_KM = 6371.0
+
+
+def kilometres(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle distance (haversine, mean Earth radius) between two points in degrees."""
+    p1, q1, p2, q2 = map(math.radians, (lat1, lon1, lat2, lon2))
+    h = math.sin((p2 - p1) / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin((q2 - q1) / 2) ** 2
+    return 2 * EARTH_RADIUS_KM * math.asin(math.sqrt(h))
+
+
+@dataclass(frozen=True)
+class Home:
+    """Where the trainee works, and the network's sites within each distance of it.
+
+    The id sets let the board's SQL score distance the way `fit` does, without
+    computing distances in the database.
+    """
+
+    name: str
+    latitude: float
+    longitude: float
+    near_ids: frozenset[int] = frozenset()
+    reach_ids: frozenset[int] = frozenset()
+
+
+@dataclass(frozen=True)
+class Located:
+    """A project's site as fit reads it: name and coordinates (None when unknown)."""
+
+    name: str
+    latitude: float | None
+    longitude: float | None
+
+
 @dataclass(frozen=True)
 class Trainee:
-    """What fit is measured against: interest term ids and names, and hours a week."""
+    """What fit is measured against: interest term ids and names, hours a week, and
+    where they work."""
 
     interest_ids: frozenset[int]
     interest_names: frozenset[str]
     hours_per_week: int | None
+    home: Home | None = None
 
     @classmethod
-    def of(cls, profile: Any) -> Trainee | None:
+    def of(cls, profile: Any, home: Home | None = None) -> Trainee | None:
         if profile is None:
             return None
         terms = list(profile.interests.all())
@@ -189,6 +274,7 @@ class Trainee:
             frozenset(t.pk for t in terms),
             frozenset(t.name for t in terms),
             profile.hours_per_week,
+            home,
         )
 
     @property
@@ -196,14 +282,31 @@ class Trainee:
         return [key for key, name in TYPE_METHOD_NAMES.items() if name in self.interest_names]
 
 
-# Weights of the fit score; `board.fit_expression` computes the same sum in SQL.
-FIT_WEIGHTS = {"subspecialty": 3, "modality": 2, "type": 2, "hours": 3}
+# Weights of the fit score; `board.fit_expression` computes the same sum in SQL. A site
+# far away takes points off, so that a close project with fewer shared interests ranks
+# above a distant one that matches on paper.
+FIT_WEIGHTS = {
+    "subspecialty": 3,
+    "modality": 2,
+    "type": 2,
+    "hours": 3,
+    "near": 4,
+    "reach": 2,
+    "anywhere": 2,
+    "far": -4,
+}
 
 
-def fit(project: Project, trainee: Trainee | None) -> Fit:
+def fit(project: Project, trainee: Trainee | None, sites: Iterable[Located] = ()) -> Fit:
+    """How well the project suits the trainee, with a reason for every point.
+
+    `sites` are the project's sites with coordinates, for the distance from the
+    trainee's hospital; without them distance is not judged.
+    """
     if trainee is None:
         return Fit(0, ("Add interests and hours to your trainee profile to sort by fit.",))
-    reasons, score = [], 0
+    reasons: list[str] = []
+    score = _distance_reason(project, trainee.home, list(sites), reasons)
     for field in ("subspecialty", "modality"):
         term = getattr(project, field)
         if term is not None and term.pk in trainee.interest_ids:
@@ -214,6 +317,36 @@ def fit(project: Project, trainee: Trainee | None) -> Fit:
         reasons.append(f"{project.get_research_type_display()} is a method you named")
     score += _hours_reason(project, trainee, reasons)
     return Fit(score, tuple(reasons))
+
+
+def _distance_reason(
+    project: Project, home: Home | None, sites: list[Located], reasons: list[str]
+) -> int:
+    """Points for how far the nearest site is from the trainee's hospital; the reason
+    comes first, since distance decides more than any shared interest."""
+    if project.research_type == ResearchType.REVIEW:
+        reasons.append("A systematic review can be done from anywhere")
+        return FIT_WEIGHTS["anywhere"]
+    if home is None:
+        return 0
+    distances = [
+        (kilometres(home.latitude, home.longitude, site.latitude, site.longitude), site.name)
+        for site in sites
+        if site.latitude is not None and site.longitude is not None
+    ]
+    if not distances:
+        return 0
+    km, nearest = min(distances)
+    if km <= NEAR_KM:
+        here = km < 1  # the trainee's own hospital (or next door)
+        near = f"Near you: {nearest} is {km:,.0f} km from {home.name}"
+        reasons.append(f"At your hospital, {home.name}" if here else near)
+        return FIT_WEIGHTS["near"]
+    if km <= REACH_KM:
+        reasons.append(f"Within reach: {nearest} is {km:,.0f} km from {home.name}")
+        return FIT_WEIGHTS["reach"]
+    reasons.append(f"Far from you: the nearest site, {nearest}, is {km:,.0f} km from {home.name}")
+    return FIT_WEIGHTS["far"]
 
 
 def _hours_reason(project: Project, trainee: Trainee, reasons: list[str]) -> int:

@@ -7,6 +7,7 @@ from django import forms
 from accounts.models import User
 from core.forms import DateInput
 from core.paging import page_number_field
+from core.words import MIN_WORDS
 from network.models import Region, Site
 from people.models import Term
 from projects.board import SORTS, BoardQuery
@@ -157,6 +158,7 @@ class StatusForm(forms.Form):
 class ApplicationForm(forms.Form):
     note = forms.CharField(
         label="Why you, and what you bring",
+        help_text=f"At least {MIN_WORDS} words: your experience, your time, when you could start.",
         max_length=1000,
         widget=forms.Textarea(attrs={"rows": 3}),
     )

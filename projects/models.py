@@ -202,6 +202,14 @@ class Project(TimeStampedModel):
     def is_finished(self) -> bool:
         return self.status in FINISHED
 
+    @property
+    def design_summary(self) -> str:
+        """Design and centres, for the types they describe: a systematic review has
+        neither cases of its own nor centres, so it shows none."""
+        if self.research_type == ResearchType.REVIEW:
+            return ""
+        return f"{self.get_timing_display()}, {self.get_centres_display().lower()}"
+
 
 class StatusChange(models.Model):
     """One step on the project's timeline (the audit trail holds the same change)."""

@@ -12,8 +12,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from core.extensions import PendingLink
+from mentors.selectors import home_site
+from network.models import Site
 from people.models import TraineeProfile
-from projects.estimates import Trainee
+from projects.estimates import NEAR_KM, REACH_KM, Home, Trainee, kilometres
 from projects.models import (
     FINISHED,
     Application,
@@ -72,7 +74,39 @@ def trainee_of(person: Any) -> Trainee | None:
         if getattr(person, "is_authenticated", False)
         else None
     )
-    return Trainee.of(profile)
+    return Trainee.of(profile, home_of(person)) if profile is not None else None
+
+
+def home_of(person: Any) -> Home | None:
+    """The person's hospital with the sites near it and within reach, for the fit.
+
+    One query over the network's sites (a few thousand at most); distances are
+    computed here with the same formula as `estimates.fit`, so both sides agree.
+    """
+    site = home_site(person)
+    if site is None or site.latitude is None or site.longitude is None:
+        return None
+    here = (float(site.latitude), float(site.longitude))
+    others = Site.objects.filter(latitude__isnull=False, longitude__isnull=False)
+    away = {
+        pk: kilometres(*here, float(lat), float(lon))
+        for pk, lat, lon in others.values_list("pk", "latitude", "longitude")
+    }
+    return Home(
+        name=site.name,
+        latitude=here[0],
+        longitude=here[1],
+        near_ids=frozenset(pk for pk, km in away.items() if km <= NEAR_KM),
+        reach_ids=frozenset(pk for pk, km in away.items() if km <= REACH_KM),
+    )
+
+
+def own_project_ids(person: Any) -> frozenset[int]:
+    """Projects the person leads or is on the team of: the board offers them no Apply."""
+    if not getattr(person, "is_authenticated", False):
+        return frozenset()
+    mine = Project.objects.filter(Q(lead=person) | Q(members__person=person))
+    return frozenset(mine.order_by().values_list("pk", flat=True).distinct())
 
 
 def project_page(project: Project) -> Project:

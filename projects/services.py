@@ -23,6 +23,7 @@ from django.utils import timezone
 from accounts.models import User
 from audit.services import audit_record, diff_fields
 from core.exceptions import EditConflict
+from core.words import require_words
 from network.models import Site
 from people.models import Term
 from projects import access
@@ -43,6 +44,8 @@ from projects.models import (
 )
 
 MAX_ACTIVE_PROJECTS = 3
+# What a lead needs from an application's note before they can decide, named when short.
+WHY_YOU_HINT = "why you, what you bring, and when you could start."
 PROJECT_FIELDS = (
     "title",
     "summary",
@@ -398,9 +401,8 @@ def application_submit(
         role=role, applicant=applicant, state=Application.State.PENDING
     ).exists():
         raise ValidationError({"role": "You have already applied for this role."})
-    if not note.strip():
-        raise ValidationError({"note": "Say in a line or two why you and what you bring."})
     refuse_identifiers(note=note)
+    require_words(note, field="note", hint=WHY_YOU_HINT)
     current = active_projects_of(applicant)
     joining = all(p.pk != project.pk for p in current)
     if joining and len(current) >= MAX_ACTIVE_PROJECTS and not accept_load:

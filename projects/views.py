@@ -52,7 +52,7 @@ def board(request: AuthedRequest) -> HttpResponse:
     if not form.is_valid():
         return render_page(request, "projects/board.html", {"form": form}, status=400)
     trainee = selectors.trainee_of(request.user)
-    results = board_search(form.to_query(), trainee)
+    results = board_search(form.to_query(), trainee, selectors.own_project_ids(request.user))
     context = {"form": form, "results": results, "trainee": trainee}
     return render_page(request, "projects/board.html", context, fragment="results")
 
@@ -101,7 +101,7 @@ def _project_page(
         "team": is_team(request.user, project),
         "lead": lead,
         "hours": hours,
-        "effort": effort_estimate(project, hours),
+        "effort": effort_estimate(project, hours, project.roles.all()),
         "quick_win": quick_win(project),
         "applied": {a.role_id: a for a in mine},
         "applications": selectors.applications_to(project) if lead else [],
@@ -274,6 +274,11 @@ def apply(request: AuthedRequest, pk: int) -> HttpResponse:
     return render(request, "projects/apply.html", context, status=400 if form.errors else 200)
 
 
+# Declining and withdrawing end an application for good: each asks first, on a page of
+# its own (no JavaScript needed); the confirming form posts `confirmed`.
+CONFIRM = {"decline": "Decline this application?", "withdraw": "Withdraw your application?"}
+
+
 @login_required
 @require_POST
 def application_move(request: AuthedRequest, pk: int, action: str) -> HttpResponse:
@@ -282,6 +287,15 @@ def application_move(request: AuthedRequest, pk: int, action: str) -> HttpRespon
     application = get_application_for_user(request.user, pk)
     project = application.role.project
     verb = services.DECISIONS.get(action, action)
+    if action in CONFIRM and not request.POST.get("confirmed"):
+        context = {
+            "application": application,
+            "project": project,
+            "action": action,
+            "question": CONFIRM[action],
+            "reply": request.POST.get("reply", "")[:1000],
+        }
+        return render(request, "projects/confirm.html", context)
     if not is_lead(request.user, project):
         _done(
             request,

@@ -47,3 +47,60 @@ def test_demo_logins_work(client):
     )
     assert response.status_code == 302
     assert client.get("/dashboard/").status_code == 200
+
+
+def test_the_demo_reads_like_two_years_of_a_real_network():
+    """Varied names and sites, dates spread over two years, no numbered placeholders."""
+    import datetime as dt
+    import re
+
+    from django.utils import timezone
+
+    from core.words import MIN_WORDS, word_count
+    from mentors.models import ContactRequest, Supervision
+    from outputs.models import Output
+    from people.models import MentorProfile
+    from projects.models import Application, Project, StatusChange
+
+    call_command("seed_demo", stdout=StringIO())
+    now = timezone.now()
+    names = list(User.objects.values_list("full_name", flat=True))
+    assert len(names) == len(set(names)), "every demo person has their own name"
+    mentors = list(MentorProfile.objects.values_list("person__full_name", "site_id"))
+    given = {name.split()[1] for name, _ in mentors}
+    assert len(given) >= 0.8 * len(mentors), "mentors do not share five first names"
+    assert len({site for _, site in mentors}) >= 10
+
+    numbered = re.compile(r"\b\d+\.\d+\b")
+    labels = [
+        *Supervision.objects.values_list("topic", flat=True),
+        *Output.objects.values_list("title", flat=True),
+        *Project.objects.values_list("title", flat=True),
+    ]
+    assert not [label for label in labels if numbered.search(label)]
+    assert not Supervision.objects.filter(topic__icontains="supervised project").exists()
+
+    def spread(moments: list[dt.datetime]) -> tuple[float, dt.timedelta]:
+        return len({m.date() for m in moments}) / len(moments), max(moments) - min(moments)
+
+    two_years = dt.timedelta(days=750)
+    for label, moments in [
+        ("status changes", list(StatusChange.objects.values_list("at", flat=True))),
+        ("requests sent", list(ContactRequest.objects.values_list("sent_at", flat=True))),
+        ("people joining", list(User.objects.values_list("date_joined", flat=True))),
+        ("memberships", list(Membership.objects.values_list("created_at", flat=True))),
+        ("projects posted", list(Project.objects.values_list("created_at", flat=True))),
+    ]:
+        distinct, span = spread(moments)
+        assert distinct >= 0.5, f"{label}: {distinct:.0%} on distinct days"
+        assert dt.timedelta(days=300) < span, f"{label} span only {span.days} days"
+        assert now - min(moments) < two_years, f"{label} older than two years"
+        assert max(moments) <= now
+    for step in StatusChange.objects.select_related("project"):
+        assert step.at >= step.project.created_at
+    for application in Application.objects.select_related("role__project"):
+        assert application.created_at >= application.role.project.created_at
+
+    letters = ContactRequest.objects.values_list("who_i_am", flat=True)
+    assert len(set(letters)) >= 0.8 * len(letters)
+    assert all(word_count(letter) >= MIN_WORDS for letter in letters)

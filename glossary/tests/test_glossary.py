@@ -97,3 +97,90 @@ ROUTES = [
 @pytest.mark.parametrize(("route", "expected"), ROUTES, ids=lambda x: getattr(x, "label", ""))
 def test_glossary_access_matrix(personas, route, expected):
     check_matrix(personas, route, expected)
+
+
+def test_the_terms_of_the_board_results_and_training_pages_are_shipped():
+    terms = set(Entry.objects.values_list("term", flat=True))
+    assert {
+        "PPI",
+        "Ethics approval",
+        "IRB",
+        "Deauville score",
+        "Confidence interval",
+        "ROC curve",
+        "AUC",
+        "DeLong",
+        "ICC",
+        "Bland\u2013Altman",
+        "Fleiss' kappa",
+        "Delegation log",
+        "Associate PI",
+        "CRediT",
+    } <= terms
+
+
+def test_headings_labels_and_svg_titles_are_left_for_the_running_text():
+    from django.utils.safestring import mark_safe
+
+    html = mark_terms(
+        mark_safe(
+            "<h2>PPI plan</h2><label>PPI</label><svg><title>PPI</title></svg>"
+            "<p>Our PPI group meets monthly.</p>"
+        )
+    )
+    assert html.count("glossary-term") == 1
+    assert "<h2>PPI plan</h2>" in html
+    assert "<p>Our <span" in html
+
+
+def test_text_marked_once_is_not_marked_again_when_a_block_is_filtered():
+    seen = Seen()
+    inner = mark_terms("Deauville scores are read by four readers.", seen)
+    outer = mark_terms(inner, Seen())
+    assert outer == inner
+    assert outer.count("glossary-term") == 1
+
+
+def test_a_confidence_interval_is_not_taken_for_a_chief_investigator():
+    html = mark_terms("Sensitivity was 87.5% (95% CI 80.1-92.4%). The CI signs off.")
+    assert "Confidence interval: The range of values" in html
+    assert "Chief Investigator" in html
+    assert html.index("Confidence interval") < html.index("Chief Investigator")
+
+
+def test_the_associate_principal_investigator_scheme_is_explained_as_itself():
+    html = mark_terms("Associate principal investigator scheme")
+    assert "Associate PI (Associate Principal Investigator)" in html
+    assert "Chief" not in html
+
+
+def test_unmarked_gives_back_what_the_page_says():
+    from glossary.marking import unmarked
+
+    assert unmarked(mark_terms("The ICC was 0.91 and GCP is due.")) == (
+        "The ICC was 0.91 and GCP is due."
+    )
+
+
+def test_a_block_filter_marks_the_first_use_once_across_the_page(rf):
+    request = rf.get("/")
+    template = Template(
+        "{% load glossary %}{% filter glossary:request %}<p>PPI and IRB.</p>{% endfilter %}"
+        "{% filter glossary:request %}<p>PPI again.</p>{% endfilter %}"
+    )
+    html = template.render(Context({"request": request}))
+    assert html.count('class="glossary-term"') == 2
+    assert "<p>PPI again.</p>" in html
+
+
+def test_text_meant_to_be_copied_is_left_without_tooltips():
+    from django.utils.safestring import mark_safe
+
+    html = mark_terms(
+        mark_safe(
+            '<ul data-glossary-skip><li>Sensitivity was 87.5% (95% CI 80.1-92.4%).</li>'
+            "<li>Kappa was 0.8.</li></ul><p>Sensitivity and kappa, explained here.</p>"
+        )
+    )
+    assert "<li>Sensitivity was 87.5% (95% CI 80.1-92.4%).</li>" in html
+    assert html.count("glossary-term") == 2

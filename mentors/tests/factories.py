@@ -13,7 +13,10 @@ def make_mentor(person, *, accepting: bool = True, site=None) -> MentorProfile:
 
 ANSWERS = {
     "grade": "st3",
-    "who_i_am": "ST3 in London with an interest in neuro MRI.",
+    "who_i_am": (
+        "ST3 in London with an interest in neuro MRI. I want to learn how a "
+        "diagnostic-accuracy study is run from protocol to paper, with your group."
+    ),
     "what_i_read": "Your paper on DWI in stroke mimics.",
     "what_i_offer": "Four hours a week, Python, data collection.",
     "hours_per_week": 4,

@@ -49,7 +49,11 @@ OWN_ONLY = expect((200, 404))
 ROUTES = [
     (Route("my requests", lambda p, w, pl: reverse("mentors:requests")), expect((200, 200))),
     (Route("request page", detail_url), OWN_ONLY),
-    (Route("withdraw", withdraw_url, method="post"), expect((302, 404))),
+    (Route("confirm withdraw", withdraw_url), OWN_ONLY),
+    (
+        Route("withdraw", withdraw_url, method="post", data=lambda *a: {"confirmed": "yes"}),
+        expect((302, 404)),
+    ),
     (Route("contact form", contact_url), expect((200, 200), outsider=(403, 403))),
     (Route("mentor page", mentor_url), expect((200, 200), outsider=(403, 403))),
     (

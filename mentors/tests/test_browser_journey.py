@@ -42,7 +42,10 @@ def test_a_trainee_finds_a_quick_neuroradiology_mentor_nearby_and_is_accepted(br
     assert "subspecialty=" in page.url, "the search lives in the URL"
     results.get_by_role("link", name="Dr Helen Marsh").click()
     page.get_by_role("link", name="Write to Dr Helen Marsh").click()
-    page.get_by_label("Who I am").fill("ST3 on the London South scheme, keen on neuro MRI.")
+    page.get_by_label("Who I am").fill(
+        "ST3 on the London South scheme, keen on neuro MRI. I would like to learn how a "
+        "diagnostic-accuracy study runs from protocol to paper, with your group."
+    )
     page.get_by_label("What I read of your work").fill("Your DWI study in stroke mimics.")
     page.get_by_label("What I can offer").fill("Four hours a week, Python, data collection.")
     page.get_by_role("button", name="Send request").click()
@@ -64,3 +67,59 @@ def test_a_trainee_finds_a_quick_neuroradiology_mentor_nearby_and_is_accepted(br
     assert sent.replied_at is not None
     trainee.close()
     mentor.close()
+
+
+def test_a_trainee_confirms_before_withdrawing_and_a_mentor_before_declining(browser, live_server):
+    """Withdraw and decline end a request for good, so each asks first: no JavaScript."""
+    call_command("seed_demo", stdout=StringIO())
+    base = live_server.url
+    trainee = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True)
+    page = trainee.new_page()
+    sign_in(page, base, "trainee@demo.radcollab.org")
+    page.goto(f"{base}/mentors/{mentor_id('mentor@demo.radcollab.org')}/contact/")
+    page.get_by_label("Who I am").fill("Keen on neuro MRI.")
+    page.get_by_label("What I read of your work").fill("Your DWI study in stroke mimics.")
+    page.get_by_label("What I can offer").fill("Four hours a week, Python, data collection.")
+    page.get_by_role("button", name="Send request").click()
+    page.get_by_text("Write at least 20 words here (you wrote 4)").wait_for()
+    page.get_by_label("Who I am").fill(
+        "ST3 on the London South scheme, keen on neuro MRI. I would like to learn how a "
+        "diagnostic-accuracy study runs from protocol to paper, with your group."
+    )
+    page.get_by_role("button", name="Send request").click()
+    page.get_by_text("Request sent to Dr Helen Marsh").wait_for()
+    page.get_by_role("button", name="Withdraw my request").click()
+    page.get_by_role("heading", name="Withdraw your request?").wait_for()
+    page.get_by_role("link", name="No, go back").click()
+    sent = ContactRequest.objects.get(trainee__email="trainee@demo.radcollab.org")
+    assert sent.state == ContactRequest.State.PENDING
+    page.get_by_role("button", name="Withdraw my request").click()
+    page.get_by_role("button", name="Yes, withdraw it").click()
+    page.get_by_text("Done: the other side has been emailed.").wait_for()
+    sent.refresh_from_db()
+    assert sent.state == ContactRequest.State.WITHDRAWN
+
+    mentor = browser.new_context(viewport={"width": 1280, "height": 900})
+    mentor_page = mentor.new_page()
+    sign_in(mentor_page, base, "mentor@demo.radcollab.org")
+    panel = mentor_page.locator("article", has=mentor_page.get_by_role("heading", name="Mentoring"))
+    panel.get_by_text("2 requests waiting for your reply").wait_for()
+    panel.locator(".waiting-requests a").first.click()
+    mentor_page.get_by_label("Reply").fill("My list is full this term; try Dr Lin.")
+    mentor_page.get_by_role("button", name="Decline").click()
+    mentor_page.get_by_role("heading", name="Decline this request?").wait_for()
+    assert mentor_page.get_by_label("Reply to").input_value().startswith("My list is full")
+    mentor_page.get_by_role("button", name="Yes, decline").click()
+    mentor_page.get_by_text("Done: the other side has been emailed.").wait_for()
+    declined = ContactRequest.objects.filter(
+        mentor__email="mentor@demo.radcollab.org", state=ContactRequest.State.DECLINED
+    ).latest("replied_at")
+    assert declined.reply == "My list is full this term; try Dr Lin."
+    trainee.close()
+    mentor.close()
+
+
+def mentor_id(email: str) -> int:
+    from accounts.models import User
+
+    return User.objects.get(email=email).pk

@@ -8,7 +8,13 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts.tests.factories import UserFactory
-from mentors.directory import DirectoryQuery, directory_search, kilometres, text_matches
+from mentors.directory import (
+    PAGE_SIZE,
+    DirectoryQuery,
+    directory_search,
+    kilometres,
+    text_matches,
+)
 from mentors.stats import mentor_stats_refresh
 from mentors.tests.factories import make_mentor
 from network.tests.factories import SiteFactory
@@ -112,7 +118,7 @@ def test_the_query_count_does_not_grow_with_results(mentors, london):
     mentor_stats_refresh()
     with CaptureQueriesContext(connection) as many:
         page = directory_search(query)
-    assert len(page.object_list) == 20
+    assert len(page.object_list) == PAGE_SIZE
     assert len(many) == len(few)
 
 
@@ -165,9 +171,9 @@ def test_counts_come_with_the_page_and_a_page_too_far_gives_the_last(personas, l
     mentor_stats_refresh()
     first = directory_search(DirectoryQuery())
     assert first.paginator.count == 25
-    assert len(first.object_list) == 20
+    assert len(first.object_list) == PAGE_SIZE == 10
     beyond = directory_search(DirectoryQuery(page=9))
-    assert beyond.number == 2
+    assert beyond.number == 3
     assert len(beyond.object_list) == 5
 
 
@@ -191,3 +197,17 @@ def test_the_order_is_the_same_whether_few_or_many_match(mentors, sort):
 def test_an_absurd_page_number_is_refused_not_crashed(client, personas, page):
     client.force_login(personas.trainee)
     assert client.get(reverse("mentors:directory"), {"page": page}).status_code == 400
+
+
+def test_the_directory_page_shows_ten_compact_cards_and_numbered_pages(client, personas, london):
+    for index in range(25):
+        make_mentor(UserFactory(full_name=f"Dr Paged {index:02}"), site=london)
+    mentor_stats_refresh()
+    client.force_login(personas.trainee)
+    page = client.get(reverse("mentors:directory"), {"page": 2})
+    html = page.content.decode()
+    assert html.count('class="mentor-card"') == PAGE_SIZE
+    assert "Showing 11\u201320, page 2 of 3." in html
+    assert 'aria-current="page">2<' in html
+    assert 'rel="next"' in html
+    assert 'rel="prev"' in html

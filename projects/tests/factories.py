@@ -34,6 +34,13 @@ def make_project(
     return project
 
 
+# An application note long enough to be read (the service asks for 20 words or more).
+NOTE = (
+    "ST3 with a neuroradiology interest and four hours a week from next month; I have "
+    "collected data for an audit before and can start at once."
+)
+
+
 def join(project: Project, person, kind: str = "collection"):
     """Put `person` on the team through an accepted application."""
     role = ProjectRole.objects.filter(project=project, kind=kind).first()
@@ -42,7 +49,7 @@ def join(project: Project, person, kind: str = "collection"):
             actor=project.lead, project=project, kind=kind, hours_per_week=2, duration_weeks=4
         )
     application = services.application_submit(
-        applicant=person, role=role, note="I can help.", accept_load=True
+        applicant=person, role=role, note=NOTE, accept_load=True
     )
     return services.application_decide(actor=project.lead, application=application, action="accept")
 

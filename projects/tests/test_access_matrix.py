@@ -14,7 +14,7 @@ from accounts.tests.factories import UserFactory
 from core.testing.matrix import ANONYMOUS, Route, check_matrix, expect, site_for
 from projects import workspace
 from projects.models import Application, Member, Project
-from projects.tests.factories import make_project, text_file
+from projects.tests.factories import NOTE, make_project, text_file
 
 pytestmark = pytest.mark.django_db
 
@@ -104,14 +104,14 @@ def an_application(p, w, pl) -> Application:
     """Own: the persona applied to a stranger's project. Other: between strangers."""
     project = make_project(UserFactory(), sites=[p.site_a])
     applicant = p.people[w] if pl == "own" and w != ANONYMOUS else UserFactory()
-    return Application.objects.create(role=project.roles.first(), applicant=applicant, note="Hi")
+    return Application.objects.create(role=project.roles.first(), applicant=applicant, note=NOTE)
 
 
 def an_application_to(p, w, pl) -> Application:
     """Own: a stranger applied to the persona's project. Other: between strangers."""
     project = a_project(p, w, pl)
     return Application.objects.create(
-        role=project.roles.first(), applicant=UserFactory(), note="Hi"
+        role=project.roles.first(), applicant=UserFactory(), note=NOTE
     )
 
 
@@ -177,8 +177,19 @@ ROUTES = [
                 "projects:application", args=[an_application(p, w, pl).pk, "withdraw"]
             ),
             "post",
+            data=lambda *a: {"confirmed": "yes"},
         ),
         expect((302, 404)),
+    ),
+    (
+        Route(
+            "confirm withdrawing an application",
+            lambda p, w, pl: reverse(
+                "projects:application", args=[an_application(p, w, pl).pk, "withdraw"]
+            ),
+            "post",
+        ),
+        expect((200, 404)),
     ),
     (Route("team and authorship", page("projects:team")), TEAM_ONLY),
     (Route("team as a member", member_page("projects:team")), TEAM_ONLY),
@@ -243,6 +254,7 @@ ROUTES = [
                 "projects:application", args=[an_application_to(p, w, pl).pk, "decline"]
             ),
             "post",
+            data=lambda *a: {"confirmed": "yes"},
         ),
         POST_TEAM,
     ),
@@ -423,7 +435,7 @@ ROUTES = [
             "API apply",
             lambda p, w, pl: f"/api/v1/projects/roles/{a_project(p, w, pl).roles.first().pk}/apply",
             "post",
-            lambda *a: {"note": "Keen"},
+            lambda *a: {"note": NOTE},
             api=True,
         ),
         # The lead cannot apply to their own project (422); outsiders are not in the network.

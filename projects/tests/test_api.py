@@ -9,7 +9,7 @@ from network.tests.test_api import api_client
 from people.models import Term
 from projects import services, workspace
 from projects.models import Project
-from projects.tests.factories import join, make_project
+from projects.tests.factories import NOTE, join, make_project
 
 pytestmark = pytest.mark.django_db
 
@@ -65,11 +65,11 @@ def test_applying_when_overcommitted_answers_with_the_load(personas):
         join(make_project(personas.mentor, title=f"Busy {n}"), personas.trainee)
     role = make_project(personas.mentor, title="Fourth").roles.first()
     client = api_client(personas.trainee)
-    refused = post(client, f"/api/v1/projects/roles/{role.pk}/apply", {"note": "Keen"})
+    refused = post(client, f"/api/v1/projects/roles/{role.pk}/apply", {"note": NOTE})
     assert refused.status_code == 422
     assert "You already hold 3 active projects" in refused.json()["detail"][0]["msg"]
     accepted = post(
-        client, f"/api/v1/projects/roles/{role.pk}/apply", {"note": "Keen", "accept_load": True}
+        client, f"/api/v1/projects/roles/{role.pk}/apply", {"note": NOTE, "accept_load": True}
     )
     assert accepted.status_code == 201
 
@@ -335,9 +335,7 @@ def test_status_notes_roles_applications_and_replies_are_screened_through_the_ap
     )
     assert applied.status_code == 422
     assert applied.json()["detail"][0]["loc"] == ["body", "note"]
-    application = services.application_submit(
-        applicant=personas.trainee, role=open_role, note="Keen"
-    )
+    application = services.application_submit(applicant=personas.trainee, role=open_role, note=NOTE)
     url = f"/api/v1/projects/applications/{application.pk}/accept"
     replied = post(lead, url, {"reply": "Call +44 20 7946 0958"})
     assert replied.status_code == 422
@@ -345,6 +343,6 @@ def test_status_notes_roles_applications_and_replies_are_screened_through_the_ap
     project.refresh_from_db()
     application.refresh_from_db()
     assert (project.status, project.roles.count()) == ("idea", 2)
-    assert list(open_role.applications.values_list("note", flat=True)) == ["Keen"]
+    assert list(open_role.applications.values_list("note", flat=True)) == [NOTE]
     assert application.state == "pending"
     assert post(lead, url, {"reply": "Welcome"}).json()["state"] == "accepted"

@@ -15,7 +15,7 @@ from projects import selectors, services, workspace
 from projects.board import BoardQuery, board_search
 from projects.estimates import Trainee, effort_estimate, fit, quick_win
 from projects.models import Project
-from projects.tests.factories import join, make_project
+from projects.tests.factories import NOTE, join, make_project
 
 pytestmark = pytest.mark.django_db
 
@@ -110,7 +110,7 @@ def test_the_board_sorts_by_fit_and_filters(personas):
     trainee = selectors.trainee_of(personas.trainee)
     page = board_search(BoardQuery(sort="fit"), trainee)
     assert [item.project for item in page.object_list] == [neuro, breast]
-    assert page.object_list[0].fit.reasons[0] == "Neuroradiology is one of your interests"
+    assert "Neuroradiology is one of your interests" in page.object_list[0].fit.reasons
     assert [i.project for i in board_search(BoardQuery(region=region.pk), trainee)] == [neuro]
     assert [i.project for i in board_search(BoardQuery(site=personas.site_a.pk), None)] == [breast]
     assert [i.project for i in board_search(BoardQuery(research_type="qi"), None)] == [breast]
@@ -183,9 +183,7 @@ def test_the_dashboard_lists_overdue_tasks_and_pending_applications(personas):
         due_on="2020-01-01",
     )
     other = make_project(personas.mentor, title="Other")
-    services.application_submit(
-        applicant=personas.trainee, role=other.roles.first(), note="Me please"
-    )
+    services.application_submit(applicant=personas.trainee, role=other.roles.first(), note=NOTE)
     mine = selectors.dashboard_of(personas.trainee)
     assert [t.title for t in mine.overdue] == ["Late"]
     assert len(mine.mine_pending) == 1

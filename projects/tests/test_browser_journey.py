@@ -71,7 +71,10 @@ def test_a_project_goes_from_advert_to_agreed_team_with_versions_and_a_closed_ta
     results.get_by_text("Neuroradiology is one of your interests").first.wait_for()
     results.get_by_role("link", name=TITLE).click()
     page.get_by_role("link", name="Apply for Data collection").click()
-    page.get_by_label("Why you, and what you bring").fill("ST3, four hours a week, keen on SWI.")
+    page.get_by_label("Why you, and what you bring").fill(
+        "ST3 with four hours a week on Wednesdays, keen on SWI; I collected data for a "
+        "head CT audit last year and can start next month."
+    )
     page.get_by_role("button", name="Send application").click()
     page.get_by_text("Application sent.").wait_for()
 

@@ -8,7 +8,7 @@ from audit.models import AuditEvent
 from core.exceptions import EditConflict
 from projects import services
 from projects.models import Application, Member, Project, ProjectRole, Status
-from projects.tests.factories import join, make_project
+from projects.tests.factories import NOTE, join, make_project
 
 pytestmark = pytest.mark.django_db
 
@@ -77,8 +77,8 @@ def test_accepting_an_application_adds_to_the_team_and_fills_the_role(
 
     MembershipFactory(person=other, role="trainee", site=personas.site_a)
     with django_capture_on_commit_callbacks(execute=True):
-        mine = services.application_submit(applicant=personas.trainee, role=role, note="Hello")
-        theirs = services.application_submit(applicant=other, role=role, note="Me too")
+        mine = services.application_submit(applicant=personas.trainee, role=role, note=NOTE)
+        theirs = services.application_submit(applicant=other, role=role, note=NOTE)
         services.application_decide(actor=personas.mentor, application=mine, action="accept")
     assert Member.objects.filter(project=project, person=personas.trainee).exists()
     role.refresh_from_db()
@@ -94,7 +94,7 @@ def test_accepting_an_application_adds_to_the_team_and_fills_the_role(
 
 def test_only_the_lead_decides_and_only_the_applicant_withdraws(personas, project):
     role = project.roles.first()
-    application = services.application_submit(applicant=personas.trainee, role=role, note="Hi")
+    application = services.application_submit(applicant=personas.trainee, role=role, note=NOTE)
     with pytest.raises(PermissionDenied):
         services.application_decide(
             actor=personas.trainee, application=application, action="accept"
@@ -114,14 +114,12 @@ def test_a_trainee_on_three_projects_is_warned_with_their_load(personas):
     fourth = make_project(personas.mentor, title="Fourth")
     role = fourth.roles.first()
     with pytest.raises(services.Overcommitted) as warning:
-        services.application_submit(applicant=personas.trainee, role=role, note="Please")
+        services.application_submit(applicant=personas.trainee, role=role, note=NOTE)
     assert "You already hold 3 active projects (Project 0; Project 1; Project 2)" in str(
         warning.value.message_dict["accept_load"]
     )
     assert not Application.objects.filter(role=role).exists()
-    services.application_submit(
-        applicant=personas.trainee, role=role, note="Please", accept_load=True
-    )
+    services.application_submit(applicant=personas.trainee, role=role, note=NOTE, accept_load=True)
 
 
 def test_finished_projects_do_not_count_towards_the_load(personas):
@@ -130,7 +128,7 @@ def test_finished_projects_do_not_count_towards_the_load(personas):
         join(done, personas.trainee)
         services.project_status_change(actor=personas.mentor, project=done, status="closed")
     role = make_project(personas.mentor, title="Next").roles.first()
-    services.application_submit(applicant=personas.trainee, role=role, note="Free now")
+    services.application_submit(applicant=personas.trainee, role=role, note=NOTE)
 
 
 def _lines(project, positions):
@@ -286,7 +284,7 @@ def test_a_reply_with_an_identifier_is_refused_and_the_application_waits(
     personas, project, mailoutbox, django_capture_on_commit_callbacks
 ):
     application = services.application_submit(
-        applicant=personas.trainee, role=project.roles.first(), note="Keen"
+        applicant=personas.trainee, role=project.roles.first(), note=NOTE
     )
     with django_capture_on_commit_callbacks(execute=True), pytest.raises(ValidationError) as error:
         services.application_decide(

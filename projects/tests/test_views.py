@@ -8,7 +8,7 @@ from people.models import Term
 from people.tests.test_services import save_trainee
 from projects import services, workspace
 from projects.models import DocumentVersion, Member, Project, Task
-from projects.tests.factories import join, make_project, text_file
+from projects.tests.factories import NOTE, join, make_project, text_file
 
 pytestmark = pytest.mark.django_db
 
@@ -95,11 +95,11 @@ def test_the_apply_page_warns_with_the_current_load(client, personas):
     client.force_login(personas.trainee)
     page = client.get(reverse("projects:apply", args=[role.pk]))
     assert "You already hold 3 active projects" in page.content.decode()
-    refused = client.post(reverse("projects:apply", args=[role.pk]), {"note": "Keen"})
+    refused = client.post(reverse("projects:apply", args=[role.pk]), {"note": NOTE})
     assert refused.status_code == 400
     assert "accept_load" in refused.context["form"].errors
     sent = client.post(
-        reverse("projects:apply", args=[role.pk]), {"note": "Keen", "accept_load": "on"}
+        reverse("projects:apply", args=[role.pk]), {"note": NOTE, "accept_load": "on"}
     )
     assert sent.status_code == 302
 
@@ -107,7 +107,7 @@ def test_the_apply_page_warns_with_the_current_load(client, personas):
 def test_the_lead_accepts_from_the_project_page(client, personas):
     project = make_project(personas.mentor)
     application = services.application_submit(
-        applicant=personas.trainee, role=project.roles.first(), note="Hi"
+        applicant=personas.trainee, role=project.roles.first(), note=NOTE
     )
     client.force_login(personas.mentor)
     page = client.get(project.get_absolute_url())
@@ -608,7 +608,7 @@ def test_a_role_description_with_an_identifier_comes_back_on_the_project_page(
 def test_a_reply_with_an_identifier_comes_back_beside_the_application(client, personas):
     project = make_project(personas.mentor)
     application = services.application_submit(
-        applicant=personas.trainee, role=project.roles.first(), note="Hi"
+        applicant=personas.trainee, role=project.roles.first(), note=NOTE
     )
     client.force_login(personas.mentor)
     url = reverse("projects:application", args=[application.pk, "accept"])

@@ -9,6 +9,7 @@ import pytest
 from django.urls import reverse
 
 from audit.models import AuditEvent
+from glossary.marking import unmarked
 from stats.models import AnalysisRun
 from stats.tests.factories import CASES, everyone_with_two_factor, reader_study
 
@@ -53,7 +54,11 @@ def test_a_roc_analysis_runs_and_shows_tables_sentences_and_figures(
     run = AnalysisRun.objects.get()
     assert response.status_code == 302
     assert response["Location"] == run.get_absolute_url()
-    page = analyst.get(response["Location"]).content.decode()
+    marked = analyst.get(response["Location"]).content.decode()
+    # The first use of each term on the page is explained (glossary), once.
+    assert marked.count(">AUC (Area under the ROC curve):") == 1
+    assert marked.count(">DeLong: DeLong") == 1
+    page = unmarked(marked)
     assert "The AUC of AI score (ai) was" in page
     assert "Paired DeLong test" in page
     assert f"{len(CASES)} records analysed" in page

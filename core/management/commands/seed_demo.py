@@ -16,8 +16,9 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         logins = seed_network()
         seed_people()
-        seed_contact_requests()
+        # Track records first, so that the demo letters can name a mentor's own paper.
         seed_track_records()
+        seed_contact_requests()
         for seed in demo_seeders():
             seed()
         self.stdout.write(self.style.SUCCESS("Demo data is ready. Sign in as any of these:"))
