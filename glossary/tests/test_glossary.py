@@ -178,7 +178,7 @@ def test_text_meant_to_be_copied_is_left_without_tooltips():
 
     html = mark_terms(
         mark_safe(
-            '<ul data-glossary-skip><li>Sensitivity was 87.5% (95% CI 80.1-92.4%).</li>'
+            "<ul data-glossary-skip><li>Sensitivity was 87.5% (95% CI 80.1-92.4%).</li>"
             "<li>Kappa was 0.8.</li></ul><p>Sensitivity and kappa, explained here.</p>"
         )
     )
