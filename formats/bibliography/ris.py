@@ -12,9 +12,17 @@ from typing import Any
 
 import rispy
 
-from formats.bibliography.common import Collector, EntryProblem, need_title, partial_date
-from formats.bibliography.model import Kind, Name, Record
-from formats.bibliography.text import clean_doi, clean_pmid, squash
+from formats.bibliography.common import (
+    Collector,
+    EntryProblem,
+    doi_and_warning,
+    lenient_date,
+    need_title,
+    page_range,
+    status_of,
+)
+from formats.bibliography.model import Kind, Name, PartialDate, Record, Status
+from formats.bibliography.text import clean_pmid, squash
 
 TAG = re.compile(r"^([A-Z][A-Z0-9])  -(?: (.*))?$")
 KINDS: dict[str, Kind] = {
@@ -22,29 +30,50 @@ KINDS: dict[str, Kind] = {
     "JFULL": Kind.ARTICLE,
     "EJOUR": Kind.ARTICLE,
     "MGZN": Kind.ARTICLE,
+    "INPR": Kind.ARTICLE,
+    "UNPB": Kind.ARTICLE,
+    "MANSCPT": Kind.ARTICLE,
     "ABST": Kind.ABSTRACT,
     "CONF": Kind.ABSTRACT,
     "CPAPER": Kind.ABSTRACT,
+    "SLIDE": Kind.ORAL,
+    "BOOK": Kind.BOOK,
+    "EBOOK": Kind.BOOK,
+    "EDBOOK": Kind.BOOK,
     "CHAP": Kind.CHAPTER,
     "ECHAP": Kind.CHAPTER,
+    "THES": Kind.THESIS,
+    "RPRT": Kind.REPORT,
+    "GOVDOC": Kind.REPORT,
+    "DATA": Kind.DATASET,
+    "AGGR": Kind.DATASET,
+    "COMP": Kind.SOFTWARE,
     "GRANT": Kind.GRANT,
-    "SLIDE": Kind.ORAL,
 }
+# Types that are a preprint when an identifier says so (Zotero writes preprints as these).
+MISC_TYPES = frozenset({"GEN", "ELEC", "WEB", "BLOG", "STAND"})
+PREPRINT_SIGNS = re.compile(r"\b(?:arxiv|medrxiv|biorxiv|preprints?|ssrn)\b", re.IGNORECASE)
+PREPRINT_DOI = re.compile(r"^10\.(?:1101|48550|21203|2139|20944|31219)/")
+LIST_TAGS = [*rispy.LIST_TYPE_TAGS, "AD", "SN", "C7"]
 DATE = re.compile(r"^(\d{4})(?:[/-](\d{1,2})?(?:[/-](\d{1,2})?)?)?")
 PMID_NOTE = re.compile(r"\bPMID:?\s*(\d{1,9})\b")
 
 
 def read_ris(text: str) -> tuple[Record, ...]:
+    return scan_ris(text).result()
+
+
+def scan_ris(text: str) -> Collector:
     found = Collector()
     for index, (line, chunk) in enumerate(_chunks(text, found), start=1):
         try:
-            entries = rispy.loads(chunk)
+            entries = rispy.loads(chunk, list_tags=LIST_TAGS)
             if len(entries) != 1:
                 raise EntryProblem("it could not be read as one RIS record")
             found.records.append(_record(index, line, entries[0]))
         except EntryProblem as problem:
             found.problem(index, str(problem), "", line)
-    return found.result()
+    return found
 
 
 def _chunks(text: str, found: Collector) -> list[tuple[int, str]]:
@@ -83,6 +112,7 @@ def _record(index: int, line: int, entry: dict[str, Any]) -> Record:
     source_type = str(entry.get("type_of_reference", "")).strip().upper()
     if not source_type:
         raise EntryProblem("it has no type (TY)")
+    warnings: list[str] = []
     title = entry.get("title") or entry.get("primary_title") or ""
     venue = (
         entry.get("journal_name")
@@ -91,23 +121,68 @@ def _record(index: int, line: int, entry: dict[str, Any]) -> Record:
         or entry.get("alternate_title1")
         or ""
     )
+    doi, doubt = doi_and_warning(str(entry.get("doi", "")))
+    if doubt:
+        warnings.append(doubt)
+    date, status = _date(entry, warnings)
+    first, last = page_range(str(entry.get("start_page", "")))
+    if entry.get("end_page"):
+        last = str(entry["end_page"]).strip()
+    if source_type == "INPR":
+        status = status or Status.IN_PRESS
+    names = [*entry.get("first_authors", []), *entry.get("authors", [])]
+    et_al = any(n.strip().casefold() in ("et al.", "et al", "others") for n in names)
+    addresses = tuple(squash(str(a)) for a in entry.get("author_address", []) if str(a).strip())
+    authors = [_name(n) for n in names if n.strip().casefold() not in ("et al.", "et al", "others")]
+    if addresses and len(addresses) == len(authors):  # one AD per author, in order
+        authors = [
+            Name(a.family, a.given, a.orcid, (address,))
+            for a, address in zip(authors, addresses, strict=True)
+        ]
     return Record(
         index=index,
         label=f"TY {source_type}",
         line=line,
         source_type=source_type,
-        kind=KINDS.get(source_type),
+        kind=_kind(source_type, entry, venue, doi),
         title=need_title(squash(str(title))),
-        authors=tuple(
-            _name(n) for n in [*entry.get("first_authors", []), *entry.get("authors", [])]
-        ),
+        authors=tuple(authors),
         venue=squash(str(venue)),
-        date=_date(entry),
-        doi=_doi(str(entry.get("doi", ""))),
+        date=date,
+        doi=doi,
         pmid=_pmid(entry),
         abstract=squash(str(entry.get("abstract") or entry.get("notes_abstract") or "")),
-        keywords=tuple(str(k) for k in entry.get("keywords", [])),
+        keywords=tuple(squash(str(k)) for k in entry.get("keywords", []) if str(k).strip()),
+        status=status or Status.PUBLISHED,
+        volume=squash(str(entry.get("volume", ""))),
+        issue=squash(str(entry.get("number", ""))),
+        first_page=first,
+        last_page=last,
+        article_number=squash(str((entry.get("custom7") or [""])[0])),
+        publisher=squash(str(entry.get("publisher", ""))),
+        issn=squash("; ".join(str(v) for v in entry.get("issn", []))),
+        affiliations=addresses,
+        et_al=et_al,
+        warnings=tuple(warnings),
     )
+
+
+def _kind(source_type: str, entry: dict[str, Any], venue: str, doi: str) -> Kind | None:
+    if source_type in MISC_TYPES:
+        signs = " ".join(
+            str(v) for v in (venue, entry.get("publisher", ""), *entry.get("urls", []))
+        )
+        return Kind.PREPRINT if PREPRINT_SIGNS.search(signs) or PREPRINT_DOI.match(doi) else None
+    kind = KINDS.get(source_type)
+    if kind == Kind.ABSTRACT:
+        described = str(entry.get("type_of_work", ""))
+        if re.search(r"\bposter\b", described, re.IGNORECASE):
+            return Kind.POSTER
+        if re.search(r"\b(?:oral|talk|presentation)\b", described, re.IGNORECASE):
+            return Kind.ORAL
+    if kind == Kind.ARTICLE and PREPRINT_SIGNS.search(venue):
+        return Kind.PREPRINT
+    return kind
 
 
 def _name(written: str) -> Name:
@@ -119,21 +194,22 @@ def _name(written: str) -> Name:
     return Name(family=last, given=" ".join(givens))
 
 
-def _date(entry: dict[str, Any]) -> Any:
+def _date(entry: dict[str, Any], warnings: list[str]) -> tuple[PartialDate | None, Status | None]:
+    """PY/DA/Y1 as 'YYYY', 'YYYY/MM/DD/' or 'YYYY///'; 'in press' is a status, no date."""
+    status = None
     for key in ("date", "year", "publication_year"):
         value = str(entry.get(key, "")).strip()
-        if value:
-            match = DATE.match(value)
-            if match is None:
-                raise EntryProblem(f"the date {value!r} is not YYYY/MM/DD")
-            return partial_date(match.group(1), match.group(2), match.group(3))
-    return None
-
-
-def _doi(value: str) -> str:
-    if value.strip() and not clean_doi(value):
-        raise EntryProblem(f"the DOI {value.strip()!r} is not a DOI (10.xxxx/…)")
-    return clean_doi(value)
+        if not value:
+            continue
+        found = status_of(value)
+        if found is not None:
+            status = status or found
+            continue
+        match = DATE.match(value)
+        if match is None:
+            raise EntryProblem(f"the date {value!r} is not YYYY/MM/DD")
+        return lenient_date(match.group(1), match.group(2), match.group(3), warnings), status
+    return None, status
 
 
 def _pmid(entry: dict[str, Any]) -> str:
