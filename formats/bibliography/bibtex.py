@@ -44,7 +44,7 @@ from formats.bibliography.common import (
 )
 from formats.bibliography.latex import latex_to_unicode
 from formats.bibliography.model import Kind, Name, PartialDate, Record, Status
-from formats.bibliography.text import clean_pmid, squash
+from formats.bibliography.text import clean_pmid, fold, squash
 
 KEY_IN_RAW = re.compile(r"\s*@\w+\s*[{(]\s*([^,\s{}=]+)")
 MONTH_MACROS = {
@@ -203,6 +203,7 @@ def _record(index: int, line: int, entry: Entry, macros: dict[str, str]) -> Reco
     if doubt:
         warnings.append(doubt)
     authors, et_al = _authors(raw.get("author", ""), warnings)
+    authors = _with_orcids(authors, value.get("orcid-numbers", ""))
     first, last = page_range(value.get("pages", ""))
     return Record(
         index=index,
@@ -218,6 +219,8 @@ def _record(index: int, line: int, entry: Entry, macros: dict[str, str]) -> Reco
         or value.get("eventtitle")
         or value.get("school")
         or value.get("institution")
+        or value.get("series")
+        or value.get("organization")
         or "",
         date=date,
         doi=doi,
@@ -237,7 +240,7 @@ def _record(index: int, line: int, entry: Entry, macros: dict[str, str]) -> Reco
         publisher=value.get("publisher", ""),
         issn=value.get("issn", ""),
         affiliations=tuple(
-            a.strip()
+            squash(a)
             for a in re.split(
                 r"\n|;", latex_to_unicode(raw.get("affiliation", raw.get("affiliations", "")))
             )
@@ -278,7 +281,7 @@ def _kind(source_type: str, value: dict[str, str], doi: str) -> Kind | None:
     if source_type in MISC_TYPES:
         if is_preprint or value.get("eprint"):
             return Kind.PREPRINT
-        return None
+        return Kind.GRANT if value.get("type", "").casefold() == "grant" else None
     if source_type == "article" and is_preprint and PREPRINT_SIGNS.search(value.get("journal", "")):
         return Kind.PREPRINT  # Google Scholar: journal = {arXiv preprint arXiv:…}
     kind = KINDS.get(source_type)
@@ -325,6 +328,26 @@ def _authors(raw: str, warnings: list[str]) -> tuple[tuple[Name, ...], bool]:
             continue
         names.append(Name(family=family or given, given=given if family else ""))
     return tuple(names), et_al
+
+
+ORCID_NUMBER = re.compile(r"^(?P<name>.+?)\s*/\s*(?P<orcid>\d{4}-\d{4}-\d{4}-\d{3}[\dX])$")
+
+
+def _with_orcids(authors: tuple[Name, ...], numbers: str) -> tuple[Name, ...]:
+    """Web of Science's `orcid-numbers = {Family, Given/0000-0002-…; …}` onto the authors."""
+    if not numbers:
+        return authors
+    by_name: dict[str, str] = {}
+    for part in numbers.split(";"):
+        found = ORCID_NUMBER.match(part.strip())
+        if found:
+            by_name.setdefault(fold(found.group("name")), found.group("orcid"))
+    return tuple(
+        Name(
+            a.family, a.given, by_name.get(fold(f"{a.family}, {a.given}"), a.orcid), a.affiliations
+        )
+        for a in authors
+    )
 
 
 def _outside_braces(text: str) -> str:

@@ -22,7 +22,7 @@ from formats.bibliography.common import (
     status_of,
 )
 from formats.bibliography.model import Kind, Name, PartialDate, Record, Status
-from formats.bibliography.text import clean_pmid, squash
+from formats.bibliography.text import clean_pmid, fold, squash
 
 TAG = re.compile(r"^([A-Z][A-Z0-9])  -(?: (.*))?$")
 KINDS: dict[str, Kind] = {
@@ -56,6 +56,10 @@ PREPRINT_SIGNS = re.compile(r"\b(?:arxiv|medrxiv|biorxiv|preprints?|ssrn)\b", re
 PREPRINT_DOI = re.compile(r"^10\.(?:1101|48550|21203|2139|20944|31219)/")
 LIST_TAGS = [*rispy.LIST_TYPE_TAGS, "AD", "SN", "C7"]
 DATE = re.compile(r"^(\d{4})(?:[/-](\d{1,2})?(?:[/-](\d{1,2})?)?)?")
+STATUS_NOTE = re.compile(r"^(?:publication\s+)?status:\s*(.+)$", re.IGNORECASE)
+ORCID_NOTE = re.compile(
+    r"^ORCID:\s*(?P<name>.+?)\s*/\s*(?P<orcid>\d{4}-\d{4}-\d{4}-\d{3}[\dX])$", re.IGNORECASE
+)
 PMID_NOTE = re.compile(r"\bPMID:?\s*(\d{1,9})\b")
 
 
@@ -125,6 +129,8 @@ def _record(index: int, line: int, entry: dict[str, Any]) -> Record:
     if doubt:
         warnings.append(doubt)
     date, status = _date(entry, warnings)
+    notes = [str(n) for n in entry.get("notes", [])]
+    status = status or next((found for n in notes if (found := _noted_status(n)) is not None), None)
     first, last = page_range(str(entry.get("start_page", "")))
     if entry.get("end_page"):
         last = str(entry["end_page"]).strip()
@@ -133,12 +139,14 @@ def _record(index: int, line: int, entry: dict[str, Any]) -> Record:
     names = [*entry.get("first_authors", []), *entry.get("authors", [])]
     et_al = any(n.strip().casefold() in ("et al.", "et al", "others") for n in names)
     addresses = tuple(squash(str(a)) for a in entry.get("author_address", []) if str(a).strip())
-    authors = [_name(n) for n in names if n.strip().casefold() not in ("et al.", "et al", "others")]
-    if addresses and len(addresses) == len(authors):  # one AD per author, in order
-        authors = [
-            Name(a.family, a.given, a.orcid, (address,))
-            for a, address in zip(authors, addresses, strict=True)
-        ]
+    orcids = {
+        fold(found.group("name")): found.group("orcid")
+        for n in notes
+        if (found := ORCID_NOTE.match(n.strip()))
+    }
+    authors = [
+        _name(n, orcids) for n in names if n.strip().casefold() not in ("et al.", "et al", "others")
+    ]
     return Record(
         index=index,
         label=f"TY {source_type}",
@@ -170,7 +178,13 @@ def _record(index: int, line: int, entry: dict[str, Any]) -> Record:
 def _kind(source_type: str, entry: dict[str, Any], venue: str, doi: str) -> Kind | None:
     if source_type in MISC_TYPES:
         signs = " ".join(
-            str(v) for v in (venue, entry.get("publisher", ""), *entry.get("urls", []))
+            str(v)
+            for v in (
+                venue,
+                entry.get("publisher", ""),
+                entry.get("type_of_work", ""),
+                *entry.get("urls", []),
+            )
         )
         return Kind.PREPRINT if PREPRINT_SIGNS.search(signs) or PREPRINT_DOI.match(doi) else None
     kind = KINDS.get(source_type)
@@ -185,13 +199,21 @@ def _kind(source_type: str, entry: dict[str, Any], venue: str, doi: str) -> Kind
     return kind
 
 
-def _name(written: str) -> Name:
-    """'Müller, Jörg' or 'Müller, J.' (RIS puts the family name first); 'Jörg Müller' too."""
+def _name(written: str, orcids: dict[str, str]) -> Name:
+    """'Müller, Jörg' or 'Müller, J.' (RIS puts the family name first); 'Jörg Müller' too;
+    with the ORCID iD a note gives for that name ('ORCID: Müller, Jörg/0000-…')."""
     family, comma, given = written.partition(",")
     if comma:
-        return Name(family=squash(family), given=squash(given.split(",")[0]))
-    *givens, last = written.split() or [""]
-    return Name(family=last, given=" ".join(givens))
+        family, given = squash(family), squash(given.split(",")[0])
+    else:
+        *givens, family = written.split() or [""]
+        given = " ".join(givens)
+    return Name(family=family, given=given, orcid=orcids.get(fold(f"{family}, {given}"), ""))
+
+
+def _noted_status(note: str) -> Status | None:
+    found = STATUS_NOTE.match(note.strip())
+    return status_of(found.group(1)) if found else None
 
 
 def _date(entry: dict[str, Any], warnings: list[str]) -> tuple[PartialDate | None, Status | None]:
