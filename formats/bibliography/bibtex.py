@@ -191,7 +191,7 @@ def _failed_key(block: ParsingFailedBlock) -> str:
 def _record(index: int, line: int, entry: Entry, macros: dict[str, str]) -> Record:
     warnings: list[str] = []
     raw = {
-        key: resolve(str(field.value), macros, lambda m, k=key: warnings.append(f"{k}: {m}"))
+        key: resolve(str(field.value), macros, _warner(key, warnings))
         for key, field in entry.fields_dict.items()
     }
     value = {key: squash(latex_to_unicode(text)) for key, text in raw.items() if key != "author"}
@@ -249,6 +249,10 @@ def _record(index: int, line: int, entry: Entry, macros: dict[str, str]) -> Reco
         et_al=et_al,
         warnings=tuple(warnings),
     )
+
+
+def _warner(field: str, warnings: list[str]) -> Callable[[str], None]:
+    return lambda message: warnings.append(f"{field}: {message}")
 
 
 def _date(value: dict[str, str], year: str | None, warnings: list[str]) -> PartialDate | None:

@@ -156,15 +156,14 @@ EXTRA_SYMBOLS = {
 
 @cache
 def _decoder() -> LatexNodes2Text:
-    """As bibtexparser's LatexDecodingMiddleware configures it: braces dropped, math kept;
-    with the symbols above."""
+    """Braces dropped, math as text (`$\\alpha$` is the letter), with the symbols above."""
     db = latex2text.get_default_latex_context_db()
     db.add_context_category(
         "radcollab-symbols",
         prepend=True,
         macros=[MacroTextSpec(name, replacement) for name, replacement in EXTRA_SYMBOLS.items()],
     )
-    return LatexNodes2Text(latex_context=db, math_mode="verbatim", keep_braced_groups=False)
+    return LatexNodes2Text(latex_context=db, math_mode="text", keep_braced_groups=False)
 
 
 @cache

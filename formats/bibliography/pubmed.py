@@ -85,7 +85,7 @@ def _book_record(index: int, pmid: str, article: Element) -> Record:
         line=None,
         source_type="PubmedBookArticle",
         kind=Kind.CHAPTER if chapter else Kind.BOOK,
-        title=need_title(chapter or book_title),
+        title=_title(chapter or book_title),
         authors=tuple(authors),
         venue=book_title if chapter else squash(_text(book.find("CollectionTitle"))),
         date=partial_date(
@@ -134,7 +134,7 @@ def _xml_record(index: int, pmid: str, article: Element) -> Record:
         line=None,
         source_type=", ".join(types) or "Journal Article",
         kind=Kind.ABSTRACT if is_abstract else Kind.ARTICLE,
-        title=need_title(squash(_text(body.find("ArticleTitle")))),
+        title=_title(squash(_text(body.find("ArticleTitle")))),
         authors=tuple(_xml_author(a) for a in body.findall("AuthorList/Author")),
         venue=squash(_text(body.find("Journal/Title"))),
         date=_xml_date(body),
@@ -164,6 +164,12 @@ def _article_number(body: Element) -> str:
         if element.get("EIdType") == "pii" and len(value) <= 12:
             return value
     return ""
+
+
+def _title(title: str) -> str:
+    """PubMed ends every title with a full stop; a citation style adds its own."""
+    title = need_title(title)
+    return title[:-1] if title.endswith(".") and not title.endswith("..") else title
 
 
 def _text(element: Element | None) -> str:
@@ -312,7 +318,7 @@ def _medline_record(
         line=line,
         source_type=", ".join(types) or ("Book" if book_title else "Journal Article"),
         kind=kind,
-        title=need_title(title or book_title),
+        title=_title(title or book_title),
         authors=_medline_authors(pairs, full="FAU" in fields),
         venue=venue,
         date=_medline_date((fields.get("DP") or [""])[0]),
@@ -327,7 +333,7 @@ def _medline_record(
         last_page=last,
         article_number=piis[0] if piis and not first and len(piis[0]) <= 12 else "",
         publisher=squash((fields.get("PB") or [""])[0]),
-        issn="; ".join(squash(v) for v in fields.get("IS", [])),
+        issn="; ".join(squash(v.split("(")[0]) for v in fields.get("IS", [])),
     )
 
 

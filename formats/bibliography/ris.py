@@ -50,6 +50,7 @@ KINDS: dict[str, Kind] = {
     "COMP": Kind.SOFTWARE,
     "GRANT": Kind.GRANT,
 }
+BOOK_TYPES = frozenset({"BOOK", "EBOOK", "EDBOOK", "CHAP", "ECHAP"})
 # Types that are a preprint when an identifier says so (Zotero writes preprints as these).
 MISC_TYPES = frozenset({"GEN", "ELEC", "WEB", "BLOG", "STAND"})
 PREPRINT_SIGNS = re.compile(r"\b(?:arxiv|medrxiv|biorxiv|preprints?|ssrn)\b", re.IGNORECASE)
@@ -118,10 +119,11 @@ def _record(index: int, line: int, entry: dict[str, Any]) -> Record:
         raise EntryProblem("it has no type (TY)")
     warnings: list[str] = []
     title = entry.get("title") or entry.get("primary_title") or ""
+    # The full title before the abbreviations (EndNote writes JO as "Eur Radiol").
     venue = (
-        entry.get("journal_name")
-        or entry.get("secondary_title")
+        entry.get("secondary_title")
         or entry.get("alternate_title3")
+        or entry.get("journal_name")
         or entry.get("alternate_title1")
         or ""
     )
@@ -140,9 +142,9 @@ def _record(index: int, line: int, entry: dict[str, Any]) -> Record:
     et_al = any(n.strip().casefold() in ("et al.", "et al", "others") for n in names)
     addresses = tuple(squash(str(a)) for a in entry.get("author_address", []) if str(a).strip())
     orcids = {
-        fold(found.group("name")): found.group("orcid")
+        fold(match.group("name")): match.group("orcid")
         for n in notes
-        if (found := ORCID_NOTE.match(n.strip()))
+        if (match := ORCID_NOTE.match(n.strip()))
     }
     authors = [
         _name(n, orcids) for n in names if n.strip().casefold() not in ("et al.", "et al", "others")
@@ -168,11 +170,22 @@ def _record(index: int, line: int, entry: dict[str, Any]) -> Record:
         last_page=last,
         article_number=squash(str((entry.get("custom7") or [""])[0])),
         publisher=squash(str(entry.get("publisher", ""))),
-        issn=squash("; ".join(str(v) for v in entry.get("issn", []))),
+        issn=_issn(source_type, entry),
         affiliations=addresses,
         et_al=et_al,
         warnings=tuple(warnings),
     )
+
+
+ISSN_SHAPE = re.compile(r"^\d{4}-\d{3}[\dXx]$")
+
+
+def _issn(source_type: str, entry: dict[str, Any]) -> str:
+    """SN is an ISSN, or for books and chapters usually an ISBN (left out)."""
+    values = [squash(str(v)) for v in entry.get("issn", []) if str(v).strip()]
+    if source_type in BOOK_TYPES:
+        values = [v for v in values if ISSN_SHAPE.match(v)]
+    return "; ".join(values)
 
 
 def _kind(source_type: str, entry: dict[str, Any], venue: str, doi: str) -> Kind | None:

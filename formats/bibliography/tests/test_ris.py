@@ -37,5 +37,7 @@ def test_a_record_started_inside_another_is_named():
 
 def test_a_bad_day_keeps_the_year_with_a_warning():
     (entry,) = read_ris("TY  - JOUR\nTI  - T\nPY  - 2021/02/30\nER  - \n")
-    assert entry.date is not None and entry.date.year == 2021 and entry.date.month is None
+    assert entry.date is not None
+    assert entry.date.year == 2021
+    assert entry.date.month is None
     assert entry.warnings == ("2021-02-30 is not a date; only the year was kept",)

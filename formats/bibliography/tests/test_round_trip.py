@@ -15,8 +15,8 @@ from formats.bibliography.writers import write_bibtex, write_ris
 
 # What reference managers put in titles and names: accents, punctuation, LaTeX specials.
 ALPHABET = (
-    "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 "
-    "éüøçñßÅŁ.:()-'/?!<>&%$_αβ±×°"
+    "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 éüøçñßÅŁ.:()-'/?!<>&%$_"
+    "\u03b1\u03b2\u00b1\u00d7\u00b0"
 )
 # Fields that say where an entry came from, not what it is.
 PROVENANCE = ("index", "label", "line", "source_type", "warnings")
