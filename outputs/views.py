@@ -169,6 +169,7 @@ def import_confirm(request: AuthedRequest, pk: int) -> HttpResponse:
     if draft.state == OutputImport.State.COMMITTED:
         messages.info(request, "This import was already committed.")
         return redirect("outputs:mine")
+    chosen = {int(value) for value in request.POST.getlist("entry") if value.isdigit()}
     try:
         result = imports.import_commit(
             actor=request.user,
@@ -176,6 +177,7 @@ def import_confirm(request: AuthedRequest, pk: int) -> HttpResponse:
             text=draft.text,
             fmt=draft.format,
             draft=draft,
+            chosen=chosen,
         )
     except ValidationError as error:
         for message in error.messages[:20]:
@@ -184,6 +186,6 @@ def import_confirm(request: AuthedRequest, pk: int) -> HttpResponse:
     messages.success(
         request,
         f"Imported: {result.created} new, {result.merged} merged into existing outputs, "
-        f"{result.refused} refused.",
+        f"{result.refused} refused, {result.skipped} left out.",
     )
     return redirect("outputs:mine")
