@@ -203,12 +203,23 @@ class Author(models.Model):
         return split_name(self.name)
 
 
+GROUP_WORDS = frozenset(
+    {"group", "collaborative", "consortium", "collaboration", "committee", "society", "network"}
+)
+
+
 def split_name(name: str) -> tuple[str, str]:
-    """'Okafor, Amara' → ('Okafor', 'Amara'); 'Amara Okafor' → ('Okafor', 'Amara')."""
-    family, comma, given = name.partition(",")
+    """'Okafor, Amara' → ('Okafor', 'Amara'); 'Amara Okafor' → ('Okafor', 'Amara'); a group
+    ('UK Radiology Trainee Collaborative', or any name in braces) is all family name."""
+    text = name.strip()
+    if text.startswith("{") and text.endswith("}"):
+        return text[1:-1].strip(), ""
+    family, comma, given = text.partition(",")
     if comma:
         return family.strip(), given.strip()
-    words = name.split()
+    words = text.split()
+    if GROUP_WORDS & {w.casefold() for w in words}:
+        return text, ""
     return (words[-1], " ".join(words[:-1])) if words else ("", "")
 
 
