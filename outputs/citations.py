@@ -277,3 +277,38 @@ def export_bibtex(outputs: Iterable[Output]) -> str:
 
 def export_ris(outputs: Iterable[Output]) -> str:
     return write_ris(as_record(o, i) for i, o in enumerate(outputs, start=1))
+
+
+# --- an output list as a document ------------------------------------------------------
+
+
+def list_docx(title: str, cited: list[list[tuple[str, str]]]) -> bytes:
+    import io
+
+    from docx import Document as Docx
+
+    doc = Docx()
+    doc.core_properties.title = title
+    doc.add_heading(title, level=1)
+    for parts in cited:
+        paragraph = doc.add_paragraph(style="List Number")
+        for style, text in parts:
+            run = paragraph.add_run(text)
+            run.bold = "B" in style or None
+            run.italic = "I" in style or None
+    buffer = io.BytesIO()
+    doc.save(buffer)
+    return buffer.getvalue()
+
+
+def list_pdf(title: str, cited: list[list[tuple[str, str]]]) -> bytes:
+    from training.documents import Document
+
+    pdf = Document(title)
+    pdf.add_page()
+    pdf.heading(title, level=1)
+    for number, parts in enumerate(cited, start=1):
+        # The PDF font has no italic: italic runs are set upright.
+        body = [(style.replace("I", ""), text) for style, text in parts]
+        pdf.runs([("B", f"{number}. "), *body], size=9.5, indent=2)
+    return pdf.render()

@@ -7,6 +7,7 @@ from django.db.models import Q
 
 from core.forms import DateInput
 from formats.bibliography import BibliographyError, Format, decode
+from outputs.citations import DEFAULT_STYLE, STYLE_CHOICES
 from outputs.models import Output
 from outputs.services import AuthorIn
 from people.models import INTEREST_KINDS, Term
@@ -178,3 +179,22 @@ class ImportForm(forms.Form):
         else:
             data["content"], data["filename"] = data["text"], ""
         return data
+
+
+class ExportForm(FilterForm):
+    """Which of my outputs to export (the list's filters), in which style and format."""
+
+    style = forms.ChoiceField(
+        label="Citation style", choices=STYLE_CHOICES, initial=DEFAULT_STYLE, required=False
+    )
+    format = forms.ChoiceField(
+        choices=[
+            ("pdf", "Citations (PDF)"),
+            ("docx", "Citations (Word)"),
+            ("bib", "BibTeX (.bib)"),
+            ("ris", "RIS (.ris)"),
+        ]
+    )
+
+    def clean_style(self) -> str:
+        return self.cleaned_data.get("style") or DEFAULT_STYLE

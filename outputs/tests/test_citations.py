@@ -45,16 +45,16 @@ def _outputs():
 
 EXPECTED = {
     "vancouver": "Okafor AN, Müller J, UK Radiology Trainee Collaborative. Diffusion-weighted "
-    "MRI in stroke mimics: p < 0.01. European Radiology. 2021 Mar;31(3):1234–42. ",
+    "MRI in stroke mimics: p < 0.01. European Radiology. 2021 Mar;31(3):1234\u201342. ",
     "ama": "Okafor AN, Müller J, UK Radiology Trainee Collaborative. Diffusion-weighted MRI in "
     "stroke mimics: p < 0.01. European Radiology. 2021;31(3):1234-1242. "
     "doi:10.1007/s00330-020-07301-2.",
     "apa": "Okafor, A. N., Müller, J., & UK Radiology Trainee Collaborative (2021). "
     "Diffusion-weighted MRI in stroke mimics: p < 0.01. European Radiology, 31(3), "
-    "1234–1242. https://doi.org/10.1007/s00330-020-07301-2",
+    "1234\u20131242. https://doi.org/10.1007/s00330-020-07301-2",
     "harvard": "Okafor, A.N., Müller, J. and UK Radiology Trainee Collaborative (2021) "
     "“Diffusion-weighted MRI in stroke mimics: p < 0.01”, European Radiology, 31(3), "
-    "pp. 1234–1242. Available at: https://doi.org/10.1007/s00330-020-07301-2.",
+    "pp. 1234\u20131242. Available at: https://doi.org/10.1007/s00330-020-07301-2.",
 }
 OWN = {
     "vancouver": "Okafor AN",
@@ -131,3 +131,38 @@ def _flattened(record):
         places += [p for p in author.affiliations if p not in places]
     authors = tuple(dataclasses.replace(a, affiliations=()) for a in record.authors)
     return dataclasses.replace(record, authors=authors, affiliations=tuple(places))
+
+
+def test_the_cv_cites_in_vancouver_with_volume_and_pages(article, personas):
+    import io
+
+    from docx import Document as Docx
+
+    from training.cv import cv_docx, cv_for, cv_pdf
+
+    cv = cv_for(personas.trainee)
+    (entry,) = [e for s in cv.sections for _, kind in s.kinds for e in kind]
+    assert plain(entry.citation) == EXPECTED["vancouver"]
+    text = "\n".join(p.text for p in Docx(io.BytesIO(cv_docx(cv))).paragraphs)
+    assert "European Radiology. 2021 Mar;31(3):1234\u201342." in text
+    bold = [r.text for p in Docx(io.BytesIO(cv_docx(cv))).paragraphs for r in p.runs if r.bold]
+    assert "Okafor AN" in bold
+    assert cv_pdf(cv_for(personas.trainee, style="apa")).startswith(b"%PDF")
+
+
+def test_the_export_view_gives_each_format_and_names_a_bad_choice(client, article, personas):
+    client.force_login(personas.trainee)
+    ris = client.get("/outputs/export/?format=ris")
+    assert ris.status_code == 200
+    assert "VL  - 31" in ris.content.decode()
+    bib = client.get("/outputs/export/?format=bib&kind=article")
+    assert "pages = {1234--1242}" in bib.content.decode()
+    for fmt, start in (("pdf", b"%PDF"), ("docx", b"PK")):
+        response = client.get(f"/outputs/export/?format={fmt}&style=harvard")
+        assert response.content.startswith(start)
+    bad = client.get("/outputs/export/?format=xls&style=chicago")
+    assert bad.status_code == 400
+    assert "format: Select a valid choice" in bad.content.decode()
+    assert "style: Select a valid choice" in bad.content.decode()
+    page = client.get("/outputs/").content.decode()
+    assert "/training/cv.pdf?style=apa" in page or "cv.pdf?style=apa" in page
