@@ -214,7 +214,7 @@ def measure_manager_preview(entries: int, rng: random.Random) -> None:
 
     person = User.objects.create(
         email="manager@bench.test", full_name="Quentin Benchmanager", password="!"
-    )  # noqa: S106
+    )
     text, counts = manager_file(entries, rng)
     started, cpu = time.perf_counter(), time.process_time()
     preview = import_preview(person=person, text=text, fmt="bibtex")
