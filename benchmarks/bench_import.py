@@ -213,7 +213,9 @@ def measure_manager_preview(entries: int, rng: random.Random) -> None:
     from outputs.imports import import_commit, import_preview
 
     person = User.objects.create(
-        email="manager@bench.test", full_name="Quentin Benchmanager", password="!"
+        email="manager@bench.test",
+        full_name="Quentin Benchmanager",
+        password="!",  # noqa: S106
     )
     text, counts = manager_file(entries, rng)
     started, cpu = time.perf_counter(), time.process_time()
@@ -250,7 +252,8 @@ def measure_cv(outputs: int, rng: random.Random) -> None:
             f"  title = {{{_title(i, rng)} in practice}}, journal = {{Clinical Radiology}},\n"
             f"  booktitle = {{UKIO {2000 + i % 25}}}, school = {{University of Leeds}},\n"
             f"  publisher = {{Springer}}, year = {{{2000 + i % 25}}}, volume = {{{i % 80}}},\n"
-            f"  number = {{{i % 12 + 1}}}, pages = {{{i + 1}--{i + 11}}}, doi = {{10.5555/cv.{i}}}}}"
+            f"  number = {{{i % 12 + 1}}}, pages = {{{i + 1}--{i + 11}}},\n"
+            f"  doi = {{10.5555/cv.{i}}}}}"
         )
     import_commit(actor=None, person=person, text="\n".join(entries), fmt="bibtex")
     timings = []
