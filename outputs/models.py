@@ -15,6 +15,7 @@ from django.db.models import Q
 from django.urls import reverse
 
 from core.models import TimeStampedModel
+from formats.bibliography.text import HONORIFICS
 
 
 class Output(TimeStampedModel):
@@ -220,6 +221,8 @@ def split_name(name: str) -> tuple[str, str]:
     words = text.split()
     if GROUP_WORDS & {w.casefold() for w in words}:
         return text, ""
+    while len(words) > 1 and words[0].casefold().strip(".") in HONORIFICS:
+        words = words[1:]  # "Dr Amara Okafor" is cited "Okafor A", not "Okafor DA"
     return (words[-1], " ".join(words[:-1])) if words else ("", "")
 
 
