@@ -179,7 +179,28 @@ def cite(
 def _style(key: str) -> Any:
     from citeproc import CitationStylesStyle
 
+    _remember_xpath()
     return CitationStylesStyle(str(CSL / STYLES[key].file), validate=False)
+
+
+_XPATH: dict[tuple[Any, str], list[Any]] = {}
+
+
+@cache
+def _remember_xpath() -> None:
+    """citeproc-py looks up the same parts of the (unchanging) style and locale trees with
+    XPath for every item: a third of a 300-output CV. The answers are kept, per element
+    and expression; the cache holds the elements, so lxml keeps their identity."""
+    from citeproc.model import CitationStylesElement
+
+    def xpath_search(self: Any, expression: str) -> list[Any]:
+        key = (self, expression)
+        found = _XPATH.get(key)
+        if found is None:
+            found = _XPATH[key] = self.xpath(expression, namespaces=self.nsmap)
+        return found
+
+    CitationStylesElement.xpath_search = xpath_search
 
 
 def runs(rendered: str, initials: str = "bare") -> list[tuple[str, str]]:
