@@ -166,3 +166,19 @@ def test_the_export_view_gives_each_format_and_names_a_bad_choice(client, articl
     assert "style: Select a valid choice" in bad.content.decode()
     page = client.get("/outputs/").content.decode()
     assert "/training/cv.pdf?style=apa" in page or "cv.pdf?style=apa" in page
+
+
+def test_the_output_page_shows_the_citation_fields_and_the_became_link(client, article, personas):
+    abstract = output_create(
+        actor=personas.trainee,
+        kind="abstract",
+        title=article.title,
+        authors=[AuthorIn("Amara Okafor", person=personas.trainee)],
+    )
+    abstract.became = article
+    abstract.save()
+    client.force_login(personas.trainee)
+    page = client.get(article.get_absolute_url()).content.decode()
+    for shown in ("31 (3)", "1234-1242", "Springer", "1432-1084", "Presented first as"):
+        assert shown in page
+    assert "Became" in client.get(abstract.get_absolute_url()).content.decode()
