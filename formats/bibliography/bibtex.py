@@ -16,11 +16,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from functools import lru_cache
 
 import bibtexparser
 from bibtexparser import middlewares
 from bibtexparser.middlewares.names import (
     InvalidNameError,
+    NameParts,
     parse_single_name_into_parts,
     split_multiple_persons_names,
 )
@@ -46,6 +48,7 @@ from formats.bibliography.latex import latex_to_unicode
 from formats.bibliography.model import Kind, Name, PartialDate, Record, Status
 from formats.bibliography.text import clean_pmid, fold, squash
 
+INNERMOST_BRACES = re.compile(r"\{[^{}]*\}")
 KEY_IN_RAW = re.compile(r"\s*@\w+\s*[{(]\s*([^,\s{}=]+)")
 MONTH_MACROS = {
     "jan": "January",
@@ -155,6 +158,8 @@ def resolve(raw: str, macros: dict[str, str], warn: Callable[[str], None]) -> st
 
 def _split_hash(raw: str) -> list[str]:
     """The parts of `a # "b" # {c}`: a `#` inside braces or quotes is text."""
+    if "#" not in raw:
+        return [raw]
     parts, depth, quoted, start = [], 0, False, 0
     for position, char in enumerate(raw):
         if char == "{":
@@ -318,10 +323,10 @@ def _authors(raw: str, warnings: list[str]) -> tuple[tuple[Name, ...], bool]:
         if written.strip().lower() in OTHERS:
             et_al = True
             continue
-        if written.count(",") > 2 or _outside_braces(written).count(",") > 2:
+        if written.count(",") > 2 and _outside_braces(written).count(",") > 2:
             warnings.append(f"the author {squash(written)!r} has more than two commas")
         try:
-            parts = parse_single_name_into_parts(written, strict=False)
+            parts = _name_parts(written)
         except InvalidNameError as error:
             raise EntryProblem(f"the author {squash(written)!r} cannot be read: {error}") from None
         family = squash(latex_to_unicode(" ".join([*parts.von, *parts.last])))
@@ -354,9 +359,25 @@ def _with_orcids(authors: tuple[Name, ...], numbers: str) -> tuple[Name, ...]:
     )
 
 
+@lru_cache(maxsize=65_536)
+def _name_parts(written: str) -> NameParts:
+    """Names repeat across a bibliography: each is parsed once (the parts are not changed)."""
+    return parse_single_name_into_parts(written, strict=False)
+
+
 def _outside_braces(text: str) -> str:
     """The text at brace depth 0 (a braced corporate name may contain ' and ')."""
-    depth, kept = 0, []
+    if "{" not in text:
+        return text
+    flat = text
+    while "{" in flat:  # innermost groups first, in C
+        shorter = INNERMOST_BRACES.sub("", flat)
+        if shorter == flat:
+            break
+        flat = shorter
+    if "{" not in flat and "}" not in flat:
+        return flat
+    depth, kept = 0, []  # unbalanced braces: count them one by one
     for char in text:
         if char == "{":
             depth += 1
