@@ -34,6 +34,7 @@ import hashlib
 from collections import defaultdict
 from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any, cast
 
 from django.core.exceptions import ValidationError
@@ -308,8 +309,15 @@ class Candidate:
 
 
 def _ends(families: Sequence[str]) -> frozenset[str]:
-    folded = [fold(f).split()[-1] for f in families if fold(f)]
-    return frozenset(folded[:1] + folded[-1:])
+    """The folded last words of the first and last author's family names."""
+    named = [f for f in families if f.strip()]
+    return frozenset(_family_key(f) for f in named[:1] + named[-1:]) - {""}
+
+
+@lru_cache(maxsize=65_536)
+def _family_key(family: str) -> str:
+    words = fold(family).split()
+    return words[-1] if words else ""
 
 
 def _record_candidate(entry: Entry) -> Candidate:
