@@ -28,6 +28,9 @@ class AuthorSchema(Schema):
     name: str
     orcid: str = ""
     person_id: int | None = None
+    family: str = ""
+    given: str = ""
+    affiliation: str = ""
 
 
 class OutputIn(Schema):
@@ -41,6 +44,14 @@ class OutputIn(Schema):
     doi: str = ""
     pmid: str = ""
     abstract: str = ""
+    volume: str = ""
+    issue: str = ""
+    pages: str = ""
+    article_number: str = ""
+    publisher: str = ""
+    issn: str = ""
+    more_authors: bool = False
+    affiliations: str = ""
     amount: Decimal | None = None
     currency: str = ""
     ends_on: dt.date | None = None
@@ -63,6 +74,15 @@ class OutputOut(Schema):
     doi: str
     pmid: str
     abstract: str
+    volume: str
+    issue: str
+    pages: str
+    article_number: str
+    publisher: str
+    issn: str
+    more_authors: bool
+    affiliations: str
+    became_id: int | None
     amount: Decimal | None
     currency: str
     ends_on: dt.date | None
@@ -72,7 +92,14 @@ class OutputOut(Schema):
     @staticmethod
     def resolve_authors(output: Output) -> list[AuthorSchema]:
         return [
-            AuthorSchema(name=a.name, orcid=a.orcid, person_id=a.person_id)
+            AuthorSchema(
+                name=a.name,
+                orcid=a.orcid,
+                person_id=a.person_id,
+                family=a.parts[0],
+                given=a.parts[1],
+                affiliation=a.affiliation,
+            )
             for a in output.authors.all()
         ]
 
@@ -92,15 +119,22 @@ class ImportIn(Schema):
     text: str
     format: Format | None = None
     filename: str = ""
+    # The file positions (the `index` of each entry) to import: every new entry when
+    # left out; a "possible" duplicate only when listed.
+    chosen: list[int] | None = None
 
 
 class OutputImportEntryOut(Schema):
+    index: int
     entry: str
     title: str
+    kind: str | None
     state: str
     reason: str
     existing_id: int | None
     fills: list[str]
+    warnings: list[str]
+    link: str
 
 
 class PreviewOut(Schema):
@@ -109,6 +143,7 @@ class PreviewOut(Schema):
     problems: list[str]
     new: int
     duplicates: int
+    possible: int
     refused: int
     entries: list[OutputImportEntryOut]
     import_id: int | None = None
@@ -227,6 +262,7 @@ def import_file(request: AuthedRequest, payload: ImportIn, dry_run: bool = True)
             text=payload.text,
             fmt=fmt,
             filename=payload.filename,
+            chosen=payload.chosen,
         )
     except ValidationError:
         return Status(422, _preview_out(preview, dry_run=False))
@@ -243,7 +279,12 @@ def _values(payload: OutputIn) -> dict[str, Any]:
         raise ValidationError({"theme_ids": "Unknown theme id (see /api/v1/people/terms)."})
     data["authors"] = [
         AuthorIn(
-            name=a.name, orcid=a.orcid, person=people.get(a.person_id) if a.person_id else None
+            name=a.name,
+            orcid=a.orcid,
+            person=people.get(a.person_id) if a.person_id else None,
+            family=a.family,
+            given=a.given,
+            affiliation=a.affiliation,
         )
         for a in payload.authors
     ]
@@ -253,12 +294,16 @@ def _values(payload: OutputIn) -> dict[str, Any]:
 
 def _entry_out(entry: Entry) -> OutputImportEntryOut:
     return OutputImportEntryOut(
-        entry=entry.record.where,
+        index=entry.index,
+        entry=entry.where,
         title=entry.record.title,
+        kind=str(entry.record.kind) if entry.record.kind else None,
         state=entry.state,
         reason=entry.reason,
         existing_id=entry.existing.pk if entry.existing else None,
         fills=entry.fills,
+        warnings=list(entry.warnings),
+        link=entry.link_note,
     )
 
 
@@ -269,6 +314,7 @@ def _preview_out(preview: Preview, *, dry_run: bool) -> PreviewOut:
         problems=[str(p) for p in preview.problems],
         new=len(preview.new),
         duplicates=len(preview.duplicates),
+        possible=len(preview.possible),
         refused=len(preview.refused),
         entries=[_entry_out(e) for e in preview.entries],
     )

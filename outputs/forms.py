@@ -6,7 +6,8 @@ from django import forms
 from django.db.models import Q
 
 from core.forms import DateInput
-from formats.bibliography import Format
+from formats.bibliography import BibliographyError, Format, decode
+from outputs.citations import DEFAULT_STYLE, STYLE_CHOICES
 from outputs.models import Output
 from outputs.services import AuthorIn
 from people.models import INTEREST_KINDS, Term
@@ -31,8 +32,12 @@ class OutputForm(forms.Form):
     title = forms.CharField(max_length=500, widget=forms.Textarea(attrs={"rows": 2}))
     authors = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 4}),
-        help_text="One author per line, in order. Add an ORCID after a bar: "
-        "“Jörg Müller | 0000-0002-1825-0097”.",
+        help_text="One author per line, in order: “Family, Given” or “Given Family”. "
+        "Add an ORCID iD and an affiliation after bars: "
+        "“Müller, Jörg | 0000-0002-1825-0097 | Charité, Berlin”.",
+    )
+    more_authors = forms.BooleanField(
+        required=False, label="There are more authors than listed (et al.)"
     )
     venue = forms.CharField(max_length=300, required=False, help_text="Journal, meeting or funder.")
     date = forms.DateField(required=False, widget=DateInput())
@@ -44,6 +49,21 @@ class OutputForm(forms.Form):
     pmid = forms.CharField(label="PMID", max_length=20, required=False)
     themes = theme_choices()
     abstract = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 4}))
+    volume = forms.CharField(max_length=50, required=False)
+    issue = forms.CharField(max_length=50, required=False)
+    pages = forms.CharField(
+        max_length=50, required=False, help_text="First and last page: 123-130, or one page."
+    )
+    article_number = forms.CharField(
+        max_length=50, required=False, help_text="For online journals without pages: e0123."
+    )
+    publisher = forms.CharField(max_length=300, required=False)
+    issn = forms.CharField(label="ISSN", max_length=60, required=False)
+    affiliations = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Affiliations of the work as a whole, one per line.",
+    )
     amount = forms.DecimalField(
         max_digits=12, decimal_places=2, required=False, help_text="Grants only."
     )
@@ -75,21 +95,21 @@ class OutputForm(forms.Form):
     def clean_authors(self) -> list[AuthorIn]:
         authors = []
         for number, line in enumerate(self.cleaned_data["authors"].splitlines(), start=1):
-            name, _, orcid = (part.strip() for part in line.partition("|"))
-            if not name and not orcid:
+            name, orcid, affiliation = ([p.strip() for p in line.split("|", 2)] + ["", ""])[:3]
+            if not name and not orcid and not affiliation:
                 continue
             if not name:
-                raise forms.ValidationError(f"Line {number} has an ORCID but no name.")
+                raise forms.ValidationError(f"Line {number} has an ORCID iD but no name.")
             if len(name) > 200:
                 raise forms.ValidationError(f"Line {number}: a name is at most 200 characters.")
-            authors.append(AuthorIn(name=name, orcid=orcid))
+            authors.append(AuthorIn(name=name, orcid=orcid, affiliation=affiliation))
         if not authors:
             raise forms.ValidationError("An output needs at least one author.")
         return authors
 
     @classmethod
     def initial_from(cls, output: Output) -> dict[str, Any]:
-        authors = [f"{a.name} | {a.orcid}" if a.orcid else a.name for a in output.authors.all()]
+        authors = [_author_line(a) for a in output.authors.all()]
         return {
             **{
                 field: getattr(output, field) for field in cls.base_fields if hasattr(output, field)
@@ -104,6 +124,15 @@ class OutputForm(forms.Form):
         values.pop("version", None)
         values["currency"] = values["currency"].upper()
         return values
+
+
+def _author_line(author: Any) -> str:
+    family, given = author.parts
+    name = f"{family}, {given}" if given else family
+    parts = [name, author.orcid, author.affiliation.replace("\n", "; ")]
+    while parts and not parts[-1]:
+        parts.pop()
+    return " | ".join(parts)
 
 
 class FilterForm(forms.Form):
@@ -139,15 +168,33 @@ class ImportForm(forms.Form):
         if upload:
             if upload.size > MAX_UPLOAD:
                 raise forms.ValidationError(f"{upload.name} is larger than 10 MB.")
-            raw = upload.read()
             try:
-                data["content"] = raw.decode("utf-8-sig")
-            except UnicodeDecodeError as error:
-                line = raw.count(b"\n", 0, error.start) + 1
+                data["content"], _ = decode(upload.read())
+            except BibliographyError as error:
+                reasons = "; ".join(p.message for p in error.problems)
                 raise forms.ValidationError(
-                    f"{upload.name} is not UTF-8 text (line {line}); export it as UTF-8."
+                    f"{upload.name} cannot be imported: {reasons}."
                 ) from None
             data["filename"] = upload.name
         else:
             data["content"], data["filename"] = data["text"], ""
         return data
+
+
+class ExportForm(FilterForm):
+    """Which of my outputs to export (the list's filters), in which style and format."""
+
+    style = forms.ChoiceField(
+        label="Citation style", choices=STYLE_CHOICES, initial=DEFAULT_STYLE, required=False
+    )
+    format = forms.ChoiceField(
+        choices=[
+            ("pdf", "Citations (PDF)"),
+            ("docx", "Citations (Word)"),
+            ("bib", "BibTeX (.bib)"),
+            ("ris", "RIS (.ris)"),
+        ]
+    )
+
+    def clean_style(self) -> str:
+        return self.cleaned_data.get("style") or DEFAULT_STYLE

@@ -15,15 +15,22 @@ from django.db.models import Q
 from django.urls import reverse
 
 from core.models import TimeStampedModel
+from formats.bibliography.text import HONORIFICS
 
 
 class Output(TimeStampedModel):
     class Kind(models.TextChoices):
         ARTICLE = "article", "Journal article"
+        PREPRINT = "preprint", "Preprint"
         ABSTRACT = "abstract", "Conference abstract"
         POSTER = "poster", "Poster"
         ORAL = "oral", "Oral presentation"
+        BOOK = "book", "Book"
         CHAPTER = "chapter", "Book chapter"
+        THESIS = "thesis", "Thesis"
+        REPORT = "report", "Report"
+        DATASET = "dataset", "Dataset"
+        SOFTWARE = "software", "Software"
         GRANT = "grant", "Grant"
 
     class Precision(models.TextChoices):
@@ -35,7 +42,12 @@ class Output(TimeStampedModel):
         IN_PREPARATION = "in_preparation", "In preparation"
         SUBMITTED = "submitted", "Submitted"
         ACCEPTED = "accepted", "Accepted"
+        IN_PRESS = "in_press", "In press"
         PUBLISHED = "published", "Published"
+
+    # Where a conference presentation leads: an abstract, poster or talk "became" the
+    # later article, and the two stay separate outputs.
+    PRESENTED = ("abstract", "poster", "oral")
 
     kind = models.CharField(max_length=10, choices=Kind.choices)
     title = models.CharField(max_length=500)
@@ -54,6 +66,32 @@ class Output(TimeStampedModel):
     currency = models.CharField(max_length=3, blank=True)
     ends_on = models.DateField(null=True, blank=True, help_text="When a grant's funding ends.")
     abstract = models.TextField(blank=True)
+    volume = models.CharField(max_length=50, blank=True)
+    issue = models.CharField(max_length=50, blank=True)
+    pages = models.CharField(
+        max_length=50, blank=True, help_text="First and last page: “123-130”, or one page."
+    )
+    article_number = models.CharField(
+        max_length=50, blank=True, help_text="An online journal's article number (e0123)."
+    )
+    publisher = models.CharField(max_length=300, blank=True)
+    issn = models.CharField("ISSN", max_length=60, blank=True)
+    more_authors = models.BooleanField(
+        default=False,
+        help_text="The source ends its author list with “et al.”: there are more authors.",
+    )
+    affiliations = models.TextField(
+        blank=True,
+        help_text="Affiliations the source lists for the work as a whole, one per line.",
+    )
+    became = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="became_from",
+        help_text="The later output this one became: an abstract that became an article.",
+    )
     # The normalised title (formats.bibliography.title_key) that finds duplicates on import.
     title_key = models.CharField(max_length=500, blank=True, db_index=True, editable=False)
     added_by = models.ForeignKey(
@@ -118,6 +156,11 @@ class Author(models.Model):
     output = models.ForeignKey(Output, on_delete=models.CASCADE, related_name="authors")
     position = models.PositiveSmallIntegerField()
     name = models.CharField(max_length=200)
+    # The name's parts as the source gave them, for citations ("Okafor A"); empty for
+    # authors typed before they were kept, which are split from `name` when cited.
+    family = models.CharField(max_length=200, blank=True)
+    given = models.CharField(max_length=200, blank=True)
+    affiliation = models.TextField(blank=True)
     person = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -152,6 +195,35 @@ class Author(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def parts(self) -> tuple[str, str]:
+        """(family, given): as stored, or 'Amara N. Okafor' / 'Okafor, Amara' split."""
+        if self.family:
+            return self.family, self.given
+        return split_name(self.name)
+
+
+GROUP_WORDS = frozenset(
+    {"group", "collaborative", "consortium", "collaboration", "committee", "society", "network"}
+)
+
+
+def split_name(name: str) -> tuple[str, str]:
+    """'Okafor, Amara' → ('Okafor', 'Amara'); 'Amara Okafor' → ('Okafor', 'Amara'); a group
+    ('UK Radiology Trainee Collaborative', or any name in braces) is all family name."""
+    text = name.strip()
+    if text.startswith("{") and text.endswith("}"):
+        return text[1:-1].strip(), ""
+    family, comma, given = text.partition(",")
+    if comma:
+        return family.strip(), given.strip()
+    words = text.split()
+    if GROUP_WORDS & {w.casefold() for w in words}:
+        return text, ""
+    while len(words) > 1 and words[0].casefold().strip(".") in HONORIFICS:
+        words = words[1:]  # "Dr Amara Okafor" is cited "Okafor A", not "Okafor DA"
+    return (words[-1], " ".join(words[:-1])) if words else ("", "")
 
 
 class OutputImport(TimeStampedModel):

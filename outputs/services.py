@@ -31,7 +31,7 @@ from core.exceptions import EditConflict
 from formats.bibliography.text import clean_doi, clean_orcid, clean_pmid, title_key
 from outputs.access import get_output_awaiting
 from outputs.matching import PeopleIndex
-from outputs.models import Author, Output
+from outputs.models import Author, Output, split_name
 from people.models import Term
 
 # The fields a person edits; compared for conflicts and written to the audit trail.
@@ -45,10 +45,29 @@ EDITABLE = (
     "doi",
     "pmid",
     "abstract",
+    "volume",
+    "issue",
+    "pages",
+    "article_number",
+    "publisher",
+    "issn",
+    "more_authors",
+    "affiliations",
     "amount",
     "currency",
     "ends_on",
     "project",
+)
+# Citation fields a person may leave out when adding an output by hand.
+CITATION_FIELDS = (
+    "volume",
+    "issue",
+    "pages",
+    "article_number",
+    "publisher",
+    "issn",
+    "more_authors",
+    "affiliations",
 )
 
 
@@ -57,6 +76,9 @@ class AuthorIn:
     name: str
     person: Any | None = None
     orcid: str = ""
+    family: str = ""
+    given: str = ""
+    affiliation: str = ""
 
 
 @dataclass(frozen=True)
@@ -117,10 +139,17 @@ def output_create(
     abstract: str = "",
     themes: Iterable[Term] = (),
     project: Any | None = None,
+    **citation: Any,
 ) -> Output:
-    """Record an output; `actor` (None for the system) becomes the person who added it."""
+    """Record an output; `actor` (None for the system) becomes the person who added it.
+
+    `citation` holds any of CITATION_FIELDS (volume, issue, pages …)."""
+    unknown = set(citation) - set(CITATION_FIELDS)
+    if unknown:
+        raise TypeError(f"output_create() got unexpected fields {sorted(unknown)}")
     output = Output(added_by=actor if getattr(actor, "is_authenticated", False) else None)
     values = {
+        **citation,
         "kind": kind,
         "title": title,
         "venue": venue,
@@ -233,16 +262,21 @@ def _write_authors(
         if author.orcid.strip() and not orcid:
             raise ValidationError({"authors": f"{author.orcid!r} is not an ORCID iD."})
         person_id = author.person.pk if author.person is not None else None
+        family, given = (author.family, author.given) if author.family else split_name(author.name)
+        display = author.name.strip()
+        if "," in display and not author.family:  # "Okafor, Amara" is shown "Amara Okafor"
+            display = f"{given} {family}".strip()
         if person_id is None and index is not None:
-            family = author.name.split()[-1] if author.name.split() else ""
-            given = " ".join(author.name.split()[:-1])
-            person_id = index.match(author.name.strip(), orcid, family, given)
+            person_id = index.match(display, orcid, family, given)
         linked, pending = rule.split(person_id)
         rows.append(
             Author(
                 output=output,
                 position=position,
-                name=author.name.strip()[:200],
+                name=display[:200],
+                family=family.strip()[:200],
+                given=given.strip()[:200],
+                affiliation=author.affiliation.strip(),
                 person_id=linked,
                 pending_person_id=pending,
                 orcid=orcid,

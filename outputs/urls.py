@@ -7,6 +7,7 @@ app_name = "outputs"
 urlpatterns = [
     path("", views.mine, name="mine"),
     path("new/", views.create, name="create"),
+    path("export/", views.export, name="export"),
     path("import/", views.import_start, name="import"),
     path("import/<int:pk>/", views.import_preview, name="import_preview"),
     path("import/<int:pk>/confirm/", views.import_confirm, name="import_confirm"),

@@ -12,7 +12,7 @@ from core.exceptions import EditConflict
 from core.forms import copy_errors
 from core.htmx import render_page
 from core.types import AuthedRequest
-from outputs import imports, services
+from outputs import citations, imports, services
 from outputs.access import (
     get_draft_for_user,
     get_output_awaiting,
@@ -21,7 +21,7 @@ from outputs.access import (
     own_outputs,
     require_member,
 )
-from outputs.forms import FilterForm, ImportForm, OutputForm
+from outputs.forms import ExportForm, FilterForm, ImportForm, OutputForm
 from outputs.models import OutputImport
 from outputs.selectors import filtered
 
@@ -32,8 +32,54 @@ def mine(request: AuthedRequest) -> HttpResponse:
     form = FilterForm(request.GET)
     form.is_valid()  # every filter is optional; an unknown value is simply ignored
     outputs = filtered(own_outputs(request.user), form.cleaned_data)
-    context = {"form": form, "outputs": outputs, "person": request.user, "mine": True}
+    context = {
+        "form": form,
+        "outputs": outputs,
+        "person": request.user,
+        "mine": True,
+        "export": ExportForm(initial={"style": citations.DEFAULT_STYLE, "format": "pdf"}),
+        "styles": citations.STYLE_CHOICES,
+    }
     return render_page(request, "outputs/list.html", context, fragment="results")
+
+
+EXPORT_TYPES = {
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "pdf": "application/pdf",
+    "bib": "application/x-bibtex; charset=utf-8",
+    "ris": "application/x-research-info-systems; charset=utf-8",
+}
+
+
+@login_required
+def export(request: AuthedRequest) -> HttpResponse:
+    """My outputs (filtered as on my list) cited in a style as DOCX or PDF, or as BibTeX
+    or RIS that a reference manager, or this site, reads back."""
+    form = ExportForm(request.GET)
+    if not form.is_valid():
+        return HttpResponse(
+            "; ".join(
+                f"{field}: {' '.join(str(e) for e in errors)}"
+                for field, errors in form.errors.items()
+            ),
+            status=400,
+            content_type="text/plain; charset=utf-8",
+        )
+    data = form.cleaned_data
+    outputs = list(filtered(own_outputs(request.user), data).order_by("-date", "title"))
+    fmt = data["format"]
+    if fmt == "bib":
+        body: bytes | str = citations.export_bibtex(outputs)
+    elif fmt == "ris":
+        body = citations.export_ris(outputs)
+    else:
+        cited = citations.cite(outputs, style=data["style"], person=request.user)
+        title = f"Outputs of {request.user.get_full_name() or request.user}"
+        render = citations.list_docx if fmt == "docx" else citations.list_pdf
+        body = render(title, cited)
+    response = HttpResponse(body, content_type=EXPORT_TYPES[fmt])
+    response["Content-Disposition"] = f'attachment; filename="outputs.{fmt}"'
+    return response
 
 
 @login_required
@@ -169,6 +215,7 @@ def import_confirm(request: AuthedRequest, pk: int) -> HttpResponse:
     if draft.state == OutputImport.State.COMMITTED:
         messages.info(request, "This import was already committed.")
         return redirect("outputs:mine")
+    chosen = {int(value) for value in request.POST.getlist("entry") if value.isdigit()}
     try:
         result = imports.import_commit(
             actor=request.user,
@@ -176,6 +223,7 @@ def import_confirm(request: AuthedRequest, pk: int) -> HttpResponse:
             text=draft.text,
             fmt=draft.format,
             draft=draft,
+            chosen=chosen,
         )
     except ValidationError as error:
         for message in error.messages[:20]:
@@ -184,6 +232,6 @@ def import_confirm(request: AuthedRequest, pk: int) -> HttpResponse:
     messages.success(
         request,
         f"Imported: {result.created} new, {result.merged} merged into existing outputs, "
-        f"{result.refused} refused.",
+        f"{result.refused} refused, {result.skipped} left out.",
     )
     return redirect("outputs:mine")

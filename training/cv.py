@@ -4,7 +4,8 @@
 `cv_docx` and `cv_pdf` lay that data out. An output appears once, under its first
 theme (subspecialties before modalities and methods, as the taxonomy orders them).
 First-authored work is marked “*”, trainee-led work (its first author holds a
-trainee profile) “†”.
+trainee profile) “†”. Each output is cited in the CSL style the person chooses
+(outputs.citations: Vancouver by default, AMA, APA or Harvard), their own name bold.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from typing import Any
 from django.db.models import Prefetch
 
 from accounts.models import User
+from outputs.citations import DEFAULT_STYLE, cite
 from outputs.models import Author, Output
 from people.models import MentorProfile, TraineeProfile
 from training.models import Checklist, Tracker
@@ -26,6 +28,7 @@ NO_THEME = "Other research"
 MAX_AUTHORS = 12
 FIRST_MARK, TRAINEE_MARK = "*", "†"
 KIND_ORDER = [kind for kind in Output.Kind if kind != Output.Kind.GRANT]
+PLURALS = {Output.Kind.THESIS: "Theses", Output.Kind.SOFTWARE: "Software"}
 
 
 @dataclass(frozen=True)
@@ -38,6 +41,8 @@ class Entry:
     ids: str  # "doi:… · PMID …"
     first_author: bool
     trainee_led: bool
+    # The reference in the chosen citation style, as (style, text) runs ("B" bold, "I" italic).
+    citation: list[tuple[str, str]] = field(default_factory=list)
 
     @property
     def marks(self) -> str:
@@ -100,7 +105,9 @@ def _ids(output: Output) -> str:
     return " · ".join(parts)
 
 
-def _entry(output: Output, person: User, trainees: set[int]) -> Entry:
+def _entry(
+    output: Output, person: User, trainees: set[int], citation: list[tuple[str, str]]
+) -> Entry:
     authors = list(output.authors.all())
     first = authors[0] if authors else None
     return Entry(
@@ -114,10 +121,11 @@ def _entry(output: Output, person: User, trainees: set[int]) -> Entry:
         ids=_ids(output),
         first_author=bool(first and first.person_id == person.pk),
         trainee_led=bool(first and first.person_id in trainees),
+        citation=citation,
     )
 
 
-def _sections(outputs: list[Output], person: User) -> list[Section]:
+def _sections(outputs: list[Output], person: User, style: str) -> list[Section]:
     firsts = {o.authors.all()[0].person_id for o in outputs if o.authors.all()}
     trainees = set(
         TraineeProfile.objects.filter(person_id__in=firsts - {None}).values_list(
@@ -125,17 +133,18 @@ def _sections(outputs: list[Output], person: User) -> list[Section]:
         )
     )
     grouped: dict[str, dict[str, list[Entry]]] = {}
-    for output in outputs:
+    citations = cite(outputs, style=style, person=person)
+    for output, citation in zip(outputs, citations, strict=True):
         themes = sorted(output.themes.all(), key=lambda t: (t.kind, t.position, t.name))
         theme = themes[0].name if themes else NO_THEME
         kinds = grouped.setdefault(theme, {})
-        kinds.setdefault(output.kind, []).append(_entry(output, person, trainees))
+        kinds.setdefault(output.kind, []).append(_entry(output, person, trainees, citation))
     names = sorted(grouped, key=lambda name: (name == NO_THEME, name))
     return [
         Section(
             theme=name,
             kinds=[
-                (Output.Kind(kind).label + "s", grouped[name][kind])
+                (PLURALS.get(kind, Output.Kind(kind).label + "s"), grouped[name][kind])
                 for kind in KIND_ORDER
                 if kind in grouped[name]
             ],
@@ -200,11 +209,11 @@ def _credentials(person: User) -> list[str]:
     return lines
 
 
-def cv_for(person: User) -> CV:
+def cv_for(person: User, style: str = DEFAULT_STYLE) -> CV:
     outputs = _outputs_of(person)
     grants = [o for o in outputs if o.kind == Output.Kind.GRANT]
     others = [o for o in outputs if o.kind != Output.Kind.GRANT]
-    sections = _sections(others, person)
+    sections = _sections(others, person, style)
     entries = [e for s in sections for _, kind in s.kinds for e in kind]
     return CV(
         name=person.get_full_name(),
@@ -244,6 +253,15 @@ def _author_runs(entry: Entry) -> list[tuple[str, str]]:
             else:
                 runs.append((style, text))
     return runs
+
+
+def _entry_runs(entry: Entry) -> list[tuple[str, str]]:
+    """The entry's citation, with its status and identifiers when the style left them out."""
+    if not entry.citation:
+        return [*_author_runs(entry), ("", entry.title + _citation_tail(entry))]
+    cited = "".join(text for _, text in entry.citation)
+    extra = [part for part in entry.ids.split(" · ") if part and part.split(":")[-1] not in cited]
+    return entry.citation + ([("", " " + " · ".join(extra))] if extra else [])
 
 
 LEGEND = f"{FIRST_MARK} first author   {TRAINEE_MARK} trainee-led (first author a trainee)"
@@ -311,12 +329,10 @@ def cv_docx(cv: CV) -> bytes:
                 paragraph = out.add("", "List Number")
                 if entry.marks:
                     paragraph.add_run(entry.marks + " ").bold = True
-                runs = _author_runs(entry)
-                runs[-1] = (runs[-1][0], runs[-1][1] + entry.title + _citation_tail(entry))
-                for style, text in runs:
+                for style, text in _entry_runs(entry):
                     run = paragraph.add_run(text)
-                    if style == "B":
-                        run.bold = True
+                    run.bold = "B" in style or None
+                    run.italic = "I" in style or None
     return out.render()
 
 
@@ -355,6 +371,7 @@ def cv_pdf(cv: CV) -> bytes:
             pdf.paragraph(kind, size=10, style="B", muted=True)
             for number, entry in enumerate(entries, start=1):
                 lead = [("B", f"{number}. {entry.marks} ".replace("  ", " "))]
-                body = [*_author_runs(entry), ("", entry.title + _citation_tail(entry))]
+                # The PDF font has no italic: italic runs are set upright.
+                body = [(style.replace("I", ""), text) for style, text in _entry_runs(entry)]
                 pdf.runs(lead + body, size=9.5, indent=2)
     return pdf.render()

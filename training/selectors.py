@@ -216,6 +216,7 @@ STATUS_ORDER: list[str] = [
     Output.Status.IN_PREPARATION,
     Output.Status.SUBMITTED,
     Output.Status.ACCEPTED,
+    Output.Status.IN_PRESS,
     Output.Status.PUBLISHED,
 ]
 

@@ -466,8 +466,9 @@ def goal_delete(request: AuthedRequest, pk: int) -> HttpResponse:
 
 @login_required
 def cv(request: AuthedRequest, fmt: str) -> HttpResponse:
-    """My CV as DOCX or PDF, built from my outputs and records."""
-    data = cv_for(request.user)
+    """My CV as DOCX or PDF, built from my outputs and records, cited in ?style=
+    (vancouver, ama, apa or harvard; Vancouver when left out or unknown)."""
+    data = cv_for(request.user, style=request.GET.get("style", ""))
     name = slugify(f"cv {data.name}") or "cv"
     if fmt == "docx":
         response = HttpResponse(cv_docx(data), content_type=DOCX)

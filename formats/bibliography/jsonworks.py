@@ -6,7 +6,13 @@ import json
 import re
 from typing import Any
 
-from formats.bibliography.common import Collector, EntryProblem, need_title, partial_date
+from formats.bibliography.common import (
+    Collector,
+    EntryProblem,
+    need_title,
+    page_range,
+    partial_date,
+)
 from formats.bibliography.model import (
     BibliographyError,
     Kind,
@@ -25,15 +31,29 @@ ORCID_KINDS: dict[str, Kind] = {
     "conference-presentation": Kind.ORAL,
     "lecture-speech": Kind.ORAL,
     "book-chapter": Kind.CHAPTER,
-    "preprint": Kind.ARTICLE,
+    "book": Kind.BOOK,
+    "edited-book": Kind.BOOK,
+    "preprint": Kind.PREPRINT,
+    "working-paper": Kind.PREPRINT,
     "review": Kind.ARTICLE,
+    "dissertation": Kind.THESIS,
+    "dissertation-thesis": Kind.THESIS,
+    "report": Kind.REPORT,
+    "data-set": Kind.DATASET,
+    "software": Kind.SOFTWARE,
 }
 CROSSREF_KINDS: dict[str, Kind] = {
     "journal-article": Kind.ARTICLE,
     "proceedings-article": Kind.ABSTRACT,
     "book-chapter": Kind.CHAPTER,
     "book-section": Kind.CHAPTER,
-    "posted-content": Kind.ARTICLE,
+    "posted-content": Kind.PREPRINT,
+    "book": Kind.BOOK,
+    "monograph": Kind.BOOK,
+    "edited-book": Kind.BOOK,
+    "dissertation": Kind.THESIS,
+    "report": Kind.REPORT,
+    "dataset": Kind.DATASET,
     "grant": Kind.GRANT,
 }
 OWNER_IN_PATH = re.compile(r"^/(\d{4}-\d{4}-\d{4}-\d{3}[\dX])/")
@@ -49,6 +69,10 @@ def load_json(text: str) -> Any:
 
 
 def read_orcid_json(text: str) -> tuple[Record, ...]:
+    return scan_orcid_json(text).result()
+
+
+def scan_orcid_json(text: str) -> Collector:
     """A works list (`group` → `work-summary`), a bulk answer (`bulk` → `work`), or one work."""
     data = load_json(text)
     found = Collector()
@@ -57,7 +81,7 @@ def read_orcid_json(text: str) -> tuple[Record, ...]:
             found.records.append(_orcid_record(index, work))
         except EntryProblem as problem:
             found.problem(index, str(problem), _put_code(work))
-    return found.result()
+    return found
 
 
 def _orcid_works(data: Any, found: Collector) -> list[dict[str, Any]]:
@@ -138,6 +162,10 @@ def _orcid_contributor(contributor: dict[str, Any]) -> Name:
 
 
 def read_crossref_json(text: str) -> tuple[Record, ...]:
+    return scan_crossref_json(text).result()
+
+
+def scan_crossref_json(text: str) -> Collector:
     """One work (`message`), a work list (`message.items`), or a bare work or list of works."""
     data = load_json(text)
     found = Collector()
@@ -146,7 +174,7 @@ def read_crossref_json(text: str) -> tuple[Record, ...]:
             found.records.append(_crossref_record(index, work))
         except EntryProblem as problem:
             found.problem(index, str(problem), f"DOI {work.get('DOI')}" if work.get("DOI") else "")
-    return found.result()
+    return found
 
 
 def _crossref_works(data: Any, found: Collector) -> list[dict[str, Any]]:
@@ -165,6 +193,7 @@ def _crossref_record(index: int, work: dict[str, Any]) -> Record:
     source_type = str(work.get("type") or "")
     titles = _strings(work.get("title"))
     venues = _strings(work.get("container-title"))
+    first, last = page_range(str(work.get("page") or ""))
     return Record(
         index=index,
         label=f"DOI {work['DOI']}" if work.get("DOI") else "",
@@ -178,6 +207,13 @@ def _crossref_record(index: int, work: dict[str, Any]) -> Record:
         doi=clean_doi(str(work.get("DOI") or "")),
         abstract=strip_markup(str(work.get("abstract") or "")),
         keywords=tuple(str(s) for s in work.get("subject") or []),
+        volume=str(work.get("volume") or ""),
+        issue=str(work.get("issue") or ""),
+        first_page=first,
+        last_page=last,
+        article_number=str(work.get("article-number") or ""),
+        publisher=str(work.get("publisher") or ""),
+        issn="; ".join(str(i) for i in work.get("ISSN") or []),
     )
 
 

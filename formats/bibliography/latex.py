@@ -13,7 +13,8 @@ import re
 import unicodedata
 from functools import cache, lru_cache
 
-from pylatexenc.latex2text import LatexNodes2Text
+from pylatexenc import latex2text
+from pylatexenc.latex2text import LatexNodes2Text, MacroTextSpec
 from pylatexenc.latexwalker import get_default_latex_context_db
 
 COMBINING = {
@@ -105,10 +106,64 @@ def _pylatexenc(text: str) -> str:
     return _decoder().latex_to_text(text, latex_context=_context())
 
 
+def _greek(case: str, name: str) -> str:
+    return unicodedata.lookup(f"GREEK {case} LETTER {name.upper().replace('LAMBDA', 'LAMDA')}")
+
+
+GREEK = [
+    "alpha",
+    "beta",
+    "gamma",
+    "delta",
+    "epsilon",
+    "zeta",
+    "eta",
+    "theta",
+    "iota",
+    "kappa",
+    "lambda",
+    "mu",
+    "nu",
+    "xi",
+    "omicron",
+    "pi",
+    "rho",
+    "sigma",
+    "tau",
+    "upsilon",
+    "phi",
+    "chi",
+    "psi",
+    "omega",
+]
+# Symbols reference managers write that pylatexenc 2.11 does not know: without them it
+# drops the command, and "p {\\textless} 0.01" became "p  0.01".
+EXTRA_SYMBOLS = {
+    "textless": "<",
+    "textgreater": ">",
+    "textbar": "|",
+    "textunderscore": "_",
+    "textleq": "≤",
+    "textgeq": "≥",
+    "textminus": "\u2212",
+    "textapprox": "≈",
+    "textsim": "\u223c",
+    "deg": "°",
+    **{f"text{name}": _greek("SMALL", name) for name in GREEK},
+    **{f"text{name.capitalize()}": _greek("CAPITAL", name) for name in GREEK},
+}
+
+
 @cache
 def _decoder() -> LatexNodes2Text:
-    """As bibtexparser's LatexDecodingMiddleware configures it: braces dropped, math kept."""
-    return LatexNodes2Text(math_mode="verbatim", keep_braced_groups=False)
+    """Braces dropped, math as text (`$\\alpha$` is the letter), with the symbols above."""
+    db = latex2text.get_default_latex_context_db()
+    db.add_context_category(
+        "radcollab-symbols",
+        prepend=True,
+        macros=[MacroTextSpec(name, replacement) for name, replacement in EXTRA_SYMBOLS.items()],
+    )
+    return LatexNodes2Text(latex_context=db, math_mode="text", keep_braced_groups=False)
 
 
 @cache

@@ -34,11 +34,26 @@ class Kind(StrEnum):
     """What a record is, in RadCollab's words (the same values as `Output.Kind`)."""
 
     ARTICLE = "article"
+    PREPRINT = "preprint"
     ABSTRACT = "abstract"
     POSTER = "poster"
     ORAL = "oral"
+    BOOK = "book"
     CHAPTER = "chapter"
+    THESIS = "thesis"
+    REPORT = "report"
+    DATASET = "dataset"
+    SOFTWARE = "software"
     GRANT = "grant"
+
+
+class Status(StrEnum):
+    """Where a work stands (the same values as `Output.Status`)."""
+
+    PUBLISHED = "published"
+    IN_PRESS = "in_press"
+    ACCEPTED = "accepted"
+    SUBMITTED = "submitted"
 
 
 @dataclass(frozen=True)
@@ -48,6 +63,7 @@ class Name:
     family: str
     given: str = ""
     orcid: str = ""
+    affiliations: tuple[str, ...] = ()
 
     @property
     def display(self) -> str:
@@ -74,8 +90,11 @@ class PartialDate:
 class Record:
     """One entry of an import file, read but not yet judged against the database.
 
-    `kind` is None when the source's type has no RadCollab counterpart (a thesis,
-    a dataset): the import service refuses such entries and names `source_type`.
+    `kind` is None when the source's type has no RadCollab counterpart (a @misc that
+    is not a preprint): the import service refuses such entries and names `source_type`.
+    `warnings` are things read but doubtful (a short DOI, an author list whose
+    separators look wrong): the entry is read, and the preview shows them beside it.
+    `et_al` says the source ended its author list with "and others".
     """
 
     index: int  # position in the file, from 1
@@ -93,10 +112,41 @@ class Record:
     keywords: tuple[str, ...] = ()
     # An ORCID record names its owner rather than listing contributors in a summary.
     owner_orcid: str = ""
+    status: Status = Status.PUBLISHED
+    volume: str = ""
+    issue: str = ""
+    first_page: str = ""
+    last_page: str = ""
+    article_number: str = ""
+    publisher: str = ""
+    issn: str = ""
+    # Affiliations the source gives for the work as a whole (RIS `AD`), in its order;
+    # per-author affiliations are on each `Name`.
+    affiliations: tuple[str, ...] = ()
+    et_al: bool = False
+    warnings: tuple[str, ...] = ()
 
     @property
     def where(self) -> str:
         return where(self.index, self.label, self.line)
+
+    @property
+    def pages(self) -> str:
+        """'123-130', '123' or ''."""
+        if self.first_page and self.last_page and self.last_page != self.first_page:
+            return f"{self.first_page}-{self.last_page}"
+        return self.first_page or self.last_page
+
+
+@dataclass(frozen=True)
+class Reading:
+    """A file read entry by entry: the entries that could be read, and a problem for each
+    one that could not (the file as a whole was fine, or `BibliographyError` is raised)."""
+
+    format: Format
+    records: tuple[Record, ...]
+    problems: tuple[Problem, ...] = ()
+    encoding: str = "utf-8"
 
 
 def where(index: int, label: str = "", line: int | None = None) -> str:

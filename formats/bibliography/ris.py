@@ -12,9 +12,17 @@ from typing import Any
 
 import rispy
 
-from formats.bibliography.common import Collector, EntryProblem, need_title, partial_date
-from formats.bibliography.model import Kind, Name, Record
-from formats.bibliography.text import clean_doi, clean_pmid, squash
+from formats.bibliography.common import (
+    Collector,
+    EntryProblem,
+    doi_and_warning,
+    lenient_date,
+    need_title,
+    page_range,
+    status_of,
+)
+from formats.bibliography.model import Kind, Name, PartialDate, Record, Status
+from formats.bibliography.text import clean_pmid, fold, squash
 
 TAG = re.compile(r"^([A-Z][A-Z0-9])  -(?: (.*))?$")
 KINDS: dict[str, Kind] = {
@@ -22,29 +30,55 @@ KINDS: dict[str, Kind] = {
     "JFULL": Kind.ARTICLE,
     "EJOUR": Kind.ARTICLE,
     "MGZN": Kind.ARTICLE,
+    "INPR": Kind.ARTICLE,
+    "UNPB": Kind.ARTICLE,
+    "MANSCPT": Kind.ARTICLE,
     "ABST": Kind.ABSTRACT,
     "CONF": Kind.ABSTRACT,
     "CPAPER": Kind.ABSTRACT,
+    "SLIDE": Kind.ORAL,
+    "BOOK": Kind.BOOK,
+    "EBOOK": Kind.BOOK,
+    "EDBOOK": Kind.BOOK,
     "CHAP": Kind.CHAPTER,
     "ECHAP": Kind.CHAPTER,
+    "THES": Kind.THESIS,
+    "RPRT": Kind.REPORT,
+    "GOVDOC": Kind.REPORT,
+    "DATA": Kind.DATASET,
+    "AGGR": Kind.DATASET,
+    "COMP": Kind.SOFTWARE,
     "GRANT": Kind.GRANT,
-    "SLIDE": Kind.ORAL,
 }
+BOOK_TYPES = frozenset({"BOOK", "EBOOK", "EDBOOK", "CHAP", "ECHAP"})
+# Types that are a preprint when an identifier says so (Zotero writes preprints as these).
+MISC_TYPES = frozenset({"GEN", "ELEC", "WEB", "BLOG", "STAND"})
+PREPRINT_SIGNS = re.compile(r"\b(?:arxiv|medrxiv|biorxiv|preprints?|ssrn)\b", re.IGNORECASE)
+PREPRINT_DOI = re.compile(r"^10\.(?:1101|48550|21203|2139|20944|31219)/")
+LIST_TAGS = [*rispy.LIST_TYPE_TAGS, "AD", "SN", "C7"]
 DATE = re.compile(r"^(\d{4})(?:[/-](\d{1,2})?(?:[/-](\d{1,2})?)?)?")
+STATUS_NOTE = re.compile(r"^(?:publication\s+)?status:\s*(.+)$", re.IGNORECASE)
+ORCID_NOTE = re.compile(
+    r"^ORCID:\s*(?P<name>.+?)\s*/\s*(?P<orcid>\d{4}-\d{4}-\d{4}-\d{3}[\dX])$", re.IGNORECASE
+)
 PMID_NOTE = re.compile(r"\bPMID:?\s*(\d{1,9})\b")
 
 
 def read_ris(text: str) -> tuple[Record, ...]:
+    return scan_ris(text).result()
+
+
+def scan_ris(text: str) -> Collector:
     found = Collector()
     for index, (line, chunk) in enumerate(_chunks(text, found), start=1):
         try:
-            entries = rispy.loads(chunk)
+            entries = rispy.loads(chunk, list_tags=LIST_TAGS)
             if len(entries) != 1:
                 raise EntryProblem("it could not be read as one RIS record")
             found.records.append(_record(index, line, entries[0]))
         except EntryProblem as problem:
             found.problem(index, str(problem), "", line)
-    return found.result()
+    return found
 
 
 def _chunks(text: str, found: Collector) -> list[tuple[int, str]]:
@@ -83,57 +117,134 @@ def _record(index: int, line: int, entry: dict[str, Any]) -> Record:
     source_type = str(entry.get("type_of_reference", "")).strip().upper()
     if not source_type:
         raise EntryProblem("it has no type (TY)")
+    warnings: list[str] = []
     title = entry.get("title") or entry.get("primary_title") or ""
+    # The full title before the abbreviations (EndNote writes JO as "Eur Radiol").
     venue = (
-        entry.get("journal_name")
-        or entry.get("secondary_title")
+        entry.get("secondary_title")
         or entry.get("alternate_title3")
+        or entry.get("journal_name")
         or entry.get("alternate_title1")
         or ""
     )
+    doi, doubt = doi_and_warning(str(entry.get("doi", "")))
+    if doubt:
+        warnings.append(doubt)
+    date, status = _date(entry, warnings)
+    notes = [str(n) for n in entry.get("notes", [])]
+    status = status or next((found for n in notes if (found := _noted_status(n)) is not None), None)
+    first, last = page_range(str(entry.get("start_page", "")))
+    if entry.get("end_page"):
+        last = str(entry["end_page"]).strip()
+    if source_type == "INPR":
+        status = status or Status.IN_PRESS
+    names = [*entry.get("first_authors", []), *entry.get("authors", [])]
+    et_al = any(n.strip().casefold() in ("et al.", "et al", "others") for n in names)
+    addresses = tuple(squash(str(a)) for a in entry.get("author_address", []) if str(a).strip())
+    orcids = {
+        fold(match.group("name")): match.group("orcid")
+        for n in notes
+        if (match := ORCID_NOTE.match(n.strip()))
+    }
+    authors = [
+        _name(n, orcids) for n in names if n.strip().casefold() not in ("et al.", "et al", "others")
+    ]
     return Record(
         index=index,
         label=f"TY {source_type}",
         line=line,
         source_type=source_type,
-        kind=KINDS.get(source_type),
+        kind=_kind(source_type, entry, venue, doi),
         title=need_title(squash(str(title))),
-        authors=tuple(
-            _name(n) for n in [*entry.get("first_authors", []), *entry.get("authors", [])]
-        ),
+        authors=tuple(authors),
         venue=squash(str(venue)),
-        date=_date(entry),
-        doi=_doi(str(entry.get("doi", ""))),
+        date=date,
+        doi=doi,
         pmid=_pmid(entry),
         abstract=squash(str(entry.get("abstract") or entry.get("notes_abstract") or "")),
-        keywords=tuple(str(k) for k in entry.get("keywords", [])),
+        keywords=tuple(squash(str(k)) for k in entry.get("keywords", []) if str(k).strip()),
+        status=status or Status.PUBLISHED,
+        volume=squash(str(entry.get("volume", ""))),
+        issue=squash(str(entry.get("number", ""))),
+        first_page=first,
+        last_page=last,
+        article_number=squash(str((entry.get("custom7") or [""])[0])),
+        publisher=squash(str(entry.get("publisher", ""))),
+        issn=_issn(source_type, entry),
+        affiliations=addresses,
+        et_al=et_al,
+        warnings=tuple(warnings),
     )
 
 
-def _name(written: str) -> Name:
-    """'Müller, Jörg' or 'Müller, J.' (RIS puts the family name first); 'Jörg Müller' too."""
+ISSN_SHAPE = re.compile(r"^\d{4}-\d{3}[\dXx]$")
+
+
+def _issn(source_type: str, entry: dict[str, Any]) -> str:
+    """SN is an ISSN, or for books and chapters usually an ISBN (left out)."""
+    values = [squash(str(v)) for v in entry.get("issn", []) if str(v).strip()]
+    if source_type in BOOK_TYPES:
+        values = [v for v in values if ISSN_SHAPE.match(v)]
+    return "; ".join(values)
+
+
+def _kind(source_type: str, entry: dict[str, Any], venue: str, doi: str) -> Kind | None:
+    if source_type in MISC_TYPES:
+        signs = " ".join(
+            str(v)
+            for v in (
+                venue,
+                entry.get("publisher", ""),
+                entry.get("type_of_work", ""),
+                *entry.get("urls", []),
+            )
+        )
+        return Kind.PREPRINT if PREPRINT_SIGNS.search(signs) or PREPRINT_DOI.match(doi) else None
+    kind = KINDS.get(source_type)
+    if kind == Kind.ABSTRACT:
+        described = str(entry.get("type_of_work", ""))
+        if re.search(r"\bposter\b", described, re.IGNORECASE):
+            return Kind.POSTER
+        if re.search(r"\b(?:oral|talk|presentation)\b", described, re.IGNORECASE):
+            return Kind.ORAL
+    if kind == Kind.ARTICLE and PREPRINT_SIGNS.search(venue):
+        return Kind.PREPRINT
+    return kind
+
+
+def _name(written: str, orcids: dict[str, str]) -> Name:
+    """'Müller, Jörg' or 'Müller, J.' (RIS puts the family name first); 'Jörg Müller' too;
+    with the ORCID iD a note gives for that name ('ORCID: Müller, Jörg/0000-…')."""
     family, comma, given = written.partition(",")
     if comma:
-        return Name(family=squash(family), given=squash(given.split(",")[0]))
-    *givens, last = written.split() or [""]
-    return Name(family=last, given=" ".join(givens))
+        family, given = squash(family), squash(given.split(",")[0])
+    else:
+        *givens, family = written.split() or [""]
+        given = " ".join(givens)
+    return Name(family=family, given=given, orcid=orcids.get(fold(f"{family}, {given}"), ""))
 
 
-def _date(entry: dict[str, Any]) -> Any:
+def _noted_status(note: str) -> Status | None:
+    found = STATUS_NOTE.match(note.strip())
+    return status_of(found.group(1)) if found else None
+
+
+def _date(entry: dict[str, Any], warnings: list[str]) -> tuple[PartialDate | None, Status | None]:
+    """PY/DA/Y1 as 'YYYY', 'YYYY/MM/DD/' or 'YYYY///'; 'in press' is a status, no date."""
+    status = None
     for key in ("date", "year", "publication_year"):
         value = str(entry.get(key, "")).strip()
-        if value:
-            match = DATE.match(value)
-            if match is None:
-                raise EntryProblem(f"the date {value!r} is not YYYY/MM/DD")
-            return partial_date(match.group(1), match.group(2), match.group(3))
-    return None
-
-
-def _doi(value: str) -> str:
-    if value.strip() and not clean_doi(value):
-        raise EntryProblem(f"the DOI {value.strip()!r} is not a DOI (10.xxxx/…)")
-    return clean_doi(value)
+        if not value:
+            continue
+        found = status_of(value)
+        if found is not None:
+            status = status or found
+            continue
+        match = DATE.match(value)
+        if match is None:
+            raise EntryProblem(f"the date {value!r} is not YYYY/MM/DD")
+        return lenient_date(match.group(1), match.group(2), match.group(3), warnings), status
+    return None, status
 
 
 def _pmid(entry: dict[str, Any]) -> str:

@@ -44,20 +44,20 @@ GOOD_BIBTEX = r"""
   doi     = {10.1000/audit.2023}
 }
 
-@phdthesis{thesis2020,
+@misc{slides2020,
   author = {Trainee, Test},
-  title  = {A thesis},
+  title  = {Some slides},
   year   = {2020}
 }
 """
 
 
-def make_output(person, *, title="Diffusion-weighted MRI in stroke mimics", **values):
+def make_output(person, *, title="Diffusion-weighted MRI in stroke mimics", authors=None, **values):
     defaults = {"kind": Output.Kind.ARTICLE, "venue": "", "doi": ""}
     defaults.update(values)
     return output_create(
         actor=person,
         title=title,
-        authors=[AuthorIn(name=str(person), person=person)],
+        authors=authors or [AuthorIn(name=str(person), person=person)],
         **defaults,
     )

@@ -87,6 +87,10 @@ ROUTES = [
     (Route("my outputs", page("mine")), EVERYONE_SIGNED_IN),
     (Route("add form", page("create")), EVERYONE_SIGNED_IN),
     (Route("import form", page("import")), EVERYONE_SIGNED_IN),
+    (
+        Route("export my outputs", lambda p, w, pl: reverse("outputs:export") + "?format=ris"),
+        EVERYONE_SIGNED_IN,
+    ),
     (Route("a person's outputs", person_page), MEMBERS),
     (Route("output page", on_output("detail")), SEEN_BY_MEMBERS),
     (Route("edit form", on_output("edit")), OWNERS),

@@ -199,7 +199,9 @@ def test_importing_ones_own_output_undoes_a_refusal(personas):
     """Someone who declined may still claim the output themselves, from their own file."""
     output = naming(personas.mentor, personas.trainee, title="Shared paper")
     authorship_decline(actor=personas.trainee, output=output)
-    text = "@article{a, author={Mentor and Trainee}, title={Shared paper}}"
+    text = (
+        f"@article{{a, author={{Mentor and Trainee}}, title={{Shared paper}}, year={RECENT.year}}}"
+    )
     import_commit(actor=personas.trainee, person=personas.trainee, text=text)
     assert output.authors.get(position=2).person == personas.trainee
     assert not output.declined_by.exists()

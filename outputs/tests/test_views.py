@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import datetime as dt
 import json
 from io import StringIO
 
@@ -10,6 +11,7 @@ from django.urls import reverse
 
 from network.tests.test_api import api_client
 from outputs.models import Output, OutputImport
+from outputs.services import AuthorIn
 from outputs.tests.factories import BIBTEX_WITH_DUPLICATE_AND_BROKEN, GOOD_BIBTEX, make_output
 from people.models import Term
 
@@ -69,7 +71,7 @@ def test_bad_input_is_named_next_to_its_field(client, personas):
     response = client.post(reverse("outputs:create"), form_data(doi="nope", authors=" | 0000"))
     assert response.status_code == 400
     errors = response.context["form"].errors
-    assert "Line 1 has an ORCID but no name." in errors["authors"]
+    assert "Line 1 has an ORCID iD but no name." in errors["authors"]
     assert not Output.objects.exists()
 
 
@@ -83,7 +85,12 @@ def test_deleting_asks_then_deletes(client, personas):
 
 
 def test_an_upload_is_previewed_then_committed(client, personas):
-    make_output(personas.trainee, title="Out-of-hours CT head requests: an audit")
+    make_output(
+        personas.trainee,
+        title="Out-of-hours CT head requests: an audit",
+        date=dt.date(2023, 1, 1),
+        authors=[AuthorIn("Test Trainee", person=personas.trainee)],
+    )
     client.force_login(personas.trainee)
     upload = SimpleUploadedFile("mine.bib", GOOD_BIBTEX.encode())
     response = client.post(reverse("outputs:import"), {"format": "bibtex", "file": upload})
@@ -91,7 +98,7 @@ def test_an_upload_is_previewed_then_committed(client, personas):
     assert response["Location"] == reverse("outputs:import_preview", args=[draft.pk])
     page = client.get(response["Location"])
     body = page.content.decode()
-    assert "Duplicates (2)" in body
+    assert "Already recorded (2)" in body
     assert "Refused (1)" in body
     assert "New (0)" in body
     done = client.post(reverse("outputs:import_confirm", args=[draft.pk]), follow=True)
@@ -101,14 +108,33 @@ def test_an_upload_is_previewed_then_committed(client, personas):
     assert draft.state == "committed"
 
 
-def test_a_broken_file_is_reported_and_cannot_be_committed(client, personas):
+def test_a_broken_entry_is_refused_alone_and_the_ticked_entries_are_imported(client, personas):
     client.force_login(personas.trainee)
     client.post(reverse("outputs:import"), {"text": BIBTEX_WITH_DUPLICATE_AND_BROKEN})
     draft = OutputImport.objects.get()
     page = client.get(reverse("outputs:import_preview", args=[draft.pk]))
+    assert page.status_code == 200
+    body = page.content.decode()
+    assert "entry 3 (key broken2024, line 17): it is not valid BibTeX" in body
+    assert 'name="entry" value="1" checked' in body
+    assert 'name="entry" value="3"' not in body
+    done = client.post(
+        reverse("outputs:import_confirm", args=[draft.pk]), {"entry": ["2"]}, follow=True
+    )
+    assert "1 new, 0 merged into existing outputs, 1 refused, 1 left out" in done.content.decode()
+    assert list(Output.objects.values_list("title", flat=True)) == [
+        "Out-of-hours CT head requests: an audit"
+    ]
+
+
+def test_a_file_that_is_no_bibliography_is_refused_with_its_reason(client, personas):
+    client.force_login(personas.trainee)
+    client.post(reverse("outputs:import"), {"text": "Dear colleague, my papers."})
+    draft = OutputImport.objects.get()
+    page = client.get(reverse("outputs:import_preview", args=[draft.pk]))
     assert page.status_code == 422
-    assert "entry 3 (key broken2024, line 17)" in page.content.decode()
-    assert "Import " not in page.content.decode().split("Refused")[1]
+    assert "it is not a bibliography file" in page.content.decode()
+    assert "Import the ticked" not in page.content.decode()
     client.post(reverse("outputs:import_confirm", args=[draft.pk]))
     assert not Output.objects.exists()
 
@@ -118,7 +144,11 @@ def test_an_import_form_without_content_or_with_bad_bytes_is_named(client, perso
     assert client.post(reverse("outputs:import"), {}).status_code == 400
     upload = SimpleUploadedFile("latin1.bib", "@article{a, title={Caf\xe9}}".encode("latin-1"))
     response = client.post(reverse("outputs:import"), {"file": upload})
-    assert "latin1.bib is not UTF-8 text (line 1)" in response.content.decode()
+    assert response.status_code == 302  # cp1252, as EndNote on Windows writes it
+    assert "Café" in OutputImport.objects.get().text
+    upload = SimpleUploadedFile("scan.bib", b"\x89PNG\r\n\x1a\n\x00\x00")
+    response = client.post(reverse("outputs:import"), {"file": upload})
+    assert "scan.bib cannot be imported: it is not a text file" in response.content.decode()
 
 
 def test_the_api_lists_creates_updates_and_conflicts(personas):
@@ -154,13 +184,21 @@ def test_the_api_import_previews_then_commits(personas):
     wet = api.post("/api/v1/outputs/import?dry_run=false", body, content_type="application/json")
     assert wet.status_code == 201
     assert wet.json()["import_id"] == OutputImport.objects.get().pk
-    broken = json.dumps({"text": BIBTEX_WITH_DUPLICATE_AND_BROKEN})
-    refused = api.post(
+    broken = json.dumps({"text": BIBTEX_WITH_DUPLICATE_AND_BROKEN, "chosen": [2]})
+    partly = api.post(
         "/api/v1/outputs/import?dry_run=false", broken, content_type="application/json"
     )
+    assert partly.status_code == 201
+    states = [(e["index"], e["state"]) for e in partly.json()["entries"]]
+    assert states == [(1, "new"), (2, "duplicate"), (3, "refused")]
+    assert partly.json()["entries"][2]["entry"] == "entry 3 (key broken2024, line 17)"
+    assert Output.objects.count() == 1  # entry 1 was not chosen; entry 2 merged
+    letter = json.dumps({"text": "Dear colleague"})
+    refused = api.post(
+        "/api/v1/outputs/import?dry_run=false", letter, content_type="application/json"
+    )
     assert refused.status_code == 422
-    assert refused.json()["problems"][0].startswith("entry 3 (key broken2024, line 17)")
-    assert Output.objects.count() == 1
+    assert refused.json()["problems"][0].startswith("the file: it is not a bibliography file")
 
 
 def test_the_command_imports_with_a_progress_bar_and_a_dry_run(personas, tmp_path):
@@ -181,8 +219,8 @@ def test_the_command_imports_with_a_progress_bar_and_a_dry_run(personas, tmp_pat
     call_command("import_outputs", str(path), person=personas.trainee.email, stdout=out)
     assert "1 new, 0 merged, 1 refused" in out.getvalue()
     assert "Checking for duplicates" in out.getvalue()
-    broken = tmp_path / "broken.bib"
-    broken.write_text(BIBTEX_WITH_DUPLICATE_AND_BROKEN, encoding="utf-8")
+    broken = tmp_path / "letter.txt"
+    broken.write_text("Dear colleague", encoding="utf-8")
     with pytest.raises(CommandError, match="nothing was written"):
         call_command(
             "import_outputs", str(broken), person=personas.trainee.email, stdout=StringIO()

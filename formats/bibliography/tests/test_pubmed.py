@@ -9,7 +9,7 @@ from formats.bibliography.pubmed import read_medline, read_pubmed_xml
 def test_it_reads_efetch_xml_with_inline_markup_and_a_structured_abstract(fixture_text):
     article, congress = read_pubmed_xml(fixture_text("pubmed.xml"))
     assert article.pmid == "33037401"
-    assert article.title == "Diffusion-weighted MRI in stroke mimics: a multicentre étude."
+    assert article.title == "Diffusion-weighted MRI in stroke mimics: a multicentre étude"
     assert article.doi == "10.1007/s00330-020-07301-2"
     assert article.date == PartialDate(2021, 3)
     assert article.venue == "European radiology"
@@ -59,7 +59,7 @@ def test_an_article_without_a_title_is_named_by_its_pmid(fixture_text):
 def test_it_reads_medline_text_with_continuation_lines_and_orcids(fixture_text):
     article, congress = read_medline(fixture_text("medline.txt"))
     assert article.title == (
-        "Diffusion-weighted MRI in stroke mimics: a multicentre study of four hospitals."
+        "Diffusion-weighted MRI in stroke mimics: a multicentre study of four hospitals"
     )
     assert article.abstract.endswith("from its mimics. METHODS: Retrospective, four centres.")
     assert article.authors == (

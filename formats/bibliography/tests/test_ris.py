@@ -35,6 +35,9 @@ def test_a_record_started_inside_another_is_named():
         read_ris(text)
 
 
-def test_a_bad_date_is_named():
-    with pytest.raises(BibliographyError, match="2021-02-30 is not a date"):
-        read_ris("TY  - JOUR\nTI  - T\nPY  - 2021/02/30\nER  - \n")
+def test_a_bad_day_keeps_the_year_with_a_warning():
+    (entry,) = read_ris("TY  - JOUR\nTI  - T\nPY  - 2021/02/30\nER  - \n")
+    assert entry.date is not None
+    assert entry.date.year == 2021
+    assert entry.date.month is None
+    assert entry.warnings == ("2021-02-30 is not a date; only the year was kept",)

@@ -15,7 +15,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from formats.bibliography import Format
+from formats.bibliography import BibliographyError, Format, decode
 from outputs.imports import Preview, import_commit, import_preview
 
 STAGES = {"check": "Checking for duplicates", "write": "Writing authors"}
@@ -40,9 +40,11 @@ class Command(BaseCommand):
             raise CommandError(f"No person with the email {options['person']}.")
         path: Path = options["file"]
         try:
-            text = path.read_text(encoding="utf-8-sig")
-        except (OSError, UnicodeDecodeError) as error:
+            text, _ = decode(path.read_bytes())
+        except OSError as error:
             raise CommandError(f"Cannot read {path}: {error}") from None
+        except BibliographyError as error:
+            raise CommandError(f"{path.name}: {error}; nothing was written.") from None
         console = Console(file=cast(IO[str], self.stdout), stderr=False)
         with _bar(console) as bar:
             tasks: dict[str, Any] = {}
@@ -81,11 +83,17 @@ class Command(BaseCommand):
         for problem in preview.problems:
             console.print(f"[red]{problem}[/red]", highlight=False)
         for entry in preview.duplicates:
-            console.print(f"duplicate: {entry.record.where}: {entry.reason}", highlight=False)
+            console.print(f"duplicate: {entry.where}: {entry.reason}", highlight=False)
+        for entry in preview.possible:
+            console.print(f"left out: {entry.where}: {entry.reason}", highlight=False)
         for entry in preview.refused:
-            console.print(f"refused: {entry.record.where}: {entry.reason}", highlight=False)
+            console.print(f"refused: {entry.where}: {entry.reason}", highlight=False)
+        for entry in preview.entries:
+            for warning in entry.warnings:
+                console.print(f"check: {entry.where}: {warning}", highlight=False)
         console.print(
             f"{len(preview.new)} new, {len(preview.duplicates)} duplicates, "
+            f"{len(preview.possible)} possible duplicates (left out), "
             f"{len(preview.refused)} refused."
         )
 
