@@ -300,8 +300,15 @@ def rows(export: Export) -> Iterator[ExportRecord]:
     another connection saved something, is refused at once with "database is locked".
     A record's entries are read in one query, so each record is consistent in itself.
     """
-    repeating = set(export.study.repeating_instruments)
-    ordered = _records(export).order_by("study_site__code", "number")
+    return record_rows(_records(export), set(export.study.repeating_instruments))
+
+
+def record_rows(records: QuerySet[Record], repeating: set[str]) -> Iterator[ExportRecord]:
+    """`records` (already limited to what the reader may see) as REDCap rows, a page at a time.
+
+    Shared by the export task and the REDCap-compatible API, which streams the same rows.
+    """
+    ordered = records.order_by("study_site__code", "number")
     record_ids = list(ordered.values_list("pk", flat=True))
     for start in range(0, len(record_ids), PAGE):
         page = (

@@ -17,7 +17,7 @@ from __future__ import annotations
 import io
 import logging
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -43,6 +43,7 @@ from capture.services import (
 )
 from formats.datadictionary import DataDictionary, Field, FieldType
 from formats.records import Finding, RecordReader, RecordRow
+from formats.records.flatcsv import HEADER_ROW
 
 BATCH = 5_000
 Progress = Callable[[int], None]
@@ -61,6 +62,7 @@ class ImportCheck:
     errors: list[Finding] = field(default_factory=list)
     warnings: list[Finding] = field(default_factory=list)
     notices: list[Finding] = field(default_factory=list)
+    record_ids: list[str] = field(default_factory=list)  # as the file gives them, in order
 
     @property
     def ok(self) -> bool:
@@ -184,6 +186,8 @@ def _site_of(context: _Context, row: RecordRow, check: ImportCheck) -> StudySite
             return None
     elif context.default_site is not None:
         site = context.default_site
+    elif (named := _named_site(context, row.record_id)) is not None:
+        site = named
     else:
         check.errors.append(
             Finding(
@@ -220,12 +224,22 @@ def _identifiers(context: _Context, row: RecordRow) -> Iterator[Finding]:
 
 @transaction.atomic
 def import_commit(
-    *, actor: Any, study: Study, text: str, progress: Progress | None = None
+    *,
+    actor: Any,
+    study: Study,
+    text: str,
+    progress: Progress | None = None,
+    overwrite: bool = False,
+    given: Sequence[Collection[str]] | None = None,
 ) -> ImportCheck:
     """Write every record of a clean file, or nothing: ImportRefused at the first problem.
 
     One pass, checking each row as the preview does and each batch's existing records,
     so a file that changed (or records locked) since its preview still writes nothing.
+    A blank cell leaves the stored value as it is, unless `overwrite` (REDCap's
+    `overwriteBehavior=overwrite`): then it erases it. `given`, one entry per data row,
+    names the columns a row really gave (an API's JSON item may leave keys out, which
+    erases nothing); without it every column of the header counts as given.
     """
     context = _context(actor, study)
     check = ImportCheck()
@@ -241,6 +255,8 @@ def import_commit(
         _check_row(context, row, check, seen)
         if check.errors:
             raise ImportRefused(check)
+        if overwrite:
+            writer.blanks[row.row] = _blanks(reader, row, given)
         if row.record_id not in batch and len(batch) >= BATCH:
             done += writer.write(batch)
             batch = {}
@@ -256,6 +272,7 @@ def import_commit(
     if progress:
         progress(done)
     check.records = len(seen)
+    check.record_ids = list(seen)
     audit_record(
         actor=actor,
         action="records.import",
@@ -319,6 +336,7 @@ class _Writer:
         self.scope = audit_scope(self.study)
         self.at = bulk.db_datetime(self.now)
         self.templates: dict[int, list[Any]] = {}
+        self.blanks: dict[int, Values] = {}  # row number -> fields a blank cell erases
 
     def write(self, batch: dict[str, list[RecordRow]]) -> int:
         existing = self._existing([label for label in batch if label in self.known], batch)
@@ -391,6 +409,11 @@ class _Writer:
     ) -> Changes:
         """One record's entries merged with what is stored, logic applied; its changes."""
         touched = _entries_of(rows, self.forms)
+        # Blanks that erase (overwrite) reach only entries that exist or get a value.
+        for key, blank in _entries_of_blanks(rows, self.blanks, self.forms).items():
+            if key in touched or (record_id, *key) in stored:
+                values, status = touched.get(key, ({}, None))
+                touched[key] = ({**blank, **values}, status)
         merged: Values = {}
         data_of: dict[Instance, Values] = {}
         for key, (values, _) in touched.items():
@@ -512,9 +535,54 @@ def _hashable(value: Any) -> Any:
     return tuple(value) if isinstance(value, list) else value
 
 
+def _blanks(
+    reader: RecordReader, row: RecordRow, given: Sequence[Collection[str]] | None
+) -> Values:
+    """The fields whose cells this row leaves blank, for an import that overwrites.
+
+    Only columns of the row's own instrument (a repeating row) or of the instruments
+    that do not repeat (a base row), and only those the row really gave.
+    """
+    index = row.row - HEADER_ROW - 1
+    names = given[index] if given is not None and 0 <= index < len(given) else None
+    repeating = reader.repeating_forms
+    blanks: Values = {}
+    for column in reader.data_columns:
+        found = column.field
+        if found is None or found.field_type in (FieldType.CALC, FieldType.FILE):
+            continue
+        if names is not None and column.name not in names:
+            continue
+        in_scope = found.form == row.instrument if row.instrument else found.form not in repeating
+        if not in_scope or found.name in row.values:
+            continue
+        blanks[found.name] = [] if found.field_type == FieldType.CHECKBOX else ""
+    return blanks
+
+
+def _entries_of_blanks(
+    rows: list[RecordRow], blanks: dict[int, Values], forms: dict[str, str]
+) -> dict[Instance, Values]:
+    found: dict[Instance, Values] = {}
+    for row in rows:
+        for name, value in blanks.get(row.row, {}).items():
+            key = (row.instrument or forms[name], row.instance or 1)
+            found.setdefault(key, {})[name] = value
+    return found
+
+
 def _site_for_rows(context: _Context, rows: list[RecordRow]) -> StudySite | None:
     group = next((row.group for row in rows if row.group), None)
-    return context.sites.get(group.lower()) if group else context.default_site
+    if group:
+        return context.sites.get(group.lower())
+    return context.default_site or _named_site(context, rows[0].record_id)
+
+
+def _named_site(context: _Context, record_id: str) -> StudySite | None:
+    """The site a `CODE-n` record id names, when it is one of the person's own sites."""
+    match = LABEL.match(record_id)
+    site = context.sites.get(match.group(1).lower()) if match else None
+    return site if site is not None and match is not None and match.group(1) == site.code else None
 
 
 def _entries_of(

@@ -48,6 +48,8 @@ class PersonTimeZoneMiddleware:
 
 # Everything under this path answers JSON, also where no API route matched.
 API_PATH = "/api/"
+# Except REDCap's API, which answers errors in REDCap's shape (JSON, CSV or XML).
+REDCAP_API_PATH = "/api/redcap/"
 # Headers an error keeps when its body is replaced: they tell a client what to do next.
 KEPT_HEADERS = ("Allow", "WWW-Authenticate", "Retry-After", "Vary")
 ERROR_DETAILS = {
@@ -78,6 +80,7 @@ class ApiErrorsAsJsonMiddleware:
         if (
             response.status_code < 400
             or not request.path_info.startswith(API_PATH)
+            or request.path_info.startswith(REDCAP_API_PATH)
             or response.get("Content-Type", "").startswith("application/json")
         ):
             return response
