@@ -513,15 +513,15 @@ def test_only_the_owner_retries_or_confirms(personas, jobs_world, label, expecte
 
 REDCAP_ROLES = {**STUDY_ROLES, "committee": ("admin", None)}
 NO_TOKEN = dict.fromkeys(("admin", "outsider", "anonymous"), ((403, 0), (403, 0)))
-DESIGN = {who: ((200, 0), (200, 0)) for who in REDCAP_ROLES} | NO_TOKEN
-REFUSED = {who: ((400, 0), (400, 0)) for who in REDCAP_ROLES} | NO_TOKEN
+DESIGN = dict.fromkeys(REDCAP_ROLES, ((200, 0), (200, 0))) | NO_TOKEN
+REFUSED = dict.fromkeys(REDCAP_ROLES, ((400, 0), (400, 0))) | NO_TOKEN
 RECORD_EXPORT = {
-    **{who: ((200, 1), (200, 0)) for who in ("site_lead_a", "site_lead_b", "trainee", "mentor")},
+    **dict.fromkeys(("site_lead_a", "site_lead_b", "trainee", "mentor"), ((200, 1), (200, 0))),
     "committee": ((200, 1), (200, 1)),
     "statistician": ((200, 1), (200, 1)),
 } | NO_TOKEN
 RECORD_IMPORT = {
-    **{who: ((200, 0), (400, 0)) for who in ("site_lead_a", "site_lead_b", "trainee")},
+    **dict.fromkeys(("site_lead_a", "site_lead_b", "trainee"), ((200, 0), (400, 0))),
     "committee": ((200, 0), (200, 0)),
     "mentor": ((403, 0), (403, 0)),
     "statistician": ((403, 0), (403, 0)),
