@@ -352,3 +352,10 @@ def test_every_export_call_is_in_the_study_audit_trail(personas, world):
     call(secret, content="record", format="json", fields="age")
     event = AuditEvent.objects.get(action="export.api")
     assert event.scope == f"study:{study.pk}"
+
+
+def test_the_study_tokens_page_gives_the_redcap_address(personas, world):
+    client = Client()
+    client.force_login(personas.committee)
+    page = client.get(f"/studies/{world[0].pk}/tokens/")
+    assert "http://testserver/redcap/api/" in page.content.decode()
