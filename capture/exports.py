@@ -334,7 +334,8 @@ def _page_rows(entries: list[tuple[Any, ...]], repeating: set[str]) -> Iterator[
     site = ""
     repeats: list[ExportRecord] = []
     for label, code, instrument, instance, data, status in entries:
-        if label != current:
+        # Ids are unique per site: the same REDCap id at two sites is two records.
+        if label != current or code != site:
             if current is not None:
                 yield ExportRecord(current, site, values=head, statuses=statuses)
                 yield from repeats

@@ -84,6 +84,10 @@ class _Context:
     # Every field a row may write: each value is screened for identifiers, as the entry
     # form screens it (a number field can hold an NHS number).
     screened: tuple[Field, ...] = ()
+    # REDCap's own record ids, kept as given (Study.RecordIds.REDCAP), instead of CODE-n.
+    free_ids: bool = False
+    # Ids of the file by their small letters: two that differ only in case are refused.
+    folded: dict[str, tuple[str, int]] = field(default_factory=dict)
 
 
 def _context(actor: Any, study: Study) -> _Context:
@@ -93,7 +97,8 @@ def _context(actor: Any, study: Study) -> _Context:
     sites = {s.code.lower(): s for s in access.site_choices(actor, study, Can.ENTER)}
     default = next(iter(sites.values())) if len(sites) == 1 else None
     dictionary = current_dictionary(study)
-    return _Context(study, dictionary, sites, default, tuple(dictionary.fields))
+    free = study.record_ids == Study.RecordIds.REDCAP
+    return _Context(study, dictionary, sites, default, tuple(dictionary.fields), free)
 
 
 def _reader(context: _Context, text: str) -> RecordReader:
@@ -121,14 +126,23 @@ def import_preview(*, actor: Any, study: Study, text: str) -> ImportCheck:
     check.errors = sorted([*reader.file_errors, *check.errors], key=lambda f: f.row)
     check.notices.extend(reader.notices)
     check.records = len(seen)
-    existing = 0
+    found: dict[str, list[tuple[int, bool]]] = {}
     for label, site_id, locked in _known(actor, study).iterator(chunk_size=10_000):
-        if label not in seen:
-            continue
-        existing += 1
-        problem = _clash(label, seen[label], site_id, locked)
+        if label in seen:
+            found.setdefault(label, []).append((site_id, locked))
+        elif context.free_ids and (given := context.folded.get(label.lower())) is not None:
+            message = f"record id {given[0]!r} differs only in case from the record {label}"
+            check.errors.append(Finding(given[1], "record_id", message))
+    existing = 0
+    for label, stored in found.items():
+        site = seen[label]
+        same = [pair for pair in stored if site is None or pair[0] == site.pk]
+        existing += bool(same)
+        site_id, locked = (same or stored)[0]
+        problem = _clash(label, site, site_id, locked)
         if problem:
             check.errors.append(Finding(first_row[label], "record_id", problem))
+    check.errors.sort(key=lambda f: f.row)
     check.updated_records = existing
     check.new_records = check.records - check.updated_records
     return check
@@ -155,6 +169,8 @@ def _check_row(
     check.warnings.extend(row.warnings)
     if row.record_id and row.record_id not in seen:
         seen[row.record_id] = _site_of(context, row, check)
+        if context.free_ids:
+            _check_case(context, row, check)
     check.errors.extend(_identifiers(context, row))
 
 
@@ -171,8 +187,51 @@ LABEL = re.compile(r"^([A-Za-z0-9]+)-([1-9][0-9]{0,9})$")
 MAX_NUMBER = 2_147_483_647  # the largest record number every database stores
 
 
+# REDCap's record names: letters, digits, spaces, _ - . @, at most 100 characters.
+FREE_ID = re.compile(r"^[\w.@-](?:[\w .@-]{0,98}[\w.@-])?$")
+
+
+def _check_case(context: _Context, row: RecordRow, check: ImportCheck) -> None:
+    """Two ids of the file that differ only in case would be one record in REDCap: refused."""
+    first = context.folded.setdefault(row.record_id.lower(), (row.record_id, row.row))
+    if first[0] != row.record_id:
+        check.errors.append(
+            Finding(
+                row.row,
+                "record_id",
+                f"record id {row.record_id!r} differs only in case from {first[0]!r} on row "
+                f"{first[1]}; REDCap would take them for one record",
+            )
+        )
+
+
+def _free_site(context: _Context, row: RecordRow, check: ImportCheck) -> StudySite | None:
+    """A REDCap id's site: its redcap_data_access_group, or the person's only site."""
+    if FREE_ID.match(row.record_id) is None:
+        check.errors.append(
+            Finding(
+                row.row,
+                "record_id",
+                f"record id {row.record_id!r}: use letters, digits, spaces, _ - . or @, "
+                "at most 100 characters",
+            )
+        )
+        return None
+    site = context.sites.get(row.group.lower()) if row.group else context.default_site
+    if site is None:
+        message = (
+            f"{row.group!r} is not a site of this study where you may enter records"
+            if row.group
+            else "you enter at several sites: name each record's site in redcap_data_access_group"
+        )
+        check.errors.append(Finding(row.row, "redcap_data_access_group", message))
+    return site
+
+
 def _site_of(context: _Context, row: RecordRow, check: ImportCheck) -> StudySite | None:
     """The site a record goes to, or None with an error naming the row."""
+    if context.free_ids:
+        return _free_site(context, row, check)
     if row.group:
         site = context.sites.get(row.group.lower())
         if site is None:
@@ -325,9 +384,18 @@ class _Writer:
             ]
             for form, fields in self.dictionary.by_form.items()
         }
-        known = access.records_for(actor, self.study, Can.ENTER).values_list("label", "pk")
-        self.known: dict[str, int] = dict(known.iterator(chunk_size=10_000))
+        known = access.records_for(actor, self.study, Can.ENTER).values_list(
+            "label", "study_site_id", "pk"
+        )
+        # (label, study site) -> record: ids are unique per site.
+        self.known: dict[tuple[str, int], int] = {
+            (label, site): pk for label, site, pk in known.iterator(chunk_size=10_000)
+        }
+        self.labels = {label for label, _ in self.known}
+        self.folded = {label.lower(): label for label in self.labels} if context.free_ids else {}
         self.highest: dict[int, int] = {}  # study site -> highest record number written
+        # REDCap ids carry no number: each new record takes its site's next one.
+        self.numbers: dict[int, int] = {}
         self.records_added: dict[int, int] = {}
         self.complete_added: dict[int, int] = {}
         self.records = bulk.Table(Record, RECORD_COLUMNS)
@@ -339,8 +407,14 @@ class _Writer:
         self.blanks: dict[int, Values] = {}  # row number -> fields a blank cell erases
 
     def write(self, batch: dict[str, list[RecordRow]]) -> int:
-        existing = self._existing([label for label in batch if label in self.known], batch)
         sites = {label: self._site(rows) for label, rows in batch.items()}
+        existing = self._existing([label for label in batch if label in self.labels], batch)
+        for label, rows in batch.items():
+            other = self.folded.get(label.lower(), label)
+            if other != label and label not in self.labels:
+                message = f"record id {label!r} differs only in case from the record {other}"
+                self.check.errors.append(Finding(rows[0].row, "record_id", message))
+                raise ImportRefused(self.check)
         ids = self._insert_records([label for label in batch if label not in existing], sites)
         ids.update({label: record.pk for label, record in existing.items()})
         stored = self._stored_entries(existing)
@@ -371,26 +445,47 @@ class _Writer:
             return {}
         mine = access.records_for(self.actor, self.study, Can.ENTER)
         found = mine.select_for_update().filter(label__in=labels)
-        records = {record.label: record for record in found}
-        for label, record in records.items():
+        by_label: dict[str, list[Record]] = {}
+        for record in found:
+            by_label.setdefault(record.label, []).append(record)
+        records: dict[str, Record] = {}
+        for label, stored in by_label.items():
             rows = batch[label]
-            problem = _clash(label, self._site(rows), record.study_site_id, record.locked)
+            site = self._site(rows)
+            same = [record for record in stored if record.study_site_id == site.pk]
+            record = (same or stored)[0]
+            problem = _clash(label, site, record.study_site_id, record.locked)
             if problem:
                 self.check.errors.append(Finding(rows[0].row, "record_id", problem))
                 raise ImportRefused(self.check)
+            records[label] = record
         return records
 
     def _insert_records(self, labels: list[str], sites: dict[str, StudySite]) -> dict[str, int]:
         rows = []
         for label in labels:
             site = sites[label]
-            number = int(label.rsplit("-", 1)[1])
+            number = self._number(site, label)
             self.highest[site.pk] = max(self.highest.get(site.pk, 0), number)
             self.records_added[site.pk] = self.records_added.get(site.pk, 0) + 1
             rows.append((self.study.pk, site.pk, number, label, self.actor.pk))
         made = dict(zip(labels, self.records.insert_with_ids(rows), strict=True))
-        self.known.update(made)
+        self.known.update({(label, sites[label].pk): pk for label, pk in made.items()})
+        self.labels.update(made)
+        if self.context.free_ids:
+            self.folded.update({label.lower(): label for label in made})
         return made
+
+    def _number(self, site: StudySite, label: str) -> int:
+        """CODE-n's n; for a REDCap id, the site's next number (locked till the commit)."""
+        if not self.context.free_ids:
+            return int(label.rsplit("-", 1)[1])
+        if site.pk not in self.numbers:
+            locked = StudySite.objects.select_for_update().get(pk=site.pk)
+            self.numbers[site.pk] = locked.next_number
+        number = self.numbers[site.pk]
+        self.numbers[site.pk] += 1
+        return number
 
     def _stored_entries(self, existing: dict[str, Record]) -> dict[tuple[int, str, int], Entry]:
         if not existing:
@@ -575,6 +670,8 @@ def _site_for_rows(context: _Context, rows: list[RecordRow]) -> StudySite | None
     group = next((row.group for row in rows if row.group), None)
     if group:
         return context.sites.get(group.lower())
+    if context.free_ids:
+        return context.default_site
     return context.default_site or _named_site(context, rows[0].record_id)
 
 
