@@ -41,6 +41,7 @@ from capture.services import (
     current_dictionary,
     identifier_problem,
 )
+from capture.versions import archive_keys
 from formats.datadictionary import DataDictionary, Field, FieldType
 from formats.records import Finding, RecordReader, RecordRow
 from formats.records.flatcsv import HEADER_ROW
@@ -88,6 +89,8 @@ class _Context:
     free_ids: bool = False
     # Ids of the file by their small letters: two that differ only in case are refused.
     folded: dict[str, tuple[str, int]] = field(default_factory=dict)
+    # Columns read past with a notice: values archived by dictionary versions.
+    skip: dict[str, str] = field(default_factory=dict)
 
 
 def _context(actor: Any, study: Study) -> _Context:
@@ -98,7 +101,15 @@ def _context(actor: Any, study: Study) -> _Context:
     default = next(iter(sites.values())) if len(sites) == 1 else None
     dictionary = current_dictionary(study)
     free = study.record_ids == Study.RecordIds.REDCAP
-    return _Context(study, dictionary, sites, default, tuple(dictionary.fields), free)
+    context = _Context(study, dictionary, sites, default, tuple(dictionary.fields), free)
+    context.skip = dict.fromkeys(archive_keys(study), ARCHIVED)
+    return context
+
+
+ARCHIVED = (
+    "values a dictionary version archived stay as they are (an export with archived "
+    "values has this column); its cells are skipped"
+)
 
 
 def _reader(context: _Context, text: str) -> RecordReader:
@@ -110,11 +121,17 @@ def _reader(context: _Context, text: str) -> RecordReader:
         now=now,
         repeating_forms=context.study.repeating_instruments,
         groups=None,
+        skip=context.skip,
     )
 
 
-def import_preview(*, actor: Any, study: Study, text: str) -> ImportCheck:
-    """Read the whole file and report every problem; nothing is written."""
+def import_preview(
+    *, actor: Any, study: Study, text: str, progress: Progress | None = None
+) -> ImportCheck:
+    """Read the whole file and report every problem; nothing is written.
+
+    `progress`, when given, hears the rows read every 5,000 rows and at the end.
+    """
     context = _context(actor, study)
     check = ImportCheck()
     reader = _reader(context, text)
@@ -123,6 +140,10 @@ def import_preview(*, actor: Any, study: Study, text: str) -> ImportCheck:
     for row in reader:
         _check_row(context, row, check, seen)
         first_row.setdefault(row.record_id, row.row)
+        if progress and check.rows % BATCH == 0:
+            progress(check.rows)
+    if progress:
+        progress(check.rows)
     check.errors = sorted([*reader.file_errors, *check.errors], key=lambda f: f.row)
     check.notices.extend(reader.notices)
     check.records = len(seen)
