@@ -39,6 +39,7 @@ from formats.exports import (
     RepeatLayout,
     hmac_offset,
     scan_max_instances,
+    write_codebook,
     write_csv,
     write_r_script,
 )
@@ -238,10 +239,13 @@ def _write(export: Export, attempt: int) -> None:
                     write_csv(plan, rows(export), out, **kwargs)
         elif export.format == Export.Format.XLSX:
             write_xlsx(plan, rows(export), str(data), **kwargs)
-        elif export.format == Export.Format.SAV:
-            write_sav(plan, rows(export), data, checkboxes_out=extra, **kwargs)
         else:
-            write_dta(plan, rows(export), data, checkboxes_out=extra, **kwargs)
+            writer = write_sav if export.format == Export.Format.SAV else write_dta
+            summary = writer(plan, rows(export), data, checkboxes_out=extra, **kwargs)
+            if summary.renamed:
+                # Names the format could not take: the codebook says which is which.
+                with (base / "codebook.csv").open("w", newline="", encoding="utf-8") as out:
+                    write_codebook(plan.columns, summary.renamed, out)
         if export.format == Export.Format.R:
             script = write_r_script(
                 plan,
@@ -250,7 +254,8 @@ def _write(export: Export, attempt: int) -> None:
                 title=study.title,
             )
             (base / "records.R").write_text(script, encoding="utf-8")
-        paths = [path for path in (data, extra, base / "records.R") if path and path.exists()]
+        made = (data, extra, base / "records.R", base / "codebook.csv")
+        paths = [path for path in made if path and path.exists()]
         if len(paths) == 1:
             name = f"study-{study.pk}-{timezone.now():%Y%m%d-%H%M}{data.suffix}"
             with paths[0].open("rb") as handle:

@@ -18,8 +18,8 @@ from __future__ import annotations
 import csv
 from collections.abc import Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from functools import cached_property
 from datetime import date, datetime
+from functools import cached_property
 
 from formats.datadictionary import DataDictionary, Field, FieldType
 from formats.records.columns import (
