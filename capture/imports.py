@@ -42,6 +42,7 @@ from capture.services import (
     identifier_problem,
 )
 from capture.versions import archive_keys
+from core.identifiers import describe, find_identifiers
 from formats.datadictionary import DataDictionary, Field, FieldType
 from formats.records import Finding, RecordReader, RecordRow
 from formats.records.flatcsv import HEADER_ROW
@@ -237,6 +238,10 @@ def _free_site(context: _Context, row: RecordRow, check: ImportCheck) -> StudySi
                 "at most 100 characters",
             )
         )
+        return None
+    if findings := find_identifiers(row.record_id):
+        message = f"record id: {describe(findings)}"
+        check.errors.append(Finding(row.row, "record_id", message))
         return None
     site = context.sites.get(row.group.lower()) if row.group else context.default_site
     if site is None:

@@ -162,3 +162,12 @@ def test_the_redcap_api_keeps_redcaps_ids(personas):
     exported = b"".join(rows.streaming_content).decode()
     assert '"record_id": "101"' in exported
     assert '"record_id": "x-2"' in exported
+
+
+def test_a_redcap_id_that_looks_like_a_patient_identifier_is_refused(personas):
+    study, _, _ = redcap_study(personas)
+    text = "record_id,age\n943 476 5919,40\njo@example.org,41\n"
+    check = imports.import_preview(actor=personas.site_lead_a, study=study, text=text)
+    assert [(e.row, e.column) for e in check.errors] == [(2, "record_id"), (3, "record_id")]
+    assert "NHS number" in check.errors[0].message
+    assert "943 476 5919" not in str(check.errors)
