@@ -59,9 +59,9 @@ class Study(TimeStampedModel):
         choices=RecordIds.choices,
         default=RecordIds.SITE,
         help_text=(
-            "How records are named (fixed once records exist). With REDCap's ids a record "
-            "made here is still named CODE-n; an import keeps the ids it gives, and a record's "
-            "site is its redcap_data_access_group."
+            "How records are named; fixed once records exist. With REDCap's ids an import "
+            "keeps the ids it gives, each record at the site its data access group names, "
+            "and a record made here is still named CODE-n."
         ),
     )
     # Keys the per-record date shift of de-identified exports; never shown to anyone.
