@@ -244,6 +244,37 @@ def export_records(call: Call) -> RecordExport:
     return RecordExport(shape.names, shape.output(rows))
 
 
+@dataclass(frozen=True)
+class _Chosen:
+    """What `fields` and `forms` ask for: instruments, fields, statuses (None: everything)."""
+
+    forms: tuple[str, ...] | None = None
+    fields: frozenset[str] | None = None
+    statuses: frozenset[str] = frozenset()
+
+
+def _chosen(call: Call, dictionary: DataDictionary) -> _Chosen:
+    """REDCap's rule: the fields named and every field of the forms named; a form's status
+    column when the form is named or `<form>_complete` is among the fields."""
+    fields, forms = call.array("fields"), call.array("forms")
+    if not fields and not forms:
+        return _Chosen()
+    all_forms = dictionary.forms()
+    names = {f.name: f for f in dictionary.fields}
+    statuses = {f"{form}_complete": form for form in all_forms}
+    _check_names("fields", fields, set(names) | set(statuses))
+    _check_names("forms", forms, set(all_forms))
+    chosen = {name for name in fields if name in names}
+    chosen |= {f.name for f in dictionary.fields if f.form in forms}
+    status_forms = set(forms) | {statuses[name] for name in fields if name in statuses}
+    touched = {names[name].form for name in chosen} | status_forms
+    return _Chosen(
+        tuple(form for form in all_forms if form in touched),
+        frozenset(chosen),
+        frozenset(status_forms),
+    )
+
+
 class _Shape:
     """Which columns an export has and how each cell is written (raw or labels)."""
 
@@ -254,13 +285,13 @@ class _Shape:
         self.checkbox_labels = call.flag("exportCheckboxLabel")
         self.eav = call.get("type", "flat") == "eav"
         self.with_groups = call.flag("exportDataAccessGroups")
-        forms = self._forms()
+        self.chosen = _chosen(call, dictionary)
         options = ExportOptions(
             repeating_forms=frozenset(study.repeating_instruments),
             deidentify=deidentify,
             date_offset=hmac_offset(study.export_secret.encode()) if deidentify else None,
             include_site=True,
-            forms=forms,
+            forms=self.chosen.forms,
         )
         self.plan = ExportPlan(dictionary, options)
         self.kept = [(i, c) for i, c in enumerate(self.plan.columns) if self._keep(c)]
@@ -282,24 +313,6 @@ class _Shape:
             "deidentified": deidentify,
         }
 
-    def _forms(self) -> tuple[str, ...] | None:
-        """The instruments the chosen fields and forms belong to (None: every one)."""
-        fields, forms = self.call.array("fields"), self.call.array("forms")
-        if not fields and not forms:
-            self.fields: set[str] | None = None
-            self.statuses: set[str] = set()
-            return None
-        all_forms = self.dictionary.forms()
-        names = {f.name: f for f in self.dictionary.fields}
-        statuses = {f"{form}_complete": form for form in all_forms}
-        _check_names("fields", fields, set(names) | set(statuses))
-        _check_names("forms", forms, set(all_forms))
-        self.fields = {name for name in fields if name in names}
-        self.fields |= {f.name for f in self.dictionary.fields if f.form in forms}
-        self.statuses = set(forms) | {statuses[name] for name in fields if name in statuses}
-        chosen = {names[name].form for name in self.fields} | self.statuses
-        return tuple(form for form in all_forms if form in chosen)
-
     def _keep(self, column: Column) -> bool:
         if column.kind is Kind.ID:
             return True
@@ -307,11 +320,12 @@ class _Shape:
             return self.with_groups
         if column.kind in (Kind.INSTRUMENT, Kind.INSTANCE):
             return True
-        if self.fields is None:
+        fields = self.chosen.fields
+        if fields is None:
             return True
         if column.kind is Kind.STATUS:
-            return column.form in self.statuses
-        return column.field in self.fields
+            return column.form in self.chosen.statuses
+        return column.field in fields
 
     def _filter(self) -> Any:
         text = self.call.get("filterLogic")
