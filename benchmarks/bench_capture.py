@@ -342,11 +342,13 @@ def redcap_export(admin: Any, study: Any) -> None:
     """
     from django.test import Client
 
+    from accounts.services import api_token_revoke
     from capture import tokens
 
-    secret = tokens.study_token_create(
-        user=admin, study=study, role="admin", name="bench redcap"
-    ).secret
+    issued = tokens.study_token_create(
+        user=admin, study=study, role="admin", name=f"bench redcap {time.time_ns()}"
+    )
+    secret = issued.secret
     before = peak_rss_mb()
     started = time.perf_counter()
     response = Client().post(
@@ -360,6 +362,7 @@ def redcap_export(admin: Any, study: Any) -> None:
             first = time.perf_counter() - started
     took = time.perf_counter() - started
     assert response.status_code == 200
+    api_token_revoke(user=admin, token=issued.token)
     print(
         f"REDCap API content=record JSON (whole study): {took:.1f} s, {size / 1e6:.1f} MB, "
         f"first bytes after {first or 0:.2f} s, peak RSS {peak_rss_mb():.0f} MB "
