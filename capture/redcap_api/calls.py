@@ -377,10 +377,14 @@ class _Shape:
 
     def output(self, rows: Iterator[ExportRecord]) -> Iterator[dict[str, str]]:
         cells_of = self.plan.rows(rows)
-        writers = [(i, c, self._writer(c)) for i, c in self.kept]
+        indices = [i for i, _ in self.kept]
+        # Most cells are written as stored: only the others go through a writer.
+        writers = [(c.name, write) for _, c in self.kept if (write := self._writer(c)) is not _same]
         for emitted in cells_of:
             cells = emitted.cells
-            row = {c.name: write(cells[i]) for i, c, write in writers}
+            row = dict(zip(self.names, [cells[i] for i in indices], strict=True))
+            for name, write in writers:
+                row[name] = write(row[name])
             if self.eav:
                 yield from self._eav(row)
             else:

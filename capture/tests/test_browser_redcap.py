@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from redcap import Project
+from redcap.request import _session as pycap_session
 
 from capture.tests.test_browser_journey import as_person
 from capture.tests.test_redcap_api import world  # noqa: F401 - the same study
@@ -27,3 +28,4 @@ def test_a_site_lead_gives_a_pycap_script_a_study_token(browser, live_server, pe
     assert [r["record_id"] for r in rows] == ["AAA-1"]
     assert project.import_records([{"record_id": "AAA-2", "age": "44"}]) == {"count": 1}
     assert [r["age"] for r in project.export_records(records=["AAA-2"], fields=["age"])] == ["44"]
+    pycap_session.close()  # no keep-alive connection outlives the test

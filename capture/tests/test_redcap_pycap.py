@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 from redcap import Project, RedcapError
+from redcap.request import _session as pycap_session
 
 from capture.models import Entry
 from capture.tests.test_redcap_api import token, world  # noqa: F401 - the same study
@@ -15,7 +16,10 @@ pytestmark = pytest.mark.django_db(transaction=True)
 @pytest.fixture
 def project(live_server, personas, world):  # noqa: F811
     # PyCap insists the address ends in /api/: RadCollab answers there too.
-    return Project(f"{live_server.url}/redcap/api/", token(personas, world[0]))
+    yield Project(f"{live_server.url}/redcap/api/", token(personas, world[0]))
+    # PyCap keeps one requests session for every project: close its keep-alive
+    # connections, so that no server thread outlives the test (see core.testing.browser).
+    pycap_session.close()
 
 
 def test_pycap_reads_the_project_and_its_metadata(project):
