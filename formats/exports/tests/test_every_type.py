@@ -93,6 +93,9 @@ def _dictionary():
         row("t_descriptive", "descriptive", "Read this", form=FORM),
         row("t_sql", "sql", "SQL", form=FORM, choices="select 1"),
         row("e_date", label="Never given", form=FORM, validation="date_ymd"),
+        row("e_datetime", label="Never given either", form=FORM, validation="datetime_ymd"),
+        row("e_number", label="No number", form=FORM, validation="number"),
+        row("e_choice", "radio", "No choice", form=FORM, choices="1, A | 2, B"),
         *(row(f"v_{v.value}", label=f"Validated {v.value}", form=FORM, validation=v.value)
           for v in VALIDATED),
     ]  # fmt: skip
@@ -212,13 +215,17 @@ def test_stata_cuts_long_names_uniquely_and_the_codebook_says_which_is_which(wri
     assert book["t_text"]["variable"] == "t_text"
 
 
-def test_an_empty_date_column_is_a_date_column(written):
+def test_empty_columns_are_typed_from_the_dictionary(written):
     _, folder, _, _ = written
     for suffix, read in (("sav", pyreadstat.read_sav), ("dta", pyreadstat.read_dta)):
         frame, meta = read(str(folder / f"r.{suffix}"))
-        assert frame["e_date"].isna().all()
-        assert meta.readstat_variable_types["e_date"] == "double"
+        for name in ("e_date", "e_datetime", "e_number", "e_choice"):
+            assert frame[name].isna().all(), (suffix, name)
+            assert meta.readstat_variable_types[name] in ("double", "float"), (suffix, name)
         assert meta.original_variable_types["e_date"] in ("%td", "DATE11")
+        assert meta.original_variable_types["e_datetime"] in ("%tc", "DATETIME20")
+        labels = meta.variable_value_labels["e_choice"]
+        assert {int(code): label for code, label in labels.items()} == {1: "A", 2: "B"}
 
 
 def test_xlsx_reads_back_typed(written):
