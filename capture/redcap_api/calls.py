@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -460,9 +461,15 @@ def import_records(call: Call, rows: list[dict[str, str]]) -> Imported:
         raise RedcapError('The value of the parameter "overwriteBehavior" is not valid')
     if call.get("type", "flat") != "flat":
         raise RedcapError("Only flat data (type=flat) can be imported here")
-    id_field = current_dictionary(study).record_id_field
+    dictionary = current_dictionary(study)
+    id_field = dictionary.record_id_field
     if not rows:
         raise RedcapError("No data was provided")
+    date_format = call.get("dateFormat", "YMD").upper()
+    if date_format not in DATE_ORDERS:
+        raise RedcapError('The value of the parameter "dateFormat" is not valid')
+    if date_format != "YMD":
+        rows = _dates_as_ymd(rows, dictionary.fields, date_format)
     with transaction.atomic():
         renamed: dict[str, str] = {}
         if call.flag("forceAutoNumber"):
@@ -480,6 +487,33 @@ def import_records(call: Call, rows: list[dict[str, str]]) -> Imported:
     return Imported(
         check.records, check.record_ids, [f"{new},{back.get(new, new)}" for new in check.record_ids]
     )
+
+
+DATE_ORDERS = ("YMD", "DMY", "MDY")
+_DAY_FIRST = re.compile(r"^(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})(?=$|[ T])(.*)$")
+
+
+def _dates_as_ymd(
+    rows: list[dict[str, str]], fields: Iterable[Field], order: str
+) -> list[dict[str, str]]:
+    """`dateFormat=DMY|MDY`: dates and date-times written day or month first, as stored.
+
+    A value that is not written so is left as it is, and the import's own check names it.
+    """
+    dated = {f.name for f in fields if _is_date(f)}
+
+    def stored(text: str) -> str:
+        match = _DAY_FIRST.match(text.strip())
+        if match is None:
+            return text
+        first, second, year, rest = match.groups()
+        day, month = (first, second) if order == "DMY" else (second, first)
+        return f"{year}-{int(month):02d}-{int(day):02d}{rest}"
+
+    return [
+        {key: stored(value) if key in dated and value else value for key, value in row.items()}
+        for row in rows
+    ]
 
 
 def _as_csv(

@@ -359,3 +359,15 @@ def test_the_study_tokens_page_gives_the_redcap_address(personas, world):
     client.force_login(personas.committee)
     page = client.get(f"/studies/{world[0].pk}/tokens/")
     assert "http://testserver/redcap/api/" in page.content.decode()
+
+
+def test_dates_may_come_day_or_month_first_as_redcaps_date_format_says(personas, world):
+    secret = token(personas, world[0])
+    for order, written in (("DMY", "31/01/2025"), ("MDY", "01-31-2025"), ("YMD", "2025-01-31")):
+        data = json.dumps([{"record_id": "AAA-1", "scan_date": written}])
+        answer = call(secret, content="record", format="json", data=data, dateFormat=order)
+        assert answer.json() == {"count": 1}, order
+        stored = Entry.objects.get(record__label="AAA-1", instrument="baseline").data
+        assert stored["scan_date"] == "2025-01-31"
+    wrong = call(secret, content="record", format="json", data=data, dateFormat="DM")
+    assert wrong.status_code == 400
