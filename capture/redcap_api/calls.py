@@ -202,6 +202,24 @@ def repeating_forms(call: Call) -> list[dict[str, str]]:
     return [{"form_name": f, "custom_form_label": ""} for f in forms if f in repeating]
 
 
+def next_record_name(call: Call) -> str:
+    """The id the next record made at the token's one site would get (nothing is reserved)."""
+    sites = access.site_choices(call.user, call.study, Can.ENTER)
+    if not sites:
+        raise RedcapError("You do not have API Import/Update privileges", 403)
+    if len(sites) > 1:
+        raise RedcapError(
+            "This token enters records at several sites: import with forceAutoNumber and "
+            "redcap_data_access_group instead"
+        )
+    site = sites[0]
+    number = site.next_number
+    taken = Record.objects.filter(study_site=site)
+    while taken.filter(label=f"{site.code}-{number}").exists():
+        number += 1
+    return f"{site.code}-{number}"
+
+
 # --- Records: export -----------------------------------------------------------------
 
 

@@ -107,6 +107,8 @@ def _answer(call: calls.Call, request: HttpRequest) -> HttpResponseBase:
         raise RedcapError(calls.CLASSIC[content])
     if content == "record":
         return _records(call, fmt)
+    if content == "generateNextRecordName":
+        return HttpResponse(calls.next_record_name(call), content_type="text/plain; charset=utf-8")
     if content == "file":
         raise RedcapError(FILE_REFUSED)
     if content == "report":

@@ -371,3 +371,11 @@ def test_dates_may_come_day_or_month_first_as_redcaps_date_format_says(personas,
         assert stored["scan_date"] == "2025-01-31"
     wrong = call(secret, content="record", format="json", data=data, dateFormat="DM")
     assert wrong.status_code == 400
+
+
+def test_the_next_record_name_is_the_token_sites_next_id(personas, world):
+    lead = token(personas, world[0], "site_lead_a", "site_lead")
+    assert call(lead, content="generateNextRecordName").text == "AAA-2"
+    admin = call(token(personas, world[0]), content="generateNextRecordName", format="json")
+    assert admin.status_code == 400
+    assert "several sites" in admin.json()["error"]
