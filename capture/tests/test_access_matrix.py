@@ -526,7 +526,14 @@ RECORD_IMPORT = {
     "mentor": ((403, 0), (403, 0)),
     "statistician": ((403, 0), (403, 0)),
 } | NO_TOKEN
+NEXT_NAME = {
+    **dict.fromkeys(("site_lead_a", "site_lead_b", "trainee"), ((200, 0), (200, 0))),
+    "committee": ((400, 0), (400, 0)),  # enters at both sites: told to import instead
+    "mentor": ((403, 0), (403, 0)),
+    "statistician": ((403, 0), (403, 0)),
+} | NO_TOKEN
 REDCAP_CALLS = [
+    ("generateNextRecordName", {}, NEXT_NAME),
     *((content, {}, DESIGN) for content in ("version", "project", "metadata", "instrument")),
     *((content, {}, DESIGN) for content in ("exportFieldNames", "dag", "repeatingFormsEvents")),
     *((content, {}, REFUSED) for content in ("arm", "event", "formEventMapping")),
