@@ -80,10 +80,15 @@ class ApiErrorsAsJsonMiddleware:
         if (
             response.status_code < 400
             or not request.path_info.startswith(API_PATH)
-            or request.path_info.startswith(REDCAP_API_PATH)
             or response.get("Content-Type", "").startswith("application/json")
         ):
             return response
+        if request.path_info.startswith(REDCAP_API_PATH):
+            # REDCap's API answers its own errors in REDCap's shape; only a fault on our
+            # side (500) reaches here as a web page, and becomes REDCap's shape too.
+            if response.status_code < 500:
+                return response
+            return JsonResponse({"error": ERROR_DETAILS[500]}, status=response.status_code)
         return _as_json(request, response)
 
 

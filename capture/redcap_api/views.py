@@ -12,7 +12,8 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, RequestDataTooBig, ValidationError
-from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse, UnreadablePostError
+from django.http.multipartparser import MultiPartParserError
 from django.http.response import HttpResponseBase
 from django.views.decorators.csrf import csrf_exempt
 
@@ -55,6 +56,8 @@ def redcap_api(request: HttpRequest) -> HttpResponseBase:
         fmt = _format(plain.get("returnFormat") or plain.get("format") or "xml")
         call = _call(plain, arrays)
         return _answer(call, request)
+    except (MultiPartParserError, UnreadablePostError):
+        return _error(RedcapError("The request could not be read"), fmt)
     except RequestDataTooBig:
         return _error(RedcapError("The data you sent is larger than this server accepts", 413), fmt)
     except RedcapError as error:

@@ -379,3 +379,25 @@ def test_the_next_record_name_is_the_token_sites_next_id(personas, world):
     admin = call(token(personas, world[0]), content="generateNextRecordName", format="json")
     assert admin.status_code == 400
     assert "several sites" in admin.json()["error"]
+
+
+def test_a_fault_on_our_side_still_answers_in_redcaps_shape(personas, world, monkeypatch):
+    from capture.redcap_api import calls
+
+    def broken(call):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(calls, "project_info", broken)
+    client = Client(raise_request_exception=False)
+    answer = client.post(URL, {"token": token(personas, world[0]), "content": "project"})
+    assert answer.status_code == 500
+    assert "error" in answer.json()
+    assert "boom" not in answer.content.decode()
+
+
+def test_get_and_an_unreadable_body_are_refused_in_redcaps_shape(personas, world):
+    assert Client().get(URL).status_code == 405
+    answer = Client().generic(
+        "POST", URL, b"--x\r\nbroken", content_type="multipart/form-data; boundary=x"
+    )
+    assert answer.status_code in (400, 403)
