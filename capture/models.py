@@ -50,7 +50,7 @@ class Study(TimeStampedModel):
     )
 
     class RecordIds(models.TextChoices):
-        SITE = "site", "RadCollab's: the site's code and a number (STH-1, STH-2, …)"
+        SITE = "site", "RadCollab's: the site and a number (STH-1, STH-2, …)"
         REDCAP = "redcap", "REDCap's: any id, kept exactly as a REDCap import gives it (1, a-12, …)"
 
     record_ids = models.CharField(

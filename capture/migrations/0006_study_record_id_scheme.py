@@ -22,7 +22,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='study',
             name='record_ids',
-            field=models.CharField(choices=[('site', "RadCollab's: the site's code and a number (STH-1, STH-2, …)"), ('redcap', "REDCap's: any id, kept exactly as a REDCap import gives it (1, a-12, …)")], default='site', help_text="How records are named; fixed once records exist. With REDCap's ids an import keeps the ids it gives, each record at the site its data access group names, and a record made here is still named CODE-n.", max_length=8, verbose_name='Record ids'),
+            field=models.CharField(choices=[('site', "RadCollab's: the site and a number (STH-1, STH-2, …)"), ('redcap', "REDCap's: any id, kept exactly as a REDCap import gives it (1, a-12, …)")], default='site', help_text="How records are named; fixed once records exist. With REDCap's ids an import keeps the ids it gives, each record at the site its data access group names, and a record made here is still named CODE-n.", max_length=8, verbose_name='Record ids'),
         ),
         migrations.AlterField(
             model_name='record',
