@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 import secrets
 from typing import Any, ClassVar
 
@@ -10,6 +11,9 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 
 from core.models import TimeStampedModel
+
+# REDCap's API tokens: 32 hexadecimal digits, in capitals.
+REDCAP_SECRET = re.compile(r"[0-9A-F]{32}")
 
 
 class UserManager(BaseUserManager["User"]):
@@ -110,8 +114,17 @@ class ApiToken(TimeStampedModel):
         return self.revoked_at is None
 
     @classmethod
-    def new_secret(cls) -> str:
+    def new_secret(cls, *, redcap: bool = False) -> str:
+        """A new secret; `redcap` gives REDCap's format (32 hex digits, 128 bits), which
+        PyCap and REDCapR insist on, for study tokens."""
+        if redcap:
+            return secrets.token_hex(16).upper()
         return cls.PREFIX + secrets.token_urlsafe(32)
+
+    @classmethod
+    def is_secret(cls, text: str) -> bool:
+        """Whether `text` has the form of a secret: `rc_…` or REDCap's 32 hex digits."""
+        return text.startswith(cls.PREFIX) or REDCAP_SECRET.fullmatch(text) is not None
 
     @staticmethod
     def digest_of(secret: str) -> str:

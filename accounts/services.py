@@ -35,9 +35,10 @@ class IssuedToken:
 
 @transaction.atomic
 def api_token_create(
-    *, user: User, name: str, scope: str = "", scope_label: str = ""
+    *, user: User, name: str, scope: str = "", scope_label: str = "", redcap: bool = False
 ) -> IssuedToken:
-    """A new token; `scope` narrows it to part of the API (see `ApiToken.scope`)."""
+    """A new token; `scope` narrows it to part of the API (see `ApiToken.scope`);
+    `redcap` issues it in REDCap's format (`ApiToken.new_secret`)."""
     name = name.strip()
     if not name:
         raise ValidationError({"name": "Give the token a name, such as the script that uses it."})
@@ -48,7 +49,7 @@ def api_token_create(
         raise ValidationError(
             {"name": f"Revoke a token first: at most {MAX_ACTIVE_TOKENS} at once."}
         )
-    secret = ApiToken.new_secret()
+    secret = ApiToken.new_secret(redcap=redcap)
     token = ApiToken.objects.create(
         user=user,
         name=name,
@@ -79,7 +80,7 @@ def api_token_revoke(*, user: User, token: ApiToken) -> ApiToken:
 
 def api_token_authenticate(secret: str) -> User | None:
     """The active user that owns this token secret, or None for an unknown or revoked one."""
-    if not secret.startswith(ApiToken.PREFIX):
+    if not ApiToken.is_secret(secret):
         return None
     token = (
         ApiToken.objects.active()

@@ -42,7 +42,9 @@ def main() -> None:
     parser.add_argument("--records", type=int, default=100_000)
     parser.add_argument("--saves", type=int, default=200)
     parser.add_argument(
-        "--exports", default="csv,xlsx,sav", help="formats to time, comma-separated"
+        "--exports",
+        default="csv,xlsx,sav,redcap",
+        help="formats to time, comma-separated (redcap: the REDCap-compatible API's JSON)",
     )
     parser.add_argument(
         "--pg-name", default=PG_BENCH_DB, help="PostgreSQL scratch database (dropped, made anew)"
@@ -313,6 +315,9 @@ def export_child(args: argparse.Namespace) -> None:
 
     admin = User.objects.get(email="admin@bench.test")
     study = Study.objects.get(title="Bench")
+    if args.export == "redcap":
+        redcap_export(admin, study)
+        return
     before = peak_rss_mb()
     started = time.perf_counter()
     made = exports.export_request(actor=admin, study=study, format=args.export, labels=True)
@@ -327,6 +332,41 @@ def export_child(args: argparse.Namespace) -> None:
     print(
         f"export {args.export}: {took:.1f} s, {made.file.size / 1e6:.1f} MB, worker peak RSS "
         f"{peak:.0f} MB (after start-up {before:.0f} MB)"
+    )
+
+
+def redcap_export(admin: Any, study: Any) -> None:
+    """The whole study as flat JSON through the REDCap-compatible API, as PyCap asks for it.
+
+    The answer streams: it is read chunk by chunk and counted, never held whole.
+    """
+    from django.test import Client
+
+    from accounts.services import api_token_revoke
+    from capture import tokens
+
+    issued = tokens.study_token_create(
+        user=admin, study=study, role="admin", name=f"bench redcap {time.time_ns()}"
+    )
+    secret = issued.secret
+    before = peak_rss_mb()
+    started = time.perf_counter()
+    response = Client().post(
+        "/api/redcap/", {"token": secret, "content": "record", "format": "json", "type": "flat"}
+    )
+    first = None
+    size = 0
+    for chunk in response.streaming_content:
+        size += len(chunk)
+        if first is None:
+            first = time.perf_counter() - started
+    took = time.perf_counter() - started
+    assert response.status_code == 200
+    api_token_revoke(user=admin, token=issued.token)
+    print(
+        f"REDCap API content=record JSON (whole study): {took:.1f} s, {size / 1e6:.1f} MB, "
+        f"first bytes after {first or 0:.2f} s, peak RSS {peak_rss_mb():.0f} MB "
+        f"(after start-up {before:.0f} MB)"
     )
 
 

@@ -39,6 +39,7 @@ from formats.exports import (
     RepeatLayout,
     hmac_offset,
     scan_max_instances,
+    write_codebook,
     write_csv,
     write_r_script,
 )
@@ -238,10 +239,13 @@ def _write(export: Export, attempt: int) -> None:
                     write_csv(plan, rows(export), out, **kwargs)
         elif export.format == Export.Format.XLSX:
             write_xlsx(plan, rows(export), str(data), **kwargs)
-        elif export.format == Export.Format.SAV:
-            write_sav(plan, rows(export), data, checkboxes_out=extra, **kwargs)
         else:
-            write_dta(plan, rows(export), data, checkboxes_out=extra, **kwargs)
+            writer = write_sav if export.format == Export.Format.SAV else write_dta
+            summary = writer(plan, rows(export), data, checkboxes_out=extra, **kwargs)
+            if summary.renamed:
+                # Names the format could not take: the codebook says which is which.
+                with (base / "codebook.csv").open("w", newline="", encoding="utf-8") as out:
+                    write_codebook(plan.columns, summary.renamed, out)
         if export.format == Export.Format.R:
             script = write_r_script(
                 plan,
@@ -250,7 +254,8 @@ def _write(export: Export, attempt: int) -> None:
                 title=study.title,
             )
             (base / "records.R").write_text(script, encoding="utf-8")
-        paths = [path for path in (data, extra, base / "records.R") if path and path.exists()]
+        made = (data, extra, base / "records.R", base / "codebook.csv")
+        paths = [path for path in made if path and path.exists()]
         if len(paths) == 1:
             name = f"study-{study.pk}-{timezone.now():%Y%m%d-%H%M}{data.suffix}"
             with paths[0].open("rb") as handle:
@@ -300,8 +305,15 @@ def rows(export: Export) -> Iterator[ExportRecord]:
     another connection saved something, is refused at once with "database is locked".
     A record's entries are read in one query, so each record is consistent in itself.
     """
-    repeating = set(export.study.repeating_instruments)
-    ordered = _records(export).order_by("study_site__code", "number")
+    return record_rows(_records(export), set(export.study.repeating_instruments))
+
+
+def record_rows(records: QuerySet[Record], repeating: set[str]) -> Iterator[ExportRecord]:
+    """`records` (already limited to what the reader may see) as REDCap rows, a page at a time.
+
+    Shared by the export task and the REDCap-compatible API, which streams the same rows.
+    """
+    ordered = records.order_by("study_site__code", "number")
     record_ids = list(ordered.values_list("pk", flat=True))
     for start in range(0, len(record_ids), PAGE):
         page = (
@@ -327,7 +339,8 @@ def _page_rows(entries: list[tuple[Any, ...]], repeating: set[str]) -> Iterator[
     site = ""
     repeats: list[ExportRecord] = []
     for label, code, instrument, instance, data, status in entries:
-        if label != current:
+        # Ids are unique per site: the same REDCap id at two sites is two records.
+        if label != current or code != site:
             if current is not None:
                 yield ExportRecord(current, site, values=head, statuses=statuses)
                 yield from repeats

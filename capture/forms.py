@@ -194,7 +194,13 @@ class StudySettingsForm(forms.ModelForm):
 
     class Meta:
         model = Study
-        fields = ["protocol_summary", "pseudonymisation_rules", "require_gcp", "allow_file_fields"]
+        fields = [
+            "protocol_summary",
+            "pseudonymisation_rules",
+            "require_gcp",
+            "allow_file_fields",
+            "record_ids",
+        ]
 
     def __init__(self, *args: Any, instruments: list[str], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -203,6 +209,12 @@ class StudySettingsForm(forms.ModelForm):
         field.choices = [(name, name) for name in instruments]
         if self.instance.pk and not self.is_bound:
             self.initial["repeating_instruments"] = self.instance.repeating_instruments
+        # Left out of a post, the record ids stay as they are (they are fixed once records exist).
+        self.fields["record_ids"].required = False
+        self.fields["record_ids"].widget = forms.RadioSelect(choices=Study.RecordIds.choices)
+
+    def clean_record_ids(self) -> str:
+        return str(self.cleaned_data.get("record_ids") or self.instance.record_ids)
 
 
 class StudyTokenForm(forms.Form):

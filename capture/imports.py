@@ -17,7 +17,7 @@ from __future__ import annotations
 import io
 import logging
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
@@ -43,8 +43,11 @@ from capture.services import (
     identifier_problem,
     user_name,
 )
+from capture.versions import archive_keys
+from core.identifiers import describe, find_identifiers
 from formats.datadictionary import DataDictionary, Field, FieldType
 from formats.records import Finding, RecordReader, RecordRow
+from formats.records.flatcsv import HEADER_ROW
 
 BATCH = 5_000
 Progress = Callable[[int], None]
@@ -63,6 +66,7 @@ class ImportCheck:
     errors: list[Finding] = field(default_factory=list)
     warnings: list[Finding] = field(default_factory=list)
     notices: list[Finding] = field(default_factory=list)
+    record_ids: list[str] = field(default_factory=list)  # as the file gives them, in order
 
     @property
     def ok(self) -> bool:
@@ -84,6 +88,12 @@ class _Context:
     # Every field a row may write: each value is screened for identifiers, as the entry
     # form screens it (a number field can hold an NHS number).
     screened: tuple[Field, ...] = ()
+    # REDCap's own record ids, kept as given (Study.RecordIds.REDCAP), instead of CODE-n.
+    free_ids: bool = False
+    # Ids of the file by their small letters: two that differ only in case are refused.
+    folded: dict[str, tuple[str, int]] = field(default_factory=dict)
+    # Columns read past with a notice: values archived by dictionary versions.
+    skip: dict[str, str] = field(default_factory=dict)
 
 
 def _context(actor: Any, study: Study) -> _Context:
@@ -93,7 +103,16 @@ def _context(actor: Any, study: Study) -> _Context:
     sites = {s.code.lower(): s for s in access.site_choices(actor, study, Can.ENTER)}
     default = next(iter(sites.values())) if len(sites) == 1 else None
     dictionary = current_dictionary(study)
-    return _Context(study, dictionary, sites, default, tuple(dictionary.fields))
+    free = study.record_ids == Study.RecordIds.REDCAP
+    context = _Context(study, dictionary, sites, default, tuple(dictionary.fields), free)
+    context.skip = dict.fromkeys(archive_keys(study), ARCHIVED)
+    return context
+
+
+ARCHIVED = (
+    "values a dictionary version archived stay as they are (an export with archived "
+    "values has this column); its cells are skipped"
+)
 
 
 def _as_imported(f: Field, dictionary: Dictionary) -> Field:
@@ -115,11 +134,17 @@ def _reader(context: _Context, text: str) -> RecordReader:
         now=now,
         repeating_forms=context.study.repeating_instruments,
         groups=None,
+        skip=context.skip,
     )
 
 
-def import_preview(*, actor: Any, study: Study, text: str) -> ImportCheck:
-    """Read the whole file and report every problem; nothing is written."""
+def import_preview(
+    *, actor: Any, study: Study, text: str, progress: Progress | None = None
+) -> ImportCheck:
+    """Read the whole file and report every problem; nothing is written.
+
+    `progress`, when given, hears the rows read every 5,000 rows and at the end.
+    """
     context = _context(actor, study)
     check = ImportCheck()
     reader = _reader(context, text)
@@ -128,17 +153,30 @@ def import_preview(*, actor: Any, study: Study, text: str) -> ImportCheck:
     for row in reader:
         _check_row(context, row, check, seen)
         first_row.setdefault(row.record_id, row.row)
+        if progress and check.rows % BATCH == 0:
+            progress(check.rows)
+    if progress:
+        progress(check.rows)
     check.errors = sorted([*reader.file_errors, *check.errors], key=lambda f: f.row)
     check.notices.extend(reader.notices)
     check.records = len(seen)
-    existing = 0
+    found: dict[str, list[tuple[int, bool]]] = {}
     for label, site_id, locked in _known(actor, study).iterator(chunk_size=10_000):
-        if label not in seen:
-            continue
-        existing += 1
-        problem = _clash(label, seen[label], site_id, locked)
+        if label in seen:
+            found.setdefault(label, []).append((site_id, locked))
+        elif context.free_ids and (given := context.folded.get(label.lower())) is not None:
+            message = f"record id {given[0]!r} differs only in case from the record {label}"
+            check.errors.append(Finding(given[1], "record_id", message))
+    existing = 0
+    for label, stored in found.items():
+        site = seen[label]
+        same = [pair for pair in stored if site is None or pair[0] == site.pk]
+        existing += bool(same)
+        site_id, locked = (same or stored)[0]
+        problem = _clash(label, site, site_id, locked)
         if problem:
             check.errors.append(Finding(first_row[label], "record_id", problem))
+    check.errors.sort(key=lambda f: f.row)
     check.updated_records = existing
     check.new_records = check.records - check.updated_records
     return check
@@ -165,6 +203,8 @@ def _check_row(
     check.warnings.extend(row.warnings)
     if row.record_id and row.record_id not in seen:
         seen[row.record_id] = _site_of(context, row, check)
+        if context.free_ids:
+            _check_case(context, row, check)
     check.errors.extend(_identifiers(context, row))
 
 
@@ -181,8 +221,55 @@ LABEL = re.compile(r"^([A-Za-z0-9]+)-([1-9][0-9]{0,9})$")
 MAX_NUMBER = 2_147_483_647  # the largest record number every database stores
 
 
+# REDCap's record names: letters, digits, spaces, _ - . @, at most 100 characters.
+FREE_ID = re.compile(r"^[\w.@-](?:[\w .@-]{0,98}[\w.@-])?$")
+
+
+def _check_case(context: _Context, row: RecordRow, check: ImportCheck) -> None:
+    """Two ids of the file that differ only in case would be one record in REDCap: refused."""
+    first = context.folded.setdefault(row.record_id.lower(), (row.record_id, row.row))
+    if first[0] != row.record_id:
+        check.errors.append(
+            Finding(
+                row.row,
+                "record_id",
+                f"record id {row.record_id!r} differs only in case from {first[0]!r} on row "
+                f"{first[1]}; REDCap would take them for one record",
+            )
+        )
+
+
+def _free_site(context: _Context, row: RecordRow, check: ImportCheck) -> StudySite | None:
+    """A REDCap id's site: its redcap_data_access_group, or the person's only site."""
+    if FREE_ID.match(row.record_id) is None:
+        check.errors.append(
+            Finding(
+                row.row,
+                "record_id",
+                f"record id {row.record_id!r}: use letters, digits, spaces, _ - . or @, "
+                "at most 100 characters",
+            )
+        )
+        return None
+    if findings := find_identifiers(row.record_id):
+        message = f"record id: {describe(findings)}"
+        check.errors.append(Finding(row.row, "record_id", message))
+        return None
+    site = context.sites.get(row.group.lower()) if row.group else context.default_site
+    if site is None:
+        message = (
+            f"{row.group!r} is not a site of this study where you may enter records"
+            if row.group
+            else "you enter at several sites: name each record's site in redcap_data_access_group"
+        )
+        check.errors.append(Finding(row.row, "redcap_data_access_group", message))
+    return site
+
+
 def _site_of(context: _Context, row: RecordRow, check: ImportCheck) -> StudySite | None:
     """The site a record goes to, or None with an error naming the row."""
+    if context.free_ids:
+        return _free_site(context, row, check)
     if row.group:
         site = context.sites.get(row.group.lower())
         if site is None:
@@ -196,6 +283,8 @@ def _site_of(context: _Context, row: RecordRow, check: ImportCheck) -> StudySite
             return None
     elif context.default_site is not None:
         site = context.default_site
+    elif (named := _named_site(context, row.record_id)) is not None:
+        site = named
     else:
         check.errors.append(
             Finding(
@@ -232,12 +321,22 @@ def _identifiers(context: _Context, row: RecordRow) -> Iterator[Finding]:
 
 @transaction.atomic
 def import_commit(
-    *, actor: Any, study: Study, text: str, progress: Progress | None = None
+    *,
+    actor: Any,
+    study: Study,
+    text: str,
+    progress: Progress | None = None,
+    overwrite: bool = False,
+    given: Sequence[Collection[str]] | None = None,
 ) -> ImportCheck:
     """Write every record of a clean file, or nothing: ImportRefused at the first problem.
 
     One pass, checking each row as the preview does and each batch's existing records,
     so a file that changed (or records locked) since its preview still writes nothing.
+    A blank cell leaves the stored value as it is, unless `overwrite` (REDCap's
+    `overwriteBehavior=overwrite`): then it erases it. `given`, one entry per data row,
+    names the columns a row really gave (an API's JSON item may leave keys out, which
+    erases nothing); without it every column of the header counts as given.
     """
     context = _context(actor, study)
     check = ImportCheck()
@@ -253,6 +352,8 @@ def import_commit(
         _check_row(context, row, check, seen)
         if check.errors:
             raise ImportRefused(check)
+        if overwrite:
+            writer.blanks[row.row] = _blanks(reader, row, given)
         if row.record_id not in batch and len(batch) >= BATCH:
             done += writer.write(batch)
             batch = {}
@@ -268,6 +369,7 @@ def import_commit(
     if progress:
         progress(done)
     check.records = len(seen)
+    check.record_ids = list(seen)
     audit_record(
         actor=actor,
         action="records.import",
@@ -320,9 +422,18 @@ class _Writer:
             ]
             for form, fields in self.dictionary.by_form.items()
         }
-        known = access.records_for(actor, self.study, Can.ENTER).values_list("label", "pk")
-        self.known: dict[str, int] = dict(known.iterator(chunk_size=10_000))
+        known = access.records_for(actor, self.study, Can.ENTER).values_list(
+            "label", "study_site_id", "pk"
+        )
+        # (label, study site) -> record: ids are unique per site.
+        self.known: dict[tuple[str, int], int] = {
+            (label, site): pk for label, site, pk in known.iterator(chunk_size=10_000)
+        }
+        self.labels = {label for label, _ in self.known}
+        self.folded = {label.lower(): label for label in self.labels} if context.free_ids else {}
         self.highest: dict[int, int] = {}  # study site -> highest record number written
+        # REDCap ids carry no number: each new record takes its site's next one.
+        self.numbers: dict[int, int] = {}
         self.records_added: dict[int, int] = {}
         self.complete_added: dict[int, int] = {}
         self.records = bulk.Table(Record, RECORD_COLUMNS)
@@ -331,10 +442,17 @@ class _Writer:
         self.scope = audit_scope(self.study)
         self.at = bulk.db_datetime(self.now)
         self.templates: dict[int, list[Any]] = {}
+        self.blanks: dict[int, Values] = {}  # row number -> fields a blank cell erases
 
     def write(self, batch: dict[str, list[RecordRow]]) -> int:
-        existing = self._existing([label for label in batch if label in self.known], batch)
         sites = {label: self._site(rows) for label, rows in batch.items()}
+        existing = self._existing([label for label in batch if label in self.labels], batch)
+        for label, rows in batch.items():
+            other = self.folded.get(label.lower(), label)
+            if other != label and label not in self.labels:
+                message = f"record id {label!r} differs only in case from the record {other}"
+                self.check.errors.append(Finding(rows[0].row, "record_id", message))
+                raise ImportRefused(self.check)
         ids = self._insert_records([label for label in batch if label not in existing], sites)
         ids.update({label: record.pk for label, record in existing.items()})
         stored = self._stored_entries(existing)
@@ -367,26 +485,47 @@ class _Writer:
             return {}
         mine = access.records_for(self.actor, self.study, Can.ENTER)
         found = mine.select_for_update().filter(label__in=labels)
-        records = {record.label: record for record in found}
-        for label, record in records.items():
+        by_label: dict[str, list[Record]] = {}
+        for record in found:
+            by_label.setdefault(record.label, []).append(record)
+        records: dict[str, Record] = {}
+        for label, stored in by_label.items():
             rows = batch[label]
-            problem = _clash(label, self._site(rows), record.study_site_id, record.locked)
+            site = self._site(rows)
+            same = [record for record in stored if record.study_site_id == site.pk]
+            record = (same or stored)[0]
+            problem = _clash(label, site, record.study_site_id, record.locked)
             if problem:
                 self.check.errors.append(Finding(rows[0].row, "record_id", problem))
                 raise ImportRefused(self.check)
+            records[label] = record
         return records
 
     def _insert_records(self, labels: list[str], sites: dict[str, StudySite]) -> dict[str, int]:
         rows = []
         for label in labels:
             site = sites[label]
-            number = int(label.rsplit("-", 1)[1])
+            number = self._number(site, label)
             self.highest[site.pk] = max(self.highest.get(site.pk, 0), number)
             self.records_added[site.pk] = self.records_added.get(site.pk, 0) + 1
             rows.append((self.study.pk, site.pk, number, label, self.actor.pk))
         made = dict(zip(labels, self.records.insert_with_ids(rows), strict=True))
-        self.known.update(made)
+        self.known.update({(label, sites[label].pk): pk for label, pk in made.items()})
+        self.labels.update(made)
+        if self.context.free_ids:
+            self.folded.update({label.lower(): label for label in made})
         return made
+
+    def _number(self, site: StudySite, label: str) -> int:
+        """CODE-n's n; for a REDCap id, the site's next number (locked till the commit)."""
+        if not self.context.free_ids:
+            return int(label.rsplit("-", 1)[1])
+        if site.pk not in self.numbers:
+            locked = StudySite.objects.select_for_update().get(pk=site.pk)
+            self.numbers[site.pk] = locked.next_number
+        number = self.numbers[site.pk]
+        self.numbers[site.pk] += 1
+        return number
 
     def _stored_entries(self, existing: dict[str, Record]) -> dict[tuple[int, str, int], Entry]:
         if not existing:
@@ -407,6 +546,11 @@ class _Writer:
     ) -> Changes:
         """One record's entries merged with what is stored, logic applied; its changes."""
         touched = _entries_of(rows, self.forms)
+        # Blanks that erase (overwrite) reach only entries that exist or get a value.
+        for key, blank in _entries_of_blanks(rows, self.blanks, self.forms).items():
+            if key in touched or (record_id, *key) in stored:
+                values, status = touched.get(key, ({}, None))
+                touched[key] = ({**blank, **values}, status)
         merged: Values = {}
         data_of: dict[Instance, Values] = {}
         for key, (values, _) in touched.items():
@@ -545,9 +689,56 @@ def _hashable(value: Any) -> Any:
     return tuple(value) if isinstance(value, list) else value
 
 
+def _blanks(
+    reader: RecordReader, row: RecordRow, given: Sequence[Collection[str]] | None
+) -> Values:
+    """The fields whose cells this row leaves blank, for an import that overwrites.
+
+    Only columns of the row's own instrument (a repeating row) or of the instruments
+    that do not repeat (a base row), and only those the row really gave.
+    """
+    index = row.row - HEADER_ROW - 1
+    names = given[index] if given is not None and 0 <= index < len(given) else None
+    repeating = reader.repeating_forms
+    blanks: Values = {}
+    for column in reader.data_columns:
+        found = column.field
+        if found is None or found.field_type in (FieldType.CALC, FieldType.FILE):
+            continue
+        if names is not None and column.name not in names:
+            continue
+        in_scope = found.form == row.instrument if row.instrument else found.form not in repeating
+        if not in_scope or found.name in row.values:
+            continue
+        blanks[found.name] = [] if found.field_type == FieldType.CHECKBOX else ""
+    return blanks
+
+
+def _entries_of_blanks(
+    rows: list[RecordRow], blanks: dict[int, Values], forms: dict[str, str]
+) -> dict[Instance, Values]:
+    found: dict[Instance, Values] = {}
+    for row in rows:
+        for name, value in blanks.get(row.row, {}).items():
+            key = (row.instrument or forms[name], row.instance or 1)
+            found.setdefault(key, {})[name] = value
+    return found
+
+
 def _site_for_rows(context: _Context, rows: list[RecordRow]) -> StudySite | None:
     group = next((row.group for row in rows if row.group), None)
-    return context.sites.get(group.lower()) if group else context.default_site
+    if group:
+        return context.sites.get(group.lower())
+    if context.free_ids:
+        return context.default_site
+    return context.default_site or _named_site(context, rows[0].record_id)
+
+
+def _named_site(context: _Context, record_id: str) -> StudySite | None:
+    """The site a `CODE-n` record id names, when it is one of the person's own sites."""
+    match = LABEL.match(record_id)
+    site = context.sites.get(match.group(1).lower()) if match else None
+    return site if site is not None and match is not None and match.group(1) == site.code else None
 
 
 def _entries_of(

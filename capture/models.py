@@ -48,6 +48,22 @@ class Study(TimeStampedModel):
     repeating_instruments = models.JSONField(
         default=list, blank=True, help_text="Instruments a record may hold more than once."
     )
+
+    class RecordIds(models.TextChoices):
+        SITE = "site", "RadCollab's: the site and a number (STH-1, STH-2, …)"
+        REDCAP = "redcap", "REDCap's: any id, kept exactly as a REDCap import gives it (1, a-12, …)"
+
+    record_ids = models.CharField(
+        "Record ids",
+        max_length=8,
+        choices=RecordIds.choices,
+        default=RecordIds.SITE,
+        help_text=(
+            "How records are named; fixed once records exist. With REDCap's ids an import "
+            "keeps the ids it gives, each record at the site its data access group names, "
+            "and a record made here is still named CODE-n."
+        ),
+    )
     # Keys the per-record date shift of de-identified exports; never shown to anyone.
     export_secret = models.CharField(max_length=64, default=_new_secret, editable=False)
     created_by = models.ForeignKey(
@@ -174,7 +190,10 @@ class Record(TimeStampedModel):
     study = models.ForeignKey(Study, on_delete=models.CASCADE, related_name="records")
     study_site = models.ForeignKey(StudySite, on_delete=models.PROTECT, related_name="records")
     number = models.PositiveIntegerField()
-    label = models.CharField(max_length=40, help_text="CODE-n, unique in the study.")
+    label = models.CharField(
+        max_length=100,
+        help_text="The record id: CODE-n, or as imported from REDCap; unique at its site.",
+    )
     locked = models.BooleanField(default=False)
     locked_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -188,11 +207,17 @@ class Record(TimeStampedModel):
     class Meta:
         ordering = ["study_site__code", "number"]
         constraints = [
-            models.UniqueConstraint(fields=["study", "label"], name="record_unique_label"),
+            # Per site: a REDCap id given at one site must not tell whether another site
+            # uses it (capture.access's rule). CODE-n ids are unique in the study anyway.
+            models.UniqueConstraint(
+                fields=["study_site", "label"], name="record_unique_label_per_site"
+            ),
             models.UniqueConstraint(
                 fields=["study_site", "number"], name="record_unique_number_per_site"
             ),
         ]
+        # Records are looked up by id across the sites one may see.
+        indexes = [models.Index(fields=["study", "label"], name="record_study_label")]
 
     def __str__(self) -> str:
         return self.label

@@ -14,7 +14,6 @@ from typing import Any
 from django.contrib.auth.hashers import check_password
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 
 from audit.services import audit_record, diff_fields
@@ -243,7 +242,13 @@ def _has_valid_gcp(person: Any) -> bool:
     return has_valid_gcp(person)
 
 
-SETTINGS = ("protocol_summary", "pseudonymisation_rules", "require_gcp", "allow_file_fields")
+SETTINGS = (
+    "protocol_summary",
+    "pseudonymisation_rules",
+    "require_gcp",
+    "allow_file_fields",
+    "record_ids",
+)
 
 
 @transaction.atomic
@@ -259,6 +264,11 @@ def study_update_settings(
         raise ValidationError(
             {"repeating_instruments": "Records exist: which instruments repeat cannot change."}
         )
+    record_ids = values.get("record_ids", study.record_ids)
+    if record_ids not in Study.RecordIds.values:
+        raise ValidationError({"record_ids": f"Unknown record-id scheme {record_ids!r}."})
+    if record_ids != study.record_ids and study.records.exists():
+        raise ValidationError({"record_ids": "Records exist: the record ids cannot change."})
     before = {name: getattr(study, name) for name in (*SETTINGS, "repeating_instruments")}
     for name in SETTINGS:
         if name in values:
@@ -334,7 +344,11 @@ def record_create(*, actor: Any, study: Study, study_site: StudySite) -> Record:
         raise ValidationError("The study is closed: no new records.")
     site = StudySite.objects.select_for_update().get(pk=study_site.pk)
     number = site.next_number
-    StudySite.objects.filter(pk=site.pk).update(next_number=F("next_number") + 1)
+    # With REDCap's ids an import may already have used CODE-n at this site: skip it.
+    if study.record_ids == Study.RecordIds.REDCAP:
+        while Record.objects.filter(study_site=site, label=f"{site.code}-{number}").exists():
+            number += 1
+    StudySite.objects.filter(pk=site.pk).update(next_number=number + 1)
     record = Record.objects.create(
         study=study,
         study_site=site,

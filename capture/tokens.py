@@ -65,7 +65,10 @@ def study_token_create(*, user: User, study: Study, role: str, name: str) -> Iss
     # must have two-factor authentication set up, as for signing in to the data.
     network_access.require_two_factor(user)
     label = f"Study “{study.title}” as {StudyRole.Role(role).label.lower()}"
-    issued = api_token_create(user=user, name=name, scope=scope_of(study, role), scope_label=label)
+    # In REDCap's format, so that PyCap and REDCapR scripts take it unchanged.
+    issued = api_token_create(
+        user=user, name=name, scope=scope_of(study, role), scope_label=label, redcap=True
+    )
     audit_record(
         actor=user,
         action="study.token_create",

@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 
 from accounts.services import IssuedToken
 from capture import access, tokens
@@ -42,5 +43,6 @@ def study_tokens(request: AuthedRequest, pk: int) -> HttpResponse:
         "form": form,
         "issued": issued,
         "tokens": tokens.study_tokens(request.user, study),
+        "redcap_url": request.build_absolute_uri(reverse("redcap_api_alias")),
     }
     return render(request, "capture/tokens.html", context, status=status)

@@ -48,6 +48,8 @@ class PersonTimeZoneMiddleware:
 
 # Everything under this path answers JSON, also where no API route matched.
 API_PATH = "/api/"
+# Except REDCap's API, which answers errors in REDCap's shape (JSON, CSV or XML).
+REDCAP_API_PATH = "/api/redcap/"
 # Headers an error keeps when its body is replaced: they tell a client what to do next.
 KEPT_HEADERS = ("Allow", "WWW-Authenticate", "Retry-After", "Vary")
 ERROR_DETAILS = {
@@ -81,6 +83,12 @@ class ApiErrorsAsJsonMiddleware:
             or response.get("Content-Type", "").startswith("application/json")
         ):
             return response
+        if request.path_info.startswith(REDCAP_API_PATH):
+            # REDCap's API answers its own errors in REDCap's shape; only a fault on our
+            # side (500) reaches here as a web page, and becomes REDCap's shape too.
+            if response.status_code < 500:
+                return response
+            return JsonResponse({"error": ERROR_DETAILS[500]}, status=response.status_code)
         return _as_json(request, response)
 
 

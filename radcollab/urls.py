@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from capture.redcap_api.views import redcap_api
 from core import views as core_views
 from radcollab.api import api
 
@@ -28,5 +29,8 @@ urlpatterns = [
     path("glossary/", include("glossary.urls")),
     path("credit/", include("credit.urls")),
     path("api/v1/", api.urls),
+    # REDCap's API for existing PyCap and REDCapR scripts; PyCap wants an address ending /api/.
+    path("api/redcap/", redcap_api, name="redcap_api"),
+    path("redcap/api/", redcap_api, name="redcap_api_alias"),
     path("admin/", admin.site.urls),
 ]

@@ -503,3 +503,86 @@ def test_only_the_owner_retries_or_confirms(personas, jobs_world, label, expecte
     path, data = jobs_world[label]
     route = Route(label, lambda p, w, pl: path, method="post", data=data)
     check_matrix(personas, route, expected)
+
+
+# --- The REDCap-compatible API, per `content` --------------------------------------------
+# Each persona calls POST /api/redcap/ as a script does, with a study token for its role in
+# the study (admin and outsider, who hold none, send a personal token; anonymous none).
+# A record export asks for the record of the persona's own site, then of the other: the
+# cell is (status, records returned), so a site-bound role gets nothing of the other site.
+
+REDCAP_ROLES = {**STUDY_ROLES, "committee": ("admin", None)}
+NO_TOKEN = dict.fromkeys(("admin", "outsider", "anonymous"), ((403, 0), (403, 0)))
+DESIGN = dict.fromkeys(REDCAP_ROLES, ((200, 0), (200, 0))) | NO_TOKEN
+REFUSED = dict.fromkeys(REDCAP_ROLES, ((400, 0), (400, 0))) | NO_TOKEN
+RECORD_EXPORT = {
+    **dict.fromkeys(("site_lead_a", "site_lead_b", "trainee", "mentor"), ((200, 1), (200, 0))),
+    "committee": ((200, 1), (200, 1)),
+    "statistician": ((200, 1), (200, 1)),
+} | NO_TOKEN
+RECORD_IMPORT = {
+    **dict.fromkeys(("site_lead_a", "site_lead_b", "trainee"), ((200, 0), (400, 0))),
+    "committee": ((200, 0), (200, 0)),
+    "mentor": ((403, 0), (403, 0)),
+    "statistician": ((403, 0), (403, 0)),
+} | NO_TOKEN
+NEXT_NAME = {
+    **dict.fromkeys(("site_lead_a", "site_lead_b", "trainee"), ((200, 0), (200, 0))),
+    "committee": ((400, 0), (400, 0)),  # enters at both sites: told to import instead
+    "mentor": ((403, 0), (403, 0)),
+    "statistician": ((403, 0), (403, 0)),
+} | NO_TOKEN
+REDCAP_CALLS = [
+    ("generateNextRecordName", {}, NEXT_NAME),
+    *((content, {}, DESIGN) for content in ("version", "project", "metadata", "instrument")),
+    *((content, {}, DESIGN) for content in ("exportFieldNames", "dag", "repeatingFormsEvents")),
+    *((content, {}, REFUSED) for content in ("arm", "event", "formEventMapping")),
+    ("file", {"action": "export", "record": "{record}", "field": "comment"}, REFUSED),
+    ("report", {"report_id": "1"}, REFUSED),
+    ("record", {"records[0]": "{record}"}, RECORD_EXPORT),
+    ("record", {"data": '[{{"record_id": "{record}", "age": "61"}}]'}, RECORD_IMPORT),
+]
+
+
+def _redcap_secret(personas, study, who):
+    from accounts.services import api_token_create
+    from capture import tokens
+
+    if who == "anonymous":
+        return ""
+    if who not in REDCAP_ROLES:
+        return api_token_create(user=personas.people[who], name="personal").secret
+    return tokens.study_token_create(
+        user=personas.people[who], study=study, role=REDCAP_ROLES[who][0], name="script"
+    ).secret
+
+
+@pytest.mark.parametrize(
+    ("content", "params", "expected"),
+    REDCAP_CALLS,
+    ids=[f"{c[0]}{'-import' if 'data' in c[1] else ''}" for c in REDCAP_CALLS],
+)
+def test_the_redcap_api_per_content(personas, world, content, params, expected):
+    import json
+
+    from django.db import transaction
+    from django.test import Client
+
+    study, records = world
+    misses = []
+    for who, wanted in expected.items():
+        secret = _redcap_secret(personas, study, who)
+        for place, cell in zip(("own", "other"), wanted, strict=True):
+            label = records[_key(who, place)][0].label
+            body = {k: v.format(record=label) for k, v in params.items()}
+            with transaction.atomic():
+                answer = Client().post(
+                    "/api/redcap/", {"token": secret, "content": content, "format": "json", **body}
+                )
+                text = b"".join(answer.streaming_content) if answer.streaming else answer.content
+                transaction.set_rollback(True)
+            rows = json.loads(text) if content == "record" and "data" not in params else []
+            got = (answer.status_code, len(rows) if isinstance(rows, list) else 0)
+            if got != cell:
+                misses.append(f"  {who:<13} {place:<5} {content}: wanted {cell}, got {got}")
+    assert not misses, f"/api/redcap/ {content}: access differs\n" + "\n".join(misses)

@@ -190,3 +190,41 @@ def test_the_api_takes_the_raw_option(client, personas, study, django_capture_on
         )
     assert response.status_code == 202
     assert response.json()["options"]["raw"] is True
+
+
+def test_a_stata_export_with_long_names_carries_its_codebook(personas, settings, tmp_path):
+    from formats.datadictionary.tests.builders import dictionary_csv, row
+
+    settings.MEDIA_ROOT = tmp_path
+    form = "computed_tomography_head_reading"  # its _complete column has 41 characters
+    csv_text = dictionary_csv(
+        row("record_id", label="Record ID", form=form),
+        row("grade", "radio", "Grade", form=form, choices="1, Low | 2, High"),
+        row("seen_on", label="Seen on", form=form, validation="date_ymd"),
+    )
+    study, _ = services.study_create(
+        actor=personas.committee, title="Long names", dictionary_csv=csv_text
+    )
+    site = services.study_add_site(
+        actor=personas.committee, study=study, site=personas.site_a, code="AAA"
+    )
+    services.study_go_live(actor=personas.committee, study=study)
+    enable_totp(personas.committee)
+    record = services.record_create(actor=personas.committee, study=study, study_site=site)
+    services.entry_save(
+        actor=personas.committee, record=record, instrument=form, values={"grade": "2"}, status=2
+    )
+    export = _made(personas.committee, study, format="dta")
+    assert export.state == Export.State.DONE, export.error
+    assert export.file.name.endswith(".zip")
+    with export.file.open("rb") as handle, zipfile.ZipFile(handle) as bundle:
+        assert sorted(bundle.namelist()) == ["codebook.csv", "records.dta"]
+        (tmp_path / "r.dta").write_bytes(bundle.read("records.dta"))
+        book = list(csv.DictReader(io.StringIO(bundle.read("codebook.csv").decode())))
+    frame, meta = pyreadstat.read_dta(str(tmp_path / "r.dta"))
+    short = next(r["variable"] for r in book if r["redcap_name"] == f"{form}_complete")
+    assert len(short) <= 32
+    assert meta.variable_value_labels[short] == {0: "Incomplete", 1: "Unverified", 2: "Complete"}
+    assert frame[short].iloc[0] == 2
+    assert frame["seen_on"].isna().all()  # no date was given: still a date column
+    assert meta.original_variable_types["seen_on"] == "%td"

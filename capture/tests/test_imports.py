@@ -270,3 +270,38 @@ def test_a_file_is_imported_once_a_second_confirmation_is_a_409(
     assert again.status_code == 409
     assert "imported already" in again.content.decode()
     assert Entry.objects.count() == 1
+
+
+def test_the_command_prints_every_notice_problem_and_warning_the_preview_shows(
+    personas, study, tmp_path
+):
+    import io
+
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    path = tmp_path / "records.csv"
+    path.write_text(
+        "record_id,redcap_survey_identifier,age,scan_date\nAAA-1,,150,2026-01-02\nAAA-2,,old,\n",
+        encoding="utf-8",
+    )
+    out, err = io.StringIO(), io.StringIO()
+    with pytest.raises(CommandError, match="1 problems: nothing was imported"):
+        call_command(
+            "import_records", str(path), study=study.pk, email="trainee@personas.test",
+            stdout=out, stderr=err,
+        )  # fmt: skip
+    printed = out.getvalue()
+    assert "2 rows, 2 records: 2 new, 0 updated." in printed
+    assert "notice: column redcap_survey_identifier: survey information is not kept here" in (
+        printed
+    )
+    assert "warning: row 2, age: " in printed
+    assert "problem: row 3, age: " in err.getvalue()
+    assert not Record.objects.exists()
+    path.write_text("record_id,age,baseline_timestamp\nAAA-1,40,x\n", encoding="utf-8")
+    out = io.StringIO()
+    call_command("import_records", str(path), study=study.pk, email="trainee@personas.test",
+                 stdout=out)  # fmt: skip
+    assert "Imported 1 records." in out.getvalue()
+    assert Record.objects.get().label == "AAA-1"

@@ -6,7 +6,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from audit.models import AuditEvent
-from capture import exports, services, versions
+from capture import exports, imports, services, versions
 from capture.logic.changes import rule_changes
 from capture.models import DictionaryVersion, Entry, Export, Study
 from capture.tests.factories import STUDY_CSV, make_study
@@ -184,6 +184,12 @@ def test_a_removed_field_is_archived_and_stays_exportable(personas, study, setti
     header, rows = _read(done)
     assert "comment__v1" in header
     assert {r["record_id"]: r["comment__v1"] for r in rows}["BBB-1"] == "seen twice"
+    # Imported again, the export's archived column is read past with a notice.
+    with done.file.open("rb") as handle:
+        text = handle.read().decode("utf-8-sig")
+    check = imports.import_preview(actor=personas.committee, study=study, text=text)
+    assert check.ok, check.errors
+    assert any(n.column == "comment__v1" and "archived" in n.message for n in check.notices)
 
 
 def _read(export):

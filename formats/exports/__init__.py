@@ -12,6 +12,7 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
+from formats.exports.codebook import write_codebook
 from formats.exports.csvout import write_csv
 from formats.exports.deidentify import hmac_offset, is_dropped, shift_stored
 from formats.exports.model import (
@@ -47,6 +48,7 @@ __all__ = [
     "is_dropped",
     "scan_max_instances",
     "shift_stored",
+    "write_codebook",
     "write_csv",
     "write_dta",
     "write_r_script",

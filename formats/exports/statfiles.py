@@ -148,7 +148,7 @@ def _write(
 def _save(
     columns: tuple[Column, ...], collectors: list[_Collector], out: Path, fmt: _Format
 ) -> dict[str, str]:
-    names = safe_names([column.name for column in columns], fmt)
+    names = safe_names([column.name for column in columns], fmt, _limits(columns, fmt))
     data = {names[c.name]: collect.series() for c, collect in zip(columns, collectors, strict=True)}
     frame = pd.DataFrame(data, copy=False)
     for collect in collectors:
@@ -171,20 +171,41 @@ def _date_format(fmt: _Format) -> str:
     return "DATE11" if fmt is SPSS else "%td"
 
 
-def safe_names(names: list[str], fmt: _Format) -> dict[str, str]:
-    """Each name as the format allows it: short enough, not reserved, and unique."""
+def _limits(columns: tuple[Column, ...], fmt: _Format) -> dict[str, int]:
+    """Names shorter than the format's limit where pyreadstat needs room.
+
+    pyreadstat names a Stata variable's value-label set after the variable, followed by
+    its place among the labelled variables (`baseline_complete` -> `baseline_complete3`),
+    and Stata allows that name 32 characters too: so a labelled variable's name leaves
+    room for the digits, or the file cannot be written at all.
+    """
+    if fmt is not STATA:
+        return {}
+    labelled = [c.name for c in columns if _value_labels(c, fmt)]
+    return {name: fmt.max_name - len(str(place)) for place, name in enumerate(labelled)}
+
+
+def safe_names(
+    names: list[str], fmt: _Format, limits: dict[str, int] | None = None
+) -> dict[str, str]:
+    """Each name as the format allows it: short enough, not reserved, and unique.
+
+    Deterministic: the same columns in the same order always get the same names. A name
+    cut short that meets one already taken ends in `_2`, `_3`, ... instead.
+    """
     taken: set[str] = set()
     safe: dict[str, str] = {}
     for name in names:
+        limit = (limits or {}).get(name, fmt.max_name)
         candidate = name
         if candidate.lower() in fmt.reserved:
             candidate += "_"
-        candidate = _fit(candidate, fmt.max_name)
+        candidate = _fit(candidate, limit)
         number = 1
         while candidate.lower() in taken:
             number += 1
             suffix = f"_{number}"
-            candidate = _fit(name, fmt.max_name - len(suffix)) + suffix
+            candidate = _fit(name, limit - len(suffix)) + suffix
         taken.add(candidate.lower())
         safe[name] = candidate
     return safe
@@ -278,6 +299,10 @@ class _Dates(_Collector):
         self.values.append(date.fromisoformat(cell) if cell else None)
 
     def series(self) -> pd.Series[Any]:
+        if all(value is None for value in self.values):
+            # No date at all: pyreadstat would write a column of None as text, which its
+            # date format turns unreadable; a numeric column of missing values reads back.
+            return pd.Series(np.full(len(self.values), np.nan))
         return pd.Series(self.values, dtype=object)
 
     def clear(self) -> None:

@@ -16,9 +16,10 @@ instance) are kept between rows, to find repeated rows and a record given two si
 from __future__ import annotations
 
 import csv
-from collections.abc import Collection, Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import cached_property
 
 from formats.datadictionary import DataDictionary, Field, FieldType
 from formats.records.columns import (
@@ -31,6 +32,8 @@ from formats.records.columns import (
 from formats.records.validate import Checked, check_value
 
 BOM = "\ufeff"
+# Columns REDCap writes with "export survey fields"; RadCollab has no surveys.
+SURVEY_COLUMNS = frozenset({"redcap_survey_identifier", "redcap_survey_return_code"})
 HEADER_ROW = 1
 _STATUS_CODES = frozenset({"0", "1", "2"})
 _TICKS = {"0": False, "1": True}
@@ -122,10 +125,13 @@ class RecordReader:
         now: datetime,
         repeating_forms: Collection[str] = (),
         groups: Collection[str] | None = None,
+        skip: Mapping[str, str] | None = None,
     ) -> None:
         """`source` is a text stream opened with newline=""; `groups`, when given, are the
-        data-access-group names (site codes) a row may name."""
+        data-access-group names (site codes) a row may name; `skip` names columns (or
+        checkbox stems) that are read past with a notice giving the reason."""
         self.dictionary = dictionary
+        self.skip = dict(skip or {})
         self.today, self.now = today, now
         self.repeating_forms = frozenset(repeating_forms)
         self.groups = None if groups is None else frozenset(groups)
@@ -190,9 +196,29 @@ class RecordReader:
             elif name in known:
                 columns[name] = _Column(index, name, *known[name])
                 self._note_skipped(columns[name])
+            elif name and (reason := self._not_applied(name)):
+                self.notices.append(Finding(HEADER_ROW, name, f"column {name}: {reason}"))
             elif name or index < len(header) - 1:
                 self._header_error(name or f"(column {index + 1})", _unknown(name, self))
         return columns
+
+    def _not_applied(self, name: str) -> str | None:
+        """Why a column REDCap writes is read past here, if it is one (None: unknown)."""
+        stem = name.partition("___")[0]
+        if name in self.skip or stem in self.skip:
+            return self.skip.get(name) or self.skip[stem]
+        found = self.dictionary.get(stem)
+        if found is not None and found.field_type is FieldType.DESCRIPTIVE:
+            return f"{stem} is a descriptive field and holds no data; its cells are skipped"
+        if name in SURVEY_COLUMNS or (
+            name.endswith("_timestamp") and name.removesuffix("_timestamp") in self.forms
+        ):
+            return "survey information is not kept here; its cells are skipped"
+        return None
+
+    @cached_property
+    def forms(self) -> frozenset[str]:
+        return frozenset(self.dictionary.forms())
 
     def _header_error(self, column: str, message: str) -> None:
         self.file_errors.append(Finding(HEADER_ROW, column, f"column {column}: {message}"))

@@ -6,17 +6,19 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from rich.progress import Progress
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from accounts.models import User
 from capture import imports
 from capture.models import Study
+from formats.records import Finding
 
 
 class Command(BaseCommand):
     help = (
         "Import records (REDCap flat CSV) into a study as a person with entry rights. "
-        "Every problem is listed by row and field; nothing is written unless all is clean."
+        "Prints everything the web preview shows: counts, every problem and warning by row "
+        "and field, and every notice (columns skipped); nothing is written unless all is clean."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -32,21 +34,29 @@ class Command(BaseCommand):
         person = User.objects.filter(email__iexact=options["email"], is_active=True).first()
         if person is None:
             raise CommandError(f"No active person with email {options['email']}.")
-        text = options["file"].read_text(encoding="utf-8-sig")
-        check = imports.import_preview(actor=person, study=study, text=text)
-        for finding in check.warnings[:50]:
-            self.stdout.write(self.style.WARNING(f"warning: {finding}"))
+        try:
+            text = options["file"].read_text(encoding="utf-8-sig")
+        except (OSError, UnicodeDecodeError) as error:
+            raise CommandError(
+                f"{options['file']}: cannot be read as UTF-8 text ({error})."
+            ) from error
+        lines = max(text.count("\n"), 1)
+        with _bar() as bar:
+            task = bar.add_task("Checking", total=lines)
+            check = imports.import_preview(
+                actor=person,
+                study=study,
+                text=text,
+                progress=lambda rows: bar.update(task, completed=min(rows, lines)),
+            )
+            bar.update(task, completed=lines)
+        self._report(check)
         if not check.ok:
-            for finding in check.errors:
-                self.stderr.write(f"error: {finding}")
             raise CommandError(f"{len(check.errors)} problems: nothing was imported.")
-        self.stdout.write(
-            f"{check.rows} rows, {check.records} records "
-            f"({check.new_records} new, {check.updated_records} updated)."
-        )
         if options["dry_run"]:
+            self.stdout.write("Dry run: nothing was imported.")
             return
-        with Progress() as bar:
+        with _bar() as bar:
             task = bar.add_task("Importing", total=check.records)
             imports.import_commit(
                 actor=person,
@@ -55,3 +65,30 @@ class Command(BaseCommand):
                 progress=lambda done: bar.update(task, completed=done),
             )
         self.stdout.write(self.style.SUCCESS(f"Imported {check.records} records."))
+
+    def _report(self, check: imports.ImportCheck) -> None:
+        """The preview as the web page shows it: counts, notices, problems, warnings."""
+        self.stdout.write(
+            f"{check.rows} rows, {check.records} records: "
+            f"{check.new_records} new, {check.updated_records} updated."
+        )
+        for finding in check.notices:
+            self.stdout.write(f"notice: {finding.message}")
+        for finding in check.errors:
+            self.stderr.write(f"problem: {_where(finding)}")
+        for finding in check.warnings:
+            self.stdout.write(self.style.WARNING(f"warning: {_where(finding)}"))
+
+
+def _where(finding: Finding) -> str:
+    column = f", {finding.column}" if finding.column else ""
+    return f"row {finding.row}{column}: {finding.message}"
+
+
+def _bar() -> Progress:
+    return Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+    )

@@ -188,10 +188,35 @@ def test_unknown_and_repeated_columns_are_errors_on_the_header_row():
         "row 1, column findings___7: the checkbox field findings has no choice '7'",
         "row 1, column findings: the checkbox field findings is given as one column per "
         "choice, findings___<code>",
-        "row 1, column intro: intro is a descriptive field and holds no data",
         "row 1, column age: appears more than once in the header",
         "row 1, column redcap_event_name: longitudinal projects (events) are not supported; "
         "export without events",
+    ]
+
+
+def test_columns_redcap_writes_that_are_not_applied_here_are_skipped_with_a_notice():
+    header = ["record_id", "redcap_survey_identifier", "age", "intro", "baseline_timestamp",
+              "old__v1", "chk__v2___3"]  # fmt: skip
+    cells = ["1", "x", "40", "hello", "2025-01-01 10:00", "kept", "1"]
+    reader = RecordReader(
+        stream(flat_csv(cells, header=header)),
+        DICTIONARY,
+        skip={"old__v1": "archived values are not imported", "chk__v2": "archived too"},
+        **options(),
+    )
+    (row,) = list(reader)
+    assert not reader.file_errors
+    assert not row.errors
+    assert row.values == {"age": "40"}
+    assert [str(n) for n in reader.notices] == [
+        "row 1, column redcap_survey_identifier: survey information is not kept here; "
+        "its cells are skipped",
+        "row 1, column intro: intro is a descriptive field and holds no data; its cells "
+        "are skipped",
+        "row 1, column baseline_timestamp: survey information is not kept here; its cells "
+        "are skipped",
+        "row 1, column old__v1: archived values are not imported",
+        "row 1, column chk__v2___3: archived too",
     ]
 
 
