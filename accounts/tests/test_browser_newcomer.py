@@ -127,6 +127,13 @@ def test_a_newcomer_signs_up_and_sends_a_mentor_request_and_an_application_in_fe
     assert "ST3 radiology trainee at Leeds General Infirmary" in who.input_value()
     assert "Neuroradiology" in who.input_value()
     assert page.get_by_label(re.compile("Hours a week", re.I)).input_value() == "4"
+    # The draft says what the profile says; why this mentor is the newcomer's to add (a
+    # request needs at least 20 words of "who I am", and the profile alone gives fewer).
+    journey.fill(
+        who,
+        who.input_value() + " I want to learn diffusion imaging from the person who wrote on it.",
+        "why this mentor, added to the drafted 'who I am'",
+    )
     journey.fill(
         page.get_by_label(re.compile("what I read", re.I)),
         "Your paper on diffusion MRI in stroke mimics: I would like to extend its reading "

@@ -40,7 +40,9 @@
     requestAnimationFrame(function () {
       var box = tip.getBoundingClientRect();
       var over = box.right - (document.documentElement.clientWidth - 8);
-      if (over > 0) tip.style.left = -Math.min(over, term.getBoundingClientRect().left - 8) + "px";
+      // Measured on the tip itself: a term that wraps onto two lines has a bounding box
+      // as wide as the column, which says nothing of where the tip starts.
+      if (over > 0) tip.style.left = -Math.min(over, box.left - 8) + "px";
     });
   }
   document.addEventListener("focusin", keepInside);
