@@ -104,16 +104,20 @@ def persona_study(personas: Personas) -> dict[str, str]:
         "records": reverse("capture:records", args=[study.pk]),
         "entry": reverse("capture:entry", args=[study.pk, record.pk, "baseline"]),
         "analysis": reverse("stats:study", args=[study.pk]),
+        "tokens": reverse("capture:tokens", args=[study.pk]),
     }
 
 
 def main_pages(personas: Personas, study: dict[str, str]) -> list[Place]:
     """The pages people come for (radcollab/urls.py), with one record of each kind."""
+    from capture.models import Study
+    from credit.demo import TITLE as CLOSED_STUDY
     from events.models import Conference
     from opportunities.models import Opportunity, Programme
     from people.models import MentorProfile
     from projects.models import Project
 
+    closed = Study.objects.get(title=CLOSED_STUDY)
     mentor = MentorProfile.objects.order_by("pk").first()
     project = Project.objects.order_by("pk").first()
     conference = Conference.objects.order_by("pk").first()
@@ -151,6 +155,14 @@ def main_pages(personas: Personas, study: dict[str, str]) -> list[Place]:
         Place("study entry form", study["entry"]),
         Place("statistics", reverse("stats:index")),
         Place("a study's analyses", study["analysis"]),
+        Place("study tokens", study["tokens"]),
+        Place("join a hospital", reverse("network:join")),
+        Place("requests to decide", reverse("network:requests")),
+        Place("my roles", reverse("accounts:roles")),
+        Place("waiting for my confirmation", reverse("confirm_links")),
+        Place("import outputs", reverse("outputs:import")),
+        Place("my credit", reverse("credit:mine")),
+        Place("a study's author list", reverse("credit:study", args=[closed.pk])),
     ]
 
 
