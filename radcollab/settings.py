@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "events",
     "opportunities",
     "glossary",
+    "matching",
 ]
 
 MIDDLEWARE = [

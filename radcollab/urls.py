@@ -23,6 +23,7 @@ urlpatterns = [
     path("events/", include("events.urls")),
     path("opportunities/", include("opportunities.urls")),
     path("glossary/", include("glossary.urls")),
+    path("mentoring/", include("matching.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

@@ -20,6 +20,7 @@ CRITERIA: dict[str, str] = {
     "mode": "Remote or in person",
     "language": "Shared language",
     "goals": "Goals the mentor has helped with before",
+    "preference": "The mentee ranked this mentor",
 }
 
 DEFAULT_WEIGHTS: dict[str, int] = {
@@ -30,6 +31,7 @@ DEFAULT_WEIGHTS: dict[str, int] = {
     "mode": 10,
     "language": 10,
     "goals": 10,
+    "preference": 20,
 }
 
 # Meeting frequencies from most to least often; neighbours count half.
@@ -50,10 +52,12 @@ class MenteeWants:
     mode: str = "either"
     languages: frozenset[str] = frozenset()
     goals: frozenset[str] = frozenset()
+    ranked: tuple[str, ...] = ()  # the mentors' keys, first choice first
 
 
 @dataclass(frozen=True)
 class MentorOffers:
+    key: str = ""
     subspecialties: frozenset[str] = frozenset()
     methods: frozenset[str] = frozenset()
     modalities: frozenset[str] = frozenset()
@@ -138,6 +142,13 @@ def _mode(wanted: str, offered: str) -> tuple[float, str]:
     return 0.0, f"{wanted.replace('_', ' ')} wanted, {offered.replace('_', ' ')} offered"
 
 
+def _preference(ranked: tuple[str, ...], key: str) -> tuple[float, str]:
+    if key not in ranked:
+        return 0.0, "not ranked" if ranked else "the mentee left it to the match"
+    rank = ranked.index(key)
+    return (len(ranked) - rank) / len(ranked), f"choice {rank + 1} of {len(ranked)}"
+
+
 def fit(mentee: MenteeWants, mentor: MentorOffers, weights: Mapping[str, int]) -> Fit:
     """Score one pair; `weights` as returned by `check_weights`."""
     language_shared = sorted(mentee.languages & mentor.languages)
@@ -151,6 +162,7 @@ def fit(mentee: MenteeWants, mentor: MentorOffers, weights: Mapping[str, int]) -
         if language_shared
         else (0.0, "no language in common"),
         "goals": _overlap(mentee.goals, mentor.track_record, "goals"),
+        "preference": _preference(mentee.ranked, mentor.key),
     }
     return Fit(
         tuple(

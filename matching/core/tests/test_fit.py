@@ -65,3 +65,15 @@ def test_a_zero_weight_drops_the_criterion_from_the_explanation():
 def test_a_bad_weight_is_refused_naming_it(weights, field):
     with pytest.raises(WeightsError, match=field):
         check_weights(weights)
+
+
+def test_a_ranked_mentor_scores_by_the_place_given():
+    mentee = MenteeWants(ranked=("x", "y"))
+    first = fit(mentee, MentorOffers(key="x"), DEFAULT_WEIGHTS)
+    second = fit(mentee, MentorOffers(key="y"), DEFAULT_WEIGHTS)
+    unranked = fit(mentee, MentorOffers(key="z"), DEFAULT_WEIGHTS)
+    points = [
+        {p.criterion: p.points for p in f.parts}["preference"] for f in (first, second, unranked)
+    ]
+    assert points == [20, 10, 0]
+    assert "choice 1 of 2" in first.explanation()

@@ -1,0 +1,95 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from accounts.models import User
+from matching.models import Decision, Goal, MenteeRequest, MentorOffer, Round
+from people.models import INTEREST_KINDS, Term
+
+
+def _interests() -> forms.ModelMultipleChoiceField:
+    return forms.ModelMultipleChoiceField(
+        queryset=Term.objects.filter(kind__in=INTEREST_KINDS),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Subspecialties, modalities and methods.",
+    )
+
+
+class OfferForm(forms.ModelForm):
+    """The call for mentors."""
+
+    interests = _interests()
+    helped_with = forms.MultipleChoiceField(
+        choices=Goal.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="Goals you have helped mentees reach before",
+    )
+
+    class Meta:
+        model = MentorOffer
+        fields = [
+            "capacity",
+            "interests",
+            "meeting_frequency",
+            "mode",
+            "languages",
+            "helped_with",
+            "completed_year",
+        ]
+        labels = {"capacity": "How many mentees you can take this round"}
+
+
+class RequestForm(forms.ModelForm):
+    """The call for mentees: goals, interests, how to meet, ranked mentors, people to avoid."""
+
+    goals = forms.MultipleChoiceField(
+        choices=Goal.choices, required=False, widget=forms.CheckboxSelectMultiple
+    )
+    interests = _interests()
+    avoid = forms.ModelMultipleChoiceField(
+        queryset=User.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="Mentors you would rather not be matched with",
+        help_text="Nobody else sees this.",
+    )
+
+    class Meta:
+        model = MenteeRequest
+        fields = ["goals", "goals_text", "interests", "meeting_frequency", "mode", "languages"]
+        widgets = {"goals_text": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args: Any, round_: Round, mentee: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        offers = round_.offers.select_related("mentor").exclude(mentor=mentee).order_by("pk")
+        self.fields["avoid"].queryset = User.objects.filter(  # type: ignore[attr-defined]
+            pk__in=offers.values("mentor")
+        )
+        for rank in range(1, round_.scheme.max_preferences + 1):
+            self.fields[f"choice_{rank}"] = forms.ModelChoiceField(
+                queryset=offers,
+                required=False,
+                label=f"Choice {rank}",
+                empty_label="Leave it to the match",
+            )
+        if self.instance.pk:
+            for preference in self.instance.ranked.all():
+                self.initial[f"choice_{preference.rank}"] = preference.offer_id
+            self.initial["avoid"] = list(self.instance.avoid.all())
+
+    def ranked(self) -> list[MentorOffer]:
+        return [
+            self.cleaned_data[name]
+            for name in sorted(n for n in self.fields if n.startswith("choice_"))
+            if self.cleaned_data.get(name)
+        ]
+
+
+class DecisionForm(forms.Form):
+    request = forms.IntegerField(min_value=1)
+    offer = forms.IntegerField(min_value=1)
+    kind = forms.ChoiceField(choices=[*Decision.Kind.choices, ("clear", "Clear")])
