@@ -322,7 +322,7 @@ def main() -> None:
         if (args.only and case != args.only) or solver in args.skip:
             continue
         n, m = SIZES[case]
-        f = child(case, solver, objective)
+        f: dict[str, Any] = child(case, solver, objective)
         if "skipped" in f:
             table.add_row(f"{case} {n}x{m}", label, "", "", "", "", f"skipped: {f['skipped']}")
             continue

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from django.utils import timezone
 
 from matching.core.fit import Fit, MenteeWants, MentorOffers, check_weights, fit
-from matching.models import Decision, MenteeRequest, MentorOffer, Round, Scheme
+from matching.models import Decision, Goal, MenteeRequest, MentorOffer, Round, Scheme
 from mentors.models import MentorStats, Supervision
 from network.models import Membership, Site
 from opportunities.models import STAGE
@@ -22,7 +22,7 @@ from people.models import MentorProfile, Term, TraineeProfile
 if TYPE_CHECKING:
     from matching.core.flow import Instance
 
-KIND_FIELD = {
+KIND_FIELD: dict[str, str] = {
     Term.Kind.SUBSPECIALTY: "subspecialties",
     Term.Kind.METHOD: "methods",
     Term.Kind.MODALITY: "modalities",
@@ -126,13 +126,19 @@ def _exclusion(
     return ""
 
 
+def _goal_labels(goals: list[str] | set[str]) -> frozenset[str]:
+    """Goals as the words the explanation shows ("Win a grant or fellowship")."""
+    return frozenset(Goal(g).label for g in goals if g in Goal.values)
+
+
 def _track_record(offer: MentorOffer, stats: MentorStats | None) -> frozenset[str]:
+    """What the mentor says they helped with, plus what their recounted record shows."""
     record = set(offer.helped_with)
     if stats is not None and stats.grants_current:
-        record.add("grant")
+        record.add(Goal.GRANT)
     if stats is not None and stats.supervisions_completed:
-        record.add("first_paper")
-    return frozenset(record)
+        record.add(Goal.FIRST_PAPER)
+    return _goal_labels(record)
 
 
 def build_round(round_: Round) -> Built:
@@ -222,7 +228,7 @@ def _score(
             meeting_frequency=request.meeting_frequency,
             mode=request.mode,
             languages=request.language_set(),
-            goals=frozenset(request.goals),
+            goals=_goal_labels(request.goals),
             ranked=tuple(str(p.offer_id) for p in request.ranked.all()),
             **_terms(request),
         )

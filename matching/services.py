@@ -159,9 +159,9 @@ def _solve(built: Built, objective: str) -> tuple[dict[int, int], dict[int, str]
     if objective != Scheme.Objective.STABLE:
         result = solve(built.instance(), objective=objective, pinned=built.pinned)
         return (
-            {int(p.mentee): int(p.mentor) for p in result.pairs},  # type: ignore[call-overload]
-            {int(u.mentee): u.reason for u in result.unmatched},  # type: ignore[call-overload]
-            {int(p.mentee) for p in result.pairs if p.pinned},  # type: ignore[call-overload]
+            {int(p.mentee): int(p.mentor) for p in result.pairs},
+            {int(u.mentee): u.reason for u in result.unmatched},
+            {int(p.mentee) for p in result.pairs if p.pinned},
         )
     return _solve_stable(built)
 
@@ -185,14 +185,14 @@ def _solve_stable(built: Built) -> tuple[dict[int, int], dict[int, str], set[int
     mentor_prefs = {
         o: sorted(
             (r for r in mentee_prefs if (r, o) in built.fits),
-            key=lambda r, o=o: -built.fits[(r, o)].units,
+            key=lambda r, o=o: -built.fits[(r, o)].units,  # type: ignore[misc]
         )
         for o in built.offers
     }
     result = deferred_acceptance(mentee_prefs, mentor_prefs, capacities)
-    chosen = {int(k): int(v) for k, v in result.mentor_of.items()}  # type: ignore[call-overload]
+    chosen = dict(result.mentor_of)
     chosen.update(pinned)
-    return chosen, {int(u.mentee): u.reason for u in result.unmatched}, set(pinned)  # type: ignore[call-overload]
+    return chosen, {int(u.mentee): u.reason for u in result.unmatched}, set(pinned)
 
 
 @transaction.atomic

@@ -20,6 +20,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -64,9 +65,9 @@ class Instance:
         *,
         mentees: Sequence[Hashable],
         mentors: Sequence[Hashable],
-        capacities: Mapping[Hashable, int],
-        fits: Mapping[tuple[Hashable, Hashable], int],
-        excluded: Mapping[tuple[Hashable, Hashable], str] | None = None,
+        capacities: Mapping[Any, int],
+        fits: Mapping[tuple[Any, Any], int],
+        excluded: Mapping[tuple[Any, Any], str] | None = None,
     ) -> Instance:
         """Build from ids: `fits` gives every allowed pair; `excluded` pairs get no arc."""
         excluded = excluded or {}
@@ -89,15 +90,15 @@ class Instance:
 
 @dataclass(frozen=True)
 class Pair:
-    mentee: Hashable
-    mentor: Hashable
+    mentee: Any  # the ids the instance was built with
+    mentor: Any
     fit: int
     pinned: bool = False
 
 
 @dataclass(frozen=True)
 class Unmatched:
-    mentee: Hashable
+    mentee: Any
     reason: str
 
 

@@ -11,18 +11,22 @@ from __future__ import annotations
 import heapq
 from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Generic, TypeVar
 
 from matching.core.flow import RoundError, Unmatched
 
+A = TypeVar("A", bound=Hashable)  # a mentee's id
+B = TypeVar("B", bound=Hashable)  # a mentor's id
+
 
 @dataclass(frozen=True)
-class StableMatching:
-    mentor_of: dict[Hashable, Hashable]
+class StableMatching(Generic[A, B]):
+    mentor_of: dict[A, B]
     unmatched: tuple[Unmatched, ...]
 
 
-def _ranks(prefs: Mapping[Hashable, Sequence[Hashable]]) -> dict[Hashable, dict[Hashable, int]]:
-    ranks: dict[Hashable, dict[Hashable, int]] = {}
+def _ranks(prefs: Mapping[A, Sequence[B]]) -> dict[A, dict[B, int]]:
+    ranks: dict[A, dict[B, int]] = {}
     for who, listed in prefs.items():
         if len(set(listed)) != len(listed):
             raise RoundError(f"preferences of {who}: someone is ranked twice")
@@ -31,13 +35,13 @@ def _ranks(prefs: Mapping[Hashable, Sequence[Hashable]]) -> dict[Hashable, dict[
 
 
 def deferred_acceptance(
-    mentee_prefs: Mapping[Hashable, Sequence[Hashable]],
-    mentor_prefs: Mapping[Hashable, Sequence[Hashable]],
-    capacities: Mapping[Hashable, int],
-) -> StableMatching:
+    mentee_prefs: Mapping[A, Sequence[B]],
+    mentor_prefs: Mapping[B, Sequence[A]],
+    capacities: Mapping[B, int],
+) -> StableMatching[A, B]:
     mentor_rank = _ranks(mentor_prefs)
     _ranks(mentee_prefs)
-    held: dict[Hashable, list[tuple[int, int, Hashable]]] = {m: [] for m in capacities}
+    held: dict[B, list[tuple[int, int, A]]] = {m: [] for m in capacities}
     next_choice = dict.fromkeys(mentee_prefs, 0)
     order = {mentee: k for k, mentee in enumerate(mentee_prefs)}
     waiting = list(mentee_prefs)
@@ -68,10 +72,10 @@ def deferred_acceptance(
 
 
 def _why_unmatched(
-    mentee: Hashable,
-    listed: Sequence[Hashable],
-    mentor_rank: Mapping[Hashable, Mapping[Hashable, int]],
-    capacities: Mapping[Hashable, int],
+    mentee: A,
+    listed: Sequence[B],
+    mentor_rank: Mapping[B, Mapping[A, int]],
+    capacities: Mapping[B, int],
 ) -> str:
     if not listed:
         return "ranked no mentor"
@@ -82,15 +86,15 @@ def _why_unmatched(
 
 
 def blocking_pairs(
-    mentor_of: Mapping[Hashable, Hashable],
-    mentee_prefs: Mapping[Hashable, Sequence[Hashable]],
-    mentor_prefs: Mapping[Hashable, Sequence[Hashable]],
-    capacities: Mapping[Hashable, int],
-) -> list[tuple[Hashable, Hashable]]:
+    mentor_of: Mapping[A, B],
+    mentee_prefs: Mapping[A, Sequence[B]],
+    mentor_prefs: Mapping[B, Sequence[A]],
+    capacities: Mapping[B, int],
+) -> list[tuple[A, B]]:
     """Every acceptable pair who would both rather be together than as assigned."""
     _ranks(mentee_prefs)  # refuses a mentee who ranks someone twice
     mentor_rank = _ranks(mentor_prefs)
-    assigned: dict[Hashable, list[Hashable]] = {m: [] for m in capacities}
+    assigned: dict[B, list[A]] = {m: [] for m in capacities}
     for mentee, mentor in mentor_of.items():
         assigned.setdefault(mentor, []).append(mentee)
     blocking = []
