@@ -5,7 +5,9 @@ from typing import Any
 from django import forms
 
 from accounts.models import User
-from matching.models import Decision, Goal, MenteeRequest, MentorOffer, Round
+from core.forms import DateInput
+from matching.core.fit import CRITERIA, DEFAULT_WEIGHTS
+from matching.models import Decision, Goal, MenteeRequest, MentorOffer, Round, Scheme
 from people.models import INTEREST_KINDS, Term
 
 
@@ -93,3 +95,44 @@ class DecisionForm(forms.Form):
     request = forms.IntegerField(min_value=1)
     offer = forms.IntegerField(min_value=1)
     kind = forms.ChoiceField(choices=[*Decision.Kind.choices, ("clear", "Clear")])
+
+
+class SchemeForm(forms.ModelForm):
+    """A scheme with its rules; each criterion's weight is its own field."""
+
+    class Meta:
+        model = Scheme
+        fields = [
+            "name",
+            "summary",
+            "opportunity",
+            "exclusion",
+            "objective",
+            "max_preferences",
+            "min_grade",
+            "max_grade",
+            "mentor_min_years",
+        ]
+        labels = {"max_preferences": "How many mentors a mentee may rank"}
+        widgets = {"summary": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        current = self.instance.weights if self.instance.pk else DEFAULT_WEIGHTS
+        for name, label in CRITERIA.items():
+            self.fields[f"weight_{name}"] = forms.IntegerField(
+                label=f"Weight: {label}",
+                min_value=0,
+                max_value=100,
+                initial=current.get(name, DEFAULT_WEIGHTS[name]),
+            )
+
+    def weights(self) -> dict[str, int]:
+        return {name: self.cleaned_data[f"weight_{name}"] for name in CRITERIA}
+
+
+class RoundForm(forms.ModelForm):
+    class Meta:
+        model = Round
+        fields = ["name", "closes_on"]
+        widgets = {"closes_on": DateInput()}

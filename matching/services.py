@@ -15,9 +15,10 @@ from accounts.models import User
 from accounts.tasks import deliver_email
 from audit.services import audit_record
 from matching import access
-from matching.core.fit import Fit, WeightsError
+from matching.core.fit import Fit, WeightsError, check_weights
 from matching.models import Decision, Match, MenteeRequest, MentorOffer, Preference, Round, Scheme
 from matching.rounds import Built, build_round
+from opportunities.models import STAGE
 from people.models import MentorProfile, Term
 
 State = Round.State
@@ -42,6 +43,50 @@ def _locked(round_: Round) -> Round:
 def _require_open(round_: Round) -> None:
     if round_.state != State.OPEN:
         raise ValidationError("This round is no longer taking answers: the match has been run.")
+
+
+# Schemes and rounds -------------------------------------------------------------------------
+
+SCHEME_FIELDS = (
+    "name",
+    "summary",
+    "opportunity",
+    "exclusion",
+    "objective",
+    "max_preferences",
+    "min_grade",
+    "max_grade",
+    "mentor_min_years",
+)
+
+
+@transaction.atomic
+def scheme_create(*, actor: User, weights: dict[str, int], **fields: Any) -> Scheme:
+    """A scheme with its rules; the weights are checked criterion by criterion."""
+    access.require_committee(actor)
+    try:
+        checked = check_weights(weights)
+    except WeightsError as error:
+        raise ValidationError({"weights": str(error)}) from error
+    scheme = Scheme(weights=checked, **{k: v for k, v in fields.items() if k in SCHEME_FIELDS})
+    low, high = STAGE.get(scheme.min_grade, 0), STAGE.get(scheme.max_grade, 99)
+    if low > high:
+        raise ValidationError({"max_grade": "The highest grade is below the lowest."})
+    scheme.full_clean()
+    scheme.save()
+    audit_record(actor=actor, action="matching_scheme.create", obj=scheme)
+    return scheme
+
+
+@transaction.atomic
+def round_create(*, actor: User, scheme: Scheme, name: str, closes_on: Any = None) -> Round:
+    """Open a round of the scheme for sign-up."""
+    access.require_committee(actor)
+    round_ = Round(scheme=scheme, name=name, closes_on=closes_on)
+    round_.full_clean()
+    round_.save()
+    audit_record(actor=actor, action="matching_round.create", obj=round_)
+    return round_
 
 
 # The calls ---------------------------------------------------------------------------------

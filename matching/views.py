@@ -10,15 +10,56 @@ from django.views.decorators.http import require_POST
 from core.forms import copy_errors
 from core.types import AuthedRequest
 from matching import access, services
-from matching.forms import DecisionForm, OfferForm, RequestForm
-from matching.models import Decision, MenteeRequest, MentorOffer, Round
+from matching.forms import DecisionForm, OfferForm, RequestForm, RoundForm, SchemeForm
+from matching.models import Decision, MenteeRequest, MentorOffer, Round, Scheme
 from matching.selectors import committee_view, participant_view
 
 
 @login_required
 def index(request: AuthedRequest) -> HttpResponse:
     rounds = access.rounds_visible_to(request.user).order_by("scheme__name", "-created_at")
-    return render(request, "matching/index.html", {"rounds": rounds})
+    context = {
+        "rounds": rounds,
+        "schemes": Scheme.objects.order_by("name"),
+        "committee": access.is_committee(request.user),
+    }
+    return render(request, "matching/index.html", context)
+
+
+@login_required
+def scheme_new(request: AuthedRequest) -> HttpResponse:
+    access.require_committee(request.user)
+    form = SchemeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        fields = {k: v for k, v in form.cleaned_data.items() if not k.startswith("weight_")}
+        try:
+            services.scheme_create(actor=request.user, weights=form.weights(), **fields)
+        except ValidationError as error:
+            copy_errors(form, error)
+        else:
+            messages.success(request, f"Scheme {fields['name']} created: now open a round.")
+            return redirect("matching:index")
+    status = 400 if form.errors else 200
+    return render(
+        request, "matching/form.html", {"form": form, "title": "New scheme"}, status=status
+    )
+
+
+@login_required
+def round_new(request: AuthedRequest, pk: int) -> HttpResponse:
+    access.require_committee(request.user)
+    scheme = get_object_or_404(Scheme, pk=pk)
+    form = RoundForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            made = services.round_create(actor=request.user, scheme=scheme, **form.cleaned_data)
+        except ValidationError as error:
+            copy_errors(form, error)
+        else:
+            messages.success(request, f"{made} is open for sign-up.")
+            return redirect(made)
+    context = {"form": form, "title": f"New round of {scheme}"}
+    return render(request, "matching/form.html", context, status=400 if form.errors else 200)
 
 
 @login_required

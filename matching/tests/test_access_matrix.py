@@ -39,6 +39,19 @@ OWN_ONLY = expect((200, 404))
 ROUTES = [
     (Route("schemes", lambda p, w, pl: reverse("matching:index")), MEMBERS),
     (Route("round page", round_url("matching:round")), MEMBERS),
+    (
+        Route("new scheme", lambda p, w, pl: reverse("matching:scheme_new")),
+        expect((403, 403), committee=(200, 200), admin=(200, 200)),
+    ),
+    (
+        Route(
+            "new round",
+            lambda p, w, pl: reverse("matching:round_new", args=[a_round(p, w, pl).scheme_id]),
+            method="post",
+            data=lambda p, w, pl: {"name": "Autumn"},
+        ),
+        COMMITTEE,
+    ),
     (Route("call for mentors", round_url("matching:offer")), MEMBERS),
     (Route("call for mentees", round_url("matching:request")), MEMBERS),
     (Route("run", round_url("matching:run"), method="post"), COMMITTEE),

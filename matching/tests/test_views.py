@@ -4,7 +4,16 @@ import pytest
 from django.urls import reverse
 
 from audit.models import AuditEvent
-from matching.models import Decision, Match, MenteeRequest, MentorOffer, Preference
+from matching.core.fit import CRITERIA
+from matching.models import (
+    Decision,
+    Match,
+    MenteeRequest,
+    MentorOffer,
+    Preference,
+    Round,
+    Scheme,
+)
 from matching.tests.factories import add_mentee, add_mentor, make_round, terms
 from people.models import MentorProfile
 
@@ -156,3 +165,52 @@ def test_a_capacity_out_of_range_is_refused_naming_it(client, personas):
     )
     assert response.status_code == 400
     assert "capacity" in response.context["form"].errors
+
+
+def test_the_committee_creates_a_scheme_and_opens_a_round(client, two_factor):
+    client.force_login(two_factor.committee)
+    fields = {
+        "name": "Breast imaging mentoring",
+        "exclusion": "region",
+        "objective": "protect_worst_off",
+        "max_preferences": 2,
+        "min_grade": "st1",
+        "max_grade": "st4",
+        "mentor_min_years": 5,
+        **{f"weight_{name}": 10 for name in CRITERIA},
+    }
+    response = client.post(reverse("matching:scheme_new"), fields)
+    assert response.status_code == 302
+    scheme = Scheme.objects.get(name="Breast imaging mentoring")
+    assert scheme.weights["subspecialties"] == 10
+    response = client.post(reverse("matching:round_new", args=[scheme.pk]), {"name": "Autumn"})
+    made = Round.objects.get(scheme=scheme)
+    assert response["Location"] == made.get_absolute_url()
+    assert (
+        AuditEvent.objects.filter(
+            action__in=["matching_scheme.create", "matching_round.create"]
+        ).count()
+        == 2
+    )
+
+
+def test_a_scheme_with_a_grade_range_upside_down_is_refused(client, two_factor):
+    client.force_login(two_factor.committee)
+    fields = {
+        "name": "Odd",
+        "exclusion": "site",
+        "objective": "fit",
+        "max_preferences": 2,
+        "min_grade": "st5",
+        "max_grade": "st2",
+        "mentor_min_years": 0,
+        **{f"weight_{name}": 10 for name in CRITERIA},
+        "weight_mode": -3,
+    }
+    response = client.post(reverse("matching:scheme_new"), fields)
+    assert response.status_code == 400
+    assert "weight_mode" in response.context["form"].errors
+    fields["weight_mode"] = 3
+    response = client.post(reverse("matching:scheme_new"), fields)
+    assert response.status_code == 400
+    assert "max_grade" in response.context["form"].errors
