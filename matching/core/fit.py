@@ -114,12 +114,18 @@ def check_weights(weights: Mapping[str, object]) -> dict[str, int]:
     return checked
 
 
+SINGULAR = {"subspecialties": "subspecialty", "methods": "method", "modalities": "modality"}
+
+
 def _overlap(wanted: frozenset[str], offered: frozenset[str], noun: str) -> tuple[float, str]:
     if not wanted:
         return 0.0, f"no {noun} asked for"
     shared = sorted(wanted & offered)
     if not shared:
-        return 0.0, f"none of the {len(wanted)} {noun} asked for"
+        one = SINGULAR.get(noun, noun.removesuffix("s"))
+        return 0.0, f"the {one} asked for is not covered" if len(wanted) == 1 else (
+            f"none of the {len(wanted)} {noun} asked for"
+        )
     return len(shared) / len(wanted), f"{len(shared)} of {len(wanted)}: {', '.join(shared)}"
 
 
