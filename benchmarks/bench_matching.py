@@ -1,8 +1,15 @@
 """Time the matching core on large rounds, side by side with its peers on the same rounds.
 
-Run from the checkout with ``.venv/bin/python benchmarks/bench_matching.py`` after
-``.venv/bin/pip install -e '.[bench]'`` (the ``matching`` package for its
-hospital-residents solver; scipy is a main dependency). Nothing is asserted: timings
+Run from the checkout with ``.venv/bin/python benchmarks/bench_matching.py``. The
+``matching`` package (its hospital-residents solver, pinned in the ``bench`` extra) has
+the same top-level name as this project's app, so keep it out of the project's
+environment and give the benchmark a folder of its own::
+
+    .venv/bin/pip install --target /tmp/peer matching==1.4.3
+    .venv/bin/python benchmarks/bench_matching.py --peer-path /tmp/peer
+
+Without ``--peer-path`` the peer is looked for in the environment itself (a checkout's
+``pip install -e '.[bench]'``). scipy is a main dependency. Nothing is asserted: timings
 depend on the machine and its load.
 
 Two rounds, both made from a fixed seed with the fit criteria of ``matching.core.fit``
@@ -204,7 +211,9 @@ def run_lsa(case: str, objective: str) -> dict[str, object]:
 
 
 def run_hr(case: str, _: str) -> dict[str, object]:
-    from matching.games import HospitalResident  # the PyPI package: run with python -I
+    # The PyPI package, in an isolated interpreter (python -I) that has not this
+    # project's folder on its path; --peer-path puts the package's own folder first.
+    from matching.games import HospitalResident
 
     tails, heads, fits, capacities, n = top_arcs(case)
     start = time.perf_counter()
@@ -257,13 +266,15 @@ def _deep_stack(run: Callable[[], Any]) -> Any:
 RUNNERS = {"core": run_core, "lsa": run_lsa, "hr": run_hr}
 
 
-def child(case: str, solver: str, objective: str) -> dict[str, object]:
+def child(case: str, solver: str, objective: str, peer_path: str) -> dict[str, object]:
     """Run one case in a fresh process and read back its figures."""
     with tempfile.TemporaryDirectory() as folder:
         command = [sys.executable, str(Path(__file__).resolve())]
         if solver == "hr":
             command.insert(1, "-I")  # keeps this project's `matching` app off the path
         command += ["--child", case, solver, objective]
+        if peer_path:
+            command += ["--peer-path", peer_path]
         done = subprocess.run(
             command, cwd=folder, capture_output=True, text=True, check=False, timeout=3600
         )
@@ -295,9 +306,12 @@ def main() -> None:
     parser.add_argument("--child", nargs=3, metavar=("CASE", "SOLVER", "OBJECTIVE"))
     parser.add_argument("--only", choices=sorted(SIZES), help="run only one round")
     parser.add_argument("--skip", nargs="*", default=[], help="solvers to leave out: lsa hr")
+    parser.add_argument("--peer-path", default="", help="folder holding the matching package")
     args = parser.parse_args()
     if args.child:
         case, solver, objective = args.child
+        if args.peer_path:
+            sys.path.insert(0, str(Path(args.peer_path).resolve()))
         figures = RUNNERS[solver](case, objective)
         figures["peak_mb"] = peak_rss_mb()
         print(json.dumps(figures))
@@ -322,7 +336,7 @@ def main() -> None:
         if (args.only and case != args.only) or solver in args.skip:
             continue
         n, m = SIZES[case]
-        f: dict[str, Any] = child(case, solver, objective)
+        f: dict[str, Any] = child(case, solver, objective, args.peer_path)
         if "skipped" in f:
             table.add_row(f"{case} {n}x{m}", label, "", "", "", "", f"skipped: {f['skipped']}")
             continue
