@@ -16,7 +16,16 @@ from accounts.tasks import deliver_email
 from audit.services import audit_record
 from matching import access
 from matching.core.fit import Fit, WeightsError, check_weights
-from matching.models import Decision, Match, MenteeRequest, MentorOffer, Preference, Round, Scheme
+from matching.models import (
+    Decision,
+    Goal,
+    Match,
+    MenteeRequest,
+    MentorOffer,
+    Preference,
+    Round,
+    Scheme,
+)
 from matching.rounds import Built, build_round
 from opportunities.models import STAGE
 from people.models import MentorProfile, Term
@@ -38,6 +47,12 @@ def _notify(person: User, subject: str, body: str, url: str) -> None:
 
 def _locked(round_: Round) -> Round:
     return Round.objects.select_for_update().select_related("scheme").get(pk=round_.pk)
+
+
+def _check_goals(field: str, goals: Sequence[str]) -> None:
+    unknown = sorted(set(goals) - set(Goal.values))
+    if unknown:
+        raise ValidationError({field: f"Not a goal this form offers: {', '.join(unknown)}."})
 
 
 def _require_open(round_: Round) -> None:
@@ -108,6 +123,7 @@ def offer_save(
     """Answer (or change the answer to) the call for mentors."""
     round_ = _locked(round_)
     _require_open(round_)
+    _check_goals("helped_with", helped_with)
     if not MentorProfile.objects.filter(person=actor).exists():
         raise ValidationError("Create your mentor profile first (People → My profile).")
     offer, created = MentorOffer.objects.get_or_create(round=round_, mentor=actor)
@@ -144,6 +160,7 @@ def request_save(
     """Answer (or change the answer to) the call for mentees, with ranked mentors."""
     round_ = _locked(round_)
     _require_open(round_)
+    _check_goals("goals", goals)
     _check_ranked(round_, actor, ranked)
     request, created = MenteeRequest.objects.get_or_create(
         round=round_, mentee=actor, defaults={"goals_text": goals_text}

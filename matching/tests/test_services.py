@@ -188,3 +188,21 @@ def test_a_mentor_needs_a_profile_to_offer(personas):
             helped_with=[],
             completed_year=2010,
         )
+
+
+def test_an_unknown_goal_is_refused_naming_the_field(personas):
+    round_ = make_round()
+    with pytest.raises(ValidationError) as refused:
+        services.request_save(
+            actor=personas.trainee,
+            round_=round_,
+            goals=["fame"],
+            goals_text="Fame",
+            interests=[],
+            meeting_frequency="monthly",
+            mode="remote",
+            languages="English",
+            ranked=[],
+            avoid=[],
+        )
+    assert "goals" in refused.value.message_dict
