@@ -351,7 +351,7 @@ def main() -> None:
             f"{f['matched']:,}",
             "" if f.get("min_fit") is None else f"{int(f['min_fit']) / 100:.2f}",
         )
-        Console().print(f"done: {case} {label}", style="dim")
+        Console().print(f"done: {case} {label}: {json.dumps(f)}", style="dim")
     Console(width=170).print(table)
 
 
