@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "opportunities",
     "glossary",
     "credit",
+    "matching",
 ]
 
 MIDDLEWARE = [

@@ -28,6 +28,7 @@ urlpatterns = [
     path("opportunities/", include("opportunities.urls")),
     path("glossary/", include("glossary.urls")),
     path("credit/", include("credit.urls")),
+    path("mentoring/", include("matching.urls")),
     path("api/v1/", api.urls),
     # REDCap's API for existing PyCap and REDCapR scripts; PyCap wants an address ending /api/.
     path("api/redcap/", redcap_api, name="redcap_api"),

@@ -295,6 +295,7 @@ CREATE_ONLY = {
     "training.forms.ChecklistStartForm": "starts a checklist",
     "training.forms.SignForm": "signs an item once; a signed item cannot change",
     "training.forms.CompleteForm": "completes a checklist once",
+    "matching.forms.RoundForm": "opens a mentoring round; a round is not edited after",
 }
 
 

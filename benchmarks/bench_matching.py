@@ -1,0 +1,359 @@
+"""Time the matching core on large rounds, side by side with its peers on the same rounds.
+
+Run from the checkout with ``.venv/bin/python benchmarks/bench_matching.py``. The
+``matching`` package (its hospital-residents solver, pinned in the ``bench`` extra) has
+the same top-level name as this project's app, so keep it out of the project's
+environment and give the benchmark a folder of its own::
+
+    .venv/bin/pip install --target /tmp/peer matching==1.4.3
+    .venv/bin/python benchmarks/bench_matching.py --peer-path /tmp/peer
+
+Without ``--peer-path`` the peer is looked for in the environment itself (a checkout's
+``pip install -e '.[bench]'``). scipy is a main dependency. Nothing is asserted: timings
+depend on the machine and its load.
+
+Two rounds, both made from a fixed seed with the fit criteria of ``matching.core.fit``
+(subspecialties, methods, modalities, meeting frequency, mode, language, goals):
+
+- **dense**: 10,000 mentees, 3,300 mentors (capacity 2 to 4), 100 institutions, every
+  pair allowed except the same institution (about 32.7 million arcs);
+- **top-20**: 100,000 mentees, 33,000 mentors, the same rules, but each mentee keeps only
+  their 20 best mentors; the candidates are built 1,000 mentees at a time, so no full
+  score matrix is ever held.
+
+Each case runs in its own process so that its peak resident memory (VmHWM) is its own.
+The ``matching`` package's top-level name is the same as this project's app, so its case
+runs in an isolated interpreter (``python -I``) from a temporary directory; it gets each
+mentee's 20 best mentors as preferences (its pure-Python players cannot hold 33 million
+ranks), and each mentor ranks those who listed them by fit. scipy's
+``linear_sum_assignment`` runs on the capacity-expanded matrix (one column per mentor
+place) where that fits in memory; it fills every place (or matches every mentee), so it
+is compared with the core's ``matched_first`` objective, which must give the same total.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+ROOT = Path(__file__).resolve().parent.parent
+SEED = 20260601
+CHUNK = 1_000
+TOP = 20
+WEIGHTS = {"sub": 30, "meth": 15, "mod": 15, "freq": 10, "mode": 10, "lang": 10, "goals": 10}
+SIZES = {"dense": (10_000, 3_300), "top20": (100_000, 33_000), "check": (300, 100)}
+
+
+def peak_rss_mb() -> float:
+    with open("/proc/self/status") as status:
+        for line in status:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def _side(rng: np.random.Generator, n: int, spread: tuple[int, ...]) -> dict[str, NDArray]:
+    """Random people with 1 to `spread[k]` items ticked in each list, plus the rest."""
+
+    def ticks(width: int, most: int) -> NDArray[np.float32]:
+        scores = rng.random((n, width))
+        count = rng.integers(1, most + 1, size=n)
+        order = np.argsort(scores, axis=1)
+        ticked = np.zeros((n, width), dtype=np.float32)
+        for k in range(most):
+            rows = count > k
+            ticked[np.flatnonzero(rows), order[rows, k]] = 1
+        return ticked
+
+    return {
+        "sub": ticks(12, spread[0]),
+        "meth": ticks(8, spread[1]),
+        "mod": ticks(6, spread[2]),
+        "goals": ticks(4, spread[3]),
+        "freq": rng.integers(0, 4, size=n),
+        "mode": rng.integers(0, 3, size=n),  # remote, in person, either
+        "lang": (1 << rng.integers(0, 3, size=n)) | (rng.random(n) < 0.3) * 8,
+        "institution": rng.integers(0, 100, size=n),
+    }
+
+
+def population(case: str) -> tuple[dict[str, NDArray], dict[str, NDArray], NDArray[np.int64]]:
+    n, m = SIZES[case]
+    rng = np.random.default_rng(SEED + n)
+    mentees = _side(rng, n, (3, 2, 2, 2))
+    mentors = _side(rng, m, (4, 3, 3, 4))
+    capacities = rng.integers(2, 5, size=m).astype(np.int64)
+    return mentees, mentors, capacities
+
+
+def fit_block(mentees: dict[str, NDArray], rows: slice, mentors: dict[str, NDArray]) -> NDArray:
+    """Fits (hundredths of a point) of mentees[rows] with every mentor; -1 where excluded."""
+    score = np.zeros((rows.stop - rows.start, len(mentors["freq"])), dtype=np.float32)
+    for key in ("sub", "meth", "mod", "goals"):
+        wanted = mentees[key][rows]
+        share = (wanted @ mentors[key].T) / wanted.sum(axis=1, keepdims=True)
+        score += WEIGHTS[key] * share
+    gap = np.abs(mentees["freq"][rows, None] - mentors["freq"][None, :])
+    score += WEIGHTS["freq"] * np.where(gap == 0, 1.0, np.where(gap == 1, 0.5, 0.0))
+    a, b = mentees["mode"][rows, None], mentors["mode"][None, :]
+    score += WEIGHTS["mode"] * ((a == b) | (a == 2) | (b == 2))
+    score += WEIGHTS["lang"] * ((mentees["lang"][rows, None] & mentors["lang"][None, :]) != 0)
+    units = np.rint(score * 100).astype(np.int32)
+    units[mentees["institution"][rows, None] == mentors["institution"][None, :]] = -1
+    return units
+
+
+def chunks(n: int) -> Iterator[slice]:
+    for start in range(0, n, CHUNK):
+        yield slice(start, min(start + CHUNK, n))
+
+
+def dense_arcs(case: str) -> tuple[NDArray, NDArray, NDArray, NDArray, int]:
+    mentees, mentors, capacities = population(case)
+    n = len(mentees["freq"])
+    tails, heads, fits = [], [], []
+    for rows in chunks(n):
+        block = fit_block(mentees, rows, mentors)
+        i, j = np.nonzero(block >= 0)
+        tails.append(i + rows.start)
+        heads.append(j)
+        fits.append(block[i, j])
+    return np.concatenate(tails), np.concatenate(heads), np.concatenate(fits), capacities, n
+
+
+def top_arcs(case: str) -> tuple[NDArray, NDArray, NDArray, NDArray, int]:
+    """Each mentee's TOP best allowed mentors, built a chunk of mentees at a time."""
+    mentees, mentors, capacities = population(case)
+    n = len(mentees["freq"])
+    tails, heads, fits = [], [], []
+    for rows in chunks(n):
+        block = fit_block(mentees, rows, mentors)
+        best = np.argpartition(-block, TOP, axis=1)[:, :TOP]
+        chosen = np.take_along_axis(block, best, axis=1)
+        keep = chosen >= 0
+        tails.append(np.repeat(np.arange(rows.start, rows.stop), TOP)[keep.ravel()])
+        heads.append(best[keep])
+        fits.append(chosen[keep])
+    return np.concatenate(tails), np.concatenate(heads), np.concatenate(fits), capacities, n
+
+
+def build(case: str) -> tuple[NDArray, NDArray, NDArray, NDArray, int]:
+    return top_arcs(case) if case == "top20" else dense_arcs(case)
+
+
+# One process per (case, solver) ---------------------------------------------------------
+
+
+def run_core(case: str, objective: str) -> dict[str, object]:
+    sys.path.insert(0, str(ROOT))
+    from matching.core import Instance, solve
+
+    start = time.perf_counter()
+    tails, heads, fits, capacities, n = build(case)
+    built = time.perf_counter() - start
+    instance = Instance(
+        mentees=tuple(range(n)),
+        mentors=tuple(range(len(capacities))),
+        capacities=capacities,
+        arc_mentee=tails.astype(np.int64),
+        arc_mentor=heads.astype(np.int64),
+        arc_fit=fits.astype(np.int64),
+    )
+    start = time.perf_counter()
+    result = solve(instance, objective=objective)
+    solved = time.perf_counter() - start
+    return {
+        "build_s": built,
+        "solve_s": solved,
+        "arcs": len(fits),
+        "total_fit": result.total_fit,
+        "matched": len(result.pairs),
+        "min_fit": result.min_fit,
+    }
+
+
+def run_lsa(case: str, objective: str) -> dict[str, object]:
+    from scipy.optimize import linear_sum_assignment
+
+    mentees, mentors, capacities = population(case)
+    n = len(mentees["freq"])
+    start = time.perf_counter()
+    slots = np.repeat(np.arange(len(capacities)), capacities)
+    columns = len(slots) + (n if objective == "fit" else 0)
+    cost = np.zeros((n, columns), dtype=np.float64)  # extra columns: "unmatched", worth 0
+    forbidden = 1e9
+    for rows in chunks(n):
+        block = fit_block(mentees, rows, mentors)[:, slots].astype(np.float64)
+        cost[rows, : len(slots)] = np.where(block >= 0, -block, forbidden)
+    built = time.perf_counter() - start
+    start = time.perf_counter()
+    r, c = linear_sum_assignment(cost)
+    solved = time.perf_counter() - start
+    real = (c < len(slots)) & (cost[r, c] < forbidden)
+    return {
+        "build_s": built,
+        "solve_s": solved,
+        "total_fit": int(-cost[r[real], c[real]].sum()),
+        "matched": int(real.sum()),
+    }
+
+
+def run_hr(case: str, _: str) -> dict[str, object]:
+    # The PyPI package, in an isolated interpreter (python -I) that has not this
+    # project's folder on its path; --peer-path puts the package's own folder first.
+    from matching.games import HospitalResident
+
+    tails, heads, fits, capacities, n = top_arcs(case)
+    start = time.perf_counter()
+    order = np.lexsort((-fits, tails))  # by mentee, best first
+    tails, heads, fits = tails[order], heads[order], fits[order]
+    resident_prefs: dict[str, list[str]] = {f"e{i}": [] for i in range(n)}
+    for i, j in zip(tails.tolist(), heads.tolist(), strict=True):
+        resident_prefs[f"e{i}"].append(f"r{j}")
+    by_mentor = np.lexsort((-fits, heads))
+    hospital_prefs: dict[str, list[str]] = {f"r{j}": [] for j in range(len(capacities))}
+    for k in by_mentor.tolist():
+        hospital_prefs[f"r{heads[k]}"].append(f"e{tails[k]}")
+    caps = {f"r{j}": int(c) for j, c in enumerate(capacities)}
+    fit_of = {
+        (i, j): f for i, j, f in zip(tails.tolist(), heads.tolist(), fits.tolist(), strict=True)
+    }
+    built = time.perf_counter() - start
+    start = time.perf_counter()
+    result = _deep_stack(
+        lambda: HospitalResident.create_from_dictionaries(
+            resident_prefs, hospital_prefs, caps
+        ).solve(optimal="resident")
+    )
+    solved = time.perf_counter() - start
+    pairs = [
+        (int(str(r)[1:]), int(str(h)[1:])) for h, residents in result.items() for r in residents
+    ]
+    return {
+        "build_s": built,
+        "solve_s": solved,
+        "total_fit": sum(fit_of[p] for p in pairs),
+        "matched": len(pairs),
+    }
+
+
+def _deep_stack(run: Callable[[], Any]) -> Any:
+    """Run in a thread with a large stack: the package deep-copies its linked players,
+    which recurses once per player and overflows Python's default limits."""
+    sys.setrecursionlimit(10_000_000)
+    threading.stack_size(1024 * 1024 * 1024)
+    box: list[Any] = []
+    worker = threading.Thread(target=lambda: box.append(run()))
+    worker.start()
+    worker.join()
+    if not box:
+        raise RuntimeError("the solver failed (see above)")
+    return box[0]
+
+
+RUNNERS = {"core": run_core, "lsa": run_lsa, "hr": run_hr}
+
+
+def child(case: str, solver: str, objective: str, peer_path: str) -> dict[str, object]:
+    """Run one case in a fresh process and read back its figures."""
+    with tempfile.TemporaryDirectory() as folder:
+        command = [sys.executable, str(Path(__file__).resolve())]
+        if solver == "hr":
+            command.insert(1, "-I")  # keeps this project's `matching` app off the path
+        command += ["--child", case, solver, objective]
+        if peer_path:
+            command += ["--peer-path", peer_path]
+        done = subprocess.run(
+            command, cwd=folder, capture_output=True, text=True, check=False, timeout=3600
+        )
+    if done.returncode:
+        tail = (done.stderr.strip().splitlines() or ["failed"])[-1]
+        return {"skipped": tail[:120]}
+    figures: dict[str, object] = json.loads(done.stdout.strip().splitlines()[-1])
+    return figures
+
+
+PLAN = [
+    ("check", "core", "fit", "RadCollab core, max total fit"),
+    ("check", "lsa", "fit", "scipy linear_sum_assignment (+ unmatched columns)"),
+    ("check", "core", "matched_first", "RadCollab core, most matched then fit"),
+    ("check", "lsa", "matched_first", "scipy linear_sum_assignment"),
+    ("dense", "core", "fit", "RadCollab core, max total fit"),
+    ("dense", "core", "matched_first", "RadCollab core, most matched then fit"),
+    ("dense", "core", "protect_worst_off", "RadCollab core, protect the worst-off"),
+    ("dense", "lsa", "matched_first", "scipy linear_sum_assignment"),
+    ("dense", "hr", "stable", "matching 1.4.3 hospital-residents (top-20 lists)"),
+    ("top20", "core", "fit", "RadCollab core, max total fit"),
+    ("top20", "core", "matched_first", "RadCollab core, most matched then fit"),
+    ("top20", "hr", "stable", "matching 1.4.3 hospital-residents"),
+]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--child", nargs=3, metavar=("CASE", "SOLVER", "OBJECTIVE"))
+    parser.add_argument("--only", choices=sorted(SIZES), help="run only one round")
+    parser.add_argument("--skip", nargs="*", default=[], help="solvers to leave out: lsa hr")
+    parser.add_argument("--peer-path", default="", help="folder holding the matching package")
+    args = parser.parse_args()
+    if args.child:
+        case, solver, objective = args.child
+        if args.peer_path:
+            sys.path.insert(0, str(Path(args.peer_path).resolve()))
+        figures = RUNNERS[solver](case, objective)
+        figures["peak_mb"] = peak_rss_mb()
+        print(json.dumps(figures))
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title=f"Matching rounds ({os.cpu_count()} cores; one process per row)")
+    for heading in (
+        "round",
+        "solver",
+        "arcs",
+        "build s",
+        "solve s",
+        "peak MB",
+        "total fit",
+        "matched",
+        "min fit",
+    ):
+        table.add_column(heading, justify="left" if heading in ("round", "solver") else "right")
+    for case, solver, objective, label in PLAN:
+        if (args.only and case != args.only) or solver in args.skip:
+            continue
+        n, m = SIZES[case]
+        f: dict[str, Any] = child(case, solver, objective, args.peer_path)
+        if "skipped" in f:
+            table.add_row(f"{case} {n}x{m}", label, "", "", "", "", f"skipped: {f['skipped']}")
+            continue
+        table.add_row(
+            f"{case} {n}x{m}",
+            label,
+            f"{f.get('arcs', '')}",
+            f"{f['build_s']:.2f}",
+            f"{f['solve_s']:.2f}",
+            f"{f['peak_mb']:.0f}",
+            f"{int(f['total_fit']) / 100:,.2f}",
+            f"{f['matched']:,}",
+            "" if f.get("min_fit") is None else f"{int(f['min_fit']) / 100:.2f}",
+        )
+        Console().print(f"done: {case} {label}: {json.dumps(f)}", style="dim")
+    Console(width=170).print(table)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,83 @@
+"""Issue 18's committee journey in Chromium: open a round of 30 mentees and 12 mentors,
+run the match, forbid a pair, rerun, publish; a mentee sees why and accepts."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+
+from core.testing.mfa import enable_totp
+from matching.models import Decision, Match, Round, Scheme
+from matching.tests.factories import add_mentee, add_mentor
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+SUBSPECIALTIES = ["Neuroradiology", "Breast", "Cardiac", "Musculoskeletal", "Paediatric"]
+
+
+def as_person(browser, base, person, *, phone=False):
+    client = Client()
+    client.force_login(person)
+    size = {"width": 390, "height": 844} if phone else {"width": 1280, "height": 900}
+    context = browser.new_context(viewport=size, is_mobile=phone)
+    context.set_default_timeout(15_000)
+    context.add_cookies(
+        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": base}]
+    )
+    return context.new_page()
+
+
+def test_the_committee_matches_a_round_and_a_mentee_accepts(browser, live_server, personas):
+    base = live_server.url
+    enable_totp(personas.committee)
+    Scheme.objects.create(name="Network mentoring", summary="A year with a research mentor.")
+
+    committee = as_person(browser, base, personas.committee)
+    committee.goto(f"{base}/mentoring/")
+    committee.get_by_role("link", name="open a new round").click()
+    committee.get_by_label("Name").fill("Spring round")
+    committee.get_by_role("button", name="Save").click()
+    committee.get_by_text("is open for sign-up").wait_for()
+
+    round_ = Round.objects.get()
+    for i in range(12):
+        add_mentor(round_, capacity=2 + i % 3, interests=[SUBSPECIALTIES[i % 5], "MRI"])
+    for i in range(29):
+        add_mentee(round_, interests=[SUBSPECIALTIES[(i * 2) % 5]])
+    personas.trainee.full_name = "Tess Trainee"
+    personas.trainee.save(update_fields=["full_name"])
+
+    # The 30th mentee answers the call on a phone.
+    mentee = as_person(browser, base, personas.trainee, phone=True)
+    mentee.goto(committee.url)
+    mentee.get_by_role("button", name="Ask for a mentor").click()
+    mentee.get_by_label("Publish a first paper").check()
+    mentee.get_by_label("What you hope to get from a mentor").fill("A first paper in neuro MRI.")
+    mentee.get_by_label("Neuroradiology").check()
+    mentee.get_by_role("button", name="Save my answer").click()
+    mentee.get_by_text("your answer to the call for mentees is saved").wait_for()
+    assert mentee.evaluate("document.documentElement.scrollWidth") <= 390
+
+    committee.reload()
+    committee.get_by_text("30 mentees, 12 mentors").wait_for()
+    committee.get_by_role("button", name="Run the match").click()
+    committee.get_by_text("Draft match run: 30 pairs, 0 left out.").wait_for()
+    first = Match.objects.order_by("-score", "pk").first()
+    forbidden = (first.request_id, first.offer_id)
+    label = f"Forbid {first.request.mentee} with {first.offer.mentor}"
+    committee.get_by_role("button", name=label).click()
+    committee.get_by_text("Rerun the match to see it").wait_for()
+    committee.get_by_role("button", name="Rerun the match").click()
+    committee.get_by_text("Draft match run").wait_for()
+    assert not Match.objects.filter(request_id=forbidden[0], offer_id=forbidden[1]).exists()
+    assert Decision.objects.get().kind == "forbid"
+    committee.get_by_role("button", name="Publish and email everyone").click()
+    committee.get_by_text("Published: every mentee and mentor has been emailed.").wait_for()
+
+    mentee.reload()
+    mentee.get_by_role("link", name="See why and accept").click()
+    mentee.get_by_role("heading", name="Why this mentor").wait_for()
+    mentee.get_by_text("Shared subspecialties").wait_for()
+    assert mentee.evaluate("document.documentElement.scrollWidth") <= 390
+    mentee.get_by_role("button", name="as my mentor").click()
+    mentee.get_by_text("as your mentor.").wait_for()
+    assert Match.objects.get(request__mentee=personas.trainee).state == Match.State.ACCEPTED

@@ -1,0 +1,216 @@
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from audit.models import AuditEvent
+from matching.core.fit import CRITERIA
+from matching.models import (
+    Decision,
+    Match,
+    MenteeRequest,
+    MentorOffer,
+    Preference,
+    Round,
+    Scheme,
+)
+from matching.tests.factories import add_mentee, add_mentor, make_round, terms
+from people.models import MentorProfile
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def round_with_people():
+    round_ = make_round()
+    mentors = [add_mentor(round_, interests=["Neuroradiology"]), add_mentor(round_)]
+    mentees = [add_mentee(round_, interests=["Neuroradiology"]) for _ in range(3)]
+    return round_, mentors, mentees
+
+
+def test_the_committee_runs_and_sees_pairs_with_reasons(client, two_factor, round_with_people):
+    round_, _, mentees = round_with_people
+    client.force_login(two_factor.committee)
+    response = client.post(reverse("matching:run", args=[round_.pk]), follow=True)
+    page = response.content.decode()
+    assert "Draft match run: 3 pairs, 0 left out." in page
+    assert "Shared subspecialties" in page
+    assert str(mentees[0].mentee) in page
+    assert "Publish and email everyone" in page
+
+
+def test_forbidding_from_the_table_and_rerunning(client, two_factor, round_with_people):
+    round_, _, _ = round_with_people
+    client.force_login(two_factor.committee)
+    client.post(reverse("matching:run", args=[round_.pk]))
+    match = Match.objects.first()
+    response = client.post(
+        reverse("matching:decide", args=[round_.pk]),
+        {"request": match.request_id, "offer": match.offer_id, "kind": "forbid"},
+        follow=True,
+    )
+    assert "Forbidden:" in response.content.decode()
+    client.post(reverse("matching:run", args=[round_.pk]))
+    assert not Match.objects.filter(request=match.request_id, offer=match.offer_id).exists()
+    assert Decision.objects.get().kind == "forbid"
+
+
+def test_a_bad_decision_is_a_message_not_an_error(client, two_factor, round_with_people):
+    round_, _, _ = round_with_people
+    client.force_login(two_factor.committee)
+    response = client.post(
+        reverse("matching:decide", args=[round_.pk]), {"kind": "marry"}, follow=True
+    )
+    assert response.status_code == 200
+    assert "Choose a mentee, a mentor and pin, forbid or clear." in response.content.decode()
+
+
+def test_a_mentee_never_sees_other_mentees_answers(client, two_factor, round_with_people):
+    round_, mentors, mentees = round_with_people
+    Preference.objects.create(request=mentees[1], offer=mentors[0], rank=1)
+    client.force_login(two_factor.committee)
+    client.post(reverse("matching:run", args=[round_.pk]))
+    client.force_login(mentees[0].mentee)
+    page = client.get(reverse("matching:round", args=[round_.pk])).content.decode()
+    assert str(mentees[1].mentee) not in page
+    assert "Committee" not in page
+    assert "The committee is matching this round" in page
+
+
+def test_a_mentee_sees_the_explanation_and_accepts(client, two_factor, round_with_people):
+    round_, _, mentees = round_with_people
+    client.force_login(two_factor.committee)
+    client.post(reverse("matching:run", args=[round_.pk]))
+    client.post(reverse("matching:publish", args=[round_.pk]))
+    match = Match.objects.get(request=mentees[0])
+    client.force_login(mentees[0].mentee)
+    round_page = client.get(reverse("matching:round", args=[round_.pk])).content.decode()
+    assert f"You have been matched with <strong>{match.offer.mentor}</strong>" in round_page
+    page = client.get(reverse("matching:my_match", args=[match.pk])).content.decode()
+    assert "Why this mentor" in page
+    assert "Shared subspecialties" in page
+    response = client.post(reverse("matching:accept", args=[match.pk]), follow=True)
+    assert "You accepted" in response.content.decode()
+    match.refresh_from_db()
+    assert match.state == Match.State.ACCEPTED
+
+
+def test_the_call_for_mentees_saves_ranks_and_people_to_avoid(client, personas):
+    round_ = make_round()
+    first, avoided = add_mentor(round_), add_mentor(round_)
+    client.force_login(personas.trainee)
+    url = reverse("matching:request", args=[round_.pk])
+    assert "Leave it to the match" in client.get(url).content.decode()
+    response = client.post(
+        url,
+        {
+            "goals": ["first_paper", "grant"],
+            "goals_text": "My first paper in neuro MRI.",
+            "interests": [t.pk for t in terms("MRI", "Neuroradiology")],
+            "meeting_frequency": "monthly",
+            "mode": "remote",
+            "languages": "English, Welsh",
+            "choice_1": first.pk,
+            "avoid": [avoided.mentor.pk],
+        },
+    )
+    assert response.status_code == 302
+    saved = MenteeRequest.objects.get(mentee=personas.trainee)
+    assert [p.offer for p in saved.ranked.all()] == [first]
+    assert list(saved.avoid.all()) == [avoided.mentor]
+    assert saved.language_set() == {"English", "Welsh"}
+    assert AuditEvent.objects.filter(action="matching_request.create").exists()
+
+
+def test_the_call_for_mentees_names_the_field_at_fault(client, personas):
+    round_ = make_round()
+    client.force_login(personas.trainee)
+    response = client.post(
+        reverse("matching:request", args=[round_.pk]),
+        {"goals_text": "", "meeting_frequency": "hourly", "mode": "remote", "choice_1": 99999},
+    )
+    assert response.status_code == 400
+    errors = response.context["form"].errors
+    assert {"goals_text", "meeting_frequency", "choice_1"} <= set(errors)
+
+
+def test_the_call_for_mentors_saves_an_offer(client, personas):
+    round_ = make_round()
+    MentorProfile.objects.create(person=personas.mentor, title="consultant")
+    client.force_login(personas.mentor)
+    response = client.post(
+        reverse("matching:offer", args=[round_.pk]),
+        {
+            "capacity": 3,
+            "interests": [t.pk for t in terms("CT")],
+            "meeting_frequency": "fortnightly",
+            "mode": "either",
+            "languages": "English",
+            "helped_with": ["first_paper"],
+            "completed_year": 2012,
+        },
+    )
+    assert response.status_code == 302
+    offer = MentorOffer.objects.get(mentor=personas.mentor)
+    assert (offer.capacity, offer.helped_with) == (3, ["first_paper"])
+
+
+def test_a_capacity_out_of_range_is_refused_naming_it(client, personas):
+    round_ = make_round()
+    MentorProfile.objects.create(person=personas.mentor, title="consultant")
+    client.force_login(personas.mentor)
+    response = client.post(
+        reverse("matching:offer", args=[round_.pk]),
+        {"capacity": 40, "meeting_frequency": "monthly", "mode": "either", "languages": "English"},
+    )
+    assert response.status_code == 400
+    assert "capacity" in response.context["form"].errors
+
+
+def test_the_committee_creates_a_scheme_and_opens_a_round(client, two_factor):
+    client.force_login(two_factor.committee)
+    fields = {
+        "name": "Breast imaging mentoring",
+        "exclusion": "region",
+        "objective": "protect_worst_off",
+        "max_preferences": 2,
+        "min_grade": "st1",
+        "max_grade": "st4",
+        "mentor_min_years": 5,
+        **{f"weight_{name}": 10 for name in CRITERIA},
+    }
+    response = client.post(reverse("matching:scheme_new"), fields)
+    assert response.status_code == 302
+    scheme = Scheme.objects.get(name="Breast imaging mentoring")
+    assert scheme.weights["subspecialties"] == 10
+    response = client.post(reverse("matching:round_new", args=[scheme.pk]), {"name": "Autumn"})
+    made = Round.objects.get(scheme=scheme)
+    assert response["Location"] == made.get_absolute_url()
+    assert (
+        AuditEvent.objects.filter(
+            action__in=["matching_scheme.create", "matching_round.create"]
+        ).count()
+        == 2
+    )
+
+
+def test_a_scheme_with_a_grade_range_upside_down_is_refused(client, two_factor):
+    client.force_login(two_factor.committee)
+    fields = {
+        "name": "Odd",
+        "exclusion": "site",
+        "objective": "fit",
+        "max_preferences": 2,
+        "min_grade": "st5",
+        "max_grade": "st2",
+        "mentor_min_years": 0,
+        **{f"weight_{name}": 10 for name in CRITERIA},
+        "weight_mode": -3,
+    }
+    response = client.post(reverse("matching:scheme_new"), fields)
+    assert response.status_code == 400
+    assert "weight_mode" in response.context["form"].errors
+    fields["weight_mode"] = 3
+    response = client.post(reverse("matching:scheme_new"), fields)
+    assert response.status_code == 400
+    assert "max_grade" in response.context["form"].errors

@@ -1,0 +1,19 @@
+from django.urls import path
+
+from matching import views
+
+app_name = "matching"
+
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("schemes/new/", views.scheme_new, name="scheme_new"),
+    path("schemes/<int:pk>/rounds/new/", views.round_new, name="round_new"),
+    path("rounds/<int:pk>/", views.round_page, name="round"),
+    path("rounds/<int:pk>/mentor/", views.offer, name="offer"),
+    path("rounds/<int:pk>/mentee/", views.mentee_request, name="request"),
+    path("rounds/<int:pk>/run/", views.run, name="run"),
+    path("rounds/<int:pk>/decide/", views.decide, name="decide"),
+    path("rounds/<int:pk>/publish/", views.publish, name="publish"),
+    path("matches/<int:pk>/", views.my_match, name="my_match"),
+    path("matches/<int:pk>/accept/", views.accept, name="accept"),
+]

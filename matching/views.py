@@ -1,0 +1,194 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from core.forms import copy_errors
+from core.types import AuthedRequest
+from matching import access, services
+from matching.forms import DecisionForm, OfferForm, RequestForm, RoundForm, SchemeForm
+from matching.models import Decision, MenteeRequest, MentorOffer, Round, Scheme
+from matching.selectors import committee_view, participant_view
+
+
+@login_required
+def index(request: AuthedRequest) -> HttpResponse:
+    rounds = access.rounds_visible_to(request.user).order_by("scheme__name", "-created_at")
+    context = {
+        "rounds": rounds,
+        "schemes": Scheme.objects.order_by("name"),
+        "committee": access.is_committee(request.user),
+    }
+    return render(request, "matching/index.html", context)
+
+
+@login_required
+def scheme_new(request: AuthedRequest) -> HttpResponse:
+    access.require_committee(request.user)
+    form = SchemeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        fields = {k: v for k, v in form.cleaned_data.items() if not k.startswith("weight_")}
+        try:
+            services.scheme_create(actor=request.user, weights=form.weights(), **fields)
+        except ValidationError as error:
+            copy_errors(form, error)
+        else:
+            messages.success(request, f"Scheme {fields['name']} created: now open a round.")
+            return redirect("matching:index")
+    status = 400 if form.errors else 200
+    return render(
+        request, "matching/form.html", {"form": form, "title": "New scheme"}, status=status
+    )
+
+
+@login_required
+def round_new(request: AuthedRequest, pk: int) -> HttpResponse:
+    access.require_committee(request.user)
+    scheme = get_object_or_404(Scheme, pk=pk)
+    form = RoundForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            made = services.round_create(actor=request.user, scheme=scheme, **form.cleaned_data)
+        except ValidationError as error:
+            copy_errors(form, error)
+        else:
+            messages.success(request, f"{made} is open for sign-up.")
+            return redirect(made)
+    context = {"form": form, "title": f"New round of {scheme}"}
+    return render(request, "matching/form.html", context, status=400 if form.errors else 200)
+
+
+@login_required
+def round_page(request: AuthedRequest, pk: int) -> HttpResponse:
+    found = access.get_round_for_user(request.user, pk)
+    context: dict[str, object] = {"round": found, **participant_view(found, request.user)}
+    if access.is_committee(request.user):
+        try:
+            access.require_committee(request.user)
+        except PermissionDenied as refusal:
+            context["committee_refusal"] = str(refusal)
+        else:
+            context.update(committee_view(found))
+    return render(request, "matching/round.html", context)
+
+
+@login_required
+def offer(request: AuthedRequest, pk: int) -> HttpResponse:
+    """The call for mentors."""
+    found = access.get_round_for_user(request.user, pk)
+    mine = MentorOffer.objects.filter(round=found, mentor=request.user).first()
+    form = OfferForm(request.POST or None, instance=mine)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.offer_save(actor=request.user, round_=found, **form.cleaned_data)
+        except ValidationError as error:
+            copy_errors(form, error)
+        else:
+            messages.success(request, "Thank you: your answer to the call for mentors is saved.")
+            return redirect(found)
+    status = 400 if form.errors else 200
+    context = {"round": found, "form": form, "side": "mentor"}
+    return render(request, "matching/call.html", context, status=status)
+
+
+@login_required
+def mentee_request(request: AuthedRequest, pk: int) -> HttpResponse:
+    """The call for mentees."""
+    found = access.get_round_for_user(request.user, pk)
+    mine = MenteeRequest.objects.filter(round=found, mentee=request.user).first()
+    form = RequestForm(request.POST or None, instance=mine, round_=found, mentee=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if not k.startswith("choice_")}
+        try:
+            services.request_save(actor=request.user, round_=found, ranked=form.ranked(), **data)
+        except ValidationError as error:
+            copy_errors(form, error)
+        else:
+            messages.success(request, "Thank you: your answer to the call for mentees is saved.")
+            return redirect(found)
+    status = 400 if form.errors else 200
+    context = {"round": found, "form": form, "side": "mentee"}
+    return render(request, "matching/call.html", context, status=status)
+
+
+def _committee_post(request: AuthedRequest, pk: int) -> Round:
+    found = access.get_round_for_user(request.user, pk)
+    access.require_committee(request.user)
+    return found
+
+
+@login_required
+@require_POST
+def run(request: AuthedRequest, pk: int) -> HttpResponse:
+    found = _committee_post(request, pk)
+    try:
+        found = services.round_run(actor=request.user, round_=found)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request,
+            f"Draft match run: {found.matches.count()} pairs, {len(found.unmatched)} left out.",
+        )
+    return redirect(found)
+
+
+@login_required
+@require_POST
+def decide(request: AuthedRequest, pk: int) -> HttpResponse:
+    found = _committee_post(request, pk)
+    form = DecisionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Choose a mentee, a mentor and pin, forbid or clear.")
+        return redirect(found)
+    mentee = get_object_or_404(MenteeRequest, pk=form.cleaned_data["request"], round=found)
+    mentor = get_object_or_404(MentorOffer, pk=form.cleaned_data["offer"], round=found)
+    kind = form.cleaned_data["kind"]
+    try:
+        services.decision_set(
+            actor=request.user, round_=found, request=mentee, offer=mentor, kind=kind
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        said = dict(Decision.Kind.choices).get(kind, "Cleared")
+        messages.success(
+            request, f"{said}: {mentee.mentee} with {mentor.mentor}. Rerun the match to see it."
+        )
+    return redirect(found)
+
+
+@login_required
+@require_POST
+def publish(request: AuthedRequest, pk: int) -> HttpResponse:
+    found = _committee_post(request, pk)
+    try:
+        services.round_publish(actor=request.user, round_=found)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, "Published: every mentee and mentor has been emailed.")
+    return redirect(found)
+
+
+@login_required
+def my_match(request: AuthedRequest, pk: int) -> HttpResponse:
+    match = access.get_match_for_mentee(request.user, pk)
+    return render(request, "matching/match.html", {"match": match})
+
+
+@login_required
+@require_POST
+def accept(request: AuthedRequest, pk: int) -> HttpResponse:
+    match = access.get_match_for_mentee(request.user, pk)
+    try:
+        services.match_accept(actor=request.user, match=match)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, f"You accepted {match.offer.mentor} as your mentor.")
+    return redirect(match)
