@@ -13,6 +13,7 @@ from accounts.services import invitation_create
 from accounts.tests.factories import UserFactory
 from core.email import compose
 from network.models import Role
+from network.tests.factories import SiteFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -39,6 +40,7 @@ def assert_signed(message) -> None:
 
 @override_settings(SITE_URL=SITE)
 def test_the_sign_up_email_names_the_product_and_its_address_not_the_request_host(client):
+    SiteFactory(name="Leeds General Infirmary")
     client.post(
         reverse("account_signup"),
         {
@@ -46,6 +48,8 @@ def test_the_sign_up_email_names_the_product_and_its_address_not_the_request_hos
             "email": "nia.jones@example.org",
             "password1": "a-long-and-unusual-passphrase",
             "password2": "a-long-and-unusual-passphrase",
+            "hospital": "Leeds General Infirmary",
+            "grade": "st3",
         },
     )
     message = mail.outbox[-1]

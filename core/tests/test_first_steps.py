@@ -54,7 +54,13 @@ def test_each_step_is_ticked_when_really_done(newcomer, personas):
     from projects import services
 
     services.application_submit(
-        applicant=person, role=project.roles.first(), note="I can help.", accept_load=True
+        applicant=person,
+        role=project.roles.first(),
+        note=(
+            "I can help with the data collection at my hospital: I have two sessions a week "
+            "free this rotation and have done a re-audit of CT head turnaround before."
+        ),
+        accept_load=True,
     )
     credential(person)
     Follow.objects.create(person=person, conference=make_conference())

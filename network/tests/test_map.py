@@ -153,10 +153,12 @@ def test_sites_of_another_country_get_a_panel_of_their_own(network):
     assert panels == ["UK and Ireland", "United States", "Elsewhere"]
 
 
-def test_the_map_is_the_current_page_in_the_navigation(network):
+def test_the_map_is_reached_from_the_footer_and_marks_its_section(network):
+    """The map sits in the footer beside the glossary; on it, its section (Network) is
+    marked as the current one in the bar."""
     body = signed_in(network.trainee).get(MAP_URL).content.decode()
-    assert '<a href="/network/map/" aria-current="page">Map</a>' in body
-    assert 'aria-current="page">Network</a>' not in body
+    assert '<a href="/network/map/">Research map</a>' in body
+    assert 'aria-current="page">Network</a>' in body
 
 
 def test_the_page_offers_the_tile_server_when_one_is_set(network, settings):
