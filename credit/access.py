@@ -82,3 +82,12 @@ def get_own_name(user: Any, pk: int) -> NameConfirmation:
 def may_see_full_list(user: Any) -> bool:
     """The full computed list, with everyone's reasons: the committee's view only."""
     return is_committee(user)
+
+
+def shows_credit(user: Any) -> bool:
+    """Whether the navigation offers Credit: to the people Studies is offered to (those who
+    take part in a study, and the committee who set its authorship rules). A way in only;
+    each credit page still asks the rules above."""
+    from capture.access import shows_studies
+
+    return shows_studies(user)

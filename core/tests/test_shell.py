@@ -30,12 +30,12 @@ def grant_study_role(personas, person, role: str) -> None:
 def test_a_trainee_sees_no_studies_or_statistics_without_a_study_role(personas):
     sections = labels(personas.trainee)
     assert {"Network", "Mentors", "Projects", "Calendar", "Opportunities"} <= set(sections)
-    assert not {"Studies", "Statistics"} & set(sections)
+    assert not {"Studies", "Statistics", "Credit"} & set(sections)
 
 
 def test_a_study_role_brings_studies_and_an_analysts_role_statistics(two_factor):
     grant_study_role(two_factor, two_factor.trainee, "collaborator")
-    assert "Studies" in labels(two_factor.trainee)
+    assert {"Studies", "Credit"} <= set(labels(two_factor.trainee))
     assert "Statistics" not in labels(two_factor.trainee)
     grant_study_role(two_factor, two_factor.mentor, "statistician")
     assert {"Studies", "Statistics"} <= set(labels(two_factor.mentor))
