@@ -22,6 +22,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
+import re
 import time
 import urllib.error
 import urllib.parse
@@ -68,6 +69,7 @@ MAX_BYTES = 20 * 1024 * 1024
 # NCBI asks for at most three requests a second without an API key.
 GAP = {"eutils.ncbi.nlm.nih.gov": 0.34}
 MAX_IDENTIFIERS = 50
+ARTICLE_TAG = re.compile(r"<Pubmed(?:Book)?Article[\s>]")
 UNEXPECTED = "The look-up stopped on an unexpected error (logged for the administrator)."
 sleep = time.sleep  # replaced in tests
 _last_request: dict[str, float] = {}
@@ -363,7 +365,7 @@ def by_pmid(pmid: str) -> list[Record]:
         query["email"] = settings.RADCOLLAB_CONTACT_EMAIL
     body = get(f"{EFETCH}?{urllib.parse.urlencode(query)}", accept="application/xml")
     text = body.decode("utf-8", errors="replace")
-    if "<PubmedArticle" not in text and "<PubmedBookArticle" not in text:
+    if not ARTICLE_TAG.search(text):
         return []
     try:
         return list(scan_pubmed_xml(text).result())
