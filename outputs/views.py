@@ -241,6 +241,9 @@ def import_confirm(request: AuthedRequest, pk: int) -> HttpResponse:
     if draft.state == OutputImport.State.COMMITTED:
         messages.info(request, "This import was already committed.")
         return redirect("outputs:mine")
+    if draft.state in (OutputImport.State.FETCHING, OutputImport.State.FAILED):
+        messages.error(request, "The look-up has not given anything to import yet.")
+        return redirect("outputs:import_preview", pk=draft.pk)
     chosen = {int(value) for value in request.POST.getlist("entry") if value.isdigit()}
     try:
         result = imports.import_commit(
