@@ -78,6 +78,8 @@ def test_identifiers_are_looked_up_then_previewed_then_imported(client, personas
     text = preview.content.decode()
     assert preview.status_code == 200
     assert "Pneumothorax Detection on Chest Radiographs" in text
+    assert "DOI 10.1148/radiol.2021203656 · Journal article" in text  # named as it was asked
+    assert "looked up at Crossref, PubMed and ORCID" in text
     assert "Not found or not kept (1)" in text
     assert "DOI 10.9999/missing: not found at Crossref" in text
 
