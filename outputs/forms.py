@@ -7,12 +7,14 @@ from django.db.models import Q
 
 from core.forms import DateInput
 from formats.bibliography import BibliographyError, Format, decode
+from formats.bibliography.identifiers import parse_identifiers
 from outputs.citations import DEFAULT_STYLE, STYLE_CHOICES
 from outputs.models import Output
 from outputs.services import AuthorIn
 from people.models import INTEREST_KINDS, Term
 from projects.models import Project
 
+MAX_IDENTIFIERS = 50
 MAX_UPLOAD = 10 * 1024 * 1024
 
 
@@ -179,6 +181,29 @@ class ImportForm(forms.Form):
         else:
             data["content"], data["filename"] = data["text"], ""
         return data
+
+
+class IdentifierForm(forms.Form):
+    """DOIs, PMIDs or ORCID iDs to look up; a malformed one is refused here, by name."""
+
+    identifiers = forms.CharField(
+        label="DOIs, PMIDs or ORCID iDs",
+        help_text=(
+            "One a line, up to 50: a DOI (10.1148/radiol.2020201234), a PubMed ID (31234567) "
+            "or your ORCID iD (0000-0002-1825-0097) to bring in every work on your ORCID record."
+        ),
+        widget=forms.Textarea(attrs={"rows": 4, "spellcheck": "false", "autocapitalize": "off"}),
+        max_length=10_000,
+    )
+
+    def clean_identifiers(self) -> str:
+        text = self.cleaned_data["identifiers"]
+        found, problems = parse_identifiers(text, limit=MAX_IDENTIFIERS)
+        if problems:
+            raise forms.ValidationError([f"{p}." for p in problems])
+        if not found:
+            raise forms.ValidationError("Enter at least one DOI, PMID or ORCID iD.")
+        return text
 
 
 class ExportForm(FilterForm):

@@ -236,6 +236,8 @@ class OutputImport(TimeStampedModel):
     """
 
     class State(models.TextChoices):
+        FETCHING = "fetching", "Looking up"
+        FAILED = "failed", "Look-up failed"
         DRAFT = "draft", "Previewed"
         COMMITTED = "committed", "Imported"
 
@@ -251,6 +253,14 @@ class OutputImport(TimeStampedModel):
     merged_count = models.PositiveIntegerField(default=0)
     refused_count = models.PositiveIntegerField(default=0)
     committed_at = models.DateTimeField(null=True, blank=True)
+    # An import by identifier: what was asked for, the background look-up's progress,
+    # and what it could not add (an identifier not found, a work of a type not kept).
+    identifiers = models.TextField(blank=True, help_text="DOIs, PMIDs and ORCID iDs, one a line.")
+    done = models.PositiveIntegerField(default=0)
+    total = models.PositiveIntegerField(default=0)
+    notes = models.JSONField(default=list, blank=True)
+    error = models.TextField(blank=True)
+    offline = models.BooleanField(default=False, help_text="The look-up found no network.")
 
     class Meta:
         ordering = ["-created_at"]

@@ -9,6 +9,7 @@ urlpatterns = [
     path("new/", views.create, name="create"),
     path("export/", views.export, name="export"),
     path("import/", views.import_start, name="import"),
+    path("import/identifiers/", views.import_identifiers, name="import_identifiers"),
     path("import/<int:pk>/", views.import_preview, name="import_preview"),
     path("import/<int:pk>/confirm/", views.import_confirm, name="import_confirm"),
     path("people/<int:person_id>/", views.person, name="person"),

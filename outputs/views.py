@@ -12,7 +12,7 @@ from core.exceptions import EditConflict
 from core.forms import copy_errors
 from core.htmx import render_page
 from core.types import AuthedRequest
-from outputs import citations, imports, services
+from outputs import citations, imports, lookup, services
 from outputs.access import (
     get_draft_for_user,
     get_output_awaiting,
@@ -21,7 +21,7 @@ from outputs.access import (
     own_outputs,
     require_member,
 )
-from outputs.forms import ExportForm, FilterForm, ImportForm, OutputForm
+from outputs.forms import ExportForm, FilterForm, IdentifierForm, ImportForm, OutputForm
 from outputs.models import OutputImport
 from outputs.selectors import filtered
 
@@ -188,11 +188,26 @@ def import_start(request: AuthedRequest) -> HttpResponse:
             person=request.user, text=data["content"], fmt=data["format"], filename=data["filename"]
         )
         return redirect("outputs:import_preview", pk=draft.pk)
-    status = 400 if form.errors else 200
+    return _import_page(request, form, IdentifierForm())
+
+
+def _import_page(request: AuthedRequest, form: ImportForm, id_form: IdentifierForm) -> HttpResponse:
+    status = 400 if form.errors or id_form.errors else 200
     history = OutputImport.objects.filter(person=request.user, state=OutputImport.State.COMMITTED)[
         :10
     ]
-    return render(request, "outputs/import.html", {"form": form, "history": history}, status=status)
+    context = {"form": form, "id_form": id_form, "history": history}
+    return render(request, "outputs/import.html", context, status=status)
+
+
+@login_required
+def import_identifiers(request: AuthedRequest) -> HttpResponse:
+    """Look DOIs, PMIDs or ORCID iDs up in the background; the preview page shows progress."""
+    id_form = IdentifierForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and id_form.is_valid():
+        job = lookup.lookup_create(person=request.user, text=id_form.cleaned_data["identifiers"])
+        return redirect("outputs:import_preview", pk=job.pk)
+    return _import_page(request, ImportForm(), id_form)
 
 
 @login_required
@@ -201,6 +216,17 @@ def import_preview(request: AuthedRequest, pk: int) -> HttpResponse:
     if draft.state == OutputImport.State.COMMITTED:
         messages.info(request, "This import was already committed.")
         return redirect("outputs:mine")
+    if request.headers.get("HX-Request") and draft.state != OutputImport.State.FETCHING:
+        # The look-up the page was polling has ended: show its outcome as a whole page.
+        response = HttpResponse(status=204)
+        response["HX-Refresh"] = "true"
+        return response
+    if draft.state in (OutputImport.State.FETCHING, OutputImport.State.FAILED):
+        draft = lookup.fail_stale(draft)
+        status = 200 if draft.state == OutputImport.State.FETCHING else 422
+        return render_page(
+            request, "outputs/lookup.html", {"draft": draft}, fragment="lookup", status=status
+        )
     preview = imports.import_preview(person=request.user, text=draft.text, fmt=draft.format)
     status = 422 if preview.problems else 200
     return render(
@@ -215,6 +241,9 @@ def import_confirm(request: AuthedRequest, pk: int) -> HttpResponse:
     if draft.state == OutputImport.State.COMMITTED:
         messages.info(request, "This import was already committed.")
         return redirect("outputs:mine")
+    if draft.state in (OutputImport.State.FETCHING, OutputImport.State.FAILED):
+        messages.error(request, "The look-up has not given anything to import yet.")
+        return redirect("outputs:import_preview", pk=draft.pk)
     chosen = {int(value) for value in request.POST.getlist("entry") if value.isdigit()}
     try:
         result = imports.import_commit(

@@ -7,6 +7,7 @@ required and cookies, HSTS and HTTPS redirects are on.
 
 from __future__ import annotations
 
+from email.utils import parseaddr
 from pathlib import Path
 
 import dj_database_url
@@ -208,6 +209,9 @@ EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=True)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "RadCollab <no-reply@radcollab.localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Named in the User-Agent (and NCBI's `email`) of look-ups at Crossref, PubMed and ORCID,
+# so that those services can reach the site's administrator rather than block it.
+RADCOLLAB_CONTACT_EMAIL = env_str("RADCOLLAB_CONTACT_EMAIL") or parseaddr(DEFAULT_FROM_EMAIL)[1]
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "UTC"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import json
 import re
 from typing import Any
@@ -200,12 +201,12 @@ def _crossref_record(index: int, work: dict[str, Any]) -> Record:
         line=None,
         source_type=source_type,
         kind=CROSSREF_KINDS.get(source_type),
-        title=need_title(strip_markup(titles[0] if titles else "")),
+        title=need_title(_jats(titles[0] if titles else "")),
         authors=tuple(_crossref_author(a) for a in work.get("author") or [] if isinstance(a, dict)),
         venue=squash(venues[0] if venues else ""),
         date=_crossref_date(work),
         doi=clean_doi(str(work.get("DOI") or "")),
-        abstract=strip_markup(str(work.get("abstract") or "")),
+        abstract=_jats(str(work.get("abstract") or "")),
         keywords=tuple(str(s) for s in work.get("subject") or []),
         volume=str(work.get("volume") or ""),
         issue=str(work.get("issue") or ""),
@@ -217,6 +218,11 @@ def _crossref_record(index: int, work: dict[str, Any]) -> Record:
     )
 
 
+def _jats(text: str) -> str:
+    """Crossref's JATS markup removed and its entities decoded: 'p &lt; 0.01' → 'p < 0.01'."""
+    return squash(html.unescape(strip_markup(text)))
+
+
 def _strings(value: Any) -> list[str]:
     """Crossref gives titles as lists; some exports flatten them to one string."""
     if isinstance(value, list):
@@ -226,11 +232,19 @@ def _strings(value: Any) -> list[str]:
 
 def _crossref_author(author: dict[str, Any]) -> Name:
     orcid = clean_orcid(str(author.get("ORCID") or ""))
+    places = tuple(
+        squash(str(place.get("name")))
+        for place in author.get("affiliation") or []
+        if isinstance(place, dict) and place.get("name")
+    )
     if author.get("family"):
         return Name(
-            family=squash(author["family"]), given=squash(author.get("given") or ""), orcid=orcid
+            family=squash(author["family"]),
+            given=squash(author.get("given") or ""),
+            orcid=orcid,
+            affiliations=places,
         )
-    return Name(family=squash(str(author.get("name") or "")), orcid=orcid)
+    return Name(family=squash(str(author.get("name") or "")), orcid=orcid, affiliations=places)
 
 
 def _crossref_date(work: dict[str, Any]) -> PartialDate | None:

@@ -8,6 +8,7 @@ from django.urls import reverse
 from accounts.tests.factories import UserFactory
 from core.testing.matrix import ANONYMOUS, Route, check_matrix, expect
 from outputs.imports import import_draft_create
+from outputs.lookup import lookup_create
 from outputs.services import AuthorIn, output_create
 from outputs.tests.factories import GOOD_BIBTEX, make_output
 
@@ -66,6 +67,16 @@ def on_draft(name):
     return url
 
 
+def on_lookup(name):
+    """A look-up of identifiers still running (nothing is fetched: the task is not run)."""
+
+    def url(personas, who, place):
+        job = lookup_create(person=owner(personas, who, place), text="10.1148/radiol.2021203656")
+        return reverse(f"outputs:{name}", args=[job.pk])
+
+    return url
+
+
 def api_output(personas, who, place):
     return f"/api/v1/outputs/{an_output(personas, who, place).pk}"
 
@@ -100,6 +111,27 @@ ROUTES = [
     ),
     (Route("import preview", on_draft("import_preview")), OWN_DRAFT),
     (Route("import confirm", on_draft("import_confirm"), method="post"), expect((302, 404))),
+    (Route("import by identifier form", page("import_identifiers")), EVERYONE_SIGNED_IN),
+    (
+        Route(
+            "import by identifier",
+            page("import_identifiers"),
+            "post",
+            lambda p, w, pl: {"identifiers": "not an identifier"},
+        ),
+        expect((400, 400)),
+    ),
+    (
+        Route(
+            "import by identifier queued",
+            page("import_identifiers"),
+            "post",
+            lambda p, w, pl: {"identifiers": "10.1148/radiol.2021203656"},
+        ),
+        expect((302, 302)),
+    ),
+    (Route("look-up progress", on_lookup("import_preview")), OWN_DRAFT),
+    (Route("look-up confirm", on_lookup("import_confirm"), method="post"), expect((302, 404))),
     (Route("API my outputs", lambda p, w, pl: "/api/v1/outputs", api=True), EVERYONE_SIGNED_IN),
     (
         Route("API a person's outputs", api_person, api=True),
