@@ -43,7 +43,8 @@ def test_members_by_region_counts_each_person_once_per_region(personas):
     assert rows(fig)["North"] == [1, 1, 0, 1]
     # Personas: trainee, mentor, two site leads at sites A and B (one region).
     persona = rows(fig)["Persona region"]
-    assert persona[0] == 1 and persona[2] == 2
+    assert persona[0] == 1
+    assert persona[2] == 2
     assert fig.columns[-1] == "All members"
 
 
@@ -184,7 +185,8 @@ def test_the_public_summary_has_no_site_rows_and_suppresses_every_small_count(pe
     make_project(personas.trainee)
     figures = dashboard.public_summary()
     keys = {f.key for f in figures}
-    assert "records-site" not in keys and "members-scheme" not in keys
+    assert "records-site" not in keys
+    assert "members-scheme" not in keys
     members = next(f for f in figures if f.key == "members-region")
     assert rows(members)["Persona region"][0] == "<5"
     share = next(f for f in figures if f.key == "active-share")
@@ -194,8 +196,10 @@ def test_the_public_summary_has_no_site_rows_and_suppresses_every_small_count(pe
 def test_bar_chart_is_inline_svg_and_draws_no_length_for_a_suppressed_cell():
     fig = dashboard.Figure("k", "T", "", ["n"], [("Big", [10]), ("Small", ["<5"])])
     svg = dashboard.bar_svg(fig)
-    assert svg.startswith("<svg") and 'role="img"' in svg
-    assert 'width="360"' in svg and 'width="8" height="15" fill="none"' in svg
+    assert svg.startswith("<svg")
+    assert 'role="img"' in svg
+    assert 'width="360"' in svg
+    assert 'width="8" height="15" fill="none"' in svg
     assert dashboard.bar_svg(dashboard.Figure("k", "T", "", ["n"])) == ""
 
 
@@ -230,7 +234,9 @@ def test_dashboard_page_shows_the_four_aims_charts_and_tables(committee, persona
         "Engagement in research training",
     ):
         assert title in body
-    assert "<svg" in body and "<table>" in body and "&lt;5" in body
+    assert "<svg" in body
+    assert "<table>" in body
+    assert "&lt;5" in body
 
 
 def test_dashboard_csv_is_one_figure_and_spreadsheet_safe(committee, personas):
@@ -255,7 +261,8 @@ def test_public_summary_is_404_until_switched_on(client, committee, personas):
     page = anonymous.get(reverse("credit:summary"))
     assert page.status_code == 200
     body = page.content.decode()
-    assert "Persona region" in body and "&lt;5" in body
+    assert "Persona region" in body
+    assert "&lt;5" in body
     for person in personas.people.values():
         assert person.email not in body
     csv_response = anonymous.get(reverse("credit:summary_csv", args=["members-region"]))
