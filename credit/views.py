@@ -50,7 +50,12 @@ def mine(request: AuthedRequest) -> HttpResponse:
         if access.is_committee(request.user)
         else None
     )
-    return render_page(request, "credit/mine.html", {"rows": rows, "managed": managed})
+    context = {
+        "rows": rows,
+        "managed": managed,
+        "portfolio": access.may_keep_portfolio(request.user),
+    }
+    return render_page(request, "credit/mine.html", context)
 
 
 @login_required
