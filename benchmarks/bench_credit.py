@@ -310,25 +310,30 @@ def run(args: argparse.Namespace) -> None:
 
 
 def dashboard_p95(client: Any, runs: int = 20) -> None:
-    """The network dashboard's p95 over `runs` requests (target: under 200 ms)."""
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
+    """The network dashboard's p95 over `runs` requests (target: under 200 ms): as the
+    committee gets it (figures cached for a minute, `credit.dashboard.cached_aims`), and
+    counted afresh on every request (the cache emptied before each)."""
+    from django.core.cache import cache
 
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get("/credit/network/")
+    from credit import dashboard
+
+    response = client.get("/credit/network/")  # warms imports and templates
     assert response.status_code == 200, response.status_code
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        client.get("/credit/network/")
-        times.append(time.perf_counter() - start)
-    times.sort()
-    p95 = times[max(0, round(0.95 * len(times)) - 1)]
-    print(
-        f"  {'network dashboard':<40} p95 {p95 * 1000:6.0f} ms median "
-        f"{statistics.median(times) * 1000:6.0f} ms over {runs} · {len(queries)} queries "
-        f"· {len(response.content) // 1024} KiB (target: p95 under 200 ms)"
-    )
+    for label, fresh in (("network dashboard (cached)", False), ("  counted afresh", True)):
+        times = []
+        for _ in range(runs):
+            if fresh:
+                cache.delete(dashboard.CACHE_KEY)
+            start = time.perf_counter()
+            client.get("/credit/network/")
+            times.append(time.perf_counter() - start)
+        times.sort()
+        p95 = times[max(0, round(0.95 * len(times)) - 1)]
+        print(
+            f"  {label:<40} p95 {p95 * 1000:6.0f} ms median "
+            f"{statistics.median(times) * 1000:6.0f} ms over {runs} requests "
+            f"· {len(response.content) // 1024} KiB (target: p95 under 200 ms)"
+        )
 
 
 if __name__ == "__main__":

@@ -18,15 +18,16 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter, defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from html import escape
 
+from django.core.cache import cache
 from django.db.models import Count, Q
 from django.db.models.functions import ExtractYear
 from django.utils import timezone
 
-from capture.models import DataQuery, Record
-from network.models import Membership, Region, Role
+from capture.models import DataQuery, Record, StudySite
+from network.models import Membership, Region, Role, Site
 from outputs.models import Author, Output
 from people.models import TraineeProfile
 from projects.models import FINISHED, Member, Project, ResearchType, Status
@@ -45,6 +46,21 @@ Cell = int | str
 def suppress(count: int) -> Cell:
     """A count as it may be shown: 1 to 4 become "<5" (0 stays 0: nothing to infer)."""
     return SUPPRESSED if 0 < count < SMALL else count
+
+
+def _suppressed(
+    rows: list[tuple[str, list[Cell]]], *, share_last: bool = False
+) -> list[tuple[str, list[Cell]]]:
+    """Rows with small counts as "<5"; a share (last column) is left, or hidden when the
+    count it is a share of is small."""
+    out: list[tuple[str, list[Cell]]] = []
+    for label, cells in rows:
+        counts = cells[:-1] if share_last else cells
+        shown = [suppress(c) if isinstance(c, int) else c for c in counts]
+        if share_last:
+            shown.append("not shown" if shown and shown[0] == SUPPRESSED else cells[-1])
+        out.append((label, shown))
+    return out
 
 
 @dataclass
@@ -264,25 +280,46 @@ def projects_by_type_and_status() -> Figure:
     return fig
 
 
-def records_per_site(span: list[int]) -> Figure:
+def _year_starts(span: list[int]) -> list[dt.datetime]:
+    zone = timezone.get_current_timezone()
+    return [dt.datetime(y, 1, 1, tzinfo=zone) for y in [*span, span[-1] + 1]]
+
+
+def records_by_site_and_year(span: list[int]) -> dict[int, tuple[int, list[int]]]:
+    """Per network site: how many studies have records there, and records per year.
+
+    One grouped query per study site, each year a filtered count on `created_at` (a
+    range the database compares natively, where extracting the year runs per row)."""
+    starts = _year_starts(span)
+    per_year = {
+        f"y{i}": Count("pk", filter=Q(created_at__gte=starts[i], created_at__lt=starts[i + 1]))
+        for i in range(len(span))
+    }
+    rows = Record.objects.values("study_site_id").annotate(**per_year)
+    site_of = dict(StudySite.objects.values_list("pk", "site_id"))
+    by_site: dict[int, tuple[int, list[int]]] = {}
+    for row in rows:
+        site = site_of[row["study_site_id"]]
+        studies, counts = by_site.get(site, (0, [0] * len(span)))
+        new = [c + row[f"y{i}"] for i, c in enumerate(counts)]
+        by_site[site] = (studies + 1, new)
+    return by_site
+
+
+def _site_names(ids: Iterable[int]) -> dict[int, tuple[str, str]]:
+    return {
+        pk: (name, region)
+        for pk, name, region in Site.objects.filter(pk__in=list(ids)).values_list(
+            "pk", "name", "region__name"
+        )
+    }
+
+
+def records_per_site(span: list[int], data: dict[int, tuple[int, list[int]]]) -> Figure:
     """Records entered per site and year, and how many studies have records there.
 
     Patient records: every cell from 1 to 4 is shown as "<5"."""
-    rows = (
-        Record.objects.annotate(year=ExtractYear("created_at"))
-        .values("study_site__site__name", "study_site__site__region__name", "year")
-        .annotate(n=Count("pk"), studies=Count("study", distinct=True))
-    )
-    per: dict[tuple[str, str], Counter[int]] = defaultdict(Counter)
-    for row in rows:
-        key = (row["study_site__site__region__name"], row["study_site__site__name"])
-        per[key][row["year"]] += row["n"]
-    studies = {
-        (row["study_site__site__region__name"], row["study_site__site__name"]): row["n"]
-        for row in Record.objects.values(
-            "study_site__site__name", "study_site__site__region__name"
-        ).annotate(n=Count("study", distinct=True))
-    }
+    names = _site_names(data)
     fig = Figure(
         "records-site",
         "Study records per site, by year",
@@ -291,21 +328,18 @@ def records_per_site(span: list[int]) -> Figure:
         ["Studies with records", *map(str, span)],
         suppressed=True,
     )
-    for (region, site), by_year in sorted(per.items()):
-        cells = [suppress(by_year[y]) for y in span]
-        fig.rows.append((f"{site} ({region})", [studies[(region, site)], *cells]))
+    for site, (studies, counts) in sorted(data.items(), key=lambda item: names[item[0]][::-1]):
+        name, region = names[site]
+        fig.rows.append((f"{name} ({region})", [studies, *map(suppress, counts)]))
     return fig
 
 
-def records_by_region(span: list[int]) -> Figure:
+def records_by_region(span: list[int], data: dict[int, tuple[int, list[int]]]) -> Figure:
+    names = _site_names(data)
     counts: Counter[tuple[str, int]] = Counter()
-    for row in (
-        Record.objects.annotate(year=ExtractYear("created_at"))
-        .values("study_site__site__region__name", "year")
-        .annotate(n=Count("pk"))
-    ):
-        if row["year"] in span:
-            counts[(row["study_site__site__region__name"], row["year"])] += row["n"]
+    for site, (_, by_year) in data.items():
+        for year, n in zip(span, by_year, strict=True):
+            counts[(names[site][1], year)] += n
     fig = _region_by_year(
         "records-region",
         "Study records per region, by year",
@@ -316,21 +350,6 @@ def records_by_region(span: list[int]) -> Figure:
     fig.suppressed = True
     fig.rows = _suppressed(fig.rows)
     return fig
-
-
-def _suppressed(
-    rows: list[tuple[str, list[Cell]]], *, share_last: bool = False
-) -> list[tuple[str, list[Cell]]]:
-    """Rows with small counts as "<5"; a share (last column) is left, or hidden when the
-    count it is a share of is small."""
-    out: list[tuple[str, list[Cell]]] = []
-    for label, cells in rows:
-        counts = cells[:-1] if share_last else cells
-        shown = [suppress(c) if isinstance(c, int) else c for c in counts]
-        if share_last:
-            shown.append("not shown" if shown and shown[0] == SUPPRESSED else cells[-1])
-        out.append((label, shown))
-    return out
 
 
 def open_queries() -> Figure:
@@ -408,18 +427,19 @@ def outputs_by_region(
 
 def training_by_region(regions: dict[int, str]) -> Figure:
     members = set(Membership.objects.active().values_list("person_id", flat=True))
-    gcp = set(
-        Credential.objects.filter(kind__in=GCP_TYPES, person_id__in=members).values_list(
-            "person_id", flat=True
-        )
-    )
-    any_credential = set(
-        Credential.objects.filter(person_id__in=members).values_list("person_id", flat=True)
-    )
-    trackers = set(
-        Tracker.objects.filter(person_id__in=members).values_list("person_id", flat=True)
-    )
-    total: Counter[str] = Counter(regions.get(p, NO_REGION) for p in members)
+    gcp, any_credential = set(), set()
+    for person_id, kind in Credential.objects.values_list("person_id", "kind").distinct():
+        if person_id in members:
+            any_credential.add(person_id)
+            if kind in GCP_TYPES:
+                gcp.add(person_id)
+    trackers = members & set(Tracker.objects.values_list("person_id", flat=True))
+
+    def by_region(people: set[int]) -> Counter[str]:
+        return Counter(regions.get(p, NO_REGION) for p in people)
+
+    total, with_gcp = by_region(members), by_region(gcp)
+    with_any, with_tracker = by_region(any_credential), by_region(trackers)
     fig = Figure(
         "training-region",
         "Research training by region",
@@ -428,13 +448,9 @@ def training_by_region(regions: dict[int, str]) -> Figure:
         ["Members", "With GCP", "With any credential", "With a certificate tracker"],
     )
     for name in region_names(total):
-        if not total[name]:
-            continue
-
-        def of(people: set[int], region: str = name) -> int:
-            return sum(1 for p in people if regions.get(p, NO_REGION) == region)
-
-        fig.rows.append((name, [total[name], of(gcp), of(any_credential), of(trackers)]))
+        if total[name]:
+            cells: list[Cell] = [total[name], with_gcp[name], with_any[name], with_tracker[name]]
+            fig.rows.append((name, cells))
     return fig
 
 
@@ -480,6 +496,7 @@ def aims(today: dt.date | None = None) -> list[Aim]:
     """The four aims, each with its figures (about twenty grouped queries in all)."""
     span = years(today)
     regions = person_regions()
+    records = records_by_site_and_year(span)
     from credit import portfolio  # the portfolio studies' totals (issue 19 item 5)
 
     research = [
@@ -490,8 +507,8 @@ def aims(today: dt.date | None = None) -> list[Aim]:
         active_share(regions),
         projects_by_type_and_status(),
         *portfolio.figures(),
-        records_by_region(span),
-        records_per_site(span),
+        records_by_region(span, records),
+        records_per_site(span, records),
         open_queries(),
     ]
     return [
@@ -550,16 +567,28 @@ PUBLIC_FIGURES = (
 )
 
 
-def public_summary(today: dt.date | None = None) -> list[Figure]:
+def public_summary(source: list[Aim] | None = None) -> list[Figure]:
     """Counts only, for anyone: no site-level rows, and every small count shown as "<5"."""
-    chosen = []
-    for aim in aims(today):
-        for fig in aim.figures:
-            if fig.key in PUBLIC_FIGURES:
-                fig.rows = _suppressed(fig.rows, share_last=fig.percent)
-                fig.suppressed = True
-                chosen.append(fig)
-    return chosen
+    return [
+        replace(fig, rows=_suppressed(fig.rows, share_last=fig.percent), suppressed=True)
+        for aim in (source if source is not None else aims())
+        for fig in aim.figures
+        if fig.key in PUBLIC_FIGURES
+    ]
+
+
+CACHE_KEY = "credit:dashboard:v1"
+CACHE_SECONDS = 60
+
+
+def cached_aims() -> tuple[dt.datetime, list[Aim]]:
+    """The aims as computed at most a minute ago, and when: the pages and their CSVs
+    read this, so a committee member moving between figures does not count again."""
+    found = cache.get(CACHE_KEY)
+    if found is None:
+        found = (timezone.now(), aims())
+        cache.set(CACHE_KEY, found, CACHE_SECONDS)
+    return found
 
 
 # --- Drawing ---------------------------------------------------------------------------
@@ -621,3 +650,23 @@ def chart_column(fig: Figure) -> int:
     if fig.key == "records-site":
         return len(fig.columns) - 1  # this year's records
     return 0
+
+
+def table_html(fig: Figure) -> str:
+    """The figure's table, built here rather than in a template: the per-site figure has a
+    row per site (500 in a large network), which the template engine renders slowly."""
+    head = "".join(f'<th scope="col">{escape(c)}</th>' for c in fig.columns)
+    body = (
+        "".join(
+            f'<tr><th scope="row">{escape(label)}</th>'
+            + "".join(f"<td>{escape(str(c))}</td>" for c in cells)
+            + "</tr>"
+            for label, cells in fig.rows
+        )
+        or f'<tr><td colspan="{len(fig.columns) + 1}">Nothing recorded yet.</td></tr>'
+    )
+    return (
+        '<div class="table-scroll"><table><thead><tr><th scope="col">'
+        f'<span class="visually-hidden">Group</span></th>{head}</tr></thead>'
+        f"<tbody>{body}</tbody></table></div>"
+    )

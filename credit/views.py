@@ -413,7 +413,11 @@ def _certificate(request: AuthedRequest, pk: int) -> HttpResponse:
 
 def _charted(figures: list[dashboard.Figure]) -> list[dict[str, Any]]:
     return [
-        {"figure": fig, "svg": dashboard.bar_svg(fig, dashboard.chart_column(fig))}
+        {
+            "figure": fig,
+            "svg": dashboard.bar_svg(fig, dashboard.chart_column(fig)),
+            "table": dashboard.table_html(fig),
+        }
         for fig in figures
     ]
 
@@ -422,11 +426,14 @@ def _charted(figures: list[dashboard.Figure]) -> list[dict[str, Any]]:
 def network(request: AuthedRequest) -> HttpResponse:
     """The committee's dashboard: the four aims, each figure a chart, a table and a CSV."""
     access.require_dashboard(request.user)
-    aims = [{"aim": aim, "figures": _charted(aim.figures)} for aim in dashboard.aims()]
+    as_of, computed = dashboard.cached_aims()
+    aims = [{"aim": aim, "figures": _charted(aim.figures)} for aim in computed]
     setting = DashboardSetting.current()
     form = forms.DashboardSettingForm(initial={"public_summary": setting.public_summary})
     return render_page(
-        request, "credit/network.html", {"aims": aims, "setting": setting, "form": form}
+        request,
+        "credit/network.html",
+        {"aims": aims, "setting": setting, "form": form, "as_of": as_of},
     )
 
 
@@ -434,7 +441,7 @@ def network(request: AuthedRequest) -> HttpResponse:
 def network_csv(request: AuthedRequest, key: str) -> HttpResponse:
     """One figure's table as CSV (cells a spreadsheet would run are neutralised)."""
     access.require_dashboard(request.user)
-    fig = dashboard.find(dashboard.aims(), key)
+    fig = dashboard.find(dashboard.cached_aims()[1], key)
     if fig is None:
         raise Http404("No such figure.")
     return _figure_csv(fig)
@@ -467,13 +474,16 @@ def summary(request: HttpRequest) -> HttpResponse:
     """The public summary: counts by region only, small counts shown as "<5"; 404 when off."""
     access.require_public_summary()
     return render_page(
-        request, "credit/summary.html", {"figures": _charted(dashboard.public_summary())}
+        request,
+        "credit/summary.html",
+        {"figures": _charted(dashboard.public_summary(dashboard.cached_aims()[1]))},
     )
 
 
 def summary_csv(request: HttpRequest, key: str) -> HttpResponse:
     access.require_public_summary()
-    fig = next((f for f in dashboard.public_summary() if f.key == key), None)
+    figures = dashboard.public_summary(dashboard.cached_aims()[1])
+    fig = next((f for f in figures if f.key == key), None)
     if fig is None:
         raise Http404("No such figure.")
     return _figure_csv(fig)
