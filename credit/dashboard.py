@@ -608,17 +608,18 @@ def bar_svg(fig: Figure, column: int = 0) -> str:
     if not rows or len(rows) > MAX_BARS:  # a long table (every site) is read as a table
         return ""
     top = max([v for _, v in rows if isinstance(v, int)] or [1]) or 1
-    line, label_w, width = 22, 150, 360
+    line, label_w, width = 22, 190, 320
     height = line * len(rows) + 8
     title = escape(f"{fig.title}: {fig.columns[column]}")
     parts = [
         f'<svg class="chart" viewBox="0 0 {label_w + width + 50} {height}" role="img" '
+        f'style="width:100%;max-width:40rem;height:auto" '
         f'aria-label="{title}" xmlns="http://www.w3.org/2000/svg">',
         f"<title>{title}</title>",
     ]
     for i, (label, value) in enumerate(rows):
         y = 4 + i * line
-        text = escape(label if len(label) <= 24 else label[:23] + "…")
+        text = escape(label if len(label) <= 26 else label[:25] + "…")
         parts.append(
             f'<text x="{label_w - 6}" y="{y + 15}" text-anchor="end" font-size="12" '
             f'fill="{INK}">{text}</text>'

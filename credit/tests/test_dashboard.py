@@ -201,7 +201,7 @@ def test_bar_chart_is_inline_svg_and_draws_no_length_for_a_suppressed_cell():
     svg = dashboard.bar_svg(fig)
     assert svg.startswith("<svg")
     assert 'role="img"' in svg
-    assert 'width="360"' in svg
+    assert 'width="320"' in svg
     assert 'width="8" height="15" fill="none"' in svg
     assert dashboard.bar_svg(dashboard.Figure("k", "T", "", ["n"])) == ""
 
