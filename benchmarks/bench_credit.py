@@ -92,7 +92,7 @@ def seed(sites: int, collaborators: int, records: int) -> Any:
     study_sites = StudySite.objects.bulk_create(
         StudySite(study=study, site=site, code=f"S{i:03d}") for i, site in enumerate(network_sites)
     )
-    at_site = {ss.pk: [] for ss in study_sites}
+    at_site: dict[int, list[Any]] = {ss.pk: [] for ss in study_sites}
     roles = []
     for i, person in enumerate(collaborators_):
         study_site = study_sites[i % len(study_sites)]
