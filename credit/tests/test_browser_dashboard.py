@@ -39,3 +39,28 @@ def test_the_committee_reads_engagement_by_region_and_publishes_the_summary(brow
     assert anonymous.goto(f"{base}/credit/summary/").status == 200
     anonymous.get_by_role("heading", name="Members by region").wait_for()
     assert fits(anonymous)
+
+
+def test_a_site_lead_records_a_portfolio_study_and_its_month_on_a_phone(browser, live_server):
+    call_command("seed_demo", stdout=StringIO())
+    base = live_server.url
+    person = User.objects.get(email="sitelead.a@demo.radcollab.org")
+    enable_totp(person)
+    page = signed_in(browser, base, person, 390)
+    page.goto(f"{base}/credit/")
+    page.get_by_role("link", name="Portfolio studies").click()
+    page.get_by_role("link", name="Record a study").click()
+    page.get_by_label("Study title").fill("SPINE-MR: cauda equina pathway")
+    page.get_by_label("This site's recruitment target").fill("0")
+    page.get_by_role("button", name="Save").click()
+    page.get_by_text("greater than or equal to 1").wait_for()
+    page.get_by_label("This site's recruitment target").fill("25")
+    page.get_by_role("button", name="Save").click()
+    page.get_by_text("Study recorded.").wait_for()
+    page.get_by_role("textbox", name="Month").fill("2026-01")
+    page.get_by_label("Participants recruited that month").fill("6")
+    page.get_by_role("button", name="Record the month").click()
+    page.get_by_text("Recruitment recorded.").wait_for()
+    assert page.get_by_text("of a target of").is_visible()
+    assert "6" in page.locator("p", has_text="of a target of").inner_text()
+    assert fits(page)
