@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, Sum
+from django.db.models import Count, OuterRef, Subquery, Sum
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
@@ -25,6 +25,7 @@ from credit.models import (
     AuthorList,
     DashboardSetting,
     NameConfirmation,
+    PortfolioRecruitment,
     PortfolioStudy,
     PortfolioTrainee,
     WritingCommitteeMember,
@@ -499,7 +500,21 @@ def portfolio_list(request: AuthedRequest) -> HttpResponse:
     studies = (
         PortfolioStudy.objects.filter(site__in=sites)
         .select_related("site")
-        .annotate(recruited=Sum("months__recruited"), trainee_count=Count("trainees"))
+        # Two sums over two relations: one join each would multiply one by the other.
+        .annotate(
+            recruited=Subquery(
+                PortfolioRecruitment.objects.filter(study=OuterRef("pk"))
+                .values("study")
+                .annotate(n=Sum("recruited"))
+                .values("n")
+            ),
+            trainee_count=Subquery(
+                PortfolioTrainee.objects.filter(study=OuterRef("pk"))
+                .values("study")
+                .annotate(n=Count("pk"))
+                .values("n")
+            ),
+        )
     )
     return render_page(request, "credit/portfolio_list.html", {"studies": studies, "sites": sites})
 

@@ -122,3 +122,18 @@ def test_another_sites_lead_is_told_the_study_does_not_exist(client, personas):
     client.force_login(personas.site_lead_b)
     assert client.get(study.get_absolute_url()).status_code == 404
     assert client.get(reverse("credit:portfolio")).content.decode().count("PROTECT") == 0
+
+
+def test_the_list_totals_months_and_trainees_without_multiplying_them(lead, personas):
+    study = make(personas)
+    for month, n in ((1, 3), (2, 4)):
+        portfolio.month_record(
+            actor=personas.site_lead_a, study=study, month=dt.date(2026, month, 1), recruited=n
+        )
+    for person in (personas.trainee, personas.mentor):
+        portfolio.trainee_add(
+            actor=personas.site_lead_a, study=study, person=person, part="sub_investigator"
+        )
+    [row] = lead.get(reverse("credit:portfolio")).context["studies"]
+    assert row.recruited == 7
+    assert row.trainee_count == 2
