@@ -8,6 +8,14 @@
 - A person who holds (or held) a role in the study sees their own contributions and
   the published (locked) list, and confirms their own name.
 - Anyone else is told the study does not exist (404), as capture does.
+
+The network dashboard (`credit.dashboard`) is the committee's, with two-factor, like
+every other committee page: its figures are counts, but by site. Its public summary
+(counts by region only, small counts suppressed) is anyone's once the committee switches
+it on (`DashboardSetting.public_summary`), and a 404 until then.
+
+Portfolio studies (`credit.portfolio`) are kept by the site lead of their site and by
+the committee, both with two-factor; everyone else is told they do not exist.
 """
 
 from __future__ import annotations
@@ -18,9 +26,9 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
 from capture.models import Study, StudyRole
-from credit.models import AuthorList, NameConfirmation
+from credit.models import AuthorList, DashboardSetting, NameConfirmation, PortfolioStudy
 from network import access as network_access
-from network.models import Role
+from network.models import Membership, Role, Site
 
 
 def is_committee(user: Any) -> bool:
@@ -84,10 +92,84 @@ def may_see_full_list(user: Any) -> bool:
     return is_committee(user)
 
 
+def require_dashboard(user: Any) -> None:
+    """The gate of the network dashboard, its exports and its settings."""
+    if not is_committee(user):
+        raise PermissionDenied("The network dashboard is the committee's.")
+    if not network_access.has_two_factor(user):
+        raise network_access.TwoFactorRequired(
+            "The network dashboard needs two-factor authentication: "
+            "set it up under Account → Two-factor."
+        )
+
+
+def public_summary_on() -> bool:
+    return DashboardSetting.objects.filter(pk=1, public_summary=True).exists()
+
+
+def require_public_summary() -> None:
+    if not public_summary_on():
+        raise Http404("The network has not published a summary.")
+
+
+def sites_led(user: Any) -> list[Site]:
+    """The sites where the person is an active site lead."""
+    return [
+        m.site
+        for m in network_access.memberships_of(user)
+        if m.role == Role.SITE_LEAD and m.site is not None
+    ]
+
+
+def portfolio_sites(user: Any) -> list[Site]:
+    """Where the person may record portfolio studies: every site for the committee."""
+    if is_committee(user):
+        return list(Site.objects.order_by("name"))
+    return sites_led(user)
+
+
+def may_keep_portfolio(user: Any) -> bool:
+    """Navigation's question: the role alone."""
+    return is_committee(user) or bool(sites_led(user))
+
+
+def require_portfolio(user: Any) -> None:
+    """The gate of the portfolio pages: a site lead or the committee, then two-factor."""
+    if not may_keep_portfolio(user):
+        raise Http404("No such page.")
+    if not network_access.has_two_factor(user):
+        raise network_access.TwoFactorRequired(
+            "Portfolio studies need two-factor authentication: "
+            "set it up under Account → Two-factor."
+        )
+
+
+def require_portfolio_site(user: Any, site: Site) -> None:
+    require_portfolio(user)
+    if not is_committee(user) and site.pk not in {s.pk for s in sites_led(user)}:
+        raise PermissionDenied("Only the site lead of this site records its portfolio studies.")
+
+
+def get_portfolio_study(user: Any, pk: int) -> PortfolioStudy:
+    """A portfolio study the person keeps: the site lead of its site, or the committee."""
+    study = PortfolioStudy.objects.select_related("site__region").filter(pk=pk).first()
+    led = {s.pk for s in sites_led(user)} if user.is_authenticated else set()
+    if study is None or not (is_committee(user) or study.site_id in led):
+        raise Http404("No such portfolio study.")
+    require_portfolio(user)
+    return study
+
+
+def trainees_at(site: Site) -> Any:
+    """People who may be named as the study's trainees: active members at the site."""
+    return Membership.objects.active().filter(site=site).values_list("person_id", flat=True)
+
+
 def shows_credit(user: Any) -> bool:
     """Whether the navigation offers Credit: to the people Studies is offered to (those who
-    take part in a study, and the committee who set its authorship rules). A way in only;
+    take part in a study, and the committee who set its authorship rules and reads the
+    dashboard) and to site leads, who keep their portfolio studies here. A way in only;
     each credit page still asks the rules above."""
     from capture.access import shows_studies
 
-    return shows_studies(user)
+    return shows_studies(user) or (user.is_authenticated and may_keep_portfolio(user))

@@ -35,6 +35,7 @@ SITES = [
 
 
 def seed() -> None:
+    seed_portfolio()
     if Study.objects.filter(title=TITLE).exists():
         return
     study, study_sites = live_demo_study(
@@ -155,3 +156,44 @@ def _author_list(committee: Any, study: Study) -> AuthorList:
         }
         services.name_confirm(actor=name.person, name=name, values=values)
     return author_list
+
+
+# Portfolio studies the demo site leads keep (docs/credit.md), so the dashboard's
+# recruitment figures have something to total: (site lead, title, number, target, months).
+PORTFOLIO = [
+    ("sitelead.a", "PROTECT-CT: contrast and kidney injury", "56789", 40, [4, 7, 6, 9, 5]),
+    ("sitelead.b", "FRACTURE-AI: reporting wrist radiographs", "61234", 60, [8, 11, 3, 12]),
+]
+
+
+def seed_portfolio() -> None:
+    """Each demo site lead's portfolio study with monthly recruitment; the demo trainee is
+    associate PI on the first. Idempotent."""
+    from datetime import date
+
+    from credit import portfolio
+    from credit.models import PortfolioStudy
+
+    trainee = demo_person("trainee")
+    for local, title, number, target, months in PORTFOLIO:
+        lead = demo_person(local)
+        membership = (
+            Membership.objects.active()
+            .filter(person=lead, role=Role.SITE_LEAD)
+            .select_related("site")
+            .first()
+        )
+        if membership is None or PortfolioStudy.objects.filter(title=title).exists():
+            continue
+        site = membership.site
+        assert site is not None  # a site lead's membership always names its site
+        study = portfolio.study_save(
+            actor=lead, site=site, title=title, reference=number, target=target
+        )
+        year = timezone.localdate().year - 1
+        for month, recruited in enumerate(months, start=3):
+            portfolio.month_record(
+                actor=lead, study=study, month=date(year, month, 1), recruited=recruited
+            )
+        if local == "sitelead.a":
+            portfolio.trainee_add(actor=lead, study=study, person=trainee, part="associate_pi")

@@ -5,11 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils import timezone
 
 from accounts.models import User
 from core.paging import page_number_field
 from credit import core
-from credit.models import AuthorList
+from credit.models import AuthorList, PortfolioTrainee
+from network.models import Membership, Site
 
 
 class RulesForm(forms.Form):
@@ -127,3 +129,65 @@ class PeopleForm(forms.Form):
 
 class UnlockForm(forms.Form):
     reason = forms.CharField(label="Why the list is reopened", max_length=500)
+
+
+class DashboardSettingForm(forms.Form):
+    public_summary = forms.BooleanField(
+        label="Show the public summary (counts by region only, no names)", required=False
+    )
+
+
+class PortfolioStudyForm(forms.Form):
+    site = forms.ModelChoiceField(queryset=Site.objects.none(), empty_label=None)
+    title = forms.CharField(max_length=300, label="Study title")
+    reference = forms.CharField(
+        max_length=40, required=False, label="Portfolio number (e.g. CPMS ID)"
+    )
+    target = forms.IntegerField(
+        min_value=1, max_value=100_000, label="This site's recruitment target"
+    )
+
+    def __init__(self, *args: Any, sites: list[Site], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["site"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = Site.objects.filter(pk__in=[s.pk for s in sites]).order_by("name")
+        field.help_text = "A site where you are the site lead."
+
+
+class RecruitmentMonthForm(forms.Form):
+    month = forms.DateField(
+        label="Month",
+        input_formats=["%Y-%m", "%Y-%m-%d"],
+        widget=forms.DateInput(attrs={"type": "month"}, format="%Y-%m"),
+        help_text="e.g. 2026-03.",
+        error_messages={"invalid": "Give the month as year and month, e.g. 2026-03."},
+    )
+    recruited = forms.IntegerField(
+        min_value=0, max_value=10_000, label="Participants recruited that month"
+    )
+
+    def clean_month(self) -> Any:
+        month = self.cleaned_data["month"].replace(day=1)
+        if month > timezone.localdate():
+            raise forms.ValidationError("Recruitment is recorded for a month that has begun.")
+        return month
+
+
+class PortfolioTraineeForm(forms.Form):
+    email = forms.EmailField(label="Email of the trainee")
+    part = forms.ChoiceField(choices=PortfolioTrainee.Part.choices, label="Their part")
+
+    def __init__(self, *args: Any, site: Site, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.site = site
+
+    def clean_email(self) -> User:
+        email = self.cleaned_data["email"]
+        person = User.objects.filter(email__iexact=email, is_active=True).first()
+        if person is None:
+            raise forms.ValidationError(f"Nobody has an account with the email {email}.")
+        at_site = Membership.objects.active().filter(site=self.site, person=person).exists()
+        if not at_site:
+            raise forms.ValidationError(f"{person} holds no role at {self.site}.")
+        return person

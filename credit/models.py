@@ -132,3 +132,94 @@ class NameConfirmation(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.given_names} {self.family_name}".strip()
+
+
+class DashboardSetting(models.Model):
+    """The committee's switches for the network dashboard: one row (pk 1)."""
+
+    public_summary = models.BooleanField(
+        "show the public summary",
+        default=False,
+        help_text="Counts only, no names, for anyone at /credit/summary/.",
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    def __str__(self) -> str:
+        return "Dashboard settings"
+
+    @classmethod
+    def current(cls) -> DashboardSetting:
+        found, _ = cls.objects.get_or_create(pk=1)
+        return found
+
+
+class PortfolioStudy(TimeStampedModel):
+    """An external (e.g. NIHR portfolio) study a site takes part in, kept by its site lead."""
+
+    site = models.ForeignKey(
+        "network.Site", on_delete=models.PROTECT, related_name="portfolio_studies"
+    )
+    title = models.CharField(max_length=300)
+    reference = models.CharField(
+        max_length=40, blank=True, help_text="The portfolio number, e.g. the CPMS ID."
+    )
+    target = models.PositiveIntegerField(
+        "recruitment target", help_text="Participants this site aims to recruit."
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["site__name", "title"]
+        verbose_name_plural = "portfolio studies"
+        constraints = [
+            models.UniqueConstraint(fields=["site", "title"], name="portfolio_study_once_per_site")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} at {self.site}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("credit:portfolio_study", args=[self.pk])
+
+
+class PortfolioRecruitment(models.Model):
+    """Participants the site recruited to a portfolio study in one month."""
+
+    study = models.ForeignKey(PortfolioStudy, on_delete=models.CASCADE, related_name="months")
+    month = models.DateField(help_text="The first day of the month.")
+    recruited = models.PositiveIntegerField()
+
+    class Meta:
+        ordering = ["month"]
+        constraints = [
+            models.UniqueConstraint(fields=["study", "month"], name="portfolio_month_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.recruited} in {self.month:%b %Y}"
+
+
+class PortfolioTrainee(models.Model):
+    """A trainee involved in a portfolio study at the site, e.g. as associate PI."""
+
+    class Part(models.TextChoices):
+        ASSOCIATE_PI = "associate_pi", "Associate principal investigator"
+        SUB_INVESTIGATOR = "sub_investigator", "Sub-investigator"
+        RECRUITER = "recruiter", "Recruiting or reporting"
+
+    study = models.ForeignKey(PortfolioStudy, on_delete=models.CASCADE, related_name="trainees")
+    person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    part = models.CharField(max_length=20, choices=Part.choices, default=Part.ASSOCIATE_PI)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["study", "person"], name="portfolio_trainee_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} ({self.get_part_display()})"

@@ -15,7 +15,7 @@ from django.utils import timezone
 from audit.services import audit_record, diff_fields
 from capture.models import Study
 from credit import core, selectors
-from credit.models import AuthorList, NameConfirmation, WritingCommitteeMember
+from credit.models import AuthorList, DashboardSetting, NameConfirmation, WritingCommitteeMember
 
 RULE_FIELDS = (
     "consortium_name",
@@ -262,3 +262,20 @@ def list_unlock(*, actor: Any, author_list: AuthorList, reason: str) -> AuthorLi
         reason=reason.strip(),
     )
     return author_list
+
+
+@transaction.atomic
+def dashboard_setting_save(*, actor: Any, public_summary: bool) -> DashboardSetting:
+    """Switch the dashboard's public summary on or off; an audit row says who did."""
+    setting = DashboardSetting.current()
+    before = {"public_summary": setting.public_summary}
+    setting.public_summary = public_summary
+    setting.updated_by = actor
+    setting.save()
+    audit_record(
+        actor=actor,
+        action="credit.dashboard.settings",
+        obj=setting,
+        changes=diff_fields(before, {"public_summary": public_summary}),
+    )
+    return setting

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import csv
+import io
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.db.models import Count, OuterRef, Subquery, Sum
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -17,8 +20,17 @@ from capture.models import Study, StudyRole
 from core.forms import copy_errors
 from core.htmx import render_page
 from core.types import AuthedRequest
-from credit import access, core, exports, forms, selectors, services
-from credit.models import AuthorList, NameConfirmation, WritingCommitteeMember
+from credit import access, core, dashboard, exports, forms, portfolio, selectors, services
+from credit.models import (
+    AuthorList,
+    DashboardSetting,
+    NameConfirmation,
+    PortfolioRecruitment,
+    PortfolioStudy,
+    PortfolioTrainee,
+    WritingCommitteeMember,
+)
+from formats.csvsafe import spreadsheet_safe_cells
 
 
 @login_required
@@ -39,7 +51,12 @@ def mine(request: AuthedRequest) -> HttpResponse:
         if access.is_committee(request.user)
         else None
     )
-    return render_page(request, "credit/mine.html", {"rows": rows, "managed": managed})
+    context = {
+        "rows": rows,
+        "managed": managed,
+        "portfolio": access.may_keep_portfolio(request.user),
+    }
+    return render_page(request, "credit/mine.html", context)
 
 
 @login_required
@@ -390,3 +407,235 @@ def _certificate(request: AuthedRequest, pk: int) -> HttpResponse:
     response = HttpResponse(body, content_type="application/pdf")
     response["Content-Disposition"] = 'attachment; filename="certificate-of-contribution.pdf"'
     return response
+
+
+# --- The network dashboard (credit.dashboard) ------------------------------------------
+
+
+def _charted(figures: list[dashboard.Figure]) -> list[dict[str, Any]]:
+    return [
+        {
+            "figure": fig,
+            "svg": dashboard.bar_svg(fig, dashboard.chart_column(fig)),
+            "table": dashboard.table_html(fig),
+        }
+        for fig in figures
+    ]
+
+
+@login_required
+def network(request: AuthedRequest) -> HttpResponse:
+    """The committee's dashboard: the four aims, each figure a chart, a table and a CSV."""
+    access.require_dashboard(request.user)
+    as_of, computed = dashboard.cached_aims()
+    aims = [{"aim": aim, "figures": _charted(aim.figures)} for aim in computed]
+    setting = DashboardSetting.current()
+    form = forms.DashboardSettingForm(initial={"public_summary": setting.public_summary})
+    return render_page(
+        request,
+        "credit/network.html",
+        {"aims": aims, "setting": setting, "form": form, "as_of": as_of},
+    )
+
+
+@login_required
+def network_csv(request: AuthedRequest, key: str) -> HttpResponse:
+    """One figure's table as CSV (cells a spreadsheet would run are neutralised)."""
+    access.require_dashboard(request.user)
+    fig = dashboard.find(dashboard.cached_aims()[1], key)
+    if fig is None:
+        raise Http404("No such figure.")
+    return _figure_csv(fig)
+
+
+def _figure_csv(fig: dashboard.Figure) -> HttpResponse:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    for row in fig.csv_rows():
+        writer.writerow(spreadsheet_safe_cells(row))
+    response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{fig.key}.csv"'
+    return response
+
+
+@login_required
+@require_POST
+def network_settings(request: AuthedRequest) -> HttpResponse:
+    """Switch the public summary on or off (audited)."""
+    access.require_dashboard(request.user)
+    form = forms.DashboardSettingForm(request.POST)
+    form.is_valid()  # a checkbox: absent is off, so every input is valid
+    on = bool(form.cleaned_data.get("public_summary"))
+    services.dashboard_setting_save(actor=request.user, public_summary=on)
+    messages.success(request, "The public summary is on." if on else "The public summary is off.")
+    return redirect("credit:network")
+
+
+def summary(request: HttpRequest) -> HttpResponse:
+    """The public summary: counts by region only, small counts shown as "<5"; 404 when off."""
+    access.require_public_summary()
+    return render_page(
+        request,
+        "credit/summary.html",
+        {"figures": _charted(dashboard.public_summary(dashboard.cached_aims()[1]))},
+    )
+
+
+def summary_csv(request: HttpRequest, key: str) -> HttpResponse:
+    access.require_public_summary()
+    figures = dashboard.public_summary(dashboard.cached_aims()[1])
+    fig = next((f for f in figures if f.key == key), None)
+    if fig is None:
+        raise Http404("No such figure.")
+    return _figure_csv(fig)
+
+
+# --- Portfolio studies (credit.portfolio) ----------------------------------------------
+
+
+@login_required
+def portfolio_list(request: AuthedRequest) -> HttpResponse:
+    access.require_portfolio(request.user)
+    sites = access.portfolio_sites(request.user)
+    studies = (
+        PortfolioStudy.objects.filter(site__in=sites)
+        .select_related("site")
+        # Two sums over two relations: one join each would multiply one by the other.
+        .annotate(
+            recruited=Subquery(
+                PortfolioRecruitment.objects.filter(study=OuterRef("pk"))
+                .values("study")
+                .annotate(n=Sum("recruited"))
+                .values("n")
+            ),
+            trainee_count=Subquery(
+                PortfolioTrainee.objects.filter(study=OuterRef("pk"))
+                .values("study")
+                .annotate(n=Count("pk"))
+                .values("n")
+            ),
+        )
+    )
+    return render_page(request, "credit/portfolio_list.html", {"studies": studies, "sites": sites})
+
+
+@login_required
+def portfolio_new(request: AuthedRequest) -> HttpResponse:
+    access.require_portfolio(request.user)
+    sites = access.portfolio_sites(request.user)
+    form = forms.PortfolioStudyForm(request.POST or None, sites=sites)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        access.require_portfolio_site(request.user, data["site"])
+        if PortfolioStudy.objects.filter(site=data["site"], title=data["title"]).exists():
+            form.add_error("title", "This site already records a study of that title.")
+        else:
+            study = portfolio.study_save(
+                actor=request.user,
+                site=data["site"],
+                title=data["title"],
+                reference=data["reference"],
+                target=data["target"],
+            )
+            messages.success(request, "Study recorded. Add each month's recruitment below.")
+            return redirect(study)
+    status = 400 if request.method == "POST" else 200
+    return render_page(
+        request, "credit/portfolio_form.html", {"form": form, "study": None}, status=status
+    )
+
+
+@login_required
+def portfolio_edit(request: AuthedRequest, pk: int) -> HttpResponse:
+    study = access.get_portfolio_study(request.user, pk)
+    initial = {"site": study.site, "title": study.title, "reference": study.reference}
+    form = forms.PortfolioStudyForm(
+        request.POST or None, sites=[study.site], initial={**initial, "target": study.target}
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        clash = PortfolioStudy.objects.filter(site=study.site, title=data["title"])
+        if clash.exclude(pk=study.pk).exists():
+            form.add_error("title", "This site already records a study of that title.")
+        else:
+            portfolio.study_save(
+                actor=request.user,
+                site=study.site,
+                title=data["title"],
+                reference=data["reference"],
+                target=data["target"],
+                study=study,
+            )
+            messages.success(request, "Study saved.")
+            return redirect(study)
+    status = 400 if request.method == "POST" else 200
+    return render_page(
+        request, "credit/portfolio_form.html", {"form": form, "study": study}, status=status
+    )
+
+
+def _portfolio_page(
+    request: AuthedRequest,
+    study: PortfolioStudy,
+    status: int = 200,
+    month_form: forms.RecruitmentMonthForm | None = None,
+    trainee_form: forms.PortfolioTraineeForm | None = None,
+) -> HttpResponse:
+    context = {
+        "study": study,
+        "months": study.months.all(),
+        "trainees": study.trainees.select_related("person"),
+        "recruited": portfolio.recruited_total(study),
+        "month_form": month_form or forms.RecruitmentMonthForm(),
+        "trainee_form": trainee_form or forms.PortfolioTraineeForm(site=study.site),
+    }
+    return render_page(request, "credit/portfolio_study.html", context, status=status)
+
+
+@login_required
+def portfolio_study(request: AuthedRequest, pk: int) -> HttpResponse:
+    return _portfolio_page(request, access.get_portfolio_study(request.user, pk))
+
+
+@login_required
+@require_POST
+def portfolio_month(request: AuthedRequest, pk: int) -> HttpResponse:
+    study = access.get_portfolio_study(request.user, pk)
+    form = forms.RecruitmentMonthForm(request.POST)
+    if form.is_valid():
+        portfolio.month_record(
+            actor=request.user,
+            study=study,
+            month=form.cleaned_data["month"],
+            recruited=form.cleaned_data["recruited"],
+        )
+        messages.success(request, "Recruitment recorded.")
+        return redirect(study)
+    return _portfolio_page(request, study, 400, month_form=form)
+
+
+@login_required
+@require_POST
+def portfolio_trainee(request: AuthedRequest, pk: int) -> HttpResponse:
+    study = access.get_portfolio_study(request.user, pk)
+    form = forms.PortfolioTraineeForm(request.POST, site=study.site)
+    if form.is_valid():
+        portfolio.trainee_add(
+            actor=request.user,
+            study=study,
+            person=form.cleaned_data["email"],
+            part=form.cleaned_data["part"],
+        )
+        messages.success(request, "Trainee added.")
+        return redirect(study)
+    return _portfolio_page(request, study, 400, trainee_form=form)
+
+
+@login_required
+@require_POST
+def portfolio_trainee_remove(request: AuthedRequest, pk: int, row: int) -> HttpResponse:
+    study = access.get_portfolio_study(request.user, pk)
+    found = get_object_or_404(PortfolioTrainee, pk=row, study=study)
+    portfolio.trainee_remove(actor=request.user, row=found)
+    messages.success(request, "Trainee removed.")
+    return redirect(study)

@@ -16,9 +16,10 @@ from django.urls import reverse
 
 from capture import services as capture
 from core.testing.matrix import Route, asks_two_factor, check_matrix, expect
-from credit import services
-from credit.models import AuthorList, NameConfirmation
+from credit import portfolio, services
+from credit.models import AuthorList, DashboardSetting, NameConfirmation, PortfolioTrainee
 from credit.tests.factories import make_world, set_rules
+from network.tests.factories import SiteFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -37,7 +38,14 @@ def world(personas):
     services.rules_save(
         actor=personas.committee, study=other, rules=services.core.Rules(consortium_name="Other")
     )
-    return {"own": own.study, "other": other}
+    site_c = SiteFactory(name="Site C Hospital", region=personas.site_a.region)
+    p_own = portfolio.study_save(
+        actor=personas.site_lead_a, site=personas.site_a, title="P1", reference="", target=10
+    )
+    p_other = portfolio.study_save(
+        actor=personas.committee, site=site_c, title="P2", reference="", target=10
+    )
+    return {"own": own.study, "other": other, "p_own": p_own, "p_other": p_other}
 
 
 def at(world, name, *extra):
@@ -65,6 +73,47 @@ def correct(world):
         return reverse("credit:correct", args=[world[place].pk, name.pk])
 
     return build
+
+
+def plain(name, *args):
+    return lambda personas, who, place: reverse(f"credit:{name}", args=args)
+
+
+def summary_on(name, *args):
+    """The public summary, switched on inside the cell (rolled back after it)."""
+
+    def build(personas, who, place):
+        DashboardSetting.objects.update_or_create(pk=1, defaults={"public_summary": True})
+        return reverse(f"credit:{name}", args=args)
+
+    return build
+
+
+def folio(world, name, *extra):
+    def build(personas, who, place):
+        return reverse(f"credit:{name}", args=[world[f"p_{place}"].pk, *extra])
+
+    return build
+
+
+def folio_trainee_remove(world):
+    def build(personas, who, place):
+        study = world[f"p_{place}"]
+        row, _ = PortfolioTrainee.objects.get_or_create(study=study, person=personas.trainee)
+        return reverse("credit:portfolio_trainee_remove", args=[study.pk, row.pk])
+
+    return build
+
+
+DASHBOARD = expect((403, 403), committee=(200, 200))
+SUMMARY_OFF = expect((404, 404), anonymous=(404, 404))
+SUMMARY_ON = expect((200, 200), anonymous=(200, 200))
+PORTFOLIO_PAGE = expect(
+    (404, 404), committee=(200, 200), site_lead_a=(200, 200), site_lead_b=(200, 200)
+)
+PORTFOLIO_STUDY = expect((404, 404), committee=(200, 200), site_lead_a=(200, 404))
+PORTFOLIO_POST = expect((404, 404), committee=(302, 302), site_lead_a=(302, 404))
+MONTH_POST = {"month": "2026-01", "recruited": "3"}
 
 
 def api(world, tail):
@@ -118,6 +167,42 @@ def routes(world):
             Route("API author list", api(world, "author-list"), api=True),
             expect((404, 404), committee=(200, 200), anonymous=(401, 401)),
         ),
+        (Route("network dashboard", plain("network")), DASHBOARD),
+        (Route("dashboard CSV", plain("network_csv", "members-region")), DASHBOARD),
+        (
+            Route("public summary switch", plain("network_settings"), "post", lambda *a: {}),
+            {**DASHBOARD, "committee": (302, 302)},
+        ),
+        (Route("public summary (off)", plain("summary")), SUMMARY_OFF),
+        (Route("public summary CSV (off)", plain("summary_csv", "projects")), SUMMARY_OFF),
+        (Route("public summary (on)", summary_on("summary")), SUMMARY_ON),
+        (Route("public summary CSV (on)", summary_on("summary_csv", "projects")), SUMMARY_ON),
+        (Route("portfolio studies", plain("portfolio")), PORTFOLIO_PAGE),
+        (Route("record a portfolio study", plain("portfolio_new")), PORTFOLIO_PAGE),
+        (Route("portfolio study", folio(world, "portfolio_study")), PORTFOLIO_STUDY),
+        (Route("edit portfolio study", folio(world, "portfolio_edit")), PORTFOLIO_STUDY),
+        (
+            Route(
+                "record a month",
+                folio(world, "portfolio_month"),
+                "post",
+                lambda *a: MONTH_POST,
+            ),
+            PORTFOLIO_POST,
+        ),
+        (
+            Route(
+                "name a trainee",
+                folio(world, "portfolio_trainee"),
+                "post",
+                lambda p, w, pl: {"email": p.trainee.email, "part": "associate_pi"},
+            ),
+            {**PORTFOLIO_POST, "committee": (302, 400)},  # nobody of site C is a member
+        ),
+        (
+            Route("remove a trainee", folio_trainee_remove(world), "post"),
+            PORTFOLIO_POST,
+        ),
         (
             Route("API my contributions", api(world, "contributions/me"), api=True),
             expect((404, 404), committee=(200, 200), **dict.fromkeys(IN_STUDY, (200, 404))),
@@ -155,6 +240,12 @@ TWO_FACTOR_ROUTES = {
     "ask for names",
     "export csv",
     "API author list",
+    "network dashboard",
+    "dashboard CSV",
+    "public summary switch",
+    "portfolio studies",
+    "portfolio study",
+    "record a month",
 }
 
 
