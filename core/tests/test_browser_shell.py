@@ -163,6 +163,9 @@ def main_pages(personas: Personas, study: dict[str, str]) -> list[Place]:
         Place("import outputs", reverse("outputs:import")),
         Place("my credit", reverse("credit:mine")),
         Place("a study's author list", reverse("credit:study", args=[closed.pk])),
+        Place("network dashboard", reverse("credit:network")),
+        Place("portfolio studies", reverse("credit:portfolio")),
+        Place("mentoring schemes", reverse("matching:index")),
     ]
 
 
