@@ -28,7 +28,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from scratch import ROOT, scratch_database, setup_django
 
@@ -340,6 +340,9 @@ def redcap_export(admin: Any, study: Any) -> None:
 
     The answer streams: it is read chunk by chunk and counted, never held whole.
     """
+    from collections.abc import Iterator
+
+    from django.http import StreamingHttpResponse
     from django.test import Client
 
     from accounts.services import api_token_revoke
@@ -356,7 +359,8 @@ def redcap_export(admin: Any, study: Any) -> None:
     )
     first = None
     size = 0
-    for chunk in response.streaming_content:
+    # The API's answer is a StreamingHttpResponse with a synchronous iterator.
+    for chunk in cast(Iterator[bytes], cast(StreamingHttpResponse, response).streaming_content):
         size += len(chunk)
         if first is None:
             first = time.perf_counter() - started

@@ -70,17 +70,24 @@ def row_cells(field: Field, layout: tuple[str, ...]) -> tuple[str, ...]:
         for index, column in enumerate(canonical)
     ]
     source = field.source
-    if source is not None and _extends(layout, source.columns):
-        beyond = list(source.cells[len(source.columns) :])
+    width = _extends(layout, source.columns) if source is not None else None
+    if source is not None and width is not None:
+        beyond = list(source.cells[width:])
         while beyond and not beyond[-1]:
             beyond.pop()
         cells += beyond
     return tuple(cells)
 
 
-def _extends(layout: tuple[str, ...], columns: tuple[str, ...]) -> bool:
-    """Whether `layout` is the source's header, perhaps with REDCap columns added after."""
-    return layout[: len(columns)] == columns
+def _extends(layout: tuple[str, ...], columns: tuple[str, ...]) -> int | None:
+    """Whether `layout` is the source's header (or that header without its nameless cells
+    at the end), perhaps with REDCap columns added after: how many source cells it covers."""
+    if layout[: len(columns)] == columns:
+        return len(columns)
+    trimmed = _trimmed(columns)
+    if trimmed != columns and layout[: len(trimmed)] == trimmed:
+        return len(trimmed)
+    return None
 
 
 def _cell(field: Field, column: str) -> str:
@@ -100,8 +107,9 @@ def _other(field: Field, layout: tuple[str, ...], index: int) -> str:
     source = field.source
     if source is None:
         return ""
-    if _extends(layout, source.columns):
-        return source.cells[index] if index < min(len(source.cells), len(source.columns)) else ""
+    width = _extends(layout, source.columns)
+    if width is not None:
+        return source.cells[index] if index < min(len(source.cells), width) else ""
     header = layout[index]
     canonical = _canonical_at(source.columns)
     for position, name in enumerate(source.columns):
@@ -121,7 +129,18 @@ def _layout(dictionary: DataDictionary) -> tuple[str, ...]:
         and any(_WRITERS[column](field) for field in _changed(dictionary, column))
     ]
     names = dict(zip(c.HEADER, c.API_HEADER if api else c.HEADER, strict=True))
-    return (*dictionary.columns, *(names[column] for column in missing))
+    # Empty cells at the end of the header are not columns (docs/data-dictionary.md): a
+    # column added goes where the header's cells end, and what a row holds under those
+    # blanks stays beyond the header, after it (`row_cells`).
+    own = _trimmed(dictionary.columns) if missing else dictionary.columns
+    return (*own, *(names[column] for column in missing))
+
+
+def _trimmed(columns: tuple[str, ...]) -> tuple[str, ...]:
+    end = len(columns)
+    while end and not columns[end - 1]:
+        end -= 1
+    return columns[:end]
 
 
 def _changed(dictionary: DataDictionary, column: str) -> Iterator[Field]:

@@ -33,7 +33,9 @@ def a_match(personas, who, place) -> Match:
     )
 
 
-MEMBERS = expect((200, 200), outsider=(403, 403))
+# A pending member (network.access: waiting for the site lead) takes part once approved:
+# a round shares mentors' answers and the scheme's people, which wait for an active role.
+MEMBERS = expect((200, 200), outsider=(403, 403), pending=(403, 403))
 COMMITTEE = expect((403, 403), committee=(302, 302), admin=(302, 302))
 OWN_ONLY = expect((200, 404))
 ROUTES = [
