@@ -333,7 +333,9 @@ def request_approve(*, actor: Any, membership: Membership, site: Site | None = N
     """
     access.require_request_decision(actor, membership)
     locked = (
-        Membership.objects.select_for_update()
+        # Only the membership's own row: PostgreSQL cannot lock the nullable side of
+        # the outer join to the site.
+        Membership.objects.select_for_update(of=("self",))
         .select_related("person", "site")
         .get(pk=membership.pk)
     )
@@ -379,7 +381,9 @@ def request_decline(*, actor: Any, membership: Membership, reason: str) -> Membe
         raise ValidationError({"reason": f"Keep the reason under {NOTE_MAX} characters."})
     access.require_request_decision(actor, membership)
     locked = (
-        Membership.objects.select_for_update()
+        # Only the membership's own row: PostgreSQL cannot lock the nullable side of
+        # the outer join to the site.
+        Membership.objects.select_for_update(of=("self",))
         .select_related("person", "site")
         .get(pk=membership.pk)
     )
