@@ -27,6 +27,16 @@ class DateInput(forms.DateInput):
         super().__init__(attrs, format=ISO_DATE)
 
 
+class MonthInput(forms.DateInput):
+    """A month picker for a date that stands for its month (stored as the first day): the
+    browser takes and gives `YYYY-MM` whatever the language."""
+
+    input_type = "month"
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs, format="%Y-%m")
+
+
 class DateTimeInput(forms.DateTimeInput):
     """A date-and-time picker (to the minute) whose value is ISO 8601 whatever the language."""
 

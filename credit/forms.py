@@ -8,6 +8,7 @@ from django import forms
 from django.utils import timezone
 
 from accounts.models import User
+from core.forms import MonthInput
 from core.paging import page_number_field
 from credit import core
 from credit.models import AuthorList, PortfolioTrainee
@@ -159,7 +160,7 @@ class RecruitmentMonthForm(forms.Form):
     month = forms.DateField(
         label="Month",
         input_formats=["%Y-%m", "%Y-%m-%d"],
-        widget=forms.DateInput(attrs={"type": "month"}, format="%Y-%m"),
+        widget=MonthInput(),
         help_text="e.g. 2026-03.",
         error_messages={"invalid": "Give the month as year and month, e.g. 2026-03."},
     )

@@ -26,6 +26,7 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 
+from core.forms import MonthInput
 from core.testing.forms import ACCEPTED, form_with
 from core.testing.mfa import enable_totp
 from core.testing.personas import Personas
@@ -90,6 +91,8 @@ def test_every_date_control_is_given_an_iso_value(form_class, name):
     field = form_class.base_fields[name]
     value: dt.date = DAY
     kind, shown = "date", "2027-03-09"
+    if isinstance(field.widget, MonthInput):
+        kind, shown = "month", "2027-03"
     if isinstance(field, forms.DateTimeField):
         value = dt.datetime(2027, 3, 9, 14, 30)  # noqa: DTZ001 (as a form's initial)
         kind, shown = "datetime-local", "2027-03-09T14:30"
@@ -296,6 +299,7 @@ CREATE_ONLY = {
     "training.forms.SignForm": "signs an item once; a signed item cannot change",
     "training.forms.CompleteForm": "completes a checklist once",
     "matching.forms.RoundForm": "opens a mentoring round; a round is not edited after",
+    "credit.forms.RecruitmentMonthForm": "records a month's recruitment; that month again replaces it",
 }
 
 
