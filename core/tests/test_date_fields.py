@@ -299,7 +299,7 @@ CREATE_ONLY = {
     "training.forms.SignForm": "signs an item once; a signed item cannot change",
     "training.forms.CompleteForm": "completes a checklist once",
     "matching.forms.RoundForm": "opens a mentoring round; a round is not edited after",
-    "credit.forms.RecruitmentMonthForm": "records a month's recruitment; that month again replaces it",
+    "credit.forms.RecruitmentMonthForm": "records a month's recruitment; again replaces it",
 }
 
 
