@@ -106,3 +106,28 @@ ENTRY_CSV = dictionary_csv(
         logic="[baseline_arm_1][modality] = '1'",
     ),
 )
+
+
+def reading_study(personas):
+    """A live study on ENTRY_CSV at site A, the trainee (two-factor on) a collaborator
+    there, and one record of theirs: what the entry-form tests fill in."""
+    from capture import services
+    from core.testing.mfa import enable_totp
+
+    study, _ = services.study_create(
+        actor=personas.committee, title="Reading study", dictionary_csv=ENTRY_CSV
+    )
+    site = services.study_add_site(
+        actor=personas.committee, study=study, site=personas.site_a, code="STH"
+    )
+    services.study_go_live(actor=personas.committee, study=study, acknowledged=True)
+    services.study_grant_role(
+        actor=personas.committee,
+        study=study,
+        person=personas.trainee,
+        role="collaborator",
+        study_site=site,
+    )
+    enable_totp(personas.trainee)
+    record = services.record_create(actor=personas.trainee, study=study, study_site=site)
+    return study, record

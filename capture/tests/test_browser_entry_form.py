@@ -11,8 +11,7 @@ from django.utils import timezone
 
 from capture import services
 from capture.models import Entry
-from capture.tests.entry_dictionary import ENTRY_CSV
-from core.testing.mfa import enable_totp
+from capture.tests.entry_dictionary import reading_study
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -25,23 +24,7 @@ SHOWN = """form => Array.from(form.querySelectorAll('[data-field]')).map(
 
 @pytest.fixture
 def reading(personas):
-    study, _ = services.study_create(
-        actor=personas.committee, title="Reading study", dictionary_csv=ENTRY_CSV
-    )
-    site = services.study_add_site(
-        actor=personas.committee, study=study, site=personas.site_a, code="STH"
-    )
-    services.study_go_live(actor=personas.committee, study=study, acknowledged=True)
-    services.study_grant_role(
-        actor=personas.committee,
-        study=study,
-        person=personas.trainee,
-        role="collaborator",
-        study_site=site,
-    )
-    enable_totp(personas.trainee)
-    record = services.record_create(actor=personas.trainee, study=study, study_site=site)
-    return study, record
+    return reading_study(personas)
 
 
 def signed_in_page(browser, base, person, width=1280, height=900):

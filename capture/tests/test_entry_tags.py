@@ -19,7 +19,7 @@ from capture.labels import readable_colour, safe_html
 from capture.logic import Context
 from capture.models import Entry
 from capture.piping import Pipes, piped_text
-from capture.tests.entry_dictionary import ENTRY_CSV
+from capture.tests.entry_dictionary import ENTRY_CSV, reading_study
 from core.testing.mfa import enable_totp
 from formats.datadictionary import read_data_dictionary
 
@@ -170,23 +170,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def reading(personas):
-    study, _ = services.study_create(
-        actor=personas.committee, title="Reading study", dictionary_csv=ENTRY_CSV
-    )
-    site = services.study_add_site(
-        actor=personas.committee, study=study, site=personas.site_a, code="STH"
-    )
-    services.study_go_live(actor=personas.committee, study=study, acknowledged=True)
-    services.study_grant_role(
-        actor=personas.committee,
-        study=study,
-        person=personas.trainee,
-        role="collaborator",
-        study_site=site,
-    )
-    enable_totp(personas.trainee)
-    record = services.record_create(actor=personas.trainee, study=study, study_site=site)
-    return study, record
+    return reading_study(personas)
 
 
 def entry_url(study, record):
