@@ -209,7 +209,7 @@ def exclusion_reasons(programme: Programme, applicant: Applicant, year: int) -> 
         and programme.subspecialty != applicant.subspecialty
     ):
         reasons.append(
-            f"It is a {programme.subspecialty} fellowship; you chose {applicant.subspecialty}."
+            f"It is a fellowship in {programme.subspecialty}; you chose {applicant.subspecialty}."
         )
     if applicant.visas and programme.visas is not None and not (applicant.visas & programme.visas):
         offered = ", ".join(sorted(programme.visas)) or "no visa"

@@ -87,7 +87,7 @@ def test_fellowships_of_another_subspecialty_are_excluded_and_residencies_ignore
     result = shortlist(ps, resident, Budget(programmes=5), year=YEAR)
     assert [p.programme.id for p in result.chosen] == [1]
     assert [e.programme.id for e in result.excluded] == [2]
-    assert "Interventional fellowship; you chose Neuroradiology" in result.excluded[0].reasons[0]
+    assert "fellowship in Interventional; you chose Neuroradiology" in result.excluded[0].reasons[0]
 
 
 # The estimate ---------------------------------------------------------------------------
