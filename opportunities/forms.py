@@ -301,7 +301,9 @@ class ShortlistProfileForm(forms.Form):
 
     def __init__(self, *args: Any, regions: list[str] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["regions"].choices = [(r, r) for r in regions or []]
+        field = self.fields["regions"]
+        assert isinstance(field, forms.MultipleChoiceField)
+        field.choices = [(r, r) for r in regions or []]
 
     def main_fields(self) -> list[Any]:
         return [self[name] for name in self.fields if name not in self.ASSUMPTIONS]

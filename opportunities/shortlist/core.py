@@ -345,43 +345,65 @@ def best_by_count(values: Sequence[float], n: int) -> list[int]:
     return sorted(order[: max(n, 0)])
 
 
+Chain = tuple[int, "Chain"] | None  # the chosen indices as a linked list: cheap to extend
+State = dict[int, tuple[float, Chain]]  # own fees spent -> (value, chosen)
+
+
 def best_by_money(
     values: Sequence[float], fees_each: Sequence[int], money: int, fees: Fees
 ) -> list[int]:
-    """The indices that maximise the sum of values with fees.cost(count) + the chosen
-    programmes' own fees within `money`: exact dynamic programming.
+    """The indices that maximise the sum of values (each at least 0) with fees.cost(count)
+    plus the chosen programmes' own fees within `money`: exact dynamic programming.
 
-    The states are, for each count k, the Pareto frontier of (own fees spent, value), each
-    with the chosen indices; a state that can no longer fit the budget is dropped (the
-    cost of a list only grows as programmes are added).
+    Programmes without a fee of their own differ only in value, so for any number of
+    them the best are the highest values: the programme runs over the programmes with a
+    fee, keeping for each count k the Pareto frontier of (own fees spent, value), and
+    then fills what each state leaves of the budget with the best of the others.
     """
-    # frontier[k]: own fees spent -> (value, chosen indices)
-    frontier: list[dict[int, tuple[float, tuple[int, ...]]]] = [{0: (0.0, ())}]
-    for i, (value, own) in enumerate(zip(values, fees_each, strict=True)):
-        for k in range(len(frontier) - 1, -1, -1):
-            for spent, (total, chosen) in list(frontier[k].items()):
-                new_spent = spent + own
-                if fees.cost(k + 1) + new_spent > money:
+    costs = [0]  # costs[k]: the service's fee for k programmes, while affordable
+    while len(costs) <= len(values) and fees.cost(len(costs)) <= money:
+        costs.append(fees.cost(len(costs)))
+    most = len(costs) - 1
+    free = sorted((i for i, f in enumerate(fees_each) if f == 0), key=lambda i: (-values[i], i))
+    paid = [i for i, f in enumerate(fees_each) if f > 0]
+    prefix = [0.0]
+    for i in free[:most]:
+        prefix.append(prefix[-1] + values[i])
+    frontier: list[State] = [{0: (0.0, None)}]
+    for i in paid:
+        own, value = fees_each[i], values[i]
+        for k in range(min(len(frontier), most) - 1, -1, -1):
+            limit = money - costs[k + 1] - own
+            if limit < 0:
+                continue
+            if k + 1 == len(frontier):
+                frontier.append({})
+            above = frontier[k + 1]
+            for spent, (total, chain) in frontier[k].items():
+                if spent > limit:
                     continue
-                if k + 1 == len(frontier):
-                    frontier.append({})
-                held = frontier[k + 1].get(new_spent)
+                held = above.get(spent + own)
                 if held is None or total + value > held[0]:
-                    frontier[k + 1][new_spent] = (total + value, (*chosen, i))
-        frontier = [_pareto(states) for states in frontier]
-    best: tuple[float, tuple[int, ...]] = (0.0, ())
-    for states in frontier:
-        for total, chosen in states.values():
-            if total > best[0] + 1e-12:
-                best = (total, chosen)
-    return list(best[1])
+                    above[spent + own] = (total + value, (i, chain))
+            frontier[k + 1] = _pareto(above)
+    best: tuple[float, Chain, int] = (-1.0, None, 0)
+    for k, states in enumerate(frontier):
+        for spent, (total, chain) in states.items():
+            extra = min(most - k, len(free))
+            while extra > 0 and costs[k + extra] + spent > money:
+                extra -= 1
+            if total + prefix[extra] > best[0] + 1e-12:
+                best = (total + prefix[extra], chain, extra)
+    chosen, chain = list(free[: best[2]]), best[1]
+    while chain is not None:
+        chosen.append(chain[0])
+        chain = chain[1]
+    return sorted(chosen)
 
 
-def _pareto(
-    states: dict[int, tuple[float, tuple[int, ...]]],
-) -> dict[int, tuple[float, tuple[int, ...]]]:
+def _pareto(states: State) -> State:
     """Keep a state only if no cheaper one has as much value."""
-    kept: dict[int, tuple[float, tuple[int, ...]]] = {}
+    kept: State = {}
     best = float("-inf")
     for spent in sorted(states):
         if states[spent][0] > best:

@@ -261,8 +261,9 @@ def assumptions_of(profile: ShortlistProfile) -> core.Assumptions:
     if profile.assumed_rate is None:
         return core.Assumptions()
     rate = profile.assumed_rate / 100
-    field = "fellowship_rate" if profile.stage == core.FELLOWSHIP else "residency_rate"
-    return core.Assumptions(**{field: rate})
+    if profile.stage == core.FELLOWSHIP:
+        return core.Assumptions(fellowship_rate=rate)
+    return core.Assumptions(residency_rate=rate)
 
 
 def shortlist_for(profile: ShortlistProfile) -> core.Shortlist:
