@@ -14,10 +14,10 @@ Prints figures; asserts nothing about time.
 from __future__ import annotations
 
 import random
-from collections.abc import Callable
 import statistics
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
