@@ -18,6 +18,7 @@ import statistics
 import sys
 import time
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -78,7 +79,7 @@ def main() -> None:
             ("$1,500 + own fees", Budget(money=1_500_00)),
         ):
             result = shortlist(programmes, applicant, budget, year=2026)
-            ms = timed(lambda p=programmes, b=budget: shortlist(p, applicant, b, year=2026))
+            ms = timed(partial(shortlist, programmes, applicant, budget, year=2026))
             candidates = len(result.chosen) + len(result.left_out)
             print(
                 f"{n:>10,} {label:>22} {candidates:>10,} {len(result.chosen):>6} "
