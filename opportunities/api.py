@@ -61,6 +61,7 @@ class ReviewIn(Schema):
 
 class ProgrammeOut(Schema):
     id: int
+    kind: str
     name: str
     institution: str
     site_id: int | None
@@ -71,6 +72,16 @@ class ProgrammeOut(Schema):
     research: str
     typical_outputs: str
     visa_sponsorship: str
+    specialty: str
+    country: str
+    region: str
+    graduated_within_years: int | None
+    step2_minimum: int | None
+    step2_median: int | None
+    applications_received: int | None
+    interviews_offered: int | None
+    application_fee: Decimal | None
+    sources: dict[str, dict[str, str]]
     notes: str
     url: str
     version: int
@@ -150,6 +161,7 @@ def review(request: AuthedRequest, opportunity_id: int, payload: ReviewIn) -> Op
 def _programme_out(p: Programme) -> ProgrammeOut:
     return ProgrammeOut(
         id=p.pk,
+        kind=p.kind,
         name=p.name,
         institution=p.institution,
         site_id=p.site_id,
@@ -160,6 +172,16 @@ def _programme_out(p: Programme) -> ProgrammeOut:
         research=p.research,
         typical_outputs=p.typical_outputs,
         visa_sponsorship=p.visa_sponsorship,
+        specialty=p.specialty,
+        country=p.country,
+        region=p.region,
+        graduated_within_years=p.graduated_within_years,
+        step2_minimum=p.step2_minimum,
+        step2_median=p.step2_median,
+        applications_received=p.applications_received,
+        interviews_offered=p.interviews_offered,
+        application_fee=p.application_fee,
+        sources=p.sources or {},
         notes=p.notes,
         url=p.url,
         version=p.version,
@@ -167,7 +189,9 @@ def _programme_out(p: Programme) -> ProgrammeOut:
 
 
 @router.get(
-    "/programmes", response=list[ProgrammeOut], summary="The fellowship programmes directory"
+    "/programmes",
+    response=list[ProgrammeOut],
+    summary="The programmes directory: fellowships and residencies, each fact with its source",
 )
 def programmes(request: AuthedRequest) -> list[ProgrammeOut]:
     return [_programme_out(p) for p in Programme.objects.select_related("subspecialty")]

@@ -355,3 +355,19 @@ def test_the_export_before_a_profile_sends_the_person_to_make_one(client, person
     response = client.get(reverse("opportunities:shortlist_export"))
     assert response.status_code == 302
     assert response["Location"] == URL
+
+
+def test_the_api_lists_residencies_with_their_facts_and_sources(client, personas, directory):
+    client.force_login(personas.trainee)
+    rows = client.get("/api/v1/opportunities/programmes").json()
+    lakeshore = next(r for r in rows if r["institution"] == "Lakeshore")
+    assert lakeshore["kind"] == "residency"
+    assert (lakeshore["applications_received"], lakeshore["interviews_offered"]) == (800, 96)
+    assert lakeshore["sources"]["interviews"]["as_of"] == READ
+
+
+def test_an_assumed_rate_of_ones_own_replaces_the_default_and_says_so(client, personas, directory):
+    client.force_login(personas.trainee)
+    client.post(URL, img_form(assumed_rate="20", visas=""))
+    page = text_of(client.get(URL))
+    assert "No interview numbers published: assumed 20% for a residency programme" in page

@@ -146,7 +146,7 @@ def test_an_own_estimate_replaces_the_computed_one_and_is_labelled_as_theirs():
 # The list within the budget -------------------------------------------------------------
 
 values_strategy = st.lists(
-    st.floats(min_value=0.01, max_value=0.95, allow_nan=False), min_size=0, max_size=8
+    st.floats(min_value=0.0, max_value=1.0, allow_nan=False), min_size=0, max_size=8
 )
 
 
