@@ -118,7 +118,21 @@ def _sourced(*facts: str) -> dict[str, dict[str, str]]:
     return {fact: {"source": DEMO_SOURCE, "as_of": as_of} for fact in facts}
 
 
-ALL_FACTS = ("positions", "visa", "research", "graduation", "step2", "interviews", "fee")
+def _given(row: dict[str, Any]) -> list[str]:
+    """The facts a demo residency states: only those get a (demo) source."""
+    fields = {
+        "positions": ("positions_per_year",),
+        "visa": ("visa_sponsorship",),
+        "research": ("research",),
+        "graduation": ("graduated_within_years",),
+        "step2": ("step2_minimum", "step2_median"),
+        "interviews": ("applications_received",),
+        "fee": ("application_fee",),
+    }
+    return [
+        fact for fact, names in fields.items() if any(row.get(n) not in (None, "") for n in names)
+    ]
+
 
 PROGRAMMES: list[dict[str, Any]] = [
     {
@@ -406,7 +420,7 @@ def seed() -> None:
                 "application_fee": Decimal(fee) if fee is not None else None,
                 "opens_on": today + dt.timedelta(days=60),
                 "closes_on": today + dt.timedelta(days=120),
-                "sources": _sourced(*ALL_FACTS),
+                "sources": _sourced(*_given(row)),
             },
         )
     newcomer = User.objects.filter(email=f"newcomer@{DEMO_DOMAIN}").first()
