@@ -481,7 +481,9 @@ def shortlist(
         if i not in chosen_set
     )
     warnings = []
-    if not candidates:
+    if not candidates and not excluded:
+        warnings.append(f"The directory has no {applicant.stage} programmes yet.")
+    elif not candidates:
         warnings.append("No programme meets your requirements: see the exclusions below.")
     elif not chosen:
         warnings.append("The budget does not cover even one application.")

@@ -165,10 +165,11 @@ def _check_profile(values: dict[str, Any]) -> None:
     score = values.get("step2_score")
     if score is not None and not (1 <= score <= 300):
         raise ValidationError({"step2_score": "Step 2 CK scores run from 1 to 300."})
+    # The tiers are read even for a budget in programmes: the list is computed from them.
+    fees_from(values["fee_flat"], values["fee_flat_count"], values["fee_tiers"])
     if values.get("budget_kind") == ShortlistProfile.BudgetKind.MONEY:
         if not values.get("budget_money"):
             raise ValidationError({"budget_money": "Give the amount you can spend, in US$."})
-        fees_from(values["fee_flat"], values["fee_flat_count"], values["fee_tiers"])
     elif not values.get("budget_programmes"):
         raise ValidationError(
             {"budget_programmes": "Give the number of programmes you can apply to."}

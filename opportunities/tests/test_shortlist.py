@@ -247,6 +247,7 @@ def test_a_resident_sees_fellowships_of_their_subspecialty_only(client, personas
             "fee_tiers",
             "each tier must end above 10",
         ),
+        ({"fee_tiers": "17 up to 5, 28 after"}, "fee_tiers", "each tier must end above 10"),
         ({"graduation_year": "1900"}, "graduation_year", "greater than or equal to 1950"),
         ({"visas": "tourist"}, "visas", "Select a valid choice"),
         ({"regions": ["Atlantis"]}, "regions", "Select a valid choice"),

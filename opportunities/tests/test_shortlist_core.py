@@ -261,3 +261,13 @@ def test_the_core_does_not_import_django():
     code = "import sys, opportunities.shortlist.core; print('django' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_an_empty_directory_and_a_budget_of_nothing_are_said_plainly():
+    empty = shortlist([], IMG, Budget(programmes=3), year=YEAR)
+    assert empty.warnings == ("The directory has no residency programmes yet.",)
+    excluded = shortlist([programme(visas=frozenset())], IMG, Budget(programmes=3), year=YEAR)
+    assert excluded.warnings == ("No programme meets your requirements: see the exclusions below.",)
+    broke = shortlist([programme()], IMG, Budget(money=50_00), year=YEAR)
+    assert broke.warnings == ("The budget does not cover even one application.",)
+    assert broke.cost == 0
