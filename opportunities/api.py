@@ -87,6 +87,28 @@ class ProgrammeOut(Schema):
     version: int
 
 
+class SourceIn(Schema):
+    source: str
+    as_of: str = ""  # ISO date, such as 2026-09-01
+
+
+# The shortlist's facts (issue 18): applied only when a request sends them, so that a
+# script written before them does not reset them when it corrects a programme.
+SHORTLIST_FIELDS = {
+    "kind",
+    "specialty",
+    "country",
+    "region",
+    "graduated_within_years",
+    "step2_minimum",
+    "step2_median",
+    "applications_received",
+    "interviews_offered",
+    "application_fee",
+    "sources",
+}
+
+
 class ProgrammeIn(Schema):
     name: str
     institution: str
@@ -100,6 +122,17 @@ class ProgrammeIn(Schema):
     visa_sponsorship: list[str] = []
     notes: str = ""
     url: str = ""
+    kind: str = Programme.Kind.FELLOWSHIP
+    specialty: str = ""
+    country: str = ""
+    region: str = ""
+    graduated_within_years: int | None = None
+    step2_minimum: int | None = None
+    step2_median: int | None = None
+    applications_received: int | None = None
+    interviews_offered: int | None = None
+    application_fee: Decimal | None = None
+    sources: dict[str, SourceIn] = {}
 
 
 class ProgrammeUpdate(ProgrammeIn):
@@ -198,7 +231,8 @@ def programmes(request: AuthedRequest) -> list[ProgrammeOut]:
 
 
 def _programme_values(payload: ProgrammeIn) -> dict[str, Any]:
-    values = payload.model_dump(exclude={"site_id", "subspecialty_id", "version"})
+    unsent = SHORTLIST_FIELDS - payload.model_fields_set
+    values = payload.model_dump(exclude={"site_id", "subspecialty_id", "version", *unsent})
     values["site"] = values["subspecialty"] = None
     if payload.site_id is not None:
         values["site"] = Site.objects.filter(pk=payload.site_id).first()

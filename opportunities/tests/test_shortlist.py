@@ -398,3 +398,34 @@ def test_the_demo_seeds_invented_residencies_once_each_source_labelled_as_demo()
     result = shortlist.shortlist_for(newcomer)
     assert result.chosen
     assert any("Visa:" in r for e in result.excluded for r in e.reasons)
+
+
+def test_the_api_adds_a_residency_with_its_sources_and_names_a_missing_one(client, personas):
+    client.force_login(personas.committee)
+    payload = {
+        "kind": "residency",
+        "specialty": "diagnostic",
+        "name": "Diagnostic Radiology Residency",
+        "institution": "Harborview",
+        "step2_median": 255,
+    }
+    api = "/api/v1/opportunities/programmes"
+    refused = client.post(api, payload, content_type="application/json")
+    assert refused.status_code == 422
+    assert refused.json()["detail"][0]["loc"] == ["body", "source_step2"]
+    assert not Programme.objects.exists()
+    payload["sources"] = {"step2": {"source": "Programme FAQ", "as_of": READ}}
+    made = client.post(api, payload, content_type="application/json")
+    assert made.status_code == 201, made.json()
+    body = made.json()
+    assert (body["kind"], body["step2_median"]) == ("residency", 255)
+    # A correction that does not send the shortlist's facts leaves them as they are.
+    url = f"{api}/{body['id']}"
+    fixed = client.put(
+        url,
+        {"name": "Diagnostic Radiology Residency", "institution": "Harborview", "version": 1},
+        content_type="application/json",
+    )
+    assert fixed.status_code == 200, fixed.json()
+    assert (fixed.json()["kind"], fixed.json()["step2_median"]) == ("residency", 255)
+    assert fixed.json()["sources"]["step2"]["source"] == "Programme FAQ"
