@@ -23,6 +23,8 @@ from audit.services import audit_record
 from formats.csvsafe import SpreadsheetSafeWriter
 from opportunities.models import FACTS, Programme, ShortlistProfile
 from opportunities.shortlist import core
+from outputs.models import Output
+from outputs.selectors import person_outputs
 
 PROFILE_FIELDS = (
     "stage",
@@ -122,6 +124,17 @@ def fact_rows(programme: Programme) -> list[dict[str, Any]]:
 
 
 # The applicant's profile -------------------------------------------------------------
+
+
+def counted_outputs(user: Any) -> tuple[int, int]:
+    """The person's research outputs and presentations recorded on RadCollab: the first
+    values of a new profile (the applicant may change them)."""
+    talks = {Output.Kind.POSTER, Output.Kind.ORAL}
+    kinds = list(
+        person_outputs(user).exclude(kind=Output.Kind.GRANT).values_list("kind", flat=True)
+    )
+    presentations = sum(1 for kind in kinds if kind in talks)
+    return len(kinds) - presentations, presentations
 
 
 def profile_of(user: Any) -> ShortlistProfile | None:

@@ -21,9 +21,10 @@ from opportunities.models import Programme, ShortlistProfile
 from opportunities.shortlist import core, services
 
 
-def _initial(profile: ShortlistProfile | None) -> dict[str, Any]:
+def _initial(user: Any, profile: ShortlistProfile | None) -> dict[str, Any]:
     if profile is None:
-        return {}
+        outputs, presentations = services.counted_outputs(user)
+        return {"research_outputs": outputs, "presentations": presentations}
     values = {name: getattr(profile, name) for name in services.PROFILE_FIELDS}
     values["regions"] = profile.region_list
     return values
@@ -50,7 +51,7 @@ def shortlist(request: AuthedRequest) -> HttpResponse:
     """The applicant's profile form and, once saved, their shortlist."""
     profile = services.profile_of(request.user)
     form = ShortlistProfileForm(
-        request.POST or None, initial=_initial(profile), regions=_regions(profile)
+        request.POST or None, initial=_initial(request.user, profile), regions=_regions(profile)
     )
     if request.method == "POST" and form.is_valid():
         try:

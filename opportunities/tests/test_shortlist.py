@@ -20,6 +20,7 @@ from audit.models import AuditEvent
 from opportunities import services
 from opportunities.models import Programme, ShortlistProfile
 from opportunities.shortlist import services as shortlist
+from outputs.tests.factories import make_output
 from people.models import Term
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("two_factor")]
@@ -429,3 +430,13 @@ def test_the_api_adds_a_residency_with_its_sources_and_names_a_missing_one(clien
     assert fixed.status_code == 200, fixed.json()
     assert (fixed.json()["kind"], fixed.json()["step2_median"]) == ("residency", 255)
     assert fixed.json()["sources"]["step2"]["source"] == "Programme FAQ"
+
+
+def test_a_new_profile_starts_from_the_outputs_recorded_on_radcollab(client, personas):
+    make_output(personas.trainee)
+    make_output(personas.trainee, title="A second paper", kind="abstract")
+    make_output(personas.trainee, title="A poster", kind="poster")
+    client.force_login(personas.trainee)
+    html = client.get(URL).content.decode()
+    assert re.search(r'name="research_outputs" value="2"', html)
+    assert re.search(r'name="presentations" value="1"', html)
