@@ -440,3 +440,14 @@ def test_a_new_profile_starts_from_the_outputs_recorded_on_radcollab(client, per
     html = client.get(URL).content.decode()
     assert re.search(r'name="research_outputs" value="2"', html)
     assert re.search(r'name="presentations" value="1"', html)
+
+
+def test_the_directory_filters_residencies_from_fellowships(client, personas, directory):
+    services.programme_save(actor=None, name="Body fellowship", institution="Lakeshore")
+    client.force_login(personas.trainee)
+    page = text_of(client.get(reverse("opportunities:programmes"), {"kind": "residency"}))
+    assert "Residency: Diagnostic radiology" in page
+    assert "Body fellowship" not in page
+    page = text_of(client.get(reverse("opportunities:programmes"), {"kind": "fellowship"}))
+    assert "Body fellowship" in page
+    assert "Bluebonnet" not in page
