@@ -153,7 +153,7 @@ def dismissal_create(*, actor: User, item_key: str) -> Dismissal:
 
 @transaction.atomic
 def dismissal_delete(*, actor: User, dismissal_id: int) -> Dismissal:
-    """Undo "not for me": the item may show again from the next list."""
+    """Undo "not for me": the item shows again once the list is recomputed (queued)."""
     dismissal = Dismissal.objects.select_for_update().filter(person=actor, pk=dismissal_id).first()
     if dismissal is None:
         raise Dismissal.DoesNotExist("No such choice of yours.")
@@ -164,4 +164,13 @@ def dismissal_delete(*, actor: User, dismissal_id: int) -> Dismissal:
         changes={"item": (dismissal.item_key, None)},
     )
     dismissal.delete()
+    # The stored list was computed without the item: store a new one once this commits.
+    person_id = actor.pk
+    transaction.on_commit(lambda: _queue_refresh(person_id))
     return dismissal
+
+
+def _queue_refresh(person_id: int) -> None:
+    from recommend.tasks import refresh_recommendations
+
+    refresh_recommendations.enqueue(person_id=person_id)
