@@ -34,6 +34,7 @@ def recommendations_compute(
     now: dt.datetime | None = None,
     backend: TextBackend | None = None,
     dismissed: frozenset[str] | None = None,
+    explain_per_kind: int | None = STORED_PER_KIND,
 ) -> Result | None:
     """Every item the rules allow for `person`, best first; None without a trainee profile."""
     seeker = selectors.seeker_of(person)
@@ -47,6 +48,7 @@ def recommendations_compute(
         backend=backend or default_backend(),
         now=now,
         dismissed=selectors.dismissed_keys(person) if dismissed is None else dismissed,
+        explain_per_kind=explain_per_kind,
     )
 
 

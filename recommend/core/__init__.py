@@ -11,11 +11,13 @@ from recommend.core.items import KINDS, Candidate, Excluded, Ranked, Reason, Res
 from recommend.core.rank import WEIGHTS, exclusion, position, random_order, rank, top_per_kind
 from recommend.core.text import (
     EmbeddingBackend,
+    Scores,
     Similarity,
     TextBackend,
     TfidfBackend,
     default_backend,
     embedding_available,
+    similarities,
 )
 
 __all__ = [
@@ -27,6 +29,7 @@ __all__ = [
     "Ranked",
     "Reason",
     "Result",
+    "Scores",
     "Seeker",
     "Similarity",
     "TextBackend",
@@ -37,5 +40,6 @@ __all__ = [
     "position",
     "random_order",
     "rank",
+    "similarities",
     "top_per_kind",
 ]

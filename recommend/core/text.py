@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import importlib.util
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -31,10 +31,28 @@ class Similarity:
     words: tuple[str, ...] = ()  # the shared words that weigh most, when the backend knows
 
 
+@dataclass(frozen=True)
+class Scores:
+    """Each document's similarity to the query; `words(i)` names what document i shares
+    with it, computed only for the items that are shown."""
+
+    values: list[float]
+    explain: Callable[[int], tuple[str, ...]] = lambda _: ()
+
+    def words(self, index: int) -> tuple[str, ...]:
+        return self.explain(index)
+
+
 class TextBackend(Protocol):
     name: str
 
-    def similarities(self, query: str, documents: Sequence[str]) -> list[Similarity]: ...
+    def score(self, query: str, documents: Sequence[str]) -> Scores: ...
+
+
+def similarities(backend: TextBackend, query: str, documents: Sequence[str]) -> list[Similarity]:
+    """Every document's similarity with its words (for tests and small lists)."""
+    found = backend.score(query, documents)
+    return [Similarity(v, found.words(i)) for i, v in enumerate(found.values)]
 
 
 class TfidfBackend:
@@ -45,32 +63,31 @@ class TfidfBackend:
     def __init__(self, shown_words: int = 3) -> None:
         self.shown_words = shown_words
 
-    def similarities(self, query: str, documents: Sequence[str]) -> list[Similarity]:
-        if not documents:
-            return []
-        if not query.strip():
-            return [Similarity(0.0) for _ in documents]
+    def score(self, query: str, documents: Sequence[str]) -> Scores:
+        if not documents or not query.strip():
+            return Scores([0.0] * len(documents))
         from sklearn.feature_extraction.text import TfidfVectorizer
 
         vectorizer = TfidfVectorizer(stop_words="english", sublinear_tf=True, min_df=1)
         try:
             matrix = vectorizer.fit_transform([query, *documents])
         except ValueError:  # every word a stop word: nothing to compare
-            return [Similarity(0.0) for _ in documents]
+            return Scores([0.0] * len(documents))
         # Rows are L2-normalised, so the elementwise product sums to the cosine.
         products = matrix[1:].multiply(matrix[0]).tocsr()
+        values = [min(1.0, max(0.0, float(v))) for v in products.sum(axis=1).A1]
         names = vectorizer.get_feature_names_out()
-        found = []
-        for row in range(products.shape[0]):
+        shown = self.shown_words
+
+        def explain(row: int) -> tuple[str, ...]:
             start, end = products.indptr[row], products.indptr[row + 1]
             pairs = sorted(
                 zip(products.data[start:end], products.indices[start:end], strict=True),
                 key=lambda pair: (-pair[0], names[pair[1]]),
             )
-            value = float(sum(products.data[start:end]))
-            words = tuple(str(names[i]) for _, i in pairs[: self.shown_words])
-            found.append(Similarity(min(1.0, max(0.0, value)), words))
-        return found
+            return tuple(str(names[i]) for _, i in pairs[:shown])
+
+        return Scores(values, explain)
 
 
 def embedding_available() -> bool:
@@ -113,15 +130,13 @@ class EmbeddingBackend:
 
     name = "embedding"
 
-    def similarities(self, query: str, documents: Sequence[str]) -> list[Similarity]:
-        if not documents:
-            return []
-        if not query.strip():
-            return [Similarity(0.0) for _ in documents]
+    def score(self, query: str, documents: Sequence[str]) -> Scores:
+        if not documents or not query.strip():
+            return Scores([0.0] * len(documents))
         model = _embedding_model()
         vectors = model.encode([query, *documents], normalize_embeddings=True)
         head, rest = vectors[0], vectors[1:]
-        return [Similarity(min(1.0, max(0.0, float(row @ head)))) for row in rest]
+        return Scores([min(1.0, max(0.0, float(row @ head))) for row in rest])
 
 
 def default_backend() -> TextBackend:

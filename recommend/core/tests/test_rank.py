@@ -10,6 +10,7 @@ from recommend.core import (
     Candidate,
     Ranked,
     Seeker,
+    Similarity,
     TfidfBackend,
     default_backend,
     embedding_available,
@@ -17,6 +18,7 @@ from recommend.core import (
     position,
     random_order,
     rank,
+    similarities,
     top_per_kind,
 )
 from recommend.core.rank import kilometres
@@ -159,8 +161,19 @@ def test_a_trainee_with_no_words_still_gets_the_rules():
 
 def test_tfidf_copes_with_stop_words_only_and_with_no_documents():
     backend = TfidfBackend()
-    assert backend.similarities("the and of", ["the of"]) == [backend.similarities("", ["x"])[0]]
-    assert backend.similarities("stroke", []) == []
+    assert similarities(backend, "the and of", ["the of"]) == [Similarity(0.0)]
+    assert similarities(backend, "", ["stroke"]) == [Similarity(0.0)]
+    assert similarities(backend, "stroke", []) == []
+
+
+def test_only_the_items_shown_get_their_words_and_the_order_is_unchanged():
+    items = [candidate(f"project:{n}", text=f"diffusion stroke study {n}") for n in range(1, 6)]
+    everything = rank(SEEKER, items, backend=TfidfBackend(), now=NOW).ranked
+    top = rank(SEEKER, items, backend=TfidfBackend(), now=NOW, explain_per_kind=2).ranked
+    assert [i.key for i in top] == [i.key for i in everything]
+    assert [i.score for i in top] == [i.score for i in everything]
+    said = [any("“" in r.text for r in i.reasons) for i in top]
+    assert said == [True, True, False, False, False]
 
 
 def test_top_per_kind_keeps_the_order_and_the_limit():
@@ -220,7 +233,8 @@ def test_the_backend_setting_is_checked(monkeypatch):
 def test_the_embedding_backend_ranks_by_meaning_offline(monkeypatch):
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
     backend = EmbeddingBackend()
-    near, far = backend.similarities(
+    near, far = similarities(
+        backend,
         "brain infarct on diffusion-weighted MRI",
         ["acute stroke imaging with diffusion MRI", "knee cartilage on ultrasound"],
     )
