@@ -64,7 +64,7 @@ def recommendations_refresh(
     if result is None:
         StoredList.objects.filter(person=person).delete()
         return None
-    items = [item.as_json() for item in top_per_kind(result.ranked, STORED_PER_KIND)]
+    items = [item.as_json() for item in top_per_kind(with_reasons(result.ranked), STORED_PER_KIND)]
     stored, _ = StoredList.objects.update_or_create(
         person=person,
         defaults={"computed_at": now, "backend": result.backend, "items": items},
@@ -80,6 +80,12 @@ def recommendations_refresh_all() -> int:
         recommendations_refresh(person_id=pk, backend=backend) is not None
         for pk in ids.order_by("pk")
     )
+
+
+def with_reasons(items: list[Ranked]) -> list[Ranked]:
+    """Only what something in the trainee's profile points to: an item without a single
+    reason is not a suggestion, whatever is left of its kind."""
+    return [item for item in items if item.reasons]
 
 
 @dataclass(frozen=True)
@@ -104,7 +110,8 @@ def recommendations_for(person: Any, *, now: dt.datetime | None = None) -> ForYo
     if stored is None:
         result = recommendations_compute(person, now=now)
         assert result is not None
-        return ForYou(top_per_kind(result.ranked, SHOWN_PER_KIND), None, result.backend)
+        shown = top_per_kind(with_reasons(result.ranked), SHOWN_PER_KIND)
+        return ForYou(shown, None, result.backend)
     dismissed = selectors.dismissed_keys(person)
     items = [Ranked.from_json(row) for row in stored.items]
     live = [

@@ -135,3 +135,16 @@ def test_the_lists_run_a_bounded_number_of_queries(world, django_assert_max_num_
         make_project(world.mentor, title=f"Another stroke study {chr(65 + n)}")
     with django_assert_max_num_queries(40):
         services.recommendations_compute(world.trainee)
+
+
+def test_an_item_nothing_points_to_is_not_suggested(world):
+    from recommend.tests.world import opportunity
+
+    unrelated = opportunity(
+        "Pottery weekend", kind="course", funder="Arts centre", summary="Clay and glazes."
+    )
+    key = f"opportunity:{unrelated.pk}"
+    assert key in keys(services.recommendations_compute(world.trainee))
+    assert key not in [i.key for i in services.recommendations_for(world.trainee).items]
+    services.recommendations_refresh(person_id=world.trainee.pk)
+    assert key not in [row["key"] for row in StoredList.objects.get(person=world.trainee).items]
