@@ -58,3 +58,20 @@ def test_a_trainee_sees_reasons_and_turns_a_project_down_for_good(browser, live_
     phone.locator("article.suggestion", has_text=world.funding.title).wait_for()
     width = phone.evaluate("document.documentElement.scrollWidth")
     assert width <= 390, f"the page scrolls sideways on a phone ({width} px)"
+
+
+def test_for_you_fits_a_phone_and_passes_axe_for_every_persona(browser, live_server, personas):
+    """The shell test's checks (no sideways scroll, axe) on /for-you/ for each persona."""
+    from core.tests.test_browser_shell import PHONE, Place, check_page, open_as
+
+    taxonomy_seed()
+    world = build_world(personas)
+    recommendations_refresh(person_id=world.trainee.pk)
+    base = live_server.url
+    failures: list[str] = []
+    seen: set[str] = set()
+    for who in ("trainee", "mentor", "site_lead_a", "pending", "outsider"):
+        page = open_as(browser, base, personas.people[who], PHONE)
+        failures += check_page(page, base, who, Place("for you", "/for-you/"), seen)
+        page.context.close()
+    assert not failures, "\n".join(failures)
