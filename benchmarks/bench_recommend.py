@@ -22,10 +22,15 @@ import random
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+if TYPE_CHECKING:
+    from recommend.core import Candidate
 
 WORDS = [
     "stroke",
@@ -107,14 +112,14 @@ SUBSPECIALTIES = ["Neuroradiology", "Breast", "Chest / thoracic", "Musculoskelet
 KINDS = [("mentor", 0.15), ("project", 0.6), ("opportunity", 0.15), ("conference", 0.1)]
 
 
-def synthetic(count: int, seed: int = 18):
-    from recommend.core import Candidate
+def synthetic(count: int, seed: int = 18) -> Iterator[Candidate]:
+    from recommend import core
 
     rng = random.Random(seed)
     now = dt.datetime(2026, 12, 6, tzinfo=dt.UTC)
     kinds = rng.choices([k for k, _ in KINDS], weights=[w for _, w in KINDS], k=count)
     for n, kind in enumerate(kinds, start=1):
-        yield Candidate(
+        yield core.Candidate(
             key=f"{kind}:{n}",
             kind=kind,
             title=f"{kind} {n}",
@@ -187,6 +192,7 @@ def bench_demo() -> None:
     now = timezone.now()
     started = time.perf_counter()
     seeker = selectors.seeker_of(person)
+    assert seeker is not None, "the demo trainee has a trainee profile"
     candidates = selectors.candidates_for(person, seeker, now=now)
     read = time.perf_counter() - started
     started = time.perf_counter()

@@ -22,7 +22,9 @@ from __future__ import annotations
 import datetime as dt
 import math
 import random
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TypeVar
 
 from django.db import transaction
 from django.utils import timezone
@@ -38,6 +40,7 @@ from projects import services as project_services
 from projects.models import Application, Member, Project, ProjectRole, ResearchType, StatusChange
 from recommend.core.rank import NEAR_KM, REACH_KM, kilometres
 
+T = TypeVar("T")
 PERSONA = f"trainee@{DEMO_DOMAIN}"
 # The mentor accepting marks the request as one this seeder made (for idempotence).
 REPLY = "Yes, gladly: let us meet in the next two weeks to plan a first project together."
@@ -133,7 +136,7 @@ def _nearness(a: Place, b: Place) -> float:
     return 1.5 if km <= NEAR_KM else 0.75 if km <= REACH_KM else -0.5
 
 
-def _draw(rng: random.Random, options: list[tuple[float, object]]) -> object | None:
+def _draw(rng: random.Random, options: Sequence[tuple[float, T]]) -> T | None:
     """One option, with odds growing with its appeal (softmax at temperature 0.5)."""
     if not options:
         return None

@@ -37,7 +37,7 @@ def not_for_me(request: AuthedRequest) -> HttpResponse:
     access.require_trainee(request.user)
     form = NotForMeForm(request.POST)
     if not form.is_valid():
-        messages.error(request, " ".join(form.errors.get("item", ["Choose an item first."])))
+        messages.error(request, " ".join(str(e) for e in form.errors.get("item", [])))
         return redirect("recommend:for_you")
     try:
         dismissal = services.dismissal_create(
