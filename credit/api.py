@@ -7,7 +7,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.http import Http404
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 
 from core.types import AuthedRequest
 from credit import access, core, dashboard, forms, portfolio, selectors, services
@@ -348,9 +348,7 @@ def portfolio_get(request: AuthedRequest, study_id: int) -> PortfolioStudyOut:
     response={201: PortfolioStudyOut},
     summary="Record a portfolio study at a site one leads (or any site, the committee)",
 )
-def portfolio_create(
-    request: AuthedRequest, payload: PortfolioStudyIn
-) -> tuple[int, PortfolioStudyOut]:
+def portfolio_create(request: AuthedRequest, payload: PortfolioStudyIn) -> Status:
     access.require_portfolio(request.user)
     site = Site.objects.filter(pk=payload.site_id).first()
     if site is None:
@@ -370,7 +368,7 @@ def portfolio_create(
         reference=data["reference"],
         target=data["target"],
     )
-    return 201, _portfolio_out(study)
+    return Status(201, _portfolio_out(study))
 
 
 @router.post(
