@@ -357,8 +357,8 @@ def records_by_site_and_year(span: list[int]) -> dict[int, tuple[int, list[int]]
     years_ = [f"y{i}" for i in range(len(span))]
     rows = (
         StudySite.objects.order_by()
-        .annotate(has=Exists(records), **{y: in_year(i) for i, y in enumerate(years_)})
-        .filter(has=True)
+        .filter(Exists(records))
+        .annotate(**{y: in_year(i) for i, y in enumerate(years_)})
         .values_list("site_id", *years_)
     )
     by_site: dict[int, tuple[int, list[int]]] = {}
