@@ -268,7 +268,7 @@ def orcid_work(work: Work) -> dict[str, Any]:
             "path": me.orcid,
             "host": "orcid.org",
         }
-    return {
+    work_json: dict[str, Any] = {
         "type": "journal-article",
         "title": {"title": {"value": output.title}},
         "journal-title": _value(output.venue),
@@ -300,6 +300,8 @@ def orcid_work(work: Work) -> dict[str, Any]:
             ]
         },
     }
+    # ORCID refuses a field sent as null: what is not known is left out.
+    return {key: value for key, value in work_json.items() if value is not None}
 
 
 def orcid_works(person: Any) -> dict[str, Any]:

@@ -239,3 +239,18 @@ def test_linking_a_publication_names_a_doi_that_is_not_an_output(personas, world
         assert problem in error.value.message_dict["doi"][0]
     author_list.refresh_from_db()
     assert author_list.publication is None
+
+
+def test_an_orcid_work_leaves_out_what_is_not_known():
+    from types import SimpleNamespace
+
+    from credit import core
+
+    me = core.Contributor(person_id=1, given_names="Ana", family_name="Silva")
+    output = SimpleNamespace(title="A paper", venue="", doi="", date=None, date_precision="day")
+    work = contributions.orcid_work(contributions.Work(None, output, "RadCollab Group", me))
+    assert "journal-title" not in work
+    assert "publication-date" not in work
+    assert "url" not in work
+    assert work["external-ids"] == {"external-id": []}
+    assert "contributor-orcid" not in work["contributors"]["contributor"][1]
