@@ -6,44 +6,91 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('capture', '0007_record_site_created_index'),
-        ('credit', '0002_dashboard_portfolio'),
-        ('network', '0002_membership_requests'),
-        ('outputs', '0007_import_by_identifier'),
+        ("capture", "0007_record_site_created_index"),
+        ("credit", "0002_dashboard_portfolio"),
+        ("network", "0002_membership_requests"),
+        ("outputs", "0007_import_by_identifier"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='authorlist',
-            name='publication',
-            field=models.ForeignKey(blank=True, help_text="The paper the list was published with: its title, journal and DOI are what each collaborator's ORCID record and bibliography exports cite.", null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='outputs.output'),
+            model_name="authorlist",
+            name="publication",
+            field=models.ForeignKey(
+                blank=True,
+                help_text="The paper the list was published with: its title, journal and DOI are what each collaborator's ORCID record and bibliography exports cite.",
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to="outputs.output",
+            ),
         ),
         migrations.CreateModel(
-            name='ContributionRecord',
+            name="ContributionRecord",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('records_entered', models.PositiveIntegerField(default=0)),
-                ('records_complete', models.PositiveIntegerField(default=0)),
-                ('queries_answered', models.PositiveIntegerField(default=0)),
-                ('validations', models.PositiveIntegerField(default=0)),
-                ('site_lead', models.BooleanField(default=False)),
-                ('writing_committee', models.CharField(blank=True, max_length=60)),
-                ('credit_roles', models.JSONField(blank=True, default=list)),
-                ('study_roles', models.JSONField(blank=True, default=list)),
-                ('confirmed_at', models.DateTimeField()),
-                ('confirmed_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='contribution_records', to=settings.AUTH_USER_MODEL)),
-                ('site', models.ForeignKey(blank=True, help_text='The site the person is credited under (None: the steering committee).', null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='network.site')),
-                ('study', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='contribution_records', to='capture.study')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("records_entered", models.PositiveIntegerField(default=0)),
+                ("records_complete", models.PositiveIntegerField(default=0)),
+                ("queries_answered", models.PositiveIntegerField(default=0)),
+                ("validations", models.PositiveIntegerField(default=0)),
+                ("site_lead", models.BooleanField(default=False)),
+                ("writing_committee", models.CharField(blank=True, max_length=60)),
+                ("credit_roles", models.JSONField(blank=True, default=list)),
+                ("study_roles", models.JSONField(blank=True, default=list)),
+                ("confirmed_at", models.DateTimeField()),
+                (
+                    "confirmed_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="contribution_records",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "site",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="The site the person is credited under (None: the steering committee).",
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="network.site",
+                    ),
+                ),
+                (
+                    "study",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="contribution_records",
+                        to="capture.study",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-confirmed_at'],
-                'constraints': [models.UniqueConstraint(fields=('study', 'person'), name='contribution_record_once')],
+                "ordering": ["-confirmed_at"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("study", "person"), name="contribution_record_once"
+                    )
+                ],
             },
         ),
     ]

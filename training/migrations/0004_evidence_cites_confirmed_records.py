@@ -4,25 +4,33 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('training', '0003_goal_kinds_follow_output_kinds'),
+        ("training", "0003_goal_kinds_follow_output_kinds"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='evidence',
-            name='cites',
+            model_name="evidence",
+            name="cites",
             field=models.CharField(blank=True, max_length=60),
         ),
         migrations.AddField(
-            model_name='evidence',
-            name='cites_url',
+            model_name="evidence",
+            name="cites_url",
             field=models.CharField(blank=True, max_length=200),
         ),
         migrations.AlterField(
-            model_name='evidence',
-            name='kind',
-            field=models.CharField(choices=[('output', 'An output of mine'), ('event', 'An event attended'), ('file', 'A file'), ('note', 'A note'), ('study', 'A confirmed study contribution')], max_length=10),
+            model_name="evidence",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("output", "An output of mine"),
+                    ("event", "An event attended"),
+                    ("file", "A file"),
+                    ("note", "A note"),
+                    ("study", "A confirmed study contribution"),
+                ],
+                max_length=10,
+            ),
         ),
     ]
