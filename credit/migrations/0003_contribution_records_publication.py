@@ -7,7 +7,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("capture", "0007_record_site_created_index"),
+        ("capture", "0008_record_site_created_index"),
         ("credit", "0002_dashboard_portfolio"),
         ("network", "0002_membership_requests"),
         ("outputs", "0007_import_by_identifier"),

@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("capture", "0006_study_record_id_scheme"),
+        ("capture", "0007_longitudinal_arms_events_designations"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
