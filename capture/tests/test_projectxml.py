@@ -1,0 +1,162 @@
+"""The project XML into a study: one preview that changes nothing, then all or nothing."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from django.core.exceptions import PermissionDenied
+
+from audit.models import AuditEvent
+from capture import projectxml, services
+from capture.models import Entry, Record, Study
+from core.testing.mfa import enable_totp
+from formats.datadictionary.tests.builders import dictionary_csv, row
+from formats.projectxml import read_project_xml
+
+pytestmark = pytest.mark.django_db
+
+FIXTURES = Path(__file__).resolve().parents[2] / "formats" / "projectxml" / "tests" / "fixtures"
+CLASSIC = (FIXTURES / "classic.xml").read_bytes()
+LONGITUDINAL = (FIXTURES / "longitudinal.xml").read_bytes()
+
+
+@pytest.fixture
+def study(personas):
+    """A study in design whose two sites are named as the file's data access groups."""
+    personas.site_a.name, personas.site_b.name = "St Thomas", "Leeds General"
+    personas.site_a.save(update_fields=["name"])
+    personas.site_b.save(update_fields=["name"])
+    found, _ = services.study_create(
+        actor=personas.committee,
+        title="Chest CT audit",
+        dictionary_csv=dictionary_csv(row("record_id", label="Record ID", form="start")),
+    )
+    services.study_add_site(actor=personas.committee, study=found, site=personas.site_a, code="STH")
+    services.study_add_site(actor=personas.committee, study=found, site=personas.site_b, code="LGI")
+    # The file has a file-upload field: a live study needs the admin's permission for it.
+    Study.objects.filter(pk=found.pk).update(allow_file_fields=True)
+    found.refresh_from_db()
+    enable_totp(personas.committee)
+    return found
+
+
+def test_the_preview_says_everything_and_changes_nothing(personas, study):
+    before = AuditEvent.objects.count()
+    result = projectxml.project_preview(actor=personas.committee, study=study, data=CLASSIC)
+    assert result.ok, list(projectxml.findings(result))
+    assert result.sites == [("St Thomas", "STH"), ("Leeds General", "LGI"), ("Oslo University", "")]
+    assert any("Oslo University" in notice for notice in result.notices)
+    assert any("StopActions" in notice for notice in result.notices)
+    assert any("17 fields in 2 instruments" in step for step in result.steps)
+    assert any("goes live" in step for step in result.steps)
+    assert (result.check.records, result.check.new_records) == (2, 2)
+    study.refresh_from_db()
+    assert study.status == Study.Status.DESIGN
+    assert study.repeating_instruments == []
+    assert not Record.objects.exists()
+    assert AuditEvent.objects.count() == before
+    assert services.current_dictionary(study).instruments == ["start"]
+
+
+def test_applying_takes_the_whole_project_in(personas, study):
+    projectxml.project_import(actor=personas.committee, study=study, data=CLASSIC)
+    study.refresh_from_db()
+    assert study.status == Study.Status.LIVE
+    assert study.record_ids == Study.RecordIds.REDCAP
+    assert study.repeating_instruments == ["nodules"]
+    dictionary = services.current_dictionary(study)
+    assert dictionary.instruments == ["scan", "nodules"]
+    first = Record.objects.get(label="1")
+    assert first.study_site.code == "STH"
+    assert Record.objects.get(label="a-12").study_site.code == "LGI"
+    scan = Entry.objects.get(record=first, instrument="scan")
+    assert scan.data["findings"] == ["1", "99"]
+    assert scan.data["scan_time"] == "2026-03-09 14:30"
+    assert scan.data["comments"] == "Breathing artefact at the bases;\nno repeat needed."
+    assert scan.status == Entry.Status.COMPLETE
+    nodules = Entry.objects.filter(record=first, instrument="nodules").order_by("instance")
+    assert [(e.instance, e.data["nodule_site"]) for e in nodules] == [(1, "RUL"), (2, "LUL")]
+    assert AuditEvent.objects.filter(action="study.import_project_xml").count() == 1
+
+
+def test_a_record_of_a_group_with_no_site_refuses_the_whole_file(personas, study):
+    text = CLASSIC.replace(b'Value="leeds_general"', b'Value="oslo_university"')
+    result = projectxml.project_preview(actor=personas.committee, study=study, data=text)
+    assert not result.ok
+    (error,) = result.check.errors
+    assert error.message.startswith("record a-12: ")
+    with pytest.raises(projectxml.ProjectImportRefused):
+        projectxml.project_import(actor=personas.committee, study=study, data=text)
+    study.refresh_from_db()
+    assert study.status == Study.Status.DESIGN
+    assert not Record.objects.exists()
+    assert services.current_dictionary(study).instruments == ["start"]
+
+
+def test_a_file_field_without_the_admins_permission_is_a_problem_named_by_field(personas, study):
+    Study.objects.filter(pk=study.pk).update(allow_file_fields=False)
+    study.refresh_from_db()
+    result = projectxml.project_preview(actor=personas.committee, study=study, data=CLASSIC)
+    assert "report: file-upload fields need the admin's permission in a live study" in (
+        result.problems
+    )
+
+
+def test_a_file_that_is_not_a_project_is_refused_with_its_line(personas, study):
+    result = projectxml.project_preview(
+        actor=personas.committee, study=study, data=b"record_id,age\n1,40\n"
+    )
+    assert result.problems
+    assert result.problems[0].startswith("line 1: the XML cannot be read")
+
+
+def test_another_file_than_the_one_previewed_is_refused(personas, study):
+    with pytest.raises(projectxml.ProjectImportRefused):
+        projectxml.project_import(
+            actor=personas.committee, study=study, data=CLASSIC, digest="0" * 64
+        )
+    assert not Record.objects.exists()
+
+
+def test_only_the_study_admin_may_import_a_project(personas, study):
+    enable_totp(personas.site_lead_a)
+    services.study_grant_role(
+        actor=personas.committee,
+        study=study,
+        person=personas.site_lead_a,
+        role="site_lead",
+        study_site=study.study_sites.get(code="STH"),
+    )
+    with pytest.raises(PermissionDenied):
+        projectxml.project_preview(actor=personas.site_lead_a, study=study, data=CLASSIC)
+
+
+def test_a_live_study_with_the_same_dictionary_takes_the_records_only(personas, study):
+    projectxml.project_import(actor=personas.committee, study=study, data=CLASSIC)
+    result = projectxml.project_preview(actor=personas.committee, study=study, data=CLASSIC)
+    assert any("unchanged" in step for step in result.steps)
+    assert result.check.updated_records == 2
+
+
+def test_the_export_reads_back_as_the_same_dictionary_and_records(personas, study):
+    projectxml.project_import(actor=personas.committee, study=study, data=CLASSIC)
+    written = projectxml.project_export(actor=personas.committee, study=study)
+    again = read_project_xml(written)
+    original = read_project_xml(CLASSIC)
+    assert again.dictionary == original.dictionary
+    assert again.dags == ("LGI", "STH")
+    assert again.record_ids == ("a-12", "1") or set(again.record_ids) == {"1", "a-12"}
+    first = next(r for r in again.records if r["record_id"] == "1" and "scan_date" in r)
+    assert first["findings___99"] == "1"
+    assert first["redcap_data_access_group"] == "sth"
+    # Imported again, the export changes nothing.
+    result = projectxml.project_preview(
+        actor=personas.committee, study=study, data=written.encode()
+    )
+    assert result.ok, list(projectxml.findings(result))
+
+
+def test_a_longitudinal_project_is_reported_not_half_taken(personas, study):
+    result = projectxml.project_preview(actor=personas.committee, study=study, data=LONGITUDINAL)
+    assert any("longitudinal" in problem for problem in result.problems)
