@@ -162,6 +162,11 @@ class DictionaryVersion(models.Model):
     )
     archived = models.JSONField(default=dict, blank=True)
     summary = models.JSONField(default=dict, blank=True)
+    design = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text="Arms, events, designations and repeating setup this version recorded.",
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -184,6 +189,80 @@ class DictionaryVersion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.study} v{self.number}"
+
+
+class Arm(models.Model):
+    """An arm of a longitudinal study (REDCap's `arm_num` and `name`); events belong to one."""
+
+    study = models.ForeignKey(Study, on_delete=models.CASCADE, related_name="arms")
+    number = models.PositiveIntegerField()
+    name = models.CharField(max_length=200)
+
+    class Meta:
+        ordering = ["study", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["study", "number"], name="arm_unique_number")
+        ]
+
+    def __str__(self) -> str:
+        return f"Arm {self.number}: {self.name}"
+
+
+class Event(models.Model):
+    """One visit of an arm, named as REDCap writes it in `redcap_event_name`: `<event>_arm_<n>`.
+
+    A study is longitudinal when it has events; a classic study has none and its entries
+    carry no event. `day_offset` and the window (`offset_min` days before, `offset_max`
+    after) say when the visit is due. `repeating` makes the whole event repeatable
+    (REDCap's "repeat entire event"); instruments that repeat within one event are marked
+    on their designation instead.
+    """
+
+    study = models.ForeignKey(Study, on_delete=models.CASCADE, related_name="events")
+    arm = models.ForeignKey(Arm, on_delete=models.CASCADE, related_name="events")
+    unique_name = models.CharField(max_length=100)
+    label = models.CharField(max_length=200)
+    custom_label = models.CharField(
+        max_length=200, blank=True, help_text="REDCap's custom event label (may pipe values)."
+    )
+    day_offset = models.FloatField(default=0)
+    offset_min = models.FloatField(default=0)
+    offset_max = models.FloatField(default=0)
+    order = models.PositiveIntegerField(default=0)
+    repeating = models.BooleanField(default=False, help_text="The whole event repeats.")
+
+    class Meta:
+        ordering = ["arm__number", "order", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["study", "unique_name"], name="event_unique_name")
+        ]
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class Designation(models.Model):
+    """An instrument designated to an event (REDCap's instrument-event mapping)."""
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="designations")
+    instrument = models.CharField(max_length=100)
+    repeating = models.BooleanField(
+        default=False, help_text="The instrument repeats within its event."
+    )
+    custom_label = models.CharField(
+        max_length=200, blank=True, help_text="REDCap's custom label of a repeating instance."
+    )
+
+    class Meta:
+        ordering = ["event", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["event", "instrument"], name="designation_unique_instrument"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.instrument} @ {self.event.unique_name}"
 
 
 class Record(TimeStampedModel):
@@ -232,6 +311,11 @@ class Entry(models.Model):
         COMPLETE = 2, "Complete"
 
     record = models.ForeignKey(Record, on_delete=models.CASCADE, related_name="entries")
+    # Null in a classic study; an event of the record's study in a longitudinal one.
+    # PROTECT: an event that holds data cannot be removed (capture.longitudinal refuses).
+    event = models.ForeignKey(
+        Event, null=True, blank=True, on_delete=models.PROTECT, related_name="entries"
+    )
     instrument = models.CharField(max_length=100)
     instance = models.PositiveIntegerField(default=1)
     data = models.JSONField(default=dict)
@@ -245,16 +329,26 @@ class Entry(models.Model):
 
     class Meta:
         ordering = ["record", "instrument", "instance"]
+        # Two partial constraints rather than one with nulls_distinct=False, which SQLite
+        # ignores: a classic entry is unique without its (null) event.
         constraints = [
             models.UniqueConstraint(
-                fields=["record", "instrument", "instance"], name="entry_unique_instance"
-            )
+                fields=["record", "instrument", "instance"],
+                condition=models.Q(event__isnull=True),
+                name="entry_unique_instance",
+            ),
+            models.UniqueConstraint(
+                fields=["record", "event", "instrument", "instance"],
+                condition=models.Q(event__isnull=False),
+                name="entry_unique_event_instance",
+            ),
         ]
         verbose_name_plural = "entries"
 
     def __str__(self) -> str:
         suffix = f" #{self.instance}" if self.instance > 1 else ""
-        return f"{self.record} {self.instrument}{suffix}"
+        at = f" ({self.event.label})" if self.event_id is not None else ""
+        return f"{self.record} {self.instrument}{suffix}{at}"
 
 
 class DataQuery(TimeStampedModel):

@@ -24,6 +24,7 @@ from capture.models import (
     DataQuery,
     DictionaryVersion,
     Entry,
+    Event,
     QueryMessage,
     Record,
     Study,
@@ -381,31 +382,41 @@ class SaveResult:
     cleared: list[str] = field(default_factory=list)  # hidden by branching, value removed
 
 
-def record_values(record: Record, *, except_instrument: str = "") -> dict[str, Any]:
+def record_values(
+    record: Record, *, except_instrument: str = "", event: Event | None = None
+) -> dict[str, Any]:
     """The record's values across its other instruments (first instance), as logic reads them.
 
     The instrument being saved is left out: its posted values stand for it, and a later
-    instance of a repeating instrument must not see instance 1's values as its own.
+    instance of a repeating instrument must not see instance 1's values as its own. In a
+    longitudinal study `[field]` means the field at the same event, as in REDCap.
     """
     values: dict[str, Any] = {}
-    for entry in record.entries.filter(instance=1).only("pk", "instrument", "data"):
+    entries = record.entries.filter(instance=1, event=event).only("pk", "instrument", "data")
+    for entry in entries:
         if entry.instrument != except_instrument:
             values.update(entry.data)
     return values
 
 
 def logic_context(
-    *, record: Record, instrument: str, instance: int, actor: Any, now: Any
+    *,
+    record: Record,
+    instrument: str,
+    instance: int,
+    actor: Any,
+    now: Any,
+    event: Event | None = None,
 ) -> Context:
     """What branching logic and calculations read besides the values: today and now in the
     study's time zone (the deployment's), the record's name, its site as REDCap's data
     access group, the person's user name (`user_name`) and, on a repeating form, the
     instance and the values of the record's other instances of it."""
     local = timezone.localtime(now)
-    repeating = instrument in record.study.repeating_instruments
+    repeating = repeats(record.study, event, instrument)
     instances: dict[str, dict[int, Any]] = {}
     if repeating:
-        others = Entry.objects.filter(record=record, instrument=instrument).exclude(
+        others = Entry.objects.filter(record=record, event=event, instrument=instrument).exclude(
             instance=instance
         )
         for number, data in others.values_list("instance", "data"):
@@ -428,16 +439,40 @@ def user_name(actor: Any) -> str:
     return str(getattr(actor, "email", "") or "").partition("@")[0]
 
 
-def instance_numbers(record: Record, instrument: str) -> list[int]:
-    """The saved instances of one instrument of a record, in order."""
+def repeats(study: Study, event: Event | None, instrument: str) -> bool:
+    """Whether the instrument may have more than one instance (at this event)."""
+    if event is None:
+        return instrument in study.repeating_instruments
+    if event.repeating:
+        return True
+    return any(d.instrument == instrument and d.repeating for d in event.designations.all())
+
+
+def event_problem(study: Study, event: Event | None, instrument: str) -> str:
+    """Why the instrument may not be entered at this event, or "" when it may."""
+    if event is None:
+        if study.events.exists():
+            return "Choose the event (visit) this form belongs to."
+        return ""
+    if event.study_id != study.pk:
+        return f"The study has no event {event.unique_name!r}."
+    if not any(d.instrument == instrument for d in event.designations.all()):
+        return f"{instrument} is not collected at {event.label}."
+    return ""
+
+
+def instance_numbers(record: Record, instrument: str, event: Event | None = None) -> list[int]:
+    """The saved instances of one instrument of a record (at an event), in order."""
     return list(
-        Entry.objects.filter(record=record, instrument=instrument)
+        Entry.objects.filter(record=record, instrument=instrument, event=event)
         .order_by("instance")
         .values_list("instance", flat=True)
     )
 
 
-def instance_problem(study: Study, record: Record, instrument: str, instance: int) -> str:
+def instance_problem(
+    study: Study, record: Record, instrument: str, instance: int, event: Event | None = None
+) -> str:
     """Why this instance may not be opened or saved, or "" when it may.
 
     A non-repeating instrument has instance 1 only. A repeating one has its saved
@@ -448,9 +483,9 @@ def instance_problem(study: Study, record: Record, instrument: str, instance: in
         return f"Instance {instance} of {instrument}: instances are numbered from 1."
     if instance == 1:
         return ""
-    if instrument not in study.repeating_instruments:
+    if not repeats(study, event, instrument):
         return f"{instrument} does not repeat: it has instance 1 only."
-    saved = instance_numbers(record, instrument)
+    saved = instance_numbers(record, instrument, event)
     following = (saved[-1] if saved else 0) + 1
     if instance not in saved and instance != following:
         return (
@@ -471,13 +506,15 @@ def entry_save(
     status: int = Entry.Status.INCOMPLETE,
     confirmed: bool = False,
     reason: str = "",
+    event: Event | None = None,
 ) -> SaveResult:
     """Check, resolve branching and calculations, and save one instrument of a record.
 
     `values` holds what the person typed: a string per field, a list of codes for a
     checkbox. Type errors and identifiers refuse the save (ValidationError per field);
     range warnings raise NeedsConfirmation unless `confirmed`. A stale `version`
-    raises EditConflict with the saved values; a locked record or entry refuses.
+    raises EditConflict with the saved values; a locked record or entry refuses. In a
+    longitudinal study `event` names the visit, and the instrument must be designated to it.
     The record-id field always holds the record's own id: RadCollab gives it, nobody
     types it, and a different one is refused. Every value written is screened for
     patient identifiers here, so no page, API call or script can skip the screen.
@@ -492,7 +529,10 @@ def entry_save(
     fields = dictionary.fields_of(instrument)
     if not fields:
         raise ValidationError({"instrument": f"The study has no instrument {instrument!r}."})
-    entry = _entry_to_save(study, record, instrument, instance, version)
+    problem = event_problem(study, event, instrument)
+    if problem:
+        raise ValidationError({"event": problem})
+    entry = _entry_to_save(study, record, instrument, instance, version, event)
     before: dict[str, Any] = dict(entry.data) if entry.pk else {}
 
     now = timezone.now()
@@ -500,10 +540,10 @@ def entry_save(
     errors = _record_id_errors(dictionary, record, typed.pop(dictionary.record_id_field, None))
     errors.update(text_errors(reason=reason))
     checked, type_errors, warnings = _check(fields, typed, timezone.localtime(now))
-    context = record_values(record, except_instrument=instrument)
+    context = record_values(record, except_instrument=instrument, event=event)
     context.update(checked)
     logic = logic_context(
-        record=record, instrument=instrument, instance=instance, actor=actor, now=now
+        record=record, instrument=instrument, instance=instance, actor=actor, now=now, event=event
     )
     # A value of the wrong type is named first; a tag's limit only for a well-typed one.
     for name, problem in tag_errors(
@@ -538,17 +578,26 @@ STATUS_PROBLEM = "Choose the form's status: 0 Incomplete, 1 Unverified or 2 Comp
 
 
 def _entry_to_save(
-    study: Study, record: Record, instrument: str, instance: int, version: int | None
+    study: Study,
+    record: Record,
+    instrument: str,
+    instance: int,
+    version: int | None,
+    event: Event | None = None,
 ) -> Entry:
     """The entry a save writes (a new one, unsaved, when there is none yet), or why not."""
     if record.locked:
         raise PermissionDenied(f"Record {record.label} is locked.")
-    problem = instance_problem(study, record, instrument, instance)
+    problem = instance_problem(study, record, instrument, instance, event)
     if problem:
         raise ValidationError({"instance": problem})
-    entry = Entry.objects.filter(record=record, instrument=instrument, instance=instance).first()
+    entry = Entry.objects.filter(
+        record=record, event=event, instrument=instrument, instance=instance
+    ).first()
     if entry is None:
-        return Entry(record=record, instrument=instrument, instance=instance, version=0)
+        return Entry(
+            record=record, event=event, instrument=instrument, instance=instance, version=0
+        )
     if entry.locked:
         raise PermissionDenied(f"{instrument} of {record.label} is locked.")
     if version is not None and entry.version != version:

@@ -669,10 +669,12 @@ def dictionary_change(
     working = proposal.csv if proposal else applied_version(study).csv
     _check_base(working, base)
     if proposal is None:
+        applied = applied_version(study)
         proposal = DictionaryVersion(
             study=study,
-            number=applied_version(study).number + 1,
+            number=applied.number + 1,
             state=DictionaryVersion.State.PROPOSED,
+            design=applied.design,  # the events in use go on with the new dictionary
         )
     previous = digest(proposal.csv) if proposal.pk else None
     proposal.csv, proposal.note, proposal.created_by = csv_text, note[:300], actor

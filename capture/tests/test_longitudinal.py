@@ -1,0 +1,99 @@
+"""Arms, events and designations of a study: replaced as a whole, never losing data."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from audit.models import AuditEvent
+from capture import longitudinal, services
+from capture.models import DictionaryVersion, Entry, Event
+from capture.tests.factories import make_study
+from capture.tests.longitudinal_study import DESIGN, make_longitudinal_study
+from formats.longitudinal import Designation
+from formats.longitudinal import Event as EventSpec
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_design_is_written_read_back_and_recorded_by_the_draft(personas):
+    study, _, _ = make_longitudinal_study(personas, live=False)
+    assert longitudinal.is_longitudinal(study)
+    assert longitudinal.design_of(study) == DESIGN
+    draft = study.versions.get()
+    assert draft.design == DESIGN.as_dict()
+    row = AuditEvent.objects.filter(action="study.events").get()
+    assert row.changes["events_added"][1] == ["baseline_arm_1", "week_6_arm_1"]
+
+
+def test_a_classic_study_has_no_events_and_repeats_as_before(personas):
+    study, _, _ = make_study(personas)
+    assert not longitudinal.is_longitudinal(study)
+    assert services.repeats(study, None, "reading") is False
+
+
+def test_an_inconsistent_design_is_refused_whole(personas):
+    study, _, _ = make_study(personas, live=False)
+    bad = replace(DESIGN, designations=(*DESIGN.designations, Designation("week_6_arm_1", "nope")))
+    with pytest.raises(ValidationError) as caught:
+        longitudinal.design_replace(actor=personas.committee, study=study, design=bad)
+    assert "the study has no instrument 'nope'" in str(caught.value)
+    assert not Event.objects.filter(study=study).exists()
+
+
+def test_an_event_or_designation_holding_data_cannot_be_removed(personas):
+    study, site_a, _ = make_longitudinal_study(personas)
+    record = services.record_create(actor=personas.committee, study=study, study_site=site_a)
+    week6 = Event.objects.get(study=study, unique_name="week_6_arm_1")
+    services.entry_save(
+        actor=personas.committee,
+        record=record,
+        instrument="reading",
+        event=week6,
+        values={"lesions": "2"},
+    )
+    fewer = replace(DESIGN, events=DESIGN.events[:1], designations=DESIGN.designations[:2])
+    with pytest.raises(ValidationError) as caught:
+        longitudinal.design_replace(actor=personas.committee, study=study, design=fewer)
+    assert "Event 'week_6_arm_1' holds 1 entries" in str(caught.value)
+    undesignated = replace(DESIGN, designations=DESIGN.designations[:2])
+    with pytest.raises(ValidationError) as caught:
+        longitudinal.design_replace(actor=personas.committee, study=study, design=undesignated)
+    assert "must stay designated" in str(caught.value)
+
+
+def test_a_change_to_a_study_with_data_is_a_new_version(personas):
+    study, site_a, _ = make_longitudinal_study(personas)
+    record = services.record_create(actor=personas.committee, study=study, study_site=site_a)
+    services.entry_save(
+        actor=personas.committee,
+        record=record,
+        instrument="baseline",
+        values={"age": "40"},
+        event=Event.objects.get(study=study, unique_name="baseline_arm_1"),
+    )
+    more = replace(
+        DESIGN,
+        events=(*DESIGN.events, EventSpec("Week 12", 1, "week_12_arm_1", day_offset=84)),
+        designations=(*DESIGN.designations, Designation("week_12_arm_1", "reading")),
+    )
+    change = longitudinal.design_replace(actor=personas.committee, study=study, design=more)
+    assert change.added == ["week_12_arm_1"]
+    assert change.version == 2
+    v2 = study.versions.get(number=2)
+    assert v2.state == DictionaryVersion.State.APPLIED
+    assert v2.design == more.as_dict()
+    assert v2.csv == study.versions.get(number=1).csv
+
+
+def test_a_classic_study_with_data_moves_its_entries_to_the_first_event(personas):
+    study, site_a, _ = make_study(personas)
+    record = services.record_create(actor=personas.committee, study=study, study_site=site_a)
+    services.entry_save(
+        actor=personas.committee, record=record, instrument="baseline", values={"age": "40"}
+    )
+    change = longitudinal.design_replace(actor=personas.committee, study=study, design=DESIGN)
+    assert change.moved_entries == 1
+    assert Entry.objects.get(record=record).event.unique_name == "baseline_arm_1"
