@@ -20,13 +20,26 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
 
 from audit.services import audit_record
-from capture import access, imports, services, versions
+from capture import access, imports, longitudinal, services, versions
 from capture.access import Can
 from capture.models import Study, StudySite
 from capture.services import audit_scope
-from formats.projectxml import Project, ProjectXmlError, read_project_xml, write_project_xml
+from formats import longitudinal as design_format
+from formats.longitudinal import Design
+from formats.projectxml import (
+    CLASSIC_EVENT,
+    Arm,
+    Designation,
+    Event,
+    Project,
+    ProjectXmlError,
+    RepeatingForm,
+    read_project_xml,
+    write_project_xml,
+)
 from formats.records import DAG_COLUMN
 from formats.records.flatcsv import HEADER_ROW
 
@@ -131,7 +144,7 @@ def _apply(actor: Any, study: Study, result: ProjectImport, *, commit: bool) -> 
         if result.problems:
             return
         _settings(actor, study, project, result)
-        _events(project, result)
+        _events(actor, study, project, result)
         mapping = _sites(study, project, result)
         if project.records and not result.problems:
             _records(actor, study, project, mapping, result, commit=commit)
@@ -188,7 +201,12 @@ def _changed_fields(current: tuple[Any, ...], new: tuple[Any, ...]) -> str:
 def _settings(actor: Any, study: Study, project: Project, result: ProjectImport) -> None:
     """Repeating instruments as the file sets them up, and REDCap's record ids when the
     file's records carry them."""
-    repeating = list(dict.fromkeys(item.form for item in project.repeating_forms))
+    # A longitudinal project repeats instruments within events (its designations).
+    repeating = (
+        []
+        if project.longitudinal
+        else list(dict.fromkeys(item.form for item in project.repeating_forms))
+    )
     values: dict[str, Any] = {}
     if project.records and study.record_ids != Study.RecordIds.REDCAP:
         codes = {code.lower() for code in study.study_sites.values_list("code", flat=True)}
@@ -213,13 +231,65 @@ def _site_id(label: str, codes: set[str]) -> bool:
     return match is not None and match.group(1).lower() in codes
 
 
-def _events(project: Project, result: ProjectImport) -> None:
-    if project.longitudinal:
-        result.problems.append(
-            f"The project is longitudinal ({len(project.arms)} arm(s), "
-            f"{len(project.events)} event(s)); this RadCollab does not hold arms and "
-            "events yet, so it cannot take the project whole."
+def _events(actor: Any, study: Study, project: Project, result: ProjectImport) -> None:
+    """Arms, events and designations as the file has them (`longitudinal.design_replace`,
+    which refuses to remove what holds data); nothing for a classic project in a classic
+    study."""
+    design = design_of_project(project)
+    if not design.longitudinal and not longitudinal.is_longitudinal(study):
+        return
+    change = longitudinal.design_replace(actor=actor, study=study, design=design, note=NOTE)
+    if not design.longitudinal:
+        result.steps.append("The study's events are removed: the project is classic.")
+        return
+    arms, events = len(design.arms), len(design.events)
+    what = f"{arms} arm{'s' if arms != 1 else ''}, {events} event{'s' if events != 1 else ''}"
+    if change.anything:
+        result.steps.append(
+            f"The study's events become the file's: {what}, "
+            f"{len(design.designations)} instrument designations."
         )
+    else:
+        result.steps.append(f"The study's events are the file's already ({what}).")
+
+
+def design_of_project(project: Project) -> Design:
+    """The file's arms, events and designations as the study's design; an instrument that
+    repeats within an event is marked on its designation."""
+    repeating = {(item.event, item.form): item.custom_label for item in project.repeating_forms}
+    return Design(
+        arms=tuple(design_format.Arm(arm.number, arm.name) for arm in project.arms),
+        events=tuple(
+            design_format.Event(
+                label=event.name,
+                arm=event.arm,
+                unique_name=event.unique_name,
+                day_offset=_days(event.day_offset),
+                offset_min=_days(event.offset_min),
+                offset_max=_days(event.offset_max),
+                custom_label=event.custom_label,
+                repeating=event.repeating,
+            )
+            for event in project.events
+        ),
+        designations=tuple(
+            design_format.Designation(
+                event=item.event,
+                form=item.form,
+                repeating=(item.event, item.form) in repeating,
+                custom_label=repeating.get((item.event, item.form), ""),
+            )
+            for item in project.designations
+        ),
+    )
+
+
+def _days(value: str) -> float:
+    """A day offset as REDCap writes it ("90", "1.5", or nothing for 0)."""
+    try:
+        return float(value) if value.strip() else 0.0
+    except ValueError:
+        return 0.0
 
 
 def unique_group_name(name: str) -> str:
@@ -259,6 +329,13 @@ def _records(
     *,
     commit: bool,
 ) -> None:
+    if project.longitudinal:
+        result.problems.append(
+            f"The file holds {len(project.record_ids)} record(s) of a longitudinal project: "
+            "records with events cannot be imported here yet. Export the project from REDCap "
+            "without records to take its design, dictionary and sites now."
+        )
+        return
     if study.status == Study.Status.DESIGN:
         # Records are entered into a live study only: the import takes it live, with the
         # list of what is kept but not applied acknowledged by confirming the preview.
@@ -303,19 +380,48 @@ def _name_rows(check: imports.ImportCheck, project: Project) -> None:
 
 
 def project_export(*, actor: Any, study: Study, records: bool = True) -> str:
-    """The study as REDCap's project XML: dictionary, repeating setup, sites as data access
-    groups and, when `records`, the records the person may see (audited as an export)."""
+    """The study as REDCap's project XML: dictionary, arms, events and designations, the
+    repeating setup, sites as data access groups and, when `records`, the records the
+    person may see (audited as an export)."""
     from capture.redcap_api import calls
 
     study = Study.objects.get(pk=study.pk)  # the settings as saved, not as the caller held them
     dictionary = versions.export_dictionary(study)
-    codes = list(study.study_sites.values_list("code", flat=True))
+    design = longitudinal.design_of(study)
+    if design.longitudinal:
+        repeating = tuple(
+            RepeatingForm(d.event, d.form, d.custom_label)
+            for d in design.designations
+            if d.repeating
+        )
+    else:
+        repeating = tuple(
+            RepeatingForm(CLASSIC_EVENT, form) for form in study.repeating_instruments
+        )
     project = Project(
         title=study.title,
         record_id_field=dictionary.fields[0].name,
         dictionary=dictionary,
-        dags=tuple(codes),
-        repeating_forms=tuple(_repeating(form) for form in study.repeating_instruments),
+        arms=tuple(Arm(arm.number, arm.name) for arm in design.arms),
+        events=tuple(
+            Event(
+                unique_name=event.unique_name,
+                name=event.label,
+                arm=event.arm,
+                day_offset=_written(event.day_offset),
+                offset_min=_written(event.offset_min),
+                offset_max=_written(event.offset_max),
+                custom_label=event.custom_label,
+                repeating=event.repeating,
+            )
+            for event in design.events
+        ),
+        designations=tuple(
+            Designation(_arm_of(design, d.event), d.event, d.form) for d in design.designations
+        ),
+        dags=tuple(study.study_sites.values_list("code", flat=True)),
+        repeating_forms=repeating,
+        repeating_events=tuple(e.unique_name for e in design.events if e.repeating),
     )
     if records:
         call = calls.Call(actor, study, {"exportDataAccessGroups": "true"})
@@ -323,13 +429,16 @@ def project_export(*, actor: Any, study: Study, records: bool = True) -> str:
         project = replace(
             project, record_columns=tuple(exported.columns), records=tuple(exported.rows)
         )
-    return write_project_xml(project)
+    return write_project_xml(project, now=timezone.now())
 
 
-def _repeating(form: str) -> Any:
-    from formats.projectxml import CLASSIC_EVENT, RepeatingForm
+def _written(days: float) -> str:
+    return str(int(days)) if float(days).is_integer() else str(days)
 
-    return RepeatingForm(CLASSIC_EVENT, form)
+
+def _arm_of(design: Design, unique_name: str) -> int:
+    event = design.event(unique_name)
+    return event.arm if event is not None else 1
 
 
 def findings(result: ProjectImport) -> Iterator[str]:

@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied
 
 from audit.models import AuditEvent
 from capture import projectxml, services
-from capture.models import Entry, Record, Study
+from capture.models import Designation, Entry, Event, Record, Study
 from core.testing.mfa import enable_totp
 from formats.datadictionary.tests.builders import dictionary_csv, row
 from formats.projectxml import read_project_xml
@@ -157,6 +157,41 @@ def test_the_export_reads_back_as_the_same_dictionary_and_records(personas, stud
     assert result.ok, list(projectxml.findings(result))
 
 
-def test_a_longitudinal_project_is_reported_not_half_taken(personas, study):
+def test_a_longitudinal_projects_records_are_reported_not_half_taken(personas, study):
     result = projectxml.project_preview(actor=personas.committee, study=study, data=LONGITUDINAL)
-    assert any("longitudinal" in problem for problem in result.problems)
+    assert any("records with events cannot be imported" in p for p in result.problems)
+    assert not Event.objects.exists()
+
+
+def without_records(data: bytes) -> bytes:
+    return data[: data.index(b"<ClinicalData")] + b"</ODM>"
+
+
+def test_a_longitudinal_design_comes_in_with_arms_events_and_designations(personas, study):
+    data = without_records(LONGITUDINAL)
+    preview = projectxml.project_preview(actor=personas.committee, study=study, data=data)
+    assert preview.ok, list(projectxml.findings(preview))
+    assert any("2 arms, 4 events, 5 instrument designations" in s for s in preview.steps)
+    assert not Event.objects.exists()
+    projectxml.project_import(actor=personas.committee, study=study, data=data)
+    events = {e.unique_name: e for e in Event.objects.filter(study=study)}
+    assert set(events) == {
+        "baseline_arm_1",
+        "month_3_arm_1",
+        "baseline_arm_2",
+        "interval_scan_arm_2",
+    }
+    month_3 = events["month_3_arm_1"]
+    assert (month_3.day_offset, month_3.offset_min, month_3.offset_max) == (90, 7, 14)
+    assert month_3.arm.name == "Screen-detected"
+    assert events["interval_scan_arm_2"].repeating
+    lesion = Designation.objects.get(event=events["baseline_arm_1"], instrument="lesion")
+    assert lesion.repeating
+    # Written back, the design reads as the file's.
+    again = read_project_xml(projectxml.project_export(actor=personas.committee, study=study))
+    original = read_project_xml(data)
+    assert again.events == original.events
+    assert again.arms == original.arms
+    assert again.designations == original.designations
+    assert again.repeating_forms == original.repeating_forms
+    assert again.repeating_events == original.repeating_events
