@@ -195,3 +195,76 @@ def test_a_longitudinal_design_comes_in_with_arms_events_and_designations(person
     assert again.designations == original.designations
     assert again.repeating_forms == original.repeating_forms
     assert again.repeating_events == original.repeating_events
+
+
+# --- The pages --------------------------------------------------------------------------
+
+
+def upload(client, study, data: bytes, name: str = "project.xml"):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+
+    return client.post(
+        reverse("capture:project_import", args=[study.pk]),
+        {"file": SimpleUploadedFile(name, data, content_type="application/xml")},
+    )
+
+
+def test_the_page_previews_then_imports_the_file_it_previewed(client, personas, study):
+    from django.urls import reverse
+
+    client.force_login(personas.committee)
+    page = client.get(reverse("capture:study", args=[study.pk]))
+    assert "Import a REDCap project XML" in page.content.decode()
+    preview = upload(client, study, CLASSIC)
+    text = preview.content.decode()
+    assert preview.status_code == 200, text
+    assert "17 fields in 2 instruments" in text
+    assert "Oslo University" in text
+    assert "Import the project" in text
+    assert not Record.objects.exists()
+    digest = preview.context["result"].digest
+    done = client.post(reverse("capture:project_import", args=[study.pk]), {"digest": digest})
+    assert done.status_code == 302
+    assert Record.objects.count() == 2
+    # The file waited for its import only: a second confirmation finds nothing.
+    again = client.post(reverse("capture:project_import", args=[study.pk]), {"digest": digest})
+    assert again.status_code == 409
+
+
+def test_a_file_with_problems_shows_them_and_offers_no_import(client, personas, study):
+    client.force_login(personas.committee)
+    response = upload(client, study, b"<?xml version='1.0'?>\n<records/>")
+    text = response.content.decode()
+    assert response.status_code == 400
+    assert "this is not CDISC ODM" in text
+    assert "Import the project" not in text
+
+
+def test_someone_elses_preview_cannot_be_imported(client, personas, study):
+    from django.urls import reverse
+
+    client.force_login(personas.committee)
+    digest = upload(client, study, CLASSIC).context["result"].digest
+    client.logout()
+    services.study_grant_role(
+        actor=personas.committee, study=study, person=personas.admin, role="admin"
+    )
+    enable_totp(personas.admin)
+    client.force_login(personas.admin)
+    response = client.post(reverse("capture:project_import", args=[study.pk]), {"digest": digest})
+    assert response.status_code == 409
+    assert not Record.objects.exists()
+
+
+def test_the_export_downloads_a_project_xml(client, personas, study):
+    from django.urls import reverse
+
+    projectxml.project_import(actor=personas.committee, study=study, data=CLASSIC)
+    client.force_login(personas.committee)
+    response = client.get(reverse("capture:project_export", args=[study.pk]))
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/xml")
+    assert 'filename="chest-ct-audit.REDCap.xml"' in response["Content-Disposition"]
+    project = read_project_xml(response.content)
+    assert set(project.record_ids) == {"1", "a-12"}
