@@ -348,7 +348,7 @@ def _records(
     result.check = check
     result.steps.append(
         f"{check.records} record(s) from {check.rows} row(s): {check.new_records} new, "
-        f"{check.updated_records} already here."
+        f"{check.updated_records} updated, {check.unchanged_records} unchanged."
     )
     if commit and check.ok:
         imports.import_commit(actor=actor, study=study, text=text)
