@@ -33,7 +33,7 @@ from formats.projectxml.model import (
     ProjectXmlError,
     RepeatingForm,
 )
-from formats.projectxml.tree import REDCAP, Node, XmlError, parse
+from formats.projectxml.tree import REDCAP, Document, Node, XmlError
 from formats.records.columns import (
     DAG_COLUMN,
     REPEAT_INSTANCE_COLUMN,
@@ -124,11 +124,21 @@ DAG_GROUP = "DataAccessGroupsGroup"
 def read_project_xml(data: bytes | str, *, logic: LogicCheck | None = None) -> Project:
     """Read a project XML; raise ProjectXmlError listing what keeps it from being read."""
     raw = data.encode("utf-8") if isinstance(data, str) else data
+    document = Document.of(raw)
     try:
-        root = parse(raw)
+        root = document.parse()
+        reader = _Reader(root, logic)
+        project = reader.project()
+        if root.first("ClinicalData") is None:
+            return project
+        # The records are read in a second pass, one record at a time.
+        records = _Records(project, reader.issues)
+        document.subjects(records.subject)
     except XmlError as error:
         raise ProjectXmlError((Finding(error.line, "", str(error)),)) from None
-    return _Reader(root, logic).project()
+    columns, rows = records.finish()
+    issues = tuple(sorted(reader.issues, key=lambda f: f.line))
+    return replace(project, record_columns=columns, records=rows, issues=issues)
 
 
 @dataclass
@@ -183,10 +193,6 @@ class _Reader:
             kept=kept,
             dictionary_csv=dictionary_csv,
         )
-        clinical = self.root.first("ClinicalData")
-        if clinical is not None:
-            columns, records = _Records(project, self.issues).read(clinical)
-            project = replace(project, record_columns=columns, records=records)
         return replace(project, issues=tuple(sorted(self.issues, key=lambda f: f.line)))
 
     # --- the frame ------------------------------------------------------------------
@@ -484,23 +490,23 @@ class _Records:
         self.classic_repeating = {r.form for r in project.repeating_forms}
         self.repeating_events = set(project.repeating_events)
         self.unknown: set[str] = set()
+        self.rows: dict[tuple[str, str, str, str], dict[str, str]] = {}
+        self.dags: dict[str, str] = {}
 
-    def read(self, clinical: Node) -> tuple[tuple[str, ...], tuple[dict[str, str], ...]]:
-        rows: dict[tuple[str, str, str, str], dict[str, str]] = {}
-        dags: dict[str, str] = {}
-        for subject in clinical.all("SubjectData"):
-            record = subject.get("SubjectKey")
-            events = list(subject.all("StudyEventData"))
-            if events:
-                for event in events:
-                    name = event.rc("UniqueEventName") or event.get("StudyEventOID").removeprefix(
-                        "Event."
-                    )
-                    repeat = event.get("StudyEventRepeatKey", "1")
-                    for form in event.all("FormData"):
-                        self._form(rows, dags, record, name, repeat, form)
-            for form in subject.all("FormData"):
-                self._form(rows, dags, record, "", "1", form)
+    def subject(self, subject: Node) -> None:
+        """One record's SubjectData, as flat rows."""
+        rows, dags = self.rows, self.dags
+        record = subject.get("SubjectKey")
+        for event in subject.all("StudyEventData"):
+            name = event.rc("UniqueEventName") or event.get("StudyEventOID").removeprefix("Event.")
+            repeat = event.get("StudyEventRepeatKey", "1")
+            for form in event.all("FormData"):
+                self._form(rows, dags, record, name, repeat, form)
+        for form in subject.all("FormData"):
+            self._form(rows, dags, record, "", "1", form)
+
+    def finish(self) -> tuple[tuple[str, ...], tuple[dict[str, str], ...]]:
+        rows, dags = self.rows, self.dags
         keys = {EVENT_COLUMN, REPEAT_INSTRUMENT_COLUMN, REPEAT_INSTANCE_COLUMN}
         keys.add(self.project.record_id_field)
         # A repeated row that gives no value brings nothing; a record's first row stays.

@@ -9,7 +9,7 @@ children and line.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from xml.sax import SAXParseException
 from xml.sax.expatreader import ExpatLocator
@@ -25,7 +25,7 @@ REDCAP = "https://projectredcap.org"
 ODM_NAMESPACES = frozenset({ODM, "https://www.cdisc.org/ns/odm/v1.3"})
 
 
-@dataclass
+@dataclass(slots=True)
 class Node:
     """One element: `ns` is its namespace URI, `name` its local name."""
 
@@ -70,12 +70,19 @@ class XmlError(ValueError):
 
 
 class _Builder(ContentHandler):
-    def __init__(self) -> None:
+    """Builds the tree. Inside ClinicalData it keeps no element: with `subjects` it builds
+    one SubjectData at a time and hands it over, so a file of many records is never held
+    whole (only its metadata is)."""
+
+    def __init__(self, subjects: Callable[[Node], None] | None = None) -> None:
         super().__init__()
         self.locator: Locator | None = None
         self.stack: list[Node] = []
         self.root: Node | None = None
         self.texts: list[list[str]] = []
+        self.subjects = subjects
+        self.clinical = 0  # depth inside ClinicalData (0: outside)
+        self.subject: list[Node] = []  # the SubjectData being built, and its open elements
 
     def setDocumentLocator(self, locator: Locator) -> None:
         self.locator = locator
@@ -84,9 +91,20 @@ class _Builder(ContentHandler):
         self, name: tuple[str | None, str], qname: str | None, attrs: object
     ) -> None:
         ns, local = name
+        if self.clinical:
+            self.clinical += 1
+            if self.subjects is None or (not self.subject and local != "SubjectData"):
+                return
         values = {(a_ns or "", a_local): value for (a_ns, a_local), value in attrs.items()}  # type: ignore[attr-defined]
         line = (self.locator.getLineNumber() or 0) if self.locator else 0
         node = Node(ns or "", local, values, line)
+        if self.clinical:
+            if self.subject:
+                self.subject[-1].children.append(node)
+            self.subject.append(node)
+            return
+        if local == "ClinicalData" and (ns or "") in ODM_NAMESPACES:
+            self.clinical = 1
         if self.stack:
             self.stack[-1].children.append(node)
         else:
@@ -95,11 +113,20 @@ class _Builder(ContentHandler):
         self.texts.append([])
 
     def endElementNS(self, name: tuple[str | None, str], qname: str | None) -> None:
+        if self.clinical > 1:
+            self.clinical -= 1
+            if self.subject:
+                node = self.subject.pop()
+                if not self.subject and self.subjects is not None:
+                    self.subjects(node)
+            return
+        self.clinical = 0
         node = self.stack.pop()
         node.text = "".join(self.texts.pop())
 
     def characters(self, content: str) -> None:
-        if self.texts:
+        # Records carry their values in attributes; only metadata keeps text.
+        if self.texts and not self.clinical:
             self.texts[-1].append(content)
 
 
@@ -130,17 +157,45 @@ def _original_line(line: int, moved: list[tuple[int, int]]) -> int:
     return line + sum(breaks for at, breaks in moved if at < line)
 
 
+@dataclass
+class Document:
+    """A file made ready to read: line endings made LF, breaks in values kept."""
+
+    data: bytes
+    moved: list[tuple[int, int]]
+
+    @classmethod
+    def of(cls, data: bytes) -> Document:
+        return cls(*_keep_breaks(data.replace(b"\r\n", b"\n")))
+
+    def parse(self) -> Node:
+        """The root element with everything but the records (ClinicalData is kept with
+        its attributes, without its children), or XmlError naming the line at fault."""
+        root = self._read(_Builder())
+        if self.moved:
+            _relocate(root, self.moved)
+        return root
+
+    def subjects(self, each: Callable[[Node], None]) -> None:
+        """Each SubjectData of ClinicalData in turn, with all it holds."""
+
+        def relocated(node: Node) -> None:
+            if self.moved:
+                _relocate(node, self.moved)
+            each(node)
+
+        self._read(_Builder(relocated))
+
+    def _read(self, builder: _Builder) -> Node:
+        try:
+            return _parse(self.data, builder)
+        except XmlError as error:
+            raise XmlError(_original_line(error.line, self.moved), str(error)) from None
+
+
 def parse(data: bytes) -> Node:
-    """The document's root element, or XmlError naming the line at fault."""
-    data = data.replace(b"\r\n", b"\n")
-    data, moved = _keep_breaks(data)
-    try:
-        root = _parse(data)
-    except XmlError as error:
-        raise XmlError(_original_line(error.line, moved), str(error)) from None
-    if moved:
-        _relocate(root, moved)
-    return root
+    """The document's root element (without records), or XmlError naming the line at fault."""
+    return Document.of(data).parse()
 
 
 def _relocate(root: Node, moved: list[tuple[int, int]]) -> None:
@@ -151,8 +206,7 @@ def _relocate(root: Node, moved: list[tuple[int, int]]) -> None:
         stack.extend(node.children)
 
 
-def _parse(data: bytes) -> Node:
-    builder = _Builder()
+def _parse(data: bytes, builder: _Builder) -> Node:
     parser = defusedxml.sax.make_parser()
     parser.setFeature(feature_namespaces, True)
     parser.setContentHandler(builder)
