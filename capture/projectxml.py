@@ -310,11 +310,7 @@ def _sites(study: Study, project: Project, result: ProjectImport) -> dict[str, S
         found = by_key.get(dag.strip().lower()) or by_key.get(unique_group_name(dag))
         result.sites.append((dag, found.code if found else ""))
         if found is None:
-            result.notices.append(
-                f"Data access group {dag!r} matches no site of this study (by code or name): "
-                "add the site on the study's Manage page to take its records"
-            )
-            continue
+            continue  # the preview's table says so, beside the groups that match
         mapping[unique_group_name(dag)] = found
         mapping[dag.strip().lower()] = found
     return mapping
