@@ -6,6 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from formats.datadictionary import FieldType, ValidationType
 from formats.projectxml import (
@@ -241,3 +243,38 @@ def test_entities_are_refused_so_a_billion_laughs_cannot_expand():
 def test_an_empty_file_is_refused():
     (message,) = problems(b"")
     assert message.startswith("line 1:")
+
+
+# Any text a person may type, but the control characters XML 1.0 cannot hold at all.
+TYPED = st.text(
+    alphabet=st.characters(
+        blacklist_categories=("Cs",),
+        blacklist_characters="".join(map(chr, [*range(0, 9), 11, 12, *range(14, 32)])),
+    ),
+    max_size=40,
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(comment=TYPED, code=st.sampled_from(["RUL", "RML", "LUL"]), record=st.from_regex(
+    r"[A-Za-z0-9][A-Za-z0-9 _.@-]{0,10}[A-Za-z0-9]", fullmatch=True
+))  # fmt: skip
+def test_any_typed_text_and_record_id_survive_write_and_read(comment, code, record):
+    from dataclasses import replace
+
+    base = read("classic.xml")
+    rows = (
+        {"record_id": record, "comments": comment, "scan_complete": "0"},
+        {
+            "record_id": record,
+            "redcap_repeat_instrument": "nodules",
+            "redcap_repeat_instance": "1",
+            "nodule_site": code,
+        },
+    )
+    project = replace(base, records=rows)
+    again = read_project_xml(write_project_xml(project))
+    first = again.records[0]
+    assert first["record_id"] == record
+    assert first.get("comments", "") == comment
+    assert again.records[1]["nodule_site"] == code
