@@ -66,8 +66,7 @@ class ProjectImport:
 
 class ProjectImportRefused(Exception):
     def __init__(self, result: ProjectImport) -> None:
-        problems = result.problems + [str(e) for e in (result.check.errors if result.check else [])]
-        super().__init__("\n".join(problems[:50]))
+        super().__init__("\n".join(list(findings(result))[:50]))
         self.result = result
 
 
@@ -90,10 +89,18 @@ def project_preview(*, actor: Any, study: Study, data: bytes) -> ProjectImport:
     return result
 
 
-def project_import(*, actor: Any, study: Study, data: bytes, digest: str = "") -> ProjectImport:
+def project_import(
+    *,
+    actor: Any,
+    study: Study,
+    data: bytes,
+    digest: str = "",
+    progress: imports.Progress | None = None,
+) -> ProjectImport:
     """Apply a previewed file: all of it, or ProjectImportRefused and nothing.
 
     `digest` is the SHA-256 of the file the person previewed; another file is refused.
+    `progress` hears the records written, as the records import reports them.
     """
     access.require(actor, study, Can.MANAGE)
     result = _read(data)
@@ -102,7 +109,7 @@ def project_import(*, actor: Any, study: Study, data: bytes, digest: str = "") -
     if result.project is None or result.problems:
         raise ProjectImportRefused(result)
     with transaction.atomic():
-        _apply(actor, study, result, commit=True)
+        _apply(actor, study, result, commit=True, progress=progress)
         if not result.ok:
             raise ProjectImportRefused(result)
         project = result.project
@@ -134,7 +141,14 @@ def _read(data: bytes) -> ProjectImport:
     return result
 
 
-def _apply(actor: Any, study: Study, result: ProjectImport, *, commit: bool) -> None:
+def _apply(
+    actor: Any,
+    study: Study,
+    result: ProjectImport,
+    *,
+    commit: bool,
+    progress: imports.Progress | None = None,
+) -> None:
     """Every step, in order; a step's refusal is a problem and the later steps are skipped."""
     project = result.project
     assert project is not None
@@ -147,7 +161,7 @@ def _apply(actor: Any, study: Study, result: ProjectImport, *, commit: bool) -> 
         _events(actor, study, project, result)
         mapping = _sites(study, project, result)
         if project.records and not result.problems:
-            _records(actor, study, project, mapping, result, commit=commit)
+            _records(actor, study, project, mapping, result, commit=commit, progress=progress)
     except (ValidationError, PermissionDenied) as error:
         result.problems.extend(_messages(error))
 
@@ -324,6 +338,7 @@ def _records(
     result: ProjectImport,
     *,
     commit: bool,
+    progress: imports.Progress | None = None,
 ) -> None:
     if project.longitudinal:
         result.problems.append(
@@ -347,7 +362,7 @@ def _records(
         f"{check.updated_records} updated, {check.unchanged_records} unchanged."
     )
     if commit and check.ok:
-        imports.import_commit(actor=actor, study=study, text=text)
+        imports.import_commit(actor=actor, study=study, text=text, progress=progress)
 
 
 def _records_csv(project: Project, mapping: dict[str, StudySite]) -> str:
@@ -441,4 +456,5 @@ def findings(result: ProjectImport) -> Iterator[str]:
     """Every problem of a result, the file's and its records', for a message or a log."""
     yield from result.problems
     if result.check is not None:
-        yield from (str(error) for error in result.check.errors)
+        # A finding's row is the internal CSV's: its message names the record instead.
+        yield from (error.message for error in result.check.errors)

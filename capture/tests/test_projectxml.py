@@ -267,3 +267,31 @@ def test_the_export_downloads_a_project_xml(client, personas, study):
     assert 'filename="chest-ct-audit.REDCap.xml"' in response["Content-Disposition"]
     project = read_project_xml(response.content)
     assert set(project.record_ids) == {"1", "a-12"}
+
+
+def test_the_command_prints_the_preview_and_imports(personas, study, tmp_path):
+    import io
+
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    path = tmp_path / "project.xml"
+    path.write_bytes(CLASSIC.replace(b'Value="leeds_general"', b'Value="oslo_university"'))
+    out, err = io.StringIO(), io.StringIO()
+    with pytest.raises(CommandError, match="Nothing was imported"):
+        call_command(
+            "import_project_xml", str(path), study=study.pk, email="committee@personas.test",
+            stdout=out, stderr=err,
+        )  # fmt: skip
+    assert "group: Oslo University → no site" in out.getvalue()
+    assert "notice: line 121, report: redcap:StopActions='1' is kept, not applied" in (
+        out.getvalue()
+    )
+    assert "problem: record a-12: " in err.getvalue()
+    assert not Record.objects.exists()
+    path.write_bytes(CLASSIC)
+    out = io.StringIO()
+    call_command("import_project_xml", str(path), study=study.pk, email="committee@personas.test",
+                 stdout=out)  # fmt: skip
+    assert "The REDCap project is imported." in out.getvalue()
+    assert Record.objects.count() == 2
