@@ -49,6 +49,12 @@ class ProjectXmlForm(forms.Form):
         ),
     )
 
+    without_records = forms.BooleanField(
+        required=False,
+        label="Leave the records out",
+        help_text="Take the design only: dictionary, events, sites and repeating setup.",
+    )
+
     def clean_file(self) -> bytes:
         upload = self.cleaned_data["file"]
         if upload.size > MAX_PROJECT_BYTES:
@@ -66,6 +72,7 @@ class ProjectXmlConfirmForm(forms.Form):
             "invalid": "That is not a previewed file; upload it again.",
         },
     )
+    without_records = forms.BooleanField(required=False)
 
 
 MAX_PROJECT_BYTES = 200 * 1024 * 1024

@@ -74,10 +74,16 @@ class _Rollback(Exception):
     """Ends a preview's savepoint: nothing it did is kept."""
 
 
-def project_preview(*, actor: Any, study: Study, data: bytes) -> ProjectImport:
-    """Everything the import would do and every problem; nothing is written."""
+def project_preview(
+    *, actor: Any, study: Study, data: bytes, records: bool = True
+) -> ProjectImport:
+    """Everything the import would do and every problem; nothing is written.
+
+    `records=False` takes the design only (dictionary, events, sites, repeating setup)
+    and leaves the file's records out.
+    """
     access.require(actor, study, Can.MANAGE)
-    result = _read(data)
+    result = _read(data, records=records)
     if result.project is None:
         return result
     try:
@@ -95,6 +101,7 @@ def project_import(
     study: Study,
     data: bytes,
     digest: str = "",
+    records: bool = True,
     progress: imports.Progress | None = None,
 ) -> ProjectImport:
     """Apply a previewed file: all of it, or ProjectImportRefused and nothing.
@@ -103,7 +110,7 @@ def project_import(
     `progress` hears the records written, as the records import reports them.
     """
     access.require(actor, study, Can.MANAGE)
-    result = _read(data)
+    result = _read(data, records=records)
     if digest and digest != result.digest:
         result.problems.append("The file changed since its preview: preview it again.")
     if result.project is None or result.problems:
@@ -127,7 +134,7 @@ def project_import(
     return result
 
 
-def _read(data: bytes) -> ProjectImport:
+def _read(data: bytes, *, records: bool = True) -> ProjectImport:
     result = ProjectImport(digest=hashlib.sha256(data).hexdigest())
     if len(data) > MAX_BYTES:
         result.problems.append("The file is over 200 MB: is it the right file?")
@@ -137,7 +144,14 @@ def _read(data: bytes) -> ProjectImport:
     except ProjectXmlError as error:
         result.problems.extend(str(problem) for problem in error.problems)
         return result
-    result.notices.extend(str(issue) for issue in result.project.issues)
+    project = result.project
+    result.notices.extend(str(issue) for issue in project.issues)
+    if project.records and not records:
+        result.steps.append(
+            f"The file's {len(project.record_ids)} record(s) are left out, as asked: the "
+            "design only comes in."
+        )
+        result.project = replace(project, records=(), record_columns=())
     return result
 
 
@@ -343,8 +357,8 @@ def _records(
     if project.longitudinal:
         result.problems.append(
             f"The file holds {len(project.record_ids)} record(s) of a longitudinal project: "
-            "records with events cannot be imported here yet. Export the project from REDCap "
-            "without records to take its design, dictionary and sites now."
+            "records with events cannot be imported here yet. Tick 'Leave the records out' "
+            "to take its design, dictionary and sites now."
         )
         return
     if study.status == Study.Status.DESIGN:

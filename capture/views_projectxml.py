@@ -40,7 +40,10 @@ def project_import(request: AuthedRequest, pk: int) -> HttpResponse:
     result = None
     if posted and form.is_valid():
         data = form.cleaned_data["file"]
-        result = projectxml.project_preview(actor=request.user, study=study, data=data)
+        records = not form.cleaned_data["without_records"]
+        result = projectxml.project_preview(
+            actor=request.user, study=study, data=data, records=records
+        )
         if result.ok:
             path = _path(study, result.digest)
             if not default_storage.exists(path):
@@ -49,7 +52,8 @@ def project_import(request: AuthedRequest, pk: int) -> HttpResponse:
             waiting[str(study.pk)] = result.digest
             request.session[SESSION_KEY] = waiting
     status = 400 if form.errors or (result is not None and not result.ok) else 200
-    return _page(request, study, form, result=result, status=status)
+    without = bool(form.is_bound and form.is_valid() and form.cleaned_data["without_records"])
+    return _page(request, study, form, result=result, status=status, without_records=without)
 
 
 def _confirm(request: AuthedRequest, study: Study) -> HttpResponse:
@@ -64,7 +68,11 @@ def _confirm(request: AuthedRequest, study: Study) -> HttpResponse:
         data = handle.read()
     try:
         result = projectxml.project_import(
-            actor=request.user, study=study, data=data, digest=digest
+            actor=request.user,
+            study=study,
+            data=data,
+            digest=digest,
+            records=not confirm.cleaned_data["without_records"],
         )
     except projectxml.ProjectImportRefused as refused:
         return _page(request, study, ProjectXmlForm(), result=refused.result, status=409)
@@ -87,8 +95,15 @@ def _page(
     result: projectxml.ProjectImport | None = None,
     problem: str = "",
     status: int = 200,
+    without_records: bool = False,
 ) -> HttpResponse:
-    context = {"study": study, "form": form, "result": result, "problem": problem}
+    context = {
+        "study": study,
+        "form": form,
+        "result": result,
+        "problem": problem,
+        "without_records": without_records,
+    }
     return render(request, "capture/project_import.html", context, status=status)
 
 

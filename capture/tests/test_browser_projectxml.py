@@ -66,3 +66,30 @@ def test_a_redcap_project_comes_in_whole_and_goes_back_out(
     assert again.title == "Chest CT audit"
     assert set(again.record_ids) == {"1", "a-12"}
     assert again.repeating_forms[0].form == "nodules"
+
+
+def test_a_longitudinal_design_comes_in_without_its_records(browser, live_server, personas):
+    from capture.models import Event
+
+    base = live_server.url
+    enable_totp(personas.committee)
+    study, _ = services.study_create(
+        actor=personas.committee,
+        title="Lung screening follow-up",
+        dictionary_csv=dictionary_csv(row("study_id", label="Study ID", form="start")),
+    )
+    services.study_add_site(actor=personas.committee, study=study, site=personas.site_a, code="STH")
+    admin = as_person(browser, base, personas.committee)
+    admin.goto(f"{base}/studies/{study.pk}/import/project/")
+    admin.get_by_label("REDCap project XML").set_input_files(str(FIXTURES / "longitudinal.xml"))
+    admin.get_by_role("button", name="Preview").click()
+    admin.get_by_text("records with events cannot be imported here yet").wait_for()
+    assert admin.get_by_role("button", name="Import the project").count() == 0
+    admin.get_by_label("REDCap project XML").set_input_files(str(FIXTURES / "longitudinal.xml"))
+    admin.get_by_label("Leave the records out").check()
+    admin.get_by_role("button", name="Preview").click()
+    admin.get_by_text("2 arms, 4 events, 5 instrument designations").wait_for()
+    admin.get_by_role("button", name="Import the project").click()
+    admin.get_by_text("The REDCap project is imported.").wait_for()
+    assert Event.objects.filter(study=study).count() == 4
+    assert not Record.objects.exists()

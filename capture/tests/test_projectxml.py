@@ -166,6 +166,21 @@ def without_records(data: bytes) -> bytes:
     return data[: data.index(b"<ClinicalData")] + b"</ODM>"
 
 
+def test_records_may_be_left_out_to_take_the_design_only(personas, study):
+    preview = projectxml.project_preview(
+        actor=personas.committee, study=study, data=LONGITUDINAL, records=False
+    )
+    assert preview.ok, list(projectxml.findings(preview))
+    assert any("2 record(s) are left out" in step for step in preview.steps)
+    projectxml.project_import(
+        actor=personas.committee, study=study, data=LONGITUDINAL, records=False
+    )
+    assert Event.objects.filter(study=study).count() == 4
+    assert not Record.objects.exists()
+    study.refresh_from_db()
+    assert study.status == Study.Status.DESIGN
+
+
 def test_a_longitudinal_design_comes_in_with_arms_events_and_designations(personas, study):
     data = without_records(LONGITUDINAL)
     preview = projectxml.project_preview(actor=personas.committee, study=study, data=data)
