@@ -49,6 +49,10 @@ def project_import(request: AuthedRequest, pk: int) -> HttpResponse:
             if not default_storage.exists(path):
                 default_storage.save(path, ContentFile(data))
             waiting = request.session.get(SESSION_KEY, {})
+            previous = waiting.get(str(study.pk))
+            if previous and previous != result.digest:
+                # Only the latest preview may be imported: the earlier file goes.
+                default_storage.delete(_path(study, previous))
             waiting[str(study.pk)] = result.digest
             request.session[SESSION_KEY] = waiting
     status = 400 if form.errors or (result is not None and not result.ok) else 200

@@ -246,6 +246,19 @@ def test_the_page_previews_then_imports_the_file_it_previewed(client, personas, 
     assert again.status_code == 409
 
 
+def test_a_second_preview_replaces_the_first_waiting_file(client, personas, study):
+    from django.core.files.storage import default_storage
+    from django.urls import reverse
+
+    client.force_login(personas.committee)
+    first = upload(client, study, without_records(LONGITUDINAL)).context["result"].digest
+    second = upload(client, study, CLASSIC).context["result"].digest
+    assert not default_storage.exists(f"imports/projectxml/{study.pk}-{first}.xml")
+    assert default_storage.exists(f"imports/projectxml/{study.pk}-{second}.xml")
+    stale = client.post(reverse("capture:project_import", args=[study.pk]), {"digest": first})
+    assert stale.status_code == 409
+
+
 def test_a_file_with_problems_shows_them_and_offers_no_import(client, personas, study):
     client.force_login(personas.committee)
     response = upload(client, study, b"<?xml version='1.0'?>\n<records/>")
