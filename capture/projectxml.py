@@ -404,10 +404,19 @@ def _name_rows(check: imports.ImportCheck, project: Project) -> None:
 # --- Export ----------------------------------------------------------------------------
 
 
-def project_export(*, actor: Any, study: Study, records: bool = True) -> str:
+def project_export(
+    *,
+    actor: Any,
+    study: Study,
+    records: bool = True,
+    params: dict[str, str] | None = None,
+    arrays: dict[str, list[str]] | None = None,
+) -> str:
     """The study as REDCap's project XML: dictionary, arms, events and designations, the
     repeating setup, sites as data access groups and, when `records`, the records the
-    person may see (audited as an export)."""
+    person may see (audited as an export). `params` and `arrays` choose records as
+    `content=record` does (`records`, `fields`, `forms`, `filterLogic`); the rows are
+    always flat and raw, as the file needs them."""
     from capture.redcap_api import calls
 
     study = Study.objects.get(pk=study.pk)  # the settings as saved, not as the caller held them
@@ -449,7 +458,9 @@ def project_export(*, actor: Any, study: Study, records: bool = True) -> str:
         repeating_events=tuple(e.unique_name for e in design.events if e.repeating),
     )
     if records:
-        call = calls.Call(actor, study, {"exportDataAccessGroups": "true"})
+        chosen = {**(params or {}), "exportDataAccessGroups": "true"}
+        chosen.update(type="flat", rawOrLabel="raw", exportCheckboxLabel="false")
+        call = calls.Call(actor, study, chosen, dict(arrays or {}))
         exported = calls.export_records(call)
         project = replace(
             project, record_columns=tuple(exported.columns), records=tuple(exported.rows)

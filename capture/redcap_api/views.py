@@ -134,11 +134,18 @@ def _records(call: calls.Call, fmt: str) -> HttpResponseBase:
 
 def _project_xml(call: calls.Call) -> HttpResponse:
     """REDCap's `content=project_xml`: the study as project XML, with the records the token
-    may export unless `returnMetadataOnly`; the file is XML whatever `format` says."""
+    may export (chosen by `records`, `fields`, `filterLogic` as for `content=record`)
+    unless `returnMetadataOnly`; the file is XML whatever `format` says."""
     from capture import projectxml
 
     with_records = not call.flag("returnMetadataOnly")
-    text = projectxml.project_export(actor=call.user, study=call.study, records=with_records)
+    text = projectxml.project_export(
+        actor=call.user,
+        study=call.study,
+        records=with_records,
+        params=dict(call.params),
+        arrays=call.arrays,
+    )
     return HttpResponse(text.encode("utf-8"), content_type="application/xml; charset=utf-8")
 
 

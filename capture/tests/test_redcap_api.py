@@ -416,6 +416,8 @@ def test_project_xml_gives_the_study_and_the_records_the_token_may_see(personas,
     assert set(project.record_ids) == {"AAA-1", "BBB-1"}
     lead = call(token(personas, study, "site_lead_a", "site_lead"), content="project_xml")
     assert set(read_project_xml(lead.text).record_ids) == {"AAA-1"}
+    chosen = call(secret, content="project_xml", type="eav", filterLogic="[age] > 60")
+    assert read_project_xml(chosen.text).record_ids == ("BBB-1",)
     bare = call(secret, content="project_xml", returnMetadataOnly="true")
     metadata_only = read_project_xml(bare.text)
     assert metadata_only.records == ()
