@@ -379,32 +379,3 @@ def round_publish(*, actor: User, round_: Round) -> Round:
         changes={"state": (State.DRAFTED, State.PUBLISHED), "pairs": (None, len(matches))},
     )
     return round_
-
-
-@transaction.atomic
-def match_accept(*, actor: User, match: Match) -> Match:
-    """The mentee accepts their mentor; the mentor is told."""
-    match = (
-        Match.objects.select_for_update()
-        .select_related("offer__mentor", "request")
-        .get(pk=match.pk)
-    )
-    if match.request.mentee_id != actor.pk:
-        raise ValidationError("Only the mentee accepts their match.")
-    if match.state != Match.State.PUBLISHED:
-        raise ValidationError("This match is not waiting for an answer.")
-    match.state, match.accepted_at = Match.State.ACCEPTED, timezone.now()
-    match.save(update_fields=["state", "accepted_at", "updated_at"])
-    _notify(
-        match.offer.mentor,
-        "Your mentee accepted",
-        f"{actor} accepted you as their mentor. Say hello!",
-        match.round.get_absolute_url(),
-    )
-    audit_record(
-        actor=actor,
-        action="matching_match.accept",
-        obj=match,
-        changes={"state": (Match.State.PUBLISHED, Match.State.ACCEPTED)},
-    )
-    return match

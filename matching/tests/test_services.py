@@ -6,7 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from accounts.tests.factories import UserFactory
 from audit.models import AuditEvent
-from matching import services
+from matching import services, workflow
 from matching.models import Decision, Match, Preference, Round, Scheme
 from matching.tests.factories import add_mentee, add_mentor, make_round, terms
 from mentors.models import Supervision
@@ -123,11 +123,11 @@ def test_only_the_mentee_accepts_a_published_match(committee):
     services.round_run(actor=committee, round_=round_)
     match = Match.objects.get()
     with pytest.raises(ValidationError, match="not waiting"):
-        services.match_accept(actor=request.mentee, match=match)
+        workflow.match_accept(actor=request.mentee, match=match)
     services.round_publish(actor=committee, round_=round_)
     with pytest.raises(ValidationError, match="Only the mentee"):
-        services.match_accept(actor=UserFactory(), match=match)
-    services.match_accept(actor=request.mentee, match=match)
+        workflow.match_accept(actor=UserFactory(), match=match)
+    workflow.match_accept(actor=request.mentee, match=match)
     match.refresh_from_db()
     assert match.state == Match.State.ACCEPTED
     assert AuditEvent.objects.filter(action="matching_match.accept").exists()
