@@ -138,9 +138,13 @@ def _committee_post(request: AuthedRequest, pk: int) -> Round:
 def run(request: AuthedRequest, pk: int) -> HttpResponse:
     found = _committee_post(request, pk)
     try:
-        found = services.round_run(actor=request.user, round_=found)
+        queued = services.round_run_or_queue(actor=request.user, round_=found)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
+        return redirect(found)
+    found.refresh_from_db()
+    if queued:
+        messages.success(request, "This round is large: the match runs in the background.")
     else:
         messages.success(
             request,

@@ -206,3 +206,26 @@ def test_an_unknown_goal_is_refused_naming_the_field(personas):
             avoid=[],
         )
     assert "goals" in refused.value.message_dict
+
+
+def test_a_queued_run_blocks_another_and_a_failed_one_says_why(committee, monkeypatch):
+    from matching.models import RunState
+
+    round_ = make_round()
+    add_mentor(round_)
+    add_mentee(round_)
+    monkeypatch.setattr(services, "_enqueue", lambda *args: None)  # no worker here
+    monkeypatch.setattr(services, "BACKGROUND_PAIRS", 0)
+    assert services.round_run_or_queue(actor=committee, round_=round_) is True
+    with pytest.raises(ValidationError, match="background"):
+        services.round_run_or_queue(actor=committee, round_=round_)
+    with pytest.raises(ValidationError, match="background"):
+        services.round_publish(actor=committee, round_=round_)
+    Round.objects.filter(pk=round_.pk).update(state=Round.State.PUBLISHED)
+    assert services.round_run_execute(round_id=round_.pk, actor_id=committee.pk) == "failed"
+    round_.refresh_from_db()
+    assert round_.run_state == RunState.FAILED
+    assert "published" in round_.run_error
+    assert services.round_run_execute(round_id=round_.pk, actor_id=committee.pk) == (
+        "nothing to do"
+    )
