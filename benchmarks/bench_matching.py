@@ -419,6 +419,9 @@ def main() -> None:
             sys.path.insert(0, str(Path(args.peer_path).resolve()))
         figures = RUNNERS[solver](case, objective)
         figures["peak_mb"] = peak_rss_mb()
+        # CPU seconds of the whole child (all threads): on a shared machine wall-clock
+        # time measures the other users' load as much as this code.
+        figures["cpu_s"] = time.process_time()
         print(json.dumps(figures))
         return
     from rich.console import Console

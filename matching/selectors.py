@@ -54,4 +54,12 @@ def participant_view(round_: Round, user: Any) -> dict[str, Any]:
         "my_match": my_match,
         "my_mentees": my_mentees,
         "is_open": round_.state == Round.State.OPEN,
+        "my_unmatched": next(
+            (
+                u["reason"]
+                for u in reversed(round_.unmatched)
+                if published and my_request and u["who"] == "mentee" and u["id"] == my_request.pk
+            ),
+            "",
+        ),
     }

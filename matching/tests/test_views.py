@@ -281,6 +281,8 @@ def test_asking_for_another_mentor_from_the_match_page(client, two_factor):
         reverse("matching:reassign", args=[match.pk]), {"reason": "No time."}, follow=True
     )
     assert "No other mentor has a place" in page.content.decode()
+    mine = client.get(reverse("matching:round", args=[match.round_id])).content.decode()
+    assert "You have no mentor this round:" in mine
     client.force_login(two_factor.committee)
     round_page = client.get(reverse("matching:round", args=[match.round_id])).content.decode()
     assert "No time." in round_page
