@@ -13,13 +13,19 @@ Without ``--peer-path`` the peer is looked for in the environment itself (a chec
 depend on the machine and its load.
 
 Two rounds, both made from a fixed seed with the fit criteria of ``matching.core.fit``
-(subspecialties, methods, modalities, meeting frequency, mode, language, goals):
+(subspecialties, methods, modalities, meeting frequency, mode, language, goals), scored
+as one float32 matrix product per block of mentees (`encode`, `fit_blocks`):
 
 - **dense**: 10,000 mentees, 3,300 mentors (capacity 2 to 4), 100 institutions, every
-  pair allowed except the same institution (about 32.7 million arcs);
+  pair allowed except the same institution (about 32.7 million pairs). The core's fit
+  and matched-first rows use ``matching.core.sparse.solve_certified``: each mentee's K
+  best mentors as arcs, then the LP dual check over all 32.7 million pairs, adding the
+  pairs that break it until none does, so the total is the whole round's optimum (the
+  "passes" figure). The protect-the-worst-off row still builds every pair as an arc.
 - **top-20**: 100,000 mentees, 33,000 mentors, the same rules, but each mentee keeps only
-  their 20 best mentors; the candidates are built 1,000 mentees at a time, so no full
-  score matrix is ever held.
+  their 20 best mentors (a restriction of the round, by definition). The exact top-20
+  lists are found without scoring all 3.3 billion pairs (`top_arcs`: an index on the
+  subspecialties with a bound on the other criteria), a block of mentees at a time.
 
 Each case runs in its own process so that its peak resident memory (VmHWM) is its own.
 The ``matching`` package's top-level name is the same as this project's app, so its case
