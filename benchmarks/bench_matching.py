@@ -109,7 +109,9 @@ LANGS = np.array([1, 2, 4, 9, 10, 12])  # the language sets `_side` draws, as bi
 SHARED = ("sub", "meth", "mod", "goals")
 
 
-def encode(mentees: dict[str, NDArray], mentors: dict[str, NDArray], skip: tuple[str, ...] = ()):
+def encode(
+    mentees: dict[str, NDArray], mentors: dict[str, NDArray], skip: tuple[str, ...] = ()
+) -> tuple[NDArray[np.float32], NDArray[np.float32]]:
     """The fit as one matrix product: fit(i, j) = E[i] . R[:, j] (points, float32).
 
     Each criterion is linear in one-hot or ticked vectors: a share of the mentee's ticks
@@ -147,7 +149,9 @@ def encode(mentees: dict[str, NDArray], mentors: dict[str, NDArray], skip: tuple
     return e, r
 
 
-def fit_blocks(mentees: dict[str, NDArray], mentors: dict[str, NDArray], rows: int = CHUNK):
+def fit_blocks(
+    mentees: dict[str, NDArray], mentors: dict[str, NDArray], rows: int = CHUNK
+) -> Callable[[], Iterator[tuple[int, NDArray]]]:
     """The round as blocks of rows: fits in hundredths, -1 for the same institution."""
     e, r = encode(mentees, mentors)
     institution = mentors["institution"]

@@ -88,12 +88,12 @@ def rematch_one(
 
     built = build_round(round_, only=request.pk)
     if request.pk not in built.requests:
-        return None, next((i["reason"] for i in built.left_out if i["id"] == request.pk), "")
-    taken = Counter(
-        Match.objects.filter(round=round_, state__in=Match.LIVE)
-        .exclude(pk=keep_out.pk if keep_out else None)
-        .values_list("offer_id", flat=True)
-    )
+        why = next((str(i["reason"]) for i in built.left_out if i["id"] == request.pk), "")
+        return None, why or "not eligible"
+    live = Match.objects.filter(round=round_, state__in=Match.LIVE)
+    if keep_out is not None:
+        live = live.exclude(pk=keep_out.pk)
+    taken = Counter(live.values_list("offer_id", flat=True))
     excluded = dict(built.excluded)
     for offer in leaving:
         if offer in built.offers:
