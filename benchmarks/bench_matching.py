@@ -58,7 +58,7 @@ ROOT = Path(__file__).resolve().parent.parent
 SEED = 20260601
 CHUNK = 1_000
 TOP = 20
-K = 40  # candidates per mentee in a dense round before the dual proof
+K = 100  # candidates per mentee in a dense round before the dual proof
 WEIGHTS = {"sub": 30, "meth": 15, "mod": 15, "freq": 10, "mode": 10, "lang": 10, "goals": 10}
 SIZES = {"dense": (10_000, 3_300), "top20": (100_000, 33_000), "check": (300, 100)}
 
