@@ -28,7 +28,11 @@ def tokens(request: AuthedRequest) -> HttpResponse:
     issued = None
     if request.method == "POST" and form.is_valid():
         try:
-            issued = services.api_token_create(user=request.user, name=form.cleaned_data["name"])
+            issued = services.api_token_create(
+                user=request.user,
+                name=form.cleaned_data["name"],
+                expires_in_days=form.cleaned_data["expires_in"],
+            )
         except ValidationError as error:
             copy_errors(form, error)
         else:

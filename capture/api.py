@@ -24,6 +24,7 @@ from capture import exports as capture_exports
 from capture.access import Can
 from capture.models import DictionaryVersion, Entry, Export, Study
 from core.exceptions import EditConflict
+from core.ratelimit import ratelimit
 from core.types import AuthedRequest
 from network import access as network_access
 
@@ -437,7 +438,8 @@ class ExportOut(Schema):
     download: str | None
 
 
-@router.post("/{study_id}/exports", response={202: ExportOut})
+@router.post("/{study_id}/exports", response={202: ExportOut, 429: dict[str, Any]})
+@ratelimit("export")
 def export_start(request: AuthedRequest, study_id: int, payload: ExportIn) -> Any:
     """Start an export in the background; poll its `id`, then download it when `done`."""
     study = _export_study(request, study_id)

@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 
+from accounts.forms import TOKEN_LIFETIMES
 from capture.models import Entry, Export, Study, StudyRole, StudySite
 from network.models import Site
 
@@ -222,6 +223,13 @@ class StudyTokenForm(forms.Form):
         label="Token name", max_length=100, help_text="Such as the script that will use it."
     )
     role = forms.ChoiceField(label="Acts as", help_text="One of your roles in this study.")
+    expires_in = forms.TypedChoiceField(
+        label="Expires",
+        choices=TOKEN_LIFETIMES,
+        coerce=int,
+        initial=90,
+        help_text="After this the token stops working; choose the shortest that will do.",
+    )
 
     def __init__(self, *args: Any, roles: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

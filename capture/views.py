@@ -45,6 +45,7 @@ from core.exceptions import EditConflict
 from core.extensions import provided
 from core.forms import copy_errors
 from core.htmx import render_page
+from core.ratelimit import ratelimit
 from core.types import AuthedRequest
 from network import access as network_access
 
@@ -572,6 +573,7 @@ def audit_log(request: AuthedRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@ratelimit("export")
 def exports(request: AuthedRequest, pk: int) -> HttpResponse:
     """Ask for an export and follow the progress of one's own; only they can download."""
     found = _export_study(request, pk)
@@ -589,6 +591,7 @@ def exports(request: AuthedRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
+@ratelimit("export")
 def export_retry(request: AuthedRequest, pk: int, export: int) -> HttpResponse:
     """Queue one's own failed export again (anyone else's is a 404)."""
     found = _export_study(request, pk)
@@ -645,6 +648,7 @@ def export_download(request: AuthedRequest, pk: int, export: int) -> FileRespons
 
 
 @login_required
+@ratelimit("import")
 def import_records(request: AuthedRequest, pk: int) -> HttpResponse:
     """Upload → preview with every problem by row and field → import in the background."""
     found = access.get_study(request.user, pk)
@@ -685,6 +689,7 @@ def _import_confirm(request: AuthedRequest, found: Study) -> HttpResponse:
 
 @login_required
 @require_POST
+@ratelimit("import")
 def import_retry(request: AuthedRequest, pk: int, upload: int) -> HttpResponse:
     """Queue one's own failed import again (anyone else's is a 404)."""
     found = access.get_study(request.user, pk)
