@@ -228,6 +228,8 @@ class StudyTokenForm(forms.Form):
         choices=TOKEN_LIFETIMES,
         coerce=int,
         initial=90,
+        required=False,
+        empty_value=90,
         help_text="After this the token stops working; choose the shortest that will do.",
     )
 

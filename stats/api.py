@@ -14,7 +14,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from ninja import Field, Router, Schema
 
-from core.ratelimit import ratelimit
+from core import ratelimit
 from core.types import AuthedRequest
 from stats.inputs import AnalysisInputError, Settings, dataset_from_columns
 
@@ -111,7 +111,8 @@ class ResultOut(Schema):
 RESULT = {200: ResultOut, 429: dict[str, Any]}
 
 
-def _run(analysis: str, payload: DataIn) -> dict[str, Any]:
+def _run(request: AuthedRequest, analysis: str, payload: DataIn) -> dict[str, Any]:
+    ratelimit.hit("statistics", ratelimit.client_key(request))
     # Imported here: numpy and scipy at module level would slow every web process's first request.
     from stats.analyses import run_analysis
 
@@ -125,17 +126,15 @@ def _run(analysis: str, payload: DataIn) -> dict[str, Any]:
 
 
 @router.post("/accuracy", response=RESULT, summary="Diagnostic accuracy")
-@ratelimit("statistics")
 def accuracy(request: AuthedRequest, payload: AccuracyIn) -> dict[str, Any]:
     """Sensitivity, specificity, PPV, NPV, LRs, DOR and Youden's J with intervals."""
-    return _run("accuracy", payload)
+    return _run(request, "accuracy", payload)
 
 
 @router.post("/roc", response=RESULT, summary="ROC curve and AUC (DeLong)")
-@ratelimit("statistics")
 def roc(request: AuthedRequest, payload: RocIn) -> dict[str, Any]:
     """Empirical ROC, AUC with DeLong CI, Youden threshold; paired DeLong with `index_second`."""
-    return _run("roc", payload)
+    return _run(request, "roc", payload)
 
 
 @router.post(
@@ -143,9 +142,8 @@ def roc(request: AuthedRequest, payload: RocIn) -> dict[str, Any]:
     response={200: ResultOut, 429: dict[str, Any]},
     summary="Agreement (Cohen's or Fleiss' kappa)",
 )
-@ratelimit("statistics")
 def agreement(request: AuthedRequest, payload: AgreementIn) -> dict[str, Any]:
-    return _run("agreement", payload)
+    return _run(request, "agreement", payload)
 
 
 @router.post(
@@ -153,9 +151,8 @@ def agreement(request: AuthedRequest, payload: AgreementIn) -> dict[str, Any]:
     response={200: ResultOut, 429: dict[str, Any]},
     summary="Intraclass correlation (six forms)",
 )
-@ratelimit("statistics")
 def icc(request: AuthedRequest, payload: IccIn) -> dict[str, Any]:
-    return _run("icc", payload)
+    return _run(request, "icc", payload)
 
 
 @router.post(
@@ -163,9 +160,8 @@ def icc(request: AuthedRequest, payload: IccIn) -> dict[str, Any]:
     response={200: ResultOut, 429: dict[str, Any]},
     summary="Bland\u2013Altman agreement",
 )
-@ratelimit("statistics")
 def bland_altman(request: AuthedRequest, payload: BlandAltmanIn) -> dict[str, Any]:
-    return _run("bland_altman", payload)
+    return _run(request, "bland_altman", payload)
 
 
 @router.post(
@@ -173,6 +169,5 @@ def bland_altman(request: AuthedRequest, payload: BlandAltmanIn) -> dict[str, An
     response={200: ResultOut, 429: dict[str, Any]},
     summary="Repeatability (wSD, RC, wCV)",
 )
-@ratelimit("statistics")
 def repeatability(request: AuthedRequest, payload: RepeatabilityIn) -> dict[str, Any]:
-    return _run("repeatability", payload)
+    return _run(request, "repeatability", payload)
