@@ -8,15 +8,14 @@ from django import forms
 
 from accounts.forms import TOKEN_LIFETIMES
 from capture.models import Entry, Export, Study, StudyRole, StudySite
+from core.uploads import size_problem
 from network.models import Site
-
-MAX_DICTIONARY_BYTES = 2 * 1024 * 1024
 
 
 def dictionary_text(upload: Any) -> str:
-    """An uploaded data dictionary as text: at most 2 MB of UTF-8 (a BOM is dropped)."""
-    if upload.size > MAX_DICTIONARY_BYTES:
-        raise forms.ValidationError("The dictionary is over 2 MB: is it the right file?")
+    """An uploaded data dictionary as text: UTF-8 (a BOM is dropped), within its limit."""
+    if problem := size_problem(upload, "dictionary"):
+        raise forms.ValidationError(f"{problem} Is it the right file?")
     try:
         return str(upload.read().decode("utf-8-sig"))
     except UnicodeDecodeError as error:
@@ -178,6 +177,8 @@ class ImportForm(forms.Form):
 
     def clean_file(self) -> str:
         upload = self.cleaned_data["file"]
+        if problem := size_problem(upload, "records"):
+            raise forms.ValidationError(f"{problem} Split it and import the parts in turn.")
         try:
             return str(upload.read().decode("utf-8-sig"))
         except UnicodeDecodeError as error:

@@ -341,8 +341,19 @@ LOGGING = {
 RADCOLLAB_MAP_TILE_URL = env_str("RADCOLLAB_MAP_TILE_URL")
 # Years until a training credential (GCP...) needs its refresher; 0 means never.
 RADCOLLAB_CREDENTIAL_REFRESH_YEARS = env_int("RADCOLLAB_CREDENTIAL_REFRESH_YEARS", 3, minimum=0)
-# Largest project document accepted, in megabytes.
+# Largest file accepted, in megabytes, for each kind of upload or import (core/uploads.py;
+# docs/reliability.md lists them). Project documents keep their older variable name.
 RADCOLLAB_UPLOAD_MAX_MB = env_int("RADCOLLAB_UPLOAD_MAX_MB", 20, minimum=1)
+RADCOLLAB_UPLOAD_LIMITS_MB = {
+    "document": RADCOLLAB_UPLOAD_MAX_MB,
+    "certificate": env_int("RADCOLLAB_CERTIFICATE_MAX_MB", 10, minimum=1),
+    "dictionary": env_int("RADCOLLAB_DICTIONARY_MAX_MB", 2, minimum=1),
+    "records": env_int("RADCOLLAB_RECORDS_IMPORT_MAX_MB", 20, minimum=1),
+    "bibliography": env_int("RADCOLLAB_BIBLIOGRAPHY_MAX_MB", 10, minimum=1),
+}
+# A request body that is not a file (a form, JSON, REDCap API data): beyond this Django
+# refuses it (413 from the API, REDCap's error from its API).
+DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("RADCOLLAB_REQUEST_MAX_MB", 20, minimum=1) * 1024 * 1024
 if RADCOLLAB_MAP_TILE_URL and not all(
     part in RADCOLLAB_MAP_TILE_URL for part in ("{z}", "{x}", "{y}")
 ):
