@@ -24,7 +24,7 @@ View = TypeVar("View", bound=Callable[..., Any])
 
 # What each limit guards, as a person reads it in the 429 message.
 WHAT = {
-    "api_token": "API requests with this token",
+    "api_token": "API requests with this token",  # a message, not a password # nosec B105
     "import": "imports",
     "export": "exports",
     "statistics": "analyses",

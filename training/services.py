@@ -412,7 +412,8 @@ def checklist_start(
 
 def _check_password(actor: User, password: str) -> None:
     if not password or not actor.check_password(password):
-        raise ValidationError({"password": "That is not your password; nothing was signed."})
+        wrong = "That is not your password; nothing was signed."
+        raise ValidationError({"password": wrong})
 
 
 def _lock_unsigned(item: ChecklistItem) -> ChecklistItem:
