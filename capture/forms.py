@@ -202,6 +202,7 @@ class StudySettingsForm(forms.ModelForm):
             "require_gcp",
             "allow_file_fields",
             "record_ids",
+            "retention_days",
         ]
 
     def __init__(self, *args: Any, instruments: list[str], **kwargs: Any) -> None:

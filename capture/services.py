@@ -248,6 +248,7 @@ SETTINGS = (
     "require_gcp",
     "allow_file_fields",
     "record_ids",
+    "retention_days",
 )
 
 

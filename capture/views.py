@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.models import User
 from audit.models import AuditEvent
-from capture import access, completeness, services
+from capture import access, completeness, retention, services
 from capture import exports as capture_exports
 from capture import imports as capture_imports
 from capture.access import Can
@@ -127,6 +127,8 @@ def study_admin(request: AuthedRequest, pk: int) -> HttpResponse:
         ),
         "unapplied": services.current_dictionary(found).issues,
         "live_form": GoLiveForm(),
+        "retention_days": retention.retention_days(found),
+        "purge_due": retention.purge_due(found),
     }
     return render(request, "capture/study_admin.html", context)
 
@@ -180,6 +182,8 @@ def study_manage(request: AuthedRequest, pk: int, action: str) -> HttpResponse:
                 study=found,
                 acknowledged=bool(live_form.cleaned_data.get("acknowledged")),
             )
+        elif action == "close":
+            retention.study_close(actor=request.user, study=found)
         else:
             raise ValidationError(f"Unknown action {action!r}.")
     except ValidationError as error:

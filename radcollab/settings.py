@@ -339,6 +339,9 @@ LOGGING = {
 # Research map: country outlines are vendored, so the map draws offline; a deployment
 # with its own tile server may name it (https://tiles.example.org/{z}/{x}/{y}.png).
 RADCOLLAB_MAP_TILE_URL = env_str("RADCOLLAB_MAP_TILE_URL")
+# Days a closed study's records are kept before `purge_expired_studies` deletes them
+# (a study's admin may set its own period on the study's settings).
+RADCOLLAB_STUDY_RETENTION_DAYS = env_int("RADCOLLAB_STUDY_RETENTION_DAYS", 3650, minimum=0)
 # Years until a training credential (GCP...) needs its refresher; 0 means never.
 RADCOLLAB_CREDENTIAL_REFRESH_YEARS = env_int("RADCOLLAB_CREDENTIAL_REFRESH_YEARS", 3, minimum=0)
 # Largest file accepted, in megabytes, for each kind of upload or import (core/uploads.py;

@@ -27,7 +27,7 @@ def _allowed(json_empty: str) -> str:
 POSTGRES_FORWARD = f"""
 CREATE OR REPLACE FUNCTION audit_refuse_update() RETURNS trigger AS $$
 BEGIN
-    IF {_allowed("'{{}}'::jsonb")} THEN
+    IF {_allowed("'{}'::jsonb")} THEN
         RETURN NEW;
     END IF;
     RAISE EXCEPTION 'audit events are immutable';
@@ -61,10 +61,10 @@ END;""",
 def forward(apps, schema_editor):
     vendor = schema_editor.connection.vendor
     if vendor == "postgresql":
-        schema_editor.execute(POSTGRES_FORWARD)
+        schema_editor.execute(POSTGRES_FORWARD, params=None)
     elif vendor == "sqlite":
         for statement in SQLITE_FORWARD:
-            schema_editor.execute(statement)
+            schema_editor.execute(statement, params=None)
 
 
 def backward(apps, schema_editor):
@@ -73,7 +73,7 @@ def backward(apps, schema_editor):
         schema_editor.execute(POSTGRES_BACKWARD)
     elif vendor == "sqlite":
         for statement in SQLITE_BACKWARD:
-            schema_editor.execute(statement)
+            schema_editor.execute(statement, params=None)
 
 
 class Migration(migrations.Migration):
