@@ -21,7 +21,7 @@ import datetime as dt
 import io
 import json
 import zipfile
-from typing import Any
+from typing import Any, cast
 
 from django.apps import apps
 from django.contrib.auth.hashers import check_password
@@ -54,7 +54,7 @@ def _links_to_user() -> list[tuple[type[models.Model], models.Field[Any, Any]]]:
         for field in model._meta.get_fields():
             related = getattr(field, "related_model", None)
             if field.concrete and field.is_relation and related is User:
-                found.append((model, field))
+                found.append((model, cast("models.Field[Any, Any]", field)))
     return found
 
 

@@ -97,7 +97,7 @@ class ApiTokenForm(forms.Form):
         coerce=int,
         initial=90,
         required=False,
-        empty_value=90,
+        empty_value=90,  # type: ignore[arg-type]  # an int: the field coerces to int
         help_text="After this the token stops working; choose the shortest that will do.",
     )
 

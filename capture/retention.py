@@ -84,7 +84,8 @@ def study_purge(*, study: Study, now: dt.datetime | None = None) -> Purged:
     study = Study.objects.select_for_update().get(pk=study.pk)
     if study.purged_at is not None:
         raise ValidationError({"study": "This study's data was already deleted."})
-    files = [f.file for f in [*study.exports.all(), *study.imports.all()] if f.file]
+    files = [e.file for e in study.exports.all() if e.file]
+    files += [i.file for i in study.imports.all() if i.file]
     purged = Purged(
         study=study,
         records=study.records.count(),

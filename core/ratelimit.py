@@ -28,7 +28,6 @@ WHAT = {
     "import": "imports",
     "export": "exports",
     "statistics": "analyses",
-    "login": "sign-in attempts",
 }
 
 

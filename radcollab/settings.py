@@ -296,7 +296,7 @@ else:
     CONTENT_SECURITY_POLICY = _CSP_POLICY
 # Permissions-Policy (core.middleware.PermissionsPolicyMiddleware): no page needs the
 # camera, microphone, location, payment or USB; the browser refuses them to any script.
-PERMISSIONS_POLICY = {
+PERMISSIONS_POLICY: dict[str, list[str]] = {
     feature: []
     for feature in (
         "accelerometer",
@@ -323,8 +323,14 @@ RADCOLLAB_RATE_LIMITS = {
     "import": env_str("RATE_LIMIT_IMPORT", "20/3600"),
     "export": env_str("RATE_LIMIT_EXPORT", "60/3600"),
     "statistics": env_str("RATE_LIMIT_STATISTICS", "60/3600"),
-    "login": env_str("RATE_LIMIT_LOGIN", "30/300"),
 }
+for _scope, _rate in RADCOLLAB_RATE_LIMITS.items():
+    _count, _, _seconds = _rate.partition("/")
+    if not (_count.isdigit() and _seconds.isdigit() and int(_count) > 0 and int(_seconds) > 0):
+        raise ImproperlyConfigured(
+            f"RATE_LIMIT_{_scope.upper()} must be requests/seconds, such as 60/3600 "
+            f"(got {_rate!r})."
+        )
 
 SILENCED_SYSTEM_CHECKS = ["security.W021"] if not SECURE_HSTS_PRELOAD else []
 

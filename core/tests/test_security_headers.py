@@ -110,3 +110,16 @@ def test_a_deployments_own_tile_server_may_serve_map_images():
     tiles = settings_under(RADCOLLAB_MAP_TILE_URL="https://{s}.tiles.example.org/{z}/{x}/{y}.png")
     images = tiles["enforced"]["DIRECTIVES"]["img-src"]  # type: ignore[index]
     assert "https://*.tiles.example.org" in images
+
+
+def test_a_malformed_rate_limit_stops_the_start_with_its_name():
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check"],
+        cwd=ROOT,
+        env=production_env(RATE_LIMIT_EXPORT="sixty"),
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode != 0
+    assert "RATE_LIMIT_EXPORT must be requests/seconds" in result.stderr
