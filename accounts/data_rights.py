@@ -74,10 +74,9 @@ def person_data(user: User) -> dict[str, list[dict[str, Any]]]:
     """Every row held about `user`, by kind ("accounts.user", "network.membership", …)."""
     data: dict[str, list[dict[str, Any]]] = {"accounts.user": [_row(user)]}
     for model, field in _links_to_user():
-        rows = model._default_manager.filter(**{field.name: user}).order_by("pk")
-        if rows.exists():
-            key = f"{model._meta.label_lower} ({field.name})"
-            data[key] = [_row(obj) for obj in rows]
+        rows = list(model._default_manager.filter(**{field.name: user}).order_by("pk"))
+        if rows:
+            data[f"{model._meta.label_lower} ({field.name})"] = [_row(obj) for obj in rows]
     about = AuditEvent.objects.filter(
         models.Q(actor_id=user.pk) | models.Q(object_type="accounts.user", object_id=str(user.pk))
     ).order_by("at", "id")
