@@ -41,11 +41,11 @@ class Rate:
 
 
 def _per(seconds: int) -> str:
-    for size, word in ((86_400, "day"), (3600, "hour"), (60, "minute")):
+    for size, word in ((86_400, "a day"), (3600, "an hour"), (60, "a minute")):
         if seconds == size:
-            return f"a {word}"
+            return word
         if seconds % size == 0:
-            return f"every {seconds // size} {word}s"
+            return f"every {seconds // size} {word.split()[-1]}s"
     return f"every {seconds} seconds"
 
 
