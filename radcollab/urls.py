@@ -6,6 +6,7 @@ from core import views as core_views
 from radcollab.api import api
 
 handler403 = "core.views.permission_denied"
+handler500 = "core.views.server_error"
 
 urlpatterns = [
     path("", core_views.home, name="home"),
