@@ -8,6 +8,7 @@ gunicorn (sync workers, as in production) on a database of their own, built from
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import signal
 import subprocess
@@ -16,7 +17,9 @@ import tempfile
 import time
 import urllib.request
 from collections.abc import Iterator
+from html.parser import HTMLParser
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 BENCH_DIR = Path(__file__).resolve().parent
@@ -143,3 +146,122 @@ def percentile(values: list[float], share: float) -> float:
     ordered = sorted(values)
     rank = max(0, min(len(ordered) - 1, round(share / 100 * len(ordered) + 0.5) - 1))
     return ordered[rank]
+
+
+class _Forms(HTMLParser):
+    """Every <form> of a page with the values a browser would post (no submit buttons)."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.forms: list[dict[str, Any]] = []
+        self._select: tuple[str, list[str], list[str]] | None = None
+        self._textarea: str | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = {k: v or "" for k, v in attrs}
+        if tag == "form":
+            self.forms.append({"action": a.get("action", ""), "fields": []})
+        elif not self.forms:
+            return
+        fields = self.forms[-1]["fields"] if self.forms else []
+        kind = a.get("type", "text").lower()
+        if tag == "input" and a.get("name") and kind not in ("submit", "button", "file"):
+            if kind not in ("checkbox", "radio") or "checked" in a:
+                fields.append([a["name"], a.get("value", "on" if kind == "checkbox" else "")])
+        elif tag == "select" and a.get("name"):
+            self._select = (a["name"], [], [])
+        elif tag == "option" and self._select is not None:
+            self._select[1].append(a.get("value", ""))
+            if "selected" in a:
+                self._select[2].append(a.get("value", ""))
+        elif tag == "textarea" and a.get("name"):
+            self._textarea = a["name"]
+            fields.append([a["name"], ""])
+
+    def handle_data(self, data: str) -> None:
+        if self._textarea is not None and self.forms:
+            self.forms[-1]["fields"][-1][1] += data
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "select" and self._select is not None and self.forms:
+            name, options, chosen = self._select
+            for value in chosen or options[:1]:
+                self.forms[-1]["fields"].append([name, value])
+            self._select = None
+        elif tag == "textarea":
+            self._textarea = None
+
+
+def form_with(html: str, field: str) -> dict[str, Any]:
+    """The page's first form that has `field` ("*_x": a name ending in "_x"): its action
+    and fields as [name, value]."""
+    parser = _Forms()
+    parser.feed(html)
+    for form in parser.forms:
+        names = [name for name, _ in form["fields"]]
+        if field in names or (field[:1] == "*" and any(n.endswith(field[1:]) for n in names)):
+            return form
+    raise LookupError(f"no form with a field {field!r} on the page")
+
+
+DEMO_SNIPPET = """
+import django, json, sys
+django.setup()
+from allauth.mfa.models import Authenticator
+from django.test import Client
+from accounts.models import User
+from capture import services
+from capture.demo import TITLE
+from capture.models import Study
+from people.models import Term
+from projects.models import Task
+
+records, each = int(sys.argv[1]), int(sys.argv[2])
+def person(local):
+    user = User.objects.get(email=f"{local}@demo.radcollab.org")
+    # Study data needs two-factor on; the benchmark signs in as if it had been used.
+    Authenticator.objects.get_or_create(
+        user=user, type=Authenticator.Type.TOTP, defaults={"data": {"secret": "bench"}}
+    )
+    return user
+def sessions(user, n):
+    out = []
+    for _ in range(n):
+        client = Client()
+        client.force_login(user)
+        out.append(client.cookies["sessionid"].value)
+    return out
+trainee, statistician = person("trainee"), person("statistician")
+study = Study.objects.get(title=TITLE)
+sth = study.study_sites.get(code="STH")
+new = services.record_create
+made = [new(actor=trainee, study=study, study_site=sth).pk for _ in range(records)]
+task = Task.objects.select_related("project__lead").order_by("pk").first()
+lead = person(task.project.lead.email.split("@")[0])
+print(json.dumps({
+    "study": study.pk,
+    "records": made,
+    "task": task.pk,
+    "project": task.project_id,
+    "feed": Term.objects.filter(kind="subspecialty").order_by("pk").first().slug,
+    "trainee": sessions(trainee, each),
+    "statistician": sessions(statistician, max(1, each // 10)),
+    "lead": sessions(lead, each),
+}))
+"""
+
+
+def demo_fixture(env: dict[str, str], *, records: int, sessions_each: int) -> dict[str, Any]:
+    """New records, a task, feeds and signed-in sessions in the demo data (see DEMO_SNIPPET)."""
+    done = subprocess.run(
+        [sys.executable, "-c", DEMO_SNIPPET, str(records), str(sessions_each)],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if done.returncode:
+        raise SystemExit(f"demo fixture failed:\n{done.stderr[-3000:]}")
+    found: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+    return found
