@@ -60,8 +60,9 @@ def profile(request: AuthedRequest) -> HttpResponse:
             services.profile_update(user=user, **form.cleaned_data)
         except EditConflict as clash:
             conflict = clash
-            form.data = form.data.copy()
-            form.data["version"] = clash.version  # saving again replaces the saved values
+            data = request.POST.copy()
+            data["version"] = str(clash.version)  # saving again replaces the saved values
+            form.data = data
         except ValidationError as error:
             copy_errors(form, error)
         else:

@@ -66,12 +66,12 @@ print("finished without being killed")
 EXPORT_WORKER = """
 import django, sys, time
 django.setup()
-from capture import exports
+from capture import exports, jobs
 from django.core.management import call_command
 written = exports._write
 def slow_write(export, attempt):
     # A large export: it runs long enough for the worker to be killed mid-way.
-    exports.beat(type(export), export.pk, attempt)
+    jobs.beat(type(export), export.pk, attempt)
     open(sys.argv[1], "w").write(str(export.pk))
     time.sleep(600)
     written(export, attempt)
@@ -167,7 +167,10 @@ def fault_export(env: dict[str, str]) -> bool:
     print("\n## The task worker killed mid-export")
     env = {**env, "RADCOLLAB_TASK_BACKEND": "database", "RADCOLLAB_TASK_STALE_MINUTES": "1"}
     marker = Path(tempfile.mkdtemp(prefix="faults-export-")) / "started"
-    worker = subprocess.Popen([sys.executable, "-c", EXPORT_WORKER, str(marker)], env=env, cwd=ROOT)
+    quiet: dict[str, Any] = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL}
+    worker = subprocess.Popen(
+        [sys.executable, "-c", EXPORT_WORKER, str(marker)], env=env, cwd=ROOT, **quiet
+    )
     pk = python(env, EXPORT_STEP, COMMITTEE, "request")
     deadline = time.monotonic() + 300
     while not marker.exists() and time.monotonic() < deadline:
@@ -181,7 +184,7 @@ def fault_export(env: dict[str, str]) -> bool:
     stale = json.loads(python(env, EXPORT_STEP, COMMITTEE, "read", pk))
     print(f"then it reads as {stale['state']!r}: {stale['error']}")
     python(env, EXPORT_STEP, COMMITTEE, "retry", pk)
-    fresh = subprocess.Popen([sys.executable, "-c", EXPORT_WORKER, "-"], env=env, cwd=ROOT)
+    fresh = subprocess.Popen([sys.executable, "-c", EXPORT_WORKER, "-"], env=env, cwd=ROOT, **quiet)
     try:
         deadline = time.monotonic() + 300
         final = stale
