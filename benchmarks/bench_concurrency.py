@@ -84,8 +84,8 @@ def main() -> None:
     args = parser.parse_args()
     failed = False
     print(f"{args.editors} editors at once, {args.rounds} rounds per object, gunicorn 4 workers")
-    print("| database | object | rounds | saved | told of the conflict | other answers | lost |")
-    print("|---|---|---:|---:|---:|---:|---:|")
+    print("| database | object | rounds | saved | told of the conflict | other | lost | result |")
+    print("|---|---|---:|---:|---:|---:|---:|---|")
     for db in ("sqlite", "postgres") if args.db == "both" else (args.db,):
         env = server_env(database_url(db, args.pg_name))
         seed(env)
@@ -101,7 +101,7 @@ def main() -> None:
                 print(
                     f"| {db} | {target.name} | {args.rounds} | {tally['saved']} "
                     f"| {tally['conflict']} | {tally['other']} | {tally['lost']} "
-                    f"| {'PASS' if ok else 'FAIL'}"
+                    f"| {'PASS' if ok else 'FAIL'} |"
                 )
     sys.exit(1 if failed else 0)
 
