@@ -11,6 +11,9 @@ from django.template import engines
 from django.urls import include, path
 
 from network.models import Site
+from radcollab.urls import handler403, handler500  # the project's error pages (403, 500/503)
+
+__all__ = ["handler403", "handler500", "urlpatterns"]
 
 PLAIN = engines["django"].from_string(
     '<!DOCTYPE html><html lang="en"><head><title>Sites</title></head><body>'
