@@ -116,6 +116,8 @@ def time_zone_choices() -> list[tuple[str, str]]:
 
 
 class ProfileForm(forms.Form):
+    # The version the form was drawn from: a save from an older one is an edit conflict.
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     full_name = forms.CharField(max_length=200, label="Full name")
     time_zone = forms.ChoiceField(
         choices=time_zone_choices, label="Time zone", help_text="Deadlines are shown in this zone."

@@ -17,6 +17,7 @@ from accounts.models import ApiToken, Invitation, User
 from accounts.tasks import deliver_email
 from audit.services import audit_record, diff_fields
 from core import ratelimit
+from core.exceptions import EditConflict
 from network import access
 from network.models import Role, Site, TrainingScheme
 from network.services import join_request, membership_grant, membership_place_errors
@@ -204,17 +205,29 @@ def invitation_accept(*, invitation: Invitation, user: User) -> None:
         )
 
 
+PROFILE_LABELS = {"full_name": "Full name", "time_zone": "Time zone"}
+
+
 @transaction.atomic
-def profile_update(*, user: User, full_name: str, time_zone: str) -> User:
+def profile_update(*, user: User, version: int | None, full_name: str, time_zone: str) -> User:
+    """Save the person's name and time zone; refuse if they changed since `version` was read."""
     if time_zone not in zoneinfo.available_timezones():
         raise ValidationError({"time_zone": f"“{time_zone}” is not a known time zone."})
-    before: dict[str, Any] = {"full_name": user.full_name, "time_zone": user.time_zone}
-    user.full_name = full_name.strip()
-    user.time_zone = time_zone
+    saved = User.objects.select_for_update().get(pk=user.pk)
+    before: dict[str, Any] = {"full_name": saved.full_name, "time_zone": saved.time_zone}
+    wanted: dict[str, Any] = {"full_name": full_name.strip(), "time_zone": time_zone}
+    if version != saved.version:
+        raise EditConflict(
+            "Your name and time zone were saved elsewhere while you were editing them.",
+            current={PROFILE_LABELS[k]: v for k, v in before.items() if wanted[k] != v},
+            version=saved.version,
+        )
+    user.full_name, user.time_zone = wanted["full_name"], wanted["time_zone"]
     user.full_clean(exclude=["password"])
-    changes = diff_fields(before, {"full_name": user.full_name, "time_zone": user.time_zone})
+    changes = diff_fields(before, wanted)
     if changes:
-        user.save(update_fields=list(changes))
+        user.version = saved.version + 1
+        user.save(update_fields=[*changes, "version"])
         audit_record(actor=user, action="user.update", obj=user, changes=changes)
     return user
 

@@ -17,6 +17,7 @@ from accounts.adapters import INVITATION_SESSION_KEY
 from accounts.forms import AccountDeleteForm, ApiTokenForm, InvitationForm, ProfileForm
 from accounts.models import ApiToken, Invitation
 from core import ratelimit
+from core.exceptions import EditConflict
 from core.forms import copy_errors
 from core.types import AuthedRequest
 from network import access
@@ -57,19 +58,26 @@ def token_revoke(request: AuthedRequest, pk: int) -> HttpResponse:
 
 @login_required
 def profile(request: AuthedRequest) -> HttpResponse:
-    initial = {"full_name": request.user.full_name, "time_zone": request.user.time_zone}
+    user = request.user
+    initial = {"full_name": user.full_name, "time_zone": user.time_zone, "version": user.version}
     form = ProfileForm(request.POST or None, initial=initial)
+    conflict: EditConflict | None = None
     if request.method == "POST" and form.is_valid():
         try:
-            services.profile_update(user=request.user, **form.cleaned_data)
+            services.profile_update(user=user, **form.cleaned_data)
+        except EditConflict as clash:
+            conflict = clash
+            data = request.POST.copy()
+            data["version"] = str(clash.version)  # saving again replaces the saved values
+            form.data = data
         except ValidationError as error:
             copy_errors(form, error)
         else:
             messages.success(request, "Profile saved.")
             return redirect("accounts:profile")
-    return render(
-        request, "accounts/profile.html", {"form": form}, status=400 if form.errors else 200
-    )
+    status = 409 if conflict else 400 if form.errors else 200
+    context = {"form": form, "conflict": conflict}
+    return render(request, "accounts/profile.html", context, status=status)
 
 
 @login_required

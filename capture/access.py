@@ -19,6 +19,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from capture.models import DataQuery, Entry, Record, Study, StudyRole, StudySite
+from core.extensions import nav_memo
 from network import access as network_access
 
 R = StudyRole.Role
@@ -140,7 +141,19 @@ def shows_studies(user: Any) -> bool:
     start a study. A trainee sees it once a study gives them a role, never before."""
     if not user.is_authenticated:
         return False
-    return may_create_study(user) or studies_visible_to(user).exists()
+    if token_scope(user) is not None:
+        return may_create_study(user) or studies_visible_to(user).exists()
+    return may_create_study(user) or bool(active_study_roles(user))
+
+
+def active_study_roles(user: Any) -> frozenset[str]:
+    """The roles `user` holds in any study now (one query per navigation drawn)."""
+
+    def read() -> frozenset[str]:
+        roles = StudyRole.objects.filter(person=user, ended_at__isnull=True)
+        return frozenset(roles.values_list("role", flat=True))
+
+    return frozenset(nav_memo(user, "active_study_roles", read))
 
 
 def studies_visible_to(user: Any) -> QuerySet[Study]:

@@ -300,6 +300,15 @@ def entry(request: AuthedRequest, pk: int, record: int, instrument: str) -> Http
     return render(request, "capture/entry.html", context, status=page.status)
 
 
+def _version_seen(request: AuthedRequest, version: int | None) -> int | None:
+    """The version the form was opened at. A page drawn before the entry existed posts an
+    empty version: it saw version 0, so a save that finds an entry made meanwhile is a
+    conflict, never an overwrite. A post with no version field at all checks nothing."""
+    if version is None and "version" in request.POST:
+        return 0
+    return version
+
+
 def _entry_save(
     request: AuthedRequest,
     record: Record,
@@ -317,7 +326,7 @@ def _entry_save(
             instrument=instrument,
             instance=instance,
             values=typed,
-            version=meta["version"],
+            version=_version_seen(request, meta["version"]),
             status=meta["status"],
             confirmed=meta["confirmed"],
             reason=meta["reason"],

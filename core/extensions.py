@@ -113,11 +113,30 @@ def nav_links() -> tuple[NavLink, ...]:
     return tuple(NavLink(*link) for _, links in _configs_with("nav_links") for link in links)
 
 
+NAV_MEMO = "_nav_memo"
+
+
+def nav_memo(user: Any, name: str, compute: Callable[[], Any]) -> Any:
+    """`compute()`, asked once while one navigation is drawn: several links' rules ask
+    the same question (Studies, Statistics and Credit each ask for the study roles).
+    Outside `nav_links_for` it is computed afresh every time."""
+    memo: dict[str, Any] | None = getattr(user, NAV_MEMO, None)
+    if memo is None:
+        return compute()
+    if name not in memo:
+        memo[name] = compute()
+    return memo[name]
+
+
 def nav_links_for(user: Any) -> list[NavLink]:
     """The links `user` sees, in INSTALLED_APPS order."""
     if not getattr(user, "is_authenticated", False):
         return []
-    return [link for link in nav_links() if link.is_shown_to(user)]
+    setattr(user, NAV_MEMO, {})
+    try:
+        return [link for link in nav_links() if link.is_shown_to(user)]
+    finally:
+        delattr(user, NAV_MEMO)
 
 
 def dashboard_panels(user: Any) -> list[Panel]:

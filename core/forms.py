@@ -80,3 +80,26 @@ def copy_errors(form: forms.BaseForm, error: ValidationError) -> None:
             form.add_error(field if field in form.fields else None, messages)
     else:
         form.add_error(None, error.messages)
+
+
+class _NameChoiceIterator(forms.models.ModelChoiceIterator):
+    """(pk, name) pairs read straight from the database: no model object per option."""
+
+    def __iter__(self) -> Any:
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        yield from self.queryset.values_list("pk", "name")
+
+    def __len__(self) -> int:
+        return self.queryset.count() + (1 if self.field.empty_label is not None else 0)
+
+
+class NameChoiceField(forms.ModelChoiceField):
+    """A filter's select list of objects shown by their `name` (sites, regions, terms).
+
+    The same options, choice and validation as ModelChoiceField for models whose
+    `__str__` is their name, without building a model object per option: on the board
+    and the directory the lists of every site, region and term were a sixth of the page.
+    """
+
+    iterator = _NameChoiceIterator

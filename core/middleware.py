@@ -79,6 +79,7 @@ ERROR_DETAILS = {
     404: "There is no API route at this address; /api/v1/docs lists them.",
     413: "The request body is too large.",
     500: "Something went wrong on our side; it has been logged. Please try again later.",
+    503: "The service is briefly unavailable; try again in a few seconds (see Retry-After).",
 }
 
 

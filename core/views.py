@@ -1,11 +1,15 @@
 from __future__ import annotations
 
+import sys
+
 from django.contrib.auth.decorators import login_required
 from django.db import connection
-from django.db.utils import DatabaseError
+from django.db.utils import DatabaseError, InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
+from django.template import loader
 from django.templatetags.static import static
+from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
@@ -31,6 +35,25 @@ def confirm_links(request: AuthedRequest) -> HttpResponse:
     """Where someone else named this person on a record: each link counts only once they
     confirm it. The buttons post to the record's own app, which decides."""
     return render(request, "core/confirm_links.html", {"links": pending_links(request.user)})
+
+
+# The database did not answer (restarting, failing over, or SQLite's writer busy past its
+# timeout): the request can simply be tried again in a moment. Django checks a persistent
+# connection before each request (CONN_HEALTH_CHECKS), so the next one reconnects.
+UNAVAILABLE = (OperationalError, InterfaceError)
+RETRY_AFTER_SECONDS = 5
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """Every unexpected error: 503 "briefly unavailable" when the database did not answer,
+    else Django's 500 page. Drawn without the database, which may be what failed."""
+    failure = sys.exc_info()[1]
+    if isinstance(failure, UNAVAILABLE):
+        page = loader.render_to_string("503.html", {"retry_after": RETRY_AFTER_SECONDS})
+        response = HttpResponse(page, status=503)
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        return response
+    return defaults.server_error(request)
 
 
 def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:

@@ -8,7 +8,9 @@ that the CSS (glossary/static/glossary/glossary.css) shows on hover and focus.
 
 from __future__ import annotations
 
+import hashlib
 import re
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -16,7 +18,7 @@ from django.core.cache import cache
 from django.utils.html import conditional_escape, escape
 from django.utils.safestring import SafeString, mark_safe
 
-CACHE_KEY = "glossary:spellings:v1"
+CACHE_KEY = "glossary:spellings:v2"
 CACHE_SECONDS = 300
 # Text inside these elements is never marked: links and controls (a focusable term
 # inside them would nest interactive content), code, existing marks, headings and
@@ -49,6 +51,7 @@ class Seen:
 class Known:
     pattern: re.Pattern[str] | None
     entries: dict[str, tuple[str, str, str]]  # lower-cased -> (slug, tooltip, as written)
+    signature: str = ""  # changes whenever a spelling, slug or tooltip does
 
 
 def _load() -> Known:
@@ -63,7 +66,9 @@ def _load() -> Known:
     # Longest first, so "late-breaking abstract" wins over "abstract".
     alternatives = sorted(entries, key=len, reverse=True)
     body = "|".join(re.escape(escape(spelling)) for spelling in alternatives)
-    return Known(re.compile(rf"(?<![\w&-])({body})(?![\w-])", re.IGNORECASE), entries)
+    signature = hashlib.sha256(repr(sorted(entries.items())).encode()).hexdigest()
+    pattern = re.compile(rf"(?<![\w&-])({body})(?![\w-])", re.IGNORECASE)
+    return Known(pattern, entries, signature)
 
 
 def known() -> Known:
@@ -104,6 +109,15 @@ def _mark(text: str, found: Known, seen: Seen) -> str:
     return found.pattern.sub(replace, text)
 
 
+# The same text marked from the same state gives the same result: pages mark the same
+# blocks (a form, a list of cards) on every request, and marking was a tenth of a board
+# page's time. Kept per process, the least recently used dropped first.
+MEMO_SIZE = 256
+_memo: OrderedDict[tuple[str, str, frozenset[str], int], tuple[str, frozenset[str], int]] = (
+    OrderedDict()
+)
+
+
 def mark_terms(value: Any, seen: Seen | None = None) -> SafeString:
     """`value` (escaped unless already safe) with the first use of each term marked."""
     html = str(conditional_escape(value))
@@ -111,6 +125,23 @@ def mark_terms(value: Any, seen: Seen | None = None) -> SafeString:
     if found.pattern is None:
         return mark_safe(html)  # noqa: S308 - escaped above # nosec B308 B703
     seen = seen if seen is not None else Seen()
+    digest = hashlib.blake2b(html.encode(), digest_size=16).hexdigest()
+    key = (found.signature, digest, frozenset(seen.slugs), seen.count)
+    remembered = _memo.get(key)
+    if remembered is None:
+        before = Seen(set(seen.slugs), seen.count)
+        remembered = (_marked(html, found, before), frozenset(before.slugs), before.count)
+        _memo[key] = remembered
+        if len(_memo) > MEMO_SIZE:
+            _memo.popitem(last=False)
+    else:
+        _memo.move_to_end(key)
+    marked, seen.slugs, seen.count = remembered[0], set(remembered[1]), remembered[2]
+    return mark_safe(marked)  # noqa: S308 - only escaped text and our own markup # nosec B308 B703
+
+
+def _marked(html: str, found: Known, seen: Seen) -> str:
+    """`html` with the first use of each term not in `seen` marked; `seen` grows."""
     parts: list[str] = []
     skipping = 0  # depth inside elements of SKIP
     marked = 0  # span depth inside one of our own marks
@@ -129,7 +160,7 @@ def mark_terms(value: Any, seen: Seen | None = None) -> SafeString:
             parts.append(part)
         else:
             parts.append(_mark(part, found, seen))
-    return mark_safe("".join(parts))  # noqa: S308 - only escaped text and our own markup # nosec B308 B703
+    return "".join(parts)
 
 
 def _tag(tag: str) -> tuple[str, bool, bool]:

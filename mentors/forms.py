@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django import forms
 
+from core.forms import NameChoiceField
 from core.paging import page_number_field
 from core.words import MIN_WORDS
 from mentors.directory import DirectoryQuery
@@ -37,7 +38,7 @@ class ReplyForm(forms.Form):
 
 
 def _terms_of(kind: str) -> forms.ModelChoiceField:
-    return forms.ModelChoiceField(
+    return NameChoiceField(
         queryset=Term.objects.filter(kind=kind), required=False, empty_label="Any"
     )
 
@@ -46,19 +47,17 @@ class DirectoryForm(forms.Form):
     """The directory's filters; they live in the URL so that a search can be shared."""
 
     q = forms.CharField(label="Search", required=False, max_length=200)
-    region = forms.ModelChoiceField(
+    region = NameChoiceField(
         queryset=Region.objects.all(), required=False, empty_label="Any region"
     )
-    site = forms.ModelChoiceField(
-        queryset=Site.objects.all(), required=False, empty_label="Any site"
-    )
+    site = NameChoiceField(queryset=Site.objects.all(), required=False, empty_label="Any site")
     subspecialty = _terms_of(Term.Kind.SUBSPECIALTY)
     modality = _terms_of(Term.Kind.MODALITY)
     method = _terms_of(Term.Kind.METHOD)
     accepting = forms.BooleanField(label="Taking trainees", required=False)
     funded = forms.BooleanField(label="Has current funding", required=False)
     quick_reply = forms.BooleanField(label="Answers within 14 days", required=False)
-    near = forms.ModelChoiceField(
+    near = NameChoiceField(
         queryset=Site.objects.all(), required=False, empty_label="My site", label="Distance from"
     )
     within_km = forms.TypedChoiceField(

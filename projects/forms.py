@@ -5,7 +5,7 @@ from typing import Any, cast
 from django import forms
 
 from accounts.models import User
-from core.forms import DateInput
+from core.forms import DateInput, NameChoiceField
 from core.paging import page_number_field
 from core.words import MIN_WORDS
 from network.models import Region, Site
@@ -27,7 +27,7 @@ from projects.workspace import upload_limit_mb
 
 
 def _terms_of(kind: str, empty: str = "Any") -> forms.ModelChoiceField:
-    return forms.ModelChoiceField(
+    return NameChoiceField(
         queryset=Term.objects.filter(kind=kind), required=False, empty_label=empty
     )
 
@@ -41,12 +41,10 @@ class BoardForm(forms.Form):
     )
     subspecialty = _terms_of(Term.Kind.SUBSPECIALTY)
     modality = _terms_of(Term.Kind.MODALITY)
-    region = forms.ModelChoiceField(
+    region = NameChoiceField(
         queryset=Region.objects.all(), required=False, empty_label="Any region"
     )
-    site = forms.ModelChoiceField(
-        queryset=Site.objects.all(), required=False, empty_label="Any site"
-    )
+    site = NameChoiceField(queryset=Site.objects.all(), required=False, empty_label="Any site")
     max_hours = forms.IntegerField(
         label="Hours a week I can give", required=False, min_value=1, max_value=40
     )

@@ -9,6 +9,7 @@ screened for patient identifiers before anything is written.
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import hashlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -526,7 +527,7 @@ def document_upload(
     number = (document.versions.aggregate(n=Max("number"))["n"] or 0) + 1
     checksum = _digest(upload)
     path = f"projects/{project.pk}/{folder}/{document.pk}/v{number}{PurePath(filename).suffix}"
-    stored = default_storage.save(path, upload)
+    stored = _store(path, upload)
     try:
         version = DocumentVersion.objects.create(
             document=document,
@@ -550,6 +551,28 @@ def document_upload(
         default_storage.delete(stored)
         raise
     return version
+
+
+def _store(path: str, upload: File) -> str:
+    """Write the file; a full disk (or any failure to write) is a clear refusal, with the
+    part written removed and, as the transaction rolls back, nothing else changed."""
+    existed = default_storage.exists(path)
+    try:
+        return default_storage.save(path, upload)
+    except OSError as error:
+        if not existed and default_storage.exists(path):
+            default_storage.delete(path)
+        reason = (
+            "the server's disk is full"
+            if error.errno == errno.ENOSPC
+            else "it could not be written"
+        )
+        raise ValidationError(
+            {
+                "file": f"The file was not saved: {reason}. Nothing changed and earlier "
+                "versions are as they were. Try again later, or tell the administrator."
+            }
+        ) from error
 
 
 def _check_folder(folder: str) -> None:

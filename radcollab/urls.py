@@ -8,6 +8,7 @@ from radcollab.api import api
 handler403 = "core.views.permission_denied"
 # allauth's sign-in and sign-up limits answer through this (core.views.too_many_sign_ins).
 handler429 = "core.views.too_many_sign_ins"
+handler500 = "core.views.server_error"
 
 urlpatterns = [
     path("", core_views.home, name="home"),

@@ -23,6 +23,7 @@ from network.models import Role
 from stats.models import AnalysisRun
 
 ANALYSTS = frozenset({StudyRole.Role.STATISTICIAN, StudyRole.Role.ADMIN})
+ANALYST_ROLES = frozenset(role.value for role in ANALYSTS)
 
 
 def may_analyse(user: Any, study: Study) -> bool:
@@ -45,7 +46,7 @@ def shows_statistics(user: Any) -> bool:
         return False
     if Role.STATISTICIAN in network_access.roles_of(user):
         return True
-    return studies_for_analysis(user).exists()
+    return not ANALYST_ROLES.isdisjoint(capture_access.active_study_roles(user))
 
 
 def get_study(user: Any, pk: int) -> Study:

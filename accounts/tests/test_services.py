@@ -19,6 +19,7 @@ from accounts.services import (
 )
 from accounts.tests.factories import UserFactory
 from audit.models import AuditEvent
+from core.exceptions import EditConflict
 from network.models import Membership, Role
 
 pytestmark = pytest.mark.django_db
@@ -133,16 +134,45 @@ def test_an_expired_invitation_is_not_found(personas):
 
 def test_a_profile_with_an_unknown_time_zone_is_refused_and_unchanged(personas):
     with pytest.raises(ValidationError) as refused:
-        profile_update(user=personas.trainee, full_name="New Name", time_zone="Mars/Olympus")
+        profile_update(
+            user=personas.trainee, version=1, full_name="New Name", time_zone="Mars/Olympus"
+        )
     assert "time_zone" in refused.value.message_dict
     personas.trainee.refresh_from_db()
     assert personas.trainee.full_name == "Trainee"
 
 
 def test_a_profile_change_is_audited(personas):
-    profile_update(user=personas.trainee, full_name="Dr T. Rainee", time_zone="America/New_York")
+    profile_update(
+        user=personas.trainee, version=1, full_name="Dr T. Rainee", time_zone="America/New_York"
+    )
     event = AuditEvent.objects.get(action="user.update")
     assert event.changes["time_zone"] == ["Europe/London", "America/New_York"]
+
+
+def test_a_profile_save_from_a_stale_version_is_a_conflict_and_changes_nothing(personas):
+    trainee = personas.trainee
+    profile_update(user=trainee, version=1, full_name="Dr First", time_zone="Europe/London")
+    assert trainee.version == 2
+    other_tab = type(trainee).objects.get(pk=trainee.pk)
+    with pytest.raises(EditConflict) as clash:
+        profile_update(user=other_tab, version=1, full_name="Dr Second", time_zone="Asia/Tokyo")
+    assert clash.value.version == 2
+    assert clash.value.current == {"Full name": "Dr First", "Time zone": "Europe/London"}
+    trainee.refresh_from_db()
+    assert (trainee.full_name, trainee.time_zone, trainee.version) == (
+        "Dr First",
+        "Europe/London",
+        2,
+    )
+    assert AuditEvent.objects.filter(action="user.update").count() == 1
+
+
+def test_a_profile_save_without_a_version_is_a_conflict_not_an_overwrite(personas):
+    with pytest.raises(EditConflict):
+        profile_update(
+            user=personas.trainee, version=None, full_name="X", time_zone="Europe/London"
+        )
 
 
 def test_an_invitation_for_a_site_lead_without_a_site_is_refused_before_it_is_sent(personas):

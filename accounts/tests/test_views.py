@@ -50,11 +50,34 @@ def test_the_profile_form_saves_and_refuses_bad_values(client, personas):
     assert bad.status_code == 400
     assert {"full_name", "time_zone"} <= set(bad.context["form"].errors)
     good = client.post(
-        reverse("accounts:profile"), {"full_name": "Dr A. Trainee", "time_zone": "Europe/Dublin"}
+        reverse("accounts:profile"),
+        {"full_name": "Dr A. Trainee", "time_zone": "Europe/Dublin", "version": "1"},
     )
     assert good.status_code == 302
     personas.trainee.refresh_from_db()
     assert personas.trainee.time_zone == "Europe/Dublin"
+
+
+def test_a_stale_profile_save_shows_the_saved_values_and_a_second_save_wins(client, personas):
+    client.force_login(personas.trainee)
+    page = client.get(reverse("accounts:profile"))
+    assert page.context["form"]["version"].value() == 1
+    first = {"full_name": "Dr Tab One", "time_zone": "Europe/Dublin", "version": "1"}
+    assert client.post(reverse("accounts:profile"), first).status_code == 302
+    second = {"full_name": "Dr Tab Two", "time_zone": "Europe/Dublin", "version": "1"}
+    refused = client.post(reverse("accounts:profile"), second)
+    assert refused.status_code == 409
+    text = refused.content.decode()
+    assert "Saved elsewhere while you were editing" in text
+    assert "Dr Tab One" in text  # the saved value, to merge
+    assert 'value="Dr Tab Two"' in text  # their own, kept in the form
+    assert 'name="version" value="2"' in text
+    personas.trainee.refresh_from_db()
+    assert personas.trainee.full_name == "Dr Tab One"
+    again = client.post(reverse("accounts:profile"), {**second, "version": "2"})
+    assert again.status_code == 302
+    personas.trainee.refresh_from_db()
+    assert (personas.trainee.full_name, personas.trainee.version) == ("Dr Tab Two", 3)
 
 
 @pytest.mark.usefixtures("two_factor")

@@ -115,6 +115,25 @@ def test_errors_warnings_and_conflicts_are_shown_on_the_form(client, personas, s
     assert Entry.objects.get().data["age"] == "60"
 
 
+def test_two_forms_opened_before_the_entry_existed_cannot_both_save(client, personas, setup):
+    # Both pages were drawn with no version (no entry yet): the first save creates the
+    # entry, the second finds it and is a conflict showing its values, not an overwrite.
+    study, site_a, _ = setup
+    record = services.record_create(actor=personas.trainee, study=study, study_site=site_a)
+    client.force_login(personas.trainee)
+    entry_url = reverse("capture:entry", args=[study.pk, record.pk, "baseline"])
+    assert 'name="version" value=""' in client.get(entry_url).content.decode()
+    assert client.post(entry_url, {"age": "40", "version": ""}).status_code == 302
+    second = client.post(entry_url, {"age": "41", "version": ""})
+    assert second.status_code == 400
+    assert "Someone saved this form" in second.content.decode()
+    assert 'name="version" value="1"' in second.content.decode()
+    assert Entry.objects.get().data["age"] == "40"
+    again = client.post(entry_url, {"age": "41", "version": "1", "reason": "merged"})
+    assert again.status_code == 302
+    assert Entry.objects.get().data["age"] == "41"
+
+
 def test_the_audit_trail_lists_changes_with_old_and_new_values(client, personas, setup):
     study, site_a, _ = setup
     record = services.record_create(actor=personas.trainee, study=study, study_site=site_a)

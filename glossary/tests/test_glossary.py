@@ -184,3 +184,26 @@ def test_text_meant_to_be_copied_is_left_without_tooltips():
     )
     assert "<li>Sensitivity was 87.5% (95% CI 80.1-92.4%).</li>" in html
     assert html.count("glossary-term") == 2
+
+
+def test_marking_the_same_text_again_gives_the_same_page_from_the_memo():
+    text = "GCP and STARD, then GCP again."
+    first_page, second_page = Seen(), Seen()
+    first = mark_terms(text, first_page)
+    state = (set(first_page.slugs), first_page.count)
+    after = mark_terms("STARD once more, and CRediT.", first_page)
+    assert mark_terms(text, second_page) == first
+    assert (second_page.slugs, second_page.count) == state == (state[0], 2)
+    # The state the memo hands back goes on as if marked afresh.
+    assert mark_terms("STARD once more, and CRediT.", second_page) == after
+    assert second_page.slugs == first_page.slugs
+    assert second_page.count == 3
+
+
+def test_a_changed_explanation_is_shown_at_once_not_the_remembered_marking():
+    before = mark_terms("GCP matters.", Seen())
+    Entry.objects.filter(term="GCP").update(definition="A new plain explanation.")
+    forget()  # what the admin does on save
+    after = mark_terms("GCP matters.", Seen())
+    assert before != after
+    assert "A new plain explanation." in after

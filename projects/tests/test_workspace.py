@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import errno
 from datetime import date
+from pathlib import Path
+from typing import Any
+from unittest import mock
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.storage import FileSystemStorage
+from django.urls import reverse
 from django.utils import timezone
 
 from audit.models import AuditEvent
@@ -489,3 +495,54 @@ def test_reopening_a_milestone_is_a_versioned_save_too(personas, project):
         workspace.milestone_done(actor=personas.trainee, milestone=milestone, version=3)
     workspace.milestone_delete(actor=personas.mentor, milestone=milestone, version=3)
     assert not project.milestones.exists()
+
+
+class FullDiskStorage(FileSystemStorage):
+    """A disk that fills up part-way through writing a file."""
+
+    def _save(self, name: str, content: Any) -> str:
+        partial = Path(self.path(name))
+        partial.parent.mkdir(parents=True, exist_ok=True)
+        partial.write_bytes(b"half a fi")
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+
+def test_a_full_disk_refuses_the_upload_clearly_and_earlier_versions_stay(
+    personas, project, tmp_path
+):
+    def upload(content: bytes) -> Any:
+        return workspace.document_upload(
+            actor=personas.mentor,
+            project=project,
+            folder="approvals",
+            name="Protocol",
+            upload=text_file(content=content),
+        )
+
+    with mock.patch.object(workspace, "default_storage", FileSystemStorage(location=tmp_path)):
+        first = upload(b"protocol v1")
+    with (
+        mock.patch.object(workspace, "default_storage", FullDiskStorage(location=tmp_path)),
+        pytest.raises(ValidationError) as refused,
+    ):
+        upload(b"protocol v2")
+    assert "disk is full" in refused.value.message_dict["file"][0]
+    assert "earlier versions are as they were" in refused.value.message_dict["file"][0]
+    assert list(first.document.versions.values_list("number", flat=True)) == [1]
+    assert (tmp_path / first.file.name).read_bytes() == b"protocol v1"
+    assert sorted(p.name for p in (tmp_path / first.file.name).parent.iterdir()) == ["v1.txt"]
+    assert not AuditEvent.objects.filter(changes__version=[1, 2]).exists()
+
+
+def test_a_full_disk_is_shown_on_the_upload_form_not_as_an_error_page(
+    client, personas, project, tmp_path
+):
+    client.force_login(personas.mentor)
+    with mock.patch.object(workspace, "default_storage", FullDiskStorage(location=tmp_path)):
+        response = client.post(
+            reverse("projects:documents", args=[project.pk]),
+            {"folder": "approvals", "name": "Protocol", "file": text_file()},
+        )
+    assert response.status_code == 400
+    assert "disk is full" in response.content.decode()
+    assert not project.documents.exists()
