@@ -1,0 +1,199 @@
+"""Form status grids: REDCap's record home page and its record status dashboard.
+
+A record's grid has a row per instrument and a column per event (one column, unnamed,
+in a classic study); a cell is empty where the instrument is not designated to the
+event. Each form's status is shown with REDCap's colours and, for people who do not
+see colour, its word: grey "No data", red "Incomplete", yellow "Unverified", green
+"Complete". The dashboard shows the same for a page of records, one query for all of
+their entries, so a 50-site study's page costs the same as a small one's.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.urls import reverse
+
+from capture.models import Entry, Event, Record, Study
+
+NO_DATA = "none"
+STATUS_KEYS = {0: "incomplete", 1: "unverified", 2: "complete"}
+STATUS_WORDS = {
+    NO_DATA: "No data",
+    "incomplete": "Incomplete",
+    "unverified": "Unverified",
+    "complete": "Complete",
+}
+
+
+def entry_url(
+    study_id: int, record_id: int, instrument: str, event: str = "", instance: int = 1
+) -> str:
+    """Where a form of a record is entered: with its event in a longitudinal study."""
+    if event:
+        url = reverse("capture:event_entry", args=[study_id, record_id, event, instrument])
+    else:
+        url = reverse("capture:entry", args=[study_id, record_id, instrument])
+    return f"{url}?instance={instance}" if instance > 1 else url
+
+
+def record_url(study_id: int, record_id: int) -> str:
+    return reverse("capture:record", args=[study_id, record_id])
+
+
+@dataclass
+class Instance:
+    number: int
+    key: str
+    url: str
+
+    @property
+    def word(self) -> str:
+        return STATUS_WORDS[self.key]
+
+
+@dataclass
+class Cell:
+    """One form at one event: its instances (none saved: one "No data" to open)."""
+
+    designated: bool
+    instances: list[Instance] = field(default_factory=list)
+    add_url: str = ""  # a further instance, when the form repeats here
+
+    @property
+    def key(self) -> str:
+        """The lowest status of its instances, as the dashboard's one circle shows it."""
+        order = [NO_DATA, "incomplete", "unverified", "complete"]
+        keys = [i.key for i in self.instances] or [NO_DATA]
+        return min(keys, key=lambda k: order.index(k) if k != NO_DATA else -1)
+
+    @property
+    def word(self) -> str:
+        return STATUS_WORDS[self.key]
+
+    @property
+    def url(self) -> str:
+        return self.instances[0].url if self.instances else ""
+
+
+@dataclass
+class Column:
+    event: Event | None
+
+    @property
+    def name(self) -> str:
+        return self.event.unique_name if self.event is not None else ""
+
+    @property
+    def label(self) -> str:
+        return self.event.label if self.event is not None else "Forms"
+
+
+@dataclass
+class Grid:
+    columns: list[Column]
+    instruments: list[str]
+    cells: dict[tuple[int, str, str], Cell]  # (record id, event name, instrument) -> cell
+
+    def row(self, record_id: int, instrument: str) -> list[tuple[Column, Cell]]:
+        return [(c, self.cells[(record_id, c.name, instrument)]) for c in self.columns]
+
+    def header(self) -> list[tuple[Column, list[str]]]:
+        return [(c, self.instruments_at(c)) for c in self.columns]
+
+    def record_cells(self, record_id: int) -> list[tuple[Column, list[Cell]]]:
+        """The dashboard's row: per event, its designated forms' cells."""
+        return [
+            (c, [self.cells[(record_id, c.name, i)] for i in self.instruments_at(c)])
+            for c in self.columns
+        ]
+
+    def instruments_at(self, column: Column) -> list[str]:
+        if column.event is None:
+            return self.instruments
+        named = {d.instrument for d in column.event.designations.all()}
+        return [i for i in self.instruments if i in named]
+
+
+def columns_of(study: Study) -> list[Column]:
+    events = list(
+        Event.objects.filter(study=study)
+        .select_related("arm")
+        .prefetch_related("designations")
+        .order_by("arm__number", "order", "pk")
+    )
+    return [Column(e) for e in events] or [Column(None)]
+
+
+def grid(
+    study: Study,
+    records: list[Record],
+    instruments: list[str],
+    *,
+    columns: list[Column] | None = None,
+    may_add: bool = False,
+) -> Grid:
+    """The status of every (record, event, instrument), from one query of the entries."""
+    columns = columns if columns is not None else columns_of(study)
+    saved: dict[tuple[int, str, str], list[tuple[int, int]]] = defaultdict(list)
+    event_names = {c.event.pk: c.name for c in columns if c.event is not None}
+    rows = Entry.objects.filter(record__in=[r.pk for r in records]).values_list(
+        "record_id", "event_id", "instrument", "instance", "status"
+    )
+    for record_id, event_id, instrument, instance, status in rows.order_by("instance"):
+        saved[(record_id, event_names.get(event_id, ""), instrument)].append((instance, status))
+    cells: dict[tuple[int, str, str], Cell] = {}
+    for record in records:
+        for column in columns:
+            designated = set(_designated(column, instruments))
+            for instrument in instruments:
+                cells[(record.pk, column.name, instrument)] = _cell(
+                    study,
+                    record,
+                    column,
+                    instrument,
+                    instrument in designated,
+                    saved.get((record.pk, column.name, instrument), []),
+                    may_add,
+                )
+    return Grid(columns=columns, instruments=instruments, cells=cells)
+
+
+def _designated(column: Column, instruments: list[str]) -> list[str]:
+    if column.event is None:
+        return instruments
+    return [d.instrument for d in column.event.designations.all()]
+
+
+def _cell(
+    study: Study,
+    record: Record,
+    column: Column,
+    instrument: str,
+    designated: bool,
+    saved: list[tuple[int, int]],
+    may_add: bool,
+) -> Cell:
+    if not designated:
+        return Cell(designated=False)
+
+    def url(instance: int) -> str:
+        return entry_url(study.pk, record.pk, instrument, column.name, instance)
+
+    found = [Instance(n, STATUS_KEYS.get(s, "incomplete"), url(n)) for n, s in saved]
+    cell = Cell(designated=True, instances=found or [Instance(1, NO_DATA, url(1))])
+    if may_add and found and _repeats(study, column.event, instrument):
+        cell.add_url = url(found[-1].number + 1)
+    return cell
+
+
+def _repeats(study: Study, event: Event | None, instrument: str) -> bool:
+    from capture.services import repeats
+
+    return repeats(study, event, instrument)
+
+
+def legend() -> list[dict[str, Any]]:
+    return [{"key": key, "word": word} for key, word in STATUS_WORDS.items()]
