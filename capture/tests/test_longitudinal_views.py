@@ -99,7 +99,10 @@ def test_a_classic_study_keeps_its_entry_pages_and_gets_a_grid(admin, personas):
     assert "baseline: No data" in grid
 
 
-EVENTS = b"\xef\xbb\xbfevent_name,arm_num,day_offset,offset_min,offset_max,unique_event_name\r\nBaseline,1,0,0,0,baseline_arm_1\r\nWeek 6,1,42,7,7,week_6_arm_1\r\n"
+EVENTS = (
+    b"\xef\xbb\xbfevent_name,arm_num,day_offset,offset_min,offset_max,unique_event_name\r\n"
+    b"Baseline,1,0,0,0,baseline_arm_1\r\nWeek 6,1,42,7,7,week_6_arm_1\r\n"
+)
 MAPPING = (
     b"arm_num,unique_event_name,form\r\n1,baseline_arm_1,baseline\r\n1,week_6_arm_1,reading\r\n"
 )
