@@ -34,7 +34,7 @@ from audit.services import audit_record, unsaved_event
 from capture import access, bulk, completeness, jobs
 from capture.access import Can
 from capture.logic import Context, Resolution, resolve, variables
-from capture.logic.nodes import Smart, walk
+from capture.logic.nodes import Smart, Variable, walk
 from capture.models import DataImport, Entry, Event, Record, Study, StudySite
 from capture.services import (
     Dictionary,
@@ -597,7 +597,10 @@ class _Writer:
                 if same and (form, 1, event) not in touched:
                     merged[event] = {**entry.data, **merged[event]}
         resolved = {
-            event: self.logic.resolve(values, label, site.code) for event, values in merged.items()
+            event: self.logic.resolve(
+                values, label, site.code, at=self._at(event, merged, stored, record_id)
+            )
+            for event, values in merged.items()
         }
         changes: Changes = {}
         complete = 0
@@ -626,6 +629,27 @@ class _Writer:
             updated.append(entry)
         self.complete_added[site.pk] = self.complete_added.get(site.pk, 0) + complete
         return changes
+
+    def _at(
+        self,
+        event: int | None,
+        merged: dict[int | None, Values],
+        stored: dict[tuple[int, str, int, int | None], Entry],
+        record_id: int,
+    ) -> tuple[str, dict[str, Values]] | None:
+        """For logic that reads `[event][field]`: the event's name and the record's values
+        at each event, the file's over what is stored."""
+        if event is None or not self.logic.cross_event:
+            return None
+        names = {pk: name for name, pk in self.context.event_ids.items()}
+        values: dict[str, Values] = {}
+        for (rid, _, instance, at), entry in stored.items():
+            if rid == record_id and instance == 1 and at is not None:
+                values.setdefault(names[at], {}).update(entry.data)
+        for at, given in merged.items():
+            if at is not None:
+                values.setdefault(names[at], {}).update(given)
+        return names[event], values
 
     def _apply_logic(self, instrument: str, data: Values, resolved: Resolution) -> None:
         """Calculated fields recalculated, fields hidden by branching cleared."""
@@ -702,10 +726,31 @@ class _Logic:
         self.read = tuple(read)
         # The record's own name and site matter only to logic that reads them.
         self.per_record = bool(smart & {"record-name", "record-dag-name"})
+        # Logic that reads another event's field is resolved afresh for each record.
+        self.cross_event = any(
+            isinstance(n, Variable) and n.event is not None
+            for logic in self.fields.values()
+            for node in (logic.branching, logic.calc)
+            if node is not None
+            for n in walk(node)
+        )
         self.calcs = tuple(name for name, logic in self.fields.items() if logic.calc)
         self.remembered: dict[tuple[Any, ...], Resolution] = {}
 
-    def resolve(self, values: Values, label: str = "", site_code: str = "") -> Resolution:
+    def resolve(
+        self,
+        values: Values,
+        label: str = "",
+        site_code: str = "",
+        at: tuple[str, dict[str, Values]] | None = None,
+    ) -> Resolution:
+        if at is not None:
+            context = replace(
+                self.context, record_name=label, dag_name=site_code.lower(), event_name=at[0],
+                events=at[1],
+            )  # fmt: skip
+            resolved = resolve(self.fields, values, context=context)
+            return Resolution({n: resolved.values.get(n, "") for n in self.calcs}, resolved.hidden)
         key = tuple(_hashable(values.get(name)) for name in self.read)
         if self.per_record:
             key += (label, site_code)

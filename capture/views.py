@@ -441,6 +441,7 @@ def _entry_context(
         "pipes": render.piped.trees,
         "record_values": others,
         "logic_context": context,
+        "events_json": dict(context.events),
         "instances_json": {
             name: {str(n): value for n, value in by_number.items()}
             for name, by_number in context.instances.items()

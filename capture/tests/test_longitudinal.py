@@ -12,7 +12,8 @@ from capture import longitudinal, services
 from capture.models import DictionaryVersion, Entry, Event
 from capture.tests.factories import make_study
 from capture.tests.longitudinal_study import DESIGN, make_longitudinal_study
-from formats.longitudinal import Designation
+from formats.datadictionary.tests.builders import dictionary_csv, row
+from formats.longitudinal import Arm, Design, Designation
 from formats.longitudinal import Event as EventSpec
 
 pytestmark = pytest.mark.django_db
@@ -97,3 +98,75 @@ def test_a_classic_study_with_data_moves_its_entries_to_the_first_event(personas
     change = longitudinal.design_replace(actor=personas.committee, study=study, design=DESIGN)
     assert change.moved_entries == 1
     assert Entry.objects.get(record=record).event.unique_name == "baseline_arm_1"
+
+
+LOGIC_CSV = dictionary_csv(
+    row("record_id", label="Record ID", form="baseline"),
+    row("age", label="Age", form="baseline", validation="integer"),
+    row("score", label="Score", form="visit", validation="integer"),
+    row("change", "calc", "Change since baseline", form="visit",
+        choices="[week_6_arm_1][score] - [baseline_arm_1][score]"),
+    row("older", label="Only when older", form="visit", logic="[baseline_arm_1][age] > 60"),
+)  # fmt: skip
+LOGIC_DESIGN = Design(
+    arms=(Arm(1, "Arm 1"),),
+    events=(EventSpec("Baseline", 1, "baseline_arm_1"), EventSpec("Week 6", 1, "week_6_arm_1")),
+    designations=(
+        Designation("baseline_arm_1", "baseline"),
+        Designation("baseline_arm_1", "visit"),
+        Designation("week_6_arm_1", "visit"),
+    ),
+)
+
+
+def test_logic_reads_a_field_at_another_event(personas):
+    study, _ = services.study_create(
+        actor=personas.committee, title="Visits", dictionary_csv=LOGIC_CSV
+    )
+    site = services.study_add_site(
+        actor=personas.committee, study=study, site=personas.site_a, code="AAA"
+    )
+    longitudinal.design_replace(actor=personas.committee, study=study, design=LOGIC_DESIGN)
+    services.study_go_live(actor=personas.committee, study=study, acknowledged=True)
+    logic = services.current_dictionary(study).logic
+    assert logic["change"].calc is not None
+    assert logic["older"].branching is not None
+    record = services.record_create(actor=personas.committee, study=study, study_site=site)
+    baseline = Event.objects.get(study=study, unique_name="baseline_arm_1")
+    week6 = Event.objects.get(study=study, unique_name="week_6_arm_1")
+    services.entry_save(
+        actor=personas.committee, record=record, instrument="baseline", event=baseline,
+        values={"age": "70"},
+    )  # fmt: skip
+    services.entry_save(
+        actor=personas.committee, record=record, instrument="visit", event=baseline,
+        values={"score": "10"},
+    )  # fmt: skip
+    result = services.entry_save(
+        actor=personas.committee, record=record, instrument="visit", event=week6,
+        values={"score": "4", "older": "yes"},
+    )  # fmt: skip
+    assert result.entry.data["change"] == "-6"
+    assert result.entry.data["older"] == "yes"  # shown: the age at baseline is over 60
+
+
+def test_an_import_evaluates_logic_across_events(personas):
+    study, _ = services.study_create(
+        actor=personas.committee, title="Visits", dictionary_csv=LOGIC_CSV
+    )
+    services.study_add_site(actor=personas.committee, study=study, site=personas.site_a, code="AAA")
+    longitudinal.design_replace(actor=personas.committee, study=study, design=LOGIC_DESIGN)
+    services.study_go_live(actor=personas.committee, study=study, acknowledged=True)
+    from capture import imports
+    from core.testing.mfa import enable_totp
+
+    enable_totp(personas.committee)
+    text = (
+        "record_id,redcap_event_name,age,score,older\r\n"
+        "AAA-1,baseline_arm_1,50,10,\r\n"
+        "AAA-1,week_6_arm_1,,13,kept?\r\n"
+    )
+    imports.import_commit(actor=personas.committee, study=study, text=text)
+    week6 = Entry.objects.get(event__unique_name="week_6_arm_1")
+    assert week6.data["change"] == "3"
+    assert week6.data["older"] == ""  # hidden: the age at baseline is 50
