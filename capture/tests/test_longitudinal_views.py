@@ -187,3 +187,13 @@ def test_events_are_added_renamed_and_designated_on_the_page(admin, study):
     refused = admin.post(url, data)
     assert refused.status_code == 400
     assert "must stay designated" in refused.content.decode()
+
+
+def test_the_grids_addresses_are_the_urlconfs():
+    from capture.status import _fast_entry_url, entry_url
+
+    prefix = reverse("capture:records", args=[7])
+    for event, instance in (("week_6_arm_1", 1), ("week_6_arm_1", 3), ("", 1), ("", 2)):
+        assert _fast_entry_url(prefix, 9, "reading", event, instance) == entry_url(
+            7, 9, "reading", event, instance
+        )
