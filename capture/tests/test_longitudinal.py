@@ -170,3 +170,75 @@ def test_an_import_evaluates_logic_across_events(personas):
     week6 = Entry.objects.get(event__unique_name="week_6_arm_1")
     assert week6.data["change"] == "3"
     assert week6.data["older"] == ""  # hidden: the age at baseline is 50
+
+
+def _without(csv_text, form):
+    lines = csv_text.splitlines(keepends=True)
+    return "".join(line for line in lines if f",{form}," not in line)
+
+
+def test_a_new_dictionary_may_not_drop_a_form_an_event_collects(personas):
+    from capture import versions
+    from capture.tests.factories import STUDY_CSV
+
+    study, site_a, _ = make_longitudinal_study(personas)
+    record = services.record_create(actor=personas.committee, study=study, study_site=site_a)
+    services.entry_save(
+        actor=personas.committee, record=record, instrument="baseline", values={"age": "40"},
+        event=Event.objects.get(study=study, unique_name="baseline_arm_1"),
+    )  # fmt: skip
+    proposal, _ = versions.dictionary_change(
+        actor=personas.committee, study=study, csv_text=_without(STUDY_CSV, "reading")
+    )
+    with pytest.raises(ValidationError) as caught:
+        versions.version_apply(
+            actor=personas.committee, version=proposal, expected=versions.digest(proposal.csv)
+        )
+    assert "The form reading is collected at the event week_6_arm_1" in str(caught.value)
+
+
+def test_a_field_moved_to_another_form_stays_at_its_event(personas):
+    from capture import versions
+    from capture.tests.factories import STUDY_CSV
+
+    study, site_a, _ = make_longitudinal_study(personas)
+    record = services.record_create(actor=personas.committee, study=study, study_site=site_a)
+    baseline = Event.objects.get(study=study, unique_name="baseline_arm_1")
+    week6 = Event.objects.get(study=study, unique_name="week_6_arm_1")
+    services.entry_save(
+        actor=personas.committee, record=record, instrument="baseline", event=baseline,
+        values={"comment": "seen"},
+    )  # fmt: skip
+    services.entry_save(
+        actor=personas.committee, record=record, instrument="reading", event=week6,
+        values={"lesions": "4"},
+    )  # fmt: skip
+    # lesions is held at week 6, where the baseline form is not collected: refused.
+    stranded = STUDY_CSV.replace("lesions,reading,", "lesions,baseline,")
+    proposal, _ = versions.dictionary_change(
+        actor=personas.committee, study=study, csv_text=stranded
+    )
+    with pytest.raises(ValidationError) as caught:
+        versions.version_apply(
+            actor=personas.committee, version=proposal, expected=versions.digest(proposal.csv)
+        )
+    assert "lesions moves to the form baseline, which is not collected at the event " in str(
+        caught.value
+    )
+    # comment moves to reading, which the baseline event collects: it stays at baseline.
+    lines = STUDY_CSV.splitlines(keepends=True)
+    comment = next(line for line in lines if line.startswith("comment,baseline,"))
+    moved = "".join(line for line in lines if line != comment) + comment.replace(
+        "comment,baseline,", "comment,reading,"
+    )
+    proposal, _ = versions.dictionary_change(actor=personas.committee, study=study, csv_text=moved)
+    versions.version_apply(
+        actor=personas.committee, version=proposal, expected=versions.digest(proposal.csv)
+    )
+    entries = Entry.objects.filter(record=record).values_list(
+        "event__unique_name", "instrument", "data"
+    )
+    found = {(event, form): data for event, form, data in entries}
+    assert found[("baseline_arm_1", "reading")]["comment"] == "seen"
+    assert "comment" not in found[("baseline_arm_1", "baseline")]
+    assert found[("week_6_arm_1", "reading")]["lesions"] == "4"
