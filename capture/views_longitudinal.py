@@ -18,6 +18,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from capture import access, longitudinal, services, status
@@ -68,7 +69,9 @@ def dashboard(request: AuthedRequest, pk: int) -> HttpResponse:
         "study": study,
         "grid": found,
         "header": found.header(),
-        "records": [(r, found.record_cells(r.pk)) for r in shown],
+        "rows_html": status.dashboard_rows_html(
+            found, shown, reverse("capture:records", args=[study.pk])
+        ),
         "legend": status.legend(),
         "page": page,
         "q": text,

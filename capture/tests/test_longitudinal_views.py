@@ -197,3 +197,12 @@ def test_the_grids_addresses_are_the_urlconfs():
         assert _fast_entry_url(prefix, 9, "reading", event, instance) == entry_url(
             7, 9, "reading", event, instance
         )
+
+
+def test_the_dashboard_escapes_what_it_draws(admin, study):
+    found, record = study
+    Record = type(record)
+    Record.objects.filter(pk=record.pk).update(label='<b onmouseover="x">1')
+    page = admin.get(reverse("capture:dashboard", args=[found.pk])).content.decode()
+    assert "<b onmouseover" not in page
+    assert "&lt;b onmouseover=&quot;x&quot;&gt;1" in page
