@@ -14,6 +14,7 @@ from capture import services
 from capture.models import Event
 from capture.tests.longitudinal_study import make_longitudinal_study
 from capture.tests.test_access_matrix import (
+    API_ROUTES,
     ENTER,
     MANAGE,
     OWN_SITE_ONLY,
@@ -101,5 +102,38 @@ ROUTES = [
 def test_longitudinal_routes(personas, world, label, build, method, data, expected):
     route = Route(
         label, build(world), method=method, data=(lambda p, w, pl: data) if data else None
+    )
+    check_matrix(personas, route, expected)
+
+
+def api(path):
+    def build(world):
+        def at(p, who, place):
+            study, records = world
+            record, _, _ = records[_key(who, place)]
+            return f"/api/v1/studies/{study.pk}" + path.format(record=record.pk)
+
+        return at
+
+    return build
+
+
+API_SAVE = dict(next(r[4] for r in API_ROUTES if r[0] == "api save"))
+LONGITUDINAL_API = [
+    ("api follow-up", api("/records/{record}/reading?event=week_6_arm_1"), "get", None,
+     OWN_SITE_ONLY),
+    ("api save follow-up", api("/records/{record}/reading?event=week_6_arm_1"), "put",
+     {"values": {"lesions": "3"}}, API_SAVE),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("label", "build", "method", "data", "expected"),
+    LONGITUDINAL_API,
+    ids=[r[0] for r in LONGITUDINAL_API],
+)
+def test_longitudinal_api_routes(personas, world, label, build, method, data, expected):
+    route = Route(
+        label, build(world), method=method, api=True, data=(lambda p, w, pl: data) if data else None
     )
     check_matrix(personas, route, expected)

@@ -206,3 +206,25 @@ def test_the_dashboard_escapes_what_it_draws(admin, study):
     page = admin.get(reverse("capture:dashboard", args=[found.pk])).content.decode()
     assert "<b onmouseover" not in page
     assert "&lt;b onmouseover=&quot;x&quot;&gt;1" in page
+
+
+def test_the_json_api_reads_and_saves_a_form_at_its_event(admin, study):
+    found, record = study
+    base = f"/api/v1/studies/{found.pk}/records/{record.pk}"
+    saved = admin.put(
+        f"{base}/reading?event=week_6_arm_1",
+        data=json.dumps({"values": {"lesions": "5"}, "status": 2}),
+        content_type="application/json",
+    )
+    assert saved.status_code == 200, saved.content
+    assert saved.json()["event"] == "week_6_arm_1"
+    read = admin.get(f"{base}/reading?event=week_6_arm_1").json()
+    assert (read["data"]["lesions"], read["status"]) == ("5", 2)
+    assert admin.get(f"{base}/baseline?event=week_6_arm_1").status_code in (404, 422)
+    assert admin.get(f"{base}/reading?event=nope_arm_1").status_code == 404
+    no_event = admin.put(
+        f"{base}/reading", data=json.dumps({"values": {"lesions": "5"}}),
+        content_type="application/json",
+    )  # fmt: skip
+    assert no_event.status_code == 422
+    assert "Choose the event" in no_event.content.decode()
