@@ -244,13 +244,16 @@ def test_a_field_moved_to_another_form_stays_at_its_event(personas):
     assert found[("week_6_arm_1", "reading")]["lesions"] == "4"
 
 
-def test_a_study_with_entries_at_events_can_still_be_deleted_whole(personas):
-    # Entry.event protects an event from removal on its own, not with its study.
+def test_an_event_holding_entries_cannot_be_deleted_even_outside_the_service(personas):
+    from django.db.models import RestrictedError
+
     study, site_a, _ = make_longitudinal_study(personas)
     record = services.record_create(actor=personas.committee, study=study, study_site=site_a)
+    week6 = Event.objects.get(study=study, unique_name="week_6_arm_1")
     services.entry_save(
         actor=personas.committee, record=record, instrument="reading", values={"lesions": "1"},
-        event=Event.objects.get(study=study, unique_name="week_6_arm_1"),
+        event=week6,
     )  # fmt: skip
-    study.delete()
-    assert not Event.objects.exists()
+    with pytest.raises(RestrictedError):
+        week6.delete()
+    assert Entry.objects.filter(event=week6).exists()
