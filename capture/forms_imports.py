@@ -35,3 +35,44 @@ class ImportConfirmForm(forms.Form):
             "max_value": "No previewed file has that number; upload the file again.",
         },
     )
+
+
+class ProjectXmlForm(forms.Form):
+    """A REDCap project XML to preview (REDCap: Project setup → Other functionality →
+    Download metadata & data (XML))."""
+
+    file = forms.FileField(
+        label="REDCap project XML",
+        help_text=(
+            "The file REDCap's 'Download the project as XML' gives (CDISC ODM): the data "
+            "dictionary, events, data access groups and, if you included them, the records."
+        ),
+    )
+
+    without_records = forms.BooleanField(
+        required=False,
+        label="Leave the records out",
+        help_text="Take the design only: dictionary, events, sites and repeating setup.",
+    )
+
+    def clean_file(self) -> bytes:
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_PROJECT_BYTES:
+            raise forms.ValidationError("The file is over 200 MB: is it the right file?")
+        return bytes(upload.read())
+
+
+class ProjectXmlConfirmForm(forms.Form):
+    """The confirmation of the previewed project XML: its SHA-256, as the preview showed."""
+
+    digest = forms.RegexField(
+        regex=r"^[0-9a-f]{64}$",
+        error_messages={
+            "required": "Say which previewed file to import; upload it again.",
+            "invalid": "That is not a previewed file; upload it again.",
+        },
+    )
+    without_records = forms.BooleanField(required=False)
+
+
+MAX_PROJECT_BYTES = 200 * 1024 * 1024

@@ -63,6 +63,9 @@ class ImportCheck:
     records: int = 0
     new_records: int = 0
     updated_records: int = 0
+    unchanged_records: int = 0  # records that exist and that the file leaves as they are
+    # Record id -> every value the file changes in it (field, old, new), for the preview.
+    changes: dict[str, list[tuple[str, Any, Any]]] = field(default_factory=dict)
     errors: list[Finding] = field(default_factory=list)
     warnings: list[Finding] = field(default_factory=list)
     notices: list[Finding] = field(default_factory=list)
@@ -71,6 +74,14 @@ class ImportCheck:
     @property
     def ok(self) -> bool:
         return not self.errors
+
+    @property
+    def shown_changes(self) -> list[tuple[str, list[tuple[str, str, str]]]]:
+        """Each updated record with its changes as the preview shows them (old → new)."""
+        return [
+            (label, [(name, _shown(old), _shown(new)) for name, old, new in changes])
+            for label, changes in self.changes.items()
+        ]
 
 
 class ImportRefused(Exception):
@@ -169,46 +180,166 @@ def import_preview(
 ) -> ImportCheck:
     """Read the whole file and report every problem; nothing is written.
 
-    `progress`, when given, hears the rows read every 5,000 rows and at the end.
+    For each record that exists, every value the file changes (old → new) is listed; a
+    record the file leaves as it is counts as unchanged, and a locked one is refused only
+    when the file would change it. `progress`, when given, hears the rows read every
+    5,000 rows and at the end.
     """
     context = _context(actor, study)
     check = ImportCheck()
     reader = _reader(context, text)
     seen: dict[str, StudySite | None] = {}
     first_row: dict[str, int] = {}
+    known = _known_records(actor, study)
+    diff = _Diff(context, check)
     for row in reader:
         _check_row(context, row, check, seen)
         first_row.setdefault(row.record_id, row.row)
+        if row.record_id in known:
+            diff.add(known[row.record_id], row)
         if progress and check.rows % BATCH == 0:
             progress(check.rows)
+    diff.flush()
     if progress:
         progress(check.rows)
     check.errors = sorted([*reader.file_errors, *check.errors], key=lambda f: f.row)
     check.notices.extend(reader.notices)
     check.records = len(seen)
-    found: dict[str, list[tuple[int, bool]]] = {}
-    for label, site_id, locked in _known(actor, study).iterator(chunk_size=10_000):
-        if label in seen:
-            found.setdefault(label, []).append((site_id, locked))
-        elif context.free_ids and (given := context.folded.get(label.lower())) is not None:
-            message = f"record id {given[0]!r} differs only in case from the record {label}"
-            check.errors.append(Finding(given[1], "record_id", message))
+    if context.free_ids:
+        for label in known:
+            given = context.folded.get(label.lower())
+            if label not in seen and given is not None:
+                message = f"record id {given[0]!r} differs only in case from the record {label}"
+                check.errors.append(Finding(given[1], "record_id", message))
     existing = 0
-    for label, stored in found.items():
+    for label in seen.keys() & known.keys():
         site = seen[label]
-        same = [pair for pair in stored if site is None or pair[0] == site.pk]
+        stored = known[label]
+        same = [item for item in stored if site is None or item.site_id == site.pk]
         existing += bool(same)
-        site_id, locked = (same or stored)[0]
-        problem = _clash(label, site, site_id, locked)
+        found = (same or stored)[0]
+        problem = _clash(label, site, found.site_id)
+        if problem is None and found.locked and label in check.changes:
+            problem = _locked_change(label, check.changes[label])
         if problem:
             check.errors.append(Finding(first_row[label], "record_id", problem))
     check.errors.sort(key=lambda f: f.row)
-    check.updated_records = existing
-    check.new_records = check.records - check.updated_records
+    check.unchanged_records = existing - len(check.changes.keys() & seen.keys())
+    check.updated_records = existing - check.unchanged_records
+    check.new_records = check.records - existing
     return check
 
 
-def _known(actor: Any, study: Study) -> QuerySet[Record, tuple[str, int, bool]]:
+@dataclass(frozen=True)
+class _Known:
+    pk: int
+    site_id: int
+    locked: bool
+
+
+def _known_records(actor: Any, study: Study) -> dict[str, list[_Known]]:
+    """The records an import may find, by id (ids are unique per site)."""
+    found: dict[str, list[_Known]] = {}
+    for label, site_id, locked, pk in _known(actor, study).iterator(chunk_size=10_000):
+        found.setdefault(label, []).append(_Known(pk, site_id, locked))
+    return found
+
+
+def _locked_change(label: str, changes: list[Change]) -> str:
+    shown = ", ".join(f"{name} ({_shown(old)} → {_shown(new)})" for name, old, new in changes[:5])
+    more = f" and {len(changes) - 5} more" if len(changes) > 5 else ""
+    return f"record {label} is locked and the file would change {shown}{more}"
+
+
+def _shown(value: Any) -> str:
+    """A value as the preview shows it: a checkbox's codes joined, nothing as (empty)."""
+    if isinstance(value, list | tuple):
+        value = ", ".join(str(v) for v in value)
+    return "(empty)" if value in (None, "") else str(value)
+
+
+Change = tuple[str, Any, Any]  # field (or <form>_complete), stored value, the file's
+# (record, instrument, instance, event id or None) -> (values, status)
+StoredEntries = dict[tuple[int, str, int, int | None], tuple[dict[str, Any], int]]
+
+
+def _stored(record_ids: Collection[int]) -> StoredEntries:
+    """(record, instrument, instance, event) -> (values, status) of the records' entries."""
+    entries = Entry.objects.filter(record_id__in=record_ids).values_list(
+        "record_id", "instrument", "instance", "event_id", "data", "status"
+    )
+    return {(r, i, n, e): (data, status) for r, i, n, e, data, status in entries}
+
+
+def _normal(value: Any) -> Any:
+    if isinstance(value, list | tuple | set | frozenset):
+        return sorted(str(v) for v in value)
+    return "" if value is None else value
+
+
+def row_changes(
+    record_id: int,
+    rows: Sequence[RecordRow],
+    stored: StoredEntries,
+    forms: dict[str, str],
+    blanks: dict[int, Values] | None = None,
+    events: dict[str, int] | None = None,
+) -> list[Change]:
+    """What a record's rows would change: each value given (and each blank that erases,
+    in an overwrite) that differs from what is stored, and each status that differs.
+    `events` (unique name -> id) places a longitudinal study's rows at their events."""
+    changes: list[Change] = []
+    for row in rows:
+        instance = row.instance or 1
+        event = (events or {}).get(row.event) if row.event else None
+        given: dict[str, Any] = {**(blanks or {}).get(row.row, {}), **row.values}
+        for name, value in given.items():
+            key = (record_id, row.instrument or forms[name], instance, event)
+            old = stored.get(key, ({}, None))[0].get(name)
+            if _normal(old) != _normal(value):
+                changes.append((name, _normal(old), _normal(value)))
+        for form, status in row.statuses.items():
+            key = (record_id, form, instance if row.instrument or row.instance else 1, event)
+            old_status = stored.get(key, ({}, None))[1]
+            if old_status != status:
+                changes.append((f"{form}_complete", old_status, status))
+    return changes
+
+
+class _Diff:
+    """Collects the rows of existing records and compares them with what is stored, a
+    batch of records at a time, so a re-import of a whole study stays in bounded memory."""
+
+    SHOWN = 2_000  # records whose changes are kept for the preview to list
+
+    def __init__(self, context: _Context, check: ImportCheck) -> None:
+        self.check = check
+        self.forms = {f.name: f.form for f in context.dictionary.fields}
+        self.events = context.event_ids
+        self.pending: dict[str, tuple[list[_Known], list[RecordRow]]] = {}
+
+    def add(self, known: list[_Known], row: RecordRow) -> None:
+        self.pending.setdefault(row.record_id, (known, []))[1].append(row)
+        if len(self.pending) >= BATCH:
+            self.flush()
+
+    def flush(self) -> None:
+        if not self.pending:
+            return
+        ids = [item.pk for known, _ in self.pending.values() for item in known]
+        stored = _stored(ids)
+        for label, (known, rows) in self.pending.items():
+            for item in known:
+                changes = row_changes(item.pk, rows, stored, self.forms, events=self.events)
+                if changes:
+                    kept = self.check.changes.setdefault(label, [])
+                    if len(self.check.changes) <= self.SHOWN:
+                        kept.extend(changes)
+                    break
+        self.pending = {}
+
+
+def _known(actor: Any, study: Study) -> QuerySet[Record, tuple[str, int, bool, int]]:
     """The records an import may find (label, study site, locked): those of the person's sites.
 
     Never the study's others, so that no count, message or timing of a preview tells
@@ -217,7 +348,7 @@ def _known(actor: Any, study: Study) -> QuerySet[Record, tuple[str, int, bool]]:
     whatever exists there.
     """
     records = access.records_for(actor, study, Can.ENTER)
-    return records.values_list("label", "study_site_id", "locked")
+    return records.values_list("label", "study_site_id", "locked", "pk")
 
 
 def _check_row(
@@ -234,12 +365,11 @@ def _check_row(
     check.errors.extend(_identifiers(context, row))
 
 
-def _clash(label: str, site: StudySite | None, site_id: int, locked: bool) -> str | None:
-    """Why an existing record cannot take the file's rows, if it cannot."""
+def _clash(label: str, site: StudySite | None, site_id: int) -> str | None:
+    """Why an existing record cannot take the file's rows, if it cannot (a lock refuses
+    only the rows that would change the record: `_locked_change`)."""
     if site is not None and site_id != site.pk:
         return f"record {label} belongs to another site"
-    if locked:
-        return f"record {label} is locked"
     return None
 
 
@@ -479,9 +609,13 @@ class _Writer:
                 message = f"record id {label!r} differs only in case from the record {other}"
                 self.check.errors.append(Finding(rows[0].row, "record_id", message))
                 raise ImportRefused(self.check)
+        stored = self._stored_entries(existing)
+        unchanged = self._unchanged(existing, batch, stored)
+        if unchanged:
+            batch = {label: rows for label, rows in batch.items() if label not in unchanged}
+            existing = {label: r for label, r in existing.items() if label not in unchanged}
         ids = self._insert_records([label for label in batch if label not in existing], sites)
         ids.update({label: record.pk for label, record in existing.items()})
-        stored = self._stored_entries(existing)
         new_entries: list[tuple[Any, ...]] = []
         updated: list[Entry] = []
         events: list[tuple[Any, ...]] = []
@@ -497,8 +631,32 @@ class _Writer:
         )
         self.events.insert(events)
         self.check.updated_records += len(existing)
+        self.check.unchanged_records += len(unchanged)
         self.check.new_records += len(batch) - len(existing)
-        return len(batch)
+        return len(batch) + len(unchanged)
+
+    def _unchanged(
+        self,
+        existing: dict[str, Record],
+        batch: dict[str, list[RecordRow]],
+        stored: dict[tuple[int, str, int, int | None], Entry],
+    ) -> set[str]:
+        """Records the file leaves as they are: nothing is written to them (no new entry
+        version, no audit row), and a lock does not refuse them. A locked record the file
+        would change refuses the whole import, naming what would change."""
+        plain = {key: (entry.data, entry.status) for key, entry in stored.items()}
+        unchanged: set[str] = set()
+        for label, record in existing.items():
+            changes = row_changes(
+                record.pk, batch[label], plain, self.forms, self.blanks, self.context.event_ids
+            )
+            if not changes:
+                unchanged.add(label)
+            elif record.locked:
+                message = _locked_change(label, changes)
+                self.check.errors.append(Finding(batch[label][0].row, "record_id", message))
+                raise ImportRefused(self.check)
+        return unchanged
 
     def _site(self, rows: list[RecordRow]) -> StudySite:
         site = _site_for_rows(self.context, rows)
@@ -506,7 +664,8 @@ class _Writer:
         return site
 
     def _existing(self, labels: list[str], batch: dict[str, list[RecordRow]]) -> dict[str, Record]:
-        """The batch's records already in the study, locked; refused if locked or elsewhere."""
+        """The batch's records already in the study, locked for update; refused if at another
+        site (a locked record is refused only if the file changes it: `_unchanged`)."""
         if not labels:
             return {}
         mine = access.records_for(self.actor, self.study, Can.ENTER)
@@ -520,7 +679,7 @@ class _Writer:
             site = self._site(rows)
             same = [record for record in stored if record.study_site_id == site.pk]
             record = (same or stored)[0]
-            problem = _clash(label, site, record.study_site_id, record.locked)
+            problem = _clash(label, site, record.study_site_id)
             if problem:
                 self.check.errors.append(Finding(rows[0].row, "record_id", problem))
                 raise ImportRefused(self.check)

@@ -295,8 +295,13 @@ class Record(TimeStampedModel):
                 fields=["study_site", "number"], name="record_unique_number_per_site"
             ),
         ]
-        # Records are looked up by id across the sites one may see.
-        indexes = [models.Index(fields=["study", "label"], name="record_study_label")]
+        indexes = [
+            # Records are looked up by id across the sites one may see.
+            models.Index(fields=["study", "label"], name="record_study_label"),
+            # The network dashboard counts records per site and year from this index
+            # alone (credit.dashboard.records_by_site_and_year), never reading the rows.
+            models.Index(fields=["study_site", "created_at"], name="record_site_created"),
+        ]
 
     def __str__(self) -> str:
         return self.label
@@ -348,7 +353,7 @@ class Entry(models.Model):
 
     def __str__(self) -> str:
         suffix = f" #{self.instance}" if self.instance > 1 else ""
-        at = f" ({self.event.label})" if self.event_id is not None else ""
+        at = f" ({self.event.label})" if self.event is not None else ""
         return f"{self.record} {self.instrument}{suffix}{at}"
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from capture import views, views_dictionary, views_longitudinal, views_tokens
+from capture import views, views_dictionary, views_longitudinal, views_projectxml, views_tokens
 
 app_name = "capture"
 
@@ -64,6 +64,8 @@ urlpatterns = [
     path("<int:pk>/tokens/", views_tokens.study_tokens, name="tokens"),
     path("<int:pk>/exports/", views.exports, name="exports"),
     path("<int:pk>/import/", views.import_records, name="import"),
+    path("<int:pk>/import/project/", views_projectxml.project_import, name="project_import"),
+    path("<int:pk>/export/project.xml", views_projectxml.project_export, name="project_export"),
     path("<int:pk>/import/<int:upload>/retry/", views.import_retry, name="import_retry"),
     path("<int:pk>/exports/<int:export>/", views.export_download, name="export_download"),
     path("<int:pk>/exports/<int:export>/retry/", views.export_retry, name="export_retry"),

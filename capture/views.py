@@ -103,6 +103,7 @@ def study(request: AuthedRequest, pk: int) -> HttpResponse:
         "may_export": access.can(request.user, found, Can.EXPORT)
         or access.can(request.user, found, Can.EXPORT_DEIDENTIFIED),
         "may_analyse": may_analyse is not None and may_analyse(request.user, found),
+        "may_export_project": manage or access.can(request.user, found, Can.EXPORT),
     }
     return render(request, "capture/study.html", context)
 

@@ -12,7 +12,8 @@ An app's AppConfig may declare, as plain class attributes:
 - ``demo_seeder``: the dotted path of ``seed() -> None``, called by ``seed_demo`` after the
   network, people and mentors exist. Seeders must be idempotent;
 - ``provides``: ``{"name": "dotted.path"}``, functions an earlier app may show without
-  importing a later one (the map asks for ``open_projects_by_site``), via ``provided()``;
+  importing a later one (the map asks for ``open_projects_by_site``; training's evidence
+  asks for ``citable_contributions``, ``person -> list[Citable]``), via ``provided()``;
 - ``first_step``: the dotted path of ``step(user) -> Step | None``, the app's step on a
   newcomer's dashboard checklist (complete the profile, find a mentor, ...), ticked when
   it is really done;
@@ -26,6 +27,7 @@ Apps are visited in ``INSTALLED_APPS`` order, so the order there is the order on
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import cache
@@ -84,6 +86,18 @@ class PendingLink:
     named_by: str
     confirm_url: str
     decline_url: str
+
+
+@dataclass(frozen=True)
+class Citable:
+    """A confirmed record another app keeps about a person that their training
+    evidence may cite (a study contribution their site lead confirmed)."""
+
+    key: str  # unique across apps, e.g. "credit-contribution-12"
+    title: str
+    date: dt.date
+    summary: str  # what it records and who confirmed it, in a sentence or two
+    url: str
 
 
 def _configs_with(attribute: str) -> Iterator[tuple[AppConfig, Any]]:

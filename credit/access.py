@@ -173,3 +173,75 @@ def shows_credit(user: Any) -> bool:
     from capture.access import shows_studies
 
     return shows_studies(user) or (user.is_authenticated and may_keep_portfolio(user))
+
+
+# --- Contribution records (credit.contributions) ---------------------------------------
+
+
+def sites_confirmed_by(user: Any, study: Study) -> set[int]:
+    """The network sites whose collaborators' contributions `user` confirms in `study`:
+    where they are the study's site lead now (an ended role confirms nothing), or the
+    network's site lead of a participating site."""
+    if not user.is_authenticated:
+        return set()
+    in_study = set(
+        StudyRole.objects.filter(
+            study=study,
+            person_id=user.pk,
+            role=StudyRole.Role.SITE_LEAD,
+            ended_at__isnull=True,
+            study_site__isnull=False,
+        ).values_list("study_site__site_id", flat=True)
+    )
+    participating = set(study.study_sites.values_list("site_id", flat=True))
+    return in_study | ({s.pk for s in sites_led(user)} & participating)
+
+
+def get_study_to_confirm(user: Any, pk: int) -> tuple[Study, set[int] | None]:
+    """A study whose contribution records the person confirms, and the sites they may
+    (None: every site, the committee). 404 for anyone who confirms none; two-factor."""
+    study = Study.objects.filter(pk=pk).first()
+    if study is None:
+        raise Http404("No such study.")
+    if is_committee(user):
+        require_committee(user)
+        return study, None
+    sites = sites_confirmed_by(user, study)
+    if not sites:
+        raise Http404("No such study.")
+    if not network_access.has_two_factor(user):
+        raise network_access.TwoFactorRequired(
+            "Confirming contributions needs two-factor authentication: "
+            "set it up under Account → Two-factor."
+        )
+    return study, sites
+
+
+def may_confirm(sites: set[int] | None, home: int | None, user: Any, person_id: int) -> bool:
+    """Whether someone who confirms `sites` (None: the committee) may confirm the record
+    of a person credited under `home`: never their own, and a site lead only at their
+    sites (people of no site, a steering committee, are the committee's to confirm)."""
+    if person_id == user.pk:
+        return False
+    return sites is None or (home is not None and home in sites)
+
+
+def get_contribution_record(user: Any, study_pk: int, person_pk: int) -> Any:
+    """A confirmed contribution record: its person, their site's confirmers, the committee."""
+    from credit.models import ContributionRecord
+
+    found = (
+        ContributionRecord.objects.filter(study_id=study_pk, person_id=person_pk)
+        .select_related("study", "person", "site", "confirmed_by")
+        .first()
+    )
+    if found is None:
+        raise Http404("No confirmed contribution record.")
+    if found.person_id == user.pk:
+        return found
+    if is_committee(user):
+        require_committee(user)
+        return found
+    if found.site_id is None or found.site_id not in sites_confirmed_by(user, found.study):
+        raise Http404("No confirmed contribution record.")
+    return found

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from typing import Any
+
 from django.core.exceptions import ValidationError
 from django.http import Http404
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 
 from core.types import AuthedRequest
-from credit import access, core, selectors, services
-from credit.models import AuthorList
+from credit import access, core, dashboard, forms, portfolio, selectors, services
+from credit.models import AuthorList, PortfolioStudy
+from network.models import Site
 
 router = Router()
 
@@ -174,3 +178,215 @@ def rules_put(request: AuthedRequest, study_id: int, payload: AuthorshipRulesIn)
     )
     author_list = services.rules_save(actor=request.user, study=study, rules=rules, project=project)
     return _list_out(selectors.current_list(author_list), author_list, full=True)
+
+
+# --- The network dashboard (committee, two-factor) -------------------------------------
+
+
+class FigureRowOut(Schema):
+    label: str
+    cells: list[int | str]
+
+
+class FigureOut(Schema):
+    key: str
+    title: str
+    explanation: str
+    columns: list[str]
+    rows: list[FigureRowOut]
+    suppressed: bool
+    percent: bool
+
+
+class AimOut(Schema):
+    key: str
+    title: str
+    summary: str
+    figures: list[FigureOut]
+
+
+class DashboardOut(Schema):
+    counted_at: dt.datetime
+    aims: list[AimOut]
+
+
+def _figure(fig: dashboard.Figure) -> FigureOut:
+    return FigureOut(
+        key=fig.key,
+        title=fig.title,
+        explanation=fig.explanation,
+        columns=fig.columns,
+        rows=[FigureRowOut(label=label, cells=cells) for label, cells in fig.rows],
+        suppressed=fig.suppressed,
+        percent=fig.percent,
+    )
+
+
+@router.get(
+    "/dashboard",
+    response=DashboardOut,
+    summary="The network dashboard: the four aims, each figure by region or year (committee)",
+)
+def dashboard_get(request: AuthedRequest) -> DashboardOut:
+    access.require_dashboard(request.user)
+    counted_at, aims = dashboard.cached_aims()
+    return DashboardOut(
+        counted_at=counted_at,
+        aims=[
+            AimOut(
+                key=aim.key,
+                title=aim.title,
+                summary=aim.summary,
+                figures=[_figure(f) for f in aim.figures],
+            )
+            for aim in aims
+        ],
+    )
+
+
+@router.get(
+    "/dashboard/{key}",
+    response=FigureOut,
+    summary="One figure of the network dashboard, e.g. members-region (committee)",
+)
+def dashboard_figure(request: AuthedRequest, key: str) -> FigureOut:
+    access.require_dashboard(request.user)
+    fig = dashboard.find(dashboard.cached_aims()[1], key)
+    if fig is None:
+        raise Http404(f"The dashboard has no figure “{key}”.")
+    return _figure(fig)
+
+
+# --- Portfolio-study recruitment (site lead of the site, or the committee) -------------
+
+
+class PortfolioMonthOut(Schema):
+    month: dt.date
+    recruited: int
+
+
+class PortfolioTraineeOut(Schema):
+    person_id: int
+    name: str
+    part: str
+
+
+class PortfolioStudyOut(Schema):
+    id: int
+    site_id: int
+    site: str
+    region: str
+    title: str
+    reference: str
+    target: int
+    recruited: int
+    months: list[PortfolioMonthOut]
+    trainees: list[PortfolioTraineeOut]
+
+
+class PortfolioStudyIn(Schema):
+    site_id: int
+    title: str
+    reference: str = ""
+    target: int
+
+
+class PortfolioMonthIn(Schema):
+    month: str  # "2026-03"
+    recruited: int
+
+
+def _portfolio_out(study: PortfolioStudy) -> PortfolioStudyOut:
+    months = list(study.months.all())
+    return PortfolioStudyOut(
+        id=study.pk,
+        site_id=study.site_id,
+        site=study.site.name,
+        region=study.site.region.name,
+        title=study.title,
+        reference=study.reference,
+        target=study.target,
+        recruited=sum(m.recruited for m in months),
+        months=[PortfolioMonthOut(month=m.month, recruited=m.recruited) for m in months],
+        trainees=[
+            PortfolioTraineeOut(person_id=t.person_id, name=str(t.person), part=t.part)
+            for t in study.trainees.all()
+        ],
+    )
+
+
+def _form_errors(form: Any) -> ValidationError:
+    return ValidationError({name: list(errors) for name, errors in form.errors.items()})
+
+
+@router.get(
+    "/portfolio",
+    response=list[PortfolioStudyOut],
+    summary="Portfolio studies: a site lead's own sites, or every site for the committee",
+)
+def portfolio_list(request: AuthedRequest) -> list[PortfolioStudyOut]:
+    access.require_portfolio(request.user)
+    studies = (
+        PortfolioStudy.objects.filter(site__in=access.portfolio_sites(request.user))
+        .select_related("site__region")
+        .prefetch_related("months", "trainees__person")
+    )
+    return [_portfolio_out(s) for s in studies]
+
+
+@router.get(
+    "/portfolio/{study_id}",
+    response=PortfolioStudyOut,
+    summary="One portfolio study with its months and trainees",
+)
+def portfolio_get(request: AuthedRequest, study_id: int) -> PortfolioStudyOut:
+    return _portfolio_out(access.get_portfolio_study(request.user, study_id))
+
+
+@router.post(
+    "/portfolio",
+    response={201: PortfolioStudyOut},
+    summary="Record a portfolio study at a site one leads (or any site, the committee)",
+)
+def portfolio_create(request: AuthedRequest, payload: PortfolioStudyIn) -> Status:
+    access.require_portfolio(request.user)
+    site = Site.objects.filter(pk=payload.site_id).first()
+    if site is None:
+        raise ValidationError({"site_id": [f"There is no site {payload.site_id}."]})
+    access.require_portfolio_site(request.user, site)
+    values = {"site": site.pk, "title": payload.title, "reference": payload.reference}
+    form = forms.PortfolioStudyForm({**values, "target": payload.target}, sites=[site])
+    if not form.is_valid():
+        raise _form_errors(form)
+    data = form.cleaned_data
+    if PortfolioStudy.objects.filter(site=site, title=data["title"]).exists():
+        raise ValidationError({"title": ["This site already records a study of that title."]})
+    study = portfolio.study_save(
+        actor=request.user,
+        site=data["site"],
+        title=data["title"],
+        reference=data["reference"],
+        target=data["target"],
+    )
+    return Status(201, _portfolio_out(study))
+
+
+@router.post(
+    "/portfolio/{study_id}/months",
+    response=PortfolioStudyOut,
+    summary="Record a month's recruitment (a second entry for the month replaces the first)",
+)
+def portfolio_month(
+    request: AuthedRequest, study_id: int, payload: PortfolioMonthIn
+) -> PortfolioStudyOut:
+    study = access.get_portfolio_study(request.user, study_id)
+    form = forms.RecruitmentMonthForm({"month": payload.month, "recruited": payload.recruited})
+    if not form.is_valid():
+        raise _form_errors(form)
+    portfolio.month_record(
+        actor=request.user,
+        study=study,
+        month=form.cleaned_data["month"],
+        recruited=form.cleaned_data["recruited"],
+    )
+    return _portfolio_out(study)

@@ -7,3 +7,4 @@ class CreditConfig(AppConfig):
     nav_links = (("Credit", "credit:mine", "credit.access.shows_credit"),)
     demo_seeder = "credit.demo.seed"
     pending_links = "credit.selectors.pending_links"
+    provides = {"citable_contributions": "credit.contributions.citable_for"}

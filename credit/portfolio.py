@@ -96,6 +96,7 @@ def recruited_total(study: PortfolioStudy) -> int:
 def figures() -> list[Any]:
     """The dashboard's totals by region, and recruitment per year by region."""
     from credit.dashboard import Figure, region_names, suppress, years
+    from credit.dashboard import per_year as yearly_sums
 
     studies = Counter[str]()
     target = Counter[str]()
@@ -104,14 +105,16 @@ def figures() -> list[Any]:
     ):
         studies[row["site__region__name"]] += row["n"]
         target[row["site__region__name"]] += row["target"] or 0
+    span = years(timezone.localdate())
     recruited = Counter[str]()
     per_year: dict[str, Counter[int]] = defaultdict(Counter)
-    for row in PortfolioRecruitment.objects.values(
-        "study__site__region__name", "month__year"
-    ).annotate(n=Sum("recruited")):
+    for row in PortfolioRecruitment.objects.values("study__site__region__name").annotate(
+        n=Sum("recruited"), **yearly_sums("month", span, dates=True, total="recruited")
+    ):
         region = row["study__site__region__name"]
         recruited[region] += row["n"] or 0
-        per_year[region][row["month__year"]] += row["n"] or 0
+        for i, year in enumerate(span):
+            per_year[region][year] += row[f"y{i}"] or 0
     trainees = Counter[str]()
     for region, n in PortfolioTrainee.objects.values_list("study__site__region__name").annotate(
         n=Count("person", distinct=True)
@@ -129,7 +132,6 @@ def figures() -> list[Any]:
             totals.rows.append(
                 (name, [studies[name], target[name], recruited[name], trainees[name]])
             )
-    span = years(timezone.localdate())
     yearly = Figure(
         "portfolio-year",
         "Portfolio recruitment per year",

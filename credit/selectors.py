@@ -42,10 +42,17 @@ class _Tally:
 
 
 def contributions(
-    study: Study, author_list: AuthorList | None = None, *, person: Any = None
+    study: Study,
+    author_list: AuthorList | None = None,
+    *,
+    person: Any = None,
+    homes: dict[int, int | None] | None = None,
 ) -> list[core.Contributor]:
     """Everyone who holds a role in the study or did anything for it, with what they did;
-    only `person` when one is named (a collaborator's own page asks for them alone)."""
+    only `person` when one is named (a collaborator's own page asks for them alone).
+
+    `homes`, when given, is filled with the network site each person is credited under
+    (None for people of no site): whose site lead confirms their contribution record."""
     only = Q() if person is None else Q(pk=person.pk)
     tallies: defaultdict[int, _Tally] = defaultdict(_Tally)
     sites = _sites(study)
@@ -57,7 +64,12 @@ def contributions(
         members = author_list.writing_committee.filter(_mine(person, "person_id"))
         for member_id, role in members.values_list("person_id", "role"):
             tallies[member_id].writing_committee = role or "Member"
-    return _contributors(study, author_list, sites, tallies, only)
+    found = _contributors(study, author_list, sites, tallies, only)
+    if homes is not None:
+        for contributor in found:
+            home = sites.get(_home(tallies[contributor.person_id]) or 0)
+            homes[contributor.person_id] = home.site_id if home else None
+    return found
 
 
 @dataclass(frozen=True)

@@ -20,9 +20,20 @@ from capture.models import Study, StudyRole
 from core.forms import copy_errors
 from core.htmx import render_page
 from core.types import AuthedRequest
-from credit import access, core, dashboard, exports, forms, portfolio, selectors, services
+from credit import (
+    access,
+    contributions,
+    core,
+    dashboard,
+    exports,
+    forms,
+    portfolio,
+    selectors,
+    services,
+)
 from credit.models import (
     AuthorList,
+    ContributionRecord,
     DashboardSetting,
     NameConfirmation,
     PortfolioRecruitment,
@@ -82,6 +93,8 @@ def study(request: AuthedRequest, pk: int) -> HttpResponse:
         "published": published,
         "name": name,
         "on_list": _on_list(published, request.user.pk),
+        "confirms": bool(access.sites_confirmed_by(request.user, found)),
+        "record": ContributionRecord.objects.filter(study=found, person=request.user).first(),
     }
     return render_page(request, "credit/collaborator.html", context)
 
@@ -639,3 +652,88 @@ def portfolio_trainee_remove(request: AuthedRequest, pk: int, row: int) -> HttpR
     portfolio.trainee_remove(actor=request.user, row=found)
     messages.success(request, "Trainee removed.")
     return redirect(study)
+
+
+# --- Contribution records and group-authorship works (credit.contributions) -----------
+
+
+@login_required
+def contributions_list(request: AuthedRequest, pk: int) -> HttpResponse:
+    """A site lead's collaborators (the committee's: everyone), to confirm what they did."""
+    found, sites = access.get_study_to_confirm(request.user, pk)
+    rows = contributions.rows_for(request.user, found, sites)
+    context = {"study": found, "rows": rows, "committee": sites is None}
+    return render_page(request, "credit/contributions.html", context)
+
+
+@login_required
+def contribution(request: AuthedRequest, pk: int, person: int) -> HttpResponse:
+    record = access.get_contribution_record(request.user, pk, person)
+    context = {"record": record, "summary": contributions.summary(record)}
+    return render_page(request, "credit/contribution.html", context)
+
+
+@login_required
+@require_POST
+def contribution_confirm(request: AuthedRequest, pk: int, person: int) -> HttpResponse:
+    from accounts.models import User
+
+    found, sites = access.get_study_to_confirm(request.user, pk)
+    who = get_object_or_404(User, pk=person)
+    try:
+        contributions.contribution_confirm(actor=request.user, study=found, person=who, sites=sites)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, f"Contribution of {who} confirmed.")
+    return redirect("credit:contributions", pk)
+
+
+@login_required
+@require_POST
+def publication(request: AuthedRequest, pk: int) -> HttpResponse:
+    author_list = access.get_author_list_to_manage(request.user, pk)
+    doi = request.POST.get("doi", "")
+    return _act(
+        request,
+        pk,
+        lambda: contributions.publication_link(
+            actor=request.user, author_list=author_list, doi=doi
+        ),
+        "Publication linked: collaborators can now add it to their ORCID record.",
+    )
+
+
+@login_required
+def works(request: AuthedRequest) -> HttpResponse:
+    context = {
+        "works": contributions.works_of(request.user),
+        "waiting": contributions.waiting_for_publication(request.user),
+        "records": contributions.citable_for(request.user),
+    }
+    return render_page(request, "credit/works.html", context)
+
+
+WORK_FORMATS = {
+    "orcid.json": ("application/json", "group-authorship-works-orcid.json"),
+    "bib": ("application/x-bibtex; charset=utf-8", "group-authorship-works.bib"),
+    "ris": ("application/x-research-info-systems; charset=utf-8", "group-authorship-works.ris"),
+}
+
+
+@login_required
+def works_export(request: AuthedRequest, fmt: str) -> HttpResponse:
+    if fmt not in WORK_FORMATS:
+        raise Http404("No such format.")
+    if fmt == "orcid.json":
+        import json
+
+        body = json.dumps(contributions.orcid_works(request.user), indent=2, ensure_ascii=False)
+    elif fmt == "bib":
+        body = contributions.works_bibtex(request.user)
+    else:
+        body = contributions.works_ris(request.user)
+    content_type, filename = WORK_FORMATS[fmt]
+    response = HttpResponse(body, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response

@@ -16,6 +16,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from matching.models import Match, Round
@@ -58,3 +59,17 @@ def get_match_for_mentee(user: Any, pk: int) -> Match:
     """A published match, to its mentee only (404 for anyone else, so ids leak nothing)."""
     found = Match.objects.select_related("round__scheme", "offer__mentor", "request__mentee")
     return get_object_or_404(found.exclude(state=Match.State.DRAFT), pk=pk, request__mentee=user)
+
+
+def get_match_for_party(user: Any, pk: int) -> Match:
+    """A published match, to its mentee or its mentor only (404 for anyone else)."""
+    found = Match.objects.select_related("round__scheme", "offer__mentor", "request__mentee")
+    match = get_object_or_404(found.exclude(state=Match.State.DRAFT), pk=pk)
+    if user.pk not in (match.request.mentee_id, match.offer.mentor_id):
+        raise Http404("No such match.")
+    return match
+
+
+def side_of(user: Any, match: Match) -> str:
+    """ "mentee" or "mentor": which side of the match the person is on."""
+    return "mentee" if match.request.mentee_id == user.pk else "mentor"

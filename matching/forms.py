@@ -7,7 +7,16 @@ from django import forms
 from accounts.models import User
 from core.forms import DateInput
 from matching.core.fit import CRITERIA, DEFAULT_WEIGHTS
-from matching.models import Decision, Goal, MenteeRequest, MentorOffer, Round, Scheme
+from matching.models import (
+    Agreement,
+    Decision,
+    Feedback,
+    Goal,
+    MenteeRequest,
+    MentorOffer,
+    Round,
+    Scheme,
+)
 from people.models import INTEREST_KINDS, Term
 
 
@@ -136,3 +145,32 @@ class RoundForm(forms.ModelForm):
         model = Round
         fields = ["name", "closes_on"]
         widgets = {"closes_on": DateInput()}
+
+
+class ReassignForm(forms.Form):
+    reason = forms.CharField(
+        label="What did not work out",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Only the scheme's committee reads this.",
+    )
+
+
+class AgreementForm(forms.ModelForm):
+    class Meta:
+        model = Agreement
+        fields = ["first_met_on", "goals", "meeting_frequency"]
+        widgets = {"first_met_on": DateInput(), "goals": forms.Textarea(attrs={"rows": 3})}
+
+
+class FeedbackForm(forms.ModelForm):
+    rating = forms.TypedChoiceField(
+        label="How useful was the mentoring",
+        choices=[(i, f"{i} of 5") for i in range(5, 0, -1)],
+        coerce=int,
+    )
+
+    class Meta:
+        model = Feedback
+        fields = ["rating", "comments"]
+        widgets = {"comments": forms.Textarea(attrs={"rows": 3})}

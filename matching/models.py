@@ -85,6 +85,12 @@ class Scheme(TimeStampedModel):
         return self.name
 
 
+class RunState(models.TextChoices):
+    QUEUED = "queued", "Waiting for the task worker"
+    RUNNING = "running", "Running"
+    FAILED = "failed", "Failed"
+
+
 class Round(TimeStampedModel):
     class State(models.TextChoices):
         OPEN = "open", "Open for sign-up"
@@ -99,6 +105,10 @@ class Round(TimeStampedModel):
     unmatched = models.JSONField(default=list, blank=True)
     ran_at = models.DateTimeField(null=True, blank=True)
     published_at = models.DateTimeField(null=True, blank=True)
+    # A large round's run goes to the task worker; the page shows how far it got.
+    run_state = models.CharField(max_length=10, choices=RunState.choices, default="", blank=True)
+    run_progress = models.CharField(max_length=200, blank=True)
+    run_error = models.TextField(blank=True)
 
     class Meta:
         ordering = ["-created_at"]
@@ -221,6 +231,9 @@ class Match(TimeStampedModel):
         DRAFT = "draft", "Draft"
         PUBLISHED = "published", "Waiting for the mentee"
         ACCEPTED = "accepted", "Accepted"
+        COMPLETED = "completed", "Completed"
+
+    LIVE = (State.PUBLISHED, State.ACCEPTED, State.COMPLETED)
 
     round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="matches")
     request = models.OneToOneField(MenteeRequest, on_delete=models.CASCADE, related_name="match")
@@ -231,6 +244,7 @@ class Match(TimeStampedModel):
     pinned = models.BooleanField(default=False)
     state = models.CharField(max_length=10, choices=State.choices, default=State.DRAFT)
     accepted_at = models.DateTimeField(null=True, blank=True)
+    completed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-score"]
@@ -240,3 +254,72 @@ class Match(TimeStampedModel):
 
     def get_absolute_url(self) -> str:
         return reverse("matching:my_match", args=[self.pk])
+
+
+class Reassignment(TimeStampedModel):
+    """A mentee asked for another mentor after a first meeting that did not work out.
+
+    The mentor they leave is never proposed to them again in this round."""
+
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="reassignments")
+    request = models.ForeignKey(
+        MenteeRequest, on_delete=models.CASCADE, related_name="reassignments"
+    )
+    from_offer = models.ForeignKey(MentorOffer, on_delete=models.CASCADE, related_name="+")
+    to_offer = models.ForeignKey(
+        MentorOffer, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reason = models.TextField("what did not work out", max_length=2000)
+
+    class Meta:
+        ordering = ["created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.request} left {self.from_offer}"
+
+
+class Agreement(TimeStampedModel):
+    """What mentee and mentor agreed at their first meeting; both sides confirm it."""
+
+    match = models.OneToOneField(Match, on_delete=models.CASCADE, related_name="agreement")
+    first_met_on = models.DateField("date of the first meeting")
+    goals = models.TextField("what you will work on together", max_length=2000)
+    meeting_frequency = models.CharField(
+        "how often you will meet", max_length=12, choices=Frequency.choices
+    )
+    mentee_agreed_at = models.DateTimeField(null=True, blank=True)
+    mentor_agreed_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"Agreement of {self.match}"
+
+    @property
+    def confirmed(self) -> bool:
+        return bool(self.mentee_agreed_at and self.mentor_agreed_at)
+
+
+class Feedback(TimeStampedModel):
+    """Each side's word at the end; both together complete the match."""
+
+    class Side(models.TextChoices):
+        MENTEE = "mentee", "Mentee"
+        MENTOR = "mentor", "Mentor"
+
+    match = models.ForeignKey(Match, on_delete=models.CASCADE, related_name="feedback")
+    side = models.CharField(max_length=6, choices=Side.choices)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    rating = models.PositiveSmallIntegerField(
+        "how useful the mentoring was (1 to 5)",
+        validators=[MinValueValidator(1), MaxValueValidator(5)],
+    )
+    comments = models.TextField(max_length=2000, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["match", "side"], name="matching_feedback_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_side_display()} feedback on {self.match}"

@@ -141,13 +141,14 @@ def _track_record(offer: MentorOffer, stats: MentorStats | None) -> frozenset[st
     return _goal_labels(record)
 
 
-def build_round(round_: Round) -> Built:
+def build_round(round_: Round, *, only: int | None = None) -> Built:
+    """The round as the solver sees it; `only` a request's pk keeps that mentee alone
+    (a reassignment reruns the solver for one person)."""
     scheme = round_.scheme
-    requests = list(
-        round_.requests.select_related("mentee")
-        .prefetch_related("interests", "ranked", "avoid")
-        .order_by("pk")
+    found = round_.requests.select_related("mentee").prefetch_related(
+        "interests", "ranked", "avoid"
     )
+    requests = list((found.filter(pk=only) if only is not None else found).order_by("pk"))
     offers = list(
         round_.offers.select_related("mentor").prefetch_related("interests").order_by("pk")
     )

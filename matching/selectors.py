@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from matching.models import Decision, Match, MenteeRequest, MentorOffer, Round
+from matching.models import Decision, Match, MenteeRequest, MentorOffer, Reassignment, Round
 
 
 def committee_view(round_: Round) -> dict[str, Any]:
@@ -26,6 +26,11 @@ def committee_view(round_: Round) -> dict[str, Any]:
         "matches": matches,
         "decisions": decisions,
         "forbidden": {(d.request_id, d.offer_id) for d in decisions if d.kind == "forbid"},
+        "reassignments": list(
+            Reassignment.objects.filter(round=round_).select_related(
+                "request__mentee", "from_offer__mentor", "to_offer__mentor"
+            )
+        ),
     }
 
 
@@ -49,4 +54,12 @@ def participant_view(round_: Round, user: Any) -> dict[str, Any]:
         "my_match": my_match,
         "my_mentees": my_mentees,
         "is_open": round_.state == Round.State.OPEN,
+        "my_unmatched": next(
+            (
+                u["reason"]
+                for u in reversed(round_.unmatched)
+                if published and my_request and u["who"] == "mentee" and u["id"] == my_request.pk
+            ),
+            "",
+        ),
     }

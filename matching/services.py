@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
@@ -24,6 +24,7 @@ from matching.models import (
     MentorOffer,
     Preference,
     Round,
+    RunState,
     Scheme,
 )
 from matching.rounds import Built, build_round
@@ -257,11 +258,82 @@ def _solve_stable(built: Built) -> tuple[dict[int, int], dict[int, str], set[int
     return chosen, {int(u.mentee): u.reason for u in result.unmatched}, set(pinned)
 
 
+# A run scores every mentee with every mentor in Python (about 20 microseconds a pair, with
+# its explanation); above this many pairs it would take more than a second or so of a
+# web request, so it goes to the task worker instead.
+BACKGROUND_PAIRS = 20_000
+
+
+def _require_idle(round_: Round) -> None:
+    if round_.run_state in (RunState.QUEUED, RunState.RUNNING):
+        raise ValidationError("The match is being run in the background; wait for it to finish.")
+
+
 @transaction.atomic
-def round_run(*, actor: User, round_: Round) -> Round:
+def round_run_or_queue(*, actor: User, round_: Round) -> bool:
+    """Run the match now, or queue it when the round is large. True if queued."""
+    access.require_committee(actor)
+    round_ = _locked(round_)
+    _require_idle(round_)
+    if round_.state == State.PUBLISHED:
+        raise ValidationError("This round is published; its match can no longer be rerun.")
+    pairs = round_.requests.count() * round_.offers.count()
+    if pairs <= BACKGROUND_PAIRS:
+        round_run(actor=actor, round_=round_)
+        return False
+    round_.run_state, round_.run_error = RunState.QUEUED, ""
+    round_.run_progress = f"Waiting for the task worker ({pairs:,} pairs to score)."
+    round_.save(update_fields=["run_state", "run_error", "run_progress", "updated_at"])
+    audit_record(actor=actor, action="matching_round.queue", obj=round_)
+    round_id, actor_id = round_.pk, actor.pk
+    transaction.on_commit(lambda: _enqueue(round_id, actor_id))
+    return True
+
+
+def _enqueue(round_id: int, actor_id: int) -> None:
+    from matching.tasks import run_round
+
+    run_round.enqueue(round_id=round_id, actor_id=actor_id)
+
+
+def _progress(round_id: int, state: str, text: str, error: str = "") -> None:
+    """Written outside the run's transaction, so that the round's page sees it at once."""
+    Round.objects.filter(pk=round_id).update(
+        run_state=state, run_progress=text, run_error=error, updated_at=timezone.now()
+    )
+
+
+def round_run_execute(*, round_id: int, actor_id: int) -> str:
+    """The task's work: run the round, saying how far it got; a failure is kept on the
+    round for the committee to read, never lost in a log."""
+    round_ = Round.objects.filter(pk=round_id).first()
+    if round_ is None or round_.run_state != RunState.QUEUED:
+        return "nothing to do"
+    actor = User.objects.get(pk=actor_id)
+    people = f"{round_.requests.count()} mentees and {round_.offers.count()} mentors"
+    _progress(round_id, RunState.RUNNING, f"Scoring and solving {people}.")
+    try:
+        round_run(actor=actor, round_=round_, background=True)
+    except (ValidationError, PermissionDenied) as error:
+        text = " ".join(getattr(error, "messages", [str(error)]))
+        _progress(round_id, RunState.FAILED, "The run stopped.", text)
+        return "failed"
+    except Exception:
+        _progress(
+            round_id, RunState.FAILED, "The run stopped.", "An unexpected error; see the log."
+        )
+        raise
+    _progress(round_id, "", "")
+    return "done"
+
+
+@transaction.atomic
+def round_run(*, actor: User, round_: Round, background: bool = False) -> Round:
     """Run (or rerun) the draft match: the pairs with scores and reasons, the unmatched."""
     access.require_committee(actor)
     round_ = _locked(round_)
+    if not background:
+        _require_idle(round_)
     if round_.state == State.PUBLISHED:
         raise ValidationError("This round is published; its match can no longer be rerun.")
     built = build_round(round_)
@@ -343,6 +415,7 @@ def round_publish(*, actor: User, round_: Round) -> Round:
     """Publish the draft: every mentee and mentor is told by email."""
     access.require_committee(actor)
     round_ = _locked(round_)
+    _require_idle(round_)
     if round_.state != State.DRAFTED:
         raise ValidationError("Run the match before publishing it.")
     matches = list(round_.matches.select_related("request__mentee", "offer__mentor"))
@@ -379,32 +452,3 @@ def round_publish(*, actor: User, round_: Round) -> Round:
         changes={"state": (State.DRAFTED, State.PUBLISHED), "pairs": (None, len(matches))},
     )
     return round_
-
-
-@transaction.atomic
-def match_accept(*, actor: User, match: Match) -> Match:
-    """The mentee accepts their mentor; the mentor is told."""
-    match = (
-        Match.objects.select_for_update()
-        .select_related("offer__mentor", "request")
-        .get(pk=match.pk)
-    )
-    if match.request.mentee_id != actor.pk:
-        raise ValidationError("Only the mentee accepts their match.")
-    if match.state != Match.State.PUBLISHED:
-        raise ValidationError("This match is not waiting for an answer.")
-    match.state, match.accepted_at = Match.State.ACCEPTED, timezone.now()
-    match.save(update_fields=["state", "accepted_at", "updated_at"])
-    _notify(
-        match.offer.mentor,
-        "Your mentee accepted",
-        f"{actor} accepted you as their mentor. Say hello!",
-        match.round.get_absolute_url(),
-    )
-    audit_record(
-        actor=actor,
-        action="matching_match.accept",
-        obj=match,
-        changes={"state": (Match.State.PUBLISHED, Match.State.ACCEPTED)},
-    )
-    return match

@@ -16,4 +16,8 @@ urlpatterns = [
     path("rounds/<int:pk>/publish/", views.publish, name="publish"),
     path("matches/<int:pk>/", views.my_match, name="my_match"),
     path("matches/<int:pk>/accept/", views.accept, name="accept"),
+    path("matches/<int:pk>/reassign/", views.reassign, name="reassign"),
+    path("matches/<int:pk>/agreement/", views.agreement, name="agreement"),
+    path("matches/<int:pk>/feedback/", views.feedback, name="feedback"),
+    path("matches/<int:pk>/certificate.pdf", views.certificate, name="certificate"),
 ]

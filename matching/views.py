@@ -1,17 +1,29 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from core.forms import copy_errors
 from core.types import AuthedRequest
-from matching import access, services
-from matching.forms import DecisionForm, OfferForm, RequestForm, RoundForm, SchemeForm
-from matching.models import Decision, MenteeRequest, MentorOffer, Round, Scheme
+from matching import access, services, workflow
+from matching.forms import (
+    AgreementForm,
+    DecisionForm,
+    FeedbackForm,
+    OfferForm,
+    ReassignForm,
+    RequestForm,
+    RoundForm,
+    SchemeForm,
+)
+from matching.models import Agreement, Decision, Match, MenteeRequest, MentorOffer, Round, Scheme
 from matching.selectors import committee_view, participant_view
 
 
@@ -126,9 +138,13 @@ def _committee_post(request: AuthedRequest, pk: int) -> Round:
 def run(request: AuthedRequest, pk: int) -> HttpResponse:
     found = _committee_post(request, pk)
     try:
-        found = services.round_run(actor=request.user, round_=found)
+        queued = services.round_run_or_queue(actor=request.user, round_=found)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
+        return redirect(found)
+    found.refresh_from_db()
+    if queued:
+        messages.success(request, "This round is large: the match runs in the background.")
     else:
         messages.success(
             request,
@@ -177,18 +193,104 @@ def publish(request: AuthedRequest, pk: int) -> HttpResponse:
 
 @login_required
 def my_match(request: AuthedRequest, pk: int) -> HttpResponse:
-    match = access.get_match_for_mentee(request.user, pk)
-    return render(request, "matching/match.html", {"match": match})
+    """A published match, to its mentee or mentor: why, and what comes next."""
+    match = access.get_match_for_party(request.user, pk)
+    return render(request, "matching/match.html", match_context(match, request.user))
+
+
+def match_context(match: Match, user: object, **forms: object) -> dict[str, object]:
+    side = access.side_of(user, match)
+    agreement = Agreement.objects.filter(match=match).first()
+    given = {f.side: f for f in match.feedback.all()}
+    return {
+        "match": match,
+        "side": side,
+        "agreement": agreement,
+        "agreed_by_me": bool(agreement and getattr(agreement, f"{side}_agreed_at")),
+        "my_feedback": given.get(side),
+        "their_feedback_given": any(s != side for s in given),
+        "reassign_form": forms.get("reassign_form") or ReassignForm(),
+        "agreement_form": forms.get("agreement_form") or AgreementForm(instance=agreement),
+        "feedback_form": forms.get("feedback_form") or FeedbackForm(),
+    }
+
+
+def _match_post(request: AuthedRequest, pk: int, form: Any, name: str, act: Any) -> HttpResponse:
+    """Validate `form`, call `act(match, data)`, redirect; errors re-render the page."""
+    match = access.get_match_for_party(request.user, pk)
+    if form.is_valid():
+        try:
+            said = act(match, form.cleaned_data)
+        except ValidationError as error:
+            copy_errors(form, error)
+        else:
+            messages.success(request, said)
+            return redirect(match)
+    context = match_context(match, request.user, **{name: form})
+    return render(request, "matching/match.html", context, status=400)
 
 
 @login_required
 @require_POST
 def accept(request: AuthedRequest, pk: int) -> HttpResponse:
-    match = access.get_match_for_mentee(request.user, pk)
+    match = access.get_match_for_party(request.user, pk)
     try:
-        services.match_accept(actor=request.user, match=match)
+        workflow.match_accept(actor=request.user, match=match)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
         messages.success(request, f"You accepted {match.offer.mentor} as your mentor.")
     return redirect(match)
+
+
+@login_required
+@require_POST
+def reassign(request: AuthedRequest, pk: int) -> HttpResponse:
+    def act(match: Match, data: dict[str, Any]) -> str:
+        moved = workflow.match_reassign(actor=request.user, match=match, reason=data["reason"])
+        if moved is None:
+            return "No other mentor has a place this round; the committee has been told."
+        return f"Your new mentor is {moved.offer.mentor}. See why below."
+
+    form = ReassignForm(request.POST)
+    response = _match_post(request, pk, form, "reassign_form", act)
+    if response.status_code == 302 and not Match.objects.filter(pk=pk).exists():
+        return redirect("matching:index")
+    return response
+
+
+@login_required
+@require_POST
+def agreement(request: AuthedRequest, pk: int) -> HttpResponse:
+    def act(match: Match, data: dict[str, Any]) -> str:
+        made = workflow.agreement_record(actor=request.user, match=match, **data)
+        if made.confirmed:
+            return "Your agreement is confirmed by both of you."
+        return "Your agreement is saved; the other side has been asked to confirm it."
+
+    return _match_post(request, pk, AgreementForm(request.POST), "agreement_form", act)
+
+
+@login_required
+@require_POST
+def feedback(request: AuthedRequest, pk: int) -> HttpResponse:
+    def act(match: Match, data: dict[str, Any]) -> str:
+        workflow.feedback_give(actor=request.user, match=match, **data)
+        match.refresh_from_db()
+        if match.state == Match.State.COMPLETED:
+            return "Thank you. The mentoring is complete: download your certificate below."
+        return "Thank you for your feedback."
+
+    return _match_post(request, pk, FeedbackForm(request.POST), "feedback_form", act)
+
+
+@login_required
+def certificate(request: AuthedRequest, pk: int) -> HttpResponse:
+    match = access.get_match_for_party(request.user, pk)
+    if match.state != Match.State.COMPLETED:
+        messages.error(request, "The certificate comes once both of you have given feedback.")
+        return redirect(match)
+    pdf = workflow.certificate_pdf(match, issued=timezone.localdate())
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="mentoring-certificate-{match.pk}.pdf"'
+    return response

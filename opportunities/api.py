@@ -61,6 +61,7 @@ class ReviewIn(Schema):
 
 class ProgrammeOut(Schema):
     id: int
+    kind: str
     name: str
     institution: str
     site_id: int | None
@@ -71,9 +72,41 @@ class ProgrammeOut(Schema):
     research: str
     typical_outputs: str
     visa_sponsorship: str
+    specialty: str
+    country: str
+    region: str
+    graduated_within_years: int | None
+    step2_minimum: int | None
+    step2_median: int | None
+    applications_received: int | None
+    interviews_offered: int | None
+    application_fee: Decimal | None
+    sources: dict[str, dict[str, str]]
     notes: str
     url: str
     version: int
+
+
+class SourceIn(Schema):
+    source: str
+    as_of: str = ""  # ISO date, such as 2026-09-01
+
+
+# The shortlist's facts (issue 18): applied only when a request sends them, so that a
+# script written before them does not reset them when it corrects a programme.
+SHORTLIST_FIELDS = {
+    "kind",
+    "specialty",
+    "country",
+    "region",
+    "graduated_within_years",
+    "step2_minimum",
+    "step2_median",
+    "applications_received",
+    "interviews_offered",
+    "application_fee",
+    "sources",
+}
 
 
 class ProgrammeIn(Schema):
@@ -89,6 +122,17 @@ class ProgrammeIn(Schema):
     visa_sponsorship: list[str] = []
     notes: str = ""
     url: str = ""
+    kind: str = Programme.Kind.FELLOWSHIP
+    specialty: str = ""
+    country: str = ""
+    region: str = ""
+    graduated_within_years: int | None = None
+    step2_minimum: int | None = None
+    step2_median: int | None = None
+    applications_received: int | None = None
+    interviews_offered: int | None = None
+    application_fee: Decimal | None = None
+    sources: dict[str, SourceIn] = {}
 
 
 class ProgrammeUpdate(ProgrammeIn):
@@ -150,6 +194,7 @@ def review(request: AuthedRequest, opportunity_id: int, payload: ReviewIn) -> Op
 def _programme_out(p: Programme) -> ProgrammeOut:
     return ProgrammeOut(
         id=p.pk,
+        kind=p.kind,
         name=p.name,
         institution=p.institution,
         site_id=p.site_id,
@@ -160,6 +205,16 @@ def _programme_out(p: Programme) -> ProgrammeOut:
         research=p.research,
         typical_outputs=p.typical_outputs,
         visa_sponsorship=p.visa_sponsorship,
+        specialty=p.specialty,
+        country=p.country,
+        region=p.region,
+        graduated_within_years=p.graduated_within_years,
+        step2_minimum=p.step2_minimum,
+        step2_median=p.step2_median,
+        applications_received=p.applications_received,
+        interviews_offered=p.interviews_offered,
+        application_fee=p.application_fee,
+        sources=p.sources or {},
         notes=p.notes,
         url=p.url,
         version=p.version,
@@ -167,14 +222,17 @@ def _programme_out(p: Programme) -> ProgrammeOut:
 
 
 @router.get(
-    "/programmes", response=list[ProgrammeOut], summary="The fellowship programmes directory"
+    "/programmes",
+    response=list[ProgrammeOut],
+    summary="The programmes directory: fellowships and residencies, each fact with its source",
 )
 def programmes(request: AuthedRequest) -> list[ProgrammeOut]:
     return [_programme_out(p) for p in Programme.objects.select_related("subspecialty")]
 
 
 def _programme_values(payload: ProgrammeIn) -> dict[str, Any]:
-    values = payload.model_dump(exclude={"site_id", "subspecialty_id", "version"})
+    unsent = SHORTLIST_FIELDS - payload.model_fields_set
+    values = payload.model_dump(exclude={"site_id", "subspecialty_id", "version", *unsent})
     values["site"] = values["subspecialty"] = None
     if payload.site_id is not None:
         values["site"] = Site.objects.filter(pk=payload.site_id).first()

@@ -113,7 +113,17 @@ class Opportunity(TimeStampedModel):
 
 
 class Programme(TimeStampedModel):
-    """A fellowship programme: the facts the matching issue will rank."""
+    """A fellowship or residency programme: the facts a shortlist needs, each with where
+    it comes from and when (`sources`: fact name -> {"source": text or URL, "as_of":
+    ISO date}; the fact names are `FACTS`). Empty facts are unknown, not "none"."""
+
+    class Kind(models.TextChoices):
+        FELLOWSHIP = "fellowship", "Fellowship"
+        RESIDENCY = "residency", "Residency"
+
+    class Specialty(models.TextChoices):
+        DIAGNOSTIC = "diagnostic", "Diagnostic radiology"
+        INTERVENTIONAL = "interventional", "Interventional radiology (integrated)"
 
     class Research(models.TextChoices):
         NONE = "none", "None expected"
@@ -133,11 +143,15 @@ class Programme(TimeStampedModel):
         OTHER = "Other", "Another visa (say which in the notes)"
         NONE = "None", "None: sponsors no visa"
 
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.FELLOWSHIP)
     name = models.CharField(max_length=200)
     institution = models.CharField(max_length=200)
     site = models.ForeignKey(
         "network.Site", null=True, blank=True, on_delete=models.SET_NULL, related_name="programmes"
     )
+    specialty = models.CharField(max_length=16, choices=Specialty.choices, blank=True)
+    country = models.CharField(max_length=2, blank=True, help_text="ISO code, such as US or GB.")
+    region = models.CharField(max_length=60, blank=True, help_text="Such as “Northeast”.")
     subspecialty = models.ForeignKey(
         "people.Term", null=True, blank=True, on_delete=models.PROTECT, related_name="programmes"
     )
@@ -153,12 +167,38 @@ class Programme(TimeStampedModel):
     visa_sponsorship = models.CharField(
         max_length=100, blank=True, help_text="Visas sponsored, such as “J-1, H-1B”, or “None”."
     )
+    graduated_within_years = models.PositiveSmallIntegerField(
+        "graduation-year limit (years)",
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(60)],
+        help_text="Accepts graduates of the last this many years; empty: no limit stated.",
+    )
+    step2_minimum = models.PositiveSmallIntegerField(
+        "Step 2 CK minimum", null=True, blank=True, validators=[MaxValueValidator(300)]
+    )
+    step2_median = models.PositiveSmallIntegerField(
+        "Step 2 CK median of those interviewed",
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(300)],
+    )
+    applications_received = models.PositiveIntegerField(null=True, blank=True)
+    interviews_offered = models.PositiveIntegerField(null=True, blank=True)
+    application_fee = models.DecimalField(
+        "programme's own application fee (US$)",
+        max_digits=8,
+        decimal_places=2,
+        null=True,
+        blank=True,
+    )
+    sources = models.JSONField(default=dict, blank=True)
     notes = models.TextField(blank=True, max_length=4000)
     url = models.URLField(blank=True)
     version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
-        ordering = ["subspecialty__name", "institution", "name"]
+        ordering = ["kind", "subspecialty__name", "institution", "name"]
         constraints = [
             models.UniqueConstraint(fields=["institution", "name"], name="programme_unique_name"),
             models.CheckConstraint(
@@ -174,3 +214,80 @@ class Programme(TimeStampedModel):
 
     def get_absolute_url(self) -> str:
         return reverse("opportunities:programme", args=[self.pk])
+
+    def source_of(self, fact: str) -> dict[str, str]:
+        """{"source": ..., "as_of": ...} for one of `FACTS`, empty when none is recorded."""
+        found = (self.sources or {}).get(fact) or {}
+        return {"source": found.get("source", ""), "as_of": found.get("as_of", "")}
+
+
+# The facts a curator sources, each with the model fields it covers. A fact whose
+# value is given needs a source and a date ("as of") for the facts marked True; the
+# first three predate the shortlist and may still lack one on older entries.
+FACTS: dict[str, tuple[str, tuple[str, ...], bool]] = {
+    "positions": ("Positions a year", ("positions_per_year",), False),
+    "visa": ("Visa sponsorship", ("visa_sponsorship",), False),
+    "research": ("Research expectation", ("research", "typical_outputs"), False),
+    "graduation": ("Graduation-year limit", ("graduated_within_years",), True),
+    "step2": ("Step 2 CK scores", ("step2_minimum", "step2_median"), True),
+    "interviews": (
+        "Interviews and applications",
+        ("applications_received", "interviews_offered"),
+        True,
+    ),
+    "fee": ("Application fee", ("application_fee",), True),
+}
+
+
+class ShortlistProfile(TimeStampedModel):
+    """An applicant's own profile and budget for the programme shortlist: private to them.
+
+    `own_estimates` maps a programme id (as text) to the applicant's own interview
+    likelihood in percent, replacing the computed one for them alone.
+    """
+
+    class Stage(models.TextChoices):
+        RESIDENCY = "residency", "Before residency: medical student or international graduate"
+        FELLOWSHIP = "fellowship", "In residency: choosing a fellowship"
+
+    class Visa(models.TextChoices):
+        NONE = "", "I need no visa"
+        J1 = "J-1", "J-1 only"
+        H1B = "H-1B", "H-1B only"
+        EITHER = "J-1, H-1B", "J-1 or H-1B"
+        SKILLED_WORKER = "Skilled Worker", "Skilled Worker (UK)"
+
+    class BudgetKind(models.TextChoices):
+        COUNT = "count", "A number of programmes"
+        MONEY = "money", "An amount of money (US$)"
+
+    person = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="shortlist_profile"
+    )
+    stage = models.CharField(max_length=10, choices=Stage.choices, default=Stage.RESIDENCY)
+    graduation_year = models.PositiveSmallIntegerField(null=True, blank=True)
+    step2_score = models.PositiveSmallIntegerField(null=True, blank=True)
+    visas = models.CharField(max_length=40, choices=Visa.choices, blank=True)
+    research_outputs = models.PositiveSmallIntegerField(default=0)
+    presentations = models.PositiveSmallIntegerField(default=0)
+    regions = models.CharField(max_length=300, blank=True)
+    subspecialty = models.ForeignKey(
+        "people.Term", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    budget_kind = models.CharField(
+        max_length=5, choices=BudgetKind.choices, default=BudgetKind.COUNT
+    )
+    budget_programmes = models.PositiveSmallIntegerField(null=True, blank=True)
+    budget_money = models.DecimalField(max_digits=8, decimal_places=2, null=True, blank=True)
+    fee_flat = models.DecimalField(max_digits=7, decimal_places=2, default=99)
+    fee_flat_count = models.PositiveSmallIntegerField(default=10)
+    fee_tiers = models.CharField(max_length=200, default="17 up to 20, 21 up to 30, 28 after")
+    assumed_rate = models.PositiveSmallIntegerField(null=True, blank=True)
+    own_estimates = models.JSONField(default=dict, blank=True)
+
+    def __str__(self) -> str:
+        return f"Shortlist profile of {self.person}"
+
+    @property
+    def region_list(self) -> list[str]:
+        return [r.strip() for r in self.regions.split(",") if r.strip()]

@@ -15,7 +15,7 @@ from audit.services import audit_record, diff_fields
 from core.exceptions import EditConflict
 from events.times import aware
 from opportunities import access
-from opportunities.models import STAGE, Opportunity, Programme
+from opportunities.models import FACTS, STAGE, Opportunity, Programme
 
 OPPORTUNITY_FIELDS = (
     "kind",
@@ -33,16 +33,27 @@ OPPORTUNITY_FIELDS = (
     "url",
 )
 PROGRAMME_FIELDS = (
+    "kind",
     "name",
     "institution",
     "site",
+    "specialty",
     "subspecialty",
+    "country",
+    "region",
     "positions_per_year",
     "opens_on",
     "closes_on",
     "research",
     "typical_outputs",
     "visa_sponsorship",
+    "graduated_within_years",
+    "step2_minimum",
+    "step2_median",
+    "applications_received",
+    "interviews_offered",
+    "application_fee",
+    "sources",
     "notes",
     "url",
 )
@@ -203,7 +214,78 @@ def _programme_values(fields: dict[str, Any]) -> dict[str, Any]:
         )
     if "visa_sponsorship" in values:
         values["visa_sponsorship"] = visas_of(values["visa_sponsorship"])
+    if "country" in values:
+        values["country"] = (values["country"] or "").strip().upper()
+        if values["country"] and not (len(values["country"]) == 2 and values["country"].isalpha()):
+            raise ValidationError({"country": "Use a two-letter country code, such as US or GB."})
+    _check_shortlist_facts(values)
     return values
+
+
+def _check_shortlist_facts(values: dict[str, Any]) -> None:
+    """The facts a shortlist relies on must agree with each other."""
+    if values.get("kind") == Programme.Kind.RESIDENCY and not values.get("specialty"):
+        raise ValidationError({"specialty": "Choose the specialty of a residency programme."})
+    low, median = values.get("step2_minimum"), values.get("step2_median")
+    if low is not None and median is not None and median < low:
+        raise ValidationError(
+            {"step2_median": f"The median ({median}) is under the minimum ({low})."}
+        )
+    received, offered = values.get("applications_received"), values.get("interviews_offered")
+    both_given = "applications_received" in values and "interviews_offered" in values
+    if both_given and (received is None) != (offered is None):
+        field = "interviews_offered" if offered is None else "applications_received"
+        raise ValidationError(
+            {field: "Give both applications received and interviews offered, or neither."}
+        )
+    if received is not None and offered is not None and offered > received:
+        raise ValidationError(
+            {"interviews_offered": f"More interviews ({offered}) than applications ({received})."}
+        )
+    if received == 0:
+        raise ValidationError({"applications_received": "Applications received must be above 0."})
+    fee = values.get("application_fee")
+    if fee is not None and fee < 0:
+        raise ValidationError({"application_fee": "The application fee cannot be negative."})
+
+
+def sources_of(given: dict[str, Any] | None, values: dict[str, Any]) -> dict[str, dict[str, str]]:
+    """Each fact's source and date as stored, checked: a known fact, a source with its
+    date (not in the future), and for the shortlist's own facts a source whenever the
+    fact is given. Errors name the fact's form fields (`source_<fact>`, `as_of_<fact>`)."""
+    given = given or {}
+    unknown = sorted(set(given) - set(FACTS))
+    if unknown:
+        raise ValidationError({"sources": f"Unknown facts: {', '.join(unknown)}."})
+    cleaned: dict[str, dict[str, str]] = {}
+    errors: dict[str, str] = {}
+    today = timezone.localdate()
+    for fact, (label, fields, required) in FACTS.items():
+        entry = given.get(fact) or {}
+        source = str(entry.get("source") or "").strip()
+        as_of = entry.get("as_of") or ""
+        if isinstance(as_of, str) and as_of:
+            try:
+                as_of = dt.date.fromisoformat(as_of)
+            except ValueError:
+                errors[f"as_of_{fact}"] = f"{label}: give the date as YYYY-MM-DD."
+                continue
+        has_value = any(values.get(f) not in (None, "") for f in fields)
+        if len(source) > 500:
+            errors[f"source_{fact}"] = f"{label}: keep the source under 500 characters."
+        elif source and not as_of:
+            errors[f"as_of_{fact}"] = f"{label}: give the date the source was read."
+        elif as_of and not source:
+            errors[f"source_{fact}"] = f"{label}: say where this fact comes from."
+        elif as_of and as_of > today:
+            errors[f"as_of_{fact}"] = f"{label}: the date read cannot be in the future."
+        elif required and has_value and not source:
+            errors[f"source_{fact}"] = f"{label}: say where this fact comes from, and when."
+        elif source:
+            cleaned[fact] = {"source": source, "as_of": as_of.isoformat()}
+    if errors:
+        raise ValidationError(errors)
+    return cleaned
 
 
 def _check_programme_version(
@@ -238,11 +320,15 @@ def programme_save(
     version: int | None = None,
     **fields: Any,
 ) -> Programme:
-    """Add a fellowship programme, or correct one (curators; `actor=None` for the seed).
+    """Add a fellowship or residency programme, or correct one (curators; `actor=None`
+    for the seed).
 
     Refused, naming the field: a window that closes before it opens, negative positions,
     a visa that is not one of the choices or "None" beside a visa, a name the same
-    institution already uses. A save from a stale `version` raises `EditConflict`.
+    institution already uses, a residency without its specialty, a Step 2 CK median
+    under the minimum, more interviews than applications, one of the two without the
+    other, and a shortlist fact without its source and date (`sources_of`). A save from a
+    stale `version` raises `EditConflict`.
     """
     if actor is not None:
         access.require_curator(actor)
@@ -250,6 +336,9 @@ def programme_save(
     if programme is not None:
         programme = Programme.objects.select_for_update().get(pk=programme.pk)
         _check_programme_version(programme, version, values)
+    if "sources" in values or programme is None:
+        merged = {f: getattr(programme, f) for f in PROGRAMME_FIELDS} if programme else {}
+        values["sources"] = sources_of(values.get("sources"), {**merged, **values})
     _check_unique_name(values, programme)
     before = {k: getattr(programme, k) for k in values} if programme else {}
     action = "programme.update" if programme else "programme.create"

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from opportunities import views
+from opportunities.shortlist import views as shortlist_views
 
 app_name = "opportunities"
 
@@ -15,4 +16,7 @@ urlpatterns = [
     path("programmes/new/", views.programme_form, name="programme_new"),
     path("programmes/<int:pk>/", views.programme, name="programme"),
     path("programmes/<int:pk>/edit/", views.programme_form, name="programme_edit"),
+    path("shortlist/", shortlist_views.shortlist, name="shortlist"),
+    path("shortlist/estimate/<int:pk>/", shortlist_views.estimate, name="shortlist_estimate"),
+    path("shortlist/export.csv", shortlist_views.export, name="shortlist_export"),
 ]

@@ -26,7 +26,8 @@ from opportunities.forms import (
     ProgrammeForm,
     ReviewForm,
 )
-from opportunities.models import Opportunity, Programme
+from opportunities.models import FACTS, Opportunity, Programme
+from opportunities.shortlist.services import fact_rows
 
 
 @login_required
@@ -155,11 +156,13 @@ def review(request: AuthedRequest, pk: int) -> HttpResponse:
 
 @login_required
 def programmes(request: AuthedRequest) -> HttpResponse:
-    """The fellowship programmes directory."""
+    """The programmes directory: fellowships and residencies."""
     form = ProgrammeFilterForm(request.GET)
     form.is_valid()
     data = form.cleaned_data
     rows = Programme.objects.select_related("site", "subspecialty")
+    if data.get("kind"):
+        rows = rows.filter(kind=data["kind"])
     if data.get("subspecialty"):
         rows = rows.filter(subspecialty=data["subspecialty"])
     if data.get("research"):
@@ -173,27 +176,37 @@ def programmes(request: AuthedRequest) -> HttpResponse:
 @login_required
 def programme(request: AuthedRequest, pk: int) -> HttpResponse:
     found = get_object_or_404(Programme.objects.select_related("site", "subspecialty"), pk=pk)
-    context = {"item": found, "curator": access.may_curate(request.user)}
+    context = {
+        "item": found,
+        "facts": fact_rows(found),
+        "curator": access.may_curate(request.user),
+    }
     return render(request, "opportunities/programme.html", context)
 
 
 def _programme_initial(found: Programme) -> dict[str, Any]:
     values: dict[str, Any] = {field: getattr(found, field) for field in services.PROGRAMME_FIELDS}
     values["visa_sponsorship"] = [v.strip() for v in found.visa_sponsorship.split(",") if v.strip()]
+    values.pop("sources")
+    for fact in FACTS:
+        recorded = found.source_of(fact)
+        values[f"source_{fact}"] = recorded["source"]
+        values[f"as_of_{fact}"] = recorded["as_of"]
     values["version"] = found.version
     return values
 
 
 @login_required
 def programme_form(request: AuthedRequest, pk: int | None = None) -> HttpResponse:
-    """Add a fellowship programme or correct one (the committee and administrators)."""
+    """Add a fellowship or residency programme, or correct one (the committee and
+    administrators), each fact with its source and date."""
     access.require_curator(request.user)
     found = get_object_or_404(Programme, pk=pk) if pk else None
     initial = _programme_initial(found) if found else {}
     form = ProgrammeForm(request.POST or None, initial=initial)
     conflict: EditConflict | None = None
     if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
+        data = form.programme_values()
         version = data.pop("version")
         try:
             saved = services.programme_save(

@@ -22,6 +22,7 @@ from capture.tokens import allows_path as study_token_allows_path
 from credit.api import router as credit_router
 from events.api import router as events_router
 from glossary.api import router as glossary_router
+from matching.api import router as matching_router
 from mentors.api import router as mentors_router
 from network.access import NotAllowed, TwoFactorRequired
 from network.api import router as network_router
@@ -185,3 +186,4 @@ api.add_router("/events", events_router, tags=["events"])
 api.add_router("/opportunities", opportunities_router, tags=["opportunities"])
 api.add_router("/glossary", glossary_router, tags=["glossary"])
 api.add_router("/credit", credit_router, tags=["credit"])
+api.add_router("/mentoring", matching_router, tags=["mentoring"])

@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "glossary",
     "credit",
     "matching",
+    "recommend",
 ]
 
 MIDDLEWARE = [

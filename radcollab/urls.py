@@ -29,6 +29,7 @@ urlpatterns = [
     path("glossary/", include("glossary.urls")),
     path("credit/", include("credit.urls")),
     path("mentoring/", include("matching.urls")),
+    path("for-you/", include("recommend.urls")),
     path("api/v1/", api.urls),
     # REDCap's API for existing PyCap and REDCapR scripts; PyCap wants an address ending /api/.
     path("api/redcap/", redcap_api, name="redcap_api"),

@@ -8,6 +8,7 @@ from accounts.models import User
 from core.forms import DateInput
 from outputs.models import Author, Output
 from people.models import INTEREST_KINDS, Term
+from training import services
 from training.models import (
     ChecklistTemplate,
     Credential,
@@ -86,9 +87,18 @@ class EvidenceForm(forms.Form):
         help_text=FILE_HELP,
         widget=forms.ClearableFileInput(attrs=FILE_ACCEPT),
     )
+    contribution = forms.ChoiceField(
+        required=False,
+        label="Contribution (for “A confirmed study contribution”)",
+        help_text="What you did for a study, as your site lead confirmed it. It brings its "
+        "own title, date and description.",
+    )
 
     def __init__(self, *args: Any, tracker: Tracker, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        contribution: Any = self.fields["contribution"]
+        citable = services.citable_records(tracker.person)
+        contribution.choices = [("", "—"), *((c.key, c.title) for c in citable)]
         category: Any = self.fields["category"]
         category.queryset = tracker.requirement_set.categories.all()
         output: Any = self.fields["output"]

@@ -189,6 +189,7 @@ class Evidence(TimeStampedModel):
         EVENT = "event", "An event attended"
         FILE = "file", "A file"
         NOTE = "note", "A note"
+        CONTRIBUTION = "study", "A confirmed study contribution"
 
     tracker = models.ForeignKey(Tracker, on_delete=models.CASCADE, related_name="evidence")
     category = models.ForeignKey(
@@ -207,6 +208,10 @@ class Evidence(TimeStampedModel):
     )
     file = models.FileField(upload_to=evidence_path, blank=True, max_length=200)
     file_name = models.CharField(max_length=200, blank=True)
+    # A record another app keeps and confirmed (core.extensions.Citable): its key and
+    # page, e.g. a study contribution the person's site lead confirmed in credit.
+    cites = models.CharField(max_length=60, blank=True)
+    cites_url = models.CharField(max_length=200, blank=True)
 
     class Meta:
         ordering = ["category__position", "occurred_on", "pk"]

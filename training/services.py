@@ -21,6 +21,7 @@ from accounts.models import User
 from accounts.tasks import deliver_email
 from audit.services import audit_record, diff_fields
 from core.exceptions import EditConflict
+from core.extensions import Citable, provided
 from outputs.models import Author, Output
 from people.models import Term
 from training.access import home_site, is_admin, require_owner, require_supervisor
@@ -325,6 +326,24 @@ def _clean_evidence(
         raise ValidationError({"note": "Write the note."})
 
 
+def citable_records(person: User) -> list[Citable]:
+    """Records other apps confirmed about the person (a study contribution their site
+    lead confirmed) that evidence may cite; none when no installed app provides them."""
+    provider = provided("citable_contributions")
+    return list(provider(person)) if provider is not None else []
+
+
+def _cited(tracker: Tracker, key: str) -> Citable:
+    if not key:
+        raise ValidationError({"contribution": "Choose the confirmed contribution."})
+    found = next((c for c in citable_records(tracker.person) if c.key == key), None)
+    if found is None:
+        raise ValidationError(
+            {"contribution": "That contribution is not one confirmed for the tracker's owner."}
+        )
+    return found
+
+
 @transaction.atomic
 def evidence_add(
     *,
@@ -337,10 +356,18 @@ def evidence_add(
     note: str = "",
     output: Output | None = None,
     file: UploadedFile | None = None,
+    contribution: str = "",
 ) -> Evidence:
-    """Attach one piece of evidence to a category: an output, an event, a file or a note."""
+    """Attach one piece of evidence to a category: an output, an event, a file, a note or
+    a confirmed study contribution (cited by its key, with its own title, date and text)."""
     require_owner(actor, tracker.person_id)
     _clean_evidence(tracker, category, kind, output, file, note)
+    cites = None
+    if kind == Evidence.Kind.CONTRIBUTION:
+        cites = _cited(tracker, contribution)
+        title = title.strip() or cites.title
+        occurred_on = occurred_on or cites.date
+        note = "\n\n".join(x for x in (cites.summary, note.strip()) if x)
     if kind == Evidence.Kind.OUTPUT and output is not None:
         title = title.strip() or output.title[:300]
         occurred_on = occurred_on or output.date
@@ -357,6 +384,8 @@ def evidence_add(
         occurred_on=occurred_on,
         note=note.strip(),
         output=output if kind == Evidence.Kind.OUTPUT else None,
+        cites=cites.key if cites else "",
+        cites_url=cites.url if cites else "",
     )
     if kind == Evidence.Kind.FILE and file is not None:
         evidence.file_name = PurePosixPath(file.name or "evidence").name[:200]

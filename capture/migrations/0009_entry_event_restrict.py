@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("capture", "0007_longitudinal_arms_events_designations"),
+        ("capture", "0008_record_site_created_index"),
     ]
 
     operations = [

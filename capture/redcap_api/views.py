@@ -113,6 +113,8 @@ def _answer(call: calls.Call, request: HttpRequest) -> HttpResponseBase:
         raise RedcapError(calls.CLASSIC[content])
     if content == "record":
         return _records(call, fmt)
+    if content == "project_xml":
+        return _project_xml(call)
     if content == "generateNextRecordName":
         return HttpResponse(calls.next_record_name(call), content_type="text/plain; charset=utf-8")
     if content == "file":
@@ -131,6 +133,23 @@ def _records(call: calls.Call, fmt: str) -> HttpResponseBase:
     export = calls.export_records(call)
     chunks = render(export.rows, fmt, None if call.get("type") == "eav" else export.columns)
     return StreamingHttpResponse(_encoded(chunks), content_type=CONTENT_TYPES[fmt])
+
+
+def _project_xml(call: calls.Call) -> HttpResponse:
+    """REDCap's `content=project_xml`: the study as project XML, with the records the token
+    may export (chosen by `records`, `fields`, `filterLogic` as for `content=record`)
+    unless `returnMetadataOnly`; the file is XML whatever `format` says."""
+    from capture import projectxml
+
+    with_records = not call.flag("returnMetadataOnly")
+    text = projectxml.project_export(
+        actor=call.user,
+        study=call.study,
+        records=with_records,
+        params=dict(call.params),
+        arrays=call.arrays,
+    )
+    return HttpResponse(text.encode("utf-8"), content_type="application/xml; charset=utf-8")
 
 
 def _encoded(chunks: Iterator[str]) -> Iterator[bytes]:

@@ -182,6 +182,18 @@ ROUTES = [
     ("add site", url("study_manage", "site"), "post", {}, MANAGE),
     ("exports", url("exports"), "get", None, EXPORTS),
     ("import", url("import"), "get", None, IMPORT),
+    # A whole REDCap project: the study admin only; its export takes the export right
+    # (a site lead's carries their own site's records only).
+    ("project xml page", url("project_import"), "get", None, {**MANAGE, "committee": (200, 200)}),
+    ("project xml no file", url("project_import"), "post", {}, {**MANAGE, "committee": (400, 400)}),
+    (
+        "project xml confirm unknown file",
+        url("project_import"),
+        "post",
+        {"digest": "0" * 64},
+        {**MANAGE, "committee": (409, 409)},
+    ),
+    ("project xml export", url("project_export"), "get", None, AUDIT),
 ]
 
 

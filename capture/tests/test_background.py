@@ -116,7 +116,10 @@ def test_a_refused_import_says_why_by_row(personas, study):
     record = services.record_create(actor=personas.committee, study=study, study_site=site_a)
     services.record_lock(actor=personas.committee, record=record)
     done = imports.import_run(upload.pk)
-    assert (done.state, done.error) == (DataImport.State.FAILED, "row 2, record AAA-1 is locked")
+    assert done.state == DataImport.State.FAILED
+    assert (
+        done.error == "row 2, record AAA-1 is locked and the file would change age ((empty) → 40)"
+    )
 
 
 # --- Exports ----------------------------------------------------------------------------

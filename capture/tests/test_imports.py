@@ -104,7 +104,57 @@ def test_an_import_updates_existing_records_and_refuses_locked_ones(personas, st
     check = imports.import_preview(
         actor=personas.trainee, study=study, text="record_id,age\nAAA-1,32\n"
     )
-    assert [str(f) for f in check.errors] == ["row 2, record AAA-1 is locked"]
+    assert [str(f) for f in check.errors] == [
+        "row 2, record AAA-1 is locked and the file would change age (31 → 32)"
+    ]
+
+
+def test_the_preview_lists_old_and_new_values_and_counts_unchanged_records(personas, study):
+    site_a = study.study_sites.get(code="AAA")
+    for _ in range(3):
+        record = services.record_create(actor=personas.trainee, study=study, study_site=site_a)
+        services.entry_save(
+            actor=personas.trainee,
+            record=record,
+            instrument="baseline",
+            values={"age": "30", "modality": ["1"]},
+        )
+    text = (
+        "record_id,age,modality___1,modality___2,modality___3\n"
+        "AAA-1,30,1,0,0\n"  # as stored
+        "AAA-2,31,1,1,0\n"  # two values change
+        "AAA-3,30,,,\n"  # blanks leave values as they are
+        "AAA-4,50,0,0,1\n"  # new
+    )
+    check = imports.import_preview(actor=personas.trainee, study=study, text=text)
+    assert check.ok, check.errors
+    assert (check.new_records, check.updated_records, check.unchanged_records) == (1, 1, 2)
+    assert check.changes == {"AAA-2": [("age", "30", "31"), ("modality", ["1"], ["1", "2"])]}
+    imports.import_commit(actor=personas.trainee, study=study, text=text)
+    # Nothing was written to the records the file leaves as they are: no new version.
+    versions = dict(Entry.objects.values_list("record__label", "version"))
+    assert versions == {"AAA-1": 1, "AAA-2": 2, "AAA-3": 1, "AAA-4": 1}
+    assert AuditEvent.objects.filter(action="record.import").count() == 2
+
+
+def test_reimporting_ones_own_export_passes_over_locked_records_it_does_not_change(personas, study):
+    site_a = study.study_sites.get(code="AAA")
+    for age in ("30", "40"):
+        record = services.record_create(actor=personas.trainee, study=study, study_site=site_a)
+        services.entry_save(
+            actor=personas.trainee, record=record, instrument="baseline", values={"age": age}
+        )
+    services.record_lock(actor=personas.committee, record=Record.objects.get(label="AAA-1"))
+    text = "record_id,age\nAAA-1,30\nAAA-2,41\n"
+    check = imports.import_preview(actor=personas.trainee, study=study, text=text)
+    assert check.ok, check.errors
+    assert (check.updated_records, check.unchanged_records) == (1, 1)
+    imports.import_commit(actor=personas.trainee, study=study, text=text)
+    assert Entry.objects.get(record__label="AAA-2").data["age"] == "41"
+    changed = "record_id,age\nAAA-1,31\nAAA-2,41\n"
+    with pytest.raises(imports.ImportRefused, match="AAA-1 is locked and the file would change"):
+        imports.import_commit(actor=personas.trainee, study=study, text=changed)
+    assert Entry.objects.get(record__label="AAA-1").data["age"] == "30"
 
 
 def test_someone_without_entry_rights_cannot_import(personas, study):
@@ -212,7 +262,9 @@ def test_the_preview_still_finds_locked_records_of_ones_own_site(personas, study
     record = services.record_create(actor=lead_b, study=study, study_site=site_b)
     services.record_lock(actor=lead_b, record=record)
     check = imports.import_preview(actor=lead_b, study=study, text="record_id,age\nBBB-1,40\n")
-    assert [str(f) for f in check.errors] == ["row 2, record BBB-1 is locked"]
+    assert [str(f) for f in check.errors] == [
+        "row 2, record BBB-1 is locked and the file would change age ((empty) → 40)"
+    ]
     assert check.updated_records == 1
 
 
@@ -292,7 +344,7 @@ def test_the_command_prints_every_notice_problem_and_warning_the_preview_shows(
             stdout=out, stderr=err,
         )  # fmt: skip
     printed = out.getvalue()
-    assert "2 rows, 2 records: 2 new, 0 updated." in printed
+    assert "2 rows, 2 records: 2 new, 0 updated, 0 unchanged." in printed
     assert "notice: column redcap_survey_identifier: survey information is not kept here" in (
         printed
     )
@@ -303,5 +355,12 @@ def test_the_command_prints_every_notice_problem_and_warning_the_preview_shows(
     out = io.StringIO()
     call_command("import_records", str(path), study=study.pk, email="trainee@personas.test",
                  stdout=out)  # fmt: skip
-    assert "Imported 1 records." in out.getvalue()
+    assert "Imported 1 records: 1 new, 0 updated, 0 unchanged." in out.getvalue()
     assert Record.objects.get().label == "AAA-1"
+    # Again with one value changed: the change is printed, old → new.
+    path.write_text("record_id,age\nAAA-1,41\n", encoding="utf-8")
+    out = io.StringIO()
+    call_command("import_records", str(path), study=study.pk, email="trainee@personas.test",
+                 stdout=out)  # fmt: skip
+    assert "change: record AAA-1, age: 40 → 41" in out.getvalue()
+    assert "1 updated, 0 unchanged" in out.getvalue()

@@ -401,3 +401,48 @@ def test_get_and_an_unreadable_body_are_refused_in_redcaps_shape(personas, world
         "POST", URL, b"--x\r\nbroken", content_type="multipart/form-data; boundary=x"
     )
     assert answer.status_code in (400, 403)
+
+
+def test_project_xml_gives_the_study_and_the_records_the_token_may_see(personas, world):
+    from formats.projectxml import read_project_xml
+
+    study = world[0]
+    secret = token(personas, study)
+    whole = call(secret, content="project_xml", format="json")
+    assert whole.status_code == 200
+    assert whole.content_type.startswith("application/xml")
+    project = read_project_xml(whole.text)
+    assert project.title == study.title
+    assert set(project.record_ids) == {"AAA-1", "BBB-1"}
+    lead = call(token(personas, study, "site_lead_a", "site_lead"), content="project_xml")
+    assert set(read_project_xml(lead.text).record_ids) == {"AAA-1"}
+    chosen = call(secret, content="project_xml", type="eav", filterLogic="[age] > 60")
+    assert read_project_xml(chosen.text).record_ids == ("BBB-1",)
+    bare = call(secret, content="project_xml", returnMetadataOnly="true")
+    metadata_only = read_project_xml(bare.text)
+    assert metadata_only.records == ()
+    assert [f.name for f in metadata_only.dictionary.fields][:2] == ["record_id", "age"]
+
+
+@pytest.mark.parametrize(
+    ("who", "role", "records"),
+    [
+        ("committee", "admin", {"AAA-1", "BBB-1"}),
+        ("site_lead_a", "site_lead", {"AAA-1"}),
+        ("site_lead_b", "site_lead", {"BBB-1"}),
+        ("mentor", "validator", {"AAA-1"}),
+        ("statistician", "statistician", {"AAA-1", "BBB-1"}),
+    ],
+)
+def test_project_xml_per_token_role_and_site(personas, world, who, role, records):
+    """The access matrix of `content=project_xml`: each role's token gets the records its
+    role and sites may export, as `content=record` gives them; a statistician's are
+    de-identified (no free text)."""
+    from formats.projectxml import read_project_xml
+
+    answer = call(token(personas, world[0], who, role), content="project_xml")
+    assert answer.status_code == 200, answer.text
+    project = read_project_xml(answer.text)
+    assert set(project.record_ids) == records
+    comments = {row.get("comment", "") for row in project.records}
+    assert ("Motion" in comments) == (role != "statistician" and "AAA-1" in records)

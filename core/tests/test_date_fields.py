@@ -299,6 +299,10 @@ CREATE_ONLY = {
     "training.forms.SignForm": "signs an item once; a signed item cannot change",
     "training.forms.CompleteForm": "completes a checklist once",
     "matching.forms.RoundForm": "opens a mentoring round; a round is not edited after",
+    "matching.forms.AgreementForm": (
+        "records the first meeting's agreement; sent again unchanged it is the other "
+        "side's confirmation (a new confirmation time, nothing else)"
+    ),
     "credit.forms.RecruitmentMonthForm": "records a month's recruitment; again replaces it",
 }
 

@@ -16,8 +16,14 @@ from django.urls import reverse
 
 from capture import services as capture
 from core.testing.matrix import Route, asks_two_factor, check_matrix, expect
-from credit import portfolio, services
-from credit.models import AuthorList, DashboardSetting, NameConfirmation, PortfolioTrainee
+from credit import contributions, portfolio, services
+from credit.models import (
+    AuthorList,
+    ContributionRecord,
+    DashboardSetting,
+    NameConfirmation,
+    PortfolioTrainee,
+)
 from credit.tests.factories import make_world, set_rules
 from network.tests.factories import SiteFactory
 
@@ -120,6 +126,55 @@ def api(world, tail):
     return lambda personas, who, place: f"/api/v1/credit/studies/{world[place].pk}/{tail}"
 
 
+def api_folio(world, tail=""):
+    return lambda personas, who, place: f"/api/v1/credit/portfolio/{world[f'p_{place}'].pk}{tail}"
+
+
+def api_plain(tail):
+    return lambda personas, who, place: f"/api/v1/credit/{tail}"
+
+
+def new_folio(world):
+    """A new portfolio study at the persona's own site A, or at the other study's site C."""
+
+    def data(personas, who, place):
+        site = personas.site_a.pk if place == "own" else world["p_other"].site_id
+        return {"site_id": site, "title": "New study", "target": 20}
+
+    return data
+
+
+def contribution_record(world):
+    """The trainee's record, confirmed by site lead A inside the cell (own study only)."""
+
+    def build(personas, who, place):
+        if place == "own" and not ContributionRecord.objects.exists():
+            contributions.contribution_confirm(
+                actor=personas.site_lead_a,
+                study=world["own"],
+                person=personas.trainee,
+                sites={personas.site_a.pk},
+            )
+        return reverse("credit:contribution", args=[world[place].pk, personas.trainee.pk])
+
+    return build
+
+
+def confirm_trainee(world):
+    return lambda personas, who, place: reverse(
+        "credit:contribution_confirm", args=[world[place].pk, personas.trainee.pk]
+    )
+
+
+CONFIRMERS = expect(
+    (404, 404), committee=(200, 200), site_lead_a=(200, 404), site_lead_b=(200, 404)
+)
+CONFIRM_POST = expect(
+    (404, 404), committee=(302, 302), site_lead_a=(302, 404), site_lead_b=(302, 404)
+)
+RECORD_PAGE = expect((404, 404), committee=(200, 404), site_lead_a=(200, 404), trainee=(200, 404))
+
+
 STUDY_PAGE = expect((404, 404), committee=(200, 200), **dict.fromkeys(IN_STUDY, (200, 404)))
 COMMITTEE_GET = expect((404, 404), committee=(200, 200), **dict.fromkeys(IN_STUDY, (403, 404)))
 COMMITTEE_POST = {**COMMITTEE_GET, "committee": (302, 302)}
@@ -203,6 +258,58 @@ def routes(world):
             Route("remove a trainee", folio_trainee_remove(world), "post"),
             PORTFOLIO_POST,
         ),
+        (Route("contributions to confirm", at(world, "contributions")), CONFIRMERS),
+        (Route("confirm a contribution", confirm_trainee(world), "post"), CONFIRM_POST),
+        (Route("contribution record", contribution_record(world)), RECORD_PAGE),
+        (
+            Route(
+                "link the publication",
+                at(world, "publication"),
+                "post",
+                lambda *a: {"doi": "10.1/none"},
+            ),
+            COMMITTEE_POST,
+        ),
+        (Route("my group-authorship works", plain("works")), expect((200, 200))),
+        (Route("works for ORCID", plain("works_export", "orcid.json")), expect((200, 200))),
+        (Route("works as BibTeX", plain("works_export", "bib")), expect((200, 200))),
+        (
+            Route("API dashboard", api_plain("dashboard"), api=True),
+            expect((403, 403), committee=(200, 200)),
+        ),
+        (
+            Route("API dashboard figure", api_plain("dashboard/members-region"), api=True),
+            expect((403, 403), committee=(200, 200)),
+        ),
+        (
+            Route("API portfolio studies", api_plain("portfolio"), api=True),
+            expect(
+                (404, 404), committee=(200, 200), site_lead_a=(200, 200), site_lead_b=(200, 200)
+            ),
+        ),
+        (Route("API portfolio study", api_folio(world), api=True), PORTFOLIO_STUDY),
+        (
+            Route(
+                "API record a portfolio study",
+                api_plain("portfolio"),
+                "post",
+                new_folio(world),
+                True,
+            ),
+            expect(
+                (404, 404), committee=(201, 201), site_lead_a=(201, 403), site_lead_b=(403, 403)
+            ),
+        ),
+        (
+            Route(
+                "API record a month",
+                api_folio(world, "/months"),
+                "post",
+                lambda *a: MONTH_POST,
+                True,
+            ),
+            expect((404, 404), committee=(200, 200), site_lead_a=(200, 404)),
+        ),
         (
             Route("API my contributions", api(world, "contributions/me"), api=True),
             expect((404, 404), committee=(200, 200), **dict.fromkeys(IN_STUDY, (200, 404))),
@@ -226,7 +333,20 @@ def test_every_credit_page_against_every_persona(personas, world):
 
 
 # Each API route in a test of its own: the matrix makes one API token per persona.
-@pytest.mark.parametrize("label", ["API author list", "API my contributions", "API rules"])
+API_ROUTES = [
+    "API author list",
+    "API my contributions",
+    "API rules",
+    "API dashboard",
+    "API dashboard figure",
+    "API portfolio studies",
+    "API portfolio study",
+    "API record a portfolio study",
+    "API record a month",
+]
+
+
+@pytest.mark.parametrize("label", API_ROUTES)
 def test_every_credit_api_route_against_every_persona(personas, world, label):
     [(route, expected)] = [(r, e) for r, e in routes(world) if r.label == label]
     check_matrix(personas, route, expected)
@@ -246,6 +366,9 @@ TWO_FACTOR_ROUTES = {
     "portfolio studies",
     "portfolio study",
     "record a month",
+    "contributions to confirm",
+    "confirm a contribution",
+    "link the publication",
 }
 
 

@@ -65,7 +65,12 @@ def _typed(frame: str, column: Column) -> str | None:
     if column.kind is Kind.DATE:
         return f'{ref} <- as.Date({ref}, format = "%Y-%m-%d")'
     if column.kind is Kind.DATETIME:
-        return f'{ref} <- as.POSIXct({ref}, format = "%Y-%m-%d %H:%M:%OS", tz = "UTC")'
+        # REDCap's date-times come with seconds or without (datetime_ymd is 2024-02-29
+        # 13:45): one format would read the other as NA, so R tries both.
+        return (
+            f'{ref} <- as.POSIXct({ref}, tz = "UTC", '
+            'tryFormats = c("%Y-%m-%d %H:%M:%OS", "%Y-%m-%d %H:%M"))'
+        )
     return None
 
 

@@ -188,16 +188,19 @@ def _min_cost_flow(
     free: NDArray[np.bool_],
     *,
     matched_first: bool,
+    top: int | None = None,
 ) -> IntArray:
-    """The positions of the arcs the optimal flow uses."""
+    """The positions of the arcs the optimal flow uses.
+
+    `top` is the largest fit of the whole round (by default, of these arcs).
+    """
     from ortools.graph.python import min_cost_flow
 
     n, m = len(free), len(capacities)
     places = int(min(int(free.sum()), int(capacities.sum())))
-    top = int(fits.max()) if len(fits) else 0
-    # With matched_first one more pair outweighs any difference in total fit; without
-    # it, any difference in total fit outweighs one more pair (the +1 breaks ties only).
-    costs = -(fits + (top * places + 1)) if matched_first else -(fits * (places + 1) + 1)
+    if top is None:
+        top = int(fits.max()) if len(fits) else 0
+    costs = -objective_weights(fits, places, top, matched_first=matched_first)
     sink = n + m
     flow = min_cost_flow.SimpleMinCostFlow()
     mentee_nodes = np.flatnonzero(free).astype(np.int64)
@@ -218,6 +221,18 @@ def _min_cost_flow(
         raise RoundError(f"the flow solver stopped with status {status}")
     used = flow.flows(np.arange(len(tails)))
     return np.flatnonzero(used > 0)
+
+
+def objective_weights(fits: IntArray, places: int, top: int, matched_first: bool) -> IntArray:
+    """What the flow maximises per pair, as a whole number.
+
+    With matched_first one more pair outweighs any difference in total fit (each pair is
+    worth more than `places` times the largest fit); without it, any difference in total
+    fit outweighs one more pair (the +1 breaks ties only).
+    """
+    if matched_first:
+        return fits + (top * places + 1)
+    return fits * (places + 1) + 1
 
 
 def _max_pairs(tails: IntArray, heads: IntArray, capacities: IntArray, n: int) -> int:

@@ -20,7 +20,7 @@ def as_person(browser, base, person, *, phone=False):
     client.force_login(person)
     size = {"width": 390, "height": 844} if phone else {"width": 1280, "height": 900}
     context = browser.new_context(viewport=size, is_mobile=phone)
-    context.set_default_timeout(15_000)
+    context.set_default_timeout(60_000)  # a loaded CI machine is slow to start
     context.add_cookies(
         [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": base}]
     )
@@ -85,3 +85,48 @@ def test_the_committee_matches_a_round_and_a_mentee_accepts(browser, live_server
     mentee.get_by_role("button", name="as my mentor").click()
     mentee.get_by_text("as your mentor.").wait_for()
     assert Match.objects.get(request__mentee=personas.trainee).state == Match.State.ACCEPTED
+
+
+def test_after_the_match_both_sides_agree_give_feedback_and_get_the_certificate(
+    browser, live_server, personas
+):
+    from django.utils import timezone
+
+    from matching import services, workflow
+    from matching.tests.factories import make_round
+
+    taxonomy_seed()
+    base = live_server.url
+    enable_totp(personas.committee)
+    round_ = make_round(exclusion="none")  # both personas work at site A
+    add_mentor(round_, person=personas.mentor, interests=["Neuroradiology"])
+    add_mentee(round_, person=personas.trainee, interests=["Neuroradiology"])
+    services.round_run(actor=personas.committee, round_=round_)
+    services.round_publish(actor=personas.committee, round_=round_)
+    match = Match.objects.get()
+    workflow.match_accept(actor=personas.trainee, match=match)
+
+    mentee = as_person(browser, base, personas.trainee, phone=True)
+    mentee.goto(f"{base}/mentoring/matches/{match.pk}/")
+    mentee.get_by_label("Date of the first meeting").fill(str(timezone.localdate()))
+    mentee.get_by_label("What you will work on together").fill("A first paper on stroke MRI.")
+    mentee.get_by_label("How often you will meet").select_option("monthly")
+    mentee.get_by_role("button", name="Record what we agreed").click()
+    mentee.get_by_text("asked to confirm it").wait_for()
+    assert mentee.evaluate("document.documentElement.scrollWidth") <= 390
+
+    mentor = as_person(browser, base, personas.mentor)
+    mentor.goto(f"{base}/mentoring/matches/{match.pk}/")
+    mentor.get_by_role("button", name="Confirm this agreement").click()
+    mentor.get_by_text("confirmed by both of you").wait_for()
+    mentor.get_by_label("How useful was the mentoring").select_option("4")
+    mentor.get_by_role("button", name="Send my feedback").click()
+    mentor.get_by_text("Thank you for your feedback.").wait_for()
+
+    mentee.reload()
+    mentee.get_by_label("How useful was the mentoring").select_option("5")
+    mentee.get_by_role("button", name="Send my feedback").click()
+    mentee.get_by_text("The mentoring is complete").wait_for()
+    with mentee.expect_download() as download:
+        mentee.get_by_role("button", name="Download the certificate (PDF)").click()
+    assert download.value.suggested_filename == f"mentoring-certificate-{match.pk}.pdf"

@@ -6,7 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from accounts.tests.factories import UserFactory
 from audit.models import AuditEvent
-from matching import services
+from matching import services, workflow
 from matching.models import Decision, Match, Preference, Round, Scheme
 from matching.tests.factories import add_mentee, add_mentor, make_round, terms
 from mentors.models import Supervision
@@ -123,11 +123,11 @@ def test_only_the_mentee_accepts_a_published_match(committee):
     services.round_run(actor=committee, round_=round_)
     match = Match.objects.get()
     with pytest.raises(ValidationError, match="not waiting"):
-        services.match_accept(actor=request.mentee, match=match)
+        workflow.match_accept(actor=request.mentee, match=match)
     services.round_publish(actor=committee, round_=round_)
     with pytest.raises(ValidationError, match="Only the mentee"):
-        services.match_accept(actor=UserFactory(), match=match)
-    services.match_accept(actor=request.mentee, match=match)
+        workflow.match_accept(actor=UserFactory(), match=match)
+    workflow.match_accept(actor=request.mentee, match=match)
     match.refresh_from_db()
     assert match.state == Match.State.ACCEPTED
     assert AuditEvent.objects.filter(action="matching_match.accept").exists()
@@ -206,3 +206,26 @@ def test_an_unknown_goal_is_refused_naming_the_field(personas):
             avoid=[],
         )
     assert "goals" in refused.value.message_dict
+
+
+def test_a_queued_run_blocks_another_and_a_failed_one_says_why(committee, monkeypatch):
+    from matching.models import RunState
+
+    round_ = make_round()
+    add_mentor(round_)
+    add_mentee(round_)
+    monkeypatch.setattr(services, "_enqueue", lambda *args: None)  # no worker here
+    monkeypatch.setattr(services, "BACKGROUND_PAIRS", 0)
+    assert services.round_run_or_queue(actor=committee, round_=round_) is True
+    with pytest.raises(ValidationError, match="background"):
+        services.round_run_or_queue(actor=committee, round_=round_)
+    with pytest.raises(ValidationError, match="background"):
+        services.round_publish(actor=committee, round_=round_)
+    Round.objects.filter(pk=round_.pk).update(state=Round.State.PUBLISHED)
+    assert services.round_run_execute(round_id=round_.pk, actor_id=committee.pk) == "failed"
+    round_.refresh_from_db()
+    assert round_.run_state == RunState.FAILED
+    assert "published" in round_.run_error
+    assert services.round_run_execute(round_id=round_.pk, actor_id=committee.pk) == (
+        "nothing to do"
+    )

@@ -214,3 +214,75 @@ def test_a_scheme_with_a_grade_range_upside_down_is_refused(client, two_factor):
     response = client.post(reverse("matching:scheme_new"), fields)
     assert response.status_code == 400
     assert "max_grade" in response.context["form"].errors
+
+
+def published_match(two_factor):
+    from matching import services
+
+    round_ = make_round()
+    add_mentor(round_, interests=["Neuroradiology"])
+    add_mentee(round_, interests=["Neuroradiology"])
+    services.round_run(actor=two_factor.committee, round_=round_)
+    services.round_publish(actor=two_factor.committee, round_=round_)
+    return Match.objects.get()
+
+
+def test_both_sides_follow_a_match_to_its_certificate(client, two_factor):
+    from django.utils import timezone
+
+    match = published_match(two_factor)
+    mentee, mentor = match.request.mentee, match.offer.mentor
+    url = reverse("matching:my_match", args=[match.pk])
+    client.force_login(mentor)
+    assert "Waiting for" in client.get(url).content.decode()
+    client.force_login(mentee)
+    client.post(reverse("matching:accept", args=[match.pk]))
+    agreement = {
+        "first_met_on": timezone.localdate().isoformat(),
+        "goals": "A first paper.",
+        "meeting_frequency": "monthly",
+    }
+    page = client.post(reverse("matching:agreement", args=[match.pk]), agreement, follow=True)
+    assert "asked to confirm" in page.content.decode()
+    client.force_login(mentor)
+    page = client.get(url).content.decode()
+    assert "Confirm this agreement" in page
+    client.post(reverse("matching:agreement", args=[match.pk]), agreement)
+    client.post(reverse("matching:feedback", args=[match.pk]), {"rating": "4", "comments": ""})
+    certificate = reverse("matching:certificate", args=[match.pk])
+    assert client.get(certificate).status_code == 302  # not yet: the mentee's feedback
+    client.force_login(mentee)
+    page = client.post(reverse("matching:feedback", args=[match.pk]), {"rating": "5"}, follow=True)
+    assert "download your certificate" in page.content.decode()
+    pdf = client.get(certificate)
+    assert pdf["Content-Type"] == "application/pdf"
+    assert pdf.content.startswith(b"%PDF")
+
+
+def test_a_bad_agreement_is_shown_next_to_its_field(client, two_factor):
+    match = published_match(two_factor)
+    client.force_login(match.request.mentee)
+    client.post(reverse("matching:accept", args=[match.pk]))
+    page = client.post(
+        reverse("matching:agreement", args=[match.pk]),
+        {"first_met_on": "2999-01-01", "goals": "x", "meeting_frequency": "monthly"},
+    )
+    assert page.status_code == 400
+    assert "cannot be in the future" in page.content.decode()
+    assert not Match.objects.get().feedback.exists()
+
+
+def test_asking_for_another_mentor_from_the_match_page(client, two_factor):
+    match = published_match(two_factor)
+    client.force_login(match.request.mentee)
+    empty = client.post(reverse("matching:reassign", args=[match.pk]), {"reason": ""})
+    assert empty.status_code == 400
+    page = client.post(
+        reverse("matching:reassign", args=[match.pk]), {"reason": "No time."}, follow=True
+    )
+    assert "No other mentor has a place" in page.content.decode()
+    mine = client.get(reverse("matching:round", args=[match.round_id])).content.decode()
+    assert "You have no mentor this round:" in mine
+    client.force_login(two_factor.committee)
+    round_page = client.get(reverse("matching:round", args=[match.round_id])).content.decode()
+    assert "No time." in round_page

@@ -13,6 +13,7 @@ from accounts.tests.factories import UserFactory
 from core.testing.matrix import Route, asks_two_factor, check_matrix, expect
 from opportunities import services
 from opportunities.models import Opportunity, Programme
+from opportunities.shortlist.services import shortlist_profile_save
 
 pytestmark = pytest.mark.django_db
 BASE = {"kind": "award", "title": "An award", "funder": "Society", "summary": "For a first paper."}
@@ -50,6 +51,41 @@ def programme_api_url(p, w, pl):
 
 def programme_update(p, who, place):
     return {**programme_data(p, who, place), "version": 1}
+
+
+def a_shortlist_owner(p, who, place):
+    """Own: the persona has a saved shortlist profile. Other: only a stranger has one."""
+    owner = p.people.get(who) if place == "own" else None
+    return shortlist_profile_save(actor=owner or UserFactory(), budget_programmes=3)
+
+
+def shortlist_url(p, who, place):
+    a_shortlist_owner(p, who, place)
+    return reverse("opportunities:shortlist")
+
+
+def export_url(p, who, place):
+    a_shortlist_owner(p, who, place)
+    return reverse("opportunities:shortlist_export")
+
+
+def estimate_url(p, who, place):
+    a_shortlist_owner(p, who, place)
+    return reverse("opportunities:shortlist_estimate", args=[a_programme(p, who, place).pk])
+
+
+def profile_data(p, who, place):
+    return {
+        "stage": "residency",
+        "visas": "J-1",
+        "research_outputs": "0",
+        "presentations": "0",
+        "budget_kind": "count",
+        "budget_programmes": "5",
+        "fee_flat": "99",
+        "fee_flat_count": "10",
+        "fee_tiers": "17 up to 20, 21 up to 30, 28 after",
+    }
 
 
 ROUTES = [
@@ -158,6 +194,22 @@ ROUTES = [
         ),
         expect((403, 403), **CURATORS),
     ),
+    # The shortlist: everyone signed in has their own; nothing addresses someone else's,
+    # so "other" means a stranger has a profile and the persona has none.
+    (Route("shortlist", shortlist_url), expect((200, 200))),
+    (Route("shortlist save", shortlist_url, method="post", data=profile_data), expect((302, 302))),
+    (
+        Route(
+            "shortlist estimate",
+            estimate_url,
+            method="post",
+            data=lambda p, w, pl: {"percent": "40"},
+        ),
+        expect((302, 302)),
+    ),
+    # Own: the CSV of one's own list. Other: no profile of one's own, so back to the page
+    # to make one (never the stranger's list).
+    (Route("shortlist export", export_url), expect((200, 302))),
 ]
 
 

@@ -58,20 +58,34 @@ class Command(BaseCommand):
             return
         with _bar() as bar:
             task = bar.add_task("Importing", total=check.records)
-            imports.import_commit(
-                actor=person,
-                study=study,
-                text=text,
-                progress=lambda done: bar.update(task, completed=done),
+            try:
+                done = imports.import_commit(
+                    actor=person,
+                    study=study,
+                    text=text,
+                    progress=lambda written: bar.update(task, completed=written),
+                )
+            except imports.ImportRefused as refused:
+                # The data changed since the preview (a record locked, say): say what.
+                for finding in refused.check.errors:
+                    self.stderr.write(f"problem: {_where(finding)}")
+                raise CommandError("Nothing was imported.") from refused
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Imported {check.records} records: {done.new_records} new, "
+                f"{done.updated_records} updated, {done.unchanged_records} unchanged."
             )
-        self.stdout.write(self.style.SUCCESS(f"Imported {check.records} records."))
+        )
 
     def _report(self, check: imports.ImportCheck) -> None:
         """The preview as the web page shows it: counts, notices, problems, warnings."""
         self.stdout.write(
-            f"{check.rows} rows, {check.records} records: "
-            f"{check.new_records} new, {check.updated_records} updated."
+            f"{check.rows} rows, {check.records} records: {check.new_records} new, "
+            f"{check.updated_records} updated, {check.unchanged_records} unchanged."
         )
+        for label, changes in check.shown_changes:
+            for name, old, new in changes:
+                self.stdout.write(f"change: record {label}, {name}: {old} → {new}")
         for finding in check.notices:
             self.stdout.write(f"notice: {finding.message}")
         for finding in check.errors:

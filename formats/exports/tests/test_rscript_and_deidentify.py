@@ -31,7 +31,10 @@ def test_the_r_script_reads_the_csv_as_text_then_types_factors_and_labels():
     assert 'data <- read.csv("audit.csv", colClasses = "character"' in script
     assert 'data[["age"]] <- as.numeric(data[["age"]])' in script
     assert 'data[["scan_date"]] <- as.Date(data[["scan_date"]], format = "%Y-%m-%d")' in script
-    assert 'as.POSIXct(data[["scan_time"]], format = "%Y-%m-%d %H:%M:%OS", tz = "UTC")' in script
+    assert (
+        'as.POSIXct(data[["scan_time"]], tz = "UTC", '
+        'tryFormats = c("%Y-%m-%d %H:%M:%OS", "%Y-%m-%d %H:%M"))'
+    ) in script
     assert (
         'data[["modality"]] <- factor(data[["modality"]], levels = c("1", "2"), '
         'labels = c("CT", "MRI"))'

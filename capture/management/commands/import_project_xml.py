@@ -1,0 +1,83 @@
+"""Import a REDCap project XML into a study: the preview printed whole, then all or nothing."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from accounts.models import User
+from capture import projectxml
+from capture.models import Study
+
+
+class Command(BaseCommand):
+    help = (
+        "Import a REDCap project XML (dictionary, events, sites, repeating setup, records) "
+        "into a study as its admin. Prints what the web preview shows: each step, each data "
+        "access group's site, every problem, every change to an existing record and what "
+        "is kept but not applied; nothing is written unless all is clean."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("file", type=Path)
+        parser.add_argument("--study", type=int, required=True, help="the study's id")
+        parser.add_argument("--as", dest="email", required=True, help="who imports (email)")
+        parser.add_argument("--dry-run", action="store_true", help="preview only")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        study = Study.objects.filter(pk=options["study"]).first()
+        if study is None:
+            raise CommandError(f"No study with id {options['study']}.")
+        person = User.objects.filter(email__iexact=options["email"], is_active=True).first()
+        if person is None:
+            raise CommandError(f"No active person with email {options['email']}.")
+        try:
+            data = options["file"].read_bytes()
+        except OSError as error:
+            raise CommandError(f"{options['file']}: cannot be read ({error}).") from error
+        result = projectxml.project_preview(actor=person, study=study, data=data)
+        self._report(result)
+        if not result.ok:
+            raise CommandError("Nothing was imported.")
+        if options["dry_run"]:
+            self.stdout.write("Dry run: nothing was imported.")
+            return
+        total = result.check.records if result.check else 0
+        with Progress(
+            TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn()
+        ) as bar:
+            task = bar.add_task("Importing", total=total or None)
+            try:
+                projectxml.project_import(
+                    actor=person,
+                    study=study,
+                    data=data,
+                    digest=result.digest,
+                    progress=lambda done: bar.update(task, completed=done),
+                )
+            except projectxml.ProjectImportRefused as refused:
+                for problem in projectxml.findings(refused.result):
+                    self.stderr.write(f"problem: {problem}")
+                raise CommandError("Nothing was imported.") from refused
+        self.stdout.write(self.style.SUCCESS("The REDCap project is imported."))
+
+    def _report(self, result: projectxml.ProjectImport) -> None:
+        for step in result.steps:
+            self.stdout.write(f"step: {step}")
+        for dag, code in result.sites:
+            self.stdout.write(f"group: {dag} → {code or 'no site (its records are refused)'}")
+        for notice in result.notices:
+            self.stdout.write(f"notice: {notice}")
+        if result.check is not None:
+            for label, changes in result.check.shown_changes:
+                for name, old, new in changes:
+                    self.stdout.write(f"change: record {label}, {name}: {old} → {new}")
+            for finding in result.check.warnings:
+                self.stdout.write(
+                    self.style.WARNING(f"warning: {finding.column}: {finding.message}")
+                )
+        for problem in projectxml.findings(result):
+            self.stderr.write(f"problem: {problem}")

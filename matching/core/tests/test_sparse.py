@@ -1,0 +1,101 @@
+"""Large rounds solved on candidate arcs must give the optimum of the whole round."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from matching.core import Instance, RoundError, solve
+from matching.core.sparse import duals, solve_certified, top_k_rows
+from matching.core.tests.test_flow import lp_optimum
+
+
+@st.composite
+def matrices(draw, max_mentees=9, max_mentors=5):
+    n = draw(st.integers(1, max_mentees))
+    m = draw(st.integers(1, max_mentors))
+    cells = draw(st.lists(st.integers(-1, 40), min_size=n * m, max_size=n * m))
+    capacities = draw(st.lists(st.integers(0, 3), min_size=m, max_size=m))
+    return np.array(cells, dtype=np.int64).reshape(n, m), np.array(capacities, dtype=np.int64)
+
+
+def blocks_of(matrix, rows=2):
+    def blocks():
+        for start in range(0, len(matrix), rows):
+            yield start, matrix[start : start + rows]
+
+    return blocks
+
+
+def whole(matrix, capacities) -> Instance:
+    i, j = np.nonzero(matrix >= 0)
+    return Instance(
+        mentees=tuple(range(matrix.shape[0])),
+        mentors=tuple(range(matrix.shape[1])),
+        capacities=capacities,
+        arc_mentee=i.astype(np.int64),
+        arc_mentor=j.astype(np.int64),
+        arc_fit=matrix[i, j],
+    )
+
+
+@settings(max_examples=150, deadline=None)
+@given(matrices(), st.integers(1, 3), st.sampled_from(["fit", "matched_first"]))
+def test_the_proved_matching_is_the_optimum_of_the_whole_round(data, k, objective):
+    matrix, capacities = data
+    found = solve_certified(blocks_of(matrix), capacities, k=k, objective=objective)
+    full = solve(whole(matrix, capacities), objective=objective)
+    assert found.proved
+    assert found.total_fit == full.total_fit
+    assert len(found.mentee) == len(full.pairs)
+    assert (matrix[found.mentee, found.mentor] >= 0).all()
+    assert len(set(found.mentee.tolist())) == len(found.mentee)
+    assert (np.bincount(found.mentor, minlength=len(capacities)) <= capacities).all()
+    if objective == "fit":
+        assert found.total_fit == round(lp_optimum(whole(matrix, capacities), lambda f: f))
+
+
+def test_a_short_candidate_list_is_completed_by_the_dual_check():
+    # Everyone's best is mentor 0, who has one place: the optimum needs second choices.
+    matrix = np.array([[90, 80, -1], [90, 10, 70], [90, 85, 84]], dtype=np.int64)
+    capacities = np.array([1, 1, 1], dtype=np.int64)
+    found = solve_certified(blocks_of(matrix), capacities, k=1)
+    assert found.passes > 1
+    assert found.added > 0
+    assert found.total_fit == solve(whole(matrix, capacities)).total_fit == 90 + 80 + 84
+
+
+def test_without_the_proof_top_k_is_a_restriction():
+    matrix = np.array([[90, 80, -1], [90, 10, 70], [90, 85, 84]], dtype=np.int64)
+    found = solve_certified(blocks_of(matrix), np.array([1, 1, 1]), k=1, prove=False)
+    assert not found.proved
+    assert found.passes == 1
+    assert found.total_fit == 90
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.lists(st.integers(-1, 9), min_size=7, max_size=7), min_size=1, max_size=5))
+def test_top_k_rows_keeps_each_rows_best_allowed_fits(rows):
+    block = np.array(rows, dtype=np.int32)
+    columns, fits = top_k_rows(block, 3)
+    for r, row in enumerate(block.tolist()):
+        expected = sorted((f for f in row if f >= 0), reverse=True)[:3]
+        got = [f for f in fits[r].tolist() if f >= 0]
+        assert got == expected
+        assert [row[c] for c in columns[r].tolist() if c >= 0] == got
+
+
+def test_duals_refuse_a_matching_that_is_not_optimal():
+    tails = np.array([0, 0, 1], dtype=np.int64)
+    heads = np.array([0, 1, 1], dtype=np.int64)
+    weights = np.array([5, 1, 9], dtype=np.int64)
+    # Mentee 0 takes mentor 1 (weight 1) while mentor 0 (weight 5) has a free place.
+    with pytest.raises(RoundError, match="not optimal"):
+        duals(tails, heads, weights, np.array([1, 1]), np.array([1]), 2)
+
+
+def test_an_unknown_objective_is_refused():
+    with pytest.raises(RoundError, match="objective"):
+        solve_certified(blocks_of(np.zeros((1, 1), dtype=np.int64)), np.ones(1), objective="x")
