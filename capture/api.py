@@ -431,7 +431,7 @@ def _entry_out(found: Entry) -> EntryOut:
         record=found.record.label,
         instrument=found.instrument,
         instance=found.instance,
-        event=found.event.unique_name if found.event_id is not None else "",
+        event=found.event.unique_name if found.event is not None else "",
         status=found.status,
         version=found.version,
         data={k: v for k, v in found.data.items() if k not in keys},

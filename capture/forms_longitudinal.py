@@ -86,7 +86,7 @@ def design_from_post(data: Any, current: Design, instruments: list[str]) -> Desi
     events: list[Event] = []
     taken = {e.unique_name for e in current.events}
     arms = {a.number: a for a in current.arms}
-    rows = [(e.unique_name, e) for e in current.events]
+    rows: list[tuple[str, Event | None]] = [(e.unique_name, e) for e in current.events]
     if str(data.get("new-label", "")).strip():
         rows.append(("new", None))
     if len(rows) > MAX_EVENTS:

@@ -208,7 +208,7 @@ def _events_apply(request: AuthedRequest, study: Study) -> HttpResponse:
     form = DesignConfirmForm(request.POST)
     problems: list[str] = []
     if not form.is_valid():
-        problems = [m for errors in form.errors.values() for m in errors]
+        problems = [str(m) for errors in form.errors.values() for m in errors]
     elif form.cleaned_data["base"] != _fingerprint(longitudinal.design_of(study)):
         problems = ["Someone changed the events since this preview: upload the files again."]
     else:

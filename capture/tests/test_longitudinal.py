@@ -97,7 +97,9 @@ def test_a_classic_study_with_data_moves_its_entries_to_the_first_event(personas
     )
     change = longitudinal.design_replace(actor=personas.committee, study=study, design=DESIGN)
     assert change.moved_entries == 1
-    assert Entry.objects.get(record=record).event.unique_name == "baseline_arm_1"
+    moved = Entry.objects.get(record=record).event
+    assert moved is not None
+    assert moved.unique_name == "baseline_arm_1"
 
 
 LOGIC_CSV = dictionary_csv(

@@ -66,6 +66,7 @@ def test_the_page_offers_the_events_and_runs_on_the_one_chosen(
     assert response.status_code == 302
     run = AnalysisRun.objects.get()
     assert run.settings["event"] == "week_6_arm_1"
+    assert run.snapshot is not None
     assert run.snapshot["columns"]["lesions"] == ["10", "20", "30"]
     assert (
         "Event (visit) analysed: week_6_arm_1"
