@@ -81,11 +81,33 @@ class SignupForm(AllauthSignupForm):
         return name
 
 
+# Days a new API token lasts (0: until it is revoked).
+TOKEN_LIFETIMES = [(30, "In 30 days"), (90, "In 90 days"), (365, "In a year"), (0, "Never")]
+
+
 class ApiTokenForm(forms.Form):
     name = forms.CharField(
         max_length=100,
         label="Token name",
         help_text="What will use it, e.g. “audit export script”.",
+    )
+    expires_in = forms.TypedChoiceField(
+        label="Expires",
+        choices=TOKEN_LIFETIMES,
+        coerce=int,
+        initial=90,
+        required=False,
+        empty_value=90,  # type: ignore[arg-type]  # an int: the field coerces to int
+        help_text="After this the token stops working; choose the shortest that will do.",
+    )
+
+
+class AccountDeleteForm(forms.Form):
+    password = forms.CharField(
+        label="Your password",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        help_text="To confirm that it is you.",
     )
 
 

@@ -67,6 +67,8 @@ class User(AbstractBaseUser, PermissionsMixin):
 
 class ApiTokenQuerySet(models.QuerySet["ApiToken"]):
     def active(self) -> ApiTokenQuerySet:
+        """Not revoked (an expired token still counts, so that its name stays taken
+        until its owner revokes it)."""
         return self.filter(revoked_at__isnull=True)
 
 
@@ -84,6 +86,8 @@ class ApiToken(TimeStampedModel):
     digest = models.CharField(max_length=64, unique=True, editable=False)
     hint = models.CharField(max_length=12, editable=False, help_text="First characters, shown.")
     last_used_at = models.DateTimeField(null=True, blank=True)
+    # After this instant the token opens nothing (empty: it lasts until revoked).
+    expires_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
     # Empty for a personal token, which acts as its owner everywhere. A capability may
     # narrow a token to part of the API ("study:12:statistician", see capture/tokens.py);
@@ -112,6 +116,10 @@ class ApiToken(TimeStampedModel):
     @property
     def is_active(self) -> bool:
         return self.revoked_at is None
+
+    @property
+    def is_expired(self) -> bool:
+        return self.expires_at is not None and self.expires_at <= timezone.now()
 
     @classmethod
     def new_secret(cls, *, redcap: bool = False) -> str:

@@ -16,6 +16,7 @@ from django.utils import timezone
 from accounts.models import ApiToken, Invitation, User
 from accounts.tasks import deliver_email
 from audit.services import audit_record, diff_fields
+from core import ratelimit
 from network import access
 from network.models import Role, Site, TrainingScheme
 from network.services import join_request, membership_grant, membership_place_errors
@@ -23,6 +24,7 @@ from people.models import TraineeProfile
 
 INVITATION_LIFETIME = dt.timedelta(days=14)
 MAX_ACTIVE_TOKENS = 20
+MAX_TOKEN_DAYS = 3660
 
 
 @dataclass(frozen=True)
@@ -35,10 +37,17 @@ class IssuedToken:
 
 @transaction.atomic
 def api_token_create(
-    *, user: User, name: str, scope: str = "", scope_label: str = "", redcap: bool = False
+    *,
+    user: User,
+    name: str,
+    scope: str = "",
+    scope_label: str = "",
+    redcap: bool = False,
+    expires_in_days: int = 0,
 ) -> IssuedToken:
     """A new token; `scope` narrows it to part of the API (see `ApiToken.scope`);
-    `redcap` issues it in REDCap's format (`ApiToken.new_secret`)."""
+    `redcap` issues it in REDCap's format (`ApiToken.new_secret`); it stops working
+    `expires_in_days` after now (0: only when revoked)."""
     name = name.strip()
     if not name:
         raise ValidationError({"name": "Give the token a name, such as the script that uses it."})
@@ -49,6 +58,11 @@ def api_token_create(
         raise ValidationError(
             {"name": f"Revoke a token first: at most {MAX_ACTIVE_TOKENS} at once."}
         )
+    if expires_in_days < 0 or expires_in_days > MAX_TOKEN_DAYS:
+        raise ValidationError(
+            {"expires_in": f"A token may last at most {MAX_TOKEN_DAYS} days, or until revoked."}
+        )
+    expires_at = timezone.now() + dt.timedelta(days=expires_in_days) if expires_in_days else None
     secret = ApiToken.new_secret(redcap=redcap)
     token = ApiToken.objects.create(
         user=user,
@@ -57,8 +71,11 @@ def api_token_create(
         hint=secret[:10],
         scope=scope,
         scope_label=scope_label,
+        expires_at=expires_at,
     )
     changes: dict[str, tuple[Any, Any]] = {"name": (None, name)}
+    if expires_at:
+        changes["expires_at"] = (None, expires_at.isoformat(timespec="minutes"))
     if scope:
         changes["scope"] = (None, scope)
     audit_record(actor=user, action="api_token.create", obj=token, changes=changes)
@@ -90,6 +107,10 @@ def api_token_authenticate(secret: str) -> User | None:
     )
     if token is None:
         return None
+    if token.expires_at is not None and token.expires_at <= timezone.now():
+        return None
+    # Every use counts against the token's own limit (core.ratelimit: 429 beyond it).
+    ratelimit.hit("api_token", f"token:{token.pk}")
     # Read by `radcollab.api.TokenAuth` and by the capability that owns the scope.
     token.user.api_token_scope = token.scope
     now = timezone.now()

@@ -4,16 +4,19 @@ from typing import Any
 
 from allauth.account.adapter import get_adapter
 from django.contrib import messages
+from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from accounts import services
+from accounts import data_rights, services
 from accounts.adapters import INVITATION_SESSION_KEY
-from accounts.forms import ApiTokenForm, InvitationForm, ProfileForm
+from accounts.forms import AccountDeleteForm, ApiTokenForm, InvitationForm, ProfileForm
 from accounts.models import ApiToken, Invitation
+from core import ratelimit
 from core.forms import copy_errors
 from core.types import AuthedRequest
 from network import access
@@ -28,7 +31,11 @@ def tokens(request: AuthedRequest) -> HttpResponse:
     issued = None
     if request.method == "POST" and form.is_valid():
         try:
-            issued = services.api_token_create(user=request.user, name=form.cleaned_data["name"])
+            issued = services.api_token_create(
+                user=request.user,
+                name=form.cleaned_data["name"],
+                expires_in_days=form.cleaned_data["expires_in"],
+            )
         except ValidationError as error:
             copy_errors(form, error)
         else:
@@ -124,3 +131,35 @@ def roles(request: AuthedRequest) -> HttpResponse:
         "help": access.help_for(request.user) if not access.memberships_of(request.user) else None,
     }
     return render(request, "accounts/roles.html", context, status=400 if form.errors else 200)
+
+
+@login_required
+def my_data(request: AuthedRequest) -> HttpResponse:
+    """What RadCollab holds about me: a page that explains, and the download (POST)."""
+    if request.method == "POST":
+        ratelimit.hit("export", ratelimit.client_key(request))
+        body = data_rights.person_archive(request.user)
+        response = HttpResponse(body, content_type="application/zip")
+        stamp = timezone.now().strftime("%Y-%m-%d")
+        response["Content-Disposition"] = f'attachment; filename="radcollab-my-data-{stamp}.zip"'
+        return response
+    kinds = sorted(data_rights.person_data(request.user))
+    return render(request, "accounts/my_data.html", {"kinds": kinds})
+
+
+@login_required
+def account_delete(request: AuthedRequest) -> HttpResponse:
+    """Delete my account after my password; what stays, and why, is said first."""
+    form = AccountDeleteForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            data_rights.account_delete(user=request.user, password=form.cleaned_data["password"])
+        except ValidationError as error:
+            copy_errors(form, error)
+        else:
+            logout(request)
+            messages.success(request, "Your account is deleted. Thank you for taking part.")
+            return redirect("home")
+    context = {"form": form, "pseudonym": data_rights.pseudonym(request.user.pk)}
+    status = 400 if form.errors else 200
+    return render(request, "accounts/delete.html", context, status=status)

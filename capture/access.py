@@ -62,7 +62,7 @@ SITE_BOUND = frozenset({R.SITE_LEAD, R.COLLABORATOR})
 WITHOUT_TWO_FACTOR = frozenset({Can.SEE_STUDY})
 
 EVERY_SITE = None  # `sites()` answer for a role that covers the whole study
-TOKEN_SCOPE_PREFIX = "study:"  # noqa: S105 - a scope kind, not a secret
+TOKEN_SCOPE_PREFIX = "study:"  # noqa: S105 - a scope kind, not a secret # nosec B105
 
 
 def parse_token_scope(scope: str) -> tuple[int, str] | None:

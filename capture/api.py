@@ -23,6 +23,7 @@ from capture import access, services, versions
 from capture import exports as capture_exports
 from capture.access import Can
 from capture.models import DictionaryVersion, Entry, Event, Export, Study
+from core import ratelimit
 from core.exceptions import EditConflict
 from core.types import AuthedRequest
 from network import access as network_access
@@ -466,9 +467,10 @@ class ExportOut(Schema):
     download: str | None
 
 
-@router.post("/{study_id}/exports", response={202: ExportOut})
+@router.post("/{study_id}/exports", response={202: ExportOut, 429: dict[str, Any]})
 def export_start(request: AuthedRequest, study_id: int, payload: ExportIn) -> Any:
     """Start an export in the background; poll its `id`, then download it when `done`."""
+    ratelimit.hit("export", ratelimit.client_key(request))
     study = _export_study(request, study_id)
     export = capture_exports.export_request(actor=request.user, study=study, **payload.dict())
     return Status(202, _export_out(export))

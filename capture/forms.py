@@ -6,16 +6,16 @@ from typing import Any
 
 from django import forms
 
+from accounts.forms import TOKEN_LIFETIMES
 from capture.models import Entry, Export, Study, StudyRole, StudySite
+from core.uploads import size_problem
 from network.models import Site
-
-MAX_DICTIONARY_BYTES = 2 * 1024 * 1024
 
 
 def dictionary_text(upload: Any) -> str:
-    """An uploaded data dictionary as text: at most 2 MB of UTF-8 (a BOM is dropped)."""
-    if upload.size > MAX_DICTIONARY_BYTES:
-        raise forms.ValidationError("The dictionary is over 2 MB: is it the right file?")
+    """An uploaded data dictionary as text: UTF-8 (a BOM is dropped), within its limit."""
+    if problem := size_problem(upload, "dictionary"):
+        raise forms.ValidationError(f"{problem} Is it the right file?")
     try:
         return str(upload.read().decode("utf-8-sig"))
     except UnicodeDecodeError as error:
@@ -177,6 +177,8 @@ class ImportForm(forms.Form):
 
     def clean_file(self) -> str:
         upload = self.cleaned_data["file"]
+        if problem := size_problem(upload, "records"):
+            raise forms.ValidationError(f"{problem} Split it and import the parts in turn.")
         try:
             return str(upload.read().decode("utf-8-sig"))
         except UnicodeDecodeError as error:
@@ -200,6 +202,7 @@ class StudySettingsForm(forms.ModelForm):
             "require_gcp",
             "allow_file_fields",
             "record_ids",
+            "retention_days",
         ]
 
     def __init__(self, *args: Any, instruments: list[str], **kwargs: Any) -> None:
@@ -222,6 +225,15 @@ class StudyTokenForm(forms.Form):
         label="Token name", max_length=100, help_text="Such as the script that will use it."
     )
     role = forms.ChoiceField(label="Acts as", help_text="One of your roles in this study.")
+    expires_in = forms.TypedChoiceField(
+        label="Expires",
+        choices=TOKEN_LIFETIMES,
+        coerce=int,
+        initial=90,
+        required=False,
+        empty_value=90,  # type: ignore[arg-type]  # an int: the field coerces to int
+        help_text="After this the token stops working; choose the shortest that will do.",
+    )
 
     def __init__(self, *args: Any, roles: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -144,7 +144,7 @@ class OutsideProgress:
         now = self.own.ops.adapt_datetimefield_value(timezone.now())
         with self.own.cursor() as cursor:
             cursor.execute(
-                f"UPDATE {quote(self.table)} SET {assignments} "  # noqa: S608 - names, not input
+                f"UPDATE {quote(self.table)} SET {assignments} "  # noqa: S608 - names, not input # nosec B608
                 f"WHERE {quote('id')} = %s AND {quote('attempt')} = %s AND {quote('state')} = %s",
                 [now, *fields.values(), self.pk, self.attempt, RUNNING],
             )

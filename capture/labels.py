@@ -12,7 +12,8 @@ forms, images (which would fetch from another site) and every other attribute go
 those are how a label hides or covers content; a pale colour (white, yellow) is dropped
 for the same reason. We filter the declarations ourselves (nh3 passes each attribute to
 `_attribute`) rather than allow classes, so a dictionary from REDCap keeps its colours
-as written.
+as written. The Content-Security-Policy refuses every `style` attribute, so the colour
+kept leaves as `data-colour`, which `js/shell.js` applies through the DOM (allowed).
 """
 
 from __future__ import annotations
@@ -116,4 +117,8 @@ def safe_html(markup: str) -> str:
     repeat on every render of a form)."""
     if "<" not in markup and "&" not in markup:
         return markup.replace(">", "&gt;")
-    return _CLEANER.clean(markup)
+    return _STYLE_COLOUR.sub(r' data-colour="\1"', _CLEANER.clean(markup))
+
+
+# What `_attribute` leaves of a style: one readable colour (no quote or bracket in it).
+_STYLE_COLOUR = re.compile(r' style="color: ([#a-z0-9(), ]+)"')

@@ -64,6 +64,17 @@ class Study(TimeStampedModel):
             "and a record made here is still named CODE-n."
         ),
     )
+    # Closing starts the retention period: `retention_days` after `closed_at` (or the
+    # deployment's RADCOLLAB_STUDY_RETENTION_DAYS when empty) the study's records, exports,
+    # imports and analysis snapshots are deleted (capture/retention.py), `purged_at` set.
+    closed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    retention_days = models.PositiveIntegerField(
+        "Keep the data after closing (days)",
+        null=True,
+        blank=True,
+        help_text="Empty: the network's default. The records are deleted when it ends.",
+    )
+    purged_at = models.DateTimeField(null=True, blank=True, editable=False)
     # Keys the per-record date shift of de-identified exports; never shown to anyone.
     export_secret = models.CharField(max_length=64, default=_new_secret, editable=False)
     created_by = models.ForeignKey(

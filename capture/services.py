@@ -252,6 +252,7 @@ SETTINGS = (
     "require_gcp",
     "allow_file_fields",
     "record_ids",
+    "retention_days",
 )
 
 
@@ -801,7 +802,8 @@ def record_lock(*, actor: Any, record: Record, password: str | None = None) -> R
     signed = False
     if password is not None:
         if not check_password(password, actor.password):
-            raise ValidationError({"password": "That password is not right: nothing was locked."})
+            wrong = "That password is not right: nothing was locked."
+            raise ValidationError({"password": wrong})
         signed = True
     record.locked, record.signed = True, signed
     record.locked_by, record.locked_at = actor, timezone.now()

@@ -55,7 +55,9 @@ def role_choices(user: User, study: Study) -> list[tuple[str, str]]:
 
 
 @transaction.atomic
-def study_token_create(*, user: User, study: Study, role: str, name: str) -> IssuedToken:
+def study_token_create(
+    *, user: User, study: Study, role: str, name: str, expires_in_days: int = 0
+) -> IssuedToken:
     """Issue a token that acts as `user` in `study` with `role` only."""
     if access.token_scope(user) is not None:
         raise PermissionDenied("A study token cannot create tokens.")
@@ -67,7 +69,12 @@ def study_token_create(*, user: User, study: Study, role: str, name: str) -> Iss
     label = f"Study “{study.title}” as {StudyRole.Role(role).label.lower()}"
     # In REDCap's format, so that PyCap and REDCapR scripts take it unchanged.
     issued = api_token_create(
-        user=user, name=name, scope=scope_of(study, role), scope_label=label, redcap=True
+        user=user,
+        name=name,
+        scope=scope_of(study, role),
+        scope_label=label,
+        redcap=True,
+        expires_in_days=expires_in_days,
     )
     audit_record(
         actor=user,

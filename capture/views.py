@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.models import User
 from audit.models import AuditEvent
-from capture import access, completeness, longitudinal, services
+from capture import access, completeness, longitudinal, retention, services
 from capture import exports as capture_exports
 from capture import imports as capture_imports
 from capture.access import Can
@@ -45,6 +45,7 @@ from core.exceptions import EditConflict
 from core.extensions import provided
 from core.forms import copy_errors
 from core.htmx import render_page
+from core.ratelimit import ratelimit
 from core.types import AuthedRequest
 from network import access as network_access
 
@@ -127,6 +128,8 @@ def study_admin(request: AuthedRequest, pk: int) -> HttpResponse:
         ),
         "unapplied": services.current_dictionary(found).issues,
         "live_form": GoLiveForm(),
+        "retention_days": retention.retention_days(found),
+        "purge_due": retention.purge_due(found),
     }
     return render(request, "capture/study_admin.html", context)
 
@@ -180,6 +183,8 @@ def study_manage(request: AuthedRequest, pk: int, action: str) -> HttpResponse:
                 study=found,
                 acknowledged=bool(live_form.cleaned_data.get("acknowledged")),
             )
+        elif action == "close":
+            retention.study_close(actor=request.user, study=found)
         else:
             raise ValidationError(f"Unknown action {action!r}.")
     except ValidationError as error:
@@ -431,7 +436,7 @@ def _entry_context(
         "instance": instance,
         "instances": _instances(study, record, form, instance),
         # Sanitised labels (capture.labels) and values escaped by capture.entry_html.
-        "form_html": mark_safe(drawn),  # noqa: S308
+        "form_html": mark_safe(drawn),  # noqa: S308 (drawn by entry_html from escaped values and nh3-cleaned labels) # nosec B308 B703
         "fields": [row for block in blocks for row in getattr(block, "rows", [block])],
         "record_id_field": dictionary.record_id_field,
         "logic": {
@@ -623,6 +628,7 @@ def audit_log(request: AuthedRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@ratelimit("export")
 def exports(request: AuthedRequest, pk: int) -> HttpResponse:
     """Ask for an export and follow the progress of one's own; only they can download."""
     found = _export_study(request, pk)
@@ -640,6 +646,7 @@ def exports(request: AuthedRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
+@ratelimit("export")
 def export_retry(request: AuthedRequest, pk: int, export: int) -> HttpResponse:
     """Queue one's own failed export again (anyone else's is a 404)."""
     found = _export_study(request, pk)
@@ -696,6 +703,7 @@ def export_download(request: AuthedRequest, pk: int, export: int) -> FileRespons
 
 
 @login_required
+@ratelimit("import")
 def import_records(request: AuthedRequest, pk: int) -> HttpResponse:
     """Upload → preview with every problem by row and field → import in the background."""
     found = access.get_study(request.user, pk)
@@ -736,6 +744,7 @@ def _import_confirm(request: AuthedRequest, found: Study) -> HttpResponse:
 
 @login_required
 @require_POST
+@ratelimit("import")
 def import_retry(request: AuthedRequest, pk: int, upload: int) -> HttpResponse:
     """Queue one's own failed import again (anyone else's is a 404)."""
     found = access.get_study(request.user, pk)

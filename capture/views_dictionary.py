@@ -28,6 +28,7 @@ from capture.models import DictionaryVersion, Study
 from core.exceptions import EditConflict
 from core.forms import copy_errors
 from core.htmx import render_page
+from core.ratelimit import ratelimit
 from core.types import AuthedRequest
 from formats.datadictionary import Field, read_data_dictionary
 
@@ -73,6 +74,7 @@ def dictionary(request: AuthedRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
+@ratelimit("import")
 def dictionary_upload(request: AuthedRequest, pk: int) -> HttpResponse:
     study = _study(request, pk)
     form = DictionaryUploadForm(request.POST, request.FILES)

@@ -32,6 +32,7 @@ def study_tokens(request: AuthedRequest, pk: int) -> HttpResponse:
                     study=study,
                     role=form.cleaned_data["role"],
                     name=form.cleaned_data["name"],
+                    expires_in_days=form.cleaned_data["expires_in"],
                 )
                 form = StudyTokenForm(roles=roles)
             except ValidationError as error:

@@ -39,7 +39,7 @@ def signature() -> str:
 def _paragraphs(text: str) -> list[SafeString]:
     blocks = [block.strip("\n") for block in text.replace("\r\n", "\n").split("\n\n")]
     return [
-        mark_safe(urlize(escape(block)).replace("\n", "<br>"))  # noqa: S308 - escaped first
+        mark_safe(urlize(escape(block)).replace("\n", "<br>"))  # noqa: S308 - escaped first # nosec B308 B703
         for block in blocks
         if block.strip()
     ]

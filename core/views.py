@@ -48,6 +48,20 @@ def permission_denied(request: HttpRequest, exception: Exception | None = None) 
     return render(request, "403.html", context, status=403)
 
 
+def too_many_sign_ins(request: HttpRequest) -> HttpResponse:
+    """allauth's answer when sign-in, sign-up or a reset is tried too often (429)."""
+    from django.conf import settings
+
+    from core.middleware import too_many_requests
+
+    wait = settings.LOGIN_LOCKOUT_SECONDS
+    message = (
+        "Too many sign-in attempts from here or for this email address. "
+        f"Wait {wait // 60} minutes, then try again, or reset your password."
+    )
+    return too_many_requests(request, message, wait)
+
+
 @never_cache
 @require_safe
 def healthz(request: HttpRequest) -> JsonResponse:

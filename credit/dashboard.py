@@ -675,7 +675,6 @@ def bar_svg(fig: Figure, column: int = 0) -> str:
     title = escape(f"{fig.title}: {fig.columns[column]}")
     parts = [
         f'<svg class="chart" viewBox="0 0 {label_w + width + 50} {height}" role="img" '
-        f'style="width:100%;max-width:40rem;height:auto" '
         f'aria-label="{title}" xmlns="http://www.w3.org/2000/svg">',
         f"<title>{title}</title>",
     ]

@@ -11,7 +11,7 @@ import csv
 import io
 import re
 from datetime import date
-from xml.sax.saxutils import escape
+from xml.sax.saxutils import escape  # escapes text we write; parses nothing # nosec B406
 
 from credit import core
 from formats.csvsafe import SpreadsheetSafeWriter

@@ -203,11 +203,13 @@ def _refresh_chunk(profile_ids: list[int]) -> None:
     coauthors = _coauthors(person_ids)
     grants = _grants(person_ids, today)
     supervisions = _supervisions(person_ids)
-    requests = _requests(person_ids)
+    contact_requests = _requests(person_ids)
     rows = []
     for profile in profiles:
         mine = facts.get(profile.person_id, _Facts())
-        rows.append(_stats_row(profile, mine, coauthors, grants, supervisions, requests, now))
+        rows.append(
+            _stats_row(profile, mine, coauthors, grants, supervisions, contact_requests, now)
+        )
     MentorStats.objects.bulk_create(
         rows, update_conflicts=True, unique_fields=["profile"], update_fields=STATS_FIELDS
     )
@@ -220,13 +222,13 @@ def _stats_row(
     coauthors: _Coauthors,
     grants: dict[int, int],
     supervisions: dict[int, tuple[int, int]],
-    requests: dict[int, list[RequestRow]],
+    contact_requests: dict[int, list[RequestRow]],
     now: dt.datetime,
 ) -> MentorStats:
     me = profile.person_id
     with_trainee = sum(1 for o in mine.recent if coauthors.trainees[o] - {me})
     collaborators = set().union(*(coauthors.everyone[o] for o in mine.all_outputs)) - {(me, "")}
-    replies = summarize_replies(requests.get(me, []), now=now)
+    replies = summarize_replies(contact_requests.get(me, []), now=now)
     total, completed = supervisions.get(me, (0, 0))
     stats = MentorStats(
         profile=profile,
@@ -241,7 +243,7 @@ def _stats_row(
             replies.median_reply.total_seconds() / 3600 if replies.median_reply else None
         ),
         share_replied_14d=replies.share_within_window,
-        last_active=_last_active(profile, mine, requests.get(me, [])),
+        last_active=_last_active(profile, mine, contact_requests.get(me, [])),
         document=_document(profile, mine.titles),
         refreshed_at=now,
         person_active=profile.person.is_active,

@@ -20,7 +20,7 @@ from accounts.models import User
 from network.models import Membership, Region, Role, Site, TrainingScheme
 from network.services import join_request, membership_grant
 
-DEMO_PASSWORD = "radcollab-demo"  # noqa: S105 - printed for the demo logins on purpose
+DEMO_PASSWORD = "radcollab-demo"  # noqa: S105 - printed for the demo logins on purpose # nosec B105
 DEMO_DOMAIN = "demo.radcollab.org"
 
 REGIONS: list[tuple[str, str]] = [

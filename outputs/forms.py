@@ -6,6 +6,7 @@ from django import forms
 from django.db.models import Q
 
 from core.forms import DateInput
+from core.uploads import size_problem
 from formats.bibliography import BibliographyError, Format, decode
 from formats.bibliography.identifiers import parse_identifiers
 from outputs.citations import DEFAULT_STYLE, STYLE_CHOICES
@@ -15,7 +16,6 @@ from people.models import INTEREST_KINDS, Term
 from projects.models import Project
 
 MAX_IDENTIFIERS = 50
-MAX_UPLOAD = 10 * 1024 * 1024
 
 
 def theme_choices() -> forms.ModelMultipleChoiceField:
@@ -168,8 +168,8 @@ class ImportForm(forms.Form):
         if not upload and not pasted:
             raise forms.ValidationError("Choose a file to upload or paste the records.")
         if upload:
-            if upload.size > MAX_UPLOAD:
-                raise forms.ValidationError(f"{upload.name} is larger than 10 MB.")
+            if problem := size_problem(upload, "bibliography"):
+                raise forms.ValidationError(problem)
             try:
                 data["content"], _ = decode(upload.read())
             except BibliographyError as error:

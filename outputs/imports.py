@@ -625,7 +625,7 @@ def _insert_authors(rows: list[AuthorRow], progress: Progress | None) -> None:
     table = connection.ops.quote_name(meta.db_table)
     names = ", ".join(connection.ops.quote_name(c) for c in columns)
     marks = ", ".join(["%s"] * len(columns))
-    sql = f"INSERT INTO {table} ({names}) VALUES ({marks})"  # noqa: S608 - names from the model
+    sql = f"INSERT INTO {table} ({names}) VALUES ({marks})"  # noqa: S608 - names from the model # nosec B608
     step = BATCH * 4
     with connection.cursor() as cursor:
         for start in range(0, len(rows), step):

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 from core.exceptions import EditConflict
 from core.forms import copy_errors
 from core.htmx import render_page
+from core.ratelimit import ratelimit
 from core.types import AuthedRequest
 from outputs import citations, imports, lookup, services
 from outputs.access import (
@@ -179,6 +180,7 @@ def authorship_decline(request: AuthedRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@ratelimit("import")
 def import_start(request: AuthedRequest) -> HttpResponse:
     """Upload or paste a file; the preview shows what committing would do."""
     form = ImportForm(request.POST, request.FILES) if request.method == "POST" else ImportForm()
@@ -201,6 +203,7 @@ def _import_page(request: AuthedRequest, form: ImportForm, id_form: IdentifierFo
 
 
 @login_required
+@ratelimit("import")
 def import_identifiers(request: AuthedRequest) -> HttpResponse:
     """Look DOIs, PMIDs or ORCID iDs up in the background; the preview page shows progress."""
     id_form = IdentifierForm(request.POST if request.method == "POST" else None)

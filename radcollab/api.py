@@ -19,6 +19,7 @@ from accounts.services import api_token_authenticate
 from audit.api import router as audit_router
 from capture.api import router as capture_router
 from capture.tokens import allows_path as study_token_allows_path
+from core.ratelimit import RateLimited
 from credit.api import router as credit_router
 from events.api import router as events_router
 from glossary.api import router as glossary_router
@@ -142,6 +143,13 @@ def unexpected(request: HttpRequest, exc: Exception) -> NoReturn:
     """Let Django log it and answer 500 (ninja would show a traceback with DEBUG on);
     `core.middleware.ApiErrorsAsJsonMiddleware` turns that answer into JSON."""
     raise exc
+
+
+@api.exception_handler(RateLimited)
+def rate_limited(request: HttpRequest, exc: RateLimited) -> HttpResponse:
+    response = api.create_response(request, {"detail": str(exc)}, status=429)
+    response["Retry-After"] = str(exc.retry_after)
+    return response
 
 
 @api.exception_handler(TwoFactorRequired)

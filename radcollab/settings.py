@@ -24,7 +24,7 @@ if not SECRET_KEY:
         raise ImproperlyConfigured(
             "SECRET_KEY must be set when DEBUG is off (use a long random string)."
         )
-    SECRET_KEY = "insecure-development-key-only-used-with-debug-on"  # noqa: S105
+    SECRET_KEY = "insecure-development-key-only-used-with-debug-on"  # noqa: S105 (used only with DEBUG on) # nosec B105
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "django_rq",
     "django_tasks_rq",
     "template_partials",
+    "csp",
     "core",
     "audit",
     "accounts",
@@ -74,6 +75,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "core.middleware.ApiErrorsAsJsonMiddleware",  # first: it sees every response
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "core.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -83,7 +86,9 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "core.middleware.IdleSessionTimeoutMiddleware",
     "core.middleware.TwoFactorRequiredMiddleware",
+    "core.middleware.RateLimitMiddleware",
     "core.middleware.PersonTimeZoneMiddleware",
 ]
 
@@ -161,6 +166,14 @@ AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
     "allauth.account.auth_backends.AuthenticationBackend",
+]
+# Argon2id for new and changed passwords; the hashers after it still check older hashes,
+# which Django upgrades to Argon2 at the person's next sign-in.
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -253,6 +266,73 @@ SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", default=False)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Content-Security-Policy (django-csp): every script and style comes from our own static
+# files, none inline, nothing from another origin. CSP_REPORT_ONLY=true sends the policy
+# as Content-Security-Policy-Report-Only (browsers report, block nothing) to try a
+# change; CSP_REPORT_URI names where browsers send the reports.
+RADCOLLAB_CSP_REPORT_ONLY = env_bool("CSP_REPORT_ONLY", default=False)
+RADCOLLAB_CSP_REPORT_URI = env_str("CSP_REPORT_URI")
+_CSP_IMAGES = ["'self'", "data:"]
+if env_str("RADCOLLAB_MAP_TILE_URL"):  # a deployment's own tile server (read below)
+    _tiles = env_str("RADCOLLAB_MAP_TILE_URL").split("/")
+    _CSP_IMAGES.append("/".join(_tiles[:3]).replace("{s}.", "*."))
+_CSP_POLICY: dict[str, object] = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": _CSP_IMAGES,
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        **({"report-uri": [RADCOLLAB_CSP_REPORT_URI]} if RADCOLLAB_CSP_REPORT_URI else {}),
+    }
+}
+if RADCOLLAB_CSP_REPORT_ONLY:
+    CONTENT_SECURITY_POLICY_REPORT_ONLY = _CSP_POLICY
+else:
+    CONTENT_SECURITY_POLICY = _CSP_POLICY
+# Permissions-Policy (core.middleware.PermissionsPolicyMiddleware): no page needs the
+# camera, microphone, location, payment or USB; the browser refuses them to any script.
+PERMISSIONS_POLICY: dict[str, list[str]] = {
+    feature: []
+    for feature in (
+        "accelerometer",
+        "camera",
+        "geolocation",
+        "gyroscope",
+        "magnetometer",
+        "microphone",
+        "payment",
+        "usb",
+        "interest-cohort",
+        "browsing-topics",
+    )
+}
+
+# Sessions: people whose roles see study data are signed out after this many minutes
+# without a request (core.middleware.IdleSessionTimeoutMiddleware); 0 turns it off.
+RADCOLLAB_IDLE_TIMEOUT_MINUTES = env_int("RADCOLLAB_IDLE_TIMEOUT_MINUTES", 30, minimum=0)
+
+# Rate limits (core.ratelimit): requests allowed per person (or per address when signed
+# out) in each window; beyond it the answer is 429 with Retry-After.
+RADCOLLAB_RATE_LIMITS = {
+    "api_token": env_str("RATE_LIMIT_API_TOKEN", "600/60"),
+    "import": env_str("RATE_LIMIT_IMPORT", "20/3600"),
+    "export": env_str("RATE_LIMIT_EXPORT", "60/3600"),
+    "statistics": env_str("RATE_LIMIT_STATISTICS", "60/3600"),
+}
+for _scope, _rate in RADCOLLAB_RATE_LIMITS.items():
+    _count, _, _seconds = _rate.partition("/")
+    if not (_count.isdigit() and _seconds.isdigit() and int(_count) > 0 and int(_seconds) > 0):
+        raise ImproperlyConfigured(
+            f"RATE_LIMIT_{_scope.upper()} must be requests/seconds, such as 60/3600 "
+            f"(got {_rate!r})."
+        )
+
 SILENCED_SYSTEM_CHECKS = ["security.W021"] if not SECURE_HSTS_PRELOAD else []
 
 LOGGING = {
@@ -266,10 +346,24 @@ LOGGING = {
 # Research map: country outlines are vendored, so the map draws offline; a deployment
 # with its own tile server may name it (https://tiles.example.org/{z}/{x}/{y}.png).
 RADCOLLAB_MAP_TILE_URL = env_str("RADCOLLAB_MAP_TILE_URL")
+# Days a closed study's records are kept before `purge_expired_studies` deletes them
+# (a study's admin may set its own period on the study's settings).
+RADCOLLAB_STUDY_RETENTION_DAYS = env_int("RADCOLLAB_STUDY_RETENTION_DAYS", 3650, minimum=0)
 # Years until a training credential (GCP...) needs its refresher; 0 means never.
 RADCOLLAB_CREDENTIAL_REFRESH_YEARS = env_int("RADCOLLAB_CREDENTIAL_REFRESH_YEARS", 3, minimum=0)
-# Largest project document accepted, in megabytes.
+# Largest file accepted, in megabytes, for each kind of upload or import (core/uploads.py;
+# docs/reliability.md lists them). Project documents keep their older variable name.
 RADCOLLAB_UPLOAD_MAX_MB = env_int("RADCOLLAB_UPLOAD_MAX_MB", 20, minimum=1)
+RADCOLLAB_UPLOAD_LIMITS_MB = {
+    "document": RADCOLLAB_UPLOAD_MAX_MB,
+    "certificate": env_int("RADCOLLAB_CERTIFICATE_MAX_MB", 10, minimum=1),
+    "dictionary": env_int("RADCOLLAB_DICTIONARY_MAX_MB", 2, minimum=1),
+    "records": env_int("RADCOLLAB_RECORDS_IMPORT_MAX_MB", 20, minimum=1),
+    "bibliography": env_int("RADCOLLAB_BIBLIOGRAPHY_MAX_MB", 10, minimum=1),
+}
+# A request body that is not a file (a form, JSON, REDCap API data): beyond this Django
+# refuses it (413 from the API, REDCap's error from its API).
+DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("RADCOLLAB_REQUEST_MAX_MB", 20, minimum=1) * 1024 * 1024
 if RADCOLLAB_MAP_TILE_URL and not all(
     part in RADCOLLAB_MAP_TILE_URL for part in ("{z}", "{x}", "{y}")
 ):

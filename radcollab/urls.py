@@ -6,6 +6,8 @@ from core import views as core_views
 from radcollab.api import api
 
 handler403 = "core.views.permission_denied"
+# allauth's sign-in and sign-up limits answer through this (core.views.too_many_sign_ins).
+handler429 = "core.views.too_many_sign_ins"
 
 urlpatterns = [
     path("", core_views.home, name="home"),

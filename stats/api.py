@@ -14,6 +14,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from ninja import Field, Router, Schema
 
+from core import ratelimit
 from core.types import AuthedRequest
 from stats.inputs import AnalysisInputError, Settings, dataset_from_columns
 
@@ -106,7 +107,12 @@ class ResultOut(Schema):
     figures: dict[str, Any]
 
 
-def _run(analysis: str, payload: DataIn) -> dict[str, Any]:
+# A result, or 429 when the person has run too many analyses in the hour.
+RESULT = {200: ResultOut, 429: dict[str, Any]}
+
+
+def _run(request: AuthedRequest, analysis: str, payload: DataIn) -> dict[str, Any]:
+    ratelimit.hit("statistics", ratelimit.client_key(request))
     # Imported here: numpy and scipy at module level would slow every web process's first request.
     from stats.analyses import run_analysis
 
@@ -119,33 +125,49 @@ def _run(analysis: str, payload: DataIn) -> dict[str, Any]:
         raise ValidationError({error.field: error.message}) from error
 
 
-@router.post("/accuracy", response=ResultOut, summary="Diagnostic accuracy")
+@router.post("/accuracy", response=RESULT, summary="Diagnostic accuracy")
 def accuracy(request: AuthedRequest, payload: AccuracyIn) -> dict[str, Any]:
     """Sensitivity, specificity, PPV, NPV, LRs, DOR and Youden's J with intervals."""
-    return _run("accuracy", payload)
+    return _run(request, "accuracy", payload)
 
 
-@router.post("/roc", response=ResultOut, summary="ROC curve and AUC (DeLong)")
+@router.post("/roc", response=RESULT, summary="ROC curve and AUC (DeLong)")
 def roc(request: AuthedRequest, payload: RocIn) -> dict[str, Any]:
     """Empirical ROC, AUC with DeLong CI, Youden threshold; paired DeLong with `index_second`."""
-    return _run("roc", payload)
+    return _run(request, "roc", payload)
 
 
-@router.post("/agreement", response=ResultOut, summary="Agreement (Cohen's or Fleiss' kappa)")
+@router.post(
+    "/agreement",
+    response={200: ResultOut, 429: dict[str, Any]},
+    summary="Agreement (Cohen's or Fleiss' kappa)",
+)
 def agreement(request: AuthedRequest, payload: AgreementIn) -> dict[str, Any]:
-    return _run("agreement", payload)
+    return _run(request, "agreement", payload)
 
 
-@router.post("/icc", response=ResultOut, summary="Intraclass correlation (six forms)")
+@router.post(
+    "/icc",
+    response={200: ResultOut, 429: dict[str, Any]},
+    summary="Intraclass correlation (six forms)",
+)
 def icc(request: AuthedRequest, payload: IccIn) -> dict[str, Any]:
-    return _run("icc", payload)
+    return _run(request, "icc", payload)
 
 
-@router.post("/bland-altman", response=ResultOut, summary="Bland\u2013Altman agreement")
+@router.post(
+    "/bland-altman",
+    response={200: ResultOut, 429: dict[str, Any]},
+    summary="Bland\u2013Altman agreement",
+)
 def bland_altman(request: AuthedRequest, payload: BlandAltmanIn) -> dict[str, Any]:
-    return _run("bland_altman", payload)
+    return _run(request, "bland_altman", payload)
 
 
-@router.post("/repeatability", response=ResultOut, summary="Repeatability (wSD, RC, wCV)")
+@router.post(
+    "/repeatability",
+    response={200: ResultOut, 429: dict[str, Any]},
+    summary="Repeatability (wSD, RC, wCV)",
+)
 def repeatability(request: AuthedRequest, payload: RepeatabilityIn) -> dict[str, Any]:
-    return _run("repeatability", payload)
+    return _run(request, "repeatability", payload)

@@ -19,6 +19,7 @@ from capture.analysis_data import analysis_events, analysis_fields
 from capture.services import audit_scope
 from core.forms import copy_errors
 from core.htmx import render_page
+from core.ratelimit import ratelimit
 from core.types import AuthedRequest
 from formats.csvsafe import SpreadsheetSafeWriter
 from stats import access, figures, services
@@ -38,6 +39,7 @@ def index(request: AuthedRequest) -> HttpResponse:
 
 
 @login_required
+@ratelimit("statistics")
 def study(request: AuthedRequest, pk: int) -> HttpResponse:
     """Choose an analysis and its fields; the run is queued and its page shows the result."""
     found = access.get_study(request.user, pk)
@@ -148,6 +150,7 @@ def _shown(table: dict[str, Any]) -> dict[str, Any]:
 
 @login_required
 @require_POST
+@ratelimit("statistics")
 def rerun(request: AuthedRequest, pk: int, run: int) -> HttpResponse:
     found = access.get_run(request.user, pk, run)
     try:

@@ -8,7 +8,6 @@ DEFAULT_REFRESH_YEARS = 3
 # A credential is "due" this many days before it expires; reminders go at these marks.
 DUE_WITHIN_DAYS = 60
 REMINDER_DAYS = (60, 14)
-MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 
 
 def default_refresh_years() -> int:

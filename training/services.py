@@ -22,10 +22,11 @@ from accounts.tasks import deliver_email
 from audit.services import audit_record, diff_fields
 from core.exceptions import EditConflict
 from core.extensions import Citable, provided
+from core.uploads import size_problem
 from outputs.models import Author, Output
 from people.models import Term
 from training.access import home_site, is_admin, require_owner, require_supervisor
-from training.conf import MAX_UPLOAD_BYTES, REMINDER_DAYS
+from training.conf import REMINDER_DAYS
 from training.models import (
     Checklist,
     ChecklistItem,
@@ -58,12 +59,8 @@ def content_type_of(name: str) -> str:
 def check_upload(field: str, upload: UploadedFile) -> None:
     """Refuse a file that is too large or is not really a PDF, PNG or JPEG."""
     name = upload.name or "the file"
-    limit_mb = MAX_UPLOAD_BYTES // (1024 * 1024)
-    if upload.size is not None and upload.size > MAX_UPLOAD_BYTES:
-        size_mb = upload.size / (1024 * 1024)
-        raise ValidationError(
-            {field: f"“{name}” is {size_mb:.1f} MB; files may be at most {limit_mb} MB."}
-        )
+    if problem := size_problem(upload, "certificate"):
+        raise ValidationError({field: problem})
     suffix = PurePosixPath(name).suffix.lower()
     if suffix not in FILE_TYPES:
         raise ValidationError({field: f"“{name}” is not a PDF, PNG or JPEG file."})
@@ -444,7 +441,8 @@ def checklist_start(
 
 def _check_password(actor: User, password: str) -> None:
     if not password or not actor.check_password(password):
-        raise ValidationError({"password": "That is not your password; nothing was signed."})
+        wrong = "That is not your password; nothing was signed."
+        raise ValidationError({"password": wrong})
 
 
 def _lock_unsigned(item: ChecklistItem) -> ChecklistItem:

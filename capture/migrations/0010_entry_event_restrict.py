@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("capture", "0008_record_site_created_index"),
+        ("capture", "0009_study_retention"),
     ]
 
     operations = [

@@ -30,6 +30,7 @@ from capture.redcap_api.formatter import (
     render,
     render_object,
 )
+from core.ratelimit import RateLimited
 from network.access import TwoFactorRequired
 
 Listing = Callable[[calls.Call], list[dict[str, Any]]]
@@ -65,6 +66,10 @@ def redcap_api(request: HttpRequest) -> HttpResponseBase:
         return _error(RedcapError("The data you sent is larger than this server accepts", 413), fmt)
     except RedcapError as error:
         return _error(error, fmt)
+    except RateLimited as error:
+        response = _error(RedcapError(str(error), 429), fmt)
+        response["Retry-After"] = str(error.retry_after)
+        return response
     except TwoFactorRequired as error:
         return _error(RedcapError(str(error), 403), fmt)
     except PermissionDenied as error:

@@ -180,6 +180,7 @@ ROUTES = [
     ("answer query", url("query_move", "query", "answer"), "post", {"text": "Yes"}, ANSWER),
     ("manage page", url("study_admin"), "get", None, {**MANAGE, "committee": (200, 200)}),
     ("add site", url("study_manage", "site"), "post", {}, MANAGE),
+    ("close study", url("study_manage", "close"), "post", {}, MANAGE),
     ("exports", url("exports"), "get", None, EXPORTS),
     ("import", url("import"), "get", None, IMPORT),
     # A whole REDCap project: the study admin only; its export takes the export right

@@ -71,7 +71,7 @@ def test_a_person_fills_the_form_and_the_server_agrees_with_the_browser(
     assert pipe.inner_text() == "MRI"
     page.get_by_label("CT", exact=True).check()
     assert pipe.inner_text() == "CT"
-    colour = size_label.locator("span[style]").evaluate("e => getComputedStyle(e).color")
+    colour = size_label.locator("span[data-colour]").evaluate("e => getComputedStyle(e).color")
     assert colour == "rgb(204, 0, 0)"
 
     # The slider: no value until moved, then its number shows.

@@ -107,7 +107,7 @@ def test_labels_keep_emphasis_colour_tables_and_links_and_lose_scripts_and_hidin
         "<table><tr><td>1</td></tr></table><ul><li>i</li></ul><img src=https://t.example/p>"
     )
     assert "<b>B</b>" in cleaned
-    assert '<span style="color: red">r</span>' in cleaned
+    assert '<span data-colour="red">r</span>' in cleaned
     assert "script" not in cleaned
     assert "alert" not in cleaned
     assert "onclick" not in cleaned
@@ -140,7 +140,7 @@ def test_the_blocks_draw_a_matrix_a_slider_and_a_piped_sanitised_label():
     assert slider.anchors == ("Not at all", "Somewhat", "Completely")
     size = next(b for b in blocks if getattr(b, "name", "") == "size")
     assert size.label_html == (
-        'Size of the <b>largest</b> lesion on <span style="color: #c00">'
+        'Size of the <b>largest</b> lesion on <span data-colour="#c00">'
         '<span class="piped" data-pipe="0">CT</span></span>'
     )
     assert render.piped.trees[0]["name"] == "modality"

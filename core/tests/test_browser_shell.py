@@ -187,7 +187,16 @@ def open_as(browser: Any, base: str, person: Any | None, viewport: dict[str, int
         context.add_cookies(
             [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": base}]
         )
-    return context.new_page()
+    opened = context.new_page()
+    # Chromium reports each thing the Content-Security-Policy refused on the console.
+    opened.csp_refused = []
+    opened.on("console", lambda m: _note_csp(opened, m.text))
+    return opened
+
+
+def _note_csp(page: Any, text: str) -> None:
+    if "Content Security Policy" in text:
+        page.csp_refused.append(text[:200])
 
 
 # The page's own content without what differs per session (CSRF tokens), to run axe once
@@ -208,7 +217,8 @@ def check_page(page: Any, base: str, who: str, place: Place, seen: set[str]) -> 
     if status >= 500:
         return [f"{who:<13} {place.label}: the server answered {status}"]
     page.wait_for_load_state("load")
-    found = []
+    found = [f"{who:<13} {place.label} ({place.path}) CSP: {m}" for m in page.csp_refused]
+    page.csp_refused.clear()
     overflow = page.evaluate(OVERFLOW)
     if overflow:
         found.append(f"{who:<13} {place.label} ({place.path}) scrolls sideways: {overflow}")

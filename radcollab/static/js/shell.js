@@ -5,6 +5,9 @@
  * - A table wider than the screen scrolls in its own box; that box joins the Tab order
  *   (when nothing inside it is focusable) so that a keyboard can scroll it too.
  * - A glossary tooltip near the right edge moves left to stay on the screen.
+ * - An element with data-colour="#c00" (a study's label) is drawn in that colour.
+ * - A <select data-submit-on-change> sends its form when a choice is made (the form keeps
+ *   a <noscript> button); inline handlers are refused by the Content-Security-Policy.
  * - Esc hides a glossary tooltip that hover or focus showed (WCAG 1.4.13: content on
  *   hover or focus can be dismissed without moving the pointer or the focus); it shows
  *   again once the pointer or the focus leaves the term and comes back.
@@ -18,6 +21,23 @@
       if (menu !== except && !menu.contains(except)) menu.removeAttribute("open");
     });
   }
+
+  // Colours a study's labels keep (capture/labels.py): set through the DOM, which the
+  // Content-Security-Policy allows, where a style attribute would be refused.
+  function paintColours(root) {
+    (root.querySelectorAll ? root : document).querySelectorAll("[data-colour]").forEach(function (el) {
+      el.style.color = el.getAttribute("data-colour");
+    });
+  }
+  document.addEventListener("DOMContentLoaded", function () { paintColours(document); });
+  document.addEventListener("htmx:load", function (event) { paintColours(event.target); });
+
+  document.addEventListener("change", function (event) {
+    var field = event.target;
+    if (field.matches && field.matches("select[data-submit-on-change]") && field.form) {
+      field.form.requestSubmit ? field.form.requestSubmit() : field.form.submit();
+    }
+  });
 
   document.addEventListener("keydown", function (event) {
     if (event.key !== "Escape") return;
