@@ -8,6 +8,12 @@ completeness page, and exports to CSV, XLSX and SPSS with the worker's peak memo
     .venv/bin/python benchmarks/bench_capture.py                 # both databases
     .venv/bin/python benchmarks/bench_capture.py --db sqlite --records 10000
     .venv/bin/python benchmarks/bench_capture.py --db postgres --pg-name rc_bench_capture
+    .venv/bin/python benchmarks/bench_capture.py --longitudinal --records 20000 --exports csv
+
+`--longitudinal` makes the study longitudinal (5 events, every form at each): the file
+has a row per record and event (20,000 records are 100,000 rows), saves go to an event's
+form, and the record status grid (one record's page, and the dashboard of the 50 sites)
+is timed.
 
 The import line gives wall-clock seconds and this process's CPU seconds (on a shared,
 loaded machine the two differ widely; PostgreSQL's own work is not in the CPU figure).
@@ -42,6 +48,9 @@ def main() -> None:
     parser.add_argument("--records", type=int, default=100_000)
     parser.add_argument("--saves", type=int, default=200)
     parser.add_argument(
+        "--longitudinal", action="store_true", help="5 events, a row per record and event"
+    )
+    parser.add_argument(
         "--exports",
         default="csv,xlsx,sav,redcap",
         help="formats to time, comma-separated (redcap: the REDCap-compatible API's JSON)",
@@ -62,6 +71,7 @@ def main() -> None:
         url = _database(db, args.pg_name)
         child = [sys.executable, __file__, "--run", url, f"--records={args.records}"]
         child += [f"--saves={args.saves}", f"--exports={args.exports}"]
+        child += ["--longitudinal"] if args.longitudinal else []
         subprocess.run(child, check=True, cwd=ROOT)
 
 
@@ -127,9 +137,14 @@ def dictionary_csv() -> str:
     return out.getvalue()
 
 
-def records_csv(count: int, codes: list[str]) -> str:
+EVENTS = ("baseline", "week_6", "month_3", "month_6", "month_12")
+
+
+def records_csv(count: int, codes: list[str], events: tuple[str, ...] = ()) -> str:
+    """The flat file: a row per record, or per record and event when `events` are given."""
     rng = random.Random(5)
     header = ["record_id", "redcap_data_access_group"]
+    header += ["redcap_event_name"] if events else []
     header += [f"b_num{i}" for i in range(1, 13)] + ["b_sex", "b_date"]
     header += [f"i_mod___{c}" for c in "1234"] + ["i_field"]
     header += [f"i_score{i}" for i in range(1, 11)] + ["i_size"]
@@ -139,11 +154,13 @@ def records_csv(count: int, codes: list[str]) -> str:
     writer = csv.writer(out)
     writer.writerow(header)
     per_site = -(-count // len(codes))
-    for n in range(count):
-        code = codes[n // per_site]
+    for n in range(count * max(1, len(events))):
+        record, event = divmod(n, len(events)) if events else (n, 0)
+        code = codes[record // per_site]
         mri = rng.random() < 0.4
         writer.writerow(
-            [f"{code}-{n % per_site + 1}", code.lower()]
+            [f"{code}-{record % per_site + 1}", code.lower()]
+            + ([f"{events[event]}_arm_1"] if events else [])
             + [str(rng.randint(0, 400)) for _ in range(12)]
             + [str(rng.randint(1, 2)), f"2025-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}"]
             + ["1", "1" if mri else "0", "0", "0", "2" if mri else ""]
@@ -165,7 +182,8 @@ def run(args: argparse.Namespace) -> None:
     from core.testing.mfa import enable_totp
     from network.models import Membership, Region, Site
 
-    print(f"\n== {connection.vendor}: {args.records:,} records, 40 fields, {SITES} sites ==")
+    shape = f"{len(EVENTS)} events, " if args.longitudinal else ""
+    print(f"\n== {connection.vendor}: {args.records:,} records, {shape}40 fields, {SITES} sites ==")
     region = Region.objects.create(name="Bench region")
     sites = [
         Site.objects.create(name=f"Hospital {i}", region=region, latitude=51, longitude=0)
@@ -178,8 +196,10 @@ def run(args: argparse.Namespace) -> None:
     codes = [f"S{i:02d}" for i in range(SITES)]
     for site, code in zip(sites, codes, strict=True):
         services.study_add_site(actor=admin, study=study, site=site, code=code)
+    if args.longitudinal:
+        _make_longitudinal(admin, study)
     services.study_go_live(actor=admin, study=study)
-    text = records_csv(args.records, codes)
+    text = records_csv(args.records, codes, EVENTS if args.longitudinal else ())
     print(f"records file: {len(text) / 1e6:.1f} MB")
 
     started, cpu = time.perf_counter(), time.process_time()
@@ -209,6 +229,8 @@ def run(args: argparse.Namespace) -> None:
         study_site=study.study_sites.first(),
     )
     dashboard(study, admin, lead)
+    if args.longitudinal:
+        status_grid(study, admin, lead)
     for format in args.exports.split(","):
         subprocess.run(
             [sys.executable, __file__, "--run", args.run, "--export", format], check=True, cwd=ROOT
@@ -234,11 +256,13 @@ def saves(args: argparse.Namespace, study: Any, admin: Any) -> None:
     entries = list(
         Entry.objects.filter(record__study=study, instrument="imaging")
         .order_by("?")
-        .values_list("record_id", "version")[: args.saves]
+        .values_list("record_id", "version", "event__unique_name")[: args.saves]
     )
     times, counts = [], []
-    for record_id, version in entries:
+    for record_id, version, event in entries:
         url = f"/studies/{study.pk}/records/{record_id}/forms/imaging/"
+        if event:
+            url = f"/studies/{study.pk}/records/{record_id}/events/{event}/forms/imaging/"
         data = {"i_mod": ["1", "2"], "i_field": "2", "i_size": f"{rng.uniform(1, 250):.1f}"}
         data.update({f"i_score{i}": str(rng.randint(1, 5)) for i in range(1, 11)})
         data.update(version=str(version), status="2", confirmed="1")
@@ -280,6 +304,68 @@ def dashboard(study: Any, admin: Any, lead: Any) -> None:
         counts.append(len(queries))
     assert shown.total.records == Record.objects.filter(study=study).count()
     _report("completeness figures alone (study admin)", times, counts)
+
+
+def _make_longitudinal(admin: Any, study: Any) -> None:
+    from capture import longitudinal
+    from formats.longitudinal import Arm, Design, Designation, Event
+
+    offsets = (0, 42, 91, 182, 365)
+    events = tuple(
+        Event(name.replace("_", " "), 1, f"{name}_arm_1", day_offset=days, offset_max=7)
+        for name, days in zip(EVENTS, offsets, strict=True)
+    )
+    forms = ("baseline", "imaging", "outcome")
+    design = Design(
+        arms=(Arm(1, "Arm 1"),),
+        events=events,
+        designations=tuple(Designation(e.unique_name, form) for e in events for form in forms),
+    )
+    longitudinal.design_replace(actor=admin, study=study, design=design)
+
+
+def status_grid(study: Any, admin: Any, lead: Any) -> None:
+    """The record status grid: one record's page (5 events x 3 forms) and the dashboard
+    of the study's records (a page of 50, the 50 sites' for the admin, one site's for a
+    site lead)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from capture.models import Record
+
+    record_ids = list(
+        Record.objects.filter(study=study).order_by("?").values_list("pk", flat=True)[:50]
+    )
+    pages = [
+        (
+            f"record grid (one record, {len(EVENTS)} events x 3 forms)",
+            admin,
+            [f"/studies/{study.pk}/records/{pk}/" for pk in record_ids],
+        )
+    ]
+    pages += [
+        (f"record status dashboard ({label}, 50 records a page)", person,
+         [f"/studies/{study.pk}/status/?page={page}" for page in range(1, 51)])
+        for label, person in (("study admin, 50 sites", admin), ("site lead, own site", lead))
+    ]  # fmt: skip
+    for label, person, urls in pages:
+        client = _client(person)
+        times, counts, cpu = [], [], []
+        for url in urls:
+            with CaptureQueriesContext(connection) as queries:
+                started, used = time.perf_counter(), time.process_time()
+                response = client.get(url)
+                times.append((time.perf_counter() - started) * 1000)
+                cpu.append((time.process_time() - used) * 1000)
+            assert response.status_code == 200, url
+            counts.append(len(queries))
+        _report(label, times, counts)
+        # On a shared, loaded machine wall-clock times stretch; this process's CPU does not.
+        cpu.sort()
+        print(
+            f"  CPU of this process: median {statistics.median(cpu):.1f} ms, p95 "
+            f"{cpu[max(0, int(0.95 * len(cpu)) - 1)]:.1f} ms"
+        )
 
 
 def _report(label: str, times: list[float], counts: list[int]) -> None:

@@ -6,7 +6,8 @@ sites that right covers — every site for the statistician and the study admin.
 fields a de-identified export keeps are offered, and of those only the ones a statistic
 can use: numbers, codes (radio, dropdown, yes/no, slider, calculated) and each checkbox
 option as a 0/1 column (`field___code`, as REDCap exports it). Dates and free text never
-leave capture this way, so no value needs shifting.
+leave capture this way, so no value needs shifting. In a longitudinal study one event is
+analysed at a time (one record is one case): its forms' fields, its values.
 """
 
 from __future__ import annotations
@@ -15,9 +16,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.exceptions import ValidationError
+
 from capture import access
 from capture.access import Can
-from capture.models import Entry, Study
+from capture.models import Entry, Event, Study
 from capture.services import current_dictionary
 from formats.datadictionary import NUMERIC_VALIDATION, Field, FieldType
 from formats.exports import is_dropped
@@ -52,20 +55,46 @@ class AnalysisValues:
     columns: dict[str, list[Any]]
 
 
-def analysis_fields(user: Any, study: Study) -> list[AnalysisField]:
-    """The fields the person may analyse, in dictionary order."""
+def analysis_events(study: Study) -> list[Event]:
+    """A longitudinal study's events, one of which an analysis reads; none for a classic one."""
+    return list(
+        Event.objects.filter(study=study)
+        .prefetch_related("designations")
+        .order_by("arm__number", "order", "pk")
+    )
+
+
+def analysis_event(study: Study, event: str) -> Event | None:
+    """The event named (None in a classic study); a longitudinal study's must be one of its."""
+    events = analysis_events(study)
+    if not events:
+        return None
+    found = next((e for e in events if e.unique_name == event), None)
+    if found is None:
+        names = ", ".join(e.unique_name for e in events)
+        raise ValidationError({"event": f"Choose the event to analyse, one of {names}."})
+    return found
+
+
+def analysis_fields(user: Any, study: Study, event: str = "") -> list[AnalysisField]:
+    """The fields the person may analyse (at the event), in dictionary order."""
     access.require(user, study, Can.EXPORT_DEIDENTIFIED)
-    return _fields(study)
+    return _fields(study, analysis_event(study, event))
 
 
-def _fields(study: Study) -> list[AnalysisField]:
+def _fields(study: Study, event: Event | None = None) -> list[AnalysisField]:
     dictionary = current_dictionary(study)
     repeating = set(study.repeating_instruments)
+    forms: set[str] | None = None
+    if event is not None:
+        designations = list(event.designations.all())
+        forms = set() if event.repeating else {d.instrument for d in designations}
+        repeating = {d.instrument for d in designations if d.repeating}
     found: list[AnalysisField] = []
     for f in dictionary.fields[1:]:  # the first field is the record id
         # One record is one case: instances of a repeating instrument (lesions, visits)
         # are correlated within a record, which the statistics do not model.
-        if f.form in repeating or is_dropped(f):
+        if f.form in repeating or is_dropped(f) or (forms is not None and f.form not in forms):
             continue
         found.extend(_columns_of(f))
     return found
@@ -100,14 +129,17 @@ def _is_number(code: str) -> bool:
     return True
 
 
-def analysis_values(user: Any, study: Study, names: Sequence[str]) -> AnalysisValues:
-    """The named columns for every record the person may take, de-identified.
+def analysis_values(
+    user: Any, study: Study, names: Sequence[str], event: str = ""
+) -> AnalysisValues:
+    """The named columns for every record the person may take, de-identified (at the event).
 
     A name that is not an analysable field is refused with a `KeyError` naming it, so
     nothing outside `analysis_fields` can be read through here.
     """
     access.require(user, study, Can.EXPORT_DEIDENTIFIED)
-    fields = {f.name: f for f in _fields(study)}
+    the_event = analysis_event(study, event)
+    fields = {f.name: f for f in _fields(study, the_event)}
     unknown = [name for name in names if name not in fields]
     if unknown:
         raise KeyError(f"{unknown[0]} is not a field you may analyse in this study.")
@@ -120,7 +152,9 @@ def analysis_values(user: Any, study: Study, names: Sequence[str]) -> AnalysisVa
     position = {pk: index for index, (pk, _, _) in enumerate(rows)}
     columns: dict[str, list[Any]] = {name: [None] * len(rows) for name in names}
     forms = {fields[name].form for name in names}
-    entries = Entry.objects.filter(record__in=records, instrument__in=forms, instance=1)
+    entries = Entry.objects.filter(
+        record__in=records, instrument__in=forms, instance=1, event=the_event
+    )
     wanted = [fields[name] for name in names]
     for record_id, data in entries.values_list("record_id", "data").iterator(chunk_size=CHUNK):
         at = position[record_id]

@@ -22,7 +22,7 @@ from audit.models import AuditEvent
 from capture import access, services, versions
 from capture import exports as capture_exports
 from capture.access import Can
-from capture.models import DictionaryVersion, Entry, Export, Study
+from capture.models import DictionaryVersion, Entry, Event, Export, Study
 from core import ratelimit
 from core.exceptions import EditConflict
 from core.types import AuthedRequest
@@ -51,6 +51,7 @@ class EntryOut(Schema):
     record: str
     instrument: str
     instance: int
+    event: str = ""  # a longitudinal study's unique event name; "" in a classic study
     status: int
     version: int
     data: dict[str, Any]
@@ -293,18 +294,26 @@ def entry(
     record_id: int,
     instrument: str,
     instance: QueryEx[int, P(ge=1, le=LARGEST)] = 1,
+    event: QueryEx[str, P(max_length=100)] = "",
 ) -> EntryOut:
-    """One form of a record; `instance` picks an instance of a repeating instrument."""
+    """One form of a record; `instance` picks an instance of a repeating instrument and
+    `event` (a unique event name, needed in a longitudinal study) the visit."""
     study = _study(request, study_id, Can.SEE_RECORDS)
     record = access.get_record(request.user, study, record_id)
-    if services.instance_problem(study, record, instrument, instance):
+    the_event = _event(study, instrument, event)
+    if the_event is None and (problem := services.event_problem(study, None, instrument)):
+        raise Http404(problem)
+    if services.instance_problem(study, record, instrument, instance, the_event):
         raise Http404("No such instance.")
-    found = Entry.objects.filter(record=record, instrument=instrument, instance=instance).first()
+    found = Entry.objects.filter(
+        record=record, event=the_event, instrument=instrument, instance=instance
+    ).first()
     if found is None:
         return EntryOut(
             record=record.label,
             instrument=instrument,
             instance=instance,
+            event=event,
             status=0,
             version=0,
             data={},
@@ -323,18 +332,22 @@ def save(
     instrument: str,
     payload: EntryIn,
     instance: QueryEx[int, P(ge=1, le=LARGEST)] = 1,
+    event: QueryEx[str, P(max_length=100)] = "",
 ) -> Any:
     """Save one form: errors 422 per field, warnings 422 unless confirmed, stale 409.
 
-    `instance` saves an instance of a repeating instrument: a saved one, or the next.
+    `instance` saves an instance of a repeating instrument: a saved one, or the next;
+    `event` names the visit in a longitudinal study.
     """
     study = _study(request, study_id, Can.SEE_RECORDS)
     record = access.get_record(request.user, study, record_id, Can.ENTER)
+    the_event = _event(study, instrument, event)
     try:
         result = services.entry_save(
             actor=request.user,
             record=record,
             instrument=instrument,
+            event=the_event,
             instance=instance,
             values=payload.values,
             version=payload.version,
@@ -398,12 +411,28 @@ def _study(request: AuthedRequest, study_id: int, action: Can) -> Study:
     return study
 
 
+def _event(study: Study, instrument: str, name: str) -> Event | None:
+    """The event a request names: 404 for one the study lacks; none in a classic study."""
+    if not name:
+        return None
+    found = (
+        Event.objects.filter(study=study, unique_name=name).prefetch_related("designations").first()
+    )
+    if found is None:
+        raise Http404("No such event.")
+    problem = services.event_problem(study, found, instrument)
+    if problem:
+        raise Http404(problem)
+    return found
+
+
 def _entry_out(found: Entry) -> EntryOut:
     keys = versions.archive_keys(found.record.study)
     return EntryOut(
         record=found.record.label,
         instrument=found.instrument,
         instance=found.instance,
+        event=found.event.unique_name if found.event is not None else "",
         status=found.status,
         version=found.version,
         data={k: v for k, v in found.data.items() if k not in keys},

@@ -6,4 +6,4 @@ class CaptureConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     nav_links = (("Studies", "capture:studies", "capture.access.shows_studies"),)
     dashboard_panel = "capture.dashboard.panel"
-    demo_seeder = "capture.demo.seed"
+    demo_seeder = "capture.demo.seed_all"

@@ -15,8 +15,10 @@ from pathlib import Path
 from django.utils import timezone
 
 from accounts.models import User
-from capture import services
-from capture.models import Study, StudySite
+from capture import longitudinal, services
+from capture.models import Event, Study, StudySite
+from formats.longitudinal import Arm, Design, Designation
+from formats.longitudinal import Event as EventSpec
 from network.demo import DEMO_DOMAIN, DEMO_PASSWORD
 from network.models import Site
 
@@ -132,3 +134,78 @@ def seed() -> None:
                 services.record_lock(
                     actor=demo_person("sitelead.a"), record=record, password=DEMO_PASSWORD
                 )
+
+
+def seed_all() -> None:
+    """Every capture demo study: the classic audit and the longitudinal follow-up study."""
+    seed()
+    seed_followup()
+
+
+FOLLOWUP_TITLE = "Incidental lung nodules: 6-week follow-up (demo)"
+FOLLOWUP_DICTIONARY = Path(__file__).parent / "data" / "demo_nodule_followup.csv"
+FOLLOWUP_DESIGN = Design(
+    arms=(Arm(1, "Arm 1"),),
+    events=(
+        EventSpec("Baseline", 1, "baseline_arm_1"),
+        EventSpec("6-week follow-up", 1, "week_6_arm_1", day_offset=42, offset_min=7, offset_max=7),
+    ),
+    designations=(
+        Designation("baseline_arm_1", "enrolment"),
+        Designation("baseline_arm_1", "imaging"),
+        Designation("week_6_arm_1", "imaging"),
+    ),
+)
+
+
+def seed_followup() -> None:
+    """A small longitudinal study: a baseline and a 6-week follow-up CT, a few records at
+    each status so the record status dashboard shows every colour."""
+    if Study.objects.filter(title=FOLLOWUP_TITLE).exists():
+        return
+    committee = demo_person("committee")
+    study, _ = services.study_create(
+        actor=committee,
+        title=FOLLOWUP_TITLE,
+        dictionary_csv=FOLLOWUP_DICTIONARY.read_text(encoding="utf-8"),
+        protocol_summary=(
+            "Adults with an incidental solid or sub-solid lung nodule on CT: the nodule's "
+            "size at baseline and at a 6-week follow-up CT."
+        ),
+    )
+    study_sites = {
+        code: services.study_add_site(
+            actor=committee, study=study, site=Site.objects.get(name=name), code=code
+        )
+        for name, code in SITES
+    }
+    longitudinal.design_replace(actor=committee, study=study, design=FOLLOWUP_DESIGN)
+    services.study_go_live(actor=committee, study=study, acknowledged=True)
+    for local, role, code in DEMO_ROLES:
+        services.study_grant_role(
+            actor=committee, study=study, person=demo_person(local), role=role,
+            study_site=study_sites[code] if code else None,
+        )  # fmt: skip
+    events = {e.unique_name: e for e in Event.objects.filter(study=study)}
+    entered = {"STH": demo_person("trainee"), "MRI": demo_person("sitelead.b")}
+    rng = random.Random(7)
+    for code, study_site in study_sites.items():
+        for n in range(4 if code == "STH" else 2):
+            actor = entered[code]
+            record = services.record_create(actor=actor, study=study, study_site=study_site)
+            size = rng.randint(5, 14)
+            services.entry_save(
+                actor=actor, record=record, instrument="enrolment", event=events["baseline_arm_1"],
+                values={"age_band": str(rng.randint(2, 4)), "smoker": str(n % 2)}, status=2,
+            )  # fmt: skip
+            services.entry_save(
+                actor=actor, record=record, instrument="imaging", event=events["baseline_arm_1"],
+                values={"nodule_mm": str(size), "solid": "1"}, status=2,
+            )  # fmt: skip
+            if n == 3:
+                continue  # the follow-up visit is still due: grey on the dashboard
+            services.entry_save(
+                actor=actor, record=record, instrument="imaging", event=events["week_6_arm_1"],
+                values={"nodule_mm": str(size + rng.randint(0, 2)), "solid": "1"},
+                status=(2, 1, 0)[n % 3],
+            )  # fmt: skip

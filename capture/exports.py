@@ -14,6 +14,8 @@ import logging
 import tempfile
 import zipfile
 from collections.abc import Iterator
+from dataclasses import dataclass
+from itertools import groupby
 from pathlib import Path
 from typing import Any
 
@@ -27,7 +29,7 @@ from django.utils import timezone
 from audit.services import audit_record
 from capture import access, jobs
 from capture.access import Can
-from capture.models import Entry, Export, Record, Study
+from capture.models import Entry, Event, Export, Record, Study
 from capture.services import audit_scope
 from capture.versions import export_dictionary
 from formats.exports import (
@@ -283,7 +285,7 @@ def _options(export: Export, study: Study) -> ExportOptions:
         labels=bool(chosen.get("labels")),
         checkboxes=CheckboxLayout(chosen.get("checkboxes", CheckboxLayout.WIDE)),
         repeats=RepeatLayout(chosen.get("repeats", RepeatLayout.LONG)),
-        repeating_forms=frozenset(study.repeating_instruments),
+        **shape_of(study).options(),
         deidentify=deidentify,
         date_offset=hmac_offset(study.export_secret.encode()) if deidentify else None,
         spreadsheet_safe=not raw,
@@ -305,20 +307,67 @@ def rows(export: Export) -> Iterator[ExportRecord]:
     another connection saved something, is refused at once with "database is locked".
     A record's entries are read in one query, so each record is consistent in itself.
     """
-    return record_rows(_records(export), set(export.study.repeating_instruments))
+    return record_rows(_records(export), shape_of(export.study))
 
 
-def record_rows(records: QuerySet[Record], repeating: set[str]) -> Iterator[ExportRecord]:
+@dataclass(frozen=True)
+class Shape:
+    """How a study's entries become REDCap rows: a classic study's repeating forms, or a
+    longitudinal study's events (id -> unique name, in order) and what repeats where."""
+
+    repeating: frozenset[str]
+    events: dict[int, str] | None = None
+    repeating_events: frozenset[int] = frozenset()
+    repeating_at: frozenset[tuple[int, str]] = frozenset()  # (event id, form)
+
+    def options(self) -> dict[str, Any]:
+        """ExportOptions' repeat and event settings for this shape."""
+        if self.events is None:
+            return {"repeating_forms": self.repeating}
+        return {
+            "repeating_forms": frozenset(form for _, form in self.repeating_at),
+            "events": tuple(self.events.values()),
+            "repeating_events": frozenset(self.events[e] for e in self.repeating_events),
+        }
+
+
+def shape_of(study: Study) -> Shape:
+    events = list(
+        Event.objects.filter(study=study)
+        .prefetch_related("designations")
+        .order_by("arm__number", "order", "pk")
+    )
+    if not events:
+        return Shape(repeating=frozenset(study.repeating_instruments))
+    return Shape(
+        repeating=frozenset(),
+        events={e.pk: e.unique_name for e in events},
+        repeating_events=frozenset(e.pk for e in events if e.repeating),
+        repeating_at=frozenset(
+            (e.pk, d.instrument) for e in events for d in e.designations.all() if d.repeating
+        ),
+    )
+
+
+def record_rows(
+    records: QuerySet[Record], shape: Shape | set[str] | frozenset[str]
+) -> Iterator[ExportRecord]:
     """`records` (already limited to what the reader may see) as REDCap rows, a page at a time.
 
     Shared by the export task and the REDCap-compatible API, which streams the same rows.
+    `shape` is the study's (`shape_of`); a set of repeating forms stands for a classic one.
     """
+    if not isinstance(shape, Shape):
+        shape = Shape(repeating=frozenset(shape))
     ordered = records.order_by("study_site__code", "number")
     record_ids = list(ordered.values_list("pk", flat=True))
+    order = ["record__study_site__code", "record__number"]
+    if shape.events is not None:
+        order += ["event__arm__number", "event__order", "event_id"]
     for start in range(0, len(record_ids), PAGE):
         page = (
             Entry.objects.filter(record_id__in=record_ids[start : start + PAGE])
-            .order_by("record__study_site__code", "record__number", "instrument", "instance")
+            .order_by(*order, "instrument", "instance")
             .values_list(
                 "record__label",
                 "record__study_site__code",
@@ -326,9 +375,46 @@ def record_rows(records: QuerySet[Record], repeating: set[str]) -> Iterator[Expo
                 "instance",
                 "data",
                 "status",
+                "event_id",
             )
         )
-        yield from _page_rows(list(page), repeating)
+        if shape.events is None:
+            yield from _page_rows([row[:6] for row in page], set(shape.repeating))
+        else:
+            yield from _event_rows(list(page), shape)
+
+
+def _event_rows(entries: list[tuple[Any, ...]], shape: Shape) -> Iterator[ExportRecord]:
+    """A longitudinal page as REDCap writes it: per record and event a row of the forms that
+    do not repeat there, then a row per instance of a repeating form (or, for an event that
+    repeats whole, a row per instance of the event)."""
+    events = shape.events or {}
+    for (label, code, event_id), group in groupby(entries, key=lambda e: (e[0], e[1], e[6])):
+        event = events.get(event_id, "")
+        head: dict[str, Any] = {}
+        statuses: dict[str, int] = {}
+        repeats: dict[tuple[str | None, int], ExportRecord] = {}
+        for _, _, instrument, instance, data, status, _ in group:
+            if event_id in shape.repeating_events:
+                key: tuple[str | None, int] = (None, instance)
+            elif (event_id, instrument) in shape.repeating_at:
+                key = (instrument, instance)
+            else:
+                head.update(_values(data))
+                statuses[instrument] = status
+                continue
+            row = repeats.get(key) or ExportRecord(
+                label, code, instrument=key[0], instance=instance, values={}, statuses={},
+                event=event,
+            )  # fmt: skip
+            repeats[key] = ExportRecord(
+                label, code, instrument=key[0], instance=instance,
+                values={**row.values, **_values(data)},
+                statuses={**row.statuses, instrument: status}, event=event,
+            )  # fmt: skip
+        if head:
+            yield ExportRecord(label, code, values=head, statuses=statuses, event=event)
+        yield from repeats.values()
 
 
 def _page_rows(entries: list[tuple[Any, ...]], repeating: set[str]) -> Iterator[ExportRecord]:

@@ -34,8 +34,8 @@ from audit.services import audit_record, unsaved_event
 from capture import access, bulk, completeness, jobs
 from capture.access import Can
 from capture.logic import Context, Resolution, resolve, variables
-from capture.logic.nodes import Smart, walk
-from capture.models import DataImport, Entry, Record, Study, StudySite
+from capture.logic.nodes import Smart, Variable, walk
+from capture.models import DataImport, Entry, Event, Record, Study, StudySite
 from capture.services import (
     Dictionary,
     audit_scope,
@@ -47,7 +47,7 @@ from capture.versions import archive_keys
 from core.identifiers import describe, find_identifiers
 from formats.datadictionary import DataDictionary, Field, FieldType
 from formats.records import Finding, RecordReader, RecordRow
-from formats.records.flatcsv import HEADER_ROW
+from formats.records.flatcsv import HEADER_ROW, Events
 
 BATCH = 5_000
 Progress = Callable[[int], None]
@@ -105,6 +105,10 @@ class _Context:
     folded: dict[str, tuple[str, int]] = field(default_factory=dict)
     # Columns read past with a notice: values archived by dictionary versions.
     skip: dict[str, str] = field(default_factory=dict)
+    # A longitudinal study's events, as the reader checks rows (None: classic), and the
+    # id of each by its unique name.
+    events: Events | None = None
+    event_ids: dict[str, int] = field(default_factory=dict)
 
 
 def _context(actor: Any, study: Study) -> _Context:
@@ -117,7 +121,28 @@ def _context(actor: Any, study: Study) -> _Context:
     free = study.record_ids == Study.RecordIds.REDCAP
     context = _Context(study, dictionary, sites, default, tuple(dictionary.fields), free)
     context.skip = dict.fromkeys(archive_keys(study), ARCHIVED)
+    context.events, context.event_ids = _events(study)
     return context
+
+
+def _events(study: Study) -> tuple[Events | None, dict[str, int]]:
+    """The study's events as the reader checks rows against them; None if it has none."""
+    events = list(Event.objects.filter(study=study).prefetch_related("designations"))
+    if not events:
+        return None, {}
+    return (
+        Events(
+            forms={
+                e.unique_name: frozenset(d.instrument for d in e.designations.all()) for e in events
+            },
+            repeating={
+                e.unique_name: frozenset(d.instrument for d in e.designations.all() if d.repeating)
+                for e in events
+            },
+            repeating_events=frozenset(e.unique_name for e in events if e.repeating),
+        ),
+        {e.unique_name: e.pk for e in events},
+    )
 
 
 ARCHIVED = (
@@ -146,6 +171,7 @@ def _reader(context: _Context, text: str) -> RecordReader:
         repeating_forms=context.study.repeating_instruments,
         groups=None,
         skip=context.skip,
+        events=context.events,
     )
 
 
@@ -233,15 +259,16 @@ def _shown(value: Any) -> str:
 
 
 Change = tuple[str, Any, Any]  # field (or <form>_complete), stored value, the file's
-StoredEntries = dict[tuple[int, str, int], tuple[dict[str, Any], int]]
+# (record, instrument, instance, event id or None) -> (values, status)
+StoredEntries = dict[tuple[int, str, int, int | None], tuple[dict[str, Any], int]]
 
 
 def _stored(record_ids: Collection[int]) -> StoredEntries:
-    """(record, instrument, instance) -> (values, status) of the records' entries."""
+    """(record, instrument, instance, event) -> (values, status) of the records' entries."""
     entries = Entry.objects.filter(record_id__in=record_ids).values_list(
-        "record_id", "instrument", "instance", "data", "status"
+        "record_id", "instrument", "instance", "event_id", "data", "status"
     )
-    return {(r, i, n): (data, status) for r, i, n, data, status in entries}
+    return {(r, i, n, e): (data, status) for r, i, n, e, data, status in entries}
 
 
 def _normal(value: Any) -> Any:
@@ -256,20 +283,23 @@ def row_changes(
     stored: StoredEntries,
     forms: dict[str, str],
     blanks: dict[int, Values] | None = None,
+    events: dict[str, int] | None = None,
 ) -> list[Change]:
     """What a record's rows would change: each value given (and each blank that erases,
-    in an overwrite) that differs from what is stored, and each status that differs."""
+    in an overwrite) that differs from what is stored, and each status that differs.
+    `events` (unique name -> id) places a longitudinal study's rows at their events."""
     changes: list[Change] = []
     for row in rows:
         instance = row.instance or 1
+        event = (events or {}).get(row.event) if row.event else None
         given: dict[str, Any] = {**(blanks or {}).get(row.row, {}), **row.values}
         for name, value in given.items():
-            key = (record_id, row.instrument or forms[name], instance)
+            key = (record_id, row.instrument or forms[name], instance, event)
             old = stored.get(key, ({}, None))[0].get(name)
             if _normal(old) != _normal(value):
                 changes.append((name, _normal(old), _normal(value)))
         for form, status in row.statuses.items():
-            key = (record_id, form, instance if row.instrument else 1)
+            key = (record_id, form, instance if row.instrument or row.instance else 1, event)
             old_status = stored.get(key, ({}, None))[1]
             if old_status != status:
                 changes.append((f"{form}_complete", old_status, status))
@@ -285,6 +315,7 @@ class _Diff:
     def __init__(self, context: _Context, check: ImportCheck) -> None:
         self.check = check
         self.forms = {f.name: f.form for f in context.dictionary.fields}
+        self.events = context.event_ids
         self.pending: dict[str, tuple[list[_Known], list[RecordRow]]] = {}
 
     def add(self, known: list[_Known], row: RecordRow) -> None:
@@ -299,7 +330,7 @@ class _Diff:
         stored = _stored(ids)
         for label, (known, rows) in self.pending.items():
             for item in known:
-                changes = row_changes(item.pk, rows, stored, self.forms)
+                changes = row_changes(item.pk, rows, stored, self.forms, events=self.events)
                 if changes:
                     kept = self.check.changes.setdefault(label, [])
                     if len(self.check.changes) <= self.SHOWN:
@@ -505,11 +536,11 @@ def import_commit(
     return check
 
 
-Instance = tuple[str, int]  # instrument, instance
+Instance = tuple[str, int, int | None]  # instrument, instance, event id (None: classic)
 Values = dict[str, Any]
 Changes = dict[str, tuple[Any, Any]]
 RECORD_COLUMNS = ("study", "study_site", "number", "label", "created_by")
-ENTRY_COLUMNS = ("record", "instrument", "instance", "data", "status", "updated_by")
+ENTRY_COLUMNS = ("record", "instrument", "instance", "data", "status", "updated_by", "event")
 AUDIT_COLUMNS = (
     "at",
     "action",
@@ -608,7 +639,7 @@ class _Writer:
         self,
         existing: dict[str, Record],
         batch: dict[str, list[RecordRow]],
-        stored: dict[tuple[int, str, int], Entry],
+        stored: dict[tuple[int, str, int, int | None], Entry],
     ) -> set[str]:
         """Records the file leaves as they are: nothing is written to them (no new entry
         version, no audit row), and a lock does not refuse them. A locked record the file
@@ -616,7 +647,9 @@ class _Writer:
         plain = {key: (entry.data, entry.status) for key, entry in stored.items()}
         unchanged: set[str] = set()
         for label, record in existing.items():
-            changes = row_changes(record.pk, batch[label], plain, self.forms, self.blanks)
+            changes = row_changes(
+                record.pk, batch[label], plain, self.forms, self.blanks, self.context.event_ids
+            )
             if not changes:
                 unchanged.add(label)
             elif record.locked:
@@ -679,45 +712,62 @@ class _Writer:
         self.numbers[site.pk] += 1
         return number
 
-    def _stored_entries(self, existing: dict[str, Record]) -> dict[tuple[int, str, int], Entry]:
+    def _stored_entries(
+        self, existing: dict[str, Record]
+    ) -> dict[tuple[int, str, int, int | None], Entry]:
         if not existing:
             return {}
         entries = Entry.objects.filter(record__in=[r.pk for r in existing.values()])
-        return {(e.record_id, e.instrument, e.instance): e for e in entries}
+        return {(e.record_id, e.instrument, e.instance, e.event_id): e for e in entries}
 
     def _record_entries(
         self,
         record_id: int,
         site: StudySite,
         rows: list[RecordRow],
-        stored: dict[tuple[int, str, int], Entry],
+        stored: dict[tuple[int, str, int, int | None], Entry],
         new_entries: list[tuple[Any, ...]],
         updated: list[Entry],
         *,
         label: str = "",
     ) -> Changes:
-        """One record's entries merged with what is stored, logic applied; its changes."""
-        touched = _entries_of(rows, self.forms)
+        """One record's entries merged with what is stored, logic applied; its changes.
+
+        In a longitudinal study logic reads the values of the same event, as on the form.
+        """
+        touched = _entries_of(rows, self.forms, self.context.event_ids)
         # Blanks that erase (overwrite) reach only entries that exist or get a value.
-        for key, blank in _entries_of_blanks(rows, self.blanks, self.forms).items():
+        blanks = _entries_of_blanks(rows, self.blanks, self.forms, self.context.event_ids)
+        for key, blank in blanks.items():
             if key in touched or (record_id, *key) in stored:
                 values, status = touched.get(key, ({}, None))
                 touched[key] = ({**blank, **values}, status)
-        merged: Values = {}
+        merged: dict[int | None, Values] = {}
         data_of: dict[Instance, Values] = {}
         for key, (values, _) in touched.items():
             entry = stored.get((record_id, *key))
             data_of[key] = {**entry.data, **values} if entry else values
             if key[1] == 1:
-                merged.update(data_of[key])
-        resolved = self.logic.resolve(merged, label, site.code)
+                merged.setdefault(key[2], {}).update(data_of[key])
+        if stored and self.context.events is not None:
+            # The event's stored forms that the file leaves alone are read by its logic too.
+            for (rid, form, instance, event), entry in stored.items():
+                same = rid == record_id and instance == 1 and event in merged
+                if same and (form, 1, event) not in touched:
+                    merged[event] = {**entry.data, **merged[event]}
+        resolved = {
+            event: self.logic.resolve(
+                values, label, site.code, at=self._at(event, merged, stored, record_id)
+            )
+            for event, values in merged.items()
+        }
         changes: Changes = {}
         complete = 0
         for key, (_, status) in touched.items():
             entry = stored.get((record_id, *key))
             data = data_of[key]
             if key[1] == 1:
-                self._apply_logic(key[0], data, resolved)
+                self._apply_logic(key[0], data, resolved[key[2]])
             before = entry.data if entry else {}
             changes.update(
                 {k: (before.get(k), v) for k, v in data.items() if before.get(k, "") != v}
@@ -726,7 +776,7 @@ class _Writer:
                 status = status if status is not None else Entry.Status.INCOMPLETE
                 complete += status == Entry.Status.COMPLETE
                 new_entries.append(
-                    (record_id, key[0], key[1], bulk.db_json(data), status, self.actor.pk)
+                    (record_id, key[0], key[1], bulk.db_json(data), status, self.actor.pk, key[2])
                 )
                 continue
             if status is not None:
@@ -738,6 +788,27 @@ class _Writer:
             updated.append(entry)
         self.complete_added[site.pk] = self.complete_added.get(site.pk, 0) + complete
         return changes
+
+    def _at(
+        self,
+        event: int | None,
+        merged: dict[int | None, Values],
+        stored: dict[tuple[int, str, int, int | None], Entry],
+        record_id: int,
+    ) -> tuple[str, dict[str, Values]] | None:
+        """For logic that reads `[event][field]`: the event's name and the record's values
+        at each event, the file's over what is stored."""
+        if event is None or not self.logic.cross_event:
+            return None
+        names = {pk: name for name, pk in self.context.event_ids.items()}
+        values: dict[str, Values] = {}
+        for (rid, _, instance, at), entry in stored.items():
+            if rid == record_id and instance == 1 and at is not None:
+                values.setdefault(names[at], {}).update(entry.data)
+        for at, given in merged.items():
+            if at is not None:
+                values.setdefault(names[at], {}).update(given)
+        return names[event], values
 
     def _apply_logic(self, instrument: str, data: Values, resolved: Resolution) -> None:
         """Calculated fields recalculated, fields hidden by branching cleared."""
@@ -814,10 +885,31 @@ class _Logic:
         self.read = tuple(read)
         # The record's own name and site matter only to logic that reads them.
         self.per_record = bool(smart & {"record-name", "record-dag-name"})
+        # Logic that reads another event's field is resolved afresh for each record.
+        self.cross_event = any(
+            isinstance(n, Variable) and n.event is not None
+            for logic in self.fields.values()
+            for node in (logic.branching, logic.calc)
+            if node is not None
+            for n in walk(node)
+        )
         self.calcs = tuple(name for name, logic in self.fields.items() if logic.calc)
         self.remembered: dict[tuple[Any, ...], Resolution] = {}
 
-    def resolve(self, values: Values, label: str = "", site_code: str = "") -> Resolution:
+    def resolve(
+        self,
+        values: Values,
+        label: str = "",
+        site_code: str = "",
+        at: tuple[str, dict[str, Values]] | None = None,
+    ) -> Resolution:
+        if at is not None:
+            context = replace(
+                self.context, record_name=label, dag_name=site_code.lower(), event_name=at[0],
+                events=at[1],
+            )  # fmt: skip
+            resolved = resolve(self.fields, values, context=context)
+            return Resolution({n: resolved.values.get(n, "") for n in self.calcs}, resolved.hidden)
         key = tuple(_hashable(values.get(name)) for name in self.read)
         if self.per_record:
             key += (label, site_code)
@@ -851,7 +943,8 @@ def _blanks(
     """
     index = row.row - HEADER_ROW - 1
     names = given[index] if given is not None and 0 <= index < len(given) else None
-    repeating = reader.repeating_forms
+    repeating = reader.repeating_at(row.event)
+    collected = reader.events.forms.get(row.event or "") if reader.events is not None else None
     blanks: Values = {}
     for column in reader.data_columns:
         found = column.field
@@ -860,6 +953,8 @@ def _blanks(
         if names is not None and column.name not in names:
             continue
         in_scope = found.form == row.instrument if row.instrument else found.form not in repeating
+        if collected is not None and found.form not in collected:
+            in_scope = False
         if not in_scope or found.name in row.values:
             continue
         blanks[found.name] = [] if found.field_type == FieldType.CHECKBOX else ""
@@ -867,12 +962,13 @@ def _blanks(
 
 
 def _entries_of_blanks(
-    rows: list[RecordRow], blanks: dict[int, Values], forms: dict[str, str]
+    rows: list[RecordRow], blanks: dict[int, Values], forms: dict[str, str], events: dict[str, int]
 ) -> dict[Instance, Values]:
     found: dict[Instance, Values] = {}
     for row in rows:
+        event = events.get(row.event) if row.event else None
         for name, value in blanks.get(row.row, {}).items():
-            key = (row.instrument or forms[name], row.instance or 1)
+            key = (row.instrument or forms[name], row.instance or 1, event)
             found.setdefault(key, {})[name] = value
     return found
 
@@ -894,21 +990,23 @@ def _named_site(context: _Context, record_id: str) -> StudySite | None:
 
 
 def _entries_of(
-    rows: list[RecordRow], forms: dict[str, str]
+    rows: list[RecordRow], forms: dict[str, str], events: dict[str, int] | None = None
 ) -> dict[Instance, tuple[Values, int | None]]:
-    """Split a record's rows into instrument instances: values (lists for checkboxes), status."""
+    """Split a record's rows into instrument instances (at their events): values (lists for
+    checkboxes), status. A repeating event's row gives each of its forms that instance."""
     values_of: dict[Instance, Values] = {}
     status_of: dict[Instance, int] = {}
     for row in rows:
         instrument, instance = row.instrument, row.instance or 1
+        event = (events or {}).get(row.event) if row.event else None
         for name, value in row.values.items():
-            key = (instrument or forms[name], instance)
+            key = (instrument or forms[name], instance, event)
             values = values_of.get(key)
             if values is None:
                 values = values_of[key] = {}
             values[name] = sorted(value) if isinstance(value, frozenset | set) else value
         for form, status in row.statuses.items():
-            key = (form, instance if instrument else 1)
+            key = (form, instance if instrument or row.instance else 1, event)
             status_of[key] = status
             values_of.setdefault(key, {})
     return {key: (values, status_of.get(key)) for key, values in values_of.items()}

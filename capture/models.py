@@ -328,9 +328,10 @@ class Entry(models.Model):
 
     record = models.ForeignKey(Record, on_delete=models.CASCADE, related_name="entries")
     # Null in a classic study; an event of the record's study in a longitudinal one.
-    # PROTECT: an event that holds data cannot be removed (capture.longitudinal refuses).
+    # RESTRICT: an event that holds data cannot be removed on its own (capture.longitudinal
+    # refuses too), but goes with its study, whose records take the entries with them.
     event = models.ForeignKey(
-        Event, null=True, blank=True, on_delete=models.PROTECT, related_name="entries"
+        Event, null=True, blank=True, on_delete=models.RESTRICT, related_name="entries"
     )
     instrument = models.CharField(max_length=100)
     instance = models.PositiveIntegerField(default=1)
@@ -363,7 +364,7 @@ class Entry(models.Model):
 
     def __str__(self) -> str:
         suffix = f" #{self.instance}" if self.instance > 1 else ""
-        at = f" ({self.event.label})" if self.event_id is not None else ""
+        at = f" ({self.event.label})" if self.event is not None else ""
         return f"{self.record} {self.instrument}{suffix}{at}"
 
 

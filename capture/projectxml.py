@@ -354,13 +354,8 @@ def _records(
     commit: bool,
     progress: imports.Progress | None = None,
 ) -> None:
-    if project.longitudinal:
-        result.problems.append(
-            f"The file holds {len(project.record_ids)} record(s) of a longitudinal project: "
-            "records with events cannot be imported here yet. Tick 'Leave the records out' "
-            "to take its design, dictionary and sites now."
-        )
-        return
+    # A longitudinal project's rows carry redcap_event_name: the study has the file's
+    # events by now (the `_events` step), and the import places each row at its event.
     if study.status == Study.Status.DESIGN:
         # Records are entered into a live study only: the import takes it live, with the
         # list of what is kept but not applied acknowledged by confirming the preview.

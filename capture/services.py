@@ -106,15 +106,16 @@ class Dictionary:
 
 
 def read_dictionary(
-    csv_text: str,
+    csv_text: str, events: tuple[str, ...] = ()
 ) -> tuple[DataDictionary, tuple[Issue, ...], dict[str, FieldLogic]]:
     """Parse and compile a REDCap dictionary, or raise ValidationError naming every problem.
 
     One pass (`read_with_logic`): columns, choices, validation and logic problems come
     together, and logic RadCollab does not evaluate is kept and reported on its field.
+    `events`, a longitudinal study's unique event names, are what `[event][field]` reads.
     """
     try:
-        read = read_with_logic(csv_text)
+        read = read_with_logic(csv_text, events)
     except (DataDictionaryError, DictionaryLogicError) as error:
         raise ValidationError({"dictionary": str(error)}) from error
     if not read.dictionary.fields:
@@ -123,8 +124,8 @@ def read_dictionary(
 
 
 @lru_cache(maxsize=64)
-def _dictionary(version_id: int, csv_text: str) -> Dictionary:
-    dictionary, _, logic = read_dictionary(csv_text)
+def _dictionary(version_id: int, csv_text: str, events: tuple[str, ...] = ()) -> Dictionary:
+    dictionary, _, logic = read_dictionary(csv_text, events)
     return Dictionary(version_id, dictionary.fields, logic)
 
 
@@ -133,12 +134,14 @@ def current_dictionary(study: Study) -> Dictionary:
     version = (
         study.versions.filter(state=DictionaryVersion.State.APPLIED)
         .order_by("-number")
-        .only("pk", "csv")
+        .only("pk", "csv", "design")
         .first()
     )
     if version is None:
         raise ValidationError("The study has no data dictionary yet.")
-    return _dictionary(version.pk, version.csv)
+    # The version in use records the study's events (capture.longitudinal).
+    events = tuple(e["unique_name"] for e in (version.design or {}).get("events", []))
+    return _dictionary(version.pk, version.csv, events)
 
 
 # --- Studies, sites and roles ---------------------------------------------------------
@@ -428,10 +431,23 @@ def logic_context(
         now=local,
         record_name=record.label,
         dag_name=record.study_site.code.lower(),
+        event_name=event.unique_name if event is not None else None,
         user_name=user_name(actor),
         instance=instance if repeating else None,
         instances=instances,
+        events=event_values(record) if event is not None else {},
     )
+
+
+def event_values(record: Record) -> dict[str, dict[str, Any]]:
+    """The record's values at each event (first instances), as `[event][field]` reads them."""
+    found: dict[str, dict[str, Any]] = {}
+    rows = record.entries.filter(instance=1, event__isnull=False).values_list(
+        "event__unique_name", "data"
+    )
+    for name, data in rows:
+        found.setdefault(name, {}).update(data or {})
+    return found
 
 
 def user_name(actor: Any) -> str:

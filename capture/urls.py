@@ -1,6 +1,6 @@
 from django.urls import path
 
-from capture import views, views_dictionary, views_projectxml, views_tokens
+from capture import views, views_dictionary, views_longitudinal, views_projectxml, views_tokens
 
 app_name = "capture"
 
@@ -36,7 +36,11 @@ urlpatterns = [
         views_dictionary.dictionary_field_action,
         name="dictionary_field_action",
     ),
+    path("<int:pk>/events/", views_longitudinal.events, name="events"),
+    path("<int:pk>/events/upload/", views_longitudinal.events_upload, name="events_upload"),
+    path("<int:pk>/status/", views_longitudinal.dashboard, name="dashboard"),
     path("<int:pk>/records/", views.records, name="records"),
+    path("<int:pk>/records/<int:record>/", views_longitudinal.record, name="record"),
     path("<int:pk>/records/new/", views.record_create, name="record_create"),
     path(
         "<int:pk>/records/<int:record>/<str:action>/",
@@ -47,6 +51,11 @@ urlpatterns = [
         "<int:pk>/records/<int:record>/forms/<str:instrument>/",
         views.entry,
         name="entry",
+    ),
+    path(
+        "<int:pk>/records/<int:record>/events/<str:event>/forms/<str:instrument>/",
+        views.entry,
+        name="event_entry",
     ),
     path("<int:pk>/entries/<int:entry>/queries/", views.query_raise, name="query_raise"),
     path("<int:pk>/queries/", views.queries, name="queries"),

@@ -44,7 +44,7 @@ from audit.models import AuditEvent
 from audit.services import audit_record, unsaved_event
 from capture.logic import changes as logic_changes
 from capture.logic.changes import RuleChange, rule_changes
-from capture.models import DictionaryVersion, Entry, Record, Study
+from capture.models import Designation, DictionaryVersion, Entry, Record, Study
 from capture.services import audit_scope, current_dictionary, read_dictionary
 from core.exceptions import EditConflict
 from formats.datadictionary import (
@@ -710,7 +710,7 @@ def _replace_draft(
 ) -> DictionaryVersion:
     draft = applied_version(study)
     _check_base(draft.csv, base)
-    dead = dead_rules(draft.csv, csv_text)
+    dead = dead_rules(draft.csv, csv_text) + designated_missing(study, csv_text)
     if dead:
         raise ValidationError({"dictionary": dead})
     before = digest(draft.csv)
@@ -726,6 +726,51 @@ def _replace_draft(
         scope=audit_scope(study),
     )
     return draft
+
+
+def designated_missing(study: Study, csv_text: str) -> list[str]:
+    """Forms a longitudinal study's events collect that a new dictionary no longer has."""
+    designated = Designation.objects.filter(event__study=study).values_list(
+        "instrument", "event__unique_name"
+    )
+    if not designated:
+        return []
+    forms = {f.form for f in _fields(csv_text)}
+    return [
+        f"The form {form} is collected at the event {event}: keep it, or stop collecting it "
+        "there first (Events and arms)."
+        for form, event in designated
+        if form not in forms
+    ]
+
+
+def _moves_off_events(study: Study, fates: dict[str, Fate]) -> list[str]:
+    """Fields moving to a form that is not collected at an event where records hold them:
+    in a longitudinal study a value moves within its event, so the new form must be there."""
+    moving = [f for f in fates.values() if f.new is not None and f.new.form != f.old.form]
+    if not moving:
+        return []
+    forms_at: dict[str, set[str]] = {}
+    for event, form in Designation.objects.filter(event__study=study).values_list(
+        "event__unique_name", "instrument"
+    ):
+        forms_at.setdefault(event, set()).add(form)
+    held = Entry.objects.filter(record__study=study, event__isnull=False)
+    found = []
+    for fate in moving:
+        assert fate.new is not None
+        events = (
+            held.filter(instrument=fate.old.form, data__has_key=fate.old.name)
+            .values_list("event__unique_name", flat=True)
+            .distinct()
+        )
+        found += [
+            f"{fate.old.name} moves to the form {fate.new.form}, which is not collected at the "
+            f"event {event} where records hold it: designate {fate.new.form} there first."
+            for event in sorted(events)
+            if fate.new.form not in forms_at.get(event, set())
+        ]
+    return found
 
 
 def dead_rules(old_csv: str, new_csv: str) -> list[str]:
@@ -811,6 +856,7 @@ def version_apply(
     list(Record.objects.filter(study=study).select_for_update().values_list("pk", flat=True))
     found = impact(study, version)
     refusals = found.refusals(archive_invalid=archive_invalid)
+    refusals += designated_missing(study, version.csv)
     if refusals:
         raise ValidationError({"dictionary": refusals})
     base = found.base
@@ -819,6 +865,9 @@ def version_apply(
         version.csv = rewrite_rules(version.csv, found.rewritten)
     new_dictionary, _, _ = read_dictionary(version.csv)
     fates = _plan(old, new_dictionary.fields, version.renames, version.mappings, base, Impact(0, 0))
+    stranded = _moves_off_events(study, fates)
+    if stranded:
+        raise ValidationError({"dictionary": stranded})
     reason = f"Dictionary v{version.number} applied"
     archived = _migrate(actor, study, fates, reason)
     version.state = DictionaryVersion.State.APPLIED
@@ -906,7 +955,7 @@ def _write_batch(
 
 def _by_record(entries: Any) -> Iterator[tuple[Record, list[Entry]]]:
     found = entries.select_related("record__study_site__site").order_by(
-        "record_id", "instrument", "instance"
+        "record_id", "event_id", "instrument", "instance"
     )
     current: Record | None = None
     group: list[Entry] = []
@@ -928,12 +977,16 @@ def _move_values(
     now: Any,
     archived: dict[str, str],
 ) -> list[tuple[Entry, dict[str, Any]]]:
-    """The record's entries after the change, each with its data before (new ones: {})."""
-    by_slot = {(e.instrument, e.instance): e for e in entries}
+    """The record's entries after the change, each with its data before (new ones: {}).
+
+    In a longitudinal study a value moves within its event: slots are (event, form,
+    instance), the event None in a classic study.
+    """
+    by_slot = {(e.event_id, e.instrument, e.instance): e for e in entries}
     before = {slot: dict(e.data) for slot, e in by_slot.items()}
     datas = {slot: dict(data) for slot, data in before.items()}
-    landing: list[tuple[tuple[str, int], str, Any]] = []
-    for (form, instance), data in datas.items():
+    landing: list[tuple[tuple[int | None, str, int], str, Any]] = []
+    for (event, form, instance), data in datas.items():
         for name, fate in active.items():
             if fate.old.form != form or name not in data:
                 continue
@@ -948,7 +1001,7 @@ def _move_values(
                 data[fate.key] = aside
                 archived[fate.key] = name
             target_instance = instance if fate.new.form in repeating else 1
-            landing.append(((fate.new.form, target_instance), fate.new.name, new_value))
+            landing.append(((event, fate.new.form, target_instance), fate.new.name, new_value))
     for slot, name, value in landing:
         if slot not in datas:
             if not _present(value):
@@ -959,7 +1012,9 @@ def _move_values(
     for slot, data in datas.items():
         entry = by_slot.get(slot)
         if entry is None:
-            entry = Entry(record=record, instrument=slot[0], instance=slot[1], version=0)
+            entry = Entry(
+                record=record, event_id=slot[0], instrument=slot[1], instance=slot[2], version=0
+            )
         entry.data = data
         outcome.append((entry, before.get(slot, {})))
     return outcome

@@ -11,14 +11,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Page, Paginator
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
 from accounts.models import User
 from audit.models import AuditEvent
-from capture import access, completeness, retention, services
+from capture import access, completeness, longitudinal, retention, services
 from capture import exports as capture_exports
 from capture import imports as capture_imports
 from capture.access import Can
@@ -40,7 +39,8 @@ from capture.forms import (
     StudySettingsForm,
 )
 from capture.forms_imports import ExportForm, ImportConfirmForm
-from capture.models import DataImport, DataQuery, Entry, Export, Record, Study
+from capture.models import DataImport, DataQuery, Entry, Event, Export, Record, Study
+from capture.status import entry_url, record_url
 from core.exceptions import EditConflict
 from core.extensions import provided
 from core.forms import copy_errors
@@ -217,6 +217,7 @@ def records(request: AuthedRequest, pk: int) -> HttpResponse:
         "q": text,
         "sites": access.site_choices(request.user, found),
         "first_instrument": services.current_dictionary(found).instruments[0],
+        "longitudinal": longitudinal.is_longitudinal(found),
     }
     return render(request, "capture/records.html", context)
 
@@ -235,6 +236,8 @@ def record_create(request: AuthedRequest, pk: int) -> HttpResponse:
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return redirect("capture:records", pk=found.pk)
+    if longitudinal.is_longitudinal(found):
+        return redirect("capture:record", pk=found.pk, record=record.pk)
     first = services.current_dictionary(found).instruments[0]
     return redirect("capture:entry", pk=found.pk, record=record.pk, instrument=first)
 
@@ -258,22 +261,43 @@ class EntryPage:
         return 400 if problems else 200
 
 
+def _event(study: Study, name: str) -> Event | None:
+    """The event an entry URL names (None in a classic study); 404 for one the study lacks."""
+    if not name:
+        return None
+    event = (
+        Event.objects.filter(study=study, unique_name=name).prefetch_related("designations").first()
+    )
+    if event is None:
+        raise Http404("No such event.")
+    return event
+
+
 @login_required
-def entry(request: AuthedRequest, pk: int, record: int, instrument: str) -> HttpResponse:
+def entry(
+    request: AuthedRequest, pk: int, record: int, instrument: str, event: str = ""
+) -> HttpResponse:
     found = access.get_study(request.user, pk)
     the_record = access.get_record(request.user, found, record)
     dictionary = services.current_dictionary(found)
     fields = dictionary.fields_of(instrument)
     if not fields:
         return refused(request, 404, f"This study has no form called “{instrument}”.")
+    the_event = _event(found, event)
+    if the_event is None and longitudinal.is_longitudinal(found):
+        # A classic entry address in a longitudinal study: choose the event on the grid.
+        return redirect("capture:record", pk=found.pk, record=the_record.pk)
+    problem = services.event_problem(found, the_event, instrument)
+    if problem:
+        return refused(request, 404, problem)
     picked = InstanceForm({"instance": request.POST.get("instance") or request.GET.get("instance")})
     if not picked.is_valid():
         return refused(request, 400, " ".join(str(e) for e in picked.errors["instance"]))
     instance = picked.number()
-    if services.instance_problem(found, the_record, instrument, instance):
+    if services.instance_problem(found, the_record, instrument, instance, the_event):
         raise Http404("No such instance.")
     saved = Entry.objects.filter(
-        record=the_record, instrument=instrument, instance=instance
+        record=the_record, event=the_event, instrument=instrument, instance=instance
     ).first()
     page = EntryPage(
         meta=EntryMetaForm(initial={"status": saved.status if saved else 0}),
@@ -290,13 +314,15 @@ def entry(request: AuthedRequest, pk: int, record: int, instrument: str) -> Http
         )
         page.values.update(typed)
         if page.meta.is_valid() and _entry_save(
-            request, the_record, instrument, instance, typed, page
+            request, the_record, (instrument, the_event), instance, typed, page
         ):
             which = f" #{instance}" if instance > 1 else ""
-            messages.success(request, f"{the_record.label} {instrument}{which} saved.")
-            url = reverse("capture:entry", args=[found.pk, the_record.pk, instrument])
-            return redirect(f"{url}?instance={instance}" if instance > 1 else url)
-    context = _entry_context(request, the_record, dictionary, instrument, instance, saved, page)
+            at = f" at {the_event.label}" if the_event else ""
+            messages.success(request, f"{the_record.label} {instrument}{which}{at} saved.")
+            return redirect(entry_url(found.pk, the_record.pk, instrument, event, instance))
+    context = _entry_context(
+        request, the_record, dictionary, (instrument, the_event), instance, saved, page
+    )
     return render(request, "capture/entry.html", context, status=page.status)
 
 
@@ -312,18 +338,20 @@ def _version_seen(request: AuthedRequest, version: int | None) -> int | None:
 def _entry_save(
     request: AuthedRequest,
     record: Record,
-    instrument: str,
+    form: tuple[str, Event | None],
     instance: int,
     typed: dict[str, Any],
     page: EntryPage,
 ) -> bool:
     """Save what the person typed; on a refusal fill `page` with why and return False."""
     meta = page.meta.cleaned_data
+    instrument, event = form
     try:
         result = services.entry_save(
             actor=request.user,
             record=record,
             instrument=instrument,
+            event=event,
             instance=instance,
             values=typed,
             version=_version_seen(request, meta["version"]),
@@ -367,12 +395,13 @@ def _entry_context(
     request: AuthedRequest,
     record: Record,
     dictionary: services.Dictionary,
-    instrument: str,
+    form: tuple[str, Event | None],
     instance: int,
     saved: Entry | None,
     page: EntryPage,
 ) -> dict[str, Any]:
     study = record.study
+    instrument, event = form
     fields = dictionary.fields_of(instrument)
     queries = (
         DataQuery.objects.filter(entry=saved).prefetch_related("messages__author")
@@ -385,9 +414,10 @@ def _entry_context(
         instance=instance,
         actor=request.user,
         now=timezone.now(),
+        event=event,
     )
     # The record's other forms, which this form's branching, calculations and piping read.
-    others = services.record_values(record, except_instrument=instrument)
+    others = services.record_values(record, except_instrument=instrument, event=event)
     values = page.values
     if request.method != "POST":
         values = opening_values(
@@ -409,9 +439,11 @@ def _entry_context(
         "study": study,
         "record": record,
         "instrument": instrument,
-        "instruments": dictionary.instruments,
+        "event": event,
+        "form_links": _form_links(study, record, dictionary.instruments, instrument, event),
+        "record_url": record_url(study.pk, record.pk),
         "instance": instance,
-        "instances": _instances(study, record, instrument, instance),
+        "instances": _instances(study, record, form, instance),
         # Sanitised labels (capture.labels) and values escaped by capture.entry_html.
         "form_html": mark_safe(drawn),  # noqa: S308 (drawn by entry_html from escaped values and nh3-cleaned labels) # nosec B308 B703
         "fields": [row for block in blocks for row in getattr(block, "rows", [block])],
@@ -424,6 +456,7 @@ def _entry_context(
         "pipes": render.piped.trees,
         "record_values": others,
         "logic_context": context,
+        "events_json": dict(context.events),
         "instances_json": {
             name: {str(n): value for n, value in by_number.items()}
             for name, by_number in context.instances.items()
@@ -451,11 +484,25 @@ def refused(request: AuthedRequest, status: int, problem: str) -> HttpResponse:
     return render(request, f"{status}.html", {"problem": problem}, status=status)
 
 
-def _instances(study: Study, record: Any, instrument: str, current: int) -> dict[str, Any] | None:
+def _form_links(
+    study: Study, record: Record, instruments: list[str], current: str, event: Event | None
+) -> list[tuple[str, str, bool]]:
+    """The forms of the record at this event (every form in a classic study): name, url, shown."""
+    if event is not None:
+        named = {d.instrument for d in event.designations.all()}
+        instruments = [i for i in instruments if i in named]
+    name = event.unique_name if event is not None else ""
+    return [(i, entry_url(study.pk, record.pk, i, name), i == current) for i in instruments]
+
+
+def _instances(
+    study: Study, record: Any, form: tuple[str, Event | None], current: int
+) -> dict[str, Any] | None:
     """The instance tabs of a repeating instrument: the saved ones and the next one."""
-    if instrument not in study.repeating_instruments:
+    instrument, event = form
+    if not services.repeats(study, event, instrument):
         return None
-    saved = services.instance_numbers(record, instrument)
+    saved = services.instance_numbers(record, instrument, event)
     following = (saved[-1] if saved else 0) + 1
     shown = sorted({*(saved or [1]), current})
     return {"numbers": shown, "next": following if following not in shown else None}
@@ -486,8 +533,16 @@ def record_lock(request: AuthedRequest, pk: int, record: int, action: str) -> Ht
     except ValidationError as error:
         for message in error.messages:
             messages.error(request, message)
+    if longitudinal.is_longitudinal(found):
+        return redirect("capture:record", pk=found.pk, record=the_record.pk)
     first = services.current_dictionary(found).instruments[0]
     return redirect("capture:entry", pk=found.pk, record=the_record.pk, instrument=first)
+
+
+def _entry_page(entry_: Entry) -> str:
+    event = entry_.event.unique_name if entry_.event_id is not None else ""
+    study_id = entry_.record.study_id
+    return entry_url(study_id, entry_.record_id, entry_.instrument, event, entry_.instance)
 
 
 @login_required
@@ -510,9 +565,7 @@ def query_raise(request: AuthedRequest, pk: int, entry: int) -> HttpResponse:
             messages.error(request, message)
     else:
         messages.success(request, "Query raised; the site sees it in its queue.")
-    return redirect(
-        "capture:entry", pk=found.pk, record=the_entry.record_id, instrument=the_entry.instrument
-    )
+    return redirect(_entry_page(the_entry))
 
 
 QUERY_MOVES = {
@@ -539,10 +592,7 @@ def query_move(request: AuthedRequest, pk: int, query: int, action: str) -> Http
     except ValidationError as error:
         for message in error.messages:
             messages.error(request, message)
-    entry_ = the_query.entry
-    return redirect(
-        "capture:entry", pk=found.pk, record=entry_.record_id, instrument=entry_.instrument
-    )
+    return redirect(_entry_page(the_query.entry))
 
 
 @login_required

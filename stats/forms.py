@@ -86,6 +86,7 @@ class AnalysisForm(forms.Form):
         min_value=0.1,
         max_value=5,
     )
+    event = forms.CharField(required=False, max_length=100, widget=forms.HiddenInput)
     exclude_missing = forms.BooleanField(
         label="Leave out records with a missing value (they are listed with the result)",
         required=False,

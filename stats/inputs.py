@@ -108,6 +108,7 @@ class Settings:
     order: tuple[str, ...] = ()
     multiplier: float = 1.96
     exclude_missing: bool = False
+    event: str = ""  # a longitudinal study's event analysed (its unique name)
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> Settings:

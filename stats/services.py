@@ -35,7 +35,7 @@ def analysis_request(*, actor: Any, study: Study, settings: Settings) -> Analysi
     """Queue an analysis of the study's data; fields the person may not analyse are refused."""
     if not access.may_analyse(actor, study):
         raise PermissionDenied("Only the study's statistician or admin runs analyses.")
-    offered = {f.name for f in analysis_fields(actor, study)}
+    offered = {f.name for f in analysis_fields(actor, study, settings.event)}
     for name, role in _roles(settings):
         if name not in offered:
             raise ValidationError({role: f"{name!r} is not a field you can analyse here."})
@@ -159,10 +159,11 @@ def take_snapshot(*, actor: Any, study: Study, settings: Settings) -> dict[str, 
     if actor is None:
         raise PermissionDenied("The person who asked for this analysis no longer exists.")
     names = settings.columns()
-    fields = {f.name: f for f in analysis_fields(actor, study)}
-    values = analysis_values(actor, study, names)
+    fields = {f.name: f for f in analysis_fields(actor, study, settings.event)}
+    values = analysis_values(actor, study, names, settings.event)
     return {
         "study": study.pk,
+        "event": settings.event,
         "taken_at": timezone.now().isoformat(),
         "fields": [_field_json(fields[name]) for name in names],
         "records": values.records,

@@ -15,7 +15,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from audit.services import audit_record
-from capture.analysis_data import analysis_fields
+from capture.analysis_data import analysis_events, analysis_fields
 from capture.services import audit_scope
 from core.forms import copy_errors
 from core.htmx import render_page
@@ -43,9 +43,18 @@ def index(request: AuthedRequest) -> HttpResponse:
 def study(request: AuthedRequest, pk: int) -> HttpResponse:
     """Choose an analysis and its fields; the run is queued and its page shows the result."""
     found = access.get_study(request.user, pk)
-    fields = analysis_fields(request.user, found)
     initial = _initial(request, found)
-    form = AnalysisForm(request.POST or None, fields=fields, initial=initial)
+    events = analysis_events(found)
+    # A longitudinal study is analysed one event at a time: the first unless one is chosen.
+    chosen = request.POST.get("event") or request.GET.get("event") or initial.get("event", "")
+    names = [e.unique_name for e in events]
+    event = chosen if chosen in names else (names[0] if names else "")
+    initial["event"] = event
+    fields = analysis_fields(request.user, found, event)
+    data = request.POST.copy() if request.method == "POST" else None
+    if data is not None:
+        data["event"] = event
+    form = AnalysisForm(data, fields=fields, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             run = services.analysis_request(
@@ -56,7 +65,14 @@ def study(request: AuthedRequest, pk: int) -> HttpResponse:
         else:
             return redirect(run)
     runs = access.runs_of(request.user, found).select_related("requested_by")[:HISTORY]
-    context = {"study": found, "form": form, "runs": runs, "fields": fields}
+    context = {
+        "study": found,
+        "form": form,
+        "runs": runs,
+        "fields": fields,
+        "events": events,
+        "event": event,
+    }
     return render(request, "stats/study.html", context, status=400 if form.errors else 200)
 
 
@@ -95,6 +111,7 @@ def _taken_at(found: AnalysisRun) -> datetime | None:
 FIELD_LABELS = {name: str(f.label) for name, f in AnalysisForm.base_fields.items()}
 # Set through the API and the command only: the web form takes the data dictionary's order.
 FIELD_LABELS["order"] = "Order of the categories"
+FIELD_LABELS["event"] = "Event (visit) analysed"
 SHOWN_SETTINGS = {
     "ci_method": CI_METHODS,
     "transform": TRANSFORMS,
@@ -107,7 +124,7 @@ def settings_shown(stored: dict[str, Any], titles: dict[str, str]) -> list[tuple
     shown = []
     relevant = RELEVANT.get(stored.get("analysis", ""), ())
     for name, value in stored.items():
-        if name not in relevant or value in ("", None, [], False):
+        if (name not in relevant and name != "event") or value in ("", None, [], False):
             continue
         if name in ("index", "index_second", "reference"):
             value = titles.get(value, value)

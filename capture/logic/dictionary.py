@@ -67,16 +67,19 @@ class CompiledDictionary:
         return self.result.dictionary
 
 
-def read_with_logic(source: str | bytes | TextIO) -> CompiledDictionary:
+def read_with_logic(
+    source: str | bytes | TextIO, events: Collection[str] = ()
+) -> CompiledDictionary:
     """Read a dictionary and compile its logic; DataDictionaryError lists every problem.
 
-    Each expression is parsed once: the check keeps the tree for the compiling.
+    Each expression is parsed once: the check keeps the tree for the compiling. `events`
+    are a longitudinal study's unique event names, which `[event][field]` may name.
     """
     parsed: dict[str, Node | LogicError] = {}
 
     def check(text: str, types: Mapping[str, str]) -> LogicVerdict:
         try:
-            parsed[text] = parse(text, types)
+            parsed[text] = parse(text, types, events)
         except LogicError as error:
             parsed[text] = error
         return _verdict(parsed[text])

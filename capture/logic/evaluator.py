@@ -39,7 +39,10 @@ class Context:
       None when the form does not repeat;
     - `instances`: the record's values in other instances, by field, then by instance
       number: `{"score": {1: "4", 2: "7"}}` answers `[score][1]`, `[score][last-instance]`;
-    - `is_form`: True on a data-entry form (`[is-form]` is 1, `[is-survey]` 0).
+    - `is_form`: True on a data-entry form (`[is-form]` is 1, `[is-survey]` 0);
+    - `events`: in a longitudinal study, the record's values at each event (first
+      instance), by unique event name: `[week_6_arm_1][score]`; the values being evaluated
+      stand for the current event (`event_name`).
     """
 
     today: date | None = None
@@ -54,6 +57,7 @@ class Context:
         default_factory=dict, compare=False, hash=False
     )
     is_form: bool = True
+    events: Mapping[str, Mapping[str, Any]] = field(default_factory=dict, compare=False, hash=False)
 
     def today_text(self) -> str:
         return (self.today or datetime.now(UTC).date()).isoformat()
@@ -147,7 +151,9 @@ class _Evaluator:
         return None
 
     def lookup(self, node: Variable) -> Any:
-        """The field's raw value in the instance the reference names."""
+        """The field's raw value in the instance (or at the event) the reference names."""
+        if node.event is not None and node.event != self.context.event_name:
+            return self.context.events.get(node.event, {}).get(node.name)
         if node.instance is None:
             return self.values.get(node.name)
         number = self.instance_number(node.name, node.instance)

@@ -55,7 +55,8 @@ OPTIONS = ("value", "label")
 class Variable:
     """A field: `[name]`, `[name(code)]` for one option of a checkbox field,
     `[name:value]` or `[name:label]` (a choice's label), `[name][2]` or
-    `[name][previous-instance]` for an instance of a repeating form.
+    `[name][previous-instance]` for an instance of a repeating form, `[event][name]` for
+    the field at another event of a longitudinal study (`event` is its unique name).
 
     `labels` and `comma` are not written in logic: `annotate` sets them from the data
     dictionary, so the tree alone says how to read the field (the browser has no
@@ -68,10 +69,11 @@ class Variable:
     option: str | None = None  # one of OPTIONS
     labels: tuple[tuple[str, str], ...] = ()  # code -> label, for `:label`
     comma: bool = False  # the field's values are written with a decimal comma
+    event: str | None = None  # a unique event name: the field at that event
 
     def to_json(self) -> JSON:
         data: JSON = {"type": "var", "name": self.name}
-        for key in ("code", "instance", "option"):
+        for key in ("code", "instance", "option", "event"):
             if getattr(self, key) is not None:
                 data[key] = getattr(self, key)
         if self.labels:

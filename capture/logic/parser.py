@@ -3,7 +3,9 @@
 Precedence, loosest first: `or`; `and`; one comparison (`= <> != < <= > >=`);
 `+ -`; `* /`; unary minus; `^` (right-associative, so `-2^2` is -4 and `2^3^2` is 512).
 
-What REDCap accepts but RadCollab does not evaluate (a field at another event, a smart
+`[event][field]` reads the field at another event of a longitudinal study (the event's
+unique name, `baseline_arm_1`). What REDCap accepts but RadCollab does not evaluate (a
+field at an event named by a smart variable, an instance at another event, a smart
 variable or piping option not listed here, a function not in `ARITIES`) is read to the
 end and then reported all at once by `NotEvaluated`; a syntax error anywhere wins.
 """
@@ -13,6 +15,7 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Collection, Mapping
+from dataclasses import replace
 
 from .errors import LogicError, NotEvaluated
 from .nodes import (
@@ -50,16 +53,22 @@ _COMPARISONS = (*COMPARISON, "!=")
 _KEYWORDS = ("and", "or", "true", "false")
 
 
-def parse(text: str, variables: Collection[str] | Mapping[str, str] | None = None) -> Node:
+def parse(
+    text: str,
+    variables: Collection[str] | Mapping[str, str] | None = None,
+    events: Collection[str] = (),
+) -> Node:
     """Read `text` into a tree, or raise LogicError naming the problem and its position.
 
     `variables`, when given, is the data dictionary: the names that may be referred to.
     A mapping of name to field type also checks checkbox references: `[chk(2)]` only
-    for a checkbox field, and never a bare `[chk]`.
+    for a checkbox field, and never a bare `[chk]`. `events` are a longitudinal study's
+    unique event names: `[event][field]` of one of them is evaluated, any other is not.
     """
     if not text.strip():
         raise LogicError("the expression is empty", 0)
     parser = _Parser(text, variables)
+    parser.events = frozenset(events)
     tree = parser.parse()
     if parser.skipped:
         raise NotEvaluated(tuple(parser.skipped))
@@ -72,6 +81,7 @@ class _Parser:
         self.tokens = tokenize(text)
         self.at = 0
         self.variables = variables
+        self.events: frozenset[str] = frozenset()
         self.skipped: list[tuple[str, int]] = []  # (what is not evaluated, where)
 
     @property
@@ -254,6 +264,11 @@ class _Parser:
         if len(groups) in (2, 3) and fields[1] is not None and _is_event(groups[0]):
             if len(groups) == 3 and not _INSTANCE.fullmatch(groups[2]):
                 raise LogicError(f"{token.text}: the third [...] must be an instance", at)
+            if len(groups) == 2 and groups[0].strip() in self.events:
+                found = self.variable(fields[1], None, at, token.text)
+                if isinstance(found, Variable):
+                    return replace(found, event=groups[0].strip())
+                return found
             self.check_field(fields[1].group(1), fields[1].group(2), fields[1].group(3), at)
             self.skip(f"{token.text} reads a field at another event", at)
             return Text("")

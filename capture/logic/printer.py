@@ -99,7 +99,8 @@ def _variable(node: Variable) -> str:
         inside += f"({node.code})"
     if node.option is not None:
         inside += f":{node.option}"
-    return f"[{inside}]" + (f"[{node.instance}]" if node.instance is not None else "")
+    event = f"[{node.event}]" if node.event is not None else ""
+    return event + f"[{inside}]" + (f"[{node.instance}]" if node.instance is not None else "")
 
 
 def _text(value: str) -> str:

@@ -2,9 +2,10 @@
 
 Every call reads through `capture.access` (a site lead's token sees and writes only
 its sites' records, as through the native API) and writes through `capture.imports`
-(all or nothing, every value checked and screened, one audit row per record). The
-study is classic in REDCap's terms (no arms or events), so the calls about events
-answer as REDCap answers for a classic project.
+(all or nothing, every value checked and screened, one audit row per record). A study
+with events is longitudinal in REDCap's terms: `arm`, `event`, `formEventMapping` and
+`repeatingFormsEvents` answer its design, and records carry `redcap_event_name`; a
+classic study's calls about events answer as REDCap answers for a classic project.
 """
 
 from __future__ import annotations
@@ -21,9 +22,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from audit.services import audit_record
-from capture import access, imports
+from capture import access, imports, longitudinal
 from capture.access import Can
-from capture.exports import record_rows
+from capture.exports import record_rows, shape_of
 from capture.logic import Context, LogicError, annotate, is_shown, parse, variables
 from capture.models import Record, Study, StudySite
 from capture.redcap_api.formatter import RedcapError
@@ -32,7 +33,8 @@ from capture.versions import export_dictionary
 from formats.datadictionary import API_HEADER, DataDictionary, Field, FieldType, field_cells
 from formats.exports import Column, ExportOptions, ExportPlan, ExportRecord, Kind, hmac_offset
 from formats.exports.deidentify import is_dropped
-from formats.records import DAG_COLUMN, STATUS_LABELS
+from formats.longitudinal import writer as design_rows
+from formats.records import DAG_COLUMN, EVENT_COLUMN, STATUS_LABELS
 from formats.records.validate import DATE_TYPES
 
 # The REDCap version whose API this one follows; scripts read it to choose parameters.
@@ -107,8 +109,8 @@ def project_info(call: Call) -> dict[str, Any]:
         "project_notes": study.protocol_summary,
         "custom_record_label": "",
         "secondary_unique_field": "",
-        "is_longitudinal": 0,
-        "has_repeating_instruments_or_events": int(bool(study.repeating_instruments)),
+        "is_longitudinal": int(longitudinal.is_longitudinal(study)),
+        "has_repeating_instruments_or_events": int(bool(_repeating_rows(study))),
         "surveys_enabled": 0,
         "scheduling_enabled": 0,
         "record_autonumbering_enabled": 1,
@@ -197,9 +199,65 @@ def data_access_groups(call: Call) -> list[dict[str, Any]]:
 
 
 def repeating_forms(call: Call) -> list[dict[str, str]]:
-    forms = current_dictionary(call.study).instruments
-    repeating = set(call.study.repeating_instruments)
+    return _repeating_rows(call.study)
+
+
+def _repeating_rows(study: Study) -> list[dict[str, str]]:
+    """REDCap's repeatingFormsEvents: per event in a longitudinal study (a blank form_name
+    for an event that repeats whole), per form in a classic one."""
+    design = longitudinal.design_of(study)
+    if design.longitudinal:
+        return design_rows.repeating_rows(design)
+    forms = current_dictionary(study).instruments
+    repeating = set(study.repeating_instruments)
     return [{"form_name": f, "custom_form_label": ""} for f in forms if f in repeating]
+
+
+DESIGN_READ_ONLY = (
+    "Arms, events and instrument designations are changed on the study's Events page "
+    "(RadCollab), not through the API"
+)
+
+
+def _design(call: Call, content: str) -> Any:
+    if call.get("action", "export") != "export" or "data" in call.params:
+        raise RedcapError(DESIGN_READ_ONLY, 403)
+    design = longitudinal.design_of(call.study)
+    if not design.longitudinal:
+        raise RedcapError(CLASSIC[content])
+    return design
+
+
+def _arms_wanted(call: Call, design: Any) -> set[int]:
+    wanted = call.array("arms")
+    known = {a.number for a in design.arms}
+    if not wanted:
+        return known
+    _check_names("arms", wanted, {str(n) for n in known})
+    return {int(n) for n in wanted}
+
+
+def arms(call: Call) -> list[dict[str, Any]]:
+    design = _design(call, "arm")
+    chosen = _arms_wanted(call, design)
+    return [row for row in design_rows.arm_rows(design) if row["arm_num"] in chosen]
+
+
+def events(call: Call) -> list[dict[str, Any]]:
+    design = _design(call, "event")
+    chosen = _arms_wanted(call, design)
+    ids = dict(call.study.events.values_list("unique_name", "pk"))
+    return [
+        {**row, "event_id": ids.get(row["unique_event_name"], "")}
+        for row in design_rows.event_rows(design)
+        if row["arm_num"] in chosen
+    ]
+
+
+def form_event_mapping(call: Call) -> list[dict[str, Any]]:
+    design = _design(call, "formEventMapping")
+    chosen = _arms_wanted(call, design)
+    return [row for row in design_rows.mapping_rows(design) if row["arm_num"] in chosen]
 
 
 def next_record_name(call: Call) -> str:
@@ -250,7 +308,9 @@ def export_records(call: Call) -> RecordExport:
     if wanted:
         records = records.filter(label__in=wanted)
     shape = _Shape(call, export_dictionary(study), deidentify)
-    rows = record_rows(records, set(study.repeating_instruments))
+    rows = record_rows(records, shape.study_shape)
+    if shape.events is not None:
+        rows = (row for row in rows if row.event in shape.events)
     if shape.filter is not None:
         rows = shape.filtered(rows)
     audit_record(
@@ -305,8 +365,10 @@ class _Shape:
         self.eav = call.get("type", "flat") == "eav"
         self.with_groups = call.flag("exportDataAccessGroups")
         self.chosen = _chosen(call, dictionary)
+        self.study_shape = shape_of(study)
+        self.events = self._events()
         options = ExportOptions(
-            repeating_forms=frozenset(study.repeating_instruments),
+            **self.study_shape.options(),
             deidentify=deidentify,
             date_offset=hmac_offset(study.export_secret.encode()) if deidentify else None,
             include_site=True,
@@ -315,9 +377,9 @@ class _Shape:
         self.plan = ExportPlan(dictionary, options)
         self.kept = [(i, c) for i, c in enumerate(self.plan.columns) if self._keep(c)]
         group = [pair for pair in self.kept if pair[1].kind is Kind.GROUP]
-        # REDCap writes the group after the repeat columns.
+        # REDCap writes the group after the event and repeat columns.
         self.kept = [pair for pair in self.kept if pair[1].kind is not Kind.GROUP]
-        at = 1 + sum(1 for _, c in self.kept if c.name in REPEAT_COLUMNS)
+        at = 1 + sum(1 for _, c in self.kept if c.name in (*REPEAT_COLUMNS, EVENT_COLUMN))
         self.kept[at:at] = group
         self.names = [c.name for _, c in self.kept]
         self.sites = dict(StudySite.objects.filter(study=study).values_list("code", "site__name"))
@@ -328,12 +390,24 @@ class _Shape:
             "fields": call.array("fields"),
             "forms": call.array("forms"),
             "records": len(call.array("records")),
+            "events": call.array("events"),
             "filterLogic": call.get("filterLogic"),
             "deidentified": deidentify,
         }
 
+    def _events(self) -> frozenset[str] | None:
+        """The events asked for (`events`), None for all; refused in a classic study."""
+        wanted = self.call.array("events")
+        if not wanted:
+            return None
+        known = set(self.study_shape.events.values()) if self.study_shape.events else set()
+        if not known:
+            raise RedcapError(CLASSIC["event"])
+        _check_names("events", wanted, known)
+        return frozenset(wanted)
+
     def _keep(self, column: Column) -> bool:
-        if column.kind is Kind.ID:
+        if column.kind in (Kind.ID, Kind.EVENT):
             return True
         if column.kind is Kind.GROUP:
             return self.with_groups
@@ -379,7 +453,7 @@ class _Shape:
         today, now = timezone.localdate(), timezone.now()
         base: Mapping[str, Any] = {}
         for row in rows:
-            if row.instrument is None:
+            if row.instrument is None and row.instance is None:
                 base = row.values
                 values: Mapping[str, Any] = base
             else:
@@ -433,11 +507,11 @@ class _Shape:
         """REDCap's EAV rows: one per value given; a ticked checkbox names its code."""
         id_name = self.names[0]
         head = {"record": row[id_name]}
-        repeat = {name: row[name] for name in REPEAT_COLUMNS if name in row}
+        repeat = {name: row[name] for name in (EVENT_COLUMN, *REPEAT_COLUMNS) if name in row}
         kinds = {c.name: c for _, c in self.kept}
         for name, value in row.items():
             column = kinds[name]
-            if name in REPEAT_COLUMNS or value == "":
+            if name in REPEAT_COLUMNS or name == EVENT_COLUMN or value == "":
                 continue
             if column.kind is Kind.CHECKED:
                 if value in ("0", "Unchecked"):

@@ -40,6 +40,9 @@ LISTS: dict[str, Listing] = {
     "exportFieldNames": calls.export_field_names,
     "dag": calls.data_access_groups,
     "repeatingFormsEvents": calls.repeating_forms,
+    "arm": calls.arms,
+    "event": calls.events,
+    "formEventMapping": calls.form_event_mapping,
 }
 FILE_REFUSED = "There is no file to download for this record"
 REPORT_REFUSED = 'The value of the parameter "report_id" is not valid'

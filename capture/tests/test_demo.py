@@ -34,3 +34,22 @@ def test_the_dashboard_panel_counts_open_queries_at_my_sites_only():
     enable_totp(lead_b)
     assert panel(lead_a).context["rows"][0]["open_queries"] == 1
     assert panel(lead_b).context["rows"][0]["open_queries"] == 0
+
+
+def test_the_demo_follow_up_study_is_longitudinal_with_every_status_and_seeds_once():
+    from capture.models import Entry
+
+    seed_network()
+    demo.seed_all()
+    demo.seed_all()
+    study = Study.objects.get(title=demo.FOLLOWUP_TITLE)
+    assert [e.unique_name for e in study.events.order_by("order")] == [
+        "baseline_arm_1",
+        "week_6_arm_1",
+    ]
+    assert study.records.count() == 6
+    week6 = Entry.objects.filter(record__study=study, event__unique_name="week_6_arm_1")
+    assert sorted(set(week6.values_list("status", flat=True))) == [0, 1, 2]
+    grown = week6.exclude(data__growth_mm="").values_list("data__growth_mm", flat=True)
+    assert all(float(value) >= 0 for value in grown)
+    assert grown

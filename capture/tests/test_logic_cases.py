@@ -44,7 +44,8 @@ def tree_of(case: dict[str, Any]) -> Any:
     fields = case.get("fields", {})
     labels = {name: tuple(spec.get("labels", {}).items()) for name, spec in fields.items()}
     commas = {name for name, spec in fields.items() if spec.get("comma")}
-    return annotate(parse(case["expr"]), labels, commas)
+    events = case.get("context", {}).get("events", {})
+    return annotate(parse(case["expr"], events=list(events)), labels, commas)
 
 
 def cases_with_trees() -> list[dict[str, Any]]:
@@ -75,6 +76,7 @@ def js_context(case: dict[str, Any]) -> dict[str, Any]:
         "instance": context.get("instance"),
         "instances": context.get("instances", {}),
         "isForm": context.get("is_form", True),
+        "events": context.get("events", {}),
     }
 
 
@@ -95,6 +97,7 @@ def python_context(case: dict[str, Any]) -> Context:
         instance=context.get("instance"),
         instances=instances,
         is_form=context.get("is_form", True),
+        events=context.get("events", {}),
     )
 
 

@@ -156,10 +156,17 @@ def test_the_export_reads_back_as_the_same_dictionary_and_records(personas, stud
     assert result.ok, list(projectxml.findings(result))
 
 
-def test_a_longitudinal_projects_records_are_reported_not_half_taken(personas, study):
-    result = projectxml.project_preview(actor=personas.committee, study=study, data=LONGITUDINAL)
-    assert any("records with events cannot be imported" in p for p in result.problems)
-    assert not Event.objects.exists()
+def test_a_longitudinal_projects_records_come_in_at_their_events(personas, study):
+    from capture.models import Entry
+
+    preview = projectxml.project_preview(actor=personas.committee, study=study, data=LONGITUDINAL)
+    assert preview.ok, list(projectxml.findings(preview))
+    assert not Event.objects.exists()  # the preview changes nothing
+    projectxml.project_import(actor=personas.committee, study=study, data=LONGITUDINAL)
+    assert Record.objects.filter(study=study).count() == 2
+    at = set(Entry.objects.filter(record__study=study).values_list("event__unique_name", flat=True))
+    assert None not in at
+    assert len(at) > 1
 
 
 def without_records(data: bytes) -> bytes:

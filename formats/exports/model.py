@@ -17,7 +17,9 @@ class ExportRecord:
     """One row of a record, as REDCap's flat export has it.
 
     `instrument` and `instance` are None for the record's non-repeating data, and name
-    the repeating instrument and its instance (1, 2, ...) otherwise. `values` maps field
+    the repeating instrument and its instance (1, 2, ...) otherwise; a repeating event's
+    row has no instrument and its instance. `event` is the unique event name in a
+    longitudinal study (a row per record and event), None in a classic one. `values` maps field
     names to stored values (`check_value`'s storage form); a checkbox holds a set of
     ticked codes or the codes joined by commas. `statuses` maps form names to 0, 1, 2.
     The rows of one record come together, the non-repeating row first.
@@ -29,6 +31,7 @@ class ExportRecord:
     instance: int | None = None
     values: Mapping[str, str | Set[str]] = field(default_factory=dict)
     statuses: Mapping[str, int] = field(default_factory=dict)
+    event: str | None = None
 
 
 class CheckboxLayout(StrEnum):
@@ -62,6 +65,11 @@ class ExportOptions:
     include_site: bool = True
     forms: tuple[str, ...] | None = None
     spreadsheet_safe: bool = True
+    # A longitudinal study's unique event names (None: classic, no redcap_event_name);
+    # `repeating_forms` then holds the forms that repeat at any event, and
+    # `repeating_events` the events that repeat whole.
+    events: tuple[str, ...] | None = None
+    repeating_events: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)

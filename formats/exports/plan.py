@@ -26,6 +26,7 @@ from formats.exports.model import (
 )
 from formats.records import (
     DAG_COLUMN,
+    EVENT_COLUMN,
     REPEAT_INSTANCE_COLUMN,
     REPEAT_INSTRUMENT_COLUMN,
     STATUS_LABELS,
@@ -49,6 +50,7 @@ class Kind(StrEnum):
     ID = "id"
     GROUP = "group"
     INSTRUMENT = "instrument"
+    EVENT = "event"
     INSTANCE = "instance"
     TEXT = "text"
     INTEGER = "integer"
@@ -118,6 +120,10 @@ class ExportPlan:
         if options.deidentify and options.date_offset is None:
             raise ExportError("a de-identified export needs a date_offset per record")
         wide = options.repeats is RepeatLayout.WIDE
+        if wide and options.events is not None:
+            raise ExportError(
+                "a longitudinal study is exported one row per record and event (long layout)"
+            )
         if wide and options.repeating_forms and max_instances is None:
             raise ExportError(
                 "a wide layout of repeating instruments needs max_instances; "
@@ -160,10 +166,14 @@ class ExportPlan:
 
     def _columns(self) -> Iterator[Column]:
         yield Column(self.id_field.name, self.id_field.plain_label or "Record ID", Kind.ID)
+        if self.options.events is not None:
+            yield Column(EVENT_COLUMN, "Event", Kind.EVENT)
         if self.options.include_site:
             yield Column(DAG_COLUMN, "Data access group (site)", Kind.GROUP)
         wide = self.options.repeats is RepeatLayout.WIDE
-        if not wide and any(self._repeats(form) for form in self._forms()):
+        if not wide and (
+            any(self._repeats(form) for form in self._forms()) or self.options.repeating_events
+        ):
             yield Column(REPEAT_INSTRUMENT_COLUMN, "Repeat instrument", Kind.INSTRUMENT)
             yield Column(REPEAT_INSTANCE_COLUMN, "Repeat instance", Kind.INSTANCE)
         for form in self._forms():
@@ -202,7 +212,9 @@ class ExportPlan:
         if self.options.checkboxes is not CheckboxLayout.LONG:
             return ()
         columns = [Column(self.id_field.name, "Record ID", Kind.ID)]
-        if any(self._repeats(form) for form in self._forms()):
+        if self.options.events is not None:
+            columns.append(Column(EVENT_COLUMN, "Event", Kind.EVENT))
+        if any(self._repeats(form) for form in self._forms()) or self.options.repeating_events:
             columns.append(Column(REPEAT_INSTRUMENT_COLUMN, "Repeat instrument", Kind.INSTRUMENT))
             columns.append(Column(REPEAT_INSTANCE_COLUMN, "Repeat instance", Kind.INSTANCE))
         columns.append(Column("field", "Checkbox field", Kind.TEXT))
@@ -218,6 +230,8 @@ class ExportPlan:
             return lambda row: row.site
         if kind is Kind.INSTRUMENT:
             return lambda row: row.head.instrument or ""
+        if kind is Kind.EVENT:
+            return lambda row: row.head.event or ""
         if kind is Kind.INSTANCE:
             return lambda row: "" if row.head.instance is None else str(row.head.instance)
         if kind is Kind.STATUS:
@@ -267,7 +281,8 @@ class ExportPlan:
 
     def _checkbox_rows(self, group: list[ExportRecord]) -> list[list[str]]:
         rows: list[list[str]] = []
-        repeat_columns = len(self.checkbox_columns) == 6
+        names = [c.name for c in self.checkbox_columns]
+        repeat_columns = REPEAT_INSTANCE_COLUMN in names
         for record in group:
             for fld in self._checkbox_fields:
                 ticked = _codes(record.values.get(fld.name))
@@ -275,6 +290,8 @@ class ExportPlan:
                     if choice.code not in ticked:
                         continue
                     row = [record.record_id]
+                    if EVENT_COLUMN in names:
+                        row.append(record.event or "")
                     if repeat_columns:
                         instance = "" if record.instance is None else str(record.instance)
                         row += [record.instrument or "", instance]
@@ -348,6 +365,11 @@ class _Row:
         for record in group:
             self.slots[_slot(record, wide=wide)] = record
             _check_instance(record, plan, wide=wide)
+        # In a longitudinal study a form may repeat at one event and not at another: where
+        # it does not, its values are in the event's own row (REDCap's layout).
+        if plan.options.events is not None and BASE in self.slots:
+            for form in plan.options.repeating_forms:
+                self.slots.setdefault((form, None), self.slots[BASE])
 
     def value(self, slot: Slot | None, name: str) -> str:
         record = self.slots.get(slot) if slot is not None else None

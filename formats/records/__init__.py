@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from formats.records.columns import (
     DAG_COLUMN,
+    EVENT_COLUMN,
     REPEAT_INSTANCE_COLUMN,
     REPEAT_INSTRUMENT_COLUMN,
     STATUS_LABELS,
@@ -37,6 +38,7 @@ from formats.records.validate import (
 
 __all__ = [
     "DAG_COLUMN",
+    "EVENT_COLUMN",
     "REPEAT_INSTANCE_COLUMN",
     "REPEAT_INSTRUMENT_COLUMN",
     "STATUS_LABELS",

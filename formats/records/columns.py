@@ -10,6 +10,7 @@ from formats.datadictionary import Field
 REPEAT_INSTRUMENT_COLUMN = "redcap_repeat_instrument"
 REPEAT_INSTANCE_COLUMN = "redcap_repeat_instance"
 DAG_COLUMN = "redcap_data_access_group"
+EVENT_COLUMN = "redcap_event_name"  # a longitudinal study's event: `<event>_arm_<n>`
 STATUS_SUFFIX = "_complete"
 
 # REDCap lower-cases a checkbox code and turns anything but a letter, digit or underscore

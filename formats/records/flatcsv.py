@@ -24,6 +24,7 @@ from functools import cached_property
 from formats.datadictionary import DataDictionary, Field, FieldType
 from formats.records.columns import (
     DAG_COLUMN,
+    EVENT_COLUMN,
     REPEAT_INSTANCE_COLUMN,
     REPEAT_INSTRUMENT_COLUMN,
     checkbox_column,
@@ -62,7 +63,11 @@ class Finding:
 
 @dataclass(frozen=True)
 class RecordRow:
-    """One data row: the values given (checkboxes as sets of ticked codes) and statuses."""
+    """One data row: the values given (checkboxes as sets of ticked codes) and statuses.
+
+    `event` is the row's `redcap_event_name` in a longitudinal study, None in a classic
+    one; a row of an event that repeats whole has an `instance` and no `instrument`.
+    """
 
     row: int
     record_id: str
@@ -73,6 +78,25 @@ class RecordRow:
     statuses: dict[str, int]
     errors: tuple[Finding, ...] = ()
     warnings: tuple[Finding, ...] = ()
+    event: str | None = None
+
+
+@dataclass(frozen=True)
+class Events:
+    """A longitudinal study's events as the reader checks rows against them.
+
+    `forms`: unique event name -> the forms designated to it; `repeating`: event -> the
+    forms that repeat there; `repeating_events`: the events that repeat whole.
+    """
+
+    forms: Mapping[str, frozenset[str]]
+    repeating: Mapping[str, frozenset[str]] = field(default_factory=dict)
+    repeating_events: frozenset[str] = frozenset()
+
+    @property
+    def only(self) -> str | None:
+        """The one event of a single-event study, which a file may leave unnamed."""
+        return next(iter(self.forms)) if len(self.forms) == 1 else None
 
 
 @dataclass(frozen=True)
@@ -109,8 +133,9 @@ class _Column:
 
 @dataclass
 class _Seen:
-    rows: dict[tuple[str, str | None, int | None], int] = field(default_factory=dict)
+    rows: dict[tuple[str, str | None, int | None, str | None], int] = field(default_factory=dict)
     groups: dict[str, str] = field(default_factory=dict)
+    event: str | None = None  # a classic study's file: the one event it names
 
 
 class RecordReader:
@@ -126,11 +151,14 @@ class RecordReader:
         repeating_forms: Collection[str] = (),
         groups: Collection[str] | None = None,
         skip: Mapping[str, str] | None = None,
+        events: Events | None = None,
     ) -> None:
         """`source` is a text stream opened with newline=""; `groups`, when given, are the
         data-access-group names (site codes) a row may name; `skip` names columns (or
-        checkbox stems) that are read past with a notice giving the reason."""
+        checkbox stems) that are read past with a notice giving the reason; `events`, a
+        longitudinal study's (each row then names its event in redcap_event_name)."""
         self.dictionary = dictionary
+        self.events = events
         self.skip = dict(skip or {})
         self.today, self.now = today, now
         self.repeating_forms = frozenset(repeating_forms)
@@ -174,6 +202,7 @@ class RecordReader:
         header[0] = header[0].removeprefix(BOM)
         self.width = len(header)
         columns = self._columns(header)
+        self._check_event_column(columns)
         self.data_columns = [
             column
             for column in (columns or {}).values()
@@ -201,6 +230,30 @@ class RecordReader:
             elif name or index < len(header) - 1:
                 self._header_error(name or f"(column {index + 1})", _unknown(name, self))
         return columns
+
+    def _check_event_column(self, columns: dict[str, _Column] | None) -> None:
+        if columns is None:
+            return
+        events = self.events
+        if events is None and EVENT_COLUMN in columns:
+            message = (
+                f"column {EVENT_COLUMN}: this study has no events, so a file of one event is "
+                "read as the records' data; a file of several events needs the study's "
+                "events defined first"
+            )
+            self.notices.append(Finding(HEADER_ROW, EVENT_COLUMN, message))
+        elif events is not None and EVENT_COLUMN not in columns and events.only is None:
+            self._header_error(
+                EVENT_COLUMN,
+                "is missing: this study has several events, so each row names its event "
+                f"({', '.join(events.forms)})",
+            )
+
+    def repeating_at(self, event: str | None) -> frozenset[str]:
+        """The forms that repeat at the event (the study's repeating forms if classic)."""
+        if self.events is None:
+            return self.repeating_forms
+        return frozenset(self.events.repeating.get(event or "", frozenset()))
 
     def _not_applied(self, name: str) -> str | None:
         """Why a column REDCap writes is read past here, if it is one (None: unknown)."""
@@ -250,6 +303,7 @@ class _RowReader:
         self.reader, self.number, self.cells = reader, number, cells
         self.errors: list[Finding] = []
         self.warnings: list[Finding] = []
+        self.event: str | None = None
 
     def cell(self, columns: dict[str, _Column], name: str) -> str:
         column = columns.get(name)
@@ -265,6 +319,7 @@ class _RowReader:
         record_id = self.cells[0].strip()
         if not record_id:
             self.error(self.reader.dictionary.fields[0].name, "is empty; every row needs one")
+        self.event = self._event(columns)
         instrument, instance = self._repeat(columns)
         group = self._group(columns, record_id)
         values, statuses = self._values(columns, instrument)
@@ -279,7 +334,34 @@ class _RowReader:
             statuses,
             tuple(self.errors),
             tuple(self.warnings),
+            self.event,
         )
+
+    def _event(self, columns: dict[str, _Column]) -> str | None:
+        """The row's event: one of the study's, or None in a classic study."""
+        name = self.cell(columns, EVENT_COLUMN)
+        events = self.reader.events
+        if events is None:
+            first = self.reader._seen.event
+            if name and first is None:
+                self.reader._seen.event = name
+            elif name and name != first:
+                self.error(
+                    EVENT_COLUMN,
+                    f"{name!r} is a second event after {first!r}: this study has no events; "
+                    "define them (the study's Events page) before importing several",
+                )
+            return None
+        if not name and events.only is not None:
+            return events.only
+        if name not in events.forms:
+            known = ", ".join(events.forms)
+            if not name:
+                self.error(EVENT_COLUMN, f"is empty: name the row's event ({known})")
+            else:
+                self.error(EVENT_COLUMN, f"{name!r} is not an event of this study ({known})")
+            return None
+        return name
 
     def _check_width(self) -> None:
         width = self.reader.width
@@ -297,12 +379,29 @@ class _RowReader:
     def _repeat(self, columns: dict[str, _Column]) -> tuple[str | None, int | None]:
         instrument = self.cell(columns, REPEAT_INSTRUMENT_COLUMN) or None
         text = self.cell(columns, REPEAT_INSTANCE_COLUMN)
-        repeating = self.reader.repeating_forms
+        repeating = self.reader.repeating_at(self.event)
+        events = self.reader.events
+        where = f" at {self.event}" if self.event else ""
+        if events is not None and self.event in events.repeating_events:
+            if instrument is not None:
+                self.error(
+                    REPEAT_INSTRUMENT_COLUMN,
+                    f"{instrument!r}: the event {self.event} repeats whole, so its rows name "
+                    "no instrument, only the instance",
+                )
+            if not text.isdigit() or int(text) < 1:
+                self.error(
+                    REPEAT_INSTANCE_COLUMN,
+                    f"{text!r}: a row of the repeating event {self.event} needs its instance "
+                    "(1, 2, ...)",
+                )
+                return None, None
+            return None, int(text)
         if instrument is not None and instrument not in repeating:
-            known = ", ".join(sorted(repeating)) or "none in this study"
+            known = ", ".join(sorted(repeating)) or "none"
             self.error(
                 REPEAT_INSTRUMENT_COLUMN,
-                f"{instrument!r} is not a repeating instrument (repeating: {known})",
+                f"{instrument!r} is not a repeating instrument{where} (repeating: {known})",
             )
             instrument = None
         if instrument is None:
@@ -333,7 +432,9 @@ class _RowReader:
         ticked: dict[str, set[str]] = {}
         statuses: dict[str, int] = {}
         cells, width = self.cells, len(self.cells)
-        repeating = self.reader.repeating_forms
+        repeating = self.reader.repeating_at(self.event)
+        events = self.reader.events
+        allowed = events.forms.get(self.event or "") if events is not None else None
         check = self.reader.check
         for column in self.reader.data_columns:
             text = cells[column.index].strip() if column.index < width else ""
@@ -341,9 +442,11 @@ class _RowReader:
                 continue
             # The common case, a base row's cell of a form that does not repeat, needs
             # no further look; anything else is checked (and named) by _in_scope.
-            if (instrument is not None or column.form in repeating) and not self._in_scope(
-                column, instrument, text
-            ):
+            if (
+                instrument is not None
+                or column.form in repeating
+                or (allowed is not None and column.form not in allowed)
+            ) and not self._in_scope(column, instrument, text):
                 continue
             field = column.field
             if column.code is not None and field is not None:
@@ -362,7 +465,18 @@ class _RowReader:
 
     def _in_scope(self, column: _Column, instrument: str | None, text: str) -> bool:
         form = column.field.form if column.field is not None else column.form
-        repeating = self.reader.repeating_forms
+        repeating = self.reader.repeating_at(self.event)
+        events = self.reader.events
+        if events is not None and form not in events.forms.get(self.event or "", ()):
+            # REDCap writes 0 in every checkbox column of every row; it says nothing, and an
+            # unknown event is named once, in its own column.
+            if self.event is not None and not (column.code is not None and text == "0"):
+                self.error(
+                    column.name,
+                    f"{text!r} belongs to the form {form}, which is not collected at the "
+                    f"event {self.event}",
+                )
+            return False
         if instrument is None and form in repeating:
             self.error(
                 column.name,
@@ -403,12 +517,13 @@ class _RowReader:
             statuses[column.form] = int(text)
 
     def _check_repeated(self, record_id: str, instrument: str | None, instance: int | None) -> None:
-        if not record_id:
+        if not record_id or (self.reader.events is not None and self.event is None):
             return
-        key = (record_id, instrument, instance)
+        key = (record_id, instrument, instance, self.event)
         first = self.reader._seen.rows.setdefault(key, self.number)
         if first != self.number:
             where = f" instance {instance} of {instrument}" if instrument else ""
+            where += f" at {self.event}" if self.event else ""
             self.error(
                 self.reader.dictionary.fields[0].name,
                 f"record {record_id}{where} was already given on row {first}",
@@ -431,6 +546,7 @@ def _known_columns(
         REPEAT_INSTRUMENT_COLUMN: (None, None, None),
         REPEAT_INSTANCE_COLUMN: (None, None, None),
         DAG_COLUMN: (None, None, None),
+        EVENT_COLUMN: (None, None, None),
     }
     for fld in dictionary.fields[1:]:
         if fld.field_type is FieldType.CHECKBOX:
@@ -447,8 +563,6 @@ def _unknown(name: str, reader: RecordReader) -> str:
     dictionary = reader.dictionary
     if not name:
         return "has no name in the header but holds cells"
-    if name == "redcap_event_name":
-        return "longitudinal projects (events) are not supported; export without events"
     stem, _, code = name.partition("___")
     fld = dictionary.get(stem)
     if fld is not None and fld.field_type is FieldType.CHECKBOX:

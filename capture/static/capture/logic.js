@@ -478,6 +478,10 @@
   }
 
   function lookup(node, values, context) {
+    // [event][field]: the field at another event (capture/logic Context.events).
+    if (node.event && node.event !== context.eventName) {
+      return ((context.events || {})[node.event] || {})[node.name];
+    }
     if (node.instance === undefined || node.instance === null) return values[node.name];
     var number = instanceNumber(node.name, node.instance, context);
     if (number === OWN || (number !== null && number === context.instance)) return values[node.name];
@@ -748,6 +752,7 @@
     if (read("data-record-name")) context.recordName = read("data-record-name");
     if (read("data-dag-name")) context.dagName = read("data-dag-name");
     if (read("data-user-name")) context.userName = read("data-user-name");
+    if (read("data-event-name")) context.eventName = read("data-event-name");
     if (read("data-instance")) context.instance = Number(read("data-instance"));
     return context;
   }
@@ -762,6 +767,8 @@
     if (record) context.record = JSON.parse(record.textContent);
     var instances = document.getElementById("capture-instances");
     if (instances) context.instances = JSON.parse(instances.textContent);
+    var events = document.getElementById("capture-events");
+    if (events) context.events = JSON.parse(events.textContent);
     var pipes = document.getElementById("capture-pipes");
     if (pipes) context.pipes = JSON.parse(pipes.textContent);
     bind(form, JSON.parse(island.textContent), context);
