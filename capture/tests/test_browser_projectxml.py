@@ -90,3 +90,73 @@ def test_a_longitudinal_design_comes_in_without_its_records(browser, live_server
     admin.get_by_text("The REDCap project is imported.").wait_for()
     assert Event.objects.filter(study=study).count() == 4
     assert not Record.objects.exists()
+
+
+def test_a_longitudinal_project_comes_in_a_follow_up_visit_is_entered_and_it_goes_back_out(
+    browser, live_server, personas, tmp_path
+):
+    """Issue 16's journey: a longitudinal REDCap project (written as REDCap writes it, two
+    arms and a repeating event) imported with its records, record 101's month-3 visit
+    entered from its grid, and the project downloaded again with that visit in it."""
+    base = live_server.url
+    personas.site_a.name, personas.site_b.name = "St Thomas", "Leeds General"
+    personas.site_a.save(update_fields=["name"])
+    personas.site_b.save(update_fields=["name"])
+    enable_totp(personas.committee)
+    study, _ = services.study_create(
+        actor=personas.committee,
+        title="Lung screening follow-up",
+        dictionary_csv=dictionary_csv(row("study_id", label="Study ID", form="start")),
+    )
+    services.study_add_site(actor=personas.committee, study=study, site=personas.site_a, code="STH")
+    services.study_add_site(actor=personas.committee, study=study, site=personas.site_b, code="LGI")
+    # Record 101 has not been seen at month 3 yet: that visit is what the test enters.
+    text = (FIXTURES / "longitudinal.xml").read_text(encoding="utf-8")
+    start = text.index('<StudyEventData StudyEventOID="Event.month_3_arm_1"')
+    end = text.index("</StudyEventData>", start) + len("</StudyEventData>")
+    upload = tmp_path / "lung-screening.xml"
+    upload.write_text(text[:start] + text[end:], encoding="utf-8")
+
+    admin = as_person(browser, base, personas.committee)
+    admin.goto(f"{base}/studies/{study.pk}/")
+    admin.get_by_role("link", name="Import a REDCap project XML").click()
+    admin.get_by_label("REDCap project XML").set_input_files(str(upload))
+    admin.get_by_role("button", name="Preview").click()
+    admin.get_by_text("2 arms, 4 events, 5 instrument designations").wait_for()
+    admin.get_by_role("button", name="Import the project").click()
+    admin.get_by_text("The REDCap project is imported with 2 records.").wait_for()
+
+    admin.get_by_role("link", name="Records", exact=True).click()
+    admin.get_by_role("link", name="101", exact=True).click()
+    visit = admin.locator('#record-grid a[data-form="visit"][data-event="month_3_arm_1"]').first
+    assert visit.inner_text() == "No data"
+    visit.click()
+    admin.get_by_label("Visit date").fill("2026-04-20")
+    admin.get_by_label("Growth since the last scan").select_option(label="Grown")
+    admin.get_by_label("Form status").select_option(label="Complete")
+    admin.get_by_role("button", name="Save").click()
+    admin.get_by_text("saved.").wait_for()
+    admin.get_by_role("link", name="All visits and forms").click()
+    visit = admin.locator('#record-grid a[data-form="visit"][data-event="month_3_arm_1"]').first
+    assert visit.inner_text() == "Complete"
+
+    admin.goto(f"{base}/studies/{study.pk}/")
+    with admin.expect_download() as download:
+        admin.get_by_role("link", name="Download as REDCap project XML").click()
+    saved = tmp_path / "project.xml"
+    download.value.save_as(saved)
+    again = read_project_xml(saved.read_bytes())
+    assert [event.unique_name for event in again.events] == [
+        "baseline_arm_1",
+        "month_3_arm_1",
+        "baseline_arm_2",
+        "interval_scan_arm_2",
+    ]
+    month_3 = [
+        row
+        for row in again.records
+        if row["study_id"] == "101" and row.get("redcap_event_name") == "month_3_arm_1"
+    ]
+    assert [(row["visit_date"], row["growth"], row["visit_complete"]) for row in month_3] == [
+        ("2026-04-20", "1", "2")
+    ]
