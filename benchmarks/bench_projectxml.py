@@ -23,12 +23,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from formats.datadictionary import read_data_dictionary
+from formats.datadictionary import DataDictionary, read_data_dictionary
 from formats.datadictionary.tests.builders import dictionary_csv, row
 from formats.projectxml import Project, read_project_xml, write_project_xml
 
 
-def _dictionary():
+def _dictionary() -> DataDictionary:
     rows = [row("record_id", label="Record ID", form="scan")]
     rows.append(
         row("findings", "checkbox", "Findings", form="scan", choices="1, A | 2, B | 3, C | 4, D")

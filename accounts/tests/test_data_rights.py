@@ -26,7 +26,9 @@ pytestmark = pytest.mark.django_db
 
 def test_the_archive_holds_profile_roles_tokens_and_audit_rows_but_no_secret(personas):
     person = personas.site_lead_a
-    profile_update(user=person, full_name="Ada Lead", time_zone="Europe/London")
+    profile_update(
+        user=person, version=person.version, full_name="Ada Lead", time_zone="Europe/London"
+    )
     api_token_create(user=person, name="script")
     archive = zipfile.ZipFile(io.BytesIO(data_rights.person_archive(person)))
     data = json.loads(archive.read("radcollab-data.json"))
@@ -61,7 +63,9 @@ def test_deleting_needs_the_password_and_changes_nothing_without_it(personas):
 def test_deleting_pseudonymises_the_account_and_its_audit_rows(personas):
     person = personas.site_lead_a
     email, pk = person.email, person.pk
-    profile_update(user=person, full_name="Ada Lead", time_zone="Europe/Paris")
+    profile_update(
+        user=person, version=person.version, full_name="Ada Lead", time_zone="Europe/Paris"
+    )
     api_token_create(user=person, name="script")
     data_rights.account_delete(user=person, password=PASSWORD)
     person.refresh_from_db()
@@ -83,7 +87,12 @@ def test_deleting_pseudonymises_the_account_and_its_audit_rows(personas):
 def test_the_database_still_refuses_any_other_change_to_an_audit_row(personas):
     from django.db import models
 
-    profile_update(user=personas.trainee, full_name="T", time_zone="Europe/London")
+    profile_update(
+        user=personas.trainee,
+        version=personas.trainee.version,
+        full_name="T",
+        time_zone="Europe/London",
+    )
     event = AuditEvent.objects.filter(actor_id=personas.trainee.pk).first()
     plain = models.QuerySet(model=AuditEvent).filter(pk=event.pk)
     for change in ({"action": "forged"}, {"actor_label": "Someone else"}, {"reason": "x"}):
