@@ -100,13 +100,13 @@ class ReassignOut(Schema):
     reason: str  # why nobody else could be proposed, when match is null
 
 
-class AgreementIn(Schema):
+class MentoringAgreementIn(Schema):
     first_met_on: dt.date
     goals: str
     meeting_frequency: str
 
 
-class AgreementOut(Schema):
+class MentoringAgreementOut(Schema):
     match_id: int
     first_met_on: dt.date
     goals: str
@@ -221,10 +221,12 @@ def reassign(request: AuthedRequest, match_id: ObjectId, payload: ReassignIn) ->
 
 @router.post(
     "/matches/{match_id}/agreement",
-    response=AgreementOut,
+    response=MentoringAgreementOut,
     summary="Record or confirm the first meeting's agreement",
 )
-def agreement(request: AuthedRequest, match_id: ObjectId, payload: AgreementIn) -> Agreement:
+def agreement(
+    request: AuthedRequest, match_id: ObjectId, payload: MentoringAgreementIn
+) -> Agreement:
     match = access.get_match_for_party(request.user, match_id)
     return workflow.agreement_record(actor=request.user, match=match, **payload.model_dump())
 
