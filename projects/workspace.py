@@ -18,7 +18,6 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import File
-from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -26,6 +25,7 @@ from django.utils import timezone
 from accounts.models import User
 from audit.services import audit_record, diff_fields
 from core.exceptions import EditConflict
+from core.files import StorageUnavailable, delete_file, save_file
 from projects import access
 from projects._common import locked_project, member_of, notify, refuse_identifiers
 from projects.models import (
@@ -526,7 +526,10 @@ def document_upload(
     number = (document.versions.aggregate(n=Max("number"))["n"] or 0) + 1
     checksum = _digest(upload)
     path = f"projects/{project.pk}/{folder}/{document.pk}/v{number}{PurePath(filename).suffix}"
-    stored = default_storage.save(path, upload)
+    try:
+        stored = save_file(path, upload)
+    except StorageUnavailable as error:
+        raise ValidationError({"file": str(error)}) from None
     try:
         version = DocumentVersion.objects.create(
             document=document,
@@ -547,7 +550,7 @@ def document_upload(
             reason=note,
         )
     except Exception:
-        default_storage.delete(stored)
+        delete_file(stored)
         raise
     return version
 
