@@ -253,7 +253,9 @@ if RADCOLLAB_STORAGE == "s3":
     S3_BUCKET = env_str("S3_BUCKET")
     if not S3_BUCKET:
         raise ImproperlyConfigured("RADCOLLAB_STORAGE=s3 needs S3_BUCKET (the bucket's name).")
-    S3_ENCRYPTION = env_choice("S3_ENCRYPTION", ("AES256", "aws:kms"), "AES256")
+    S3_ENCRYPTION = {"aes256": "AES256", "aws:kms": "aws:kms"}[
+        env_choice("S3_ENCRYPTION", ("aes256", "aws:kms"), "aes256")
+    ]
     _s3_encryption = {"ServerSideEncryption": S3_ENCRYPTION}
     if S3_ENCRYPTION == "aws:kms" and env_str("S3_KMS_KEY_ID"):
         _s3_encryption["SSEKMSKeyId"] = env_str("S3_KMS_KEY_ID")
