@@ -163,6 +163,14 @@ def study(personas):
         study_site=None,
     )
     enable_totp(personas.statistician)
+    capture_services.study_grant_role(
+        actor=personas.committee,
+        study=study,
+        person=personas.trainee,
+        role="collaborator",
+        study_site=site_a,
+    )
+    enable_totp(personas.trainee)
     record = capture_services.record_create(
         actor=personas.committee, study=study, study_site=site_a
     )
@@ -323,3 +331,47 @@ def test_moving_files_refuses_when_the_storage_is_still_the_local_folder(setting
     settings.MEDIA_ROOT = tmp_path
     with pytest.raises(CommandError, match="RADCOLLAB_STORAGE=s3"):
         call_command("move_files_to_storage")
+
+
+@pytest.fixture
+def unreachable(s3_storage, settings):
+    """The default storage points at a port where nothing listens."""
+    from core.testing.s3 import free_port
+
+    dead = s3_storage.server.options(
+        s3_storage.name, endpoint_url=f"http://127.0.0.1:{free_port()}"
+    )
+    backend = {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": dead}
+    settings.STORAGES = {**settings.STORAGES, "default": backend}
+    return s3_storage
+
+
+def test_a_certificate_upload_is_refused_when_the_store_is_down(personas, unreachable):
+    from django.core.exceptions import ValidationError
+
+    from training import services as training
+    from training.models import Credential
+
+    with pytest.raises(ValidationError, match="file store cannot be reached"):
+        training.credential_create(
+            person=personas.trainee,
+            kind="gcp_intro",
+            completed_on=date(2025, 5, 1),
+            provider="NIHR",
+            certificate=SimpleUploadedFile("gcp.pdf", b"%PDF-1.4 gcp"),
+        )
+    assert not Credential.objects.exists()
+    assert unreachable.local_files() == []
+
+
+def test_a_records_import_is_refused_when_the_store_is_down(client, personas, study, unreachable):
+    from capture.models import DataImport
+
+    client.force_login(personas.trainee)
+    response = client.post(
+        reverse("capture:import", args=[study.pk]),
+        {"file": SimpleUploadedFile("r.csv", b"record_id,age\nAAA-9,40\n")},
+    )
+    assert response.status_code == 400
+    assert "file store cannot be reached" in response.content.decode()
+    assert not DataImport.objects.exists()
