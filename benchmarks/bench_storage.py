@@ -24,6 +24,7 @@ import tempfile
 import time
 import urllib.request
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -79,9 +80,11 @@ def main() -> None:
     from django.core.files import File
     from django.core.files.storage import FileSystemStorage, default_storage
 
+    bucket: Any = default_storage
+
     from core.files import serve_file
 
-    default_storage.bucket.meta.client.create_bucket(
+    bucket.bucket.meta.client.create_bucket(
         Bucket="bench-exports", CreateBucketConfiguration={"LocationConstraint": "eu-west-2"}
     )
     dictionary = study()
@@ -95,7 +98,9 @@ def main() -> None:
     for label, storage in (("local disk", local), ("S3 (moto)", default_storage)):
         print(label)
         with csv_path.open("rb") as handle:
-            name = _timed("store", lambda s=storage, h=handle: s.save("exports/r.csv", File(h)))
+            name = str(
+                _timed("store", lambda s=storage, h=handle: s.save("exports/r.csv", File(h)))
+            )
         settings.RADCOLLAB_DOWNLOADS = "stream"
         served = _timed(
             "serve, streamed by the app",
@@ -111,7 +116,7 @@ def main() -> None:
                     return len(answer.read())
 
             assert _timed("serve, presigned URL over HTTP", fetch) == size
-            head = storage.bucket.meta.client.head_object(
+            head = bucket.bucket.meta.client.head_object(
                 Bucket="bench-exports", Key=f"radcollab/{name}"
             )
             print(f"  stored {head['ContentLength'] / 1e6:.1f} MB, {head['ServerSideEncryption']}")

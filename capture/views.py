@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Page, Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -637,7 +637,7 @@ def _exports_page(
 
 
 @login_required
-def export_download(request: AuthedRequest, pk: int, export: int) -> HttpResponse:
+def export_download(request: AuthedRequest, pk: int, export: int) -> HttpResponseBase:
     found = capture_exports.export_for_download(request.user, export)
     if found.study_id != pk:
         raise Http404("No such export.")

@@ -47,10 +47,11 @@ def project_import(request: AuthedRequest, pk: int) -> HttpResponse:
         )
         if result.ok:
             path = _path(study, result.digest)
+            errors: tuple[type[BaseException], ...] = (StorageUnavailable, *storage_errors())
             try:
                 if not default_storage.exists(path):
                     save_file(path, ContentFile(data))
-            except (StorageUnavailable, *storage_errors()):
+            except errors:
                 form.add_error("file", UNAVAILABLE)
                 return _page(request, study, form, result=None, status=503)
             waiting = request.session.get(SESSION_KEY, {})

@@ -21,6 +21,7 @@ from django.http import (
     FileResponse,
     Http404,
     HttpResponse,
+    HttpResponseBase,
     HttpResponseRedirect,
     StreamingHttpResponse,
 )
@@ -77,12 +78,12 @@ def delete_file(name: str, *, storage: Storage | None = None) -> None:
 
 
 def serve_file(
-    name: str,
+    name: str | None,
     *,
     filename: str,
     content_type: str | None = None,
     storage: Storage | None = None,
-) -> HttpResponse:
+) -> HttpResponseBase:
     """The stored object `name` as an attachment called `filename`, or a 404.
 
     Call it only after the access check: a presigned URL is a bearer ticket.
@@ -126,7 +127,7 @@ def _presigned(storage: Any, name: str, filename: str, kind: str) -> HttpRespons
     url = storage.url(
         name,
         parameters={
-            "ResponseContentDisposition": content_disposition_header(True, filename),
+            "ResponseContentDisposition": content_disposition_header(True, filename) or "",
             "ResponseContentType": kind,
         },
         expire=settings.RADCOLLAB_DOWNLOAD_URL_SECONDS,
@@ -137,7 +138,7 @@ def _presigned(storage: Any, name: str, filename: str, kind: str) -> HttpRespons
     return response
 
 
-def _stream_object(storage: Any, name: str, filename: str, kind: str) -> HttpResponse:
+def _stream_object(storage: Any, name: str, filename: str, kind: str) -> HttpResponseBase:
     got = _object(storage, name).get()  # raises before any byte is sent
     body = got["Body"]
 
@@ -149,7 +150,7 @@ def _stream_object(storage: Any, name: str, filename: str, kind: str) -> HttpRes
 
     response = StreamingHttpResponse(chunks(), content_type=kind)
     response["Content-Length"] = str(got["ContentLength"])
-    response["Content-Disposition"] = content_disposition_header(True, filename)
+    response["Content-Disposition"] = content_disposition_header(True, filename) or "attachment"
     response["Cache-Control"] = "private, no-store"
     return response
 
@@ -159,8 +160,9 @@ def storage_check() -> str:
     if not is_object_storage():
         root = settings.MEDIA_ROOT
         return "ok" if _writable(root) else "MEDIA_ROOT is not writable by this process"
+    bucket: Any = default_storage
     try:
-        default_storage.bucket.meta.client.head_bucket(Bucket=default_storage.bucket_name)
+        bucket.bucket.meta.client.head_bucket(Bucket=bucket.bucket_name)
     except storage_errors() as error:
         return f"bucket unusable: {_reason(error)}"
     return "ok"

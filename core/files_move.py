@@ -53,6 +53,7 @@ def files_move(
     """Copy each file under `root` to `target` (the default storage) unless already there."""
     target = target or default_storage
     report = MoveReport()
+    errors: tuple[type[BaseException], ...] = (*storage_errors(), ValueError)
     for name, size in local_files(root):
         try:
             present = target.exists(name) and target.size(name) == size
@@ -65,7 +66,7 @@ def files_move(
             else:
                 report.copied.append(name)
                 report.bytes_copied += size
-        except (*storage_errors(), ValueError) as error:
+        except errors as error:
             report.failed.append((name, f"{error.__class__.__name__}: {error}"[:300]))
         if progress:
             progress(name, size)

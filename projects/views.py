@@ -7,7 +7,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -773,7 +773,7 @@ def documents(request: AuthedRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def download(request: AuthedRequest, pk: int) -> HttpResponse:
+def download(request: AuthedRequest, pk: int) -> HttpResponseBase:
     """Any version of a document, to the team only, as an attachment (never a public URL)."""
     version = get_object_or_404(DocumentVersion.objects.select_related("document"), pk=pk)
     get_project_for_user(request.user, version.document.project_id, Need.TEAM)

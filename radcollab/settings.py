@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from email.utils import parseaddr
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -256,10 +257,10 @@ if RADCOLLAB_STORAGE == "s3":
     S3_ENCRYPTION = {"aes256": "AES256", "aws:kms": "aws:kms"}[
         env_choice("S3_ENCRYPTION", ("aes256", "aws:kms"), "aes256")
     ]
-    _s3_encryption = {"ServerSideEncryption": S3_ENCRYPTION}
+    _s3_encryption: dict[str, str] = {"ServerSideEncryption": S3_ENCRYPTION}
     if S3_ENCRYPTION == "aws:kms" and env_str("S3_KMS_KEY_ID"):
         _s3_encryption["SSEKMSKeyId"] = env_str("S3_KMS_KEY_ID")
-    STORAGES["default"] = {
+    _s3_storage: dict[str, Any] = {
         "BACKEND": "storages.backends.s3.S3Storage",
         "OPTIONS": {
             "bucket_name": S3_BUCKET,
@@ -281,6 +282,7 @@ if RADCOLLAB_STORAGE == "s3":
             "max_memory_size": 8 * 1024 * 1024,
         },
     }
+    STORAGES["default"] = _s3_storage
 # End of storage
 
 # Security: on by default whenever DEBUG is off.

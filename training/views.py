@@ -50,7 +50,7 @@ def _with_version(request: AuthedRequest, version: int) -> QueryDict:
     return data
 
 
-def _download(file: FieldFile, name: str) -> HttpResponse:
+def _download(file: FieldFile, name: str) -> HttpResponseBase:
     return serve_file(file.name, filename=name, content_type=services.content_type_of(name))
 
 

@@ -14,7 +14,6 @@ from datetime import date
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
@@ -216,7 +215,7 @@ def test_deleting_evidence_deletes_its_object(
     from training.models import Evidence
 
     tracker, category = _tracker(personas.trainee)
-    upload = ContentFile(b"%PDF-1.4 certificate", name="talk.pdf")
+    upload = SimpleUploadedFile("talk.pdf", b"%PDF-1.4 certificate")
     evidence = training.evidence_add(
         actor=personas.trainee,
         tracker=tracker,
@@ -238,6 +237,7 @@ def _tracker(person):
     from training.models import RequirementSet
 
     requirement_set = RequirementSet.objects.filter(active=True).first()
+    assert requirement_set is not None
     tracker = training.tracker_start(person=person, requirement_set=requirement_set)
     return tracker, requirement_set.categories.first()
 
