@@ -375,3 +375,29 @@ def test_a_records_import_is_refused_when_the_store_is_down(client, personas, st
     assert response.status_code == 400
     assert "file store cannot be reached" in response.content.decode()
     assert not DataImport.objects.exists()
+
+
+def test_an_evidence_pack_names_a_file_missing_from_the_bucket_instead_of_failing(
+    client, personas, s3_storage, caplog
+):
+    from training import services as training
+    from training.models import Evidence
+
+    tracker, category = _tracker(personas.trainee)
+    evidence = training.evidence_add(
+        actor=personas.trainee,
+        tracker=tracker,
+        category=category,
+        kind=Evidence.Kind.FILE,
+        title="Talk",
+        occurred_on=date(2026, 1, 5),
+        file=SimpleUploadedFile("talk.pdf", b"%PDF-1.4 talk"),
+    )
+    s3_storage.server.client().delete_object(
+        Bucket=s3_storage.name, Key=f"radcollab-test/{evidence.file.name}"
+    )
+    client.force_login(personas.trainee)
+    response = client.get(reverse("training:tracker_pack", args=[tracker.pk]))
+    assert response.status_code == 200
+    assert _body(response).startswith(b"%PDF")
+    assert "could not be read" in caplog.text
