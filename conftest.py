@@ -8,7 +8,7 @@ from hypothesis import settings as hypothesis_settings
 
 from core.testing.personas import Personas
 
-pytest_plugins = ["core.testing.browser"]
+pytest_plugins = ["core.testing.browser", "core.testing.s3"]
 
 
 @pytest.fixture

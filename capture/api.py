@@ -15,7 +15,7 @@ from enum import IntEnum
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from ninja import Field, P, Query, QueryEx, Router, Schema, Status
 
 from audit.models import AuditEvent
@@ -25,6 +25,7 @@ from capture.access import Can
 from capture.models import DictionaryVersion, Entry, Event, Export, Study
 from core import ratelimit
 from core.exceptions import EditConflict
+from core.files import serve_file
 from core.types import AuthedRequest
 from network import access as network_access
 
@@ -504,9 +505,7 @@ def export_file(request: AuthedRequest, study_id: int, export_id: int) -> Any:
             },
         )
     ready = capture_exports.export_for_download(request.user, export.pk)
-    return FileResponse(
-        ready.file.open("rb"), as_attachment=True, filename=ready.file.name.rsplit("/", 1)[-1]
-    )
+    return serve_file(ready.file.name, filename=ready.file.name.rsplit("/", 1)[-1])
 
 
 def _export_study(request: AuthedRequest, study_id: int) -> Study:

@@ -44,6 +44,7 @@ from capture.services import (
     user_name,
 )
 from capture.versions import archive_keys
+from core.files import save_to_field
 from core.identifiers import describe, find_identifiers
 from formats.datadictionary import DataDictionary, Field, FieldType
 from formats.records import Finding, RecordReader, RecordRow
@@ -1018,7 +1019,8 @@ def import_upload(
     """Keep an uploaded file for its commit and preview it; nothing of the study changes."""
     check = import_preview(actor=actor, study=study, text=text)
     upload = DataImport(study=study, requested_by=actor, records=check.records)
-    upload.file.save(name or "records.csv", ContentFile(text.encode("utf-8")), save=False)
+    content = ContentFile(text.encode("utf-8"))
+    save_to_field(upload.file, name or "records.csv", content, field="file")
     upload.save()
     return upload, check
 

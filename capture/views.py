@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Page, Paginator
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.safestring import mark_safe
@@ -43,6 +43,7 @@ from capture.models import DataImport, DataQuery, Entry, Event, Export, Record, 
 from capture.status import entry_url, record_url
 from core.exceptions import EditConflict
 from core.extensions import provided
+from core.files import serve_file
 from core.forms import copy_errors
 from core.htmx import render_page
 from core.ratelimit import ratelimit
@@ -702,13 +703,11 @@ def _exports_page(
 
 
 @login_required
-def export_download(request: AuthedRequest, pk: int, export: int) -> FileResponse:
+def export_download(request: AuthedRequest, pk: int, export: int) -> HttpResponseBase:
     found = capture_exports.export_for_download(request.user, export)
     if found.study_id != pk:
         raise Http404("No such export.")
-    return FileResponse(
-        found.file.open("rb"), as_attachment=True, filename=found.file.name.rsplit("/", 1)[-1]
-    )
+    return serve_file(found.file.name, filename=found.file.name.rsplit("/", 1)[-1])
 
 
 @login_required
@@ -731,6 +730,9 @@ def import_records(request: AuthedRequest, pk: int) -> HttpResponse:
             )
         except PermissionDenied as error:
             form.add_error("file", str(error))
+        except ValidationError as error:
+            # The file store could not keep the upload (core.files.save_to_field).
+            copy_errors(form, error)
     status = 400 if form.errors or (check is not None and not check.ok) else 200
     return _import_page(request, found, form, check=check, upload=upload, status=status)
 

@@ -19,6 +19,7 @@ from capture import access, projectxml
 from capture.access import Can
 from capture.forms_imports import ProjectXmlConfirmForm, ProjectXmlForm
 from capture.models import Study
+from core.files import UNAVAILABLE, StorageUnavailable, save_file, storage_errors
 from core.types import AuthedRequest
 
 SESSION_KEY = "capture_projectxml"
@@ -46,8 +47,13 @@ def project_import(request: AuthedRequest, pk: int) -> HttpResponse:
         )
         if result.ok:
             path = _path(study, result.digest)
-            if not default_storage.exists(path):
-                default_storage.save(path, ContentFile(data))
+            errors: tuple[type[BaseException], ...] = (StorageUnavailable, *storage_errors())
+            try:
+                if not default_storage.exists(path):
+                    save_file(path, ContentFile(data))
+            except errors:
+                form.add_error("file", UNAVAILABLE)
+                return _page(request, study, form, result=None, status=503)
             waiting = request.session.get(SESSION_KEY, {})
             previous = waiting.get(str(study.pk))
             if previous and previous != result.digest:

@@ -7,6 +7,9 @@ class CoreConfig(AppConfig):
     default = True
     default_auto_field = "django.db.models.BigAutoField"
 
+    def ready(self) -> None:
+        from core import checks  # noqa: F401 - registers `manage.py check --deploy`'s storage check
+
 
 class AdminConfig(admin_apps.AdminConfig):
     """Installed in place of `django.contrib.admin`: `admin.site` is core.adminsite's site."""

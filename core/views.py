@@ -3,8 +3,7 @@ from __future__ import annotations
 import sys
 
 from django.contrib.auth.decorators import login_required
-from django.db import connection
-from django.db.utils import DatabaseError, InterfaceError, OperationalError
+from django.db.utils import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
 from django.template import loader
@@ -13,6 +12,7 @@ from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
+from core import health
 from core.extensions import pending_links
 from core.selectors import dashboard_for
 from core.types import AuthedRequest
@@ -88,16 +88,24 @@ def too_many_sign_ins(request: HttpRequest) -> HttpResponse:
 @never_cache
 @require_safe
 def healthz(request: HttpRequest) -> JsonResponse:
-    """Liveness and readiness for load balancers: the database must answer."""
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-            cursor.fetchone()
-    except DatabaseError as error:
-        return JsonResponse(
-            {"status": "error", "database": f"unreachable: {error.__class__.__name__}"}, status=503
-        )
-    return JsonResponse({"status": "ok", "database": "ok"})
+    """Whether this node's database, Redis (when configured) and file storage answer."""
+    return _report(health.health())
+
+
+@never_cache
+@require_safe
+def readyz(request: HttpRequest) -> JsonResponse:
+    """Whether this node may take traffic: healthz's checks and a migrated schema.
+
+    A node started with storage credentials the bucket refuses stays unready, and the
+    body says which check failed and why.
+    """
+    return _report(health.readiness())
+
+
+def _report(found: dict[str, str]) -> JsonResponse:
+    ok = all(state == "ok" for state in found.values())
+    return JsonResponse({"status": "ok" if ok else "error", **found}, status=200 if ok else 503)
 
 
 @require_safe

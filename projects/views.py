@@ -7,13 +7,14 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, HttpResponse
+from django.http import HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from core.exceptions import EditConflict
+from core.files import serve_file
 from core.forms import copy_errors
 from core.htmx import render_page
 from core.types import AuthedRequest
@@ -772,11 +773,11 @@ def documents(request: AuthedRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def download(request: AuthedRequest, pk: int) -> FileResponse:
+def download(request: AuthedRequest, pk: int) -> HttpResponseBase:
     """Any version of a document, to the team only, as an attachment (never a public URL)."""
     version = get_object_or_404(DocumentVersion.objects.select_related("document"), pk=pk)
     get_project_for_user(request.user, version.document.project_id, Need.TEAM)
-    return FileResponse(version.file.open("rb"), as_attachment=True, filename=version.filename)
+    return serve_file(version.file.name, filename=version.filename)
 
 
 @login_required

@@ -27,6 +27,7 @@ from django.utils import timezone
 from accounts.models import User
 from audit.services import audit_record, diff_fields
 from core.exceptions import EditConflict
+from core.files import StorageUnavailable, delete_file, is_object_storage, save_file
 from projects import access
 from projects._common import locked_project, member_of, notify, refuse_identifiers
 from projects.models import (
@@ -548,23 +549,28 @@ def document_upload(
             reason=note,
         )
     except Exception:
-        default_storage.delete(stored)
+        delete_file(stored)
         raise
     return version
 
 
 def _store(path: str, upload: File) -> str:
-    """Write the file; a full disk (or any failure to write) is a clear refusal, with the
-    part written removed and, as the transaction rolls back, nothing else changed."""
-    existed = default_storage.exists(path)
+    """Write the file through the configured storage; a full disk, a failed write or an
+    unreachable object store is a clear refusal, with any part written on a local disk
+    removed and, as the transaction rolls back, nothing else changed."""
+    local = not is_object_storage(default_storage)
+    existed = local and default_storage.exists(path)
     try:
-        return default_storage.save(path, upload)
-    except OSError as error:
+        return save_file(path, upload, storage=default_storage)
+    except StorageUnavailable as error:
+        cause = error.__cause__
+        if not (local and isinstance(cause, OSError)):
+            raise ValidationError({"file": str(error)}) from None
         if not existed and default_storage.exists(path):
             default_storage.delete(path)
         reason = (
             "the server's disk is full"
-            if error.errno == errno.ENOSPC
+            if cause.errno == errno.ENOSPC
             else "it could not be written"
         )
         raise ValidationError(

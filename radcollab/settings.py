@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from email.utils import parseaddr
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -254,6 +255,51 @@ STORAGES = {
     },
 }
 WHITENOISE_USE_FINDERS = not STATIC_MANIFEST
+
+# Storage
+# Uploaded and generated files (documents, certificates, evidence, imports, exports) go
+# through Django's storage API: the local disk under MEDIA_ROOT by default, or an
+# S3-compatible bucket (RADCOLLAB_STORAGE=s3) that every web and worker node reads.
+# Objects are private (no ACL, server-side encryption); a protected download is checked
+# by the app first, then streamed by it or, with RADCOLLAB_DOWNLOADS=redirect, sent to a
+# presigned URL that expires after RADCOLLAB_DOWNLOAD_URL_SECONDS.
+RADCOLLAB_STORAGE = env_choice("RADCOLLAB_STORAGE", ("local", "s3"), "local")
+RADCOLLAB_DOWNLOADS = env_choice("RADCOLLAB_DOWNLOADS", ("stream", "redirect"), "stream")
+RADCOLLAB_DOWNLOAD_URL_SECONDS = env_int("RADCOLLAB_DOWNLOAD_URL_SECONDS", 60, minimum=1)
+if RADCOLLAB_STORAGE == "s3":
+    S3_BUCKET = env_str("S3_BUCKET")
+    if not S3_BUCKET:
+        raise ImproperlyConfigured("RADCOLLAB_STORAGE=s3 needs S3_BUCKET (the bucket's name).")
+    S3_ENCRYPTION = {"aes256": "AES256", "aws:kms": "aws:kms"}[
+        env_choice("S3_ENCRYPTION", ("aes256", "aws:kms"), "aes256")
+    ]
+    _s3_encryption: dict[str, str] = {"ServerSideEncryption": S3_ENCRYPTION}
+    if S3_ENCRYPTION == "aws:kms" and env_str("S3_KMS_KEY_ID"):
+        _s3_encryption["SSEKMSKeyId"] = env_str("S3_KMS_KEY_ID")
+    _s3_storage: dict[str, Any] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": S3_BUCKET,
+            "endpoint_url": env_str("S3_ENDPOINT_URL") or None,
+            "region_name": env_str("S3_REGION") or None,
+            # Empty means the usual AWS chain (instance role, AWS_* variables, profile).
+            "access_key": env_str("S3_ACCESS_KEY_ID") or None,
+            "secret_key": env_str("S3_SECRET_ACCESS_KEY") or None,
+            "location": env_str("S3_KEY_PREFIX").strip("/"),
+            "default_acl": None,
+            "querystring_auth": True,
+            "querystring_expire": RADCOLLAB_DOWNLOAD_URL_SECONDS,
+            "object_parameters": _s3_encryption,
+            "file_overwrite": False,
+            "signature_version": "s3v4",
+            "addressing_style": env_choice(
+                "S3_ADDRESSING_STYLE", ("auto", "path", "virtual"), "auto"
+            ),
+            "max_memory_size": 8 * 1024 * 1024,
+        },
+    }
+    STORAGES["default"] = _s3_storage
+# End of storage
 
 # Security: on by default whenever DEBUG is off.
 SECURE_PROXY_SSL_HEADER = (

@@ -15,6 +15,7 @@ urlpatterns = [
     path("dashboard/", core_views.dashboard, name="dashboard"),
     path("dashboard/confirm/", core_views.confirm_links, name="confirm_links"),
     path("healthz", core_views.healthz, name="healthz"),
+    path("readyz", core_views.readyz, name="readyz"),
     path("favicon.ico", core_views.favicon, name="favicon"),
     path("accounts/", include("allauth.urls")),
     path("account/", include("accounts.urls")),

@@ -7,14 +7,17 @@ files (every PDF reader lists them under attachments), so the pack stays one fil
 from __future__ import annotations
 
 import io
+import logging
 from pathlib import PurePosixPath
 
 from PIL import Image, UnidentifiedImageError
 
+from core.files import storage_errors
 from training.documents import Document
 from training.models import Evidence, Tracker
 from training.selectors import today, tracker_progress, tracker_summary
 
+logger = logging.getLogger(__name__)
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg")
 
 
@@ -24,7 +27,9 @@ def _read(evidence: Evidence) -> bytes | None:
     try:
         with evidence.file.open("rb") as handle:
             return bytes(handle.read())
-    except OSError:
+    except storage_errors() as error:
+        # Missing or unreachable: the pack still comes, saying which file is absent.
+        logger.error("Evidence file %s could not be read: %s", evidence.file.name, error)
         return None
 
 

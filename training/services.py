@@ -22,6 +22,7 @@ from accounts.tasks import deliver_email
 from audit.services import audit_record, diff_fields
 from core.exceptions import EditConflict
 from core.extensions import Citable, provided
+from core.files import delete_file, save_to_field
 from core.uploads import size_problem
 from outputs.models import Author, Output
 from people.models import Term
@@ -98,7 +99,9 @@ def _attach_certificate(credential: Credential, certificate: UploadedFile | None
         return
     check_upload("certificate", certificate)
     credential.certificate_name = PurePosixPath(certificate.name or "certificate").name[:200]
-    credential.certificate.save(certificate.name or "certificate", certificate, save=False)
+    save_to_field(
+        credential.certificate, certificate.name or "certificate", certificate, field="certificate"
+    )
 
 
 @transaction.atomic
@@ -171,7 +174,7 @@ def credential_delete(*, actor: User, credential: Credential) -> None:
     credential.delete()
     if file:
         name, storage = file.name, file.storage
-        transaction.on_commit(lambda: storage.delete(name))
+        transaction.on_commit(lambda: delete_file(name, storage=storage))
 
 
 @transaction.atomic
@@ -386,7 +389,7 @@ def evidence_add(
     )
     if kind == Evidence.Kind.FILE and file is not None:
         evidence.file_name = PurePosixPath(file.name or "evidence").name[:200]
-        evidence.file.save(file.name or "evidence", file, save=False)
+        save_to_field(evidence.file, file.name or "evidence", file, field="file")
     evidence.save()
     audit_record(
         actor=actor,
@@ -405,7 +408,7 @@ def evidence_delete(*, actor: User, evidence: Evidence) -> None:
     evidence.delete()
     if file:
         name, storage = file.name, file.storage
-        transaction.on_commit(lambda: storage.delete(name))
+        transaction.on_commit(lambda: delete_file(name, storage=storage))
 
 
 # Supervised checklists --------------------------------------------------------------

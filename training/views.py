@@ -9,12 +9,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models.fields.files import FieldFile
-from django.http import FileResponse, Http404, HttpResponse, HttpResponseBase, QueryDict
+from django.http import Http404, HttpResponse, HttpResponseBase, QueryDict
 from django.shortcuts import redirect, render
 from django.utils.text import slugify
 from django.views.decorators.http import require_POST
 
 from core.exceptions import EditConflict
+from core.files import serve_file
 from core.forms import copy_errors
 from core.htmx import render_page
 from core.types import AuthedRequest
@@ -49,14 +50,8 @@ def _with_version(request: AuthedRequest, version: int) -> QueryDict:
     return data
 
 
-def _download(file: FieldFile, name: str) -> FileResponse:
-    try:
-        handle = file.open("rb")
-    except (OSError, ValueError):
-        raise Http404("The file is no longer in storage.") from None
-    return FileResponse(
-        handle, as_attachment=True, filename=name, content_type=services.content_type_of(name)
-    )
+def _download(file: FieldFile, name: str) -> HttpResponseBase:
+    return serve_file(file.name, filename=name, content_type=services.content_type_of(name))
 
 
 def _records(person: Any) -> dict[str, Any]:

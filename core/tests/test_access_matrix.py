@@ -13,6 +13,7 @@ ROUTES = [
     (Route("dashboard", lambda p, w, pl: reverse("dashboard")), expect((200, 200))),
     (Route("links to confirm", lambda p, w, pl: reverse("confirm_links")), expect((200, 200))),
     (Route("health", lambda p, w, pl: "/healthz"), EVERYONE),
+    (Route("ready", lambda p, w, pl: "/readyz"), EVERYONE),
     (Route("favicon", lambda p, w, pl: "/favicon.ico"), expect((302, 302), anonymous=(302, 302))),
     (Route("API docs", lambda p, w, pl: "/api/v1/docs"), EVERYONE),
     (

@@ -59,7 +59,10 @@ def test_gunicorn_serves_pages_and_hashed_static_files(production):
                 time.sleep(0.1)
         else:
             pytest.fail("gunicorn did not answer within 10 s")
-        assert (status, body) == (200, '{"status": "ok", "database": "ok"}')
+        assert (status, body) == (200, '{"status": "ok", "database": "ok", "storage": "ok"}')
+        status, body = fetch(f"{base}/readyz")
+        assert status == 200
+        assert '"migrations": "ok"' in body
         status, page = fetch(f"{base}/")
         assert status == 200
         stylesheet = page.split('rel="stylesheet" href="', 1)[1].split('"', 1)[0]

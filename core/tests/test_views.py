@@ -40,8 +40,19 @@ def test_the_dashboard_of_an_outsider_says_how_to_join(client, personas):
 def test_healthz_checks_the_database(client):
     response = client.get("/healthz")
     assert response.status_code == 200
-    assert response.json() == {"status": "ok", "database": "ok"}
+    assert response.json() == {"status": "ok", "database": "ok", "storage": "ok"}
     assert client.head("/healthz").status_code == 200  # load balancers often probe with HEAD
+
+
+def test_readyz_says_a_node_is_ready_when_checks_pass_and_the_schema_is_migrated(client):
+    response = client.get("/readyz")
+    assert response.status_code == 200
+    assert response.json() == {
+        "status": "ok",
+        "database": "ok",
+        "storage": "ok",
+        "migrations": "ok",
+    }
 
 
 def test_healthz_reports_503_when_the_database_fails(client, monkeypatch):

@@ -1,0 +1,380 @@
+"""Two web nodes and two RQ workers on one machine, sharing PostgreSQL, Redis and S3.
+
+Starts an S3-compatible server (moto, over HTTP, refusing unsigned or wrongly signed
+calls), migrates and seeds a fresh PostgreSQL database, then runs node A and node B
+(gunicorn each) and two `rqworker`s, all with `RADCOLLAB_STORAGE=s3`. It checks, and
+prints as it goes:
+
+1. a node given a wrong storage key refuses to start (`check --deploy`);
+2. both nodes are ready (`/readyz`) and healthy with database, Redis and storage;
+3. a session started on A works on B;
+4. a document uploaded through A downloads through B, byte for byte;
+5. an export requested on B (API token) is run by a worker and downloads through A;
+6. nothing was written to either node's local MEDIA_ROOT.
+
+    .venv/bin/python deploy/two_nodes.py
+    .venv/bin/python deploy/two_nodes.py --database-url postgres://postgres@127.0.0.1:5432/rc_nodes
+
+Needs PostgreSQL and Redis listening; exits non-zero on the first failed check.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.cookiejar
+import json
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+import uuid
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+PYTHON = sys.executable
+BIN = Path(PYTHON).parent
+NEWLINE = b"\n"
+PASSWORD = "radcollab-demo"  # noqa: S105 - the demo's published password
+
+
+def say(text: str) -> None:
+    print(text, flush=True)
+
+
+def fail(text: str) -> None:
+    say(f"FAIL: {text}")
+    raise SystemExit(1)
+
+
+def manage(env: dict[str, str], *args: str, check: bool = True) -> str:
+    done = subprocess.run(
+        [PYTHON, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True
+    )
+    if check and done.returncode != 0:
+        fail(f"manage.py {' '.join(args)}:\n{done.stdout}\n{done.stderr}")
+    return done.stdout + done.stderr
+
+
+def fresh_database(url: str) -> None:
+    import psycopg
+
+    parts = urllib.parse.urlsplit(url)
+    name = parts.path.lstrip("/")
+    admin = parts._replace(path="/postgres").geturl()
+    with psycopg.connect(admin, autocommit=True) as connection:
+        connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        connection.execute(f'CREATE DATABASE "{name}"')
+
+
+def wait_ready(base: str, seconds: int = 120) -> dict[str, Any]:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            # A cold node's first request loads the URLconf: allow it time.
+            with urllib.request.urlopen(f"{base}/readyz", timeout=30) as answer:  # noqa: S310
+                return json.loads(answer.read())
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
+            time.sleep(0.5)
+    fail(f"{base} never became ready")
+    return {}
+
+
+class Browser:
+    """A cookie jar shared between nodes, as a load balancer without stickiness would."""
+
+    def __init__(self) -> None:
+        self.jar = http.cookiejar.CookieJar()
+        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.jar))
+
+    def csrf(self) -> str:
+        return next(str(c.value) for c in self.jar if c.name == "csrftoken")
+
+    def get(self, url: str) -> tuple[int, bytes, str]:
+        with self.opener.open(url, timeout=60) as answer:
+            return answer.status, answer.read(), answer.geturl()
+
+    def post(self, url: str, body: bytes, content_type: str) -> tuple[int, bytes, str]:
+        request = urllib.request.Request(url, data=body, method="POST")  # noqa: S310
+        request.add_header("Content-Type", content_type)
+        request.add_header("X-CSRFToken", self.csrf())
+        request.add_header("Referer", url)
+        with self.opener.open(request, timeout=60) as answer:
+            return answer.status, answer.read(), answer.geturl()
+
+
+def multipart(fields: dict[str, str], files: dict[str, tuple[str, bytes]]) -> tuple[bytes, str]:
+    boundary = uuid.uuid4().hex
+    parts: list[bytes] = []
+    for name, value in fields.items():
+        parts.append(
+            f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n'
+            f"{value}\r\n".encode()
+        )
+    for name, (filename, content) in files.items():
+        head = (
+            f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"; '
+            f'filename="{filename}"\r\nContent-Type: application/octet-stream\r\n\r\n'
+        )
+        parts.append(head.encode() + content + b"\r\n")
+    parts.append(f"--{boundary}--\r\n".encode())
+    return b"".join(parts), f"multipart/form-data; boundary={boundary}"
+
+
+SETUP = """
+import json
+import uuid
+from accounts.models import User
+from accounts.services import api_token_create
+from capture import access as capture_access
+from capture.access import Can
+from capture.models import Study
+from core.testing.mfa import enable_totp
+from projects.access import get_project_for_user, Need
+from projects.models import Project
+
+trainee = User.objects.get(email="trainee@demo.radcollab.org")
+project = None
+for candidate in Project.objects.order_by("pk"):
+    try:
+        get_project_for_user(trainee, candidate.pk, Need.TEAM)
+    except Exception:
+        continue
+    project = candidate.pk
+    break
+statistician = User.objects.get(email="statistician@demo.radcollab.org")
+from allauth.mfa.models import Authenticator
+if not Authenticator.objects.filter(user=statistician, type="totp").exists():
+    enable_totp(statistician)
+study = next(
+    s.pk for s in Study.objects.order_by("pk")
+    if capture_access.can(statistician, s, Can.EXPORT_DEIDENTIFIED)
+)
+made = api_token_create(user=statistician, name=f"two nodes {uuid.uuid4().hex[:8]}")
+secret = made.secret
+print(json.dumps({"project": project, "study": study, "token": secret}))
+"""
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--database-url", default="postgres://postgres@127.0.0.1:5432/rc_s3_nodes")
+    parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/14")
+    parser.add_argument(
+        "--keep-database",
+        action="store_true",
+        help="Reuse a database this script migrated and seeded before (faster reruns).",
+    )
+    options = parser.parse_args()
+
+    from core.testing.s3 import free_port, make_user, start_moto
+
+    processes: list[subprocess.Popen[bytes]] = []
+    scratch = Path(tempfile.mkdtemp(prefix="radcollab-nodes-"))
+    (scratch / "static").mkdir()
+    try:
+        port = free_port()
+        processes.append(start_moto(port, no_auth_calls=3))
+        endpoint = f"http://127.0.0.1:{port}"
+        access_key, secret_key = make_user(endpoint)
+        import boto3
+
+        s3 = boto3.client(
+            "s3",
+            endpoint_url=endpoint,
+            region_name="eu-west-2",
+            aws_access_key_id=access_key,
+            aws_secret_access_key=secret_key,
+        )
+        s3.create_bucket(
+            Bucket="radcollab-nodes",
+            CreateBucketConfiguration={"LocationConstraint": "eu-west-2"},
+        )
+        say(f"S3 (moto, signatures enforced) at {endpoint}, bucket radcollab-nodes")
+        if not options.keep_database:
+            fresh_database(options.database_url)
+        import redis
+
+        redis.Redis.from_url(options.redis_url).flushdb()
+        base_env = {
+            **{k: v for k, v in os.environ.items() if not k.startswith(("S3_", "RADCOLLAB_"))},
+            "DEBUG": "false",
+            "SECRET_KEY": "two-nodes-" + "x" * 50,
+            "ALLOWED_HOSTS": "127.0.0.1",
+            "SECURE_SSL_REDIRECT": "false",
+            "SECURE_COOKIES": "false",
+            "STATIC_MANIFEST": "false",
+            "STATIC_ROOT": str(scratch / "static"),
+            "DATABASE_URL": options.database_url,
+            "REDIS_URL": options.redis_url,
+            "RADCOLLAB_STORAGE": "s3",
+            "S3_BUCKET": "radcollab-nodes",
+            "S3_ENDPOINT_URL": endpoint,
+            "S3_REGION": "eu-west-2",
+            "S3_ACCESS_KEY_ID": access_key,
+            "S3_SECRET_ACCESS_KEY": secret_key,
+            "S3_KEY_PREFIX": "radcollab",
+            "S3_ADDRESSING_STYLE": "path",
+        }
+        media = {name: scratch / f"media-{name}" for name in ("A", "B", "w1", "w2")}
+        for folder in media.values():
+            folder.mkdir()
+
+        wrong = {**base_env, "S3_SECRET_ACCESS_KEY": "not-the-secret"}
+        out = manage(wrong, "check", "--deploy", "--tag", "radcollab_storage", check=False)
+        if "credentials were refused" not in out:
+            fail(f"a node with a wrong key was not refused:\n{out}")
+        say(
+            "1. wrong key refused at start-up: "
+            + next(line.strip() for line in out.splitlines() if "credentials" in line)
+        )
+
+        started = time.perf_counter()
+        if not options.keep_database:
+            manage(base_env, "migrate", "--no-input")
+            manage(base_env, "seed_demo")
+        setup = json.loads(manage(base_env, "shell", "-c", SETUP).strip().splitlines()[-1])
+        what = "reused" if options.keep_database else "migrated and seeded"
+        say(f"   PostgreSQL {what} in {time.perf_counter() - started:.0f} s")
+
+        bases = {}
+        for name in ("A", "B"):
+            web_port = free_port()
+            env = {**base_env, "MEDIA_ROOT": str(media[name])}
+            processes.append(
+                subprocess.Popen(
+                    [
+                        str(BIN / "gunicorn"),
+                        "radcollab.wsgi",
+                        "--bind",
+                        f"127.0.0.1:{web_port}",
+                        "--workers",
+                        "2",
+                        "--log-level",
+                        "warning",
+                    ],
+                    cwd=ROOT,
+                    env=env,
+                )
+            )
+            bases[name] = f"http://127.0.0.1:{web_port}"
+        for name in ("w1", "w2"):
+            env = {**base_env, "MEDIA_ROOT": str(media[name])}
+            log = (scratch / f"{name}.log").open("wb")
+            processes.append(
+                subprocess.Popen(
+                    [
+                        PYTHON,
+                        "manage.py",
+                        "rqworker",
+                        "--job-class",
+                        "django_tasks_rq.Job",
+                        "--name",
+                        f"{name}-{uuid.uuid4().hex[:6]}",
+                        "default",
+                    ],
+                    cwd=ROOT,
+                    env=env,
+                    stdout=log,
+                    stderr=subprocess.STDOUT,
+                )
+            )
+        for name, base in bases.items():
+            ready = wait_ready(base)
+            if ready.get("status") != "ok":
+                fail(f"node {name} not ready: {ready}")
+            with urllib.request.urlopen(f"{base}/healthz", timeout=10) as answer:  # noqa: S310
+                health = json.loads(answer.read())
+            say(f"2. node {name} {base} ready {ready}; health {health}")
+
+        browser = Browser()
+        a, b = bases["A"], bases["B"]
+        browser.get(f"{a}/accounts/login/")
+        body = urllib.parse.urlencode(
+            {
+                "login": "trainee@demo.radcollab.org",
+                "password": PASSWORD,
+                "csrfmiddlewaretoken": browser.csrf(),
+            }
+        ).encode()
+        browser.post(f"{a}/accounts/login/", body, "application/x-www-form-urlencoded")
+        status, page, landed = browser.get(f"{b}/dashboard/")
+        if "/accounts/login" in landed or status != 200:
+            fail(f"the session from A did not work on B ({status}, {landed})")
+        say("3. signed in on A; B shows the dashboard to the same session")
+
+        content = b"%PDF-1.4 two-node protocol " + uuid.uuid4().hex.encode()
+        form, kind = multipart(
+            {
+                "folder": "approvals",
+                "name": "Two-node protocol",
+                "note": "via A",
+                "csrfmiddlewaretoken": browser.csrf(),
+            },
+            {"file": ("protocol.pdf", content)},
+        )
+        browser.post(f"{a}/projects/{setup['project']}/documents/", form, kind)
+        _, page, _ = browser.get(f"{b}/projects/{setup['project']}/documents/")
+        found = re.findall(rb"/projects/versions/(\d+)/download/", page)
+        if not found:
+            fail("the uploaded document is not listed on B")
+        version = max(int(x) for x in found)
+        status, got, _ = browser.get(f"{b}/projects/versions/{version}/download/")
+        if got != content:
+            fail(f"B served {len(got)} bytes, not the {len(content)} uploaded through A")
+        say(f"4. document uploaded through A ({len(content)} bytes) downloaded through B: same")
+
+        api = f"/api/v1/studies/{setup['study']}/exports"
+        headers = {"Authorization": f"Bearer {setup['token']}", "Content-Type": "application/json"}
+        request = urllib.request.Request(  # noqa: S310
+            b + api, data=json.dumps({"format": "csv"}).encode(), headers=headers, method="POST"
+        )
+        with urllib.request.urlopen(request, timeout=30) as answer:  # noqa: S310
+            export = json.loads(answer.read())
+        deadline = time.monotonic() + 180
+        state = export.get("state")
+        while state not in ("done", "failed") and time.monotonic() < deadline:
+            time.sleep(1)
+            ask = urllib.request.Request(f"{a}{api}/{export['id']}", headers=headers)  # noqa: S310
+            with urllib.request.urlopen(ask, timeout=30) as answer:  # noqa: S310
+                state = json.loads(answer.read())["state"]
+        if state != "done":
+            fail(f"the export ended {state!r}")
+        ask = urllib.request.Request(f"{a}{api}/{export['id']}/file", headers=headers)  # noqa: S310
+        with urllib.request.urlopen(ask, timeout=60) as answer:  # noqa: S310
+            exported = answer.read()
+        ran = [
+            name
+            for name in ("w1", "w2")
+            if b"Job OK" in (scratch / f"{name}.log").read_bytes()
+            or b"Successfully completed" in (scratch / f"{name}.log").read_bytes()
+        ]
+        say(
+            f"5. export {export['id']} requested on B, run by worker {ran or '?'}, "
+            f"downloaded through A: {len(exported)} bytes, "
+            f"{exported.count(NEWLINE)} lines"
+        )
+        local = [p for folder in media.values() for p in folder.rglob("*") if p.is_file()]
+        if local:
+            fail(f"files were written to local disk: {local}")
+        keys = [o["Key"] for o in s3.list_objects_v2(Bucket="radcollab-nodes").get("Contents", [])]
+        say(f"6. nothing on local disk; the bucket holds {len(keys)} objects: {keys}")
+        say("PASS")
+    finally:
+        for process in reversed(processes):
+            process.terminate()
+        for process in processes:
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+
+
+if __name__ == "__main__":
+    main()
