@@ -152,6 +152,9 @@ def test_the_board_runs_the_same_number_of_queries_for_2_and_20_results(client, 
     client.force_login(personas.trainee)
     for n in range(2):
         make_project(personas.mentor, title=f"P{n}", mentor=mentor, sites=[personas.site_a])
+    # A first request fills what the process keeps (the taxonomy, the caches in front
+    # of the session and the navigation); the count compared is the steady one.
+    _board_queries(client, 2)
     few = _board_queries(client, 2)
     for n in range(2, 20):
         make_project(personas.mentor, title=f"P{n}", mentor=mentor, sites=[personas.site_a])
