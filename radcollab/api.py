@@ -11,6 +11,7 @@ from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, AuthorizationError
+from ninja.openapi.schema import OpenAPISchema
 from ninja.security import APIKeyCookie, HttpBearer
 from ninja.utils import check_csrf
 
@@ -99,7 +100,76 @@ class SessionAuth(APIKeyCookie):
 # RFC 9110: a 401 names the scheme that would be accepted.
 WWW_AUTHENTICATE = 'Bearer realm="RadCollab API"'
 
-api = NinjaAPI(
+# The error answers the handlers below give for any route: one shape, documented on
+# every operation that can give them, so a script's generated client knows them.
+ERROR_SCHEMA = {
+    "title": "ErrorOut",
+    "type": "object",
+    "properties": {
+        "detail": {
+            "title": "Detail",
+            "description": "What went wrong; for invalid input, a list of {loc, msg}.",
+            "anyOf": [{"type": "string"}, {"type": "array", "items": {"type": "object"}}],
+        },
+        "code": {"title": "Code", "type": "string"},
+        "help": {"title": "Help", "type": "object"},
+    },
+    "required": ["detail"],
+}
+ERROR_REF = {"$ref": "#/components/schemas/ErrorOut"}
+COMMON_ERRORS = {
+    "401": "Not signed in, or an unknown, expired or revoked API token.",
+    "403": "Signed in, but this role, site or token may not do this (or two-factor is off).",
+    "404": "No such object, or not one you may see.",
+    "413": "The request body is larger than the server accepts.",
+    "422": "The input is not valid: each problem is named with where it is.",
+}
+
+
+def _common_errors(operation: dict[str, Any], path: str, method: str) -> list[str]:
+    codes = []
+    if operation.get("parameters") or "requestBody" in operation or method != "get":
+        codes.append("422")
+    if operation.get("security"):
+        codes += ["401", "403"]
+    if "{" in path:
+        codes.append("404")
+    if "requestBody" in operation or method in {"post", "put", "patch"}:
+        codes.append("413")
+    return codes
+
+
+class RadCollabAPI(NinjaAPI):
+    def get_openapi_schema(
+        self, *, path_prefix: str | None = None, path_params: dict[str, Any] | None = None
+    ) -> OpenAPISchema:
+        """ninja's document, with the answers of the shared error handlers added to
+        every operation that can give them (an operation's own declaration wins)."""
+        document = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        document.setdefault("components", {}).setdefault("schemas", {})["ErrorOut"] = ERROR_SCHEMA
+        for path, operations in document["paths"].items():
+            for method, operation in operations.items():
+                responses = operation.setdefault("responses", {})
+                for code in _common_errors(operation, path, method):
+                    _add_error(responses, code)
+        return document
+
+
+def _add_error(responses: dict[str, Any], code: str) -> None:
+    """Document the shared error answer; an operation that declares its own body for the
+    code (an import's 422 preview) may still answer with the shared one (bad input)."""
+    if code not in responses:
+        responses[code] = {
+            "description": COMMON_ERRORS[code],
+            "content": {"application/json": {"schema": ERROR_REF}},
+        }
+        return
+    media = responses[code].get("content", {}).get("application/json")
+    if media and media.get("schema") not in (ERROR_REF, {}, None):
+        media["schema"] = {"anyOf": [media["schema"], ERROR_REF]}
+
+
+api = RadCollabAPI(
     title="RadCollab API",
     version="1",
     urls_namespace="api",
