@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any, NoReturn
 
 from django.conf import settings
@@ -12,6 +13,7 @@ from django.urls import reverse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, AuthorizationError
 from ninja.openapi.schema import OpenAPISchema
+from ninja.parser import Parser
 from ninja.security import APIKeyCookie, HttpBearer
 from ninja.utils import check_csrf
 
@@ -118,6 +120,7 @@ ERROR_SCHEMA = {
 }
 ERROR_REF = {"$ref": "#/components/schemas/ErrorOut"}
 COMMON_ERRORS = {
+    "400": "The request body could not be read as JSON.",
     "401": "Not signed in, or an unknown, expired or revoked API token.",
     "403": "Signed in, but this role, site or token may not do this (or two-factor is off).",
     "404": "No such object, or not one you may see.",
@@ -128,15 +131,35 @@ COMMON_ERRORS = {
 
 def _common_errors(operation: dict[str, Any], path: str, method: str) -> list[str]:
     codes = []
-    if operation.get("parameters") or "requestBody" in operation or method != "get":
+    reads_input = bool(operation.get("parameters")) or method != "get"
+    if reads_input:
         codes.append("422")
     if operation.get("security"):
         codes += ["401", "403"]
-    if "{" in path:
+    if "{" in path or reads_input:  # an id in the path, the query or the body
         codes.append("404")
-    if "requestBody" in operation or method in {"post", "put", "patch"}:
-        codes.append("413")
+    if method != "get":  # a body that is not JSON, or too large
+        codes += ["400", "413"]
     return codes
+
+
+# The databases store integers in 64 bits: a larger one in a JSON body (an id, a count)
+# made the query fail with a 500 (SQLite: OverflowError). It is refused as unreadable.
+LARGEST_INTEGER = 2**63 - 1
+
+
+def _bounded_int(text: str) -> int:
+    number = int(text)
+    if abs(number) > LARGEST_INTEGER:
+        raise ValueError(f"the number {text[:30]}… is too large")
+    return number
+
+
+class BoundedJsonParser(Parser):
+    """JSON bodies, refusing integers no database column can hold (answered 400)."""
+
+    def parse_body(self, request: HttpRequest) -> Any:
+        return json.loads(request.body, parse_int=_bounded_int)
 
 
 class RadCollabAPI(NinjaAPI):
@@ -149,7 +172,9 @@ class RadCollabAPI(NinjaAPI):
         document.setdefault("components", {}).setdefault("schemas", {})["ErrorOut"] = ERROR_SCHEMA
         for path, operations in document["paths"].items():
             for method, operation in operations.items():
-                responses = operation.setdefault("responses", {})
+                # ninja keys its responses by int; the document's keys are strings.
+                responses = {str(code): body for code, body in operation["responses"].items()}
+                operation["responses"] = responses
                 for code in _common_errors(operation, path, method):
                     _add_error(responses, code)
         return document
@@ -178,6 +203,7 @@ api = RadCollabAPI(
         "`Authorization: Bearer rc_…` (create one under Account → API tokens)."
     ),
     auth=[TokenAuth(), refuse_bad_token, SessionAuth()],
+    parser=BoundedJsonParser(),
 )
 
 
