@@ -43,3 +43,15 @@ hypothesis_settings.register_profile(
     "radcollab", deadline=None, suppress_health_check=[HealthCheck.too_slow]
 )
 hypothesis_settings.load_profile("radcollab")
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """With RADCOLLAB_MATRIX_LEDGER=<file>, write the routes the access matrices reached
+    (core.testing.matrix.LEDGER) to that file, for the completeness test (docs/access.md)."""
+    import os
+
+    target = os.environ.get("RADCOLLAB_MATRIX_LEDGER")
+    if target:
+        from core.testing.ledger import write_ledger
+
+        write_ledger(target, os.environ.get("PYTEST_XDIST_WORKER"))

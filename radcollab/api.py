@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any, NoReturn
 
 from django.conf import settings
@@ -11,6 +12,8 @@ from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, AuthorizationError
+from ninja.openapi.schema import OpenAPISchema
+from ninja.parser import Parser
 from ninja.security import APIKeyCookie, HttpBearer
 from ninja.utils import check_csrf
 
@@ -101,7 +104,99 @@ class SessionAuth(APIKeyCookie):
 # RFC 9110: a 401 names the scheme that would be accepted.
 WWW_AUTHENTICATE = 'Bearer realm="RadCollab API"'
 
-api = NinjaAPI(
+# The error answers the handlers below give for any route: one shape, documented on
+# every operation that can give them, so a script's generated client knows them.
+ERROR_SCHEMA = {
+    "title": "ErrorOut",
+    "type": "object",
+    "properties": {
+        "detail": {
+            "title": "Detail",
+            "description": "What went wrong; for invalid input, a list of {loc, msg}.",
+            "anyOf": [{"type": "string"}, {"type": "array", "items": {"type": "object"}}],
+        },
+        "code": {"title": "Code", "type": "string"},
+        "help": {"title": "Help", "type": "object"},
+    },
+    "required": ["detail"],
+}
+ERROR_REF = {"$ref": "#/components/schemas/ErrorOut"}
+COMMON_ERRORS = {
+    "400": "The request body could not be read as JSON.",
+    "401": "Not signed in, or an unknown, expired or revoked API token.",
+    "403": "Signed in, but this role, site or token may not do this (or two-factor is off).",
+    "404": "No such object, or not one you may see.",
+    "413": "The request body is larger than the server accepts.",
+    "422": "The input is not valid: each problem is named with where it is.",
+}
+
+
+def _common_errors(operation: dict[str, Any], path: str, method: str) -> list[str]:
+    codes = []
+    reads_input = bool(operation.get("parameters")) or method != "get"
+    if reads_input:
+        codes.append("422")
+    if operation.get("security"):
+        codes += ["401", "403"]
+    if "{" in path or reads_input:  # an id in the path, the query or the body
+        codes.append("404")
+    if method != "get":  # a body that is not JSON, or too large
+        codes += ["400", "413"]
+    return codes
+
+
+# The databases store integers in 64 bits: a larger one in a JSON body (an id, a count)
+# made the query fail with a 500 (SQLite: OverflowError). It is refused as unreadable.
+LARGEST_INTEGER = 2**63 - 1
+
+
+def _bounded_int(text: str) -> int:
+    number = int(text)
+    if abs(number) > LARGEST_INTEGER:
+        raise ValueError(f"the number {text[:30]}… is too large")
+    return number
+
+
+class BoundedJsonParser(Parser):
+    """JSON bodies, refusing integers no database column can hold (answered 400)."""
+
+    def parse_body(self, request: HttpRequest) -> Any:
+        return json.loads(request.body, parse_int=_bounded_int)
+
+
+class RadCollabAPI(NinjaAPI):
+    def get_openapi_schema(
+        self, *, path_prefix: str | None = None, path_params: dict[str, Any] | None = None
+    ) -> OpenAPISchema:
+        """ninja's document, with the answers of the shared error handlers added to
+        every operation that can give them (an operation's own declaration wins)."""
+        document = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        document.setdefault("components", {}).setdefault("schemas", {})["ErrorOut"] = ERROR_SCHEMA
+        for path, operations in document["paths"].items():
+            for method, operation in operations.items():
+                # ninja keys its responses by int; the document's keys are strings.
+                responses = {str(code): body for code, body in operation["responses"].items()}
+                operation["responses"] = responses
+                for code in _common_errors(operation, path, method):
+                    _add_error(responses, code)
+        return document
+
+
+def _add_error(responses: dict[str, Any], code: str) -> None:
+    """Document the shared error answer; an operation that declares its own body for the
+    code (an import's 422 preview) may still answer with the shared one (bad input)."""
+    if code not in responses:
+        responses[code] = {
+            "description": COMMON_ERRORS[code],
+            "content": {"application/json": {"schema": ERROR_REF}},
+        }
+        return
+    media = responses[code].get("content", {}).get("application/json")
+    if media and media.get("schema") not in (ERROR_REF, {}, None):
+        media["schema"] = {"anyOf": [media["schema"], ERROR_REF]}
+
+
+api = RadCollabAPI(
     title="RadCollab API",
     version="1",
     urls_namespace="api",
@@ -110,6 +205,7 @@ api = NinjaAPI(
         "`Authorization: Bearer rc_…` (create one under Account → API tokens)."
     ),
     auth=[TokenAuth(), refuse_bad_token, SessionAuth()],
+    parser=BoundedJsonParser(),
 )
 
 

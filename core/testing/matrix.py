@@ -14,17 +14,24 @@ as `TWO_FACTOR` ("2fa"): the role allows it, two-factor is missing. `asks_two_fa
 turns a matrix of people with two-factor into the one without.
 Each request runs in a savepoint that is rolled back, so a POST that succeeds for
 one persona leaves nothing behind for the next.
+
+Every request `check_matrix` sends is noted in `LEDGER` under the route it reached
+(`route_key`); `core/tests/test_access_completeness.py` compares the routes of the
+project with the ledger file written from a run of the matrices (docs/access.md).
 """
 
 from __future__ import annotations
 
 import json
+import re
+from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Literal
 
 from django.db import transaction
 from django.test import Client
+from django.urls import Resolver404, resolve
 
 from accounts.services import api_token_create
 from core.testing.personas import ROSTER, Personas
@@ -119,6 +126,27 @@ def _asks_two_factor(response: Any) -> bool:
     return isinstance(body, dict) and body.get("code") == "two_factor_required"
 
 
+API_PREFIX = "/api/v1/"
+_CONVERTER = re.compile(r"<(?:\w+:)?(\w+)>")
+# route key -> the (persona, place, status) cells the matrices asked of it.
+LEDGER: dict[str, set[tuple[str, str, str]]] = defaultdict(set)
+
+
+def route_key(method: str, url: str) -> str | None:
+    """The route a request reaches: `/studies/<int:pk>/` for a page (any method), or
+    `GET /api/v1/studies/{study_id}` for an API operation, as the OpenAPI document names it.
+    None for an address no route answers."""
+    path = url.split("?", 1)[0]
+    try:
+        match = resolve(path)
+    except Resolver404:
+        return None
+    route = "/" + match.route
+    if route.startswith(API_PREFIX):
+        return method.upper() + " " + _CONVERTER.sub(r"{\1}", route)
+    return route
+
+
 def check_matrix(personas: Personas, route: Route, expect: dict[str, Cell]) -> None:
     """Assert the status each persona gets at its own and the other site; list every miss."""
     missing = set(EVERYONE) - set(expect)
@@ -132,6 +160,9 @@ def check_matrix(personas: Personas, route: Route, expect: dict[str, Cell]) -> N
                 data = route.data(personas, who, place) if route.data else None
                 got = _request(client, route, url, data)
                 transaction.set_rollback(True)
+            key = route_key(route.method, url)
+            if key is not None:
+                LEDGER[key].add((who, place, str(got)))
             if got != status:
                 request = f"{route.method.upper()} {url}"
                 misses.append(f"  {who:<13} {place:<5} {request}: wanted {status}, got {got}")

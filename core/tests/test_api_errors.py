@@ -192,3 +192,27 @@ def test_the_walk_reaches_the_paged_routes(personas):
     document = Client().get("/api/v1/openapi.json").json()
     urls = set(_urls(document, "7"))
     assert {"/api/v1/audit/events?offset=7", "/api/v1/mentors?page=7"} <= urls
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("path", "body"),
+    [
+        # Found by core/tests/test_api_fuzz.py: ids beyond 64 bits made SQLite overflow (500).
+        (
+            "/api/v1/outputs",
+            {"kind": "article", "title": "T", "authors": [{"name": "A", "person_id": 2**70}]},
+        ),
+        (
+            "/api/v1/projects",
+            {"title": "T", "summary": "S", "research_type": "audit", "mentor_id": -(2**64)},
+        ),
+    ],
+)
+def test_an_integer_no_database_can_hold_is_refused_not_a_server_error(personas, path, body):
+    enable_totp(personas.committee)
+    response = token_client(personas.committee).post(
+        path, data=json.dumps(body), content_type="application/json"
+    )
+    assert response.status_code == 400
+    assert "parse" in response.json()["detail"]
