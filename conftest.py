@@ -3,10 +3,23 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from django.conf import settings as django_settings
+from django.test.utils import override_settings
 from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
 
-from core.testing.personas import Personas
+# Tests hash passwords with MD5: PBKDF2 (or Argon2) costs a quarter of a second of CPU per
+# sign-in, sign-up and password change, by design. The production hashers follow, so a
+# hash they made still verifies. This must come before the factories are imported: they
+# hash their shared password once, at import.
+override_settings(
+    PASSWORD_HASHERS=[
+        "django.contrib.auth.hashers.MD5PasswordHasher",
+        *django_settings.PASSWORD_HASHERS,
+    ]
+).enable()
+
+from core.testing.personas import Personas  # noqa: E402
 
 pytest_plugins = ["core.testing.browser", "core.testing.s3"]
 

@@ -10,13 +10,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from io import StringIO
 
 import pytest
-from django.core.management import call_command
 from django.test import Client
 
 from accounts.models import User
+from core.testing.demo import demo_network
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -120,7 +119,7 @@ def back_without_javascript(page, base: str, spec: Filtered) -> None:
 def test_back_after_filtering_shows_the_whole_page_with_its_filters(browser, live_server):
     """The directory, the board and the calendar: filter, open a result, press Back; filter
     twice, press Back; and the same without JavaScript. One demo network for all."""
-    call_command("seed_demo", stdout=StringIO())
+    demo_network()
     person = User.objects.get(email="trainee@demo.radcollab.org")
     base = live_server.url
     with_js = signed_in(browser, base, person)

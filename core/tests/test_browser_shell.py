@@ -14,15 +14,14 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-from io import StringIO
 from pathlib import Path
 from typing import Any
 
 import pytest
-from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 
+from core.testing.demo import demo_network
 from core.testing.personas import Personas
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -72,10 +71,6 @@ OVERFLOW = """() => {
 class Place:
     label: str
     path: str
-
-
-def demo_network() -> None:
-    call_command("seed_demo", stdout=StringIO())
 
 
 def persona_study(personas: Personas) -> dict[str, str]:

@@ -4,12 +4,10 @@ then reads it; both pages fit a phone's 390 px."""
 
 from __future__ import annotations
 
-from io import StringIO
-
 import pytest
-from django.core.management import call_command
 
 from accounts.models import User
+from core.testing.demo import demo_network
 from core.testing.mfa import enable_totp
 from credit.tests.test_browser_journey import fits, signed_in
 
@@ -17,7 +15,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_the_committee_reads_engagement_by_region_and_publishes_the_summary(browser, live_server):
-    call_command("seed_demo", stdout=StringIO())
+    demo_network()
     base = live_server.url
     person = User.objects.get(email="committee@demo.radcollab.org")
     enable_totp(person)
@@ -42,7 +40,7 @@ def test_the_committee_reads_engagement_by_region_and_publishes_the_summary(brow
 
 
 def test_a_site_lead_records_a_portfolio_study_and_its_month_on_a_phone(browser, live_server):
-    call_command("seed_demo", stdout=StringIO())
+    demo_network()
     base = live_server.url
     person = User.objects.get(email="sitelead.a@demo.radcollab.org")
     enable_totp(person)

@@ -9,14 +9,13 @@ the groups and the corrected name. The pages also fit a phone's 390 px.
 from __future__ import annotations
 
 import io
-from io import StringIO
 
 import pytest
-from django.core.management import call_command
 from django.test import Client
 
 from accounts.models import User
 from capture.models import Study
+from core.testing.demo import demo_network
 from core.testing.mfa import enable_totp
 from credit.demo import TITLE
 
@@ -43,7 +42,7 @@ def test_the_committee_sets_rules_a_collaborator_confirms_and_the_list_is_locked
 ):
     from docx import Document
 
-    call_command("seed_demo", stdout=StringIO())
+    demo_network()
     base = live_server.url
     study = Study.objects.get(title=TITLE)
     committee_person = User.objects.get(email="committee@demo.radcollab.org")

@@ -7,12 +7,11 @@ from __future__ import annotations
 import datetime as dt
 import re
 import urllib.request
-from io import StringIO
 
 import icalendar
 import pytest
-from django.core.management import call_command
 
+from core.testing.demo import demo_network
 from events.demo import TRAINEE_PROJECT
 from events.models import Follow, ProjectTarget
 from projects.models import Milestone
@@ -29,7 +28,7 @@ def sign_in(page, base: str, email: str) -> None:
 
 
 def test_a_trainee_plans_an_rsna_abstract_and_subscribes_to_the_feed(page, live_server):
-    call_command("seed_demo", stdout=StringIO())
+    demo_network()
     base = live_server.url
     sign_in(page, base, "trainee@demo.radcollab.org")
 

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import re
 import time
-from io import StringIO
 
 import pytest
-from django.core.management import call_command
 
+from core.testing.demo import demo_network
 from mentors.models import ContactRequest
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -23,7 +22,7 @@ def sign_in(page, base: str, email: str) -> None:
 
 
 def test_a_trainee_finds_a_quick_neuroradiology_mentor_nearby_and_is_accepted(browser, live_server):
-    call_command("seed_demo", stdout=StringIO())
+    demo_network()
     base = live_server.url
     trainee = browser.new_context(viewport={"width": 1280, "height": 900})
     page = trainee.new_page()
@@ -71,7 +70,7 @@ def test_a_trainee_finds_a_quick_neuroradiology_mentor_nearby_and_is_accepted(br
 
 def test_a_trainee_confirms_before_withdrawing_and_a_mentor_before_declining(browser, live_server):
     """Withdraw and decline end a request for good, so each asks first: no JavaScript."""
-    call_command("seed_demo", stdout=StringIO())
+    demo_network()
     base = live_server.url
     trainee = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True)
     page = trainee.new_page()

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import re
-from io import StringIO
 from pathlib import Path
 
 import pytest
-from django.core.management import call_command
 
+from core.testing.demo import demo_network
 from outputs.models import Output
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -60,7 +59,7 @@ def upload(page, text: str) -> None:
 def test_a_trainee_imports_bibtex_sees_the_duplicate_and_the_broken_entry_then_imports(
     browser, live_server
 ):
-    call_command("seed_demo", stdout=StringIO())
+    demo_network()
     before = Output.objects.count()
     base = live_server.url
     context = browser.new_context(viewport={"width": 1280, "height": 900})
@@ -134,7 +133,7 @@ def test_a_reference_manager_file_is_imported_and_the_cv_cites_it_in_vancouver(
 
     from docx import Document as Docx
 
-    call_command("seed_demo", stdout=StringIO())
+    demo_network()
     before = Output.objects.count()
     base = live_server.url
     context = browser.new_context(viewport={"width": 390, "height": 844}, accept_downloads=True)

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import re
-from io import StringIO
 
 import pytest
-from django.core.management import call_command
 
+from core.testing.demo import demo_network
 from projects.models import DocumentVersion, Member, Project, Task
 
 pytestmark = [
@@ -52,7 +51,7 @@ def post_project(page) -> None:
 def test_a_project_goes_from_advert_to_agreed_team_with_versions_and_a_closed_task(
     browser, live_server, tmp_path
 ):
-    call_command("seed_demo", stdout=StringIO())
+    demo_network()
     base = live_server.url
     mentor = browser.new_context(viewport={"width": 1280, "height": 900})
     mentor.set_default_timeout(15_000)

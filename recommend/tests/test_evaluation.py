@@ -13,6 +13,7 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
+from core.testing.demo import demo_network
 from mentors.models import ContactRequest
 from projects.models import Application, Project
 from recommend.core import TfidfBackend
@@ -24,7 +25,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_hidden_choices_rank_in_the_top_five_for_most_trainees():
-    call_command("seed_demo", stdout=StringIO())
+    demo_network()
     trainees = demo_trainees()
     figures = evaluate(trainees, backend=TfidfBackend(), seed=18)
 

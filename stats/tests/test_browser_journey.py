@@ -6,13 +6,12 @@ from __future__ import annotations
 
 import csv
 import io
-from io import StringIO
 
 import pytest
-from django.core.management import call_command
 from django.test import Client
 
 from accounts.models import User
+from core.testing.demo import demo_network
 from core.testing.mfa import enable_totp
 from network.demo import DEMO_DOMAIN
 from stats.demo import TITLE
@@ -33,7 +32,7 @@ def as_person(browser, base, person):
 
 
 def test_the_statistician_analyses_the_demo_reader_study(browser, live_server, tmp_path):
-    call_command("seed_demo", stdout=StringIO())
+    demo_network()
     statistician = User.objects.get(email=f"statistician@{DEMO_DOMAIN}")
     enable_totp(statistician)
     base = live_server.url
