@@ -6,7 +6,7 @@ A run of every matrix with RADCOLLAB_MATRIX_LEDGER set writes them to
 that file with every URL pattern and API operation of the project (docs/access.md):
 
     RADCOLLAB_MATRIX_LEDGER=core/testing/matrix_ledger.json \\
-        .venv/bin/pytest -n 0 -q $(ls */tests/test_access*.py)
+        .venv/bin/pytest -n 0 -q $(grep -l check_matrix */tests/*.py)
 """
 
 from __future__ import annotations
