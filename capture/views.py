@@ -541,7 +541,7 @@ def record_lock(request: AuthedRequest, pk: int, record: int, action: str) -> Ht
 
 
 def _entry_page(entry_: Entry) -> str:
-    event = entry_.event.unique_name if entry_.event_id is not None else ""
+    event = entry_.event.unique_name if entry_.event is not None else ""
     study_id = entry_.record.study_id
     return entry_url(study_id, entry_.record_id, entry_.instrument, event, entry_.instance)
 

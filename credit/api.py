@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from ninja import Router, Schema, Status
 
@@ -325,6 +325,10 @@ def _form_errors(form: Any) -> ValidationError:
     summary="Portfolio studies: a site lead's own sites, or every site for the committee",
 )
 def portfolio_list(request: AuthedRequest) -> list[PortfolioStudyOut]:
+    # The pages hide portfolio studies from other roles (404); the API's list is in its
+    # published document, so a role that may not keep them is told so (403).
+    if not access.may_keep_portfolio(request.user):
+        raise PermissionDenied("Portfolio studies are kept by site leads and the committee.")
     access.require_portfolio(request.user)
     studies = (
         PortfolioStudy.objects.filter(site__in=access.portfolio_sites(request.user))

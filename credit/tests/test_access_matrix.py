@@ -284,7 +284,7 @@ def routes(world):
         (
             Route("API portfolio studies", api_plain("portfolio"), api=True),
             expect(
-                (404, 404), committee=(200, 200), site_lead_a=(200, 200), site_lead_b=(200, 200)
+                (403, 403), committee=(200, 200), site_lead_a=(200, 200), site_lead_b=(200, 200)
             ),
         ),
         (Route("API portfolio study", api_folio(world), api=True), PORTFOLIO_STUDY),
