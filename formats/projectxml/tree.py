@@ -11,10 +11,10 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from xml.sax import SAXParseException
-from xml.sax.expatreader import ExpatLocator
-from xml.sax.handler import ContentHandler, feature_namespaces
-from xml.sax.xmlreader import Locator
+from xml.sax import SAXParseException  # nosec B406 - types only; parsing goes through defusedxml.sax (reader.py)
+from xml.sax.expatreader import ExpatLocator  # nosec B406 - types only; parsing goes through defusedxml.sax (reader.py)
+from xml.sax.handler import ContentHandler, feature_namespaces  # nosec B406 - types only; parsing goes through defusedxml.sax (reader.py)
+from xml.sax.xmlreader import Locator  # nosec B406 - types only; parsing goes through defusedxml.sax (reader.py)
 
 import defusedxml.sax
 from defusedxml import DefusedXmlException
