@@ -38,6 +38,22 @@ CHECKS = [
 schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", get_wsgi_application())
 
 
+@pytest.fixture(autouse=True)
+def _keep_the_test_connection():
+    """Django's test client keeps the test's database connection across a request; the
+    WSGI handler called directly here would close it when each request ends
+    (`close_old_connections`), which inside the test's transaction loses the connection
+    on PostgreSQL (every later answer a 503)."""
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
 @pytest.fixture
 def tokens(personas):
     personas.with_two_factor(*WHO)
