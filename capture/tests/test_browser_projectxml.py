@@ -19,21 +19,28 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 FIXTURES = Path(__file__).resolve().parents[2] / "formats" / "projectxml" / "tests" / "fixtures"
 
 
-def test_a_redcap_project_comes_in_whole_and_goes_back_out(
-    browser, live_server, personas, tmp_path
-):
-    base = live_server.url
+def study_at_two_named_sites(personas, title: str, id_field: str, id_label: str) -> Study:
+    """A study in design at St Thomas (STH) and Leeds General (LGI), the sites the test
+    files' data access groups name; the committee (with two-factor) is its admin."""
     personas.site_a.name, personas.site_b.name = "St Thomas", "Leeds General"
     personas.site_a.save(update_fields=["name"])
     personas.site_b.save(update_fields=["name"])
     enable_totp(personas.committee)
     study, _ = services.study_create(
         actor=personas.committee,
-        title="Chest CT audit",
-        dictionary_csv=dictionary_csv(row("record_id", label="Record ID", form="start")),
+        title=title,
+        dictionary_csv=dictionary_csv(row(id_field, label=id_label, form="start")),
     )
     services.study_add_site(actor=personas.committee, study=study, site=personas.site_a, code="STH")
     services.study_add_site(actor=personas.committee, study=study, site=personas.site_b, code="LGI")
+    return study
+
+
+def test_a_redcap_project_comes_in_whole_and_goes_back_out(
+    browser, live_server, personas, tmp_path
+):
+    base = live_server.url
+    study = study_at_two_named_sites(personas, "Chest CT audit", "record_id", "Record ID")
     Study.objects.filter(pk=study.pk).update(allow_file_fields=True)
 
     admin = as_person(browser, base, personas.committee)
@@ -99,17 +106,7 @@ def test_a_longitudinal_project_comes_in_a_follow_up_visit_is_entered_and_it_goe
     arms and a repeating event) imported with its records, record 101's month-3 visit
     entered from its grid, and the project downloaded again with that visit in it."""
     base = live_server.url
-    personas.site_a.name, personas.site_b.name = "St Thomas", "Leeds General"
-    personas.site_a.save(update_fields=["name"])
-    personas.site_b.save(update_fields=["name"])
-    enable_totp(personas.committee)
-    study, _ = services.study_create(
-        actor=personas.committee,
-        title="Lung screening follow-up",
-        dictionary_csv=dictionary_csv(row("study_id", label="Study ID", form="start")),
-    )
-    services.study_add_site(actor=personas.committee, study=study, site=personas.site_a, code="STH")
-    services.study_add_site(actor=personas.committee, study=study, site=personas.site_b, code="LGI")
+    study = study_at_two_named_sites(personas, "Lung screening follow-up", "study_id", "Study ID")
     # Record 101 has not been seen at month 3 yet: that visit is what the test enters.
     text = (FIXTURES / "longitudinal.xml").read_text(encoding="utf-8")
     start = text.index('<StudyEventData StudyEventOID="Event.month_3_arm_1"')
