@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from accounts.models import User
 from capture import projectxml
-from capture.models import Study
+from capture.management.importing import add_import_arguments, progress_bar, study_and_person
 
 
 class Command(BaseCommand):
@@ -22,18 +19,10 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("file", type=Path)
-        parser.add_argument("--study", type=int, required=True, help="the study's id")
-        parser.add_argument("--as", dest="email", required=True, help="who imports (email)")
-        parser.add_argument("--dry-run", action="store_true", help="preview only")
+        add_import_arguments(parser)
 
     def handle(self, *args: Any, **options: Any) -> None:
-        study = Study.objects.filter(pk=options["study"]).first()
-        if study is None:
-            raise CommandError(f"No study with id {options['study']}.")
-        person = User.objects.filter(email__iexact=options["email"], is_active=True).first()
-        if person is None:
-            raise CommandError(f"No active person with email {options['email']}.")
+        study, person = study_and_person(options)
         try:
             data = options["file"].read_bytes()
         except OSError as error:
@@ -46,9 +35,7 @@ class Command(BaseCommand):
             self.stdout.write("Dry run: nothing was imported.")
             return
         total = result.check.records if result.check else 0
-        with Progress(
-            TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn()
-        ) as bar:
+        with progress_bar() as bar:
             task = bar.add_task("Importing", total=total or None)
             try:
                 projectxml.project_import(

@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from accounts.models import User
 from capture import imports
-from capture.models import Study
+from capture.management.importing import add_import_arguments, progress_bar, study_and_person
 from formats.records import Finding
 
 
@@ -22,18 +19,10 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("file", type=Path)
-        parser.add_argument("--study", type=int, required=True, help="the study's id")
-        parser.add_argument("--as", dest="email", required=True, help="who imports (email)")
-        parser.add_argument("--dry-run", action="store_true", help="preview only")
+        add_import_arguments(parser)
 
     def handle(self, *args: Any, **options: Any) -> None:
-        study = Study.objects.filter(pk=options["study"]).first()
-        if study is None:
-            raise CommandError(f"No study with id {options['study']}.")
-        person = User.objects.filter(email__iexact=options["email"], is_active=True).first()
-        if person is None:
-            raise CommandError(f"No active person with email {options['email']}.")
+        study, person = study_and_person(options)
         try:
             text = options["file"].read_text(encoding="utf-8-sig")
         except (OSError, UnicodeDecodeError) as error:
@@ -41,7 +30,7 @@ class Command(BaseCommand):
                 f"{options['file']}: cannot be read as UTF-8 text ({error})."
             ) from error
         lines = max(text.count("\n"), 1)
-        with _bar() as bar:
+        with progress_bar() as bar:
             task = bar.add_task("Checking", total=lines)
             check = imports.import_preview(
                 actor=person,
@@ -56,7 +45,7 @@ class Command(BaseCommand):
         if options["dry_run"]:
             self.stdout.write("Dry run: nothing was imported.")
             return
-        with _bar() as bar:
+        with progress_bar() as bar:
             task = bar.add_task("Importing", total=check.records)
             try:
                 done = imports.import_commit(
@@ -97,12 +86,3 @@ class Command(BaseCommand):
 def _where(finding: Finding) -> str:
     column = f", {finding.column}" if finding.column else ""
     return f"row {finding.row}{column}: {finding.message}"
-
-
-def _bar() -> Progress:
-    return Progress(
-        TextColumn("{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-    )
