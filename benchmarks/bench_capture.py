@@ -34,9 +34,12 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from scratch import ROOT, scratch_database, setup_django
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 PG_BENCH_DB = "radcollab_bench_capture"
 SITES = 50
@@ -237,7 +240,7 @@ def run(args: argparse.Namespace) -> None:
         )
 
 
-def _client(person: Any) -> Any:
+def _client(person: User) -> Any:
     from django.test import Client
 
     client = Client()
@@ -245,7 +248,7 @@ def _client(person: Any) -> Any:
     return client
 
 
-def saves(args: argparse.Namespace, study: Any, admin: Any) -> None:
+def saves(args: argparse.Namespace, study: Any, admin: User) -> None:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -275,7 +278,7 @@ def saves(args: argparse.Namespace, study: Any, admin: Any) -> None:
     _report(f"{len(times)} record saves through the form", times, counts)
 
 
-def dashboard(study: Any, admin: Any, lead: Any) -> None:
+def dashboard(study: Any, admin: User, lead: User) -> None:
     """The study page: the admin's (50 sites, the totals and the study's management
     forms) and a site lead's (own site); then the completeness figures alone."""
     from django.db import connection
@@ -306,7 +309,7 @@ def dashboard(study: Any, admin: Any, lead: Any) -> None:
     _report("completeness figures alone (study admin)", times, counts)
 
 
-def _make_longitudinal(admin: Any, study: Any) -> None:
+def _make_longitudinal(admin: User, study: Any) -> None:
     from capture import longitudinal
     from formats.longitudinal import Arm, Design, Designation, Event
 
@@ -324,7 +327,7 @@ def _make_longitudinal(admin: Any, study: Any) -> None:
     longitudinal.design_replace(actor=admin, study=study, design=design)
 
 
-def status_grid(study: Any, admin: Any, lead: Any) -> None:
+def status_grid(study: Any, admin: User, lead: User) -> None:
     """The record status grid: one record's page (5 events x 3 forms) and the dashboard
     of the study's records (a page of 50, the 50 sites' for the admin, one site's for a
     site lead)."""
@@ -421,7 +424,7 @@ def export_child(args: argparse.Namespace) -> None:
     )
 
 
-def redcap_export(admin: Any, study: Any) -> None:
+def redcap_export(admin: User, study: Any) -> None:
     """The whole study as flat JSON through the REDCap-compatible API, as PyCap asks for it.
 
     The answer streams: it is read chunk by chunk and counted, never held whole.

@@ -31,10 +31,13 @@ import datetime as dt
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.apps import AppConfig, apps
 from django.utils.module_loading import import_string
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 
 @dataclass(frozen=True)
@@ -47,7 +50,7 @@ class NavLink:
     def app_name(self) -> str:
         return self.url_name.partition(":")[0]
 
-    def is_shown_to(self, user: Any) -> bool:
+    def is_shown_to(self, user: User) -> bool:
         if not self.shown_to:
             return True
         shown: Callable[[Any], bool] = import_string(self.shown_to)
@@ -116,7 +119,7 @@ def nav_links() -> tuple[NavLink, ...]:
 NAV_MEMO = "_nav_memo"
 
 
-def nav_memo(user: Any, name: str, compute: Callable[[], Any]) -> Any:
+def nav_memo(user: User, name: str, compute: Callable[[], Any]) -> Any:
     """`compute()`, asked once while one navigation is drawn: several links' rules ask
     the same question (Studies, Statistics and Credit each ask for the study roles).
     Outside `nav_links_for` it is computed afresh every time."""
@@ -128,7 +131,7 @@ def nav_memo(user: Any, name: str, compute: Callable[[], Any]) -> Any:
     return memo[name]
 
 
-def nav_links_for(user: Any) -> list[NavLink]:
+def nav_links_for(user: User) -> list[NavLink]:
     """The links `user` sees, in INSTALLED_APPS order."""
     if not getattr(user, "is_authenticated", False):
         return []
@@ -139,7 +142,7 @@ def nav_links_for(user: Any) -> list[NavLink]:
         delattr(user, NAV_MEMO)
 
 
-def dashboard_panels(user: Any) -> list[Panel]:
+def dashboard_panels(user: User) -> list[Panel]:
     panels = []
     for _, path in _configs_with("dashboard_panel"):
         panel = import_string(path)(user)
@@ -148,7 +151,7 @@ def dashboard_panels(user: Any) -> list[Panel]:
     return panels
 
 
-def pending_links(user: Any) -> list[PendingLink]:
+def pending_links(user: User) -> list[PendingLink]:
     """Every link waiting for `user` to confirm or decline it, app by app."""
     if not getattr(user, "is_authenticated", False):
         return []
@@ -157,7 +160,7 @@ def pending_links(user: Any) -> list[PendingLink]:
     ]
 
 
-def first_steps(user: Any) -> list[Step]:
+def first_steps(user: User) -> list[Step]:
     steps = []
     for _, path in _configs_with("first_step"):
         step = import_string(path)(user)

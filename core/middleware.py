@@ -4,6 +4,7 @@ import time
 import zoneinfo
 from collections.abc import Callable
 from http import HTTPStatus
+from typing import TYPE_CHECKING
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -16,6 +17,11 @@ from django.utils import timezone
 
 from core.ratelimit import RateLimited
 from network import access
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from accounts.models import User
 from network.access import TwoFactorRequired
 
 
@@ -163,7 +169,7 @@ LAST_SEEN_PRECISION = 30
 ROLE_RECHECK_SECONDS = 300
 
 
-def sees_study_data(user: object) -> bool:
+def sees_study_data(user: User | AnonymousUser) -> bool:
     """Site leads, statisticians, the committee and anyone with a role in a study."""
     from django.apps import apps
 

@@ -1,9 +1,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING
 
 from people.models import MentorProfile, TraineeProfile
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 
 @dataclass(frozen=True)
@@ -12,7 +15,7 @@ class Profiles:
     mentor: MentorProfile | None
 
 
-def profiles_of(person: Any) -> Profiles:
+def profiles_of(person: User) -> Profiles:
     trainee = (
         TraineeProfile.objects.select_related("scheme")
         .prefetch_related("interests", "skills")

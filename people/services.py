@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -12,6 +12,9 @@ from django.utils.text import slugify
 from audit.services import audit_record
 from core.exceptions import EditConflict
 from people.models import INTEREST_KINDS, MentorProfile, Term, TraineeProfile
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 TRAINEE_FIELDS = (
     "grade",
@@ -58,7 +61,7 @@ def _check_terms(field: str, terms: Iterable[Term], kinds: Iterable[str]) -> Non
 def _profile_save(
     model: type[Profile],
     *,
-    person: Any,
+    person: User,
     version: int | None,
     values: dict[str, Any],
     m2m: dict[str, list[Term]],
@@ -101,7 +104,7 @@ def _profile_save(
 @transaction.atomic
 def trainee_profile_save(
     *,
-    person: Any,
+    person: User,
     version: int | None,
     interests: list[Term],
     skills: list[Term],
@@ -121,7 +124,7 @@ def trainee_profile_save(
 
 @transaction.atomic
 def mentor_profile_save(
-    *, person: Any, version: int | None, expertise: list[Term], **values: Any
+    *, person: User, version: int | None, expertise: list[Term], **values: Any
 ) -> MentorProfile:
     _check_terms("expertise", expertise, INTEREST_KINDS)
     profile = _profile_save(

@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -27,11 +27,14 @@ from stats import access
 from stats.inputs import Analysis, AnalysisInputError, Column, Dataset, Settings
 from stats.models import AnalysisRun
 
+if TYPE_CHECKING:
+    from accounts.models import User
+
 logger = logging.getLogger(__name__)
 
 
 @transaction.atomic
-def analysis_request(*, actor: Any, study: Study, settings: Settings) -> AnalysisRun:
+def analysis_request(*, actor: User, study: Study, settings: Settings) -> AnalysisRun:
     """Queue an analysis of the study's data; fields the person may not analyse are refused."""
     if not access.may_analyse(actor, study):
         raise PermissionDenied("Only the study's statistician or admin runs analyses.")
@@ -54,7 +57,7 @@ def analysis_request(*, actor: Any, study: Study, settings: Settings) -> Analysi
 
 
 @transaction.atomic
-def analysis_rerun(*, actor: Any, run: AnalysisRun) -> AnalysisRun:
+def analysis_rerun(*, actor: User, run: AnalysisRun) -> AnalysisRun:
     """The same analysis on the same snapshot and settings: the result must come out equal."""
     if not access.may_analyse(actor, run.study):
         raise PermissionDenied("Only the study's statistician or admin runs analyses.")
@@ -154,7 +157,7 @@ def _finish(run: AnalysisRun, result: dict[str, Any] | None, error: str, field: 
         )
 
 
-def take_snapshot(*, actor: Any, study: Study, settings: Settings) -> dict[str, Any]:
+def take_snapshot(*, actor: User | None, study: Study, settings: Settings) -> dict[str, Any]:
     """The de-identified values the analysis uses, with the fields' labels and choices."""
     if actor is None:
         raise PermissionDenied("The person who asked for this analysis no longer exists.")

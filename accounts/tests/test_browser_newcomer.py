@@ -67,13 +67,13 @@ class Counter:
 def network(db):
     """A hospital with its site lead, a mentor taking trainees, and a project with roles."""
     taxonomy_seed()
-    leeds = SiteFactory(name="Leeds General Infirmary", city="Leeds")
-    SiteFactory(name="St James's University Hospital", city="Leeds")
-    scheme = TrainingSchemeFactory(name="Yorkshire and Humber radiology")
-    lead = UserFactory(full_name="Dr Amaka Obi")
-    MembershipFactory(person=lead, role=Role.SITE_LEAD, site=leeds)
-    mentor = UserFactory(full_name="Dr Rhys Morgan")
-    MembershipFactory(person=mentor, role=Role.MENTOR, site=leeds)
+    leeds = SiteFactory.create(name="Leeds General Infirmary", city="Leeds")
+    SiteFactory.create(name="St James's University Hospital", city="Leeds")
+    scheme = TrainingSchemeFactory.create(name="Yorkshire and Humber radiology")
+    lead = UserFactory.create(full_name="Dr Amaka Obi")
+    MembershipFactory.create(person=lead, role=Role.SITE_LEAD, site=leeds)
+    mentor = UserFactory.create(full_name="Dr Rhys Morgan")
+    MembershipFactory.create(person=mentor, role=Role.MENTOR, site=leeds)
     make_mentor(mentor, site=leeds)
     mentor_stats_refresh()  # the directory reads the recounted track records
     neuro = Term.objects.get(kind="subspecialty", name="Neuroradiology")

@@ -99,7 +99,7 @@ def test_account_email_can_be_sent_outside_a_request():
     from accounts.adapters import AccountAdapter
     from accounts.tests.factories import UserFactory
 
-    user = UserFactory(email="no.request@example.org")
+    user = UserFactory.create(email="no.request@example.org")
     AccountAdapter().send_mail(
         "account/email/password_reset_key", user.email, {"user": user, "password_reset_url": "x"}
     )

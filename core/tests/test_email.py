@@ -40,7 +40,7 @@ def assert_signed(message) -> None:
 
 @override_settings(SITE_URL=SITE)
 def test_the_sign_up_email_names_the_product_and_its_address_not_the_request_host(client):
-    SiteFactory(name="Leeds General Infirmary")
+    SiteFactory.create(name="Leeds General Infirmary")
     client.post(
         reverse("account_signup"),
         {
@@ -63,7 +63,7 @@ def test_the_sign_up_email_names_the_product_and_its_address_not_the_request_hos
 
 @override_settings(SITE_URL=SITE)
 def test_the_password_reset_email_has_both_parts(client):
-    UserFactory(email="forgetful@example.org")
+    UserFactory.create(email="forgetful@example.org")
     client.post(reverse("account_reset_password"), {"email": "forgetful@example.org"})
     message = mail.outbox[-1]
     assert f"{SITE}/accounts/password/reset/key/" in message.body

@@ -44,7 +44,7 @@ def world(personas):
     services.rules_save(
         actor=personas.committee, study=other, rules=services.core.Rules(consortium_name="Other")
     )
-    site_c = SiteFactory(name="Site C Hospital", region=personas.site_a.region)
+    site_c = SiteFactory.create(name="Site C Hospital", region=personas.site_a.region)
     p_own = portfolio.study_save(
         actor=personas.site_lead_a, site=personas.site_a, title="P1", reference="", target=10
     )

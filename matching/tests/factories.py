@@ -21,9 +21,9 @@ def make_round(**scheme: object) -> Round:
 def add_mentor(
     round_: Round, *, person=None, site=None, capacity: int = 2, interests=(), **fields
 ) -> MentorOffer:
-    person = person or UserFactory()
-    site = site or SiteFactory()
-    MembershipFactory(person=person, role=Role.MENTOR, site=site)
+    person = person or UserFactory.create()
+    site = site or SiteFactory.create()
+    MembershipFactory.create(person=person, role=Role.MENTOR, site=site)
     MentorProfile.objects.get_or_create(
         person=person, defaults={"title": "consultant", "site": site}
     )
@@ -35,9 +35,9 @@ def add_mentor(
 def add_mentee(
     round_: Round, *, person=None, site=None, interests=(), grade: str = "st3", **fields
 ) -> MenteeRequest:
-    person = person or UserFactory()
-    site = site or SiteFactory()
-    MembershipFactory(person=person, role=Role.TRAINEE, site=site)
+    person = person or UserFactory.create()
+    site = site or SiteFactory.create()
+    MembershipFactory.create(person=person, role=Role.TRAINEE, site=site)
     TraineeProfile.objects.get_or_create(person=person, defaults={"grade": grade})
     fields.setdefault("goals_text", "A first paper.")
     request = MenteeRequest.objects.create(round=round_, mentee=person, **fields)

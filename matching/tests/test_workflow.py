@@ -134,7 +134,7 @@ def test_the_agreement_needs_both_sides_and_a_change_asks_again(committee):
         "matching_agreement.confirm",
     ]
     with pytest.raises(ValidationError, match="Only the mentee and the mentor"):
-        agree(match, UserFactory())
+        agree(match, UserFactory.create())
 
 
 def test_a_bad_agreement_names_the_field_and_saves_nothing(committee):
@@ -187,7 +187,7 @@ def test_a_confirmed_agreement_cannot_be_dropped_by_reassignment(committee):
 
 def test_a_reassignment_keeps_the_scheme_exclusions(committee):
     round_ = make_round()
-    site = SiteFactory()
+    site = SiteFactory.create()
     add_mentor(round_, capacity=1, interests=["Neuroradiology"])
     same_site = add_mentor(round_, capacity=1, site=site, interests=["Neuroradiology"])
     request = add_mentee(round_, site=site, interests=["Neuroradiology"])

@@ -96,7 +96,7 @@ def test_supervisions_and_their_completion_are_counted(personas, mentor):
     for state in ("completed", "completed", "stopped", "ongoing"):
         Supervision.objects.create(
             mentor=personas.mentor,
-            trainee=UserFactory(),
+            trainee=UserFactory.create(),
             topic="t",
             started_on=TODAY,
             state=state,

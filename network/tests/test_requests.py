@@ -127,7 +127,7 @@ def test_a_hospital_not_listed_is_approved_by_the_committee_at_the_site_it_choos
     with pytest.raises(ValidationError) as error:
         services.request_approve(actor=two_factor.committee, membership=asked)
     assert field_of(error) == {"site"}
-    added = SiteFactory(name="St Elsewhere")
+    added = SiteFactory.create(name="St Elsewhere")
     approved = services.request_approve(actor=two_factor.committee, membership=asked, site=added)
     assert (approved.site, approved.status) == (added, "active")
 
@@ -183,8 +183,8 @@ def test_granting_a_role_someone_asked_for_points_to_the_request(two_factor):
 
 def test_the_queue_holds_what_each_person_may_decide(two_factor):
     Membership.objects.filter(person=two_factor.pending).delete()
-    join = MembershipFactory(site=two_factor.site_a, status=Membership.Status.PENDING)
-    role = MembershipFactory(
+    join = MembershipFactory.create(site=two_factor.site_a, status=Membership.Status.PENDING)
+    role = MembershipFactory.create(
         site=two_factor.site_a, role=Role.MENTOR, status=Membership.Status.PENDING
     )
     assert services.requests_decidable_by(two_factor.site_lead_a) == [join]

@@ -74,7 +74,7 @@ def test_an_img_makes_a_shortlist_on_a_phone_and_sees_why(browser, live_server):
     # A transactional test starts from a flushed database: seed what the page needs.
     taxonomy_seed()
     residencies()
-    applicant = UserFactory(full_name="Dr Ana Souza")
+    applicant = UserFactory.create(full_name="Dr Ana Souza")
     base = live_server.url
     page = on_phone(browser, base, applicant)
 

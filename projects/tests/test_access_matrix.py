@@ -24,12 +24,12 @@ def a_project(personas, who, place) -> Project:
     site = site_for(personas, who, place)
     if place == "own" and who != ANONYMOUS:
         return make_project(personas.people[who], sites=[site])
-    return make_project(UserFactory(), sites=[site])
+    return make_project(UserFactory.create(), sites=[site])
 
 
 def a_team_project(personas, who, place) -> Project:
     """Own: the persona is on the team but does not lead it."""
-    project = make_project(UserFactory(), sites=[site_for(personas, who, place)])
+    project = make_project(UserFactory.create(), sites=[site_for(personas, who, place)])
     if place == "own" and who != ANONYMOUS:
         Member.objects.create(project=project, person=personas.people[who], responsibility="Help")
     return project
@@ -102,8 +102,8 @@ def apply_url(p, w, pl):
 
 def an_application(p, w, pl) -> Application:
     """Own: the persona applied to a stranger's project. Other: between strangers."""
-    project = make_project(UserFactory(), sites=[p.site_a])
-    applicant = p.people[w] if pl == "own" and w != ANONYMOUS else UserFactory()
+    project = make_project(UserFactory.create(), sites=[p.site_a])
+    applicant = p.people[w] if pl == "own" and w != ANONYMOUS else UserFactory.create()
     return Application.objects.create(role=project.roles.first(), applicant=applicant, note=NOTE)
 
 
@@ -111,7 +111,7 @@ def an_application_to(p, w, pl) -> Application:
     """Own: a stranger applied to the persona's project. Other: between strangers."""
     project = a_project(p, w, pl)
     return Application.objects.create(
-        role=project.roles.first(), applicant=UserFactory(), note=NOTE
+        role=project.roles.first(), applicant=UserFactory.create(), note=NOTE
     )
 
 
@@ -123,8 +123,8 @@ def asking(p, w, pl) -> Project:
     """Own: a stranger's project naming the persona its supervising mentor, waiting for
     their answer. Other: one naming another stranger. Neither is open for help, so only
     the team and the mentor asked may read it."""
-    named = p.people[w] if pl == "own" and w != ANONYMOUS else UserFactory()
-    return make_project(UserFactory(), mentor=named, roles=[], mentor_confirms=False)
+    named = p.people[w] if pl == "own" and w != ANONYMOUS else UserFactory.create()
+    return make_project(UserFactory.create(), mentor=named, roles=[], mentor_confirms=False)
 
 
 def on_asking(name):

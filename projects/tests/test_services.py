@@ -72,10 +72,10 @@ def test_accepting_an_application_adds_to_the_team_and_fills_the_role(
     personas, project, mailoutbox, django_capture_on_commit_callbacks
 ):
     role = project.roles.get(kind="reading")
-    other = UserFactory()
+    other = UserFactory.create()
     from network.tests.factories import MembershipFactory
 
-    MembershipFactory(person=other, role="trainee", site=personas.site_a)
+    MembershipFactory.create(person=other, role="trainee", site=personas.site_a)
     with django_capture_on_commit_callbacks(execute=True):
         mine = services.application_submit(applicant=personas.trainee, role=role, note=NOTE)
         theirs = services.application_submit(applicant=other, role=role, note=NOTE)
