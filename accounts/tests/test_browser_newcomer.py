@@ -15,6 +15,7 @@ import pytest
 from django.core import mail
 
 from accounts.tests.factories import UserFactory
+from accounts.tests.test_signup import confirmation_link
 from mentors.models import ContactRequest
 from mentors.stats import mentor_stats_refresh
 from mentors.tests.factories import make_mentor
@@ -102,7 +103,7 @@ def test_a_newcomer_signs_up_and_sends_a_mentor_request_and_an_application_in_fe
 
     # The verification email, from the outbox; the link's page asks for one confirmation.
     message = next(m for m in mail.outbox if "priya.shah@nhs.example" in m.to)
-    link = re.search(r"https?://\S+/accounts/confirm-email/\S+/", message.body).group(0)
+    link = confirmation_link(message)
     journey.clicks += 1
     journey.steps.append(f"click {journey.clicks}: the link in the email")
     page.goto(base + "/" + link.split("://", 1)[1].split("/", 1)[1])

@@ -94,7 +94,8 @@ def test_the_database_still_refuses_any_other_change_to_an_audit_row(personas):
         time_zone="Europe/London",
     )
     event = AuditEvent.objects.filter(actor_id=personas.trainee.pk).first()
-    plain = models.QuerySet(model=AuditEvent).filter(pk=event.pk)
+    assert event is not None
+    plain = models.QuerySet[AuditEvent](model=AuditEvent).filter(pk=event.pk)
     for change in ({"action": "forged"}, {"actor_label": "Someone else"}, {"reason": "x"}):
         with pytest.raises(DatabaseError), transaction.atomic():
             plain.update(**change)

@@ -19,8 +19,9 @@ RQ_TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["defa
 
 
 def reset_backends() -> None:
-    for alias in list(getattr(task_backends, "_connections", {}).__dict__):
-        delattr(task_backends._connections, alias)
+    connections = getattr(task_backends, "_connections", None)
+    for alias in list(getattr(connections, "__dict__", {})):
+        delattr(connections, alias)
 
 
 @pytest.mark.django_db(transaction=True)

@@ -58,7 +58,9 @@ def test_a_tampered_archive_is_refused_before_anything_changes(tmp_path):
     tampered = tmp_path / "tampered.tar.gz"
     with tarfile.open(archive) as source, tarfile.open(tampered, "w:gz") as target:
         for member in source.getmembers():
-            data = source.extractfile(member).read()
+            extracted = source.extractfile(member)
+            assert extracted is not None, member.name
+            data = extracted.read()
             if member.name == "manifest.json":
                 manifest = json.loads(data)
                 database = manifest["database"]

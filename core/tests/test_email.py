@@ -56,7 +56,9 @@ def test_the_sign_up_email_names_the_product_and_its_address_not_the_request_hos
     assert message.subject.startswith("[RadCollab] ")
     assert message.body.startswith("Hello,")
     assert_signed(message)
-    link = re.search(r"https?://\S+/accounts/confirm-email/\S+/", message.body).group(0)
+    found = re.search(r"https?://\S+/accounts/confirm-email/\S+/", str(message.body))
+    assert found is not None, message.body
+    link = found.group(0)
     assert link.startswith(f"{SITE}/accounts/confirm-email/"), "the link is on SITE_URL too"
     assert f'href="{link}"' in html_of(message), "the HTML part's link is clickable"
 

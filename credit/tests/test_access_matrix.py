@@ -76,6 +76,7 @@ def certificate(world):
 def correct(world):
     def build(personas, who, place):
         name = NameConfirmation.objects.filter(author_list__study=world["own"]).first()
+        assert name is not None
         return reverse("credit:correct", args=[world[place].pk, name.pk])
 
     return build

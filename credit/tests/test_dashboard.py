@@ -25,7 +25,8 @@ pytestmark = pytest.mark.django_db
 THIS_YEAR = timezone.localdate().year
 
 
-def rows(fig: dashboard.Figure) -> dict[str, list]:
+def rows(fig: dashboard.Figure | None) -> dict[str, list]:
+    assert fig is not None, "no such figure"
     return dict(fig.rows)
 
 

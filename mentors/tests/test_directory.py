@@ -53,8 +53,8 @@ def names(page) -> list[str]:
 
 
 def test_text_search_finds_words_in_expertise_and_statements(mentors):
-    assert set(text_matches("neuro")) == {mentors["near"].pk, mentors["far"].pk}
-    assert set(text_matches("mammography screen")) == {mentors["breast"].pk}
+    assert set(text_matches("neuro") or ()) == {mentors["near"].pk, mentors["far"].pk}
+    assert set(text_matches("mammography screen") or ()) == {mentors["breast"].pk}
     assert text_matches("  ") is None
 
 
@@ -144,9 +144,8 @@ def test_a_bad_filter_is_named(client, personas, mentors):
 def test_the_api_answers_the_same_search(personas, mentors):
     from network.tests.test_api import api_client
 
-    response = api_client(personas.trainee).get(
-        "/api/v1/mentors", {"q": "neuro", "within_km": 50, "accepting": True}
-    )
+    query: dict[str, str | int] = {"q": "neuro", "within_km": 50, "accepting": True}
+    response = api_client(personas.trainee).get("/api/v1/mentors", query)
     assert response.status_code == 200
     body = response.json()
     assert body["count"] == 1

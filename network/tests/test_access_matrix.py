@@ -12,7 +12,7 @@ import pytest
 from django.urls import reverse
 
 from accounts.tests.factories import UserFactory
-from core.testing.matrix import Route, asks_two_factor, check_matrix, expect, site_for
+from core.testing.matrix import Cell, Route, asks_two_factor, check_matrix, expect, site_for
 from network.models import Membership
 from network.tests.factories import MembershipFactory
 
@@ -36,7 +36,7 @@ INVITERS = expect(
 AUDIT_READERS = INVITERS
 
 
-def membership_managers(done: int) -> dict[str, tuple[int, int]]:
+def membership_managers(done: int) -> dict[str, Cell]:
     """Site leads at their own site, the committee and admins anywhere."""
     return expect(
         (403, 403),

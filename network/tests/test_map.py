@@ -134,7 +134,9 @@ def test_the_page_lists_regions_and_sites_linked_to_the_directory_filters(networ
     assert f'href="/mentors/directory/?region={region}">Persona region</a>' in html
     assert "UK and Ireland" in html
     assert "United States" in html
-    data = json.loads(re.search(r'id="map-data"[^>]*>(.*?)</script>', html, re.S).group(1))
+    found = re.search(r'id="map-data"[^>]*>(.*?)</script>', html, re.S)
+    assert found is not None, "the page carries its map data"
+    data = json.loads(found.group(1))
     assert data["directory_url"] == "/mentors/directory/"
     assert data["tile_url"] == ""
     assert {site["name"] for site in data["sites"]} >= {"Site A Hospital", "Site B Hospital"}

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -19,7 +21,7 @@ def newcomer(personas):
     return personas.outsider
 
 
-def field_of(error: ValidationError) -> set[str]:
+def field_of(error: pytest.ExceptionInfo[ValidationError]) -> set[str]:
     return set(error.value.message_dict)
 
 
@@ -162,7 +164,11 @@ def test_a_role_request_is_refused_with_the_message_on_its_field(personas, kwarg
 
 
 def test_a_role_request_is_refused_while_the_same_one_waits(personas):
-    values = {"role": "statistician", "site": None, "reason": "MSc in medical statistics."}
+    values: dict[str, Any] = {
+        "role": "statistician",
+        "site": None,
+        "reason": "MSc in medical statistics.",
+    }
     services.role_request(person=personas.trainee, **values)
     with pytest.raises(ValidationError, match="already asked"):
         services.role_request(person=personas.trainee, **values)

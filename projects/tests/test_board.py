@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -183,10 +185,10 @@ def test_the_dashboard_lists_overdue_tasks_and_pending_applications(personas):
         project=project,
         title="Late",
         owner=personas.trainee,
-        due_on="2020-01-01",
+        due_on=date(2020, 1, 1),
     )
     other = make_project(personas.mentor, title="Other")
-    services.application_submit(applicant=personas.trainee, role=other.roles.first(), note=NOTE)
+    services.application_submit(applicant=personas.trainee, role=other.roles.all()[0], note=NOTE)
     mine = selectors.dashboard_of(personas.trainee)
     assert [t.title for t in mine.overdue] == ["Late"]
     assert len(mine.mine_pending) == 1

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import io
+from decimal import Decimal
 
 import pytest
 from docx import Document
@@ -39,7 +40,7 @@ def person():
         kind="grant",
         title="Pilot award",
         venue="RCR",
-        amount=5000,
+        amount=Decimal(5000),
         currency="GBP",
         authors=[AuthorIn(name="Okafor A", person=me)],
     )

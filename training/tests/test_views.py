@@ -12,7 +12,7 @@ from docx import Document
 from accounts.tests.factories import PASSWORD, UserFactory
 from network.models import Role
 from network.tests.factories import MembershipFactory
-from training.models import Checklist, Credential, Goal, RefreshInterval
+from training.models import Checklist, ChecklistTemplate, Credential, Goal, RefreshInterval
 from training.tests.factories import PDF, checklist, credential, output, pdf_upload, person_at
 
 pytestmark = pytest.mark.django_db
@@ -108,7 +108,7 @@ def test_a_supervisor_signs_on_the_page_and_a_wrong_password_is_refused(client, 
 
 def test_a_checklist_starts_with_the_supervisors_email(client, me):
     supervisor = UserFactory.create(email="boss@example.org")
-    template = Checklist._meta.get_field("template").related_model.objects.get()
+    template = ChecklistTemplate.objects.get()
     response = client.post(
         reverse("training:checklist_new"),
         {
