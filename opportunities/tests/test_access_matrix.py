@@ -6,6 +6,8 @@ for it after the role, which the last test checks on every curator's route.
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.urls import reverse
 
@@ -16,7 +18,12 @@ from opportunities.models import Opportunity, Programme
 from opportunities.shortlist.services import shortlist_profile_save
 
 pytestmark = pytest.mark.django_db
-BASE = {"kind": "award", "title": "An award", "funder": "Society", "summary": "For a first paper."}
+BASE: dict[str, Any] = {
+    "kind": "award",
+    "title": "An award",
+    "funder": "Society",
+    "summary": "For a first paper.",
+}
 CURATORS = {"committee": (200, 200), "admin": (200, 200)}
 
 
