@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from accounts.tests.factories import UserFactory
 from matching.models import MenteeRequest, MentorOffer, Round, Scheme
 from network.models import Role
@@ -13,7 +15,7 @@ def terms(*names: str) -> list[Term]:
     return list(Term.objects.filter(name__in=names))
 
 
-def make_round(**scheme: object) -> Round:
+def make_round(**scheme: Any) -> Round:
     made = Scheme.objects.create(name=scheme.pop("name", "Trainee mentoring"), **scheme)
     return Round.objects.create(scheme=made, name="Spring 2027")
 

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -156,7 +158,7 @@ def test_a_mentee_ranks_at_most_the_scheme_allows_and_only_this_rounds_mentors(p
     round_ = make_round(max_preferences=1)
     a, b = add_mentor(round_), add_mentor(round_)
     elsewhere = add_mentor(make_round(name="Other scheme"))
-    answers = {
+    answers: dict[str, Any] = {
         "goals": ["first_paper"],
         "goals_text": "Publish",
         "interests": terms("MRI"),

@@ -59,6 +59,7 @@ def test_reassignment_reruns_for_the_mentee_alone_excluding_the_failed_mentor(
         moved = workflow.match_reassign(
             actor=request.mentee, match=match, reason="We could not find a time."
         )
+    assert moved is not None
     assert moved.offer not in (first_mentor, second)
     assert moved.state == Match.State.PUBLISHED
     assert moved.parts
@@ -92,6 +93,7 @@ def test_a_mentor_left_once_is_never_proposed_again(committee):
     match = Match.objects.get()
     first = match.offer
     moved = workflow.match_reassign(actor=request.mentee, match=match, reason="Too far.")
+    assert moved is not None
     assert moved.offer != first
     assert workflow.match_reassign(actor=request.mentee, match=moved, reason="Also.") is None
     round_.refresh_from_db()
