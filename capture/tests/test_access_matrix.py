@@ -592,7 +592,7 @@ def test_the_redcap_api_per_content(personas, world, content, params, expected):
                 answer = Client().post(
                     "/api/redcap/", {"token": secret, "content": content, "format": "json", **body}
                 )
-                text = b"".join(answer.streaming_content) if answer.streaming else answer.content
+                text = answer.getvalue()
                 transaction.set_rollback(True)
             rows = json.loads(text) if content == "record" and "data" not in params else []
             got = (answer.status_code, len(rows) if isinstance(rows, list) else 0)
