@@ -64,7 +64,7 @@ class AccountAdapter(DefaultAccountAdapter):
             html_body=html_body,
         )
 
-    def save_user(self, request: HttpRequest, user: User, form: Any, commit: bool = True) -> Any:
+    def save_user(self, request: HttpRequest, user: User, form: Any, commit: bool = True) -> User:
         user.full_name = form.cleaned_data.get("full_name", "").strip()
         user = super().save_user(request, user, form, commit=commit)
         if not commit:

@@ -31,13 +31,15 @@ import datetime as dt
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import cache
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.apps import AppConfig, apps
 from django.utils.module_loading import import_string
 
 if TYPE_CHECKING:
     from accounts.models import User
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -119,7 +121,7 @@ def nav_links() -> tuple[NavLink, ...]:
 NAV_MEMO = "_nav_memo"
 
 
-def nav_memo(user: User, name: str, compute: Callable[[], Any]) -> Any:
+def nav_memo(user: User, name: str, compute: Callable[[], T]) -> T:
     """`compute()`, asked once while one navigation is drawn: several links' rules ask
     the same question (Studies, Statistics and Credit each ask for the study roles).
     Outside `nav_links_for` it is computed afresh every time."""
@@ -128,7 +130,8 @@ def nav_memo(user: User, name: str, compute: Callable[[], Any]) -> Any:
         return compute()
     if name not in memo:
         memo[name] = compute()
-    return memo[name]
+    found: T = memo[name]
+    return found
 
 
 def nav_links_for(user: User) -> list[NavLink]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django import forms
@@ -168,7 +169,7 @@ class RecruitmentMonthForm(forms.Form):
         min_value=0, max_value=10_000, label="Participants recruited that month"
     )
 
-    def clean_month(self) -> Any:
+    def clean_month(self) -> dt.date:
         month = self.cleaned_data["month"].replace(day=1)
         if month > timezone.localdate():
             raise forms.ValidationError("Recruitment is recorded for a month that has begun.")

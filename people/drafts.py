@@ -13,6 +13,7 @@ from people.models import TraineeProfile
 
 if TYPE_CHECKING:
     from accounts.models import User
+    from network.models import Site
 
 
 def _names(terms: Any) -> str:
@@ -22,7 +23,7 @@ def _names(terms: Any) -> str:
     return names[0] if names else ""
 
 
-def _hospital(person: User) -> Any:
+def _hospital(person: User) -> Site | None:
     places = [*access.memberships_of(person), *access.pending_memberships_of(person)]
     return next((m.site for m in places if m.site is not None), None)
 

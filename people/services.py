@@ -38,7 +38,9 @@ MENTOR_FIELDS = (
 Profile = TypeVar("Profile", TraineeProfile, MentorProfile)
 
 
-def _snapshot(profile: Any, fields: Iterable[str], m2m: Iterable[str]) -> dict[str, Any]:
+def _snapshot(
+    profile: TraineeProfile | MentorProfile, fields: Iterable[str], m2m: Iterable[str]
+) -> dict[str, Any]:
     values = {field: getattr(profile, field) for field in fields}
     if profile.pk:
         for name in m2m:

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from django.urls import reverse
 
 from core.extensions import Step
-from people.models import TraineeProfile
+from people.models import Term, TraineeProfile
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -35,7 +35,7 @@ def first_step(user: User) -> Step:
     )
 
 
-def first_interest(profile: TraineeProfile | None, kind: str) -> Any:
+def first_interest(profile: TraineeProfile | None, kind: str) -> Term | None:
     """The profile's first interest of `kind` (a subspecialty, a modality), or None."""
     if profile is None:
         return None
