@@ -144,7 +144,10 @@ def scheme_update(
 
 
 def _label(name: str) -> str:
-    return "weights" if name == "weights" else str(Scheme._meta.get_field(name).verbose_name)
+    if name == "weights":
+        return "weights"
+    field = Scheme._meta.get_field(name)
+    return str(getattr(field, "verbose_name", name))
 
 
 def _shown(value: Any) -> str:
