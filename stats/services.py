@@ -12,7 +12,8 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-from typing import TYPE_CHECKING, Any
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -157,7 +158,26 @@ def _finish(run: AnalysisRun, result: dict[str, Any] | None, error: str, field: 
         )
 
 
-def take_snapshot(*, actor: User | None, study: Study, settings: Settings) -> dict[str, Any]:
+class SnapshotField(TypedDict):
+    name: str
+    label: str
+    numeric: bool
+    choices: list[tuple[str, str]]
+
+
+class Snapshot(TypedDict):
+    """The de-identified data an analysis ran on, as kept on its run (JSON)."""
+
+    study: int
+    event: str
+    taken_at: str
+    fields: list[SnapshotField]
+    records: list[str]
+    sites: list[str]
+    columns: dict[str, list[Any]]
+
+
+def take_snapshot(*, actor: User | None, study: Study, settings: Settings) -> Snapshot:
     """The de-identified values the analysis uses, with the fields' labels and choices."""
     if actor is None:
         raise PermissionDenied("The person who asked for this analysis no longer exists.")
@@ -175,18 +195,19 @@ def take_snapshot(*, actor: User | None, study: Study, settings: Settings) -> di
     }
 
 
-def _field_json(f: AnalysisField) -> dict[str, Any]:
+def _field_json(f: AnalysisField) -> SnapshotField:
     return {"name": f.name, "label": f.label, "numeric": f.numeric, "choices": list(f.choices)}
 
 
-def snapshot_digest(snapshot: dict[str, Any]) -> str:
+def snapshot_digest(snapshot: Mapping[str, Any]) -> str:
     """SHA-256 of the values and fields (not the time), so equal data give equal digests."""
     content = {k: snapshot[k] for k in ("fields", "records", "sites", "columns")}
     text = json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def snapshot_dataset(snapshot: dict[str, Any]) -> Dataset:
+def snapshot_dataset(snapshot: Mapping[str, Any]) -> Dataset:
+    """The dataset of a snapshot as stored (a `Snapshot` read back from JSON)."""
     columns = {}
     for f in snapshot["fields"]:
         choices = [tuple(choice) for choice in f["choices"]]
