@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.utils import timezone
@@ -14,6 +14,9 @@ from core.paging import page_number_field
 from credit import core
 from credit.models import AuthorList, PortfolioTrainee
 from network.models import Membership, Site
+
+if TYPE_CHECKING:
+    from projects.models import Project
 
 
 class RulesForm(forms.Form):
@@ -50,7 +53,7 @@ class RulesForm(forms.Form):
         help_text="The number in the project's address, /projects/<number>/. Optional.",
     )
 
-    def clean_project(self) -> Any:
+    def clean_project(self) -> Project | None:
         from projects.models import Project
 
         pk = self.cleaned_data.get("project")
