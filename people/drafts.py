@@ -6,17 +6,18 @@ does not type again what their profile says; they edit and add what only they kn
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from network import access
-from people.models import TraineeProfile
+from people.models import Term, TraineeProfile
 
 if TYPE_CHECKING:
     from accounts.models import User
     from network.models import Site
 
 
-def _names(terms: Any) -> str:
+def _names(terms: Iterable[Term]) -> str:
     names = [term.name for term in terms]
     if len(names) > 1:
         return ", ".join(names[:-1]) + " and " + names[-1]
