@@ -29,7 +29,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 # The committed ceilings (issue 21 started at people 357, total 1201); they only go down.
-CEILING = {"people": 27, "total": 854}
+CEILING = {"people": 27, "total": 836}
 PEOPLE = {"actor", "user", "person", "trainee", "mentor", "lead", "committee", "admin"}
 SKIPPED_PARTS = {"tests", "migrations", ".venv", "node_modules", "build", ".git"}
 
