@@ -115,7 +115,7 @@ def rows(draw, layout, name, earlier):
         c.QUESTION_NUMBER: draw(st.sampled_from(["", "1", "2a"])),
         c.MATRIX_GROUP: draw(st.sampled_from(["", "grid", " grid"])),
         c.MATRIX_RANKING: draw(st.sampled_from(["", "y"])),
-        c.ANNOTATION: draw(annotations),
+        c.ANNOTATION: draw(annotation_cells),
     }
     record = [cells.get(column, "") if column else draw(free_text) for column, _ in layout]
     return record + draw(st.lists(free_text, max_size=2))
