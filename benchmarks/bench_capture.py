@@ -46,6 +46,9 @@ from typing import TYPE_CHECKING, Any, cast
 from scratch import ROOT, scratch_database, setup_django
 
 if TYPE_CHECKING:
+    from django.http import HttpResponse
+    from django.test.utils import CaptureQueriesContext
+
     from accounts.models import User
 
 PG_BENCH_DB = "radcollab_bench_capture"
@@ -313,7 +316,7 @@ def saves(args: argparse.Namespace, study: Any, admin: User) -> None:
         print(f"  REFUSED {reason}")
 
 
-def _form_errors(response: Any) -> str:
+def _form_errors(response: HttpResponse) -> str:
     """The status and the form's error messages of a refused save, as plain text."""
     import re
 
@@ -401,7 +404,7 @@ def status_grid(study: Any, admin: User, lead: User) -> None:
         _report(label, times, counts, cpu)
 
 
-def _captured() -> Any:
+def _captured() -> CaptureQueriesContext:
     """Counts the queries of a block. The connection keeps the last 9,000 queries only,
     and once full the count of a block reads 0: the log starts empty for each block."""
     from django.db import connection
