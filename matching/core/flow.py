@@ -200,7 +200,11 @@ def _min_cost_flow(
     places = int(min(int(free.sum()), int(capacities.sum())))
     if top is None:
         top = int(fits.max()) if len(fits) else 0
-    costs = -objective_weights(fits, places, top, matched_first=matched_first)
+    # Fits that share a common step (half points, say) are solved in that step: the
+    # optimum is the same, and smaller costs need fewer cost-scaling phases.
+    step = int(np.gcd.reduce(np.append(fits, top))) if len(fits) else 1
+    step = max(step, 1)
+    costs = -objective_weights(fits // step, places, top // step, matched_first=matched_first)
     sink = n + m
     flow = min_cost_flow.SimpleMinCostFlow()
     mentee_nodes = np.flatnonzero(free).astype(np.int64)

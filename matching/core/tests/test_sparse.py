@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from matching.core import Instance, RoundError, solve
-from matching.core.sparse import duals, solve_certified, top_k_rows
+from matching.core.sparse import Scores, duals, solve_certified, top_k_rows
 from matching.core.tests.test_flow import lp_optimum
 
 
@@ -22,11 +22,8 @@ def matrices(draw, max_mentees=9, max_mentors=5):
 
 
 def blocks_of(matrix, rows=2):
-    def blocks():
-        for start in range(0, len(matrix), rows):
-            yield start, matrix[start : start + rows]
-
-    return blocks
+    """The matrix as the scorer of rows the solver reads, `rows` rows at a time."""
+    return Scores(len(matrix), lambda part: matrix[part], chunk=rows)
 
 
 def whole(matrix, capacities) -> Instance:
