@@ -89,7 +89,9 @@ def top_k_rows(
         floor = np.maximum(floor, lowest)
     else:
         floor = np.full(rows, lowest, dtype=np.result_type(block.dtype, type(lowest)))
-    i, j = np.nonzero((block >= floor[:, None]) & (block > -np.inf))
+    if np.issubdtype(floor.dtype, np.floating):  # -inf marks a pair to leave out
+        floor = np.maximum(floor, np.finfo(floor.dtype).min)
+    i, j = np.nonzero(block >= floor[:, None])
     f = block[i, j]
     # Equal fits are common (scores are sums of a few round numbers); taking the first
     # columns would send everyone to the same few mentors, so ties are broken by a
