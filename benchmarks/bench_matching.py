@@ -14,14 +14,15 @@ depend on the machine and its load.
 
 Two rounds, both made from a fixed seed with the fit criteria of ``matching.core.fit``
 (subspecialties, methods, modalities, meeting frequency, mode, language, goals), scored
-as one float32 matrix product per block of mentees (`encode`, `fit_blocks`):
+as one float32 matrix product per block of mentees (`encode`, `fit_scores`):
 
 - **dense**: 10,000 mentees, 3,300 mentors (capacity 2 to 4), 100 institutions, every
   pair allowed except the same institution (about 32.7 million pairs). The core's fit
   and matched-first rows use ``matching.core.sparse.solve_certified``: each mentee's K
-  best mentors as arcs, then the LP dual check over all 32.7 million pairs, adding the
-  pairs that break it until none does, so the total is the whole round's optimum (the
-  "passes" figure). The protect-the-worst-off row still builds every pair as an arc.
+  best mentors as arcs, then the LP dual check over all 32.7 million pairs (rows whose
+  bound cannot break it are not scored again), adding arcs until no pair breaks it, so
+  the total is the whole round's optimum (the "passes" figure). The
+  protect-the-worst-off row still builds every pair as an arc.
 - **top-20**: 100,000 mentees, 33,000 mentors, the same rules, but each mentee keeps only
   their 20 best mentors (a restriction of the round, by definition). The exact top-20
   lists are found without scoring all 3.3 billion pairs (`top_arcs`: an index on the
@@ -35,6 +36,10 @@ ranks), and each mentor ranks those who listed them by fit. scipy's
 ``linear_sum_assignment`` runs on the capacity-expanded matrix (one column per mentor
 place) where that fits in memory; it fills every place (or matches every mentee), so it
 is compared with the core's ``matched_first`` objective, which must give the same total.
+
+Every row prints its phases as wall / CPU seconds, the whole process's wall and CPU
+seconds and the load average: on a shared machine wall-clock time measures the other
+users' load as much as this code. BLAS gets one thread per case unless ``--threads``.
 """
 
 from __future__ import annotations
