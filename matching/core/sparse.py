@@ -28,7 +28,7 @@ excluded; ``scale`` turns them into whole units, e.g. points to hundredths).
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -61,7 +61,8 @@ class Scores:
     def units(self, values: NDArray[np.number]) -> IntArray:
         return np.rint(np.asarray(values, dtype=np.float64) * self.scale).astype(np.int64)
 
-    def blocks(self, rows: IntArray | None = None):  # type: ignore[no-untyped-def]
+    def blocks(self, rows: IntArray | None = None) -> Iterator[tuple[IntArray, NDArray[np.number]]]:
+        """`rows` (default: every mentee) scored `chunk` rows at a time."""
         rows = np.arange(self.mentees, dtype=np.int64) if rows is None else rows
         for start in range(0, len(rows), self.chunk):
             part = rows[start : start + self.chunk]
