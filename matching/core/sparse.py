@@ -14,11 +14,13 @@ the answer is then checked against every allowed pair with linear-programming du
   whole round: exact, not a heuristic. Pairs that break the inequality are added and
   the round solved again.
 
-The check is cheap for most mentees: the first pass keeps, besides each mentee's k best
-fits, the best fit left out (their (k+1)-th), a bound on every pair not among the arcs.
-A mentee whose surplus ``u[i]`` already covers that bound (plus the lowest price) is
-proved without scoring their row again; only the others' rows are scored again, a
-block at a time, and only their violating pairs are added.
+The check skips rows it can: each mentee carries a bound, the largest
+``weight - v[j]`` of a pair not among the arcs at the prices of the pass that last read
+their row (at first: the weight of their (k+1)-th best fit, prices 0). A mentee whose
+bound, plus the most any price has fallen since, is within ``u[i]`` is proved without
+scoring their row again; only the others' rows are scored again, a block at a time.
+A mentee with a pair that breaks the inequality, or nearly (`NEAR`), gets their 2k
+best pairs at the current prices, and the flow is solved again.
 
 Scores are never held as a full matrix: the caller hands over the round as `Scores`, a
 function that scores a block of rows (fits as numbers, negative where the pair is
@@ -37,11 +39,11 @@ from numpy.typing import NDArray
 from matching.core.flow import RoundError, _min_cost_flow, objective_weights
 
 IntArray = NDArray[np.int64]
-NOTHING = -(1 << 62)
+NOTHING = -(1 << 62)  # the bound of a mentee with no pair left out
 # A mentee is given more arcs when one of their pairs breaks the inequality or comes
 # within this share of the round's best fit of breaking it (prices move between
 # passes; a little slack saves a pass).
-NEAR = 0.03  # the bound of a mentee with no pair left out
+NEAR = 0.03
 CHUNK = 1_000  # rows scored at a time (a block of 1,000 x 3,300 float32 is 13 MB)
 
 
