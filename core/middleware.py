@@ -14,9 +14,9 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
+from core.exceptions import TwoFactorRequired
+from core.extensions import provided, required
 from core.ratelimit import RateLimited
-from network import access
-from network.access import TwoFactorRequired
 
 
 class TwoFactorRequiredMiddleware:
@@ -164,13 +164,12 @@ ROLE_RECHECK_SECONDS = 300
 
 
 def sees_study_data(user: object) -> bool:
-    """Site leads, statisticians, the committee and anyone with a role in a study."""
-    from django.apps import apps
-
-    if access.can(user, access.Action.SEE_STUDY_DATA):
+    """Site leads, statisticians, the committee (the network's rules) and anyone with a
+    role in a study (capture's)."""
+    if required("sees_study_data")(user):
         return True
-    study_role = apps.get_model("capture", "StudyRole")
-    return bool(study_role.objects.filter(person=user, ended_at__isnull=True).exists())
+    study_roles = provided("study_roles_of")
+    return bool(study_roles is not None and study_roles(user))
 
 
 class IdleSessionTimeoutMiddleware:

@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth.decorators import login_required
 from django.db.utils import InterfaceError, OperationalError
@@ -13,16 +15,23 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from core import health
-from core.extensions import pending_links
-from core.selectors import dashboard_for
+from core.extensions import pending_links, required
 from core.types import AuthedRequest
-from network import access
+
+if TYPE_CHECKING:  # a type only: core never imports the network app at run time
+    from network.dashboard import Dashboard
 
 
 def home(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         return redirect("dashboard")
     return render(request, "core/home.html")
+
+
+def dashboard_for(user: Any) -> Dashboard:
+    """What the dashboard shows: the network app builds it (network/dashboard.py)."""
+    build: Callable[[Any], Dashboard] = required("dashboard")
+    return build(user)
 
 
 @login_required
@@ -57,17 +66,9 @@ def server_error(request: HttpRequest) -> HttpResponse:
 
 
 def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    """Every 403 page: why, in words, and the one thing that helps.
-
-    The gate (`network.access.require`) names both; any other refusal keeps its own
-    message and gets the help that fits the person's state (join, wait, ask for a role).
-    """
-    found = getattr(exception, "help", None)
-    help = found if isinstance(found, access.Help) else access.help_for(request.user)
-    reason = str(exception or "") or help.reason
-    # Someone without a role is refused because of that, whatever the page said.
-    cause = help.reason if found is None and not access.memberships_of(request.user) else ""
-    context = {"reason": reason, "help": help, "cause": cause if cause != reason else ""}
+    """Every 403 page: why, in words, and the one thing that helps (the network's rules
+    say which: `network.provided.refusal`)."""
+    context = required("refusal")(request.user, exception)
     return render(request, "403.html", context, status=403)
 
 

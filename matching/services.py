@@ -12,8 +12,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
-from accounts.tasks import deliver_email
 from audit.services import audit_record
+from core.tasks import deliver_email
 from matching import access
 from matching.core.fit import Fit, WeightsError, check_weights
 from matching.models import (
