@@ -109,8 +109,17 @@ class ApiErrorsAsJsonMiddleware:
             # side (500) reaches here as a web page, and becomes REDCap's shape too.
             if response.status_code < 500:
                 return response
-            return JsonResponse({"error": ERROR_DETAILS[500]}, status=response.status_code)
+            return JsonResponse(
+                {"error": _with_reference(request, ERROR_DETAILS[500])},
+                status=response.status_code,
+            )
         return _as_json(request, response)
+
+
+def _with_reference(request: HttpRequest, detail: str) -> str:
+    """A 500's detail with the error reference its log line carries (core.views)."""
+    reference = getattr(request, "error_reference", "")
+    return f"{detail} Reference {reference}." if reference else detail
 
 
 def _as_json(request: HttpRequest, response: HttpResponse) -> JsonResponse:
@@ -120,7 +129,11 @@ def _as_json(request: HttpRequest, response: HttpResponse) -> JsonResponse:
         detail = f"This route does not accept {request.method}; it accepts {allowed}."
     else:
         detail = ERROR_DETAILS.get(status) or _phrase(status)
-    replaced = JsonResponse({"detail": detail}, status=status)
+    body = {"detail": detail}
+    reference = getattr(request, "error_reference", "")
+    if status == 500 and reference:
+        body = {"detail": _with_reference(request, detail), "reference": reference}
+    replaced = JsonResponse(body, status=status)
     for header in KEPT_HEADERS:
         if header in response:
             replaced[header] = response[header]

@@ -9,9 +9,11 @@ from django.core.mail import EmailMultiAlternatives
 from django_tasks import task
 
 from core.email import compose
+from core.logging_tools import logged_task
 
 
 @task()
+@logged_task
 def deliver_email(
     *, subject: str, body: str, from_email: str, to: list[str], html_body: str = ""
 ) -> int:

@@ -6,7 +6,13 @@ from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth.decorators import login_required
 from django.db.utils import InterfaceError, OperationalError
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.http import (
+    HttpRequest,
+    HttpResponse,
+    HttpResponseRedirect,
+    HttpResponseServerError,
+    JsonResponse,
+)
 from django.shortcuts import redirect, render
 from django.template import loader
 from django.templatetags.static import static
@@ -16,6 +22,7 @@ from django.views.decorators.http import require_safe
 
 from core import health
 from core.extensions import pending_links, required
+from core.logging_tools import new_reference
 from core.types import AuthedRequest
 
 if TYPE_CHECKING:  # a type only: core never imports the network app at run time
@@ -55,14 +62,23 @@ RETRY_AFTER_SECONDS = 5
 
 def server_error(request: HttpRequest) -> HttpResponse:
     """Every unexpected error: 503 "briefly unavailable" when the database did not answer,
-    else Django's 500 page. Drawn without the database, which may be what failed."""
+    else the 500 page with an error reference. Drawn without the database, which may be
+    what failed.
+
+    The reference is kept on the request: Django logs the failure with its traceback
+    right after this answer is made, and `core.logging_tools.RequestReference` writes
+    the same reference on that line. The page never shows the error's own text.
+    """
     failure = sys.exc_info()[1]
     if isinstance(failure, UNAVAILABLE):
         page = loader.render_to_string("503.html", {"retry_after": RETRY_AFTER_SECONDS})
         response = HttpResponse(page, status=503)
         response["Retry-After"] = str(RETRY_AFTER_SECONDS)
         return response
-    return defaults.server_error(request)
+    reference = new_reference()
+    request.error_reference = reference  # type: ignore[attr-defined]
+    page = loader.render_to_string(defaults.ERROR_500_TEMPLATE_NAME, {"reference": reference})
+    return HttpResponseServerError(page)
 
 
 def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
