@@ -165,6 +165,8 @@ if TASK_BACKEND == "rq" and not REDIS_URL:
 # (its worker stopped), and the person who asked may retry it.
 RADCOLLAB_TASK_STALE_MINUTES = env_int("RADCOLLAB_TASK_STALE_MINUTES", 15, minimum=1)
 RQ_QUEUES = {"default": {"URL": REDIS_URL or "redis://127.0.0.1:6379/0"}}
+# RQ's worker would log each job's arguments (an email's text): core/worker.py's does not.
+RQ = {"WORKER_CLASS": "core.worker.PrivateRQWorker"}
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [

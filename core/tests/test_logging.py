@@ -213,3 +213,13 @@ def test_the_request_filter_leaves_other_records_alone():
     record = logging.makeLogRecord({"msg": "Not Found: /x", "request": object()})
     assert RequestReference().filter(record)
     assert not hasattr(record, "ref")
+
+
+def test_rq_workers_do_not_log_a_jobs_arguments(settings):
+    """RQ would write `deliver_email(body='…', to=[…])` on every job; ours logs ids only."""
+    from django_rq.workers import get_worker_class
+    from redis import Redis
+
+    worker_class = get_worker_class()
+    worker = worker_class(["default"], connection=Redis.from_url("redis://127.0.0.1:6379/15"))
+    assert worker.log_job_description is False
