@@ -13,6 +13,7 @@ from audit.services import audit_record
 from core.exceptions import EditConflict
 from core.extensions import provided
 from people.models import INTEREST_KINDS, MentorProfile, Term, TraineeProfile
+from people.signals import trainee_profile_changed
 
 TRAINEE_FIELDS = (
     "grade",
@@ -96,6 +97,8 @@ def _profile_save(
     if changes:
         action = f"{model._meta.model_name}.save"
         audit_record(actor=person, action=action, obj=profile, changes=changes)
+        if model is TraineeProfile:
+            trainee_profile_changed.send(sender=model, person_id=profile.person_id)
     return profile
 
 
