@@ -108,8 +108,9 @@ def test_an_import_that_breaks_is_failed_with_its_traceback_logged_never_stuck(
     assert "UNIQUE" not in done.error  # no database message for the person
     assert caplog.records[-1].exc_info is not None
     # The person's message names the reference that the log line with the traceback has.
-    assert (caplog.records[-1].import_id, caplog.records[-1].attempt) == (upload.pk, 1)
-    assert f"reference {caplog.records[-1].ref}." in done.error
+    logged = caplog.records[-1].__dict__  # the fields the log call passed in `extra`
+    assert (logged["import_id"], logged["attempt"]) == (upload.pk, 1)
+    assert f"reference {logged['ref']}." in done.error
 
 
 @pytest.mark.django_db
@@ -160,8 +161,9 @@ def test_an_export_that_breaks_is_failed_and_logged(personas, study, monkeypatch
     assert "unexpected error" in done.error
     assert "No space left" not in done.error
     assert caplog.records[-1].exc_info is not None
-    assert caplog.records[-1].export_id == export.pk
-    assert f"reference {caplog.records[-1].ref}." in done.error
+    logged = caplog.records[-1].__dict__  # the fields the log call passed in `extra`
+    assert logged["export_id"] == export.pk
+    assert f"reference {logged['ref']}." in done.error
 
 
 @pytest.mark.django_db(transaction=True)

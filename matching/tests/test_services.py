@@ -227,8 +227,8 @@ def test_a_run_that_breaks_shows_a_reference_that_its_log_line_carries(
     assert round_.run_state == RunState.FAILED
     logged = [r for r in caplog.records if r.getMessage() == "round.failed"]
     assert len(logged) == 1
-    assert (logged[0].round_id, logged[0].exc_info[0]) == (round_.pk, RuntimeError)
-    assert f"reference {logged[0].ref}" in round_.run_error
+    assert (logged[0].__dict__["round_id"], logged[0].exc_info[0]) == (round_.pk, RuntimeError)
+    assert f"reference {logged[0].__dict__['ref']}" in round_.run_error
     assert "solver internals" not in round_.run_error
 
 

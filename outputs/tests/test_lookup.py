@@ -234,9 +234,9 @@ def test_an_unexpected_error_is_logged_not_raised(trainee, monkeypatch, waits, c
     assert job.error.startswith("Something went wrong: the look-up stopped")
     assert "boom" not in job.error  # never the error's own text
     logged = [r for r in caplog.records if r.getMessage() == "lookup.failed"]
-    assert logged[0].import_id == job.pk
+    assert logged[0].__dict__["import_id"] == job.pk
     assert logged[0].exc_info is not None
-    assert f"reference {logged[0].ref}." in job.error
+    assert f"reference {logged[0].__dict__['ref']}." in job.error
 
 
 def test_ncbi_gets_a_gap_between_requests(monkeypatch, waits):
