@@ -11,6 +11,7 @@ from django.utils.text import slugify
 
 from audit.services import audit_record
 from core.exceptions import EditConflict
+from core.extensions import provided
 from people.models import INTEREST_KINDS, MentorProfile, Term, TraineeProfile
 from people.signals import trainee_profile_changed
 
@@ -135,10 +136,11 @@ def mentor_profile_save(
         m2m={"expertise": expertise},
         fields=MENTOR_FIELDS,
     )
-    # The directory searches and sorts a recount of the profile; keep it in step.
-    from mentors.stats import mentor_stats_refresh
-
-    mentor_stats_refresh([profile.pk])
+    # The directory searches and sorts a recount of the profile; keep it in step (the
+    # mentors app, a higher layer, provides the recount: core.extensions).
+    recount = provided("track_records_recount")
+    if recount is not None:
+        recount([person.pk])
     return profile
 
 

@@ -12,9 +12,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from core.extensions import PendingLink
-from mentors.selectors import home_site
 from network.models import Site
 from people.models import TraineeProfile
+from people.selectors import home_site
 from projects.estimates import NEAR_KM, REACH_KM, Home, Trainee, kilometres
 from projects.models import (
     FINISHED,

@@ -107,6 +107,10 @@ def test_an_import_that_breaks_is_failed_with_its_traceback_logged_never_stuck(
     assert "unexpected error" in done.error
     assert "UNIQUE" not in done.error  # no database message for the person
     assert caplog.records[-1].exc_info is not None
+    # The person's message names the reference that the log line with the traceback has.
+    logged = caplog.records[-1].__dict__  # the fields the log call passed in `extra`
+    assert (logged["import_id"], logged["attempt"]) == (upload.pk, 1)
+    assert f"reference {logged['ref']}." in done.error
 
 
 @pytest.mark.django_db
@@ -155,7 +159,11 @@ def test_an_export_that_breaks_is_failed_and_logged(personas, study, monkeypatch
         done = exports.export_run(export.pk)
     assert done.state == Export.State.FAILED
     assert "unexpected error" in done.error
+    assert "No space left" not in done.error
     assert caplog.records[-1].exc_info is not None
+    logged = caplog.records[-1].__dict__  # the fields the log call passed in `extra`
+    assert logged["export_id"] == export.pk
+    assert f"reference {logged['ref']}." in done.error
 
 
 @pytest.mark.django_db(transaction=True)
