@@ -19,7 +19,7 @@ prints as it goes:
     .venv/bin/python deploy/two_nodes.py
     .venv/bin/python deploy/two_nodes.py --database-url postgres://postgres@127.0.0.1:5432/rc_nodes
 
-The large export's study (`--bulk-records`, 30,000 by default) is imported once per
+The large export's study (`--bulk-records`, 15,000 by default) is imported once per
 fresh database, from the generated file of benchmarks/bench_capture.py.
 
 Needs PostgreSQL and Redis listening; exits non-zero on the first failed check.
@@ -28,6 +28,7 @@ Needs PostgreSQL and Redis listening; exits non-zero on the first failed check.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import http.cookiejar
 import json
 import os
@@ -197,7 +198,7 @@ print(json.dumps({"project": project, "study": study, "token": secret}))
 """
 
 
-BULK_RECORDS = 30_000
+BULK_RECORDS = 15_000
 BULK = """
 import json
 import sys
@@ -233,15 +234,42 @@ print(json.dumps({"study": study.pk, "token": made.secret, "records": count}))
 """
 
 
-def rq_worker_running(redis_url: str) -> str | None:
-    """The name of the RQ worker busy with a job now, if any."""
+def rq_worker_running(redis_url: str, export_id: int) -> str | None:
+    """The name of the RQ worker running this export's task now, if any."""
     import redis
     from rq import Worker
 
     for worker in Worker.all(connection=redis.Redis.from_url(redis_url)):
-        if worker.get_current_job_id():
+        job = worker.get_current_job()
+        if job is not None and f"export_id={export_id})" in (job.description or ""):
             return str(worker.name)
     return None
+
+
+def kill_with_children(pid: int) -> list[int]:
+    """SIGKILL a process and every process it started, as losing its machine would.
+
+    An RQ worker runs each job in a work horse it forks into a session of its own (so
+    that a Ctrl+C of the worker's group leaves the job running); killing the worker's
+    group alone would leave the horse to finish the export.
+    """
+    children: dict[int, list[int]] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        children.setdefault(int(fields[1]), []).append(int(stat.parent.name))
+    doomed, todo = [], [pid]
+    while todo:
+        current = todo.pop()
+        doomed.append(current)
+        todo.extend(children.get(current, []))
+    # Parent first, so that no worker lives on to notice its horse die and report it.
+    for victim in doomed:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(victim, signal.SIGKILL)
+    return doomed
 
 
 def kill_mid_export(
@@ -260,7 +288,7 @@ def kill_mid_export(
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
         export = api(a, path, token)
-        busy = rq_worker_running(options.redis_url)
+        busy = rq_worker_running(options.redis_url, export["id"])
         if export["state"] == "running" and export["done"] and busy:
             break
         if export["state"] in ("done", "failed"):
@@ -271,13 +299,13 @@ def kill_mid_export(
     assert busy is not None
     name = next(key for key in workers if busy.startswith(key))
     victim = workers.pop(name)
-    # The worker and the work horse it forked share a process group: the machine is lost.
-    os.killpg(victim.pid, signal.SIGKILL)
+    doomed = kill_with_children(victim.pid)
     victim.wait()
     killed = time.monotonic()
     say(
-        f"6. export {export['id']} of {bulk['records']:,} records: worker {name} killed "
-        f"(SIGKILL) at {export['done']:,} of {export['total']:,}"
+        f"6. export {export['id']} of {bulk['records']:,} records: worker {name} and its work "
+        f"horse killed (SIGKILL, {len(doomed)} processes) at {export['done']:,} of "
+        f"{export['total']:,}"
     )
     bound = 60 * int(env["RADCOLLAB_TASK_STALE_MINUTES"]) + 60
     ended = wait_export(a, path, token, bound)
@@ -443,8 +471,6 @@ def main() -> None:
                 env=env,
                 stdout=log,
                 stderr=subprocess.STDOUT,
-                # Its own process group, so step 6 can kill it with its work horse.
-                start_new_session=True,
             )
             processes.append(workers[name])
         for name, base in bases.items():
