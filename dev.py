@@ -45,7 +45,7 @@ def ensure_environment() -> None:
         print(f"Creating the virtual environment in {VENV} ...", flush=True)
         venv.EnvBuilder(with_pip=True).create(VENV)
     print("Installing RadCollab and its dependencies ...", flush=True)
-    pip = [PYTHON, "-m", "pip", "install", "--quiet", "--disable-pip-version-check"]
+    pip: list[os.PathLike[str] | str] = [PYTHON, "-m", "pip", "install", "--quiet"]
     # Exactly the locked versions (pip itself and the build backend included), each file
     # checked against its hash; a package missing from the lock stops the install.
     run([*pip, "--require-hashes", "-r", DEV_LOCK])

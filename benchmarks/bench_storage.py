@@ -30,6 +30,7 @@ import sys
 import time
 import urllib.request
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -116,7 +117,7 @@ def run(args: argparse.Namespace, moto_pid: int, endpoint: str, key: str, secret
     for format in args.formats.split(","):
         print(f"{format.upper()} export")
         export = timed(
-            "export task: write and store the file", lambda f=format: export_run(admin, study, f)
+            "export task: write and store the file", partial(export_run, admin, study, format)
         )
         head = bucket.bucket.meta.client.head_object(
             Bucket="bench-exports", Key=f"radcollab/{export.file.name}"
@@ -128,10 +129,10 @@ def run(args: argparse.Namespace, moto_pid: int, endpoint: str, key: str, secret
         )
         page = f"/studies/{study.pk}/exports/{export.pk}/"
         settings.RADCOLLAB_DOWNLOADS = "stream"
-        served = timed("download through the site, streamed", lambda p=page: stream(client, p))
+        served = timed("download through the site, streamed", partial(stream, client, page))
         assert served == size, (served, size)
         settings.RADCOLLAB_DOWNLOADS = "redirect"
-        fetched = timed("download through the site, presigned", lambda p=page: presigned(client, p))
+        fetched = timed("download through the site, presigned", partial(presigned, client, page))
         assert fetched == size, (fetched, size)
     local = Path(settings.MEDIA_ROOT)
     written = [p for p in local.rglob("*") if p.is_file()] if local.exists() else []

@@ -189,6 +189,12 @@ def test_every_variable_compose_gives_the_app_is_one_the_settings_read():
         assert not unknown, f"{name}: {unknown}"
 
 
+def test_docs_deployment_names_every_variable_the_settings_read():
+    text = (ROOT / "docs" / "deployment.md").read_text()
+    missing = {name for name in settings_names() if f"`{name}`" not in text}
+    assert not missing, f"docs/deployment.md does not name {sorted(missing)}"
+
+
 def test_compose_refuses_to_start_without_its_secrets():
     environment = compose()["services"]["web-a"]["environment"]
     for secret in ("SECRET_KEY", "POSTGRES_PASSWORD", "MINIO_ROOT_PASSWORD"):
