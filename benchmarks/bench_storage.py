@@ -114,6 +114,8 @@ def run(args: argparse.Namespace, moto_pid: int, endpoint: str, key: str, secret
 
     client = Client()
     client.force_login(admin)
+    # The first request loads the URLconf and the middleware: not a download's cost.
+    assert client.get(f"/studies/{study.pk}/exports/").status_code == 200
     for format in args.formats.split(","):
         print(f"{format.upper()} export")
         export = timed(
