@@ -48,6 +48,7 @@ EXPOSE 8000
 HEALTHCHECK --interval=30s --timeout=10s --start-period=60s --retries=3 \
     CMD ["python", "deploy/healthcheck.py"]
 
-# WEB_CONCURRENCY sets gunicorn's worker processes (2 per vCPU is a fair start).
+# WEB_CONCURRENCY sets gunicorn's worker processes (2 per vCPU is a fair start). No
+# control socket: it would live under $HOME (/app), which the user cannot write.
 CMD ["gunicorn", "radcollab.wsgi", "--bind", "0.0.0.0:8000", "--access-logfile", "-", \
-     "--timeout", "60", "--graceful-timeout", "30"]
+     "--timeout", "60", "--graceful-timeout", "30", "--no-control-socket"]
