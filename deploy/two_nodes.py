@@ -82,7 +82,7 @@ def fresh_database(url: str) -> None:
         connection.execute(f'CREATE DATABASE "{name}"')
 
 
-def wait_ready(base: str, seconds: int = 120) -> dict[str, Any]:
+def wait_ready(base: str, seconds: int = 300) -> dict[str, Any]:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         try:
@@ -444,6 +444,10 @@ def main() -> None:
                         f"127.0.0.1:{web_port}",
                         "--workers",
                         "2",
+                        # A cold worker's first request (URLconf, boto's models) took over
+                        # gunicorn's default 30 s on a machine at load 22: not a hang.
+                        "--timeout",
+                        "120",
                         "--log-level",
                         "warning",
                     ],
