@@ -42,7 +42,8 @@ def stale_after() -> timedelta:
 
 def stale_message() -> str:
     minutes = settings.RADCOLLAB_TASK_STALE_MINUTES
-    return f"No progress for over {minutes} minutes (the task worker may have stopped). Retry it."
+    span = "a minute" if minutes == 1 else f"{minutes} minutes"
+    return f"No progress for over {span} (the task worker may have stopped). Retry it."
 
 
 def claim(model: type[Model], pk: int, attempt: int) -> bool:
