@@ -71,6 +71,7 @@ def _profile_save(
     if profile is None:
         profile = model(person=person)
     before = _snapshot(profile, fields, m2m)
+    before_pk = profile.pk
     if profile.pk and version != profile.version:
         wanted = {**values, **{name: sorted(t.name for t in terms) for name, terms in m2m.items()}}
         current = {
@@ -98,7 +99,9 @@ def _profile_save(
         action = f"{model._meta.model_name}.save"
         audit_record(actor=person, action=action, obj=profile, changes=changes)
         if model is TraineeProfile:
-            trainee_profile_changed.send(sender=model, person_id=profile.person_id)
+            trainee_profile_changed.send(
+                sender=model, person_id=profile.person_id, created=not before_pk
+            )
     return profile
 
 
