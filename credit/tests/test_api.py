@@ -10,7 +10,7 @@ from django.core.cache import cache
 from credit import dashboard, portfolio
 from credit.models import PortfolioRecruitment, PortfolioStudy
 from network.tests.factories import SiteFactory
-from network.tests.test_api import api_client
+from core.testing.api import api_client
 
 pytestmark = pytest.mark.django_db
 
