@@ -41,6 +41,7 @@ from capture.forms import (
 from capture.forms_imports import ExportForm, ImportConfirmForm
 from capture.models import DataImport, DataQuery, Entry, Event, Export, Record, Study
 from capture.status import entry_url, record_url
+from core.conflicts import ConflictNotice, conflict_notice
 from core.exceptions import EditConflict
 from core.extensions import provided
 from core.files import serve_file
@@ -249,12 +250,16 @@ class EntryPage:
     problems found on saving, and the form's own boxes (status, reason, confirmation)."""
 
     meta: EntryMetaForm
-    names: frozenset[str]  # the instrument's fields
+    labels: dict[str, str]  # the instrument's fields, by name
     values: dict[str, Any]
     version: int | None
     errors: dict[str, str] = field(default_factory=dict)
     warnings: dict[str, str] = field(default_factory=dict)
-    conflict: dict[str, Any] | None = None
+    conflict: ConflictNotice | None = None
+
+    @property
+    def names(self) -> frozenset[str]:
+        return frozenset(self.labels)
 
     @property
     def status(self) -> int:
@@ -302,7 +307,7 @@ def entry(
     ).first()
     page = EntryPage(
         meta=EntryMetaForm(initial={"status": saved.status if saved else 0}),
-        names=frozenset(f.name for f in fields),
+        labels={f.name: f.plain_label or f.name for f in fields},
         values=dict(saved.data) if saved else {},
         version=saved.version if saved else None,
     )
@@ -367,11 +372,26 @@ def _entry_save(
         page.warnings = warning.warnings
         return False
     except EditConflict as clash:
-        page.conflict, page.version = clash.current, clash.version
+        page.conflict, page.version = _entry_conflict(clash, typed, page.labels), clash.version
         return False
     for name in result.cleared:
         messages.info(request, f"{name} was hidden by branching logic and is cleared.")
     return True
+
+
+def _entry_conflict(
+    clash: EditConflict, typed: dict[str, Any], labels: dict[str, str]
+) -> ConflictNotice:
+    """The notice of an entry saved meanwhile: its values that differ from what was typed."""
+    differing = {k: v for k, v in clash.current.items() if k in labels and typed.get(k) != v}
+    return conflict_notice(
+        EditConflict(str(clash), current=differing, version=clash.version),
+        yours=typed,
+        labels=labels,
+        heading="Someone saved this form since you opened it",
+        next_step="Your values are still in the form. Keep what you want, then save again "
+        "to replace their version.",
+    )
 
 
 def _field_errors(

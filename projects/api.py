@@ -19,7 +19,7 @@ from pydantic import ValidationInfo, field_validator
 from pydantic_core import PydanticCustomError
 
 from accounts.models import User
-from core.exceptions import EditConflict
+from core.conflicts import CONFLICT
 from core.paging import ObjectId, PageNumber, Version
 from core.types import AuthedRequest
 from network.models import Site
@@ -467,29 +467,15 @@ class TaskPatch(Schema):
         return value
 
 
-class ConflictOut(Schema):
-    detail: str
-    version: int
-    current: dict[str, Any]
-
-
-def _conflict(clash: EditConflict) -> Status:
-    """The refusal of a stale save or delete: 409 with the values saved meanwhile."""
-    return Status(409, ConflictOut(detail=str(clash), version=clash.version, current=clash.current))
-
-
 def _deleted(delete: Callable[[], object]) -> Status:
-    """Run a versioned delete: 204, or 409 with the saved values if the row changed since."""
-    try:
-        delete()
-    except EditConflict as clash:
-        return _conflict(clash)
+    """Run a versioned delete: 204 (a stale one raises EditConflict, answered 409)."""
+    delete()
     return Status(204, None)
 
 
 @router.patch(
     "/tasks/{task_id}",
-    response={200: TaskOut, 409: ConflictOut},
+    response={200: TaskOut, **CONFLICT},
     summary="Change a task; 409 if it changed since `version`",
 )
 def update_task(request: AuthedRequest, task_id: int, payload: TaskPatch) -> Any:
@@ -497,18 +483,15 @@ def update_task(request: AuthedRequest, task_id: int, payload: TaskPatch) -> Any
     fields = payload.model_dump(exclude_unset=True, exclude={"version", "owner_id"})
     if "owner_id" in payload.model_fields_set:
         fields["owner"] = _one(User, payload.owner_id, "owner_id")
-    try:
-        updated = workspace.task_update(
-            actor=request.user, task=task, version=payload.version, **fields
-        )
-    except EditConflict as clash:
-        return _conflict(clash)
+    updated = workspace.task_update(
+        actor=request.user, task=task, version=payload.version, **fields
+    )
     return _task_out(updated)
 
 
 @router.delete(
     "/tasks/{task_id}",
-    response={204: None, 409: ConflictOut},
+    response={204: None, **CONFLICT},
     summary="Delete a task (lead); 409 if it changed since `version`",
 )
 def delete_task(request: AuthedRequest, task_id: int, version: Version) -> Any:
@@ -564,26 +547,23 @@ class MilestonePatch(Schema):
 
 @router.patch(
     "/milestones/{milestone_id}",
-    response={200: MilestoneOut, 409: ConflictOut},
+    response={200: MilestoneOut, **CONFLICT},
     summary="Rename or move a milestone (team); 409 if it changed since `version`",
 )
 def update_milestone(request: AuthedRequest, milestone_id: int, payload: MilestonePatch) -> Any:
     milestone = get_workspace_item_for_user(request.user, Milestone, milestone_id)
-    try:
-        updated = workspace.milestone_update(
-            actor=request.user,
-            milestone=milestone,
-            version=payload.version,
-            **payload.model_dump(exclude_unset=True, exclude={"version"}),
-        )
-    except EditConflict as clash:
-        return _conflict(clash)
+    updated = workspace.milestone_update(
+        actor=request.user,
+        milestone=milestone,
+        version=payload.version,
+        **payload.model_dump(exclude_unset=True, exclude={"version"}),
+    )
     return _milestone_out(updated)
 
 
 @router.delete(
     "/milestones/{milestone_id}",
-    response={204: None, 409: ConflictOut},
+    response={204: None, **CONFLICT},
     summary="Delete a milestone (lead); its tasks stay; 409 if it changed since `version`",
 )
 def delete_milestone(request: AuthedRequest, milestone_id: int, version: Version) -> Any:
@@ -671,26 +651,23 @@ class MeetingPatch(Schema):
 
 @router.patch(
     "/meetings/{meeting_id}",
-    response={200: MeetingOut, 409: ConflictOut},
+    response={200: MeetingOut, **CONFLICT},
     summary="Correct a meeting's notes (team); 409 if they changed since `version`",
 )
 def update_meeting(request: AuthedRequest, meeting_id: int, payload: MeetingPatch) -> Any:
     meeting = get_workspace_item_for_user(request.user, Meeting, meeting_id)
-    try:
-        workspace.meeting_update(
-            actor=request.user,
-            meeting=meeting,
-            version=payload.version,
-            **payload.model_dump(exclude_unset=True, exclude={"version"}),
-        )
-    except EditConflict as clash:
-        return _conflict(clash)
+    workspace.meeting_update(
+        actor=request.user,
+        meeting=meeting,
+        version=payload.version,
+        **payload.model_dump(exclude_unset=True, exclude={"version"}),
+    )
     return _meeting_out(_meetings_of(meeting.project).get(pk=meeting.pk))
 
 
 @router.delete(
     "/meetings/{meeting_id}",
-    response={204: None, 409: ConflictOut},
+    response={204: None, **CONFLICT},
     summary="Delete a meeting's notes (lead); its actions stay as tasks; 409 if they changed",
 )
 def delete_meeting(request: AuthedRequest, meeting_id: int, version: Version) -> Any:
@@ -745,15 +722,12 @@ class ConfirmIn(Schema):
 
 @router.post(
     "/{project_id}/agreement/confirm",
-    response={200: AgreementOut, 409: ConflictOut},
+    response={200: AgreementOut, **CONFLICT},
     summary="Confirm the agreement at `version` (team); 409 if it changed",
 )
 def confirm(request: AuthedRequest, project_id: int, payload: ConfirmIn) -> Any:
     project = get_project_for_user(request.user, project_id, Need.TEAM)
-    try:
-        services.agreement_confirm(actor=request.user, project=project, version=payload.version)
-    except EditConflict as clash:
-        return _conflict(clash)
+    services.agreement_confirm(actor=request.user, project=project, version=payload.version)
     project.refresh_from_db()
     return _agreement_out(project)
 

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from core.conflicts import ConflictNotice, conflict_notice, conflict_text, form_save, page_status
 from core.exceptions import EditConflict
 from core.files import serve_file
 from core.forms import copy_errors
@@ -126,35 +127,26 @@ def _hours(request: AuthedRequest, default: int | None, project: Project) -> int
 def project_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     project = get_project_for_user(request.user, pk, Need.LEAD)
     form = forms.ProjectForm(request.POST or None, instance=project)
-    conflict: EditConflict | None = None
+    conflict = None
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k not in ("version", "sites")}
-        try:
-            services.project_update(
+        outcome = form_save(
+            form,
+            lambda: services.project_update(
                 actor=request.user,
                 project=project,
                 version=form.cleaned_data["version"],
                 sites=form.cleaned_data["sites"],
                 **data,
-            )
-        except EditConflict as clash:
-            conflict = clash
-            _restamp(form, clash.version)
-        except ValidationError as error:
-            copy_errors(form, error)
-        else:
+            ),
+        )
+        if outcome.saved:
             messages.success(request, "Project saved.")
             return redirect(project)
-    status = 409 if conflict else 400 if form.errors else 200
+        conflict = outcome.conflict
     context = {"form": form, "project": project, "conflict": conflict, "title": "Edit project"}
+    status = page_status(form, conflict)
     return render(request, "projects/project_form.html", context, status=status)
-
-
-def _restamp(form: Any, version: int) -> None:
-    """Carry the saved version in the form, so that the next save replaces it on purpose."""
-    data = form.data.copy()
-    data["version"] = version
-    form.data = data
 
 
 def _attempt(call: Any, success: str) -> tuple[bool, str]:
@@ -166,12 +158,6 @@ def _attempt(call: Any, success: str) -> tuple[bool, str]:
     except ValidationError as error:
         return False, " ".join(error.messages)
     return True, success
-
-
-def conflict_text(clash: EditConflict) -> str:
-    """The refusal with the values saved meanwhile, for a message or a fragment."""
-    saved = "; ".join(f"{field}: {value}" for field, value in clash.current.items())
-    return f"{clash} Saved now: {saved}." if saved else str(clash)
 
 
 def _done(request: AuthedRequest, call: Any, success: str) -> bool:
@@ -348,12 +334,17 @@ def team(request: AuthedRequest, pk: int) -> HttpResponse:
     return _team_page(request, project)
 
 
+# The agreement's form is drawn again from the saved version, not from the lead's post.
+AGREEMENT_CHANGED = "The agreement changed while you were editing it"
+START_AGAIN = "The form below starts from the saved version: make your changes again and save."
+
+
 def _team_page(
     request: AuthedRequest,
     project: Project,
     *,
     agreement_form: forms.AgreementForm | None = None,
-    conflict: EditConflict | None = None,
+    conflict: ConflictNotice | None = None,
 ) -> HttpResponse:
     agreement = selectors.agreement_of(project)
     me = next(row for row in agreement.rows if row.member.person_id == request.user.pk)
@@ -405,7 +396,8 @@ def agreement(request: AuthedRequest, pk: int) -> HttpResponse:
             )
         except EditConflict as clash:
             project.refresh_from_db()
-            return _team_page(request, project, conflict=clash)
+            notice = conflict_notice(clash, heading=AGREEMENT_CHANGED, next_step=START_AGAIN)
+            return _team_page(request, project, conflict=notice)
         except ValidationError as error:
             copy_errors(form, error)
         else:
@@ -562,18 +554,13 @@ def _edit_page(
     delete_label: str = "Delete",
 ) -> HttpResponse:
     """The one edit page of a workspace item: save from a version, conflicts shown to merge."""
-    conflict: EditConflict | None = None
+    conflict = None
     if request.method == "POST" and form.is_valid():
-        try:
-            save(form.cleaned_data)
-        except EditConflict as clash:
-            conflict = clash
-            _restamp(form, clash.version)
-        except ValidationError as error:
-            copy_errors(form, error)
-        else:
+        outcome = form_save(form, lambda: save(form.cleaned_data))
+        if outcome.saved:
             messages.success(request, saved)
             return redirect(back)
+        conflict = outcome.conflict
     context = _workspace(
         request,
         thing.project,
@@ -586,8 +573,7 @@ def _edit_page(
         delete_note=delete_note,
         delete_label=delete_label,
     )
-    status = 409 if conflict else 400 if form.errors else 200
-    return render(request, "projects/item_form.html", context, status=status)
+    return render(request, "projects/item_form.html", context, status=page_status(form, conflict))
 
 
 @login_required

@@ -260,3 +260,29 @@ def test_a_replan_refuses_a_milestone_changed_meanwhile_and_changes_nothing(
         )
     target.refresh_from_db()
     assert target.buffer_days == 7, "the acceptance was rolled back"
+
+
+@pytest.mark.django_db
+def test_a_stale_acceptance_through_the_api_answers_409_with_the_saved_plan(project, personas):
+    from core.testing.api import api_client
+
+    deadline = make_deadline(due_at=RSNA_2027)
+    target = plan_accept(actor=personas.trainee, project=project, deadline=deadline, today=TODAY)
+    plan_accept(
+        actor=personas.trainee,
+        project=project,
+        deadline=deadline,
+        today=TODAY,
+        buffer_days=3,
+        version=target.version,
+    )
+    stale = api_client(personas.trainee).post(
+        f"/api/v1/events/projects/{project.pk}/plan",
+        {"deadline_id": deadline.pk, "buffer_days": 10, "version": target.version},
+        content_type="application/json",
+    )
+    assert stale.status_code == 409
+    body = stale.json()
+    assert "Someone saved this plan" in body["detail"]
+    assert body["version"] == target.version + 1
+    assert body["current"]["buffer_days"] == 3
