@@ -29,8 +29,8 @@ T = TypeVar("T")
 
 HEADING = "Saved elsewhere while you were editing"
 NEXT_STEP = (
-    "Your values are still in the form below. Keep what you want from each column, "
-    "then save again: your save will replace the saved version."
+    "Your values are still in the form below. Keep what you want of both, then save "
+    "again: your save will replace the saved version."
 )
 EMPTY = "—"
 
