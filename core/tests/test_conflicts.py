@@ -91,7 +91,8 @@ def test_the_partial_shows_heading_both_values_and_the_next_step_escaped():
     assert 'role="alert"' in html
     assert "Saved elsewhere while you were editing" in html
     assert "This goal was saved elsewhere. Nothing of yours was saved yet." in html
-    assert "&lt;i&gt;Them&lt;/i&gt;" in html and "&lt;b&gt;Me&lt;/b&gt;" in html
+    assert "&lt;i&gt;Them&lt;/i&gt;" in html
+    assert "&lt;b&gt;Me&lt;/b&gt;" in html
     assert "save again" in html
     assert render_to_string("core/conflict_notice.html", {"conflict": None}).strip() == ""
 
@@ -99,7 +100,8 @@ def test_the_partial_shows_heading_both_values_and_the_next_step_escaped():
 def test_a_page_may_name_its_own_heading_and_next_step():
     notice = conflict_notice(clash(), heading="Someone saved this form", next_step="Look again.")
     html = render_to_string("core/conflict_notice.html", {"conflict": notice})
-    assert "Someone saved this form" in html and "Look again." in html
+    assert "Someone saved this form" in html
+    assert "Look again." in html
 
 
 def test_restamping_keeps_every_posted_value_with_the_saved_version():
@@ -170,7 +172,7 @@ def test_the_api_body_carries_the_detail_the_version_and_the_saved_values():
         "version": 4,
         "current": {"state": "In progress"},
     }
-    assert CONFLICT == {409: Conflict}
+    assert CONFLICT[409] is Conflict
 
 
 def test_a_message_after_a_redirect_names_the_saved_values():
