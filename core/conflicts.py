@@ -123,7 +123,7 @@ def restamp(form: forms.BaseForm, version: int) -> None:
     saving again after merging replaces that version on purpose."""
     # A QueryDict (posted) or a dict: copy() keeps every value of a multiple choice.
     data = cast(Any, form.data).copy()
-    data["version"] = version
+    data["version"] = str(version)  # as a browser posts it
     form.data = data
 
 
