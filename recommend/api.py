@@ -12,6 +12,7 @@ from django.http import Http404
 from ninja import Router, Schema, Status
 from pydantic import Field
 
+from core.paging import ObjectId
 from core.types import AuthedRequest
 from recommend import access, selectors, services
 from recommend.core import Ranked
@@ -111,7 +112,7 @@ def not_for_me(request: AuthedRequest, payload: NotForMeIn) -> Status:
     response={204: None},
     summary="Undo a 'not for me': the item may be suggested again",
 )
-def undo(request: AuthedRequest, dismissal_id: int) -> Status:
+def undo(request: AuthedRequest, dismissal_id: ObjectId) -> Status:
     access.require_trainee(request.user)
     try:
         services.dismissal_delete(actor=request.user, dismissal_id=dismissal_id)
