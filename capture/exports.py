@@ -31,7 +31,7 @@ from capture import access, jobs
 from capture.access import Can
 from capture.models import Entry, Event, Export, Record, Study
 from capture.services import audit_scope
-from capture.versions import export_dictionary
+from capture.versions.reading import export_dictionary
 from core.logging_tools import log_failure
 from formats.exports import (
     CheckboxLayout,

@@ -43,7 +43,7 @@ from capture.services import (
     identifier_problem,
     user_name,
 )
-from capture.versions import archive_keys
+from capture.versions.reading import archive_keys
 from core import bulk
 from core.files import save_to_field
 from core.identifiers import describe, find_identifiers
