@@ -11,8 +11,8 @@ from django.conf import settings
 from django.http import HttpRequest
 
 from accounts.models import Invitation
-from accounts.tasks import deliver_email
 from core.email import email_site
+from core.tasks import deliver_email
 
 if TYPE_CHECKING:
     from accounts.models import User

@@ -28,11 +28,9 @@ from django.http import Http404
 from capture.models import Study, StudyRole
 from credit.models import AuthorList, DashboardSetting, NameConfirmation, PortfolioStudy
 from network import access as network_access
-from network.models import Membership, Role, Site
+from network.models import Role, Site
 
 if TYPE_CHECKING:
-    from django_stubs_ext import ValuesQuerySet
-
     from accounts.models import User
     from credit.models import ContributionRecord
 
@@ -164,11 +162,6 @@ def get_portfolio_study(user: User, pk: int) -> PortfolioStudy:
         raise Http404("No such portfolio study.")
     require_portfolio(user)
     return study
-
-
-def trainees_at(site: Site) -> ValuesQuerySet[Membership, int]:
-    """People who may be named as the study's trainees: active members at the site."""
-    return Membership.objects.active().filter(site=site).values_list("person_id", flat=True)
 
 
 def shows_credit(user: User) -> bool:
