@@ -117,7 +117,7 @@ def gunicorn(
     log = open(tempfile.mkstemp(prefix="gunicorn-", suffix=".log")[1], "wb")  # noqa: SIM115
     server = subprocess.Popen(command, env=env, cwd=code, stdout=log, stderr=log)
     try:
-        wait_until_up(f"http://127.0.0.1:{port}/healthz", server, log.name)
+        wait_until_up(f"http://127.0.0.1:{port}/healthz", server, log.name, seconds=240)
         yield server
     finally:
         server.send_signal(signal.SIGTERM)
