@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import cast
 
 import django
 import pytest
@@ -13,6 +14,7 @@ from django.contrib import admin
 from django.test import Client
 from django.urls import reverse
 
+from accounts.models import User
 from accounts.tests.factories import UserFactory
 from core.testing.mfa import enable_totp
 from core.tests.test_security_headers import INLINE
@@ -35,7 +37,7 @@ KNOWN_REFUSED_PREFIXES = ("/admin/django_rq/",)
 
 @pytest.fixture
 def staff_client() -> Client:
-    staff = UserFactory(email="staff@example.org", is_staff=True, is_superuser=True)
+    staff = cast(User, UserFactory(email="staff@example.org", is_staff=True, is_superuser=True))
     enable_totp(staff)
     client = Client()
     client.force_login(staff)
@@ -74,7 +76,7 @@ def test_every_admin_list_and_form_is_sent_with_the_policy_and_no_inline_code(st
 
 
 def test_an_objects_change_form_has_no_inline_code(staff_client):
-    someone = UserFactory(email="someone@example.org")
+    someone = cast(User, UserFactory(email="someone@example.org"))
     response = staff_client.get(reverse("admin:accounts_user_change", args=[someone.pk]))
     assert response.status_code == 200
     assert "Content-Security-Policy" in response
@@ -83,8 +85,6 @@ def test_an_objects_change_form_has_no_inline_code(staff_client):
 
 def test_a_list_without_actions_takes_its_rule_from_a_stylesheet(staff_client, monkeypatch):
     """Django writes a <style> element for a model admin that shows no actions."""
-    from accounts.models import User
-
     model_admin = admin.site._registry[User]
     monkeypatch.setattr(model_admin, "actions_on_top", False)
     monkeypatch.setattr(model_admin, "actions_on_bottom", False)
