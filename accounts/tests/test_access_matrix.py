@@ -1,9 +1,14 @@
 from __future__ import annotations
 
+import datetime as dt
+import secrets
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
-from accounts.services import api_token_create, invitation_create
+from accounts.models import Invitation
+from accounts.services import api_token_create
 from core.testing.matrix import ANONYMOUS, Route, asks_two_factor, check_matrix, expect
 
 pytestmark = pytest.mark.django_db
@@ -34,7 +39,12 @@ def invitation_url(personas, who, place):
     for the invited address); someone signed in is sent to their dashboard."""
     if place == "other":
         return reverse("accounts:invitation", args=["not-a-token-anyone-was-sent"])
-    sent = invitation_create(actor=personas.admin, email=f"new-{who}@example.org")
+    sent = Invitation.objects.create(
+        email=f"new-{who}@example.org",
+        token=secrets.token_urlsafe(32),
+        invited_by=personas.admin,
+        expires_at=timezone.now() + dt.timedelta(days=7),
+    )
     return reverse("accounts:invitation", args=[sent.token])
 
 
