@@ -22,6 +22,8 @@ from accounts.services import api_token_authenticate
 from audit.api import router as audit_router
 from capture.api import router as capture_router
 from capture.tokens import allows_path as study_token_allows_path
+from core.conflicts import conflict_body
+from core.exceptions import EditConflict
 from core.ratelimit import RateLimited
 from credit.api import router as credit_router
 from events.api import router as events_router
@@ -34,6 +36,7 @@ from opportunities.api import router as opportunities_router
 from outputs.api import router as outputs_router
 from people.api import router as people_router
 from projects.api import router as projects_router
+from recommend.api import router as recommend_router
 from stats.api import router as stats_router
 from training.api import router as training_router
 
@@ -241,6 +244,14 @@ def unexpected(request: HttpRequest, exc: Exception) -> NoReturn:
     raise exc
 
 
+@api.exception_handler(EditConflict)
+def edit_conflict(request: HttpRequest, exc: EditConflict) -> HttpResponse:
+    """A save or delete from an old version, on any route: 409 with the values saved now
+    (`core.conflicts.Conflict`; each operation that can conflict documents it)."""
+    body = conflict_body(exc).model_dump(mode="json")
+    return api.create_response(request, body, status=409)
+
+
 @api.exception_handler(RateLimited)
 def rate_limited(request: HttpRequest, exc: RateLimited) -> HttpResponse:
     response = api.create_response(request, {"detail": str(exc)}, status=429)
@@ -291,3 +302,4 @@ api.add_router("/opportunities", opportunities_router, tags=["opportunities"])
 api.add_router("/glossary", glossary_router, tags=["glossary"])
 api.add_router("/credit", credit_router, tags=["credit"])
 api.add_router("/mentoring", matching_router, tags=["mentoring"])
+api.add_router("/for-you", recommend_router, tags=["for you"])
