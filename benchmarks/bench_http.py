@@ -10,8 +10,11 @@ the demo trainee:
 - `/projects/` (project board), `/mentors/directory/`, `/events/` (calendar).
 
 Pages are driven in turn, `--rounds` times, so that a busy machine slows them alike;
-each page's figures are from its median round. Prints requests/s, p50, p95, p99 and
-each page's share of the plain page's rate; asserts nothing.
+each page's figures are from its median round. Prints requests/s, p50, p95, p99,
+each page's share of the plain page's rate, and the server's CPU time per request
+(gunicorn's master and workers, from /proc) with its share of the plain page's, and
+the machine's load average: on a shared machine wall-clock rates wander, CPU per
+request does not. Asserts nothing.
 
     .venv/bin/python benchmarks/bench_http.py                     # both databases
     .venv/bin/python benchmarks/bench_http.py --db sqlite --seconds 5 --rounds 1
@@ -29,7 +32,16 @@ import tempfile
 import urllib.request
 from pathlib import Path
 
-from httpbench import ROOT, database_url, gunicorn, seed, server_env, sessions
+from httpbench import (
+    ROOT,
+    database_url,
+    gunicorn,
+    load_average,
+    seed,
+    server_cpu,
+    server_env,
+    sessions,
+)
 
 PAGES = {
     "plain Django 20-row page": "/bench/plain/",
@@ -87,14 +99,24 @@ def run(db: str, args: argparse.Namespace, wrk: str) -> dict[str, dict[str, floa
     script.write_text(LUA % {"session": session})
     base = f"http://127.0.0.1:{args.port}"
     rounds: dict[str, list[dict[str, float]]] = {name: [] for name in PAGES}
-    with gunicorn(env, args.port, workers=args.workers, code=args.code):
+    loads = [load_average()]
+    with gunicorn(env, args.port, workers=args.workers, code=args.code) as server:
         for path in PAGES.values():
-            check(base + path, session)
+            # Every worker serves each page a few times first (templates compiled, cached
+            # content drawn): the rounds measure a site that has seen the page before.
+            for _ in range(4 * args.workers):
+                check(base + path, session)
         for _ in range(args.rounds):
             for name, path in PAGES.items():
-                rounds[name].append(drive(wrk, script, base + path, args))
+                before = server_cpu(server.pid)
+                found = drive(wrk, script, base + path, args)
+                found["cpu_ms"] = (
+                    (server_cpu(server.pid) - before) * 1000 / max(1, found["requests"])
+                )
+                rounds[name].append(found)
+            loads.append(load_average())
     figures = {name: median_round(found) for name, found in rounds.items()}
-    show(db, figures)
+    show(db, figures, loads)
     return figures
 
 
@@ -125,16 +147,20 @@ def median_round(found: list[dict[str, float]]) -> dict[str, float]:
     return next(f for f in found if f["rps"] == middle)
 
 
-def show(db: str, figures: dict[str, dict[str, float]]) -> None:
-    plain = next(iter(figures.values()))["rps"]
-    print(f"\n{db}")
-    print("| page | requests/s | p50 ms | p95 ms | p99 ms | errors | share of plain |")
-    print("|---|---:|---:|---:|---:|---:|---:|")
+def show(db: str, figures: dict[str, dict[str, float]], loads: list[str]) -> None:
+    plain = next(iter(figures.values()))
+    print(f"\n{db} (load average 1/5/15 min at the start and after each round: {'; '.join(loads)})")
+    print(
+        "| page | requests/s | p50 ms | p95 ms | p99 ms | errors | share of plain "
+        "| server CPU ms/request | CPU share of plain |"
+    )
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
     for name, f in figures.items():
         errors = int(f["errors"] + f["non2xx"])
         print(
             f"| {name} `{PAGES[name]}` | {f['rps']:.0f} | {f['p50']:.1f} | {f['p95']:.1f} "
-            f"| {f['p99']:.1f} | {errors} | {f['rps'] / plain:.0%} |"
+            f"| {f['p99']:.1f} | {errors} | {f['rps'] / plain['rps']:.0%} "
+            f"| {f['cpu_ms']:.1f} | {plain['cpu_ms'] / f['cpu_ms']:.0%} |"
         )
 
 

@@ -38,8 +38,10 @@ from httpbench import (
     demo_fixture,
     form_with,
     gunicorn,
+    load_average,
     percentile,
     seed,
+    server_cpu,
     server_env,
 )
 
@@ -176,7 +178,9 @@ def run(db: str, args: Any) -> None:
         stderr=subprocess.DEVNULL,
     )
     try:
-        with gunicorn(env, args.port, workers=args.workers):
+        with gunicorn(env, args.port, workers=args.workers) as server:
+            loads = [load_average()]
+            cpu_before = server_cpu(server.pid) + server_cpu(worker.pid), time.process_time()
             sessions = fixture["trainee"]
             statisticians = fixture["statistician"]
 
@@ -193,10 +197,19 @@ def run(db: str, args: Any) -> None:
             for thread in threads:
                 thread.join()
             elapsed = time.monotonic() - started
+            served = server_cpu(server.pid) + server_cpu(worker.pid) - cpu_before[0]
+            clients = time.process_time() - cpu_before[1]
+            loads.append(load_average())
     finally:
         worker.terminate()
         worker.wait(timeout=30)
     show(db, out, elapsed)
+    count = sum(len(times) for times in out.times.values())
+    print(
+        f"CPU: server (gunicorn + task worker) {served:.1f} s = {served * 1000 / max(1, count):.1f}"
+        f" ms/request, the simulated people {clients:.1f} s; wall {elapsed:.1f} s; "
+        f"load average before and after: {'; '.join(loads)}"
+    )
 
 
 def show(db: str, out: Recorder, elapsed: float) -> None:

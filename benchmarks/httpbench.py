@@ -117,7 +117,7 @@ def gunicorn(
     log = open(tempfile.mkstemp(prefix="gunicorn-", suffix=".log")[1], "wb")  # noqa: SIM115
     server = subprocess.Popen(command, env=env, cwd=code, stdout=log, stderr=log)
     try:
-        wait_until_up(f"http://127.0.0.1:{port}/healthz", server, log.name)
+        wait_until_up(f"http://127.0.0.1:{port}/healthz", server, log.name, seconds=240)
         yield server
     finally:
         server.send_signal(signal.SIGTERM)
@@ -137,6 +137,33 @@ def wait_until_up(url: str, server: subprocess.Popen[bytes], log: str, seconds: 
             return
         time.sleep(0.3)
     raise SystemExit(f"gunicorn did not answer {url} within {seconds} s")
+
+
+def server_cpu(pid: int) -> float:
+    """CPU seconds (user and system) used so far by process `pid` and its children (the
+    gunicorn master and its workers), read from /proc: the work behind the wall time."""
+    tick = os.sysconf("SC_CLK_TCK")
+    parents: dict[int, int] = {}
+    used: dict[int, float] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue  # ended meanwhile
+        parents[int(entry.name)] = int(fields[1])
+        used[int(entry.name)] = (int(fields[11]) + int(fields[12])) / tick
+    family, grown = {pid}, True
+    while grown:
+        more = {child for child, parent in parents.items() if parent in family} - family
+        family |= more
+        grown = bool(more)
+    return sum(used.get(member, 0.0) for member in family)
+
+
+def load_average() -> str:
+    return " ".join(f"{x:.1f}" for x in os.getloadavg())
 
 
 def percentile(values: list[float], share: float) -> float:

@@ -8,7 +8,12 @@ class CoreConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from core import checks  # noqa: F401 - registers `manage.py check --deploy`'s storage check
+        from core import (
+            checks,  # noqa: F401 - registers `manage.py check --deploy`'s storage check
+            fragments,
+        )
+
+        fragments.connect()  # cached page content follows every save
 
 
 class AdminConfig(admin_apps.AdminConfig):

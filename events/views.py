@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 from core.conflicts import conflict_notice, form_save, page_status
 from core.exceptions import EditConflict
 from core.forms import copy_errors
-from core.htmx import render_page
+from core.fragments import cached_page
 from core.types import AuthedRequest
 from events import access, feeds, selectors, services
 from events.forms import AttendForm, DeadlineForm, EventForm, FilterForm, PlanForm, PreferencesForm
@@ -35,18 +35,36 @@ ICS = "text/calendar; charset=utf-8"
 def calendar(request: AuthedRequest) -> HttpResponse:
     """Coming deadlines (followed first) and events, in the viewer's own time zone."""
     access.require_member(request.user)
-    form = FilterForm(request.GET)
-    term = form.cleaned_data["subspecialty"] if form.is_valid() else None
-    page = selectors.calendar_page(request.user, now=timezone.now(), term=term)
-    context = {
-        "form": form,
-        "page": page,
-        "now": timezone.now(),
-        "curator": access.may_curate(request.user),
-        # Built once: a reverse() for each of hundreds of conferences would cost more.
-        "conference_base": reverse("events:calendar") + "conferences/",
-    }
-    return render_page(request, "events/calendar.html", context, fragment="listing")
+    now = timezone.now().replace(second=0, microsecond=0)
+
+    def build() -> tuple[dict[str, Any], int]:
+        form = FilterForm(request.GET)
+        term = form.cleaned_data["subspecialty"] if form.is_valid() else None
+        page = selectors.calendar_page(request.user, now=now, term=term)
+        return {
+            "form": form,
+            "page": page,
+            "now": now,
+            "curator": access.may_curate(request.user),
+            # Built once: a reverse() for each of hundreds of conferences would cost more.
+            "conference_base": reverse("events:calendar") + "conferences/",
+        }, 200
+
+    # What is "coming" moves with the clock: the minute is part of the key.
+    return cached_page(
+        request,
+        "events/calendar.html",
+        "events/_calendar.html",
+        fragment="listing",
+        apps=CALENDAR_SHOWS,
+        build=build,
+        extra=(now.isoformat(),),
+    )
+
+
+# The apps whose rows the calendar shows (core.fragments keys on them): conferences,
+# deadlines, events and follows; terms; projects' milestones; sites; names; the glossary.
+CALENDAR_SHOWS = ("events", "people", "projects", "network", "accounts", "glossary")
 
 
 @login_required

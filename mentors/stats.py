@@ -20,6 +20,7 @@ from django.db import connection, transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 
+from core import fragments
 from mentors.models import ContactRequest, MentorStats, Supervision
 from mentors.search import term_token
 from mentors.selectors import RequestRow, author_key, summarize_replies
@@ -214,6 +215,7 @@ def _refresh_chunk(profile_ids: list[int]) -> None:
         rows, update_conflicts=True, unique_fields=["profile"], update_fields=STATS_FIELDS
     )
     _index_documents(rows)
+    fragments.bump("mentors")  # bulk_create sends no signal: the directory draws afresh
 
 
 def _stats_row(

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -10,7 +12,7 @@ from django.views.decorators.http import require_http_methods
 from accounts.models import User
 from core.extensions import provided
 from core.forms import copy_errors
-from core.htmx import render_page
+from core.fragments import cached_page
 from core.types import AuthedRequest
 from mentors import services
 from mentors.access import get_request_for_user, requests_visible_to
@@ -141,12 +143,33 @@ def mentor_page(request: AuthedRequest, person_id: int) -> HttpResponse:
 def directory(request: AuthedRequest) -> HttpResponse:
     """Find a mentor: search and filters in the URL; htmx swaps only the results."""
     access.require(request.user, access.Action.VIEW_DIRECTORY)
-    form = DirectoryForm(request.GET)  # every filter is optional: no filters is a valid search
-    if not form.is_valid():
-        return render_page(request, "mentors/directory.html", {"form": form}, status=400)
-    home = home_site(request.user)
-    query = form.to_query(home)
-    results = directory_search(query)
-    pages = results.paginator.get_elided_page_range(results.number, on_each_side=2, on_ends=1)
-    context = {"form": form, "results": results, "query": query, "home": home, "page_links": pages}
-    return render_page(request, "mentors/directory.html", context, fragment="results")
+
+    def build() -> tuple[dict[str, Any], int]:
+        form = DirectoryForm(request.GET)  # every filter is optional: no filters is valid
+        if not form.is_valid():
+            return {"form": form}, 400
+        home = home_site(request.user)
+        query = form.to_query(home)
+        results = directory_search(query)
+        pages = results.paginator.get_elided_page_range(results.number, on_each_side=2, on_ends=1)
+        return {
+            "form": form,
+            "results": results,
+            "query": query,
+            "home": home,
+            "page_links": pages,
+        }, 200
+
+    return cached_page(
+        request,
+        "mentors/directory.html",
+        "mentors/_directory.html",
+        fragment="results",
+        apps=DIRECTORY_SHOWS,
+        build=build,
+    )
+
+
+# The apps whose rows the directory's cards and filters show (core.fragments keys on
+# them): mentors' records and statistics, profiles and terms, sites and regions, names.
+DIRECTORY_SHOWS = ("mentors", "people", "network", "accounts")

@@ -147,6 +147,9 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# How long the drawn content of the board, directory and calendar is kept (core.fragments:
+# keyed by the person, the query and the data's version, so a change shows at once); 0: off.
+RADCOLLAB_FRAGMENT_SECONDS = env_int("RADCOLLAB_FRAGMENT_SECONDS", 300, minimum=0)
 
 # Background work: the database queue by default, RQ on Redis when REDIS_URL is set.
 TASK_BACKEND = env_choice(

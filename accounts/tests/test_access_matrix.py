@@ -1,8 +1,13 @@
 from __future__ import annotations
 
+import datetime as dt
+import secrets
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
+from accounts.models import Invitation
 from accounts.services import api_token_create
 from core.testing.matrix import ANONYMOUS, Route, asks_two_factor, check_matrix, expect
 
@@ -28,7 +33,26 @@ def revoke_url(personas, who, place):
     return reverse("accounts:token_revoke", args=[token.pk])
 
 
+def invitation_url(personas, who, place):
+    """Own: the link of an invitation sent to a new address. Other: a token nobody was sent.
+    The link is the capability: whoever holds it may open it (the sign-up it leads to is
+    for the invited address); someone signed in is sent to their dashboard."""
+    if place == "other":
+        return reverse("accounts:invitation", args=["not-a-token-anyone-was-sent"])
+    sent = Invitation.objects.create(
+        email=f"new-{who}@example.org",
+        token=secrets.token_urlsafe(32),
+        invited_by=personas.admin,
+        expires_at=timezone.now() + dt.timedelta(days=7),
+    )
+    return reverse("accounts:invitation", args=[sent.token])
+
+
 ROUTES = [
+    (
+        Route("invitation link", invitation_url),
+        expect((302, 404), anonymous=(302, 404)),
+    ),
     (Route("tokens page", lambda p, w, pl: reverse("accounts:tokens")), EVERYONE_SIGNED_IN),
     (Route("profile page", lambda p, w, pl: reverse("accounts:profile")), EVERYONE_SIGNED_IN),
     (Route("revoke a token", revoke_url, method="post"), OWN_THINGS_ONLY),

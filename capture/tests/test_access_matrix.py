@@ -14,7 +14,7 @@ from django.urls import reverse
 
 from capture import services
 from capture.tests.factories import make_study
-from core.testing.matrix import Route, check_matrix, expect
+from core.testing.matrix import EVERYONE, Cell, Route, check_matrix, expect
 from core.testing.mfa import enable_totp
 
 pytestmark = pytest.mark.django_db
@@ -599,3 +599,77 @@ def test_the_redcap_api_per_content(personas, world, content, params, expected):
             if got != cell:
                 misses.append(f"  {who:<13} {place:<5} {content}: wanted {cell}, got {got}")
     assert not misses, f"/api/redcap/ {content}: access differs\n" + "\n".join(misses)
+
+
+# --- Routes added with issue 20's access ratchet: a new record, an export's file, the
+# study list of the API, and the REDCap API at both of its addresses ----------------------
+
+
+def test_a_new_record_at_my_site_or_the_other(personas, world):
+    """A record is made at one of the person's own sites; the other site is refused."""
+    study, records = world
+
+    def site_of(p, who, place):
+        return {"study_site": str(records[_key(who, place)][0].study_site_id)}
+
+    route = Route(
+        "new record",
+        lambda p, w, pl: reverse("capture:record_create", args=[study.pk]),
+        method="post",
+        data=site_of,
+    )
+    check_matrix(personas, route, NEW_RECORD)
+
+
+NEW_RECORD = {
+    **OWN_SITE_ONLY,
+    "committee": (302, 302),
+    "site_lead_a": (302, 403),
+    "site_lead_b": (302, 403),
+    "trainee": (302, 403),
+    "mentor": (403, 403),
+}
+
+
+def test_an_exports_file(personas, world):
+    """The file of an export: its owner (the study admin who asked for it) only."""
+    from capture import exports
+
+    study, _ = world
+    export = exports.export_request(actor=personas.committee, study=study, format="csv")
+    exports.export_run(export.pk)
+    route = Route(
+        "export file",
+        lambda p, w, pl: reverse("capture:export_download", args=[study.pk, export.pk]),
+    )
+    check_matrix(personas, route, EXPORT_FILE)
+
+
+EXPORT_FILE = expect((404, 404), committee=(200, 200))
+
+
+def test_the_api_study_list(personas, world):
+    """Everyone signed in lists the studies they hold a role in (maybe none)."""
+    route = Route("API studies", lambda p, w, pl: "/api/v1/studies", api=True)
+    check_matrix(personas, route, expect((200, 200)))
+
+
+REDCAP_VERSION: dict[str, Cell] = {
+    **dict.fromkeys(EVERYONE, (403, 403)),
+    **dict.fromkeys(REDCAP_ROLES, (200, 200)),
+}
+
+
+@pytest.mark.parametrize("path", ["/api/redcap/", "/redcap/api/"])
+def test_the_redcap_api_in_the_matrix(personas, world, path):
+    """The REDCap API answers a study token of a role in the study; a personal token (or
+    none) is refused. Per content and per site: test_the_redcap_api_per_content."""
+    study, _ = world
+
+    def call(p, who, place):
+        secret = _redcap_secret(p, study, who)
+        return {"token": secret, "content": "version", "format": "json"}
+
+    check_matrix(
+        personas, Route(f"REDCap API {path}", lambda p, w, pl: path, "post", call), REDCAP_VERSION
+    )

@@ -10,6 +10,10 @@ pytestmark = pytest.mark.django_db
 EVERYONE = expect((200, 200), anonymous=(200, 200))
 
 ROUTES = [
+    (
+        Route("home (signed in: on to the dashboard)", lambda p, w, pl: reverse("home")),
+        expect((302, 302), anonymous=(200, 200)),
+    ),
     (Route("dashboard", lambda p, w, pl: reverse("dashboard")), expect((200, 200))),
     (Route("links to confirm", lambda p, w, pl: reverse("confirm_links")), expect((200, 200))),
     (Route("health", lambda p, w, pl: "/healthz"), EVERYONE),

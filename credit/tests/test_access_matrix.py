@@ -14,6 +14,7 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
+from accounts.tests.factories import UserFactory
 from capture import services as capture
 from core.testing.matrix import Route, asks_two_factor, check_matrix, expect
 from credit import contributions, portfolio, services
@@ -57,6 +58,21 @@ def world(personas):
 def at(world, name, *extra):
     def build(personas, who, place):
         return reverse(f"credit:{name}", args=[world[place].pk, *extra])
+
+    return build
+
+
+def committee_member(world):
+    """The removal address of a member of the writing committee of the study."""
+
+    def build(personas, who, place):
+        from credit.models import AuthorList, WritingCommitteeMember
+
+        author_list, _ = AuthorList.objects.get_or_create(study=world[place])
+        member = WritingCommitteeMember.objects.create(
+            author_list=author_list, person=UserFactory.create(), role="Member"
+        )
+        return reverse("credit:committee_remove", args=[world[place].pk, member.pk])
 
     return build
 
@@ -223,6 +239,23 @@ def routes(world):
                 at(world, "committee_add"),
                 "post",
                 lambda p, w, pl: {"email": p.mentor.email, "role": "Member"},
+            ),
+            COMMITTEE_POST,
+        ),
+        (
+            Route(
+                "remove from the writing committee",
+                committee_member(world),
+                "post",
+            ),
+            COMMITTEE_POST,
+        ),
+        (
+            Route(
+                "unlock the list",
+                at(world, "unlock"),
+                "post",
+                lambda *a: {"reason": "A name was spelt wrongly."},
             ),
             COMMITTEE_POST,
         ),

@@ -161,6 +161,15 @@ ROUTES = [
         ),
         expect((201, 201), outsider=(403, 403)),
     ),
+    (
+        Route(
+            "API stop following",
+            lambda p, w, pl: f"/api/v1/events/conferences/{conference_slug(p, w, pl)}/follow",
+            method="delete",
+            api=True,
+        ),
+        expect((204, 204), outsider=(403, 403)),
+    ),
     (Route("API plan", api_plan_url, api=True), expect((200, 404))),
     (
         Route("API plan accept", api_plan_url, method="post", data=api_plan_data, api=True),

@@ -35,10 +35,14 @@ def api_withdraw_url(personas, who, place):
     return f"/api/v1/mentors/requests/{a_request(personas, who, place).pk}/withdraw"
 
 
-def contact_url(personas, who, place):
+def a_mentor():
     mentor = UserFactory.create()
     make_mentor(mentor)
-    return reverse("mentors:contact", args=[mentor.pk])
+    return mentor
+
+
+def contact_url(personas, who, place):
+    return reverse("mentors:contact", args=[a_mentor().pk])
 
 
 def mentor_url(personas, who, place):
@@ -69,6 +73,16 @@ ROUTES = [
         expect((200, 200)),
     ),
     (Route("API withdraw", api_withdraw_url, method="post", api=True), OWN_ONLY),
+    (
+        Route(
+            "API write to a mentor",
+            lambda p, w, pl: "/api/v1/mentors/requests",
+            method="post",
+            api=True,
+            data=lambda p, w, pl: {"mentor_id": a_mentor().pk, **ANSWERS},
+        ),
+        expect((201, 201), outsider=(403, 403)),
+    ),
 ]
 
 

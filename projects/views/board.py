@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from core.conflicts import form_save, page_status
 from core.forms import copy_errors
+from core.fragments import cached_page
 from core.htmx import render_page
 from core.types import AuthedRequest
 from projects import forms, selectors, services
@@ -38,13 +39,29 @@ from projects.views.common import _copy_row_errors, _done
 def board(request: AuthedRequest) -> HttpResponse:
     """Projects open for help: filters in the URL; htmx swaps only the results."""
     require_member_of_network(request.user)
-    form = forms.BoardForm(request.GET)
-    if not form.is_valid():
-        return render_page(request, "projects/board.html", {"form": form}, status=400)
-    trainee = selectors.trainee_of(request.user)
-    results = board_search(form.to_query(), trainee, selectors.own_project_ids(request.user))
-    context = {"form": form, "results": results, "trainee": trainee}
-    return render_page(request, "projects/board.html", context, fragment="results")
+
+    def build() -> tuple[dict[str, Any], int]:
+        form = forms.BoardForm(request.GET)
+        if not form.is_valid():
+            return {"form": form}, 400
+        trainee = selectors.trainee_of(request.user)
+        results = board_search(form.to_query(), trainee, selectors.own_project_ids(request.user))
+        return {"form": form, "results": results, "trainee": trainee}, 200
+
+    return cached_page(
+        request,
+        "projects/board.html",
+        "projects/_board.html",
+        fragment="results",
+        apps=BOARD_SHOWS,
+        build=build,
+    )
+
+
+# The apps whose rows a board card or its filters show (core.fragments keys on them):
+# projects, roles and members; sites and regions; terms and trainee profiles; people's
+# names; mentors' records; the glossary's wording.
+BOARD_SHOWS = ("projects", "network", "people", "accounts", "mentors", "glossary")
 
 
 @login_required

@@ -218,6 +218,49 @@ ROUTES = [
         Route("GCP site list", lambda p, w, pl: url("gcp_sites")),
         expect((403, 403), site_lead_a=(200, 200), site_lead_b=(200, 200), admin=(200, 200)),
     ),
+    (
+        Route(
+            "start a tracker (no certificate chosen: back home with the reason)",
+            lambda p, w, pl: url("tracker_start"),
+            method="post",
+            data=lambda p, w, pl: {},
+        ),
+        expect((302, 302)),
+    ),
+    (
+        Route(
+            "delete evidence of my tracker or a stranger's",
+            lambda p, w, pl: url("evidence_delete", with_evidence(mine(p, w, pl)).pk),
+            method="post",
+        ),
+        expect((302, 404), admin=(302, 403)),
+    ),
+    (
+        Route(
+            "delete my goal or a stranger's",
+            lambda p, w, pl: url(
+                "goal_delete",
+                services.goal_create(
+                    person=mine(p, w, pl), target=1, due_on=dt.date(2030, 1, 1)
+                ).pk,
+            ),
+            method="post",
+        ),
+        expect((302, 404)),
+    ),
+    (
+        Route(
+            "note evidence on an item of my checklist or a stranger's",
+            lambda p, w, pl: url(
+                "item_update",
+                (c := checklist(mine(p, w, pl), UserFactory.create())).pk,
+                c.items.first().pk,
+            ),
+            method="post",
+            data=lambda p, w, pl: {"evidence": "Attended the course."},
+        ),
+        expect((302, 404), admin=(302, 403)),
+    ),
     (Route("GCP at a site", lambda p, w, pl: url("gcp_site", site_for(p, w, pl).pk)), LEADS),
     (
         Route(
