@@ -60,6 +60,7 @@ def django_db_setup(
     keepdb = django_db_keepdb and not django_db_createdb
     verbosity = request.config.option.verbose
     aliases, serialized_aliases = _get_databases_for_setup(request.session.items)
+    databases.empty_tables_with_delete()
     with django_db_blocker.unblock():
         if not serialized_aliases and databases.can_share(
             keepdb=keepdb, migrations=django_db_use_migrations
