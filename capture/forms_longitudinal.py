@@ -11,6 +11,7 @@ from formats.longitudinal import Arm, Design, Designation, Event, unique_event_n
 from formats.longitudinal.reader import MAX_BYTES
 
 MAX_EVENTS = 200
+ARM_NAME_MAX = 200  # capture.Arm.name
 
 
 def _upload_bytes(upload: Any) -> bytes | None:
@@ -92,6 +93,13 @@ def design_from_post(data: Any, current: Design, instruments: list[str]) -> Desi
     if len(rows) > MAX_EVENTS:
         raise forms.ValidationError(f"A study has at most {MAX_EVENTS} events.")
     designations: list[Designation] = []
+    for number in list(arms):
+        name = str(data.get(f"arm-{number}-name", "")).strip()
+        if len(name) > ARM_NAME_MAX:
+            problems.append(f"Arm {number}: a name of at most {ARM_NAME_MAX} characters.")
+        elif name:
+            arms[number] = Arm(number, name)
+    new_arm_name = str(data.get("new-arm_name", "")).strip()[:ARM_NAME_MAX]
     for key, old in rows:
         label = str(data.get(f"{key}-label", "")).strip()
         try:
@@ -104,7 +112,7 @@ def design_from_post(data: Any, current: Design, instruments: list[str]) -> Desi
             continue
         unique = old.unique_name if old else unique_event_name(label, arm, taken)
         taken.add(unique)
-        arms.setdefault(arm, Arm(arm, f"Arm {arm}"))
+        arms.setdefault(arm, Arm(arm, (not old and new_arm_name) or f"Arm {arm}"))
         events.append(
             Event(
                 label=label,

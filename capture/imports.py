@@ -31,7 +31,7 @@ from django.utils import timezone
 
 from audit.models import AuditEvent
 from audit.services import audit_record, unsaved_event
-from capture import access, bulk, completeness, jobs
+from capture import access, completeness, jobs
 from capture.access import Can
 from capture.logic import Context, Resolution, resolve, variables
 from capture.logic.nodes import Smart, Variable, walk
@@ -44,6 +44,7 @@ from capture.services import (
     user_name,
 )
 from capture.versions import archive_keys
+from core import bulk
 from core.files import save_to_field
 from core.identifiers import describe, find_identifiers
 from formats.datadictionary import DataDictionary, Field, FieldType
@@ -110,6 +111,10 @@ class _Context:
     # id of each by its unique name.
     events: Events | None = None
     event_ids: dict[str, int] = field(default_factory=dict)
+    # What screening found in each value already screened (None: nothing). Across a
+    # study's rows the same values come back (scores, counts, dates), and screening is
+    # most of a row's cost; every field is screened alike, so the text is the key.
+    screened_values: dict[str, str | None] = field(default_factory=dict)
 
 
 def _context(actor: Any, study: Study) -> _Context:
@@ -467,12 +472,23 @@ def _site_of(context: _Context, row: RecordRow, check: ImportCheck) -> StudySite
     return site
 
 
+SCREENED_KEPT = 50_000  # distinct values whose screening a file remembers
+
+
 def _identifiers(context: _Context, row: RecordRow) -> Iterator[Finding]:
+    known = context.screened_values
+    values = row.values
     for found in context.screened:
-        value = row.values.get(found.name)
+        value = values.get(found.name)
         if not isinstance(value, str) or not value:
             continue
-        if problem := identifier_problem(found, value):
+        if value in known:
+            problem = known[value]
+        else:
+            problem = identifier_problem(found, value)
+            if len(known) < SCREENED_KEPT:
+                known[value] = problem
+        if problem:
             yield Finding(row.row, found.name, f"field {found.name}: {problem}")
 
 
@@ -561,7 +577,7 @@ AUDIT_COLUMNS = (
 class _Writer:
     """Writes the batches of a checked file: records, entries and audit rows in bulk.
 
-    New rows go to the database in its own form (`capture.bulk`) rather than through
+    New rows go to the database in its own form (`core.bulk`) rather than through
     model instances, and the study's existing record ids are read once, at the start;
     only a batch that touches existing records reads (and locks) them with their entries.
     """

@@ -103,6 +103,7 @@ class DesignChange:
     removed: list[str] = field(default_factory=list)
     designated: list[str] = field(default_factory=list)
     undesignated: list[str] = field(default_factory=list)
+    arms_renamed: list[str] = field(default_factory=list)
     moved_entries: int = 0
     version: int = 0
 
@@ -114,6 +115,7 @@ class DesignChange:
             or self.removed
             or self.designated
             or self.undesignated
+            or self.arms_renamed
             or self.moved_entries
         )
 
@@ -142,6 +144,12 @@ def design_replace(*, actor: Any, study: Study, design: Design, note: str = "") 
         raise ValidationError({"events": problems})
     before = design_of(study)
     change = _write(study, design, before)
+    old_names = {arm.number: arm.name for arm in before.arms}
+    change.arms_renamed = [
+        f"{old_names[arm.number]} → {arm.name}"
+        for arm in design.arms
+        if arm.number in old_names and old_names[arm.number] != arm.name
+    ]
     change.moved_entries = _move_classic_entries(study, design)
     if change.anything or before.arms != design.arms:
         change.version = _record_version(actor, study, design, note)
@@ -155,6 +163,7 @@ def design_replace(*, actor: Any, study: Study, design: Design, note: str = "") 
                 "events_removed": (None, change.removed),
                 "designated": (None, change.designated),
                 "undesignated": (None, change.undesignated),
+                "arms_renamed": (None, change.arms_renamed),
                 "entries_moved_to_first_event": (None, change.moved_entries),
                 "dictionary_version": (None, change.version),
             },

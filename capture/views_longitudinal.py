@@ -164,6 +164,7 @@ def _said(change: longitudinal.DesignChange) -> str:
             ("Removed", change.removed),
             ("Now collected", change.designated),
             ("No longer collected", change.undesignated),
+            ("Arms renamed", change.arms_renamed),
         )
         if names
     ]

@@ -122,9 +122,10 @@ def _emails(text: str) -> Iterator[Finding]:
 
 # ---- phone numbers ----
 
-# International: + or 00 and a country code, then 7 to 14 more digits in groups.
+# International: + or 00 and a country code, then 7 to 14 more digits in groups. The 00
+# never follows a decimal point or comma: 18.009999999999998 is a calculation's result.
 _INTERNATIONAL = re.compile(
-    r"(?<![\w+])(?:\+|00)[1-9]\d{0,2}(?:[ .-]?\(0\))?(?:[ .-]?\(?\d{1,5}\)?){2,6}(?![\w])"
+    r"(?<![\w+.,])(?:\+|00)[1-9]\d{0,2}(?:[ .-]?\(0\))?(?:[ .-]?\(?\d{1,5}\)?){2,6}(?![\w])"
 )
 # UK national: 0 then 9 or 10 digits, optionally as (0xx) xxxx xxxx or 0xxxx xxxxxx.
 _UK = re.compile(r"(?<![\w+./:-])\(?0[1-9]\d{1,3}\)?(?:[ -]?\d){6,8}(?![\w./:-])")

@@ -9,9 +9,20 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from ninja import Router, Schema, Status
 
+from accounts.models import User
+from core.paging import ObjectId
 from core.types import AuthedRequest
-from credit import access, core, dashboard, forms, portfolio, selectors, services
-from credit.models import AuthorList, PortfolioStudy
+from credit import (
+    access,
+    contributions,
+    core,
+    dashboard,
+    forms,
+    portfolio,
+    selectors,
+    services,
+)
+from credit.models import AuthorList, ContributionRecord, PortfolioStudy
 from network.models import Site
 
 router = Router()
@@ -394,3 +405,108 @@ def portfolio_month(
         recruited=form.cleaned_data["recruited"],
     )
     return _portfolio_out(study)
+
+
+# Records of contribution -------------------------------------------------------------------
+
+
+class ContributionRecordOut(Schema):
+    study_id: int
+    person_id: int
+    name: str
+    site: str
+    records_entered: int
+    records_complete: int
+    queries_answered: int
+    validations: int
+    site_lead: bool
+    writing_committee: str
+    credit_roles: list[str]
+    study_roles: list[str]
+    summary: str
+    confirmed_by: str
+    confirmed_at: dt.datetime
+
+
+class ContributionRowOut(Schema):
+    person_id: int
+    name: str
+    records_entered: int
+    records_complete: int
+    queries_answered: int
+    validations: int
+    may_confirm: bool
+    changed_since_confirmed: bool
+    confirmed: ContributionRecordOut | None
+
+
+def _record_out(record: ContributionRecord) -> ContributionRecordOut:
+    return ContributionRecordOut(
+        study_id=record.study_id,
+        person_id=record.person_id,
+        name=str(record.person),
+        site=record.site.name if record.site else "",
+        records_entered=record.records_entered,
+        records_complete=record.records_complete,
+        queries_answered=record.queries_answered,
+        validations=record.validations,
+        site_lead=record.site_lead,
+        writing_committee=record.writing_committee,
+        credit_roles=list(record.credit_roles),
+        study_roles=list(record.study_roles),
+        summary=contributions.summary(record),
+        confirmed_by=str(record.confirmed_by) if record.confirmed_by else "",
+        confirmed_at=record.confirmed_at,
+    )
+
+
+@router.get(
+    "/studies/{study_id}/contributions",
+    response=list[ContributionRowOut],
+    summary="The collaborators whose contribution the caller confirms (site lead: their sites)",
+)
+def contribution_rows(request: AuthedRequest, study_id: ObjectId) -> list[ContributionRowOut]:
+    found, sites = access.get_study_to_confirm(request.user, study_id)
+    return [
+        ContributionRowOut(
+            person_id=row.contributor.person_id,
+            name=row.contributor.name,
+            records_entered=row.contributor.records_entered,
+            records_complete=row.contributor.records_complete,
+            queries_answered=row.contributor.queries_answered,
+            validations=row.contributor.validations,
+            may_confirm=row.may_confirm,
+            changed_since_confirmed=row.changed,
+            confirmed=_record_out(row.record) if row.record else None,
+        )
+        for row in contributions.rows_for(request.user, found, sites)
+    ]
+
+
+@router.get(
+    "/studies/{study_id}/contributions/{person_id}",
+    response=ContributionRecordOut,
+    summary="A confirmed record of contribution: its person, their site lead, the committee",
+)
+def contribution_record(
+    request: AuthedRequest, study_id: ObjectId, person_id: ObjectId
+) -> ContributionRecordOut:
+    return _record_out(access.get_contribution_record(request.user, study_id, person_id))
+
+
+@router.post(
+    "/studies/{study_id}/contributions/{person_id}/confirm",
+    response=ContributionRecordOut,
+    summary="Confirm what a collaborator did, as counted now (never one's own)",
+)
+def contribution_confirm(
+    request: AuthedRequest, study_id: ObjectId, person_id: ObjectId
+) -> ContributionRecordOut:
+    found, sites = access.get_study_to_confirm(request.user, study_id)
+    person = User.objects.filter(pk=person_id).first()
+    if person is None:
+        raise Http404("No such person.")
+    record = contributions.contribution_confirm(
+        actor=request.user, study=found, person=person, sites=sites
+    )
+    return _record_out(record)

@@ -125,8 +125,12 @@ class SchemeForm(forms.ModelForm):
         labels = {"max_preferences": "How many mentors a mentee may rank"}
         widgets = {"summary": forms.Textarea(attrs={"rows": 3})}
 
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["version"].initial = self.instance.version
         current = self.instance.weights if self.instance.pk else DEFAULT_WEIGHTS
         for name, label in CRITERIA.items():
             self.fields[f"weight_{name}"] = forms.IntegerField(

@@ -77,6 +77,7 @@ class Scheme(TimeStampedModel):
     mentor_min_years = models.PositiveSmallIntegerField(
         "mentor's years since completing training", default=0
     )
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
         ordering = ["name"]

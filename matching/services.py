@@ -14,8 +14,9 @@ from django.utils import timezone
 from accounts.models import User
 from accounts.tasks import deliver_email
 from audit.services import audit_record
+from core.exceptions import EditConflict
 from matching import access
-from matching.core.fit import Fit, WeightsError, check_weights
+from matching.core.fit import CRITERIA, Fit, WeightsError, check_weights
 from matching.models import (
     Decision,
     Goal,
@@ -92,6 +93,68 @@ def scheme_create(*, actor: User, weights: dict[str, int], **fields: Any) -> Sch
     scheme.save()
     audit_record(actor=actor, action="matching_scheme.create", obj=scheme)
     return scheme
+
+
+@transaction.atomic
+def scheme_update(
+    *, actor: User, scheme_id: int, version: int | None, weights: dict[str, int], **fields: Any
+) -> Scheme:
+    """Change a scheme's rules and weights; refuse if it was saved since `version` was read.
+
+    Rounds already run keep the scores and reasons they were run with; the next run of
+    an open round uses the new weights and rules.
+    """
+    access.require_committee(actor)
+    scheme = Scheme.objects.select_for_update().get(pk=scheme_id)
+    try:
+        checked = check_weights(weights)
+    except WeightsError as error:
+        raise ValidationError({"weights": str(error)}) from error
+    wanted = {k: v for k, v in fields.items() if k in SCHEME_FIELDS}
+    before = {name: getattr(scheme, name) for name in wanted} | {"weights": scheme.weights}
+    if version != scheme.version:
+        raise EditConflict(
+            "This scheme was changed by someone else while you were editing it.",
+            current={
+                _label(name): _shown(value)
+                for name, value in before.items()
+                if value != (checked if name == "weights" else wanted[name])
+            },
+            version=scheme.version,
+        )
+    for name, value in wanted.items():
+        setattr(scheme, name, value)
+    scheme.weights = checked
+    low, high = STAGE.get(scheme.min_grade, 0), STAGE.get(scheme.max_grade, 99)
+    if low > high:
+        raise ValidationError({"max_grade": "The highest grade is below the lowest."})
+    scheme.full_clean(validate_unique=True)
+    after = {name: getattr(scheme, name) for name in wanted} | {"weights": scheme.weights}
+    changes = {k: (before[k], v) for k, v in after.items() if before[k] != v}
+    if changes:
+        scheme.version += 1
+        scheme.save()
+        audit_record(
+            actor=actor,
+            action="matching_scheme.update",
+            obj=scheme,
+            changes={k: (_shown(old), _shown(new)) for k, (old, new) in changes.items()},
+        )
+    return scheme
+
+
+def _label(name: str) -> str:
+    if name == "weights":
+        return "weights"
+    field = Scheme._meta.get_field(name)
+    return str(getattr(field, "verbose_name", name))
+
+
+def _shown(value: Any) -> str:
+    """A saved value in words: a related row by its name, weights as `criterion: n`."""
+    if isinstance(value, dict):
+        return ", ".join(f"{CRITERIA.get(key, key)}: {n}" for key, n in value.items())
+    return "" if value is None else str(value)
 
 
 @transaction.atomic

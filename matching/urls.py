@@ -7,6 +7,7 @@ app_name = "matching"
 urlpatterns = [
     path("", views.index, name="index"),
     path("schemes/new/", views.scheme_new, name="scheme_new"),
+    path("schemes/<int:pk>/edit/", views.scheme_edit, name="scheme_edit"),
     path("schemes/<int:pk>/rounds/new/", views.round_new, name="round_new"),
     path("rounds/<int:pk>/", views.round_page, name="round"),
     path("rounds/<int:pk>/mentor/", views.offer, name="offer"),

@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from core.exceptions import EditConflict
 from core.forms import copy_errors
 from core.types import AuthedRequest
 from matching import access, services, workflow
@@ -43,7 +44,11 @@ def scheme_new(request: AuthedRequest) -> HttpResponse:
     access.require_committee(request.user)
     form = SchemeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        fields = {k: v for k, v in form.cleaned_data.items() if not k.startswith("weight_")}
+        fields = {
+            k: v
+            for k, v in form.cleaned_data.items()
+            if not k.startswith("weight_") and k != "version"
+        }
         try:
             services.scheme_create(actor=request.user, weights=form.weights(), **fields)
         except ValidationError as error:
@@ -55,6 +60,44 @@ def scheme_new(request: AuthedRequest) -> HttpResponse:
     return render(
         request, "matching/form.html", {"form": form, "title": "New scheme"}, status=status
     )
+
+
+@login_required
+def scheme_edit(request: AuthedRequest, pk: int) -> HttpResponse:
+    """The committee changes a scheme's rules and weights; the next run uses them."""
+    access.require_committee(request.user)
+    scheme = get_object_or_404(Scheme, pk=pk)
+    # The form edits a copy, so that a refused save leaves the page's title and the
+    # saved scheme as they were.
+    form = SchemeForm(request.POST or None, instance=Scheme.objects.get(pk=pk))
+    conflict: EditConflict | None = None
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        version = data.pop("version")
+        fields = {k: v for k, v in data.items() if not k.startswith("weight_")}
+        try:
+            services.scheme_update(
+                actor=request.user,
+                scheme_id=scheme.pk,
+                version=version,
+                weights=form.weights(),
+                **fields,
+            )
+        except EditConflict as clash:
+            # The person's values stay in the form with the version now saved, so that
+            # saving again after merging replaces it.
+            conflict = clash
+            restamped = request.POST.copy()
+            restamped["version"] = str(clash.version)
+            form.data = restamped
+        except ValidationError as error:
+            copy_errors(form, error)
+        else:
+            messages.success(request, f"Scheme {fields['name']} saved: the next run uses it.")
+            return redirect("matching:index")
+    context = {"form": form, "title": f"Change {scheme}", "conflict": conflict}
+    status = 409 if conflict else 400 if form.errors else 200
+    return render(request, "matching/form.html", context, status=status)
 
 
 @login_required

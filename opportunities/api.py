@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from ninja import Router, Schema, Status
+from pydantic import Field
 
 from core.exceptions import EditConflict
 from core.types import AuthedRequest
@@ -16,6 +17,8 @@ from network.models import Site
 from opportunities import access, services
 from opportunities.eligibility import Facts, verdict
 from opportunities.models import Opportunity, Programme
+from opportunities.shortlist import core as shortlist_core
+from opportunities.shortlist import services as shortlist_services
 from people.models import Term
 
 router = Router()
@@ -277,3 +280,81 @@ def programme_update(request: AuthedRequest, programme_id: int, payload: Program
             409, {"detail": str(clash), "version": clash.version, "current": clash.current}
         )
     return Status(200, _programme_out(saved))
+
+
+# The programme shortlist -------------------------------------------------------------------
+
+
+class ShortlistPickOut(Schema):
+    programme_id: int
+    name: str
+    group: str = Field(description="reach, target or likely")
+    interview_likelihood_percent: int
+    basis: str = Field(description="published, assumed or yours: where the likelihood comes from")
+    steps: list[str] = Field(description="How the likelihood was reached, step by step")
+    reasons: list[str]
+
+
+class ShortlistExclusionOut(Schema):
+    programme_id: int
+    name: str
+    reasons: list[str]
+
+
+class ShortlistOut(Schema):
+    profile_saved: bool = Field(description="False until the applicant saves their profile")
+    budget: str
+    expected_interviews: float
+    cost_cents: int | None = Field(description="What the chosen applications cost (money)")
+    chosen: list[ShortlistPickOut]
+    left_out: list[ShortlistPickOut]
+    excluded: list[ShortlistExclusionOut]
+    warnings: list[str]
+
+
+def _pick(pick: shortlist_core.Pick) -> ShortlistPickOut:
+    return ShortlistPickOut(
+        programme_id=pick.programme.id,
+        name=pick.programme.name,
+        group=pick.group,
+        interview_likelihood_percent=round(pick.estimate.value * 100),
+        basis=pick.estimate.basis,
+        steps=list(pick.estimate.steps),
+        reasons=list(pick.reasons),
+    )
+
+
+@router.get(
+    "/shortlist",
+    response=ShortlistOut,
+    summary="My programme shortlist: chosen by group, left out and excluded, with reasons",
+)
+def shortlist(request: AuthedRequest) -> ShortlistOut:
+    profile = shortlist_services.profile_of(request.user)
+    if profile is None:
+        return ShortlistOut(
+            profile_saved=False,
+            budget="",
+            expected_interviews=0,
+            cost_cents=None,
+            chosen=[],
+            left_out=[],
+            excluded=[],
+            warnings=[],
+        )
+    result = shortlist_services.shortlist_for(profile)
+    return ShortlistOut(
+        profile_saved=True,
+        budget=result.budget_text,
+        expected_interviews=round(result.expected_interviews, 2),
+        cost_cents=result.cost,
+        chosen=[_pick(p) for p in result.chosen],
+        left_out=[_pick(p) for p in result.left_out],
+        excluded=[
+            ShortlistExclusionOut(
+                programme_id=e.programme.id, name=e.programme.name, reasons=list(e.reasons)
+            )
+            for e in result.excluded
+        ],
+        warnings=list(result.warnings),
+    )

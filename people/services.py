@@ -12,6 +12,7 @@ from django.utils.text import slugify
 from audit.services import audit_record
 from core.exceptions import EditConflict
 from people.models import INTEREST_KINDS, MentorProfile, Term, TraineeProfile
+from people.signals import trainee_profile_changed
 
 TRAINEE_FIELDS = (
     "grade",
@@ -95,6 +96,8 @@ def _profile_save(
     if changes:
         action = f"{model._meta.model_name}.save"
         audit_record(actor=person, action=action, obj=profile, changes=changes)
+        if model is TraineeProfile:
+            trainee_profile_changed.send(sender=model, person_id=profile.person_id)
     return profile
 
 

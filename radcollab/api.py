@@ -34,6 +34,7 @@ from opportunities.api import router as opportunities_router
 from outputs.api import router as outputs_router
 from people.api import router as people_router
 from projects.api import router as projects_router
+from recommend.api import router as recommend_router
 from stats.api import router as stats_router
 from training.api import router as training_router
 
@@ -291,3 +292,4 @@ api.add_router("/opportunities", opportunities_router, tags=["opportunities"])
 api.add_router("/glossary", glossary_router, tags=["glossary"])
 api.add_router("/credit", credit_router, tags=["credit"])
 api.add_router("/mentoring", matching_router, tags=["mentoring"])
+api.add_router("/for-you", recommend_router, tags=["for you"])

@@ -175,11 +175,12 @@ def dismissal_delete(*, actor: User, dismissal_id: int) -> Dismissal:
     dismissal.delete()
     # The stored list was computed without the item: store a new one once this commits.
     person_id = actor.pk
-    transaction.on_commit(lambda: _queue_refresh(person_id))
+    transaction.on_commit(lambda: queue_refresh(person_id))
     return dismissal
 
 
-def _queue_refresh(person_id: int) -> None:
+def queue_refresh(person_id: int) -> None:
+    """Ask the worker to store a new list for one trainee."""
     from recommend.tasks import refresh_recommendations
 
     refresh_recommendations.enqueue(person_id=person_id)

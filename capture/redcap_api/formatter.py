@@ -28,6 +28,8 @@ CONTENT_TYPES = {
 XML_HEAD = '<?xml version="1.0" encoding="UTF-8" ?>\n'
 # Rows joined into one chunk of a streamed answer: few, large writes.
 CHUNK_ROWS = 200
+# Made once: `json.dumps` with an option builds a new encoder for every row.
+_ROW_ENCODER = json.JSONEncoder(ensure_ascii=False)
 
 
 class RedcapError(Exception):
@@ -75,9 +77,10 @@ def render_object(row: Mapping[str, Any], fmt: str) -> str:
 def _json(rows: Iterable[Mapping[str, Any]]) -> Iterator[str]:
     yield "["
     first = True
+    encode = _ROW_ENCODER.encode
     chunk: list[str] = []
     for row in rows:
-        chunk.append(("" if first else ",") + json.dumps(row, ensure_ascii=False))
+        chunk.append(("" if first else ",") + encode(row))
         first = False
         if len(chunk) >= CHUNK_ROWS:
             yield "".join(chunk)

@@ -87,6 +87,22 @@ def test_a_number_that_is_an_nhs_number_is_refused_as_the_entry_form_refuses_it(
     assert not Record.objects.exists()
 
 
+def test_a_value_screened_once_is_refused_on_every_row_that_holds_it(personas, study):
+    # Screening is remembered per distinct value: a later row with the same phone number
+    # is refused all the same (in a number field it is refused as not a number first).
+    text = (
+        "record_id,comment,reader_size\n"
+        "AAA-1,07700 900123,40\nAAA-2,,07700 900123\nAAA-3,07700 900123,41\nAAA-4,fine,40\n"
+    )
+    check = imports.import_preview(actor=personas.trainee, study=study, text=text)
+    found = [(f.row, f.column) for f in check.errors if "phone number" in f.message]
+    assert found == [(2, "comment"), (4, "comment")]
+    assert {(f.row, f.column) for f in check.errors} >= {(3, "reader_size")}
+    with pytest.raises(imports.ImportRefused):
+        imports.import_commit(actor=personas.trainee, study=study, text=text)
+    assert not Record.objects.exists()
+
+
 def test_an_import_updates_existing_records_and_refuses_locked_ones(personas, study):
     site_a = study.study_sites.get(code="AAA")
     record = services.record_create(actor=personas.trainee, study=study, study_site=site_a)

@@ -8,6 +8,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from audit.models import AuditEvent
 from capture import longitudinal, services
 from capture.models import Entry, Event
 from capture.tests.factories import make_study
@@ -189,6 +190,46 @@ def test_events_are_added_renamed_and_designated_on_the_page(admin, study):
     refused = admin.post(url, data)
     assert refused.status_code == 400
     assert "must stay designated" in refused.content.decode()
+
+
+def test_an_arm_is_renamed_and_a_new_arm_named_on_the_page(admin, study):
+    found, _ = study
+    url = reverse("capture:events", args=[found.pk])
+    page = admin.get(url)
+    assert 'name="arm-1-name"' in page.content.decode()
+    data = {
+        "base": page.context["base"],
+        "arm-1-name": "Surveillance",
+        "baseline_arm_1-label": "Baseline",
+        "baseline_arm_1-form-baseline": "on",
+        "baseline_arm_1-form-reading": "on",
+        "week_6_arm_1-label": "Week 6",
+        "week_6_arm_1-day_offset": "42",
+        "week_6_arm_1-form-reading": "on",
+        "new-label": "Baseline",
+        "new-arm": "2",
+        "new-arm_name": "Resection",
+        "new-form-reading": "on",
+    }
+    saved = admin.post(url, data, follow=True)
+    assert "Arms renamed: Arm 1 → Surveillance" in saved.content.decode()
+    design = longitudinal.design_of(found)
+    assert [(a.number, a.name) for a in design.arms] == [(1, "Surveillance"), (2, "Resection")]
+    # The unique event names, which exports and REDCap's scripts use, stay as they were.
+    assert {e.unique_name for e in design.events} == {
+        "baseline_arm_1",
+        "week_6_arm_1",
+        "baseline_arm_2",
+    }
+    event = AuditEvent.objects.filter(action="study.events").latest("pk")
+    assert event.changes["arms_renamed"][1] == ["Arm 1 → Surveillance"]
+
+    data = {**data, "base": admin.get(url).context["base"], "arm-1-name": "x" * 201}
+    data.pop("new-label")
+    refused = admin.post(url, data)
+    assert refused.status_code == 400
+    assert "Arm 1: a name of at most 200 characters." in refused.content.decode()
+    assert longitudinal.design_of(found).arms[0].name == "Surveillance"
 
 
 def test_the_grids_addresses_are_the_urlconfs():

@@ -84,6 +84,10 @@ def test_it_finds_identifiers(text, kind, value):
         "range 10-20",
         "CTDIvol 12.3 mGy, DLP 456.7 mGy.cm",
         "3.14159265358979",
+        # A calculation's binary noise (180.1 / 10): "00" after the point is no dialling code.
+        "18.009999999999998",
+        "-0.0099999999999998",
+        "1,0099999999",
         "1234567890.5",
         "T1 2nd echo, T2 weighted",
         "SW1A",  # an outward code alone is not a full postcode

@@ -166,11 +166,32 @@ def confirm_trainee(world):
     )
 
 
+def api_confirm_trainee(world):
+    return lambda personas, who, place: (
+        f"/api/v1/credit/studies/{world[place].pk}/contributions/{personas.trainee.pk}/confirm"
+    )
+
+
+def api_contribution_record(world):
+    page = contribution_record(world)
+
+    def build(personas, who, place):
+        page(personas, who, place)  # confirms the trainee's record in the own study
+        return f"/api/v1/credit/studies/{world[place].pk}/contributions/{personas.trainee.pk}"
+
+    return build
+
+
 CONFIRMERS = expect(
     (404, 404), committee=(200, 200), site_lead_a=(200, 404), site_lead_b=(200, 404)
 )
 CONFIRM_POST = expect(
     (404, 404), committee=(302, 302), site_lead_a=(302, 404), site_lead_b=(302, 404)
+)
+# The API says why a confirmation is refused (422: the trainee did nothing in the other
+# study; nobody confirms their own); the page says it in a message after redirecting.
+CONFIRM_API = expect(
+    (404, 404), committee=(200, 422), site_lead_a=(200, 404), site_lead_b=(422, 404)
 )
 RECORD_PAGE = expect((404, 404), committee=(200, 404), site_lead_a=(200, 404), trainee=(200, 404))
 
@@ -314,6 +335,17 @@ def routes(world):
             Route("API my contributions", api(world, "contributions/me"), api=True),
             expect((404, 404), committee=(200, 200), **dict.fromkeys(IN_STUDY, (200, 404))),
         ),
+        (Route("API contributions to confirm", api(world, "contributions"), api=True), CONFIRMERS),
+        (
+            Route(
+                "API confirm a contribution",
+                api_confirm_trainee(world),
+                "post",
+                api=True,
+            ),
+            CONFIRM_API,
+        ),
+        (Route("API contribution record", api_contribution_record(world), api=True), RECORD_PAGE),
         (
             Route(
                 "API rules", api(world, "rules"), "put", lambda *a: {"consortium_name": "C"}, True
@@ -337,6 +369,9 @@ API_ROUTES = [
     "API author list",
     "API my contributions",
     "API rules",
+    "API contributions to confirm",
+    "API confirm a contribution",
+    "API contribution record",
     "API dashboard",
     "API dashboard figure",
     "API portfolio studies",

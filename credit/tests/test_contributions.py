@@ -8,8 +8,10 @@ import json
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.test import Client
 from django.urls import reverse
 
+from accounts.services import api_token_create
 from audit.models import AuditEvent
 from credit import access, contributions, services
 from credit.models import ContributionRecord
@@ -254,3 +256,29 @@ def test_an_orcid_work_leaves_out_what_is_not_known():
     assert "url" not in work
     assert work["external-ids"] == {"external-id": []}
     assert "contributor-orcid" not in work["contributors"]["contributor"][1]
+
+
+def test_through_the_api_a_site_lead_lists_confirms_and_reads_a_record(personas, world):
+    secret = api_token_create(user=personas.site_lead_a, name="t").secret
+    api = Client(headers={"Authorization": f"Bearer {secret}"})
+    base = f"/api/v1/credit/studies/{world.study.pk}/contributions"
+    rows = {row["person_id"]: row for row in api.get(base).json()}
+    trainee = rows[personas.trainee.pk]
+    assert (trainee["records_entered"], trainee["may_confirm"], trainee["confirmed"]) == (
+        3,
+        True,
+        None,
+    )
+    assert rows[personas.site_lead_a.pk]["may_confirm"] is False  # never one's own
+
+    made = api.post(f"{base}/{personas.trainee.pk}/confirm")
+    assert made.status_code == 200
+    assert made.json()["records_complete"] == 2
+    assert made.json()["confirmed_by"] == str(personas.site_lead_a)
+    assert AuditEvent.objects.filter(action="credit.contribution.confirm").count() == 1
+    assert api.get(f"{base}/{personas.trainee.pk}").json()["summary"]
+
+    own = api.post(f"{base}/{personas.site_lead_a.pk}/confirm")
+    assert own.status_code == 422
+    assert "Nobody confirms their own" in own.json()["detail"][0]["msg"]
+    assert api.post(f"{base}/999999/confirm").status_code == 404

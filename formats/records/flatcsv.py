@@ -287,7 +287,9 @@ class RecordReader:
 
     def check(self, field: Field, text: str) -> Checked:
         """`check_value` of one stripped cell, remembered: the same cell checks the same."""
-        remembered = self._checks.setdefault(field.name, {})
+        remembered = self._checks.get(field.name)
+        if remembered is None:
+            remembered = self._checks[field.name] = {}
         checked = remembered.get(text)
         if checked is None:
             checked = check_value(field, text, today=self.today, now=self.now)

@@ -112,6 +112,13 @@ ROUTES = [
     ),
     (
         Route(
+            "change a scheme",
+            lambda p, w, pl: reverse("matching:scheme_edit", args=[a_round(p, w, pl).scheme_id]),
+        ),
+        expect((403, 403), committee=(200, 200), admin=(200, 200)),
+    ),
+    (
+        Route(
             "new round",
             lambda p, w, pl: reverse("matching:round_new", args=[a_round(p, w, pl).scheme_id]),
             method="post",

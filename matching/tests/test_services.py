@@ -229,3 +229,70 @@ def test_a_queued_run_blocks_another_and_a_failed_one_says_why(committee, monkey
     assert services.round_run_execute(round_id=round_.pk, actor_id=committee.pk) == (
         "nothing to do"
     )
+
+
+def scheme_fields(scheme: Scheme, **changes: object) -> dict[str, object]:
+    fields = {name: getattr(scheme, name) for name in services.SCHEME_FIELDS}
+    return {**fields, **changes}
+
+
+def test_the_committee_changes_a_schemes_weights_and_the_change_is_audited(committee):
+    scheme = make_round(name="Neuro mentoring").scheme
+    weights = {**scheme.weights, "subspecialties": 40}
+    saved = services.scheme_update(
+        actor=committee,
+        scheme_id=scheme.pk,
+        version=scheme.version,
+        weights=weights,
+        **scheme_fields(scheme, exclusion="region"),
+    )
+    assert (saved.version, saved.exclusion, saved.weights["subspecialties"]) == (2, "region", 40)
+    event = AuditEvent.objects.get(action="matching_scheme.update")
+    assert set(event.changes) == {"exclusion", "weights"}
+
+
+def test_a_stale_scheme_edit_is_refused_with_the_saved_values(committee):
+    scheme = make_round(name="Neuro mentoring").scheme
+    services.scheme_update(
+        actor=committee,
+        scheme_id=scheme.pk,
+        version=1,
+        weights=scheme.weights,
+        **scheme_fields(scheme, max_preferences=5),
+    )
+    with pytest.raises(services.EditConflict) as clash:
+        services.scheme_update(
+            actor=committee,
+            scheme_id=scheme.pk,
+            version=1,
+            weights=scheme.weights,
+            **scheme_fields(scheme, max_preferences=2),
+        )
+    assert clash.value.version == 2
+    assert clash.value.current == {"max preferences": "5"}
+    assert Scheme.objects.get(pk=scheme.pk).max_preferences == 5
+
+
+def test_a_scheme_edit_that_changes_nothing_writes_nothing(committee):
+    scheme = make_round(name="Neuro mentoring").scheme
+    saved = services.scheme_update(
+        actor=committee,
+        scheme_id=scheme.pk,
+        version=1,
+        weights=scheme.weights,
+        **scheme_fields(scheme),
+    )
+    assert saved.version == 1
+    assert not AuditEvent.objects.filter(action="matching_scheme.update").exists()
+
+
+def test_only_the_committee_changes_a_scheme(personas):
+    scheme = make_round(name="Neuro mentoring").scheme
+    with pytest.raises(PermissionDenied):
+        services.scheme_update(
+            actor=personas.trainee,
+            scheme_id=scheme.pk,
+            version=1,
+            weights=scheme.weights,
+            **scheme_fields(scheme, max_preferences=5),
+        )

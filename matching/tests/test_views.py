@@ -286,3 +286,38 @@ def test_asking_for_another_mentor_from_the_match_page(client, two_factor):
     client.force_login(two_factor.committee)
     round_page = client.get(reverse("matching:round", args=[match.round_id])).content.decode()
     assert "No time." in round_page
+
+
+def test_the_committee_changes_a_schemes_rules_and_a_stale_form_shows_the_conflict(
+    client, two_factor
+):
+    scheme = make_round(name="Neuro mentoring").scheme
+    client.force_login(two_factor.committee)
+    url = reverse("matching:scheme_edit", args=[scheme.pk])
+    page = client.get(url)
+    assert page.status_code == 200
+    assert page.context["form"]["version"].value() == 1
+    fields = {
+        "name": "Neuro mentoring",
+        "exclusion": "region",
+        "objective": "fit",
+        "max_preferences": 4,
+        "min_grade": "",
+        "max_grade": "",
+        "mentor_min_years": 0,
+        "version": 1,
+        **{f"weight_{name}": scheme.weights[name] for name in CRITERIA},
+        "weight_language": 25,
+    }
+    assert client.post(url, fields).status_code == 302
+    scheme.refresh_from_db()
+    assert (scheme.exclusion, scheme.weights["language"], scheme.version) == ("region", 25, 2)
+
+    stale = client.post(url, {**fields, "max_preferences": 1})
+    assert stale.status_code == 409
+    assert "Saved elsewhere while you were editing" in stale.content.decode()
+    assert stale.context["form"].data["version"] == "2"
+    assert Scheme.objects.get(pk=scheme.pk).max_preferences == 4
+    # Saving again after reading the notice replaces the saved version.
+    assert client.post(url, {**fields, "max_preferences": 1, "version": 2}).status_code == 302
+    assert Scheme.objects.get(pk=scheme.pk).max_preferences == 1

@@ -64,6 +64,11 @@ def shortlist_url(p, who, place):
     return reverse("opportunities:shortlist")
 
 
+def api_shortlist_url(p, who, place):
+    a_shortlist_owner(p, who, place)
+    return "/api/v1/opportunities/shortlist"
+
+
 def export_url(p, who, place):
     a_shortlist_owner(p, who, place)
     return reverse("opportunities:shortlist_export")
@@ -210,6 +215,9 @@ ROUTES = [
     # Own: the CSV of one's own list. Other: no profile of one's own, so back to the page
     # to make one (never the stranger's list).
     (Route("shortlist export", export_url), expect((200, 302))),
+    # The API's shortlist: one's own, and an empty one (never the stranger's) without a
+    # profile; test_shortlist.py checks which.
+    (Route("API shortlist", api_shortlist_url, api=True), expect((200, 200))),
 ]
 
 

@@ -361,6 +361,33 @@ def test_the_export_before_a_profile_sends_the_person_to_make_one(client, person
     assert response["Location"] == URL
 
 
+def test_the_api_gives_ones_own_shortlist_with_groups_reasons_and_exclusions(
+    client, personas, directory
+):
+    client.force_login(personas.trainee)
+    empty = client.get("/api/v1/opportunities/shortlist").json()
+    assert empty["profile_saved"] is False
+    assert empty["chosen"] == []
+    graduated = str(timezone.localdate().year - 5)
+    client.post(URL, img_form(budget_programmes="1", visas="", graduation_year=graduated))
+    body = client.get("/api/v1/opportunities/shortlist").json()
+    assert body["profile_saved"] is True
+    [chosen] = body["chosen"]
+    assert chosen["name"] == "Diagnostic Radiology Residency, Lakeshore"
+    assert chosen["group"] in {"reach", "target", "likely"}
+    assert chosen["basis"] == "published"
+    assert chosen["reasons"]
+    assert any("96 interviews offered to 800 applicants" in step for step in chosen["steps"])
+    # The same figure as the page's CSV export.
+    rows = list(csv.reader(io.StringIO(client.get(URL + "export.csv").content.decode())))
+    assert str(chosen["interview_likelihood_percent"]) == rows[1][3]
+    assert [e["name"] for e in body["excluded"]] == ["Diagnostic Radiology Residency, Sierra"]
+    assert any("Graduation year" in r for r in body["excluded"][0]["reasons"])
+    # Another person's profile is never read: theirs is empty until they save one.
+    client.force_login(personas.mentor)
+    assert client.get("/api/v1/opportunities/shortlist").json()["profile_saved"] is False
+
+
 def test_the_api_lists_residencies_with_their_facts_and_sources(client, personas, directory):
     client.force_login(personas.trainee)
     rows = client.get("/api/v1/opportunities/programmes").json()

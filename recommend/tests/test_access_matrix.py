@@ -89,3 +89,38 @@ def test_get_is_not_a_way_to_change_anything(personas, world, client):
     client.force_login(personas.trainee)
     assert client.get(reverse("recommend:not_for_me")).status_code == 405
     assert client.get(reverse("recommend:undo", args=[world.other_choice.pk])).status_code == 405
+
+
+def api_undo_url(world):
+    def url(p, who, place):
+        if place == "other":
+            return f"/api/v1/for-you/dismissals/{world.other_choice.pk}"
+        person = p.people.get(who, p.trainee)
+        mine = Dismissal.objects.create(person=person, item_key="mentor:1", title="A mentor")
+        return f"/api/v1/for-you/dismissals/{mine.pk}"
+
+    return url
+
+
+def test_the_api_list(personas, world):
+    # As the page: a member without a trainee profile gets an empty list that says so.
+    route = Route("api for you", lambda p, w, pl: "/api/v1/for-you", api=True)
+    check_matrix(personas, route, expect((200, 200), outsider=(403, 403)))
+
+
+def test_the_api_not_for_me(personas, world):
+    # Trainees only; an item not on their list is refused with the reason (422).
+    route = Route(
+        "api not for me",
+        lambda p, w, pl: "/api/v1/for-you/dismissals",
+        method="post",
+        data=item_data(world),
+        api=True,
+    )
+    check_matrix(personas, route, expect((403, 403), trainee=(201, 422)))
+
+
+def test_the_api_undo(personas, world):
+    # The trainee's own choice only; another trainee's is not found.
+    route = Route("api undo", api_undo_url(world), method="delete", api=True)
+    check_matrix(personas, route, expect((403, 403), trainee=(204, 404)))

@@ -6,9 +6,10 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from audit.models import AuditEvent
+from people.services import trainee_profile_save
 from recommend import services, tasks
 from recommend.models import Dismissal, StoredList
-from recommend.tests.world import build_world, make_trainee
+from recommend.tests.world import build_world, make_trainee, terms
 
 pytestmark = pytest.mark.django_db
 
@@ -148,3 +149,34 @@ def test_an_item_nothing_points_to_is_not_suggested(world):
     assert key not in [i.key for i in services.recommendations_for(world.trainee).items]
     services.recommendations_refresh(person_id=world.trainee.pk)
     assert key not in [row["key"] for row in StoredList.objects.get(person=world.trainee).items]
+
+
+def test_a_changed_profile_queues_a_new_list_once_saved(world, django_capture_on_commit_callbacks):
+    services.recommendations_refresh(person_id=world.trainee.pk)
+    before = StoredList.objects.get(person=world.trainee).computed_at
+    profile = world.trainee.trainee_profile
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        trainee_profile_save(
+            person=world.trainee,
+            version=profile.version,
+            interests=terms("Neuroradiology", "MRI", "Diagnostic accuracy", "CT"),
+            skills=[],
+            grade=profile.grade,
+            hours_per_week=profile.hours_per_week,
+        )
+    assert len(callbacks) == 1  # one refresh for one save, however many fields changed
+    assert StoredList.objects.get(person=world.trainee).computed_at > before
+
+
+def test_a_save_that_changes_nothing_queues_nothing(world, django_capture_on_commit_callbacks):
+    profile = world.trainee.trainee_profile
+    with django_capture_on_commit_callbacks() as callbacks:
+        trainee_profile_save(
+            person=world.trainee,
+            version=profile.version,
+            interests=list(profile.interests.all()),
+            skills=list(profile.skills.all()),
+            grade=profile.grade,
+            hours_per_week=profile.hours_per_week,
+        )
+    assert callbacks == []

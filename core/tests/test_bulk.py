@@ -1,13 +1,17 @@
-"""capture.bulk: rows in the database's own form, other columns at their defaults."""
+"""core.bulk, the one bulk-insert helper (record imports, output imports): rows in the
+database's own form, other columns at their defaults."""
 
 from __future__ import annotations
 
 import pytest
 from django.utils import timezone
 
-from capture import bulk
 from capture.models import Entry, Record
 from capture.tests.factories import make_study
+from core import bulk
+from outputs.models import Author
+from outputs.services import AuthorIn
+from outputs.tests.factories import make_output
 
 pytestmark = pytest.mark.django_db
 
@@ -40,3 +44,23 @@ def test_json_and_datetimes_are_stored_as_django_reads_them(personas):
     entry = Entry.objects.get(record_id=record_id)
     assert (entry.data, entry.status, entry.version, entry.locked) == (data, 2, 1, False)
     assert Entry.objects.filter(pk=entry.pk, data__age="40").exists()
+
+
+def test_rows_without_ids_go_in_batches_and_read_back_as_the_model_has_them(personas):
+    output = make_output(personas.trainee, authors=[AuthorIn(name="Someone Else")])
+    Author.objects.filter(output=output).delete()
+    table = bulk.Table(Author, ("output", "position", "name", "person", "family"))
+    table.insert([(output.pk, n, f"Author {n}", None, f"Family {n}") for n in range(1, 4)])
+    table.insert([])
+    authors = list(Author.objects.filter(output=output).order_by("position"))
+    assert [(a.position, a.name, a.family, a.given, a.person) for a in authors] == [
+        (1, "Author 1", "Family 1", "", None),
+        (2, "Author 2", "Family 2", "", None),
+        (3, "Author 3", "Family 3", "", None),
+    ]
+
+
+def test_every_column_not_given_takes_its_default_once_for_all_rows(personas):
+    table = bulk.Table(Author, ("output", "position", "name"))
+    assert len(table.columns) == len(table.constants) + 3
+    assert "given" not in [c.strip('"`') for c in table.columns[:3]]
