@@ -3,9 +3,12 @@
 
     python3 dev.py demo   install, migrate, load demo data, serve http://127.0.0.1:8000
     python3 dev.py test   install, run the whole test suite (extra arguments go to pytest)
+    python3 dev.py lock   compile the lock files again from pyproject.toml (maintainers)
 
-Both create `.venv/` beside this file on first use and reinstall only when
-pyproject.toml changes, so the second run starts at once.
+Both create `.venv/` beside this file on first use and install exactly the versions in
+requirements-dev.lock, hashes checked; they reinstall only when that file or
+pyproject.toml changes, so the second run starts at once. `lock` passes extra arguments
+to uv, e.g. `--upgrade-package django` or `--upgrade` (README, "Updating dependencies").
 """
 
 from __future__ import annotations
@@ -22,21 +25,32 @@ VENV = Path(os.environ.get("RADCOLLAB_VENV", ROOT / ".venv"))
 BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
 PYTHON = BIN / ("python.exe" if os.name == "nt" else "python")
 STAMP = VENV / ".radcollab-installed"
+# Every package the app needs (the container image installs this one) ...
+LOCK = ROOT / "requirements.lock"
+# ... and the same with the test, lint and lock tools (the two commands above and CI).
+DEV_LOCK = ROOT / "requirements-dev.lock"
 
 
 def ensure_environment() -> None:
     """Create the virtual environment and install the project with its test tools."""
     if sys.version_info < (3, 11):  # noqa: UP036 - dev.py may be started by an older python3
         sys.exit(f"RadCollab needs Python 3.11 or newer; this is {sys.version.split()[0]}.")
-    wanted = hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()
+    digest = hashlib.sha256()
+    for source in (ROOT / "pyproject.toml", DEV_LOCK):
+        digest.update(source.read_bytes())
+    wanted = digest.hexdigest()
     if STAMP.exists() and STAMP.read_text() == wanted:
         return
     if not PYTHON.exists():
         print(f"Creating the virtual environment in {VENV} ...", flush=True)
         venv.EnvBuilder(with_pip=True).create(VENV)
     print("Installing RadCollab and its dependencies ...", flush=True)
-    run([PYTHON, "-m", "pip", "install", "--quiet", "--upgrade", "pip"])
-    run([PYTHON, "-m", "pip", "install", "--quiet", "-e", f"{ROOT}[dev]"])
+    pip: list[os.PathLike[str] | str] = [PYTHON, "-m", "pip", "install", "--quiet"]
+    # Exactly the locked versions (pip itself and the build backend included), each file
+    # checked against its hash; a package missing from the lock stops the install.
+    run([*pip, "--require-hashes", "-r", DEV_LOCK])
+    # The project itself, built by the locked setuptools: nothing else is fetched.
+    run([*pip, "--no-deps", "--no-build-isolation", "-e", ROOT])
     STAMP.write_text(wanted)
 
 
@@ -72,7 +86,32 @@ def test(args: list[str]) -> None:
     sys.exit(completed.returncode)
 
 
-COMMANDS = {"demo": demo, "test": test}
+def lock(args: list[str]) -> None:
+    """Resolve pyproject.toml again into the two lock files, with every file's hash.
+
+    The dev lock is resolved first (the app, its extras for tests and CI, pip and the
+    build backend); the app's lock is then the app's share of it, constrained to the same
+    versions, so the image and the test runs never differ. One resolution for Python 3.11+
+    on every platform (`--universal`), so the lock also installs on macOS and Windows.
+    """
+    import tomllib  # here: an older python3 must reach the version message in main()
+
+    uv = BIN / ("uv.exe" if os.name == "nt" else "uv")
+    build = tomllib.loads((ROOT / "pyproject.toml").read_text())["build-system"]["requires"]
+    # pip and the build backend are locked too (given on standard input), so an install
+    # fetches nothing unpinned.
+    tools = "\n".join(["pip", *build]) + "\n"
+    common = ["pip", "compile", "--quiet", "--universal", "--python-version", "3.11"]
+    common += ["--generate-hashes", "--no-header", "--annotation-style", "line"]
+    for target, extra in ((DEV_LOCK, ["--extra", "dev"]), (LOCK, ["--constraint", DEV_LOCK.name])):
+        command = [uv, *common, *extra, *args, "pyproject.toml", "-", "-o", target.name]
+        done = subprocess.run([str(part) for part in command], cwd=ROOT, input=tools, text=True)
+        if done.returncode != 0:
+            sys.exit(done.returncode)
+    print(f"Wrote {LOCK.name} and {DEV_LOCK.name}; commit both with pyproject.toml.")
+
+
+COMMANDS = {"demo": demo, "test": test, "lock": lock}
 
 
 def main() -> None:

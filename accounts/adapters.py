@@ -11,8 +11,8 @@ from django.conf import settings
 from django.http import HttpRequest
 
 from accounts.models import Invitation
-from accounts.tasks import deliver_email
 from core.email import email_site
+from core.tasks import deliver_email
 
 INVITATION_SESSION_KEY = "radcollab_invitation"
 # The links allauth puts in its emails, built from the request's host: each is sent with

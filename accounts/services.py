@@ -14,10 +14,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import ApiToken, Invitation, User
-from accounts.tasks import deliver_email
 from audit.services import audit_record, diff_fields
 from core import ratelimit
 from core.exceptions import EditConflict
+from core.tasks import deliver_email
 from network import access
 from network.models import Role, Site, TrainingScheme
 from network.services import join_request, membership_grant, membership_place_errors

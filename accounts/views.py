@@ -17,7 +17,7 @@ from accounts.adapters import INVITATION_SESSION_KEY
 from accounts.forms import AccountDeleteForm, ApiTokenForm, InvitationForm, ProfileForm
 from accounts.models import ApiToken, Invitation
 from core import ratelimit
-from core.exceptions import EditConflict
+from core.conflicts import form_save, page_status
 from core.forms import copy_errors
 from core.types import AuthedRequest
 from network import access
@@ -61,23 +61,15 @@ def profile(request: AuthedRequest) -> HttpResponse:
     user = request.user
     initial = {"full_name": user.full_name, "time_zone": user.time_zone, "version": user.version}
     form = ProfileForm(request.POST or None, initial=initial)
-    conflict: EditConflict | None = None
+    conflict = None
     if request.method == "POST" and form.is_valid():
-        try:
-            services.profile_update(user=user, **form.cleaned_data)
-        except EditConflict as clash:
-            conflict = clash
-            data = request.POST.copy()
-            data["version"] = str(clash.version)  # saving again replaces the saved values
-            form.data = data
-        except ValidationError as error:
-            copy_errors(form, error)
-        else:
+        outcome = form_save(form, lambda: services.profile_update(user=user, **form.cleaned_data))
+        if outcome.saved:
             messages.success(request, "Profile saved.")
             return redirect("accounts:profile")
-    status = 409 if conflict else 400 if form.errors else 200
+        conflict = outcome.conflict
     context = {"form": form, "conflict": conflict}
-    return render(request, "accounts/profile.html", context, status=status)
+    return render(request, "accounts/profile.html", context, status=page_status(form, conflict))
 
 
 @login_required

@@ -14,14 +14,15 @@ depend on the machine and its load.
 
 Two rounds, both made from a fixed seed with the fit criteria of ``matching.core.fit``
 (subspecialties, methods, modalities, meeting frequency, mode, language, goals), scored
-as one float32 matrix product per block of mentees (`encode`, `fit_blocks`):
+as one float32 matrix product per block of mentees (`encode`, `fit_scores`):
 
 - **dense**: 10,000 mentees, 3,300 mentors (capacity 2 to 4), 100 institutions, every
   pair allowed except the same institution (about 32.7 million pairs). The core's fit
   and matched-first rows use ``matching.core.sparse.solve_certified``: each mentee's K
-  best mentors as arcs, then the LP dual check over all 32.7 million pairs, adding the
-  pairs that break it until none does, so the total is the whole round's optimum (the
-  "passes" figure). The protect-the-worst-off row still builds every pair as an arc.
+  best mentors as arcs, then the LP dual check over all 32.7 million pairs (rows whose
+  bound cannot break it are not scored again), adding arcs until no pair breaks it, so
+  the total is the whole round's optimum (the "passes" figure). The
+  protect-the-worst-off row still builds every pair as an arc.
 - **top-20**: 100,000 mentees, 33,000 mentors, the same rules, but each mentee keeps only
   their 20 best mentors (a restriction of the round, by definition). The exact top-20
   lists are found without scoring all 3.3 billion pairs (`top_arcs`: an index on the
@@ -35,6 +36,10 @@ ranks), and each mentor ranks those who listed them by fit. scipy's
 ``linear_sum_assignment`` runs on the capacity-expanded matrix (one column per mentor
 place) where that fits in memory; it fills every place (or matches every mentee), so it
 is compared with the core's ``matched_first`` objective, which must give the same total.
+
+Every row prints its phases as wall / CPU seconds, the whole process's wall and CPU
+seconds and the load average: on a shared machine wall-clock time measures the other
+users' load as much as this code. BLAS gets one thread per case unless ``--threads``.
 """
 
 from __future__ import annotations
@@ -49,16 +54,19 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from numpy.typing import NDArray
+
+if TYPE_CHECKING:
+    from matching.core.sparse import Scores
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = 20260601
 CHUNK = 1_000
 TOP = 20
-K = 100  # candidates per mentee in a dense round before the dual proof
+K = 5  # candidates per mentee in a dense round before the dual proof
 WEIGHTS = {"sub": 30, "meth": 15, "mod": 15, "freq": 10, "mode": 10, "lang": 10, "goals": 10}
 SIZES = {"dense": (10_000, 3_300), "top20": (100_000, 33_000), "check": (300, 100)}
 
@@ -149,20 +157,35 @@ def encode(
     return e, r
 
 
+def fit_scores(
+    mentees: dict[str, NDArray], mentors: dict[str, NDArray], rows: int = CHUNK
+) -> Scores:
+    """The round as the core's `Scores`: a block of rows at a time, one float32 matrix
+    product (points), -1 for the same institution; ``scale`` 100 makes hundredths."""
+    from matching.core.sparse import Scores
+
+    e, r = encode(mentees, mentors)
+    mentee_at, mentor_at = mentees["institution"], mentors["institution"]
+
+    def score(part: NDArray[np.int64]) -> NDArray[np.float32]:
+        points = e[part] @ r
+        np.putmask(points, mentee_at[part, None] == mentor_at[None, :], np.float32(-1))
+        return points
+
+    return Scores(len(e), score, scale=100, chunk=rows)
+
+
 def fit_blocks(
     mentees: dict[str, NDArray], mentors: dict[str, NDArray], rows: int = CHUNK
 ) -> Callable[[], Iterator[tuple[int, NDArray]]]:
     """The round as blocks of rows: fits in hundredths, -1 for the same institution."""
-    e, r = encode(mentees, mentors)
-    institution = mentors["institution"]
-    out = np.empty((rows, r.shape[1]), dtype=np.float32)
+    scores = fit_scores(mentees, mentors, rows)
 
     def blocks() -> Iterator[tuple[int, NDArray]]:
-        for part in chunks(len(e), rows):
-            points = np.matmul(e[part], r, out=out[: part.stop - part.start])
+        for part, points in scores.blocks():
             units = np.rint(points * 100).astype(np.int32)
-            units[mentees["institution"][part, None] == institution[None, :]] = -1
-            yield part.start, units
+            units[points < 0] = -1
+            yield int(part[0]), units
 
     return blocks
 
@@ -208,42 +231,45 @@ def top_arcs(case: str) -> tuple[NDArray, NDArray, NDArray, NDArray, int]:
     bits = 1 << np.arange(12)
     sub_e = (mentees["sub"].astype(np.int64) @ bits).astype(np.int64)
     sub_r = (mentors["sub"].astype(np.int64) @ bits).astype(np.int64)
-    rest = 100 * sum(WEIGHTS[k] for k in WEIGHTS if k != "sub")
+    mentee_at, mentor_at = mentees["institution"], mentors["institution"]
+    rest = sum(WEIGHTS[k] for k in WEIGHTS if k != "sub")  # points
     best_j = np.full((n, TOP), -1, dtype=np.int64)
-    best_f = np.full((n, TOP), -1, dtype=np.int64)
+    best_f = np.full((n, TOP), -1, dtype=np.float32)
     for mask in np.unique(sub_e):
         cover = POPCOUNT[sub_r & mask]
         asked = POPCOUNT[mask]
         levels = np.unique(cover)[::-1]
         by_level = [np.flatnonzero(cover == level) for level in levels]
-        sub_units = [round(100 * WEIGHTS["sub"] * level / asked) for level in levels]
-        for part in chunks(int((sub_e == mask).sum())):
-            rows = np.flatnonzero(sub_e == mask)[part]
-            have_j = np.full((len(rows), 0), -1, dtype=np.int64)
-            have_f = np.full((len(rows), 0), -1, dtype=np.int64)
+        r_level = [np.ascontiguousarray(r[:, columns]) for columns in by_level]
+        sub_points = [np.float32(WEIGHTS["sub"] * level / asked) for level in levels]
+        everyone = np.flatnonzero(sub_e == mask)
+        for part in chunks(len(everyone)):
+            rows = everyone[part]
+            have_f = np.full((len(rows), TOP), -1, dtype=np.float32)
+            have_j = np.full((len(rows), TOP), -1, dtype=np.int64)
             pending = np.arange(len(rows))
             for depth, columns in enumerate(by_level):
                 who = rows[pending]
-                points = e[who] @ r[:, columns]
-                units = np.rint(points * 100).astype(np.int64) + sub_units[depth]
-                units[mentees["institution"][who, None] == mentors["institution"][columns]] = -1
-                merged_f = np.hstack([have_f[pending], units])
-                merged_j = np.hstack([have_j[pending], np.broadcast_to(columns, units.shape)])
-                at, f = top_k_rows(merged_f, TOP)
-                j = np.where(at >= 0, np.take_along_axis(merged_j, np.maximum(at, 0), 1), -1)
-                have_f = np.full((len(rows), TOP), -1, dtype=np.int64) if depth == 0 else have_f
-                have_j = np.full((len(rows), TOP), -1, dtype=np.int64) if depth == 0 else have_j
-                have_f[pending], have_j[pending] = f, j
+                points = e[who] @ r_level[depth]  # float32 points, exact half points
+                points += sub_points[depth]
+                np.putmask(points, mentee_at[who, None] == mentor_at[columns], np.float32(-1))
+                held = TOP if depth else 0  # the lists so far come first
+                merged = np.hstack([have_f[pending], points]) if held else points
+                at, f = top_k_rows(merged, TOP)
+                new = columns[np.clip(at - held, 0, len(columns) - 1)]
+                if held:
+                    old = np.take_along_axis(have_j[pending], np.clip(at, 0, held - 1), 1)
+                    new = np.where(at < held, old, new)
+                have_f[pending], have_j[pending] = f, np.where(at >= 0, new, -1)
                 if depth + 1 == len(by_level):
                     break
-                bound = sub_units[depth + 1] + rest
-                pending = pending[f[:, -1] < bound]
+                pending = pending[f[:, -1] < sub_points[depth + 1] + rest]
                 if not len(pending):
                     break
             best_f[rows], best_j[rows] = have_f, have_j
     keep = best_f >= 0
     tails = np.nonzero(keep)[0]
-    return tails, best_j[keep], best_f[keep], capacities, n
+    return tails, best_j[keep], np.rint(best_f[keep] * 100).astype(np.int64), capacities, n
 
 
 def build(case: str) -> tuple[NDArray, NDArray, NDArray, NDArray, int]:
@@ -264,20 +290,24 @@ def run_core(case: str, objective: str) -> dict[str, object]:
 
     if case != "top20" and objective in ("fit", "matched_first"):
         mentees, mentors, capacities = population(case)
-        found = solve_certified(fit_blocks(mentees, mentors), capacities, k=K, objective=objective)
+        found = solve_certified(fit_scores(mentees, mentors), capacities, k=K, objective=objective)
         return {
             "build_s": found.seconds["candidates"],
             "solve_s": found.seconds["solve"],
             "proof_s": found.seconds["proof"],
+            "build_cpu": found.cpu["candidates"],
+            "solve_cpu": found.cpu["solve"],
+            "proof_cpu": found.cpu["proof"],
+            "rescored": found.rescored,
             "arcs": found.arcs,
             "passes": found.passes,
             "total_fit": found.total_fit,
             "matched": len(found.fit),
             "min_fit": int(found.fit.min()) if len(found.fit) else None,
         }
-    start = time.perf_counter()
+    start, ticks = time.perf_counter(), time.process_time()
     tails, heads, fits, capacities, n = build(case)
-    built = time.perf_counter() - start
+    built, built_cpu = time.perf_counter() - start, time.process_time() - ticks
     instance = Instance(
         mentees=tuple(range(n)),
         mentors=tuple(range(len(capacities))),
@@ -286,12 +316,14 @@ def run_core(case: str, objective: str) -> dict[str, object]:
         arc_mentor=heads.astype(np.int64),
         arc_fit=fits.astype(np.int64),
     )
-    start = time.perf_counter()
+    start, ticks = time.perf_counter(), time.process_time()
     result = solve(instance, objective=objective)
-    solved = time.perf_counter() - start
+    solved, solved_cpu = time.perf_counter() - start, time.process_time() - ticks
     return {
         "build_s": built,
         "solve_s": solved,
+        "build_cpu": built_cpu,
+        "solve_cpu": solved_cpu,
         "arcs": len(fits),
         "total_fit": result.total_fit,
         "matched": len(result.pairs),
@@ -302,6 +334,7 @@ def run_core(case: str, objective: str) -> dict[str, object]:
 def run_lsa(case: str, objective: str) -> dict[str, object]:
     from scipy.optimize import linear_sum_assignment
 
+    sys.path.insert(0, str(ROOT))
     mentees, mentors, capacities = population(case)
     n = len(mentees["freq"])
     start = time.perf_counter()
@@ -330,7 +363,14 @@ def run_hr(case: str, _: str) -> dict[str, object]:
     # project's folder on its path; --peer-path puts the package's own folder first.
     from matching.games import HospitalResident
 
-    tails, heads, fits, capacities, n = top_arcs(case)
+    # The lists come from this project's core, which this isolated interpreter cannot
+    # import (the peer owns the name `matching`): a plain interpreter writes them.
+    subprocess.run(
+        [sys.executable, str(Path(__file__).resolve()), "--arcs", case, "arcs.npz"], check=True
+    )
+    with np.load("arcs.npz") as saved:
+        tails, heads, fits, capacities = (saved[key] for key in ("t", "h", "f", "c"))
+        n = int(saved["n"])
     start = time.perf_counter()
     order = np.lexsort((-fits, tails))  # by mentee, best first
     tails, heads, fits = tails[order], heads[order], fits[order]
@@ -381,8 +421,14 @@ def _deep_stack(run: Callable[[], Any]) -> Any:
 RUNNERS = {"core": run_core, "lsa": run_lsa, "hr": run_hr}
 
 
-def child(case: str, solver: str, objective: str, peer_path: str) -> dict[str, object]:
-    """Run one case in a fresh process and read back its figures."""
+def child(
+    case: str, solver: str, objective: str, peer_path: str, threads: int = 1
+) -> dict[str, object]:
+    """Run one case in a fresh process and read back its figures.
+
+    BLAS gets `threads` threads (default 1: the matrix products are small, and on a
+    loaded machine OpenBLAS's waiting threads burn CPU without finishing sooner)."""
+    env = {**os.environ, "OPENBLAS_NUM_THREADS": str(threads), "OMP_NUM_THREADS": str(threads)}
     with tempfile.TemporaryDirectory() as folder:
         command = [sys.executable, str(Path(__file__).resolve())]
         if solver == "hr":
@@ -391,7 +437,7 @@ def child(case: str, solver: str, objective: str, peer_path: str) -> dict[str, o
         if peer_path:
             command += ["--peer-path", peer_path]
         done = subprocess.run(
-            command, cwd=folder, capture_output=True, text=True, check=False, timeout=3600
+            command, cwd=folder, capture_output=True, text=True, check=False, timeout=3600, env=env
         )
     if done.returncode:
         tail = (done.stderr.strip().splitlines() or ["failed"])[-1]
@@ -422,7 +468,14 @@ def main() -> None:
     parser.add_argument("--only", choices=sorted(SIZES), help="run only one round")
     parser.add_argument("--skip", nargs="*", default=[], help="solvers to leave out: lsa hr")
     parser.add_argument("--peer-path", default="", help="folder holding the matching package")
+    parser.add_argument("--threads", type=int, default=1, help="BLAS threads per case")
+    parser.add_argument("--arcs", nargs=2, metavar=("CASE", "FILE"), help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.arcs:
+        sys.path.insert(0, str(ROOT))
+        tails, heads, fits, capacities, n = top_arcs(args.arcs[0])
+        np.savez(args.arcs[1], t=tails, h=heads, f=fits, c=capacities, n=np.array(n))
+        return
     if args.child:
         case, solver, objective = args.child
         if args.peer_path:
@@ -437,42 +490,63 @@ def main() -> None:
     from rich.console import Console
     from rich.table import Table
 
-    table = Table(title=f"Matching rounds ({os.cpu_count()} cores; one process per row)")
+    table = Table(
+        title=f"Matching rounds ({os.cpu_count()} cores; one process per row; "
+        "phases as wall / CPU seconds)"
+    )
     for heading in (
         "round",
         "solver",
         "arcs",
-        "build s",
+        "passes",
+        "candidates s",
         "solve s",
         "proof s",
+        "all wall s",
+        "all CPU s",
         "peak MB",
         "total fit",
         "matched",
         "min fit",
+        "load",
     ):
         table.add_column(heading, justify="left" if heading in ("round", "solver") else "right")
     for case, solver, objective, label in PLAN:
         if (args.only and case != args.only) or solver in args.skip:
             continue
         n, m = SIZES[case]
-        f: dict[str, Any] = child(case, solver, objective, args.peer_path)
+        start = time.perf_counter()
+        f: dict[str, Any] = child(case, solver, objective, args.peer_path, args.threads)
+        wall = time.perf_counter() - start
+        load = f"{os.getloadavg()[0]:.1f}"
         if "skipped" in f:
-            table.add_row(f"{case} {n}x{m}", label, "", "", "", "", "", f"skipped: {f['skipped']}")
+            table.add_row(f"{case} {n}x{m}", label, *[""] * 8, f"skipped: {f['skipped']}")
             continue
+
+        def phase(name: str, f: dict[str, Any] = f) -> str:
+            if f"{name}_s" not in f:
+                return ""
+            cpu = f.get(f"{name}_cpu")
+            return f"{f[f'{name}_s']:.2f}" + ("" if cpu is None else f" / {cpu:.2f}")
+
         table.add_row(
             f"{case} {n}x{m}",
             label,
             f"{f.get('arcs', '')}",
-            f"{f['build_s']:.2f}",
-            f"{f['solve_s']:.2f}",
-            f"{f['proof_s']:.2f}" if "proof_s" in f else "",
+            f"{f.get('passes', '')}",
+            phase("build"),
+            phase("solve"),
+            phase("proof"),
+            f"{wall:.2f}",
+            f"{f['cpu_s']:.2f}",
             f"{f['peak_mb']:.0f}",
             f"{int(f['total_fit']) / 100:,.2f}",
             f"{f['matched']:,}",
             "" if f.get("min_fit") is None else f"{int(f['min_fit']) / 100:.2f}",
+            load,
         )
-        Console().print(f"done: {case} {label}: {json.dumps(f)}", style="dim")
-    Console(width=170).print(table)
+        Console().print(f"done: {case} {label}: {json.dumps(f)} load {load}", style="dim")
+    Console(width=220).print(table)
 
 
 if __name__ == "__main__":

@@ -1,10 +1,11 @@
 """Time RadCollab's statistics core against its peers, side by side, on the same data.
 
 Run from the checkout with ``.venv/bin/python benchmarks/bench_stats.py [--repeats N]``
-after ``.venv/bin/pip install -e '.[bench]'`` (pingouin, scikit-learn; statsmodels is a
-main dependency). The R peers need ``Rscript`` with pROC and psych (Debian:
-``apt-get install r-base-core r-cran-proc r-cran-psych``; irr, if present, adds a second
-Fleiss' kappa). The script installs nothing: a missing peer is skipped with the reason.
+after ``.venv/bin/pip install -e '.[bench]'`` (pingouin, scikit-learn; statsmodels comes
+with the dev extra that ``dev.py`` installs). The R peers need ``Rscript`` with pROC and
+psych (Debian: ``apt-get install r-base-core r-cran-proc r-cran-psych``; irr, if present,
+adds a second Fleiss' kappa). The script installs nothing: a missing peer is skipped
+with the reason.
 
 Each comparison makes its data once and hands the same values to every implementation.
 Python peers are timed in this process; R is given the data in a temporary CSV, read

@@ -1,18 +1,25 @@
-"""A 100,000-record export written to and served from object storage, against local disk.
+"""A 100,000-record export written to and served from object storage, through the app.
 
-The export is the CSV of bench_exports.py's generated study (100,000 records of 40
-fields, 75,000 repeating instances). It is written once to a scratch file (as the export
-task does), then stored and served through `core.files` with each backend: the local
-disk, and an S3-compatible bucket (moto in server mode on a free port, over HTTP, with
-server-side encryption on). Serving is timed in both modes: streamed by the app
-(`serve_file`'s response read to the end) and through a presigned URL fetched over HTTP.
-moto keeps objects in its own memory on this machine, so the S3 figures are a floor of
-the app's own cost, not a real network's.
+Builds bench_capture.py's study (40 fields over 3 instruments, 50 sites) in a scratch
+database, imports 100,000 records, then, with `RADCOLLAB_STORAGE=s3` against an
+S3-compatible server (moto in server mode on a free port, over HTTP, signatures checked,
+server-side encryption on):
 
-    .venv/bin/python benchmarks/bench_storage.py
-    .venv/bin/python benchmarks/bench_storage.py --records 10000
+1. runs the export task (`export_request`; the immediate backend runs the task in this
+   process, as a worker would) for CSV and XLSX, writing each file to the bucket;
+2. downloads each through the site as its owner would, with the Django test client:
+   streamed by the app (`RADCOLLAB_DOWNLOADS=stream`, the study's export page), and
+   through the presigned URL the app redirects to (`redirect`), fetched over HTTP.
 
-Prints figures; asserts nothing.
+Each step prints wall time, this process's CPU time and the S3 server's CPU time (read
+from /proc, it is another process); the load average is printed at the start and end.
+moto keeps objects in memory on this machine, so the S3 figures are a floor of the app's
+own cost, not a real network's.
+
+    .venv/bin/python benchmarks/bench_storage.py                       # SQLite
+    .venv/bin/python benchmarks/bench_storage.py --db postgres --records 10000
+
+Prints figures; asserts only that every byte came back.
 """
 
 from __future__ import annotations
@@ -20,108 +27,166 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-import tempfile
 import time
 import urllib.request
+from collections.abc import Callable
+from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "benchmarks"))
+from scratch import scratch_database, setup_django
 
-
-def _timed(label: str, action) -> object:  # type: ignore[no-untyped-def]
-    started = time.perf_counter()
-    result = action()
-    print(f"  {label:<34}{time.perf_counter() - started:>8.2f} s", flush=True)
-    return result
+T = TypeVar("T")
+PG_BENCH_DB = "radcollab_bench_storage"
+SITES = 50
 
 
-def _drain(response) -> int:  # type: ignore[no-untyped-def]
-    return (
-        sum(len(chunk) for chunk in response.streaming_content)
-        if response.streaming
-        else len(b"".join(response))
-    )
+def cpu_of(pid: int) -> float:
+    """CPU seconds (user + system) a running process has used, from /proc."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+class Timer:
+    def __init__(self, server_pid: int) -> None:
+        self.server_pid = server_pid
+
+    def __call__(self, label: str, action: Callable[[], T]) -> T:
+        wall, cpu, server = time.perf_counter(), time.process_time(), cpu_of(self.server_pid)
+        result = action()
+        print(
+            f"  {label:<44} wall {time.perf_counter() - wall:7.2f} s   "
+            f"CPU {time.process_time() - cpu:6.2f} s   "
+            f"S3 server CPU {cpu_of(self.server_pid) - server:6.2f} s",
+            flush=True,
+        )
+        return result
+
+
+def load() -> str:
+    return "load average " + ", ".join(f"{x:.2f}" for x in os.getloadavg())
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser()
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--records", type=int, default=100_000)
-    count = parser.parse_args().records
+    parser.add_argument("--db", choices=["sqlite", "postgres"], default="sqlite")
+    parser.add_argument("--formats", default="csv,xlsx", help="comma-separated")
+    args = parser.parse_args()
 
     from core.testing.s3 import free_port, make_user, start_moto
 
     port = free_port()
     moto = start_moto(port)
-    endpoint = f"http://127.0.0.1:{port}"
-    access_key, secret_key = make_user(endpoint)
-    scratch = Path(tempfile.mkdtemp(prefix="bench-storage-"))
-    os.environ.update(
-        DJANGO_SETTINGS_MODULE="radcollab.settings",
-        DEBUG="1",
-        DATABASE_URL=f"sqlite:///{scratch / 'db.sqlite3'}",
-        MEDIA_ROOT=str(scratch / "media"),
+    try:
+        run(args, moto.pid, f"http://127.0.0.1:{port}", *make_user(f"http://127.0.0.1:{port}"))
+    finally:
+        moto.terminate()
+        moto.wait()
+
+
+def run(args: argparse.Namespace, moto_pid: int, endpoint: str, key: str, secret: str) -> None:
+    url = scratch_database(args.db, PG_BENCH_DB)
+    setup_django(
+        url,
         RADCOLLAB_STORAGE="s3",
         S3_BUCKET="bench-exports",
         S3_ENDPOINT_URL=endpoint,
         S3_REGION="eu-west-2",
-        S3_ACCESS_KEY_ID=access_key,
-        S3_SECRET_ACCESS_KEY=secret_key,
+        S3_ACCESS_KEY_ID=key,
+        S3_SECRET_ACCESS_KEY=secret,
         S3_KEY_PREFIX="radcollab",
         S3_ADDRESSING_STYLE="path",
+        # Where a stray local write would land: checked empty at the end.
+        MEDIA_ROOT=str(Path(url.rpartition("/")[2]).parent / "media-must-stay-empty"),
     )
-    import django
-
-    django.setup()
-    from bench_exports import ExportPlan, _csv, _options, study
     from django.conf import settings
-    from django.core.files import File
-    from django.core.files.storage import FileSystemStorage, default_storage
+    from django.core.files.storage import default_storage
 
     bucket: Any = default_storage
-
-    from core.files import serve_file
-
     bucket.bucket.meta.client.create_bucket(
         Bucket="bench-exports", CreateBucketConfiguration={"LocationConstraint": "eu-west-2"}
     )
-    dictionary = study()
-    plan = ExportPlan(dictionary, _options(labelled=False))
-    csv_path = scratch / "records.csv"
-    print(f"{count:,} records, CSV export")
-    _timed("write the CSV (scratch file)", lambda: _csv(plan, dictionary, count, csv_path))
-    size = csv_path.stat().st_size
-    print(f"  size {size / 1e6:.1f} MB")
-    local = FileSystemStorage(location=scratch / "media")
-    for label, storage in (("local disk", local), ("S3 (moto)", default_storage)):
-        print(label)
-        with csv_path.open("rb") as handle:
-            name = str(
-                _timed("store", lambda s=storage, h=handle: s.save("exports/r.csv", File(h)))
-            )
-        settings.RADCOLLAB_DOWNLOADS = "stream"
-        served = _timed(
-            "serve, streamed by the app",
-            lambda s=storage, n=name: _drain(serve_file(n, filename="r.csv", storage=s)),
+    timed = Timer(moto_pid)
+    print(f"{args.records:,} records on {args.db}, S3 (moto) at {endpoint}; {load()}")
+    admin, study = timed("make the study and import the records", lambda: make_study(args))
+    from django.test import Client
+
+    client = Client()
+    client.force_login(admin)
+    # The first request loads the URLconf and the middleware: not a download's cost.
+    assert client.get(f"/studies/{study.pk}/exports/").status_code == 200
+    for format in args.formats.split(","):
+        print(f"{format.upper()} export")
+        export = timed(
+            "export task: write and store the file", partial(export_run, admin, study, format)
         )
+        head = bucket.bucket.meta.client.head_object(
+            Bucket="bench-exports", Key=f"radcollab/{export.file.name}"
+        )
+        size = int(head["ContentLength"])
+        print(
+            f"  stored {size / 1e6:.1f} MB ({size:,} bytes) at {export.file.name}, "
+            f"{head['ServerSideEncryption']}; {export.done:,} of {export.total:,} records"
+        )
+        page = f"/studies/{study.pk}/exports/{export.pk}/"
+        settings.RADCOLLAB_DOWNLOADS = "stream"
+        served = timed("download through the site, streamed", partial(stream, client, page))
         assert served == size, (served, size)
-        if storage is default_storage:
-            settings.RADCOLLAB_DOWNLOADS = "redirect"
-            response = serve_file(name, filename="r.csv", storage=storage)
+        settings.RADCOLLAB_DOWNLOADS = "redirect"
+        fetched = timed("download through the site, presigned", partial(presigned, client, page))
+        assert fetched == size, (fetched, size)
+    local = Path(settings.MEDIA_ROOT)
+    written = [p for p in local.rglob("*") if p.is_file()] if local.exists() else []
+    print(f"files written to local disk: {len(written)}; {load()}")
 
-            def fetch(url: str = response["Location"]) -> int:
-                with urllib.request.urlopen(url) as answer:  # noqa: S310 - local moto
-                    return len(answer.read())
 
-            assert _timed("serve, presigned URL over HTTP", fetch) == size
-            head = bucket.bucket.meta.client.head_object(
-                Bucket="bench-exports", Key=f"radcollab/{name}"
-            )
-            print(f"  stored {head['ContentLength'] / 1e6:.1f} MB, {head['ServerSideEncryption']}")
-    moto.terminate()
+def make_study(args: argparse.Namespace) -> tuple[Any, Any]:
+    from bench_capture import dictionary_csv, records_csv
+
+    from accounts.models import User
+    from capture import imports, services
+    from core.testing.mfa import enable_totp
+    from network.models import Membership, Region, Site
+
+    region = Region.objects.create(name="Bench region")
+    admin = User.objects.create(email="admin@bench.test", full_name="Study Admin", password="!")  # noqa: S106
+    Membership.objects.create(person=admin, role="committee")
+    enable_totp(admin)
+    study, _ = services.study_create(actor=admin, title="Bench", dictionary_csv=dictionary_csv())
+    codes = [f"S{i:02d}" for i in range(SITES)]
+    for i, code in enumerate(codes):
+        site = Site.objects.create(name=f"Hospital {i}", region=region, latitude=51, longitude=0)
+        services.study_add_site(actor=admin, study=study, site=site, code=code)
+    services.study_go_live(actor=admin, study=study)
+    imports.import_commit(actor=admin, study=study, text=records_csv(args.records, codes))
+    return admin, study
+
+
+def export_run(admin: Any, study: Any, format: str) -> Any:
+    from capture import exports
+
+    made = exports.export_request(actor=admin, study=study, format=format, labels=True)
+    made.refresh_from_db()
+    if made.state == "queued":  # no task backend ran it on commit
+        made = exports.export_run(made.pk)
+    assert made.state == "done", made.error
+    return made
+
+
+def stream(client: Any, page: str) -> int:
+    response = client.get(page)
+    assert response.status_code == 200, response.status_code
+    return sum(len(chunk) for chunk in response.streaming_content)
+
+
+def presigned(client: Any, page: str) -> int:
+    response = client.get(page)
+    assert response.status_code == 302, response.status_code
+    with urllib.request.urlopen(response["Location"], timeout=300) as answer:  # noqa: S310 - local moto
+        return sum(len(chunk) for chunk in iter(lambda: answer.read(1 << 20), b""))
 
 
 if __name__ == "__main__":
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
     main()

@@ -24,6 +24,7 @@ from capture import exports as capture_exports
 from capture.access import Can
 from capture.models import DictionaryVersion, Entry, Event, Export, Study
 from core import ratelimit
+from core.conflicts import CONFLICT
 from core.exceptions import EditConflict
 from core.files import serve_file
 from core.types import AuthedRequest
@@ -223,34 +224,29 @@ def proposal(request: AuthedRequest, study_id: int) -> DictionaryOut:
 
 @router.post(
     "/{study_id}/dictionary/proposal",
-    response={200: DictionaryOut, 409: dict[str, Any]},
+    response={200: DictionaryOut, **CONFLICT},
 )
 def proposal_confirm(request: AuthedRequest, study_id: int, payload: ProposalIn) -> Any:
     """State renames and mappings; with `confirm` apply the proposal (422 names what is missing)."""
     study = _study(request, study_id, Can.MANAGE)
     version = _the_proposal(study)
     if payload.digest != versions.digest(version.csv):
-        return Status(
-            409,
-            {
-                "detail": "The proposal changed since; read it again.",
-                "digest": versions.digest(version.csv),
-            },
+        raise EditConflict(
+            "The proposal changed since; read it again.",
+            current={"digest": versions.digest(version.csv)},
+            version=version.number,
         )
     versions.proposal_plan(
         actor=request.user, version=version, renames=payload.renames, mappings=payload.mappings
     )
     if not payload.confirm:
         return Status(200, _proposal_out(study, version, archive=payload.archive_invalid))
-    try:
-        found = versions.version_apply(
-            actor=request.user,
-            version=version,
-            expected=payload.digest,
-            archive_invalid=payload.archive_invalid,
-        )
-    except EditConflict as clash:
-        return Status(409, {"detail": str(clash)})
+    found = versions.version_apply(
+        actor=request.user,
+        version=version,
+        expected=payload.digest,
+        archive_invalid=payload.archive_invalid,
+    )
     out = DictionaryOut(
         applied=True, version=version.number, digest=payload.digest, impact=found.as_dict()
     )
@@ -324,7 +320,7 @@ def entry(
 
 @router.put(
     "/{study_id}/records/{record_id}/{instrument}",
-    response={200: EntryOut, 409: dict[str, Any], 422: dict[str, Any]},
+    response={200: EntryOut, **CONFLICT, 422: dict[str, Any]},
 )
 def save(
     request: AuthedRequest,
@@ -359,10 +355,6 @@ def save(
     except services.NeedsConfirmation as warning:
         return Status(
             422, {"detail": "Confirm values outside their range.", "warnings": warning.warnings}
-        )
-    except EditConflict as clash:
-        return Status(
-            409, {"detail": str(clash), "current": clash.current, "version": clash.version}
         )
     return Status(200, _entry_out(result.entry))
 

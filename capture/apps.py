@@ -7,3 +7,5 @@ class CaptureConfig(AppConfig):
     nav_links = (("Studies", "capture:studies", "capture.access.shows_studies"),)
     dashboard_panel = "capture.dashboard.panel"
     demo_seeder = "capture.demo.seed_all"
+    # Core's idle sign-out asks whether someone holds a role in any study.
+    provides = {"study_roles_of": "capture.access.active_study_roles"}

@@ -31,7 +31,8 @@ from capture import access, jobs
 from capture.access import Can
 from capture.models import Entry, Event, Export, Record, Study
 from capture.services import audit_scope
-from capture.versions import export_dictionary
+from capture.versions.reading import export_dictionary
+from core.logging_tools import log_failure
 from formats.exports import (
     CheckboxLayout,
     ExportError,
@@ -183,9 +184,12 @@ def _attempt(export: Export, attempt: int) -> str | None:
     """Write the file; None, or what went wrong in words for the person who asked."""
     try:
         _write(export, attempt)
-    except Exception as error:
-        logger.exception("Export %s (attempt %s) failed", export.pk, attempt)
-        return str(error) if isinstance(error, ExportError) else jobs.UNEXPECTED
+    except ExportError as refused:  # worded for the person: what to change
+        logger.warning("export.refused", extra={"export_id": export.pk, "attempt": attempt})
+        return str(refused)
+    except Exception:
+        reference = log_failure(logger, "export.failed", export_id=export.pk, attempt=attempt)
+        return jobs.unexpected(reference, "the export")
     return None
 
 

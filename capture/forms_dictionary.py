@@ -7,7 +7,8 @@ from typing import Any
 from django import forms
 
 from capture.forms import dictionary_text
-from capture.versions import ARCHIVE, Impact, parse_renames
+from capture.versions.preview import Impact, parse_renames
+from capture.versions.reading import ARCHIVE
 from formats.datadictionary import Field, FieldType, ValidationType
 from formats.datadictionary.choices import format_choices, format_slider_labels
 

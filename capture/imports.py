@@ -43,10 +43,11 @@ from capture.services import (
     identifier_problem,
     user_name,
 )
-from capture.versions import archive_keys
+from capture.versions.reading import archive_keys
 from core import bulk
 from core.files import save_to_field
 from core.identifiers import describe, find_identifiers
+from core.logging_tools import log_failure
 from formats.datadictionary import DataDictionary, Field, FieldType
 from formats.records import Finding, RecordReader, RecordRow
 from formats.records.flatcsv import HEADER_ROW, Events
@@ -1141,8 +1142,8 @@ def _attempt(upload: DataImport, attempt: int) -> str | None:
     except (ImportRefused, PermissionDenied) as refused:
         return str(refused)
     except Exception:
-        logger.exception("Import %s (attempt %s) failed", upload.pk, attempt)
-        return jobs.UNEXPECTED
+        reference = log_failure(logger, "import.failed", import_id=upload.pk, attempt=attempt)
+        return jobs.unexpected(reference, "the import")
     finally:
         progress.close()
     return None

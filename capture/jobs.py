@@ -23,13 +23,17 @@ from django.db.models import Model, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
+from core.logging_tools import failure_message
+
 logger = logging.getLogger(__name__)
 
 QUEUED, RUNNING, FAILED = "queued", "running", "failed"
-UNEXPECTED = (
-    "Stopped by an unexpected error (logged for the administrator). Retry it; if it "
-    "fails again, tell the administrator."
-)
+
+
+def unexpected(reference: str, what: str) -> str:
+    """What the person reads when an export or import stopped on an unexpected error:
+    never the error's own text, but the reference of its log line (core.logging_tools)."""
+    return failure_message(reference, what)
 
 
 def stale_after() -> timedelta:
@@ -38,7 +42,8 @@ def stale_after() -> timedelta:
 
 def stale_message() -> str:
     minutes = settings.RADCOLLAB_TASK_STALE_MINUTES
-    return f"No progress for over {minutes} minutes (the task worker may have stopped). Retry it."
+    span = "a minute" if minutes == 1 else f"{minutes} minutes"
+    return f"No progress for over {span} (the task worker may have stopped). Retry it."
 
 
 def claim(model: type[Model], pk: int, attempt: int) -> bool:

@@ -30,7 +30,7 @@ from django.utils import timezone
 from audit.services import audit_record
 from capture.models import Arm, Designation, DictionaryVersion, Entry, Event, Study
 from capture.services import audit_scope, current_dictionary
-from capture.versions import applied_version, needs_versioning
+from capture.versions.reading import applied_version, needs_versioning
 from formats import longitudinal as design_format
 from formats.longitudinal import Design
 
@@ -85,10 +85,6 @@ def design_of(study: Study) -> Design:
             for d in e.designations.all()
         ),
     )
-
-
-def event_named(study: Study, unique_name: str) -> Event | None:
-    return Event.objects.filter(study=study, unique_name=unique_name).select_related("arm").first()
 
 
 # --- Changing -------------------------------------------------------------------------

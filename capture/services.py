@@ -19,7 +19,14 @@ from django.utils import timezone
 from audit.services import audit_record, diff_fields
 from capture import completeness
 from capture.actiontags import tag_errors
-from capture.logic import Context, DictionaryLogicError, FieldLogic, read_with_logic, resolve
+from capture.logic import (
+    Context,
+    DictionaryLogicError,
+    FieldLogic,
+    Resolution,
+    read_with_logic,
+    resolve,
+)
 from capture.models import (
     DataQuery,
     DictionaryVersion,
@@ -535,9 +542,79 @@ def entry_save(
     The record-id field always holds the record's own id: RadCollab gives it, nobody
     types it, and a different one is refused. Every value written is screened for
     patient identifiers here, so no page, API call or script can skip the screen.
+
+    The steps, each a function of its own: read, validate, apply branching, calculate,
+    screen identifiers, save, audit.
     """
     if status not in Entry.Status.values:
         raise ValidationError({"status": STATUS_PROBLEM})
+    now = timezone.now()
+    target = entry_read(
+        actor=actor,
+        record=record,
+        instrument=instrument,
+        instance=instance,
+        version=version,
+        event=event,
+        now=now,
+    )
+    checked = entry_validate(target, values, reason=reason, now=now)
+    resolved = entry_apply_branching(target, checked.values)
+    after, cleared = entry_calculate(target, checked.values, resolved)
+    screened = entry_screen_identifiers(target, checked.values, after)
+    errors = {**screened, **checked.errors}
+    if errors:
+        raise ValidationError(errors)
+    if checked.warnings and not confirmed:
+        raise NeedsConfirmation(checked.warnings)
+    changes = entry_write(actor, target, after, status=int(status))
+    entry_audit(actor, target, changes, reason=reason, cleared=cleared, typed=checked.values)
+    return SaveResult(target.entry, cleared)
+
+
+STATUS_PROBLEM = "Choose the form's status: 0 Incomplete, 1 Unverified or 2 Complete."
+
+
+@dataclass
+class EntryTarget:
+    """What a save reads before it checks anything: the record (locked), the dictionary
+    in force, the instrument's fields, the entry it writes (new and unsaved when there is
+    none yet) with its values before, and what logic reads besides the values."""
+
+    record: Record
+    instrument: str
+    event: Event | None
+    dictionary: Dictionary
+    fields: list[Field]
+    entry: Entry
+    before: dict[str, Any]
+    logic: Context
+
+
+@dataclass(frozen=True)
+class CheckedValues:
+    """The typed values as stored (`values`), the problems that refuse the save
+    (`errors`, by field) and the values outside their range (`warnings`)."""
+
+    values: dict[str, Any]
+    errors: dict[str, str]
+    warnings: dict[str, str]
+
+
+def entry_read(
+    *,
+    actor: Any,
+    record: Record,
+    instrument: str,
+    instance: int,
+    version: int | None,
+    event: Event | None,
+    now: Any,
+) -> EntryTarget:
+    """Step 1, read: lock the record, then read the dictionary, the fields and the entry.
+
+    Refuses an instrument the study lacks, an event it is not designated to, a locked
+    record or entry, an instance that cannot be saved and a stale `version`."""
     study = record.study
     record = Record.objects.select_for_update().get(pk=record.pk)
     # Read after the lock: applying a dictionary version locks the study's records, so a
@@ -550,48 +627,118 @@ def entry_save(
     if problem:
         raise ValidationError({"event": problem})
     entry = _entry_to_save(study, record, instrument, instance, version, event)
-    before: dict[str, Any] = dict(entry.data) if entry.pk else {}
-
-    now = timezone.now()
-    typed = dict(values)
-    errors = _record_id_errors(dictionary, record, typed.pop(dictionary.record_id_field, None))
-    errors.update(text_errors(reason=reason))
-    checked, type_errors, warnings = _check(fields, typed, timezone.localtime(now))
-    context = record_values(record, except_instrument=instrument, event=event)
-    context.update(checked)
     logic = logic_context(
         record=record, instrument=instrument, instance=instance, actor=actor, now=now, event=event
     )
+    before: dict[str, Any] = dict(entry.data) if entry.pk else {}
+    return EntryTarget(record, instrument, event, dictionary, fields, entry, before, logic)
+
+
+def entry_validate(
+    target: EntryTarget, values: dict[str, Any], *, reason: str, now: Any
+) -> CheckedValues:
+    """Step 2, validate: each typed value against its field's type and range, the action
+    tags' limits, the record id (the record's own or nothing) and the reason's text."""
+    typed = dict(values)
+    dictionary = target.dictionary
+    own = _record_id_errors(dictionary, target.record, typed.pop(dictionary.record_id_field, None))
+    own.update(text_errors(reason=reason))
+    checked, type_errors, warnings = _check(target.fields, typed, timezone.localtime(now))
     # A value of the wrong type is named first; a tag's limit only for a well-typed one.
     for name, problem in tag_errors(
-        fields, checked, before, pipes=dictionary.pipes, context=logic
+        target.fields, checked, target.before, pipes=dictionary.pipes, context=target.logic
     ).items():
         type_errors.setdefault(name, problem)
-    resolved = resolve(dictionary.active_logic, context, context=logic)
-    after, cleared = _values_to_write(dictionary, record, fields, checked, resolved, before)
-    # What was typed (a hidden field's value still reaches the audit row that clears it)
-    # and what is written (calculations, the record id) both pass the identifier screen.
-    screened = {**identifier_errors(fields, checked), **identifier_errors(fields, after)}
-    errors = {**screened, **type_errors, **errors}
-    if errors:
-        raise ValidationError(errors)
-    if warnings and not confirmed:
-        raise NeedsConfirmation(warnings)
-    _write_entry(actor, entry, before, after, dictionary, int(status), reason)
+    return CheckedValues(checked, {**type_errors, **own}, warnings)
+
+
+def entry_apply_branching(target: EntryTarget, checked: dict[str, Any]) -> Resolution:
+    """Step 3, apply branching: resolve the dictionary's logic over the typed values and
+    the record's other forms (which fields show, what each calculation gives)."""
+    context = record_values(target.record, except_instrument=target.instrument, event=target.event)
+    context.update(checked)
+    return resolve(target.dictionary.active_logic, context, context=target.logic)
+
+
+def entry_calculate(
+    target: EntryTarget, checked: dict[str, Any], resolved: Resolution
+) -> tuple[dict[str, Any], list[str]]:
+    """Step 4, calculate: the values to write (typed ones, calculations, the record's id,
+    blanks where branching hides a field) and the names of the fields it cleared."""
+    return _values_to_write(
+        target.dictionary, target.record, target.fields, checked, resolved, target.before
+    )
+
+
+def entry_screen_identifiers(
+    target: EntryTarget, checked: dict[str, Any], after: dict[str, Any]
+) -> dict[str, str]:
+    """Step 5, screen: patient identifiers in what was typed (a hidden field's value still
+    reaches the audit row that clears it) and in what is written (calculations)."""
+    return {**identifier_errors(target.fields, checked), **identifier_errors(target.fields, after)}
+
+
+def entry_write(
+    actor: Any, target: EntryTarget, after: dict[str, Any], *, status: int
+) -> dict[str, tuple[Any, Any]]:
+    """Step 6, save: the entry's values and status, one version up, and the site's
+    completeness count; gives the changes (old, new) by field for the audit row."""
+    entry, before = target.entry, target.before
+    changes = {
+        name: (before.get(name), value)
+        for name, value in after.items()
+        if _normal(before.get(name)) != _normal(value)
+    }
+    complete_change = completeness.complete_change(
+        None if entry.pk is None else entry.status, status
+    )
+    if entry.status != status:
+        changes["__status"] = (Entry.Status(entry.status).label, Entry.Status(status).label)
+    # Keys that are no field of the dictionary (values archived by a dictionary version)
+    # are kept as they are: a save never deletes them.
+    kept = {k: v for k, v in before.items() if k not in target.dictionary.by_name}
+    entry.data = {**after, **kept}
+    entry.status = status
+    entry.version += 1
+    entry.updated_by = actor
+    entry.save()
+    completeness.adjust(target.record.study_site_id, complete=complete_change)
+    return changes
+
+
+def entry_audit(
+    actor: Any,
+    target: EntryTarget,
+    changes: dict[str, tuple[Any, Any]],
+    *,
+    reason: str,
+    cleared: list[str],
+    typed: dict[str, Any],
+) -> None:
+    """Step 7, audit: the entry created or changed (with the reason), and the values that
+    branching cleared, each with the value the person had typed."""
+    entry, record = target.entry, target.record
+    site, scope = record.study_site.site, audit_scope(record.study)
+    if changes or entry.version == 1:
+        audit_record(
+            actor=actor,
+            action="entry.create" if entry.version == 1 else "entry.update",
+            obj=entry,
+            changes=changes,
+            reason=reason,
+            site=site,
+            scope=scope,
+        )
     if cleared:
         audit_record(
             actor=actor,
             action="entry.clear_hidden",
             obj=entry,
-            changes={name: (checked.get(name), "") for name in cleared},
+            changes={name: (typed.get(name), "") for name in cleared},
             reason="Hidden by branching logic: its value was cleared.",
-            site=record.study_site.site,
-            scope=audit_scope(study),
+            site=site,
+            scope=scope,
         )
-    return SaveResult(entry, cleared)
-
-
-STATUS_PROBLEM = "Choose the form's status: 0 Incomplete, 1 Unverified or 2 Complete."
 
 
 def _entry_to_save(
@@ -670,49 +817,6 @@ def _values_to_write(
             value = ""
         after[f.name] = value
     return after, cleared
-
-
-def _write_entry(
-    actor: Any,
-    entry: Entry,
-    before: dict[str, Any],
-    after: dict[str, Any],
-    dictionary: Dictionary,
-    status: int,
-    reason: str,
-) -> None:
-    """Save the entry's values and status, adjust completeness, and audit what changed."""
-    record = entry.record
-    changes = {
-        name: (before.get(name), value)
-        for name, value in after.items()
-        if _normal(before.get(name)) != _normal(value)
-    }
-    status_changed = entry.status != status
-    complete_change = completeness.complete_change(
-        None if entry.pk is None else entry.status, status
-    )
-    # Keys that are no field of the dictionary (values archived by a dictionary version)
-    # are kept as they are: a save never deletes them.
-    kept = {k: v for k, v in before.items() if k not in dictionary.by_name}
-    if status_changed:
-        changes["__status"] = (Entry.Status(entry.status).label, Entry.Status(status).label)
-    entry.data = {**after, **kept}
-    entry.status = status
-    entry.version += 1
-    entry.updated_by = actor
-    entry.save()
-    completeness.adjust(record.study_site_id, complete=complete_change)
-    if changes or entry.version == 1:
-        audit_record(
-            actor=actor,
-            action="entry.create" if entry.version == 1 else "entry.update",
-            obj=entry,
-            changes=changes,
-            reason=reason,
-            site=record.study_site.site,
-            scope=audit_scope(record.study),
-        )
 
 
 def _check(

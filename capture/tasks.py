@@ -9,8 +9,11 @@ from __future__ import annotations
 
 from django_tasks import task
 
+from core.logging_tools import logged_task
+
 
 @task()
+@logged_task
 def run_export(*, export_id: int, attempt: int | None = None) -> str:
     from capture.exports import export_run
 
@@ -18,6 +21,7 @@ def run_export(*, export_id: int, attempt: int | None = None) -> str:
 
 
 @task()
+@logged_task
 def run_import(*, import_id: int, attempt: int | None = None) -> str:
     from capture.imports import import_run
 

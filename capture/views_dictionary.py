@@ -25,12 +25,17 @@ from capture.forms_dictionary import (
     renames_text,
 )
 from capture.models import DictionaryVersion, Study
+from core.conflicts import conflict_notice, conflict_text, page_status
 from core.exceptions import EditConflict
 from core.forms import copy_errors
 from core.htmx import render_page
 from core.ratelimit import ratelimit
 from core.types import AuthedRequest
 from formats.datadictionary import Field, read_data_dictionary
+
+# What to do after a dictionary changed meanwhile (the conflict carries no values to merge).
+EDIT_AGAIN = "Open the field again from the data dictionary page and make your change there."
+PREVIEW_AGAIN = "The preview below is drawn again: check it, then apply."
 
 
 def _study(request: AuthedRequest, pk: int) -> Study:
@@ -112,6 +117,7 @@ def dictionary_field(request: AuthedRequest, pk: int, name: str | None = None) -
         raise Http404("No such field.")
     initial = field_initial(existing[name]) if name else {"form": request.GET.get("form", "")}
     form = FieldForm(request.POST or None, initial={**initial, "base": versions.digest(text)})
+    conflict = None
     if request.method == "POST" and form.is_valid():
         values = dict(form.cleaned_data)
         edit = builder.field_save(name, values, shown=initial if name else None)
@@ -122,7 +128,7 @@ def dictionary_field(request: AuthedRequest, pk: int, name: str | None = None) -
         except ValidationError as error:
             copy_errors(form, error)
         except EditConflict as clash:
-            form.add_error(None, str(clash))
+            conflict = conflict_notice(clash, next_step=EDIT_AGAIN)
         else:
             followed = f" (rules rewritten to follow it: {', '.join(edit.followed)})"
             saved = f"{values['name']} saved" + (followed if edit.followed else "")
@@ -134,8 +140,9 @@ def dictionary_field(request: AuthedRequest, pk: int, name: str | None = None) -
         "name": name,
         "instrument_names": [form_name for form_name, _ in instruments],
         "versioned": versions.needs_versioning(study),
+        "conflict": conflict,
     }
-    status = 400 if form.errors else 200
+    status = page_status(form, conflict)
     return render(request, "capture/dictionary_field.html", context, status=status)
 
 
@@ -162,10 +169,11 @@ def dictionary_field_action(
             edit=FIELD_ACTIONS[action](name),
             base=request.POST.get("base", ""),
         )
-    except (ValidationError, EditConflict) as error:
-        texts = error.messages if isinstance(error, ValidationError) else [str(error)]
-        for text in texts:
+    except ValidationError as error:
+        for text in error.messages:
             messages.error(request, text)
+    except EditConflict as clash:
+        messages.error(request, conflict_text(clash))
     else:
         _saved_message(request, version, f"{name}: {action}")
     if getattr(request, "htmx", False):
@@ -200,6 +208,7 @@ def dictionary_proposal(request: AuthedRequest, pk: int) -> HttpResponse:
         messages.success(request, f"Proposed version {proposal.number} is discarded.")
         return redirect("capture:dictionary", pk=study.pk)
     status = 200
+    conflict = None
     found = versions.impact(study, proposal)
     form = _plan_form(request, proposal, found)
     if request.method == "POST" and form.is_valid():
@@ -223,7 +232,7 @@ def dictionary_proposal(request: AuthedRequest, pk: int) -> HttpResponse:
                     messages.error(request, text)
                 status = 400
             except EditConflict as clash:
-                messages.error(request, str(clash))
+                conflict = conflict_notice(clash, next_step=PREVIEW_AGAIN)
                 status = 409
             else:
                 messages.success(request, f"Version {proposal.number} is applied.")
@@ -233,7 +242,13 @@ def dictionary_proposal(request: AuthedRequest, pk: int) -> HttpResponse:
         )
     elif request.method == "POST":
         status = 400
-    context = {"study": study, "proposal": proposal, "impact": found, "form": form}
+    context = {
+        "study": study,
+        "proposal": proposal,
+        "impact": found,
+        "form": form,
+        "conflict": conflict,
+    }
     return render(request, "capture/dictionary_proposal.html", context, status=status)
 
 

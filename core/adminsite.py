@@ -3,7 +3,8 @@
 The stock admin has a password form of its own: it skips allauth's login lockout and
 its two-factor step. Here the admin's login page only sends people on: to the site's
 sign-in (then back), to two-factor set-up (staff without it), or refuses (not staff).
-Who may use the admin is `network.access.require_admin`.
+Who may use the admin is `network.access.require_admin`, asked through
+`core.extensions.required` (core never imports the network app).
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from django.utils.decorators import method_decorator
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 
-from network import access
+from core.extensions import required
 
 
 class AdminSite(admin.AdminSite):
@@ -27,7 +28,7 @@ class AdminSite(admin.AdminSite):
     site_title = "RadCollab administration"
 
     def has_permission(self, request: HttpRequest) -> bool:
-        return access.may_use_admin(request.user)
+        return bool(required("may_use_admin")(request.user))
 
     @method_decorator(never_cache)
     def login(
@@ -37,7 +38,7 @@ class AdminSite(admin.AdminSite):
         target = self._target(request)
         if not request.user.is_authenticated:
             return redirect_to_login(target, reverse("account_login"))
-        access.require_admin(request.user)  # 403, or the two-factor set-up and back
+        required("require_admin")(request.user)  # 403, or the two-factor set-up and back
         return HttpResponseRedirect(target)
 
     def _target(self, request: HttpRequest) -> str:

@@ -5,8 +5,7 @@ from typing import Any
 from django.conf import settings
 from django.http import HttpRequest
 
-from core.extensions import nav_links_for
-from network import access
+from core.extensions import nav_links_for, required
 
 
 def initials(name: str) -> str:
@@ -29,9 +28,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         return {**shared, "signup_open": settings.RADCOLLAB_SIGNUP_MODE == "open"}
     return {
         **shared,
-        "nav_can_audit": access.can(user, access.Action.VIEW_AUDIT),
-        "nav_can_manage": access.can(user, access.Action.MANAGE_MEMBERSHIPS),
-        "nav_needs_two_factor": access.needs_two_factor(user),
+        # What the network's rules show: the audit trail, roles, the two-factor nudge.
+        **required("navigation")(user),
         "nav_app_links": nav_links_for(user),
         "nav_initials": initials(user.full_name or user.email),
     }

@@ -2,6 +2,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
+
 
 class EditConflict(Exception):
     """Someone saved the same thing since this edit began; nothing was written.
@@ -14,3 +16,10 @@ class EditConflict(Exception):
         super().__init__(message)
         self.current = current
         self.version = version
+
+
+class TwoFactorRequired(PermissionDenied):
+    """The person's role allows the action, but only once two-factor is enabled.
+
+    Raised by the network's rules (`network.access`, which names it too); core's
+    middleware sends the person to set two-factor up and back."""

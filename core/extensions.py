@@ -9,11 +9,16 @@ An app's AppConfig may declare, as plain class attributes:
   is a way in, never the access check itself, which stays in the app's ``access.py``;
 - ``dashboard_panel``: the dotted path of ``panel(user) -> Panel | None``, one section of
   the signed-in person's dashboard (``None`` hides it);
-- ``demo_seeder``: the dotted path of ``seed() -> None``, called by ``seed_demo`` after the
-  network, people and mentors exist. Seeders must be idempotent;
-- ``provides``: ``{"name": "dotted.path"}``, functions an earlier app may show without
-  importing a later one (the map asks for ``open_projects_by_site``; training's evidence
-  asks for ``citable_contributions``, ``person -> list[Citable]``), via ``provided()``;
+- ``demo_seeder``: the dotted path of ``seed() -> Sequence[str] | None``, called by
+  ``seed_demo`` in ``INSTALLED_APPS`` order (the network first, then people, outputs,
+  mentors, ...); the lines a seeder returns (the network's demo logins) are printed after
+  every seeder ran. Seeders must be idempotent;
+- ``provides``: ``{"name": "dotted.path"}``, functions a lower app may call without
+  importing a higher one (the map asks for ``open_projects_by_site``; training's evidence
+  asks for ``citable_contributions``, ``person -> list[Citable]``; people and outputs ask
+  mentors to recount a track record), via ``provided()``; what core's shared pages cannot
+  do without (the network's dashboard, the 403 page's help, the admin's gate) is asked
+  through ``required()``, which refuses to go on when no app provides it;
 - ``first_step``: the dotted path of ``step(user) -> Step | None``, the app's step on a
   newcomer's dashboard checklist (complete the profile, find a mentor, ...), ticked when
   it is really done;
@@ -28,12 +33,13 @@ Apps are visited in ``INSTALLED_APPS`` order, so the order there is the order on
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
 from django.apps import AppConfig, apps
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.module_loading import import_string
 
 
@@ -166,7 +172,7 @@ def first_steps(user: Any) -> list[Step]:
     return steps
 
 
-def demo_seeders() -> list[Callable[[], None]]:
+def demo_seeders() -> list[Callable[[], Sequence[str] | None]]:
     return [import_string(path) for _, path in _configs_with("demo_seeder")]
 
 
@@ -177,3 +183,13 @@ def provided(name: str) -> Callable[..., Any] | None:
             function: Callable[..., Any] = import_string(provides[name])
             return function
     return None
+
+
+def required(name: str) -> Callable[..., Any]:
+    """The function some app provides under `name`, for what a lower layer cannot go on
+    without (core's dashboard and 403 page ask the network app): a missing provider is a
+    broken installation, refused at once rather than shown as an empty page."""
+    function = provided(name)
+    if function is None:
+        raise ImproperlyConfigured(f"No installed app provides {name!r} (core.extensions).")
+    return function

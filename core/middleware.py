@@ -14,9 +14,9 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
+from core.exceptions import TwoFactorRequired
+from core.extensions import provided, required
 from core.ratelimit import RateLimited
-from network import access
-from network.access import TwoFactorRequired
 
 
 class TwoFactorRequiredMiddleware:
@@ -109,8 +109,17 @@ class ApiErrorsAsJsonMiddleware:
             # side (500) reaches here as a web page, and becomes REDCap's shape too.
             if response.status_code < 500:
                 return response
-            return JsonResponse({"error": ERROR_DETAILS[500]}, status=response.status_code)
+            return JsonResponse(
+                {"error": _with_reference(request, ERROR_DETAILS[500])},
+                status=response.status_code,
+            )
         return _as_json(request, response)
+
+
+def _with_reference(request: HttpRequest, detail: str) -> str:
+    """A 500's detail with the error reference its log line carries (core.views)."""
+    reference = getattr(request, "error_reference", "")
+    return f"{detail} Reference {reference}." if reference else detail
 
 
 def _as_json(request: HttpRequest, response: HttpResponse) -> JsonResponse:
@@ -120,7 +129,11 @@ def _as_json(request: HttpRequest, response: HttpResponse) -> JsonResponse:
         detail = f"This route does not accept {request.method}; it accepts {allowed}."
     else:
         detail = ERROR_DETAILS.get(status) or _phrase(status)
-    replaced = JsonResponse({"detail": detail}, status=status)
+    body = {"detail": detail}
+    reference = getattr(request, "error_reference", "")
+    if status == 500 and reference:
+        body = {"detail": _with_reference(request, detail), "reference": reference}
+    replaced = JsonResponse(body, status=status)
     for header in KEPT_HEADERS:
         if header in response:
             replaced[header] = response[header]
@@ -164,13 +177,12 @@ ROLE_RECHECK_SECONDS = 300
 
 
 def sees_study_data(user: object) -> bool:
-    """Site leads, statisticians, the committee and anyone with a role in a study."""
-    from django.apps import apps
-
-    if access.can(user, access.Action.SEE_STUDY_DATA):
+    """Site leads, statisticians, the committee (the network's rules) and anyone with a
+    role in a study (capture's)."""
+    if required("sees_study_data")(user):
         return True
-    study_role = apps.get_model("capture", "StudyRole")
-    return bool(study_role.objects.filter(person=user, ended_at__isnull=True).exists())
+    study_roles = provided("study_roles_of")
+    return bool(study_roles is not None and study_roles(user))
 
 
 class IdleSessionTimeoutMiddleware:

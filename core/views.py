@@ -1,10 +1,18 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth.decorators import login_required
 from django.db.utils import InterfaceError, OperationalError
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.http import (
+    HttpRequest,
+    HttpResponse,
+    HttpResponseRedirect,
+    HttpResponseServerError,
+    JsonResponse,
+)
 from django.shortcuts import redirect, render
 from django.template import loader
 from django.templatetags.static import static
@@ -13,16 +21,24 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from core import health
-from core.extensions import pending_links
-from core.selectors import dashboard_for
+from core.extensions import pending_links, required
+from core.logging_tools import new_reference
 from core.types import AuthedRequest
-from network import access
+
+if TYPE_CHECKING:  # a type only: core never imports the network app at run time
+    from network.dashboard import Dashboard
 
 
 def home(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         return redirect("dashboard")
     return render(request, "core/home.html")
+
+
+def dashboard_for(user: Any) -> Dashboard:
+    """What the dashboard shows: the network app builds it (network/dashboard.py)."""
+    build: Callable[[Any], Dashboard] = required("dashboard")
+    return build(user)
 
 
 @login_required
@@ -46,28 +62,29 @@ RETRY_AFTER_SECONDS = 5
 
 def server_error(request: HttpRequest) -> HttpResponse:
     """Every unexpected error: 503 "briefly unavailable" when the database did not answer,
-    else Django's 500 page. Drawn without the database, which may be what failed."""
+    else the 500 page with an error reference. Drawn without the database, which may be
+    what failed.
+
+    The reference is kept on the request: Django logs the failure with its traceback
+    right after this answer is made, and `core.logging_tools.RequestReference` writes
+    the same reference on that line. The page never shows the error's own text.
+    """
     failure = sys.exc_info()[1]
     if isinstance(failure, UNAVAILABLE):
         page = loader.render_to_string("503.html", {"retry_after": RETRY_AFTER_SECONDS})
         response = HttpResponse(page, status=503)
         response["Retry-After"] = str(RETRY_AFTER_SECONDS)
         return response
-    return defaults.server_error(request)
+    reference = new_reference()
+    request.error_reference = reference  # type: ignore[attr-defined]
+    page = loader.render_to_string(defaults.ERROR_500_TEMPLATE_NAME, {"reference": reference})
+    return HttpResponseServerError(page)
 
 
 def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    """Every 403 page: why, in words, and the one thing that helps.
-
-    The gate (`network.access.require`) names both; any other refusal keeps its own
-    message and gets the help that fits the person's state (join, wait, ask for a role).
-    """
-    found = getattr(exception, "help", None)
-    help = found if isinstance(found, access.Help) else access.help_for(request.user)
-    reason = str(exception or "") or help.reason
-    # Someone without a role is refused because of that, whatever the page said.
-    cause = help.reason if found is None and not access.memberships_of(request.user) else ""
-    context = {"reason": reason, "help": help, "cause": cause if cause != reason else ""}
+    """Every 403 page: why, in words, and the one thing that helps (the network's rules
+    say which: `network.provided.refusal`)."""
+    context = required("refusal")(request.user, exception)
     return render(request, "403.html", context, status=403)
 
 

@@ -16,11 +16,13 @@ from __future__ import annotations
 import logging
 import time
 import traceback
+from typing import Any
 
 from django.db import DatabaseError, close_old_connections, connections
 from django.utils import timezone
 from django_tasks_db.management.commands.db_worker import Worker
 from django_tasks_db.models import DBTaskResult
+from rq import Worker as RQWorker
 
 logger = logging.getLogger(__name__)
 
@@ -79,3 +81,13 @@ class SurvivingWorker(Worker):
             db_task_result.id,
         )
         close_old_connections()
+
+
+class PrivateRQWorker(RQWorker):
+    """RQ's worker, without writing each job's arguments (an email's subject, body and
+    addresses) into the log: `core.logging_tools.logged_task` logs every task's start,
+    end and failure with its ids instead. settings' `RQ["WORKER_CLASS"]` names it."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs["log_job_description"] = False
+        super().__init__(*args, **kwargs)

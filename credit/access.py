@@ -28,7 +28,7 @@ from django.http import Http404
 from capture.models import Study, StudyRole
 from credit.models import AuthorList, DashboardSetting, NameConfirmation, PortfolioStudy
 from network import access as network_access
-from network.models import Membership, Role, Site
+from network.models import Role, Site
 
 
 def is_committee(user: Any) -> bool:
@@ -158,11 +158,6 @@ def get_portfolio_study(user: Any, pk: int) -> PortfolioStudy:
         raise Http404("No such portfolio study.")
     require_portfolio(user)
     return study
-
-
-def trainees_at(site: Site) -> Any:
-    """People who may be named as the study's trainees: active members at the site."""
-    return Membership.objects.active().filter(site=site).values_list("person_id", flat=True)
 
 
 def shows_credit(user: Any) -> bool:

@@ -15,7 +15,6 @@ the committee has linked, as ORCID's work JSON (`orcid_works`), BibTeX and RIS
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
@@ -382,7 +381,3 @@ def publication_link(*, actor: Any, author_list: AuthorList, doi: str) -> Author
         changes={"publication": (before, output.pk)},
     )
     return author_list
-
-
-def date_of(record: ContributionRecord) -> dt.date:
-    return timezone.localtime(record.confirmed_at).date()

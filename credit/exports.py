@@ -98,7 +98,7 @@ def certificate_pdf(
     person: core.Contributor, *, consortium_name: str, study_title: str, issued: date
 ) -> bytes:
     """A one-page certificate of what one collaborator did for the study."""
-    from training.documents import Document
+    from core.documents import Document
 
     pdf = Document(f"Certificate of contribution — {consortium_name}")
     pdf.add_page()

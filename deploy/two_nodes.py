@@ -10,10 +10,17 @@ prints as it goes:
 3. a session started on A works on B;
 4. a document uploaded through A downloads through B, byte for byte;
 5. an export requested on B (API token) is run by a worker and downloads through A;
-6. nothing was written to either node's local MEDIA_ROOT.
+6. a worker killed (SIGKILL, with its work horse) in the middle of a large export: the
+   export is marked failed within `RADCOLLAB_TASK_STALE_MINUTES` (1 here) of its last
+   progress, never left running; retried, the other worker finishes it and the file
+   downloads through A with every record;
+7. nothing was written to any node's or worker's local MEDIA_ROOT.
 
     .venv/bin/python deploy/two_nodes.py
     .venv/bin/python deploy/two_nodes.py --database-url postgres://postgres@127.0.0.1:5432/rc_nodes
+
+The large export's study (`--bulk-records`, 15,000 by default) is imported once per
+fresh database, from the generated file of benchmarks/bench_capture.py.
 
 Needs PostgreSQL and Redis listening; exits non-zero on the first failed check.
 """
@@ -21,10 +28,12 @@ Needs PostgreSQL and Redis listening; exits non-zero on the first failed check.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import http.cookiejar
 import json
 import os
 import re
+import signal
 import subprocess
 import sys
 import tempfile
@@ -73,7 +82,7 @@ def fresh_database(url: str) -> None:
         connection.execute(f'CREATE DATABASE "{name}"')
 
 
-def wait_ready(base: str, seconds: int = 120) -> dict[str, Any]:
+def wait_ready(base: str, seconds: int = 300) -> dict[str, Any]:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         try:
@@ -107,6 +116,33 @@ class Browser:
         request.add_header("Referer", url)
         with self.opener.open(request, timeout=60) as answer:
             return answer.status, answer.read(), answer.geturl()
+
+
+def api(base: str, path: str, token: str, body: dict[str, Any] | None = None) -> Any:
+    """One JSON call of the API with a bearer token; the decoded answer."""
+    headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+    data = None if body is None else json.dumps(body).encode()
+    request = urllib.request.Request(  # noqa: S310
+        base + path, data=data, headers=headers, method="GET" if body is None else "POST"
+    )
+    with urllib.request.urlopen(request, timeout=60) as answer:  # noqa: S310 # nosec B310 - http://127.0.0.1 only
+        return json.loads(answer.read())
+
+
+def api_bytes(base: str, path: str, token: str) -> bytes:
+    request = urllib.request.Request(base + path, headers={"Authorization": f"Bearer {token}"})  # noqa: S310
+    with urllib.request.urlopen(request, timeout=120) as answer:  # noqa: S310 # nosec B310 - http://127.0.0.1 only
+        return bytes(answer.read())
+
+
+def wait_export(base: str, path: str, token: str, seconds: float) -> dict[str, Any]:
+    """Poll an export until it is done or failed, for at most `seconds`; its last state."""
+    deadline = time.monotonic() + seconds
+    export = api(base, path, token)
+    while export["state"] not in ("done", "failed") and time.monotonic() < deadline:
+        time.sleep(1)
+        export = api(base, path, token)
+    return dict(export)
 
 
 def multipart(fields: dict[str, str], files: dict[str, tuple[str, bytes]]) -> tuple[bytes, str]:
@@ -162,6 +198,143 @@ print(json.dumps({"project": project, "study": study, "token": secret}))
 """
 
 
+BULK_RECORDS = 15_000
+BULK = """
+import json
+import sys
+import uuid
+sys.path.insert(0, "benchmarks")
+from bench_capture import dictionary_csv, records_csv
+from accounts.models import User
+from accounts.services import api_token_create
+from capture import imports, services
+from capture.models import Record, Study
+from core.testing.mfa import enable_totp
+from network.models import Membership, Site
+
+COUNT = %d
+owner, made = User.objects.get_or_create(
+    email="bulk-owner@nodes.test", defaults={"full_name": "Bulk Owner", "password": "!"}
+)
+if made:
+    Membership.objects.create(person=owner, role="committee")
+    enable_totp(owner)
+study = Study.objects.filter(title="Two-node bulk export").first()
+if study is None:
+    study, _ = services.study_create(
+        actor=owner, title="Two-node bulk export", dictionary_csv=dictionary_csv()
+    )
+    site = Site.objects.order_by("pk").first()
+    services.study_add_site(actor=owner, study=study, site=site, code="BULK")
+    services.study_go_live(actor=owner, study=study)
+    imports.import_commit(actor=owner, study=study, text=records_csv(COUNT, ["BULK"]))
+made = api_token_create(user=owner, name=f"bulk {uuid.uuid4().hex[:8]}")
+count = Record.objects.filter(study=study).count()
+print(json.dumps({"study": study.pk, "token": made.secret, "records": count}))
+"""
+
+
+def rq_worker_running(redis_url: str, export_id: int) -> str | None:
+    """The name of the RQ worker running this export's task now, if any."""
+    import redis
+    from rq import Worker
+
+    for worker in Worker.all(connection=redis.Redis.from_url(redis_url)):
+        job = worker.get_current_job()
+        if job is not None and f"export_id={export_id})" in (job.description or ""):
+            return str(worker.name)
+    return None
+
+
+def kill_with_children(pid: int) -> list[int]:
+    """SIGKILL a process and every process it started, as losing its machine would.
+
+    An RQ worker runs each job in a work horse it forks into a session of its own (so
+    that a Ctrl+C of the worker's group leaves the job running); killing the worker's
+    group alone would leave the horse to finish the export.
+    """
+    children: dict[int, list[int]] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        children.setdefault(int(fields[1]), []).append(int(stat.parent.name))
+    doomed, todo = [], [pid]
+    while todo:
+        current = todo.pop()
+        doomed.append(current)
+        todo.extend(children.get(current, []))
+    # Parent first, so that no worker lives on to notice its horse die and report it.
+    for victim in doomed:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(victim, signal.SIGKILL)
+    return doomed
+
+
+def kill_mid_export(
+    a: str,
+    b: str,
+    bulk: dict[str, Any],
+    workers: dict[str, subprocess.Popen[bytes]],
+    options: argparse.Namespace,
+    env: dict[str, str],
+) -> None:
+    """Step 6: SIGKILL the worker making a large export; failed in bounded time, then retried."""
+    exports = f"/api/v1/studies/{bulk['study']}/exports"
+    token = bulk["token"]
+    export = api(b, exports, token, {"format": "csv"})
+    path = f"{exports}/{export['id']}"
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        export = api(a, path, token)
+        busy = rq_worker_running(options.redis_url, export["id"])
+        if export["state"] == "running" and export["done"] and busy:
+            break
+        if export["state"] in ("done", "failed"):
+            fail(f"the export ended {export['state']!r} before it could be stopped midway")
+        time.sleep(0.2)
+    else:
+        fail(f"the large export never got going: {export}")
+    assert busy is not None
+    name = next(key for key in workers if busy.startswith(key))
+    victim = workers.pop(name)
+    doomed = kill_with_children(victim.pid)
+    victim.wait()
+    killed = time.monotonic()
+    say(
+        f"6. export {export['id']} of {bulk['records']:,} records: worker {name} and its work "
+        f"horse killed (SIGKILL, {len(doomed)} processes) at {export['done']:,} of "
+        f"{export['total']:,}"
+    )
+    bound = 60 * int(env["RADCOLLAB_TASK_STALE_MINUTES"]) + 60
+    ended = wait_export(a, path, token, bound)
+    took = time.monotonic() - killed
+    if ended["state"] not in ("done", "failed"):
+        fail(f"the export was still {ended['state']!r} {took:.0f} s after its worker died")
+    say(f"   the export ended {ended['state']!r} {took:.0f} s later: {ended['error']}")
+    if ended["state"] == "failed":
+        retry = (
+            "from accounts.models import User; from capture.exports import export_retry; "
+            "from capture.models import Export; "
+            f"e = Export.objects.get(pk={export['id']}); "
+            "export_retry(actor=e.requested_by, study=e.study, pk=e.pk)"
+        )
+        manage(env, "shell", "-c", retry)
+        ended = wait_export(a, path, token, 300)
+        if ended["state"] != "done":
+            fail(f"the retried export ended {ended['state']!r}: {ended['error']}")
+    exported = api_bytes(a, f"{path}/file", token)
+    lines = exported.count(NEWLINE)
+    if lines != bulk["records"] + 1:
+        fail(f"the export has {lines} lines, not a header and {bulk['records']} records")
+    survivor = next(iter(workers))
+    say(
+        f"   retried, finished by worker {survivor} and downloaded through A: "
+        f"{len(exported) / 1e6:.1f} MB, {lines - 1:,} records"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--database-url", default="postgres://postgres@127.0.0.1:5432/rc_s3_nodes")
@@ -170,6 +343,12 @@ def main() -> None:
         "--keep-database",
         action="store_true",
         help="Reuse a database this script migrated and seeded before (faster reruns).",
+    )
+    parser.add_argument(
+        "--bulk-records",
+        type=int,
+        default=BULK_RECORDS,
+        help="Records of the study whose export loses its worker midway (fresh database only).",
     )
     options = parser.parse_args()
 
@@ -221,6 +400,8 @@ def main() -> None:
             "S3_SECRET_ACCESS_KEY": secret_key,
             "S3_KEY_PREFIX": "radcollab",
             "S3_ADDRESSING_STYLE": "path",
+            # The shortest stall rule, so that step 6 ends within a minute of the kill.
+            "RADCOLLAB_TASK_STALE_MINUTES": "1",
         }
         media = {name: scratch / f"media-{name}" for name in ("A", "B", "w1", "w2")}
         for folder in media.values():
@@ -242,6 +423,19 @@ def main() -> None:
         setup = json.loads(manage(base_env, "shell", "-c", SETUP).strip().splitlines()[-1])
         what = "reused" if options.keep_database else "migrated and seeded"
         say(f"   PostgreSQL {what} in {time.perf_counter() - started:.0f} s")
+        started = time.perf_counter()
+        bulk_setup = BULK % options.bulk_records
+        bulk = json.loads(manage(base_env, "shell", "-c", bulk_setup).strip().splitlines()[-1])
+        say(
+            f"   a study of {bulk['records']:,} records for step 6 ready in "
+            f"{time.perf_counter() - started:.0f} s"
+        )
+        # Loading the demo data queues a task per person (emails, recommendations): on a
+        # loaded machine that backlog kept step 5's export waiting past its deadline.
+        # None of it is what the steps check, so the workers start on an empty queue.
+        dropped = redis.Redis.from_url(options.redis_url)
+        say(f"   {dropped.llen('rq:queue:default')} queued set-up tasks dropped")
+        dropped.flushdb()
 
         bases = {}
         for name in ("A", "B"):
@@ -256,6 +450,10 @@ def main() -> None:
                         f"127.0.0.1:{web_port}",
                         "--workers",
                         "2",
+                        # A cold worker's first request (URLconf, boto's models) took over
+                        # gunicorn's default 30 s on a machine at load 22: not a hang.
+                        "--timeout",
+                        "120",
                         "--log-level",
                         "warning",
                     ],
@@ -264,27 +462,27 @@ def main() -> None:
                 )
             )
             bases[name] = f"http://127.0.0.1:{web_port}"
+        workers: dict[str, subprocess.Popen[bytes]] = {}
         for name in ("w1", "w2"):
             env = {**base_env, "MEDIA_ROOT": str(media[name])}
             log = (scratch / f"{name}.log").open("wb")
-            processes.append(
-                subprocess.Popen(
-                    [
-                        PYTHON,
-                        "manage.py",
-                        "rqworker",
-                        "--job-class",
-                        "django_tasks_rq.Job",
-                        "--name",
-                        f"{name}-{uuid.uuid4().hex[:6]}",
-                        "default",
-                    ],
-                    cwd=ROOT,
-                    env=env,
-                    stdout=log,
-                    stderr=subprocess.STDOUT,
-                )
+            workers[name] = subprocess.Popen(
+                [
+                    PYTHON,
+                    "manage.py",
+                    "rqworker",
+                    "--job-class",
+                    "django_tasks_rq.Job",
+                    "--name",
+                    f"{name}-{uuid.uuid4().hex[:6]}",
+                    "default",
+                ],
+                cwd=ROOT,
+                env=env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
             )
+            processes.append(workers[name])
         for name, base in bases.items():
             ready = wait_ready(base)
             if ready.get("status") != "ok":
@@ -330,25 +528,12 @@ def main() -> None:
             fail(f"B served {len(got)} bytes, not the {len(content)} uploaded through A")
         say(f"4. document uploaded through A ({len(content)} bytes) downloaded through B: same")
 
-        api = f"/api/v1/studies/{setup['study']}/exports"
-        headers = {"Authorization": f"Bearer {setup['token']}", "Content-Type": "application/json"}
-        request = urllib.request.Request(  # noqa: S310
-            b + api, data=json.dumps({"format": "csv"}).encode(), headers=headers, method="POST"
-        )
-        with urllib.request.urlopen(request, timeout=30) as answer:  # noqa: S310 # nosec B310 - http://127.0.0.1 only
-            export = json.loads(answer.read())
-        deadline = time.monotonic() + 180
-        state = export.get("state")
-        while state not in ("done", "failed") and time.monotonic() < deadline:
-            time.sleep(1)
-            ask = urllib.request.Request(f"{a}{api}/{export['id']}", headers=headers)  # noqa: S310
-            with urllib.request.urlopen(ask, timeout=30) as answer:  # noqa: S310 # nosec B310 - http://127.0.0.1 only
-                state = json.loads(answer.read())["state"]
+        exports = f"/api/v1/studies/{setup['study']}/exports"
+        export = api(b, exports, setup["token"], {"format": "csv"})
+        state = wait_export(a, f"{exports}/{export['id']}", setup["token"], 180)["state"]
         if state != "done":
             fail(f"the export ended {state!r}")
-        ask = urllib.request.Request(f"{a}{api}/{export['id']}/file", headers=headers)  # noqa: S310
-        with urllib.request.urlopen(ask, timeout=60) as answer:  # noqa: S310 # nosec B310 - http://127.0.0.1 only
-            exported = answer.read()
+        exported = api_bytes(a, f"{exports}/{export['id']}/file", setup["token"])
         ran = [
             name
             for name in ("w1", "w2")
@@ -360,11 +545,12 @@ def main() -> None:
             f"downloaded through A: {len(exported)} bytes, "
             f"{exported.count(NEWLINE)} lines"
         )
+        kill_mid_export(a, b, bulk, workers, options, base_env)
         local = [p for folder in media.values() for p in folder.rglob("*") if p.is_file()]
         if local:
             fail(f"files were written to local disk: {local}")
         keys = [o["Key"] for o in s3.list_objects_v2(Bucket="radcollab-nodes").get("Contents", [])]
-        say(f"6. nothing on local disk; the bucket holds {len(keys)} objects: {keys}")
+        say(f"7. nothing on local disk; the bucket holds {len(keys)} objects: {keys}")
         say("PASS")
     finally:
         for process in reversed(processes):

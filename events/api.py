@@ -6,6 +6,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from ninja import Router, Schema, Status
 
+from core.conflicts import CONFLICT
 from core.types import AuthedRequest
 from events import access, selectors, services
 from events.models import Conference, Deadline, Event, ProjectTarget
@@ -161,7 +162,9 @@ def plan(request: AuthedRequest, project_id: int) -> PlanOut:
 
 
 @router.post(
-    "/projects/{project_id}/plan", response=PlanOut, summary="Accept a back-plan (lead only)"
+    "/projects/{project_id}/plan",
+    response={200: PlanOut, **CONFLICT},
+    summary="Accept a back-plan (lead only); 409 if it or a milestone changed since",
 )
 def accept(request: AuthedRequest, project_id: int, payload: PlanIn) -> PlanOut:
     project = access.get_plan_project(request.user, project_id, change=True)

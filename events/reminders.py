@@ -18,8 +18,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.models import User
-from accounts.tasks import deliver_email
 from audit.services import audit_record
+from core.tasks import deliver_email
 from events.models import Deadline, DigestSent, Follow, ReminderPreference, ReminderSent
 from events.times import countdown, stated
 from projects.models import Member, Milestone

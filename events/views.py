@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.cache import get_conditional_response
 from django.views.decorators.http import require_POST
 
+from core.conflicts import conflict_notice, form_save, page_status
 from core.exceptions import EditConflict
 from core.forms import copy_errors
 from core.htmx import render_page
@@ -121,22 +122,20 @@ def _deadline_form(
         data = form.cleaned_data
         values = {k: v for k, v in data.items() if k != "version"}
         given = services.DeadlineInput(**{**values, "local": wall_clock(data["local"])})
-        try:
-            services.deadline_save(
+        outcome = form_save(
+            form,
+            lambda: services.deadline_save(
                 actor=request.user,
                 edition=edition,
                 given=given,
                 deadline=deadline,
                 version=data["version"],
-            )
-        except EditConflict as error:
-            conflict = error
-            form.add_error(None, str(error))
-        except ValidationError as error:
-            copy_errors(form, error)
-        else:
+            ),
+        )
+        if outcome.saved:
             messages.success(request, f"Saved the deadline of {edition}.")
             return redirect(edition.conference)
+        conflict = outcome.conflict
     context = {
         "form": form,
         "edition": edition,
@@ -144,7 +143,7 @@ def _deadline_form(
         "conflict": conflict,
         "zones": ZONE_CHOICES,
     }
-    return render(request, "events/deadline_form.html", context, status=400 if form.errors else 200)
+    return render(request, "events/deadline_form.html", context, status=page_status(form, conflict))
 
 
 def _hours_of(user: Any) -> int:
@@ -161,6 +160,10 @@ def _plan_data(request: AuthedRequest, initial: dict[str, Any]) -> Any:
     if "for" in request.GET:
         return {**initial, "deadline": request.GET["for"]}
     return None
+
+
+# After a team member moved one of the plan's milestones while the lead was accepting it.
+PLAN_AGAIN = "Nothing of the plan was accepted. Look at the proposed milestones again, then accept."
 
 
 @login_required
@@ -180,6 +183,7 @@ def plan(request: AuthedRequest, project_pk: int) -> HttpResponse:
     data = _plan_data(request, initial)
     form = PlanForm(data, initial=initial, deadlines=selectors.plannable_deadlines(now=now))
     proposal = None
+    conflict = None
     if data is not None and form.is_valid():
         access.get_plan_project(request.user, project_pk, change=True)
         values = form.cleaned_data
@@ -196,8 +200,8 @@ def plan(request: AuthedRequest, project_pk: int) -> HttpResponse:
                 services.plan_accept(actor=request.user, project=project, **values, today=today)
                 messages.success(request, "The plan's milestones are in the project workspace.")
                 return redirect("events:plan", project_pk=project.pk)
-        except EditConflict as error:
-            form.add_error(None, str(error))
+        except EditConflict as clash:
+            conflict = conflict_notice(clash, next_step=PLAN_AGAIN)
         except ValidationError as error:
             copy_errors(form, error)
     context = {
@@ -206,9 +210,10 @@ def plan(request: AuthedRequest, project_pk: int) -> HttpResponse:
         "target": target,
         "form": form,
         "proposal": proposal,
+        "conflict": conflict,
         "state": services.plan_state(target, zone=zone, today=today) if target else None,
     }
-    return render(request, "events/plan.html", context, status=400 if form.errors else 200)
+    return render(request, "events/plan.html", context, status=page_status(form, conflict))
 
 
 @login_required
@@ -276,25 +281,22 @@ def event_form(request: AuthedRequest, pk: int | None = None) -> HttpResponse:
     access.require_event_creator(request.user)
     event = access.get_event_for_user(request.user, pk, manage=True) if pk else None
     form = EventForm(request.POST or None, initial=_event_initial(event) if event else {})
+    conflict = None
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
-        try:
-            saved = services.event_save(
-                actor=request.user,
-                event=event,
-                starts_local=wall_clock(data.pop("starts")),
-                ends_local=wall_clock(data.pop("ends")),
-                **data,
-            )
-        except EditConflict as error:
-            form.add_error(None, str(error))
-        except ValidationError as error:
-            copy_errors(form, error)
-        else:
-            messages.success(request, f"Saved “{saved}”.")
-            return redirect(saved)
-    context = {"form": form, "event": event, "zones": ZONE_CHOICES}
-    return render(request, "events/event_form.html", context, status=400 if form.errors else 200)
+        starts, ends = wall_clock(data.pop("starts")), wall_clock(data.pop("ends"))
+        outcome = form_save(
+            form,
+            lambda: services.event_save(
+                actor=request.user, event=event, starts_local=starts, ends_local=ends, **data
+            ),
+        )
+        if outcome.saved and outcome.result is not None:
+            messages.success(request, f"Saved “{outcome.result}”.")
+            return redirect(outcome.result)
+        conflict = outcome.conflict
+    context = {"form": form, "event": event, "zones": ZONE_CHOICES, "conflict": conflict}
+    return render(request, "events/event_form.html", context, status=page_status(form, conflict))
 
 
 def _webcal(request: HttpRequest, path: str) -> str:

@@ -55,12 +55,6 @@ def get_round_for_user(user: Any, pk: int) -> Round:
     return get_object_or_404(rounds_visible_to(user), pk=pk)
 
 
-def get_match_for_mentee(user: Any, pk: int) -> Match:
-    """A published match, to its mentee only (404 for anyone else, so ids leak nothing)."""
-    found = Match.objects.select_related("round__scheme", "offer__mentor", "request__mentee")
-    return get_object_or_404(found.exclude(state=Match.State.DRAFT), pk=pk, request__mentee=user)
-
-
 def get_match_for_party(user: Any, pk: int) -> Match:
     """A published match, to its mentee or its mentor only (404 for anyone else)."""
     found = Match.objects.select_related("round__scheme", "offer__mentor", "request__mentee")

@@ -3,6 +3,7 @@ publishing and accepting. One transaction each, audited in it."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from typing import Any
 
@@ -12,9 +13,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
-from accounts.tasks import deliver_email
 from audit.services import audit_record
 from core.exceptions import EditConflict
+from core.logging_tools import failure_message, log_failure
+from core.tasks import deliver_email
 from matching import access
 from matching.core.fit import CRITERIA, Fit, WeightsError, check_weights
 from matching.models import (
@@ -31,6 +33,8 @@ from matching.models import (
 from matching.rounds import Built, build_round
 from opportunities.models import STAGE
 from people.models import MentorProfile, Term
+
+logger = logging.getLogger(__name__)
 
 State = Round.State
 
@@ -382,10 +386,11 @@ def round_run_execute(*, round_id: int, actor_id: int) -> str:
         _progress(round_id, RunState.FAILED, "The run stopped.", text)
         return "failed"
     except Exception:
+        reference = log_failure(logger, "round.failed", round_id=round_id, actor_id=actor_id)
         _progress(
-            round_id, RunState.FAILED, "The run stopped.", "An unexpected error; see the log."
+            round_id, RunState.FAILED, "The run stopped.", failure_message(reference, "the run")
         )
-        raise
+        return "failed"
     _progress(round_id, "", "")
     return "done"
 

@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from core.exceptions import EditConflict
+from core.conflicts import form_save, page_status
 from core.forms import copy_errors
 from core.types import AuthedRequest
 from matching import access, services, workflow
@@ -70,34 +70,27 @@ def scheme_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     # The form edits a copy, so that a refused save leaves the page's title and the
     # saved scheme as they were.
     form = SchemeForm(request.POST or None, instance=Scheme.objects.get(pk=pk))
-    conflict: EditConflict | None = None
+    conflict = None
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         version = data.pop("version")
         fields = {k: v for k, v in data.items() if not k.startswith("weight_")}
-        try:
-            services.scheme_update(
+        outcome = form_save(
+            form,
+            lambda: services.scheme_update(
                 actor=request.user,
                 scheme_id=scheme.pk,
                 version=version,
                 weights=form.weights(),
                 **fields,
-            )
-        except EditConflict as clash:
-            # The person's values stay in the form with the version now saved, so that
-            # saving again after merging replaces it.
-            conflict = clash
-            restamped = request.POST.copy()
-            restamped["version"] = str(clash.version)
-            form.data = restamped
-        except ValidationError as error:
-            copy_errors(form, error)
-        else:
+            ),
+        )
+        if outcome.saved:
             messages.success(request, f"Scheme {fields['name']} saved: the next run uses it.")
             return redirect("matching:index")
+        conflict = outcome.conflict
     context = {"form": form, "title": f"Change {scheme}", "conflict": conflict}
-    status = 409 if conflict else 400 if form.errors else 200
-    return render(request, "matching/form.html", context, status=status)
+    return render(request, "matching/form.html", context, status=page_status(form, conflict))
 
 
 @login_required

@@ -324,7 +324,7 @@ def feedback_give(*, actor: User, match: Match, rating: int, comments: str) -> F
 
 def certificate_pdf(match: Match, *, issued: date) -> bytes:
     """The completion certificate of a completed match, naming both sides."""
-    from training.documents import Document
+    from core.documents import Document
 
     if match.state != Match.State.COMPLETED:
         raise ValidationError("The certificate comes once both sides have given feedback.")

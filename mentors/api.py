@@ -14,10 +14,10 @@ from mentors.access import get_request_for_user, requests_visible_to
 from mentors.directory import directory_search
 from mentors.forms import DirectoryForm
 from mentors.models import ContactRequest
-from mentors.selectors import home_site
 from mentors.stats import COUNTED_FIELDS
 from network import access
 from people.models import MentorProfile
+from people.selectors import home_site
 
 router = Router()
 

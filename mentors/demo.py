@@ -188,6 +188,13 @@ RECORDS: list[Record] = [
 ]
 
 
+def seed() -> None:
+    """The mentors' demo (a demo seeder, `core.extensions`): track records first, so
+    that the demo letters can name a mentor's own paper, then the contact requests."""
+    seed_track_records()
+    seed_contact_requests()
+
+
 @transaction.atomic
 def seed_track_records() -> None:
     """Outputs, grants and supervisions for each demo mentor, then one recount."""

@@ -8,12 +8,11 @@ import statistics
 from dataclasses import dataclass
 from typing import Any
 
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from accounts.models import User
-from mentors.models import ContactRequest
-from network import access
-from network.models import Site
+from mentors.models import ContactRequest, MentorStats
 
 REPLY_WINDOW = dt.timedelta(days=14)
 # Below this many requests a median or a share says more about chance than about the mentor.
@@ -71,16 +70,6 @@ def summarize_replies(rows: list[RequestRow], *, now: dt.datetime) -> ReplyRecor
         median_reply=_median(waits),
         share_within_window=in_time / judged if judged else None,
     )
-
-
-def home_site(user: User) -> Site | None:
-    """Where distances are measured from: the person's mentor site, else a membership's."""
-    from people.models import MentorProfile
-
-    profile = MentorProfile.objects.filter(person=user).select_related("site").first()
-    if profile is not None and profile.site is not None:
-        return profile.site
-    return next((m.site for m in access.memberships_of(user) if m.site is not None), None)
 
 
 @dataclass(frozen=True)
@@ -192,3 +181,10 @@ def sent_waiting(trainee: User) -> list[ContactRequest]:
         .select_related("mentor")
         .order_by("-sent_at", "-pk")
     )
+
+
+def people_with_record(supervisions: int) -> QuerySet[MentorStats, int]:
+    """The mentors (their person ids, for a subquery) who completed at least this many
+    supervisions: the board's quick wins need a supervising mentor with a record."""
+    with_record = MentorStats.objects.filter(supervisions_completed__gte=supervisions)
+    return with_record.values_list("profile__person_id", flat=True)

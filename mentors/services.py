@@ -10,8 +10,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
-from accounts.tasks import deliver_email
 from audit.services import audit_record
+from core.tasks import deliver_email
 from core.words import require_words
 from mentors.models import ContactRequest
 from mentors.stats import mentor_stats_refresh_for_people

@@ -17,10 +17,11 @@ from mentors.access import get_request_for_user, requests_visible_to
 from mentors.directory import directory_search
 from mentors.forms import ContactRequestForm, DirectoryForm, ReplyForm
 from mentors.models import ContactRequest
-from mentors.selectors import home_site, reply_record, track_record
+from mentors.selectors import reply_record, track_record
 from network import access
 from people.drafts import mentor_request_initial
 from people.models import MentorProfile
+from people.selectors import home_site
 
 
 @login_required

@@ -33,6 +33,8 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.urls import reverse
 
+# Defined in core, whose middleware answers it, and raised here: `access.TwoFactorRequired`.
+from core.exceptions import TwoFactorRequired
 from network.models import Membership, Role, Site
 
 if TYPE_CHECKING:
@@ -211,10 +213,6 @@ def help_for(user: Any, action: Action | None = None) -> Help:
             reverse("accounts:roles"),
         )
     return Help("Your roles do not allow this.", "Ask for another role", reverse("accounts:roles"))
-
-
-class TwoFactorRequired(PermissionDenied):
-    """The person's role allows the action, but only once two-factor is enabled."""
 
 
 # What each privileged action is called when two-factor is asked for it.

@@ -3,11 +3,11 @@ from __future__ import annotations
 from dataclasses import asdict
 from decimal import Decimal
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404
 from ninja import Router, Schema, Status
 
-from accounts.models import User
 from core.paging import ObjectId
 from core.types import AuthedRequest
 from network import access, selectors, services
@@ -114,7 +114,9 @@ def membership_grant(request: AuthedRequest, payload: MembershipIn) -> Status:
     site = get_object_or_404(Site, pk=payload.site_id) if payload.site_id else None
     scheme = get_object_or_404(TrainingScheme, pk=payload.scheme_id) if payload.scheme_id else None
     access.require(request.user, access.Action.MANAGE_MEMBERSHIPS, site)
-    person = User.objects.filter(email__iexact=payload.person_email, is_active=True).first()
+    person = (
+        get_user_model().objects.filter(email__iexact=payload.person_email, is_active=True).first()
+    )
     if person is None:
         raise ValidationError({"person_email": f"No account uses {payload.person_email}."})
     membership = services.membership_grant(

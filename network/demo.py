@@ -10,15 +10,19 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
+from typing import TYPE_CHECKING
 
 from allauth.account.models import EmailAddress
+from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.models import User
 from network.models import Membership, Region, Role, Site, TrainingScheme
 from network.services import join_request, membership_grant
+
+if TYPE_CHECKING:  # the user model is reached through get_user_model() at run time
+    from accounts.models import User
 
 DEMO_PASSWORD = "radcollab-demo"  # noqa: S105 - printed for the demo logins on purpose # nosec B105
 DEMO_DOMAIN = "demo.radcollab.org"
@@ -266,9 +270,9 @@ def _demo_password_hash() -> str:
 
 def _person(local: str, name: str, joined: dt.datetime | None = None) -> User:
     email = f"{local}@{DEMO_DOMAIN}"
-    user = User.objects.filter(email=email).first()
+    user = get_user_model().objects.filter(email=email).first()
     if user is None:
-        user = User.objects.create(
+        user = get_user_model().objects.create(
             email=email,
             full_name=name,
             password=_demo_password_hash(),
@@ -286,6 +290,21 @@ def _grant(person: User, role: Role, site: Site | None, scheme: TrainingScheme |
         membership_grant(
             actor=None, person=person, role=role, site=site, scheme=scheme, reason="Demo data"
         )
+
+
+def seed() -> list[str]:
+    """The demo network (the first demo seeder, `core.extensions`), and the lines
+    `seed_demo` prints: every demo login, its role and place, and the password."""
+    logins = seed_network()
+    width = max(len(login.email) for login in logins)
+    lines = ["Sign in as any of these:"]
+    lines += [f"  {login.role:<18} {login.email:<{width}}  ({login.place})" for login in logins]
+    lines.append(f"  Password for every demo login: {DEMO_PASSWORD}")
+    lines.append(
+        "  Site leads, committee, statistician and admin are asked to turn on "
+        "two-factor before they reach study data or manage the network."
+    )
+    return lines
 
 
 @transaction.atomic

@@ -1,13 +1,16 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
+from django.contrib.auth import get_user_model
 from django.db.models import Q, QuerySet
 
-from accounts.models import User
 from network.access import REQUESTABLE
 from network.models import Region, Role, Site
+
+if TYPE_CHECKING:  # the user model is reached through get_user_model() at run time
+    from accounts.models import User
 
 
 class MembershipGrantForm(forms.Form):
@@ -23,7 +26,7 @@ class MembershipGrantForm(forms.Form):
 
     def clean_email(self) -> User:
         email = self.cleaned_data["email"].lower()
-        person = User.objects.filter(email__iexact=email, is_active=True).first()
+        person = get_user_model().objects.filter(email__iexact=email, is_active=True).first()
         if person is None:
             raise forms.ValidationError(f"No account uses {email}. Send an invitation instead.")
         return person

@@ -178,7 +178,7 @@ NOTE_MAX = 1000
 
 def _email(to: list[str], subject: str, body: str) -> None:
     """Queue a plain message once the transaction that asked for it commits."""
-    from accounts.tasks import deliver_email
+    from core.tasks import deliver_email
 
     addresses = sorted({address for address in to if address})
     if not addresses:

@@ -11,7 +11,7 @@ from django.utils import timezone
 from ninja import Router, Schema, Status
 from pydantic import Field
 
-from core.exceptions import EditConflict
+from core.conflicts import CONFLICT
 from core.types import AuthedRequest
 from network.models import Site
 from opportunities import access, services
@@ -262,23 +262,15 @@ def programme_create(request: AuthedRequest, payload: ProgrammeIn) -> Status:
 
 @router.put(
     "/programmes/{int:programme_id}",
-    response={200: ProgrammeOut, 409: dict},
+    response={200: ProgrammeOut, **CONFLICT},
     summary="Correct a programme (committee, admins; send the version you read)",
 )
 def programme_update(request: AuthedRequest, programme_id: int, payload: ProgrammeUpdate) -> Status:
     access.require_curator(request.user)
     found = get_object_or_404(Programme, pk=programme_id)
-    try:
-        saved = services.programme_save(
-            actor=request.user,
-            programme=found,
-            version=payload.version,
-            **_programme_values(payload),
-        )
-    except EditConflict as clash:
-        return Status(
-            409, {"detail": str(clash), "version": clash.version, "current": clash.current}
-        )
+    saved = services.programme_save(
+        actor=request.user, programme=found, version=payload.version, **_programme_values(payload)
+    )
     return Status(200, _programme_out(saved))
 
 

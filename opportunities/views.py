@@ -12,8 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from core.exceptions import EditConflict
-from core.forms import copy_errors
+from core.conflicts import form_save, page_status
 from core.htmx import render_page
 from core.types import AuthedRequest
 from events.times import ZONE_CHOICES, wall_clock
@@ -96,33 +95,35 @@ def suggest(request: AuthedRequest, pk: int | None = None) -> HttpResponse:
     """Suggest an opportunity (anyone signed in) or edit one (curators)."""
     found = access.get_opportunity_for_user(request.user, pk, curate=True) if pk else None
     form = OpportunityForm(request.POST or None, initial=_initial(found) if found else {})
+    conflict = None
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         version = data.pop("version")
         if data["deadline_local"] is not None:
             data["deadline_local"] = wall_clock(data["deadline_local"])
-        try:
-            if found is None:
-                saved = services.opportunity_suggest(actor=request.user, **data)
-            else:
-                saved = services.opportunity_update(
-                    actor=request.user, opportunity=found, version=version, **data
-                )
-        except EditConflict as error:
-            form.add_error(None, str(error))
-        except ValidationError as error:
-            copy_errors(form, error)
-        else:
-            published = saved.state == Opportunity.State.PUBLISHED
+        outcome = form_save(form, lambda: _opportunity_save(request, found, version, data))
+        if outcome.saved and outcome.result is not None:
+            published = outcome.result.state == Opportunity.State.PUBLISHED
             messages.success(
                 request,
                 "Saved and published."
                 if published
                 else "Thank you: the committee will review it before it shows to others.",
             )
-            return redirect(saved)
-    context = {"form": form, "item": found, "zones": ZONE_CHOICES}
-    return render(request, "opportunities/form.html", context, status=400 if form.errors else 200)
+            return redirect(outcome.result)
+        conflict = outcome.conflict
+    context = {"form": form, "item": found, "zones": ZONE_CHOICES, "conflict": conflict}
+    return render(request, "opportunities/form.html", context, status=page_status(form, conflict))
+
+
+def _opportunity_save(
+    request: AuthedRequest, found: Opportunity | None, version: int | None, data: dict[str, Any]
+) -> Opportunity:
+    if found is None:
+        return services.opportunity_suggest(actor=request.user, **data)
+    return services.opportunity_update(
+        actor=request.user, opportunity=found, version=version, **data
+    )
 
 
 @login_required
@@ -204,26 +205,20 @@ def programme_form(request: AuthedRequest, pk: int | None = None) -> HttpRespons
     found = get_object_or_404(Programme, pk=pk) if pk else None
     initial = _programme_initial(found) if found else {}
     form = ProgrammeForm(request.POST or None, initial=initial)
-    conflict: EditConflict | None = None
+    conflict = None
     if request.method == "POST" and form.is_valid():
         data = form.programme_values()
         version = data.pop("version")
-        try:
-            saved = services.programme_save(
+        outcome = form_save(
+            form,
+            lambda: services.programme_save(
                 actor=request.user, programme=found, version=version, **data
-            )
-        except EditConflict as clash:
-            # The form keeps the person's values with the version now saved, so that
-            # saving again after merging replaces it.
-            conflict = clash
-            restamped = request.POST.copy()
-            restamped["version"] = str(clash.version)
-            form.data = restamped
-        except ValidationError as error:
-            copy_errors(form, error)
-        else:
-            messages.success(request, f"Saved “{saved}”.")
-            return redirect(saved)
+            ),
+        )
+        if outcome.saved and outcome.result is not None:
+            messages.success(request, f"Saved “{outcome.result}”.")
+            return redirect(outcome.result)
+        conflict = outcome.conflict
     context = {"form": form, "item": found, "conflict": conflict}
-    status = 409 if conflict else 400 if form.errors else 200
+    status = page_status(form, conflict)
     return render(request, "opportunities/programme_form.html", context, status=status)

@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404
 from ninja import Query, Router, Schema, Status
 
-from core.exceptions import EditConflict
+from core.conflicts import CONFLICT
 from core.paging import ObjectId
 from core.types import AuthedRequest
 from formats.bibliography import Format
@@ -183,19 +183,14 @@ def detail(request: AuthedRequest, output_id: int) -> Output:
 
 @router.put(
     "/{int:output_id}",
-    response={200: OutputOut, 409: dict},
+    response={200: OutputOut, **CONFLICT},
     summary="Change an output (send the version you read)",
 )
 def update(request: AuthedRequest, output_id: int, payload: OutputUpdate) -> Status:
     output = get_output_for_user(request.user, output_id, write=True)
-    try:
-        services.output_update(
-            actor=request.user, output=output, version=payload.version, **_values(payload)
-        )
-    except EditConflict as clash:
-        return Status(
-            409, {"detail": str(clash), "version": clash.version, "current": clash.current}
-        )
+    services.output_update(
+        actor=request.user, output=output, version=payload.version, **_values(payload)
+    )
     return Status(200, with_details(Output.objects.filter(pk=output_id)).get())
 
 

@@ -323,7 +323,7 @@ def list_docx(title: str, cited: list[list[tuple[str, str]]]) -> bytes:
 
 
 def list_pdf(title: str, cited: list[list[tuple[str, str]]]) -> bytes:
-    from training.documents import Document
+    from core.documents import Document
 
     pdf = Document(title)
     pdf.add_page()

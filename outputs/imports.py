@@ -43,6 +43,7 @@ from django.utils import timezone
 
 from audit.services import audit_record
 from core import bulk
+from core.extensions import provided
 from formats.bibliography import (
     BibliographyError,
     Format,
@@ -778,11 +779,12 @@ def _claim(person: Any, ids: list[int], index: PeopleIndex) -> None:
 
 
 def _refresh_mentors(outputs: list[Output]) -> None:
-    from mentors.stats import mentor_stats_refresh_for_people
-
+    recount = provided("track_records_recount")  # the mentors app's, a higher layer
+    if recount is None:
+        return
     ids = [o.pk for o in outputs]
     people: set[int] = set()
     for chunk in range(0, len(ids), 900):
         rows = Author.objects.filter(output_id__in=ids[chunk : chunk + 900], person__isnull=False)
         people.update(rows.values_list("person_id", flat=True))
-    mentor_stats_refresh_for_people(people)
+    recount(people)

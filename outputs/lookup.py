@@ -34,6 +34,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from core.logging_tools import failure_message, log_failure
 from formats.bibliography import Name, Record
 from formats.bibliography.identifiers import (
     DOI,
@@ -70,7 +71,6 @@ MAX_BYTES = 20 * 1024 * 1024
 GAP = {"eutils.ncbi.nlm.nih.gov": 0.34}
 MAX_IDENTIFIERS = 50
 ARTICLE_TAG = re.compile(r"<Pubmed(?:Book)?Article[\s>]")
-UNEXPECTED = "The look-up stopped on an unexpected error (logged for the administrator)."
 sleep = time.sleep  # replaced in tests
 _last_request: dict[str, float] = {}
 
@@ -223,8 +223,8 @@ def lookup_run(job_id: int) -> OutputImport:
     except ServiceError as error:
         _fail(job, str(error), run.notes)
     except Exception:
-        logger.exception("Look-up %s failed", job.pk)
-        _fail(job, UNEXPECTED, run.notes)
+        reference = log_failure(logger, "lookup.failed", import_id=job.pk)
+        _fail(job, failure_message(reference, "the look-up"), run.notes)
     else:
         run.finish()
     job.refresh_from_db()

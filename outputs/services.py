@@ -24,10 +24,11 @@ from django.db import transaction
 from django.urls import reverse
 
 from accounts.models import User
-from accounts.tasks import deliver_email
 from audit.models import AuditEvent
 from audit.services import audit_record, unsaved_event
 from core.exceptions import EditConflict
+from core.extensions import provided
+from core.tasks import deliver_email
 from formats.bibliography.text import clean_doi, clean_orcid, clean_pmid, title_key
 from outputs.access import get_output_awaiting
 from outputs.matching import PeopleIndex
@@ -310,9 +311,10 @@ def _refresh_track_records(output: Output, also: Iterable[int] = ()) -> None:
 
 
 def _refresh_people(people: Iterable[int]) -> None:
-    from mentors.stats import mentor_stats_refresh_for_people
-
-    mentor_stats_refresh_for_people(people)
+    # The mentors app, a higher layer, provides the recount (core.extensions).
+    recount = provided("track_records_recount")
+    if recount is not None:
+        recount(people)
 
 
 # --- the person named answers ------------------------------------------------------

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from django_tasks import task
 
+from core.logging_tools import logged_task
+
 
 @task()
+@logged_task
 def run_lookup(*, import_id: int) -> str:
     """Look up the DOIs, PMIDs and ORCID iDs of one import (`outputs.lookup`); never raises."""
     from outputs.lookup import lookup_run

@@ -8,7 +8,7 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from core.exceptions import EditConflict
+from core.conflicts import form_save, page_status
 from core.forms import copy_errors
 from core.htmx import render_page
 from core.ratelimit import ratelimit
@@ -123,28 +123,23 @@ def edit(request: AuthedRequest, pk: int) -> HttpResponse:
     form = OutputForm(
         request.POST or None, initial=OutputForm.initial_from(output), person=request.user
     )
-    conflict: EditConflict | None = None
+    conflict = None
     if request.method == "POST" and form.is_valid():
-        try:
-            services.output_update(
+        outcome = form_save(
+            form,
+            lambda: services.output_update(
                 actor=request.user,
                 output=output,
                 version=form.cleaned_data["version"],
                 **form.service_values(),
-            )
-        except EditConflict as clash:
-            conflict = clash
-            data = request.POST.copy()
-            data["version"] = str(clash.version)
-            form.data = data
-        except ValidationError as error:
-            copy_errors(form, error)
-        else:
+            ),
+        )
+        if outcome.saved:
             messages.success(request, "Output saved.")
             return redirect(output)
-    status = 409 if conflict else 400 if form.errors else 200
+        conflict = outcome.conflict
     context = {"form": form, "title": f"Edit “{output.title}”", "conflict": conflict}
-    return render(request, "outputs/form.html", context, status=status)
+    return render(request, "outputs/form.html", context, status=page_status(form, conflict))
 
 
 @login_required

@@ -5,3 +5,4 @@ class PeopleConfig(AppConfig):
     name = "people"
     default_auto_field = "django.db.models.BigAutoField"
     first_step = "people.steps.first_step"
+    demo_seeder = "people.demo.seed_people"

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+from django.contrib.auth import get_user_model
 from django.db import transaction
 
-from accounts.models import User
 from network.demo import DEMO_DOMAIN
 from network.models import Membership, Role, Site, TrainingScheme
 from people.models import MentorProfile, Term, TraineeProfile
 from people.services import mentor_profile_save, taxonomy_seed, trainee_profile_save
+
+if TYPE_CHECKING:  # the user model is reached through get_user_model() at run time
+    from accounts.models import User
 
 GRADES = ["st1", "st2", "st3", "st4", "st5", "st6", "pgy2", "pgy3", "pgy4", "fellow"]
 STATEMENTS = [
@@ -25,7 +30,7 @@ def _named(kind: str, *names: str) -> list[Term]:
 
 def _seed_personas() -> None:
     """The printed demo logins get the profiles the user journeys start from."""
-    mentor = User.objects.get(email=f"mentor@{DEMO_DOMAIN}")
+    mentor = get_user_model().objects.get(email=f"mentor@{DEMO_DOMAIN}")
     if not MentorProfile.objects.filter(person=mentor).exists():
         mentor_profile_save(
             person=mentor,
@@ -43,7 +48,7 @@ def _seed_personas() -> None:
             + _named(Term.Kind.MODALITY, "MRI", "CT")
             + _named(Term.Kind.METHOD, "Diagnostic accuracy"),
         )
-    trainee = User.objects.get(email=f"trainee@{DEMO_DOMAIN}")
+    trainee = get_user_model().objects.get(email=f"trainee@{DEMO_DOMAIN}")
     if not TraineeProfile.objects.filter(person=trainee).exists():
         trainee_profile_save(
             person=trainee,

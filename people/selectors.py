@@ -3,6 +3,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from network import access
+from network.models import Site
 from people.models import MentorProfile, TraineeProfile
 
 
@@ -26,3 +28,12 @@ def profiles_of(person: Any) -> Profiles:
         .first()
     )
     return Profiles(trainee=trainee, mentor=mentor)
+
+
+def home_site(user: Any) -> Site | None:
+    """Where distances are measured from (the mentor directory, the board's fit): the
+    person's mentor site, else a membership's."""
+    profile = MentorProfile.objects.filter(person=user).select_related("site").first()
+    if profile is not None and profile.site is not None:
+        return profile.site
+    return next((m.site for m in access.memberships_of(user) if m.site is not None), None)

@@ -11,6 +11,7 @@ from django.utils.text import slugify
 
 from audit.services import audit_record
 from core.exceptions import EditConflict
+from core.extensions import provided
 from people.models import INTEREST_KINDS, MentorProfile, Term, TraineeProfile
 from people.signals import trainee_profile_changed
 
@@ -70,6 +71,7 @@ def _profile_save(
     if profile is None:
         profile = model(person=person)
     before = _snapshot(profile, fields, m2m)
+    before_pk = profile.pk
     if profile.pk and version != profile.version:
         wanted = {**values, **{name: sorted(t.name for t in terms) for name, terms in m2m.items()}}
         current = {
@@ -97,7 +99,9 @@ def _profile_save(
         action = f"{model._meta.model_name}.save"
         audit_record(actor=person, action=action, obj=profile, changes=changes)
         if model is TraineeProfile:
-            trainee_profile_changed.send(sender=model, person_id=profile.person_id)
+            trainee_profile_changed.send(
+                sender=model, person_id=profile.person_id, created=not before_pk
+            )
     return profile
 
 
@@ -135,10 +139,11 @@ def mentor_profile_save(
         m2m={"expertise": expertise},
         fields=MENTOR_FIELDS,
     )
-    # The directory searches and sorts a recount of the profile; keep it in step.
-    from mentors.stats import mentor_stats_refresh
-
-    mentor_stats_refresh([profile.pk])
+    # The directory searches and sorts a recount of the profile; keep it in step (the
+    # mentors app, a higher layer, provides the recount: core.extensions).
+    recount = provided("track_records_recount")
+    if recount is not None:
+        recount([person.pk])
     return profile
 
 

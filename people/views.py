@@ -5,13 +5,11 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 
-from core.exceptions import EditConflict
-from core.forms import copy_errors
+from core.conflicts import form_save, page_status
 from core.types import AuthedRequest
 from network import access
 from people import services
@@ -39,23 +37,17 @@ def _edit(
 ) -> HttpResponse:
     profile = model.objects.filter(person=request.user).first()
     form = form_class(request.POST or None, instance=profile)
-    conflict: EditConflict | None = None
+    conflict = None
     if request.method == "POST" and form.is_valid():
         data = {key: value for key, value in form.cleaned_data.items() if key != "version"}
-        try:
-            save(person=request.user, version=form.cleaned_data["version"], **data)
-        except EditConflict as clash:
-            conflict = clash
-            form.data = form.data.copy()
-            form.data["version"] = clash.version
-        except ValidationError as error:
-            copy_errors(form, error)
-        else:
+        version = form.cleaned_data["version"]
+        outcome = form_save(form, lambda: save(person=request.user, version=version, **data))
+        if outcome.saved:
             messages.success(request, f"{title} saved.")
             return redirect(_next_page(request) or "people:me")
-    status = 409 if conflict else 400 if form.errors else 200
+        conflict = outcome.conflict
     context = {"form": form, "title": title, "conflict": conflict}
-    return render(request, "people/profile_form.html", context, status=status)
+    return render(request, "people/profile_form.html", context, status=page_status(form, conflict))
 
 
 def _next_page(request: AuthedRequest) -> str | None:

@@ -14,8 +14,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
 from accounts.models import User
-from accounts.tasks import deliver_email
 from core.identifiers import describe, find_identifiers
+from core.tasks import deliver_email
 from projects.models import Member, Project
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -12,9 +11,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from core.extensions import PendingLink
-from mentors.selectors import home_site
 from network.models import Site
 from people.models import TraineeProfile
+from people.selectors import home_site
 from projects.estimates import NEAR_KM, REACH_KM, Home, Trainee, kilometres
 from projects.models import (
     FINISHED,
@@ -220,16 +219,6 @@ def dashboard_of(person: Any) -> Dashboard:
         mine_pending=list(pending.filter(applicant=person)),
         to_decide=list(pending.filter(role__project__lead=person)),
     )
-
-
-def team_load(people: list[Any]) -> Counter[int]:
-    """How many current projects each person is on (for the lead deciding applications)."""
-    rows = (
-        Member.objects.filter(person__in=people)
-        .exclude(project__status__in=FINISHED)
-        .values_list("person_id", flat=True)
-    )
-    return Counter(rows)
 
 
 def pending_links(user: Any) -> list[PendingLink]:

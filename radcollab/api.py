@@ -22,6 +22,8 @@ from accounts.services import api_token_authenticate
 from audit.api import router as audit_router
 from capture.api import router as capture_router
 from capture.tokens import allows_path as study_token_allows_path
+from core.conflicts import conflict_body
+from core.exceptions import EditConflict
 from core.ratelimit import RateLimited
 from credit.api import router as credit_router
 from events.api import router as events_router
@@ -240,6 +242,14 @@ def unexpected(request: HttpRequest, exc: Exception) -> NoReturn:
     """Let Django log it and answer 500 (ninja would show a traceback with DEBUG on);
     `core.middleware.ApiErrorsAsJsonMiddleware` turns that answer into JSON."""
     raise exc
+
+
+@api.exception_handler(EditConflict)
+def edit_conflict(request: HttpRequest, exc: EditConflict) -> HttpResponse:
+    """A save or delete from an old version, on any route: 409 with the values saved now
+    (`core.conflicts.Conflict`; each operation that can conflict documents it)."""
+    body = conflict_body(exc).model_dump(mode="json")
+    return api.create_response(request, body, status=409)
 
 
 @api.exception_handler(RateLimited)

@@ -165,6 +165,8 @@ if TASK_BACKEND == "rq" and not REDIS_URL:
 # (its worker stopped), and the person who asked may retry it.
 RADCOLLAB_TASK_STALE_MINUTES = env_int("RADCOLLAB_TASK_STALE_MINUTES", 15, minimum=1)
 RQ_QUEUES = {"default": {"URL": REDIS_URL or "redis://127.0.0.1:6379/0"}}
+# RQ's worker would log each job's arguments (an email's text): core/worker.py's does not.
+RQ = {"WORKER_CLASS": "core.worker.PrivateRQWorker"}
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
@@ -306,6 +308,9 @@ SECURE_PROXY_SSL_HEADER = (
     ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("TRUST_X_FORWARDED_PROTO", False) else None
 )
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=not DEBUG)
+# Load balancers and the container's HEALTHCHECK probe a node over plain HTTP; the two
+# probes carry no cookie and no data, so they answer instead of redirecting to HTTPS.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", default=not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SESSION_COOKIE_HTTPONLY = True
@@ -384,12 +389,33 @@ for _scope, _rate in RADCOLLAB_RATE_LIMITS.items():
 
 SILENCED_SYSTEM_CHECKS = ["security.W021"] if not SECURE_HSTS_PRELOAD else []
 
+# One line per event on stderr (core/logging_tools.py): key=value pairs, or JSON for a
+# log collector; a traceback stays on its event's line. Web processes and both task
+# workers (run_worker, rqworker) log the same way: RQ adds no handler of its own where
+# the root logger has one.
+LOG_LEVEL = env_choice("LOG_LEVEL", ("debug", "info", "warning", "error"), "info").upper()
+LOG_FORMAT = env_choice("RADCOLLAB_LOG_FORMAT", ("keyvalue", "json"), "keyvalue")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO").upper()},
-    "loggers": {"django_tasks": {"level": "WARNING"}},
+    "formatters": {
+        "keyvalue": {"()": "core.logging_tools.KeyValueFormatter"},
+        "json": {"()": "core.logging_tools.JsonFormatter"},
+    },
+    "filters": {"request_reference": {"()": "core.logging_tools.RequestReference"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "stream": "ext://sys.stderr",
+            "formatter": LOG_FORMAT,
+        }
+    },
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
+    "loggers": {
+        "django_tasks": {"level": "WARNING"},
+        # The 500 page's error reference on Django's own line of that failure.
+        "django.request": {"filters": ["request_reference"]},
+    },
 }
 
 # Research map: country outlines are vendored, so the map draws offline; a deployment

@@ -31,11 +31,11 @@ from django.utils import timezone
 
 from accounts.models import User
 from mentors.models import ContactRequest
-from mentors.selectors import home_site
 from mentors.stats import mentor_stats_refresh
 from network.demo import DEMO_DOMAIN
 from network.models import Site
 from people.models import MentorProfile, Term, TraineeProfile
+from people.selectors import home_site
 from projects import services as project_services
 from projects.models import Application, Member, Project, ProjectRole, ResearchType, StatusChange
 from recommend.core.rank import NEAR_KM, REACH_KM, kilometres

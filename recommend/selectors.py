@@ -16,12 +16,12 @@ from django.utils import formats
 
 from events.models import Attendance, Deadline, Event, Follow
 from mentors.models import ContactRequest, Supervision
-from mentors.selectors import home_site
 from network.models import Site
 from opportunities.eligibility import Facts, verdict
 from opportunities.models import Opportunity
 from outputs.models import Output
 from people.models import MentorProfile, TraineeProfile
+from people.selectors import home_site
 from projects.estimates import TYPE_METHOD_NAMES
 from projects.models import Application, Member, Project, ProjectRole, ResearchType
 from recommend.core import Candidate, Seeker

@@ -11,7 +11,14 @@ from typing import Any
 from django.db import transaction
 
 
-def queue_refresh_on_profile_change(sender: Any, *, person_id: int, **kwargs: Any) -> None:
+def queue_refresh_on_profile_change(
+    sender: Any, *, person_id: int, created: bool = False, **kwargs: Any
+) -> None:
+    """A changed profile's list is stale: queue a new one. A new profile has no stored
+    list to go stale (the page computes one on the fly until the nightly run), so
+    nothing is queued for it: seeding the demo's 150 trainees queues no work."""
+    if created:
+        return
     from recommend.services import queue_refresh
 
     transaction.on_commit(lambda: queue_refresh(person_id))

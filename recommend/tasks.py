@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from django_tasks import task
 
+from core.logging_tools import logged_task
+
 
 @task()
+@logged_task
 def refresh_recommendations(*, person_id: int | None = None) -> int:
     """Recompute and store one trainee's list, or every trainee's; returns how many."""
     from recommend.services import recommendations_refresh, recommendations_refresh_all

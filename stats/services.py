@@ -22,6 +22,7 @@ from audit.services import audit_record
 from capture.analysis_data import AnalysisField, analysis_fields, analysis_values
 from capture.models import Study
 from capture.services import audit_scope
+from core.logging_tools import failure_message, log_failure
 from network.access import TwoFactorRequired
 from stats import access
 from stats.inputs import Analysis, AnalysisInputError, Column, Dataset, Settings
@@ -119,8 +120,8 @@ def analysis_execute(run_id: int) -> AnalysisRun:
     except KeyError as unknown:  # a field the person may no longer analyse
         error = f"The data could not be read: {unknown.args[0]}"
     except Exception:
-        logger.exception("analysis run %s failed", run.pk)
-        error = "The analysis failed unexpectedly; the error was logged for the administrators."
+        reference = log_failure(logger, "analysis.failed", run_id=run.pk)
+        error = failure_message(reference, "the analysis")
     _finish(run, result, error, field)
     return run
 

@@ -341,7 +341,7 @@ def cv_docx(cv: CV) -> bytes:
 
 def cv_pdf(cv: CV) -> bytes:
     # Imported here, like python-docx above: fpdf2 would slow every web process's first request.
-    from training.documents import Document
+    from core.documents import Document
 
     pdf = Document(f"Curriculum vitae — {cv.name}")
     pdf.set_author(cv.name)

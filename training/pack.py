@@ -12,8 +12,8 @@ from pathlib import PurePosixPath
 
 from PIL import Image, UnidentifiedImageError
 
+from core.documents import Document
 from core.files import storage_errors
-from training.documents import Document
 from training.models import Evidence, Tracker
 from training.selectors import today, tracker_progress, tracker_summary
 

@@ -18,11 +18,11 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.models import User
-from accounts.tasks import deliver_email
 from audit.services import audit_record, diff_fields
 from core.exceptions import EditConflict
 from core.extensions import Citable, provided
 from core.files import delete_file, save_to_field
+from core.tasks import deliver_email
 from core.uploads import size_problem
 from outputs.models import Author, Output
 from people.models import Term

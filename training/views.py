@@ -9,12 +9,12 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models.fields.files import FieldFile
-from django.http import Http404, HttpResponse, HttpResponseBase, QueryDict
+from django.http import Http404, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.text import slugify
 from django.views.decorators.http import require_POST
 
-from core.exceptions import EditConflict
+from core.conflicts import form_save, page_status
 from core.files import serve_file
 from core.forms import copy_errors
 from core.htmx import render_page
@@ -37,17 +37,6 @@ from training.forms import (
 from training.models import Checklist, ChecklistItem, CredentialType, RefreshInterval, Tracker
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-
-
-def _status(form: Any, conflict: EditConflict | None = None) -> int:
-    return 409 if conflict else 400 if form.errors else 200
-
-
-def _with_version(request: AuthedRequest, version: int) -> QueryDict:
-    """The submitted values with the saved version, so the next save replaces it."""
-    data = request.POST.copy()
-    data["version"] = str(version)
-    return data
 
 
 def _download(file: FieldFile, name: str) -> HttpResponseBase:
@@ -98,34 +87,33 @@ def credential_new(request: AuthedRequest) -> HttpResponse:
             messages.success(request, "Credential recorded.")
             return redirect("training:home")
     context = {"form": form, "title": "Record a credential"}
-    return render(request, "training/credential_form.html", context, status=_status(form))
+    return render(request, "training/credential_form.html", context, status=page_status(form))
 
 
 @login_required
 def credential_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     credential = access.get_credential_for_user(request.user, pk, write=True)
     form = CredentialForm(request.POST or None, request.FILES or None, instance=credential)
-    conflict: EditConflict | None = None
+    conflict = None
     if request.method == "POST" and form.is_valid():
-        try:
-            services.credential_update(
+        outcome = form_save(
+            form,
+            lambda: services.credential_update(
                 actor=request.user,
                 credential=credential,
                 version=form.cleaned_data["version"],
                 certificate=form.cleaned_data["certificate"],
                 **form.values(),
-            )
-        except EditConflict as clash:
-            conflict = clash
-            form.data = _with_version(request, clash.version)
-        except ValidationError as error:
-            copy_errors(form, error)
-        else:
+            ),
+        )
+        if outcome.saved:
             messages.success(request, "Credential saved.")
             return redirect("training:home")
+        conflict = outcome.conflict
     context = {"form": form, "title": f"Edit {credential.label}", "credential": credential}
     context["conflict"] = conflict
-    return render(request, "training/credential_form.html", context, status=_status(form, conflict))
+    status = page_status(form, conflict)
+    return render(request, "training/credential_form.html", context, status=status)
 
 
 @login_required
@@ -184,19 +172,20 @@ def intervals(request: AuthedRequest) -> HttpResponse:
     if not access.is_admin(request.user):
         raise PermissionDenied("Only administrators change refresher intervals.")
     form = IntervalForm(request.POST or None)
-    conflict: EditConflict | None = None
+    conflict = None
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
-            services.refresh_interval_set(
+        outcome = form_save(
+            form,
+            lambda: services.refresh_interval_set(
                 actor=request.user,
                 credential_type=data["credential_type"],
                 years=data["years"],
                 version=data["version"],
-            )
-        except EditConflict as clash:
-            conflict = clash
-        else:
+            ),
+        )
+        conflict = outcome.conflict
+        if outcome.saved:
             messages.success(request, "Refresher interval saved.")
             return redirect("training:intervals")
     found = {i.credential_type: i for i in RefreshInterval.objects.all()}
@@ -217,7 +206,7 @@ def intervals(request: AuthedRequest) -> HttpResponse:
         for kind in CredentialType
     ]
     context = {"rows": rows, "conflict": conflict, "setting": default_refresh_years()}
-    return render(request, "training/intervals.html", context, status=_status(form, conflict))
+    return render(request, "training/intervals.html", context, status=page_status(form, conflict))
 
 
 # Certificate trackers ---------------------------------------------------------------
@@ -264,7 +253,7 @@ def tracker_detail(request: AuthedRequest, pk: int) -> HttpResponse:
         "is_mine": is_mine,
         "summary": selectors.tracker_summary(progress),
     }
-    return render(request, "training/tracker.html", context, status=_status(form))
+    return render(request, "training/tracker.html", context, status=page_status(form))
 
 
 @login_required
@@ -316,7 +305,7 @@ def checklist_new(request: AuthedRequest) -> HttpResponse:
         else:
             messages.success(request, f"Started; {checklist.supervisor} will sign the items off.")
             return redirect(checklist)
-    return render(request, "training/checklist_new.html", {"form": form}, status=_status(form))
+    return render(request, "training/checklist_new.html", {"form": form}, status=page_status(form))
 
 
 def _checklist_context(request: AuthedRequest, checklist: Checklist) -> dict[str, Any]:
@@ -362,7 +351,7 @@ def item_sign(request: AuthedRequest, pk: int, item_pk: int) -> HttpResponse:
             return redirect(checklist)
     context = {"checklist": checklist, "item": item, "form": form}
     return render_page(
-        request, "training/item_sign.html", context, fragment="sign", status=_status(form)
+        request, "training/item_sign.html", context, fragment="sign", status=page_status(form)
     )
 
 
@@ -419,32 +408,27 @@ def goals(request: AuthedRequest) -> HttpResponse:
             return redirect("training:goals")
     progress = [(p, selectors.describe_goal(p.goal)) for p in selectors.goals_of(request.user)]
     context = {"form": form, "progress": progress}
-    return render(request, "training/goals.html", context, status=_status(form))
+    return render(request, "training/goals.html", context, status=page_status(form))
 
 
 @login_required
 def goal_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     goal = access.get_goal_for_user(request.user, pk)
     form = GoalForm(request.POST or None, instance=goal)
-    conflict: EditConflict | None = None
+    conflict = None
     if request.method == "POST" and form.is_valid():
-        try:
-            services.goal_update(
-                actor=request.user,
-                goal=goal,
-                version=form.cleaned_data["version"],
-                **form.values(),
-            )
-        except EditConflict as clash:
-            conflict = clash
-            form.data = _with_version(request, clash.version)
-        except ValidationError as error:
-            copy_errors(form, error)
-        else:
+        outcome = form_save(
+            form,
+            lambda: services.goal_update(
+                actor=request.user, goal=goal, version=form.cleaned_data["version"], **form.values()
+            ),
+        )
+        if outcome.saved:
             messages.success(request, "Goal saved.")
             return redirect("training:goals")
+        conflict = outcome.conflict
     context = {"form": form, "goal": goal, "conflict": conflict}
-    return render(request, "training/goal_form.html", context, status=_status(form, conflict))
+    return render(request, "training/goal_form.html", context, status=page_status(form, conflict))
 
 
 @login_required

@@ -12,7 +12,7 @@ from django.test import override_settings
 from django_tasks import task_backends
 from django_tasks_db.models import DBTaskResult
 
-from accounts.tasks import deliver_email
+from core.tasks import deliver_email
 
 DATABASE_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 RQ_TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}

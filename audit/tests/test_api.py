@@ -4,8 +4,8 @@ import pytest
 
 from audit.services import audit_record
 from core.paging import MAX_LIMIT, MAX_OFFSET
+from core.testing.api import api_client
 from core.testing.mfa import enable_totp
-from network.tests.test_api import api_client
 
 pytestmark = pytest.mark.django_db
 

@@ -42,7 +42,7 @@ def test_the_list_filters_by_action(client, personas, events):
 
 
 def test_the_api_scopes_events_like_the_page(personas, events):
-    from network.tests.test_api import api_client
+    from core.testing.api import api_client
 
     response = api_client(personas.site_lead_b).get("/api/v1/audit/events")
     assert response.status_code == 200

@@ -29,7 +29,7 @@ from capture.logic import Context, LogicError, annotate, is_shown, parse, variab
 from capture.models import Record, Study, StudySite
 from capture.redcap_api.formatter import RedcapError
 from capture.services import audit_scope, current_dictionary
-from capture.versions import export_dictionary
+from capture.versions.reading import export_dictionary
 from formats.datadictionary import API_HEADER, DataDictionary, Field, FieldType, field_cells
 from formats.exports import Column, ExportOptions, ExportPlan, ExportRecord, Kind, hmac_offset
 from formats.exports.deidentify import is_dropped

@@ -107,6 +107,10 @@ def test_an_import_that_breaks_is_failed_with_its_traceback_logged_never_stuck(
     assert "unexpected error" in done.error
     assert "UNIQUE" not in done.error  # no database message for the person
     assert caplog.records[-1].exc_info is not None
+    # The person's message names the reference that the log line with the traceback has.
+    logged = caplog.records[-1].__dict__  # the fields the log call passed in `extra`
+    assert (logged["import_id"], logged["attempt"]) == (upload.pk, 1)
+    assert f"reference {logged['ref']}." in done.error
 
 
 @pytest.mark.django_db
@@ -144,6 +148,34 @@ def test_a_stalled_export_becomes_failed_and_only_its_owner_retries_it(
 
 
 @pytest.mark.django_db
+def test_an_export_whose_worker_was_killed_reads_failed_through_the_api_once_stale(
+    personas, study, settings, django_capture_on_commit_callbacks
+):
+    """deploy/two_nodes.py step 6 in small: a worker dies mid-export (no more heartbeats);
+    the owner's next poll of the API marks it failed, never leaving it running."""
+    from django.test import Client
+
+    from accounts.services import api_token_create
+
+    settings.RADCOLLAB_TASK_STALE_MINUTES = 1
+    export = exports.export_request(actor=personas.committee, study=study, format="csv")
+    secret = api_token_create(user=personas.committee, name="poll").secret
+    api = Client(headers={"Authorization": f"Bearer {secret}"})
+    url = f"/api/v1/studies/{study.pk}/exports/{export.pk}"
+    Export.objects.filter(pk=export.pk).update(
+        state="running", done=1000, heartbeat_at=timezone.now() - timedelta(seconds=50)
+    )
+    assert api.get(url).json()["state"] == "running"  # a beat 50 s ago: still alive
+    Export.objects.filter(pk=export.pk).update(heartbeat_at=timezone.now() - timedelta(seconds=70))
+    polled = api.get(url).json()
+    assert polled["state"] == "failed"
+    assert polled["error"].startswith("No progress for over a minute ")
+    with django_capture_on_commit_callbacks(execute=True):
+        exports.export_retry(actor=personas.committee, study=study, pk=export.pk)
+    assert api.get(url).json()["state"] == "done"
+
+
+@pytest.mark.django_db
 def test_an_export_that_breaks_is_failed_and_logged(personas, study, monkeypatch, caplog):
     export = exports.export_request(actor=personas.committee, study=study, format="csv")
 
@@ -155,7 +187,11 @@ def test_an_export_that_breaks_is_failed_and_logged(personas, study, monkeypatch
         done = exports.export_run(export.pk)
     assert done.state == Export.State.FAILED
     assert "unexpected error" in done.error
+    assert "No space left" not in done.error
     assert caplog.records[-1].exc_info is not None
+    logged = caplog.records[-1].__dict__  # the fields the log call passed in `extra`
+    assert logged["export_id"] == export.pk
+    assert f"reference {logged['ref']}." in done.error
 
 
 @pytest.mark.django_db(transaction=True)

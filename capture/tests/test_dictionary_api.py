@@ -6,12 +6,11 @@ import csv
 import io
 
 import pytest
-from django.test import Client
 
-from accounts.services import api_token_create
 from capture import exports, services, versions
 from capture.models import Entry, Export
 from capture.tests.factories import STUDY_CSV, make_study
+from core.testing.api import api_client as token_client
 from core.testing.mfa import enable_totp
 
 pytestmark = pytest.mark.django_db
@@ -23,9 +22,7 @@ RECODED = STUDY_CSV.replace("1, CT | 2, MRI | 3, Ultrasound", "1, CT | 2, MRI | 
 
 def api_client(person):
     enable_totp(person)
-    return Client(
-        headers={"Authorization": f"Bearer {api_token_create(user=person, name='t').secret}"}
-    )
+    return token_client(person)
 
 
 @pytest.fixture

@@ -10,11 +10,11 @@ from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
 
-from accounts.services import api_token_create
 from audit.models import AuditEvent
 from capture import services
 from capture.models import DataQuery, Entry
 from capture.tests.factories import make_study
+from core.testing.api import api_client
 from core.testing.mfa import enable_totp
 
 pytestmark = pytest.mark.django_db
@@ -46,12 +46,6 @@ def signed_in(client, personas, setup):
 
 def entry_url(study, record, instrument="baseline"):
     return reverse("capture:entry", args=[study.pk, record.pk, instrument])
-
-
-def api_client(person):
-    return Client(
-        headers={"Authorization": f"Bearer {api_token_create(user=person, name='t').secret}"}
-    )
 
 
 # --- 7. The record id is shown, not typed; every value passes the identifier screen ----

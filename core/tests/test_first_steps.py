@@ -6,12 +6,12 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from core.selectors import dashboard_for
 from events.models import Follow
 from events.tests.factories import make_conference
 from mentors.services import contact_request_send
 from mentors.tests.factories import ANSWERS, make_mentor
 from network import access
+from network.dashboard import dashboard_for
 from people.models import Term, TraineeProfile
 from projects.tests.factories import make_project
 from training.tests.factories import credential

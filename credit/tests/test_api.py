@@ -7,10 +7,10 @@ import json
 import pytest
 from django.core.cache import cache
 
+from core.testing.api import api_client
 from credit import dashboard, portfolio
 from credit.models import PortfolioRecruitment, PortfolioStudy
 from network.tests.factories import SiteFactory
-from network.tests.test_api import api_client
 
 pytestmark = pytest.mark.django_db
 

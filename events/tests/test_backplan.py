@@ -166,8 +166,9 @@ def test_a_time_zone_correction_is_seen_as_a_move(project, personas):
     assert "2 Mar 2027 and is now 1 Mar 2027" in state.moved
 
 
-@pytest.mark.django_db
-def test_a_stale_second_acceptance_is_a_conflict(project, personas):
+def _accepted_twice(project, personas):
+    """A plan accepted, then accepted again from its first version (3 days of buffer):
+    the deadline and the first acceptance, whose version is now stale."""
     deadline = make_deadline(due_at=RSNA_2027)
     target = plan_accept(actor=personas.trainee, project=project, deadline=deadline, today=TODAY)
     plan_accept(
@@ -178,6 +179,12 @@ def test_a_stale_second_acceptance_is_a_conflict(project, personas):
         buffer_days=3,
         version=target.version,
     )
+    return deadline, target
+
+
+@pytest.mark.django_db
+def test_a_stale_second_acceptance_is_a_conflict(project, personas):
+    deadline, target = _accepted_twice(project, personas)
     with pytest.raises(EditConflict, match="Someone saved this plan"):
         plan_accept(
             actor=personas.trainee,
@@ -260,3 +267,20 @@ def test_a_replan_refuses_a_milestone_changed_meanwhile_and_changes_nothing(
         )
     target.refresh_from_db()
     assert target.buffer_days == 7, "the acceptance was rolled back"
+
+
+@pytest.mark.django_db
+def test_a_stale_acceptance_through_the_api_answers_409_with_the_saved_plan(project, personas):
+    from core.testing.api import api_client
+
+    deadline, target = _accepted_twice(project, personas)
+    stale = api_client(personas.trainee).post(
+        f"/api/v1/events/projects/{project.pk}/plan",
+        {"deadline_id": deadline.pk, "buffer_days": 10, "version": target.version},
+        content_type="application/json",
+    )
+    assert stale.status_code == 409
+    body = stale.json()
+    assert "Someone saved this plan" in body["detail"]
+    assert body["version"] == target.version + 1
+    assert body["current"]["buffer_days"] == 3

@@ -200,23 +200,32 @@ def _min_cost_flow(
     places = int(min(int(free.sum()), int(capacities.sum())))
     if top is None:
         top = int(fits.max()) if len(fits) else 0
-    costs = -objective_weights(fits, places, top, matched_first=matched_first)
+    # Fits that share a common step (half points, say) are solved in that step: the
+    # optimum is the same, and smaller costs need fewer cost-scaling phases.
+    step = int(np.gcd.reduce(np.append(fits, top))) if len(fits) else 1
+    step = max(step, 1)
     sink = n + m
     flow = min_cost_flow.SimpleMinCostFlow()
     mentee_nodes = np.flatnonzero(free).astype(np.int64)
+    if matched_first:
+        # The most pairs, then the largest total fit, is OR-Tools' maximum flow of
+        # minimum cost: no bonus per pair (costs stay small) and no "unmatched" arcs.
+        costs = -(fits // step)
+        spare = np.zeros(0, dtype=np.int64)
+    else:
+        costs = -objective_weights(fits // step, places, top // step, matched_first=False)
+        spare = mentee_nodes
     flow.add_arcs_with_capacity_and_unit_cost(
-        np.concatenate([tails, np.arange(n, n + m), mentee_nodes]),
-        np.concatenate([heads + n, np.full(m, sink), np.full(len(mentee_nodes), sink)]),
-        np.concatenate([np.ones(len(tails)), capacities, np.ones(len(mentee_nodes))]).astype(
-            np.int64
-        ),
-        np.concatenate([costs, np.zeros(m + len(mentee_nodes))]).astype(np.int64),
+        np.concatenate([tails, np.arange(n, n + m), spare]),
+        np.concatenate([heads + n, np.full(m, sink), np.full(len(spare), sink)]),
+        np.concatenate([np.ones(len(tails)), capacities, np.ones(len(spare))]).astype(np.int64),
+        np.concatenate([costs, np.zeros(m + len(spare))]).astype(np.int64),
     )
     supplies = np.zeros(n + m + 1, dtype=np.int64)
     supplies[mentee_nodes] = 1
     supplies[sink] = -len(mentee_nodes)
     flow.set_nodes_supplies(np.arange(n + m + 1), supplies)
-    status = flow.solve()
+    status = flow.solve_max_flow_with_min_cost() if matched_first else flow.solve()
     if status != flow.OPTIMAL:  # pragma: no cover - the unmatched arcs keep it feasible
         raise RoundError(f"the flow solver stopped with status {status}")
     used = flow.flows(np.arange(len(tails)))

@@ -8,15 +8,23 @@ the answer is then checked against every allowed pair with linear-programming du
 
 - the restricted problem's optimal duals (a price ``v[j]`` per mentor, a surplus
   ``u[i]`` per mentee) are computed from its optimal flow (`duals`);
-- every allowed pair, scored again block by block, must satisfy
-  ``weight(i, j) <= u[i] + v[j]`` (its reduced cost is not negative). If every pair
-  does, the duals are feasible for the whole round and their value equals the
-  restricted matching's, so that matching is optimal for the whole round: exact, not a
-  heuristic. Pairs that break the inequality are added and the round solved again.
+- every allowed pair must satisfy ``weight(i, j) <= u[i] + v[j]`` (its reduced cost is
+  not negative). If every pair does, the duals are feasible for the whole round and
+  their value equals the restricted matching's, so that matching is optimal for the
+  whole round: exact, not a heuristic. Pairs that break the inequality are added and
+  the round solved again.
 
-Scores are never held as a full matrix: the caller hands over the round as a function
-that yields blocks of rows (``(first_row, fits)``, fits in hundredths with ``-1`` where
-the pair is excluded), and each pass reads the blocks once.
+The check skips rows it can: each mentee carries a bound, the largest
+``weight - v[j]`` of a pair not among the arcs at the prices of the pass that last read
+their row (at first: the weight of their (k+1)-th best fit, prices 0). A mentee whose
+bound, plus the most any price has fallen since, is within ``u[i]`` is proved without
+scoring their row again; only the others' rows are scored again, a block at a time.
+A mentee with a pair that breaks the inequality, or nearly (`NEAR`), gets their 2k
+best pairs at the current prices, and the flow is solved again.
+
+Scores are never held as a full matrix: the caller hands over the round as `Scores`, a
+function that scores a block of rows (fits as numbers, negative where the pair is
+excluded; ``scale`` turns them into whole units, e.g. points to hundredths).
 """
 
 from __future__ import annotations
@@ -31,29 +39,68 @@ from numpy.typing import NDArray
 from matching.core.flow import RoundError, _min_cost_flow, objective_weights
 
 IntArray = NDArray[np.int64]
-Blocks = Callable[[], Iterator[tuple[int, NDArray[np.integer]]]]
+NOTHING = -(1 << 62)  # the bound of a mentee with no pair left out
+# A mentee is given more arcs when one of their pairs breaks the inequality or comes
+# within this share of the round's best fit of breaking it (prices move between
+# passes; a little slack saves a pass).
+NEAR = 0.03
+CHUNK = 1_000  # rows scored at a time (a block of 1,000 x 3,300 float32 is 13 MB)
 
 
-def top_k_rows(block: NDArray[np.integer], k: int) -> tuple[IntArray, IntArray]:
-    """Each row's k best columns and their fits, best first (``-1`` pads a short row).
+@dataclass(frozen=True)
+class Scores:
+    """A round as a scorer of rows: ``score(rows)`` gives a (len(rows), mentors) block.
 
-    A full sort of every row is slow; instead the columns are cut into at least k
-    groups, and the smallest of the group maxima is a value at least k entries reach,
-    so only entries at or above it need sorting.
+    Values are fits (any real dtype; float32 is fastest), negative where the pair is
+    excluded; ``round(value * scale)`` is the whole-unit fit the solver optimises.
+    """
+
+    mentees: int
+    score: Callable[[IntArray], NDArray[np.number]]
+    scale: float = 1.0
+    chunk: int = CHUNK
+
+    def units(self, values: NDArray[np.number]) -> IntArray:
+        return np.rint(np.asarray(values, dtype=np.float64) * self.scale).astype(np.int64)
+
+    def blocks(self, rows: IntArray | None = None) -> Iterator[tuple[IntArray, NDArray[np.number]]]:
+        """`rows` (default: every mentee) scored `chunk` rows at a time."""
+        rows = np.arange(self.mentees, dtype=np.int64) if rows is None else rows
+        for start in range(0, len(rows), self.chunk):
+            part = rows[start : start + self.chunk]
+            yield part, self.score(part)
+
+
+def top_k_rows(
+    block: NDArray[np.number], k: int, lowest: float = 0
+) -> tuple[IntArray, NDArray[np.number]]:
+    """Each row's k best columns of value ``>= lowest`` (and finite), with their values,
+    best first (column ``-1`` pads; the default ``lowest`` leaves out excluded pairs).
+
+    A full sort of every row is slow; instead the columns are cut into about 4k
+    groups, and the k-th largest of the group maxima is a value at least k entries
+    reach, so only entries at or above it need sorting.
     """
     rows, width = block.shape
     columns = np.full((rows, k), -1, dtype=np.int64)
-    fits = np.full((rows, k), -1, dtype=np.int64)
+    values = np.full((rows, k), -1, dtype=np.result_type(block.dtype, np.int64))
     if rows == 0 or width == 0 or k == 0:
-        return columns, fits
+        return columns, values
     if width > k:
-        starts = np.arange(0, width, width // k)
-        floor = np.maximum.reduceat(block, starts, axis=1).min(axis=1)
-        floor = np.maximum(floor, 0)
+        # With g >= k groups, k of them have a maximum at least the k-th largest group
+        # maximum; more groups than k make that floor higher, so fewer entries pass.
+        groups = min(4 * k, width)
+        starts = np.arange(0, width, width // groups)
+        maxima = np.maximum.reduceat(block, starts, axis=1)
+        g = maxima.shape[1]
+        floor = np.partition(maxima, g - k, axis=1)[:, g - k]
+        floor = np.maximum(floor, lowest)
     else:
-        floor = np.zeros(rows, dtype=block.dtype)
+        floor = np.full(rows, lowest, dtype=np.result_type(block.dtype, type(lowest)))
+    if np.issubdtype(floor.dtype, np.floating):  # -inf marks a pair to leave out
+        floor = np.maximum(floor, np.finfo(floor.dtype).min)
     i, j = np.nonzero(block >= floor[:, None])
-    f = block[i, j].astype(np.int64)
+    f = block[i, j]
     # Equal fits are common (scores are sums of a few round numbers); taking the first
     # columns would send everyone to the same few mentors, so ties are broken by a
     # fixed scramble of (row, column) instead.
@@ -65,26 +112,28 @@ def top_k_rows(block: NDArray[np.integer], k: int) -> tuple[IntArray, IntArray]:
     rank = np.arange(len(i)) - np.searchsorted(i, i)
     keep = rank < k
     columns[i[keep], rank[keep]] = j[keep]
-    fits[i[keep], rank[keep]] = f[keep]
-    return columns, fits
+    values[i[keep], rank[keep]] = f[keep]
+    return columns, values
 
 
-def candidate_arcs(blocks: Blocks, k: int) -> tuple[IntArray, IntArray, IntArray, int]:
-    """(mentee, mentor, fit) arcs of every mentee's k best allowed mentors, and the
-    number of mentees, in one pass over the blocks."""
+def candidate_arcs(scores: Scores, k: int) -> tuple[IntArray, IntArray, IntArray, IntArray]:
+    """(mentee, mentor, fit) arcs of every mentee's k best allowed mentors, and each
+    mentee's best fit left out (``-1`` if none), in one pass over the rows."""
     tails, heads, fits = [], [], []
-    n = 0
-    for start, block in blocks():
-        columns, best = top_k_rows(block, k)
-        keep = best >= 0
-        tails.append(np.nonzero(keep)[0] + start)
-        heads.append(columns[keep])
-        fits.append(best[keep])
-        n = max(n, start + len(block))
+    outside = np.full(scores.mentees, -1, dtype=np.int64)
+    for rows, block in scores.blocks():
+        columns, best = top_k_rows(block, k + 1)
+        keep = best[:, :k] >= 0
+        i = np.nonzero(keep)[0]
+        tails.append(rows[i])
+        heads.append(columns[:, :k][keep])
+        fits.append(scores.units(best[:, :k][keep]))
+        last = best[:, k]
+        outside[rows] = np.where(last >= 0, scores.units(np.maximum(last, 0)), -1)
     if not tails:
         empty = np.zeros(0, dtype=np.int64)
-        return empty, empty, empty, 0
-    return np.concatenate(tails), np.concatenate(heads), np.concatenate(fits), n
+        return empty, empty, empty, outside
+    return np.concatenate(tails), np.concatenate(heads), np.concatenate(fits), outside
 
 
 def duals(
@@ -118,12 +167,19 @@ def duals(
     free = source < 0
     np.maximum.at(v, h[free], w[free])
     # A matched mentee must not envy mentor j: v[j] >= v[own] + weight - own weight.
+    # Only the best such arc per (own mentor, mentor) matters.
     src, dst, length = source[~free], h[~free], w[~free] - weight_of[t[~free]]
+    order = np.lexsort((-length, dst, src))
+    src, dst, length = src[order], dst[order], length[order]
+    first = np.ones(len(src), dtype=bool)
+    first[1:] = (src[1:] != src[:-1]) | (dst[1:] != dst[:-1])
+    src, dst, length = src[first], dst[first], length[first]
     for _ in range(m + 1):
-        before = v.copy()
-        np.maximum.at(v, dst, v[src] + length)
-        if np.array_equal(before, v):
+        offer = v[src] + length
+        better = offer > v[dst]
+        if not better.any():
             break
+        np.maximum.at(v, dst[better], offer[better])
     else:
         raise RoundError("the matching is not optimal: a cycle of swaps improves it")
     u = np.where(mentor_of >= 0, weight_of - v[np.maximum(mentor_of, 0)], 0)
@@ -145,6 +201,8 @@ class Certified:
     added: int  # pairs the dual check added
     proved: bool  # every allowed pair was checked against the duals
     seconds: dict[str, float] = field(default_factory=dict)  # candidates, solve, proof
+    rescored: int = 0  # mentees whose rows the proof scored again (all passes)
+    cpu: dict[str, float] = field(default_factory=dict)  # the same steps in CPU seconds
 
     @property
     def total_fit(self) -> int:
@@ -152,15 +210,15 @@ class Certified:
 
 
 def solve_certified(
-    blocks: Blocks,
+    scores: Scores,
     capacities: IntArray,
     *,
-    k: int = 20,
+    k: int = 5,
     objective: str = "fit",
     prove: bool = True,
-    max_passes: int = 10,
+    max_passes: int = 20,
 ) -> Certified:
-    """The matching of largest total fit (or ``matched_first``) of the round in `blocks`.
+    """The matching of largest total fit (or ``matched_first``) of the round in `scores`.
 
     With ``prove`` (the default) the answer is exact for the whole round; without it,
     it is exact for the top-k candidate pairs only (a restriction, said as such).
@@ -168,30 +226,48 @@ def solve_certified(
     if objective not in ("fit", "matched_first"):
         raise RoundError("objective: a large round is solved for fit or matched_first")
     capacities = np.asarray(capacities, dtype=np.int64)
-    clock = time.perf_counter()
+    n = scores.mentees
+    clock, ticks = time.perf_counter(), time.process_time()
     seconds = {"candidates": 0.0, "solve": 0.0, "proof": 0.0}
-    tails, heads, fits, n = candidate_arcs(blocks, k)
+    cpu = dict(seconds)
+    tails, heads, fits, outside = candidate_arcs(scores, k)
     seconds["candidates"] = time.perf_counter() - clock
+    cpu["candidates"] = time.process_time() - ticks
     free = np.ones(n, dtype=bool)
     places = int(min(n, int(capacities.sum())))
-    top = int(fits.max()) if len(fits) else 0
+    top = int(max(fits.max(initial=0), outside.max(initial=0)))
     matched_first = objective == "matched_first"
-    added = 0
-    passes = 0
+    added = rescored = passes = 0
+    # bound[i]: the largest ``weight - v[j]`` of a pair of mentee i not among the arcs,
+    # at the prices of the pass that last read their row (pass 0: prices 0).
+    bound = np.where(outside >= 0, objective_weights(outside, places, top, matched_first), NOTHING)
+    read_at = np.zeros(n, dtype=np.int64)
+    prices = [np.zeros(len(capacities), dtype=np.int64)]
     while passes < max_passes:
         passes += 1
-        clock = time.perf_counter()
+        clock, ticks = time.perf_counter(), time.process_time()
         chosen = _min_cost_flow(
             tails, heads, fits, capacities, free, matched_first=matched_first, top=top
         )
         seconds["solve"] += time.perf_counter() - clock
+        cpu["solve"] += time.process_time() - ticks
         if not prove:
             break
-        clock = time.perf_counter()
+        clock, ticks = time.perf_counter(), time.process_time()
         weights = objective_weights(fits, places, top, matched_first=matched_first)
         u, v = duals(tails, heads, weights, capacities, chosen, n)
-        new = _violations(blocks, u, v, places, top, matched_first, k)
+        # A pair left out breaks nothing while its bound, plus the most any price fell
+        # since the row was read, stays within u: only the other rows are read again.
+        fell = np.array([max(0, int((old - v).max(initial=0))) for old in prices])
+        doubtful = np.flatnonzero(bound + fell[read_at] > u)
+        prices.append(v)
+        read_at[doubtful] = passes
+        new = _violations(
+            scores, doubtful, u, v, places, top, matched_first, k, bound, tails, heads
+        )
+        rescored += len(doubtful)
         seconds["proof"] += time.perf_counter() - clock
+        cpu["proof"] += time.process_time() - ticks
         if not len(new[0]):
             break
         tails, heads, fits = (
@@ -201,34 +277,96 @@ def solve_certified(
     else:
         raise RoundError(f"no proof of optimality after {max_passes} passes")
     return Certified(
-        tails[chosen], heads[chosen], fits[chosen], len(fits), passes, added, prove, seconds
+        tails[chosen],
+        heads[chosen],
+        fits[chosen],
+        len(fits),
+        passes,
+        added,
+        prove,
+        seconds,
+        rescored,
+        cpu,
     )
 
 
 def _violations(
-    blocks: Blocks,
+    scores: Scores,
+    rows: IntArray,
     u: IntArray,
     v: IntArray,
     places: int,
     top: int,
     matched_first: bool,
     k: int,
+    bound: IntArray,
+    arc_tails: IntArray,
+    arc_heads: IntArray,
 ) -> tuple[IntArray, IntArray, IntArray]:
-    """Allowed pairs whose weight exceeds u + v (at most k per mentee, worst first)."""
+    """Arcs to add for `rows`: none if no pair breaks ``weight <= u + v``; else, for each
+    mentee with a pair that breaks it or comes within `NEAR` of it, their 2k best pairs
+    not yet among the arcs, by ``weight - v``.
+
+    The weight is ``a * fit + b`` with fit ``round(value * scale)``; the test
+    ``value - V[j] > U[i]`` (V = v / (a scale), U = (u - b) / (a scale)) runs in
+    floating point with a margin of a tenth of a unit, and the pairs it lets through are
+    checked exactly in whole numbers. For each row the best fit still left out is
+    then recorded in `outside`.
+    """
+    a = int(objective_weights(np.array([1]), places, top, matched_first)[0]) - int(
+        objective_weights(np.array([0]), places, top, matched_first)[0]
+    )
+    b = int(objective_weights(np.array([0]), places, top, matched_first)[0])
+    unit = a * scores.scale
+    margin = 0.1 / scores.scale
+    near = NEAR * top / scores.scale
+    big_v = v / unit
+    # float32 (7 digits) is enough when the numbers compared are small against the
+    # margin; else the rows are compared in float64.
+    reach = float(np.abs(big_v).max(initial=0)) + float(np.abs((u[rows] - b) / unit).max(initial=0))
+    fine = 8 * float(np.finfo(np.float32).eps) * (reach + 1e4 / scores.scale) < margin / 2
+    big_v = big_v.astype(np.float32) if fine else big_v
+    held = np.full(scores.mentees, -1, dtype=np.int64)
+    held[rows] = np.arange(len(rows))
+    at = held[arc_tails]
+    mine = at >= 0
+    arc_at, arc_heads = at[mine], arc_heads[mine]
     tails, heads, fits = [], [], []
-    for start, block in blocks():
-        rows = slice(start, start + len(block))
-        weight = objective_weights(block.astype(np.int64), places, top, matched_first)
-        gap = np.where(block >= 0, weight - u[rows, None] - v[None, :], 0)
-        if not (gap > 0).any():
-            continue
-        columns, worst = top_k_rows(np.where(gap > 0, gap, -1), k)
-        keep = worst > 0
-        i = np.nonzero(keep)[0]
-        tails.append(i + start)
-        heads.append(columns[keep])
-        fits.append(block[i, columns[keep]].astype(np.int64))
-    if not tails:
+    any_broken = 0
+    for start, (part, block) in zip(
+        range(0, len(rows), scores.chunk), scores.blocks(rows), strict=True
+    ):
+        values = np.asarray(block)
+        if values.dtype != np.float32 or not fine:
+            values = values.astype(np.float64)
+        here = (arc_at >= start) & (arc_at < start + len(part))
+        slack = values - big_v[None, :]
+        slack[values < 0] = -np.inf
+        slack[arc_at[here] - start, arc_heads[here]] = -np.inf  # held arcs satisfy it
+        big_u = ((u[part] - b) / unit - margin).astype(values.dtype)
+        short = np.flatnonzero(slack.max(axis=1) > big_u - near)
+        # A mentee with a pair that breaks the inequality, or nearly, gets their 2k best
+        # pairs at the current prices (not only the breaking ones), so that the next
+        # prices, which move, find what they need among the arcs.
+        columns, _ = top_k_rows(slack[short], 2 * k, lowest=-np.inf)
+        i = np.repeat(short, 2 * k)
+        j = columns.ravel()
+        i, j = i[j >= 0], j[j >= 0]
+        fit = scores.units(values[i, j])
+        gap = a * fit + b - u[part[i]] - v[j]
+        broken = np.unique(i[gap > 0])  # exactly, in whole numbers
+        any_broken += len(broken)
+        tails.append(part[i])
+        heads.append(j)
+        fits.append(fit)
+        # What stays left out once these are added, at these prices: the bound for
+        # the next passes (rounded up, with the margin).
+        slack[i, j] = -np.inf
+        best = slack.max(axis=1)
+        bound[part] = np.where(
+            np.isfinite(best), np.ceil((best + margin) * unit) + b, NOTHING
+        ).astype(np.int64)
+    if not tails or not any_broken:
         empty = np.zeros(0, dtype=np.int64)
         return empty, empty, empty
     return np.concatenate(tails), np.concatenate(heads), np.concatenate(fits)

@@ -208,6 +208,30 @@ def test_an_unknown_goal_is_refused_naming_the_field(personas):
     assert "goals" in refused.value.message_dict
 
 
+def test_a_run_that_breaks_shows_a_reference_that_its_log_line_carries(
+    committee, monkeypatch, caplog
+):
+    from matching.models import RunState
+
+    round_ = make_round()
+    add_mentor(round_)
+    add_mentee(round_)
+    Round.objects.filter(pk=round_.pk).update(run_state=RunState.QUEUED)
+
+    def broken(**kwargs):
+        raise RuntimeError("solver internals: mentee 7 row 12")
+
+    monkeypatch.setattr(services, "round_run", broken)
+    assert services.round_run_execute(round_id=round_.pk, actor_id=committee.pk) == "failed"
+    round_.refresh_from_db()
+    assert round_.run_state == RunState.FAILED
+    logged = [r for r in caplog.records if r.getMessage() == "round.failed"]
+    assert len(logged) == 1
+    assert (logged[0].__dict__["round_id"], logged[0].exc_info[0]) == (round_.pk, RuntimeError)
+    assert f"reference {logged[0].__dict__['ref']}" in round_.run_error
+    assert "solver internals" not in round_.run_error
+
+
 def test_a_queued_run_blocks_another_and_a_failed_one_says_why(committee, monkeypatch):
     from matching.models import RunState
 

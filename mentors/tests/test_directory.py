@@ -140,7 +140,7 @@ def test_a_bad_filter_is_named(client, personas, mentors):
 
 
 def test_the_api_answers_the_same_search(personas, mentors):
-    from network.tests.test_api import api_client
+    from core.testing.api import api_client
 
     response = api_client(personas.trainee).get(
         "/api/v1/mentors", {"q": "neuro", "within_km": 50, "accepting": True}
@@ -153,7 +153,7 @@ def test_the_api_answers_the_same_search(personas, mentors):
 
 
 def test_the_api_names_a_bad_filter(personas, mentors):
-    from network.tests.test_api import api_client
+    from core.testing.api import api_client
 
     response = api_client(personas.trainee).get("/api/v1/mentors", {"sort": "loudest"})
     assert response.status_code == 422

@@ -151,7 +151,7 @@ def test_accept_cannot_be_done_by_a_get(client, personas, mentor):
 
 
 def test_the_api_names_a_letter_too_short_on_its_field(personas, mentor):
-    from network.tests.test_api import api_client
+    from core.testing.api import api_client
 
     response = api_client(personas.trainee).post(
         "/api/v1/mentors/requests",

@@ -59,7 +59,7 @@ def test_an_unknown_action_is_reported_not_crashed(client, personas, mentor):
 
 
 def test_the_api_sends_and_lists_requests(personas, mentor):
-    from network.tests.test_api import api_client
+    from core.testing.api import api_client
 
     trainee_api = api_client(personas.trainee)
     response = trainee_api.post(
@@ -79,7 +79,7 @@ def test_the_api_sends_and_lists_requests(personas, mentor):
 
 
 def test_the_api_names_bad_answers(personas, mentor):
-    from network.tests.test_api import api_client
+    from core.testing.api import api_client
 
     response = api_client(personas.trainee).post(
         "/api/v1/mentors/requests",

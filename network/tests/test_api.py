@@ -1,21 +1,15 @@
 from __future__ import annotations
 
 import pytest
-from django.test import Client
 
-from accounts.services import api_token_create
 from accounts.tests.factories import UserFactory
+from core.testing.api import api_client
 from network.models import Membership
 from network.tests.factories import MembershipFactory
 
 # Granting roles and editing sites need two-factor: the personas have it on here
 # (the access matrix tests the refusal without it).
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("two_factor")]
-
-
-def api_client(person) -> Client:
-    secret = api_token_create(user=person, name="tests").secret
-    return Client(headers={"Authorization": f"Bearer {secret}"})
 
 
 def test_sites_are_listed_with_region_and_coordinates(personas):

@@ -231,8 +231,12 @@ def test_an_unexpected_error_is_logged_not_raised(trainee, monkeypatch, waits, c
     job = lookup.lookup_create(person=trainee, text="31234567")
     job = lookup.lookup_run(job.pk)
     assert job.state == OutputImport.State.FAILED
-    assert job.error == lookup.UNEXPECTED
-    assert "Look-up" in caplog.text
+    assert job.error.startswith("Something went wrong: the look-up stopped")
+    assert "boom" not in job.error  # never the error's own text
+    logged = [r for r in caplog.records if r.getMessage() == "lookup.failed"]
+    assert logged[0].__dict__["import_id"] == job.pk
+    assert logged[0].exc_info is not None
+    assert f"reference {logged[0].__dict__['ref']}." in job.error
 
 
 def test_ncbi_gets_a_gap_between_requests(monkeypatch, waits):

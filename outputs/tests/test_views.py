@@ -9,7 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
-from network.tests.test_api import api_client
+from core.testing.api import api_client
 from outputs.models import Output, OutputImport
 from outputs.services import AuthorIn
 from outputs.tests.factories import BIBTEX_WITH_DUPLICATE_AND_BROKEN, GOOD_BIBTEX, make_output

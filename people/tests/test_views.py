@@ -69,7 +69,7 @@ def test_a_person_page_shows_the_mentor_profile(client, personas):
 
 
 def test_the_api_returns_a_persons_profiles(personas):
-    from network.tests.test_api import api_client
+    from core.testing.api import api_client
 
     save_trainee(personas.trainee)
     response = api_client(personas.mentor).get(f"/api/v1/people/{personas.trainee.pk}")
@@ -79,7 +79,7 @@ def test_the_api_returns_a_persons_profiles(personas):
 
 
 def test_the_api_lists_the_taxonomy_by_kind(personas):
-    from network.tests.test_api import api_client
+    from core.testing.api import api_client
 
     response = api_client(personas.trainee).get("/api/v1/people/terms", {"kind": "skill"})
     assert "REDCap" in [row["name"] for row in response.json()]

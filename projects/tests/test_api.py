@@ -5,7 +5,7 @@ import json
 
 import pytest
 
-from network.tests.test_api import api_client
+from core.testing.api import api_client
 from people.models import Term
 from projects import services, workspace
 from projects.models import Project

@@ -10,8 +10,8 @@ from django.urls import reverse
 
 from accounts.tests.factories import UserFactory
 from audit.models import AuditEvent
+from core.testing.api import api_client
 from mentors.tests.factories import make_mentor
-from network.tests.test_api import api_client
 from projects import selectors, services
 from projects.models import Member
 from projects.tests.factories import make_project

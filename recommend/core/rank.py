@@ -21,7 +21,6 @@ import datetime as dt
 import math
 import random
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 
 from recommend.core.items import Candidate, Excluded, Ranked, Reason, Result, Seeker
 from recommend.core.text import TextBackend
@@ -75,13 +74,6 @@ def exclusion(candidate: Candidate, *, now: dt.datetime, dismissed: frozenset[st
     if candidate.eligible is False:
         return f"Not eligible: {candidate.eligibility}" if candidate.eligibility else "Not eligible"
     return ""
-
-
-@dataclass(frozen=True)
-class _Scored:
-    points: float
-    reasons: tuple[Reason, ...]
-    cautions: tuple[str, ...]
 
 
 def _interests(seeker: Seeker, candidate: Candidate, weights: Mapping[str, float]) -> list[Reason]:

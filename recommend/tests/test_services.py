@@ -168,6 +168,13 @@ def test_a_changed_profile_queues_a_new_list_once_saved(world, django_capture_on
     assert StoredList.objects.get(person=world.trainee).computed_at > before
 
 
+def test_a_new_profile_queues_nothing(world, personas, django_capture_on_commit_callbacks):
+    # Until the nightly run the page computes a new trainee's list on the fly.
+    with django_capture_on_commit_callbacks() as callbacks:
+        make_trainee(personas.pending)
+    assert callbacks == []
+
+
 def test_a_save_that_changes_nothing_queues_nothing(world, django_capture_on_commit_callbacks):
     profile = world.trainee.trainee_profile
     with django_capture_on_commit_callbacks() as callbacks:

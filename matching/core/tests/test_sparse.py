@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from matching.core import Instance, RoundError, solve
-from matching.core.sparse import duals, solve_certified, top_k_rows
+from matching.core.sparse import Scores, duals, solve_certified, top_k_rows
 from matching.core.tests.test_flow import lp_optimum
 
 
@@ -22,11 +22,8 @@ def matrices(draw, max_mentees=9, max_mentors=5):
 
 
 def blocks_of(matrix, rows=2):
-    def blocks():
-        for start in range(0, len(matrix), rows):
-            yield start, matrix[start : start + rows]
-
-    return blocks
+    """The matrix as the scorer of rows the solver reads, `rows` rows at a time."""
+    return Scores(len(matrix), lambda part: matrix[part], chunk=rows)
 
 
 def whole(matrix, capacities) -> Instance:
@@ -99,3 +96,25 @@ def test_duals_refuse_a_matching_that_is_not_optimal():
 def test_an_unknown_objective_is_refused():
     with pytest.raises(RoundError, match="objective"):
         solve_certified(blocks_of(np.zeros((1, 1), dtype=np.int64)), np.ones(1), objective="x")
+
+
+@settings(max_examples=100, deadline=None)
+@given(matrices(), st.integers(1, 3), st.sampled_from(["fit", "matched_first"]))
+def test_float32_points_with_a_scale_give_the_same_optimum(data, k, objective):
+    # The benchmark hands over float32 points (hundredths / 100) and scale 100: the
+    # float filter of the proof must not lose a pair that breaks the duals.
+    matrix, capacities = data
+    points = np.where(matrix >= 0, matrix / 100, -1).astype(np.float32)
+    scores = Scores(len(points), lambda part: points[part], scale=100, chunk=3)
+    found = solve_certified(scores, capacities, k=k, objective=objective)
+    full = solve(whole(matrix, capacities), objective=objective)
+    assert found.total_fit == full.total_fit
+    assert len(found.mentee) == len(full.pairs)
+
+
+def test_a_mentee_with_nothing_left_out_is_not_read_again():
+    matrix = np.array([[90, 80, -1], [90, 10, 70], [90, 85, 84]], dtype=np.int64)
+    found = solve_certified(blocks_of(matrix), np.array([1, 1, 1]), k=3)
+    assert found.passes == 1
+    assert found.rescored == 0
+    assert found.total_fit == 90 + 80 + 84

@@ -2,10 +2,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from accounts.models import User
 from network.models import Role, Site, TrainingScheme
 from network.services import membership_grant
 
@@ -21,7 +21,7 @@ class Command(BaseCommand):
         parser.add_argument("--reason", default="Granted from the command line")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        person = User.objects.filter(email__iexact=options["email"]).first()
+        person = get_user_model().objects.filter(email__iexact=options["email"]).first()
         if person is None:
             raise CommandError(f"No account uses {options['email']}.")
         site = self._find(Site, options["site"], "site")

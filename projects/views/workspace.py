@@ -1,4 +1,6 @@
-"""Pages of the board and of each project's workspace: access, a service, a render."""
+"""Each project's workspace: team and authorship agreement, tasks and milestones,
+meetings, documents.
+"""
 
 from __future__ import annotations
 
@@ -13,328 +15,29 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from core.conflicts import ConflictNotice, conflict_notice, form_save, page_status
 from core.exceptions import EditConflict
 from core.files import serve_file
 from core.forms import copy_errors
 from core.htmx import render_page
 from core.types import AuthedRequest
-from people.drafts import application_initial
 from projects import forms, selectors, services, workspace
 from projects.access import (
     Need,
-    get_application_for_user,
-    get_project_asking,
     get_project_for_user,
     get_workspace_item_for_user,
     is_lead,
-    is_team,
-    require_member_of_network,
 )
-from projects.board import board_search
-from projects.estimates import effort_estimate, quick_win
 from projects.models import (
-    Application,
     Document,
     DocumentVersion,
     Folder,
     Meeting,
     Milestone,
     Project,
-    ProjectRole,
     Task,
 )
-
-
-@login_required
-def board(request: AuthedRequest) -> HttpResponse:
-    """Projects open for help: filters in the URL; htmx swaps only the results."""
-    require_member_of_network(request.user)
-    form = forms.BoardForm(request.GET)
-    if not form.is_valid():
-        return render_page(request, "projects/board.html", {"form": form}, status=400)
-    trainee = selectors.trainee_of(request.user)
-    results = board_search(form.to_query(), trainee, selectors.own_project_ids(request.user))
-    context = {"form": form, "results": results, "trainee": trainee}
-    return render_page(request, "projects/board.html", context, fragment="results")
-
-
-@login_required
-def project_new(request: AuthedRequest) -> HttpResponse:
-    require_member_of_network(request.user)
-    form = forms.ProjectForm(request.POST or None)
-    roles = forms.RoleFormSet(request.POST or None, prefix="roles")
-    if request.method == "POST" and form.is_valid() and roles.is_valid():
-        data = {k: v for k, v in form.cleaned_data.items() if k not in ("version", "sites")}
-        kept = [r for r in roles if r.cleaned_data.get("kind")]
-        wanted = [r.cleaned_data for r in kept]
-        try:
-            project = services.project_create(
-                actor=request.user, sites=form.cleaned_data["sites"], roles=wanted, **data
-            )
-        except ValidationError as error:
-            _copy_row_errors(form, "roles", kept, error)
-        else:
-            messages.success(request, f"“{project}” is posted.")
-            return redirect(project)
-    status = 400 if form.errors or roles.total_error_count() else 200
-    context = {"form": form, "roles": roles, "title": "Post a project"}
-    return render(request, "projects/project_form.html", context, status=status)
-
-
-@login_required
-def project_detail(request: AuthedRequest, pk: int) -> HttpResponse:
-    """The project's public page: summary, roles wanted, effort, quick win; workspace links."""
-    return _project_page(request, get_project_for_user(request.user, pk, Need.VIEW))
-
-
-def _project_page(
-    request: AuthedRequest, project: Project, *, status: int = 200, **refused: Any
-) -> HttpResponse:
-    """The public page; a lead's form the service refused comes back in `refused` with its
-    errors next to the field (status 400)."""
-    project = selectors.project_page(project)
-    trainee = selectors.trainee_of(request.user)
-    hours = _hours(request, trainee.hours_per_week if trainee else None, project)
-    lead = is_lead(request.user, project)
-    mine = Application.objects.filter(role__project=project, applicant=request.user)
-    context = {
-        "project": project,
-        "team": is_team(request.user, project),
-        "lead": lead,
-        "hours": hours,
-        "effort": effort_estimate(project, hours, project.roles.all()),
-        "quick_win": quick_win(project),
-        "applied": {a.role_id: a for a in mine},
-        "applications": selectors.applications_to(project) if lead else [],
-        "status_form": forms.StatusForm(initial={"status": project.status}),
-        "role_form": forms.RoleForm(),
-        "reply_form": forms.ReplyForm(),
-        **refused,
-    }
-    return render_page(request, "projects/project.html", context, fragment="effort", status=status)
-
-
-def _hours(request: AuthedRequest, default: int | None, project: Project) -> int:
-    try:
-        asked = int(request.GET.get("hours", ""))
-    except ValueError:
-        asked = 0
-    return max(1, min(asked or default or project.min_open_hours or 4, 60))
-
-
-@login_required
-def project_edit(request: AuthedRequest, pk: int) -> HttpResponse:
-    project = get_project_for_user(request.user, pk, Need.LEAD)
-    form = forms.ProjectForm(request.POST or None, instance=project)
-    conflict: EditConflict | None = None
-    if request.method == "POST" and form.is_valid():
-        data = {k: v for k, v in form.cleaned_data.items() if k not in ("version", "sites")}
-        try:
-            services.project_update(
-                actor=request.user,
-                project=project,
-                version=form.cleaned_data["version"],
-                sites=form.cleaned_data["sites"],
-                **data,
-            )
-        except EditConflict as clash:
-            conflict = clash
-            _restamp(form, clash.version)
-        except ValidationError as error:
-            copy_errors(form, error)
-        else:
-            messages.success(request, "Project saved.")
-            return redirect(project)
-    status = 409 if conflict else 400 if form.errors else 200
-    context = {"form": form, "project": project, "conflict": conflict, "title": "Edit project"}
-    return render(request, "projects/project_form.html", context, status=status)
-
-
-def _restamp(form: Any, version: int) -> None:
-    """Carry the saved version in the form, so that the next save replaces it on purpose."""
-    data = form.data.copy()
-    data["version"] = version
-    form.data = data
-
-
-def _attempt(call: Any, success: str) -> tuple[bool, str]:
-    """Run a service: (True, `success`), or (False, its refusal in words)."""
-    try:
-        call()
-    except EditConflict as clash:
-        return False, conflict_text(clash)
-    except ValidationError as error:
-        return False, " ".join(error.messages)
-    return True, success
-
-
-def conflict_text(clash: EditConflict) -> str:
-    """The refusal with the values saved meanwhile, for a message or a fragment."""
-    saved = "; ".join(f"{field}: {value}" for field, value in clash.current.items())
-    return f"{clash} Saved now: {saved}." if saved else str(clash)
-
-
-def _done(request: AuthedRequest, call: Any, success: str) -> bool:
-    """Run a service; report its outcome as a message. True when it succeeded."""
-    ok, text = _attempt(call, success)
-    (messages.success if ok else messages.error)(request, text)
-    return ok
-
-
-@login_required
-@require_POST
-def project_status(request: AuthedRequest, pk: int) -> HttpResponse:
-    """Change the status (lead); a refusal comes back on the project page, on the field."""
-    project = get_project_for_user(request.user, pk, Need.LEAD)
-    form = forms.StatusForm(request.POST)
-    if form.is_valid():
-        try:
-            services.project_status_change(actor=request.user, project=project, **form.cleaned_data)
-        except ValidationError as error:
-            copy_errors(form, error)
-        else:
-            messages.success(request, "Status changed; the timeline shows the step.")
-            return redirect(project)
-    return _project_page(request, project, status=400, status_form=form)
-
-
-@login_required
-@require_POST
-def mentor_confirm(request: AuthedRequest, pk: int) -> HttpResponse:
-    """The mentor the lead named agrees to supervise; only they may (404 for anyone else)."""
-    project = get_project_asking(request.user, pk)
-    services.mentor_confirm(actor=request.user, project=project)
-    messages.success(request, f"Confirmed: you supervise “{project}”.")
-    return redirect("confirm_links")
-
-
-@login_required
-@require_POST
-def mentor_decline(request: AuthedRequest, pk: int) -> HttpResponse:
-    project = get_project_asking(request.user, pk)
-    services.mentor_decline(actor=request.user, project=project)
-    messages.success(request, f"Declined: you are not named on “{project}”.")
-    return redirect("confirm_links")
-
-
-@login_required
-@require_POST
-def role_add(request: AuthedRequest, pk: int) -> HttpResponse:
-    """Add a role wanted (lead); a refusal comes back on the project page, on the field."""
-    project = get_project_for_user(request.user, pk, Need.LEAD)
-    form = forms.RoleForm(request.POST)
-    if form.is_valid():
-        try:
-            services.role_add(actor=request.user, project=project, **form.cleaned_data)
-        except ValidationError as error:
-            copy_errors(form, error)
-        else:
-            messages.success(request, "Role added to the board.")
-            return redirect(project)
-    return _project_page(request, project, status=400, role_form=form)
-
-
-@login_required
-@require_POST
-def role_withdraw(request: AuthedRequest, pk: int) -> HttpResponse:
-    role = get_object_or_404(ProjectRole, pk=pk)
-    project = get_project_for_user(request.user, role.project_id, Need.LEAD)
-    _done(
-        request,
-        lambda: services.role_withdraw(actor=request.user, role=role),
-        "Role closed; anyone waiting was told.",
-    )
-    return redirect(project)
-
-
-@login_required
-def apply(request: AuthedRequest, pk: int) -> HttpResponse:
-    """Apply for a role; someone already on three projects is warned with their load first."""
-    require_member_of_network(request.user)
-    role = get_object_or_404(ProjectRole.objects.select_related("project"), pk=pk)
-    project = get_project_for_user(request.user, role.project_id, Need.VIEW)
-    # The note starts from what the profile already says.
-    form = forms.ApplicationForm(request.POST or None, initial=application_initial(request.user))
-    load = services.active_projects_of(request.user)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.application_submit(applicant=request.user, role=role, **form.cleaned_data)
-        except ValidationError as error:
-            copy_errors(form, error)
-        else:
-            messages.success(request, f"Application sent. {project.lead} will reply by email.")
-            return redirect(project)
-    context = {
-        "form": form,
-        "role": role,
-        "project": project,
-        "load": load,
-        "overloaded": len(load) >= services.MAX_ACTIVE_PROJECTS,
-        "limit": services.MAX_ACTIVE_PROJECTS,
-    }
-    return render(request, "projects/apply.html", context, status=400 if form.errors else 200)
-
-
-# Declining and withdrawing end an application for good: each asks first, on a page of
-# its own (no JavaScript needed); the confirming form posts `confirmed`.
-CONFIRM = {"decline": "Decline this application?", "withdraw": "Withdraw your application?"}
-
-
-@login_required
-@require_POST
-def application_move(request: AuthedRequest, pk: int, action: str) -> HttpResponse:
-    """Accept or decline (the lead, on the project page) or withdraw (the applicant, on
-    My projects). A refused decision comes back beside the application, reply kept (400)."""
-    application = get_application_for_user(request.user, pk)
-    project = application.role.project
-    verb = services.DECISIONS.get(action, action)
-    if action in CONFIRM and not request.POST.get("confirmed"):
-        context = {
-            "application": application,
-            "project": project,
-            "action": action,
-            "question": CONFIRM[action],
-            "reply": request.POST.get("reply", "")[:1000],
-        }
-        return render(request, "projects/confirm.html", context)
-    if not is_lead(request.user, project):
-        _done(
-            request,
-            lambda: services.application_decide(
-                actor=request.user, application=application, action=action
-            ),
-            f"Application {verb}.",
-        )
-        return redirect("projects:mine")
-    form = forms.ReplyForm(request.POST, auto_id=f"reply-{application.pk}-%s")
-    form.fields["reply"].label = f"Reply to {application.applicant} (optional)"
-    if form.is_valid():
-        try:
-            services.application_decide(
-                actor=request.user,
-                application=application,
-                action=action,
-                reply=form.cleaned_data["reply"],
-            )
-        except ValidationError as error:
-            copy_errors(form, error)
-        else:
-            messages.success(request, f"Application {verb}.")
-            return redirect(project)
-    return _project_page(
-        request, project, status=400, reply_form=form, refused_application=application.pk
-    )
-
-
-@login_required
-def mine(request: AuthedRequest) -> HttpResponse:
-    context = {
-        "projects": selectors.projects_of(request.user),
-        "applications": Application.objects.filter(applicant=request.user).select_related(
-            "role__project"
-        ),
-    }
-    return render(request, "projects/mine.html", context)
+from projects.views.common import _attempt, _copy_row_errors, _done
 
 
 def _workspace(request: AuthedRequest, project: Project, **extra: Any) -> dict[str, Any]:
@@ -348,12 +51,18 @@ def team(request: AuthedRequest, pk: int) -> HttpResponse:
     return _team_page(request, project)
 
 
+# The agreement's form is drawn again from the saved version, not from the lead's post.
+AGREEMENT_CHANGED = "The agreement changed while you were editing it"
+
+START_AGAIN = "The form below starts from the saved version: make your changes again and save."
+
+
 def _team_page(
     request: AuthedRequest,
     project: Project,
     *,
     agreement_form: forms.AgreementForm | None = None,
-    conflict: EditConflict | None = None,
+    conflict: ConflictNotice | None = None,
 ) -> HttpResponse:
     agreement = selectors.agreement_of(project)
     me = next(row for row in agreement.rows if row.member.person_id == request.user.pk)
@@ -405,7 +114,8 @@ def agreement(request: AuthedRequest, pk: int) -> HttpResponse:
             )
         except EditConflict as clash:
             project.refresh_from_db()
-            return _team_page(request, project, conflict=clash)
+            notice = conflict_notice(clash, heading=AGREEMENT_CHANGED, next_step=START_AGAIN)
+            return _team_page(request, project, conflict=notice)
         except ValidationError as error:
             copy_errors(form, error)
         else:
@@ -562,18 +272,13 @@ def _edit_page(
     delete_label: str = "Delete",
 ) -> HttpResponse:
     """The one edit page of a workspace item: save from a version, conflicts shown to merge."""
-    conflict: EditConflict | None = None
+    conflict = None
     if request.method == "POST" and form.is_valid():
-        try:
-            save(form.cleaned_data)
-        except EditConflict as clash:
-            conflict = clash
-            _restamp(form, clash.version)
-        except ValidationError as error:
-            copy_errors(form, error)
-        else:
+        outcome = form_save(form, lambda: save(form.cleaned_data))
+        if outcome.saved:
             messages.success(request, saved)
             return redirect(back)
+        conflict = outcome.conflict
     context = _workspace(
         request,
         thing.project,
@@ -586,8 +291,7 @@ def _edit_page(
         delete_note=delete_note,
         delete_label=delete_label,
     )
-    status = 409 if conflict else 400 if form.errors else 200
-    return render(request, "projects/item_form.html", context, status=status)
+    return render(request, "projects/item_form.html", context, status=page_status(form, conflict))
 
 
 @login_required
@@ -685,22 +389,6 @@ def meetings(request: AuthedRequest, pk: int) -> HttpResponse:
     context = _workspace(request, project, form=form, actions=actions, meetings=listed)
     bad = form.errors or actions.total_error_count()
     return render(request, "projects/meetings.html", context, status=400 if bad else 200)
-
-
-def _copy_row_errors(form: Any, prefix: str, kept: list[Any], error: ValidationError) -> None:
-    """Put a refusal next to its field: the form's own, or row n's of a formset
-    (`<prefix>.<n>.<field>`, where n counts the rows sent, `kept`: a project's roles,
-    a meeting's action items)."""
-    if not hasattr(error, "error_dict"):
-        copy_errors(form, error)
-        return
-    for field, found in error.message_dict.items():
-        index, _, name = field.removeprefix(f"{prefix}.").partition(".")
-        if field.startswith(f"{prefix}.") and index.isdigit() and int(index) < len(kept):
-            row = kept[int(index)]
-            row.add_error(name if name in row.fields else None, found)
-        else:
-            form.add_error(field if field in form.fields else None, found)
 
 
 @login_required

@@ -1,4 +1,6 @@
-"""Shared PDF and DOCX layout: one clean style for the CV and the evidence pack.
+"""Shared PDF and DOCX layout: one clean style for the CV, the evidence pack, output
+lists, credit certificates and mentoring certificates (here in core, as every layer
+prints with it).
 
 PDFs use the DejaVu fonts that matplotlib (a dependency) ships, so names with
 accents and non-Latin letters print correctly without any system font; if they

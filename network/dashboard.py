@@ -1,4 +1,8 @@
-"""What the dashboard shows the signed-in person."""
+"""What the dashboard shows the signed-in person: their place in the network (roles,
+two-factor, requests to decide or waiting) and every app's panels and first steps.
+
+Core's dashboard page asks for it through `core.extensions.required("dashboard")`: core
+sits below the network and never imports it."""
 
 from __future__ import annotations
 
