@@ -7,9 +7,14 @@ from django.core.management import call_command
 
 from accounts.models import User
 from audit.models import AuditEvent
+from core.testing.demo import demo_network
 from network.models import Membership, Region, Role, Site, TrainingScheme
 
 pytestmark = pytest.mark.django_db
+
+# The first two tests are of the command (what it prints, that a second run adds nothing);
+# the others read the network it builds, from the copy kept per test process
+# (core/testing/demo.py) instead of seeding it again (seven seconds of CPU each).
 
 
 def counts() -> tuple[int, ...]:
@@ -40,7 +45,7 @@ def test_seed_demo_twice_duplicates_nothing():
 
 
 def test_demo_logins_work(client):
-    call_command("seed_demo", stdout=StringIO())
+    demo_network()
     response = client.post(
         "/accounts/login/",
         {"login": "sitelead.b@demo.radcollab.org", "password": "radcollab-demo"},
@@ -62,7 +67,7 @@ def test_the_demo_reads_like_two_years_of_a_real_network():
     from people.models import MentorProfile
     from projects.models import Application, Project, StatusChange
 
-    call_command("seed_demo", stdout=StringIO())
+    demo_network()
     now = timezone.now()
     names = list(User.objects.values_list("full_name", flat=True))
     assert len(names) == len(set(names)), "every demo person has their own name"
