@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit, urlunsplit
 
 from allauth.account.adapter import DefaultAccountAdapter
@@ -13,6 +13,9 @@ from django.http import HttpRequest
 from accounts.models import Invitation
 from core.email import email_site
 from core.tasks import deliver_email
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 INVITATION_SESSION_KEY = "radcollab_invitation"
 # The links allauth puts in its emails, built from the request's host: each is sent with
@@ -61,7 +64,7 @@ class AccountAdapter(DefaultAccountAdapter):
             html_body=html_body,
         )
 
-    def save_user(self, request: HttpRequest, user: Any, form: Any, commit: bool = True) -> Any:
+    def save_user(self, request: HttpRequest, user: User, form: Any, commit: bool = True) -> User:
         user.full_name = form.cleaned_data.get("full_name", "").strip()
         user = super().save_user(request, user, form, commit=commit)
         if not commit:

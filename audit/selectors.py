@@ -1,11 +1,14 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.db.models import QuerySet
 
 from audit.models import AuditEvent
 from core.extensions import required
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 
 def network_events() -> QuerySet[AuditEvent]:
@@ -14,7 +17,7 @@ def network_events() -> QuerySet[AuditEvent]:
     return AuditEvent.objects.filter(scope="")
 
 
-def events_visible_to(user: Any) -> QuerySet[AuditEvent]:
+def events_visible_to(user: User) -> QuerySet[AuditEvent]:
     """Audit rows the person may read: all for the network-wide roles, own sites for site leads.
 
     Reading them is a privileged action, so it needs two-factor. The network's rules say

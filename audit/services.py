@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
@@ -12,12 +12,15 @@ from django.utils import timezone
 
 from audit.models import AuditEvent
 
+if TYPE_CHECKING:
+    from accounts.models import User
+
 Changes = dict[str, tuple[Any, Any]]
 
 
 def audit_record(
     *,
-    actor: Any | None,
+    actor: User | None,
     action: str,
     obj: models.Model,
     changes: Changes | None = None,
@@ -39,7 +42,7 @@ def audit_record(
 
 def unsaved_event(
     *,
-    actor: Any | None,
+    actor: User | None,
     action: str,
     obj: models.Model,
     changes: Changes | None = None,

@@ -19,9 +19,12 @@ import statistics
 import subprocess
 import sys
 import time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from scratch import ROOT, scratch_database, setup_django
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 PG_BENCH_DB = "radcollab_bench_board"
 # A radiology vocabulary of about eighty words, so that a search word matches a
@@ -217,7 +220,7 @@ def seed(args: argparse.Namespace) -> Any:
     return trainee
 
 
-def search(args: argparse.Namespace, trainee: Any) -> None:
+def search(args: argparse.Namespace, trainee: User) -> None:
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext

@@ -20,9 +20,12 @@ import statistics
 import subprocess
 import sys
 import time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from scratch import ROOT, scratch_database, setup_django
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 PG_BENCH_DB = "radcollab_bench_calendar"
 
@@ -175,7 +178,7 @@ def _report(label: str, measured: tuple[list[float], list[float], int], target: 
     )
 
 
-def measure(args: argparse.Namespace, person: Any) -> None:
+def measure(args: argparse.Namespace, person: User) -> None:
     from django.test import Client
 
     from events.services import feed_token_create

@@ -41,9 +41,15 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from scratch import ROOT, scratch_database, setup_django
+
+if TYPE_CHECKING:
+    from django.http import HttpResponse
+    from django.test.utils import CaptureQueriesContext
+
+    from accounts.models import User
 
 PG_BENCH_DB = "radcollab_bench_capture"
 SITES = 50
@@ -269,7 +275,7 @@ def run(args: argparse.Namespace) -> None:
     print(f"at the end: {_load()}")
 
 
-def _client(person: Any) -> Any:
+def _client(person: User) -> Any:
     from django.test import Client
 
     client = Client()
@@ -277,7 +283,7 @@ def _client(person: Any) -> Any:
     return client
 
 
-def saves(args: argparse.Namespace, study: Any, admin: Any) -> None:
+def saves(args: argparse.Namespace, study: Any, admin: User) -> None:
     from capture.models import Entry
 
     client = _client(admin)
@@ -310,7 +316,7 @@ def saves(args: argparse.Namespace, study: Any, admin: Any) -> None:
         print(f"  REFUSED {reason}")
 
 
-def _form_errors(response: Any) -> str:
+def _form_errors(response: HttpResponse) -> str:
     """The status and the form's error messages of a refused save, as plain text."""
     import re
 
@@ -320,7 +326,7 @@ def _form_errors(response: Any) -> str:
     return f"{response.status_code} {shown}"
 
 
-def dashboard(study: Any, admin: Any, lead: Any) -> None:
+def dashboard(study: Any, admin: User, lead: User) -> None:
     """The study page: the admin's (50 sites, the totals and the study's management
     forms) and a site lead's (own site); then the completeness figures alone."""
     from capture import completeness
@@ -346,7 +352,7 @@ def dashboard(study: Any, admin: Any, lead: Any) -> None:
     _report("completeness figures alone (study admin)", times, counts, cpu)
 
 
-def _make_longitudinal(admin: Any, study: Any) -> None:
+def _make_longitudinal(admin: User, study: Any) -> None:
     from capture import longitudinal
     from formats.longitudinal import Arm, Design, Designation, Event
 
@@ -364,7 +370,7 @@ def _make_longitudinal(admin: Any, study: Any) -> None:
     longitudinal.design_replace(actor=admin, study=study, design=design)
 
 
-def status_grid(study: Any, admin: Any, lead: Any) -> None:
+def status_grid(study: Any, admin: User, lead: User) -> None:
     """The record status grid: one record's page (5 events x 3 forms) and the dashboard
     of the study's records (a page of 50, the 50 sites' for the admin, one site's for a
     site lead)."""
@@ -398,7 +404,7 @@ def status_grid(study: Any, admin: Any, lead: Any) -> None:
         _report(label, times, counts, cpu)
 
 
-def _captured() -> Any:
+def _captured() -> CaptureQueriesContext:
     """Counts the queries of a block. The connection keeps the last 9,000 queries only,
     and once full the count of a block reads 0: the log starts empty for each block."""
     from django.db import connection
@@ -475,7 +481,7 @@ def export_child(args: argparse.Namespace) -> None:
     )
 
 
-def redcap_export(admin: Any, study: Any) -> None:
+def redcap_export(admin: User, study: Any) -> None:
     """The whole study as flat JSON through the REDCap-compatible API, as PyCap asks for it.
 
     The answer streams: it is read chunk by chunk and counted, never held whole.

@@ -20,9 +20,12 @@ import statistics
 import tempfile
 import time
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from scratch import setup_django
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 
 def _setup() -> None:
@@ -99,7 +102,7 @@ def _time(step: Callable[[], Any], runs: int) -> tuple[list[float], Any]:
     return times, result
 
 
-def measure_cv(person: Any, runs: int = 5) -> None:
+def measure_cv(person: User, runs: int = 5) -> None:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 

@@ -19,9 +19,12 @@ import statistics
 import subprocess
 import sys
 import time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from scratch import ROOT, scratch_database, setup_django
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 PG_BENCH_DB = "radcollab_bench"
 # Titles and statements draw on a radiology vocabulary of about a hundred words, so that
@@ -257,7 +260,7 @@ def django_today() -> dt.date:
     return timezone.now().date()
 
 
-def search(args: argparse.Namespace, trainee: Any) -> None:
+def search(args: argparse.Namespace, trainee: User) -> None:
     from django.db import connection, reset_queries
     from django.test import Client
     from django.test.utils import CaptureQueriesContext

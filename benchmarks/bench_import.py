@@ -25,10 +25,13 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from xml.sax.saxutils import escape
 
 from scratch import ROOT, scratch_database, setup_django
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 PG_BENCH_DB = "radcollab_bench_import"
 FAMILIES = [
@@ -150,7 +153,7 @@ def run(args: argparse.Namespace) -> None:
         measurement(person)
 
 
-def measure_import(person: Any, label: str, fmt: str, text: str, entries: int) -> None:
+def measure_import(person: User, label: str, fmt: str, text: str, entries: int) -> None:
     from formats.bibliography import read
     from outputs.imports import import_commit
 

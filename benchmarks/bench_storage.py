@@ -32,9 +32,12 @@ import urllib.request
 from collections.abc import Callable
 from functools import partial
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from scratch import scratch_database, setup_django
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 T = TypeVar("T")
 PG_BENCH_DB = "radcollab_bench_storage"
@@ -163,7 +166,7 @@ def make_study(args: argparse.Namespace) -> tuple[Any, Any]:
     return admin, study
 
 
-def export_run(admin: Any, study: Any, format: str) -> Any:
+def export_run(admin: User, study: Any, format: str) -> Any:
     from capture import exports
 
     made = exports.export_request(actor=admin, study=study, format=format, labels=True)

@@ -12,7 +12,7 @@ so that nobody learns that a record of another site exists.
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
@@ -21,6 +21,9 @@ from django.http import Http404
 from capture.models import DataQuery, Entry, Record, Study, StudyRole, StudySite
 from core.extensions import nav_memo
 from network import access as network_access
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 R = StudyRole.Role
 
@@ -80,12 +83,12 @@ def parse_token_scope(scope: str) -> tuple[int, str] | None:
     return int(study_id), role
 
 
-def token_scope(user: Any) -> tuple[int, str] | None:
+def token_scope(user: User) -> tuple[int, str] | None:
     """The (study id, role) the request's scoped API token limits it to, if any."""
     return parse_token_scope(getattr(user, "api_token_scope", ""))
 
 
-def roles_in(user: Any, study: Study) -> list[StudyRole]:
+def roles_in(user: User, study: Study) -> list[StudyRole]:
     """The person's active roles in the study, narrowed to a scoped token's one role."""
     if not user.is_authenticated:
         return []
@@ -99,11 +102,11 @@ def roles_in(user: Any, study: Study) -> list[StudyRole]:
     return cache[study.pk]
 
 
-def forget_roles(user: Any) -> None:
+def forget_roles(user: User) -> None:
     user.__dict__.pop("_study_roles", None)
 
 
-def sites(user: Any, study: Study, action: Can) -> set[int] | None:
+def sites(user: User, study: Study, action: Can) -> set[int] | None:
     """The study-site ids where the person may take `action`: a set, or EVERY_SITE."""
     found: set[int] = set()
     for role in roles_in(user, study):
@@ -116,7 +119,7 @@ def sites(user: Any, study: Study, action: Can) -> set[int] | None:
     return found
 
 
-def can(user: Any, study: Study, action: Can, study_site: StudySite | None = None) -> bool:
+def can(user: User, study: Study, action: Can, study_site: StudySite | None = None) -> bool:
     allowed = sites(user, study, action)
     if allowed is EVERY_SITE:
         return True
@@ -125,18 +128,18 @@ def can(user: Any, study: Study, action: Can, study_site: StudySite | None = Non
     return study_site.pk in allowed
 
 
-def require(user: Any, study: Study, action: Can, study_site: StudySite | None = None) -> None:
+def require(user: User, study: Study, action: Can, study_site: StudySite | None = None) -> None:
     if not can(user, study, action, study_site):
         raise PermissionDenied(f"Your role in this study does not allow this ({action.value}).")
     if action not in WITHOUT_TWO_FACTOR:
         network_access.require_two_factor(user)
 
 
-def may_create_study(user: Any) -> bool:
+def may_create_study(user: User) -> bool:
     return network_access.can(user, network_access.Action.CREATE_STUDY)
 
 
-def shows_studies(user: Any) -> bool:
+def shows_studies(user: User) -> bool:
     """Whether the navigation offers Studies: to people who hold a study role or may
     start a study. A trainee sees it once a study gives them a role, never before."""
     if not user.is_authenticated:
@@ -146,7 +149,7 @@ def shows_studies(user: Any) -> bool:
     return may_create_study(user) or bool(active_study_roles(user))
 
 
-def active_study_roles(user: Any) -> frozenset[str]:
+def active_study_roles(user: User) -> frozenset[str]:
     """The roles `user` holds in any study now (one query per navigation drawn)."""
 
     def read() -> frozenset[str]:
@@ -156,7 +159,7 @@ def active_study_roles(user: Any) -> frozenset[str]:
     return frozenset(nav_memo(user, "active_study_roles", read))
 
 
-def studies_visible_to(user: Any) -> QuerySet[Study]:
+def studies_visible_to(user: User) -> QuerySet[Study]:
     roles = StudyRole.objects.filter(person=user, ended_at__isnull=True)
     scope = token_scope(user)
     if scope is not None:
@@ -164,7 +167,7 @@ def studies_visible_to(user: Any) -> QuerySet[Study]:
     return Study.objects.filter(pk__in=roles.values("study_id"))
 
 
-def get_study(user: Any, pk: int) -> Study:
+def get_study(user: User, pk: int) -> Study:
     """A study the person holds a role in; 404 otherwise (its existence is not told)."""
     study = Study.objects.filter(pk=pk).first()
     if study is None or not roles_in(user, study):
@@ -172,14 +175,14 @@ def get_study(user: Any, pk: int) -> Study:
     return study
 
 
-def records_for(user: Any, study: Study, action: Can = Can.SEE_RECORDS) -> QuerySet[Record]:
+def records_for(user: User, study: Study, action: Can = Can.SEE_RECORDS) -> QuerySet[Record]:
     require(user, study, action)
     records = Record.objects.filter(study=study)
     allowed = sites(user, study, action)
     return records if allowed is EVERY_SITE else records.filter(study_site_id__in=allowed)
 
 
-def get_record(user: Any, study: Study, pk: int, action: Can = Can.SEE_RECORDS) -> Record:
+def get_record(user: User, study: Study, pk: int, action: Can = Can.SEE_RECORDS) -> Record:
     record = records_for(user, study, Can.SEE_RECORDS).select_related("study_site").filter(pk=pk)
     found = record.first()
     if found is None:
@@ -188,7 +191,7 @@ def get_record(user: Any, study: Study, pk: int, action: Can = Can.SEE_RECORDS) 
     return found
 
 
-def get_entry(user: Any, study: Study, pk: int, action: Can = Can.SEE_RECORDS) -> Entry:
+def get_entry(user: User, study: Study, pk: int, action: Can = Can.SEE_RECORDS) -> Entry:
     require(user, study, Can.SEE_RECORDS)
     entry = (
         Entry.objects.select_related("record__study_site")
@@ -201,12 +204,12 @@ def get_entry(user: Any, study: Study, pk: int, action: Can = Can.SEE_RECORDS) -
     return entry
 
 
-def queries_for(user: Any, study: Study) -> QuerySet[DataQuery]:
+def queries_for(user: User, study: Study) -> QuerySet[DataQuery]:
     records = records_for(user, study)
     return DataQuery.objects.filter(entry__record__in=records)
 
 
-def get_query(user: Any, study: Study, pk: int, action: Can) -> DataQuery:
+def get_query(user: User, study: Study, pk: int, action: Can) -> DataQuery:
     found = queries_for(user, study).select_related("entry__record__study_site").filter(pk=pk)
     query = found.first()
     if query is None:
@@ -215,7 +218,7 @@ def get_query(user: Any, study: Study, pk: int, action: Can) -> DataQuery:
     return query
 
 
-def site_choices(user: Any, study: Study, action: Can = Can.ENTER) -> list[StudySite]:
+def site_choices(user: User, study: Study, action: Can = Can.ENTER) -> list[StudySite]:
     """The sites a person may enter records for: chosen per record, no switching step."""
     allowed = sites(user, study, action)
     study_sites = StudySite.objects.filter(study=study).select_related("site")

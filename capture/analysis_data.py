@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 
@@ -24,6 +24,9 @@ from capture.models import Entry, Event, Study
 from capture.services import current_dictionary
 from formats.datadictionary import NUMERIC_VALIDATION, Field, FieldType
 from formats.exports import is_dropped
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 CODED = frozenset({FieldType.RADIO, FieldType.DROPDOWN, FieldType.YESNO, FieldType.TRUEFALSE})
 CHUNK = 2_000
@@ -76,7 +79,7 @@ def analysis_event(study: Study, event: str) -> Event | None:
     return found
 
 
-def analysis_fields(user: Any, study: Study, event: str = "") -> list[AnalysisField]:
+def analysis_fields(user: User, study: Study, event: str = "") -> list[AnalysisField]:
     """The fields the person may analyse (at the event), in dictionary order."""
     access.require(user, study, Can.EXPORT_DEIDENTIFIED)
     return _fields(study, analysis_event(study, event))
@@ -130,7 +133,7 @@ def _is_number(code: str) -> bool:
 
 
 def analysis_values(
-    user: Any, study: Study, names: Sequence[str], event: str = ""
+    user: User, study: Study, names: Sequence[str], event: str = ""
 ) -> AnalysisValues:
     """The named columns for every record the person may take, de-identified (at the event).
 

@@ -27,7 +27,7 @@ import io
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -56,6 +56,9 @@ from formats.datadictionary import (
     row_cells,
 )
 from formats.datadictionary import columns as c
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 Cells = tuple[str, ...]
 # The builder form's field for each column it edits (the rest are kept as they were).
@@ -327,7 +330,7 @@ def check(rows: list[Cells], edited: str | None = None, sheet: Sheet | None = No
 
 
 @transaction.atomic
-def dictionary_edit(*, actor: Any, study: Study, edit: Edit, base: str) -> DictionaryVersion:
+def dictionary_edit(*, actor: User, study: Study, edit: Edit, base: str) -> DictionaryVersion:
     """Make one builder edit: on the draft of a study without data, else on its proposal.
 
     `base` is the fingerprint of the dictionary the page showed; if someone changed it

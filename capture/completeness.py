@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.db.models import Count, F
@@ -21,6 +21,9 @@ from django.db.models import Count, F
 from capture import access
 from capture.access import Can
 from capture.models import DataQuery, Entry, Record, SiteCompleteness, Study, StudySite
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 
 @dataclass(frozen=True)
@@ -54,7 +57,7 @@ class Completeness:
         )
 
 
-def site_rows(user: Any, study: Study) -> Completeness:
+def site_rows(user: User, study: Study) -> Completeness:
     """The counts of the sites where the person may see the study; never another site's."""
     allowed = access.sites(user, study, Can.SEE_STUDY)
     sites = StudySite.objects.filter(study=study).select_related("site", "completeness")

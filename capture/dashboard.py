@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from capture import access
 from capture.access import Can
@@ -10,8 +10,11 @@ from capture.models import DataQuery
 from core.extensions import Panel
 from network.access import TwoFactorRequired
 
+if TYPE_CHECKING:
+    from accounts.models import User
 
-def panel(user: Any) -> Panel | None:
+
+def panel(user: User) -> Panel | None:
     studies = list(access.studies_visible_to(user))
     if not studies:
         return None

@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from itertools import groupby
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files import File
@@ -47,6 +47,9 @@ from formats.exports import (
     write_r_script,
 )
 
+if TYPE_CHECKING:
+    from accounts.models import User
+
 # Records read per query: their entries are fetched whole, so no cursor stays open.
 PAGE = 500
 logger = logging.getLogger(__name__)
@@ -55,7 +58,7 @@ logger = logging.getLogger(__name__)
 @transaction.atomic
 def export_request(
     *,
-    actor: Any,
+    actor: User,
     study: Study,
     format: str,
     labels: bool = False,
@@ -103,7 +106,7 @@ def export_request(
     return export
 
 
-def _scope(actor: Any, study: Study, *, deidentify: bool) -> tuple[bool, list[int]]:
+def _scope(actor: User, study: Study, *, deidentify: bool) -> tuple[bool, list[int]]:
     """Whether the export is de-identified and the study sites it covers ([] for all)."""
     if access.can(actor, study, Can.EXPORT) and not deidentify:
         action = Can.EXPORT
@@ -117,7 +120,7 @@ def _scope(actor: Any, study: Study, *, deidentify: bool) -> tuple[bool, list[in
 
 
 @transaction.atomic
-def export_retry(*, actor: Any, study: Study, pk: int) -> Export:
+def export_retry(*, actor: User, study: Study, pk: int) -> Export:
     """Queue a failed export again, for the person who asked only, under their rights today."""
     found = Export.objects.select_for_update().filter(pk=pk, study=study, requested_by=actor)
     export = found.first()
@@ -142,7 +145,7 @@ def export_retry(*, actor: Any, study: Study, pk: int) -> Export:
     return export
 
 
-def exports_of(actor: Any, study: Study) -> QuerySet[Export]:
+def exports_of(actor: User, study: Study) -> QuerySet[Export]:
     """The person's own exports of the study, newest first; stalled ones marked failed."""
     mine = Export.objects.filter(study=study, requested_by=actor)
     jobs.fail_stale(mine)
@@ -458,7 +461,7 @@ def _values(data: dict[str, Any]) -> dict[str, Any]:
     return {k: set(v) if isinstance(v, list) else v for k, v in data.items()}
 
 
-def export_for_download(user: Any, pk: int) -> Export:
+def export_for_download(user: User, pk: int) -> Export:
     """The person's own finished export; anyone else's is a 404."""
     export = Export.objects.select_related("study").filter(pk=pk, requested_by=user).first()
     if export is None or export.state != Export.State.DONE or not export.file:

@@ -20,7 +20,7 @@ import re
 from collections.abc import Callable, Collection, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
@@ -51,6 +51,9 @@ from core.logging_tools import log_failure
 from formats.datadictionary import DataDictionary, Field, FieldType
 from formats.records import Finding, RecordReader, RecordRow
 from formats.records.flatcsv import HEADER_ROW, Events
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 BATCH = 5_000
 Progress = Callable[[int], None]
@@ -118,7 +121,7 @@ class _Context:
     screened_values: dict[str, str | None] = field(default_factory=dict)
 
 
-def _context(actor: Any, study: Study) -> _Context:
+def _context(actor: User, study: Study) -> _Context:
     access.require(actor, study, Can.ENTER)
     if study.status != Study.Status.LIVE:
         raise PermissionDenied("Records are imported into a live study only.")
@@ -183,7 +186,7 @@ def _reader(context: _Context, text: str) -> RecordReader:
 
 
 def import_preview(
-    *, actor: Any, study: Study, text: str, progress: Progress | None = None
+    *, actor: User, study: Study, text: str, progress: Progress | None = None
 ) -> ImportCheck:
     """Read the whole file and report every problem; nothing is written.
 
@@ -244,7 +247,7 @@ class _Known:
     locked: bool
 
 
-def _known_records(actor: Any, study: Study) -> dict[str, list[_Known]]:
+def _known_records(actor: User, study: Study) -> dict[str, list[_Known]]:
     """The records an import may find, by id (ids are unique per site)."""
     found: dict[str, list[_Known]] = {}
     for label, site_id, locked, pk in _known(actor, study).iterator(chunk_size=10_000):
@@ -346,7 +349,7 @@ class _Diff:
         self.pending = {}
 
 
-def _known(actor: Any, study: Study) -> QuerySet[Record, tuple[str, int, bool, int]]:
+def _known(actor: User, study: Study) -> QuerySet[Record, tuple[str, int, bool, int]]:
     """The records an import may find (label, study site, locked): those of the person's sites.
 
     Never the study's others, so that no count, message or timing of a preview tells
@@ -496,7 +499,7 @@ def _identifiers(context: _Context, row: RecordRow) -> Iterator[Finding]:
 @transaction.atomic
 def import_commit(
     *,
-    actor: Any,
+    actor: User,
     study: Study,
     text: str,
     progress: Progress | None = None,
@@ -583,7 +586,7 @@ class _Writer:
     only a batch that touches existing records reads (and locks) them with their entries.
     """
 
-    def __init__(self, actor: Any, context: _Context, check: ImportCheck) -> None:
+    def __init__(self, actor: User, context: _Context, check: ImportCheck) -> None:
         self.actor, self.context, self.check = actor, context, check
         self.study, self.dictionary = context.study, context.dictionary
         self.now = timezone.now()
@@ -887,7 +890,7 @@ class _Logic:
 
     REMEMBERED = 20_000
 
-    def __init__(self, dictionary: Dictionary, now: datetime, actor: Any = None) -> None:
+    def __init__(self, dictionary: Dictionary, now: datetime, actor: User | None = None) -> None:
         self.fields = dictionary.active_logic
         local = timezone.localtime(now)
         # What the form's logic reads besides the values, as on the entry form
@@ -1031,7 +1034,7 @@ def _entries_of(
 
 
 def import_upload(
-    *, actor: Any, study: Study, name: str, text: str
+    *, actor: User, study: Study, name: str, text: str
 ) -> tuple[DataImport, ImportCheck]:
     """Keep an uploaded file for its commit and preview it; nothing of the study changes."""
     check = import_preview(actor=actor, study=study, text=text)
@@ -1043,7 +1046,7 @@ def import_upload(
 
 
 @transaction.atomic
-def import_start(*, actor: Any, study: Study, pk: int) -> DataImport:
+def import_start(*, actor: User, study: Study, pk: int) -> DataImport:
     """Queue the commit of one's own previewed file, once; anyone else's is a 404."""
     upload = _own_upload(actor, study, pk)
     access.require(actor, study, Can.ENTER)
@@ -1059,7 +1062,7 @@ def import_start(*, actor: Any, study: Study, pk: int) -> DataImport:
 
 
 @transaction.atomic
-def import_retry(*, actor: Any, study: Study, pk: int) -> DataImport:
+def import_retry(*, actor: User, study: Study, pk: int) -> DataImport:
     """Queue a failed import again (its file is checked again as it is written)."""
     upload = _own_upload(actor, study, pk)
     access.require(actor, study, Can.ENTER)
@@ -1068,14 +1071,14 @@ def import_retry(*, actor: Any, study: Study, pk: int) -> DataImport:
     return upload
 
 
-def imports_of(actor: Any, study: Study) -> QuerySet[DataImport]:
+def imports_of(actor: User, study: Study) -> QuerySet[DataImport]:
     """The person's own imports into the study, newest first; stalled ones marked failed."""
     mine = DataImport.objects.filter(study=study, requested_by=actor)
     jobs.fail_stale(mine)
     return mine
 
 
-def _own_upload(actor: Any, study: Study, pk: int) -> DataImport:
+def _own_upload(actor: User, study: Study, pk: int) -> DataImport:
     found = DataImport.objects.select_for_update().filter(pk=pk, study=study, requested_by=actor)
     upload = found.first()
     if upload is None:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import logging
 from datetime import timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -24,6 +24,9 @@ from django.http import Http404
 from django.utils import timezone
 
 from core.logging_tools import failure_message
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 logger = logging.getLogger(__name__)
 
@@ -89,7 +92,7 @@ def fail_stale(jobs: QuerySet[Any]) -> int:
         return 0
 
 
-def retry(job: Any, *, actor: Any) -> int:
+def retry(job: Any, *, actor: User) -> int:
     """Queue a failed job again for the person who asked for it; the new attempt number.
 
     Anyone else gets a 404 (whether the job exists is not theirs to know).

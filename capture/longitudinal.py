@@ -20,7 +20,7 @@ design, so the version history says when events changed.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -33,6 +33,9 @@ from capture.services import audit_scope, current_dictionary
 from capture.versions.reading import applied_version, needs_versioning
 from formats import longitudinal as design_format
 from formats.longitudinal import Design
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 MAX_NAMED = 10  # records named in a refusal; the count is always given
 
@@ -117,7 +120,7 @@ class DesignChange:
 
 
 @transaction.atomic
-def design_replace(*, actor: Any, study: Study, design: Design, note: str = "") -> DesignChange:
+def design_replace(*, actor: User, study: Study, design: Design, note: str = "") -> DesignChange:
     """Make the study's arms, events and designations the design's; all or nothing.
 
     Raises ValidationError with every reason (a design that is inconsistent, names an
@@ -273,7 +276,7 @@ def _move_classic_entries(study: Study, design: Design) -> int:
     return Entry.objects.filter(record__study=study, event__isnull=True).update(event=first)
 
 
-def _record_version(actor: Any, study: Study, design: Design, note: str) -> int:
+def _record_version(actor: User, study: Study, design: Design, note: str) -> int:
     """The version in use records the design: the draft's copy, or a new applied version."""
     current = applied_version(study)
     snapshot = design.as_dict()

@@ -16,7 +16,7 @@ import hashlib
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -42,6 +42,9 @@ from formats.projectxml import (
 )
 from formats.records import DAG_COLUMN
 from formats.records.flatcsv import HEADER_ROW
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 MAX_BYTES = 200 * 1024 * 1024
 NOTE = "Imported from a REDCap project XML"
@@ -75,7 +78,7 @@ class _Rollback(Exception):
 
 
 def project_preview(
-    *, actor: Any, study: Study, data: bytes, records: bool = True
+    *, actor: User, study: Study, data: bytes, records: bool = True
 ) -> ProjectImport:
     """Everything the import would do and every problem; nothing is written.
 
@@ -97,7 +100,7 @@ def project_preview(
 
 def project_import(
     *,
-    actor: Any,
+    actor: User,
     study: Study,
     data: bytes,
     digest: str = "",
@@ -156,7 +159,7 @@ def _read(data: bytes, *, records: bool = True) -> ProjectImport:
 
 
 def _apply(
-    actor: Any,
+    actor: User,
     study: Study,
     result: ProjectImport,
     *,
@@ -186,7 +189,7 @@ def _messages(error: ValidationError | PermissionDenied) -> list[str]:
     return [str(error)]
 
 
-def _dictionary(actor: Any, study: Study, project: Project, result: ProjectImport) -> None:
+def _dictionary(actor: User, study: Study, project: Project, result: ProjectImport) -> None:
     fields = project.dictionary.fields
     forms = len(project.dictionary.forms())
     size = f"{len(fields)} fields in {forms} instrument{'s' if forms != 1 else ''}"
@@ -226,7 +229,7 @@ def _changed_fields(current: tuple[Any, ...], new: tuple[Any, ...]) -> str:
     return f"fields {shown}" if names else "the order of its fields"
 
 
-def _settings(actor: Any, study: Study, project: Project, result: ProjectImport) -> None:
+def _settings(actor: User, study: Study, project: Project, result: ProjectImport) -> None:
     """Repeating instruments as the file sets them up, and REDCap's record ids when the
     file's records carry them."""
     # A longitudinal project repeats instruments within events (its designations).
@@ -259,7 +262,7 @@ def _site_id(label: str, codes: set[str]) -> bool:
     return match is not None and match.group(1).lower() in codes
 
 
-def _events(actor: Any, study: Study, project: Project, result: ProjectImport) -> None:
+def _events(actor: User, study: Study, project: Project, result: ProjectImport) -> None:
     """Arms, events and designations as the file has them (`longitudinal.design_replace`,
     which refuses to remove what holds data); nothing for a classic project in a classic
     study."""
@@ -345,7 +348,7 @@ def _sites(study: Study, project: Project, result: ProjectImport) -> dict[str, S
 
 
 def _records(
-    actor: Any,
+    actor: User,
     study: Study,
     project: Project,
     mapping: dict[str, StudySite],
@@ -401,7 +404,7 @@ def _name_rows(check: imports.ImportCheck, project: Project) -> None:
 
 def project_export(
     *,
-    actor: Any,
+    actor: User,
     study: Study,
     records: bool = True,
     params: dict[str, str] | None = None,

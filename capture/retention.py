@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -25,6 +25,9 @@ from capture import access
 from capture.access import Can
 from capture.models import Study
 from capture.services import audit_scope
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 
 def retention_days(study: Study) -> int:
@@ -41,7 +44,7 @@ def purge_due(study: Study) -> dt.datetime | None:
 
 
 @transaction.atomic
-def study_close(*, actor: Any, study: Study) -> Study:
+def study_close(*, actor: User, study: Study) -> Study:
     """Live → closed: no more entries, and the retention period starts."""
     access.require(actor, study, Can.MANAGE)
     if study.status != Study.Status.LIVE:

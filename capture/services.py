@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth.hashers import check_password
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -49,6 +49,9 @@ from formats.datadictionary import (
     Issue,
 )
 from formats.records import check_value
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 SITE_CODE = re.compile(r"^[A-Z0-9]{2,12}$")
 NOT_ENTERED = frozenset({FieldType.CALC, FieldType.DESCRIPTIVE})
@@ -156,7 +159,7 @@ def current_dictionary(study: Study) -> Dictionary:
 
 @transaction.atomic
 def study_create(
-    *, actor: Any, title: str, dictionary_csv: str, protocol_summary: str = ""
+    *, actor: User, title: str, dictionary_csv: str, protocol_summary: str = ""
 ) -> tuple[Study, tuple[Issue, ...]]:
     """A study in design with its first dictionary; the creator becomes its admin.
 
@@ -189,7 +192,7 @@ def study_create(
 
 
 @transaction.atomic
-def study_add_site(*, actor: Any, study: Study, site: Any, code: str) -> StudySite:
+def study_add_site(*, actor: User, study: Study, site: Any, code: str) -> StudySite:
     code = code.strip().upper()
     if not SITE_CODE.match(code):
         raise ValidationError({"code": "Use 2 to 12 capital letters or digits, e.g. STT."})
@@ -213,9 +216,9 @@ def study_add_site(*, actor: Any, study: Study, site: Any, code: str) -> StudySi
 @transaction.atomic
 def study_grant_role(
     *,
-    actor: Any,
+    actor: User,
     study: Study,
-    person: Any,
+    person: User,
     role: str,
     study_site: StudySite | None = None,
 ) -> StudyRole:
@@ -247,7 +250,7 @@ def study_grant_role(
     return granted
 
 
-def _has_valid_gcp(person: Any) -> bool:
+def _has_valid_gcp(person: User) -> bool:
     from training.selectors import has_valid_gcp
 
     return has_valid_gcp(person)
@@ -265,7 +268,7 @@ SETTINGS = (
 
 @transaction.atomic
 def study_update_settings(
-    *, actor: Any, study: Study, repeating_instruments: list[str], **values: Any
+    *, actor: User, study: Study, repeating_instruments: list[str], **values: Any
 ) -> Study:
     """The study's settings; which instruments repeat is fixed once records exist."""
     instruments = current_dictionary(study).instruments
@@ -300,7 +303,7 @@ def study_update_settings(
 
 
 @transaction.atomic
-def study_go_live(*, actor: Any, study: Study, acknowledged: bool = False) -> Study:
+def study_go_live(*, actor: User, study: Study, acknowledged: bool = False) -> Study:
     """Design → live, refused while the dictionary would let identifiers in.
 
     When the dictionary holds what RadCollab keeps but does not apply or evaluate (the
@@ -351,7 +354,7 @@ def study_go_live(*, actor: Any, study: Study, acknowledged: bool = False) -> St
 
 
 @transaction.atomic
-def record_create(*, actor: Any, study: Study, study_site: StudySite) -> Record:
+def record_create(*, actor: User, study: Study, study_site: StudySite) -> Record:
     if study.status == Study.Status.CLOSED:
         raise ValidationError("The study is closed: no new records.")
     site = StudySite.objects.select_for_update().get(pk=study_site.pk)
@@ -415,7 +418,7 @@ def logic_context(
     record: Record,
     instrument: str,
     instance: int,
-    actor: Any,
+    actor: User,
     now: Any,
     event: Event | None = None,
 ) -> Context:
@@ -457,7 +460,7 @@ def event_values(record: Record) -> dict[str, dict[str, Any]]:
     return found
 
 
-def user_name(actor: Any) -> str:
+def user_name(actor: User | None) -> str:
     """`[user-name]`: the part of the person's sign-in email before the @ (RadCollab has no
     user names, and a whole email in a value is refused as an identifier)."""
     return str(getattr(actor, "email", "") or "").partition("@")[0]
@@ -521,7 +524,7 @@ def instance_problem(
 @transaction.atomic
 def entry_save(
     *,
-    actor: Any,
+    actor: User,
     record: Record,
     instrument: str,
     values: dict[str, Any],
@@ -603,7 +606,7 @@ class CheckedValues:
 
 def entry_read(
     *,
-    actor: Any,
+    actor: User,
     record: Record,
     instrument: str,
     instance: int,
@@ -679,7 +682,7 @@ def entry_screen_identifiers(
 
 
 def entry_write(
-    actor: Any, target: EntryTarget, after: dict[str, Any], *, status: int
+    actor: User, target: EntryTarget, after: dict[str, Any], *, status: int
 ) -> dict[str, tuple[Any, Any]]:
     """Step 6, save: the entry's values and status, one version up, and the site's
     completeness count; gives the changes (old, new) by field for the audit row."""
@@ -707,7 +710,7 @@ def entry_write(
 
 
 def entry_audit(
-    actor: Any,
+    actor: User,
     target: EntryTarget,
     changes: dict[str, tuple[Any, Any]],
     *,
@@ -898,7 +901,7 @@ def _normal(value: Any) -> Any:
 
 
 @transaction.atomic
-def record_lock(*, actor: Any, record: Record, password: str | None = None) -> Record:
+def record_lock(*, actor: User, record: Record, password: str | None = None) -> Record:
     """Lock a whole record; with the person's password re-entered the lock is also signed."""
     record = Record.objects.select_for_update().select_related("study_site__site").get(pk=record.pk)
     if record.locked:
@@ -924,7 +927,7 @@ def record_lock(*, actor: Any, record: Record, password: str | None = None) -> R
 
 
 @transaction.atomic
-def record_unlock(*, actor: Any, record: Record, reason: str) -> Record:
+def record_unlock(*, actor: User, record: Record, reason: str) -> Record:
     """Unlock a record: its signature is void, and the reason is required and audited."""
     if not reason.strip():
         raise ValidationError({"reason": "Say why the record is unlocked."})
@@ -951,7 +954,7 @@ def record_unlock(*, actor: Any, record: Record, reason: str) -> Record:
 
 
 @transaction.atomic
-def query_raise(*, actor: Any, entry: Entry, field_name: str, text: str) -> DataQuery:
+def query_raise(*, actor: User, entry: Entry, field_name: str, text: str) -> DataQuery:
     if not text.strip():
         raise ValidationError({"text": "Write what is in doubt about the value."})
     if field_name not in entry.data:
@@ -965,7 +968,7 @@ def query_raise(*, actor: Any, entry: Entry, field_name: str, text: str) -> Data
 
 
 @transaction.atomic
-def query_answer(*, actor: Any, query: DataQuery, text: str) -> DataQuery:
+def query_answer(*, actor: User, query: DataQuery, text: str) -> DataQuery:
     if not text.strip():
         raise ValidationError({"text": "Write the answer."})
     if query.state == DataQuery.State.CLOSED:
@@ -974,14 +977,14 @@ def query_answer(*, actor: Any, query: DataQuery, text: str) -> DataQuery:
 
 
 @transaction.atomic
-def query_close(*, actor: Any, query: DataQuery, text: str = "") -> DataQuery:
+def query_close(*, actor: User, query: DataQuery, text: str = "") -> DataQuery:
     if query.state == DataQuery.State.CLOSED:
         raise ValidationError("The query is already closed.")
     return _move(actor, query, DataQuery.State.CLOSED, "query.close", text)
 
 
 @transaction.atomic
-def query_reopen(*, actor: Any, query: DataQuery, text: str) -> DataQuery:
+def query_reopen(*, actor: User, query: DataQuery, text: str) -> DataQuery:
     if query.state != DataQuery.State.CLOSED:
         raise ValidationError("Only a closed query can be reopened.")
     if not text.strip():
@@ -989,7 +992,7 @@ def query_reopen(*, actor: Any, query: DataQuery, text: str) -> DataQuery:
     return _move(actor, query, DataQuery.State.OPEN, "query.reopen", text)
 
 
-def _move(actor: Any, query: DataQuery, state: str, action: str, text: str) -> DataQuery:
+def _move(actor: User, query: DataQuery, state: str, action: str, text: str) -> DataQuery:
     screen_text(text=text)
     old = query.state
     query.state = state
@@ -1004,7 +1007,7 @@ def _move(actor: Any, query: DataQuery, state: str, action: str, text: str) -> D
 
 
 def _audit_query(
-    actor: Any, query: DataQuery, action: str, state: tuple[Any, Any], text: str
+    actor: User, query: DataQuery, action: str, state: tuple[Any, Any], text: str
 ) -> None:
     record = query.entry.record
     audit_record(

@@ -27,13 +27,29 @@ import tarfile
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypedDict
 
 from django.conf import settings
 from django.db import connection
 
 MANIFEST = "manifest.json"
 FORMAT_VERSION = 1
+
+
+class TableCensus(TypedDict):
+    rows: int
+    sha256: str
+
+
+class Manifest(TypedDict):
+    """What `manifest.json` in an archive says: the archive's tables and files."""
+
+    format: int
+    created_at: str
+    engine: str
+    database: str
+    tables: dict[str, TableCensus]
+    files: dict[str, str]  # path in the archive -> SHA-256
 
 
 class BackupError(Exception):
@@ -59,9 +75,9 @@ def _sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def table_census() -> dict[str, dict[str, Any]]:
+def table_census() -> dict[str, TableCensus]:
     """Each table's row count and a digest of its rows in primary-key order."""
-    census: dict[str, dict[str, Any]] = {}
+    census: dict[str, TableCensus] = {}
     quote = connection.ops.quote_name
     with connection.cursor() as cursor:
         for table in sorted(connection.introspection.table_names(cursor)):
@@ -118,7 +134,7 @@ def _media_root() -> Path:
     return Path(settings.MEDIA_ROOT)
 
 
-def backup_create(*, output: Path) -> dict[str, Any]:
+def backup_create(*, output: Path) -> Manifest:
     """Write the archive to `output` and return its manifest."""
     with tempfile.TemporaryDirectory() as scratch:
         folder = Path(scratch)
@@ -127,7 +143,7 @@ def backup_create(*, output: Path) -> dict[str, Any]:
         media_files = sorted(p for p in media.rglob("*") if p.is_file()) if media.exists() else []
         files = {database: _sha256(folder / database)}
         files |= {f"media/{p.relative_to(media).as_posix()}": _sha256(p) for p in media_files}
-        manifest = {
+        manifest: Manifest = {
             "format": FORMAT_VERSION,
             "created_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
             "engine": _engine(),

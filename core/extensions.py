@@ -36,11 +36,16 @@ import datetime as dt
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cache
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.apps import AppConfig, apps
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.module_loading import import_string
+
+if TYPE_CHECKING:
+    from accounts.models import User
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -53,7 +58,7 @@ class NavLink:
     def app_name(self) -> str:
         return self.url_name.partition(":")[0]
 
-    def is_shown_to(self, user: Any) -> bool:
+    def is_shown_to(self, user: User) -> bool:
         if not self.shown_to:
             return True
         shown: Callable[[Any], bool] = import_string(self.shown_to)
@@ -122,7 +127,7 @@ def nav_links() -> tuple[NavLink, ...]:
 NAV_MEMO = "_nav_memo"
 
 
-def nav_memo(user: Any, name: str, compute: Callable[[], Any]) -> Any:
+def nav_memo(user: User, name: str, compute: Callable[[], T]) -> T:
     """`compute()`, asked once while one navigation is drawn: several links' rules ask
     the same question (Studies, Statistics and Credit each ask for the study roles).
     Outside `nav_links_for` it is computed afresh every time."""
@@ -131,10 +136,11 @@ def nav_memo(user: Any, name: str, compute: Callable[[], Any]) -> Any:
         return compute()
     if name not in memo:
         memo[name] = compute()
-    return memo[name]
+    found: T = memo[name]
+    return found
 
 
-def nav_links_for(user: Any) -> list[NavLink]:
+def nav_links_for(user: User) -> list[NavLink]:
     """The links `user` sees, in INSTALLED_APPS order."""
     if not getattr(user, "is_authenticated", False):
         return []
@@ -145,7 +151,7 @@ def nav_links_for(user: Any) -> list[NavLink]:
         delattr(user, NAV_MEMO)
 
 
-def dashboard_panels(user: Any) -> list[Panel]:
+def dashboard_panels(user: User) -> list[Panel]:
     panels = []
     for _, path in _configs_with("dashboard_panel"):
         panel = import_string(path)(user)
@@ -154,7 +160,7 @@ def dashboard_panels(user: Any) -> list[Panel]:
     return panels
 
 
-def pending_links(user: Any) -> list[PendingLink]:
+def pending_links(user: User) -> list[PendingLink]:
     """Every link waiting for `user` to confirm or decline it, app by app."""
     if not getattr(user, "is_authenticated", False):
         return []
@@ -163,7 +169,7 @@ def pending_links(user: Any) -> list[PendingLink]:
     ]
 
 
-def first_steps(user: Any) -> list[Step]:
+def first_steps(user: User) -> list[Step]:
     steps = []
     for _, path in _configs_with("first_step"):
         step = import_string(path)(user)

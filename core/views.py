@@ -25,6 +25,9 @@ from core.extensions import pending_links, required
 from core.logging_tools import new_reference
 from core.types import AuthedRequest
 
+if TYPE_CHECKING:
+    from accounts.models import User
+
 if TYPE_CHECKING:  # a type only: core never imports the network app at run time
     from network.dashboard import Dashboard
 
@@ -35,7 +38,7 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "core/home.html")
 
 
-def dashboard_for(user: Any) -> Dashboard:
+def dashboard_for(user: User) -> Dashboard:
     """What the dashboard shows: the network app builds it (network/dashboard.py)."""
     build: Callable[[Any], Dashboard] = required("dashboard")
     return build(user)

@@ -20,7 +20,7 @@ the committee, both with two-factor; everyone else is told they do not exist.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
@@ -30,13 +30,17 @@ from credit.models import AuthorList, DashboardSetting, NameConfirmation, Portfo
 from network import access as network_access
 from network.models import Role, Site
 
+if TYPE_CHECKING:
+    from accounts.models import User
+    from credit.models import ContributionRecord
 
-def is_committee(user: Any) -> bool:
+
+def is_committee(user: User) -> bool:
     """The role alone (navigation and page layout ask it); `require_committee` is the gate."""
     return Role.COMMITTEE in network_access.roles_of(user)
 
 
-def require_committee(user: Any) -> None:
+def require_committee(user: User) -> None:
     """The gate before any change to rules, names or the lock: committee, then two-factor."""
     if not is_committee(user):
         raise PermissionDenied("Only the network committee changes authorship lists.")
@@ -46,13 +50,13 @@ def require_committee(user: Any) -> None:
         )
 
 
-def has_study_role(user: Any, study: Study) -> bool:
+def has_study_role(user: User, study: Study) -> bool:
     """Whether the person holds or held any role in the study (ended roles still count:
     people who did the work and moved on are still credited)."""
     return StudyRole.objects.filter(study=study, person_id=user.pk).exists()
 
 
-def get_study(user: Any, pk: int) -> Study:
+def get_study(user: User, pk: int) -> Study:
     """A study the person may see the credit of: the committee, or someone in the study."""
     study = Study.objects.filter(pk=pk).first()
     if study is None or not (is_committee(user) or has_study_role(user, study)):
@@ -60,21 +64,21 @@ def get_study(user: Any, pk: int) -> Study:
     return study
 
 
-def get_study_to_manage(user: Any, pk: int) -> tuple[Study, AuthorList | None]:
+def get_study_to_manage(user: User, pk: int) -> tuple[Study, AuthorList | None]:
     """A study and its author list (None before rules are set), for the committee only."""
     study = get_study(user, pk)
     require_committee(user)
     return study, AuthorList.objects.filter(study=study).first()
 
 
-def get_author_list_to_manage(user: Any, pk: int) -> AuthorList:
+def get_author_list_to_manage(user: User, pk: int) -> AuthorList:
     _, author_list = get_study_to_manage(user, pk)
     if author_list is None:
         raise Http404("Set the authorship rules of this study first.")
     return author_list
 
 
-def get_own_name(user: Any, pk: int) -> NameConfirmation:
+def get_own_name(user: User, pk: int) -> NameConfirmation:
     """The person's own name on a study's list; 404 when they were never asked."""
     study = get_study(user, pk)
     name = (
@@ -87,12 +91,12 @@ def get_own_name(user: Any, pk: int) -> NameConfirmation:
     return name
 
 
-def may_see_full_list(user: Any) -> bool:
+def may_see_full_list(user: User) -> bool:
     """The full computed list, with everyone's reasons: the committee's view only."""
     return is_committee(user)
 
 
-def require_dashboard(user: Any) -> None:
+def require_dashboard(user: User) -> None:
     """The gate of the network dashboard, its exports and its settings."""
     if not is_committee(user):
         raise PermissionDenied("The network dashboard is the committee's.")
@@ -112,7 +116,7 @@ def require_public_summary() -> None:
         raise Http404("The network has not published a summary.")
 
 
-def sites_led(user: Any) -> list[Site]:
+def sites_led(user: User) -> list[Site]:
     """The sites where the person is an active site lead."""
     return [
         m.site
@@ -121,19 +125,19 @@ def sites_led(user: Any) -> list[Site]:
     ]
 
 
-def portfolio_sites(user: Any) -> list[Site]:
+def portfolio_sites(user: User) -> list[Site]:
     """Where the person may record portfolio studies: every site for the committee."""
     if is_committee(user):
         return list(Site.objects.order_by("name"))
     return sites_led(user)
 
 
-def may_keep_portfolio(user: Any) -> bool:
+def may_keep_portfolio(user: User) -> bool:
     """Navigation's question: the role alone."""
     return is_committee(user) or bool(sites_led(user))
 
 
-def require_portfolio(user: Any) -> None:
+def require_portfolio(user: User) -> None:
     """The gate of the portfolio pages: a site lead or the committee, then two-factor."""
     if not may_keep_portfolio(user):
         raise Http404("No such page.")
@@ -144,13 +148,13 @@ def require_portfolio(user: Any) -> None:
         )
 
 
-def require_portfolio_site(user: Any, site: Site) -> None:
+def require_portfolio_site(user: User, site: Site) -> None:
     require_portfolio(user)
     if not is_committee(user) and site.pk not in {s.pk for s in sites_led(user)}:
         raise PermissionDenied("Only the site lead of this site records its portfolio studies.")
 
 
-def get_portfolio_study(user: Any, pk: int) -> PortfolioStudy:
+def get_portfolio_study(user: User, pk: int) -> PortfolioStudy:
     """A portfolio study the person keeps: the site lead of its site, or the committee."""
     study = PortfolioStudy.objects.select_related("site__region").filter(pk=pk).first()
     led = {s.pk for s in sites_led(user)} if user.is_authenticated else set()
@@ -160,7 +164,7 @@ def get_portfolio_study(user: Any, pk: int) -> PortfolioStudy:
     return study
 
 
-def shows_credit(user: Any) -> bool:
+def shows_credit(user: User) -> bool:
     """Whether the navigation offers Credit: to the people Studies is offered to (those who
     take part in a study, and the committee who set its authorship rules and reads the
     dashboard) and to site leads, who keep their portfolio studies here. A way in only;
@@ -173,7 +177,7 @@ def shows_credit(user: Any) -> bool:
 # --- Contribution records (credit.contributions) ---------------------------------------
 
 
-def sites_confirmed_by(user: Any, study: Study) -> set[int]:
+def sites_confirmed_by(user: User, study: Study) -> set[int]:
     """The network sites whose collaborators' contributions `user` confirms in `study`:
     where they are the study's site lead now (an ended role confirms nothing), or the
     network's site lead of a participating site."""
@@ -192,7 +196,7 @@ def sites_confirmed_by(user: Any, study: Study) -> set[int]:
     return in_study | ({s.pk for s in sites_led(user)} & participating)
 
 
-def get_study_to_confirm(user: Any, pk: int) -> tuple[Study, set[int] | None]:
+def get_study_to_confirm(user: User, pk: int) -> tuple[Study, set[int] | None]:
     """A study whose contribution records the person confirms, and the sites they may
     (None: every site, the committee). 404 for anyone who confirms none; two-factor."""
     study = Study.objects.filter(pk=pk).first()
@@ -212,7 +216,7 @@ def get_study_to_confirm(user: Any, pk: int) -> tuple[Study, set[int] | None]:
     return study, sites
 
 
-def may_confirm(sites: set[int] | None, home: int | None, user: Any, person_id: int) -> bool:
+def may_confirm(sites: set[int] | None, home: int | None, user: User, person_id: int) -> bool:
     """Whether someone who confirms `sites` (None: the committee) may confirm the record
     of a person credited under `home`: never their own, and a site lead only at their
     sites (people of no site, a steering committee, are the committee's to confirm)."""
@@ -221,7 +225,7 @@ def may_confirm(sites: set[int] | None, home: int | None, user: Any, person_id: 
     return sites is None or (home is not None and home in sites)
 
 
-def get_contribution_record(user: Any, study_pk: int, person_pk: int) -> Any:
+def get_contribution_record(user: User, study_pk: int, person_pk: int) -> ContributionRecord:
     """A confirmed contribution record: its person, their site's confirmers, the committee."""
     from credit.models import ContributionRecord
 

@@ -16,7 +16,7 @@ the committee has linked, as ORCID's work JSON (`orcid_works`), BibTeX and RIS
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -29,6 +29,9 @@ from core.extensions import Citable
 from credit import core, selectors
 from credit.models import AuthorList, ContributionRecord
 from network.models import Site
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 COUNTS = (
     "records_entered",
@@ -65,7 +68,7 @@ class Row:
         )
 
 
-def rows_for(user: Any, study: Study, sites: set[int] | None) -> list[Row]:
+def rows_for(user: User, study: Study, sites: set[int] | None) -> list[Row]:
     """The collaborators whose records `user` confirms (None: every site), in name order."""
     from credit import access
 
@@ -90,7 +93,7 @@ def rows_for(user: Any, study: Study, sites: set[int] | None) -> list[Row]:
     return sorted(rows, key=lambda r: core.sort_key(r.contributor))
 
 
-def _study_roles(study: Study, person: Any) -> list[str]:
+def _study_roles(study: Study, person: User) -> list[str]:
     labels = dict(StudyRole.Role.choices)
     roles = StudyRole.objects.filter(study=study, person=person).select_related("study_site__site")
     shown = []
@@ -104,7 +107,7 @@ def _study_roles(study: Study, person: Any) -> list[str]:
 
 @transaction.atomic
 def contribution_confirm(
-    *, actor: Any, study: Study, person: Any, sites: set[int] | None
+    *, actor: User, study: Study, person: User, sites: set[int] | None
 ) -> ContributionRecord:
     """Confirm what `person` did for `study` as it stands now (the caller checked that
     `actor` confirms `sites`; None is the committee). Refused for one's own record, for a
@@ -176,7 +179,7 @@ def summary(record: ContributionRecord) -> str:
     return f"{what.capitalize()}.{roles} Confirmed by {who} on {when}."
 
 
-def citable_for(person: Any) -> list[Citable]:
+def citable_for(person: User) -> list[Citable]:
     """The person's confirmed contribution records, as training evidence may cite them."""
     records = ContributionRecord.objects.filter(person=person).select_related(
         "study", "confirmed_by"
@@ -206,7 +209,7 @@ class Work:
     me: core.Contributor
 
 
-def works_of(person: Any) -> list[Work]:
+def works_of(person: User) -> list[Work]:
     """Locked lists that name `person`, with their linked publication, newest first."""
     lists = (
         AuthorList.objects.filter(locked_at__isnull=False, publication__isnull=False)
@@ -222,7 +225,7 @@ def works_of(person: Any) -> list[Work]:
     return works
 
 
-def waiting_for_publication(person: Any) -> list[AuthorList]:
+def waiting_for_publication(person: User) -> list[AuthorList]:
     """Locked lists that name the person but have no linked publication yet."""
     lists = AuthorList.objects.filter(
         locked_at__isnull=False, publication__isnull=True
@@ -303,12 +306,12 @@ def orcid_work(work: Work) -> dict[str, Any]:
     return {key: value for key, value in work_json.items() if value is not None}
 
 
-def orcid_works(person: Any) -> dict[str, Any]:
+def orcid_works(person: User) -> dict[str, Any]:
     """Every work as ORCID's `bulk` body: what a script posts to /v3.0/{orcid}/works."""
     return {"bulk": [{"work": orcid_work(w)} for w in works_of(person)]}
 
 
-def _records(person: Any) -> list[Any]:
+def _records(person: User) -> list[Any]:
     from formats.bibliography.model import Kind, Name, PartialDate, Record
 
     records = []
@@ -344,14 +347,14 @@ def _records(person: Any) -> list[Any]:
     return records
 
 
-def works_bibtex(person: Any) -> str:
+def works_bibtex(person: User) -> str:
     from formats.bibliography.writers import write_bibtex
 
     found = _records(person)
     return write_bibtex(found) if found else ""
 
 
-def works_ris(person: Any) -> str:
+def works_ris(person: User) -> str:
     from formats.bibliography.writers import write_ris
 
     found = _records(person)
@@ -359,7 +362,7 @@ def works_ris(person: Any) -> str:
 
 
 @transaction.atomic
-def publication_link(*, actor: Any, author_list: AuthorList, doi: str) -> AuthorList:
+def publication_link(*, actor: User, author_list: AuthorList, doi: str) -> AuthorList:
     """Link the paper the list was published with, found among the outputs by its DOI."""
     from outputs.models import Output
 

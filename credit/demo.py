@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import random
 from datetime import timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.utils import timezone
 
@@ -24,6 +24,9 @@ from capture.models import Record, Study, StudySite
 from credit import core, services
 from credit.models import AuthorList, NameConfirmation
 from network.models import Membership, Role
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 TITLE = "CT head turnaround: re-audit 2025 (closed demo)"
 SITES = [
@@ -75,7 +78,7 @@ def _contribution_record(study: Study) -> None:
     contributions.contribution_confirm(actor=lead, study=study, person=trainee, sites=sites)
 
 
-def _collaborators(committee: Any, study: Study, study_site: StudySite) -> list[Any]:
+def _collaborators(committee: User, study: Study, study_site: StudySite) -> list[Any]:
     """The crowd's trainees at the site (made collaborators there) and the demo people
     who already work at it."""
     people = list(
@@ -98,7 +101,7 @@ def _collaborators(committee: Any, study: Study, study_site: StudySite) -> list[
 
 
 def _record(
-    person: Any, study: Study, study_site: StudySite, rng: random.Random, *, complete: bool
+    person: User, study: Study, study_site: StudySite, rng: random.Random, *, complete: bool
 ) -> None:
     record = capture.record_create(actor=person, study=study, study_site=study_site)
     now = timezone.now().replace(second=0, microsecond=0)
@@ -143,7 +146,7 @@ def demo_orcid(number: int) -> str:
     return "-".join(body[i : i + 4] for i in range(0, 16, 4))
 
 
-def _author_list(committee: Any, study: Study) -> AuthorList:
+def _author_list(committee: User, study: Study) -> AuthorList:
     rules = core.Rules(
         consortium_name="RadCollab CT Head Collaborative",
         min_complete_records=2,

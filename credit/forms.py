@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
+import datetime as dt
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.utils import timezone
@@ -13,6 +14,9 @@ from core.paging import page_number_field
 from credit import core
 from credit.models import AuthorList, PortfolioTrainee
 from network.models import Membership, Site
+
+if TYPE_CHECKING:
+    from projects.models import Project
 
 
 class RulesForm(forms.Form):
@@ -49,7 +53,7 @@ class RulesForm(forms.Form):
         help_text="The number in the project's address, /projects/<number>/. Optional.",
     )
 
-    def clean_project(self) -> Any:
+    def clean_project(self) -> Project | None:
         from projects.models import Project
 
         pk = self.cleaned_data.get("project")
@@ -168,7 +172,7 @@ class RecruitmentMonthForm(forms.Form):
         min_value=0, max_value=10_000, label="Participants recruited that month"
     )
 
-    def clean_month(self) -> Any:
+    def clean_month(self) -> dt.date:
         month = self.cleaned_data["month"].replace(day=1)
         if month > timezone.localdate():
             raise forms.ValidationError("Recruitment is recorded for a month that has begun.")

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter, defaultdict
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.db.models import Count, Sum
@@ -19,8 +19,11 @@ from audit.services import audit_record, diff_fields
 from credit.models import PortfolioRecruitment, PortfolioStudy, PortfolioTrainee
 from network.models import Site
 
+if TYPE_CHECKING:
+    from accounts.models import User
 
-def _audit(actor: Any, action: str, study: PortfolioStudy, changes: dict[str, Any]) -> None:
+
+def _audit(actor: User, action: str, study: PortfolioStudy, changes: dict[str, Any]) -> None:
     audit_record(
         actor=actor,
         action=f"credit.portfolio.{action}",
@@ -33,7 +36,7 @@ def _audit(actor: Any, action: str, study: PortfolioStudy, changes: dict[str, An
 @transaction.atomic
 def study_save(
     *,
-    actor: Any,
+    actor: User,
     site: Site,
     title: str,
     reference: str,
@@ -57,7 +60,7 @@ def study_save(
 
 @transaction.atomic
 def month_record(
-    *, actor: Any, study: PortfolioStudy, month: dt.date, recruited: int
+    *, actor: User, study: PortfolioStudy, month: dt.date, recruited: int
 ) -> PortfolioRecruitment:
     """The month's recruitment (a second entry for the same month replaces the first)."""
     first = month.replace(day=1)
@@ -69,7 +72,7 @@ def month_record(
 
 
 @transaction.atomic
-def trainee_add(*, actor: Any, study: PortfolioStudy, person: Any, part: str) -> PortfolioTrainee:
+def trainee_add(*, actor: User, study: PortfolioStudy, person: User, part: str) -> PortfolioTrainee:
     row, _ = PortfolioTrainee.objects.update_or_create(
         study=study, person=person, defaults={"part": part}
     )
@@ -78,7 +81,7 @@ def trainee_add(*, actor: Any, study: PortfolioStudy, person: Any, part: str) ->
 
 
 @transaction.atomic
-def trainee_remove(*, actor: Any, row: PortfolioTrainee) -> None:
+def trainee_remove(*, actor: User, row: PortfolioTrainee) -> None:
     audit_record(
         actor=actor,
         action="credit.portfolio.trainee_remove",

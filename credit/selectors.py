@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.db.models import Count, Exists, OuterRef, Q
 from django.urls import reverse
@@ -21,6 +21,9 @@ from core.extensions import PendingLink
 from credit import core
 from credit.models import AuthorList, NameConfirmation
 from network.models import Membership, Region, Role
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 # The audit actions that count as validation work: checking values and locking records.
 VALIDATION_ACTIONS = ("query.raise", "query.close", "record.lock", "record.sign")
@@ -45,7 +48,7 @@ def contributions(
     study: Study,
     author_list: AuthorList | None = None,
     *,
-    person: Any = None,
+    person: User | None = None,
     homes: dict[int, int | None] | None = None,
 ) -> list[core.Contributor]:
     """Everyone who holds a role in the study or did anything for it, with what they did;
@@ -93,11 +96,11 @@ def _sites(study: Study) -> dict[int, _Site]:
     return sites
 
 
-def _mine(person: Any, field: str) -> Q:
+def _mine(person: User | None, field: str) -> Q:
     return Q() if person is None else Q(**{field: person.pk})
 
 
-def _count_records(study: Study, tallies: defaultdict[int, _Tally], person: Any) -> None:
+def _count_records(study: Study, tallies: defaultdict[int, _Tally], person: User | None) -> None:
     """Records entered and completed per person and study site, in one grouped query.
 
     A record is complete when it has entries and none of them is below Complete; the
@@ -119,7 +122,7 @@ def _count_records(study: Study, tallies: defaultdict[int, _Tally], person: Any)
         tallies[holder].complete += done
 
 
-def _count_audit(study: Study, tallies: defaultdict[int, _Tally], person: Any) -> None:
+def _count_audit(study: Study, tallies: defaultdict[int, _Tally], person: User | None) -> None:
     events = AuditEvent.objects.filter(
         _mine(person, "actor_id"), scope=audit_scope(study), actor_id__isnull=False
     )
@@ -134,7 +137,7 @@ def _count_audit(study: Study, tallies: defaultdict[int, _Tally], person: Any) -
 
 
 def _count_roles(
-    study: Study, sites: dict[int, _Site], tallies: defaultdict[int, _Tally], person: Any
+    study: Study, sites: dict[int, _Site], tallies: defaultdict[int, _Tally], person: User | None
 ) -> None:
     roles = StudyRole.objects.filter(_mine(person, "person_id"), study=study).values_list(
         "person_id", "role", "study_site_id"
@@ -158,7 +161,9 @@ def _count_roles(
         tallies[holder].site_lead_at.append(by_site[site])
 
 
-def _count_project(author_list: AuthorList, tallies: defaultdict[int, _Tally], person: Any) -> None:
+def _count_project(
+    author_list: AuthorList, tallies: defaultdict[int, _Tally], person: User | None
+) -> None:
     if author_list.project_id is None:
         return
     from projects.models import Contribution, CreditRole
@@ -258,14 +263,14 @@ def current_list(author_list: AuthorList) -> core.AuthorList:
     return computed_list(author_list)
 
 
-def contribution_of(study: Study, person: Any) -> core.Contributor | None:
+def contribution_of(study: Study, person: User) -> core.Contributor | None:
     """One person's own contributions to a study (what a collaborator may see)."""
     author_list = AuthorList.objects.filter(study=study).first()
     found = contributions(study, author_list, person=person)
     return found[0] if found else None
 
 
-def pending_links(user: Any) -> list[PendingLink]:
+def pending_links(user: User) -> list[PendingLink]:
     """Author lists that ask `user` to confirm their name, ORCID and affiliation."""
     asking = NameConfirmation.objects.filter(
         person=user, state=NameConfirmation.State.PENDING, author_list__locked_at__isnull=True

@@ -6,7 +6,7 @@ Each service is one transaction that writes its audit row. The list's own rows
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -16,6 +16,9 @@ from audit.services import audit_record, diff_fields
 from capture.models import Study
 from credit import core, selectors
 from credit.models import AuthorList, DashboardSetting, NameConfirmation, WritingCommitteeMember
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 RULE_FIELDS = (
     "consortium_name",
@@ -37,7 +40,7 @@ def _refuse_if_locked(author_list: AuthorList) -> None:
 
 @transaction.atomic
 def rules_save(
-    *, actor: Any, study: Study, rules: core.Rules, project: Any | None = None
+    *, actor: User, study: Study, rules: core.Rules, project: Any | None = None
 ) -> AuthorList:
     """Set the study's authorship rules (creating its author list the first time)."""
     problems = rules.problems()
@@ -67,7 +70,7 @@ def rules_save(
 
 @transaction.atomic
 def writing_committee_add(
-    *, actor: Any, author_list: AuthorList, person: Any, role: str = "Member"
+    *, actor: User, author_list: AuthorList, person: User, role: str = "Member"
 ) -> WritingCommitteeMember:
     _refuse_if_locked(author_list)
     role = role.strip() or "Member"
@@ -88,7 +91,7 @@ def writing_committee_add(
 
 
 @transaction.atomic
-def writing_committee_remove(*, actor: Any, member: WritingCommitteeMember) -> None:
+def writing_committee_remove(*, actor: User, member: WritingCommitteeMember) -> None:
     _refuse_if_locked(member.author_list)
     audit_record(
         actor=actor,
@@ -100,7 +103,7 @@ def writing_committee_remove(*, actor: Any, member: WritingCommitteeMember) -> N
 
 
 @transaction.atomic
-def confirmations_request(*, actor: Any, author_list: AuthorList) -> int:
+def confirmations_request(*, actor: User, author_list: AuthorList) -> int:
     """Ask everyone who qualifies today, and was not asked before, to confirm their name.
 
     The first guess is their account name (honorifics dropped) and the site they
@@ -154,7 +157,9 @@ def clean_name(values: dict[str, Any]) -> dict[str, str]:
 
 
 @transaction.atomic
-def name_confirm(*, actor: Any, name: NameConfirmation, values: dict[str, Any]) -> NameConfirmation:
+def name_confirm(
+    *, actor: User, name: NameConfirmation, values: dict[str, Any]
+) -> NameConfirmation:
     """The person confirms (and may correct) their own name, ORCID iD and affiliation."""
     if name.person_id != actor.pk:
         raise ValidationError("Only the person named confirms their own name.")
@@ -169,7 +174,7 @@ def name_confirm(*, actor: Any, name: NameConfirmation, values: dict[str, Any]) 
 
 
 @transaction.atomic
-def name_decline(*, actor: Any, name: NameConfirmation) -> NameConfirmation:
+def name_decline(*, actor: User, name: NameConfirmation) -> NameConfirmation:
     """The person asks not to be listed (they can confirm again while the list is open)."""
     if name.person_id != actor.pk:
         raise ValidationError("Only the person named declines for themselves.")
@@ -180,7 +185,7 @@ def name_decline(*, actor: Any, name: NameConfirmation) -> NameConfirmation:
 
 @transaction.atomic
 def name_correct(
-    *, actor: Any, name: NameConfirmation, values: dict[str, Any], reason: str
+    *, actor: User, name: NameConfirmation, values: dict[str, Any], reason: str
 ) -> NameConfirmation:
     """The committee corrects a name; once the list is locked this needs a reason, and
     the locked list is corrected with it."""
@@ -199,7 +204,7 @@ def name_correct(
 
 
 def _write_name(
-    actor: Any,
+    actor: User,
     name: NameConfirmation,
     values: dict[str, str],
     state: str,
@@ -221,7 +226,7 @@ def _write_name(
 
 
 @transaction.atomic
-def list_lock(*, actor: Any, author_list: AuthorList) -> core.AuthorList:
+def list_lock(*, actor: User, author_list: AuthorList) -> core.AuthorList:
     """Lock the list at submission: what it is now is what exports and the page show."""
     author_list = AuthorList.objects.select_for_update().get(pk=author_list.pk)
     _refuse_if_locked(author_list)
@@ -242,7 +247,7 @@ def list_lock(*, actor: Any, author_list: AuthorList) -> core.AuthorList:
 
 
 @transaction.atomic
-def list_unlock(*, actor: Any, author_list: AuthorList, reason: str) -> AuthorList:
+def list_unlock(*, actor: User, author_list: AuthorList, reason: str) -> AuthorList:
     """Reopen a locked list (a journal asks for a change): the committee, with a reason."""
     author_list = AuthorList.objects.select_for_update().get(pk=author_list.pk)
     if not author_list.is_locked:
@@ -265,7 +270,7 @@ def list_unlock(*, actor: Any, author_list: AuthorList, reason: str) -> AuthorLi
 
 
 @transaction.atomic
-def dashboard_setting_save(*, actor: Any, public_summary: bool) -> DashboardSetting:
+def dashboard_setting_save(*, actor: User, public_summary: bool) -> DashboardSetting:
     """Switch the dashboard's public summary on or off; an audit row says who did."""
     setting = DashboardSetting.current()
     before = {"public_summary": setting.public_summary}

@@ -9,7 +9,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
 from django.db.models import Count, OuterRef, Subquery, Sum
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
@@ -146,7 +146,9 @@ def _committee_page(
 PEOPLE_PER_PAGE = 100
 
 
-def _people_page(form: forms.PeopleForm, decisions: list[Any]) -> Any:
+def _people_page(
+    form: forms.PeopleForm, decisions: list[tuple[core.Decision, NameConfirmation | None]]
+) -> Page[tuple[core.Decision, NameConfirmation | None]]:
     """The page of the "everyone and why" table the filters ask for (the first page,
     unfiltered, when they are wrong: the form then says which field)."""
     if not form.is_valid():

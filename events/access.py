@@ -13,8 +13,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404
@@ -29,22 +27,22 @@ from projects.models import Project
 CURATOR_ROLES = frozenset({Role.COMMITTEE, Role.ADMIN})
 
 
-def require_member(user: Any) -> None:
+def require_member(user: User) -> None:
     access.require(user, access.Action.VIEW_DIRECTORY)
 
 
-def may_curate(user: Any) -> bool:
+def may_curate(user: User) -> bool:
     return bool(access.roles_of(user) & CURATOR_ROLES)
 
 
-def require_curator(user: Any) -> None:
+def require_curator(user: User) -> None:
     """The gate before adding or correcting conferences and deadlines: role, then two-factor."""
     if not may_curate(user):
         raise PermissionDenied("Only the committee and administrators curate the calendar.")
     access.require_two_factor(user, access.Action.CURATE)
 
 
-def may_manage_event(user: Any, site: Site | None) -> bool:
+def may_manage_event(user: User, site: Site | None) -> bool:
     if may_curate(user):
         return True
     return site is not None and any(
@@ -52,13 +50,13 @@ def may_manage_event(user: Any, site: Site | None) -> bool:
     )
 
 
-def require_event_manager(user: Any, site: Site | None) -> None:
+def require_event_manager(user: User, site: Site | None) -> None:
     if not may_manage_event(user, site):
         where = f"at {site}" if site is not None else "network-wide"
         raise PermissionDenied(f"Only curators or a site lead there may manage events {where}.")
 
 
-def require_event_creator(user: Any) -> None:
+def require_event_creator(user: User) -> None:
     """Curators and site leads (for their own sites) may add events."""
     require_member(user)
     if not may_curate(user) and not any(
@@ -67,7 +65,7 @@ def require_event_creator(user: Any) -> None:
         raise PermissionDenied("Only curators and site leads add events.")
 
 
-def get_event_for_user(user: Any, pk: int, *, manage: bool = False) -> Event:
+def get_event_for_user(user: User, pk: int, *, manage: bool = False) -> Event:
     require_member(user)
     event = get_object_or_404(Event.objects.select_related("site"), pk=pk)
     if manage:
@@ -75,7 +73,7 @@ def get_event_for_user(user: Any, pk: int, *, manage: bool = False) -> Event:
     return event
 
 
-def get_plan_project(user: Any, pk: int, *, change: bool = False) -> Project:
+def get_plan_project(user: User, pk: int, *, change: bool = False) -> Project:
     """The project whose plan the person may read (team) or change (lead only)."""
     return get_project_for_user(user, pk, Need.LEAD if change else Need.TEAM)
 

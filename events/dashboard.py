@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.utils import timezone
 
@@ -10,8 +10,11 @@ from core.extensions import Panel
 from events.selectors import my_deadlines
 from network import access
 
+if TYPE_CHECKING:
+    from accounts.models import User
 
-def panel(user: Any) -> Panel | None:
+
+def panel(user: User) -> Panel | None:
     if not access.can(user, access.Action.VIEW_DIRECTORY):
         return None
     deadlines = my_deadlines(user, now=timezone.now())

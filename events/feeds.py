@@ -16,7 +16,7 @@ import datetime as dt
 import hashlib
 import zoneinfo
 from collections.abc import Iterator
-from typing import Any, NamedTuple, TypeVar
+from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
 from django.conf import settings
 from django.db.models import F, Q, QuerySet
@@ -27,6 +27,9 @@ from events.times import stated
 from formats.ical import Entry, build_calendar
 from people.models import Term
 from projects.models import Milestone
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 MILESTONE_HOUR = 17  # a milestone is due at the end of the working day, in the person's zone
 PAST_DAYS = 90  # how far back a feed still lists things, so recent ones do not vanish
@@ -214,7 +217,7 @@ def event_entry(event: EventRow, base: str) -> Entry:
     )
 
 
-def _credential_entries(person: Any) -> Iterator[Entry]:
+def _credential_entries(person: User) -> Iterator[Entry]:
     from training.selectors import credentials_of
 
     for state in credentials_of(person):
@@ -232,7 +235,7 @@ def _credential_entries(person: Any) -> Iterator[Entry]:
         )
 
 
-def private_entries(person: Any, *, now: dt.datetime) -> list[Entry]:
+def private_entries(person: User, *, now: dt.datetime) -> list[Entry]:
     """My milestones, my followed conferences' deadlines and dates, my credential expiries,
     and the events of my sites (network-wide ones included) and those I attended."""
     since = now - dt.timedelta(days=PAST_DAYS)

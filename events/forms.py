@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 
@@ -9,6 +9,9 @@ from events.models import AOE, Deadline, DeadlineKind, Event
 from network.models import Site
 from people.models import Term
 from training.models import RequirementCategory
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 
 class ZoneField(forms.CharField):
@@ -99,7 +102,7 @@ class AttendForm(forms.Form):
         empty_label="Do not add it to a certificate tracker",
     )
 
-    def __init__(self, *args: Any, person: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, person: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         field = self.fields["category"]
         assert isinstance(field, forms.ModelChoiceField)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
@@ -13,12 +13,15 @@ from network import access
 from people.models import Term
 from projects.models import Milestone
 
+if TYPE_CHECKING:
+    from accounts.models import User
+
 
 def deadlines_upcoming(*, now: dt.datetime) -> QuerySet[Deadline]:
     return Deadline.objects.with_conference().filter(due_at__gte=now).order_by("due_at", "pk")
 
 
-def followed_ids(user: Any) -> set[int]:
+def followed_ids(user: User) -> set[int]:
     return set(Follow.objects.filter(person=user).values_list("conference_id", flat=True))
 
 
@@ -50,7 +53,7 @@ class CalendarPage:
 
 
 def calendar_page(
-    user: Any, *, now: dt.datetime, term: Term | None, limit: int = 25
+    user: User, *, now: dt.datetime, term: Term | None, limit: int = 25
 ) -> CalendarPage:
     """The next deadlines of followed conferences, the next others, and coming events,
     and every conference with whether the person follows it."""
@@ -89,13 +92,13 @@ def editions_of(conference: Conference) -> list[Edition]:
     return list(conference.editions.prefetch_related("deadlines").order_by("-year"))
 
 
-def my_deadlines(user: Any, *, now: dt.datetime, limit: int = 5) -> list[Deadline]:
+def my_deadlines(user: User, *, now: dt.datetime, limit: int = 5) -> list[Deadline]:
     return list(
         deadlines_upcoming(now=now).filter(edition__conference__follows__person=user)[:limit]
     )
 
 
-def my_milestones(user: Any, *, since: dt.date) -> QuerySet[Milestone]:
+def my_milestones(user: User, *, since: dt.date) -> QuerySet[Milestone]:
     return (
         Milestone.objects.filter(
             project__members__person=user, done_on__isnull=True, due_on__gte=since
@@ -121,7 +124,7 @@ def plannable_deadlines(*, now: dt.datetime) -> QuerySet[Deadline]:
     return deadlines_upcoming(now=now).filter(kind__in=["abstract", "late_breaking"])
 
 
-def led_projects(user: Any) -> list[Any]:
+def led_projects(user: User) -> list[Any]:
     from projects.models import Project
 
     if not access.can(user, access.Action.VIEW_DIRECTORY):

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -34,6 +35,10 @@ from projects.access import require_lead
 from projects.estimates import effort_estimate
 from projects.models import Milestone, Project
 from training.models import RequirementCategory, Tracker
+
+if TYPE_CHECKING:
+    from network.models import Site
+    from people.models import Term
 
 DEADLINE_FIELDS = (
     "kind",
@@ -338,8 +343,8 @@ def event_save(
     actor: User,
     starts_local: dt.datetime,
     ends_local: dt.datetime,
-    site: Any = None,
-    subspecialties: Any = (),
+    site: Site | None = None,
+    subspecialties: Iterable[Term] = (),
     event: Event | None = None,
     version: int | None = None,
     **values: Any,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 from urllib.parse import urlencode
 
 from django.urls import reverse
@@ -12,8 +12,11 @@ from events.models import FeedToken, Follow
 from people.models import Term
 from people.steps import first_interest, profile_of
 
+if TYPE_CHECKING:
+    from accounts.models import User
 
-def first_step(user: Any) -> Step:
+
+def first_step(user: User) -> Step:
     """Done once the person follows a conference or has a calendar feed."""
     profile = profile_of(user)
     query = ""

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import zoneinfo
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -24,6 +24,9 @@ from events.models import Attendance, Conference, Deadline, Edition, FeedToken, 
 from events.times import ZONE_CHOICES, wall_clock
 from people.models import Term, TraineeProfile
 from training.models import Tracker
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 ICS = "text/calendar; charset=utf-8"
 
@@ -164,7 +167,7 @@ def _deadline_form(
     return render(request, "events/deadline_form.html", context, status=page_status(form, conflict))
 
 
-def _hours_of(user: Any) -> int:
+def _hours_of(user: User) -> int:
     profile = TraineeProfile.objects.filter(person=user).first()
     return max(1, profile.hours_per_week) if profile else 4
 

@@ -12,7 +12,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
@@ -23,19 +23,22 @@ from matching.models import Match, Round
 from network.access import TwoFactorRequired, has_two_factor, memberships_of, roles_of
 from network.models import Role
 
+if TYPE_CHECKING:
+    from accounts.models import User
+
 COMMITTEE_ROLES = frozenset({Role.COMMITTEE, Role.ADMIN})
 
 
-def is_committee(user: Any) -> bool:
+def is_committee(user: User) -> bool:
     return bool(roles_of(user) & COMMITTEE_ROLES)
 
 
-def require_member(user: Any) -> None:
+def require_member(user: User) -> None:
     if not memberships_of(user):
         raise PermissionDenied("Mentoring schemes are open to members of the network.")
 
 
-def require_committee(user: Any) -> None:
+def require_committee(user: User) -> None:
     """The gate for running, deciding and publishing: the role, then two-factor."""
     if not is_committee(user):
         raise PermissionDenied("Only the scheme's committee runs and publishes a match.")
@@ -46,16 +49,16 @@ def require_committee(user: Any) -> None:
         )
 
 
-def rounds_visible_to(user: Any) -> QuerySet[Round]:
+def rounds_visible_to(user: User) -> QuerySet[Round]:
     require_member(user)
     return Round.objects.select_related("scheme")
 
 
-def get_round_for_user(user: Any, pk: int) -> Round:
+def get_round_for_user(user: User, pk: int) -> Round:
     return get_object_or_404(rounds_visible_to(user), pk=pk)
 
 
-def get_match_for_party(user: Any, pk: int) -> Match:
+def get_match_for_party(user: User, pk: int) -> Match:
     """A published match, to its mentee or its mentor only (404 for anyone else)."""
     found = Match.objects.select_related("round__scheme", "offer__mentor", "request__mentee")
     match = get_object_or_404(found.exclude(state=Match.State.DRAFT), pk=pk)
@@ -64,6 +67,6 @@ def get_match_for_party(user: Any, pk: int) -> Match:
     return match
 
 
-def side_of(user: Any, match: Match) -> str:
+def side_of(user: User, match: Match) -> str:
     """ "mentee" or "mentor": which side of the match the person is on."""
     return "mentee" if match.request.mentee_id == user.pk else "mentor"

@@ -2,12 +2,39 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, TypedDict
 
 from matching.models import Decision, Match, MenteeRequest, MentorOffer, Reassignment, Round
 
+if TYPE_CHECKING:
+    from accounts.models import User
 
-def committee_view(round_: Round) -> dict[str, Any]:
+
+class CommitteeView(TypedDict):
+    """Everything in a round, for the committee that runs it."""
+
+    committee: bool
+    all_requests: list[MenteeRequest]
+    all_offers: list[MentorOffer]
+    places: int
+    matches: list[Match]
+    decisions: list[Decision]
+    forbidden: set[tuple[int, int]]
+    reassignments: list[Reassignment]
+
+
+class ParticipantView(TypedDict):
+    """A mentee's or mentor's own part of a round, and nothing of anyone else's."""
+
+    my_request: MenteeRequest | None
+    my_offer: MentorOffer | None
+    my_match: Match | None
+    my_mentees: list[Match]
+    is_open: bool
+    my_unmatched: str
+
+
+def committee_view(round_: Round) -> CommitteeView:
     requests = list(round_.requests.select_related("mentee").order_by("mentee__full_name"))
     offers = list(round_.offers.select_related("mentor").order_by("mentor__full_name"))
     matches = list(
@@ -34,7 +61,7 @@ def committee_view(round_: Round) -> dict[str, Any]:
     }
 
 
-def participant_view(round_: Round, user: Any) -> dict[str, Any]:
+def participant_view(round_: Round, user: User) -> ParticipantView:
     my_request = MenteeRequest.objects.filter(round=round_, mentee=user).first()
     my_offer = MentorOffer.objects.filter(round=round_, mentor=user).first()
     published = round_.state == Round.State.PUBLISHED

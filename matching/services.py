@@ -3,6 +3,7 @@ publishing and accepting. One transaction each, audited in it."""
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from collections.abc import Sequence
 from typing import Any
@@ -162,7 +163,9 @@ def _shown(value: Any) -> str:
 
 
 @transaction.atomic
-def round_create(*, actor: User, scheme: Scheme, name: str, closes_on: Any = None) -> Round:
+def round_create(
+    *, actor: User, scheme: Scheme, name: str, closes_on: dt.date | None = None
+) -> Round:
     """Open a round of the scheme for sign-up."""
     access.require_committee(actor)
     round_ = Round(scheme=scheme, name=name, closes_on=closes_on)

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -26,6 +26,9 @@ from matching.forms import (
 )
 from matching.models import Agreement, Decision, Match, MenteeRequest, MentorOffer, Round, Scheme
 from matching.selectors import committee_view, participant_view
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 
 @login_required
@@ -234,7 +237,7 @@ def my_match(request: AuthedRequest, pk: int) -> HttpResponse:
     return render(request, "matching/match.html", match_context(match, request.user))
 
 
-def match_context(match: Match, user: object, **forms: object) -> dict[str, object]:
+def match_context(match: Match, user: User, **forms: object) -> dict[str, object]:
     side = access.side_of(user, match)
     agreement = Agreement.objects.filter(match=match).first()
     given = {f.side: f for f in match.feedback.all()}

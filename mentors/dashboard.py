@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from core.extensions import Panel
 from mentors.selectors import sent_waiting, waiting_for_reply
 from people.models import MentorProfile
 
+if TYPE_CHECKING:
+    from accounts.models import User
 
-def panel(user: Any) -> Panel | None:
+
+def panel(user: User) -> Panel | None:
     """A mentor sees who waits for a reply and a link to their public page; a trainee
     sees the requests they sent that are still waiting. Hidden when neither applies."""
     profile = MentorProfile.objects.filter(person=user).only("pk", "accepting_trainees").first()

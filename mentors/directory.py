@@ -15,6 +15,7 @@ from typing import Any
 from django.core.paginator import Page, Paginator
 from django.db import connection
 from django.db.models import Count, ExpressionWrapper, F, FloatField, QuerySet, Window
+from django.db.models.expressions import CombinedExpression
 from django.db.models.functions import Power
 
 from mentors.models import MentorStats
@@ -161,7 +162,7 @@ def directory_search(query: DirectoryQuery) -> Page[Any]:
 FEW = 1_000
 
 
-def _page(ids: QuerySet[MentorStats], number: int) -> Page[Any] | None:
+def _page(ids: QuerySet[MentorStats, int], number: int) -> Page[Any] | None:
     """The page and the total in one query: a window count rides along with the rows.
 
     Measured with benchmarks/bench_directory.py: on SQLite one pass beats two. On
@@ -180,7 +181,9 @@ def _page(ids: QuerySet[MentorStats], number: int) -> Page[Any] | None:
     return Page([profile_id for profile_id, _ in found], number, paginator)
 
 
-def _sorted_ids(found: QuerySet[MentorStats], query: DirectoryQuery, few: bool = False) -> Any:
+def _sorted_ids(
+    found: QuerySet[MentorStats], query: DirectoryQuery, few: bool = False
+) -> list[int] | QuerySet[MentorStats, int]:
     """Profile ids in the order asked for: a lazy query, or a list for relevance.
 
     With `few` matches the sort key is wrapped in an expression that no index serves.
@@ -193,7 +196,7 @@ def _sorted_ids(found: QuerySet[MentorStats], query: DirectoryQuery, few: bool =
         ids = found.values_list("profile_id", flat=True)
         return sorted(ids, key=lambda pk: -matches.get(pk, 0.0))
 
-    def key(column: str) -> Any:
+    def key(column: str) -> F | ExpressionWrapper[CombinedExpression]:
         return ExpressionWrapper(F(column) + 0, FloatField()) if few else F(column)
 
     if query.sort == "distance" and query.near is not None:

@@ -6,13 +6,16 @@ import datetime as dt
 import math
 import statistics
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import QuerySet
 from django.utils import timezone
 
 from accounts.models import User
 from mentors.models import ContactRequest, MentorStats
+
+if TYPE_CHECKING:
+    from people.models import MentorProfile
 
 REPLY_WINDOW = dt.timedelta(days=14)
 # Below this many requests a median or a share says more about chance than about the mentor.
@@ -93,7 +96,7 @@ class TrackRecord:
 GRAPH_SIZE = 12  # co-authors drawn around the mentor; the list below names them all
 
 
-def track_record(profile: Any) -> TrackRecord:
+def track_record(profile: MentorProfile) -> TrackRecord:
     """What a mentor's page shows: the recounted figures and the rows behind them."""
     from mentors.models import MentorStats, Supervision
     from outputs.models import Output

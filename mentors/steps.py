@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
 from django.urls import reverse
@@ -13,8 +13,11 @@ from network import access
 from people.models import Term
 from people.steps import first_interest, profile_of
 
+if TYPE_CHECKING:
+    from accounts.models import User
 
-def first_step(user: Any) -> Step:
+
+def first_step(user: User) -> Step:
     """Done once the person has written to a mentor; the link filters by their interest
     and starts from their hospital (a pending member's too)."""
     profile = profile_of(user)

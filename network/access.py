@@ -27,7 +27,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
@@ -38,6 +38,8 @@ from core.exceptions import TwoFactorRequired
 from network.models import Membership, Role, Site
 
 if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
     from accounts.models import User
 
 
@@ -150,7 +152,7 @@ ROLE_FOR: dict[Action, Role | None] = {
 }
 
 
-def site_leads(site: Site) -> list[Any]:
+def site_leads(site: Site) -> list[User]:
     """The people who lead `site` (its local representatives), by name."""
     held = Membership.objects.active().filter(site=site, role=Role.SITE_LEAD)
     return [m.person for m in held.select_related("person").order_by("person__full_name")]
@@ -167,7 +169,7 @@ def waiting_for(membership: Membership) -> str:
     return "the committee"
 
 
-def help_for(user: Any, action: Action | None = None) -> Help:
+def help_for(user: User | AnonymousUser, action: Action | None = None) -> Help:
     """Why `user` may not take `action` (or, for None, what they may not do in general)."""
     if not getattr(user, "is_authenticated", False):
         return Help("Sign in to see this page.", "Sign in", reverse("account_login"))
@@ -226,7 +228,7 @@ PRIVILEGED_LABELS: dict[Action, str] = {
 }
 
 
-def _open_memberships(user: Any) -> list[Membership]:
+def _open_memberships(user: User | AnonymousUser) -> list[Membership]:
     """Active and pending memberships, fetched once per request and kept on the user."""
     if user is None or not user.is_authenticated:
         return []
@@ -235,32 +237,33 @@ def _open_memberships(user: Any) -> list[Membership]:
         cached = list(
             Membership.objects.open().filter(person=user).select_related("site", "scheme")
         )
-        user._open_memberships = cached
+        # A per-request cache on the user (request.user may be a lazy proxy: set through it).
+        setattr(user, "_open_memberships", cached)  # noqa: B010 - not a model field
     return cached
 
 
-def memberships_of(user: Any) -> list[Membership]:
+def memberships_of(user: User | AnonymousUser) -> list[Membership]:
     """The person's active memberships: the roles they hold."""
     return [m for m in _open_memberships(user) if m.status == Membership.Status.ACTIVE]
 
 
-def pending_memberships_of(user: Any) -> list[Membership]:
+def pending_memberships_of(user: User | AnonymousUser) -> list[Membership]:
     """The person's requests to join or for a role, waiting for a decision."""
     return [m for m in _open_memberships(user) if m.status == Membership.Status.PENDING]
 
 
-def is_pending_member(user: Any) -> bool:
+def is_pending_member(user: User | AnonymousUser) -> bool:
     """Asked to join and waiting, holding no role yet."""
     return bool(pending_memberships_of(user)) and not memberships_of(user)
 
 
-def forget_memberships(user: Any) -> None:
+def forget_memberships(user: User | AnonymousUser) -> None:
     """Drop the cached memberships after they change."""
     if hasattr(user, "_open_memberships"):
         del user._open_memberships
 
 
-def roles_of(user: Any) -> set[Role]:
+def roles_of(user: User | AnonymousUser) -> set[Role]:
     return {Role(m.role) for m in memberships_of(user)}
 
 
@@ -276,7 +279,7 @@ ANYWHERE = _Anywhere()
 Place = Site | None | _Anywhere
 
 
-def can(user: Any, action: Action, site: Place = ANYWHERE) -> bool:
+def can(user: User | AnonymousUser, action: Action, site: Place = ANYWHERE) -> bool:
     """Whether the person may take `action` at `site` (see ANYWHERE for the other forms)."""
     if action in PENDING_ACTIONS and pending_memberships_of(user):
         return True
@@ -292,7 +295,7 @@ def can(user: Any, action: Action, site: Place = ANYWHERE) -> bool:
     return False
 
 
-def require(user: Any, action: Action, site: Place = ANYWHERE) -> None:
+def require(user: User | AnonymousUser, action: Action, site: Place = ANYWHERE) -> None:
     """The gate: the role first (`PermissionDenied`), then two-factor for a privileged action."""
     if not can(user, action, site):
         raise NotAllowed(help_for(user, action))
@@ -300,7 +303,7 @@ def require(user: Any, action: Action, site: Place = ANYWHERE) -> None:
         require_two_factor(user, action)
 
 
-def sites_for(user: Any, action: Action) -> QuerySet[Site]:
+def sites_for(user: User | AnonymousUser, action: Action) -> QuerySet[Site]:
     """The sites where the person may take `action`: all, some or none."""
     if action in PENDING_ACTIONS and pending_memberships_of(user):
         return Site.objects.all()
@@ -314,7 +317,7 @@ def sites_for(user: Any, action: Action) -> QuerySet[Site]:
     return Site.objects.filter(pk__in=own)
 
 
-def grantable_roles(user: Any, site: Site | None) -> list[Role]:
+def grantable_roles(user: User, site: Site | None) -> list[Role]:
     """The roles the person may grant at `site` (or network-wide when `site` is None)."""
     allowed: set[Role] = set()
     for membership in memberships_of(user):
@@ -327,7 +330,7 @@ def grantable_roles(user: Any, site: Site | None) -> list[Role]:
     return [role for role in Role if role in allowed]
 
 
-def has_two_factor(user: Any) -> bool:
+def has_two_factor(user: User | AnonymousUser) -> bool:
     from allauth.mfa.models import Authenticator
 
     return bool(
@@ -336,7 +339,7 @@ def has_two_factor(user: Any) -> bool:
     )
 
 
-def needs_two_factor(user: Any) -> bool:
+def needs_two_factor(user: User | AnonymousUser) -> bool:
     """Whether the person's roles (or staff status) require two-factor and it is not on."""
     if not user.is_authenticated:
         return False
@@ -344,12 +347,12 @@ def needs_two_factor(user: Any) -> bool:
     return required and not has_two_factor(user)
 
 
-def require_study_data(user: Any, site: Place = ANYWHERE) -> None:
+def require_study_data(user: User | AnonymousUser, site: Place = ANYWHERE) -> None:
     """The single gate before any study data: role first, then two-factor."""
     require(user, Action.SEE_STUDY_DATA, site)
 
 
-def require_two_factor(user: Any, action: Action = Action.SEE_STUDY_DATA) -> None:
+def require_two_factor(user: User | AnonymousUser, action: Action = Action.SEE_STUDY_DATA) -> None:
     """The two-factor half of the gate; a study's own roles (capture.access) ask it too.
 
     An API token acts as its owner, so a script is let through when its owner has
@@ -362,7 +365,7 @@ def require_two_factor(user: Any, action: Action = Action.SEE_STUDY_DATA) -> Non
         )
 
 
-def require_admin(user: Any) -> None:
+def require_admin(user: User | AnonymousUser) -> None:
     """Django's admin: active staff only, and only with two-factor on.
 
     The admin has no sign-in of its own (core.adminsite sends people to the site's),
@@ -376,7 +379,7 @@ def require_admin(user: Any) -> None:
         )
 
 
-def may_use_admin(user: Any) -> bool:
+def may_use_admin(user: User | AnonymousUser) -> bool:
     try:
         require_admin(user)
     except PermissionDenied:
@@ -391,14 +394,14 @@ def may_manage_membership(user: User, membership: Membership) -> bool:
     return can(user, Action.MANAGE_MEMBERSHIPS, membership.site)
 
 
-def require_membership_grant(user: Any, role: Role, site: Site | None) -> None:
+def require_membership_grant(user: User, role: Role, site: Site | None) -> None:
     """The gate before granting `role` at `site` (network-wide when None)."""
     if role not in grantable_roles(user, site):
         raise PermissionDenied(f"You may not grant the role {role.label} here.")
     require(user, Action.MANAGE_MEMBERSHIPS, site)
 
 
-def may_decide_request(user: Any, membership: Membership) -> bool:
+def may_decide_request(user: User, membership: Membership) -> bool:
     """Who decides a request: a join request (trainee at a site) is its site's lead's (or
     the committee's); a role request, or a hospital not listed, is the committee's."""
     if not membership.is_pending:
@@ -409,7 +412,7 @@ def may_decide_request(user: Any, membership: Membership) -> bool:
     return network_wide and Role(membership.role) in grantable_roles(user, None)
 
 
-def require_request_decision(user: Any, membership: Membership) -> None:
+def require_request_decision(user: User, membership: Membership) -> None:
     """The gate before approving or declining a request: who decides it, then two-factor."""
     if not may_decide_request(user, membership):
         raise PermissionDenied(
@@ -418,7 +421,7 @@ def require_request_decision(user: Any, membership: Membership) -> None:
     require_two_factor(user, Action.MANAGE_MEMBERSHIPS)
 
 
-def require_membership_end(user: Any, membership: Membership) -> None:
+def require_membership_end(user: User, membership: Membership) -> None:
     """The gate before ending a membership: the role that could grant it, then two-factor."""
     if not may_manage_membership(user, membership):
         raise PermissionDenied("You may not end this membership.")

@@ -7,12 +7,15 @@ sits below the network and never imports it."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING
 
 from core.extensions import Panel, Step, dashboard_panels, first_steps, pending_links
 from network import access
 from network.models import Membership, Role
 from network.services import requests_decidable_by
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 
 @dataclass(frozen=True)
@@ -31,14 +34,14 @@ class Dashboard:
         return sum(step.done for step in self.first_steps)
 
 
-def _is_trainee(user: Any) -> bool:
+def _is_trainee(user: User) -> bool:
     """A trainee (approved or waiting), or someone with no role yet: the checklist's people."""
     held = access.memberships_of(user)
     asked = access.pending_memberships_of(user)
     return not held or any(m.role == Role.TRAINEE for m in [*held, *asked])
 
 
-def dashboard_for(user: Any) -> Dashboard:
+def dashboard_for(user: User) -> Dashboard:
     memberships = sorted(
         access.memberships_of(user), key=lambda m: (m.get_role_display(), m.place_label)
     )

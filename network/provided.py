@@ -6,15 +6,20 @@ admin's gate in `access`); core reaches them through `core.extensions.required()
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import QuerySet
 
 from network import access
 from network.models import Site
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
 
-def navigation(user: Any) -> dict[str, Any]:
+    from accounts.models import User
+
+
+def navigation(user: User | AnonymousUser) -> dict[str, Any]:
     """The network's part of the signed-in person's navigation."""
     return {
         "nav_can_audit": access.can(user, access.Action.VIEW_AUDIT),
@@ -23,7 +28,7 @@ def navigation(user: Any) -> dict[str, Any]:
     }
 
 
-def refusal(user: Any, exception: Exception | None) -> dict[str, Any]:
+def refusal(user: User | AnonymousUser, exception: Exception | None) -> dict[str, Any]:
     """The 403 page's context: why, in words, and the one thing that helps.
 
     The gate (`access.require`) names both; any other refusal keeps its own message and
@@ -37,13 +42,13 @@ def refusal(user: Any, exception: Exception | None) -> dict[str, Any]:
     return {"reason": reason, "help": help, "cause": cause if cause != reason else ""}
 
 
-def sees_study_data(user: Any) -> bool:
+def sees_study_data(user: User | AnonymousUser) -> bool:
     """Whether the person's network roles see study data (site leads, statisticians,
     the committee); a role in a study is capture's to say."""
     return access.can(user, access.Action.SEE_STUDY_DATA)
 
 
-def audit_sites(user: Any) -> QuerySet[Site] | None:
+def audit_sites(user: User) -> QuerySet[Site] | None:
     """The sites whose audit rows the person may read; None: every row, sites or none.
 
     Reading the trail is a privileged action: PermissionDenied, or TwoFactorRequired.

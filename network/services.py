@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -14,6 +14,9 @@ from django.utils import timezone
 from audit.services import audit_record, diff_fields
 from network import access
 from network.models import Membership, Region, Role, Site, TrainingScheme
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 SITE_FIELDS = ("name", "short_name", "kind", "region", "city", "latitude", "longitude")
 
@@ -34,8 +37,8 @@ def membership_place_errors(
 @transaction.atomic
 def membership_grant(
     *,
-    actor: Any,
-    person: Any,
+    actor: User | None,
+    person: User,
     role: Role | str,
     site: Site | None = None,
     scheme: TrainingScheme | None = None,
@@ -84,7 +87,7 @@ def membership_grant(
 
 
 @transaction.atomic
-def membership_end(*, actor: Any, membership: Membership, reason: str) -> Membership:
+def membership_end(*, actor: User, membership: Membership, reason: str) -> Membership:
     """End a membership; the row stays, with the time it ended."""
     if not reason.strip():
         raise ValidationError({"reason": "Say why the role ends; the audit trail keeps it."})
@@ -114,7 +117,7 @@ def _site_snapshot(site: Site) -> dict[str, Any]:
 @transaction.atomic
 def site_create(
     *,
-    actor: Any,
+    actor: User,
     name: str,
     region: Region,
     latitude: Decimal,
@@ -147,7 +150,7 @@ def site_create(
 
 
 @transaction.atomic
-def site_update(*, actor: Any, site: Site, reason: str = "", **values: Any) -> Site:
+def site_update(*, actor: User, site: Site, reason: str = "", **values: Any) -> Site:
     """Change a site's details; only the fields named in `values` are written."""
     if unknown := set(values) - set(SITE_FIELDS):
         raise ValueError(f"Unknown site fields: {', '.join(sorted(unknown))}")
@@ -207,7 +210,7 @@ def _deciders(membership: Membership) -> list[str]:
     return list(committee.values_list("person__email", flat=True))
 
 
-def _open_request(person: Any, membership: Membership, action: str, note: str) -> Membership:
+def _open_request(person: User, membership: Membership, action: str, note: str) -> Membership:
     """Save a new pending membership, audit it, and tell whoever decides."""
     try:
         with transaction.atomic():
@@ -242,7 +245,7 @@ def _open_request(person: Any, membership: Membership, action: str, note: str) -
 
 
 @transaction.atomic
-def join_request(*, person: Any, site: Site | None, hospital_not_listed: str = "") -> Membership:
+def join_request(*, person: User, site: Site | None, hospital_not_listed: str = "") -> Membership:
     """A newcomer asks to join the network as a trainee at their hospital.
 
     They are a pending member at once (see `network.access`). A hospital that is not
@@ -280,7 +283,7 @@ def join_request(*, person: Any, site: Site | None, hospital_not_listed: str = "
 
 
 @transaction.atomic
-def role_request(*, person: Any, role: Role | str, site: Site | None, reason: str) -> Membership:
+def role_request(*, person: User, role: Role | str, site: Site | None, reason: str) -> Membership:
     """Anyone asks for another role (mentor, site lead, statistician); the committee decides."""
     if role not in {r.value for r in access.REQUESTABLE}:
         names = ", ".join(r.label.lower() for r in access.REQUESTABLE)
@@ -312,7 +315,7 @@ def role_request(*, person: Any, role: Role | str, site: Site | None, reason: st
     return _open_request(person, membership, "membership.role_request", reason)
 
 
-def requests_decidable_by(user: Any) -> list[Membership]:
+def requests_decidable_by(user: User) -> list[Membership]:
     """The pending requests `user` may approve or decline, oldest first."""
     if not access.can(user, access.Action.MANAGE_MEMBERSHIPS):
         return []
@@ -325,7 +328,7 @@ def requests_decidable_by(user: Any) -> list[Membership]:
 
 
 @transaction.atomic
-def request_approve(*, actor: Any, membership: Membership, site: Site | None = None) -> Membership:
+def request_approve(*, actor: User, membership: Membership, site: Site | None = None) -> Membership:
     """Approve a request: the same row becomes an active membership, and the person is told.
 
     A join request whose hospital was not listed needs the `site` the committee chose
@@ -372,7 +375,7 @@ def request_approve(*, actor: Any, membership: Membership, site: Site | None = N
 
 
 @transaction.atomic
-def request_decline(*, actor: Any, membership: Membership, reason: str) -> Membership:
+def request_decline(*, actor: User, membership: Membership, reason: str) -> Membership:
     """Decline a request with a reason; the row ends, the person is emailed the reason."""
     reason = reason.strip()
     if not reason:

@@ -11,7 +11,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
@@ -20,31 +20,34 @@ from django.http import Http404
 from network import access as network_access
 from opportunities.models import Opportunity
 
+if TYPE_CHECKING:
+    from accounts.models import User
 
-def may_curate(user: Any) -> bool:
+
+def may_curate(user: User) -> bool:
     """Whether the person's role curates (the pages ask it to show curators' buttons)."""
     return network_access.can(user, network_access.Action.CURATE)
 
 
-def require_curator(user: Any) -> None:
+def require_curator(user: User) -> None:
     """The gate before reviewing or editing: the role, then two-factor."""
     if not may_curate(user):
         raise PermissionDenied("Only the committee and administrators curate opportunities.")
     network_access.require_two_factor(user, network_access.Action.CURATE)
 
 
-def publishes_directly(user: Any) -> bool:
+def publishes_directly(user: User) -> bool:
     """A curator's own suggestion skips review only when they could review it themselves."""
     return may_curate(user) and network_access.has_two_factor(user)
 
 
-def visible_opportunities(user: Any) -> QuerySet[Opportunity]:
+def visible_opportunities(user: User) -> QuerySet[Opportunity]:
     if may_curate(user):
         return Opportunity.objects.all()
     return Opportunity.objects.filter(Q(state=Opportunity.State.PUBLISHED) | Q(suggested_by=user))
 
 
-def get_opportunity_for_user(user: Any, pk: int, *, curate: bool = False) -> Opportunity:
+def get_opportunity_for_user(user: User, pk: int, *, curate: bool = False) -> Opportunity:
     found = visible_opportunities(user).filter(pk=pk).first()
     if found is None:
         raise Http404("No such opportunity.")

@@ -10,6 +10,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from accounts.models import User
@@ -25,7 +26,7 @@ def _demo(local: str) -> User:
     return User.objects.get(email=f"{local}@{DEMO_DOMAIN}")
 
 
-def _terms(*names: str) -> Any:
+def _terms(*names: str) -> QuerySet[Term]:
     return Term.objects.filter(kind=Term.Kind.SUBSPECIALTY, name__in=names)
 
 

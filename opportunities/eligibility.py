@@ -7,11 +7,14 @@ cannot answer (no grade recorded, no country known) is not held against the pers
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING
 
 from network.access import memberships_of
 from opportunities.models import STAGE, Opportunity
 from people.models import TraineeProfile
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 ACADEMIC_TRACKS = {"acf", "md", "phd"}
 
@@ -24,7 +27,7 @@ class Facts:
     countries: frozenset[str]
 
     @classmethod
-    def of(cls, user: Any) -> Facts | None:
+    def of(cls, user: User) -> Facts | None:
         profile = (
             TraineeProfile.objects.filter(person=user).select_related("scheme__region").first()
         )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -16,6 +16,9 @@ from core.exceptions import EditConflict
 from events.times import aware
 from opportunities import access
 from opportunities.models import FACTS, STAGE, Opportunity, Programme
+
+if TYPE_CHECKING:
+    from people.models import Term
 
 OPPORTUNITY_FIELDS = (
     "kind",
@@ -95,7 +98,7 @@ def opportunity_suggest(
     actor: User,
     deadline_local: dt.datetime | None = None,
     time_zone: str = "",
-    subspecialties: Any = (),
+    subspecialties: Iterable[Term] = (),
     **fields: Any,
 ) -> Opportunity:
     """Anyone signed in suggests; a curator's own addition is published at once."""
@@ -124,7 +127,7 @@ def opportunity_update(
     version: int | None,
     deadline_local: dt.datetime | None = None,
     time_zone: str = "",
-    subspecialties: Any = (),
+    subspecialties: Iterable[Term] = (),
     **fields: Any,
 ) -> Opportunity:
     access.require_curator(actor)

@@ -12,7 +12,7 @@ included, gets 404 (`get_output_awaiting`).
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
@@ -22,34 +22,37 @@ from network import access
 from network.models import Role
 from outputs.models import Author, Output, OutputImport
 
+if TYPE_CHECKING:
+    from accounts.models import User
 
-def is_member(user: Any) -> bool:
+
+def is_member(user: User) -> bool:
     return access.can(user, access.Action.VIEW_DIRECTORY)
 
 
-def is_admin(user: Any) -> bool:
+def is_admin(user: User) -> bool:
     return bool(getattr(user, "is_superuser", False)) or Role.ADMIN in access.roles_of(user)
 
 
-def own_outputs(user: Any) -> QuerySet[Output]:
+def own_outputs(user: User) -> QuerySet[Output]:
     """What `user` recorded or is a linked author of."""
     mine = Output.objects.filter(Q(added_by=user) | Q(authors__person=user))
     return Output.objects.filter(pk__in=mine.values("pk"))
 
 
-def awaiting(user: Any) -> QuerySet[Output]:
+def awaiting(user: User) -> QuerySet[Output]:
     """Outputs on which someone else named `user` as an author, waiting for their answer."""
     named = Author.objects.filter(pending_person=user).values("output_id")
     return Output.objects.filter(pk__in=named)
 
 
-def outputs_visible_to(user: Any) -> QuerySet[Output]:
+def outputs_visible_to(user: User) -> QuerySet[Output]:
     if is_member(user):
         return Output.objects.all()
     return own_outputs(user) | awaiting(user)
 
 
-def may_edit(user: Any, output: Output) -> bool:
+def may_edit(user: User, output: Output) -> bool:
     if not getattr(user, "is_authenticated", False):
         return False
     if is_admin(user) or output.added_by_id == user.pk:
@@ -57,7 +60,7 @@ def may_edit(user: Any, output: Output) -> bool:
     return output.authors.filter(person=user).exists()
 
 
-def get_output_for_user(user: Any, pk: int, *, write: bool = False) -> Output:
+def get_output_for_user(user: User, pk: int, *, write: bool = False) -> Output:
     """The output if `user` may see it (404 otherwise) and, for `write`, change it (403)."""
     output = outputs_visible_to(user).filter(pk=pk).first()
     if output is None:
@@ -69,7 +72,7 @@ def get_output_for_user(user: Any, pk: int, *, write: bool = False) -> Output:
     return output
 
 
-def get_output_awaiting(user: Any, pk: int) -> Output:
+def get_output_awaiting(user: User, pk: int) -> Output:
     """The output if it names `user` as an author waiting for their answer; 404 otherwise."""
     output = awaiting(user).filter(pk=pk).first() if user.is_authenticated else None
     if output is None:
@@ -77,13 +80,13 @@ def get_output_awaiting(user: Any, pk: int) -> Output:
     return output
 
 
-def require_member(user: Any) -> None:
+def require_member(user: User) -> None:
     """Seeing another person's outputs needs a role in the network."""
     if not is_member(user):
         raise PermissionDenied("Other people's outputs are shown to members of the network.")
 
 
-def get_draft_for_user(user: Any, pk: int) -> OutputImport:
+def get_draft_for_user(user: User, pk: int) -> OutputImport:
     """An import preview belongs to the person who uploaded it; 404 for everyone else."""
     draft = OutputImport.objects.filter(pk=pk, person=user).first()
     if draft is None:

@@ -18,11 +18,14 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from formats.bibliography import Kind, Name, PartialDate, Record, Status
 from formats.bibliography.writers import write_bibtex, write_ris
 from outputs.models import Author, Output
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 CSL = Path(__file__).parent / "csl"
 
@@ -149,7 +152,7 @@ def _csl_name(author: Author, person_id: int | None) -> dict[str, str]:
 
 
 def cite(
-    outputs: Sequence[Output], *, style: str = DEFAULT_STYLE, person: Any | None = None
+    outputs: Sequence[Output], *, style: str = DEFAULT_STYLE, person: User | None = None
 ) -> list[list[tuple[str, str]]]:
     """Each output's reference in `style`, as runs, in the order given (numbers dropped:
     the CV and the export number their own lists)."""

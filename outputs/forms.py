@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.db.models import Q
@@ -14,6 +14,9 @@ from outputs.models import Output
 from outputs.services import AuthorIn
 from people.models import INTEREST_KINDS, Term
 from projects.models import Project
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 MAX_IDENTIFIERS = 50
 
@@ -83,7 +86,7 @@ class OutputForm(forms.Form):
     )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
-    def __init__(self, *args: Any, person: Any = None, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, person: User | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         project = self.fields["project"]
         assert isinstance(project, forms.ModelChoiceField)

@@ -35,7 +35,7 @@ from collections import defaultdict
 from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -57,6 +57,9 @@ from formats.bibliography.text import fold, title_key
 from outputs.matching import PeopleIndex
 from outputs.models import Author, Output, OutputImport, split_name
 from outputs.services import LinkRule, authorship_request
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 NEW, DUPLICATE, POSSIBLE, REFUSED = "new", "duplicate", "possible", "refused"
 # Filled on a duplicate when empty; the order is the order a preview lists them in.
@@ -181,7 +184,7 @@ class ImportResult:
 
 def import_preview(
     *,
-    person: Any,
+    person: User,
     text: str | bytes,
     fmt: str | None = None,
     progress: Progress | None = None,
@@ -206,7 +209,7 @@ def _unreadable(problem: Problem) -> Entry:
 
 
 def import_draft_create(
-    *, person: Any, text: str, fmt: str | None, filename: str = ""
+    *, person: User, text: str, fmt: str | None, filename: str = ""
 ) -> OutputImport:
     """Keep an uploaded file for a short while, so that its preview can be committed."""
     cutoff = timezone.now() - dt.timedelta(days=1)
@@ -223,8 +226,8 @@ def import_draft_create(
 @transaction.atomic
 def import_commit(
     *,
-    actor: Any | None,
-    person: Any,
+    actor: User | None,
+    person: User,
     text: str,
     fmt: str | None = None,
     filename: str = "",
@@ -436,7 +439,7 @@ def _chunks(values: Sequence[Any], size: int = 900) -> Iterable[Sequence[Any]]:
 
 
 def _classify(
-    person: Any, records: Sequence[Record], progress: Progress | None, index: PeopleIndex
+    person: User, records: Sequence[Record], progress: Progress | None, index: PeopleIndex
 ) -> Preview:
     known, outputs = _known(records)
     editable = _editable_ids(person, list(outputs))
@@ -555,7 +558,7 @@ def _fills(current: dict[str, Any], record: Record, *, same_kind: bool = True) -
     }
 
 
-def _editable_ids(person: Any, ids: list[int]) -> set[int]:
+def _editable_ids(person: User, ids: list[int]) -> set[int]:
     owned = Output.objects.filter(pk__in=ids, added_by=person).values_list("pk", flat=True)
     authored = Author.objects.filter(output_id__in=ids, person=person).values_list(
         "output_id", flat=True
@@ -563,7 +566,7 @@ def _editable_ids(person: Any, ids: list[int]) -> set[int]:
     return set(owned) | set(authored)
 
 
-def _unlinked_author_of(person: Any, ids: list[int], index: PeopleIndex) -> set[int]:
+def _unlinked_author_of(person: User, ids: list[int], index: PeopleIndex) -> set[int]:
     """Outputs where an author without a person has this person's name (they may claim it)."""
     rows = Author.objects.filter(output_id__in=ids, person__isnull=True).values_list(
         "output_id", "name", "orcid"
@@ -598,7 +601,7 @@ AUTHOR_COLUMNS = (
 
 
 def _create(
-    person: Any, entries: list[Entry], progress: Progress | None, index: PeopleIndex
+    person: User, entries: list[Entry], progress: Progress | None, index: PeopleIndex
 ) -> tuple[list[Output], dict[Output, set[int]]]:
     """Write the new outputs and their authors; also return, per output, the people
     named on it whose link waits for them (the importer's own link needs no answer)."""
@@ -628,7 +631,7 @@ def _insert_authors(rows: list[AuthorRow], progress: Progress | None) -> None:
             progress("write", min(start + step, len(rows)), len(rows))
 
 
-def _output(person: Any, entry: Entry) -> Output:
+def _output(person: User, entry: Entry) -> Output:
     record, values = entry.record, entry.values
     date = values["date"]
     return Output(
@@ -655,7 +658,7 @@ def _output(person: Any, entry: Entry) -> Output:
 
 
 def _author_rows(
-    output_id: int, record: Record, index: PeopleIndex, person: Any, rule: LinkRule
+    output_id: int, record: Record, index: PeopleIndex, person: User, rule: LinkRule
 ) -> list[AuthorRow]:
     """(output, position, name, person, pending person, ORCID, family, given, affiliation)
     for each author of a new output: the importer is linked at once, anyone else they
@@ -693,7 +696,7 @@ def _author_rows(
     return rows
 
 
-def _link_became(person: Any, entries: list[Entry]) -> None:
+def _link_became(person: User, entries: list[Entry]) -> None:
     """Link each new presentation to the article it became (or the reverse), when both
     are now on the platform and the person may change the one that points."""
     changed: list[Output] = []
@@ -722,7 +725,7 @@ def _output_of(target: Output | Entry) -> Output | None:
     return target if isinstance(target, Output) else target.created
 
 
-def _merge(person: Any, entries: list[Entry], index: PeopleIndex) -> list[Output]:
+def _merge(person: User, entries: list[Entry], index: PeopleIndex) -> list[Output]:
     """Fill the empty fields of each duplicated output once, however many entries match it."""
     ids = sorted({e.existing.pk for e in entries if e.existing is not None})
     outputs = Output.objects.select_for_update().in_bulk(ids)
@@ -751,7 +754,7 @@ def _merge(person: Any, entries: list[Entry], index: PeopleIndex) -> list[Output
     return [outputs[pk] for pk in ids]
 
 
-def _claim(person: Any, ids: list[int], index: PeopleIndex) -> None:
+def _claim(person: User, ids: list[int], index: PeopleIndex) -> None:
     """Link the importing person to their unlinked author row on outputs that lack them."""
     rows = Author.objects.filter(output_id__in=ids).only(
         "pk", "output_id", "name", "orcid", "person_id", "pending_person_id"

@@ -28,7 +28,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from dataclasses import replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import transaction
@@ -50,6 +50,9 @@ from formats.bibliography.model import BibliographyError
 from formats.bibliography.pubmed import scan_pubmed_xml
 from formats.bibliography.writers import write_bibtex
 from outputs.models import OutputImport, split_name
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 logger = logging.getLogger(__name__)
 
@@ -155,7 +158,7 @@ def _keep_gap(host: str) -> None:
 # --- the job ----------------------------------------------------------------------------
 
 
-def lookup_create(*, person: Any, text: str) -> OutputImport:
+def lookup_create(*, person: User, text: str) -> OutputImport:
     """A look-up of the identifiers in `text` (already checked by the form), queued."""
     found, _ = parse_identifiers(text, limit=MAX_IDENTIFIERS)
     job = OutputImport.objects.create(

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Prefetch, QuerySet
 from django.urls import reverse
 
 from core.extensions import PendingLink
 from outputs.models import Author, Output
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 
 def with_details(outputs: QuerySet[Output]) -> QuerySet[Output]:
@@ -29,14 +32,14 @@ def filtered(outputs: QuerySet[Output], filters: dict[str, Any]) -> QuerySet[Out
     return with_details(outputs.distinct())
 
 
-def person_outputs(person: Any) -> QuerySet[Output]:
+def person_outputs(person: User) -> QuerySet[Output]:
     """What a person recorded or is a linked author of."""
     from outputs.access import own_outputs
 
     return own_outputs(person)
 
 
-def pending_links(user: Any) -> list[PendingLink]:
+def pending_links(user: User) -> list[PendingLink]:
     """The outputs naming `user` as an author, waiting for their answer (the confirmation
     page lists them; `core.extensions` collects them from every app)."""
     from outputs.access import awaiting
@@ -50,7 +53,7 @@ def pending_links(user: Any) -> list[PendingLink]:
     return [_pending_link(output, user) for output in outputs]
 
 
-def _pending_link(output: Output, user: Any) -> PendingLink:
+def _pending_link(output: Output, user: User) -> PendingLink:
     authors = list(output.authors.all())
     named = [a for a in authors if a.pending_person_id == user.pk]
     where = ", ".join(f"author {a.position} of {len(authors)} as “{a.name}”" for a in named)

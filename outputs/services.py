@@ -75,7 +75,7 @@ CITATION_FIELDS = (
 @dataclass(frozen=True)
 class AuthorIn:
     name: str
-    person: Any | None = None
+    person: User | None = None
     orcid: str = ""
     family: str = ""
     given: str = ""
@@ -96,7 +96,7 @@ class LinkRule:
     declined: frozenset[int] = frozenset()
 
     @classmethod
-    def of(cls, actor: Any | None, output: Output | None = None) -> LinkRule:
+    def of(cls, actor: User | None, output: Output | None = None) -> LinkRule:
         linker = actor.pk if actor is not None and actor.is_authenticated else None
         if output is None:
             return cls(linker_id=linker)
@@ -124,7 +124,7 @@ class LinkRule:
 @transaction.atomic
 def output_create(
     *,
-    actor: Any | None,
+    actor: User | None,
     kind: str,
     title: str,
     authors: list[AuthorIn],
@@ -178,7 +178,7 @@ def output_create(
 @transaction.atomic
 def output_update(
     *,
-    actor: Any,
+    actor: User,
     output: Output,
     version: int | None,
     authors: list[AuthorIn],
@@ -217,7 +217,7 @@ def output_update(
 
 
 @transaction.atomic
-def output_delete(*, actor: Any, output: Output) -> None:
+def output_delete(*, actor: User, output: Output) -> None:
     people = _linked_people(output)
     audit_record(
         actor=actor, action="output.delete", obj=output, changes={"title": (output.title, None)}
@@ -252,7 +252,7 @@ def _pmid(value: str) -> str:
 
 
 def _write_authors(
-    output: Output, authors: Sequence[AuthorIn], actor: Any | None, rule: LinkRule
+    output: Output, authors: Sequence[AuthorIn], actor: User | None, rule: LinkRule
 ) -> set[int]:
     """Write the author rows; return the people whose link now waits for them."""
     unlinked = [a for a in authors if a.person is None]
@@ -320,7 +320,7 @@ def _refresh_people(people: Iterable[int]) -> None:
 # --- the person named answers ------------------------------------------------------
 
 
-def authorship_request(*, actor: Any | None, asked: dict[Output, set[int]]) -> None:
+def authorship_request(*, actor: User | None, asked: dict[Output, set[int]]) -> None:
     """Audit each output's new waiting links and email each person named once.
 
     One audit row per output (written together: an import may name people on thousands).
@@ -349,7 +349,7 @@ def authorship_request(*, actor: Any | None, asked: dict[Output, set[int]]) -> N
             _ask(people[pk], actor, outputs)
 
 
-def _ask(person: User, actor: Any | None, outputs: list[Output]) -> None:
+def _ask(person: User, actor: User | None, outputs: list[Output]) -> None:
     who = str(actor) if getattr(actor, "is_authenticated", False) else "Someone on RadCollab"
     titles = "\n".join(f"- {o.title}" for o in outputs[:20])
     more = f"\n…and {len(outputs) - 20} more." if len(outputs) > 20 else ""
@@ -370,7 +370,7 @@ def _ask(person: User, actor: Any | None, outputs: list[Output]) -> None:
 
 
 @transaction.atomic
-def authorship_confirm(*, actor: Any, output: Output) -> Output:
+def authorship_confirm(*, actor: User, output: Output) -> Output:
     """The person named confirms they are an author: the link counts from now on."""
     locked = Output.objects.select_for_update().get(pk=output.pk)
     get_output_awaiting(actor, locked.pk)  # again, under the lock: 404 if no longer waiting
@@ -387,7 +387,7 @@ def authorship_confirm(*, actor: Any, output: Output) -> Output:
 
 
 @transaction.atomic
-def authorship_decline(*, actor: Any, output: Output) -> Output:
+def authorship_decline(*, actor: User, output: Output) -> Output:
     """The person named is not this author: the link goes, the name stays as text, and
     no later save links them to this output again unless they link themselves."""
     locked = Output.objects.select_for_update().get(pk=output.pk)

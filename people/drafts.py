@@ -6,25 +6,30 @@ does not type again what their profile says; they edit and add what only they kn
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
 
 from network import access
-from people.models import TraineeProfile
+from people.models import Term, TraineeProfile
+
+if TYPE_CHECKING:
+    from accounts.models import User
+    from network.models import Site
 
 
-def _names(terms: Any) -> str:
+def _names(terms: Iterable[Term]) -> str:
     names = [term.name for term in terms]
     if len(names) > 1:
         return ", ".join(names[:-1]) + " and " + names[-1]
     return names[0] if names else ""
 
 
-def _hospital(person: Any) -> Any:
+def _hospital(person: User) -> Site | None:
     places = [*access.memberships_of(person), *access.pending_memberships_of(person)]
     return next((m.site for m in places if m.site is not None), None)
 
 
-def who_i_am(person: Any, profile: TraineeProfile) -> str:
+def who_i_am(person: User, profile: TraineeProfile) -> str:
     """ "I am an ST3 radiology trainee at Leeds General Infirmary (West Yorkshire scheme),
     interested in neuroradiology and MRI." plus the career goals, when given."""
     grade = profile.get_grade_display()
@@ -51,7 +56,7 @@ def what_i_offer(profile: TraineeProfile) -> str:
     return " ".join(parts)
 
 
-def mentor_request_initial(person: Any) -> dict[str, Any]:
+def mentor_request_initial(person: User) -> dict[str, Any]:
     """The guided mentor request's starting values; empty without a trainee profile."""
     profile = TraineeProfile.objects.filter(person=person).select_related("scheme").first()
     if profile is None:
@@ -64,7 +69,7 @@ def mentor_request_initial(person: Any) -> dict[str, Any]:
     }
 
 
-def application_initial(person: Any) -> dict[str, Any]:
+def application_initial(person: User) -> dict[str, Any]:
     """A project application's starting note; empty without a trainee profile."""
     profile = TraineeProfile.objects.filter(person=person).select_related("scheme").first()
     if profile is None:

@@ -1,11 +1,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING
 
 from network import access
 from network.models import Site
 from people.models import MentorProfile, TraineeProfile
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 
 @dataclass(frozen=True)
@@ -14,7 +17,7 @@ class Profiles:
     mentor: MentorProfile | None
 
 
-def profiles_of(person: Any) -> Profiles:
+def profiles_of(person: User) -> Profiles:
     trainee = (
         TraineeProfile.objects.select_related("scheme")
         .prefetch_related("interests", "skills")
@@ -30,7 +33,7 @@ def profiles_of(person: Any) -> Profiles:
     return Profiles(trainee=trainee, mentor=mentor)
 
 
-def home_site(user: Any) -> Site | None:
+def home_site(user: User) -> Site | None:
     """Where distances are measured from (the mentor directory, the board's fit): the
     person's mentor site, else a membership's."""
     profile = MentorProfile.objects.filter(person=user).select_related("site").first()

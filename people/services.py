@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -14,6 +14,9 @@ from core.exceptions import EditConflict
 from core.extensions import provided
 from people.models import INTEREST_KINDS, MentorProfile, Term, TraineeProfile
 from people.signals import trainee_profile_changed
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 TRAINEE_FIELDS = (
     "grade",
@@ -37,7 +40,9 @@ MENTOR_FIELDS = (
 Profile = TypeVar("Profile", TraineeProfile, MentorProfile)
 
 
-def _snapshot(profile: Any, fields: Iterable[str], m2m: Iterable[str]) -> dict[str, Any]:
+def _snapshot(
+    profile: TraineeProfile | MentorProfile, fields: Iterable[str], m2m: Iterable[str]
+) -> dict[str, Any]:
     values = {field: getattr(profile, field) for field in fields}
     if profile.pk:
         for name in m2m:
@@ -60,7 +65,7 @@ def _check_terms(field: str, terms: Iterable[Term], kinds: Iterable[str]) -> Non
 def _profile_save(
     model: type[Profile],
     *,
-    person: Any,
+    person: User,
     version: int | None,
     values: dict[str, Any],
     m2m: dict[str, list[Term]],
@@ -108,7 +113,7 @@ def _profile_save(
 @transaction.atomic
 def trainee_profile_save(
     *,
-    person: Any,
+    person: User,
     version: int | None,
     interests: list[Term],
     skills: list[Term],
@@ -128,7 +133,7 @@ def trainee_profile_save(
 
 @transaction.atomic
 def mentor_profile_save(
-    *, person: Any, version: int | None, expertise: list[Term], **values: Any
+    *, person: User, version: int | None, expertise: list[Term], **values: Any
 ) -> MentorProfile:
     _check_terms("expertise", expertise, INTEREST_KINDS)
     profile = _profile_save(

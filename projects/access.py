@@ -16,7 +16,7 @@
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, TypeVar
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
@@ -24,7 +24,13 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from network import access
-from projects.models import Application, Member, Project
+from projects.models import Application, Document, Meeting, Member, Milestone, Project, Task
+
+# The workspace's items: each belongs to one project and is reached through it.
+Item = TypeVar("Item", Milestone, Task, Meeting, Document)
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 
 class Need(StrEnum):
@@ -33,21 +39,21 @@ class Need(StrEnum):
     LEAD = "lead"  # changes only the lead makes
 
 
-def require_member_of_network(user: Any) -> None:
+def require_member_of_network(user: User) -> None:
     access.require(user, access.Action.VIEW_DIRECTORY)
 
 
-def is_team(user: Any, project: Project) -> bool:
+def is_team(user: User, project: Project) -> bool:
     if not user.is_authenticated:
         return False
     return Member.objects.filter(project=project, person=user).exists()
 
 
-def is_lead(user: Any, project: Project) -> bool:
+def is_lead(user: User, project: Project) -> bool:
     return bool(user.is_authenticated and project.lead_id == user.pk)
 
 
-def get_project_for_user(user: Any, pk: int, need: Need = Need.VIEW) -> Project:
+def get_project_for_user(user: User, pk: int, need: Need = Need.VIEW) -> Project:
     """The project if `user` may do `need` with it: 404 when they may not know it, 403
     when they are on the team but the action is the lead's."""
     project = Project.objects.select_related("lead", "mentor").filter(pk=pk).first()
@@ -72,7 +78,9 @@ def get_project_for_user(user: Any, pk: int, need: Need = Need.VIEW) -> Project:
     return project
 
 
-def get_workspace_item_for_user(user: Any, model: Any, pk: int, need: Need = Need.TEAM) -> Any:
+def get_workspace_item_for_user(
+    user: User, model: type[Item], pk: int, need: Need = Need.TEAM
+) -> Item:
     """A milestone, task, meeting or document (its `project` loaded), if `user` may
     `need` its project: 404 or 403 as for the project itself."""
     found = get_object_or_404(model, pk=pk)
@@ -80,7 +88,7 @@ def get_workspace_item_for_user(user: Any, model: Any, pk: int, need: Need = Nee
     return found
 
 
-def get_project_asking(user: Any, pk: int) -> Project:
+def get_project_asking(user: User, pk: int) -> Project:
     """The project whose lead asked `user` to be its supervising mentor; 404 otherwise."""
     project = (
         Project.objects.select_related("lead").filter(pk=pk, pending_mentor=user).first()
@@ -92,12 +100,12 @@ def get_project_asking(user: Any, pk: int) -> Project:
     return project
 
 
-def require_lead(user: Any, project: Project) -> None:
+def require_lead(user: User, project: Project) -> None:
     if not is_lead(user, project):
         raise PermissionDenied(f"Only the project lead, {project.lead}, may do this.")
 
 
-def get_application_for_user(user: Any, pk: int) -> Application:
+def get_application_for_user(user: User, pk: int) -> Application:
     """An application seen by its applicant and its project's lead; 404 for anyone else."""
     found = (
         Application.objects.select_related("role__project__lead", "applicant")

@@ -257,7 +257,9 @@ def _distance_expression(trainee: Trainee) -> Case:
     )
 
 
-def _ordered(projects: QuerySet[Project], query: BoardQuery, trainee: Trainee | None) -> Any:
+def _ordered(
+    projects: QuerySet[Project], query: BoardQuery, trainee: Trainee | None
+) -> QuerySet[Project]:
     """The matches in board order; callers take only ids, so the sort handles narrow rows."""
     ids = projects
     if query.sort == "hours":

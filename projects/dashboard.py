@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from core.extensions import Panel
 from network import access
 from projects.selectors import dashboard_of
 
+if TYPE_CHECKING:
+    from accounts.models import User
 
-def panel(user: Any) -> Panel | None:
+
+def panel(user: User) -> Panel | None:
     """My projects with their next milestone, overdue tasks and pending applications."""
     if not access.can(user, access.Action.VIEW_DIRECTORY):
         return None

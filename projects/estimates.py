@@ -10,9 +10,12 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from projects.models import READY_APPROVALS, Approval, Project, ResearchType
+
+if TYPE_CHECKING:
+    from people.models import TraineeProfile
 
 # Typical weeks from applying to approval; a submitted application is about half-way.
 # Approvals run side by side, so the longest one still to come sets the wait.
@@ -266,7 +269,7 @@ class Trainee:
     home: Home | None = None
 
     @classmethod
-    def of(cls, profile: Any, home: Home | None = None) -> Trainee | None:
+    def of(cls, profile: TraineeProfile | None, home: Home | None = None) -> Trainee | None:
         if profile is None:
             return None
         terms = list(profile.interests.all())

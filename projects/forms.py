@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any, cast
 
 from django import forms
+from django.db.models import QuerySet
 
 from accounts.models import User
 from core.forms import DateInput, NameChoiceField
@@ -244,7 +245,7 @@ class ConfirmForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
 
 
-def _team_people(project: Project) -> Any:
+def _team_people(project: Project) -> QuerySet[User]:
     return User.objects.filter(project_memberships__project=project).order_by("full_name")
 
 

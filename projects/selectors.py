@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.db.models import Count, Prefetch, Q
 from django.urls import reverse
@@ -26,8 +26,11 @@ from projects.models import (
     Task,
 )
 
+if TYPE_CHECKING:
+    from accounts.models import User
 
-def current_projects_for_mentor(person: Any) -> list[Project]:
+
+def current_projects_for_mentor(person: User) -> list[Project]:
     """Projects the person leads or supervises that are neither closed nor published."""
     return list(
         Project.objects.filter(Q(lead=person) | Q(mentor=person))
@@ -49,7 +52,7 @@ def open_project_counts_by_site() -> dict[int, int]:
     return {row["site_id"]: row["projects"] for row in rows}
 
 
-def projects_of(person: Any) -> list[Project]:
+def projects_of(person: User) -> list[Project]:
     """The projects whose team the person is on, current first, with their next milestone."""
     if not getattr(person, "is_authenticated", False):
         return []
@@ -67,7 +70,7 @@ def projects_of(person: Any) -> list[Project]:
     return projects
 
 
-def trainee_of(person: Any) -> Trainee | None:
+def trainee_of(person: User) -> Trainee | None:
     profile = (
         TraineeProfile.objects.filter(person=person).prefetch_related("interests").first()
         if getattr(person, "is_authenticated", False)
@@ -76,7 +79,7 @@ def trainee_of(person: Any) -> Trainee | None:
     return Trainee.of(profile, home_of(person)) if profile is not None else None
 
 
-def home_of(person: Any) -> Home | None:
+def home_of(person: User) -> Home | None:
     """The person's hospital with the sites near it and within reach, for the fit.
 
     One query over the network's sites (a few thousand at most); distances are
@@ -100,7 +103,7 @@ def home_of(person: Any) -> Home | None:
     )
 
 
-def own_project_ids(person: Any) -> frozenset[int]:
+def own_project_ids(person: User) -> frozenset[int]:
     """Projects the person leads or is on the team of: the board offers them no Apply."""
     if not getattr(person, "is_authenticated", False):
         return frozenset()
@@ -201,7 +204,7 @@ class Dashboard:
         return not (self.projects or self.mine_pending or self.to_decide)
 
 
-def dashboard_of(person: Any) -> Dashboard:
+def dashboard_of(person: User) -> Dashboard:
     today = timezone.now().date()
     late = (
         Task.objects.filter(project__members__person=person, due_on__lt=today)
@@ -221,7 +224,7 @@ def dashboard_of(person: Any) -> Dashboard:
     )
 
 
-def pending_links(user: Any) -> list[PendingLink]:
+def pending_links(user: User) -> list[PendingLink]:
     """Projects whose lead asked `user` to be the supervising mentor, waiting for an answer
     (the confirmation page lists them; `core.extensions` collects them from every app)."""
     asking = Project.objects.filter(pending_mentor=user).select_related("lead")

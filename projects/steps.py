@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
 from django.urls import reverse
@@ -12,8 +12,11 @@ from people.models import Term
 from people.steps import first_interest, profile_of
 from projects.models import Application, Member
 
+if TYPE_CHECKING:
+    from accounts.models import User
 
-def first_step(user: Any) -> Step:
+
+def first_step(user: User) -> Step:
     """Done once the person has applied to a project or is on a team."""
     profile = profile_of(user)
     query: dict[str, Any] = {"sort": "fit"}

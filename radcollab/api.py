@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, RequestDataTooBig, ValidationError
@@ -40,11 +40,14 @@ from recommend.api import router as recommend_router
 from stats.api import router as stats_router
 from training.api import router as training_router
 
+if TYPE_CHECKING:
+    from accounts.models import User
+
 
 class TokenAuth(HttpBearer):
     """`Authorization: Bearer rc_…` with a personal access token from Account → API tokens."""
 
-    def authenticate(self, request: HttpRequest, token: str) -> Any:
+    def authenticate(self, request: HttpRequest, token: str) -> User | None:
         user = api_token_authenticate(token)
         if user is None:
             return None
@@ -100,7 +103,7 @@ class SessionAuth(APIKeyCookie):
             raise CsrfFailed
         return request.user
 
-    def authenticate(self, request: HttpRequest, key: str | None) -> Any:
+    def authenticate(self, request: HttpRequest, key: str | None) -> User | None:
         return request.user if request.user.is_authenticated else None
 
 

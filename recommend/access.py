@@ -10,30 +10,33 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied
 
 from network import access as network_access
 from people.models import TraineeProfile
 
+if TYPE_CHECKING:
+    from accounts.models import User
 
-def require_viewer(user: Any) -> None:
+
+def require_viewer(user: User) -> None:
     network_access.require(user, network_access.Action.VIEW_DIRECTORY)
 
 
-def is_trainee(user: Any) -> bool:
+def is_trainee(user: User) -> bool:
     if not getattr(user, "is_authenticated", False):
         return False
     return TraineeProfile.objects.filter(person=user).exists()
 
 
-def require_trainee(user: Any) -> None:
+def require_trainee(user: User) -> None:
     require_viewer(user)
     if not is_trainee(user):
         raise PermissionDenied("“For you” is for trainees: add your trainee profile first.")
 
 
-def shows_for_you(user: Any) -> bool:
+def shows_for_you(user: User) -> bool:
     """The navigation link: trainees who may use the shared pages."""
     return network_access.can(user, network_access.Action.VIEW_DIRECTORY) and is_trainee(user)

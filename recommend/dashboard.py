@@ -3,16 +3,19 @@ stored list only (the dashboard never computes one)."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from core.extensions import Panel
 from recommend import access, selectors
 from recommend.core import Ranked
 
+if TYPE_CHECKING:
+    from accounts.models import User
+
 PANEL_ITEMS = 3
 
 
-def panel(user: Any) -> Panel | None:
+def panel(user: User) -> Panel | None:
     if not access.shows_for_you(user):
         return None
     stored = selectors.stored_list(user)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from typing import Any
+from typing import TYPE_CHECKING, TypedDict
 
 from django.db.models import Q
 from django.utils import formats
@@ -27,6 +27,9 @@ from projects.models import Application, Member, Project, ProjectRole, ResearchT
 from recommend.core import Candidate, Seeker
 from recommend.models import Dismissal, StoredList
 
+if TYPE_CHECKING:
+    from accounts.models import User
+
 # Requests in these states mean the trainee already reached this mentor.
 ASKED = (
     ContactRequest.State.PENDING,
@@ -36,7 +39,7 @@ ASKED = (
 TITLES_PER_PERSON = 12  # the latest outputs that describe a person's work
 
 
-def trainee_profile(person: Any) -> TraineeProfile | None:
+def trainee_profile(person: User) -> TraineeProfile | None:
     if not getattr(person, "is_authenticated", False):
         return None
     return (
@@ -57,7 +60,16 @@ def _output_titles(person_ids: list[int]) -> dict[int, list[str]]:
     return titles
 
 
-def _place(site: Site | None) -> dict[str, Any]:
+class _Place(TypedDict, total=False):
+    """Where a seeker or a candidate is, as `Seeker` and `Candidate` take it (none: unknown)."""
+
+    latitude: float | None
+    longitude: float | None
+    place: str
+    region: str
+
+
+def _place(site: Site | None) -> _Place:
     if site is None:
         return {}
     return {
@@ -68,7 +80,7 @@ def _place(site: Site | None) -> dict[str, Any]:
     }
 
 
-def seeker_of(person: Any, profile: TraineeProfile | None = None) -> Seeker | None:
+def seeker_of(person: User, profile: TraineeProfile | None = None) -> Seeker | None:
     """The trainee as the ranking reads them, or None without a trainee profile."""
     profile = profile or trainee_profile(person)
     if profile is None:
@@ -98,7 +110,7 @@ def seeker_of(person: Any, profile: TraineeProfile | None = None) -> Seeker | No
     )
 
 
-def _mentors(person: Any) -> list[Candidate]:
+def _mentors(person: User) -> list[Candidate]:
     profiles = list(
         MentorProfile.objects.exclude(person=person)
         .filter(person__is_active=True)
@@ -174,7 +186,7 @@ def _nearest(sites: list[Site], seeker: Seeker) -> Site | None:
     return min(placed, key=away)
 
 
-def _projects(person: Any, seeker: Seeker) -> list[Candidate]:
+def _projects(person: User, seeker: Seeker) -> list[Candidate]:
     projects = list(
         Project.objects.current()
         .select_related("subspecialty", "modality")
@@ -221,7 +233,7 @@ def _project(project: Project, roles: list[str], own: bool, seeker: Seeker) -> C
     )
 
 
-def _opportunities(person: Any) -> list[Candidate]:
+def _opportunities(person: User) -> list[Candidate]:
     facts = Facts.of(person)
     found = []
     for item in Opportunity.objects.published().prefetch_related("subspecialties").order_by("pk"):
@@ -254,7 +266,7 @@ def _opportunities(person: Any) -> list[Candidate]:
     return found
 
 
-def _conferences(person: Any, now: dt.datetime) -> list[Candidate]:
+def _conferences(person: User, now: dt.datetime) -> list[Candidate]:
     """Each conference with its next deadline still to come; those with none are closed."""
     deadlines = (
         Deadline.objects.filter(due_at__gt=now)
@@ -287,7 +299,7 @@ def _conferences(person: Any, now: dt.datetime) -> list[Candidate]:
     return list(found.values())
 
 
-def _events(person: Any, now: dt.datetime) -> list[Candidate]:
+def _events(person: User, now: dt.datetime) -> list[Candidate]:
     events = (
         Event.objects.filter(starts_at__gt=now)
         .select_related("site__region")
@@ -318,7 +330,7 @@ def _events(person: Any, now: dt.datetime) -> list[Candidate]:
     return found
 
 
-def candidates_for(person: Any, seeker: Seeker, *, now: dt.datetime) -> list[Candidate]:
+def candidates_for(person: User, seeker: Seeker, *, now: dt.datetime) -> list[Candidate]:
     """Everything that might be recommended to `person`; the rules decide what stays."""
     return [
         *_mentors(person),
@@ -329,13 +341,13 @@ def candidates_for(person: Any, seeker: Seeker, *, now: dt.datetime) -> list[Can
     ]
 
 
-def dismissed_keys(person: Any) -> frozenset[str]:
+def dismissed_keys(person: User) -> frozenset[str]:
     return frozenset(Dismissal.objects.filter(person=person).values_list("item_key", flat=True))
 
 
-def dismissals_of(person: Any) -> list[Dismissal]:
+def dismissals_of(person: User) -> list[Dismissal]:
     return list(Dismissal.objects.filter(person=person).order_by("-created_at", "-pk"))
 
 
-def stored_list(person: Any) -> StoredList | None:
+def stored_list(person: User) -> StoredList | None:
     return StoredList.objects.filter(person=person).first()

@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
-from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -29,7 +28,7 @@ KEY = re.compile(r"^(mentor|project|opportunity|conference|event):[1-9][0-9]{0,1
 
 
 def recommendations_compute(
-    person: Any,
+    person: User,
     *,
     now: dt.datetime | None = None,
     backend: TextBackend | None = None,
@@ -100,7 +99,7 @@ class ForYou:
         return [item for item in self.items if item.kind == kind]
 
 
-def recommendations_for(person: Any, *, now: dt.datetime | None = None) -> ForYou | None:
+def recommendations_for(person: User, *, now: dt.datetime | None = None) -> ForYou | None:
     """The stored list without what was turned down since or has closed since; computed
     on the fly when nothing is stored. None without a trainee profile."""
     if selectors.trainee_profile(person) is None:
@@ -122,7 +121,7 @@ def recommendations_for(person: Any, *, now: dt.datetime | None = None) -> ForYo
     return ForYou(top_per_kind(live, SHOWN_PER_KIND), stored.computed_at, stored.backend)
 
 
-def _offered(person: Any, key: str) -> Ranked | None:
+def _offered(person: User, key: str) -> Ranked | None:
     """The item as the person's list offers it (stored, else computed), or None."""
     stored = selectors.stored_list(person)
     if stored is not None:

@@ -9,7 +9,7 @@ shared by the study's analysts; nobody else learns that they exist.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
@@ -22,16 +22,19 @@ from network import access as network_access
 from network.models import Role
 from stats.models import AnalysisRun
 
+if TYPE_CHECKING:
+    from accounts.models import User
+
 ANALYSTS = frozenset({StudyRole.Role.STATISTICIAN, StudyRole.Role.ADMIN})
 ANALYST_ROLES = frozenset(role.value for role in ANALYSTS)
 
 
-def may_analyse(user: Any, study: Study) -> bool:
+def may_analyse(user: User, study: Study) -> bool:
     analyst = any(role.role in ANALYSTS for role in capture_access.roles_in(user, study))
     return analyst and capture_access.can(user, study, Can.EXPORT_DEIDENTIFIED)
 
 
-def studies_for_analysis(user: Any) -> QuerySet[Study]:
+def studies_for_analysis(user: User) -> QuerySet[Study]:
     if not user.is_authenticated:
         return Study.objects.none()
     return Study.objects.filter(
@@ -39,7 +42,7 @@ def studies_for_analysis(user: Any) -> QuerySet[Study]:
     ).distinct()
 
 
-def shows_statistics(user: Any) -> bool:
+def shows_statistics(user: User) -> bool:
     """Whether the navigation offers Statistics: to the network's statisticians and to
     anyone a study made its statistician or admin."""
     if not user.is_authenticated:
@@ -49,7 +52,7 @@ def shows_statistics(user: Any) -> bool:
     return not ANALYST_ROLES.isdisjoint(capture_access.active_study_roles(user))
 
 
-def get_study(user: Any, pk: int) -> Study:
+def get_study(user: User, pk: int) -> Study:
     """A study the person may analyse: 404 without a study role, 403 without an analyst's."""
     study = capture_access.get_study(user, pk)
     if not may_analyse(user, study):
@@ -58,13 +61,13 @@ def get_study(user: Any, pk: int) -> Study:
     return study
 
 
-def runs_of(user: Any, study: Study) -> QuerySet[AnalysisRun]:
+def runs_of(user: User, study: Study) -> QuerySet[AnalysisRun]:
     if not may_analyse(user, study):
         raise PermissionDenied("Only the study's statistician or admin runs analyses.")
     return AnalysisRun.objects.filter(study=study)
 
 
-def get_run(user: Any, study_pk: int, pk: int) -> AnalysisRun:
+def get_run(user: User, study_pk: int, pk: int) -> AnalysisRun:
     study = get_study(user, study_pk)
     run = runs_of(user, study).select_related("study", "requested_by").filter(pk=pk).first()
     if run is None:

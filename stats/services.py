@@ -12,7 +12,8 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-from typing import Any
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -28,11 +29,14 @@ from stats import access
 from stats.inputs import Analysis, AnalysisInputError, Column, Dataset, Settings
 from stats.models import AnalysisRun
 
+if TYPE_CHECKING:
+    from accounts.models import User
+
 logger = logging.getLogger(__name__)
 
 
 @transaction.atomic
-def analysis_request(*, actor: Any, study: Study, settings: Settings) -> AnalysisRun:
+def analysis_request(*, actor: User, study: Study, settings: Settings) -> AnalysisRun:
     """Queue an analysis of the study's data; fields the person may not analyse are refused."""
     if not access.may_analyse(actor, study):
         raise PermissionDenied("Only the study's statistician or admin runs analyses.")
@@ -55,7 +59,7 @@ def analysis_request(*, actor: Any, study: Study, settings: Settings) -> Analysi
 
 
 @transaction.atomic
-def analysis_rerun(*, actor: Any, run: AnalysisRun) -> AnalysisRun:
+def analysis_rerun(*, actor: User, run: AnalysisRun) -> AnalysisRun:
     """The same analysis on the same snapshot and settings: the result must come out equal."""
     if not access.may_analyse(actor, run.study):
         raise PermissionDenied("Only the study's statistician or admin runs analyses.")
@@ -155,7 +159,26 @@ def _finish(run: AnalysisRun, result: dict[str, Any] | None, error: str, field: 
         )
 
 
-def take_snapshot(*, actor: Any, study: Study, settings: Settings) -> dict[str, Any]:
+class SnapshotField(TypedDict):
+    name: str
+    label: str
+    numeric: bool
+    choices: list[tuple[str, str]]
+
+
+class Snapshot(TypedDict):
+    """The de-identified data an analysis ran on, as kept on its run (JSON)."""
+
+    study: int
+    event: str
+    taken_at: str
+    fields: list[SnapshotField]
+    records: list[str]
+    sites: list[str]
+    columns: dict[str, list[Any]]
+
+
+def take_snapshot(*, actor: User | None, study: Study, settings: Settings) -> Snapshot:
     """The de-identified values the analysis uses, with the fields' labels and choices."""
     if actor is None:
         raise PermissionDenied("The person who asked for this analysis no longer exists.")
@@ -173,18 +196,19 @@ def take_snapshot(*, actor: Any, study: Study, settings: Settings) -> dict[str, 
     }
 
 
-def _field_json(f: AnalysisField) -> dict[str, Any]:
+def _field_json(f: AnalysisField) -> SnapshotField:
     return {"name": f.name, "label": f.label, "numeric": f.numeric, "choices": list(f.choices)}
 
 
-def snapshot_digest(snapshot: dict[str, Any]) -> str:
+def snapshot_digest(snapshot: Mapping[str, Any]) -> str:
     """SHA-256 of the values and fields (not the time), so equal data give equal digests."""
     content = {k: snapshot[k] for k in ("fields", "records", "sites", "columns")}
     text = json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def snapshot_dataset(snapshot: dict[str, Any]) -> Dataset:
+def snapshot_dataset(snapshot: Mapping[str, Any]) -> Dataset:
+    """The dataset of a snapshot as stored (a `Snapshot` read back from JSON)."""
     columns = {}
     for f in snapshot["fields"]:
         choices = [tuple(choice) for choice in f["choices"]]

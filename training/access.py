@@ -10,7 +10,7 @@ someone who may read it but not change it gets 403.
 
 from __future__ import annotations
 
-from typing import Any, TypeVar
+from typing import TypeVar
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Model, QuerySet
@@ -24,15 +24,15 @@ from training.models import Checklist, Credential, Evidence, Goal, Tracker
 M = TypeVar("M", bound=Model)
 
 
-def is_admin(user: Any) -> bool:
+def is_admin(user: User) -> bool:
     return Role.ADMIN in roles_of(user)
 
 
-def led_site_ids(user: Any) -> set[int]:
+def led_site_ids(user: User) -> set[int]:
     return {m.site_id for m in memberships_of(user) if m.role == Role.SITE_LEAD and m.site_id}
 
 
-def site_ids_of(person: Any) -> set[int]:
+def site_ids_of(person: User | int) -> set[int]:
     """The sites where the person holds an active role."""
     return set(
         Membership.objects.active()
@@ -41,7 +41,7 @@ def site_ids_of(person: Any) -> set[int]:
     )
 
 
-def home_site(person: Any) -> Site | None:
+def home_site(person: User) -> Site | None:
     membership = (
         Membership.objects.active()
         .filter(person=person, site__isnull=False)
@@ -52,7 +52,7 @@ def home_site(person: Any) -> Site | None:
     return membership.site if membership else None
 
 
-def may_read_records(user: Any, person: Any) -> bool:
+def may_read_records(user: User, person: User | int) -> bool:
     if user is None or not user.is_authenticated:
         return False
     person_id = getattr(person, "pk", person)
@@ -64,12 +64,12 @@ def may_read_records(user: Any, person: Any) -> bool:
     return Checklist.objects.filter(person_id=person_id, supervisor=user).exists()
 
 
-def require_read(user: Any, person: Any) -> None:
+def require_read(user: User, person: User | int) -> None:
     if not may_read_records(user, person):
         raise Http404("No such training record.")
 
 
-def _owned(user: Any, obj: M, person_id: int, *, write: bool) -> M:
+def _owned(user: User, obj: M, person_id: int, *, write: bool) -> M:
     require_read(user, person_id)
     if write and person_id != user.pk:
         raise PermissionDenied("Only the person whose record this is may change it.")
@@ -83,68 +83,68 @@ def _get(queryset: QuerySet[M], pk: int) -> M:
     return found
 
 
-def get_person_for_user(user: Any, person_id: int) -> User:
+def get_person_for_user(user: User, person_id: int) -> User:
     person = _get(User.objects.filter(is_active=True), person_id)
     require_read(user, person)
     return person
 
 
-def get_credential_for_user(user: Any, pk: int, *, write: bool = False) -> Credential:
+def get_credential_for_user(user: User, pk: int, *, write: bool = False) -> Credential:
     credential = _get(Credential.objects.select_related("person"), pk)
     return _owned(user, credential, credential.person_id, write=write)
 
 
-def get_tracker_for_user(user: Any, pk: int, *, write: bool = False) -> Tracker:
+def get_tracker_for_user(user: User, pk: int, *, write: bool = False) -> Tracker:
     tracker = _get(Tracker.objects.select_related("person", "requirement_set"), pk)
     return _owned(user, tracker, tracker.person_id, write=write)
 
 
-def get_evidence_for_user(user: Any, pk: int, *, write: bool = False) -> Evidence:
+def get_evidence_for_user(user: User, pk: int, *, write: bool = False) -> Evidence:
     evidence = _get(Evidence.objects.select_related("tracker", "tracker__person"), pk)
     return _owned(user, evidence, evidence.tracker.person_id, write=write)
 
 
-def get_checklist_for_user(user: Any, pk: int, *, write: bool = False) -> Checklist:
+def get_checklist_for_user(user: User, pk: int, *, write: bool = False) -> Checklist:
     """`write` means changing the person's side (their evidence notes), not signing."""
     checklist = _get(Checklist.objects.select_related("person", "supervisor", "template"), pk)
     return _owned(user, checklist, checklist.person_id, write=write)
 
 
-def get_checklist_to_sign(user: Any, pk: int) -> Checklist:
+def get_checklist_to_sign(user: User, pk: int) -> Checklist:
     """The checklist if `user` is its named supervisor; readers who are not get 403."""
     checklist = get_checklist_for_user(user, pk)
     require_supervisor(user, checklist)
     return checklist
 
 
-def require_supervisor(user: Any, checklist: Checklist) -> None:
+def require_supervisor(user: User, checklist: Checklist) -> None:
     if checklist.supervisor_id != user.pk:
         raise PermissionDenied(f"Only {checklist.supervisor}, the named supervisor, may sign.")
 
 
-def require_owner(user: Any, person_id: int) -> None:
+def require_owner(user: User, person_id: int) -> None:
     if user.pk != person_id:
         raise PermissionDenied("Only the person whose record this is may change it.")
 
 
-def get_goal_for_user(user: Any, pk: int) -> Goal:
+def get_goal_for_user(user: User, pk: int) -> Goal:
     """Goals are the person's own plans: nobody else sees them."""
     return _get(Goal.objects.filter(person=user).select_related("theme"), pk)
 
 
-def gcp_sites_for(user: Any) -> QuerySet[Site]:
+def gcp_sites_for(user: User) -> QuerySet[Site]:
     """The sites whose people's GCP status the person may see at a glance."""
     if is_admin(user):
         return Site.objects.all()
     return Site.objects.filter(pk__in=led_site_ids(user))
 
 
-def get_gcp_site_for_user(user: Any, site_id: int) -> Site:
+def get_gcp_site_for_user(user: User, site_id: int) -> Site:
     site = _get(Site.objects.all(), site_id)
     if not gcp_sites_for(user).filter(pk=site.pk).exists():
         raise PermissionDenied("Only the site's leads and administrators see its GCP status.")
     return site
 
 
-def may_see_any_site(user: Any) -> bool:
+def may_see_any_site(user: User) -> bool:
     return is_admin(user) or bool(led_site_ids(user))

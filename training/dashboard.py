@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from core.extensions import Panel
 from training.access import may_see_any_site
 from training.selectors import awaiting_my_sign_off, credentials_of, describe_goal, goals_of
 
+if TYPE_CHECKING:
+    from accounts.models import User
 
-def panel(user: Any) -> Panel:
+
+def panel(user: User) -> Panel:
     credentials = [state for state in credentials_of(user) if not state.superseded]
     goals = [(item, describe_goal(item.goal)) for item in goals_of(user)]
     return Panel(

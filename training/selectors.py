@@ -11,7 +11,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
@@ -29,6 +29,9 @@ from training.models import (
     RefreshInterval,
     Tracker,
 )
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 
 class Status(StrEnum):
@@ -133,16 +136,16 @@ def credential_states(
     return states
 
 
-def credentials_of(person: Any, *, on: dt.date | None = None) -> list[CredentialState]:
+def credentials_of(person: User, *, on: dt.date | None = None) -> list[CredentialState]:
     return credential_states(Credential.objects.filter(person=person), on=on)
 
 
-def gcp_status_for(people: Iterable[Any], *, on: dt.date | None = None) -> dict[int, Status]:
+def gcp_status_for(people: Iterable[User | int], *, on: dt.date | None = None) -> dict[int, Status]:
     """Each person's Good Clinical Practice status, from their latest GCP credential.
 
     `people` are users or user ids; one query whatever their number.
     """
-    ids = [getattr(person, "pk", person) for person in people]
+    ids = [person if isinstance(person, int) else person.pk for person in people]
     result = dict.fromkeys(ids, Status.MISSING)
     gcp = Credential.objects.filter(person_id__in=ids, kind__in=GCP_TYPES).only(
         "pk", "person_id", "kind", "completed_on", "title"
@@ -153,9 +156,9 @@ def gcp_status_for(people: Iterable[Any], *, on: dt.date | None = None) -> dict[
     return result
 
 
-def has_valid_gcp(person: Any, *, on: dt.date | None = None) -> bool:
+def has_valid_gcp(person: User | int, *, on: dt.date | None = None) -> bool:
     """Whether the person's GCP is in date (due for a refresher still counts as valid)."""
-    key = getattr(person, "pk", person)
+    key = person if isinstance(person, int) else person.pk
     return gcp_status_for([key], on=on)[key] in (Status.VALID, Status.DUE)
 
 
@@ -200,7 +203,7 @@ def checklists_with_items() -> QuerySet[Checklist]:
     )
 
 
-def awaiting_my_sign_off(user: Any) -> QuerySet[Checklist]:
+def awaiting_my_sign_off(user: User) -> QuerySet[Checklist]:
     """Open checklists I supervise, with how many items wait for me."""
     return (
         Checklist.objects.filter(supervisor=user, completed_on__isnull=True)
@@ -263,7 +266,7 @@ def goal_progress(goals: Iterable[Goal]) -> list[GoalProgress]:
     return [GoalProgress(goal=goal, achieved=goal_outputs(goal).count()) for goal in goals]
 
 
-def goals_of(person: Any) -> list[GoalProgress]:
+def goals_of(person: User) -> list[GoalProgress]:
     return goal_progress(Goal.objects.filter(person=person).select_related("theme"))
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 from urllib.parse import urlencode
 
 from django.urls import reverse
@@ -11,8 +11,11 @@ from core.extensions import Step
 from training.models import CredentialType
 from training.selectors import has_valid_gcp
 
+if TYPE_CHECKING:
+    from accounts.models import User
 
-def first_step(user: Any) -> Step:
+
+def first_step(user: User) -> Step:
     """Done while the person's GCP certificate is in date: studies ask for it."""
     query = urlencode({"kind": CredentialType.GCP_INTRODUCTION.value})
     return Step(

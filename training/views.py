@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import PurePosixPath
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -36,6 +36,9 @@ from training.forms import (
 )
 from training.models import Checklist, ChecklistItem, CredentialType, RefreshInterval, Tracker
 
+if TYPE_CHECKING:
+    from accounts.models import User
+
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
@@ -43,7 +46,7 @@ def _download(file: FieldFile, name: str) -> HttpResponseBase:
     return serve_file(file.name, filename=name, content_type=services.content_type_of(name))
 
 
-def _records(person: Any) -> dict[str, Any]:
+def _records(person: User) -> dict[str, Any]:
     """What a reader sees of a person's training: credentials, trackers, checklists."""
     trackers = Tracker.objects.filter(person=person).select_related("requirement_set")
     return {

@@ -22,7 +22,7 @@ SITE_LOGIN = "/accounts/login/"
 
 @pytest.fixture
 def staff():
-    return UserFactory(email="staff@example.org", is_staff=True, is_superuser=True)
+    return UserFactory.create(email="staff@example.org", is_staff=True, is_superuser=True)
 
 
 def signed_in(client: Client) -> bool:

@@ -18,7 +18,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_a_person_downloads_their_data_then_deletes_their_account(page, live_server):
-    person = UserFactory(full_name="Dr Leaving Soon")
+    person = UserFactory.create(full_name="Dr Leaving Soon")
     refused: list[str] = []
     page.on("console", lambda m: refused.append(m.text) if "Content Security" in m.text else None)
     base = live_server.url

@@ -7,6 +7,7 @@ import re
 import pytest
 from django.core import mail
 
+from accounts.tests.test_signup import confirmation_link
 from core.testing.mfa import totp_code
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -43,7 +44,7 @@ def test_a_trainee_signs_up_verifies_signs_in_and_turns_on_two_factor(page, live
     page.get_by_role("heading", name="Verify Your Email Address").wait_for()
 
     # The verification email went through the task queue to the email backend.
-    link = re.search(r"https?://\S+/accounts/confirm-email/\S+/", mail.outbox[-1].body).group(0)
+    link = confirmation_link(mail.outbox[-1])
     page.goto(link)
     page.get_by_role("button", name="Confirm").click()
     page.get_by_role("heading", name=re.compile("Welcome")).wait_for()

@@ -15,6 +15,7 @@ import pytest
 from django.core import mail
 
 from accounts.tests.factories import UserFactory
+from accounts.tests.test_signup import confirmation_link
 from mentors.models import ContactRequest
 from mentors.stats import mentor_stats_refresh
 from mentors.tests.factories import make_mentor
@@ -67,13 +68,13 @@ class Counter:
 def network(db):
     """A hospital with its site lead, a mentor taking trainees, and a project with roles."""
     taxonomy_seed()
-    leeds = SiteFactory(name="Leeds General Infirmary", city="Leeds")
-    SiteFactory(name="St James's University Hospital", city="Leeds")
-    scheme = TrainingSchemeFactory(name="Yorkshire and Humber radiology")
-    lead = UserFactory(full_name="Dr Amaka Obi")
-    MembershipFactory(person=lead, role=Role.SITE_LEAD, site=leeds)
-    mentor = UserFactory(full_name="Dr Rhys Morgan")
-    MembershipFactory(person=mentor, role=Role.MENTOR, site=leeds)
+    leeds = SiteFactory.create(name="Leeds General Infirmary", city="Leeds")
+    SiteFactory.create(name="St James's University Hospital", city="Leeds")
+    scheme = TrainingSchemeFactory.create(name="Yorkshire and Humber radiology")
+    lead = UserFactory.create(full_name="Dr Amaka Obi")
+    MembershipFactory.create(person=lead, role=Role.SITE_LEAD, site=leeds)
+    mentor = UserFactory.create(full_name="Dr Rhys Morgan")
+    MembershipFactory.create(person=mentor, role=Role.MENTOR, site=leeds)
     make_mentor(mentor, site=leeds)
     mentor_stats_refresh()  # the directory reads the recounted track records
     neuro = Term.objects.get(kind="subspecialty", name="Neuroradiology")
@@ -102,7 +103,7 @@ def test_a_newcomer_signs_up_and_sends_a_mentor_request_and_an_application_in_fe
 
     # The verification email, from the outbox; the link's page asks for one confirmation.
     message = next(m for m in mail.outbox if "priya.shah@nhs.example" in m.to)
-    link = re.search(r"https?://\S+/accounts/confirm-email/\S+/", message.body).group(0)
+    link = confirmation_link(message)
     journey.clicks += 1
     journey.steps.append(f"click {journey.clicks}: the link in the email")
     page.goto(base + "/" + link.split("://", 1)[1].split("/", 1)[1])

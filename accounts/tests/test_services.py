@@ -94,7 +94,7 @@ def test_an_invitation_is_emailed_and_grants_its_role_when_accepted(
     assert invitation.email == "new@example.org"
     assert mail.outbox[-1].to == ["new@example.org"]
     assert invitation.token in mail.outbox[-1].body
-    person = UserFactory(email="new@example.org")
+    person = UserFactory.create(email="new@example.org")
     invitation_accept(invitation=invitation, user=person)
     assert Membership.objects.active().get(person=person).site == personas.site_a
     assert invitation_find(invitation.token) is None  # used

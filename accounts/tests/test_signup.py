@@ -7,6 +7,7 @@ import re
 import pytest
 from allauth.account.models import EmailAddress
 from django.core import mail
+from django.core.mail import EmailMessage
 from django.test import override_settings
 from django.urls import reverse
 
@@ -30,11 +31,14 @@ SIGNUP = {
 
 @pytest.fixture(autouse=True)
 def hospital(db):
-    return SiteFactory(name="Leeds General Infirmary")
+    return SiteFactory.create(name="Leeds General Infirmary")
 
 
-def confirmation_link(message) -> str:
-    return re.search(r"https?://\S+/accounts/confirm-email/\S+/", message.body).group(0)
+def confirmation_link(message: EmailMessage, path: str = "confirm-email") -> str:
+    """The link to `/accounts/<path>/<key>/` that a message from allauth carries."""
+    found = re.search(rf"https?://\S+/accounts/{path}/\S+/", str(message.body))
+    assert found is not None, message.body
+    return found.group(0)
 
 
 def test_signing_up_sends_a_verification_email_and_verifying_signs_in(client):
@@ -52,7 +56,7 @@ def test_signing_up_sends_a_verification_email_and_verifying_signs_in(client):
 
 
 def test_an_unverified_person_cannot_sign_in(client):
-    UserFactory(email="unverified@example.org", verified=False)
+    UserFactory.create(email="unverified@example.org", verified=False)
     response = client.post(
         reverse("account_login"), {"login": "unverified@example.org", "password": PASSWORD}
     )
@@ -72,7 +76,7 @@ def test_a_bad_sign_up_names_each_field_and_creates_no_one(client):
 
 def test_an_email_already_registered_makes_no_second_account_and_reveals_nothing(client):
     """Whoever signs up with a taken address sees the usual page; the owner gets a warning."""
-    UserFactory(email="taken@example.org")
+    UserFactory.create(email="taken@example.org")
     client.post(reverse("account_signup"), {**SIGNUP, "email": "Taken@Example.org"})
     assert User.objects.filter(email__iexact="taken@example.org").count() == 1
     assert mail.outbox[-1].to == ["taken@example.org"]
@@ -116,7 +120,7 @@ def test_an_unknown_invitation_link_is_404(client):
 
 
 def test_repeated_failed_logins_are_throttled(client, settings):
-    UserFactory(email="target@example.org")
+    UserFactory.create(email="target@example.org")
     for _ in range(settings.LOGIN_FAILURES_ALLOWED):
         client.post(reverse("account_login"), {"login": "target@example.org", "password": "wrong"})
     response = client.post(
@@ -129,7 +133,7 @@ def test_repeated_failed_logins_are_throttled(client, settings):
 
 
 def test_a_wrong_password_is_reported_on_the_form(client):
-    UserFactory(email="someone@example.org")
+    UserFactory.create(email="someone@example.org")
     response = client.post(
         reverse("account_login"), {"login": "someone@example.org", "password": "wrong"}
     )
@@ -138,11 +142,9 @@ def test_a_wrong_password_is_reported_on_the_form(client):
 
 
 def test_password_reset_mails_a_link_that_sets_a_new_password(client):
-    UserFactory(email="forgetful@example.org")
+    UserFactory.create(email="forgetful@example.org")
     client.post(reverse("account_reset_password"), {"email": "forgetful@example.org"})
-    link = re.search(r"https?://\S+/accounts/password/reset/key/\S+/", mail.outbox[-1].body).group(
-        0
-    )
+    link = confirmation_link(mail.outbox[-1], "password/reset/key")
     path = "/" + link.split("://", 1)[1].split("/", 1)[1]
     response = client.get(path, follow=True)
     form_url = response.redirect_chain[-1][0] if response.redirect_chain else path
@@ -158,7 +160,7 @@ def test_signing_up_makes_a_pending_member_of_the_chosen_hospital_with_grade_and
 ):
     from network.tests.factories import TrainingSchemeFactory
 
-    scheme = TrainingSchemeFactory(name="West Yorkshire radiology")
+    scheme = TrainingSchemeFactory.create(name="West Yorkshire radiology")
     client.post(reverse("account_signup"), {**SIGNUP, "scheme": scheme.pk})
     user = User.objects.get(email=SIGNUP["email"])
     asked = Membership.objects.get(person=user)

@@ -19,8 +19,9 @@ RQ_TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["defa
 
 
 def reset_backends() -> None:
-    for alias in list(getattr(task_backends, "_connections", {}).__dict__):
-        delattr(task_backends._connections, alias)
+    connections = getattr(task_backends, "_connections", None)
+    for alias in list(getattr(connections, "__dict__", {})):
+        delattr(connections, alias)
 
 
 @pytest.mark.django_db(transaction=True)
@@ -99,7 +100,7 @@ def test_account_email_can_be_sent_outside_a_request():
     from accounts.adapters import AccountAdapter
     from accounts.tests.factories import UserFactory
 
-    user = UserFactory(email="no.request@example.org")
+    user = UserFactory.create(email="no.request@example.org")
     AccountAdapter().send_mail(
         "account/email/password_reset_key", user.email, {"user": user, "password_reset_url": "x"}
     )

@@ -19,6 +19,7 @@ pytestmark = pytest.mark.django_db
 def test_a_token_with_a_lifetime_works_until_it_expires(personas):
     issued = api_token_create(user=personas.trainee, name="audit script", expires_in_days=30)
     expected = timezone.now() + dt.timedelta(days=30)
+    assert issued.token.expires_at is not None
     assert abs(issued.token.expires_at - expected) < dt.timedelta(minutes=1)
     assert api_token_authenticate(issued.secret) == personas.trainee
     ApiToken.objects.filter(pk=issued.token.pk).update(

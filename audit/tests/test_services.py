@@ -36,7 +36,7 @@ def test_the_system_is_named_when_no_person_acts(personas):
 
 @pytest.mark.usefixtures("two_factor")
 def test_rows_outlive_the_person_and_the_object_they_describe(personas):
-    person = UserFactory(full_name="Leaving Person")
+    person = UserFactory.create(full_name="Leaving Person")
     membership = membership_grant(
         actor=personas.committee, person=person, role=Role.TRAINEE, site=personas.site_a
     )

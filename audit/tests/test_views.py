@@ -72,7 +72,7 @@ def test_copied_objects_read_by_label_and_times_in_the_readers_zone(client, pers
 
     membership_grant(
         actor=personas.committee,
-        person=UserFactory(full_name="Dr Label Shown"),
+        person=UserFactory.create(full_name="Dr Label Shown"),
         role="trainee",
         site=personas.site_a,
     )

@@ -14,7 +14,7 @@ from django.urls import reverse
 
 from capture import services
 from capture.tests.factories import make_study
-from core.testing.matrix import EVERYONE, Route, check_matrix, expect
+from core.testing.matrix import EVERYONE, Cell, Route, check_matrix, expect
 from core.testing.mfa import enable_totp
 
 pytestmark = pytest.mark.django_db
@@ -592,7 +592,7 @@ def test_the_redcap_api_per_content(personas, world, content, params, expected):
                 answer = Client().post(
                     "/api/redcap/", {"token": secret, "content": content, "format": "json", **body}
                 )
-                text = b"".join(answer.streaming_content) if answer.streaming else answer.content
+                text = answer.getvalue()
                 transaction.set_rollback(True)
             rows = json.loads(text) if content == "record" and "data" not in params else []
             got = (answer.status_code, len(rows) if isinstance(rows, list) else 0)
@@ -654,7 +654,7 @@ def test_the_api_study_list(personas, world):
     check_matrix(personas, route, expect((200, 200)))
 
 
-REDCAP_VERSION = {
+REDCAP_VERSION: dict[str, Cell] = {
     **dict.fromkeys(EVERYONE, (403, 403)),
     **dict.fromkeys(REDCAP_ROLES, (200, 200)),
 }

@@ -20,6 +20,7 @@ from capture import services, versions
 from capture.forms_dictionary import field_initial
 from core.testing.mfa import enable_totp
 from formats.datadictionary import column_of, read_data_dictionary
+from formats.datadictionary.tests.fields import field
 
 pytestmark = pytest.mark.django_db
 
@@ -91,7 +92,7 @@ def test_an_edit_in_the_builder_changes_only_the_edited_cell(admin, personas, pa
     assert after[row][label_at] == "Edited in the builder"
     # The study's own dictionary reads the edit, and keeps every issue it had.
     read = read_data_dictionary(downloaded)
-    assert read.dictionary.get(edited.name).label == "Edited in the builder"
+    assert field(read.dictionary, edited.name).label == "Edited in the builder"
     assert len(read.issues) == len(read_data_dictionary(original).issues)
 
 
@@ -101,8 +102,9 @@ def test_the_builder_sets_action_tags_and_a_matrix_group(admin, personas):
     study, _ = services.study_create(
         actor=personas.committee, title="Tags", dictionary_csv=STUDY_CSV
     )
-    field = services.current_dictionary(study).field("age")
-    values = {k: v for k, v in field_initial(field).items() if v not in (False, None)}
+    age = services.current_dictionary(study).field("age")
+    assert age is not None
+    values = {k: v for k, v in field_initial(age).items() if v not in (False, None)}
     values.update(
         annotation="@HIDDEN @DEFAULT='40'",
         base=versions.digest(versions.proposal_csv(study)),
@@ -110,6 +112,7 @@ def test_the_builder_sets_action_tags_and_a_matrix_group(admin, personas):
     url = reverse("capture:dictionary_field", args=[study.pk, "age"])
     assert admin.post(url, values).status_code == 302
     edited = services.current_dictionary(study).field("age")
+    assert edited is not None
     assert edited.annotation == "@HIDDEN @DEFAULT='40'"
     assert [tag.name for tag in edited.action_tags] == ["@HIDDEN", "@DEFAULT"]
     page = admin.get(url).content.decode()

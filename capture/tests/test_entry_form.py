@@ -285,6 +285,7 @@ def test_the_migration_replaces_a_record_id_typed_before_without_repeating_it(pe
     entry = Entry.objects.get()
     assert (entry.data["record_id"], entry.data["age"], entry.version) == ("AAA-1", "40", 2)
     event = AuditEvent.objects.filter(object_id=str(entry.pk)).order_by("-id").first()
+    assert event is not None
     assert event.changes == {"record_id": ["(replaced)", "AAA-1"]}
     assert event.scope == f"study:{record.study_id}"
     assert "Jane" not in str(event.changes) + event.reason

@@ -3,6 +3,8 @@ calculate, screen identifiers, save, audit."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
@@ -100,7 +102,7 @@ def test_branching_shows_a_field_only_when_its_logic_holds(personas, record):
 
 def test_calculate_writes_calculations_the_record_id_and_clears_hidden_values(personas, record):
     reading = read(personas, record, instrument="reading")
-    typed = {"lesions": "2", "reader_size": "25"}
+    typed: dict[str, Any] = {"lesions": "2", "reader_size": "25"}
     after, cleared = services.entry_calculate(
         reading, typed, services.entry_apply_branching(reading, typed)
     )

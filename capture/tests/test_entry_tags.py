@@ -13,7 +13,7 @@ from django.urls import reverse
 from accounts.services import api_token_create
 from capture import services
 from capture.actiontags import opening_values, tag_errors, tags_of
-from capture.entry_form import Matrix, Render, entry_blocks
+from capture.entry_form import EntryField, Matrix, Render, entry_blocks
 from capture.entry_html import field_html, matrix_html
 from capture.labels import readable_colour, safe_html
 from capture.logic import Context
@@ -135,10 +135,14 @@ def test_the_blocks_draw_a_matrix_a_slider_and_a_piped_sanitised_label():
     matrix = next(b for b in blocks if isinstance(b, Matrix))
     assert [row.name for row in matrix.rows] == ["image_quality", "contrast_quality"]
     assert [label for _, label in matrix.choices] == ["Poor", "Fair", "Good"]
-    slider = next(b for b in blocks if getattr(b, "name", "") == "confidence").slider
+    confidence = next(b for b in blocks if getattr(b, "name", "") == "confidence")
+    assert isinstance(confidence, EntryField)
+    slider = confidence.slider
+    assert slider is not None
     assert (slider.low, slider.high, slider.show_number) == (0, 100, True)
     assert slider.anchors == ("Not at all", "Somewhat", "Completely")
     size = next(b for b in blocks if getattr(b, "name", "") == "size")
+    assert isinstance(size, EntryField)
     assert size.label_html == (
         'Size of the <b>largest</b> lesion on <span data-colour="#c00">'
         '<span class="piped" data-pipe="0">CT</span></span>'

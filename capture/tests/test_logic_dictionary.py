@@ -16,6 +16,8 @@ from capture.logic import (
     read_with_logic,
     resolve,
 )
+from capture.logic.form import FieldLogic
+from capture.logic.nodes import Node
 from capture.tests.test_logic_cases import run_in_node
 from formats.datadictionary import (
     NOT_EVALUATED,
@@ -24,6 +26,7 @@ from formats.datadictionary import (
     ValidationType,
     read_data_dictionary,
 )
+from formats.datadictionary.tests.fields import field
 
 HEADER = (
     "Variable / Field Name,Form Name,Section Header,Field Type,Field Label,"
@@ -43,6 +46,12 @@ def row(name: str, kind: str, choices: str = "", branching: str = "") -> str:
     return f"{name},scan,,{kind},{name},{quoted[0]},,,,,,{quoted[1]},,,,,,"
 
 
+def calc_of(logic: FieldLogic) -> Node:
+    """A calculated field's compiled calculation."""
+    assert logic.calc is not None
+    return logic.calc
+
+
 def test_it_compiles_branching_and_calculations_in_dictionary_order():
     compiled = compile_dictionary(
         dictionary(
@@ -54,7 +63,7 @@ def test_it_compiles_branching_and_calculations_in_dictionary_order():
     assert list(compiled) == ["modality", "ct_dlp", "dose"]
     assert compiled["modality"].branching is None
     assert compiled["modality"].calc is None
-    assert evaluate(compiled["dose"].calc, {"ct_dlp": "500"}) == 7.0
+    assert evaluate(calc_of(compiled["dose"]), {"ct_dlp": "500"}) == 7.0
     outcome = resolve(compiled, {"modality": ["2"], "ct_dlp": "500"})
     assert outcome.hidden == {"ct_dlp", "dose"}
     outcome = resolve(compiled, {"modality": ["1"], "ct_dlp": "500"})
@@ -97,7 +106,7 @@ def test_the_shared_radiology_fixture_keeps_its_event_reference_not_evaluated():
 
 def test_reading_with_logic_reports_what_is_not_evaluated_on_its_field():
     read = read_with_logic(FIXTURE.read_bytes())
-    reaction = read.dictionary.get("contrast_reaction")
+    reaction = field(read.dictionary, "contrast_reaction")
     [issue] = reaction.not_evaluated
     assert issue.kind == NOT_EVALUATED
     assert issue.message == (
@@ -142,7 +151,7 @@ def test_labels_and_decimal_commas_come_from_the_dictionary_into_the_tree():
     comma = ValidationType.NUMBER_1DP_COMMA_DECIMAL
     fields = tuple(replace(f, validation=comma) if f.name == "weight" else f for f in read.fields)
     compiled = compile_dictionary(DataDictionary(fields))
-    assert evaluate(compiled["label"].calc, {"sex": "1", "weight": "70,5"}) == "Female 141"
+    assert evaluate(calc_of(compiled["label"]), {"sex": "1", "weight": "70,5"}) == "Female 141"
 
 
 DICTIONARIES = FIXTURE.with_name("dictionaries")
@@ -176,7 +185,7 @@ def test_each_test_dictionary_reads_with_its_logic_as_expected(path, expected):
         expected["issues"]
     )
     for name, logic in read.logic.items():
-        reported = [i.column for i in read.dictionary.get(name).not_evaluated]
+        reported = [i.column for i in field(read.dictionary, name).not_evaluated]
         assert [column for column, _ in logic.not_evaluated] == reported
 
 

@@ -159,7 +159,7 @@ def test_the_redcap_api_keeps_redcaps_ids(personas):
         "/api/redcap/",
         {"token": secret, "content": "record", "format": "json", "fields": "age"},
     )
-    exported = b"".join(rows.streaming_content).decode()
+    exported = rows.getvalue().decode()
     assert '"record_id": "101"' in exported
     assert '"record_id": "x-2"' in exported
 

@@ -93,7 +93,7 @@ class Answer:
 def call(secret, **params):
     """POST as a script does; a streamed answer is read whole."""
     response = Client().post(URL, {"token": secret, **params})
-    body = b"".join(response.streaming_content) if response.streaming else response.content
+    body = response.getvalue()
     return Answer(response.status_code, body.decode(), response["Content-Type"])
 
 

@@ -12,6 +12,7 @@ from capture.models import DictionaryVersion, Entry, Export, Study
 from capture.tests.factories import STUDY_CSV, make_study
 from core.exceptions import EditConflict
 from core.testing.mfa import enable_totp
+from core.testing.present import present
 from formats.datadictionary import HEADER, read_data_dictionary
 from formats.datadictionary.tests.builders import dictionary_csv, row
 
@@ -438,10 +439,13 @@ def test_a_recode_rewrites_the_branching_and_calculation_that_read_the_code(pers
     assert preview.refusals() == []
     apply(personas, version)
     applied = services.current_dictionary(study)
-    assert applied.field("mri_field").branching_logic == "[modality] = '20'"
-    assert applied.field("is_mri").calculation == "if([modality] = '20', 1, 0)"
+    assert present(applied.field("mri_field")).branching_logic == "[modality] = '20'"
+    assert present(applied.field("is_mri")).calculation == "if([modality] = '20', 1, 0)"
     # Another field's '2', and '2' inside a text, are not the code of modality.
-    assert applied.field("flag_note").branching_logic == "[flag] = '2' or [flag_note] = 'MRI 2'"
+    assert (
+        present(applied.field("flag_note")).branching_logic
+        == "[flag] = '2' or [flag_note] = 'MRI 2'"
+    )
     # The next save keeps the answer that hangs on MRI, and the calculation still counts it.
     saved = resave(personas, record)
     assert (saved["modality"], saved["mri_field"], saved["is_mri"]) == ("20", "2", "1")
@@ -472,7 +476,7 @@ def test_a_rule_left_reading_a_code_that_is_gone_refuses_the_apply(personas, rad
     )
     assert versions.impact(study, version).refusals() == []
     apply(personas, version)
-    rule = services.current_dictionary(study).field("flag_note").branching_logic
+    rule = present(services.current_dictionary(study).field("flag_note")).branching_logic
     assert rule == "[modality] = '1' or [flag] = '2'"
     assert resave(personas, record)["mri_field"] == "2"
 
@@ -524,7 +528,7 @@ def test_a_recoded_checkbox_option_is_rewritten_in_the_rule(personas, study):
     apply(personas, version)
     assert data(study, "BBB-1")["modality"] == ["20"]
     assert data(study, "BBB-1")["mri_field"] == "2"
-    field = services.current_dictionary(study).field("mri_field")
+    field = present(services.current_dictionary(study).field("mri_field"))
     assert field.branching_logic == "[modality(20)] = '1'"
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -23,11 +23,14 @@ from capture.versions.reading import BATCH, applied_version, digest
 from core.exceptions import EditConflict
 from formats.datadictionary import columns as dd_columns
 
+if TYPE_CHECKING:
+    from accounts.models import User
+
 
 @transaction.atomic
 def version_apply(
     *,
-    actor: Any,
+    actor: User,
     version: DictionaryVersion,
     expected: str,
     archive_invalid: bool = False,
@@ -94,7 +97,7 @@ def version_apply(
     return found
 
 
-def _migrate(actor: Any, study: Study, fates: dict[str, Fate], reason: str) -> dict[str, str]:
+def _migrate(actor: User, study: Study, fates: dict[str, Fate], reason: str) -> dict[str, str]:
     """Rewrite the entries the change touches; return the archive keys written (-> field).
 
     Records are taken a batch at a time and written before the next batch is read, so
@@ -131,7 +134,7 @@ def _migrate(actor: Any, study: Study, fates: dict[str, Fate], reason: str) -> d
 
 
 def _write_batch(
-    actor: Any, study: Study, changed: list[tuple[Entry, dict[str, tuple[Any, Any]]]], reason: str
+    actor: User, study: Study, changed: list[tuple[Entry, dict[str, tuple[Any, Any]]]], reason: str
 ) -> None:
     updated = [entry for entry, _ in changed if entry.pk]
     Entry.objects.bulk_update(updated, ["data", "version", "updated_by"], batch_size=BATCH)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -25,13 +25,16 @@ from formats.datadictionary import (
     Issue,
 )
 
+if TYPE_CHECKING:
+    from accounts.models import User
+
 # --- Changing the dictionary ----------------------------------------------------------
 
 
 @transaction.atomic
 def dictionary_change(
     *,
-    actor: Any,
+    actor: User,
     study: Study,
     csv_text: str,
     note: str = "",
@@ -95,7 +98,7 @@ def _check_base(working: str, base: str | None) -> None:
 
 
 def _replace_draft(
-    actor: Any, study: Study, csv_text: str, note: str, base: str | None
+    actor: User, study: Study, csv_text: str, note: str, base: str | None
 ) -> DictionaryVersion:
     draft = applied_version(study)
     _check_base(draft.csv, base)
@@ -182,7 +185,7 @@ def dead_rules(old_csv: str, new_csv: str) -> list[str]:
 @transaction.atomic
 def proposal_plan(
     *,
-    actor: Any,
+    actor: User,
     version: DictionaryVersion,
     renames: dict[str, str],
     mappings: dict[str, dict[str, str]],
@@ -200,7 +203,7 @@ def proposal_plan(
 
 
 @transaction.atomic
-def proposal_discard(*, actor: Any, version: DictionaryVersion) -> None:
+def proposal_discard(*, actor: User, version: DictionaryVersion) -> None:
     """Drop a proposal that was never applied (the applied version and all data stay)."""
     if version.state != DictionaryVersion.State.PROPOSED:
         raise ValidationError("Only a proposed version can be discarded.")

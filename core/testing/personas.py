@@ -9,7 +9,6 @@ two-factor on, as every privileged action asks (network.access).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import cast
 
 from accounts.models import User
 from accounts.tests.factories import UserFactory
@@ -57,17 +56,17 @@ class Personas:
 
     @classmethod
     def build(cls) -> Personas:
-        region = RegionFactory(name="Persona region")
-        site_a = cast(Site, SiteFactory(name="Site A Hospital", region=region))
-        site_b = cast(Site, SiteFactory(name="Site B Hospital", region=region))
+        region = RegionFactory.create(name="Persona region")
+        site_a = SiteFactory.create(name="Site A Hospital", region=region)
+        site_b = SiteFactory.create(name="Site B Hospital", region=region)
         sites = {"a": site_a, "b": site_b}
         people: dict[str, User] = {}
         for name, (role, site_key) in ROSTER.items():
             title = name.replace("_", " ").title()
-            person = cast(User, UserFactory(email=f"{name}@personas.test", full_name=title))
+            person = UserFactory.create(email=f"{name}@personas.test", full_name=title)
             if role is not None:
                 status = Membership.Status.PENDING if name in PENDING else Membership.Status.ACTIVE
-                MembershipFactory(
+                MembershipFactory.create(
                     person=person, role=role, site=sites.get(site_key or ""), status=status
                 )
             people[name] = person

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import cast
 
 import django
 import pytest
@@ -37,7 +36,7 @@ KNOWN_REFUSED_PREFIXES = ("/admin/django_rq/",)
 
 @pytest.fixture
 def staff_client() -> Client:
-    staff = cast(User, UserFactory(email="staff@example.org", is_staff=True, is_superuser=True))
+    staff = UserFactory.create(email="staff@example.org", is_staff=True, is_superuser=True)
     enable_totp(staff)
     client = Client()
     client.force_login(staff)
@@ -76,7 +75,7 @@ def test_every_admin_list_and_form_is_sent_with_the_policy_and_no_inline_code(st
 
 
 def test_an_objects_change_form_has_no_inline_code(staff_client):
-    someone = cast(User, UserFactory(email="someone@example.org"))
+    someone = UserFactory.create(email="someone@example.org")
     response = staff_client.get(reverse("admin:accounts_user_change", args=[someone.pk]))
     assert response.status_code == 200
     assert "Content-Security-Policy" in response

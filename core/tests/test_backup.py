@@ -27,7 +27,7 @@ def media_file(relative: str, body: bytes) -> Path:
 
 
 def test_a_backup_restores_every_row_and_file_after_changes(tmp_path):
-    kept = UserFactory(full_name="Kept Person")
+    kept = UserFactory.create(full_name="Kept Person")
     certificate = media_file("certificates/gcp.pdf", b"%PDF-1.4 certificate")
     archive = tmp_path / "backup.tar.gz"
     manifest = backup_create(output=archive)
@@ -35,7 +35,7 @@ def test_a_backup_restores_every_row_and_file_after_changes(tmp_path):
     assert set(manifest["files"]) >= {manifest["database"], "media/certificates/gcp.pdf"}
 
     # What happens after the backup: new rows, a changed row, a lost and a new file.
-    UserFactory(full_name="Added Later")
+    UserFactory.create(full_name="Added Later")
     User.objects.filter(pk=kept.pk).update(full_name="Renamed")
     certificate.unlink()
     media_file("documents/new.txt", b"new")
@@ -52,13 +52,15 @@ def test_a_backup_restores_every_row_and_file_after_changes(tmp_path):
 
 
 def test_a_tampered_archive_is_refused_before_anything_changes(tmp_path):
-    UserFactory()
+    UserFactory.create()
     archive = tmp_path / "backup.tar.gz"
     backup_create(output=archive)
     tampered = tmp_path / "tampered.tar.gz"
     with tarfile.open(archive) as source, tarfile.open(tampered, "w:gz") as target:
         for member in source.getmembers():
-            data = source.extractfile(member).read()
+            extracted = source.extractfile(member)
+            assert extracted is not None, member.name
+            data = extracted.read()
             if member.name == "manifest.json":
                 manifest = json.loads(data)
                 database = manifest["database"]
@@ -66,14 +68,14 @@ def test_a_tampered_archive_is_refused_before_anything_changes(tmp_path):
                 data = json.dumps(manifest).encode()
                 member.size = len(data)
             target.addfile(member, io.BytesIO(data))
-    UserFactory()
+    UserFactory.create()
     with pytest.raises(BackupError, match="does not match its checksum"):
         backup_restore(archive=tampered)
     assert User.objects.count() == 2
 
 
 def test_the_commands_report_and_restore_asks_for_confirmation(tmp_path):
-    UserFactory()
+    UserFactory.create()
     archive = tmp_path / "b.tar.gz"
     out = io.StringIO()
     call_command("backup", output=archive, stdout=out)

@@ -108,6 +108,7 @@ def test_restamping_keeps_every_posted_value_with_the_saved_version():
     form = posted(hours_per_week=6, kind="paper", themes=["ct", "mr"], version=3)
     restamp(form, 7)
     assert form.data["version"] == "7"
+    assert isinstance(form.data, QueryDict)
     assert form.data.getlist("themes") == ["ct", "mr"]
     assert form["hours_per_week"].value() == "6"
 

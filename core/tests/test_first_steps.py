@@ -41,6 +41,7 @@ def test_a_newcomer_sees_five_steps_none_done(newcomer):
         "Subscribe to deadlines",
     ]
     assert dash.steps_done == 0
+    assert dash.waiting is not None
     assert "Site Lead A" in dash.waiting.reason
 
 
@@ -55,7 +56,7 @@ def test_each_step_is_ticked_when_really_done(newcomer, personas):
 
     services.application_submit(
         applicant=person,
-        role=project.roles.first(),
+        role=project.roles.all()[0],
         note=(
             "I can help with the data collection at my hospital: I have two sessions a week "
             "free this rotation and have done a re-audit of CT head turnaround before."

@@ -51,7 +51,7 @@ def test_an_older_pbkdf2_password_still_signs_in_and_is_upgraded_to_argon2(
     production_hashers,
 ):
     old = make_password(PASSWORD, hasher="pbkdf2_sha256")
-    user = UserFactory(password=old)
+    user = UserFactory.create(password=old)
     client = Client()
     response = client.post(reverse("account_login"), {"login": user.email, "password": PASSWORD})
     assert response.status_code == 302
@@ -116,7 +116,7 @@ def test_statistics_over_the_api_are_limited(tight, personas):
 
 
 def test_repeated_failed_sign_ins_lock_the_address_then_get_429(settings):
-    user = UserFactory()
+    user = UserFactory.create()
     client = Client()
     for _ in range(settings.LOGIN_FAILURES_ALLOWED):
         client.post(reverse("account_login"), {"login": user.email, "password": "wrong"})

@@ -23,7 +23,7 @@ def test_a_restored_demo_network_is_the_seeded_one_row_for_row_with_its_files():
 
     # Whatever a test changes or adds, the next one starts from the same network again.
     Study.objects.update(title="Changed by a test")
-    UserFactory(email="made-by-a-test@example.org")
+    UserFactory.create(email="made-by-a-test@example.org")
     demo_network()
     assert connection.creation.serialize_db_to_string() == first
 

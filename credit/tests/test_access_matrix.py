@@ -45,7 +45,7 @@ def world(personas):
     services.rules_save(
         actor=personas.committee, study=other, rules=services.core.Rules(consortium_name="Other")
     )
-    site_c = SiteFactory(name="Site C Hospital", region=personas.site_a.region)
+    site_c = SiteFactory.create(name="Site C Hospital", region=personas.site_a.region)
     p_own = portfolio.study_save(
         actor=personas.site_lead_a, site=personas.site_a, title="P1", reference="", target=10
     )
@@ -70,7 +70,7 @@ def committee_member(world):
 
         author_list, _ = AuthorList.objects.get_or_create(study=world[place])
         member = WritingCommitteeMember.objects.create(
-            author_list=author_list, person=UserFactory(), role="Member"
+            author_list=author_list, person=UserFactory.create(), role="Member"
         )
         return reverse("credit:committee_remove", args=[world[place].pk, member.pk])
 
@@ -92,6 +92,7 @@ def certificate(world):
 def correct(world):
     def build(personas, who, place):
         name = NameConfirmation.objects.filter(author_list__study=world["own"]).first()
+        assert name is not None
         return reverse("credit:correct", args=[world[place].pk, name.pk])
 
     return build

@@ -99,7 +99,7 @@ def test_bad_portfolio_input_names_the_field_and_saves_nothing(two_factor):
     ):
         assert field in refused_fields(post(lead, url, {**base, **change}))
     assert not PortfolioStudy.objects.exists()
-    elsewhere = post(lead, url, {**base, "site_id": SiteFactory().pk})
+    elsewhere = post(lead, url, {**base, "site_id": SiteFactory.create().pk})
     assert elsewhere.status_code == 403
     assert post(lead, url, base).status_code == 201
     assert "title" in refused_fields(post(lead, url, base))

@@ -115,6 +115,7 @@ def test_training_evidence_cites_a_confirmed_contribution(personas, world):
     [citable] = training.citable_records(personas.trainee)
     started = tracker(personas.trainee)
     category = certificate_set().categories.first()
+    assert category is not None
     evidence = training.evidence_add(
         actor=personas.trainee,
         tracker=started,
@@ -250,7 +251,9 @@ def test_an_orcid_work_leaves_out_what_is_not_known():
 
     me = core.Contributor(person_id=1, given_names="Ana", family_name="Silva")
     output = SimpleNamespace(title="A paper", venue="", doi="", date=None, date_precision="day")
-    work = contributions.orcid_work(contributions.Work(None, output, "RadCollab Group", me))
+    work = contributions.orcid_work(
+        contributions.Work(None, output, "RadCollab Group", me)  # type: ignore[arg-type]
+    )
     assert "journal-title" not in work
     assert "publication-date" not in work
     assert "url" not in work

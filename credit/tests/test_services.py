@@ -39,7 +39,7 @@ def test_contributions_are_counted_from_records_queries_and_roles(personas, worl
 
 
 def test_a_network_site_lead_of_a_study_site_counts_as_site_lead(personas, world):
-    MembershipFactory(person=personas.trainee, role=Role.SITE_LEAD, site=personas.site_a)
+    MembershipFactory.create(person=personas.trainee, role=Role.SITE_LEAD, site=personas.site_a)
     people = _by_name(selectors.contributions(world.study))
     assert people["Trainee"].site_lead
 

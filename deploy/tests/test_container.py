@@ -65,7 +65,7 @@ def settings_names() -> set[str]:
 
     tree = ast.parse((ROOT / "radcollab" / "settings.py").read_text())
     return {
-        node.args[0].value
+        str(node.args[0].value)
         for node in ast.walk(tree)
         if isinstance(node, ast.Call)
         and isinstance(node.func, ast.Name)

@@ -31,7 +31,7 @@ def a_deadline(p, who, place):
 
 def a_project(p, who, place):
     """Own: a project the persona leads (a fresh lead for the anonymous). Other: a stranger's."""
-    lead = p.people[who] if place == "own" and who != ANONYMOUS else UserFactory()
+    lead = p.people[who] if place == "own" and who != ANONYMOUS else UserFactory.create()
     return make_project(lead, title=f"Project of {who} {place}")
 
 
@@ -50,7 +50,7 @@ def an_event(p, who, place):
 def feed_url(p, who, place):
     if place == "other":
         return reverse("events:private_feed", args=["not-a-real-secret"])
-    person = p.people.get(who) or UserFactory()
+    person = p.people.get(who) or UserFactory.create()
     return reverse("events:private_feed", args=[services.feed_token_create(person=person).secret])
 
 

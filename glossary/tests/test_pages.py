@@ -51,7 +51,7 @@ def test_the_team_page_explains_credit(client, personas):
 
 
 def test_the_training_checklist_explains_associate_pi_and_the_delegation_log(client):
-    person, supervisor = UserFactory(), UserFactory()
+    person, supervisor = UserFactory.create(), UserFactory.create()
     started = checklist(person, supervisor)
     client.force_login(person)
     page = client.get(reverse("training:checklist", args=[started.pk])).content.decode()

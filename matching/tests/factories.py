@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from accounts.tests.factories import UserFactory
 from matching.models import MenteeRequest, MentorOffer, Round, Scheme
 from network.models import Role
@@ -13,7 +15,7 @@ def terms(*names: str) -> list[Term]:
     return list(Term.objects.filter(name__in=names))
 
 
-def make_round(**scheme: object) -> Round:
+def make_round(**scheme: Any) -> Round:
     made = Scheme.objects.create(name=scheme.pop("name", "Trainee mentoring"), **scheme)
     return Round.objects.create(scheme=made, name="Spring 2027")
 
@@ -21,9 +23,9 @@ def make_round(**scheme: object) -> Round:
 def add_mentor(
     round_: Round, *, person=None, site=None, capacity: int = 2, interests=(), **fields
 ) -> MentorOffer:
-    person = person or UserFactory()
-    site = site or SiteFactory()
-    MembershipFactory(person=person, role=Role.MENTOR, site=site)
+    person = person or UserFactory.create()
+    site = site or SiteFactory.create()
+    MembershipFactory.create(person=person, role=Role.MENTOR, site=site)
     MentorProfile.objects.get_or_create(
         person=person, defaults={"title": "consultant", "site": site}
     )
@@ -35,9 +37,9 @@ def add_mentor(
 def add_mentee(
     round_: Round, *, person=None, site=None, interests=(), grade: str = "st3", **fields
 ) -> MenteeRequest:
-    person = person or UserFactory()
-    site = site or SiteFactory()
-    MembershipFactory(person=person, role=Role.TRAINEE, site=site)
+    person = person or UserFactory.create()
+    site = site or SiteFactory.create()
+    MembershipFactory.create(person=person, role=Role.TRAINEE, site=site)
     TraineeProfile.objects.get_or_create(person=person, defaults={"grade": grade})
     fields.setdefault("goals_text", "A first paper.")
     request = MenteeRequest.objects.create(round=round_, mentee=person, **fields)

@@ -33,7 +33,7 @@ def a_match(personas, who, place, state=Match.State.PUBLISHED) -> Match:
     )
     round_.refresh_from_db()
     mine = place == "own" and who != ANONYMOUS
-    request = add_mentee(round_, person=personas.people[who] if mine else UserFactory())
+    request = add_mentee(round_, person=personas.people[who] if mine else UserFactory.create())
     offer = add_mentor(round_)
     return Match.objects.create(
         round=round_, request=request, offer=offer, score=10, state=state, parts=[]

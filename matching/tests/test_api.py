@@ -93,6 +93,7 @@ def test_a_future_first_meeting_is_refused_naming_the_field(two_factor, round_):
     services.round_run(actor=two_factor.committee, round_=round_)
     services.round_publish(actor=two_factor.committee, round_=round_)
     match = Match.objects.first()
+    assert match is not None
     mentee = client_for(match.request.mentee)
     mentee.post(f"/api/v1/mentoring/matches/{match.pk}/accept", content_type="application/json")
     answer = mentee.post(
@@ -108,6 +109,7 @@ def test_reassignment_over_the_api_says_who_is_next(two_factor, round_):
     services.round_run(actor=two_factor.committee, round_=round_)
     services.round_publish(actor=two_factor.committee, round_=round_)
     match = Match.objects.first()
+    assert match is not None
     before = match.offer_id
     answer = client_for(match.request.mentee).post(
         f"/api/v1/mentoring/matches/{match.pk}/reassign",

@@ -66,6 +66,7 @@ def test_the_committee_matches_a_round_and_a_mentee_accepts(browser, live_server
     committee.get_by_role("button", name="Run the match").click()
     committee.get_by_text("Draft match run: 30 pairs, 0 left out.").wait_for()
     first = Match.objects.order_by("-score", "pk").first()
+    assert first is not None
     forbidden = (first.request_id, first.offer_id)
     label = f"Forbid {first.request.mentee} with {first.offer.mentor}"
     committee.get_by_role("button", name=label).click()

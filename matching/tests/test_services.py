@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -30,7 +32,7 @@ def pairs(round_: Round) -> set[tuple[str, str]]:
 
 def test_a_run_pairs_by_fit_and_never_at_the_same_site(committee):
     round_ = make_round()
-    site = SiteFactory()
+    site = SiteFactory.create()
     neuro = add_mentor(round_, site=site, interests=["Neuroradiology"])
     add_mentor(round_, interests=["Breast"])
     add_mentee(round_, site=site, interests=["Neuroradiology"])  # same site as neuro
@@ -46,7 +48,7 @@ def test_a_run_pairs_by_fit_and_never_at_the_same_site(committee):
 
 def test_an_infeasible_round_names_who_is_unmatched_and_why(committee):
     round_ = make_round()
-    site = SiteFactory()
+    site = SiteFactory.create()
     add_mentor(round_, site=site, capacity=1)
     add_mentee(round_)
     add_mentee(round_)
@@ -126,7 +128,7 @@ def test_only_the_mentee_accepts_a_published_match(committee):
         workflow.match_accept(actor=request.mentee, match=match)
     services.round_publish(actor=committee, round_=round_)
     with pytest.raises(ValidationError, match="Only the mentee"):
-        workflow.match_accept(actor=UserFactory(), match=match)
+        workflow.match_accept(actor=UserFactory.create(), match=match)
     workflow.match_accept(actor=request.mentee, match=match)
     match.refresh_from_db()
     assert match.state == Match.State.ACCEPTED
@@ -156,7 +158,7 @@ def test_a_mentee_ranks_at_most_the_scheme_allows_and_only_this_rounds_mentors(p
     round_ = make_round(max_preferences=1)
     a, b = add_mentor(round_), add_mentor(round_)
     elsewhere = add_mentor(make_round(name="Other scheme"))
-    answers = {
+    answers: dict[str, Any] = {
         "goals": ["first_paper"],
         "goals_text": "Publish",
         "interests": terms("MRI"),

@@ -44,6 +44,7 @@ def test_forbidding_from_the_table_and_rerunning(client, two_factor, round_with_
     client.force_login(two_factor.committee)
     client.post(reverse("matching:run", args=[round_.pk]))
     match = Match.objects.first()
+    assert match is not None
     response = client.post(
         reverse("matching:decide", args=[round_.pk]),
         {"request": match.request_id, "offer": match.offer_id, "kind": "forbid"},

@@ -59,6 +59,7 @@ def test_reassignment_reruns_for_the_mentee_alone_excluding_the_failed_mentor(
         moved = workflow.match_reassign(
             actor=request.mentee, match=match, reason="We could not find a time."
         )
+    assert moved is not None
     assert moved.offer not in (first_mentor, second)
     assert moved.state == Match.State.PUBLISHED
     assert moved.parts
@@ -92,6 +93,7 @@ def test_a_mentor_left_once_is_never_proposed_again(committee):
     match = Match.objects.get()
     first = match.offer
     moved = workflow.match_reassign(actor=request.mentee, match=match, reason="Too far.")
+    assert moved is not None
     assert moved.offer != first
     assert workflow.match_reassign(actor=request.mentee, match=moved, reason="Also.") is None
     round_.refresh_from_db()
@@ -134,7 +136,7 @@ def test_the_agreement_needs_both_sides_and_a_change_asks_again(committee):
         "matching_agreement.confirm",
     ]
     with pytest.raises(ValidationError, match="Only the mentee and the mentor"):
-        agree(match, UserFactory())
+        agree(match, UserFactory.create())
 
 
 def test_a_bad_agreement_names_the_field_and_saves_nothing(committee):
@@ -187,7 +189,7 @@ def test_a_confirmed_agreement_cannot_be_dropped_by_reassignment(committee):
 
 def test_a_reassignment_keeps_the_scheme_exclusions(committee):
     round_ = make_round()
-    site = SiteFactory()
+    site = SiteFactory.create()
     add_mentor(round_, capacity=1, interests=["Neuroradiology"])
     same_site = add_mentor(round_, capacity=1, site=site, interests=["Neuroradiology"])
     request = add_mentee(round_, site=site, interests=["Neuroradiology"])

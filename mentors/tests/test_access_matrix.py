@@ -15,9 +15,9 @@ pytestmark = pytest.mark.django_db
 
 def a_request(personas, who, place) -> ContactRequest:
     """Own: a request the persona sent (to a fresh mentor). Other: one between strangers."""
-    mentor = UserFactory()
+    mentor = UserFactory.create()
     make_mentor(mentor)
-    sender = personas.people[who] if place == "own" and who != ANONYMOUS else UserFactory()
+    sender = personas.people[who] if place == "own" and who != ANONYMOUS else UserFactory.create()
     return ContactRequest.objects.create(
         trainee=sender, mentor=mentor, sent_at="2026-11-01T10:00Z", **ANSWERS
     )
@@ -36,7 +36,7 @@ def api_withdraw_url(personas, who, place):
 
 
 def a_mentor():
-    mentor = UserFactory()
+    mentor = UserFactory.create()
     make_mentor(mentor)
     return mentor
 

@@ -33,12 +33,14 @@ def london(personas):
 @pytest.fixture
 def mentors(personas, london):
     """Three mentors: neuro in London, neuro in Manchester, breast in London not taking."""
-    manchester = SiteFactory(
+    manchester = SiteFactory.create(
         name="Manchester", latitude=Decimal("53.4627"), longitude=Decimal("-2.2265")
     )
-    neuro_london = make_mentor(UserFactory(full_name="Dr Near Neuro"), site=london)
-    neuro_far = make_mentor(UserFactory(full_name="Dr Far Neuro"), site=manchester)
-    breast = make_mentor(UserFactory(full_name="Dr Breast Only"), site=london, accepting=False)
+    neuro_london = make_mentor(UserFactory.create(full_name="Dr Near Neuro"), site=london)
+    neuro_far = make_mentor(UserFactory.create(full_name="Dr Far Neuro"), site=manchester)
+    breast = make_mentor(
+        UserFactory.create(full_name="Dr Breast Only"), site=london, accepting=False
+    )
     breast.expertise.set(Term.objects.filter(name="Breast"))
     breast.statement = "Mammography screening audits."
     breast.save()
@@ -51,8 +53,8 @@ def names(page) -> list[str]:
 
 
 def test_text_search_finds_words_in_expertise_and_statements(mentors):
-    assert set(text_matches("neuro")) == {mentors["near"].pk, mentors["far"].pk}
-    assert set(text_matches("mammography screen")) == {mentors["breast"].pk}
+    assert set(text_matches("neuro") or ()) == {mentors["near"].pk, mentors["far"].pk}
+    assert set(text_matches("mammography screen") or ()) == {mentors["breast"].pk}
     assert text_matches("  ") is None
 
 
@@ -96,7 +98,7 @@ def test_sorting_by_distance_puts_the_nearest_first(mentors, london):
 
 
 def test_kilometres_between_london_and_manchester(london):
-    manchester = SiteFactory(latitude=Decimal("53.4808"), longitude=Decimal("-2.2426"))
+    manchester = SiteFactory.create(latitude=Decimal("53.4808"), longitude=Decimal("-2.2426"))
     assert kilometres(london, manchester) == pytest.approx(262, abs=5)
 
 
@@ -114,7 +116,7 @@ def test_the_query_count_does_not_grow_with_results(mentors, london):
     with CaptureQueriesContext(connection) as few:
         directory_search(query)
     for index in range(30):
-        make_mentor(UserFactory(full_name=f"Dr Extra Neuro {index}"), site=london)
+        make_mentor(UserFactory.create(full_name=f"Dr Extra Neuro {index}"), site=london)
     mentor_stats_refresh()
     with CaptureQueriesContext(connection) as many:
         page = directory_search(query)
@@ -142,9 +144,8 @@ def test_a_bad_filter_is_named(client, personas, mentors):
 def test_the_api_answers_the_same_search(personas, mentors):
     from core.testing.api import api_client
 
-    response = api_client(personas.trainee).get(
-        "/api/v1/mentors", {"q": "neuro", "within_km": 50, "accepting": True}
-    )
+    query: dict[str, str | int] = {"q": "neuro", "within_km": 50, "accepting": True}
+    response = api_client(personas.trainee).get("/api/v1/mentors", query)
     assert response.status_code == 200
     body = response.json()
     assert body["count"] == 1
@@ -167,7 +168,7 @@ def test_only_mentors_with_a_profile_are_listed(personas, mentors):
 
 def test_counts_come_with_the_page_and_a_page_too_far_gives_the_last(personas, london):
     for index in range(25):
-        make_mentor(UserFactory(full_name=f"Dr Many {index}"), site=london)
+        make_mentor(UserFactory.create(full_name=f"Dr Many {index}"), site=london)
     mentor_stats_refresh()
     first = directory_search(DirectoryQuery())
     assert first.paginator.count == 25
@@ -178,7 +179,7 @@ def test_counts_come_with_the_page_and_a_page_too_far_gives_the_last(personas, l
 
 
 def test_mentors_without_a_site_stay_unless_a_radius_is_asked(personas, london):
-    make_mentor(UserFactory(full_name="Dr Nowhere"))
+    make_mentor(UserFactory.create(full_name="Dr Nowhere"))
     mentor_stats_refresh()
     assert names(directory_search(DirectoryQuery(near=london))) == ["Dr Nowhere"]
     assert names(directory_search(DirectoryQuery(near=london, within_km=50))) == []
@@ -201,7 +202,7 @@ def test_an_absurd_page_number_is_refused_not_crashed(client, personas, page):
 
 def test_the_directory_page_shows_ten_compact_cards_and_numbered_pages(client, personas, london):
     for index in range(25):
-        make_mentor(UserFactory(full_name=f"Dr Paged {index:02}"), site=london)
+        make_mentor(UserFactory.create(full_name=f"Dr Paged {index:02}"), site=london)
     mentor_stats_refresh()
     client.force_login(personas.trainee)
     page = client.get(reverse("mentors:directory"), {"page": 2})

@@ -40,10 +40,10 @@ def test_sending_a_request_notifies_both_sides_and_is_audited(
 
 def test_a_fourth_pending_request_is_refused(personas):
     for _ in range(MAX_PENDING):
-        other = UserFactory()
+        other = UserFactory.create()
         make_mentor(other)
         send(personas.trainee, other)
-    fourth = UserFactory()
+    fourth = UserFactory.create()
     make_mentor(fourth)
     with pytest.raises(ValidationError, match="3 requests waiting"):
         send(personas.trainee, fourth)
@@ -51,7 +51,7 @@ def test_a_fourth_pending_request_is_refused(personas):
 
 
 def test_a_withdrawn_request_frees_a_place(personas):
-    mentors = [UserFactory() for _ in range(MAX_PENDING + 1)]
+    mentors = [UserFactory.create() for _ in range(MAX_PENDING + 1)]
     for other in mentors:
         make_mentor(other)
     sent = [send(personas.trainee, other) for other in mentors[:MAX_PENDING]]
@@ -127,7 +127,7 @@ def make_request(trainee, mentor, *, sent_days_ago: float, replied_after_days: f
 
 
 def test_the_reply_record_gives_median_and_share_within_14_days(personas, mentor):
-    trainees = [UserFactory() for _ in range(5)]
+    trainees = [UserFactory.create() for _ in range(5)]
     make_request(trainees[0], mentor, sent_days_ago=60, replied_after_days=1)
     make_request(trainees[1], mentor, sent_days_ago=60, replied_after_days=3)
     make_request(trainees[2], mentor, sent_days_ago=60, replied_after_days=20)
@@ -142,6 +142,6 @@ def test_the_reply_record_gives_median_and_share_within_14_days(personas, mentor
 
 
 def test_a_record_from_two_requests_is_marked_thin(personas, mentor):
-    make_request(UserFactory(), mentor, sent_days_ago=10, replied_after_days=1)
+    make_request(UserFactory.create(), mentor, sent_days_ago=10, replied_after_days=1)
     assert reply_record(mentor).thin
     assert reply_record(personas.site_lead_a).median_reply is None

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from django.db import connection
@@ -57,7 +58,7 @@ def test_collaborators_are_distinct_people_and_names_across_all_outputs(personas
 
 
 def test_only_grants_still_running_count(personas, mentor):
-    common = {"kind": Output.Kind.GRANT, "amount": Decimal(1000), "currency": "GBP"}
+    common: dict[str, Any] = {"kind": Output.Kind.GRANT, "amount": Decimal(1000), "currency": "GBP"}
     publish(personas.mentor, ends_on=TODAY + dt.timedelta(days=30), **common)
     publish(personas.mentor, ends_on=TODAY - dt.timedelta(days=30), **common)
     stats = stats_of(mentor)
@@ -68,7 +69,7 @@ def test_only_grants_still_running_count(personas, mentor):
 def test_the_track_record_counts_only_links_the_mentor_confirmed(personas, mentor):
     """A trainee naming the mentor on a paper and a grant adds nothing until they confirm."""
     save_trainee(personas.trainee)
-    grant = {"kind": Output.Kind.GRANT, "amount": Decimal(1000), "currency": "GBP"}
+    grant: dict[str, Any] = {"kind": Output.Kind.GRANT, "amount": Decimal(1000), "currency": "GBP"}
     named = [
         output_create(
             actor=personas.trainee,
@@ -96,7 +97,7 @@ def test_supervisions_and_their_completion_are_counted(personas, mentor):
     for state in ("completed", "completed", "stopped", "ongoing"):
         Supervision.objects.create(
             mentor=personas.mentor,
-            trainee=UserFactory(),
+            trainee=UserFactory.create(),
             topic="t",
             started_on=TODAY,
             state=state,

@@ -102,7 +102,7 @@ def test_the_mentor_page_shows_measured_reply_figures(client, personas, mentor):
     from mentors.tests.test_services import make_request
 
     for days in (1, 2, 30):
-        make_request(UserFactory(), mentor, sent_days_ago=60, replied_after_days=days)
+        make_request(UserFactory.create(), mentor, sent_days_ago=60, replied_after_days=days)
     client.force_login(personas.trainee)
     body = client.get(reverse("mentors:mentor", args=[mentor.pk])).content.decode()
     assert "2 days" in body

@@ -8,7 +8,7 @@ from accounts.tests.factories import UserFactory
 from network.models import Membership, Region, Role, Site, TrainingScheme
 
 
-class RegionFactory(factory.django.DjangoModelFactory):
+class RegionFactory(factory.django.DjangoModelFactory[Region]):
     class Meta:
         model = Region
         django_get_or_create = ("name",)
@@ -16,7 +16,7 @@ class RegionFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"Region {n}")
 
 
-class SiteFactory(factory.django.DjangoModelFactory):
+class SiteFactory(factory.django.DjangoModelFactory[Site]):
     class Meta:
         model = Site
 
@@ -27,7 +27,7 @@ class SiteFactory(factory.django.DjangoModelFactory):
     longitude = Decimal("-1.55190")
 
 
-class TrainingSchemeFactory(factory.django.DjangoModelFactory):
+class TrainingSchemeFactory(factory.django.DjangoModelFactory[TrainingScheme]):
     class Meta:
         model = TrainingScheme
 
@@ -35,7 +35,7 @@ class TrainingSchemeFactory(factory.django.DjangoModelFactory):
     region = factory.SubFactory(RegionFactory)
 
 
-class MembershipFactory(factory.django.DjangoModelFactory):
+class MembershipFactory(factory.django.DjangoModelFactory[Membership]):
     class Meta:
         model = Membership
 

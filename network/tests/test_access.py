@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
 
 from core.testing.mfa import enable_totp
 from network import access
@@ -120,11 +121,12 @@ def test_the_gate_sends_a_web_visitor_to_set_up_two_factor(personas, rf):
     request.user = personas.committee
     request.session = {}
     request._messages = FallbackStorage(request)
-    middleware = TwoFactorRequiredMiddleware(lambda r: None)
+    middleware = TwoFactorRequiredMiddleware(lambda r: HttpResponse())
     try:
         access.require_study_data(request.user, personas.site_a)
     except TwoFactorRequired as refused:
         response = middleware.process_exception(request, refused)
+    assert response is not None
     assert response.status_code == 302
     assert (
         response["Location"]

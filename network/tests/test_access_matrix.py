@@ -12,7 +12,7 @@ import pytest
 from django.urls import reverse
 
 from accounts.tests.factories import UserFactory
-from core.testing.matrix import Route, asks_two_factor, check_matrix, expect, site_for
+from core.testing.matrix import Cell, Route, asks_two_factor, check_matrix, expect, site_for
 from network.models import Membership
 from network.tests.factories import MembershipFactory
 
@@ -36,7 +36,7 @@ INVITERS = expect(
 AUDIT_READERS = INVITERS
 
 
-def membership_managers(done: int) -> dict[str, tuple[int, int]]:
+def membership_managers(done: int) -> dict[str, Cell]:
     """Site leads at their own site, the committee and admins anywhere."""
     return expect(
         (403, 403),
@@ -48,16 +48,16 @@ def membership_managers(done: int) -> dict[str, tuple[int, int]]:
 
 
 def grant_data(personas, who, place):
-    return {"email": UserFactory().email, "role": "trainee", "reason": "matrix"}
+    return {"email": UserFactory.create().email, "role": "trainee", "reason": "matrix"}
 
 
 def end_url(personas, who, place):
-    membership = MembershipFactory(site=site_for(personas, who, place))
+    membership = MembershipFactory.create(site=site_for(personas, who, place))
     return reverse("network:membership_end", args=[membership.pk])
 
 
 def api_end_url(personas, who, place):
-    membership = MembershipFactory(site=site_for(personas, who, place))
+    membership = MembershipFactory.create(site=site_for(personas, who, place))
     return f"/api/v1/network/memberships/{membership.pk}/end"
 
 
@@ -158,7 +158,7 @@ DIRECTORY = [
 def request_url(role: str):
     def url(personas, who, place):
         site = site_for(personas, who, place)
-        asked = MembershipFactory(site=site, role=role, status=Membership.Status.PENDING)
+        asked = MembershipFactory.create(site=site, role=role, status=Membership.Status.PENDING)
         return reverse("network:request_decide", args=[asked.pk])
 
     return url
@@ -170,7 +170,7 @@ APPROVE = {"decision": "approve"}
 def api_request_url(role: str, decision: str):
     def url(personas, who, place):
         site = site_for(personas, who, place)
-        asked = MembershipFactory(site=site, role=role, status=Membership.Status.PENDING)
+        asked = MembershipFactory.create(site=site, role=role, status=Membership.Status.PENDING)
         return f"/api/v1/network/requests/{asked.pk}/{decision}"
 
     return url
@@ -259,7 +259,7 @@ PRIVILEGED = [
             method="post",
             api=True,
             data=lambda p, w, pl: {
-                "person_email": UserFactory().email,
+                "person_email": UserFactory.create().email,
                 "role": "trainee",
                 "site_id": site_for(p, w, pl).pk,
             },

@@ -30,7 +30,7 @@ def test_sites_filter_by_region(personas):
 
 
 def test_a_site_lead_grants_a_role_through_the_api(personas):
-    person = UserFactory(email="api.new@example.org")
+    person = UserFactory.create(email="api.new@example.org")
     response = api_client(personas.site_lead_a).post(
         "/api/v1/network/memberships",
         {"person_email": "api.new@example.org", "role": "mentor", "site_id": personas.site_a.pk},
@@ -72,7 +72,7 @@ def test_a_site_lead_grants_nothing_at_another_site_through_the_api(personas):
 
 
 def test_ending_a_role_through_the_api(personas):
-    membership = MembershipFactory(site=personas.site_b)
+    membership = MembershipFactory.create(site=personas.site_b)
     response = api_client(personas.site_lead_b).post(
         f"/api/v1/network/memberships/{membership.pk}/end",
         {"reason": "Finished training"},

@@ -13,7 +13,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_grant_role_makes_the_first_administrator():
-    person = UserFactory(email="first.admin@example.org")
+    person = UserFactory.create(email="first.admin@example.org")
     call_command("grant_role", "First.Admin@example.org", "admin", stdout=StringIO())
     assert Membership.objects.active().get(person=person).role == "admin"
     assert AuditEvent.objects.get(action="membership.grant").actor_label == "system"

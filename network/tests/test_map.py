@@ -45,7 +45,7 @@ NEVER_FETCHED = {
 
 def mentor(site, *, accepting: bool = True, active: bool = True) -> MentorProfile:
     return MentorProfile.objects.create(
-        person=UserFactory(is_active=active),
+        person=UserFactory.create(is_active=active),
         title=MentorProfile.Title.CONSULTANT,
         site=site,
         accepting_trainees=accepting,
@@ -60,10 +60,10 @@ def network(personas):
     mentor(personas.site_a)
     mentor(personas.site_a, accepting=False)
     mentor(personas.site_a, active=False)
-    us = SiteFactory(
+    us = SiteFactory.create(
         name="Massachusetts General Hospital",
         city="Boston",
-        region=RegionFactory(name="US Northeast", country="US"),
+        region=RegionFactory.create(name="US Northeast", country="US"),
         latitude=Decimal("42.36310"),
         longitude=Decimal("-71.06860"),
     )
@@ -134,7 +134,9 @@ def test_the_page_lists_regions_and_sites_linked_to_the_directory_filters(networ
     assert f'href="/mentors/directory/?region={region}">Persona region</a>' in html
     assert "UK and Ireland" in html
     assert "United States" in html
-    data = json.loads(re.search(r'id="map-data"[^>]*>(.*?)</script>', html, re.S).group(1))
+    found = re.search(r'id="map-data"[^>]*>(.*?)</script>', html, re.S)
+    assert found is not None, "the page carries its map data"
+    data = json.loads(found.group(1))
     assert data["directory_url"] == "/mentors/directory/"
     assert data["tile_url"] == ""
     assert {site["name"] for site in data["sites"]} >= {"Site A Hospital", "Site B Hospital"}
@@ -142,9 +144,9 @@ def test_the_page_lists_regions_and_sites_linked_to_the_directory_filters(networ
 
 
 def test_sites_of_another_country_get_a_panel_of_their_own(network):
-    SiteFactory(
+    SiteFactory.create(
         name="Hôpital Européen",
-        region=RegionFactory(name="Île-de-France", country="XX"),
+        region=RegionFactory.create(name="Île-de-France", country="XX"),
         latitude=Decimal("48.83900"),
         longitude=Decimal("2.27300"),
     )
@@ -210,9 +212,9 @@ def test_the_page_and_the_api_run_as_many_queries_for_many_sites_as_for_few(
         client.get(MAP_URL)
     with CaptureQueriesContext(connection) as api_few:
         client.get(API_URL)
-    region = RegionFactory(name="Scotland")
+    region = RegionFactory.create(name="Scotland")
     for _ in range(12):
-        site = SiteFactory(region=region)
+        site = SiteFactory.create(region=region)
         mentor(site)
         mentor(site, accepting=False)
     with django_assert_max_num_queries(len(page_few)):

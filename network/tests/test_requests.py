@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -19,7 +21,7 @@ def newcomer(personas):
     return personas.outsider
 
 
-def field_of(error: ValidationError) -> set[str]:
+def field_of(error: pytest.ExceptionInfo[ValidationError]) -> set[str]:
     return set(error.value.message_dict)
 
 
@@ -127,7 +129,7 @@ def test_a_hospital_not_listed_is_approved_by_the_committee_at_the_site_it_choos
     with pytest.raises(ValidationError) as error:
         services.request_approve(actor=two_factor.committee, membership=asked)
     assert field_of(error) == {"site"}
-    added = SiteFactory(name="St Elsewhere")
+    added = SiteFactory.create(name="St Elsewhere")
     approved = services.request_approve(actor=two_factor.committee, membership=asked, site=added)
     assert (approved.site, approved.status) == (added, "active")
 
@@ -162,7 +164,11 @@ def test_a_role_request_is_refused_with_the_message_on_its_field(personas, kwarg
 
 
 def test_a_role_request_is_refused_while_the_same_one_waits(personas):
-    values = {"role": "statistician", "site": None, "reason": "MSc in medical statistics."}
+    values: dict[str, Any] = {
+        "role": "statistician",
+        "site": None,
+        "reason": "MSc in medical statistics.",
+    }
     services.role_request(person=personas.trainee, **values)
     with pytest.raises(ValidationError, match="already asked"):
         services.role_request(person=personas.trainee, **values)
@@ -183,8 +189,8 @@ def test_granting_a_role_someone_asked_for_points_to_the_request(two_factor):
 
 def test_the_queue_holds_what_each_person_may_decide(two_factor):
     Membership.objects.filter(person=two_factor.pending).delete()
-    join = MembershipFactory(site=two_factor.site_a, status=Membership.Status.PENDING)
-    role = MembershipFactory(
+    join = MembershipFactory.create(site=two_factor.site_a, status=Membership.Status.PENDING)
+    role = MembershipFactory.create(
         site=two_factor.site_a, role=Role.MENTOR, status=Membership.Status.PENDING
     )
     assert services.requests_decidable_by(two_factor.site_lead_a) == [join]

@@ -17,7 +17,7 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("two_factor")]
 
 
 def test_granting_a_role_records_who_did_it_and_why(personas):
-    person = UserFactory()
+    person = UserFactory.create()
     membership = membership_grant(
         actor=personas.site_lead_a,
         person=person,
@@ -36,7 +36,7 @@ def test_a_site_lead_may_not_grant_at_another_site(personas):
     with pytest.raises(PermissionDenied):
         membership_grant(
             actor=personas.site_lead_a,
-            person=UserFactory(),
+            person=UserFactory.create(),
             role=Role.TRAINEE,
             site=personas.site_b,
         )
@@ -47,7 +47,7 @@ def test_a_site_lead_may_not_make_another_site_lead(personas):
     with pytest.raises(PermissionDenied):
         membership_grant(
             actor=personas.site_lead_a,
-            person=UserFactory(),
+            person=UserFactory.create(),
             role=Role.SITE_LEAD,
             site=personas.site_a,
         )
@@ -55,7 +55,7 @@ def test_a_site_lead_may_not_make_another_site_lead(personas):
 
 def test_a_site_lead_role_needs_a_site(personas):
     with pytest.raises(ValidationError) as refused:
-        membership_grant(actor=personas.committee, person=UserFactory(), role=Role.SITE_LEAD)
+        membership_grant(actor=personas.committee, person=UserFactory.create(), role=Role.SITE_LEAD)
     assert "site" in refused.value.message_dict
 
 
@@ -63,10 +63,10 @@ def test_a_membership_names_a_site_or_a_scheme_not_both(personas):
     with pytest.raises(ValidationError) as refused:
         membership_grant(
             actor=personas.committee,
-            person=UserFactory(),
+            person=UserFactory.create(),
             role=Role.TRAINEE,
             site=personas.site_a,
-            scheme=TrainingSchemeFactory(),
+            scheme=TrainingSchemeFactory.create(),
         )
     assert "scheme" in refused.value.message_dict
 
@@ -85,7 +85,7 @@ def test_the_same_role_twice_is_refused_and_nothing_changes(personas):
 
 
 def test_a_trainee_may_hold_the_role_on_a_scheme_and_at_a_site(personas):
-    scheme = TrainingSchemeFactory()
+    scheme = TrainingSchemeFactory.create()
     membership = membership_grant(
         actor=personas.committee, person=personas.trainee, role=Role.TRAINEE, scheme=scheme
     )
@@ -93,7 +93,7 @@ def test_a_trainee_may_hold_the_role_on_a_scheme_and_at_a_site(personas):
 
 
 def test_ending_a_role_keeps_the_row_and_records_the_reason(personas):
-    membership = MembershipFactory(site=personas.site_a)
+    membership = MembershipFactory.create(site=personas.site_a)
     ended = membership_end(actor=personas.site_lead_a, membership=membership, reason="Moved away")
     assert ended.ended_at is not None
     assert Membership.objects.filter(pk=membership.pk).exists()
@@ -102,7 +102,7 @@ def test_ending_a_role_keeps_the_row_and_records_the_reason(personas):
 
 
 def test_ending_a_role_needs_a_reason(personas):
-    membership = MembershipFactory(site=personas.site_a)
+    membership = MembershipFactory.create(site=personas.site_a)
     with pytest.raises(ValidationError):
         membership_end(actor=personas.site_lead_a, membership=membership, reason="  ")
     membership.refresh_from_db()
@@ -110,20 +110,20 @@ def test_ending_a_role_needs_a_reason(personas):
 
 
 def test_ending_a_role_twice_is_refused(personas):
-    membership = MembershipFactory(site=personas.site_a)
+    membership = MembershipFactory.create(site=personas.site_a)
     membership_end(actor=personas.committee, membership=membership, reason="Left")
     with pytest.raises(ValidationError):
         membership_end(actor=personas.committee, membership=membership, reason="Left again")
 
 
 def test_a_site_lead_may_not_end_a_role_at_another_site(personas):
-    membership = MembershipFactory(site=personas.site_b)
+    membership = MembershipFactory.create(site=personas.site_b)
     with pytest.raises(PermissionDenied):
         membership_end(actor=personas.site_lead_a, membership=membership, reason="No")
 
 
 def test_the_role_can_be_granted_again_after_it_ended(personas):
-    membership = MembershipFactory(site=personas.site_a, role=Role.MENTOR)
+    membership = MembershipFactory.create(site=personas.site_a, role=Role.MENTOR)
     membership_end(actor=personas.committee, membership=membership, reason="Sabbatical")
     again = membership_grant(
         actor=personas.committee, person=membership.person, role=Role.MENTOR, site=personas.site_a

@@ -39,7 +39,7 @@ def test_the_site_page_lists_people_and_their_roles(client, personas):
 
 
 def test_a_site_lead_grants_a_role_from_the_site_page(client, personas):
-    newcomer = UserFactory(email="new.trainee@example.org")
+    newcomer = UserFactory.create(email="new.trainee@example.org")
     client.force_login(personas.site_lead_a)
     response = client.post(
         reverse("network:membership_grant", args=[personas.site_a.pk]),
@@ -82,7 +82,7 @@ def test_granting_a_role_twice_shows_the_error_on_the_role(client, personas):
 
 
 def test_ending_a_role_from_the_site_page(client, personas):
-    membership = MembershipFactory(site=personas.site_a, role=Role.MENTOR)
+    membership = MembershipFactory.create(site=personas.site_a, role=Role.MENTOR)
     client.force_login(personas.site_lead_a)
     response = client.post(
         reverse("network:membership_end", args=[membership.pk]), {"reason": "Retired"}
@@ -93,7 +93,7 @@ def test_ending_a_role_from_the_site_page(client, personas):
 
 
 def test_ending_a_role_without_a_reason_changes_nothing(client, personas):
-    membership = MembershipFactory(site=personas.site_a, role=Role.MENTOR)
+    membership = MembershipFactory.create(site=personas.site_a, role=Role.MENTOR)
     client.force_login(personas.site_lead_a)
     response = client.post(reverse("network:membership_end", args=[membership.pk]), {"reason": ""})
     assert response.status_code == 302

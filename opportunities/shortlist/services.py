@@ -126,7 +126,7 @@ def fact_rows(programme: Programme) -> list[dict[str, Any]]:
 # The applicant's profile -------------------------------------------------------------
 
 
-def counted_outputs(user: Any) -> tuple[int, int]:
+def counted_outputs(user: User) -> tuple[int, int]:
     """The person's research outputs and presentations recorded on RadCollab: the first
     values of a new profile (the applicant may change them)."""
     talks = {Output.Kind.POSTER, Output.Kind.ORAL}
@@ -137,7 +137,7 @@ def counted_outputs(user: Any) -> tuple[int, int]:
     return len(kinds) - presentations, presentations
 
 
-def profile_of(user: Any) -> ShortlistProfile | None:
+def profile_of(user: User) -> ShortlistProfile | None:
     return ShortlistProfile.objects.filter(person=user).select_related("subspecialty").first()
 
 

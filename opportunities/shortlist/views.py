@@ -4,7 +4,7 @@ writes only the signed-in person's profile."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -20,8 +20,11 @@ from opportunities.forms import EstimateForm, ShortlistProfileForm
 from opportunities.models import Programme, ShortlistProfile
 from opportunities.shortlist import core, services
 
+if TYPE_CHECKING:
+    from accounts.models import User
 
-def _initial(user: Any, profile: ShortlistProfile | None) -> dict[str, Any]:
+
+def _initial(user: User, profile: ShortlistProfile | None) -> dict[str, Any]:
     if profile is None:
         outputs, presentations = services.counted_outputs(user)
         return {"research_outputs": outputs, "presentations": presentations}

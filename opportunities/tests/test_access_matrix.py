@@ -6,6 +6,8 @@ for it after the role, which the last test checks on every curator's route.
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.urls import reverse
 
@@ -16,13 +18,18 @@ from opportunities.models import Opportunity, Programme
 from opportunities.shortlist.services import shortlist_profile_save
 
 pytestmark = pytest.mark.django_db
-BASE = {"kind": "award", "title": "An award", "funder": "Society", "summary": "For a first paper."}
+BASE: dict[str, Any] = {
+    "kind": "award",
+    "title": "An award",
+    "funder": "Society",
+    "summary": "For a first paper.",
+}
 CURATORS = {"committee": (200, 200), "admin": (200, 200)}
 
 
 def an_opportunity(p, who, place):
     """Own: a published one. Other: a stranger's suggestion still waiting for review."""
-    made = services.opportunity_suggest(actor=UserFactory(), **BASE)
+    made = services.opportunity_suggest(actor=UserFactory.create(), **BASE)
     if place == "own":
         # Published by a curator's review; set here so the matrix needs no curator's session.
         Opportunity.objects.filter(pk=made.pk).update(state=Opportunity.State.PUBLISHED)
@@ -30,7 +37,7 @@ def an_opportunity(p, who, place):
 
 
 def a_suggestion(p, who, place):
-    return services.opportunity_suggest(actor=UserFactory(), **BASE)
+    return services.opportunity_suggest(actor=UserFactory.create(), **BASE)
 
 
 def a_programme(p, who, place):
@@ -56,7 +63,7 @@ def programme_update(p, who, place):
 def a_shortlist_owner(p, who, place):
     """Own: the persona has a saved shortlist profile. Other: only a stranger has one."""
     owner = p.people.get(who) if place == "own" else None
-    return shortlist_profile_save(actor=owner or UserFactory(), budget_programmes=3)
+    return shortlist_profile_save(actor=owner or UserFactory.create(), budget_programmes=3)
 
 
 def shortlist_url(p, who, place):

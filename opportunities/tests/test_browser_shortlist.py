@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.test import Client
@@ -48,7 +49,12 @@ def residencies() -> None:
         f: {"source": "Programme website (test)", "as_of": read}
         for f in ("visa", "step2", "interviews", "graduation")
     }
-    common = {"kind": "residency", "specialty": "diagnostic", "country": "US", "research": "none"}
+    common: dict[str, Any] = {
+        "kind": "residency",
+        "specialty": "diagnostic",
+        "country": "US",
+        "research": "none",
+    }
     rows = [
         ("Lakeshore", "Midwest", "J-1, H-1B", 800, 96, 245),
         ("Prairie", "Midwest", "J-1", 500, 150, 238),
@@ -74,7 +80,7 @@ def test_an_img_makes_a_shortlist_on_a_phone_and_sees_why(browser, live_server):
     # A transactional test starts from a flushed database: seed what the page needs.
     taxonomy_seed()
     residencies()
-    applicant = UserFactory(full_name="Dr Ana Souza")
+    applicant = UserFactory.create(full_name="Dr Ana Souza")
     base = live_server.url
     page = on_phone(browser, base, applicant)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from typing import Any
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -228,13 +229,14 @@ def test_the_api_adds_and_corrects_a_programme_with_the_version_read(client, per
 def test_the_api_names_the_field_at_fault(client, personas):
     client.force_login(personas.admin)
     base = {"name": "X", "institution": "Y"}
-    for extra, field in [
+    cases: list[tuple[dict[str, Any], str]] = [
         ({"opens_on": "2027-05-01", "closes_on": "2027-04-01"}, "closes_on"),
         ({"positions_per_year": -3}, "positions_per_year"),
         ({"visa_sponsorship": ["Tier 9"]}, "visa_sponsorship"),
         ({"site_id": 999_999}, "site_id"),
         ({"subspecialty_id": 999_999}, "subspecialty_id"),
-    ]:
+    ]
+    for extra, field in cases:
         response = client.post(
             "/api/v1/opportunities/programmes", {**base, **extra}, content_type="application/json"
         )

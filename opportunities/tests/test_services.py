@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -20,7 +21,7 @@ from people.models import TraineeProfile
 # Curating needs two-factor: the personas have it on here (the access matrix and the
 # test of a curator without it check the refusal).
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("two_factor")]
-BASE = {
+BASE: dict[str, Any] = {
     "kind": "funding",
     "title": "Starter money for trainees",
     "funder": "Network",
@@ -111,15 +112,20 @@ def test_a_deadline_is_stored_in_utc_with_its_zone(personas):
 def test_eligibility_reads_grade_track_and_graduate_status(personas):
     profile(personas.trainee, grade="pgy3", international_graduate=True)
     facts = Facts.of(personas.trainee)
-    make = lambda **f: Opportunity(**{**BASE, **f})  # noqa: E731
-    assert verdict(make(min_grade="st3", max_grade="st6"), facts).eligible  # PGY-3 counts as ST3
-    assert not verdict(make(min_grade="st4"), facts).eligible
-    assert not verdict(make(academic_track="academic"), facts).eligible
-    assert verdict(make(graduates="img_only"), facts).eligible
-    assert not verdict(make(graduates="home_only"), facts).eligible
-    assert not verdict(make(countries="US"), facts).eligible  # site A's region is in GB
-    assert verdict(make(countries="GB,IE"), facts).eligible
-    assert verdict(make(), None) is None
+
+    def eligible(**fields: Any) -> bool:
+        found = verdict(Opportunity(**{**BASE, **fields}), facts)
+        assert found is not None, "a trainee with a profile gets a verdict"
+        return found.eligible
+
+    assert eligible(min_grade="st3", max_grade="st6")  # PGY-3 counts as ST3
+    assert not eligible(min_grade="st4")
+    assert not eligible(academic_track="academic")
+    assert eligible(graduates="img_only")
+    assert not eligible(graduates="home_only")
+    assert not eligible(countries="US")  # site A's region is in GB
+    assert eligible(countries="GB,IE")
+    assert verdict(Opportunity(**BASE), None) is None
 
 
 def test_eligible_for_me_filters_the_list(client, personas):

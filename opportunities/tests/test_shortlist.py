@@ -324,7 +324,7 @@ def test_a_bad_own_estimate_changes_nothing_and_says_what_to_give(client, person
 def test_an_own_estimate_before_a_profile_is_refused_and_touches_no_one_else(
     client, personas, directory
 ):
-    stranger = UserFactory()
+    stranger = UserFactory.create()
     shortlist.shortlist_profile_save(actor=stranger, budget_programmes=3)
     client.force_login(personas.trainee)
     estimate_url = reverse("opportunities:shortlist_estimate", args=[directory["j1"].pk])

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from outputs.models import Output
 from outputs.services import AuthorIn, output_create
 
@@ -53,7 +55,7 @@ GOOD_BIBTEX = r"""
 
 
 def make_output(person, *, title="Diffusion-weighted MRI in stroke mimics", authors=None, **values):
-    defaults = {"kind": Output.Kind.ARTICLE, "venue": "", "doi": ""}
+    defaults: dict[str, Any] = {"kind": Output.Kind.ARTICLE, "venue": "", "doi": ""}
     defaults.update(values)
     return output_create(
         actor=person,

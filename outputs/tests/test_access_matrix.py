@@ -17,7 +17,7 @@ pytestmark = pytest.mark.django_db
 
 def owner(personas, who, place):
     """Own: the persona. Other: a stranger (also for the anonymous visitor)."""
-    return personas.people[who] if place == "own" and who != ANONYMOUS else UserFactory()
+    return personas.people[who] if place == "own" and who != ANONYMOUS else UserFactory.create()
 
 
 def an_output(personas, who, place):
@@ -28,7 +28,7 @@ def naming(personas, who, place):
     """Own: a stranger's output naming the persona as an author, waiting for their answer.
     Other: a stranger's output naming another stranger."""
     named = owner(personas, who, place)
-    recorder = UserFactory()
+    recorder = UserFactory.create()
     return output_create(
         actor=recorder,
         kind="article",

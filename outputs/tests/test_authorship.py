@@ -78,7 +78,7 @@ def test_a_person_linking_themselves_needs_no_confirmation(
 
 
 def test_a_name_match_to_someone_else_waits_too(personas):
-    helen = UserFactory(full_name="Dr Helen Marsh")
+    helen = UserFactory.create(full_name="Dr Helen Marsh")
     output = output_create(
         actor=personas.trainee, kind="article", title="T", authors=[AuthorIn("helen marsh")]
     )
@@ -179,7 +179,7 @@ def test_the_system_records_links_as_confirmed(personas):
 def test_an_import_asks_each_person_named_once(
     personas, mailoutbox, django_capture_on_commit_callbacks
 ):
-    UserFactory(full_name="Helen Marsh", email="helen@example.org")
+    UserFactory.create(full_name="Helen Marsh", email="helen@example.org")
     text = (
         "@article{a, author={Trainee and Marsh, Helen}, title={First paper}}\n"
         "@article{b, author={Marsh, Helen and Trainee}, title={Second paper}}\n"

@@ -287,7 +287,7 @@ def test_the_task_runs_the_look_up_and_a_finished_one_is_left_alone(trainee, net
 
 
 def test_creating_a_look_up_queues_the_task(trainee, django_capture_on_commit_callbacks):
-    queued = []
+    queued: list[int] = []
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         job = lookup.lookup_create(person=trainee, text="33037401, 10.1148/radiol.2021203656")
     assert job.state == OutputImport.State.FETCHING

@@ -17,7 +17,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_creating_an_output_matches_authors_by_exact_normalised_name(personas):
-    helen = UserFactory(full_name="Dr Helen Marsh")
+    helen = UserFactory.create(full_name="Dr Helen Marsh")
     output = output_create(
         actor=personas.trainee,
         kind=Output.Kind.ARTICLE,
@@ -36,8 +36,8 @@ def test_creating_an_output_matches_authors_by_exact_normalised_name(personas):
 
 
 def test_two_people_with_the_same_name_are_not_guessed(personas):
-    UserFactory(full_name="Sam Lee")
-    UserFactory(full_name="Sam Lee")
+    UserFactory.create(full_name="Sam Lee")
+    UserFactory.create(full_name="Sam Lee")
     output = output_create(actor=None, kind="article", title="T", authors=[AuthorIn("Sam Lee")])
     assert output.authors.get().person is None
 

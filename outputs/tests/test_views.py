@@ -44,7 +44,9 @@ def test_a_person_adds_filters_and_edits_their_outputs(client, personas):
     assert response.status_code == 302
     assert response["Location"] == output.get_absolute_url()
     assert output.date_display == "May 2024"
-    assert output.authors.last().orcid == "0000-0002-1825-0097"
+    last = output.authors.last()
+    assert last is not None
+    assert last.orcid == "0000-0002-1825-0097"
     listed = client.get(reverse("outputs:mine"), {"theme": theme.pk, "kind": "article"})
     assert list(listed.context["outputs"]) == [output]
     assert not list(client.get(reverse("outputs:mine"), {"kind": "poster"}).context["outputs"])

@@ -7,6 +7,8 @@ Workspace routes answer 404 to anyone off the team, administrators included.
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 from django.urls import reverse
 
@@ -24,12 +26,12 @@ def a_project(personas, who, place) -> Project:
     site = site_for(personas, who, place)
     if place == "own" and who != ANONYMOUS:
         return make_project(personas.people[who], sites=[site])
-    return make_project(UserFactory(), sites=[site])
+    return make_project(UserFactory.create(), sites=[site])
 
 
 def a_team_project(personas, who, place) -> Project:
     """Own: the persona is on the team but does not lead it."""
-    project = make_project(UserFactory(), sites=[site_for(personas, who, place)])
+    project = make_project(UserFactory.create(), sites=[site_for(personas, who, place)])
     if place == "own" and who != ANONYMOUS:
         Member.objects.create(project=project, person=personas.people[who], responsibility="Help")
     return project
@@ -59,7 +61,7 @@ def a_milestone(project_of):
     def make(p, w, pl):
         project = project_of(p, w, pl)
         return workspace.milestone_create(
-            actor=project.lead, project=project, title="Approvals in", due_on="2030-01-01"
+            actor=project.lead, project=project, title="Approvals in", due_on=date(2030, 1, 1)
         )
 
     return make
@@ -74,7 +76,11 @@ def a_meeting(project_of):
     def make(p, w, pl):
         project = project_of(p, w, pl)
         return workspace.meeting_record(
-            actor=project.lead, project=project, held_on="2026-01-05", title="Kick-off", notes="N"
+            actor=project.lead,
+            project=project,
+            held_on=date(2026, 1, 5),
+            title="Kick-off",
+            notes="N",
         )
 
     return make
@@ -97,34 +103,34 @@ def item(name, make):
 
 
 def apply_url(p, w, pl):
-    return reverse("projects:apply", args=[a_project(p, w, pl).roles.first().pk])
+    return reverse("projects:apply", args=[a_project(p, w, pl).roles.all()[0].pk])
 
 
 def an_application(p, w, pl) -> Application:
     """Own: the persona applied to a stranger's project. Other: between strangers."""
-    project = make_project(UserFactory(), sites=[p.site_a])
-    applicant = p.people[w] if pl == "own" and w != ANONYMOUS else UserFactory()
-    return Application.objects.create(role=project.roles.first(), applicant=applicant, note=NOTE)
+    project = make_project(UserFactory.create(), sites=[p.site_a])
+    applicant = p.people[w] if pl == "own" and w != ANONYMOUS else UserFactory.create()
+    return Application.objects.create(role=project.roles.all()[0], applicant=applicant, note=NOTE)
 
 
 def an_application_to(p, w, pl) -> Application:
     """Own: a stranger applied to the persona's project. Other: between strangers."""
     project = a_project(p, w, pl)
     return Application.objects.create(
-        role=project.roles.first(), applicant=UserFactory(), note=NOTE
+        role=project.roles.all()[0], applicant=UserFactory.create(), note=NOTE
     )
 
 
 def a_role(project_of):
-    return lambda p, w, pl: project_of(p, w, pl).roles.first()
+    return lambda p, w, pl: project_of(p, w, pl).roles.all()[0]
 
 
 def asking(p, w, pl) -> Project:
     """Own: a stranger's project naming the persona its supervising mentor, waiting for
     their answer. Other: one naming another stranger. Neither is open for help, so only
     the team and the mentor asked may read it."""
-    named = p.people[w] if pl == "own" and w != ANONYMOUS else UserFactory()
-    return make_project(UserFactory(), mentor=named, roles=[], mentor_confirms=False)
+    named = p.people[w] if pl == "own" and w != ANONYMOUS else UserFactory.create()
+    return make_project(UserFactory.create(), mentor=named, roles=[], mentor_confirms=False)
 
 
 def on_asking(name):
@@ -433,7 +439,9 @@ ROUTES = [
     (
         Route(
             "API apply",
-            lambda p, w, pl: f"/api/v1/projects/roles/{a_project(p, w, pl).roles.first().pk}/apply",
+            lambda p, w, pl: (
+                f"/api/v1/projects/roles/{a_project(p, w, pl).roles.all()[0].pk}/apply"
+            ),
             "post",
             lambda *a: {"note": NOTE},
             api=True,

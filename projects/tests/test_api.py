@@ -38,9 +38,8 @@ def test_a_project_is_posted_with_roles_and_found_on_the_board(personas):
     )
     assert created.status_code == 201, created.content
     assert [r["kind"] for r in created.json()["roles"]] == ["collection", "statistics"]
-    board = api_client(personas.trainee).get(
-        "/api/v1/projects", {"q": "perfusion", "subspecialty": neuro.pk, "max_hours": 2}
-    )
+    query: dict[str, str | int] = {"q": "perfusion", "subspecialty": neuro.pk, "max_hours": 2}
+    board = api_client(personas.trainee).get("/api/v1/projects", query)
     result = board.json()["results"][0]
     assert result["title"] == "Perfusion CT in stroke"
     assert result["effort"]["approval_weeks"] == 12
@@ -56,14 +55,15 @@ def test_bad_input_names_the_field(personas):
     assert response.status_code == 422
     assert response.json()["detail"][0]["loc"] == ["body", "research_type"]
     assert not Project.objects.exists()
-    board = api_client(personas.trainee).get("/api/v1/projects", {"sort": "x", "max_hours": 99})
+    bad: dict[str, str | int] = {"sort": "x", "max_hours": 99}
+    board = api_client(personas.trainee).get("/api/v1/projects", bad)
     assert board.status_code == 422
 
 
 def test_applying_when_overcommitted_answers_with_the_load(personas):
     for n in range(3):
         join(make_project(personas.mentor, title=f"Busy {n}"), personas.trainee)
-    role = make_project(personas.mentor, title="Fourth").roles.first()
+    role = make_project(personas.mentor, title="Fourth").roles.all()[0]
     client = api_client(personas.trainee)
     refused = post(client, f"/api/v1/projects/roles/{role.pk}/apply", {"note": NOTE})
     assert refused.status_code == 422
@@ -253,10 +253,10 @@ def test_patient_identifiers_in_meetings_are_refused_by_field_through_the_api(pe
 def test_milestone_and_meeting_routes_answer_404_off_the_team(personas):
     project = make_project(personas.mentor)
     milestone = workspace.milestone_create(
-        actor=personas.mentor, project=project, title="Data in", due_on="2026-05-01"
+        actor=personas.mentor, project=project, title="Data in", due_on=dt.date(2026, 5, 1)
     )
     meeting = workspace.meeting_record(
-        actor=personas.mentor, project=project, held_on="2026-03-02", title="K", notes="N"
+        actor=personas.mentor, project=project, held_on=dt.date(2026, 3, 2), title="K", notes="N"
     )
     stranger = api_client(personas.trainee)
     base = f"/api/v1/projects/{project.pk}"
@@ -329,7 +329,7 @@ def test_status_notes_roles_applications_and_replies_are_screened_through_the_ap
     assert role.status_code == 422
     assert role.json()["detail"][0]["loc"] == ["body", "description"]
     trainee = api_client(personas.trainee)
-    open_role = project.roles.first()
+    open_role = project.roles.all()[0]
     applied = post(
         trainee, f"/api/v1/projects/roles/{open_role.pk}/apply", {"note": f"NHS {NHS_NUMBER}"}
     )

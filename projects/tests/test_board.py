@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -37,7 +39,7 @@ def test_effort_is_cases_times_minutes_at_the_hours_given_after_approvals(person
 
 
 def test_quick_win_needs_all_four_facts_and_says_why_for_each(personas):
-    supervised = UserFactory(full_name="Dr Record")
+    supervised = UserFactory.create(full_name="Dr Record")
     make_mentor(supervised)
     from mentors.models import Supervision
 
@@ -90,8 +92,8 @@ def test_fit_counts_interests_and_hours_with_a_reason_for_each(personas):
 
 
 def test_the_board_sorts_by_fit_and_filters(personas):
-    region = RegionFactory(name="North")
-    north = SiteFactory(name="North Hospital", region=region)
+    region = RegionFactory.create(name="North")
+    north = SiteFactory.create(name="North Hospital", region=region)
     neuro = make_project(
         personas.mentor,
         title="Neuro MRI audit",
@@ -144,7 +146,7 @@ def _board_queries(client, count: int) -> int:
 
 
 def test_the_board_runs_the_same_number_of_queries_for_2_and_20_results(client, personas):
-    mentor = UserFactory(full_name="Dr Stats")
+    mentor = UserFactory.create(full_name="Dr Stats")
     make_mentor(mentor, site=personas.site_a)
     mentor_stats_refresh()
     profile = save_trainee(personas.trainee, hours_per_week=4)
@@ -183,10 +185,10 @@ def test_the_dashboard_lists_overdue_tasks_and_pending_applications(personas):
         project=project,
         title="Late",
         owner=personas.trainee,
-        due_on="2020-01-01",
+        due_on=date(2020, 1, 1),
     )
     other = make_project(personas.mentor, title="Other")
-    services.application_submit(applicant=personas.trainee, role=other.roles.first(), note=NOTE)
+    services.application_submit(applicant=personas.trainee, role=other.roles.all()[0], note=NOTE)
     mine = selectors.dashboard_of(personas.trainee)
     assert [t.title for t in mine.overdue] == ["Late"]
     assert len(mine.mine_pending) == 1
@@ -194,8 +196,8 @@ def test_the_dashboard_lists_overdue_tasks_and_pending_applications(personas):
 
 
 def test_the_services_keep_the_facets_the_index_finds_combined_filters_by(personas):
-    region = RegionFactory(name="North")
-    north = SiteFactory(name="North Hospital", region=region)
+    region = RegionFactory.create(name="North")
+    north = SiteFactory.create(name="North Hospital", region=region)
     neuro = make_project(
         personas.mentor,
         title="Neuro MRI audit",

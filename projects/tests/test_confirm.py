@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db
 def application(personas):
     project = make_project(personas.mentor)
     return services.application_submit(
-        applicant=personas.trainee, role=project.roles.first(), note=NOTE
+        applicant=personas.trainee, role=project.roles.all()[0], note=NOTE
     )
 
 
@@ -53,7 +53,7 @@ def test_a_short_application_is_refused_with_the_hint_on_the_field(client, perso
     project = make_project(personas.mentor)
     client.force_login(personas.trainee)
     response = client.post(
-        reverse("projects:apply", args=[project.roles.first().pk]), {"note": "Keen to help."}
+        reverse("projects:apply", args=[project.roles.all()[0].pk]), {"note": "Keen to help."}
     )
     assert response.status_code == 400
     errors = response.context["form"].errors["note"]

@@ -113,7 +113,7 @@ def test_an_edit_keeps_asking_the_same_mentor_without_asking_again(
 
 def test_naming_another_mentor_replaces_the_confirmed_one_and_asks_the_new_one(personas):
     project = make_project(personas.trainee, mentor=personas.mentor)
-    other = UserFactory(full_name="Dr Other")
+    other = UserFactory.create(full_name="Dr Other")
     fields = {f: getattr(project, f) for f in ("title", "summary", "research_type")}
     services.project_update(
         actor=personas.trainee,

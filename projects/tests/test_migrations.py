@@ -19,8 +19,12 @@ facets_migration = import_module("projects.migrations.0005_board_facets")
 
 def test_the_facets_backfill_writes_what_facets_of_writes_across_chunks(personas, monkeypatch):
     monkeypatch.setattr(facets_migration, "BACKFILL_CHUNK", 2)  # several chunks from five rows
-    north, south = RegionFactory(name="North"), RegionFactory(name="South")
-    sites = [SiteFactory(region=north), SiteFactory(region=north), SiteFactory(region=south)]
+    north, south = RegionFactory.create(name="North"), RegionFactory.create(name="South")
+    sites = [
+        SiteFactory.create(region=north),
+        SiteFactory.create(region=north),
+        SiteFactory.create(region=south),
+    ]
     mri = Term.objects.get(name="MRI", kind="modality")
     projects = [
         make_project(personas.mentor, title="No site, no terms"),

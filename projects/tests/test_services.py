@@ -72,10 +72,10 @@ def test_accepting_an_application_adds_to_the_team_and_fills_the_role(
     personas, project, mailoutbox, django_capture_on_commit_callbacks
 ):
     role = project.roles.get(kind="reading")
-    other = UserFactory()
+    other = UserFactory.create()
     from network.tests.factories import MembershipFactory
 
-    MembershipFactory(person=other, role="trainee", site=personas.site_a)
+    MembershipFactory.create(person=other, role="trainee", site=personas.site_a)
     with django_capture_on_commit_callbacks(execute=True):
         mine = services.application_submit(applicant=personas.trainee, role=role, note=NOTE)
         theirs = services.application_submit(applicant=other, role=role, note=NOTE)
@@ -93,7 +93,7 @@ def test_accepting_an_application_adds_to_the_team_and_fills_the_role(
 
 
 def test_only_the_lead_decides_and_only_the_applicant_withdraws(personas, project):
-    role = project.roles.first()
+    role = project.roles.all()[0]
     application = services.application_submit(applicant=personas.trainee, role=role, note=NOTE)
     with pytest.raises(PermissionDenied):
         services.application_decide(
@@ -112,7 +112,7 @@ def test_a_trainee_on_three_projects_is_warned_with_their_load(personas):
     for n in range(3):
         join(make_project(personas.mentor, title=f"Project {n}"), personas.trainee)
     fourth = make_project(personas.mentor, title="Fourth")
-    role = fourth.roles.first()
+    role = fourth.roles.all()[0]
     with pytest.raises(services.Overcommitted) as warning:
         services.application_submit(applicant=personas.trainee, role=role, note=NOTE)
     assert "You already hold 3 active projects (Project 0; Project 1; Project 2)" in str(
@@ -127,7 +127,7 @@ def test_finished_projects_do_not_count_towards_the_load(personas):
         done = make_project(personas.mentor, title=f"Project {n}")
         join(done, personas.trainee)
         services.project_status_change(actor=personas.mentor, project=done, status="closed")
-    role = make_project(personas.mentor, title="Next").roles.first()
+    role = make_project(personas.mentor, title="Next").roles.all()[0]
     services.application_submit(applicant=personas.trainee, role=role, note=NOTE)
 
 
@@ -270,7 +270,7 @@ def test_a_status_note_with_an_identifier_is_refused_and_the_status_stays(person
 def test_an_application_note_with_an_identifier_is_refused_and_the_lead_is_not_told(
     personas, project, mailoutbox, django_capture_on_commit_callbacks
 ):
-    role = project.roles.first()
+    role = project.roles.all()[0]
     with django_capture_on_commit_callbacks(execute=True), pytest.raises(ValidationError) as error:
         services.application_submit(
             applicant=personas.trainee, role=role, note=f"I saw NHS {NHS_NUMBER} in clinic."
@@ -284,7 +284,7 @@ def test_a_reply_with_an_identifier_is_refused_and_the_application_waits(
     personas, project, mailoutbox, django_capture_on_commit_callbacks
 ):
     application = services.application_submit(
-        applicant=personas.trainee, role=project.roles.first(), note=NOTE
+        applicant=personas.trainee, role=project.roles.all()[0], note=NOTE
     )
     with django_capture_on_commit_callbacks(execute=True), pytest.raises(ValidationError) as error:
         services.application_decide(

@@ -87,8 +87,13 @@ def test_a_systematic_review_can_be_done_from_anywhere(personas):
 def test_a_london_trainee_sees_a_houston_project_below_a_london_one_with_the_reason(
     personas, london_trainee
 ):
-    houston = place(SiteFactory(name="Houston Methodist Hospital", region=RegionFactory()), HOUSTON)
-    kings = place(SiteFactory(name="King's College Hospital", region=personas.site_a.region), KINGS)
+    houston = place(
+        SiteFactory.create(name="Houston Methodist Hospital", region=RegionFactory.create()),
+        HOUSTON,
+    )
+    kings = place(
+        SiteFactory.create(name="King's College Hospital", region=personas.site_a.region), KINGS
+    )
     far = neuro(personas, "Stroke MRI in Houston", houston)
     # Nearby, but sharing only the modality: fewer interests, still first.
     close = neuro(personas, "MRI audit at King's", kings, subspecialty=None)
@@ -102,7 +107,10 @@ def test_a_london_trainee_sees_a_houston_project_below_a_london_one_with_the_rea
 
 
 def test_the_board_page_shows_the_distance_reason(client, personas, london_trainee):
-    houston = place(SiteFactory(name="Houston Methodist Hospital", region=RegionFactory()), HOUSTON)
+    houston = place(
+        SiteFactory.create(name="Houston Methodist Hospital", region=RegionFactory.create()),
+        HOUSTON,
+    )
     neuro(personas, "Stroke MRI in Houston", houston)
     client.force_login(london_trainee)
     page = client.get(reverse("projects:board")).content.decode()
@@ -111,9 +119,11 @@ def test_the_board_page_shows_the_distance_reason(client, personas, london_train
 
 def test_the_sql_fit_agrees_with_the_reasons_for_every_distance(personas, london_trainee):
     sites = {
-        "near": place(SiteFactory(region=personas.site_a.region), KINGS),
-        "reach": place(SiteFactory(region=personas.site_a.region), (52.2053, 0.1218)),  # Cambridge
-        "far": place(SiteFactory(region=RegionFactory()), HOUSTON),
+        "near": place(SiteFactory.create(region=personas.site_a.region), KINGS),
+        "reach": place(
+            SiteFactory.create(region=personas.site_a.region), (52.2053, 0.1218)
+        ),  # Cambridge
+        "far": place(SiteFactory.create(region=RegionFactory.create()), HOUSTON),
     }
     for label, site in sites.items():
         neuro(personas, f"Project {label}", site)
@@ -186,11 +196,11 @@ def test_ones_own_projects_are_marked_and_offer_no_apply(client, personas):
     client.force_login(personas.trainee)
     page = client.get(project.get_absolute_url()).content.decode()
     assert "Your project" in page
-    assert (
-        reverse("projects:apply", args=[project.roles.filter(state="open").first().pk]) not in page
-    )
+    open_role = project.roles.filter(state="open").first()
+    assert open_role is not None
+    assert reverse("projects:apply", args=[open_role.pk]) not in page
     board = client.get(reverse("projects:board")).content.decode()
     assert "Your project" in board
     other_page = client.get(other.get_absolute_url()).content.decode()
-    assert reverse("projects:apply", args=[other.roles.first().pk]) in other_page
+    assert reverse("projects:apply", args=[other.roles.all()[0].pk]) in other_page
     assert Project.objects.count() == 2

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
@@ -91,7 +93,7 @@ def test_an_incomplete_project_names_the_missing_fields_and_creates_nothing(clie
 def test_the_apply_page_warns_with_the_current_load(client, personas):
     for n in range(3):
         join(make_project(personas.mentor, title=f"Busy {n}"), personas.trainee)
-    role = make_project(personas.mentor, title="One more").roles.first()
+    role = make_project(personas.mentor, title="One more").roles.all()[0]
     client.force_login(personas.trainee)
     page = client.get(reverse("projects:apply", args=[role.pk]))
     assert "You already hold 3 active projects" in page.content.decode()
@@ -107,7 +109,7 @@ def test_the_apply_page_warns_with_the_current_load(client, personas):
 def test_the_lead_accepts_from_the_project_page(client, personas):
     project = make_project(personas.mentor)
     application = services.application_submit(
-        applicant=personas.trainee, role=project.roles.first(), note=NOTE
+        applicant=personas.trainee, role=project.roles.all()[0], note=NOTE
     )
     client.force_login(personas.mentor)
     page = client.get(project.get_absolute_url())
@@ -225,7 +227,7 @@ def test_upload_refusal_is_shown_and_downloads_are_attachments(client, personas,
 
 def test_the_dashboard_shows_the_projects_panel(client, personas, project):
     workspace.task_create(
-        actor=personas.mentor, project=project, title="Overdue thing", due_on="2020-01-01"
+        actor=personas.mentor, project=project, title="Overdue thing", due_on=date(2020, 1, 1)
     )
     client.force_login(personas.trainee)
     body = client.get(reverse("dashboard")).content.decode()
@@ -322,7 +324,7 @@ def test_the_lead_deletes_a_task_from_its_page(client, personas, project):
 
 def test_a_milestone_is_edited_and_deleted_through_its_page(client, personas, project):
     milestone = workspace.milestone_create(
-        actor=personas.mentor, project=project, title="Data in", due_on="2026-05-01"
+        actor=personas.mentor, project=project, title="Data in", due_on=date(2026, 5, 1)
     )
     client.force_login(personas.trainee)
     url = reverse("projects:milestone", args=[milestone.pk])
@@ -340,7 +342,11 @@ def test_a_milestone_is_edited_and_deleted_through_its_page(client, personas, pr
 
 def test_meeting_notes_are_corrected_and_deleted_through_their_page(client, personas, project):
     meeting = workspace.meeting_record(
-        actor=personas.mentor, project=project, held_on="2026-02-01", title="Kick-off", notes="A"
+        actor=personas.mentor,
+        project=project,
+        held_on=date(2026, 2, 1),
+        title="Kick-off",
+        notes="A",
     )
     client.force_login(personas.trainee)
     listing = client.get(reverse("projects:meetings", args=[project.pk])).content.decode()
@@ -421,7 +427,11 @@ def test_an_action_item_with_an_identifier_is_refused_on_its_own_row(client, per
 
 def test_a_correction_with_an_identifier_is_refused_and_the_notes_stay(client, personas, project):
     meeting = workspace.meeting_record(
-        actor=personas.mentor, project=project, held_on="2026-02-01", title="Kick-off", notes="A"
+        actor=personas.mentor,
+        project=project,
+        held_on=date(2026, 2, 1),
+        title="Kick-off",
+        notes="A",
     )
     client.force_login(personas.trainee)
     response = client.post(
@@ -474,7 +484,7 @@ def test_a_milestone_title_with_an_identifier_is_refused_on_the_tasks_page(
 
 def test_a_stale_milestone_delete_is_refused_with_the_saved_values(client, personas, project):
     milestone = workspace.milestone_create(
-        actor=personas.mentor, project=project, title="Data in", due_on="2026-05-01"
+        actor=personas.mentor, project=project, title="Data in", due_on=date(2026, 5, 1)
     )
     client.force_login(personas.mentor)
     page = client.get(reverse("projects:milestone", args=[milestone.pk])).content.decode()
@@ -493,7 +503,11 @@ def test_a_stale_milestone_delete_is_refused_with_the_saved_values(client, perso
 
 def test_a_stale_meeting_delete_is_refused_with_the_saved_values(client, personas, project):
     meeting = workspace.meeting_record(
-        actor=personas.mentor, project=project, held_on="2026-02-01", title="Kick-off", notes="A"
+        actor=personas.mentor,
+        project=project,
+        held_on=date(2026, 2, 1),
+        title="Kick-off",
+        notes="A",
     )
     client.force_login(personas.mentor)
     page = client.get(reverse("projects:meeting", args=[meeting.pk])).content.decode()
@@ -555,7 +569,7 @@ def test_an_edit_with_an_identifier_is_refused_on_the_field_and_the_project_stay
 
 
 def test_an_application_note_with_an_identifier_is_refused_on_the_field(client, personas):
-    role = make_project(personas.mentor).roles.first()
+    role = make_project(personas.mentor).roles.all()[0]
     client.force_login(personas.trainee)
     response = client.post(
         reverse("projects:apply", args=[role.pk]), {"note": "Call me on 07700 900123"}
@@ -609,7 +623,7 @@ def test_a_role_description_with_an_identifier_comes_back_on_the_project_page(
 def test_a_reply_with_an_identifier_comes_back_beside_the_application(client, personas):
     project = make_project(personas.mentor)
     application = services.application_submit(
-        applicant=personas.trainee, role=project.roles.first(), note=NOTE
+        applicant=personas.trainee, role=project.roles.all()[0], note=NOTE
     )
     client.force_login(personas.mentor)
     url = reverse("projects:application", args=[application.pk, "accept"])
@@ -632,7 +646,7 @@ def test_a_reply_with_an_identifier_comes_back_beside_the_application(client, pe
 
 def test_the_milestone_toggle_carries_its_version_and_raises_it(client, personas, project):
     milestone = workspace.milestone_create(
-        actor=personas.mentor, project=project, title="Data in", due_on="2026-05-01"
+        actor=personas.mentor, project=project, title="Data in", due_on=date(2026, 5, 1)
     )
     client.force_login(personas.trainee)
     page = client.get(reverse("projects:tasks", args=[project.pk])).content.decode()

@@ -54,7 +54,7 @@ def test_a_meeting_turns_actions_into_tasks_and_emails_the_team(
         workspace.meeting_record(
             actor=personas.mentor,
             project=project,
-            held_on="2026-03-02",
+            held_on=date(2026, 3, 2),
             title="Kick-off",
             notes="We agreed the proforma.",
             actions=[workspace.ActionItem("Build the form", personas.trainee, None)],
@@ -127,7 +127,7 @@ def test_outsiders_to_the_team_cannot_upload_or_add_tasks(personas, project):
 def test_the_team_edits_a_milestone_and_a_stale_save_gets_the_saved_values(personas, project):
     join(project, personas.trainee)
     milestone = workspace.milestone_create(
-        actor=personas.mentor, project=project, title="Approvals in", due_on="2026-05-01"
+        actor=personas.mentor, project=project, title="Approvals in", due_on=date(2026, 5, 1)
     )
     workspace.milestone_update(
         actor=personas.trainee,
@@ -154,7 +154,7 @@ def test_the_team_edits_a_milestone_and_a_stale_save_gets_the_saved_values(perso
 def test_only_the_lead_deletes_a_milestone_and_its_tasks_stay(personas, project):
     join(project, personas.trainee)
     milestone = workspace.milestone_create(
-        actor=personas.mentor, project=project, title="Data in", due_on="2026-05-01"
+        actor=personas.mentor, project=project, title="Data in", due_on=date(2026, 5, 1)
     )
     task = workspace.task_create(
         actor=personas.trainee, project=project, title="Collect", milestone=milestone

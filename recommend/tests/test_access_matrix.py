@@ -24,8 +24,8 @@ def world(personas):
     from accounts.tests.factories import UserFactory
     from network.tests.factories import MembershipFactory
 
-    other = UserFactory(email="other.trainee@personas.test")
-    MembershipFactory(person=other, site=personas.site_b)
+    other = UserFactory.create(email="other.trainee@personas.test")
+    MembershipFactory.create(person=other, site=personas.site_b)
     make_trainee(other)
     built.other_choice = Dismissal.objects.create(
         person=other, item_key=f"project:{built.project.pk}", title=built.project.title

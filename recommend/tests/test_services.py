@@ -5,10 +5,13 @@ from __future__ import annotations
 import pytest
 from django.core.exceptions import ValidationError
 
+from accounts.models import User
 from audit.models import AuditEvent
 from people.services import trainee_profile_save
 from recommend import services, tasks
+from recommend.core.items import Result
 from recommend.models import Dismissal, StoredList
+from recommend.services import ForYou
 from recommend.tests.world import build_world, make_trainee, terms
 
 pytestmark = pytest.mark.django_db
@@ -23,8 +26,22 @@ def keys(result) -> list[str]:
     return [item.key for item in result.ranked]
 
 
+def computed(person: User) -> Result:
+    """The ranking for a trainee (None is only for people without a trainee profile)."""
+    result = services.recommendations_compute(person)
+    assert result is not None
+    return result
+
+
+def shown_to(person: User) -> ForYou:
+    """The list a trainee's page shows."""
+    found = services.recommendations_for(person)
+    assert found is not None
+    return found
+
+
 def test_a_trainee_is_offered_the_mentor_the_project_the_call_and_the_conference(world):
-    result = services.recommendations_compute(world.trainee)
+    result = computed(world.trainee)
     assert f"mentor:{world.mentor.pk}" in keys(result)
     assert f"project:{world.project.pk}" in keys(result)
     assert f"opportunity:{world.funding.pk}" in keys(result)
@@ -37,7 +54,7 @@ def test_a_trainee_is_offered_the_mentor_the_project_the_call_and_the_conference
 
 
 def test_the_rules_take_out_what_does_not_apply_and_say_why(world):
-    result = services.recommendations_compute(world.trainee)
+    result = computed(world.trainee)
     why = {e.key: e.why for e in result.excluded}
     assert why[f"project:{world.idle_project.pk}"] == "Not recruiting"
     assert why[f"opportunity:{world.closed.pk}"] == "Its deadline has passed"
@@ -49,7 +66,7 @@ def test_the_trainees_own_projects_and_mentors_are_not_offered(world, personas):
     from projects.tests.factories import join
 
     join(world.project, world.trainee)
-    result = services.recommendations_compute(world.trainee)
+    result = computed(world.trainee)
     assert {e.key: e.why for e in result.excluded}[f"project:{world.project.pk}"] == (
         "Already yours"
     )
@@ -62,11 +79,11 @@ def test_without_a_trainee_profile_there_is_no_list(world, personas):
 
 
 def test_the_task_stores_the_list_and_the_page_reads_it(world):
-    assert services.recommendations_for(world.trainee).computed_at is None  # on the fly
+    assert shown_to(world.trainee).computed_at is None  # on the fly
     assert tasks.refresh_recommendations.enqueue(person_id=world.trainee.pk).return_value == 1
     stored = StoredList.objects.get(person=world.trainee)
     assert stored.backend == "tfidf"
-    shown = services.recommendations_for(world.trainee)
+    shown = shown_to(world.trainee)
     assert shown.computed_at == stored.computed_at
     assert [i.key for i in shown.items] == [row["key"] for row in stored.items][: len(shown.items)]
 
@@ -81,7 +98,7 @@ def test_not_for_me_removes_the_item_for_good_and_is_audited(world):
     services.recommendations_refresh(person_id=world.trainee.pk)
     key = f"project:{world.project.pk}"
     dismissal = services.dismissal_create(actor=world.trainee, item_key=key)
-    assert key not in [i.key for i in services.recommendations_for(world.trainee).items]
+    assert key not in [i.key for i in shown_to(world.trainee).items]
     services.recommendations_refresh(person_id=world.trainee.pk)
     assert key not in [row["key"] for row in StoredList.objects.get(person=world.trainee).items]
     event = AuditEvent.objects.get(action="recommendation.dismiss")
@@ -101,7 +118,7 @@ def test_undo_lets_the_item_come_back_and_is_audited(world, django_capture_on_co
     with django_capture_on_commit_callbacks(execute=True):
         services.dismissal_delete(actor=world.trainee, dismissal_id=dismissal.pk)
     assert AuditEvent.objects.filter(action="recommendation.undo_dismiss").count() == 1
-    assert key in [i.key for i in services.recommendations_for(world.trainee).items]
+    assert key in [i.key for i in shown_to(world.trainee).items]
 
 
 @pytest.mark.parametrize("key", ["", "project", "project:0", "project:abc", "person:3", "x" * 41])
@@ -145,8 +162,8 @@ def test_an_item_nothing_points_to_is_not_suggested(world):
         "Pottery weekend", kind="course", funder="Arts centre", summary="Clay and glazes."
     )
     key = f"opportunity:{unrelated.pk}"
-    assert key in keys(services.recommendations_compute(world.trainee))
-    assert key not in [i.key for i in services.recommendations_for(world.trainee).items]
+    assert key in keys(computed(world.trainee))
+    assert key not in [i.key for i in shown_to(world.trainee).items]
     services.recommendations_refresh(person_id=world.trainee.pk)
     assert key not in [row["key"] for row in StoredList.objects.get(person=world.trainee).items]
 

@@ -18,6 +18,7 @@ from people.models import MentorProfile, Term, TraineeProfile
 from people.services import mentor_profile_save, trainee_profile_save
 from projects.models import Project
 from projects.tests.factories import make_project
+from recommend.models import Dismissal
 
 
 def terms(*names: str) -> list[Term]:
@@ -74,6 +75,8 @@ class World:
     closed: Opportunity
     conference: Conference
     past_conference: Conference
+    # Another trainee's dismissal, which the access matrix adds to try to undo it.
+    other_choice: Dismissal | None = None
 
 
 def build_world(personas: Personas) -> World:

@@ -12,6 +12,8 @@ Everyone has two-factor on, so the matrix tests roles; two-factor is tested apar
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.urls import reverse
 
@@ -123,7 +125,7 @@ API_ROUTES = ["accuracy", "roc", "agreement", "icc", "bland-altman", "repeatabil
 
 @pytest.mark.parametrize("analysis", API_ROUTES)
 def test_stats_api_routes(personas, analysis):
-    body = {**API_BODY}
+    body: dict[str, Any] = {**API_BODY}
     if analysis == "accuracy":
         body["threshold"] = 0.5
     if analysis in ("accuracy", "roc"):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+from typing import Any
 
 import numpy as np
 import pytest
@@ -59,7 +60,7 @@ def test_clopper_pearson_is_a_choice():
 
 
 def test_an_undefined_ppv_reads_not_estimable_and_never_nan():
-    data = {"test": [0, 0, 0, 0], "truth": [1, 0, 1, 0]}
+    data: dict[str, Any] = {"test": [0, 0, 0, 0], "truth": [1, 0, 1, 0]}
     result = run_analysis(
         dataset_from_columns(data), settings(analysis="accuracy", index="test", reference="truth")
     )
@@ -73,7 +74,7 @@ def test_an_undefined_ppv_reads_not_estimable_and_never_nan():
 
 
 def test_positive_codes_and_thresholds_turn_scores_into_calls():
-    data = {"conf": ["1", "2", "3", "3", "1", "2"], "ai": [10, 80, 60, 90, 20, 40],
+    data: dict[str, Any] = {"conf": ["1", "2", "3", "3", "1", "2"], "ai": [10, 80, 60, 90, 20, 40],
             "truth": [0, 0, 1, 1, 0, 1]}  # fmt: skip
     by_codes = run_analysis(
         dataset_from_columns(data),
@@ -113,7 +114,7 @@ def test_too_few_cases_for_delong_are_refused():
 
 
 def test_missing_values_are_refused_by_field_and_row_unless_left_out():
-    data = {"a": [1.0, None, 3.0, 4.0, ""], "b": [1.1, 2.0, 2.9, 4.2, 5.1]}
+    data: dict[str, Any] = {"a": [1.0, None, 3.0, 4.0, ""], "b": [1.1, 2.0, 2.9, 4.2, 5.1]}
     message = refused(data, "measurements", analysis="bland_altman", measurements=["a", "b"])
     assert message.startswith("a has no value in 2 rows: row 2, row 5.")
     result = run_analysis(
@@ -159,7 +160,7 @@ def test_settings_are_checked_before_any_data():
 
 
 def test_paired_delong_compares_two_tests_on_the_same_cases():
-    data = {
+    data: dict[str, Any] = {
         "ai": [0.9, 0.8, 0.7, 0.55, 0.6, 0.3, 0.2, 0.1, 0.45, 0.65],
         "reader": [5, 4, 2, 3, 4, 1, 2, 1, 3, 2],
         "truth": [1, 1, 1, 1, 0, 0, 0, 0, 0, 1],
@@ -204,7 +205,7 @@ def test_icc_reproduces_shrout_and_fleiss_1979():
 
 
 def test_repeatability_cv_on_a_scale_without_zero_is_not_estimable():
-    data = {"first": [-10.0, 20.0, 30.0], "second": [-11.0, 21.5, 29.0]}
+    data: dict[str, Any] = {"first": [-10.0, 20.0, 30.0], "second": [-11.0, 21.5, 29.0]}
     result = run_analysis(
         dataset_from_columns(data),
         settings(analysis="repeatability", measurements=["first", "second"]),
@@ -215,7 +216,7 @@ def test_repeatability_cv_on_a_scale_without_zero_is_not_estimable():
 
 
 def test_figures_come_back_as_svg_and_png_and_equal_data_give_equal_svg():
-    data = {"a": [10.0, 12.0, 9.5, 11.0, 13.2], "b": [10.4, 11.6, 9.9, 11.5, 12.8]}
+    data: dict[str, Any] = {"a": [10.0, 12.0, 9.5, 11.0, 13.2], "b": [10.4, 11.6, 9.9, 11.5, 12.8]}
     result = run_analysis(
         dataset_from_columns(data), settings(analysis="bland_altman", measurements=["a", "b"])
     )
@@ -391,7 +392,7 @@ def test_fifty_categories_are_still_an_agreement_analysis():
 
 @pytest.mark.parametrize("mark", ["NA", "N/A", "#N/A", "NaN", "nan", ".", ".a", "", "  "])
 def test_missing_value_marks_of_statistical_software_are_missing(mark):
-    data = {"a": [1.0, mark, 3.0, 4.0, 5.2], "b": [1.1, 2.0, 2.9, 4.2, 5.1]}
+    data: dict[str, Any] = {"a": [1.0, mark, 3.0, 4.0, 5.2], "b": [1.1, 2.0, 2.9, 4.2, 5.1]}
     message = refused(data, "measurements", analysis="icc", measurements=["a", "b"])
     assert message.startswith("a has no value in 1 row: row 2.")
     result = run_analysis(
@@ -416,7 +417,10 @@ def test_a_missing_value_mark_declared_as_a_category_is_a_value():
 
 
 def test_an_auc_below_one_half_warns_that_the_score_may_run_the_other_way():
-    data = {"score": [0.1, 0.2, 0.3, 0.6, 0.7, 0.8, 0.75, 0.9], "truth": [1, 1, 1, 0, 0, 0, 1, 0]}
+    data: dict[str, Any] = {
+        "score": [0.1, 0.2, 0.3, 0.6, 0.7, 0.8, 0.75, 0.9],
+        "truth": [1, 1, 1, 0, 0, 0, 1, 0],
+    }
     result = run_analysis(
         dataset_from_columns(data), settings(analysis="roc", index="score", reference="truth")
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import pytest
 
@@ -95,7 +96,7 @@ def test_bad_input_answers_422_naming_the_field(api, path, body, field, words):
 
 def test_missing_and_non_numeric_cells_name_their_rows(client, personas):
     client.force_login(personas.trainee)
-    body = {
+    body: dict[str, Any] = {
         "columns": {"a": [1.0, None, "x", 4.0], "b": [1.0, 2.0, 3.0, 4.0]},
         "row_ids": ["P1", "P2", "P3", "P4"],
         "measurements": ["a", "b"],

@@ -64,6 +64,8 @@ def test_the_statistician_analyses_the_demo_reader_study(browser, live_server, t
         "img => img.complete && img.naturalWidth > 0", arg=figure.element_handle()
     )
     first = AnalysisRun.objects.get()
+    assert first.result is not None
+    assert first.snapshot is not None
     assert first.result["n"] == 60
     assert set(first.snapshot["sites"]) == {"STH", "MRI"}
 

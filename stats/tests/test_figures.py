@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 from itertools import pairwise
+from typing import Any
 
 import numpy as np
 import pytest
@@ -59,20 +60,21 @@ def _dataset(labels):
 
 
 def _result(name, labels):
-    chosen = {
+    options: dict[str, dict[str, Any]] = {
         "roc": {"analysis": "roc", "index": "ai", "index_second": "conf", "reference": "ref"},
         "bland_altman": {"analysis": "bland_altman", "measurements": ["m1", "m2"]},
         "agreement": {"analysis": "agreement", "measurements": ["conf", "conf2"]},
         "kappa": {"analysis": "agreement", "measurements": ["conf", "conf2", "conf3"]},
-    }[name]
-    return run_analysis(_dataset(labels), Settings.from_json(chosen))
+    }
+    return run_analysis(_dataset(labels), Settings.from_json(options[name]))
 
 
 def _drawn(result, name, dpi):
     figure = figures.draw(result, name)
     figure.set_dpi(dpi)
     figure.canvas.draw()
-    return figure, figure.canvas.get_renderer()
+    # The Agg canvas that figures.draw attaches has a renderer; the base type does not say so.
+    return figure, figure.canvas.get_renderer()  # type: ignore[attr-defined]
 
 
 def _inside(inner, outer, slack=1.0):
@@ -128,7 +130,7 @@ def _legends(figure):
 
 def _data_points(axes):
     """Every point of every drawn line (steps as drawn, segments sampled) and marker."""
-    points = []
+    points: list[np.ndarray] = []
     for line in axes.get_lines():
         x, y = (np.asarray(v, dtype=float) for v in line.get_data())
         if line.get_drawstyle() in STEP_LOOKUP_MAP:

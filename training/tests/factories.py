@@ -30,8 +30,8 @@ def pdf_upload(name: str = "gcp.pdf") -> SimpleUploadedFile:
 
 
 def person_at(site, role=Role.TRAINEE):
-    person = UserFactory()
-    MembershipFactory(person=person, role=role, site=site)
+    person = UserFactory.create()
+    MembershipFactory.create(person=person, role=role, site=site)
     return person
 
 

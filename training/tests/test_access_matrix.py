@@ -29,13 +29,15 @@ def at_site(personas, who, place):
 
 def mine(personas, who, place):
     """The persona themself, or a stranger who belongs to no site."""
-    return personas.people[who] if place == "own" and who != ANONYMOUS else UserFactory()
+    return personas.people[who] if place == "own" and who != ANONYMOUS else UserFactory.create()
 
 
 def supervised(personas, who, place):
     """A checklist the persona supervises, or one between two strangers."""
-    supervisor = personas.people[who] if place == "own" and who != ANONYMOUS else UserFactory()
-    return checklist(UserFactory(), supervisor)
+    supervisor = (
+        personas.people[who] if place == "own" and who != ANONYMOUS else UserFactory.create()
+    )
+    return checklist(UserFactory.create(), supervisor)
 
 
 def with_evidence(person):
@@ -121,7 +123,9 @@ ROUTES = [
     (
         Route(
             "checklist of someone at the site",
-            lambda p, w, pl: url("checklist", checklist(at_site(p, w, pl), UserFactory()).pk),
+            lambda p, w, pl: url(
+                "checklist", checklist(at_site(p, w, pl), UserFactory.create()).pk
+            ),
         ),
         SITE_READ,
     ),
@@ -249,7 +253,7 @@ ROUTES = [
             "note evidence on an item of my checklist or a stranger's",
             lambda p, w, pl: url(
                 "item_update",
-                (c := checklist(mine(p, w, pl), UserFactory())).pk,
+                (c := checklist(mine(p, w, pl), UserFactory.create())).pk,
                 c.items.first().pk,
             ),
             method="post",

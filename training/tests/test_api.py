@@ -14,7 +14,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_my_credentials_come_with_status_and_expiry(client):
-    me = UserFactory()
+    me = UserFactory.create()
     completed = add_years(localdate() + dt.timedelta(days=10), -3)
     credential(me, days_ago=(localdate() - completed).days)
     client.force_login(me)
@@ -25,7 +25,7 @@ def test_my_credentials_come_with_status_and_expiry(client):
 
 
 def test_goals_report_progress(client):
-    me = UserFactory()
+    me = UserFactory.create()
     output(me)
     client.force_login(me)
     from training.services import goal_create
@@ -36,8 +36,8 @@ def test_goals_report_progress(client):
 
 
 def test_signing_through_the_api_names_the_field_at_fault(client):
-    supervisor = UserFactory()
-    started = checklist(UserFactory(), supervisor, days_ago=5)
+    supervisor = UserFactory.create()
+    started = checklist(UserFactory.create(), supervisor, days_ago=5)
     item = started.items.first()
     client.force_login(supervisor)
     url = f"/api/v1/training/checklists/{started.pk}/items/{item.pk}/sign"

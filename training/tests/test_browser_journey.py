@@ -29,8 +29,8 @@ def sign_in(page, base: str, email: str) -> None:
 def test_a_trainee_records_gcp_sets_a_goal_exports_a_cv_and_is_signed_off(
     browser, live_server, tmp_path
 ):
-    trainee = UserFactory(email="amara@example.org", full_name="Amara Okafor")
-    supervisor = UserFactory(email="helen@example.org", full_name="Helen Marsh")
+    trainee = UserFactory.create(email="amara@example.org", full_name="Amara Okafor")
+    supervisor = UserFactory.create(email="helen@example.org", full_name="Helen Marsh")
     output_create(
         actor=None,
         kind="article",

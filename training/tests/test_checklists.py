@@ -31,7 +31,7 @@ def test_the_associate_pi_scheme_ships_with_nine_items_and_six_months():
 
 
 def test_the_named_supervisor_signs_with_their_password_and_it_is_audited():
-    person, supervisor = UserFactory(), UserFactory()
+    person, supervisor = UserFactory.create(), UserFactory.create()
     started = checklist(person, supervisor)
     item = started.items.first()
     signed = sign(item, supervisor)
@@ -43,7 +43,7 @@ def test_the_named_supervisor_signs_with_their_password_and_it_is_audited():
 
 
 def test_a_wrong_password_signs_nothing():
-    person, supervisor = UserFactory(), UserFactory()
+    person, supervisor = UserFactory.create(), UserFactory.create()
     item = checklist(person, supervisor).items.first()
     with pytest.raises(ValidationError) as error:
         sign(item, supervisor, password="guess")
@@ -52,15 +52,15 @@ def test_a_wrong_password_signs_nothing():
 
 
 def test_only_the_named_supervisor_may_sign():
-    person, supervisor = UserFactory(), UserFactory()
+    person, supervisor = UserFactory.create(), UserFactory.create()
     item = checklist(person, supervisor).items.first()
-    for intruder in (person, UserFactory()):
+    for intruder in (person, UserFactory.create()):
         with pytest.raises(PermissionDenied):
             sign(item, intruder)
 
 
 def test_an_item_cannot_be_dated_before_the_start_or_in_the_future():
-    person, supervisor = UserFactory(), UserFactory()
+    person, supervisor = UserFactory.create(), UserFactory.create()
     item = checklist(person, supervisor, days_ago=10).items.first()
     with pytest.raises(ValidationError, match="before the start"):
         sign(item, supervisor, on=TODAY - dt.timedelta(days=11))
@@ -69,7 +69,7 @@ def test_an_item_cannot_be_dated_before_the_start_or_in_the_future():
 
 
 def test_a_signed_item_cannot_be_changed_by_anyone():
-    person, supervisor = UserFactory(), UserFactory()
+    person, supervisor = UserFactory.create(), UserFactory.create()
     item = sign(checklist(person, supervisor).items.first(), supervisor)
     with pytest.raises(ValidationError, match="cannot be changed by anyone"):
         sign(item, supervisor)
@@ -90,7 +90,7 @@ def test_a_signed_item_cannot_be_changed_by_anyone():
 
 
 def test_the_person_notes_evidence_on_an_unsigned_item_but_nobody_else_does():
-    person, supervisor = UserFactory(), UserFactory()
+    person, supervisor = UserFactory.create(), UserFactory.create()
     item = checklist(person, supervisor).items.first()
     services.checklist_item_update(actor=person, item=item, evidence="Log signed 3 May")
     with pytest.raises(PermissionDenied):
@@ -99,7 +99,7 @@ def test_the_person_notes_evidence_on_an_unsigned_item_but_nobody_else_does():
 
 
 def test_the_scheme_cannot_complete_before_six_months_nor_with_unsigned_items():
-    person, supervisor = UserFactory(), UserFactory()
+    person, supervisor = UserFactory.create(), UserFactory.create()
     started = checklist(person, supervisor, days_ago=100)
     with pytest.raises(ValidationError, match="9 item"):
         services.checklist_complete(
@@ -114,7 +114,7 @@ def test_the_scheme_cannot_complete_before_six_months_nor_with_unsigned_items():
 
 
 def test_the_scheme_completes_after_six_months():
-    person, supervisor = UserFactory(), UserFactory()
+    person, supervisor = UserFactory.create(), UserFactory.create()
     started = checklist(person, supervisor, days_ago=200)
     for item in started.items.all():
         sign(item, supervisor)
@@ -129,16 +129,16 @@ def test_the_scheme_completes_after_six_months():
 
 
 def test_a_person_cannot_supervise_themselves():
-    person = UserFactory()
+    person = UserFactory.create()
     with pytest.raises(ValidationError, match="someone else"):
         checklist(person, person)
 
 
 def test_the_admin_shows_checklists_and_their_items_read_only(client):
-    person, supervisor = UserFactory(), UserFactory()
+    person, supervisor = UserFactory.create(), UserFactory.create()
     started = checklist(person, supervisor)
     sign(started.items.first(), supervisor)
-    superuser = UserFactory(is_staff=True, is_superuser=True)
+    superuser = UserFactory.create(is_staff=True, is_superuser=True)
     enable_totp(superuser)  # the admin opens only for staff with two-factor
     client.force_login(superuser)
     page = client.get(f"/admin/training/checklist/{started.pk}/change/")

@@ -20,7 +20,7 @@ TODAY = localdate()
 
 
 def test_it_records_a_credential_with_its_certificate_and_audits_it():
-    person = UserFactory()
+    person = UserFactory.create()
     made = credential(person, certificate=pdf_upload("My GCP.pdf"))
     assert made.certificate_name == "My GCP.pdf"
     assert made.certificate.read() == PDF
@@ -36,7 +36,7 @@ def test_it_records_a_credential_with_its_certificate_and_audits_it():
     ],
 )
 def test_it_refuses_files_that_are_not_certificates_and_saves_nothing(name, content, message):
-    person = UserFactory()
+    person = UserFactory.create()
     upload = SimpleUploadedFile(name, content)
     with pytest.raises(ValidationError) as error:
         credential(person, certificate=upload)
@@ -48,11 +48,11 @@ def test_it_refuses_files_that_are_not_certificates_and_saves_nothing(name, cont
 def test_it_refuses_a_certificate_over_the_size_limit(settings):
     upload = SimpleUploadedFile("big.png", PNG + b"\0" * (10 * 1024 * 1024))
     with pytest.raises(ValidationError, match="at most 10 MB"):
-        credential(UserFactory(), certificate=upload)
+        credential(UserFactory.create(), certificate=upload)
 
 
 def test_it_refuses_a_completion_date_in_the_future_and_other_without_a_name():
-    person = UserFactory()
+    person = UserFactory.create()
     with pytest.raises(ValidationError, match="future"):
         credential(person, days_ago=-3)
     with pytest.raises(ValidationError, match="Name the course"):
@@ -64,18 +64,18 @@ def test_it_refuses_a_completion_date_in_the_future_and_other_without_a_name():
     [(100, Status.VALID), (3 * 365 - 30, Status.DUE), (3 * 365 + 5, Status.EXPIRED)],
 )
 def test_status_follows_the_three_year_default(days_ago, status):
-    person = UserFactory()
+    person = UserFactory.create()
     credential(person, days_ago=days_ago)
     assert credentials_of(person)[0].status == status
 
 
 def test_the_organisation_setting_and_a_per_type_override_set_the_interval(settings):
-    person = UserFactory()
+    person = UserFactory.create()
     credential(person, days_ago=800)
     settings.RADCOLLAB_CREDENTIAL_REFRESH_YEARS = 2
     assert credentials_of(person)[0].status == Status.EXPIRED
-    admin = UserFactory()
-    MembershipFactory(person=admin, role=Role.ADMIN, site=None)
+    admin = UserFactory.create()
+    MembershipFactory.create(person=admin, role=Role.ADMIN, site=None)
     services.refresh_interval_set(
         actor=admin, credential_type=CredentialType.GCP_INTRODUCTION, years=0, version=0
     )
@@ -85,11 +85,11 @@ def test_the_organisation_setting_and_a_per_type_override_set_the_interval(setti
 
 
 def test_only_administrators_change_intervals_and_stale_edits_conflict():
-    admin = UserFactory()
-    MembershipFactory(person=admin, role=Role.ADMIN, site=None)
+    admin = UserFactory.create()
+    MembershipFactory.create(person=admin, role=Role.ADMIN, site=None)
     with pytest.raises(PermissionDenied):
         services.refresh_interval_set(
-            actor=UserFactory(), credential_type="gcp_intro", years=2, version=0
+            actor=UserFactory.create(), credential_type="gcp_intro", years=2, version=0
         )
     services.refresh_interval_set(actor=admin, credential_type="gcp_intro", years=2, version=0)
     with pytest.raises(EditConflict):
@@ -99,7 +99,7 @@ def test_only_administrators_change_intervals_and_stale_edits_conflict():
 def test_gcp_status_for_many_people_takes_the_latest_and_marks_the_missing(
     django_assert_max_num_queries,
 ):
-    renewed, lapsed, never = UserFactory(), UserFactory(), UserFactory()
+    renewed, lapsed, never = UserFactory.create(), UserFactory.create(), UserFactory.create()
     credential(renewed, days_ago=4 * 365)
     credential(renewed, days_ago=20, kind=CredentialType.GCP_REFRESHER)
     credential(lapsed, days_ago=4 * 365)
@@ -116,7 +116,7 @@ def test_gcp_status_for_many_people_takes_the_latest_and_marks_the_missing(
 
 
 def test_an_update_from_a_stale_version_is_refused_with_the_saved_values():
-    person = UserFactory()
+    person = UserFactory.create()
     made = credential(person, provider="NIHR")
     values = {"kind": made.kind, "title": "", "completed_on": made.completed_on}
     services.credential_update(
@@ -131,7 +131,7 @@ def test_an_update_from_a_stale_version_is_refused_with_the_saved_values():
 
 
 def test_nobody_but_the_person_changes_a_credential():
-    made = credential(UserFactory())
+    made = credential(UserFactory.create())
     with pytest.raises(PermissionDenied):
-        services.credential_delete(actor=UserFactory(), credential=made)
+        services.credential_delete(actor=UserFactory.create(), credential=made)
     assert Credential.objects.exists()

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import io
+from decimal import Decimal
 
 import pytest
 from docx import Document
@@ -16,14 +17,14 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def person():
-    me = UserFactory(full_name="Amara Okafor")
+    me = UserFactory.create(full_name="Amara Okafor")
     TraineeProfile.objects.create(person=me, grade="st3")
     neuro, msk = Term.objects.get(name="Neuroradiology"), Term.objects.get(name="Musculoskeletal")
     output(me, themes=[neuro])
     output(me, kind="poster", themes=[neuro])
     output(me, themes=[msk], first=False)
     output(me)
-    consultant = UserFactory(full_name="Dr Consultant")
+    consultant = UserFactory.create(full_name="Dr Consultant")
     output_create(
         actor=None,
         kind="article",
@@ -39,7 +40,7 @@ def person():
         kind="grant",
         title="Pilot award",
         venue="RCR",
-        amount=5000,
+        amount=Decimal(5000),
         currency="GBP",
         authors=[AuthorIn(name="Okafor A", person=me)],
     )
@@ -73,7 +74,7 @@ def test_the_docx_opens_and_holds_every_section(person):
 
 
 def test_the_pdf_is_a_pdf_and_prints_non_latin_names():
-    me = UserFactory(full_name="Zoë Ñúñez 王芳")
+    me = UserFactory.create(full_name="Zoë Ñúñez 王芳")
     output(me)
     pdf = cv_pdf(cv_for(me))
     assert pdf.startswith(b"%PDF")

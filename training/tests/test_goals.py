@@ -23,7 +23,7 @@ def goal(person, **conditions):
 
 
 def test_progress_counts_outputs_matching_every_condition():
-    person = UserFactory()
+    person = UserFactory.create()
     neuro = Term.objects.get(name="Neuroradiology")
     output(person, themes=[neuro])
     output(person, themes=[neuro], first=False)
@@ -39,14 +39,16 @@ def test_progress_counts_outputs_matching_every_condition():
 
 
 def test_a_goal_reads_as_a_sentence():
-    made = goal(UserFactory(), target=3, kind="article", min_status="published", first_author=True)
+    made = goal(
+        UserFactory.create(), target=3, kind="article", min_status="published", first_author=True
+    )
     assert describe_goal(made).startswith(
         "3 journal articles, at least published, as first author by"
     )
 
 
 def test_bad_goals_are_refused_and_stale_edits_conflict():
-    person = UserFactory()
+    person = UserFactory.create()
     with pytest.raises(ValidationError, match="Unknown kind"):
         goal(person, target=1, kind="novel")
     made = goal(person, target=1)

@@ -19,7 +19,7 @@ TODAY = localdate()
 
 
 def expiring_in(days: int, person=None):
-    person = person or UserFactory()
+    person = person or UserFactory.create()
     completed = add_years(TODAY + dt.timedelta(days=days), -3)
     return credential(person, days_ago=(TODAY - completed).days)
 
@@ -41,7 +41,7 @@ def test_it_sends_the_60_day_then_the_14_day_reminder_each_once():
 def test_nothing_is_sent_for_far_expiry_expired_or_renewed_credentials():
     expiring_in(200)
     expiring_in(-3)
-    person = UserFactory()
+    person = UserFactory.create()
     expiring_in(30, person)
     credential(person, days_ago=5, kind=CredentialType.GCP_REFRESHER)  # renewed
     assert credential_reminders_send() == []

@@ -26,7 +26,7 @@ def test_the_shipped_certificate_has_six_categories_with_counts():
 
 
 def test_evidence_of_every_kind_counts_towards_its_category():
-    person = UserFactory()
+    person = UserFactory.create()
     started = tracker(person)
     paper = output(person)
     add = services.evidence_add
@@ -64,9 +64,9 @@ def test_evidence_of_every_kind_counts_towards_its_category():
 
 
 def test_it_refuses_evidence_that_is_not_the_persons_or_not_of_this_set():
-    person = UserFactory()
+    person = UserFactory.create()
     started = tracker(person)
-    stranger_paper = output(UserFactory())
+    stranger_paper = output(UserFactory.create())
     with pytest.raises(ValidationError, match="not an author"):
         services.evidence_add(
             actor=person,
@@ -98,7 +98,7 @@ def test_it_refuses_evidence_that_is_not_the_persons_or_not_of_this_set():
         )
     with pytest.raises(PermissionDenied):
         services.evidence_add(
-            actor=UserFactory(),
+            actor=UserFactory.create(),
             tracker=started,
             category=category("Courses"),
             kind="note",
@@ -110,14 +110,14 @@ def test_it_refuses_evidence_that_is_not_the_persons_or_not_of_this_set():
 
 
 def test_a_person_tracks_a_certificate_once():
-    person = UserFactory()
+    person = UserFactory.create()
     tracker(person)
     with pytest.raises(ValidationError, match="already track"):
         tracker(person)
 
 
 def test_the_evidence_pack_is_one_pdf_with_images_and_embedded_files():
-    person = UserFactory(full_name="Zoë Ñúñez-Ødegård")
+    person = UserFactory.create(full_name="Zoë Ñúñez-Ødegård")
     started = tracker(person)
     services.evidence_add(
         actor=person,

@@ -12,7 +12,7 @@ from docx import Document
 from accounts.tests.factories import PASSWORD, UserFactory
 from network.models import Role
 from network.tests.factories import MembershipFactory
-from training.models import Checklist, Credential, Goal, RefreshInterval
+from training.models import Checklist, ChecklistTemplate, Credential, Goal, RefreshInterval
 from training.tests.factories import PDF, checklist, credential, output, pdf_upload, person_at
 
 pytestmark = pytest.mark.django_db
@@ -21,7 +21,7 @@ TODAY = localdate()
 
 @pytest.fixture
 def me(client):
-    person = UserFactory(full_name="Amara Okafor")
+    person = UserFactory.create(full_name="Amara Okafor")
     client.force_login(person)
     return person
 
@@ -85,7 +85,7 @@ def test_a_goal_set_on_the_page_shows_progress_from_outputs(client, me):
 
 def test_the_dashboard_shows_credentials_goals_and_sign_offs(client, me):
     credential(me, days_ago=3 * 365 - 20)
-    checklist(UserFactory(full_name="Ben Trainee"), me)
+    checklist(UserFactory.create(full_name="Ben Trainee"), me)
     page = client.get(reverse("dashboard")).content.decode()
     assert "Due within 60 days" in page
     assert "expires in" in page
@@ -94,7 +94,7 @@ def test_the_dashboard_shows_credentials_goals_and_sign_offs(client, me):
 
 
 def test_a_supervisor_signs_on_the_page_and_a_wrong_password_is_refused(client, me):
-    started = checklist(UserFactory(), me)
+    started = checklist(UserFactory.create(), me)
     item = started.items.first()
     sign = reverse("training:item_sign", args=[started.pk, item.pk])
     form = {"signed_on": TODAY.isoformat(), "evidence": "Seen", "password": "wrong"}
@@ -107,8 +107,8 @@ def test_a_supervisor_signs_on_the_page_and_a_wrong_password_is_refused(client, 
 
 
 def test_a_checklist_starts_with_the_supervisors_email(client, me):
-    supervisor = UserFactory(email="boss@example.org")
-    template = Checklist._meta.get_field("template").related_model.objects.get()
+    supervisor = UserFactory.create(email="boss@example.org")
+    template = ChecklistTemplate.objects.get()
     response = client.post(
         reverse("training:checklist_new"),
         {
@@ -187,7 +187,7 @@ def _set_id():
 
 
 def test_site_roles_need_not_be_admin_to_be_refused_intervals(client):
-    person = UserFactory()
-    MembershipFactory(person=person, role=Role.COMMITTEE, site=None)
+    person = UserFactory.create()
+    MembershipFactory.create(person=person, role=Role.COMMITTEE, site=None)
     client.force_login(person)
     assert client.get(reverse("training:intervals")).status_code == 403

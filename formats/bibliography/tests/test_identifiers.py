@@ -90,6 +90,7 @@ def test_crossref_work_answer_maps_every_citation_field(fixture_text):
     assert record.title.startswith("Pneumothorax Detection on Chest Radiographs")
     assert record.doi == "10.1148/radiol.2021203656"
     assert record.venue == "Radiology"
+    assert record.date is not None
     assert (record.date.year, record.date.month) == (2021, 5)
     assert (record.volume, record.issue, record.first_page, record.last_page) == (
         "299",
@@ -111,6 +112,7 @@ def test_crossref_posted_content_is_a_preprint_and_a_group_author_is_kept(fixtur
     (record,) = read(response(fixture_text, "crossref_10.1101_2023.01.15.23284567.json"))
     assert record.kind == Kind.PREPRINT
     assert [a.family for a in record.authors] == ["Mensah", "UK Radiology Trainee Collaborative"]
+    assert record.date is not None
     assert (record.date.year, record.date.month, record.date.day) == (2023, 1, 16)
 
 

@@ -37,8 +37,8 @@ names = st.builds(
     st.sampled_from(LOWER),
     st.text(LOWER + string.digits + "_", max_size=12),
 )
-free_text = st.text(st.characters(exclude_categories=("Cs",)), max_size=25)
-annotations = st.one_of(
+free_text = st.text(st.characters(exclude_categories=["Cs"]), max_size=25)
+annotation_cells = st.one_of(
     free_text,
     st.sampled_from(
         ["@HIDDEN", "@READONLY @HIDDEN-SURVEY", '@DEFAULT="[today]"', "@CHARLIMIT=x", "@FOO=1"]
@@ -60,7 +60,9 @@ def layouts(draw):
     """A header: the required columns, some optional ones, some of the file's own."""
     optional = [column for column in HEADER if column not in REQUIRED]
     present = [*REQUIRED, *(col for col in optional if draw(st.booleans()))]
-    headers = [(col, draw(st.sampled_from(SPELLINGS[col]))) for col in present]
+    headers: list[tuple[str | None, str]] = [
+        (col, draw(st.sampled_from(SPELLINGS[col]))) for col in present
+    ]
     others = draw(st.lists(st.sampled_from(OTHER_COLUMNS), max_size=2, unique=True))
     headers += [(None, name) for name in others]
     return draw(st.permutations(headers))
@@ -113,7 +115,7 @@ def rows(draw, layout, name, earlier):
         c.QUESTION_NUMBER: draw(st.sampled_from(["", "1", "2a"])),
         c.MATRIX_GROUP: draw(st.sampled_from(["", "grid", " grid"])),
         c.MATRIX_RANKING: draw(st.sampled_from(["", "y"])),
-        c.ANNOTATION: draw(annotations),
+        c.ANNOTATION: draw(annotation_cells),
     }
     record = [cells.get(column, "") if column else draw(free_text) for column, _ in layout]
     return record + draw(st.lists(free_text, max_size=2))

@@ -28,10 +28,10 @@ LOWER = string.ascii_lowercase
 names = st.builds(
     operator.add, st.sampled_from(LOWER), st.text(LOWER + string.digits + "_", max_size=30)
 )
-any_text = st.text(st.characters(exclude_categories=("Cs",)), max_size=30)
+any_text = st.text(st.characters(exclude_categories=["Cs"]), max_size=30)
 token_text = (
     st.text(
-        st.characters(exclude_categories=("Cs",), exclude_characters="|"), min_size=1, max_size=20
+        st.characters(exclude_categories=["Cs"], exclude_characters="|"), min_size=1, max_size=20
     )
     .map(str.strip)
     .filter(bool)

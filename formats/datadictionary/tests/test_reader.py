@@ -20,6 +20,7 @@ from formats.datadictionary import (
 )
 from formats.datadictionary import columns as c
 from formats.datadictionary.tests.builders import dictionary_csv, row
+from formats.datadictionary.tests.fields import field
 
 FIXTURE = Path(__file__).with_name("radiology_audit.csv")
 
@@ -31,7 +32,7 @@ def audit():
 
 def test_the_radiology_audit_reports_only_its_survey_action_tag(audit):
     assert audit.issues == (Issue(12, c.ANNOTATION, "@HIDDEN-SURVEY is kept, not applied"),)
-    assert audit.dictionary.get("effective_dose").issues == audit.issues
+    assert field(audit.dictionary, "effective_dose").issues == audit.issues
     assert audit.dictionary.forms() == ("demographics", "imaging", "image_quality", "audit_outcome")
     assert len(audit.dictionary.fields) == 23
 
@@ -40,9 +41,9 @@ def test_demographics_hold_age_bands_and_no_identifiers(audit):
     demographics = audit.dictionary.fields_of("demographics")
     assert [field.name for field in demographics] == ["record_id", "site", "age_band", "sex"]
     assert not any(field.identifier for field in audit.dictionary.fields)
-    age_band = audit.dictionary.get("age_band")
+    age_band = field(audit.dictionary, "age_band")
     assert age_band.choices[-1] == Choice("4", "80 or over")
-    assert audit.dictionary.get("sex").alignment is Alignment.LEFT_HORIZONTAL
+    assert field(audit.dictionary, "sex").alignment is Alignment.LEFT_HORIZONTAL
 
 
 def test_imaging_fields_carry_their_types_choices_and_ranges(audit):
@@ -85,7 +86,7 @@ def test_html_labels_multi_line_labels_and_matrix_groups_survive(audit):
 
 def test_a_file_field_is_read_so_a_later_layer_can_decide():
     result = read_data_dictionary(dictionary_csv(row("record_id"), row("scan", "file")))
-    assert result.dictionary.get("scan").field_type == "file"
+    assert field(result.dictionary, "scan").field_type == "file"
 
 
 def test_a_utf8_bom_is_ignored():
@@ -97,7 +98,7 @@ def test_a_utf8_bom_is_ignored():
 def test_windows_line_endings_read_the_same_including_multi_line_cells():
     text = FIXTURE.read_text(encoding="utf-8")
     windows = read_data_dictionary(text.replace("\n", "\r\n"))
-    label = windows.dictionary.get("report_comments").label
+    label = field(windows.dictionary, "report_comments").label
     assert label == "Report comments\r\nDo not enter names, dates of birth or hospital numbers."
     assert windows.issues == read_data_dictionary(text).issues
 
@@ -120,7 +121,7 @@ def test_empty_rows_and_a_missing_trailing_newline_are_harmless():
 
 def test_short_rows_as_saved_by_spreadsheets_are_padded():
     text = dictionary_csv(row("record_id")[:5])
-    assert read_data_dictionary(text).dictionary.get("record_id").annotation == ""
+    assert field(read_data_dictionary(text).dictionary, "record_id").annotation == ""
 
 
 def test_bytes_that_are_not_utf8_are_refused_with_their_line():

@@ -14,6 +14,7 @@ from formats.datadictionary import (
     write_data_dictionary,
 )
 from formats.datadictionary.tests.builders import cells_of, dictionary_csv, row
+from formats.datadictionary.tests.fields import field
 
 FIXTURE = Path(__file__).with_name("radiology_audit.csv")
 
@@ -55,7 +56,7 @@ def test_lf_line_endings_keep_carriage_returns_inside_cells_quoted():
 def test_any_other_line_ending_is_refused():
     dictionary = read_data_dictionary(dictionary_csv(row("record_id"))).dictionary
     with pytest.raises(ValueError, match="line_ending"):
-        write_data_dictionary(dictionary, line_ending="\r")
+        write_data_dictionary(dictionary, line_ending="\r")  # type: ignore[arg-type]
 
 
 def test_yes_no_choices_are_not_written_when_the_source_left_them_out():
@@ -65,8 +66,8 @@ def test_yes_no_choices_are_not_written_when_the_source_left_them_out():
         row("agreed", "truefalse", choices="1, True | 0, False"),
     )
     result = read_data_dictionary(text)
-    assert result.dictionary.get("contrast").choices == ()
-    assert result.dictionary.get("agreed").choices == (Choice("1", "True"), Choice("0", "False"))
+    assert field(result.dictionary, "contrast").choices == ()
+    assert field(result.dictionary, "agreed").choices == (Choice("1", "True"), Choice("0", "False"))
     assert cells_of(round_trip(text)) == cells_of(text)
 
 
@@ -92,6 +93,6 @@ def test_a_dictionary_built_in_code_is_written_and_read_back_unchanged():
 def test_slider_labels_with_an_empty_middle_come_back_as_written():
     text = dictionary_csv(row("record_id"), row("pain", "slider", choices="None | | Worst"))
     result = read_data_dictionary(text)
-    assert result.dictionary.get("pain").slider_labels == ("None", "", "Worst")
+    assert field(result.dictionary, "pain").slider_labels == ("None", "", "Worst")
     assert result.issues == ()
     assert cells_of(round_trip(text)) == cells_of(text)

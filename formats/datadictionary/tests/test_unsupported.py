@@ -13,6 +13,7 @@ from formats.datadictionary import (
 )
 from formats.datadictionary import columns as c
 from formats.datadictionary.tests.builders import cells_of, dictionary_csv, row
+from formats.datadictionary.tests.fields import field
 
 
 def read(*rows, **options):
@@ -27,7 +28,7 @@ def comes_back(text):
 def test_an_sql_field_is_kept_with_its_query_and_reported():
     text = dictionary_csv(row("record_id"), row("lookup", "sql", choices="select 1, 'A'"))
     result = read_data_dictionary(text)
-    lookup = result.dictionary.get("lookup")
+    lookup = field(result.dictionary, "lookup")
     assert lookup.field_type is FieldType.SQL
     assert (
         lookup.issues
@@ -57,7 +58,7 @@ def test_a_validation_type_redcap_does_not_ship_is_kept_with_its_range():
     assert "'postalcode_uk' is not one REDCap ships; it is kept, not applied" in (
         result.issues[0].message
     )
-    assert result.dictionary.get("postcode").validation is None
+    assert field(result.dictionary, "postcode").validation is None
     assert comes_back(text)
 
 
@@ -65,7 +66,7 @@ def test_a_signature_is_kept_and_read_as_a_plain_file_field():
     text = dictionary_csv(row("record_id"), row("sign", "file", validation="signature"))
     result = read_data_dictionary(text)
     assert [(i.line, i.column) for i in result.issues] == [(3, c.VALIDATION)]
-    assert result.dictionary.get("sign").validation is None
+    assert field(result.dictionary, "sign").validation is None
     assert comes_back(text)
 
 
@@ -75,7 +76,7 @@ def test_matrix_ranking_is_read_kept_and_reported():
         row("rank_a", "radio", choices="1, A | 2, B", matrix="grid", ranking="y"),
     )
     result = read_data_dictionary(text)
-    assert result.dictionary.get("rank_a").matrix_ranking is True
+    assert field(result.dictionary, "rank_a").matrix_ranking is True
     assert result.issues == (
         Issue(
             3,
@@ -156,7 +157,7 @@ def test_cells_in_another_spelling_are_read_and_written_back_as_they_were():
         row(" age ", "radio", choices="1,Young|2,Old", required="Y", identifier="Y")
     )
     result = read_data_dictionary(text)
-    age = result.dictionary.get("age")
+    age = field(result.dictionary, "age")
     assert (age.required, age.identifier, age.choices[1].label) == (True, True, "Old")
     assert result.issues == ()
     assert cells_of(write_data_dictionary(result.dictionary)) == cells_of(text)
@@ -188,15 +189,17 @@ def test_action_tags_are_read_with_their_arguments_and_the_others_reported():
         ),
         row("score", annotation="@DEFAULT='[age]' @CALCTEXT(if([a]='1', 'x', 'y'))"),
     )
-    scan = result.dictionary.get("scan_date")
+    scan = field(result.dictionary, "scan_date")
     assert [(t.name, t.argument, t.applied) for t in scan.action_tags] == [
         ("@TODAY", None, True),
         ("@READONLY", None, True),
         ("@HIDDEN-SURVEY", None, False),
         ("@CHARLIMIT", "x", True),
     ]
-    score = result.dictionary.get("score")
-    assert score.action_tag("@default").argument == "[age]"
+    score = field(result.dictionary, "score")
+    default = score.action_tag("@default")
+    assert default is not None
+    assert default.argument == "[age]"
     assert score.action_tags[1].argument == "if([a]='1', 'x', 'y')"
     assert [(i.line, i.message) for i in result.issues] == [
         (3, "@HIDDEN-SURVEY is kept, not applied"),

@@ -103,7 +103,7 @@ def _dictionary():
 
 
 DICTIONARY = _dictionary()
-FULL = {
+FULL: dict[str, str | set[str]] = {
     "t_text": "free text",
     "t_notes": "two\nlines",
     "t_dropdown": "2",

@@ -57,6 +57,7 @@ def read_in_r(tmp_path_factory):
         write_csv(plan, RECORDS, out)
     script = write_r_script(plan, csv_name="records.csv") + SUMMARY
     (folder / "read.R").write_text(script, encoding="utf-8")
+    assert RSCRIPT is not None
     done = subprocess.run(
         [RSCRIPT, "read.R"], cwd=folder, capture_output=True, text=True, timeout=120, check=False
     )

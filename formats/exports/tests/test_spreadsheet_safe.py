@@ -41,7 +41,12 @@ DICTIONARY = read_data_dictionary(
 
 
 def _records(note: str) -> list[ExportRecord]:
-    values = {"note": note, "change": "-1.5", "grade": "-1", "seen": {"1"}}
+    values: dict[str, str | set[str]] = {
+        "note": note,
+        "change": "-1.5",
+        "grade": "-1",
+        "seen": {"1"},
+    }
     return [ExportRecord("LDS-1", "lds", values=values, statuses={"baseline": 2})]
 
 

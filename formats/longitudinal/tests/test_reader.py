@@ -47,9 +47,12 @@ def test_it_reads_redcaps_files_with_bom_and_crlf():
     names = [e.unique_name for e in design.events]
     assert names == ["baseline_arm_1", "6_week_follow_up_arm_1", "baseline_arm_2"]
     follow_up = design.event("6_week_follow_up_arm_1")
+    baseline = design.event("baseline_arm_2")
+    assert follow_up is not None
+    assert baseline is not None
     assert (follow_up.day_offset, follow_up.offset_min, follow_up.offset_max) == (42, 7, 14)
     assert follow_up.custom_label == "[visit_date]"
-    assert design.event("baseline_arm_2").repeating
+    assert baseline.repeating
     visit = next(d for d in design.designations if d.form == "visit")
     assert visit.repeating
     assert visit.custom_label == "[visit_date]"

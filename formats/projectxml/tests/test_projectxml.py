@@ -248,7 +248,7 @@ def test_an_empty_file_is_refused():
 # Any text a person may type, but the control characters XML 1.0 cannot hold at all.
 TYPED = st.text(
     alphabet=st.characters(
-        blacklist_categories=("Cs",),
+        blacklist_categories=["Cs"],
         blacklist_characters="".join(map(chr, [*range(0, 9), 11, 12, *range(14, 32)])),
     ),
     max_size=40,

@@ -95,7 +95,9 @@ def test_duals_refuse_a_matching_that_is_not_optimal():
 
 def test_an_unknown_objective_is_refused():
     with pytest.raises(RoundError, match="objective"):
-        solve_certified(blocks_of(np.zeros((1, 1), dtype=np.int64)), np.ones(1), objective="x")
+        solve_certified(
+            blocks_of(np.zeros((1, 1), dtype=np.int64)), np.ones(1, dtype=np.int64), objective="x"
+        )
 
 
 @settings(max_examples=100, deadline=None)

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import numpy as np
 import pytest
@@ -13,7 +14,7 @@ from stats.core.accuracy import diagnostic_accuracy, diagnostic_accuracy_from_co
 
 # Altman & Bland (1994) BMJ 308:1552 and 309:102: liver scan against pathology
 # (tp 231, fp 32, fn 27, tn 54).
-LIVER_SCAN = {"tp": 231, "fp": 32, "fn": 27, "tn": 54}
+LIVER_SCAN: dict[str, Any] = {"tp": 231, "fp": 32, "fn": 27, "tn": 54}
 
 
 def test_liver_scan_accuracy_matches_altman_and_bland_1994():

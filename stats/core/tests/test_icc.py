@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import numpy as np
 import pytest
@@ -76,7 +77,7 @@ def test_ragged_rows_are_refused_naming_the_subject_row():
 
 
 def test_a_missing_rating_is_refused_naming_row_and_column():
-    ratings = [row[:] for row in SHROUT_FLEISS]
+    ratings: list[list[Any]] = [row[:] for row in SHROUT_FLEISS]
     ratings[3][2] = math.nan
     with pytest.raises(ValueError, match="subject row 3, rater column 2"):
         intraclass_correlations(ratings)
