@@ -8,11 +8,10 @@ import json
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.test import Client
 from django.urls import reverse
 
-from accounts.services import api_token_create
 from audit.models import AuditEvent
+from core.testing.api import api_client
 from credit import access, contributions, services
 from credit.models import ContributionRecord
 from credit.tests.factories import make_world, record, set_rules
@@ -262,8 +261,7 @@ def test_an_orcid_work_leaves_out_what_is_not_known():
 
 
 def test_through_the_api_a_site_lead_lists_confirms_and_reads_a_record(personas, world):
-    secret = api_token_create(user=personas.site_lead_a, name="t").secret
-    api = Client(headers={"Authorization": f"Bearer {secret}"})
+    api = api_client(personas.site_lead_a)
     base = f"/api/v1/credit/studies/{world.study.pk}/contributions"
     rows = {row["person_id"]: row for row in api.get(base).json()}
     trainee = rows[personas.trainee.pk]

@@ -3,20 +3,14 @@
 from __future__ import annotations
 
 import pytest
-from django.test import Client
 from django.utils import timezone
 
-from accounts.services import api_token_create
+from core.testing.api import api_client
 from matching import services
 from matching.models import Match, Round
 from matching.tests.factories import add_mentee, add_mentor, make_round
 
 pytestmark = pytest.mark.django_db
-
-
-def client_for(person) -> Client:
-    secret = api_token_create(user=person, name="t").secret
-    return Client(headers={"Authorization": f"Bearer {secret}"})
 
 
 @pytest.fixture
@@ -30,7 +24,7 @@ def round_():
 
 
 def test_the_committee_runs_forbids_reruns_and_publishes(two_factor, round_):
-    api = client_for(two_factor.committee)
+    api = api_client(two_factor.committee)
     base = f"/api/v1/mentoring/rounds/{round_.pk}"
     ran = api.post(f"{base}/run", content_type="application/json").json()
     assert ran["queued"] is False
@@ -53,7 +47,7 @@ def test_the_committee_runs_forbids_reruns_and_publishes(two_factor, round_):
 
 
 def test_a_bad_decision_names_the_field(two_factor, round_):
-    api = client_for(two_factor.committee)
+    api = api_client(two_factor.committee)
     request, offer = round_.requests.first(), round_.offers.first()
     answer = api.post(
         f"/api/v1/mentoring/rounds/{round_.pk}/decisions",
@@ -68,7 +62,7 @@ def test_a_mentee_sees_only_their_own_match_and_follows_it_to_the_end(two_factor
     services.round_run(actor=two_factor.committee, round_=round_)
     services.round_publish(actor=two_factor.committee, round_=round_)
     mine, theirs = Match.objects.order_by("pk")[:2]
-    mentee = client_for(mine.request.mentee)
+    mentee = api_client(mine.request.mentee)
     listed = mentee.get("/api/v1/mentoring/matches").json()
     assert [m["id"] for m in listed] == [mine.pk]
     assert mentee.get(f"/api/v1/mentoring/matches/{theirs.pk}").status_code == 404
@@ -79,7 +73,7 @@ def test_a_mentee_sees_only_their_own_match_and_follows_it_to_the_end(two_factor
     )
     today = timezone.localdate().isoformat()
     agreement = {"first_met_on": today, "goals": "An audit.", "meeting_frequency": "monthly"}
-    mentor = client_for(mine.offer.mentor)
+    mentor = api_client(mine.offer.mentor)
     first = mentee.post(f"{base}/agreement", agreement, content_type="application/json").json()
     assert first["confirmed"] is False
     both = mentor.post(f"{base}/agreement", agreement, content_type="application/json").json()
@@ -94,7 +88,7 @@ def test_a_future_first_meeting_is_refused_naming_the_field(two_factor, round_):
     services.round_publish(actor=two_factor.committee, round_=round_)
     match = Match.objects.first()
     assert match is not None
-    mentee = client_for(match.request.mentee)
+    mentee = api_client(match.request.mentee)
     mentee.post(f"/api/v1/mentoring/matches/{match.pk}/accept", content_type="application/json")
     answer = mentee.post(
         f"/api/v1/mentoring/matches/{match.pk}/agreement",
@@ -111,7 +105,7 @@ def test_reassignment_over_the_api_says_who_is_next(two_factor, round_):
     match = Match.objects.first()
     assert match is not None
     before = match.offer_id
-    answer = client_for(match.request.mentee).post(
+    answer = api_client(match.request.mentee).post(
         f"/api/v1/mentoring/matches/{match.pk}/reassign",
         {"reason": "No time in common."},
         content_type="application/json",
@@ -127,7 +121,7 @@ def test_a_large_round_runs_in_the_background(
     two_factor, round_, monkeypatch, django_capture_on_commit_callbacks
 ):
     monkeypatch.setattr(services, "BACKGROUND_PAIRS", 1)
-    api = client_for(two_factor.committee)
+    api = api_client(two_factor.committee)
     with django_capture_on_commit_callbacks(execute=True):
         ran = api.post(f"/api/v1/mentoring/rounds/{round_.pk}/run").json()
     assert ran["queued"] is True

@@ -3,20 +3,14 @@
 from __future__ import annotations
 
 import pytest
-from django.test import Client
 
-from accounts.services import api_token_create
 from audit.models import AuditEvent
+from core.testing.api import api_client
 from recommend import services
 from recommend.models import Dismissal
 from recommend.tests.world import build_world
 
 pytestmark = pytest.mark.django_db
-
-
-def client_for(person) -> Client:
-    secret = api_token_create(user=person, name="t").secret
-    return Client(headers={"Authorization": f"Bearer {secret}"})
 
 
 @pytest.fixture
@@ -26,7 +20,7 @@ def world(personas):
 
 def test_a_trainee_reads_the_stored_list_with_reasons(world):
     services.recommendations_refresh(person_id=world.trainee.pk)
-    body = client_for(world.trainee).get("/api/v1/for-you").json()
+    body = api_client(world.trainee).get("/api/v1/for-you").json()
     assert body["trainee"] is True
     assert body["computed_at"] is not None
     project = next(i for i in body["items"] if i["key"] == f"project:{world.project.pk}")
@@ -36,12 +30,12 @@ def test_a_trainee_reads_the_stored_list_with_reasons(world):
 
 
 def test_a_member_without_a_trainee_profile_is_told_so(world, personas):
-    body = client_for(personas.site_lead_a).get("/api/v1/for-you").json()
+    body = api_client(personas.site_lead_a).get("/api/v1/for-you").json()
     assert body == {"trainee": False, "computed_at": None, "items": [], "dismissed": []}
 
 
 def test_not_for_me_then_undo(world):
-    api = client_for(world.trainee)
+    api = api_client(world.trainee)
     key = f"project:{world.project.pk}"
     made = api.post("/api/v1/for-you/dismissals", {"item": key}, content_type="application/json")
     assert made.status_code == 201
@@ -57,7 +51,7 @@ def test_not_for_me_then_undo(world):
 
 
 def test_a_malformed_or_foreign_item_is_refused_naming_the_field(world):
-    api = client_for(world.trainee)
+    api = api_client(world.trainee)
     for item in ("project:abc", f"opportunity:{world.closed.pk}"):
         refused = api.post(
             "/api/v1/for-you/dismissals", {"item": item}, content_type="application/json"
