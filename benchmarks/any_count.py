@@ -14,6 +14,11 @@ Four figures per app:
 - total:   every occurrence of `Any` anywhere in an annotation (parameters, returns,
            variables and class attributes), nested ones included (`dict[str, Any]`).
 
+Two more figures keep the count honest, each with its own ceiling: `elsewhere`, the
+`Any` written outside annotations (a type alias `JSON = dict[str, Any]`, `cast(Any, x)`),
+which would otherwise hide an annotation's `Any` behind a name; and `ignores`, the
+`# type: ignore` comments, which would silence what a removed `Any` lets mypy see.
+
 CI (.ci/run stage 2) runs it; it fails when the people or the total count rises above
 CEILING. CEILING is a ratchet: lower it when the count falls, never raise it.
 """
@@ -22,6 +27,7 @@ from __future__ import annotations
 
 import ast
 import contextlib
+import re
 import sys
 import time
 from collections import Counter
@@ -31,7 +37,7 @@ ROOT = Path(__file__).resolve().parent.parent
 # The committed ceilings (issue 21 started at people 357, total 1201; main had grown to
 # 365 and 1258, then 1273 with the throughput branch, when this ratchet landed); they
 # only go down.
-CEILING = {"people": 0, "total": 868}
+CEILING = {"people": 0, "total": 868, "elsewhere": 23, "ignores": 29}
 PEOPLE = {"actor", "user", "person", "trainee", "mentor", "lead", "committee", "admin"}
 SKIPPED_PARTS = {"tests", "migrations", ".venv", "node_modules", "build", ".git"}
 
@@ -82,8 +88,11 @@ def is_any_or_none(annotation: ast.expr | None) -> bool:
 
 
 def count_file(path: Path, listing: list[str]) -> Counter[str]:
-    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    text = path.read_text(encoding="utf-8")
+    tree = ast.parse(text, filename=str(path))
     counts: Counter[str] = Counter()
+    counts["ignores"] = len(IGNORE.findall(text))
+    counts["elsewhere"] = _every_any(tree) - _annotated_any(tree)
     for node in ast.walk(tree):
         if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
             args = node.args
@@ -105,12 +114,48 @@ def count_file(path: Path, listing: list[str]) -> Counter[str]:
     return counts
 
 
+IGNORE = re.compile(r"#\s*type:\s*ignore")
+
+
+def _every_any(tree: ast.AST) -> int:
+    """Every `Any` in the module but its import: annotations, aliases, casts."""
+    return sum(
+        1
+        for node in ast.walk(tree)
+        if (isinstance(node, ast.Name) and node.id == "Any")
+        or (isinstance(node, ast.Attribute) and node.attr == "Any")
+    )
+
+
+def _annotated_any(tree: ast.AST) -> int:
+    """The `Any` written as annotations (not in strings: those `_every_any` cannot see)."""
+    count = 0
+    for node in ast.walk(tree):
+        annotations: list[ast.expr | None] = []
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+            args = node.args
+            every = [*args.posonlyargs, *args.args, *args.kwonlyargs]
+            every += [a for a in (args.vararg, args.kwarg) if a is not None]
+            annotations = [arg.annotation for arg in every] + [node.returns]
+        elif isinstance(node, ast.AnnAssign):
+            annotations = [node.annotation]
+        for annotation in annotations:
+            if annotation is not None:
+                count += sum(
+                    1
+                    for inner in ast.walk(annotation)
+                    if (isinstance(inner, ast.Name) and inner.id == "Any")
+                    or (isinstance(inner, ast.Attribute) and inner.attr == "Any")
+                )
+    return count
+
+
 def app_of(path: Path) -> str:
     parts = path.relative_to(ROOT).parts
     return parts[0] if len(parts) > 1 else "(top level)"
 
 
-COLUMNS = {"people": 8, "params": 8, "returns": 9, "total": 8}
+COLUMNS = {"people": 8, "params": 8, "returns": 9, "total": 8, "elsewhere": 11, "ignores": 9}
 
 
 def _row(label: str, counts: Counter[str]) -> str:
@@ -127,7 +172,7 @@ def main(argv: list[str]) -> int:
     print(f"{'app':<16}" + "".join(f"{name:>{width}}" for name, width in COLUMNS.items()))
     for app, counts in sorted(by_app.items()):
         total.update(counts)
-        if counts["total"]:
+        if counts["total"] or counts["elsewhere"] or counts["ignores"]:
             print(_row(app, counts))
     print(_row("TOTAL", total))
     if "--list" in argv:
@@ -136,7 +181,7 @@ def main(argv: list[str]) -> int:
     print(f"(counted in {wall:.2f} s wall, {cpu:.2f} s CPU; ceilings {CEILING})")
     above = {name: total[name] for name, ceiling in CEILING.items() if total[name] > ceiling}
     for name, count in above.items():
-        print(f"The {name} count of Any rose to {count}, above its ceiling {CEILING[name]}.")
+        print(f"The {name} count rose to {count}, above its ceiling {CEILING[name]}.")
     return 1 if above else 0
 
 
