@@ -4,11 +4,12 @@ events), and where an instrument may be entered (its event, its instances)."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from datetime import datetime
+from typing import TYPE_CHECKING
 
 from django.utils import timezone
 
-from capture.logic import Context
+from capture.logic import Context, Stored
 from capture.models import Entry, Event, Record, Study
 
 if TYPE_CHECKING:
@@ -17,14 +18,14 @@ if TYPE_CHECKING:
 
 def record_values(
     record: Record, *, except_instrument: str = "", event: Event | None = None
-) -> dict[str, Any]:
+) -> dict[str, Stored]:
     """The record's values across its other instruments (first instance), as logic reads them.
 
     The instrument being saved is left out: its posted values stand for it, and a later
     instance of a repeating instrument must not see instance 1's values as its own. In a
     longitudinal study `[field]` means the field at the same event, as in REDCap.
     """
-    values: dict[str, Any] = {}
+    values: dict[str, Stored] = {}
     entries = record.entries.filter(instance=1, event=event).only("pk", "instrument", "data")
     for entry in entries:
         if entry.instrument != except_instrument:
@@ -38,7 +39,7 @@ def logic_context(
     instrument: str,
     instance: int,
     actor: User,
-    now: Any,
+    now: datetime,
     event: Event | None = None,
 ) -> Context:
     """What branching logic and calculations read besides the values: today and now in the
@@ -47,7 +48,7 @@ def logic_context(
     instance and the values of the record's other instances of it."""
     local = timezone.localtime(now)
     repeating = repeats(record.study, event, instrument)
-    instances: dict[str, dict[int, Any]] = {}
+    instances: dict[str, dict[int, Stored]] = {}
     if repeating:
         others = Entry.objects.filter(record=record, event=event, instrument=instrument).exclude(
             instance=instance
@@ -68,9 +69,9 @@ def logic_context(
     )
 
 
-def event_values(record: Record) -> dict[str, dict[str, Any]]:
+def event_values(record: Record) -> dict[str, dict[str, Stored]]:
     """The record's values at each event (first instances), as `[event][field]` reads them."""
-    found: dict[str, dict[str, Any]] = {}
+    found: dict[str, dict[str, Stored]] = {}
     rows = record.entries.filter(instance=1, event__isnull=False).values_list(
         "event__unique_name", "data"
     )

@@ -3,8 +3,10 @@ apply branching, calculate, screen identifiers, write, audit."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from datetime import datetime
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -13,7 +15,7 @@ from django.utils import timezone
 from audit.services import audit_record
 from capture import completeness
 from capture.actiontags import tag_errors
-from capture.logic import Context, Resolution, resolve
+from capture.logic import Context, Resolution, Stored, resolve
 from capture.models import Entry, Event, Record, Study
 from capture.services.common import audit_scope
 from capture.services.context import event_problem, instance_problem, logic_context, record_values
@@ -50,7 +52,7 @@ def entry_save(
     actor: User,
     record: Record,
     instrument: str,
-    values: dict[str, Any],
+    values: Mapping[str, object],
     instance: int = 1,
     version: int | None = None,
     status: int = Entry.Status.INCOMPLETE,
@@ -98,6 +100,10 @@ def entry_save(
     return SaveResult(target.entry, cleared)
 
 
+# A save's changes for the audit row, by field: (value before or None, value after); the
+# form's status under `__status`, as (label before, label after).
+Changes = dict[str, tuple[Stored | None, Stored]]
+
 STATUS_PROBLEM = "Choose the form's status: 0 Incomplete, 1 Unverified or 2 Complete."
 
 
@@ -113,7 +119,7 @@ class EntryTarget:
     dictionary: Dictionary
     fields: list[Field]
     entry: Entry
-    before: dict[str, Any]
+    before: dict[str, Stored]
     logic: Context
 
 
@@ -122,7 +128,7 @@ class CheckedValues:
     """The typed values as stored (`values`), the problems that refuse the save
     (`errors`, by field) and the values outside their range (`warnings`)."""
 
-    values: dict[str, Any]
+    values: dict[str, Stored]
     errors: dict[str, str]
     warnings: dict[str, str]
 
@@ -135,7 +141,7 @@ def entry_read(
     instance: int,
     version: int | None,
     event: Event | None,
-    now: Any,
+    now: datetime,
 ) -> EntryTarget:
     """Step 1, read: lock the record, then read the dictionary, the fields and the entry.
 
@@ -156,12 +162,12 @@ def entry_read(
     logic = logic_context(
         record=record, instrument=instrument, instance=instance, actor=actor, now=now, event=event
     )
-    before: dict[str, Any] = dict(entry.data) if entry.pk else {}
+    before: dict[str, Stored] = dict(entry.data) if entry.pk else {}
     return EntryTarget(record, instrument, event, dictionary, fields, entry, before, logic)
 
 
 def entry_validate(
-    target: EntryTarget, values: dict[str, Any], *, reason: str, now: Any
+    target: EntryTarget, values: Mapping[str, object], *, reason: str, now: datetime
 ) -> CheckedValues:
     """Step 2, validate: each typed value against its field's type and range, the action
     tags' limits, the record id (the record's own or nothing) and the reason's text."""
@@ -178,7 +184,7 @@ def entry_validate(
     return CheckedValues(checked, {**type_errors, **own}, warnings)
 
 
-def entry_apply_branching(target: EntryTarget, checked: dict[str, Any]) -> Resolution:
+def entry_apply_branching(target: EntryTarget, checked: Mapping[str, Stored]) -> Resolution[Stored]:
     """Step 3, apply branching: resolve the dictionary's logic over the typed values and
     the record's other forms (which fields show, what each calculation gives)."""
     context = record_values(target.record, except_instrument=target.instrument, event=target.event)
@@ -187,8 +193,8 @@ def entry_apply_branching(target: EntryTarget, checked: dict[str, Any]) -> Resol
 
 
 def entry_calculate(
-    target: EntryTarget, checked: dict[str, Any], resolved: Resolution
-) -> tuple[dict[str, Any], list[str]]:
+    target: EntryTarget, checked: Mapping[str, Stored], resolved: Resolution[Stored]
+) -> tuple[dict[str, Stored], list[str]]:
     """Step 4, calculate: the values to write (typed ones, calculations, the record's id,
     blanks where branching hides a field) and the names of the fields it cleared."""
     return _values_to_write(
@@ -197,7 +203,7 @@ def entry_calculate(
 
 
 def entry_screen_identifiers(
-    target: EntryTarget, checked: dict[str, Any], after: dict[str, Any]
+    target: EntryTarget, checked: Mapping[str, Stored], after: Mapping[str, Stored]
 ) -> dict[str, str]:
     """Step 5, screen: patient identifiers in what was typed (a hidden field's value still
     reaches the audit row that clears it) and in what is written (calculations)."""
@@ -205,8 +211,8 @@ def entry_screen_identifiers(
 
 
 def entry_write(
-    actor: User, target: EntryTarget, after: dict[str, Any], *, status: int
-) -> dict[str, tuple[Any, Any]]:
+    actor: User, target: EntryTarget, after: dict[str, Stored], *, status: int
+) -> Changes:
     """Step 6, save: the entry's values and status, one version up, and the site's
     completeness count; gives the changes (old, new) by field for the audit row."""
     entry, before = target.entry, target.before
@@ -235,11 +241,11 @@ def entry_write(
 def entry_audit(
     actor: User,
     target: EntryTarget,
-    changes: dict[str, tuple[Any, Any]],
+    changes: Changes,
     *,
     reason: str,
     cleared: list[str],
-    typed: dict[str, Any],
+    typed: Mapping[str, Stored],
 ) -> None:
     """Step 7, audit: the entry created or changed (with the reason), and the values that
     branching cleared, each with the value the person had typed."""
@@ -300,7 +306,7 @@ def _entry_to_save(
     return entry
 
 
-def _record_id_errors(dictionary: Dictionary, record: Record, typed: Any) -> dict[str, str]:
+def _record_id_errors(dictionary: Dictionary, record: Record, typed: object) -> dict[str, str]:
     """A record id typed in must be the record's own (REDCap scripts send it with each row)."""
     if str(typed if typed is not None else "").strip() in ("", record.label):
         return {}
@@ -315,14 +321,14 @@ def _values_to_write(
     dictionary: Dictionary,
     record: Record,
     fields: list[Field],
-    checked: dict[str, Any],
-    resolved: Any,
-    before: dict[str, Any],
-) -> tuple[dict[str, Any], list[str]]:
+    checked: Mapping[str, Stored],
+    resolved: Resolution[Stored],
+    before: Mapping[str, Stored],
+) -> tuple[dict[str, Stored], list[str]]:
     """The instrument's values as saved: typed ones, calculations, the record's own id, and
     blanks where branching hides a field (the names of those that held a value). A
     calculation RadCollab does not evaluate keeps the value it held (an imported one)."""
-    after: dict[str, Any] = {}
+    after: dict[str, Stored] = {}
     cleared: list[str] = []
     for f in fields:
         if f.field_type == FieldType.DESCRIPTIVE:
@@ -346,10 +352,10 @@ def _values_to_write(
 
 
 def _check(
-    fields: list[Field], values: dict[str, Any], now: Any
-) -> tuple[dict[str, Any], dict[str, str], dict[str, str]]:
+    fields: list[Field], values: Mapping[str, object], now: datetime
+) -> tuple[dict[str, Stored], dict[str, str], dict[str, str]]:
     """Each typed value checked against its field: the stored values, errors and warnings."""
-    checked: dict[str, Any] = {}
+    checked: dict[str, Stored] = {}
     errors: dict[str, str] = {}
     warnings: dict[str, str] = {}
     for f in fields:
@@ -374,11 +380,11 @@ def _check(
     return checked, errors, warnings
 
 
-def _present(value: Any) -> bool:
+def _present(value: Stored) -> bool:
     return bool(value) if isinstance(value, list) else value not in (None, "")
 
 
-def _normal(value: Any) -> Any:
+def _normal(value: Stored | None) -> Stored:
     if isinstance(value, list):
         return sorted(value)
     return value if value is not None else ""

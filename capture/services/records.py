@@ -3,7 +3,7 @@ on its values."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from django.contrib.auth.hashers import check_password
 from django.core.exceptions import ValidationError
@@ -159,7 +159,7 @@ def _move(actor: User, query: DataQuery, state: str, action: str, text: str) -> 
 
 
 def _audit_query(
-    actor: User, query: DataQuery, action: str, state: tuple[Any, Any], text: str
+    actor: User, query: DataQuery, action: str, state: tuple[str | None, str], text: str
 ) -> None:
     record = query.entry.record
     audit_record(

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Mapping
 
 from django.core.exceptions import ValidationError
 
+from capture.logic import Stored
 from core.identifiers import describe, find_identifiers
 from formats.datadictionary import Field
 
 
-def identifier_errors(fields: list[Field], values: dict[str, Any]) -> dict[str, str]:
+def identifier_errors(fields: list[Field], values: Mapping[str, Stored]) -> dict[str, str]:
     """Every value about to be written that looks like a patient identifier, by field."""
     errors: dict[str, str] = {}
     for f in fields:
@@ -34,7 +35,7 @@ def screen_text(**texts: str) -> None:
         raise ValidationError(errors)
 
 
-def identifier_problem(field: Field, value: Any) -> str | None:
+def identifier_problem(field: Field, value: Stored | None) -> str | None:
     """Why a value is refused, if it looks like a patient identifier (forms and imports).
 
     Any field's value, whatever its type or validation: a number can be an NHS number and

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -18,6 +18,7 @@ from formats.datadictionary import FieldType, Issue
 
 if TYPE_CHECKING:
     from accounts.models import User
+    from network.models import Site
 
 SITE_CODE = re.compile(r"^[A-Z0-9]{2,12}$")
 
@@ -57,7 +58,7 @@ def study_create(
 
 
 @transaction.atomic
-def study_add_site(*, actor: User, study: Study, site: Any, code: str) -> StudySite:
+def study_add_site(*, actor: User, study: Study, site: Site, code: str) -> StudySite:
     code = code.strip().upper()
     if not SITE_CODE.match(code):
         raise ValidationError({"code": "Use 2 to 12 capital letters or digits, e.g. STT."})
@@ -133,7 +134,7 @@ SETTINGS = (
 
 @transaction.atomic
 def study_update_settings(
-    *, actor: User, study: Study, repeating_instruments: list[str], **values: Any
+    *, actor: User, study: Study, repeating_instruments: list[str], **values: object
 ) -> Study:
     """The study's settings; which instruments repeat is fixed once records exist."""
     instruments = current_dictionary(study).instruments

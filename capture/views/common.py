@@ -3,19 +3,22 @@ or a form was refused."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TypeVar
 
 from django.core.paginator import Page, Paginator
+from django.db.models import Model, QuerySet
 from django.http import HttpResponse
 from django.shortcuts import render
 
 from core.types import AuthedRequest
 
+M = TypeVar("M", bound=Model)
+
 # Rows per page of the records, queries and audit lists.
 PAGE_SIZE = 100
 
 
-def page_of(request: AuthedRequest, rows: Any) -> Page[Any]:
+def page_of(request: AuthedRequest, rows: QuerySet[M]) -> Page[M]:
     """`?page=n` of `rows` (the first for a page that is not a number, the last past the end)."""
     return Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
 

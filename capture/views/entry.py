@@ -3,8 +3,9 @@ its values, logic and piping, and saved through `services.entry_save`."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TypedDict
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -17,20 +18,21 @@ from django.utils.safestring import mark_safe
 from capture import access, longitudinal, services
 from capture.access import Can
 from capture.actiontags import opening_values
-from capture.entry_form import Matrix, Render, entry_blocks, posted_values
+from capture.entry_form import EntryField, Matrix, Render, entry_blocks, posted_values
 from capture.entry_html import field_html, matrix_html
 from capture.forms import (
     EntryMetaForm,
     InstanceForm,
     LockForm,
 )
-from capture.logic import Context
+from capture.logic import Context, Stored
 from capture.models import DataQuery, Entry, Event, Record, Study
 from capture.status import entry_url, record_url
 from capture.views.common import refused
 from core.conflicts import ConflictNotice, conflict_notice
 from core.exceptions import EditConflict
 from core.types import AuthedRequest
+from formats.datadictionary import Field
 
 
 @dataclass
@@ -40,7 +42,7 @@ class EntryPage:
 
     meta: EntryMetaForm
     labels: dict[str, str]  # the instrument's fields, by name
-    values: dict[str, Any]
+    values: dict[str, Stored]
     version: int | None
     errors: dict[str, str] = field(default_factory=dict)
     warnings: dict[str, str] = field(default_factory=dict)
@@ -75,7 +77,7 @@ class EntryAddress:
 
     dictionary: services.Dictionary
     instrument: str
-    fields: list[Any]
+    fields: list[Field]
     event: Event | None
     instance: int
 
@@ -162,7 +164,7 @@ def _entry_save(
     record: Record,
     form: tuple[str, Event | None],
     instance: int,
-    typed: dict[str, Any],
+    typed: Mapping[str, Stored],
     page: EntryPage,
 ) -> bool:
     """Save what the person typed; on a refusal fill `page` with why and return False."""
@@ -196,7 +198,7 @@ def _entry_save(
 
 
 def _entry_conflict(
-    clash: EditConflict, typed: dict[str, Any], labels: dict[str, str]
+    clash: EditConflict, typed: Mapping[str, Stored], labels: dict[str, str]
 ) -> ConflictNotice:
     """The notice of an entry saved meanwhile: its values that differ from what was typed."""
     differing = {k: v for k, v in clash.current.items() if k in labels and typed.get(k) != v}
@@ -234,7 +236,7 @@ def _entry_context(
     at: EntryAddress,
     saved: Entry | None,
     page: EntryPage,
-) -> dict[str, Any]:
+) -> dict[str, object]:
     study, dictionary = record.study, at.dictionary
     context = services.logic_context(
         record=record,
@@ -290,9 +292,9 @@ def _entry_form_html(
     at: EntryAddress,
     saved: Entry | None,
     page: EntryPage,
-    others: dict[str, Any],
+    others: dict[str, Stored],
     context: Context,
-) -> tuple[str, list[Any], Render]:
+) -> tuple[str, list[EntryField | Matrix], Render]:
     """The form's fields drawn with their values (a new form's opening values), errors and
     warnings: the HTML, its blocks and the pipes' render."""
     dictionary = at.dictionary
@@ -316,7 +318,7 @@ def _entry_form_html(
     return drawn, blocks, render
 
 
-def _logic_page_context(context: Context) -> dict[str, Any]:
+def _logic_page_context(context: Context) -> dict[str, object]:
     """What the browser's logic.js reads besides the values (as the server's evaluator)."""
     return {
         "logic_context": context,
@@ -351,9 +353,17 @@ def _form_links(
     return [(i, entry_url(study.pk, record.pk, i, name), i == current) for i in instruments]
 
 
+class InstanceTabs(TypedDict):
+    """A repeating instrument's tabs: the instances shown, and the next one's number when
+    it is not among them."""
+
+    numbers: list[int]
+    next: int | None
+
+
 def _instances(
-    study: Study, record: Any, form: tuple[str, Event | None], current: int
-) -> dict[str, Any] | None:
+    study: Study, record: Record, form: tuple[str, Event | None], current: int
+) -> InstanceTabs | None:
     """The instance tabs of a repeating instrument: the saved ones and the next one."""
     instrument, event = form
     if not services.repeats(study, event, instrument):
