@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass, field
-from typing import Any
+from datetime import datetime
+from typing import TypedDict
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from capture.logic import Stored
 from capture.logic.changes import RuleChange, rule_changes
 from capture.models import DictionaryVersion, Entry, Study
 from capture.services import current_dictionary, read_dictionary
@@ -69,6 +71,83 @@ class Invalid:
     total: int = 0
 
 
+# The impact as JSON (the API's answer, a version's `summary`), its parts named.
+Renamed = TypedDict("Renamed", {"from": str, "to": str, "values": int})
+Moved = TypedDict("Moved", {"field": str, "from": str, "to": str, "values": int})
+Pair = TypedDict("Pair", {"from": str, "to": str})
+
+
+class Removed(TypedDict):
+    field: str
+    archive_key: str
+    values: int
+
+
+class Relabelled(TypedDict):
+    code: str
+    old_label: str
+    new_label: str
+
+
+class RecodeSummary(TypedDict):
+    field: str
+    old_field: str
+    codes_in_use: dict[str, int]
+    missing_mappings: list[str]
+    relabelled: list[Relabelled]
+    mapping: dict[str, str]
+
+
+class InvalidRow(TypedDict):
+    record: str
+    instrument: str
+    instance: int
+    value: str
+    error: str
+
+
+class InvalidSummary(TypedDict):
+    field: str
+    change: str
+    total: int
+    records: list[InvalidRow]
+
+
+class ReferenceSummary(TypedDict):
+    field: str
+    code: str
+    before: str
+    after: str
+    problem: str
+    check: str
+
+
+class RuleSummary(TypedDict):
+    field: str
+    column: str
+    before: str
+    proposed: str
+    after: str
+    rewritten: bool
+    renamed: list[Pair]
+    references: list[ReferenceSummary]
+
+
+class ImpactSummary(TypedDict):
+    base_version: int
+    version: int
+    added: list[str]
+    renamed: list[Renamed]
+    moved: list[Moved]
+    removed: list[Removed]
+    rename_candidates: list[Pair]
+    recodes: list[RecodeSummary]
+    invalid: list[InvalidSummary]
+    recalculated: list[str]
+    logic: list[RuleSummary]
+    problems: list[str]
+
+
 @dataclass
 class Impact:
     """What applying the proposal would do to the existing data."""
@@ -121,7 +200,7 @@ class Impact:
                 )
         return found
 
-    def as_dict(self) -> dict[str, Any]:
+    def as_dict(self) -> ImpactSummary:
         return {
             "base_version": self.base,
             "version": self.number,
@@ -161,7 +240,7 @@ class Impact:
         }
 
 
-def _rule_dict(rule: RuleChange) -> dict[str, Any]:
+def _rule_dict(rule: RuleChange) -> RuleSummary:
     return {
         "field": rule.field,
         "column": rule.column,
@@ -271,7 +350,9 @@ def _plan(
     return fates
 
 
-def _candidates(fates: dict[str, Fate], new: tuple[Field, ...], taken: set[str]) -> list[Any]:
+def _candidates(
+    fates: dict[str, Fate], new: tuple[Field, ...], taken: set[str]
+) -> list[tuple[str, str]]:
     """Removed and added fields that look like one renamed: same type and label or choices."""
     added = [f for f in new if f.name not in taken]
     pairs = []
@@ -289,18 +370,19 @@ def _candidates(fates: dict[str, Fate], new: tuple[Field, ...], taken: set[str])
     return pairs
 
 
-def _present(value: Any) -> bool:
+def _present(value: Stored) -> bool:
     return bool(value) if isinstance(value, list) else value not in (None, "")
 
 
-def _blank(f: Field) -> Any:
+def _blank(f: Field) -> Stored:
     return [] if f.field_type == FieldType.CHECKBOX else ""
 
 
-def convert(fate: Fate, value: Any, now: Any) -> tuple[Any, Any, str | None]:
+def convert(fate: Fate, value: Stored, now: datetime) -> tuple[Stored, Stored | None, str | None]:
     """(new value, the part set aside or None, the error if the value is invalid)."""
     assert fate.new is not None
-    original, archived = value, None
+    original = value
+    archived: Stored | None = None
     if fate.mapping and isinstance(value, list):
         kept: set[str] = {str(fate.mapping.get(code, code)) for code in value} - {ARCHIVE}
         archived = [code for code in value if fate.mapping.get(code) == ARCHIVE] or None
