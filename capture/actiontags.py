@@ -25,9 +25,8 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
 
-from capture.logic import Context
+from capture.logic import Context, Stored
 from capture.piping import Pipes, piped_text
 from formats.datadictionary import Field, FieldType, ValidationType
 
@@ -114,7 +113,7 @@ def moment_text(field: Field, moment: datetime, *, date_only: bool = False) -> s
     return moment.strftime("%Y-%m-%d %H:%M")
 
 
-def _as_value(field: Field, text: str) -> Any:
+def _as_value(field: Field, text: str) -> Stored:
     if field.field_type is FieldType.CHECKBOX:
         return [code.strip() for code in text.split(",") if code.strip()]
     return text
@@ -122,12 +121,12 @@ def _as_value(field: Field, text: str) -> Any:
 
 def opening_values(
     fields: list[Field],
-    values: Mapping[str, Any],
+    values: Mapping[str, Stored],
     *,
     new: bool,
     pipes: Pipes,
     context: Context,
-) -> dict[str, Any]:
+) -> dict[str, Stored]:
     """The values a form opens with: `values` (saved or typed) with `@SETVALUE` applied,
     and on a form not yet saved `@DEFAULT`, `@NOW` and `@TODAY` in its blank fields."""
     opened = dict(values)
@@ -146,14 +145,14 @@ def opening_values(
     return opened
 
 
-def _blank(value: Any) -> bool:
+def _blank(value: Stored | None) -> bool:
     return not value if isinstance(value, list | tuple) else value in (None, "")
 
 
 def tag_errors(
     fields: list[Field],
-    checked: Mapping[str, Any],
-    saved: Mapping[str, Any],
+    checked: Mapping[str, Stored],
+    saved: Mapping[str, Stored],
     *,
     pipes: Pipes,
     context: Context,
@@ -176,8 +175,8 @@ def tag_errors(
 def _problem(
     field: Field,
     tags: Tags,
-    value: Any,
-    saved: Mapping[str, Any],
+    value: Stored,
+    saved: Mapping[str, Stored],
     pipes: Pipes,
     context: Context,
 ) -> str:
@@ -218,8 +217,8 @@ def _checkbox_problem(field: Field, tags: Tags, codes: list[str]) -> str:
 def _may_write(
     field: Field,
     tags: Tags,
-    value: Any,
-    saved: Mapping[str, Any],
+    value: Stored,
+    saved: Mapping[str, Stored],
     pipes: Pipes,
     context: Context,
 ) -> bool:
@@ -243,7 +242,7 @@ def _may_write(
     return tags.now or tags.today or _blank(value)
 
 
-def _same(a: Any, b: Any) -> bool:
+def _same(a: Stored | None, b: Stored | None) -> bool:
     if isinstance(a, list | tuple) or isinstance(b, list | tuple):
         return sorted(a or []) == sorted(b or [])
     return str(a if a is not None else "") == str(b if b is not None else "")

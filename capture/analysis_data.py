@@ -14,12 +14,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 
 from capture import access
 from capture.access import Can
+from capture.logic import Stored
 from capture.models import Entry, Event, Study
 from capture.services import current_dictionary
 from formats.datadictionary import NUMERIC_VALIDATION, Field, FieldType
@@ -55,7 +56,7 @@ class AnalysisValues:
 
     records: list[str]
     sites: list[str]
-    columns: dict[str, list[Any]]
+    columns: dict[str, list[Stored | None]]
 
 
 def analysis_events(study: Study) -> list[Event]:
@@ -153,7 +154,7 @@ def analysis_values(
         )
     )
     position = {pk: index for index, (pk, _, _) in enumerate(rows)}
-    columns: dict[str, list[Any]] = {name: [None] * len(rows) for name in names}
+    columns: dict[str, list[Stored | None]] = {name: [None] * len(rows) for name in names}
     forms = {fields[name].form for name in names}
     entries = Entry.objects.filter(
         record__in=records, instrument__in=forms, instance=1, event=the_event
@@ -171,7 +172,7 @@ def analysis_values(
     )
 
 
-def _value(f: AnalysisField, stored: Any) -> Any:
+def _value(f: AnalysisField, stored: Stored) -> Stored | None:
     if f.name != f.source:  # a checkbox option: ticked or not
         code = f.name.rpartition("___")[2]
         return "1" if code in (stored or []) else "0"

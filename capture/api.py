@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Mapping
 from enum import IntEnum
-from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
+from django.http.response import HttpResponseBase
 from ninja import Field, P, Query, QueryEx, Router, Schema, Status
+from pydantic import JsonValue
 
 from audit.models import AuditEvent
 from capture import access, services, versions
@@ -56,8 +58,8 @@ class EntryOut(Schema):
     event: str = ""  # a longitudinal study's unique event name; "" in a classic study
     status: int
     version: int
-    data: dict[str, Any]
-    archived: dict[str, Any] = {}  # values set aside by dictionary versions, by archive key
+    data: dict[str, JsonValue]
+    archived: dict[str, JsonValue] = {}  # values set aside by dictionary versions, by archive key
 
 
 class FormStatus(IntEnum):
@@ -73,7 +75,7 @@ LARGEST = 2_147_483_647
 
 
 class EntryIn(Schema):
-    values: dict[str, Any]
+    values: dict[str, JsonValue]
     version: int | None = Field(None, ge=0, le=LARGEST)
     status: FormStatus = Field(
         FormStatus.INCOMPLETE, description="0 Incomplete, 1 Unverified, 2 Complete."
@@ -106,7 +108,7 @@ class EventOut(Schema):
     action: str
     object: str
     site: str
-    changes: dict[str, Any]
+    changes: dict[str, JsonValue]
     reason: str
 
 
@@ -146,7 +148,7 @@ class DictionaryOut(Schema):
     version: int
     digest: str
     issues: list[str] = []
-    impact: dict[str, Any] | None = None
+    impact: Mapping[str, object] | None = None  # versions.Impact.as_dict(), as it is
     refusals: list[str] = []
 
 
@@ -159,7 +161,9 @@ class ProposalIn(Schema):
 
 
 @router.put("/{study_id}/dictionary", response={200: DictionaryOut, 202: DictionaryOut})
-def dictionary_write(request: AuthedRequest, study_id: int, note: str = "") -> Any:
+def dictionary_write(
+    request: AuthedRequest, study_id: int, note: str = ""
+) -> Status[DictionaryOut]:
     """Write the dictionary: a REDCap CSV body (or JSON `{"csv": ..., "note": ...}`).
 
     200 when a study in design without data has its draft replaced; 202 with the impact
@@ -226,7 +230,9 @@ def proposal(request: AuthedRequest, study_id: int) -> DictionaryOut:
     "/{study_id}/dictionary/proposal",
     response={200: DictionaryOut, **CONFLICT},
 )
-def proposal_confirm(request: AuthedRequest, study_id: int, payload: ProposalIn) -> Any:
+def proposal_confirm(
+    request: AuthedRequest, study_id: int, payload: ProposalIn
+) -> Status[DictionaryOut]:
     """State renames and mappings; with `confirm` apply the proposal (422 names what is missing)."""
     study = _study(request, study_id, Can.MANAGE)
     version = _the_proposal(study)
@@ -254,7 +260,7 @@ def proposal_confirm(request: AuthedRequest, study_id: int, payload: ProposalIn)
 
 
 @router.delete("/{study_id}/dictionary/proposal", response={204: None})
-def proposal_discard(request: AuthedRequest, study_id: int) -> Any:
+def proposal_discard(request: AuthedRequest, study_id: int) -> Status[None]:
     study = _study(request, study_id, Can.MANAGE)
     versions.proposal_discard(actor=request.user, version=_the_proposal(study))
     return Status(204, None)
@@ -320,7 +326,7 @@ def entry(
 
 @router.put(
     "/{study_id}/records/{record_id}/{instrument}",
-    response={200: EntryOut, **CONFLICT, 422: dict[str, Any]},
+    response={200: EntryOut, **CONFLICT, 422: dict[str, JsonValue]},
 )
 def save(
     request: AuthedRequest,
@@ -330,7 +336,7 @@ def save(
     payload: EntryIn,
     instance: QueryEx[int, P(ge=1, le=LARGEST)] = 1,
     event: QueryEx[str, P(max_length=100)] = "",
-) -> Any:
+) -> Status[EntryOut] | Status[dict[str, object]]:
     """Save one form: errors 422 per field, warnings 422 unless confirmed, stale 409.
 
     `instance` saves an instance of a repeating instrument: a saved one, or the next;
@@ -353,9 +359,11 @@ def save(
             reason=payload.reason,
         )
     except services.NeedsConfirmation as warning:
-        return Status(
-            422, {"detail": "Confirm values outside their range.", "warnings": warning.warnings}
-        )
+        body: dict[str, object] = {
+            "detail": "Confirm values outside their range.",
+            "warnings": warning.warnings,
+        }
+        return Status(422, body)
     return Status(200, _entry_out(result.entry))
 
 
@@ -451,7 +459,7 @@ class ExportOut(Schema):
     id: int
     format: str
     state: str
-    options: dict[str, Any]
+    options: dict[str, JsonValue]
     done: int
     total: int | None
     error: str
@@ -460,8 +468,8 @@ class ExportOut(Schema):
     download: str | None
 
 
-@router.post("/{study_id}/exports", response={202: ExportOut, 429: dict[str, Any]})
-def export_start(request: AuthedRequest, study_id: int, payload: ExportIn) -> Any:
+@router.post("/{study_id}/exports", response={202: ExportOut, 429: dict[str, JsonValue]})
+def export_start(request: AuthedRequest, study_id: int, payload: ExportIn) -> Status[ExportOut]:
     """Start an export in the background; poll its `id`, then download it when `done`."""
     ratelimit.hit("export", ratelimit.client_key(request))
     study = _export_study(request, study_id)
@@ -483,8 +491,10 @@ def export_status(request: AuthedRequest, study_id: int, export_id: int) -> Expo
     return _export_out(_own_export(request, study, export_id))
 
 
-@router.get("/{study_id}/exports/{export_id}/file", response={409: dict[str, Any]})
-def export_file(request: AuthedRequest, study_id: int, export_id: int) -> Any:
+@router.get("/{study_id}/exports/{export_id}/file", response={409: dict[str, JsonValue]})
+def export_file(
+    request: AuthedRequest, study_id: int, export_id: int
+) -> Status[dict[str, str]] | HttpResponseBase:
     """The file of one's own finished export (409 while it is still being made)."""
     study = _export_study(request, study_id)
     export = _own_export(request, study, export_id)

@@ -24,10 +24,10 @@ from __future__ import annotations
 import csv
 import dataclasses
 import io
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import cached_property
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -61,6 +61,8 @@ if TYPE_CHECKING:
     from accounts.models import User
 
 Cells = tuple[str, ...]
+# The builder form's values for a field (cleaned, or as shown): text, or a tick.
+FormValues = Mapping[str, str | bool]
 # The builder form's field for each column it edits (the rest are kept as they were).
 FORM_FIELDS: dict[str, str] = {
     c.NAME: "name",
@@ -95,7 +97,7 @@ class Edit:
 
 
 def cells_from(
-    values: dict[str, Any], before: Cells | None = None, shown: dict[str, Any] | None = None
+    values: FormValues, before: Cells | None = None, shown: FormValues | None = None
 ) -> Cells:
     """A dictionary row from the builder form's values, keeping every cell it does not edit
     (REDCap's columns it does not show, the file's own columns, cells beyond the header).
@@ -215,7 +217,7 @@ def read_sheet(csv_text: str) -> tuple[Sheet, list[Cells]]:
     return sheet, [sheet.row(row_cells(f, dictionary.columns)) for f in dictionary.fields]
 
 
-def _same(shown: Any, value: Any) -> bool:
+def _same(shown: str | bool | None, value: str | bool) -> bool:
     """Whether a form value is the one the form showed (text compared without the spaces
     and line ends a browser may add around it)."""
     if isinstance(shown, bool) or isinstance(value, bool):
@@ -240,9 +242,7 @@ def _insert_in_form(rows: list[Cells], cells: Cells) -> list[Cells]:
     return [*rows[:at], cells, *rows[at:]]
 
 
-def field_save(
-    original: str | None, values: dict[str, Any], shown: dict[str, Any] | None = None
-) -> Edit:
+def field_save(original: str | None, values: FormValues, shown: FormValues | None = None) -> Edit:
     """Add a field (original None) or change one; a changed instrument moves it to its end.
 
     `shown`: the values the form showed for the field (`cells_from`)."""

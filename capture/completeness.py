@@ -13,10 +13,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, TypeVar
 
 from django.db import transaction
-from django.db.models import Count, F
+from django.db.models import Count, F, Model, QuerySet
 
 from capture import access
 from capture.access import Can
@@ -163,6 +163,9 @@ def recount(study: Study) -> list[SiteCompleteness]:
     return counted
 
 
-def _grouped(queryset: Any, site: str) -> dict[int, int]:
+M = TypeVar("M", bound=Model)
+
+
+def _grouped(queryset: QuerySet[M], site: str) -> dict[int, int]:
     rows = queryset.order_by().values(site).annotate(n=Count("pk")).values_list(site, "n")
     return dict(rows)

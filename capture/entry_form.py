@@ -13,14 +13,17 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING
 
 from capture.actiontags import NO_TAGS, Tags, tags_of
 from capture.labels import safe_html
-from capture.logic import Context
+from capture.logic import Context, Raw, Stored
 from capture.piping import Piped, Pipes
 from formats.datadictionary import Field, FieldType, ValidationType
 from formats.records.validate import SLIDER_RANGE
+
+if TYPE_CHECKING:
+    from django.http import QueryDict
 
 # Only where the browser's control posts what the validation type reads; an mdy or dmy
 # date is typed as shown to the person.
@@ -50,7 +53,7 @@ class EntryField:
     """What the entry template needs to draw one field of the dictionary."""
 
     field: Field
-    value: Any
+    value: Raw
     error: str = ""
     warning: str = ""
     label_html: str = ""
@@ -124,7 +127,7 @@ class Render:
     re-evaluates (`pipes`, the `capture-pipes` island)."""
 
     pipes: Pipes
-    values: Mapping[str, Any]
+    values: Mapping[str, Raw]
     context: Context | None
     piped: Piped = dataclasses.field(default_factory=lambda: Piped([]))
 
@@ -136,7 +139,7 @@ class Render:
 
 def entry_blocks(
     fields: list[Field],
-    values: Mapping[str, Any],
+    values: Mapping[str, Raw],
     render: Render,
     errors: Mapping[str, str] | None = None,
     warnings: Mapping[str, str] | None = None,
@@ -163,9 +166,9 @@ def entry_blocks(
 
 
 def _entry_field(
-    f: Field, values: Mapping[str, Any], render: Render, error: str, warning: str
+    f: Field, values: Mapping[str, Raw], render: Render, error: str, warning: str
 ) -> EntryField:
-    default: Any = [] if f.field_type is FieldType.CHECKBOX else ""
+    default: Stored = [] if f.field_type is FieldType.CHECKBOX else ""
     return EntryField(
         field=f,
         value=values.get(f.name, default),
@@ -195,13 +198,13 @@ def _slider(f: Field, render: Render) -> Slider:
     )
 
 
-def posted_values(post: Any, fields: list[Field]) -> dict[str, Any]:
+def posted_values(post: QueryDict, fields: list[Field]) -> dict[str, Stored]:
     """What the person typed, per field of the instrument (a list for a checkbox).
 
     A slider left at "no value" (its `<name>__blank` box ticked) posts blank, whatever
     position its handle shows.
     """
-    values: dict[str, Any] = {}
+    values: dict[str, Stored] = {}
     for f in fields:
         if f.field_type in (FieldType.CALC, FieldType.DESCRIPTIVE, FieldType.FILE):
             continue

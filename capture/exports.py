@@ -13,11 +13,11 @@ from __future__ import annotations
 import logging
 import tempfile
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from itertools import groupby
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, TypedDict
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files import File
@@ -29,6 +29,7 @@ from django.utils import timezone
 from audit.services import audit_record
 from capture import access, jobs
 from capture.access import Can
+from capture.logic import Stored
 from capture.models import Entry, Event, Export, Record, Study
 from capture.services import audit_scope
 from capture.versions.reading import export_dictionary
@@ -238,7 +239,7 @@ def _write(export: Export, attempt: int) -> None:
         base = Path(folder)
         data = base / f"records.{_suffix(export.format)}"
         extra = base / f"checkboxes.{_suffix(export.format)}" if long_checkboxes else None
-        kwargs: dict[str, Any] = {"total": total, "progress": progress}
+        kwargs: WriterProgress = {"total": total, "progress": progress}
         if export.format in (Export.Format.CSV, Export.Format.R):
             with data.open("w", newline="", encoding="utf-8") as out:
                 if extra is not None:
@@ -299,7 +300,7 @@ def _options(export: Export, study: Study) -> ExportOptions:
     )
 
 
-def _records(export: Export) -> Any:
+def _records(export: Export) -> QuerySet[Record]:
     records = Record.objects.filter(study=export.study)
     if export.study_sites:
         records = records.filter(study_site_id__in=export.study_sites)
@@ -317,6 +318,29 @@ def rows(export: Export) -> Iterator[ExportRecord]:
     return record_rows(_records(export), shape_of(export.study))
 
 
+class WriterProgress(TypedDict):
+    """What every writer is given to report its progress."""
+
+    total: int | None
+    progress: Callable[[int, int | None], None]
+
+
+class ShapeOptions(TypedDict, total=False):
+    """ExportOptions' repeat and event settings for a study's shape."""
+
+    repeating_forms: frozenset[str]
+    events: tuple[str, ...]
+    repeating_events: frozenset[str]
+
+
+# An entry as a page of rows reads it: record label, site code, instrument, instance, data,
+# status (and the event id, in a longitudinal study).
+PageEntry = tuple[str, str, str, int, dict[str, Stored], int]
+EventEntry = tuple[str, str, str, int, dict[str, Stored], int, int | None]
+# A value as an export row holds it: text, or a checkbox's ticked codes.
+ExportValue = str | set[str]
+
+
 @dataclass(frozen=True)
 class Shape:
     """How a study's entries become REDCap rows: a classic study's repeating forms, or a
@@ -327,7 +351,7 @@ class Shape:
     repeating_events: frozenset[int] = frozenset()
     repeating_at: frozenset[tuple[int, str]] = frozenset()  # (event id, form)
 
-    def options(self) -> dict[str, Any]:
+    def options(self) -> ShapeOptions:
         """ExportOptions' repeat and event settings for this shape."""
         if self.events is None:
             return {"repeating_forms": self.repeating}
@@ -391,14 +415,14 @@ def record_rows(
             yield from _event_rows(list(page), shape)
 
 
-def _event_rows(entries: list[tuple[Any, ...]], shape: Shape) -> Iterator[ExportRecord]:
+def _event_rows(entries: list[EventEntry], shape: Shape) -> Iterator[ExportRecord]:
     """A longitudinal page as REDCap writes it: per record and event a row of the forms that
     do not repeat there, then a row per instance of a repeating form (or, for an event that
     repeats whole, a row per instance of the event)."""
     events = shape.events or {}
     for (label, code, event_id), group in groupby(entries, key=lambda e: (e[0], e[1], e[6])):
         event = events.get(event_id, "")
-        head: dict[str, Any] = {}
+        head: dict[str, ExportValue] = {}
         statuses: dict[str, int] = {}
         repeats: dict[tuple[str | None, int], ExportRecord] = {}
         for _, _, instrument, instance, data, status, _ in group:
@@ -424,10 +448,10 @@ def _event_rows(entries: list[tuple[Any, ...]], shape: Shape) -> Iterator[Export
         yield from repeats.values()
 
 
-def _page_rows(entries: list[tuple[Any, ...]], repeating: set[str]) -> Iterator[ExportRecord]:
+def _page_rows(entries: list[PageEntry], repeating: set[str]) -> Iterator[ExportRecord]:
     """One page's entries (ordered by record) as REDCap rows: each record's base row first."""
     current: str | None = None
-    head: dict[str, Any] = {}
+    head: dict[str, ExportValue] = {}
     statuses: dict[str, int] = {}
     site = ""
     repeats: list[ExportRecord] = []
@@ -457,7 +481,7 @@ def _page_rows(entries: list[tuple[Any, ...]], repeating: set[str]) -> Iterator[
         yield from repeats
 
 
-def _values(data: dict[str, Any]) -> dict[str, Any]:
+def _values(data: Mapping[str, Stored]) -> dict[str, ExportValue]:
     return {k: set(v) if isinstance(v, list) else v for k, v in data.items()}
 
 

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
 from django import forms
 
@@ -11,8 +12,11 @@ from capture.models import Entry, Export, Study, StudyRole, StudySite
 from core.uploads import size_problem
 from network.models import Site
 
+if TYPE_CHECKING:
+    from django.core.files.uploadedfile import UploadedFile
 
-def dictionary_text(upload: Any) -> str:
+
+def dictionary_text(upload: UploadedFile) -> str:
     """An uploaded data dictionary as text: UTF-8 (a BOM is dropped), within its limit."""
     if problem := size_problem(upload, "dictionary"):
         raise forms.ValidationError(f"{problem} Is it the right file?")
@@ -48,8 +52,8 @@ class RoleGrantForm(forms.Form):
         queryset=StudySite.objects.none(), required=False, label="At site"
     )
 
-    def __init__(self, *args: Any, study: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+    def __init__(self, data: Mapping[str, object] | None = None, *, study: Study) -> None:
+        super().__init__(data)
         study_site = self.fields["study_site"]
         assert isinstance(study_site, forms.ModelChoiceField)
         study_site.queryset = StudySite.objects.filter(study=study).select_related("site")
@@ -205,8 +209,14 @@ class StudySettingsForm(forms.ModelForm):
             "retention_days",
         ]
 
-    def __init__(self, *args: Any, instruments: list[str], **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+    def __init__(
+        self,
+        data: Mapping[str, object] | None = None,
+        *,
+        instance: Study | None = None,
+        instruments: list[str],
+    ) -> None:
+        super().__init__(data, instance=instance)
         field = self.fields["repeating_instruments"]
         assert isinstance(field, forms.MultipleChoiceField)
         field.choices = [(name, name) for name in instruments]
@@ -235,8 +245,10 @@ class StudyTokenForm(forms.Form):
         help_text="After this the token stops working; choose the shortest that will do.",
     )
 
-    def __init__(self, *args: Any, roles: list[tuple[str, str]], **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+    def __init__(
+        self, data: Mapping[str, object] | None = None, *, roles: list[tuple[str, str]]
+    ) -> None:
+        super().__init__(data)
         role = self.fields["role"]
         assert isinstance(role, forms.ChoiceField)
         role.choices = roles

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Mapping
+from enum import StrEnum
 
 from django import forms
 
@@ -26,7 +27,7 @@ class DictionaryUploadForm(forms.Form):
         return dictionary_text(self.cleaned_data["dictionary"])
 
 
-def _choices_of(enum: Any, blank: str | None = None) -> list[tuple[str, str]]:
+def _choices_of(enum: type[StrEnum], blank: str | None = None) -> list[tuple[str, str]]:
     found = [(member.value, member.value) for member in enum]
     return [("", blank), *found] if blank is not None else found
 
@@ -92,7 +93,7 @@ class FieldForm(forms.Form):
     base = forms.CharField(widget=forms.HiddenInput)
 
 
-def field_initial(f: Field) -> dict[str, Any]:
+def field_initial(f: Field) -> dict[str, str | bool]:
     """The builder form's values for an existing field."""
     if f.field_type == FieldType.CALC:
         choices = f.calculation
@@ -134,8 +135,15 @@ class PlanForm(forms.Form):
     )
     expected = forms.CharField(widget=forms.HiddenInput)
 
-    def __init__(self, *args: Any, impact: Impact, mappings: dict[str, dict[str, str]], **kw: Any):
-        super().__init__(*args, **kw)
+    def __init__(
+        self,
+        data: Mapping[str, object] | None = None,
+        *,
+        impact: Impact,
+        mappings: dict[str, dict[str, str]],
+        initial: dict[str, object] | None = None,
+    ) -> None:
+        super().__init__(data, initial=initial)
         self.mapping_fields: list[tuple[str, str, str]] = []  # (form field, field, old code)
         for recode in impact.recodes:
             options = [("", "(unchanged)")] if recode.missing == [] else [("", "(choose)")]

@@ -3,21 +3,25 @@
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django import forms
 
 from formats.longitudinal import Arm, Design, Designation, Event, unique_event_name
 from formats.longitudinal.reader import MAX_BYTES
 
+if TYPE_CHECKING:
+    from django.core.files.uploadedfile import UploadedFile
+    from django.http import QueryDict
+
 MAX_EVENTS = 200
 ARM_NAME_MAX = 200  # capture.Arm.name
 
 
-def _upload_bytes(upload: Any) -> bytes | None:
+def _upload_bytes(upload: UploadedFile | None) -> bytes | None:
     if upload is None:
         return None
-    if upload.size > MAX_BYTES:
+    if (upload.size or 0) > MAX_BYTES:
         raise forms.ValidationError("The file is over 2 MB: is it the right file?")
     return bytes(upload.read())
 
@@ -69,7 +73,7 @@ class DesignConfirmForm(forms.Form):
             ) from error
 
 
-def _number(data: Any, key: str, default: float = 0.0) -> float:
+def _number(data: QueryDict, key: str, default: float = 0.0) -> float:
     text = str(data.get(key, "") or "").strip()
     if not text:
         return default
@@ -79,7 +83,7 @@ def _number(data: Any, key: str, default: float = 0.0) -> float:
         raise forms.ValidationError(f"{text!r} is not a number of days.") from error
 
 
-def design_from_post(data: Any, current: Design, instruments: list[str]) -> Design:
+def design_from_post(data: QueryDict, current: Design, instruments: list[str]) -> Design:
     """The events editor's table read back: each existing event's name, offsets and forms,
     and a new event when its name is filled in. Unique names stay as they are (REDCap's
     exports and scripts use them); a new event gets one from its name."""

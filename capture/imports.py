@@ -20,7 +20,7 @@ import re
 from collections.abc import Callable, Collection, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
@@ -33,7 +33,7 @@ from audit.models import AuditEvent
 from audit.services import audit_record, unsaved_event
 from capture import access, completeness, jobs
 from capture.access import Can
-from capture.logic import Context, Resolution, resolve, variables
+from capture.logic import Context, Resolution, Stored, resolve, variables
 from capture.logic.nodes import Smart, Variable, walk
 from capture.models import DataImport, Entry, Event, Record, Study, StudySite
 from capture.services import (
@@ -50,7 +50,7 @@ from core.identifiers import describe, find_identifiers
 from core.logging_tools import log_failure
 from formats.datadictionary import DataDictionary, Field, FieldType
 from formats.records import Finding, RecordReader, RecordRow
-from formats.records.flatcsv import HEADER_ROW, Events
+from formats.records.flatcsv import HEADER_ROW, Events, Value
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -59,6 +59,11 @@ BATCH = 5_000
 Progress = Callable[[int], None]
 logger = logging.getLogger(__name__)
 UNDER_WAY = frozenset({DataImport.State.QUEUED, DataImport.State.RUNNING})
+
+
+# A value as a preview compares it: stored (a checkbox's codes sorted), or a form's status.
+Compared = Stored | int | None
+Change = tuple[str, Compared, Compared]  # field (or <form>_complete), stored value, the file's
 
 
 @dataclass
@@ -71,7 +76,7 @@ class ImportCheck:
     updated_records: int = 0
     unchanged_records: int = 0  # records that exist and that the file leaves as they are
     # Record id -> every value the file changes in it (field, old, new), for the preview.
-    changes: dict[str, list[tuple[str, Any, Any]]] = field(default_factory=dict)
+    changes: dict[str, list[Change]] = field(default_factory=dict)
     errors: list[Finding] = field(default_factory=list)
     warnings: list[Finding] = field(default_factory=list)
     notices: list[Finding] = field(default_factory=list)
@@ -261,16 +266,15 @@ def _locked_change(label: str, changes: list[Change]) -> str:
     return f"record {label} is locked and the file would change {shown}{more}"
 
 
-def _shown(value: Any) -> str:
+def _shown(value: Compared) -> str:
     """A value as the preview shows it: a checkbox's codes joined, nothing as (empty)."""
     if isinstance(value, list | tuple):
         value = ", ".join(str(v) for v in value)
     return "(empty)" if value in (None, "") else str(value)
 
 
-Change = tuple[str, Any, Any]  # field (or <form>_complete), stored value, the file's
 # (record, instrument, instance, event id or None) -> (values, status)
-StoredEntries = dict[tuple[int, str, int, int | None], tuple[dict[str, Any], int]]
+StoredEntries = dict[tuple[int, str, int, int | None], tuple[dict[str, Stored], int]]
 
 
 def _stored(record_ids: Collection[int]) -> StoredEntries:
@@ -281,7 +285,7 @@ def _stored(record_ids: Collection[int]) -> StoredEntries:
     return {(r, i, n, e): (data, status) for r, i, n, e, data, status in entries}
 
 
-def _normal(value: Any) -> Any:
+def _normal(value: Stored | Value | None) -> Stored:
     if isinstance(value, list | tuple | set | frozenset):
         return sorted(str(v) for v in value)
     return "" if value is None else value
@@ -302,7 +306,7 @@ def row_changes(
     for row in rows:
         instance = row.instance or 1
         event = (events or {}).get(row.event) if row.event else None
-        given: dict[str, Any] = {**(blanks or {}).get(row.row, {}), **row.values}
+        given: dict[str, Stored | Value] = {**(blanks or {}).get(row.row, {}), **row.values}
         for name, value in given.items():
             key = (record_id, row.instrument or forms[name], instance, event)
             old = stored.get(key, ({}, None))[0].get(name)
@@ -558,8 +562,12 @@ def import_commit(
 
 
 Instance = tuple[str, int, int | None]  # instrument, instance, event id (None: classic)
-Values = dict[str, Any]
-Changes = dict[str, tuple[Any, Any]]
+Values = dict[str, Stored]
+# A record's changes for its audit row, by field: (value before or None, value after).
+Changes = dict[str, tuple[Stored | None, Stored]]
+# A new entry's row (ENTRY_COLUMNS): record, instrument, instance, data (JSON), status,
+# updated_by, event.
+EntryRow = tuple[int, str, int, str, int, int, int | None]
 RECORD_COLUMNS = ("study", "study_site", "number", "label", "created_by")
 ENTRY_COLUMNS = ("record", "instrument", "instance", "data", "status", "updated_by", "event")
 AUDIT_COLUMNS = (
@@ -618,7 +626,7 @@ class _Writer:
         self.events = bulk.Table(AuditEvent, AUDIT_COLUMNS)
         self.scope = audit_scope(self.study)
         self.at = bulk.db_datetime(self.now)
-        self.templates: dict[int, list[Any]] = {}
+        self.templates: dict[int, list[object]] = {}
         self.blanks: dict[int, Values] = {}  # row number -> fields a blank cell erases
 
     def write(self, batch: dict[str, list[RecordRow]]) -> int:
@@ -637,9 +645,9 @@ class _Writer:
             existing = {label: r for label, r in existing.items() if label not in unchanged}
         ids = self._insert_records([label for label in batch if label not in existing], sites)
         ids.update({label: record.pk for label, record in existing.items()})
-        new_entries: list[tuple[Any, ...]] = []
+        new_entries: list[EntryRow] = []
         updated: list[Entry] = []
-        events: list[tuple[Any, ...]] = []
+        events: list[tuple[object, ...]] = []
         for label, rows in batch.items():
             record_id, site = ids[label], sites[label]
             changes = self._record_entries(
@@ -747,7 +755,7 @@ class _Writer:
         site: StudySite,
         rows: list[RecordRow],
         stored: dict[tuple[int, str, int, int | None], Entry],
-        new_entries: list[tuple[Any, ...]],
+        new_entries: list[EntryRow],
         updated: list[Entry],
         *,
         label: str = "",
@@ -831,7 +839,7 @@ class _Writer:
                 values.setdefault(names[at], {}).update(given)
         return names[event], values
 
-    def _apply_logic(self, instrument: str, data: Values, resolved: Resolution) -> None:
+    def _apply_logic(self, instrument: str, data: Values, resolved: Resolution[Stored]) -> None:
         """Calculated fields recalculated, fields hidden by branching cleared."""
         for f in self.with_logic.get(instrument, ()):
             if f.field_type == FieldType.CALC and f.name in resolved.values:
@@ -844,7 +852,7 @@ class _Writer:
 
     def _event(
         self, record_id: int, label: str, site: StudySite, changes: Changes
-    ) -> tuple[Any, ...]:
+    ) -> tuple[object, ...]:
         """The row `unsaved_event` makes for the record, from one made per site.
 
         Making a model instance per record costs more than the insert; the record's id,
@@ -915,7 +923,7 @@ class _Logic:
             for n in walk(node)
         )
         self.calcs = tuple(name for name, logic in self.fields.items() if logic.calc)
-        self.remembered: dict[tuple[Any, ...], Resolution] = {}
+        self.remembered: dict[tuple[Hashed, ...], Resolution[Stored]] = {}
 
     def resolve(
         self,
@@ -923,7 +931,7 @@ class _Logic:
         label: str = "",
         site_code: str = "",
         at: tuple[str, dict[str, Values]] | None = None,
-    ) -> Resolution:
+    ) -> Resolution[Stored]:
         if at is not None:
             context = replace(
                 self.context, record_name=label, dag_name=site_code.lower(), event_name=at[0],
@@ -941,16 +949,20 @@ class _Logic:
                 if self.per_record
                 else self.context
             )
-            resolved = resolve(self.fields, values, context=context)
+            fresh = resolve(self.fields, values, context=context)
             # Keep only what the import reads: calc values and what is hidden.
-            calcs = {name: resolved.values.get(name, "") for name in self.calcs}
-            found = Resolution(calcs, resolved.hidden)
+            calcs = {name: fresh.values.get(name, "") for name in self.calcs}
+            found = Resolution(calcs, fresh.hidden)
             if len(self.remembered) < self.REMEMBERED:
                 self.remembered[key] = found
         return found
 
 
-def _hashable(value: Any) -> Any:
+# A value the logic reads, as part of the key its resolution is remembered by.
+Hashed = str | tuple[str, ...] | None
+
+
+def _hashable(value: Stored | None) -> Hashed:
     return tuple(value) if isinstance(value, list) else value
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import logging
 from datetime import timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -27,6 +27,7 @@ from core.logging_tools import failure_message
 
 if TYPE_CHECKING:
     from accounts.models import User
+    from capture.models import DataImport, Export
 
 logger = logging.getLogger(__name__)
 
@@ -60,19 +61,19 @@ def claim(model: type[Model], pk: int, attempt: int) -> bool:
     return bool(found.update(state=RUNNING, heartbeat_at=timezone.now()))
 
 
-def beat(model: type[Model], pk: int, attempt: int, **fields: Any) -> None:
+def beat(model: type[Model], pk: int, attempt: int, **fields: object) -> None:
     """Progress of a running attempt, with its heartbeat: one short update."""
     found = model._default_manager.filter(pk=pk, attempt=attempt, state=RUNNING)
     found.update(heartbeat_at=timezone.now(), **fields)
 
 
-def fail(model: type[Model], pk: int, attempt: int, error: str, **fields: Any) -> None:
+def fail(model: type[Model], pk: int, attempt: int, error: str, **fields: object) -> None:
     """Record the failure of this attempt (a later attempt is left alone)."""
     found = model._default_manager.filter(pk=pk, attempt=attempt)
     found.update(state=FAILED, error=error[:4000], **fields)
 
 
-def fail_stale(jobs: QuerySet[Any]) -> int:
+def fail_stale(jobs: QuerySet[Export] | QuerySet[DataImport]) -> int:
     """Mark failed the running jobs among `jobs` that stopped reporting progress.
 
     Reads first, so a page with nothing stale writes nothing. A job that a live import
@@ -92,7 +93,7 @@ def fail_stale(jobs: QuerySet[Any]) -> int:
         return 0
 
 
-def retry(job: Any, *, actor: User) -> int:
+def retry(job: Export | DataImport, *, actor: User) -> int:
     """Queue a failed job again for the person who asked for it; the new attempt number.
 
     Anyone else gets a 404 (whether the job exists is not theirs to know).

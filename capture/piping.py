@@ -15,10 +15,9 @@ import html
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from typing import Any
 
-from capture.logic import Context, LogicError, Node, annotate, evaluate, format_value, parse
-from capture.logic.nodes import Smart, Variable
+from capture.logic import Context, LogicError, Node, Raw, annotate, evaluate, format_value, parse
+from capture.logic.nodes import JSON, Smart, Variable
 from formats.datadictionary import Field, FieldType
 
 BLANK = "______"
@@ -64,7 +63,7 @@ class Pipes:
 
 
 def piped_text(
-    text: str, pipes: Pipes, values: Mapping[str, Any], context: Context | None = None
+    text: str, pipes: Pipes, values: Mapping[str, Raw], context: Context | None = None
 ) -> str:
     """`text` with each piece replaced by its value as text (an action tag's argument)."""
 
@@ -82,10 +81,10 @@ class Piped:
     """HTML with each piece drawn as `<span data-pipe="n">value</span>`; `trees[n]` is the
     tree the browser re-evaluates as the person types (the `capture-pipes` island)."""
 
-    trees: list[dict[str, Any]]
+    trees: list[JSON]
 
     def html(
-        self, markup: str, pipes: Pipes, values: Mapping[str, Any], context: Context | None
+        self, markup: str, pipes: Pipes, values: Mapping[str, Raw], context: Context | None
     ) -> str:
         """Sanitised `markup` with its pieces piped (brackets inside a tag are left alone)."""
         if "[" not in markup:
@@ -96,7 +95,7 @@ class Piped:
         return "".join(out)
 
     def _text(
-        self, text: str, pipes: Pipes, values: Mapping[str, Any], context: Context | None
+        self, text: str, pipes: Pipes, values: Mapping[str, Raw], context: Context | None
     ) -> str:
         def span(match: re.Match[str]) -> str:
             piece = html.unescape(match.group())

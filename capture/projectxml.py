@@ -16,7 +16,7 @@ import hashlib
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -45,6 +45,7 @@ from formats.records.flatcsv import HEADER_ROW
 
 if TYPE_CHECKING:
     from accounts.models import User
+    from formats.datadictionary import Field
 
 MAX_BYTES = 200 * 1024 * 1024
 NOTE = "Imported from a REDCap project XML"
@@ -221,7 +222,7 @@ def _dictionary(actor: User, study: Study, project: Project, result: ProjectImpo
     )
 
 
-def _changed_fields(current: tuple[Any, ...], new: tuple[Any, ...]) -> str:
+def _changed_fields(current: tuple[Field, ...], new: tuple[Field, ...]) -> str:
     old = {f.name: f for f in current}
     names = [f.name for f in new if old.get(f.name) != f]
     names += [name for name in old if name not in {f.name for f in new}]
@@ -238,7 +239,7 @@ def _settings(actor: User, study: Study, project: Project, result: ProjectImport
         if project.longitudinal
         else list(dict.fromkeys(item.form for item in project.repeating_forms))
     )
-    values: dict[str, Any] = {}
+    values: dict[str, object] = {}
     if project.records and study.record_ids != Study.RecordIds.REDCAP:
         codes = {code.lower() for code in study.study_sites.values_list("code", flat=True)}
         if not all(_site_id(label, codes) for label in project.record_ids):

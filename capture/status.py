@@ -13,7 +13,6 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from html import escape
-from typing import Any
 
 from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
@@ -217,7 +216,7 @@ def _repeats(study: Study, event: Event | None, instrument: str) -> bool:
     return repeats(study, event, instrument)
 
 
-def legend() -> list[dict[str, Any]]:
+def legend() -> list[dict[str, str]]:
     return [{"key": key, "word": word} for key, word in STATUS_WORDS.items()]
 
 

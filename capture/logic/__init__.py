@@ -29,7 +29,7 @@ from .parser import parse
 from .printer import unparse
 from .rewrite import Codes, Recoded, Reference, recode, rename_fields
 from .signatures import ARITIES
-from .values import Value, format_value, to_bool
+from .values import Raw, Stored, Value, format_value, to_bool
 
 FUNCTIONS = tuple(sorted(ARITIES))
 
@@ -45,9 +45,11 @@ __all__ = [
     "LogicProblem",
     "Node",
     "NotEvaluated",
+    "Raw",
     "Recoded",
     "Reference",
     "Resolution",
+    "Stored",
     "Value",
     "annotate",
     "check_expression",

@@ -14,13 +14,13 @@ import re
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
-from typing import Any, TypeVar
+from typing import TypeVar
 
 from . import dates
 from .errors import LogicError
 from .functions import FUNCTIONS
 from .nodes import Binary, Boolean, Call, Negate, Node, Number, Smart, Text, Variable
-from .values import Value, equal, is_blank, to_bool, to_number, to_text
+from .values import Raw, Value, equal, is_blank, to_bool, to_number, to_text
 
 _OWN = -1  # "the values being evaluated": instance numbers start at 1
 _COMMA_NUMBER = re.compile(r"\s*[+-]?(?:\d+,?\d*|,\d+)\s*")
@@ -53,11 +53,11 @@ class Context:
     event_name: str | None = None
     user_name: str | None = None
     instance: int | None = None
-    instances: Mapping[str, Mapping[int, Any]] = field(
+    instances: Mapping[str, Mapping[int, Raw]] = field(
         default_factory=dict, compare=False, hash=False
     )
     is_form: bool = True
-    events: Mapping[str, Mapping[str, Any]] = field(default_factory=dict, compare=False, hash=False)
+    events: Mapping[str, Mapping[str, Raw]] = field(default_factory=dict, compare=False, hash=False)
 
     def today_text(self) -> str:
         return (self.today or datetime.now(UTC).date()).isoformat()
@@ -75,19 +75,19 @@ def make_context(
 ) -> Context:
     """`context` with any of `today`, `now` and `missing_codes` given separately."""
     found = context or Context()
-    changes: dict[str, Any] = {}
-    if today is not None:
-        changes["today"] = today
-    if now is not None:
-        changes["now"] = now
-    if missing_codes:
-        changes["missing_codes"] = frozenset(missing_codes)
-    return replace(found, **changes) if changes else found
+    if today is None and now is None and not missing_codes:
+        return found
+    return replace(
+        found,
+        today=found.today if today is None else today,
+        now=found.now if now is None else now,
+        missing_codes=frozenset(missing_codes) if missing_codes else found.missing_codes,
+    )
 
 
 def evaluate(
     node: Node,
-    values: Mapping[str, Any],
+    values: Mapping[str, Raw],
     *,
     today: date | None = None,
     now: datetime | None = None,
@@ -104,7 +104,7 @@ def evaluate(
 
 def is_shown(
     node: Node | None,
-    values: Mapping[str, Any],
+    values: Mapping[str, Raw],
     *,
     today: date | None = None,
     context: Context | None = None,
@@ -114,7 +114,7 @@ def is_shown(
 
 
 class _Evaluator:
-    def __init__(self, values: Mapping[str, Any], context: Context) -> None:
+    def __init__(self, values: Mapping[str, Raw], context: Context) -> None:
         self.values = values
         self.context = context
 
@@ -150,7 +150,7 @@ class _Evaluator:
             return ", ".join(_checked(raw)) or None
         return None
 
-    def lookup(self, node: Variable) -> Any:
+    def lookup(self, node: Variable) -> Raw:
         """The field's raw value in the instance (or at the event) the reference names."""
         if node.event is not None and node.event != self.context.event_name:
             return self.context.events.get(node.event, {}).get(node.name)
@@ -244,7 +244,7 @@ class _Evaluator:
         return dates.datediff(moments[0], moments[1], unit, signed=signed, whole_days=whole_days)
 
 
-def _checked(raw: Any) -> list[str]:
+def _checked(raw: Raw) -> list[str]:
     """A checkbox field's ticked codes: a list of them, or one code as text."""
     if isinstance(raw, str):
         return [raw] if raw else []
@@ -253,7 +253,7 @@ def _checked(raw: Any) -> list[str]:
     return []
 
 
-def _label(raw: Any, labels: Mapping[str, str]) -> Value:
+def _label(raw: Raw, labels: Mapping[str, str]) -> Value:
     """`[field:label]`: the label of each code (a checkbox's ticked ones joined by ", "),
     or the value itself where it is not a code."""
     if raw is None or isinstance(raw, bool | int | float):

@@ -5,14 +5,17 @@ logic.js runs the same loop in the browser, so a person sees what the server sav
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
+from typing import Generic, TypeVar
 
 from .evaluator import Context, evaluate, make_context
-from .nodes import JSON, Node, from_json
-from .values import format_value, to_bool
+from .nodes import JSON, JSONValue, Node, from_json
+from .values import Raw, format_value, to_bool
+
+# The values a record's form holds (`Stored` on the server), and what a calc adds (text).
+V = TypeVar("V", bound=Raw)
 
 
 @dataclass(frozen=True)
@@ -37,7 +40,7 @@ class FieldLogic:
         return data
 
     @classmethod
-    def from_json(cls, data: Mapping[str, Any]) -> FieldLogic:
+    def from_json(cls, data: Mapping[str, JSONValue]) -> FieldLogic:
         branching, calc = data.get("branching"), data.get("calc")
         return cls(
             None if branching is None else from_json(branching),
@@ -46,20 +49,20 @@ class FieldLogic:
 
 
 @dataclass(frozen=True)
-class Resolution:
-    values: dict[str, Any]  # the record's values with every calc field filled in
+class Resolution(Generic[V]):
+    values: dict[str, V]  # the record's values with every calc field filled in
     hidden: frozenset[str]  # fields whose branching logic hides them
 
 
 def resolve(
     fields: Mapping[str, FieldLogic],
-    values: Mapping[str, Any],
+    values: Mapping[str, V],
     *,
     today: date | None = None,
     now: datetime | None = None,
     missing_codes: Collection[str] = (),
     context: Context | None = None,
-) -> Resolution:
+) -> Resolution[V | str]:
     """Fill calc fields and decide what is hidden, until nothing changes.
 
     A hidden field counts as blank for every other field's logic, so hiding a question
@@ -67,21 +70,21 @@ def resolve(
     hidden value. A hidden calc field is blank. Fields are visited in the order of
     `fields` (the dictionary's order); cycles of calc fields stop after one pass per field.
     """
-    current = dict(values)
+    current: dict[str, V | str] = dict(values)
     hidden: set[str] = set()
-    options: dict[str, Any] = {"context": make_context(context, today, now, missing_codes)}
+    made = make_context(context, today, now, missing_codes)
     for _ in range(len(fields) + 1):
         changed = False
         for name, logic in fields.items():
             view = _View(current, hidden)
             if logic.branching is not None:
-                shown = to_bool(evaluate(logic.branching, view, **options))
+                shown = to_bool(evaluate(logic.branching, view, context=made))
                 if shown == (name in hidden):
                     hidden.symmetric_difference_update({name})
                     changed = True
             if logic.calc is not None:
                 result = (
-                    "" if name in hidden else format_value(evaluate(logic.calc, view, **options))
+                    "" if name in hidden else format_value(evaluate(logic.calc, view, context=made))
                 )
                 if current.get(name) != result:
                     current[name] = result
@@ -91,19 +94,19 @@ def resolve(
     return Resolution(current, frozenset(hidden))
 
 
-class _View(Mapping[str, Any]):
+class _View(Mapping[str, Raw]):
     """The record as logic sees it: hidden fields read as blank."""
 
-    def __init__(self, values: Mapping[str, Any], hidden: Collection[str]) -> None:
+    def __init__(self, values: Mapping[str, Raw], hidden: Collection[str]) -> None:
         self._values = values
         self._hidden = hidden
 
-    def __getitem__(self, name: str) -> Any:
+    def __getitem__(self, name: str) -> Raw:
         if name in self._hidden:
             return None
         return self._values[name]
 
-    def __iter__(self) -> Any:
+    def __iter__(self) -> Iterator[str]:
         return iter(self._values)
 
     def __len__(self) -> int:

@@ -7,14 +7,17 @@ changing the script (and the shared table of cases that checks both agree).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import TypeAlias
 
 from .errors import LogicError
 from .signatures import ARITIES
 
-JSON = dict[str, Any]
+# A tree's JSON form, as `json.loads` gives it back and logic.js reads it. capture.logic
+# is pure (no Django, no core): it spells its own recursive JSON type.
+JSONValue: TypeAlias = "str | int | float | bool | list[JSONValue] | dict[str, JSONValue] | None"
+JSON: TypeAlias = dict[str, JSONValue]
 
 
 @dataclass(frozen=True)
@@ -149,7 +152,7 @@ def to_json(node: Node) -> JSON:
     return node.to_json()
 
 
-def from_json(data: Any) -> Node:
+def from_json(data: JSONValue) -> Node:
     """Rebuild a tree stored as JSON, refusing anything that `parse` could not have made."""
     if not isinstance(data, dict):
         raise LogicError(f"a logic tree node must be an object, not {type(data).__name__}", 0)
@@ -165,7 +168,7 @@ def from_json(data: Any) -> Node:
 
 def _binary(data: JSON) -> Node:
     op = data["op"]
-    if op not in ARITHMETIC + COMPARISON + LOGICAL:
+    if not isinstance(op, str) or op not in ARITHMETIC + COMPARISON + LOGICAL:
         raise ValueError(f"unknown operator {op!r}")
     return Binary(op, from_json(data["left"]), from_json(data["right"]))
 
@@ -174,27 +177,52 @@ def _variable(data: JSON) -> Node:
     code, instance, option = data.get("code"), data.get("instance"), data.get("option")
     if instance is not None and not (str(instance).isdigit() or instance in INSTANCES):
         raise ValueError(f"unknown instance {instance!r}")
-    if option is not None and option not in OPTIONS:
+    if option is not None and not (isinstance(option, str) and option in OPTIONS):
         raise ValueError(f"unknown piping option {option!r}")
     return Variable(
         str(data["name"]),
         None if code is None else str(code),
         None if instance is None else str(instance),
         option,
-        tuple((str(code), str(label)) for code, label in data.get("labels", ())),
+        _labels(data.get("labels", [])),
         bool(data.get("comma", False)),
     )
 
 
+def _labels(data: JSONValue) -> tuple[tuple[str, str], ...]:
+    """`labels`: [code, label] pairs."""
+    if not isinstance(data, list):
+        raise TypeError(f"labels must be a list of [code, label], not {type(data).__name__}")
+    pairs = []
+    for pair in data:
+        if not isinstance(pair, list) or len(pair) != 2:
+            raise ValueError(f"a label must be [code, label], not {pair!r}")
+        pairs.append((str(pair[0]), str(pair[1])))
+    return tuple(pairs)
+
+
+def _list(data: JSONValue) -> list[JSONValue]:
+    if not isinstance(data, list):
+        raise TypeError(f"expected a list, not {type(data).__name__}")
+    return data
+
+
+def _float(data: JSONValue) -> float:
+    """`float(data)` for what JSON holds: a number, or a string that reads as one."""
+    if isinstance(data, int | float | str):
+        return float(data)
+    raise TypeError(f"a number node's value must be a number, not {type(data).__name__}")
+
+
 def _smart(data: JSON) -> Node:
     name = data["name"]
-    if name not in SMART_VARIABLES:
+    if not isinstance(name, str) or name not in SMART_VARIABLES:
         raise ValueError(f"unknown smart variable {name!r}")
     return Smart(name)
 
 
-_BUILDERS: dict[str, Any] = {
-    "number": lambda data: Number(float(data["value"])),
+_BUILDERS: dict[str, Callable[[JSON], Node]] = {
+    "number": lambda data: Number(_float(data["value"])),
     "string": lambda data: Text(str(data["value"])),
     "bool": lambda data: Boolean(bool(data["value"])),
     "var": _variable,
@@ -209,7 +237,7 @@ def _call(data: JSON) -> Node:
     name = str(data["name"])
     if name not in ARITIES:
         raise ValueError(f"unknown function {name!r}")
-    return Call(name, tuple(from_json(arg) for arg in data["args"]))
+    return Call(name, tuple(from_json(arg) for arg in _list(data["args"])))
 
 
 def walk(node: Node) -> Iterator[Node]:

@@ -8,9 +8,16 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Collection
 from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal
 
 Value = None | bool | float | str
+
+# A field's value as a record stores it: REDCap's text, or a checkbox's ticked codes.
+Stored = str | list[str]
+# A field's value as logic reads it: what a record stores or blank (None); a number or a
+# boolean as a caller (or a JSON case) may give it.
+Raw = None | bool | float | str | Collection[str]
 
 _NUMERIC = re.compile(r"\s*[+-]?(?:\d+\.?\d*|\.\d+)\s*")
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 from django.core.management.base import CommandError, CommandParser
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -19,14 +18,14 @@ def add_import_arguments(parser: CommandParser) -> None:
     parser.add_argument("--dry-run", action="store_true", help="preview only")
 
 
-def study_and_person(options: dict[str, Any]) -> tuple[Study, User]:
+def study_and_person(study_id: int, email: str) -> tuple[Study, User]:
     """The study named by --study and the active person named by --as, or a clear error."""
-    study = Study.objects.filter(pk=options["study"]).first()
+    study = Study.objects.filter(pk=study_id).first()
     if study is None:
-        raise CommandError(f"No study with id {options['study']}.")
-    person = User.objects.filter(email__iexact=options["email"], is_active=True).first()
+        raise CommandError(f"No study with id {study_id}.")
+    person = User.objects.filter(email__iexact=email, is_active=True).first()
     if person is None:
-        raise CommandError(f"No active person with email {options['email']}.")
+        raise CommandError(f"No active person with email {email}.")
     return study, person
 
 

@@ -13,9 +13,10 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Set
 from dataclasses import dataclass, field
-from typing import Any
+from datetime import datetime
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -25,17 +26,23 @@ from audit.services import audit_record
 from capture import access, imports, longitudinal
 from capture.access import Can
 from capture.exports import record_rows, shape_of
-from capture.logic import Context, LogicError, annotate, is_shown, parse, variables
+from capture.logic import Context, LogicError, Node, annotate, is_shown, parse, variables
 from capture.models import Record, Study, StudySite
-from capture.redcap_api.formatter import RedcapError
+from capture.redcap_api.formatter import Cell, RedcapError
 from capture.services import audit_scope, current_dictionary
 from capture.versions.reading import export_dictionary
 from formats.datadictionary import API_HEADER, DataDictionary, Field, FieldType, field_cells
 from formats.exports import Column, ExportOptions, ExportPlan, ExportRecord, Kind, hmac_offset
 from formats.exports.deidentify import is_dropped
+from formats.longitudinal import Design
 from formats.longitudinal import writer as design_rows
 from formats.records import DAG_COLUMN, EVENT_COLUMN, STATUS_LABELS
 from formats.records.validate import DATE_TYPES
+
+if TYPE_CHECKING:
+    from django.http import QueryDict
+
+    from accounts.models import User
 
 # The REDCap version whose API this one follows; scripts read it to choose parameters.
 REDCAP_VERSION = "14.5.10"
@@ -52,7 +59,7 @@ REPEAT_COLUMNS = ("redcap_repeat_instrument", "redcap_repeat_instance")
 class Call:
     """One API call: who (a study token's person), in which study, with what parameters."""
 
-    user: Any
+    user: User
     study: Study
     params: Mapping[str, str]
     arrays: dict[str, list[str]] = field(default_factory=dict)
@@ -72,7 +79,7 @@ class Call:
         return [item for item in items if item]
 
 
-def params_of(query: Any) -> tuple[dict[str, str], dict[str, list[str]]]:
+def params_of(query: QueryDict) -> tuple[dict[str, str], dict[str, list[str]]]:
     """A form-encoded body: its plain parameters and its `name[i]` arrays, in index order."""
     plain: dict[str, str] = {}
     indexed: dict[str, list[tuple[int, str]]] = {}
@@ -94,7 +101,7 @@ def params_of(query: Any) -> tuple[dict[str, str], dict[str, list[str]]]:
 # --- Project, metadata and the like ----------------------------------------------------
 
 
-def project_info(call: Call) -> dict[str, Any]:
+def project_info(call: Call) -> dict[str, str | int]:
     study = call.study
     live_at = study.updated_at if study.status != Study.Status.DESIGN else None
     return {
@@ -127,7 +134,7 @@ def project_info(call: Call) -> dict[str, Any]:
     }
 
 
-def _when(moment: Any) -> str:
+def _when(moment: datetime) -> str:
     return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M:%S")
 
 
@@ -186,7 +193,7 @@ def _field_name(original: str, choice: str, exported: str) -> dict[str, str]:
     return {"original_field_name": original, "choice_value": choice, "export_field_name": exported}
 
 
-def data_access_groups(call: Call) -> list[dict[str, Any]]:
+def data_access_groups(call: Call) -> list[dict[str, str | int]]:
     sites = StudySite.objects.filter(study=call.study).select_related("site")
     return [
         {
@@ -219,7 +226,7 @@ DESIGN_READ_ONLY = (
 )
 
 
-def _design(call: Call, content: str) -> Any:
+def _design(call: Call, content: str) -> Design:
     if call.get("action", "export") != "export" or "data" in call.params:
         raise RedcapError(DESIGN_READ_ONLY, 403)
     design = longitudinal.design_of(call.study)
@@ -228,7 +235,7 @@ def _design(call: Call, content: str) -> Any:
     return design
 
 
-def _arms_wanted(call: Call, design: Any) -> set[int]:
+def _arms_wanted(call: Call, design: Design) -> set[int]:
     wanted = call.array("arms")
     known = {a.number for a in design.arms}
     if not wanted:
@@ -237,13 +244,13 @@ def _arms_wanted(call: Call, design: Any) -> set[int]:
     return {int(n) for n in wanted}
 
 
-def arms(call: Call) -> list[dict[str, Any]]:
+def arms(call: Call) -> list[dict[str, Cell]]:
     design = _design(call, "arm")
     chosen = _arms_wanted(call, design)
     return [row for row in design_rows.arm_rows(design) if row["arm_num"] in chosen]
 
 
-def events(call: Call) -> list[dict[str, Any]]:
+def events(call: Call) -> list[dict[str, Cell]]:
     design = _design(call, "event")
     chosen = _arms_wanted(call, design)
     ids = dict(call.study.events.values_list("unique_name", "pk"))
@@ -254,7 +261,7 @@ def events(call: Call) -> list[dict[str, Any]]:
     ]
 
 
-def form_event_mapping(call: Call) -> list[dict[str, Any]]:
+def form_event_mapping(call: Call) -> list[dict[str, Cell]]:
     design = _design(call, "formEventMapping")
     chosen = _arms_wanted(call, design)
     return [row for row in design_rows.mapping_rows(design) if row["arm_num"] in chosen]
@@ -420,7 +427,7 @@ class _Shape:
             return column.form in self.chosen.statuses
         return column.field in fields
 
-    def _filter(self) -> Any:
+    def _filter(self) -> Node | None:
         text = self.call.get("filterLogic")
         if not text:
             return None
@@ -451,11 +458,11 @@ class _Shape:
     def filtered(self, rows: Iterator[ExportRecord]) -> Iterator[ExportRecord]:
         """The rows whose values (a repeat's merged with its record's) pass the filter."""
         today, now = timezone.localdate(), timezone.now()
-        base: Mapping[str, Any] = {}
+        base: Mapping[str, str | Set[str]] = {}
         for row in rows:
             if row.instrument is None and row.instance is None:
                 base = row.values
-                values: Mapping[str, Any] = base
+                values: Mapping[str, str | Set[str]] = base
             else:
                 values = {**base, **row.values}
             context = Context(
@@ -483,7 +490,7 @@ class _Shape:
             else:
                 yield row
 
-    def _writer(self, column: Column) -> Any:
+    def _writer(self, column: Column) -> Callable[[str], str]:
         if column.kind is Kind.GROUP:
             if self.labels:
                 return lambda code: self.sites.get(code, code)

@@ -17,7 +17,6 @@ import csv
 import io
 import json
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from typing import Any
 
 FORMATS = ("json", "csv", "xml")
 CONTENT_TYPES = {
@@ -30,6 +29,10 @@ XML_HEAD = '<?xml version="1.0" encoding="UTF-8" ?>\n'
 CHUNK_ROWS = 200
 # Made once: `json.dumps` with an option builds a new encoder for every row.
 _ROW_ENCODER = json.JSONEncoder(ensure_ascii=False)
+
+# What a cell of an answer holds: text, or a number where REDCap gives one (an id, a flag);
+# blank as None.
+Cell = str | int | float | None
 
 
 class RedcapError(Exception):
@@ -54,7 +57,7 @@ def error_body(message: str, fmt: str) -> tuple[str, str]:
 
 
 def render(
-    rows: Iterable[Mapping[str, Any]], fmt: str, columns: Sequence[str] | None = None
+    rows: Iterable[Mapping[str, Cell]], fmt: str, columns: Sequence[str] | None = None
 ) -> Iterator[str]:
     """The rows as text chunks in `fmt`; `columns` is the CSV header (else the first row's)."""
     if fmt == "json":
@@ -64,7 +67,7 @@ def render(
     return _xml(rows)
 
 
-def render_object(row: Mapping[str, Any], fmt: str) -> str:
+def render_object(row: Mapping[str, Cell], fmt: str) -> str:
     """One object (project information): a JSON object, a one-row CSV, an XML item."""
     if fmt == "json":
         return json.dumps(dict(row), ensure_ascii=False)
@@ -74,7 +77,7 @@ def render_object(row: Mapping[str, Any], fmt: str) -> str:
     return f"{XML_HEAD}<item>{fields}</item>\n"
 
 
-def _json(rows: Iterable[Mapping[str, Any]]) -> Iterator[str]:
+def _json(rows: Iterable[Mapping[str, Cell]]) -> Iterator[str]:
     yield "["
     first = True
     encode = _ROW_ENCODER.encode
@@ -88,7 +91,7 @@ def _json(rows: Iterable[Mapping[str, Any]]) -> Iterator[str]:
     yield "".join(chunk) + "]"
 
 
-def _csv(rows: Iterable[Mapping[str, Any]], columns: Sequence[str] | None) -> Iterator[str]:
+def _csv(rows: Iterable[Mapping[str, Cell]], columns: Sequence[str] | None) -> Iterator[str]:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     header = list(columns) if columns is not None else None
@@ -109,7 +112,7 @@ def _csv(rows: Iterable[Mapping[str, Any]], columns: Sequence[str] | None) -> It
     yield buffer.getvalue()
 
 
-def _xml(rows: Iterable[Mapping[str, Any]]) -> Iterator[str]:
+def _xml(rows: Iterable[Mapping[str, Cell]]) -> Iterator[str]:
     yield f"{XML_HEAD}<records>\n"
     chunk: list[str] = []
     for row in rows:
@@ -121,11 +124,11 @@ def _xml(rows: Iterable[Mapping[str, Any]]) -> Iterator[str]:
     yield "".join(chunk) + "</records>\n"
 
 
-def _text(value: Any) -> str:
+def _text(value: Cell) -> str:
     return "" if value is None else str(value)
 
 
-def _cdata(value: Any) -> str:
+def _cdata(value: Cell) -> str:
     # "]]>" cannot stand inside one CDATA section: split it across two.
     return "<![CDATA[" + _text(value).replace("]]>", "]]]]><![CDATA[>") + "]]>"
 
@@ -158,7 +161,7 @@ def _read_json(data: str) -> list[dict[str, str]]:
     return [{str(k): _json_value(v) for k, v in item.items()} for item in parsed]
 
 
-def _json_value(value: Any) -> str:
+def _json_value(value: object) -> str:
     if value is None:
         return ""
     if isinstance(value, bool):

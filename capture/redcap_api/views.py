@@ -8,8 +8,7 @@ token (study page → API tokens), which limits the caller to one study and one 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
-from typing import Any
+from collections.abc import Callable, Iterator, Mapping, Sequence
 
 from django.core.exceptions import PermissionDenied, RequestDataTooBig, ValidationError
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse, UnreadablePostError
@@ -24,6 +23,7 @@ from capture.redcap_api import calls
 from capture.redcap_api.formatter import (
     CONTENT_TYPES,
     FORMATS,
+    Cell,
     RedcapError,
     error_body,
     read_rows,
@@ -33,7 +33,7 @@ from capture.redcap_api.formatter import (
 from core.ratelimit import RateLimited
 from network.access import TwoFactorRequired
 
-Listing = Callable[[calls.Call], list[dict[str, Any]]]
+Listing = Callable[[calls.Call], Sequence[Mapping[str, Cell]]]
 LISTS: dict[str, Listing] = {
     "metadata": calls.metadata,
     "instrument": calls.instruments,

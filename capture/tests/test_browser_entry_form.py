@@ -10,6 +10,7 @@ from django.test import Client
 from django.utils import timezone
 
 from capture import services
+from capture.logic import resolve
 from capture.models import Entry
 from capture.tests.entry_dictionary import reading_study
 
@@ -139,7 +140,7 @@ def test_a_person_fills_the_form_and_the_server_agrees_with_the_browser(
         actor=personas.trainee,
         now=timezone.now(),
     )
-    resolved = services.resolve(dictionary.active_logic, saved, context=context)
+    resolved = resolve(dictionary.active_logic, saved, context=context)
     server_shown = {
         name: name not in resolved.hidden and name != "secret" for name in browser_shown
     }

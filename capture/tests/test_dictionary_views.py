@@ -120,7 +120,9 @@ def test_the_builder_refuses_broken_branching_logic_from_the_safe_parser(admin, 
         'id="id_branching_logic_error"><li>comment: expected a value but found the end of the '
         "expression (at character 8)</li>" in response.content.decode()
     )
-    assert services.current_dictionary(design).field("comment").branching_logic == ""
+    comment = services.current_dictionary(design).field("comment")
+    assert comment is not None
+    assert comment.branching_logic == ""
 
 
 def test_the_builder_reorders_and_removes_fields(admin, design):
@@ -166,6 +168,7 @@ def test_in_a_live_study_the_builder_edits_a_proposal_and_records_renames(admin,
     )
     assert response.status_code == 302
     proposal = versions.proposal_of(live)
+    assert proposal is not None
     assert proposal.renames == {"age": "age_years"}
     assert services.current_dictionary(live).field("age") is not None
     # Renaming it again keeps one rename from the applied name.
@@ -223,9 +226,11 @@ def test_a_broken_upload_is_refused_on_the_page(admin, live):
     assert versions.proposal_of(live) is None
 
 
-def test_a_proposal_can_be_discarded(admin, live):
+def test_a_proposal_can_be_discarded(admin, live, personas):
     versions.dictionary_change(
-        actor=None, study=live, csv_text=dictionary_csv(row("record_id", form="baseline"))
+        actor=personas.committee,
+        study=live,
+        csv_text=dictionary_csv(row("record_id", form="baseline")),
     )
     response = admin.post(
         reverse("capture:dictionary_proposal", args=[live.pk]), {"action": "discard"}
@@ -272,6 +277,7 @@ def test_the_preview_lists_a_rule_left_dead_and_rewrites_it_once_the_code_is_map
     )
     assert applied.status_code == 302
     field = services.current_dictionary(live).field("mri_field")
+    assert field is not None
     assert field.branching_logic == "[modality(20)] = '1'"
 
 
@@ -288,6 +294,7 @@ def test_renaming_a_field_in_the_builder_rewrites_the_rules_that_read_it(admin, 
     assert response.status_code == 200
     assert "mri_field (branching logic)" in response.content.decode()
     field = services.current_dictionary(design).field("mri_field")
+    assert field is not None
     assert field.branching_logic == "[imaging(2)] = '1'"
 
 
@@ -313,6 +320,7 @@ def test_a_recode_in_the_builder_rewrites_the_rules_and_a_dropped_code_is_refuse
     )
     assert admin.post(url, values).status_code == 302
     proposal = versions.proposal_of(live)
+    assert proposal is not None
     assert "[modality(20)] = '1'" in proposal.csv
     assert proposal.note.endswith("rules rewritten: mri_field (branching logic)")
     [rule] = versions.impact(live, proposal).logic

@@ -8,8 +8,9 @@ from django.test import Client
 from django.urls import reverse
 
 from accounts.services import api_token_create
-from capture import services, views
+from capture import services
 from capture.tests.factories import make_study
+from capture.views import common as views_common
 from core.testing.mfa import enable_totp
 
 pytestmark = pytest.mark.django_db
@@ -49,7 +50,7 @@ def study(personas):
 
 @pytest.fixture
 def small_pages(monkeypatch):
-    monkeypatch.setattr(views, "PAGE_SIZE", 3)
+    monkeypatch.setattr(views_common, "PAGE_SIZE", 3)
 
 
 def get(client, name, study, **query):

@@ -26,9 +26,9 @@ and new values) and one for the version, all scoped to the study. Nothing is del
 value either moves, is mapped, or goes to the archive.
 
 The package by sub-area: `reading` (the versions and the archive), `preview` (the
-impact of a proposal), `changing` (a draft replaced, or the proposal), `applying`
-(`version_apply` and the rewritten rules). The names other modules use through
-`from capture import versions` are re-exported here.
+impact of a proposal; `summary`, its JSON), `changing` (a draft replaced, or the
+proposal), `applying` (`version_apply` and the rewritten rules). The names other
+modules use through `from capture import versions` are re-exported here.
 """
 
 from __future__ import annotations

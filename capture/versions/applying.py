@@ -5,14 +5,17 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterator
-from typing import TYPE_CHECKING, Any
+from datetime import datetime
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from audit.models import AuditEvent
 from audit.services import audit_record, unsaved_event
+from capture.logic import Stored
 from capture.logic import changes as logic_changes
 from capture.logic.changes import RuleChange
 from capture.models import DictionaryVersion, Entry, Record, Study
@@ -25,6 +28,9 @@ from formats.datadictionary import columns as dd_columns
 
 if TYPE_CHECKING:
     from accounts.models import User
+
+# An entry's changes for its audit row, by field: (value before, value after), None for none.
+Changes = dict[str, tuple[Stored | None, Stored | None]]
 
 
 @transaction.atomic
@@ -117,7 +123,7 @@ def _migrate(actor: User, study: Study, fates: dict[str, Fate], reason: str) -> 
     archived: dict[str, str] = {}
     for start in range(0, len(record_ids), BATCH):
         batch = entries.filter(record_id__in=record_ids[start : start + BATCH])
-        changed: list[tuple[Entry, dict[str, tuple[Any, Any]]]] = []
+        changed: list[tuple[Entry, Changes]] = []
         for record, group in _by_record(batch):
             for entry, before in _move_values(record, group, active, repeating, now, archived):
                 changes = {
@@ -134,7 +140,7 @@ def _migrate(actor: User, study: Study, fates: dict[str, Fate], reason: str) -> 
 
 
 def _write_batch(
-    actor: User, study: Study, changed: list[tuple[Entry, dict[str, tuple[Any, Any]]]], reason: str
+    actor: User, study: Study, changed: list[tuple[Entry, Changes]], reason: str
 ) -> None:
     updated = [entry for entry, _ in changed if entry.pk]
     Entry.objects.bulk_update(updated, ["data", "version", "updated_by"], batch_size=BATCH)
@@ -154,7 +160,7 @@ def _write_batch(
     AuditEvent.objects.bulk_create(rows, batch_size=BATCH)
 
 
-def _by_record(entries: Any) -> Iterator[tuple[Record, list[Entry]]]:
+def _by_record(entries: QuerySet[Entry]) -> Iterator[tuple[Record, list[Entry]]]:
     found = entries.select_related("record__study_site__site").order_by(
         "record_id", "event_id", "instrument", "instance"
     )
@@ -175,9 +181,9 @@ def _move_values(
     entries: list[Entry],
     active: dict[str, Fate],
     repeating: set[str],
-    now: Any,
+    now: datetime,
     archived: dict[str, str],
-) -> list[tuple[Entry, dict[str, Any]]]:
+) -> list[tuple[Entry, dict[str, Stored]]]:
     """The record's entries after the change, each with its data before (new ones: {}).
 
     In a longitudinal study a value moves within its event: slots are (event, form,
@@ -186,7 +192,7 @@ def _move_values(
     by_slot = {(e.event_id, e.instrument, e.instance): e for e in entries}
     before = {slot: dict(e.data) for slot, e in by_slot.items()}
     datas = {slot: dict(data) for slot, data in before.items()}
-    landing: list[tuple[tuple[int | None, str, int], str, Any]] = []
+    landing: list[tuple[tuple[int | None, str, int], str, Stored]] = []
     for (event, form, instance), data in datas.items():
         for name, fate in active.items():
             if fate.old.form != form or name not in data:

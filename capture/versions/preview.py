@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass, field
-from typing import Any
+from datetime import datetime
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from capture.logic import Stored
 from capture.logic.changes import RuleChange, rule_changes
 from capture.models import DictionaryVersion, Entry, Study
 from capture.services import current_dictionary, read_dictionary
@@ -20,6 +21,7 @@ from capture.versions.reading import (
     archive_key,
     archive_keys,
 )
+from capture.versions.summary import ImpactSummary, RuleSummary
 from formats.datadictionary import (
     Field,
     FieldType,
@@ -121,7 +123,7 @@ class Impact:
                 )
         return found
 
-    def as_dict(self) -> dict[str, Any]:
+    def as_dict(self) -> ImpactSummary:
         return {
             "base_version": self.base,
             "version": self.number,
@@ -161,7 +163,7 @@ class Impact:
         }
 
 
-def _rule_dict(rule: RuleChange) -> dict[str, Any]:
+def _rule_dict(rule: RuleChange) -> RuleSummary:
     return {
         "field": rule.field,
         "column": rule.column,
@@ -271,7 +273,9 @@ def _plan(
     return fates
 
 
-def _candidates(fates: dict[str, Fate], new: tuple[Field, ...], taken: set[str]) -> list[Any]:
+def _candidates(
+    fates: dict[str, Fate], new: tuple[Field, ...], taken: set[str]
+) -> list[tuple[str, str]]:
     """Removed and added fields that look like one renamed: same type and label or choices."""
     added = [f for f in new if f.name not in taken]
     pairs = []
@@ -289,18 +293,19 @@ def _candidates(fates: dict[str, Fate], new: tuple[Field, ...], taken: set[str])
     return pairs
 
 
-def _present(value: Any) -> bool:
+def _present(value: Stored) -> bool:
     return bool(value) if isinstance(value, list) else value not in (None, "")
 
 
-def _blank(f: Field) -> Any:
+def _blank(f: Field) -> Stored:
     return [] if f.field_type == FieldType.CHECKBOX else ""
 
 
-def convert(fate: Fate, value: Any, now: Any) -> tuple[Any, Any, str | None]:
+def convert(fate: Fate, value: Stored, now: datetime) -> tuple[Stored, Stored | None, str | None]:
     """(new value, the part set aside or None, the error if the value is invalid)."""
     assert fate.new is not None
-    original, archived = value, None
+    original = value
+    archived: Stored | None = None
     if fate.mapping and isinstance(value, list):
         kept: set[str] = {str(fate.mapping.get(code, code)) for code in value} - {ARCHIVE}
         archived = [code for code in value if fate.mapping.get(code) == ARCHIVE] or None

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
@@ -21,17 +21,25 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         add_import_arguments(parser)
 
-    def handle(self, *args: Any, **options: Any) -> None:
-        study, person = study_and_person(options)
+    def handle(
+        self,
+        *args: object,
+        file: Path,
+        study: int,
+        email: str,
+        dry_run: bool,
+        **options: object,
+    ) -> None:
+        the_study, person = study_and_person(study, email)
         try:
-            data = options["file"].read_bytes()
+            data = file.read_bytes()
         except OSError as error:
-            raise CommandError(f"{options['file']}: cannot be read ({error}).") from error
-        result = projectxml.project_preview(actor=person, study=study, data=data)
+            raise CommandError(f"{file}: cannot be read ({error}).") from error
+        result = projectxml.project_preview(actor=person, study=the_study, data=data)
         self._report(result)
         if not result.ok:
             raise CommandError("Nothing was imported.")
-        if options["dry_run"]:
+        if dry_run:
             self.stdout.write("Dry run: nothing was imported.")
             return
         total = result.check.records if result.check else 0
@@ -40,7 +48,7 @@ class Command(BaseCommand):
             try:
                 projectxml.project_import(
                     actor=person,
-                    study=study,
+                    study=the_study,
                     data=data,
                     digest=result.digest,
                     progress=lambda done: bar.update(task, completed=done),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
@@ -21,20 +21,26 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         add_import_arguments(parser)
 
-    def handle(self, *args: Any, **options: Any) -> None:
-        study, person = study_and_person(options)
+    def handle(
+        self,
+        *args: object,
+        file: Path,
+        study: int,
+        email: str,
+        dry_run: bool,
+        **options: object,
+    ) -> None:
+        the_study, person = study_and_person(study, email)
         try:
-            text = options["file"].read_text(encoding="utf-8-sig")
+            text = file.read_text(encoding="utf-8-sig")
         except (OSError, UnicodeDecodeError) as error:
-            raise CommandError(
-                f"{options['file']}: cannot be read as UTF-8 text ({error})."
-            ) from error
+            raise CommandError(f"{file}: cannot be read as UTF-8 text ({error}).") from error
         lines = max(text.count("\n"), 1)
         with progress_bar() as bar:
             task = bar.add_task("Checking", total=lines)
             check = imports.import_preview(
                 actor=person,
-                study=study,
+                study=the_study,
                 text=text,
                 progress=lambda rows: bar.update(task, completed=min(rows, lines)),
             )
@@ -42,7 +48,7 @@ class Command(BaseCommand):
         self._report(check)
         if not check.ok:
             raise CommandError(f"{len(check.errors)} problems: nothing was imported.")
-        if options["dry_run"]:
+        if dry_run:
             self.stdout.write("Dry run: nothing was imported.")
             return
         with progress_bar() as bar:
@@ -50,7 +56,7 @@ class Command(BaseCommand):
             try:
                 done = imports.import_commit(
                     actor=person,
-                    study=study,
+                    study=the_study,
                     text=text,
                     progress=lambda written: bar.update(task, completed=written),
                 )

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.core.management.base import BaseCommand, CommandParser
 
 from capture.retention import expired_studies, purge_due, purge_expired_studies
@@ -18,7 +16,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--dry-run", action="store_true", help="List, delete nothing.")
 
-    def handle(self, *args: Any, dry_run: bool, **options: Any) -> None:
+    def handle(self, *args: object, dry_run: bool, **options: object) -> None:
         if dry_run:
             due = expired_studies()
             for study in due:

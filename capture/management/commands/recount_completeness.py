@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from capture import completeness
@@ -19,13 +17,13 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--study", type=int, help="the study's id (default: every study)")
 
-    def handle(self, *args: Any, **options: Any) -> None:
+    def handle(self, *args: object, study: int | None, **options: object) -> None:
         studies = Study.objects.order_by("pk")
-        if options["study"] is not None:
-            studies = studies.filter(pk=options["study"])
+        if study is not None:
+            studies = studies.filter(pk=study)
             if not studies.exists():
-                raise CommandError(f"No study with id {options['study']}.")
-        for study in studies:
-            counted = completeness.recount(study)
+                raise CommandError(f"No study with id {study}.")
+        for found in studies:
+            counted = completeness.recount(found)
             records = sum(row.records for row in counted)
-            self.stdout.write(f"{study}: {len(counted)} sites, {records} records recounted")
+            self.stdout.write(f"{found}: {len(counted)} sites, {records} records recounted")

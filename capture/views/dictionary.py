@@ -6,8 +6,6 @@ and `capture.versions`.
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -53,7 +51,7 @@ def _working(study: Study) -> tuple[str, list[tuple[str, list[Field]]]]:
     return text, list(forms.items())
 
 
-def _context(study: Study, **extra: Any) -> dict[str, Any]:
+def _context(study: Study, **extra: object) -> dict[str, object]:
     text, instruments = _working(study)
     return {
         "study": study,
@@ -255,7 +253,7 @@ def dictionary_proposal(request: AuthedRequest, pk: int) -> HttpResponse:
 def _plan_form(
     request: AuthedRequest,
     proposal: DictionaryVersion,
-    found: Any,
+    found: versions.Impact,
     bound: bool = True,
     archive: bool = False,
 ) -> PlanForm:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-from typing import Any
 
 from django import forms
 from django.contrib import messages
@@ -93,7 +92,7 @@ def _fingerprint(design: Design) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
-def _events_context(study: Study, **extra: Any) -> dict[str, Any]:
+def _events_context(study: Study, **extra: object) -> dict[str, object]:
     design = longitudinal.design_of(study)
     instruments = services.current_dictionary(study).instruments
     designated = {(d.event, d.form): d for d in design.designations}
