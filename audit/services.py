@@ -13,7 +13,7 @@ from django.utils import timezone
 from audit.models import AuditEvent
 
 if TYPE_CHECKING:
-    from accounts.models import User
+    from core.types import User
 
 Changes = dict[str, tuple[Any, Any]]
 

@@ -43,7 +43,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.module_loading import import_string
 
 if TYPE_CHECKING:
-    from accounts.models import User
+    from core.types import User
 
 T = TypeVar("T")
 

@@ -10,7 +10,7 @@ from network.access import REQUESTABLE
 from network.models import Region, Role, Site
 
 if TYPE_CHECKING:  # the user model is reached through get_user_model() at run time
-    from accounts.models import User
+    from core.types import User
 
 
 class MembershipGrantForm(forms.Form):

@@ -16,7 +16,7 @@ from network.models import Site
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
 
-    from accounts.models import User
+    from core.types import User
 
 
 def navigation(user: User | AnonymousUser) -> dict[str, Any]:

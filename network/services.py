@@ -16,7 +16,7 @@ from network import access
 from network.models import Membership, Region, Role, Site, TrainingScheme
 
 if TYPE_CHECKING:
-    from accounts.models import User
+    from core.types import User
 
 SITE_FIELDS = ("name", "short_name", "kind", "region", "city", "latitude", "longitude")
 

@@ -13,7 +13,7 @@ from network import access
 from people.models import Term, TraineeProfile
 
 if TYPE_CHECKING:
-    from accounts.models import User
+    from core.types import User
     from network.models import Site
 
 
