@@ -297,7 +297,7 @@ def _edit_page(
 @login_required
 def task_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     task = get_workspace_item_for_user(request.user, Task, pk)
-    initial = {
+    initial: dict[str, object] = {
         "title": task.title,
         "owner": task.owner_id,
         "due_on": task.due_on,
