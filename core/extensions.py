@@ -61,7 +61,7 @@ class NavLink:
     def is_shown_to(self, user: User) -> bool:
         if not self.shown_to:
             return True
-        shown: Callable[[Any], bool] = import_string(self.shown_to)
+        shown: Callable[[User], bool] = import_string(self.shown_to)
         return bool(shown(user))
 
 
