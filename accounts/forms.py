@@ -1,14 +1,16 @@
 from __future__ import annotations
 
 import zoneinfo
-from typing import Any
+from typing import Any, Unpack
 
 from allauth.account.forms import SignupForm as AllauthSignupForm
 from allauth.core import context as allauth_context
 from django import forms
+from django.db.models import QuerySet
 
 from accounts.adapters import invitation_in_session
 from accounts.models import Invitation
+from core.forms import FormData, FormFiles, FormOptions
 from network.forms import HospitalField, check_hospital_choice, hospital_not_listed_field
 from network.models import Site, TrainingScheme
 from people.models import TraineeProfile
@@ -53,8 +55,8 @@ class SignupForm(AllauthSignupForm):
             for name in ("hospital", "hospital_not_listed", "scheme", "grade"):
                 del self.fields[name]
 
-    def clean(self) -> dict[str, Any]:
-        data: dict[str, Any] = super().clean() or {}
+    def clean(self) -> dict[str, object]:
+        data: dict[str, object] = super().clean() or {}
         if "hospital" in self.fields:
             check_hospital_choice(self, data)
         return data
@@ -131,8 +133,16 @@ class InvitationForm(forms.Form):
         queryset=Site.objects.none(), required=False, label="Site"
     )
 
-    def __init__(self, *args: Any, roles: list[tuple[str, str]], sites: Any, **kwargs: Any):
-        super().__init__(*args, **kwargs)
+    def __init__(
+        self,
+        data: FormData | None = None,
+        files: FormFiles | None = None,
+        *,
+        roles: list[tuple[str, str]],
+        sites: QuerySet[Site],
+        **options: Unpack[FormOptions],
+    ) -> None:
+        super().__init__(data, files, **options)
         role_field = self.fields["role"]
         assert isinstance(role_field, forms.ChoiceField)
         role_field.choices = [("", "No role yet"), *roles]

@@ -1,9 +1,10 @@
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import re
 import secrets
-from typing import Any, ClassVar
+from typing import ClassVar, TypedDict, Unpack
 
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.db import models
@@ -16,10 +17,23 @@ from core.models import TimeStampedModel
 REDCAP_SECRET = re.compile(r"[0-9A-F]{32}")
 
 
+class UserFields(TypedDict, total=False):
+    """A new person's own fields beside the email and password (`create_user`)."""
+
+    full_name: str
+    time_zone: str
+    is_staff: bool
+    is_superuser: bool
+    is_active: bool
+    date_joined: dt.datetime
+
+
 class UserManager(BaseUserManager["User"]):
     use_in_migrations = True
 
-    def create_user(self, email: str, password: str | None = None, **extra: Any) -> User:
+    def create_user(
+        self, email: str, password: str | None = None, **extra: Unpack[UserFields]
+    ) -> User:
         if not email:
             raise ValueError("A user needs an email address.")
         user = self.model(email=self.normalize_email(email).lower(), **extra)
@@ -27,8 +41,10 @@ class UserManager(BaseUserManager["User"]):
         user.save(using=self._db)
         return user
 
-    def create_superuser(self, email: str, password: str | None = None, **extra: Any) -> User:
-        extra.update(is_staff=True, is_superuser=True)
+    def create_superuser(
+        self, email: str, password: str | None = None, **extra: Unpack[UserFields]
+    ) -> User:
+        extra["is_staff"] = extra["is_superuser"] = True
         return self.create_user(email, password, **extra)
 
 

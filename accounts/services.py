@@ -6,7 +6,6 @@ import datetime as dt
 import secrets
 import zoneinfo
 from dataclasses import dataclass
-from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -14,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import ApiToken, Invitation, User
-from audit.services import audit_record, diff_fields
+from audit.services import Changes, audit_record, diff_fields
 from core import ratelimit
 from core.exceptions import EditConflict
 from core.tasks import deliver_email
@@ -74,7 +73,7 @@ def api_token_create(
         scope_label=scope_label,
         expires_at=expires_at,
     )
-    changes: dict[str, tuple[Any, Any]] = {"name": (None, name)}
+    changes: Changes = {"name": (None, name)}
     if expires_at:
         changes["expires_at"] = (None, expires_at.isoformat(timespec="minutes"))
     if scope:
@@ -214,8 +213,8 @@ def profile_update(*, user: User, version: int | None, full_name: str, time_zone
     if time_zone not in zoneinfo.available_timezones():
         raise ValidationError({"time_zone": f"“{time_zone}” is not a known time zone."})
     saved = User.objects.select_for_update().get(pk=user.pk)
-    before: dict[str, Any] = {"full_name": saved.full_name, "time_zone": saved.time_zone}
-    wanted: dict[str, Any] = {"full_name": full_name.strip(), "time_zone": time_zone}
+    before = {"full_name": saved.full_name, "time_zone": saved.time_zone}
+    wanted = {"full_name": full_name.strip(), "time_zone": time_zone}
     if version != saved.version:
         raise EditConflict(
             "Your name and time zone were saved elsewhere while you were editing them.",

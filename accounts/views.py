@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-from typing import Any
-
 from allauth.account.adapter import get_adapter
 from django.contrib import messages
 from django.contrib.auth import logout
@@ -110,7 +108,7 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
 @login_required
 def roles(request: AuthedRequest) -> HttpResponse:
     """My roles and requests, and a request for another role (the committee decides)."""
-    initial: dict[str, Any] = {"role": request.GET.get("role", "")}
+    initial: dict[str, object] = {"role": request.GET.get("role", "")}
     home = next((m.site for m in access.memberships_of(request.user) if m.site), None)
     if home is None:
         home = next((m.site for m in access.pending_memberships_of(request.user) if m.site), None)

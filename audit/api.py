@@ -3,9 +3,11 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.db.models import QuerySet
 from ninja import Router, Schema
 from ninja.pagination import paginate
 
+from audit.models import AuditEvent
 from audit.selectors import events_visible_to
 from core.paging import LimitOffsetPaging
 from core.types import AuthedRequest
@@ -30,7 +32,7 @@ class AuditEventOut(Schema):
 
 @router.get("/events", response=list[AuditEventOut], summary="The audit trail you may read")
 @paginate(LimitOffsetPaging)
-def events(request: AuthedRequest, action: str = "", object_type: str = "") -> Any:
+def events(request: AuthedRequest, action: str = "", object_type: str = "") -> QuerySet[AuditEvent]:
     listed = events_visible_to(request.user)
     if action:
         listed = listed.filter(action__startswith=action)

@@ -8,9 +8,11 @@ and the database refuses UPDATE with a trigger (see the migration).
 
 from __future__ import annotations
 
-from typing import Any, NoReturn
+from collections.abc import Iterable
+from typing import NoReturn
 
 from django.db import models
+from django.db.models.base import ModelBase
 
 
 class AuditImmutableError(Exception):
@@ -18,7 +20,7 @@ class AuditImmutableError(Exception):
 
 
 class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
-    def update(self, **kwargs: Any) -> NoReturn:
+    def update(self, **kwargs: object) -> NoReturn:
         raise AuditImmutableError("Audit events cannot be changed.")
 
     def delete(self) -> NoReturn:
@@ -50,10 +52,22 @@ class AuditEvent(models.Model):
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor_label or 'system'} {self.action}"
 
-    def save(self, *args: Any, **kwargs: Any) -> None:
+    def save(
+        self,
+        *,
+        force_insert: bool | tuple[ModelBase, ...] = False,
+        force_update: bool = False,
+        using: str | None = None,
+        update_fields: Iterable[str] | None = None,
+    ) -> None:
         if not self._state.adding:
             raise AuditImmutableError("Audit events cannot be changed.")
-        super().save(*args, **kwargs)
+        super().save(
+            force_insert=force_insert,
+            force_update=force_update,
+            using=using,
+            update_fields=update_fields,
+        )
 
-    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
+    def delete(self, using: str | None = None, keep_parents: bool = False) -> NoReturn:
         raise AuditImmutableError("Audit events cannot be deleted.")

@@ -8,7 +8,7 @@ from audit.models import AuditEvent
 from core.extensions import required
 
 if TYPE_CHECKING:
-    from accounts.models import User
+    from core.types import User
 
 
 def network_events() -> QuerySet[AuditEvent]:

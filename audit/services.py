@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from typing import TYPE_CHECKING, Any
+from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
@@ -13,9 +14,11 @@ from django.utils import timezone
 from audit.models import AuditEvent
 
 if TYPE_CHECKING:
-    from accounts.models import User
+    from core.types import JSONValue, User
 
-Changes = dict[str, tuple[Any, Any]]
+# Each changed field's (old, new) values, as a service knows them: the trail keeps a
+# JSON-safe copy of each (`_plain`).
+Changes = dict[str, tuple[object, object]]
 
 
 def audit_record(
@@ -23,7 +26,7 @@ def audit_record(
     actor: User | None,
     action: str,
     obj: models.Model,
-    changes: Changes | None = None,
+    changes: Mapping[str, tuple[object, object]] | None = None,
     reason: str = "",
     site: models.Model | None = None,
     scope: str = "",
@@ -45,7 +48,7 @@ def unsaved_event(
     actor: User | None,
     action: str,
     obj: models.Model,
-    changes: Changes | None = None,
+    changes: Mapping[str, tuple[object, object]] | None = None,
     reason: str = "",
     site: models.Model | None = None,
     scope: str = "",
@@ -70,23 +73,25 @@ def unsaved_event(
     )
 
 
-def diff_fields(before: dict[str, Any], after: dict[str, Any]) -> Changes:
+def diff_fields(before: Mapping[str, object], after: Mapping[str, object]) -> Changes:
     """The fields whose value differs between two snapshots, as (old, new) pairs."""
     return {
         key: (before.get(key), value) for key, value in after.items() if before.get(key) != value
     }
 
 
-def _label(thing: Any) -> str:
+def _label(thing: object) -> str:
     return str(thing)[:300]
 
 
-def _plain(value: Any) -> Any:
+def _plain(value: object) -> JSONValue:
     """A JSON-safe copy of a value: model instances become their label and id."""
     if value is None or isinstance(value, str | int | float | bool):
         return value  # already plain: the common case, and imports write hundreds of thousands
-    if isinstance(value, list | tuple) and all(isinstance(item, str) for item in value):
-        return list(value)
+    if isinstance(value, list | tuple):
+        texts: list[JSONValue] = [item for item in value if isinstance(item, str)]
+        if len(texts) == len(value):
+            return texts
     if isinstance(value, models.Model):
         return {"id": value.pk, "label": _label(value)}
     if isinstance(value, dt.date | dt.datetime):

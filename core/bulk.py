@@ -15,21 +15,25 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Sequence
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import connection, models
 from django.utils import timezone
+
+if TYPE_CHECKING:
+    # A value as the database driver takes it (a parameter of `cursor.execute`).
+    from django.db.backends.utils import _SQLType as SQLValue
 
 # Rows per multi-row INSERT when the backend states no limit on parameters.
 _ROWS_PER_STATEMENT = 1_000
 
 
-def db_datetime(moment: datetime) -> Any:
+def db_datetime(moment: datetime) -> str | None:
     """An aware datetime as the database stores it (SQLite: text in UTC)."""
     return connection.ops.adapt_datetimefield_value(moment)
 
 
-def db_json(value: Any) -> str:
+def db_json(value: object) -> str:
     """A JSONField value as JSON text, as `JSONField` writes it (no custom encoder)."""
     return json.dumps(value)
 
@@ -55,7 +59,7 @@ class Table:
         self.pk_column = meta.pk.column
         self.pk = quote(meta.pk.column)
 
-    def insert(self, rows: Iterable[Sequence[Any]]) -> None:
+    def insert(self, rows: Iterable[Sequence[SQLValue]]) -> None:
         """Insert every row; nothing is read back."""
         full = (tuple(row) + self.constants for row in rows)
         names = ", ".join(self.columns)
@@ -71,7 +75,7 @@ class Table:
             sql = f"INSERT INTO {self.table} ({names}) VALUES ({marks})"  # noqa: S608 (names from the model) # nosec B608
             cursor.executemany(sql, list(full))
 
-    def insert_with_ids(self, rows: Sequence[Sequence[Any]]) -> list[int]:
+    def insert_with_ids(self, rows: Sequence[Sequence[SQLValue]]) -> list[int]:
         """Insert every row and return the ids the database gave them, in the rows' order.
 
         PostgreSQL: ids taken from the table's sequence first, then COPY (a large INSERT
@@ -97,7 +101,7 @@ class Table:
                 ids.extend(found for (found,) in cursor.fetchall())
         return ids
 
-    def _copy_with_ids(self, rows: Sequence[Sequence[Any]]) -> list[int]:
+    def _copy_with_ids(self, rows: Sequence[Sequence[SQLValue]]) -> list[int]:
         with connection.cursor() as cursor:
             cursor.execute(
                 "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
@@ -111,10 +115,10 @@ class Table:
         return ids
 
 
-def _default(field: models.Field[Any, Any], now: datetime) -> Any:
+def _default(field: models.Field[Any, Any], now: datetime) -> SQLValue:
     """What `save()` would write in a column the caller does not give."""
     if isinstance(field, models.DateField) and (field.auto_now or field.auto_now_add):
-        value: Any = now
+        value: object = now
     else:
         value = field.get_default()
     return field.get_db_prep_save(value, connection)

@@ -7,13 +7,16 @@ failing its first upload.
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Sequence
 
+from django.apps import AppConfig
 from django.core.checks import CheckMessage, Error, register
 
 
 @register("radcollab_storage", deploy=True)
-def storage_is_usable(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
+def storage_is_usable(
+    app_configs: Sequence[AppConfig] | None = None, **kwargs: object
+) -> list[CheckMessage]:
     from core.files import storage_check
 
     state = storage_check()

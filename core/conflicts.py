@@ -65,7 +65,7 @@ class ConflictNotice:
 
     message: str
     version: int
-    current: dict[str, Any]
+    current: dict[str, object]
     rows: list[ConflictRow]
     shows_yours: bool
     heading: str = HEADING
@@ -79,7 +79,7 @@ def conflict_notice(
     clash: EditConflict,
     *,
     form: forms.BaseForm | None = None,
-    yours: Mapping[str, Any] | None = None,
+    yours: Mapping[str, object] | None = None,
     labels: Mapping[str, str] | None = None,
     heading: str = HEADING,
     next_step: str = NEXT_STEP,
@@ -183,7 +183,7 @@ def _bound_field(form: forms.BaseForm, key: str) -> forms.BoundField | None:
     return None
 
 
-def _chosen(bound: forms.BoundField) -> Any:
+def _chosen(bound: forms.BoundField) -> object:
     """What the person entered in `bound`, with a choice's label instead of its code."""
     value = bound.value()
     choices = getattr(bound.field, "choices", None)
@@ -195,7 +195,7 @@ def _chosen(bound: forms.BoundField) -> Any:
     return labels.get(str(value), value)
 
 
-def _flat_choices(choices: Iterable[Any]) -> Iterable[tuple[str, str]]:
+def _flat_choices(choices: Iterable[tuple[object, object]]) -> Iterable[tuple[str, str]]:
     for key, label in choices:
         if isinstance(label, list | tuple):  # an optgroup
             yield from _flat_choices(label)
@@ -203,7 +203,7 @@ def _flat_choices(choices: Iterable[Any]) -> Iterable[tuple[str, str]]:
             yield str(key), str(label)
 
 
-def _shown(value: Any) -> str:
+def _shown(value: object) -> str:
     """A value as the notice prints it: lists joined, yes/no, a dash for nothing."""
     if isinstance(value, bool):
         return "Yes" if value else "No"

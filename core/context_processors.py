@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-from typing import Any
-
 from django.conf import settings
 from django.http import HttpRequest
 
@@ -20,7 +18,7 @@ def initials(name: str) -> str:
     return letters.upper() or "?"
 
 
-def navigation(request: HttpRequest) -> dict[str, Any]:
+def navigation(request: HttpRequest) -> dict[str, object]:
     """What the layout needs to draw the navigation for the signed-in person."""
     user = getattr(request, "user", None)
     shared = {"product_name": settings.RADCOLLAB_PRODUCT_NAME}

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Mapping
 
 from django.core.exceptions import PermissionDenied
 
@@ -12,9 +12,9 @@ class EditConflict(Exception):
     so the page can show them beside the person's own and let them merge.
     """
 
-    def __init__(self, message: str, *, current: dict[str, Any], version: int) -> None:
+    def __init__(self, message: str, *, current: Mapping[str, object], version: int) -> None:
         super().__init__(message)
-        self.current = current
+        self.current = dict(current)
         self.version = version
 
 

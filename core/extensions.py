@@ -43,7 +43,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.module_loading import import_string
 
 if TYPE_CHECKING:
-    from accounts.models import User
+    from core.types import User
 
 T = TypeVar("T")
 
@@ -61,7 +61,7 @@ class NavLink:
     def is_shown_to(self, user: User) -> bool:
         if not self.shown_to:
             return True
-        shown: Callable[[Any], bool] = import_string(self.shown_to)
+        shown: Callable[[User], bool] = import_string(self.shown_to)
         return bool(shown(user))
 
 

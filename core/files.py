@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import logging
 import mimetypes
+import os
 from collections.abc import Iterator
-from typing import Any
+from typing import IO, TYPE_CHECKING
 
 from django.conf import settings
 from django.core.files.base import File
@@ -26,6 +27,10 @@ from django.http import (
     StreamingHttpResponse,
 )
 from django.utils.http import content_disposition_header
+
+if TYPE_CHECKING:
+    from django.db.models.fields.files import FieldFile
+    from storages.backends.s3 import S3Storage
 
 logger = logging.getLogger("radcollab.files")
 
@@ -57,7 +62,7 @@ def is_object_storage(storage: Storage | None = None) -> bool:
     return hasattr(storage or default_storage, "bucket_name")
 
 
-def save_file(name: str, content: File | Any, *, storage: Storage | None = None) -> str:
+def save_file(name: str, content: IO[bytes], *, storage: Storage | None = None) -> str:
     """Store `content` under `name` (or a free name beside it) and return the name used."""
     target = storage or default_storage
     try:
@@ -115,15 +120,16 @@ def _missing(error: BaseException) -> bool:
     return code in {"404", "NoSuchKey", "NotFound"}
 
 
-def _object(storage: Any, name: str) -> Any:
+def _key(storage: S3Storage, name: str) -> str:
     # The backend's own key mapping (prefix, cleaning) so keys match what `save` wrote.
     from storages.utils import clean_name
 
-    return storage.bucket.Object(storage._normalize_name(clean_name(name)))
+    key: str = storage._normalize_name(clean_name(name))
+    return key
 
 
-def _presigned(storage: Any, name: str, filename: str, kind: str) -> HttpResponse:
-    _object(storage, name).load()  # a HEAD: no URL for an object that is not there
+def _presigned(storage: S3Storage, name: str, filename: str, kind: str) -> HttpResponse:
+    storage.bucket.Object(_key(storage, name)).load()  # a HEAD: no URL for a missing object
     url = storage.url(
         name,
         parameters={
@@ -138,8 +144,8 @@ def _presigned(storage: Any, name: str, filename: str, kind: str) -> HttpRespons
     return response
 
 
-def _stream_object(storage: Any, name: str, filename: str, kind: str) -> HttpResponseBase:
-    got = _object(storage, name).get()  # raises before any byte is sent
+def _stream_object(storage: S3Storage, name: str, filename: str, kind: str) -> HttpResponseBase:
+    got = storage.bucket.Object(_key(storage, name)).get()  # raises before any byte is sent
     body = got["Body"]
 
     def chunks() -> Iterator[bytes]:
@@ -160,7 +166,7 @@ def storage_check() -> str:
     if not is_object_storage():
         root = settings.MEDIA_ROOT
         return "ok" if _writable(root) else "MEDIA_ROOT is not writable by this process"
-    bucket: Any = default_storage
+    bucket: S3Storage = default_storage
     try:
         bucket.bucket.meta.client.head_bucket(Bucket=bucket.bucket_name)
     except storage_errors() as error:
@@ -168,9 +174,7 @@ def storage_check() -> str:
     return "ok"
 
 
-def _writable(root: Any) -> bool:
-    import os
-
+def _writable(root: str | os.PathLike[str]) -> bool:
     path = os.fspath(root)
     while path and not os.path.exists(path):
         parent = os.path.dirname(path)
@@ -190,7 +194,7 @@ def _reason(error: BaseException) -> str:
     return f"{error.__class__.__name__}: {error}"[:300]
 
 
-def save_to_field(field_file: Any, name: str, content: Any, *, field: str) -> None:
+def save_to_field(field_file: FieldFile, name: str, content: File, *, field: str) -> None:
     """`field_file.save(...)` without saving the row; an unreachable store is a form error."""
     from django.core.exceptions import ValidationError
 

@@ -3,12 +3,47 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from collections.abc import Iterable, Mapping, MutableMapping
+from typing import TYPE_CHECKING, Any, TypeAlias, TypedDict
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.forms.fields import BaseTemporalField
+from django.utils.datastructures import MultiValueDict
 from django.utils.dateparse import parse_datetime
+
+if TYPE_CHECKING:
+    from django.forms.renderers import BaseRenderer
+    from django.forms.utils import ErrorList
+
+# What a bound form reads (a form's `data` and `files`): the posted fields (`request.POST`,
+# a dict in tests) and the uploaded files (`request.FILES`).
+FormData: TypeAlias = Mapping[str, object]
+FormFiles: TypeAlias = MultiValueDict[str, UploadedFile]
+
+
+class ModelFormOptions(TypedDict, total=False):
+    """Django's own keyword parameters of a model form after `data` and `files` (but
+    `instance`, which a form names with its model), for a form whose `__init__` adds
+    keywords of its own: `def __init__(self, data=None, files=None, *, instance=None,
+    mine: X, **options: Unpack[ModelFormOptions])`, passing `**options` on."""
+
+    auto_id: bool | str
+    prefix: str | None
+    initial: MutableMapping[str, object] | None
+    error_class: type[ErrorList]
+    label_suffix: str | None
+    empty_permitted: bool
+    use_required_attribute: bool | None
+    renderer: BaseRenderer | None
+
+
+class FormOptions(ModelFormOptions, total=False):
+    """Django's own keyword parameters of a plain form after `data` and `files`."""
+
+    field_order: Iterable[str] | None
+
 
 # The only values a browser's date and datetime-local controls accept (HTML's "valid date
 # string" and "valid normalized local date and time string"). Any other value, such as

@@ -23,12 +23,11 @@ from __future__ import annotations
 
 import hashlib
 import threading
-from collections.abc import Callable, Iterable
-from typing import Any
+from collections.abc import Callable, Iterable, Mapping
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import connection, transaction
+from django.db import connection, models, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save, pre_migrate
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -95,15 +94,21 @@ def _write_pending() -> None:
             )
 
 
-def _changed(sender: Any, **kwargs: Any) -> None:
+def _changed(sender: type[models.Model], **kwargs: object) -> None:
     meta = getattr(sender, "_meta", None)
     if _migrating or meta is None or meta.app_label in IGNORED:
         return
     bump(meta.app_label)
 
 
-def _changed_m2m(sender: Any, instance: Any, model: Any, **kwargs: Any) -> None:
-    if _migrating or kwargs.get("action", "").startswith("pre_"):
+def _changed_m2m(
+    sender: type[models.Model],
+    instance: models.Model,
+    action: str,
+    model: type[models.Model] | None,
+    **kwargs: object,
+) -> None:
+    if _migrating or action.startswith("pre_"):
         return
     labels = {m._meta.app_label for m in (sender, type(instance), model) if m is not None}
     labels -= IGNORED
@@ -111,12 +116,12 @@ def _changed_m2m(sender: Any, instance: Any, model: Any, **kwargs: Any) -> None:
         bump(*labels)
 
 
-def _migration_starts(**kwargs: Any) -> None:
+def _migration_starts(**kwargs: object) -> None:
     global _migrating
     _migrating = True
 
 
-def _migration_ends(**kwargs: Any) -> None:
+def _migration_ends(**kwargs: object) -> None:
     global _migrating
     _migrating = False
 
@@ -131,7 +136,7 @@ def connect() -> None:
 
 
 def content_key(
-    request: HttpRequest, name: str, apps: Iterable[str], extra: Iterable[Any] = ()
+    request: HttpRequest, name: str, apps: Iterable[str], extra: Iterable[object] = ()
 ) -> str:
     """The cache key of `name` as `request`'s person sees it now (see the module doc)."""
     user = getattr(request, "user", None)
@@ -148,7 +153,7 @@ def cached_content(
     apps: Iterable[str],
     build: Callable[[], tuple[str, int]],
     *,
-    extra: Iterable[Any] = (),
+    extra: Iterable[object] = (),
 ) -> tuple[str, int]:
     """`build()`'s (html, status), from the cache when the same person asked the same.
 
@@ -173,8 +178,8 @@ def cached_page(
     *,
     fragment: str,
     apps: Iterable[str],
-    build: Callable[[], tuple[dict[str, Any], int]],
-    extra: Iterable[Any] = (),
+    build: Callable[[], tuple[Mapping[str, object], int]],
+    extra: Iterable[object] = (),
 ) -> HttpResponse:
     """A page whose content (template `content`, drawn inside `page` as `{{ content }}`)
     or, for htmx, whose `{% partialdef fragment %}` comes from `cached_content`.

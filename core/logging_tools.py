@@ -23,9 +23,9 @@ import logging
 import secrets
 import time
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
-from typing import Any, ParamSpec, TypeVar
+from typing import ParamSpec, TypeVar
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -54,7 +54,7 @@ def failure_message(reference: str, what: str = "it") -> str:
     )
 
 
-def log_failure(log: logging.Logger, event: str, **ids: Any) -> str:
+def log_failure(log: logging.Logger, event: str, **ids: object) -> str:
     """Log the exception being handled, with its traceback, the ids it concerns and a
     new error reference; return the reference for the person's message."""
     reference = new_reference()
@@ -62,7 +62,7 @@ def log_failure(log: logging.Logger, event: str, **ids: Any) -> str:
     return reference
 
 
-def _ids(kwargs: dict[str, Any]) -> dict[str, Any]:
+def _ids(kwargs: Mapping[str, object]) -> dict[str, object]:
     """The arguments that say what a task worked on: `*_id`, `*_ids` and `attempt`.
 
     Nothing else is logged: an email's subject, body and addresses stay out of the log.
@@ -113,9 +113,13 @@ class RequestReference(logging.Filter):
         return True
 
 
-def _fields(record: logging.LogRecord) -> dict[str, Any]:
+# A log line's field as it is written: a plain value, anything else by its str().
+LogValue = str | int | float | bool | None
+
+
+def _fields(record: logging.LogRecord) -> dict[str, LogValue]:
     when = datetime.fromtimestamp(record.created, tz=UTC)
-    fields: dict[str, Any] = {
+    fields: dict[str, LogValue] = {
         "time": when.isoformat(timespec="milliseconds").replace("+00:00", "Z"),
         "level": record.levelname,
         "logger": record.name,
@@ -140,7 +144,7 @@ def _fields(record: logging.LogRecord) -> dict[str, Any]:
     return fields
 
 
-def _quoted(value: Any) -> str:
+def _quoted(value: LogValue) -> str:
     if value is None:
         return "-"
     text = str(value)

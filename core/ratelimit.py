@@ -13,14 +13,16 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import wraps
-from typing import Any, TypeVar
+from typing import Concatenate, ParamSpec, TypeVar
 
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ImproperlyConfigured
 from django.http import HttpRequest
 
-View = TypeVar("View", bound=Callable[..., Any])
+Req = TypeVar("Req", bound=HttpRequest)
+P = ParamSpec("P")
+R = TypeVar("R")
 
 # What each limit guards, as a person reads it in the 429 message.
 WHAT = {
@@ -110,17 +112,19 @@ def client_key(request: HttpRequest) -> str:
     return f"ip:{request.META.get('REMOTE_ADDR', '')}"
 
 
-def ratelimit(scope: str, *, methods: tuple[str, ...] = ("POST",)) -> Callable[[View], View]:
+def ratelimit(
+    scope: str, *, methods: tuple[str, ...] = ("POST",)
+) -> Callable[[Callable[Concatenate[Req, P], R]], Callable[Concatenate[Req, P], R]]:
     """Limit a view's `methods` (POST by default: what starts the work) per person."""
     rate_for(scope)  # a bad setting fails at import, not at the first request
 
-    def decorate(view: View) -> View:
+    def decorate(view: Callable[Concatenate[Req, P], R]) -> Callable[Concatenate[Req, P], R]:
         @wraps(view)
-        def limited(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+        def limited(request: Req, /, *args: P.args, **kwargs: P.kwargs) -> R:
             if request.method in methods:
                 hit(scope, client_key(request))
             return view(request, *args, **kwargs)
 
-        return limited  # type: ignore[return-value]
+        return limited
 
     return decorate

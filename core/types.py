@@ -5,7 +5,13 @@ from typing import TYPE_CHECKING, TypeAlias
 from django.http import HttpRequest
 
 if TYPE_CHECKING:
-    from accounts.models import User
+    # The person model is swappable (settings.AUTH_USER_MODEL = "accounts.User"), and the
+    # apps below `accounts` reach it as Django means them to, never by importing it: at run
+    # time through `get_user_model()` and `ForeignKey(settings.AUTH_USER_MODEL)`, in
+    # annotations through `User` here. It is django-stubs' `_User`, which exists only in the
+    # stubs and which the django-stubs mypy plugin resolves to the configured model, so
+    # mypy checks every use against accounts.models.User itself, field by field.
+    from django.contrib.auth.models import _User as User
 
 
 class AuthedRequest(HttpRequest):

@@ -1,10 +1,12 @@
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Unpack
 
 from django import forms
+from django.db import models
+from django.db.models import QuerySet
 
-from core.forms import DateInput, WallClockField
+from core.forms import DateInput, FormData, FormFiles, FormOptions, WallClockField
 from events.models import AOE, Deadline, DeadlineKind, Event
 from network.models import Site
 from people.models import Term
@@ -17,9 +19,22 @@ if TYPE_CHECKING:
 class ZoneField(forms.CharField):
     """A time-zone name typed or picked from the common ones (an IANA name)."""
 
-    def __init__(self, **kwargs: Any) -> None:
-        kwargs.setdefault("help_text", "An IANA name such as America/Chicago; AoE is Etc/GMT+12.")
-        super().__init__(max_length=64, widget=forms.TextInput(attrs={"list": "zones"}), **kwargs)
+    def __init__(
+        self,
+        *,
+        label: str,
+        initial: str | None = None,
+        required: bool = True,
+        help_text: str = "An IANA name such as America/Chicago; AoE is Etc/GMT+12.",
+    ) -> None:
+        super().__init__(
+            max_length=64,
+            widget=forms.TextInput(attrs={"list": "zones"}),
+            label=label,
+            initial=initial,
+            required=required,
+            help_text=help_text,
+        )
 
 
 class FilterForm(forms.Form):
@@ -49,13 +64,15 @@ class DeadlineForm(forms.Form):
 
 
 class DeadlineChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj: Any) -> str:
+    def label_from_instance(self, obj: models.Model) -> str:
+        assert isinstance(obj, Deadline)
         estimate = " (estimate)" if obj.is_estimate else ""
         return f"{obj} — {obj.due_at:%-d %b %Y}{estimate}"
 
 
 class CategoryChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj: Any) -> str:
+    def label_from_instance(self, obj: models.Model) -> str:
+        assert isinstance(obj, RequirementCategory)
         return f"{obj.requirement_set}: {obj.name}"
 
 
@@ -69,8 +86,15 @@ class PlanForm(forms.Form):
     )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
-    def __init__(self, *args: Any, deadlines: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+    def __init__(
+        self,
+        data: FormData | None = None,
+        files: FormFiles | None = None,
+        *,
+        deadlines: QuerySet[Deadline],
+        **options: Unpack[FormOptions],
+    ) -> None:
+        super().__init__(data, files, **options)
         field = self.fields["deadline"]
         assert isinstance(field, forms.ModelChoiceField)
         field.queryset = deadlines
@@ -102,8 +126,15 @@ class AttendForm(forms.Form):
         empty_label="Do not add it to a certificate tracker",
     )
 
-    def __init__(self, *args: Any, person: User, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+    def __init__(
+        self,
+        data: FormData | None = None,
+        files: FormFiles | None = None,
+        *,
+        person: User,
+        **options: Unpack[FormOptions],
+    ) -> None:
+        super().__init__(data, files, **options)
         field = self.fields["category"]
         assert isinstance(field, forms.ModelChoiceField)
         field.queryset = RequirementCategory.objects.filter(

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import zoneinfo
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -15,12 +15,20 @@ from django.views.decorators.http import require_POST
 
 from core.conflicts import conflict_notice, form_save, page_status
 from core.exceptions import EditConflict
-from core.forms import copy_errors
+from core.forms import FormData, copy_errors
 from core.fragments import cached_page
 from core.types import AuthedRequest
 from events import access, feeds, selectors, services
 from events.forms import AttendForm, DeadlineForm, EventForm, FilterForm, PlanForm, PreferencesForm
-from events.models import Attendance, Conference, Deadline, Edition, FeedToken, ReminderPreference
+from events.models import (
+    Attendance,
+    Conference,
+    Deadline,
+    Edition,
+    Event,
+    FeedToken,
+    ReminderPreference,
+)
 from events.times import ZONE_CHOICES, wall_clock
 from people.models import Term, TraineeProfile
 from training.models import Tracker
@@ -37,7 +45,7 @@ def calendar(request: AuthedRequest) -> HttpResponse:
     access.require_member(request.user)
     now = timezone.now().replace(second=0, microsecond=0)
 
-    def build() -> tuple[dict[str, Any], int]:
+    def build() -> tuple[dict[str, object], int]:
         form = FilterForm(request.GET)
         term = form.cleaned_data["subspecialty"] if form.is_valid() else None
         page = selectors.calendar_page(request.user, now=now, term=term)
@@ -101,7 +109,7 @@ def follow(request: AuthedRequest, slug: str) -> HttpResponse:
     return redirect(found)
 
 
-def _deadline_initial(deadline: Deadline) -> dict[str, Any]:
+def _deadline_initial(deadline: Deadline) -> dict[str, object]:
     local = deadline.due_at.astimezone(deadline.zone).replace(tzinfo=None)
     return {
         "kind": deadline.kind,
@@ -172,7 +180,7 @@ def _hours_of(user: User) -> int:
     return max(1, profile.hours_per_week) if profile else 4
 
 
-def _plan_data(request: AuthedRequest, initial: dict[str, Any]) -> Any:
+def _plan_data(request: AuthedRequest, initial: dict[str, object]) -> FormData | None:
     """What the plan form reads: a POST, a GET preview, or `?for=<deadline>` with defaults."""
     if request.method == "POST":
         return request.POST
@@ -195,7 +203,7 @@ def plan(request: AuthedRequest, project_pk: int) -> HttpResponse:
     target = selectors.target_of(project.pk)
     now, zone = timezone.now(), request.user.time_zone
     today = timezone.localdate()
-    initial: dict[str, Any] = {
+    initial: dict[str, object] = {
         "deadline": target.deadline_id if target else None,
         "version": target.version if target else None,
         "buffer_days": target.buffer_days if target else 7,
@@ -280,7 +288,7 @@ def attend(request: AuthedRequest, pk: int) -> HttpResponse:
     return redirect(event)
 
 
-def _event_initial(event: Any) -> dict[str, Any]:
+def _event_initial(event: Event) -> dict[str, object]:
     zone = zoneinfo.ZoneInfo(event.time_zone)
     return {
         "kind": event.kind,

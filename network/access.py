@@ -40,7 +40,7 @@ from network.models import Membership, Role, Site
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
 
-    from accounts.models import User
+    from core.types import User
 
 
 class Action(StrEnum):

@@ -15,7 +15,7 @@ from network.models import Membership, Role
 from network.services import requests_decidable_by
 
 if TYPE_CHECKING:
-    from accounts.models import User
+    from core.types import User
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,7 @@ from network.models import Membership, Region, Role, Site, TrainingScheme
 from network.services import join_request, membership_grant
 
 if TYPE_CHECKING:  # the user model is reached through get_user_model() at run time
-    from accounts.models import User
+    from core.types import User
 
 DEMO_PASSWORD = "radcollab-demo"  # noqa: S105 - printed for the demo logins on purpose # nosec B105
 DEMO_DOMAIN = "demo.radcollab.org"

@@ -1,16 +1,18 @@
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Unpack
 
 from django import forms
 from django.contrib.auth import get_user_model
 from django.db.models import Q, QuerySet
 
+from core.forms import FormData, FormFiles, FormOptions
 from network.access import REQUESTABLE
 from network.models import Region, Role, Site
 
 if TYPE_CHECKING:  # the user model is reached through get_user_model() at run time
-    from accounts.models import User
+    from core.types import User
 
 
 class MembershipGrantForm(forms.Form):
@@ -18,8 +20,15 @@ class MembershipGrantForm(forms.Form):
     role = forms.ChoiceField(label="Role")
     reason = forms.CharField(label="Reason", max_length=500, required=False)
 
-    def __init__(self, *args: Any, roles: list[Role], **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+    def __init__(
+        self,
+        data: FormData | None = None,
+        files: FormFiles | None = None,
+        *,
+        roles: list[Role],
+        **options: Unpack[FormOptions],
+    ) -> None:
+        super().__init__(data, files, **options)
         role_field = self.fields["role"]
         assert isinstance(role_field, forms.ChoiceField)
         role_field.choices = [(role.value, role.label) for role in roles]
@@ -70,10 +79,12 @@ class SiteSearchInput(forms.TextInput):
 
     template_name = "network/widgets/site_search.html"
 
-    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+    def __init__(self, attrs: dict[str, object] | None = None) -> None:
         super().__init__({"autocomplete": "off", **(attrs or {})})
 
-    def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
+    def get_context(
+        self, name: str, value: object, attrs: dict[str, object] | None
+    ) -> dict[str, object]:
         context = super().get_context(name, value, attrs)
         context["widget"]["attrs"].setdefault("list", f"{context['widget']['attrs']['id']}-list")
         context["widget"]["sites"] = Site.objects.select_related("region").only(
@@ -87,13 +98,17 @@ class HospitalField(forms.CharField):
 
     widget = SiteSearchInput
 
-    def __init__(self, **kwargs: Any) -> None:
-        kwargs.setdefault("max_length", 200)
-        kwargs.setdefault("label", "Your hospital")
-        kwargs.setdefault("help_text", "Type a few letters of its name or town, then pick it.")
-        super().__init__(**kwargs)
+    def __init__(
+        self,
+        *,
+        required: bool = True,
+        label: str = "Your hospital",
+        help_text: str = "Type a few letters of its name or town, then pick it.",
+        max_length: int = 200,
+    ) -> None:
+        super().__init__(required=required, label=label, help_text=help_text, max_length=max_length)
 
-    def clean(self, value: Any) -> Site | None:
+    def clean(self, value: object) -> Site | None:
         text = super().clean(value)
         if not text:
             return None
@@ -121,17 +136,18 @@ class JoinForm(forms.Form):
     hospital = HospitalField(required=False)
     hospital_not_listed = hospital_not_listed_field()
 
-    def clean(self) -> dict[str, Any]:
+    def clean(self) -> dict[str, object]:
         data = super().clean() or {}
         check_hospital_choice(self, data)
         return data
 
 
-def check_hospital_choice(form: forms.Form, data: dict[str, Any]) -> None:
+def check_hospital_choice(form: forms.Form, data: Mapping[str, object]) -> None:
     """One of the two, never neither nor both; the message on the field to change."""
     if "hospital" not in data:
         return  # the field's own error (an unknown hospital) is already shown
-    named = (data.get("hospital_not_listed") or "").strip()
+    not_listed = data.get("hospital_not_listed")
+    named = not_listed.strip() if isinstance(not_listed, str) else ""
     if data["hospital"] is None and not named:
         form.add_error(
             "hospital", "Choose your hospital from the list, or name it if it is not listed."
@@ -156,7 +172,7 @@ class RequestDecisionForm(forms.Form):
         help_text="For a hospital that was not listed: add it first, then choose it here.",
     )
 
-    def clean(self) -> dict[str, Any]:
+    def clean(self) -> dict[str, object]:
         data = super().clean() or {}
         if data.get("decision") == "decline" and not (data.get("reason") or "").strip():
             self.add_error("reason", "Say why: the person is emailed your reason.")
@@ -180,8 +196,13 @@ class RoleRequestForm(forms.Form):
         error_messages={"required": "Say why you ask for this role: the committee reads it."},
     )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+    def __init__(
+        self,
+        data: FormData | None = None,
+        files: FormFiles | None = None,
+        **options: Unpack[FormOptions],
+    ) -> None:
+        super().__init__(data, files, **options)
         role_field = self.fields["role"]
         assert isinstance(role_field, forms.ChoiceField)
         role_field.choices = [(role.value, role.label) for role in REQUESTABLE]

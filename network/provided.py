@@ -6,7 +6,7 @@ admin's gate in `access`); core reaches them through `core.extensions.required()
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from django.db.models import QuerySet
 
@@ -16,10 +16,10 @@ from network.models import Site
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
 
-    from accounts.models import User
+    from core.types import User
 
 
-def navigation(user: User | AnonymousUser) -> dict[str, Any]:
+def navigation(user: User | AnonymousUser) -> dict[str, bool]:
     """The network's part of the signed-in person's navigation."""
     return {
         "nav_can_audit": access.can(user, access.Action.VIEW_AUDIT),
@@ -28,7 +28,7 @@ def navigation(user: User | AnonymousUser) -> dict[str, Any]:
     }
 
 
-def refusal(user: User | AnonymousUser, exception: Exception | None) -> dict[str, Any]:
+def refusal(user: User | AnonymousUser, exception: Exception | None) -> dict[str, object]:
     """The 403 page's context: why, in words, and the one thing that helps.
 
     The gate (`access.require`) names both; any other refusal keeps its own message and

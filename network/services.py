@@ -11,12 +11,12 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from audit.services import audit_record, diff_fields
+from audit.services import Changes, audit_record, diff_fields
 from network import access
 from network.models import Membership, Region, Role, Site, TrainingScheme
 
 if TYPE_CHECKING:
-    from accounts.models import User
+    from core.types import User
 
 SITE_FIELDS = ("name", "short_name", "kind", "region", "city", "latitude", "longitude")
 
@@ -110,7 +110,7 @@ def membership_end(*, actor: User, membership: Membership, reason: str) -> Membe
     return locked
 
 
-def _site_snapshot(site: Site) -> dict[str, Any]:
+def _site_snapshot(site: Site) -> dict[str, object]:
     return {field: getattr(site, field) for field in SITE_FIELDS}
 
 
@@ -196,7 +196,7 @@ def _email(to: list[str], subject: str, body: str) -> None:
     )
 
 
-def _link(name: str, *args: Any) -> str:
+def _link(name: str, *args: object) -> str:
     return settings.SITE_URL + reverse(name, args=args)
 
 
@@ -344,9 +344,7 @@ def request_approve(*, actor: User, membership: Membership, site: Site | None = 
     )
     if not locked.is_pending:
         raise ValidationError({"membership": "This request has already been decided."})
-    changes: dict[str, tuple[Any, Any]] = {
-        "status": (locked.status, Membership.Status.ACTIVE.value)
-    }
+    changes: Changes = {"status": (locked.status, Membership.Status.ACTIVE.value)}
     if locked.site_id is None and locked.scheme_id is None and locked.role == Role.TRAINEE:
         if site is None:
             raise ValidationError(

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from dataclasses import asdict
-from typing import Any
+from typing import TypedDict
 
 from django.conf import settings
 from django.contrib import messages
@@ -50,7 +50,7 @@ def site(request: AuthedRequest, pk: int) -> HttpResponse:
 
 def _site_context(
     request: AuthedRequest, found: Site, grant_form: MembershipGrantForm | None = None
-) -> dict[str, Any]:
+) -> dict[str, object]:
     roles = access.grantable_roles(request.user, found)
     may_manage = bool(roles) and access.can(request.user, access.Action.MANAGE_MEMBERSHIPS, found)
     # Everyone who may see the site sees who leads it; the full list waits for a role.
@@ -187,10 +187,16 @@ def _board_url() -> str | None:
         return None
 
 
-def _map_panels(found: selectors.ResearchMap) -> list[dict[str, Any]]:
+class MapPanel(TypedDict):
+    key: str
+    title: str
+    regions: list[selectors.MapRegion]
+
+
+def _map_panels(found: selectors.ResearchMap) -> list[MapPanel]:
     """The panels that have sites, each with its regions in the order of the table."""
     placed = {country: key for key, _, countries in MAP_PANELS for country in countries}
-    panels = []
+    panels: list[MapPanel] = []
     for key, title in [*((key, title) for key, title, _ in MAP_PANELS), MAP_OTHER_PANEL]:
         regions = [r for r in found.regions if placed.get(r.country, "other") == key]
         if regions:
@@ -236,7 +242,7 @@ def _requests_context(
     request: AuthedRequest,
     failed: Membership | None = None,
     form: RequestDecisionForm | None = None,
-) -> dict[str, Any]:
+) -> dict[str, object]:
     waiting = services.requests_decidable_by(request.user)
     return {
         "joins": [m for m in waiting if m.role == "trainee"],

@@ -13,7 +13,7 @@ from people.models import MentorProfile, Term, TraineeProfile
 from people.services import mentor_profile_save, taxonomy_seed, trainee_profile_save
 
 if TYPE_CHECKING:  # the user model is reached through get_user_model() at run time
-    from accounts.models import User
+    from core.types import User
 
 GRADES = ["st1", "st2", "st3", "st4", "st5", "st6", "pgy2", "pgy3", "pgy4", "fellow"]
 STATEMENTS = [

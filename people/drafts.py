@@ -7,13 +7,13 @@ does not type again what their profile says; they edit and add what only they kn
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from network import access
 from people.models import Term, TraineeProfile
 
 if TYPE_CHECKING:
-    from accounts.models import User
+    from core.types import User
     from network.models import Site
 
 
@@ -56,7 +56,7 @@ def what_i_offer(profile: TraineeProfile) -> str:
     return " ".join(parts)
 
 
-def mentor_request_initial(person: User) -> dict[str, Any]:
+def mentor_request_initial(person: User) -> dict[str, object]:
     """The guided mentor request's starting values; empty without a trainee profile."""
     profile = TraineeProfile.objects.filter(person=person).select_related("scheme").first()
     if profile is None:
@@ -69,7 +69,7 @@ def mentor_request_initial(person: User) -> dict[str, Any]:
     }
 
 
-def application_initial(person: User) -> dict[str, Any]:
+def application_initial(person: User) -> dict[str, object]:
     """A project application's starting note; empty without a trainee profile."""
     profile = TraineeProfile.objects.filter(person=person).select_related("scheme").first()
     if profile is None:

@@ -1,10 +1,10 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import Unpack
 
 from django import forms
 
-from core.forms import DateInput
+from core.forms import DateInput, FormData, FormFiles, ModelFormOptions
 from people.models import INTEREST_KINDS, MentorProfile, Term, TraineeProfile
 
 
@@ -21,8 +21,15 @@ class VersionedForm(forms.ModelForm):
 
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+    def __init__(
+        self,
+        data: FormData | None = None,
+        files: FormFiles | None = None,
+        *,
+        instance: TraineeProfile | MentorProfile | None = None,
+        **options: Unpack[ModelFormOptions],
+    ) -> None:
+        super().__init__(data, files, instance=instance, **options)
         if self.instance.pk and not self.is_bound:
             self.initial["version"] = self.instance.version
 

@@ -8,7 +8,7 @@ from network.models import Site
 from people.models import MentorProfile, TraineeProfile
 
 if TYPE_CHECKING:
-    from accounts.models import User
+    from core.types import User
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ from people.models import INTEREST_KINDS, MentorProfile, Term, TraineeProfile
 from people.signals import trainee_profile_changed
 
 if TYPE_CHECKING:
-    from accounts.models import User
+    from core.types import User
 
 TRAINEE_FIELDS = (
     "grade",

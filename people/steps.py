@@ -10,7 +10,7 @@ from core.extensions import Step
 from people.models import Term, TraineeProfile
 
 if TYPE_CHECKING:
-    from accounts.models import User
+    from core.types import User
 
 
 def profile_of(user: User) -> TraineeProfile | None:

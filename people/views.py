@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
 
 from django.contrib import messages
 from django.contrib.auth import get_user_model
@@ -13,7 +13,7 @@ from core.conflicts import form_save, page_status
 from core.types import AuthedRequest
 from network import access
 from people import services
-from people.forms import MentorProfileForm, TraineeProfileForm
+from people.forms import MentorProfileForm, TraineeProfileForm, VersionedForm
 from people.models import MentorProfile, TraineeProfile
 from people.selectors import profiles_of
 
@@ -33,7 +33,11 @@ def person(request: AuthedRequest, pk: int) -> HttpResponse:
 
 
 def _edit(
-    request: AuthedRequest, form_class: type[Any], model: type[Any], save: Any, title: str
+    request: AuthedRequest,
+    form_class: type[VersionedForm],
+    model: type[TraineeProfile] | type[MentorProfile],
+    save: Callable[..., object],
+    title: str,
 ) -> HttpResponse:
     profile = model.objects.filter(person=request.user).first()
     form = form_class(request.POST or None, instance=profile)

@@ -1,12 +1,19 @@
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import TYPE_CHECKING, TypedDict, Unpack, cast
 
 from django import forms
 from django.db.models import QuerySet
 
 from accounts.models import User
-from core.forms import DateInput, NameChoiceField
+from core.forms import (
+    DateInput,
+    FormData,
+    FormFiles,
+    FormOptions,
+    ModelFormOptions,
+    NameChoiceField,
+)
 from core.paging import page_number_field
 from core.words import MIN_WORDS
 from network.models import Region, Site
@@ -25,6 +32,10 @@ from projects.models import (
     Task,
 )
 from projects.workspace import upload_limit_mb
+
+if TYPE_CHECKING:
+    from projects.selectors import TeamRow
+    from projects.services import AgreementLine
 
 
 def _terms_of(kind: str, empty: str = "Any") -> forms.ModelChoiceField:
@@ -117,8 +128,15 @@ class ProjectForm(forms.ModelForm):
             "cases": "For the effort estimate; 0 if the project collects no cases.",
         }
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+    def __init__(
+        self,
+        data: FormData | None = None,
+        files: FormFiles | None = None,
+        *,
+        instance: Project | None = None,
+        **options: Unpack[ModelFormOptions],
+    ) -> None:
+        super().__init__(data, files, instance=instance, **options)
         if self.instance.pk and not self.is_bound:
             self.initial["version"] = self.instance.version
         if self.instance.pending_mentor_id:
@@ -137,8 +155,15 @@ class RoleForm(forms.ModelForm):
 class OptionalRoleForm(RoleForm):
     """A row of the new-project form: left empty, it adds no role."""
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+    def __init__(
+        self,
+        data: FormData | None = None,
+        files: FormFiles | None = None,
+        *,
+        instance: ProjectRole | None = None,
+        **options: Unpack[ModelFormOptions],
+    ) -> None:
+        super().__init__(data, files, instance=instance, **options)
         kind = cast(forms.ChoiceField, self.fields["kind"])
         kind.required = False
         kind.choices = [("", "—"), *RoleKind.choices]
@@ -176,8 +201,15 @@ DEGREE_CHOICES = [("", "—"), *Degree.choices]
 class DeclareForm(forms.Form):
     """A member's own CRediT declaration: one choice per role."""
 
-    def __init__(self, *args: Any, initial_roles: dict[str, str] | None = None, **kwargs: Any):
-        super().__init__(*args, **kwargs)
+    def __init__(
+        self,
+        data: FormData | None = None,
+        files: FormFiles | None = None,
+        *,
+        initial_roles: dict[str, str] | None = None,
+        **options: Unpack[FormOptions],
+    ) -> None:
+        super().__init__(data, files, **options)
         for role, label in CreditRole.choices:
             self.fields[role] = forms.ChoiceField(
                 label=label,
@@ -187,13 +219,29 @@ class DeclareForm(forms.Form):
             )
 
 
+class AgreementFields(TypedDict):
+    """One member's row of the agreement table: their fields of the form."""
+
+    row: TeamRow
+    position: forms.BoundField
+    roles: list[forms.BoundField]
+
+
 class AgreementForm(forms.Form):
     """The lead's reconciliation: each member's agreed roles and place in the author order."""
 
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
-    def __init__(self, *args: Any, members: list[Any], version: int, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+    def __init__(
+        self,
+        data: FormData | None = None,
+        files: FormFiles | None = None,
+        *,
+        members: list[TeamRow],
+        version: int,
+        **options: Unpack[FormOptions],
+    ) -> None:
+        super().__init__(data, files, **options)
         self.members = members
         self.initial.setdefault("version", version)
         for row in members:
@@ -212,7 +260,7 @@ class AgreementForm(forms.Form):
                     initial=row.agreed.get(role) or row.declared.get(role, ""),
                 )
 
-    def lines(self) -> list[Any]:
+    def lines(self) -> list[AgreementLine]:
         from projects.services import AgreementLine
 
         data = self.cleaned_data
@@ -229,14 +277,14 @@ class AgreementForm(forms.Form):
             for row in self.members
         ]
 
-    def rows(self) -> list[dict[str, Any]]:
+    def rows(self) -> list[AgreementFields]:
         """Form fields grouped per member, for the template's table."""
         return [
-            {
-                "row": row,
-                "position": self[f"m{row.member.pk}_position"],
-                "roles": [self[f"m{row.member.pk}_{role}"] for role in CreditRole.values],
-            }
+            AgreementFields(
+                row=row,
+                position=self[f"m{row.member.pk}_position"],
+                roles=[self[f"m{row.member.pk}_{role}"] for role in CreditRole.values],
+            )
             for row in self.members
         ]
 
@@ -265,8 +313,15 @@ class TaskForm(forms.Form):
         queryset=Milestone.objects.none(), required=False, empty_label="—"
     )
 
-    def __init__(self, *args: Any, project: Project, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+    def __init__(
+        self,
+        data: FormData | None = None,
+        files: FormFiles | None = None,
+        *,
+        project: Project,
+        **options: Unpack[FormOptions],
+    ) -> None:
+        super().__init__(data, files, **options)
         self.fields["owner"].queryset = _team_people(project)  # type: ignore[attr-defined]
         self.fields["milestone"].queryset = project.milestones.all()  # type: ignore[attr-defined]
 
@@ -292,8 +347,15 @@ class ActionForm(forms.Form):
     owner = forms.ModelChoiceField(queryset=User.objects.none(), required=False, empty_label="—")
     due_on = forms.DateField(label="Due on", required=False, widget=DateInput())
 
-    def __init__(self, *args: Any, project: Project, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+    def __init__(
+        self,
+        data: FormData | None = None,
+        files: FormFiles | None = None,
+        *,
+        project: Project,
+        **options: Unpack[FormOptions],
+    ) -> None:
+        super().__init__(data, files, **options)
         self.fields["owner"].queryset = _team_people(project)  # type: ignore[attr-defined]
         self.use_required_attribute = False
 
@@ -312,8 +374,13 @@ class UploadForm(forms.Form):
     file = forms.FileField()
     note = forms.CharField(label="What changed", required=False, max_length=500)
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+    def __init__(
+        self,
+        data: FormData | None = None,
+        files: FormFiles | None = None,
+        **options: Unpack[FormOptions],
+    ) -> None:
+        super().__init__(data, files, **options)
         self.fields["file"].help_text = f"Up to {upload_limit_mb()} MB."
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypedDict
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -83,8 +83,8 @@ def _refuse_identifiers_in(values: dict[str, Any], roles: Iterable[dict[str, Any
     refuse_identifiers(**texts)
 
 
-def _snapshot(project: Project) -> dict[str, Any]:
-    values = {field: getattr(project, field) for field in PROJECT_FIELDS}
+def _snapshot(project: Project) -> dict[str, object]:
+    values: dict[str, object] = {field: getattr(project, field) for field in PROJECT_FIELDS}
     # The mentor as the lead's form shows it: confirmed, or asked and not yet answered.
     values["mentor"] = project.mentor or project.pending_mentor
     values["sites"] = sorted(site.name for site in project.sites.all()) if project.pk else []
@@ -539,8 +539,15 @@ def _check_agreement(members: dict[int, Member], lines: list[AgreementLine]) -> 
             raise ValidationError({"roles": f"{name} is an author but has no CRediT role."})
 
 
-def _agreement_state(project: Project) -> dict[str, Any]:
-    state: dict[str, Any] = {}
+class AgreedLine(TypedDict):
+    """A member's agreed place in the author order and CRediT roles (role -> degree)."""
+
+    position: int | None
+    roles: dict[str, str]
+
+
+def _agreement_state(project: Project) -> dict[str, AgreedLine]:
+    state: dict[str, AgreedLine] = {}
     for member in project.members.select_related("person").prefetch_related("contributions"):
         agreed = {c.role: c.agreed for c in member.contributions.all() if c.agreed}
         state[str(member.person)] = {"position": member.author_position, "roles": agreed}
@@ -589,7 +596,7 @@ def agreement_save(
     return locked
 
 
-def _describe(line: dict[str, Any]) -> str:
+def _describe(line: AgreedLine) -> str:
     roles = ", ".join(
         f"{CreditRole(role).label} ({Degree(degree).label.lower()})"
         for role, degree in sorted(line["roles"].items())

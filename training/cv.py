@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.db.models import Prefetch
 
@@ -23,6 +23,9 @@ from outputs.models import Author, Output
 from people.models import MentorProfile, TraineeProfile
 from training.models import Checklist, Tracker
 from training.selectors import credentials_of, today, tracker_progress, tracker_summary
+
+if TYPE_CHECKING:
+    from docx.text.paragraph import Paragraph
 
 NO_THEME = "Other research"
 MAX_AUTHORS = 12
@@ -285,7 +288,7 @@ class _Docx:
         names = ("Title", "Heading 1", "Heading 2", "Heading 3", "List Bullet", "List Number")
         self.ids = {name: self.doc.styles[name].style_id for name in names}
 
-    def add(self, text: str, style: str = "") -> Any:
+    def add(self, text: str, style: str = "") -> Paragraph:
         paragraph = self.doc.add_paragraph(text)
         if style:
             paragraph._p.style = self.ids[style]

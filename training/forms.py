@@ -1,11 +1,11 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import Unpack
 
 from django import forms
 
 from accounts.models import User
-from core.forms import DateInput
+from core.forms import DateInput, FormData, FormFiles, FormOptions, ModelFormOptions
 from outputs.models import Author, Output
 from people.models import INTEREST_KINDS, Term
 from training import services
@@ -40,8 +40,15 @@ class CredentialForm(forms.ModelForm):
         widgets = {"completed_on": DateInput()}
         labels = {"kind": "Type", "title": "Course name (for “Other”)"}
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+    def __init__(
+        self,
+        data: FormData | None = None,
+        files: FormFiles | None = None,
+        *,
+        instance: Credential | None = None,
+        **options: Unpack[ModelFormOptions],
+    ) -> None:
+        super().__init__(data, files, instance=instance, **options)
         if self.instance.pk:
             self.fields["version"].initial = self.instance.version
             self.fields["certificate"].help_text = (
@@ -50,9 +57,14 @@ class CredentialForm(forms.ModelForm):
                 else FILE_HELP
             )
 
-    def values(self) -> dict[str, Any]:
+    def values(self) -> services.CredentialChanges:
         data = self.cleaned_data
-        return {key: data[key] for key in ("kind", "title", "completed_on", "provider")}
+        return {
+            "kind": data["kind"],
+            "title": data["title"],
+            "completed_on": data["completed_on"],
+            "provider": data["provider"],
+        }
 
 
 class TrackerStartForm(forms.Form):
@@ -94,14 +106,24 @@ class EvidenceForm(forms.Form):
         "own title, date and description.",
     )
 
-    def __init__(self, *args: Any, tracker: Tracker, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        contribution: Any = self.fields["contribution"]
+    def __init__(
+        self,
+        data: FormData | None = None,
+        files: FormFiles | None = None,
+        *,
+        tracker: Tracker,
+        **options: Unpack[FormOptions],
+    ) -> None:
+        super().__init__(data, files, **options)
+        contribution = self.fields["contribution"]
+        assert isinstance(contribution, forms.ChoiceField)
         citable = services.citable_records(tracker.person)
         contribution.choices = [("", "—"), *((c.key, c.title) for c in citable)]
-        category: Any = self.fields["category"]
+        category = self.fields["category"]
+        assert isinstance(category, forms.ModelChoiceField)
         category.queryset = tracker.requirement_set.categories.all()
-        output: Any = self.fields["output"]
+        output = self.fields["output"]
+        assert isinstance(output, forms.ModelChoiceField)
         mine = Author.objects.filter(person_id=tracker.person_id).values("output_id")
         output.queryset = Output.objects.filter(pk__in=mine)
 
@@ -135,9 +157,14 @@ class SignForm(forms.Form):
         help_text="Re-enter your password to sign: a signed item cannot be changed.",
     )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("initial", {"signed_on": today()})
-        super().__init__(*args, **kwargs)
+    def __init__(
+        self,
+        data: FormData | None = None,
+        files: FormFiles | None = None,
+        **options: Unpack[FormOptions],
+    ) -> None:
+        options.setdefault("initial", {"signed_on": today()})
+        super().__init__(data, files, **options)
 
 
 class CompleteForm(forms.Form):
@@ -148,9 +175,14 @@ class CompleteForm(forms.Form):
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("initial", {"completed_on": today()})
-        super().__init__(*args, **kwargs)
+    def __init__(
+        self,
+        data: FormData | None = None,
+        files: FormFiles | None = None,
+        **options: Unpack[FormOptions],
+    ) -> None:
+        options.setdefault("initial", {"completed_on": today()})
+        super().__init__(data, files, **options)
 
 
 class ItemEvidenceForm(forms.Form):
@@ -172,21 +204,38 @@ class GoalForm(forms.ModelForm):
         labels = {"theme": "in research theme"}
         help_texts = {"theme": "Leave empty for any theme."}
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+    def __init__(
+        self,
+        data: FormData | None = None,
+        files: FormFiles | None = None,
+        *,
+        instance: Goal | None = None,
+        **options: Unpack[ModelFormOptions],
+    ) -> None:
+        super().__init__(data, files, instance=instance, **options)
         theme = self.fields["theme"]
         assert isinstance(theme, forms.ModelChoiceField)
         theme.queryset = Term.objects.filter(kind__in=INTEREST_KINDS)
         theme.empty_label = "Any theme"
-        kind: Any = self.fields["kind"]
+        kind = self.fields["kind"]
+        assert isinstance(kind, forms.ChoiceField)
         kind.choices = [("", "Any kind"), *Output.Kind.choices]
-        status: Any = self.fields["min_status"]
+        status = self.fields["min_status"]
+        assert isinstance(status, forms.ChoiceField)
         status.choices = [("", "Any status"), *Output.Status.choices]
         if self.instance.pk:
             self.fields["version"].initial = self.instance.version
 
-    def values(self) -> dict[str, Any]:
-        return {key: self.cleaned_data[key] for key in self.Meta.fields}
+    def values(self) -> services.GoalChanges:
+        data = self.cleaned_data
+        return {
+            "target": data["target"],
+            "kind": data["kind"],
+            "min_status": data["min_status"],
+            "theme": data["theme"],
+            "first_author": data["first_author"],
+            "due_on": data["due_on"],
+        }
 
 
 class IntervalForm(forms.Form):

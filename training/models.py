@@ -8,19 +8,20 @@ delete it, so the model and its queryset refuse that as well as the services.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterable
 from pathlib import PurePosixPath
-from typing import Any
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models.base import ModelBase
 from django.urls import reverse
 
 from core.models import TimeStampedModel
 from outputs.models import Output
 
 
-def _upload_to(folder: str, instance: Any, filename: str) -> str:
+def _upload_to(folder: str, instance: models.Model, filename: str) -> str:
     """A random name under the owner's folder: the original name is kept in a field."""
     suffix = PurePosixPath(filename).suffix.lower()[:10]
     return f"training/{folder}/{uuid.uuid4().hex}{suffix}"
@@ -285,7 +286,7 @@ class SignedItemError(Exception):
 
 
 class ChecklistItemQuerySet(models.QuerySet["ChecklistItem"]):
-    def update(self, **kwargs: Any) -> int:
+    def update(self, **kwargs: object) -> int:
         if self.filter(signed_at__isnull=False).exists():
             raise SignedItemError("Signed checklist items cannot be changed.")
         return super().update(**kwargs)
@@ -320,19 +321,33 @@ class ChecklistItem(models.Model):
     def __str__(self) -> str:
         return self.text
 
-    def save(self, *args: Any, **kwargs: Any) -> None:
+    def save(
+        self,
+        *,
+        force_insert: bool | tuple[ModelBase, ...] = False,
+        force_update: bool = False,
+        using: str | None = None,
+        update_fields: Iterable[str] | None = None,
+    ) -> None:
         # The sign-off itself is the one allowed save of an existing item: from unsigned.
         if (
             not self._state.adding
             and type(self).objects.filter(pk=self.pk, signed_at__isnull=False).exists()
         ):
             raise SignedItemError(f"“{self.text}” is signed and cannot be changed.")
-        super().save(*args, **kwargs)
+        super().save(
+            force_insert=force_insert,
+            force_update=force_update,
+            using=using,
+            update_fields=update_fields,
+        )
 
-    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+    def delete(
+        self, using: str | None = None, keep_parents: bool = False
+    ) -> tuple[int, dict[str, int]]:
         if self.signed_at is not None:
             raise SignedItemError(f"“{self.text}” is signed and cannot be deleted.")
-        return super().delete(*args, **kwargs)
+        return super().delete(using=using, keep_parents=keep_parents)
 
     @property
     def is_signed(self) -> bool:

@@ -11,7 +11,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
@@ -27,6 +27,7 @@ from training.models import (
     Evidence,
     Goal,
     RefreshInterval,
+    RequirementCategory,
     Tracker,
 )
 
@@ -167,7 +168,7 @@ def has_valid_gcp(person: User | int, *, on: dt.date | None = None) -> bool:
 
 @dataclass(frozen=True)
 class CategoryProgress:
-    category: Any
+    category: RequirementCategory
     evidence: list[Evidence]
 
     @property

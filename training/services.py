@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import PurePosixPath
-from typing import Any
+from typing import TypedDict, Unpack
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -84,7 +84,17 @@ def _check_not_future(field: str, day: dt.date, label: str) -> None:
 CREDENTIAL_FIELDS = ("kind", "title", "completed_on", "provider")
 
 
-def _clean_credential(values: dict[str, Any]) -> None:
+class CredentialChanges(TypedDict, total=False):
+    """A credential's own fields, as its form gives them (every one) and an update takes
+    them (those it changes)."""
+
+    kind: str
+    title: str
+    completed_on: dt.date
+    provider: str
+
+
+def _clean_credential(values: CredentialChanges) -> None:
     if values["kind"] not in CredentialType.values:
         raise ValidationError({"kind": f"Unknown credential type “{values['kind']}”."})
     if values["kind"] == CredentialType.OTHER and not values.get("title", "").strip():
@@ -114,8 +124,12 @@ def credential_create(
     title: str = "",
     certificate: UploadedFile | None = None,
 ) -> Credential:
-    values = {"kind": kind, "title": title.strip(), "completed_on": completed_on}
-    values["provider"] = provider.strip()
+    values: CredentialChanges = {
+        "kind": kind,
+        "title": title.strip(),
+        "completed_on": completed_on,
+        "provider": provider.strip(),
+    }
     _clean_credential(values)
     credential = Credential(person=person, **values)
     _attach_certificate(credential, certificate)
@@ -138,16 +152,23 @@ def credential_update(
     credential: Credential,
     version: int | None,
     certificate: UploadedFile | None = None,
-    **values: Any,
+    **values: Unpack[CredentialChanges],
 ) -> Credential:
     """Change a credential; refuse when someone saved it since `version` was read."""
     locked = Credential.objects.select_for_update().get(pk=credential.pk)
     require_owner(actor, locked.person_id)
-    before = {field: getattr(locked, field) for field in CREDENTIAL_FIELDS}
-    after = {**before, **{k: v for k, v in values.items() if k in CREDENTIAL_FIELDS}}
+    before: CredentialChanges = {
+        "kind": locked.kind,
+        "title": locked.title,
+        "completed_on": locked.completed_on,
+        "provider": locked.provider,
+    }
+    after: CredentialChanges = {**before, **values}
     after["title"], after["provider"] = after["title"].strip(), after["provider"].strip()
     if version != locked.version:
-        current = {k.replace("_", " "): str(before[k]) for k in after if after[k] != before[k]}
+        current = {
+            k.replace("_", " "): str(old) for k, (old, _) in diff_fields(before, after).items()
+        }
         raise EditConflict(
             "This credential was saved elsewhere while you were editing it.",
             current=current,
@@ -249,7 +270,7 @@ def credential_reminders_send(*, on: dt.date | None = None) -> list[CredentialRe
 
 
 def _remind(
-    person: User, credential: Credential, mark: int, expires_on: dt.date, days_left: Any
+    person: User, credential: Credential, mark: int, expires_on: dt.date, days_left: int | None
 ) -> CredentialReminder | None:
     try:
         with transaction.atomic():
@@ -553,7 +574,19 @@ def checklist_complete(
 GOAL_FIELDS = ("target", "kind", "min_status", "theme", "first_author", "due_on")
 
 
-def _clean_goal(values: dict[str, Any]) -> None:
+class GoalChanges(TypedDict, total=False):
+    """A goal's own fields, as its form gives them (every one) and an update takes them
+    (those it changes)."""
+
+    target: int
+    kind: str
+    min_status: str
+    theme: Term | None
+    first_author: bool
+    due_on: dt.date
+
+
+def _clean_goal(values: GoalChanges) -> None:
     if not 1 <= int(values["target"]) <= 500:
         raise ValidationError({"target": "Aim for between 1 and 500 outputs."})
     if values["kind"] and values["kind"] not in Output.Kind.values:
@@ -576,8 +609,14 @@ def goal_create(
     theme: Term | None = None,
     first_author: bool = False,
 ) -> Goal:
-    values = {"target": target, "kind": kind, "min_status": min_status, "theme": theme}
-    values.update(first_author=first_author, due_on=due_on)
+    values: GoalChanges = {
+        "target": target,
+        "kind": kind,
+        "min_status": min_status,
+        "theme": theme,
+        "first_author": first_author,
+        "due_on": due_on,
+    }
     _clean_goal(values)
     goal = Goal.objects.create(person=person, **values)
     audit_record(
@@ -590,16 +629,24 @@ def goal_create(
 
 
 @transaction.atomic
-def goal_update(*, actor: User, goal: Goal, version: int | None, **values: Any) -> Goal:
+def goal_update(
+    *, actor: User, goal: Goal, version: int | None, **values: Unpack[GoalChanges]
+) -> Goal:
     locked = Goal.objects.select_for_update().get(pk=goal.pk)
     require_owner(actor, locked.person_id)
-    before = {field: getattr(locked, field) for field in GOAL_FIELDS}
-    after = {**before, **{k: v for k, v in values.items() if k in GOAL_FIELDS}}
+    before: GoalChanges = {
+        "target": locked.target,
+        "kind": locked.kind,
+        "min_status": locked.min_status,
+        "theme": locked.theme,
+        "first_author": locked.first_author,
+        "due_on": locked.due_on,
+    }
+    after: GoalChanges = {**before, **values}
     if version != locked.version:
         current = {
-            k.replace("_", " "): str(before[k] if before[k] is not None else "")
-            for k in after
-            if after[k] != before[k]
+            k.replace("_", " "): str(old if old is not None else "")
+            for k, (old, _) in diff_fields(before, after).items()
         }
         raise EditConflict(
             "This goal was saved elsewhere while you were editing it.",

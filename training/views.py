@@ -77,7 +77,7 @@ def home(request: AuthedRequest) -> HttpResponse:
 def credential_new(request: AuthedRequest) -> HttpResponse:
     # ?kind= preselects the type (the dashboard's "Add your GCP certificate" step).
     kind = request.GET.get("kind", "")
-    initial = {"kind": kind} if kind in CredentialType.values else None
+    initial: dict[str, object] | None = {"kind": kind} if kind in CredentialType.values else None
     form = CredentialForm(request.POST or None, request.FILES or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:

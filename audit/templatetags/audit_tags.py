@@ -1,14 +1,12 @@
 from __future__ import annotations
 
-from typing import Any
-
 from django import template
 
 register = template.Library()
 
 
 @register.filter
-def audit_value(value: Any) -> str:
+def audit_value(value: object) -> str:
     """How an old or new value reads in the trail: a copied object by its label."""
     if value is None or value == "":
         return "—"

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from typing import Any
 
 from django.db.models import QuerySet
 from ninja import Schema, Status
@@ -94,7 +93,7 @@ class TaskPatch(Schema):
 
     @field_validator("title", "state", mode="before")
     @classmethod
-    def _kept_not_cleared(cls, value: Any, info: ValidationInfo) -> Any:
+    def _kept_not_cleared(cls, value: object, info: ValidationInfo) -> object:
         if value is None:
             raise PydanticCustomError(
                 "not_null",
@@ -115,7 +114,7 @@ def _deleted(delete: Callable[[], object]) -> Status:
     response={200: TaskOut, **CONFLICT},
     summary="Change a task; 409 if it changed since `version`",
 )
-def update_task(request: AuthedRequest, task_id: int, payload: TaskPatch) -> Any:
+def update_task(request: AuthedRequest, task_id: int, payload: TaskPatch) -> TaskOut:
     task = get_workspace_item_for_user(request.user, Task, task_id)
     fields = payload.model_dump(exclude_unset=True, exclude={"version", "owner_id"})
     if "owner_id" in payload.model_fields_set:
@@ -131,7 +130,7 @@ def update_task(request: AuthedRequest, task_id: int, payload: TaskPatch) -> Any
     response={204: None, **CONFLICT},
     summary="Delete a task (lead); 409 if it changed since `version`",
 )
-def delete_task(request: AuthedRequest, task_id: int, version: Version) -> Any:
+def delete_task(request: AuthedRequest, task_id: int, version: Version) -> Status:
     task = get_workspace_item_for_user(request.user, Task, task_id, Need.LEAD)
     return _deleted(lambda: workspace.task_delete(actor=request.user, task=task, version=version))
 
@@ -187,7 +186,9 @@ class MilestonePatch(Schema):
     response={200: MilestoneOut, **CONFLICT},
     summary="Rename or move a milestone (team); 409 if it changed since `version`",
 )
-def update_milestone(request: AuthedRequest, milestone_id: int, payload: MilestonePatch) -> Any:
+def update_milestone(
+    request: AuthedRequest, milestone_id: int, payload: MilestonePatch
+) -> MilestoneOut:
     milestone = get_workspace_item_for_user(request.user, Milestone, milestone_id)
     updated = workspace.milestone_update(
         actor=request.user,
@@ -203,7 +204,7 @@ def update_milestone(request: AuthedRequest, milestone_id: int, payload: Milesto
     response={204: None, **CONFLICT},
     summary="Delete a milestone (lead); its tasks stay; 409 if it changed since `version`",
 )
-def delete_milestone(request: AuthedRequest, milestone_id: int, version: Version) -> Any:
+def delete_milestone(request: AuthedRequest, milestone_id: int, version: Version) -> Status:
     milestone = get_workspace_item_for_user(request.user, Milestone, milestone_id, Need.LEAD)
     return _deleted(
         lambda: workspace.milestone_delete(actor=request.user, milestone=milestone, version=version)
@@ -291,7 +292,7 @@ class MeetingPatch(Schema):
     response={200: MeetingOut, **CONFLICT},
     summary="Correct a meeting's notes (team); 409 if they changed since `version`",
 )
-def update_meeting(request: AuthedRequest, meeting_id: int, payload: MeetingPatch) -> Any:
+def update_meeting(request: AuthedRequest, meeting_id: int, payload: MeetingPatch) -> MeetingOut:
     meeting = get_workspace_item_for_user(request.user, Meeting, meeting_id)
     workspace.meeting_update(
         actor=request.user,
@@ -307,7 +308,7 @@ def update_meeting(request: AuthedRequest, meeting_id: int, payload: MeetingPatc
     response={204: None, **CONFLICT},
     summary="Delete a meeting's notes (lead); its actions stay as tasks; 409 if they changed",
 )
-def delete_meeting(request: AuthedRequest, meeting_id: int, version: Version) -> Any:
+def delete_meeting(request: AuthedRequest, meeting_id: int, version: Version) -> Status:
     meeting = get_workspace_item_for_user(request.user, Meeting, meeting_id, Need.LEAD)
     return _deleted(
         lambda: workspace.meeting_delete(actor=request.user, meeting=meeting, version=version)
@@ -362,7 +363,7 @@ class ConfirmIn(Schema):
     response={200: AgreementOut, **CONFLICT},
     summary="Confirm the agreement at `version` (team); 409 if it changed",
 )
-def confirm(request: AuthedRequest, project_id: int, payload: ConfirmIn) -> Any:
+def confirm(request: AuthedRequest, project_id: int, payload: ConfirmIn) -> AgreementOut:
     project = get_project_for_user(request.user, project_id, Need.TEAM)
     services.agreement_confirm(actor=request.user, project=project, version=payload.version)
     project.refresh_from_db()

@@ -169,7 +169,9 @@ def test_a_stale_agreement_save_is_refused_with_the_saved_agreement(personas, pr
     with pytest.raises(EditConflict) as clash:
         services.agreement_save(actor=personas.mentor, project=project, version=0, lines=lines)
     assert clash.value.version == 1
-    assert "author 1" in clash.value.current[str(personas.mentor)]
+    described = clash.value.current[str(personas.mentor)]
+    assert isinstance(described, str)
+    assert "author 1" in described
 
 
 def test_author_positions_must_run_without_gaps_and_only_the_lead_saves(personas, project):

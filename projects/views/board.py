@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -40,7 +38,7 @@ def board(request: AuthedRequest) -> HttpResponse:
     """Projects open for help: filters in the URL; htmx swaps only the results."""
     require_member_of_network(request.user)
 
-    def build() -> tuple[dict[str, Any], int]:
+    def build() -> tuple[dict[str, object], int]:
         form = forms.BoardForm(request.GET)
         if not form.is_valid():
             return {"form": form}, 400
@@ -94,7 +92,7 @@ def project_detail(request: AuthedRequest, pk: int) -> HttpResponse:
 
 
 def _project_page(
-    request: AuthedRequest, project: Project, *, status: int = 200, **refused: Any
+    request: AuthedRequest, project: Project, *, status: int = 200, **refused: object
 ) -> HttpResponse:
     """The public page; a lead's form the service refused comes back in `refused` with its
     errors next to the field (status 400)."""

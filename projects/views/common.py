@@ -4,8 +4,9 @@ a formset's refusals placed on its rows.
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable, Sequence
 
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 
@@ -15,7 +16,7 @@ from core.forms import copy_errors
 from core.types import AuthedRequest
 
 
-def _attempt(call: Any, success: str) -> tuple[bool, str]:
+def _attempt(call: Callable[[], object], success: str) -> tuple[bool, str]:
     """Run a service: (True, `success`), or (False, its refusal in words)."""
     try:
         call()
@@ -26,14 +27,16 @@ def _attempt(call: Any, success: str) -> tuple[bool, str]:
     return True, success
 
 
-def _done(request: AuthedRequest, call: Any, success: str) -> bool:
+def _done(request: AuthedRequest, call: Callable[[], object], success: str) -> bool:
     """Run a service; report its outcome as a message. True when it succeeded."""
     ok, text = _attempt(call, success)
     (messages.success if ok else messages.error)(request, text)
     return ok
 
 
-def _copy_row_errors(form: Any, prefix: str, kept: list[Any], error: ValidationError) -> None:
+def _copy_row_errors(
+    form: forms.BaseForm, prefix: str, kept: Sequence[forms.BaseForm], error: ValidationError
+) -> None:
     """Put a refusal next to its field: the form's own, or row n's of a formset
     (`<prefix>.<n>.<field>`, where n counts the rows sent, `kept`: a project's roles,
     a meeting's action items)."""

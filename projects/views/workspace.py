@@ -4,11 +4,12 @@ meetings, documents.
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.forms import BaseForm
 from django.http import HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -40,7 +41,7 @@ from projects.models import (
 from projects.views.common import _attempt, _copy_row_errors, _done
 
 
-def _workspace(request: AuthedRequest, project: Project, **extra: Any) -> dict[str, Any]:
+def _workspace(request: AuthedRequest, project: Project, **extra: object) -> dict[str, object]:
     return {"project": project, "lead": is_lead(request.user, project), **extra}
 
 
@@ -165,8 +166,8 @@ def _board_context(
     request: AuthedRequest,
     project: Project,
     milestone_form: forms.MilestoneForm | None = None,
-    **extra: Any,
-) -> dict[str, Any]:
+    **extra: object,
+) -> dict[str, object]:
     return _workspace(
         request,
         project,
@@ -225,8 +226,8 @@ def milestone_edit(request: AuthedRequest, pk: int) -> HttpResponse:
         request,
         form,
         milestone,
-        save=lambda data: workspace.milestone_update(
-            actor=request.user, milestone=milestone, **data
+        save=lambda: workspace.milestone_update(
+            actor=request.user, milestone=milestone, **form.cleaned_data
         ),
         saved="Milestone saved.",
         back=reverse("projects:tasks", args=[milestone.project_id]),
@@ -260,10 +261,10 @@ def _version_of(request: AuthedRequest) -> int | None:
 
 def _edit_page(
     request: AuthedRequest,
-    form: Any,
-    thing: Any,
+    form: BaseForm,
+    thing: Task | Milestone | Meeting | Document,
     *,
-    save: Any,
+    save: Callable[[], object],
     saved: str,
     back: str,
     here: str,
@@ -274,7 +275,7 @@ def _edit_page(
     """The one edit page of a workspace item: save from a version, conflicts shown to merge."""
     conflict = None
     if request.method == "POST" and form.is_valid():
-        outcome = form_save(form, lambda: save(form.cleaned_data))
+        outcome = form_save(form, save)
         if outcome.saved:
             messages.success(request, saved)
             return redirect(back)
@@ -297,7 +298,7 @@ def _edit_page(
 @login_required
 def task_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     task = get_workspace_item_for_user(request.user, Task, pk)
-    initial = {
+    initial: dict[str, object] = {
         "title": task.title,
         "owner": task.owner_id,
         "due_on": task.due_on,
@@ -310,7 +311,7 @@ def task_edit(request: AuthedRequest, pk: int) -> HttpResponse:
         request,
         form,
         task,
-        save=lambda data: workspace.task_update(actor=request.user, task=task, **data),
+        save=lambda: workspace.task_update(actor=request.user, task=task, **form.cleaned_data),
         saved="Task saved.",
         back=reverse("projects:tasks", args=[task.project_id]),
         here="tasks",
@@ -406,7 +407,9 @@ def meeting_edit(request: AuthedRequest, pk: int) -> HttpResponse:
         request,
         form,
         meeting,
-        save=lambda data: workspace.meeting_update(actor=request.user, meeting=meeting, **data),
+        save=lambda: workspace.meeting_update(
+            actor=request.user, meeting=meeting, **form.cleaned_data
+        ),
         saved="Meeting notes saved.",
         back=reverse("projects:meetings", args=[meeting.project_id]),
         here="meetings",
@@ -479,7 +482,9 @@ def document_edit(request: AuthedRequest, pk: int) -> HttpResponse:
         request,
         form,
         document,
-        save=lambda data: workspace.document_update(actor=request.user, document=document, **data),
+        save=lambda: workspace.document_update(
+            actor=request.user, document=document, **form.cleaned_data
+        ),
         saved="Document saved.",
         back=reverse("projects:documents", args=[document.project_id]),
         here="documents",

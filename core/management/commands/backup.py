@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
@@ -20,7 +19,7 @@ class Command(BaseCommand):
             "--output", type=Path, default=Path(f"backups/radcollab-{stamp}.tar.gz")
         )
 
-    def handle(self, *args: Any, output: Path, **options: Any) -> None:
+    def handle(self, *args: str, output: Path, **options: object) -> None:
         try:
             manifest = backup_create(output=output)
         except BackupError as error:

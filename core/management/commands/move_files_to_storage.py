@@ -8,7 +8,6 @@ name, files already copied are skipped, so it may be run again after an interrup
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 from django.conf import settings
 from django.core.files.storage import default_storage
@@ -32,10 +31,10 @@ class Command(BaseCommand):
             "--dry-run", action="store_true", help="Say what would be copied; write nothing."
         )
 
-    def handle(self, *args: Any, **options: Any) -> None:
+    def handle(self, *args: str, source: Path | None, dry_run: bool, **options: object) -> None:
         from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn
 
-        root = Path(options["source"] or settings.MEDIA_ROOT)
+        root = Path(source or settings.MEDIA_ROOT)
         if not root.is_dir():
             raise CommandError(f"There is no folder {root} to copy files from.")
         if same_place(root, default_storage):
@@ -46,14 +45,14 @@ class Command(BaseCommand):
         total = sum(size for _, size in local_files(root))
         columns = (TextColumn("{task.description}"), BarColumn(), DownloadColumn())
         with Progress(*columns, console=None, transient=False) as bar:
-            task = bar.add_task("Checking" if options["dry_run"] else "Copying", total=total)
+            task = bar.add_task("Checking" if dry_run else "Copying", total=total)
             report = files_move(
                 root=root,
-                dry_run=options["dry_run"],
+                dry_run=dry_run,
                 progress=lambda _, size: bar.advance(task, size),
             )
-        verb = "Would copy" if options["dry_run"] else "Copied"
-        for name in report.copied if options["dry_run"] else []:
+        verb = "Would copy" if dry_run else "Copied"
+        for name in report.copied if dry_run else []:
             self.stdout.write(f"  {name}")
         self.stdout.write(
             f"{verb} {len(report.copied)} files ({report.bytes_copied:,} bytes); "

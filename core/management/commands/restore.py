@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
@@ -22,7 +21,7 @@ class Command(BaseCommand):
             "--yes", action="store_true", help="Confirm: everything now stored is replaced."
         )
 
-    def handle(self, *args: Any, archive: Path, yes: bool, **options: Any) -> None:
+    def handle(self, *args: str, archive: Path, yes: bool, **options: object) -> None:
         if not yes:
             raise CommandError(
                 "Restoring replaces the whole database and every uploaded file: add --yes."

@@ -7,7 +7,6 @@ The same options as django-tasks' `db_worker` (`--batch`, `--interval`, `--queue
 from __future__ import annotations
 
 import os
-from typing import Any
 
 from django.core.management.base import CommandError
 from django.utils.autoreload import DJANGO_AUTORELOAD_ENV, run_with_reloader
@@ -19,25 +18,39 @@ from core.worker import SurvivingWorker
 class Command(db_worker.Command):
     help = "Run the database task worker; a task that fails never stops it."
 
-    def handle(self, *args: Any, **options: Any) -> None:
-        self.configure_logging(options["verbosity"])
-        if options["reload"] and options["batch"]:
-            options["reload"] = False
-        queue_names = options["queue_name"].split(",")
-        excluded = options["exclude_queues"].split(",") if options["exclude_queues"] else []
+    def handle(  # the options of django-tasks' db_worker, which parses them
+        self,
+        *,
+        verbosity: int,
+        queue_name: str,
+        interval: float,
+        batch: bool,
+        backend_name: str,
+        startup_delay: bool,
+        reload: bool,
+        max_tasks: int | None,
+        worker_id: str,
+        exclude_queues: str,
+        **options: object,
+    ) -> None:
+        self.configure_logging(verbosity)
+        if reload and batch:
+            reload = False
+        queue_names = queue_name.split(",")
+        excluded = exclude_queues.split(",") if exclude_queues else []
         if excluded and "*" not in queue_names:
             raise CommandError("--exclude-queues can only be used with --queue-name=*")
         worker = SurvivingWorker(
             queue_names=queue_names,
-            interval=options["interval"],
-            batch=options["batch"],
-            backend_name=options["backend_name"],
-            startup_delay=options["startup_delay"],
-            max_tasks=options["max_tasks"],
-            worker_id=options["worker_id"],
+            interval=interval,
+            batch=batch,
+            backend_name=backend_name,
+            startup_delay=startup_delay,
+            max_tasks=max_tasks,
+            worker_id=worker_id,
             excluded_queue_names=excluded,
         )
-        if not options["reload"]:
+        if not reload:
             worker.configure_signals()
             try:
                 worker.run()

@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-from typing import Any
-
 from django.core.management.base import BaseCommand
 
 from core.extensions import demo_seeders
@@ -10,7 +8,7 @@ from core.extensions import demo_seeders
 class Command(BaseCommand):
     help = "Create a believable demo collaborative. Safe to run again: nothing is duplicated."
 
-    def handle(self, *args: Any, **options: Any) -> None:
+    def handle(self, *args: str, **options: object) -> None:
         # Every app seeds its own demo, in INSTALLED_APPS order (the network first, then
         # people, outputs, mentors, ...): core imports none of them (core.extensions).
         printed: list[str] = []

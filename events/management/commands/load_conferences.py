@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-from typing import Any
-
 from django.core.management.base import BaseCommand
 
 from events.seed import conferences_load
@@ -13,6 +11,6 @@ class Command(BaseCommand):
         "estimates for coming years. Idempotent; never overwrites a curator's correction."
     )
 
-    def handle(self, *args: Any, **options: Any) -> None:
+    def handle(self, *args: str, **options: object) -> None:
         count = conferences_load()
         self.stdout.write(self.style.SUCCESS(f"{count} conferences in the calendar."))

@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-from typing import Any
-
 from django.core.management.base import BaseCommand
 
 from events.estimates import estimates_refresh
@@ -13,6 +11,6 @@ class Command(BaseCommand):
         "values are not yet published. Run daily after send_deadline_reminders."
     )
 
-    def handle(self, *args: Any, **options: Any) -> None:
+    def handle(self, *args: str, **options: object) -> None:
         made = estimates_refresh()
         self.stdout.write(self.style.SUCCESS(f"{len(made)} estimates added."))

@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-from typing import Any
-
 from django.core.management.base import BaseCommand
 
 from events.reminders import deadline_reminders_send
@@ -13,6 +11,6 @@ class Command(BaseCommand):
         "Run daily (cron); safe to run again: nothing is sent twice."
     )
 
-    def handle(self, *args: Any, **options: Any) -> None:
+    def handle(self, *args: str, **options: object) -> None:
         sent = deadline_reminders_send()
         self.stdout.write(self.style.SUCCESS(f"{len(sent)} reminders queued."))

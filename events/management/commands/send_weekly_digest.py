@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-from typing import Any
-
 from django.core.management.base import BaseCommand
 
 from events.reminders import weekly_digest_send
@@ -13,6 +11,6 @@ class Command(BaseCommand):
         "Run weekly (cron, Monday morning); at most one digest per person per week."
     )
 
-    def handle(self, *args: Any, **options: Any) -> None:
+    def handle(self, *args: str, **options: object) -> None:
         sent = weekly_digest_send()
         self.stdout.write(self.style.SUCCESS(f"{len(sent)} digests queued."))

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import TypeVar
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
@@ -8,6 +8,8 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from network.models import Role, Site, TrainingScheme
 from network.services import membership_grant
+
+Named = TypeVar("Named", Site, TrainingScheme)
 
 
 class Command(BaseCommand):
@@ -20,27 +22,36 @@ class Command(BaseCommand):
         parser.add_argument("--scheme", help="Training scheme name")
         parser.add_argument("--reason", default="Granted from the command line")
 
-    def handle(self, *args: Any, **options: Any) -> None:
-        person = get_user_model().objects.filter(email__iexact=options["email"]).first()
+    def handle(
+        self,
+        *args: str,
+        email: str,
+        role: str,
+        site: str | None,
+        scheme: str | None,
+        reason: str,
+        **options: object,
+    ) -> None:
+        person = get_user_model().objects.filter(email__iexact=email).first()
         if person is None:
-            raise CommandError(f"No account uses {options['email']}.")
-        site = self._find(Site, options["site"], "site")
-        scheme = self._find(TrainingScheme, options["scheme"], "training scheme")
+            raise CommandError(f"No account uses {email}.")
+        found_site = self._find(Site, site, "site")
+        found_scheme = self._find(TrainingScheme, scheme, "training scheme")
         try:
             membership = membership_grant(
                 actor=None,
                 person=person,
-                role=options["role"],
-                site=site,
-                scheme=scheme,
-                reason=options["reason"],
+                role=role,
+                site=found_site,
+                scheme=found_scheme,
+                reason=reason,
             )
         except ValidationError as error:
             raise CommandError("; ".join(error.messages)) from None
         self.stdout.write(self.style.SUCCESS(f"{membership} granted."))
 
     @staticmethod
-    def _find(model: Any, name: str | None, label: str) -> Any:
+    def _find(model: type[Named], name: str | None, label: str) -> Named | None:
         if not name:
             return None
         found = model.objects.filter(name__iexact=name).first()

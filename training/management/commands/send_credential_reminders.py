@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
@@ -21,15 +20,13 @@ class Command(BaseCommand):
             "--date", help="Act as if today were this date (YYYY-MM-DD), to catch up or test."
         )
 
-    def handle(self, *args: Any, **options: Any) -> None:
+    def handle(self, *args: str, date: str | None, **options: object) -> None:
         on = None
-        if options["date"]:
+        if date:
             try:
-                on = dt.date.fromisoformat(options["date"])
+                on = dt.date.fromisoformat(date)
             except ValueError:
-                raise CommandError(
-                    f"--date must be YYYY-MM-DD (got {options['date']!r})."
-                ) from None
+                raise CommandError(f"--date must be YYYY-MM-DD (got {date!r}).") from None
         sent = credential_reminders_send(on=on)
         for reminder in sent:
             self.stdout.write(
