@@ -13,7 +13,14 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TaskID,
+    TextColumn,
+    TimeElapsedColumn,
+)
 
 from formats.bibliography import BibliographyError, Format, decode
 from outputs.imports import Preview, import_commit, import_preview
@@ -47,7 +54,7 @@ class Command(BaseCommand):
             raise CommandError(f"{path.name}: {error}; nothing was written.") from None
         console = Console(file=cast(IO[str], self.stdout), stderr=False)
         with _bar(console) as bar:
-            tasks: dict[str, Any] = {}
+            tasks: dict[str, TaskID] = {}
 
             def progress(stage: str, done: int, total: int) -> None:
                 if stage not in tasks:
