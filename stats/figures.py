@@ -215,9 +215,12 @@ def _shorten(figure: Figure, text: str, inches: float, size: float) -> str:
 
 def _measure(figure: Figure, inches: float, size: float | str) -> Callable[[str], bool]:
     """Whether a line of text at `size` points is at most `inches` wide on this figure."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.font_manager import FontProperties
 
-    renderer = figure.canvas.get_renderer()  # type: ignore[attr-defined]
+    canvas = figure.canvas
+    assert isinstance(canvas, FigureCanvasAgg), "draw() attaches the Agg canvas"
+    renderer = canvas.get_renderer()
     font = FontProperties(size=size)
     limit = inches * figure.dpi
 
