@@ -20,7 +20,8 @@ import statistics
 import subprocess
 import sys
 import time
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from scratch import ROOT, scratch_database, setup_django
 
@@ -76,7 +77,7 @@ def run(args: argparse.Namespace) -> None:
     measure(args, person)
 
 
-def seed(args: argparse.Namespace) -> Any:
+def seed(args: argparse.Namespace) -> User:
     from decimal import Decimal
 
     from accounts.models import User
@@ -139,7 +140,7 @@ def seed(args: argparse.Namespace) -> Any:
     return person
 
 
-def _timed(runs: int, call: Any) -> tuple[list[float], list[float], int]:
+def _timed(runs: int, call: Callable[[], object]) -> tuple[list[float], list[float], int]:
     """Wall-clock and CPU milliseconds of each run, and the queries of one run.
 
     CPU time is printed beside wall-clock time because shared machines wait on other
@@ -150,7 +151,7 @@ def _timed(runs: int, call: Any) -> tuple[list[float], list[float], int]:
     call()  # warm caches and connections once
     walls, cpus, queries = [], [], []
 
-    def count(execute: Any, sql: str, *args: Any) -> Any:
+    def count(execute: Callable[..., object], sql: str, *args: object) -> object:
         queries.append(sql)
         return execute(sql, *args)
 

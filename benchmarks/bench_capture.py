@@ -41,15 +41,16 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Protocol, cast
 
 from scratch import ROOT, scratch_database, setup_django
 
 if TYPE_CHECKING:
-    from django.http import HttpResponse
+    from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
     from accounts.models import User
+    from capture.models import Study
 
 PG_BENCH_DB = "radcollab_bench_capture"
 SITES = 50
@@ -275,7 +276,7 @@ def run(args: argparse.Namespace) -> None:
     print(f"at the end: {_load()}")
 
 
-def _client(person: User) -> Any:
+def _client(person: User) -> Client:
     from django.test import Client
 
     client = Client()
@@ -283,7 +284,7 @@ def _client(person: User) -> Any:
     return client
 
 
-def saves(args: argparse.Namespace, study: Any, admin: User) -> None:
+def saves(args: argparse.Namespace, study: Study, admin: User) -> None:
     from capture.models import Entry
 
     client = _client(admin)
@@ -316,7 +317,14 @@ def saves(args: argparse.Namespace, study: Any, admin: User) -> None:
         print(f"  REFUSED {reason}")
 
 
-def _form_errors(response: HttpResponse) -> str:
+class _Page(Protocol):
+    """A page as the test client answers it."""
+
+    status_code: int
+    content: bytes
+
+
+def _form_errors(response: _Page) -> str:
     """The status and the form's error messages of a refused save, as plain text."""
     import re
 
@@ -326,7 +334,7 @@ def _form_errors(response: HttpResponse) -> str:
     return f"{response.status_code} {shown}"
 
 
-def dashboard(study: Any, admin: User, lead: User) -> None:
+def dashboard(study: Study, admin: User, lead: User) -> None:
     """The study page: the admin's (50 sites, the totals and the study's management
     forms) and a site lead's (own site); then the completeness figures alone."""
     from capture import completeness
@@ -352,7 +360,7 @@ def dashboard(study: Any, admin: User, lead: User) -> None:
     _report("completeness figures alone (study admin)", times, counts, cpu)
 
 
-def _make_longitudinal(admin: User, study: Any) -> None:
+def _make_longitudinal(admin: User, study: Study) -> None:
     from capture import longitudinal
     from formats.longitudinal import Arm, Design, Designation, Event
 
@@ -370,7 +378,7 @@ def _make_longitudinal(admin: User, study: Any) -> None:
     longitudinal.design_replace(actor=admin, study=study, design=design)
 
 
-def status_grid(study: Any, admin: User, lead: User) -> None:
+def status_grid(study: Study, admin: User, lead: User) -> None:
     """The record status grid: one record's page (5 events x 3 forms) and the dashboard
     of the study's records (a page of 50, the 50 sites' for the admin, one site's for a
     site lead)."""
@@ -481,7 +489,7 @@ def export_child(args: argparse.Namespace) -> None:
     )
 
 
-def redcap_export(admin: User, study: Any) -> None:
+def redcap_export(admin: User, study: Study) -> None:
     """The whole study as flat JSON through the REDCap-compatible API, as PyCap asks for it.
 
     The answer streams: it is read chunk by chunk and counted, never held whole.

@@ -22,10 +22,18 @@ import threading
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
 
 import requests
-from httpbench import database_url, demo_fixture, form_with, gunicorn, seed, server_env
+from httpbench import (
+    DemoFixture,
+    Persona,
+    database_url,
+    demo_fixture,
+    form_with,
+    gunicorn,
+    seed,
+    server_env,
+)
 
 # The notice each edit page shows the editor whose save came second.
 CONFLICT_WORDS = re.compile(r'id="conflict-heading"|saved elsewhere|since you opened it', re.I)
@@ -37,10 +45,10 @@ class Target:
     page: str  # the edit page
     field: str  # the field each editor changes ("*_x": the first ending in "_x")
     value: Callable[[int, int], str]  # (editor, round) -> the value it posts ("": as it is)
-    persona: str  # whose sessions edit it
+    persona: Persona  # whose sessions edit it
 
 
-def targets(fixture: dict[str, Any]) -> list[Target]:
+def targets(fixture: DemoFixture) -> list[Target]:
     study, record = fixture["study"], fixture["records"][0]
     return [
         Target(
@@ -152,7 +160,12 @@ def race(base: str, target: Target, sessions: list[str], number: int) -> Counter
     return judge(base, target, editors[0], answers)
 
 
-def judge(base: str, target: Target, client: requests.Session, answers: list[Any]) -> Counter[str]:
+def judge(
+    base: str,
+    target: Target,
+    client: requests.Session,
+    answers: list[tuple[int, int, str, dict[str, str]]],
+) -> Counter[str]:
     tally = Counter[str]()
     winners = []
     for _, status, text, wanted in answers:

@@ -28,9 +28,20 @@ import statistics
 import subprocess
 import sys
 import time
-from typing import Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, TypeVar
 
 from scratch import ROOT, scratch_database, setup_django
+
+if TYPE_CHECKING:
+    from django.test import Client
+
+    from accounts.models import User
+    from capture.models import Study
+    from credit.models import AuthorList
+    from network.models import Site
+
+T = TypeVar("T")
 
 PG_BENCH_DB = "radcollab_bench_credit"
 RUNS = 5
@@ -55,7 +66,7 @@ def main() -> None:
         subprocess.run(child, check=True, cwd=ROOT)
 
 
-def seed(sites: int, collaborators: int, records: int) -> Any:
+def seed(sites: int, collaborators: int, records: int) -> tuple[AuthorList, User]:
     """The study and its people, written in bulk (the services would take an hour)."""
     from django.utils import timezone
 
@@ -92,7 +103,7 @@ def seed(sites: int, collaborators: int, records: int) -> Any:
     study_sites = StudySite.objects.bulk_create(
         StudySite(study=study, site=site, code=f"S{i:03d}") for i, site in enumerate(network_sites)
     )
-    at_site: dict[int, list[Any]] = {ss.pk: [] for ss in study_sites}
+    at_site: dict[int, list[User]] = {ss.pk: [] for ss in study_sites}
     roles = []
     for i, person in enumerate(collaborators_):
         study_site = study_sites[i % len(study_sites)]
@@ -165,7 +176,7 @@ def seed(sites: int, collaborators: int, records: int) -> Any:
     return author_list, committee[0]
 
 
-def seed_network(rng: random.Random, sites: list[Any], people: list[Any], study: Any) -> None:
+def seed_network(rng: random.Random, sites: list[Site], people: list[User], study: Study) -> None:
     """What the dashboard counts besides records: every collaborator a member (trainees
     with a grade, site leads), records spread over three years, 1,000 projects, 2,000
     outputs, 3,000 credentials and one portfolio study per site with a year of months."""
@@ -246,20 +257,21 @@ def seed_network(rng: random.Random, sites: list[Any], people: list[Any], study:
     )
 
 
-def timed(label: str, action: Any, runs: int = RUNS) -> Any:
+def timed(label: str, action: Callable[[], T], runs: int = RUNS) -> T:
     """Wall-clock and this process's CPU seconds: on a shared, loaded machine the two differ
     widely, and with SQLite (in this process) the CPU figure includes the database's work."""
-    times, cpu, result = [], [], None
+    times, cpu = [], []
+    last: list[T] = []  # the last run's result
     for _ in range(runs):
         start, start_cpu = time.perf_counter(), time.process_time()
-        result = action()
+        last[:] = [action()]
         times.append(time.perf_counter() - start)
         cpu.append(time.process_time() - start_cpu)
     print(
         f"  {label:<40} wall median {statistics.median(times):6.3f} s best {min(times):6.3f} s"
         f" · CPU median {statistics.median(cpu):6.3f} s"
     )
-    return result
+    return last[0]
 
 
 def run(args: argparse.Namespace) -> None:
@@ -309,7 +321,7 @@ def run(args: argparse.Namespace) -> None:
     dashboard_p95(client)
 
 
-def dashboard_p95(client: Any, runs: int = 20) -> None:
+def dashboard_p95(client: Client, runs: int = 20) -> None:
     """The network dashboard's p95 over `runs` requests (target: under 200 ms): as the
     committee gets it (figures cached for a minute, `credit.dashboard.cached_aims`), and
     counted afresh on every request (the cache emptied before each). This process's CPU

@@ -20,7 +20,7 @@ import statistics
 import tempfile
 import time
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from scratch import setup_django
 
@@ -32,7 +32,7 @@ def _setup() -> None:
     setup_django(f"sqlite:///{tempfile.mkdtemp(prefix='radcollab-bench-')}/cv.sqlite3")
 
 
-def seed(outputs: int) -> Any:
+def seed(outputs: int) -> User:
     from django.db import transaction
 
     from accounts.models import User
@@ -93,7 +93,7 @@ def seed(outputs: int) -> Any:
     return person
 
 
-def _time(step: Callable[[], Any], runs: int) -> tuple[list[float], Any]:
+def _time(step: Callable[[], object], runs: int) -> tuple[list[float], object]:
     times, result = [], None
     for _ in range(runs):
         started = time.perf_counter()

@@ -32,7 +32,7 @@ import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TypeVar
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -134,13 +134,18 @@ def _earlier(kinds: dict[str, str], rng: random.Random) -> dict[str, str]:
     return {key: rng.choice(names[-50:]) for key, names in by_kind.items()}
 
 
-def timed(action: Callable[[], Any], repeat: int) -> tuple[list[float], Any]:
-    times, result = [], None
+T = TypeVar("T")
+
+
+def timed(action: Callable[[], T], repeat: int) -> tuple[list[float], T]:
+    """The seconds of each run and the last run's result (`repeat` is at least 1)."""
+    times: list[float] = []
+    last: list[T] = []
     for _ in range(repeat):
         start = time.perf_counter()
-        result = action()
+        last[:] = [action()]
         times.append(time.perf_counter() - start)
-    return times, result
+    return times, last[0]
 
 
 def report(what: str, times: list[float]) -> None:

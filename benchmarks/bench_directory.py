@@ -19,7 +19,7 @@ import statistics
 import subprocess
 import sys
 import time
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from scratch import ROOT, scratch_database, setup_django
 
@@ -186,7 +186,7 @@ def run(args: argparse.Namespace) -> None:
     search(args, trainee)
 
 
-def seed(args: argparse.Namespace) -> Any:
+def seed(args: argparse.Namespace) -> User:
     from decimal import Decimal
 
     from accounts.models import User

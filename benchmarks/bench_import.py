@@ -25,7 +25,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 from xml.sax.saxutils import escape
 
 from scratch import ROOT, scratch_database, setup_django
@@ -274,7 +274,7 @@ def measure_cv(outputs: int, rng: random.Random) -> None:
 # Further timings run after the imports, on the same database and person (who then has
 # the imported outputs). The CV export timing of issue 5 (a person with 300 outputs,
 # target under 2 s) belongs here: append a function `(person) -> None` that prints it.
-LATER_MEASUREMENTS: list[Callable[[Any], None]] = []
+LATER_MEASUREMENTS: list[Callable[[User], None]] = []
 
 
 if __name__ == "__main__":

@@ -29,11 +29,11 @@ import threading
 import time
 from collections import Counter, defaultdict
 from collections.abc import Callable
-from typing import Any
 
 import requests
 from httpbench import (
     ROOT,
+    DemoFixture,
     database_url,
     demo_fixture,
     form_with,
@@ -45,6 +45,8 @@ from httpbench import (
     server_env,
 )
 
+Get = Callable[[str], Callable[[], requests.Response]]
+Post = Callable[[str, dict[str, str]], Callable[[], requests.Response]]
 WORDS = ["ct", "mri", "neuro", "breast", "audit", "ai", "trauma", "ultrasound", ""]
 
 
@@ -56,7 +58,9 @@ class Recorder:
         self.times: dict[str, list[float]] = defaultdict(list)
         self.errors: dict[str, list[str]] = defaultdict(list)
 
-    def timed(self, step: str, call: Callable[[], requests.Response], ok: tuple[int, ...]) -> Any:
+    def timed(
+        self, step: str, call: Callable[[], requests.Response], ok: tuple[int, ...]
+    ) -> requests.Response | None:
         started = time.perf_counter()
         try:
             answer = call()
@@ -75,7 +79,12 @@ class Recorder:
 
 
 def person(
-    base: str, session: str, fixture: dict[str, Any], me: int, args: Any, out: Recorder
+    base: str,
+    session: str,
+    fixture: DemoFixture,
+    me: int,
+    args: argparse.Namespace,
+    out: Recorder,
 ) -> None:
     client = requests.Session()
     client.cookies.set("sessionid", session)
@@ -103,7 +112,7 @@ def person(
         else:
             save(entry, get, post, rng, out)
 
-    steps: list[Callable[[], Any]] = [
+    steps: list[Callable[[], object]] = [
         lambda: out.timed("directory search", get(directory + rng.choice(WORDS)), (200,)),
         lambda: out.timed("project board", get(f"{base}/projects/"), (200,)),
         work,
@@ -119,7 +128,7 @@ def person(
                 break
 
 
-def save(entry: str, get: Any, post: Any, rng: random.Random, out: Recorder) -> None:
+def save(entry: str, get: Get, post: Post, rng: random.Random, out: Recorder) -> None:
     page = out.timed("entry form", get(entry), (200,))
     if page is None:
         return
@@ -136,7 +145,7 @@ def save(entry: str, get: Any, post: Any, rng: random.Random, out: Recorder) -> 
     out.timed("entry save", post(entry, data), (302,))
 
 
-def export(base: str, study: int, get: Any, post: Any, out: Recorder) -> None:
+def export(base: str, study: int, get: Get, post: Post, out: Recorder) -> None:
     url = f"{base}/studies/{study}/exports/"
     page = out.timed("export list", get(url), (200,))
     if page is None:
@@ -164,7 +173,7 @@ def main() -> None:
         run(db, args)
 
 
-def run(db: str, args: Any) -> None:
+def run(db: str, args: argparse.Namespace) -> None:
     env = server_env(database_url(db, args.pg_name), RADCOLLAB_TASK_BACKEND="database")
     seed(env)
     fixture = demo_fixture(env, records=args.users, sessions_each=args.users)

@@ -37,7 +37,10 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from scratch import scratch_database, setup_django
 
 if TYPE_CHECKING:
+    from django.test import Client
+
     from accounts.models import User
+    from capture.models import Export, Study
 
 T = TypeVar("T")
 PG_BENCH_DB = "radcollab_bench_storage"
@@ -144,7 +147,7 @@ def run(args: argparse.Namespace, moto_pid: int, endpoint: str, key: str, secret
     print(f"files written to local disk: {len(written)}; {load()}")
 
 
-def make_study(args: argparse.Namespace) -> tuple[Any, Any]:
+def make_study(args: argparse.Namespace) -> tuple[User, Study]:
     from bench_capture import dictionary_csv, records_csv
 
     from accounts.models import User
@@ -166,7 +169,7 @@ def make_study(args: argparse.Namespace) -> tuple[Any, Any]:
     return admin, study
 
 
-def export_run(admin: User, study: Any, format: str) -> Any:
+def export_run(admin: User, study: Study, format: str) -> Export:
     from capture import exports
 
     made = exports.export_request(actor=admin, study=study, format=format, labels=True)
@@ -177,13 +180,16 @@ def export_run(admin: User, study: Any, format: str) -> Any:
     return made
 
 
-def stream(client: Any, page: str) -> int:
+def stream(client: Client, page: str) -> int:
+    from django.http import StreamingHttpResponse
+
     response = client.get(page)
     assert response.status_code == 200, response.status_code
-    return sum(len(chunk) for chunk in response.streaming_content)
+    assert isinstance(response, StreamingHttpResponse), type(response)
+    return sum(len(chunk) for chunk in response)  # its streaming content, as it iterates
 
 
-def presigned(client: Any, page: str) -> int:
+def presigned(client: Client, page: str) -> int:
     response = client.get(page)
     assert response.status_code == 302, response.status_code
     with urllib.request.urlopen(response["Location"], timeout=300) as answer:  # noqa: S310 - local moto

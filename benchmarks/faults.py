@@ -35,7 +35,7 @@ import threading
 import time
 from collections import Counter
 from pathlib import Path
-from typing import Any
+from typing import Protocol
 
 import requests
 from httpbench import ROOT, database_url, gunicorn, seed, server_env, sessions
@@ -167,9 +167,12 @@ def fault_export(env: dict[str, str]) -> bool:
     print("\n## The task worker killed mid-export")
     env = {**env, "RADCOLLAB_TASK_BACKEND": "database", "RADCOLLAB_TASK_STALE_MINUTES": "1"}
     marker = Path(tempfile.mkdtemp(prefix="faults-export-")) / "started"
-    quiet: dict[str, Any] = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL}
     worker = subprocess.Popen(
-        [sys.executable, "-c", EXPORT_WORKER, str(marker)], env=env, cwd=ROOT, **quiet
+        [sys.executable, "-c", EXPORT_WORKER, str(marker)],
+        env=env,
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     pk = python(env, EXPORT_STEP, COMMITTEE, "request")
     deadline = time.monotonic() + 300
@@ -184,7 +187,13 @@ def fault_export(env: dict[str, str]) -> bool:
     stale = json.loads(python(env, EXPORT_STEP, COMMITTEE, "read", pk))
     print(f"then it reads as {stale['state']!r}: {stale['error']}")
     python(env, EXPORT_STEP, COMMITTEE, "retry", pk)
-    fresh = subprocess.Popen([sys.executable, "-c", EXPORT_WORKER, "-"], env=env, cwd=ROOT, **quiet)
+    fresh = subprocess.Popen(
+        [sys.executable, "-c", EXPORT_WORKER, "-"],
+        env=env,
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
         deadline = time.monotonic() + 300
         final = stale
@@ -235,7 +244,13 @@ def fault_pg_restart(port: int, pg_port: int, seconds: int) -> bool:
         ctl("-m", "immediate", "stop")
 
 
-def _restart_under_load(port: int, pg_port: int, seconds: int, ctl: Any, log: Path) -> bool:
+class _Ctl(Protocol):
+    """pg_ctl on the scratch cluster, with its arguments."""
+
+    def __call__(self, *args: str) -> None: ...
+
+
+def _restart_under_load(port: int, pg_port: int, seconds: int, ctl: _Ctl, log: Path) -> bool:
     import psycopg
 
     admin = f"postgres://postgres@127.0.0.1:{pg_port}/postgres"

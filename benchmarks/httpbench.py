@@ -19,7 +19,7 @@ import urllib.request
 from collections.abc import Iterator
 from html.parser import HTMLParser
 from pathlib import Path
-from typing import Any
+from typing import Literal, TypedDict
 
 ROOT = Path(__file__).resolve().parents[1]
 BENCH_DIR = Path(__file__).resolve().parent
@@ -175,12 +175,33 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[rank]
 
 
+class Form(TypedDict):
+    action: str
+    fields: list[list[str]]  # [name, value], in the page's order
+
+
+Persona = Literal["trainee", "statistician", "lead"]
+
+
+class DemoFixture(TypedDict):
+    """What DEMO_SNIPPET prints: ids in the demo data, and signed-in sessions per persona."""
+
+    study: int
+    records: list[int]
+    task: int
+    project: int
+    feed: str
+    trainee: list[str]
+    statistician: list[str]
+    lead: list[str]
+
+
 class _Forms(HTMLParser):
     """Every <form> of a page with the values a browser would post (no submit buttons)."""
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
-        self.forms: list[dict[str, Any]] = []
+        self.forms: list[Form] = []
         self._select: tuple[str, list[str], list[str]] | None = None
         self._textarea: str | None = None
 
@@ -219,7 +240,7 @@ class _Forms(HTMLParser):
             self._textarea = None
 
 
-def form_with(html: str, field: str) -> dict[str, Any]:
+def form_with(html: str, field: str) -> Form:
     """The page's first form that has `field` ("*_x": a name ending in "_x"): its action
     and fields as [name, value]."""
     parser = _Forms()
@@ -278,7 +299,7 @@ print(json.dumps({
 """
 
 
-def demo_fixture(env: dict[str, str], *, records: int, sessions_each: int) -> dict[str, Any]:
+def demo_fixture(env: dict[str, str], *, records: int, sessions_each: int) -> DemoFixture:
     """New records, a task, feeds and signed-in sessions in the demo data (see DEMO_SNIPPET)."""
     done = subprocess.run(
         [sys.executable, "-c", DEMO_SNIPPET, str(records), str(sessions_each)],
@@ -290,5 +311,5 @@ def demo_fixture(env: dict[str, str], *, records: int, sessions_each: int) -> di
     )
     if done.returncode:
         raise SystemExit(f"demo fixture failed:\n{done.stderr[-3000:]}")
-    found: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+    found: DemoFixture = json.loads(done.stdout.strip().splitlines()[-1])
     return found

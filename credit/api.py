@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.forms import BaseForm
 from django.http import Http404
 from ninja import Router, Schema, Status
 
@@ -326,7 +326,7 @@ def _portfolio_out(study: PortfolioStudy) -> PortfolioStudyOut:
     )
 
 
-def _form_errors(form: Any) -> ValidationError:
+def _form_errors(form: BaseForm) -> ValidationError:
     return ValidationError({name: list(errors) for name, errors in form.errors.items()})
 
 

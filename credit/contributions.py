@@ -32,6 +32,8 @@ from network.models import Site
 
 if TYPE_CHECKING:
     from accounts.models import User
+    from formats.bibliography.model import Record
+    from outputs.models import Output
 
 COUNTS = (
     "records_entered",
@@ -124,7 +126,7 @@ def contribution_confirm(
         raise ValidationError("Nobody confirms their own contribution: ask your site lead.")
     if not access.may_confirm(sites, home, actor, person.pk):
         raise ValidationError(f"{person} is credited under a site you do not lead.")
-    values: dict[str, Any] = {
+    values: dict[str, object] = {
         "records_entered": contributor.records_entered,
         "records_complete": contributor.records_complete,
         "queries_answered": contributor.queries_answered,
@@ -204,7 +206,7 @@ class Work:
     """A published list that names the person: the paper, and the group author."""
 
     author_list: AuthorList
-    output: Any  # outputs.Output
+    output: Output
     consortium: str
     me: core.Contributor
 
@@ -220,8 +222,9 @@ def works_of(person: User) -> list[Work]:
     for author_list in lists:
         listing = core.from_json(author_list.locked_list)
         me = next((p for g in listing.groups for p in g.people if p.person_id == person.pk), None)
-        if me is not None:
-            works.append(Work(author_list, author_list.publication, listing.consortium_name, me))
+        publication = author_list.publication  # not null: filtered above
+        if me is not None and publication is not None:
+            works.append(Work(author_list, publication, listing.consortium_name, me))
     return works
 
 
@@ -311,7 +314,7 @@ def orcid_works(person: User) -> dict[str, Any]:
     return {"bulk": [{"work": orcid_work(w)} for w in works_of(person)]}
 
 
-def _records(person: User) -> list[Any]:
+def _records(person: User) -> list[Record]:
     from formats.bibliography.model import Kind, Name, PartialDate, Record
 
     records = []

@@ -20,7 +20,6 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from html import escape
-from typing import Any
 
 from django.core.cache import cache
 from django.db.models import (
@@ -315,8 +314,13 @@ def _year_starts(span: list[int], *, dates: bool = False) -> list[dt.datetime] |
 
 
 def per_year(
-    field: str, span: list[int], *, dates: bool = False, total: Any = None, extra: Q | None = None
-) -> dict[str, Any]:
+    field: str,
+    span: list[int],
+    *,
+    dates: bool = False,
+    total: str | None = None,
+    extra: Q | None = None,
+) -> dict[str, Count | Sum]:
     """An aggregate per year of `span` (`y0`, `y1`, ...), each filtered on a range of
     `field`: databases compare a range natively (and through an index), where extracting
     the year runs a function per row (on SQLite a Python one, 16,000 calls a dashboard).
@@ -324,7 +328,7 @@ def per_year(
     `total` is the aggregate to take (a count of rows by default), `extra` a further
     condition every year's filter adds."""
     starts = _year_starts(span, dates=dates)
-    out = {}
+    out: dict[str, Count | Sum] = {}
     for i in range(len(span)):
         within = Q(**{f"{field}__gte": starts[i], f"{field}__lt": starts[i + 1]})
         if extra is not None:

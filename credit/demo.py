@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import random
 from datetime import timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from django.utils import timezone
 
@@ -78,7 +78,7 @@ def _contribution_record(study: Study) -> None:
     contributions.contribution_confirm(actor=lead, study=study, person=trainee, sites=sites)
 
 
-def _collaborators(committee: User, study: Study, study_site: StudySite) -> list[Any]:
+def _collaborators(committee: User, study: Study, study_site: StudySite) -> list[User]:
     """The crowd's trainees at the site (made collaborators there) and the demo people
     who already work at it."""
     people = list(

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING, Any
+from collections.abc import Mapping, MutableMapping
+from typing import TYPE_CHECKING
 
 from django import forms
 from django.utils import timezone
@@ -152,8 +153,14 @@ class PortfolioStudyForm(forms.Form):
         min_value=1, max_value=100_000, label="This site's recruitment target"
     )
 
-    def __init__(self, *args: Any, sites: list[Site], **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+    def __init__(
+        self,
+        data: Mapping[str, object] | None = None,
+        *,
+        sites: list[Site],
+        initial: MutableMapping[str, object] | None = None,
+    ) -> None:
+        super().__init__(data, initial=initial)
         field = self.fields["site"]
         assert isinstance(field, forms.ModelChoiceField)
         field.queryset = Site.objects.filter(pk__in=[s.pk for s in sites]).order_by("name")
@@ -183,8 +190,8 @@ class PortfolioTraineeForm(forms.Form):
     email = forms.EmailField(label="Email of the trainee")
     part = forms.ChoiceField(choices=PortfolioTrainee.Part.choices, label="Their part")
 
-    def __init__(self, *args: Any, site: Site, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+    def __init__(self, data: Mapping[str, object] | None = None, *, site: Site) -> None:
+        super().__init__(data)
         self.site = site
 
     def clean_email(self) -> User:

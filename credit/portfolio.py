@@ -21,6 +21,7 @@ from network.models import Site
 
 if TYPE_CHECKING:
     from accounts.models import User
+    from credit.dashboard import Figure
 
 
 def _audit(actor: User, action: str, study: PortfolioStudy, changes: dict[str, Any]) -> None:
@@ -96,7 +97,7 @@ def recruited_total(study: PortfolioStudy) -> int:
     return study.months.aggregate(n=Sum("recruited"))["n"] or 0
 
 
-def figures() -> list[Any]:
+def figures() -> list[Figure]:
     """The dashboard's totals by region, and recruitment per year by region."""
     from credit.dashboard import Figure, region_names, suppress, years
     from credit.dashboard import per_year as yearly_sums

@@ -6,7 +6,8 @@ Each service is one transaction that writes its audit row. The list's own rows
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -19,6 +20,7 @@ from credit.models import AuthorList, DashboardSetting, NameConfirmation, Writin
 
 if TYPE_CHECKING:
     from accounts.models import User
+    from projects.models import Project
 
 RULE_FIELDS = (
     "consortium_name",
@@ -40,14 +42,14 @@ def _refuse_if_locked(author_list: AuthorList) -> None:
 
 @transaction.atomic
 def rules_save(
-    *, actor: User, study: Study, rules: core.Rules, project: Any | None = None
+    *, actor: User, study: Study, rules: core.Rules, project: Project | None = None
 ) -> AuthorList:
     """Set the study's authorship rules (creating its author list the first time)."""
     problems = rules.problems()
     if problems:
         raise ValidationError(problems)
     author_list = AuthorList.objects.select_for_update().filter(study=study).first()
-    before: dict[str, Any] = {}
+    before: dict[str, object] = {}
     if author_list is None:
         author_list = AuthorList(study=study)
     else:
@@ -136,7 +138,7 @@ def confirmations_request(*, actor: User, author_list: AuthorList) -> int:
     return len(new)
 
 
-def clean_name(values: dict[str, Any]) -> dict[str, str]:
+def clean_name(values: Mapping[str, object]) -> dict[str, str]:
     """The name fields trimmed and checked; ValidationError names each field at fault."""
     cleaned = {name: str(values.get(name) or "").strip() for name in NAME_FIELDS}
     errors: dict[str, str] = {}
@@ -158,7 +160,7 @@ def clean_name(values: dict[str, Any]) -> dict[str, str]:
 
 @transaction.atomic
 def name_confirm(
-    *, actor: User, name: NameConfirmation, values: dict[str, Any]
+    *, actor: User, name: NameConfirmation, values: Mapping[str, object]
 ) -> NameConfirmation:
     """The person confirms (and may correct) their own name, ORCID iD and affiliation."""
     if name.person_id != actor.pk:
@@ -185,7 +187,7 @@ def name_decline(*, actor: User, name: NameConfirmation) -> NameConfirmation:
 
 @transaction.atomic
 def name_correct(
-    *, actor: User, name: NameConfirmation, values: dict[str, Any], reason: str
+    *, actor: User, name: NameConfirmation, values: Mapping[str, object], reason: str
 ) -> NameConfirmation:
     """The committee corrects a name; once the list is locked this needs a reason, and
     the locked list is corrected with it."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
-from typing import Any
+from collections.abc import Callable
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -110,7 +110,7 @@ def _committee_page(
     found: Study,
     author_list: AuthorList | None,
     status: int = 200,
-    **extra: Any,
+    **extra: object,
 ) -> HttpResponse:
     computed = selectors.computed_list(author_list) if author_list else None
     listing = computed
@@ -188,7 +188,7 @@ def rules(request: AuthedRequest, pk: int) -> HttpResponse:
     return render_page(request, "credit/rules.html", context, status=status)
 
 
-def _rules_initial(found: Study, author_list: AuthorList | None) -> dict[str, Any]:
+def _rules_initial(found: Study, author_list: AuthorList | None) -> dict[str, object]:
     if author_list is None:
         return {
             "consortium_name": f"{found.title} Collaborative",
@@ -354,7 +354,7 @@ def unlock(request: AuthedRequest, pk: int) -> HttpResponse:
     return _committee_page(request, author_list.study, author_list, 400, unlock_form=form)
 
 
-def _act(request: AuthedRequest, pk: int, action: Any, done: str) -> HttpResponse:
+def _act(request: AuthedRequest, pk: int, action: Callable[[], object], done: str) -> HttpResponse:
     try:
         action()
     except ValidationError as error:
@@ -427,7 +427,7 @@ def _certificate(request: AuthedRequest, pk: int) -> HttpResponse:
 # --- The network dashboard (credit.dashboard) ------------------------------------------
 
 
-def _charted(figures: list[dashboard.Figure]) -> list[dict[str, Any]]:
+def _charted(figures: list[dashboard.Figure]) -> list[dict[str, object]]:
     return [
         {
             "figure": fig,

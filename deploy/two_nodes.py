@@ -43,7 +43,7 @@ import urllib.parse
 import urllib.request
 import uuid
 from pathlib import Path
-from typing import Any
+from typing import TypedDict
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -82,7 +82,25 @@ def fresh_database(url: str) -> None:
         connection.execute(f'CREATE DATABASE "{name}"')
 
 
-def wait_ready(base: str, seconds: int = 300) -> dict[str, Any]:
+class ExportAnswer(TypedDict):
+    """An export as `/api/v1/studies/<id>/exports/<id>` answers it (the fields used here)."""
+
+    id: int
+    state: str
+    done: int
+    total: int
+    error: str
+
+
+class BulkStudy(TypedDict):
+    """What the BULK setup prints: the large study for step 6 and a token for its API."""
+
+    study: int
+    token: str
+    records: int
+
+
+def wait_ready(base: str, seconds: int = 300) -> dict[str, object]:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         try:
@@ -118,8 +136,8 @@ class Browser:
             return answer.status, answer.read(), answer.geturl()
 
 
-def api(base: str, path: str, token: str, body: dict[str, Any] | None = None) -> Any:
-    """One JSON call of the API with a bearer token; the decoded answer."""
+def api(base: str, path: str, token: str, body: dict[str, str] | None = None) -> ExportAnswer:
+    """One JSON call of the exports API with a bearer token; the decoded answer."""
     headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
     data = None if body is None else json.dumps(body).encode()
     request = urllib.request.Request(  # noqa: S310
@@ -135,14 +153,14 @@ def api_bytes(base: str, path: str, token: str) -> bytes:
         return bytes(answer.read())
 
 
-def wait_export(base: str, path: str, token: str, seconds: float) -> dict[str, Any]:
+def wait_export(base: str, path: str, token: str, seconds: float) -> ExportAnswer:
     """Poll an export until it is done or failed, for at most `seconds`; its last state."""
     deadline = time.monotonic() + seconds
     export = api(base, path, token)
     while export["state"] not in ("done", "failed") and time.monotonic() < deadline:
         time.sleep(1)
         export = api(base, path, token)
-    return dict(export)
+    return export
 
 
 def multipart(fields: dict[str, str], files: dict[str, tuple[str, bytes]]) -> tuple[bytes, str]:
@@ -275,7 +293,7 @@ def kill_with_children(pid: int) -> list[int]:
 def kill_mid_export(
     a: str,
     b: str,
-    bulk: dict[str, Any],
+    bulk: BulkStudy,
     workers: dict[str, subprocess.Popen[bytes]],
     options: argparse.Namespace,
     env: dict[str, str],

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from typing import Any, Protocol
+from typing import Protocol
 
 FORMULA_STARTS = frozenset("=+-@\t\r")
 QUOTE = "'"
@@ -45,7 +45,7 @@ def spreadsheet_safe_cells(cells: list[str]) -> list[str]:
     return [spreadsheet_safe(cell) for cell in cells]
 
 
-def spreadsheet_safe_row(cells: Iterable[Any]) -> list[Any]:
+def spreadsheet_safe_row(cells: Iterable[object]) -> list[object]:
     """Every text cell of a row made safe; numbers and other values pass unchanged."""
     return [
         QUOTE + cell
@@ -56,7 +56,9 @@ def spreadsheet_safe_row(cells: Iterable[Any]) -> list[Any]:
 
 
 class RowWriter(Protocol):
-    def writerow(self, row: Iterable[Any], /) -> Any: ...
+    """A `csv.writer`: it writes each cell through str() (None as empty)."""
+
+    def writerow(self, row: Iterable[object], /) -> object: ...
 
 
 class SpreadsheetSafeWriter:
@@ -65,9 +67,9 @@ class SpreadsheetSafeWriter:
     def __init__(self, writer: RowWriter) -> None:
         self._writer = writer
 
-    def writerow(self, row: Iterable[Any]) -> Any:
+    def writerow(self, row: Iterable[object]) -> object:
         return self._writer.writerow(spreadsheet_safe_row(row))
 
-    def writerows(self, rows: Iterable[Iterable[Any]]) -> None:
+    def writerows(self, rows: Iterable[Iterable[object]]) -> None:
         for row in rows:
             self.writerow(row)

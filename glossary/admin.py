@@ -1,7 +1,6 @@
 from __future__ import annotations
 
-from typing import Any
-
+from django import forms
 from django.contrib import admin
 from django.http import HttpRequest
 
@@ -15,7 +14,9 @@ class EntryAdmin(admin.ModelAdmin[Entry]):
     search_fields = ("term", "expansion", "definition", "aliases")
     prepopulated_fields = {"slug": ("term",)}
 
-    def save_model(self, request: HttpRequest, obj: Entry, form: Any, change: bool) -> None:
+    def save_model(
+        self, request: HttpRequest, obj: Entry, form: forms.ModelForm[Entry], change: bool
+    ) -> None:
         super().save_model(request, obj, form, change)
         forget()  # pages mark the new wording at once
 

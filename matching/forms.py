@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Mapping
 
 from django import forms
 
@@ -74,12 +74,19 @@ class RequestForm(forms.ModelForm):
         fields = ["goals", "goals_text", "interests", "meeting_frequency", "mode", "languages"]
         widgets = {"goals_text": forms.Textarea(attrs={"rows": 3})}
 
-    def __init__(self, *args: Any, round_: Round, mentee: User, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+    def __init__(
+        self,
+        data: Mapping[str, object] | None = None,
+        *,
+        instance: MenteeRequest | None = None,
+        round_: Round,
+        mentee: User,
+    ) -> None:
+        super().__init__(data, instance=instance)
         offers = round_.offers.select_related("mentor").exclude(mentor=mentee).order_by("pk")
-        self.fields["avoid"].queryset = User.objects.filter(  # type: ignore[attr-defined]
-            pk__in=offers.values("mentor")
-        )
+        avoid = self.fields["avoid"]
+        assert isinstance(avoid, forms.ModelChoiceField)  # declared above, multiple choice
+        avoid.queryset = User.objects.filter(pk__in=offers.values("mentor"))
         for rank in range(1, round_.scheme.max_preferences + 1):
             self.fields[f"choice_{rank}"] = forms.ModelChoiceField(
                 queryset=offers,
@@ -127,8 +134,10 @@ class SchemeForm(forms.ModelForm):
 
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+    def __init__(
+        self, data: Mapping[str, object] | None = None, *, instance: Scheme | None = None
+    ) -> None:
+        super().__init__(data, instance=instance)
         if self.instance.pk:
             self.fields["version"].initial = self.instance.version
         current = self.instance.weights if self.instance.pk else DEFAULT_WEIGHTS

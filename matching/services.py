@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Callable, Sequence
+from typing import Any, TypedDict
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -155,7 +155,7 @@ def _label(name: str) -> str:
     return str(getattr(field, "verbose_name", name))
 
 
-def _shown(value: Any) -> str:
+def _shown(value: object) -> str:
     """A saved value in words: a related row by its name, weights as `criterion: n`."""
     if isinstance(value, dict):
         return ", ".join(f"{CRITERIA.get(key, key)}: {n}" for key, n in value.items())
@@ -272,7 +272,17 @@ def _check_ranked(round_: Round, actor: User, ranked: Sequence[MentorOffer]) -> 
 # The committee ------------------------------------------------------------------------------
 
 
-def _parts(found: Fit) -> list[dict[str, Any]]:
+class PartRow(TypedDict):
+    """One criterion's share of a match's score, as a match keeps it (JSON)."""
+
+    criterion: str
+    label: str
+    weight: int
+    points: float
+    reason: str
+
+
+def _parts(found: Fit) -> list[PartRow]:
     return [
         {
             "criterion": p.criterion,
@@ -283,6 +293,11 @@ def _parts(found: Fit) -> list[dict[str, Any]]:
         }
         for p in found.parts
     ]
+
+
+def _fit_descending(built: Built, offer: int) -> Callable[[int], float]:
+    """A sort key putting the requests that fit `offer` best first."""
+    return lambda request: -built.fits[(request, offer)].units
 
 
 def _solve(built: Built, objective: str) -> tuple[dict[int, int], dict[int, str], set[int]]:
@@ -318,7 +333,7 @@ def _solve_stable(built: Built) -> tuple[dict[int, int], dict[int, str], set[int
     mentor_prefs = {
         o: sorted(
             (r for r in mentee_prefs if (r, o) in built.fits),
-            key=lambda r, o=o: -built.fits[(r, o)].units,  # type: ignore[misc]
+            key=_fit_descending(built, o),
         )
         for o in built.offers
     }

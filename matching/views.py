@@ -1,7 +1,9 @@
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -254,7 +256,13 @@ def match_context(match: Match, user: User, **forms: object) -> dict[str, object
     }
 
 
-def _match_post(request: AuthedRequest, pk: int, form: Any, name: str, act: Any) -> HttpResponse:
+def _match_post(
+    request: AuthedRequest,
+    pk: int,
+    form: forms.BaseForm,
+    name: str,
+    act: Callable[[Match, dict[str, Any]], str],
+) -> HttpResponse:
     """Validate `form`, call `act(match, data)`, redirect; errors re-render the page."""
     match = access.get_match_for_party(request.user, pk)
     if form.is_valid():

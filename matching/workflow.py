@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from collections import Counter
 from datetime import date
-from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -298,7 +297,7 @@ def feedback_give(*, actor: User, match: Match, rating: int, comments: str) -> F
     feedback = Feedback.objects.create(
         match=match, side=side, author=actor, rating=rating, comments=comments.strip()
     )
-    changes: dict[str, Any] = {"rating": (None, rating)}
+    changes: dict[str, tuple[object, object]] = {"rating": (None, rating)}
     if Feedback.objects.filter(match=match).count() == 2:
         match.state, match.completed_at = Match.State.COMPLETED, timezone.now()
         match.save(update_fields=["state", "completed_at", "updated_at"])

@@ -11,9 +11,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.db import models
+
+if TYPE_CHECKING:
+    from django.db.backends.base.base import BaseDatabaseWrapper
+    from django.db.models.sql.compiler import SQLCompiler
 
 
 def search_words(text: str) -> list[str]:
@@ -63,7 +67,9 @@ class Matches(models.Lookup):
     lookup_name = "matches"
     prepare_rhs = False  # the right-hand side is a TextQuery (or plain text), not a column value
 
-    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
+    def as_sql(
+        self, compiler: SQLCompiler, connection: BaseDatabaseWrapper
+    ) -> tuple[str, list[str | int]]:
         column, params = self.process_lhs(compiler, connection)
         query = self.rhs if isinstance(self.rhs, TextQuery) else TextQuery(str(self.rhs))
         if not query:

@@ -6,7 +6,7 @@ import datetime as dt
 import math
 import statistics
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -15,6 +15,8 @@ from accounts.models import User
 from mentors.models import ContactRequest, MentorStats
 
 if TYPE_CHECKING:
+    from mentors.models import Supervision
+    from outputs.models import Output
     from people.models import MentorProfile
 
 REPLY_WINDOW = dt.timedelta(days=14)
@@ -86,10 +88,10 @@ class Coauthor:
 
 @dataclass(frozen=True)
 class TrackRecord:
-    stats: Any
-    recent: list[Any]
-    grants: list[Any]
-    supervisions: list[Any]
+    stats: MentorStats | None
+    recent: list[Output]
+    grants: list[Output]
+    supervisions: list[Supervision]
     coauthors: list[Coauthor]
 
 

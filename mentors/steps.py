@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 from urllib.parse import urlencode
 
 from django.urls import reverse
@@ -21,7 +21,7 @@ def first_step(user: User) -> Step:
     """Done once the person has written to a mentor; the link filters by their interest
     and starts from their hospital (a pending member's too)."""
     profile = profile_of(user)
-    query: dict[str, Any] = {"accepting": "on"}
+    query: dict[str, str | int] = {"accepting": "on"}
     if term := first_interest(profile, Term.Kind.SUBSPECIALTY):
         query["subspecialty"] = term.pk
     places = [*access.memberships_of(user), *access.pending_memberships_of(user)]

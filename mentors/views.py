@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -144,7 +142,7 @@ def directory(request: AuthedRequest) -> HttpResponse:
     """Find a mentor: search and filters in the URL; htmx swaps only the results."""
     access.require(request.user, access.Action.VIEW_DIRECTORY)
 
-    def build() -> tuple[dict[str, Any], int]:
+    def build() -> tuple[dict[str, object], int]:
         form = DirectoryForm(request.GET)  # every filter is optional: no filters is valid
         if not form.is_valid():
             return {"form": form}, 400

@@ -6,6 +6,7 @@ with one suggestion waiting for the committee's review. Keyed on titles: idempot
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
@@ -119,7 +120,7 @@ def _sourced(*facts: str) -> dict[str, dict[str, str]]:
     return {fact: {"source": DEMO_SOURCE, "as_of": as_of} for fact in facts}
 
 
-def _given(row: dict[str, Any]) -> list[str]:
+def _given(row: Mapping[str, object]) -> list[str]:
     """The facts a demo residency states: only those get a (demo) source."""
     fields = {
         "positions": ("positions_per_year",),

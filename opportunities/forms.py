@@ -1,8 +1,10 @@
 from __future__ import annotations
 
+from collections.abc import Mapping, MutableMapping
 from typing import Any
 
 from django import forms
+from django.forms import BoundField
 
 from core.forms import DateInput, WallClockField
 from events.forms import ZoneField
@@ -166,8 +168,13 @@ class ProgrammeForm(forms.Form):
     url = forms.URLField(label="Programme page", required=False, assume_scheme="https")
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+    def __init__(
+        self,
+        data: Mapping[str, object] | None = None,
+        *,
+        initial: MutableMapping[str, object] | None = None,
+    ) -> None:
+        super().__init__(data, initial=initial)
         for fact, (label, _fields, required) in FACTS.items():
             hint = "Required when the fact is given." if required else ""
             self.fields[f"source_{fact}"] = forms.CharField(
@@ -180,7 +187,7 @@ class ProgrammeForm(forms.Form):
                 label=f"“{label}” as of", required=False, widget=DateInput()
             )
 
-    def fact_groups(self) -> list[dict[str, Any]]:
+    def fact_groups(self) -> list[dict[str, object]]:
         """For the template: each fact's fields with its source and date."""
         return [
             {
@@ -192,7 +199,7 @@ class ProgrammeForm(forms.Form):
             for fact, (label, fields, _required) in FACTS.items()
         ]
 
-    def general_fields(self) -> list[Any]:
+    def general_fields(self) -> list[BoundField]:
         covered = {name for _l, fields, _r in FACTS.values() for name in fields}
         return [
             self[name]
@@ -299,16 +306,22 @@ class ShortlistProfileForm(forms.Form):
 
     ASSUMPTIONS = ("assumed_rate", "fee_flat", "fee_flat_count", "fee_tiers")
 
-    def __init__(self, *args: Any, regions: list[str] | None = None, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+    def __init__(
+        self,
+        data: Mapping[str, object] | None = None,
+        *,
+        initial: MutableMapping[str, object] | None = None,
+        regions: list[str] | None = None,
+    ) -> None:
+        super().__init__(data, initial=initial)
         field = self.fields["regions"]
         assert isinstance(field, forms.MultipleChoiceField)
         field.choices = [(r, r) for r in regions or []]
 
-    def main_fields(self) -> list[Any]:
+    def main_fields(self) -> list[BoundField]:
         return [self[name] for name in self.fields if name not in self.ASSUMPTIONS]
 
-    def assumption_fields(self) -> list[Any]:
+    def assumption_fields(self) -> list[BoundField]:
         return [self[name] for name in self.ASSUMPTIONS]
 
     def profile_values(self) -> dict[str, Any]:

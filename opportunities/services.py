@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
@@ -83,7 +83,9 @@ def _clean(
     return {**values, "deadline_at": deadline, "time_zone": time_zone if deadline else ""}
 
 
-def _check_version(found: Any, version: int | None, fields: tuple[str, ...], what: str) -> None:
+def _check_version(
+    found: Opportunity, version: int | None, fields: tuple[str, ...], what: str
+) -> None:
     if version is not None and version != found.version:
         raise EditConflict(
             f"Someone saved this {what} since you opened it: compare their values with yours.",
@@ -252,7 +254,9 @@ def _check_shortlist_facts(values: dict[str, Any]) -> None:
         raise ValidationError({"application_fee": "The application fee cannot be negative."})
 
 
-def sources_of(given: dict[str, Any] | None, values: dict[str, Any]) -> dict[str, dict[str, str]]:
+def sources_of(
+    given: dict[str, Any] | None, values: Mapping[str, object]
+) -> dict[str, dict[str, str]]:
     """Each fact's source and date as stored, checked: a known fact, a source with its
     date (not in the future), and for the shortlist's own facts a source whenever the
     fact is given. Errors name the fact's form fields (`source_<fact>`, `as_of_<fact>`)."""

@@ -78,8 +78,10 @@ def detail(request: AuthedRequest, pk: int) -> HttpResponse:
     return render(request, "opportunities/detail.html", context)
 
 
-def _initial(found: Opportunity) -> dict[str, Any]:
-    values: dict[str, Any] = {field: getattr(found, field) for field in services.OPPORTUNITY_FIELDS}
+def _initial(found: Opportunity) -> dict[str, object]:
+    values: dict[str, object] = {
+        field: getattr(found, field) for field in services.OPPORTUNITY_FIELDS
+    }
     if found.deadline_at and found.time_zone:
         values["deadline_local"] = found.deadline_at.astimezone(
             zoneinfo.ZoneInfo(found.time_zone)
@@ -185,8 +187,10 @@ def programme(request: AuthedRequest, pk: int) -> HttpResponse:
     return render(request, "opportunities/programme.html", context)
 
 
-def _programme_initial(found: Programme) -> dict[str, Any]:
-    values: dict[str, Any] = {field: getattr(found, field) for field in services.PROGRAMME_FIELDS}
+def _programme_initial(found: Programme) -> dict[str, object]:
+    values: dict[str, object] = {
+        field: getattr(found, field) for field in services.PROGRAMME_FIELDS
+    }
     values["visa_sponsorship"] = [v.strip() for v in found.visa_sponsorship.split(",") if v.strip()]
     values.pop("sources")
     for fact in FACTS:

@@ -18,13 +18,16 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from formats.bibliography import Kind, Name, PartialDate, Record, Status
 from formats.bibliography.writers import write_bibtex, write_ris
 from outputs.models import Author, Output
 
 if TYPE_CHECKING:
+    from citeproc import CitationStylesStyle
+    from citeproc.model import CitationStylesElement
+
     from accounts.models import User
 
 CSL = Path(__file__).parent / "csl"
@@ -88,16 +91,17 @@ TAG = re.compile(r"</?(?:i|b|em|strong)>|\ue000|\ue001|<[^>]+>")
 NUMBER = re.compile(r"^\s*\d+\.\s+")
 
 
-def csl_item(output: Output, person_id: int | None = None) -> dict[str, Any]:
-    """The CSL-JSON of one output (its authors prefetched in order)."""
-    item: dict[str, Any] = {
+def csl_item(output: Output, person_id: int | None = None) -> dict[str, object]:
+    """The CSL-JSON of one output (its authors prefetched in order), for citeproc-py."""
+    authors = [_csl_name(a, person_id) for a in output.authors.all()]
+    item: dict[str, object] = {
         "id": f"o{output.pk}",
         "type": CSL_TYPES.get(Output.Kind(output.kind), "article-journal"),
         "title": output.title,
-        "author": [_csl_name(a, person_id) for a in output.authors.all()],
+        "author": authors,
     }
     if output.more_authors:
-        item["author"].append({"family": "et al."})
+        authors.append({"family": "et al."})
     if output.date:
         parts = [output.date.year]
         if output.date_precision in (Output.Precision.MONTH, Output.Precision.DAY):
@@ -126,10 +130,10 @@ def csl_item(output: Output, person_id: int | None = None) -> dict[str, Any]:
             item[csl] = value
     if output.article_number and not output.pages:
         item["page"] = output.article_number
-    return _escaped(item)
+    return {k: v if k in ("id", "type") else _escaped(v) for k, v in item.items()}
 
 
-def _escaped(value: Any) -> Any:
+def _escaped(value: object) -> object:
     """citeproc-py's HTML formatter writes the data as it is: "p < 0.01" must be escaped
     to survive as text (`runs` unescapes it)."""
     if isinstance(value, str):
@@ -175,18 +179,20 @@ def cite(
         bibliography.register(Citation([CitationItem(item["id"])]))
     entries = zip(bibliography.keys, bibliography.bibliography(), strict=True)
     rendered = {key: str(entry) for key, entry in entries}
-    return [runs(NUMBER.sub("", rendered[item["id"].lower()]), chosen.initials) for item in items]
+    return [
+        runs(NUMBER.sub("", rendered[str(item["id"]).lower()]), chosen.initials) for item in items
+    ]
 
 
 @cache
-def _style(key: str) -> Any:
+def _style(key: str) -> CitationStylesStyle:
     from citeproc import CitationStylesStyle
 
     _remember_xpath()
     return CitationStylesStyle(str(CSL / STYLES[key].file), validate=False)
 
 
-_XPATH: dict[tuple[Any, str], list[Any]] = {}
+_XPATH: dict[tuple[CitationStylesElement, str], list[object]] = {}
 
 
 @cache
@@ -196,7 +202,7 @@ def _remember_xpath() -> None:
     and expression; the cache holds the elements, so lxml keeps their identity."""
     from citeproc.model import CitationStylesElement
 
-    def xpath_search(self: Any, expression: str) -> list[Any]:
+    def xpath_search(self: CitationStylesElement, expression: str) -> list[object]:
         key = (self, expression)
         found = _XPATH.get(key)
         if found is None:

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections.abc import Mapping, MutableMapping
 from typing import TYPE_CHECKING, Any
 
 from django import forms
@@ -10,7 +11,7 @@ from core.uploads import size_problem
 from formats.bibliography import BibliographyError, Format, decode
 from formats.bibliography.identifiers import parse_identifiers
 from outputs.citations import DEFAULT_STYLE, STYLE_CHOICES
-from outputs.models import Output
+from outputs.models import Author, Output
 from outputs.services import AuthorIn
 from people.models import INTEREST_KINDS, Term
 from projects.models import Project
@@ -86,8 +87,14 @@ class OutputForm(forms.Form):
     )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
-    def __init__(self, *args: Any, person: User | None = None, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+    def __init__(
+        self,
+        data: Mapping[str, object] | None = None,
+        *,
+        initial: MutableMapping[str, object] | None = None,
+        person: User | None = None,
+    ) -> None:
+        super().__init__(data, initial=initial)
         project = self.fields["project"]
         assert isinstance(project, forms.ModelChoiceField)
         if person is not None and person.is_authenticated:
@@ -113,7 +120,7 @@ class OutputForm(forms.Form):
         return authors
 
     @classmethod
-    def initial_from(cls, output: Output) -> dict[str, Any]:
+    def initial_from(cls, output: Output) -> dict[str, object]:
         authors = [_author_line(a) for a in output.authors.all()]
         return {
             **{
@@ -131,7 +138,7 @@ class OutputForm(forms.Form):
         return values
 
 
-def _author_line(author: Any) -> str:
+def _author_line(author: Author) -> str:
     family, given = author.parts
     name = f"{family}, {given}" if given else family
     parts = [name, author.orcid, author.affiliation.replace("\n", "; ")]
@@ -163,7 +170,7 @@ class ImportForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 8, "spellcheck": "false"}),
     )
 
-    def clean(self) -> dict[str, Any]:
+    def clean(self) -> dict[str, object]:
         data = super().clean() or {}
         upload, pasted = data.get("file"), (data.get("text") or "").strip()
         if upload and pasted:

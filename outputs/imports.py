@@ -35,7 +35,7 @@ from collections import defaultdict
 from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -415,8 +415,8 @@ def _known(records: Sequence[Record]) -> tuple[Candidates, dict[int, Output]]:
             for output in Output.objects.filter(**{f"{name}__in": chunk}):
                 found.setdefault(output.pk, output)
     families: dict[int, list[str]] = defaultdict(list)
-    for chunk in _chunks(sorted(found)):
-        rows = Author.objects.filter(output_id__in=chunk).order_by("output_id", "position")
+    for ids in _chunks(sorted(found)):
+        rows = Author.objects.filter(output_id__in=ids).order_by("output_id", "position")
         for output_id, family, name in rows.values_list("output_id", "family", "name"):
             families[output_id].append(family or split_name(name)[0])
     candidates = Candidates()
@@ -433,7 +433,10 @@ def _known(records: Sequence[Record]) -> tuple[Candidates, dict[int, Output]]:
     return candidates, found
 
 
-def _chunks(values: Sequence[Any], size: int = 900) -> Iterable[Sequence[Any]]:
+T = TypeVar("T")
+
+
+def _chunks(values: Sequence[T], size: int = 900) -> Iterable[Sequence[T]]:
     for start in range(0, len(values), size):
         yield values[start : start + size]
 

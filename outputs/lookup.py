@@ -28,7 +28,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from dataclasses import replace
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import transaction
@@ -53,6 +53,7 @@ from outputs.models import OutputImport, split_name
 
 if TYPE_CHECKING:
     from accounts.models import User
+    from formats.jsontypes import JSONValue
 
 logger = logging.getLogger(__name__)
 
@@ -344,7 +345,7 @@ class _Run:
         )
 
 
-def _json(body: bytes) -> Any:
+def _json(body: bytes) -> JSONValue:
     try:
         return json.loads(body.decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError):

@@ -20,11 +20,14 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING
 
 from accounts.models import User
 from formats.bibliography.text import name_key
 from outputs.models import Author
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
 
 
 @dataclass
@@ -35,7 +38,7 @@ class PeopleIndex:
     importer_short: str = ""  # "a okafor": first initial and family name, folded
 
     @classmethod
-    def load(cls, importer: Any | None = None) -> PeopleIndex:
+    def load(cls, importer: User | AnonymousUser | None = None) -> PeopleIndex:
         index = cls()
         for pk, name in User.objects.filter(is_active=True).values_list("pk", "full_name"):
             key = name_key(name)
@@ -44,7 +47,7 @@ class PeopleIndex:
         linked = Author.objects.filter(person__isnull=False).exclude(orcid="")
         for orcid, pk in linked.values_list("orcid", "person_id").distinct():
             index.by_orcid.setdefault(orcid, pk)
-        if importer is not None and getattr(importer, "is_authenticated", False):
+        if importer is not None and importer.is_authenticated:
             index.importer_id = importer.pk
             index.importer_short = short_key(importer.full_name)
         return index

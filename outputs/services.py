@@ -16,7 +16,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -34,6 +34,9 @@ from outputs.access import get_output_awaiting
 from outputs.matching import PeopleIndex
 from outputs.models import Author, Output, split_name
 from people.models import Term
+
+if TYPE_CHECKING:
+    from projects.models import Project
 
 # The fields a person edits; compared for conflicts and written to the audit trail.
 EDITABLE = (
@@ -139,7 +142,7 @@ def output_create(
     date_precision: str = Output.Precision.DAY,
     abstract: str = "",
     themes: Iterable[Term] = (),
-    project: Any | None = None,
+    project: Project | None = None,
     **citation: Any,
 ) -> Output:
     """Record an output; `actor` (None for the system) becomes the person who added it.
@@ -289,7 +292,7 @@ def _write_authors(
     return {r.pending_person_id for r in rows if r.pending_person_id is not None}
 
 
-def _snapshot(output: Output) -> dict[str, Any]:
+def _snapshot(output: Output) -> dict[str, object]:
     values = {field: getattr(output, field) for field in EDITABLE}
     values["authors"] = [a.name for a in output.authors.all()]
     values["themes"] = _names(output.themes.all())

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, NoReturn
 
 from django.conf import settings
@@ -42,6 +43,7 @@ from training.api import router as training_router
 
 if TYPE_CHECKING:
     from accounts.models import User
+    from core.types import JSONObject
 
 
 class TokenAuth(HttpBearer):
@@ -96,7 +98,7 @@ class SessionAuth(APIKeyCookie):
 
     param_name = settings.SESSION_COOKIE_NAME
 
-    def __call__(self, request: HttpRequest) -> Any:
+    def __call__(self, request: HttpRequest) -> User | None:
         if not request.user.is_authenticated:
             return None
         if check_csrf(request) is not None:
@@ -126,7 +128,7 @@ ERROR_SCHEMA = {
     },
     "required": ["detail"],
 }
-ERROR_REF = {"$ref": "#/components/schemas/ErrorOut"}
+ERROR_REF: JSONObject = {"$ref": "#/components/schemas/ErrorOut"}
 COMMON_ERRORS = {
     "400": "The request body could not be read as JSON.",
     "401": "Not signed in, or an unknown, expired or revoked API token.",
@@ -137,7 +139,7 @@ COMMON_ERRORS = {
 }
 
 
-def _common_errors(operation: dict[str, Any], path: str, method: str) -> list[str]:
+def _common_errors(operation: Mapping[str, object], path: str, method: str) -> list[str]:
     codes = []
     reads_input = bool(operation.get("parameters")) or method != "get"
     if reads_input:
@@ -172,7 +174,7 @@ class BoundedJsonParser(Parser):
 
 class RadCollabAPI(NinjaAPI):
     def get_openapi_schema(
-        self, *, path_prefix: str | None = None, path_params: dict[str, Any] | None = None
+        self, *, path_prefix: str | None = None, path_params: dict[str, object] | None = None
     ) -> OpenAPISchema:
         """ninja's document, with the answers of the shared error handlers added to
         every operation that can give them (an operation's own declaration wins)."""
@@ -188,7 +190,7 @@ class RadCollabAPI(NinjaAPI):
         return document
 
 
-def _add_error(responses: dict[str, Any], code: str) -> None:
+def _add_error(responses: JSONObject, code: str) -> None:
     """Document the shared error answer; an operation that declares its own body for the
     code (an import's 422 preview) may still answer with the shared one (bad input)."""
     if code not in responses:
@@ -197,8 +199,10 @@ def _add_error(responses: dict[str, Any], code: str) -> None:
             "content": {"application/json": {"schema": ERROR_REF}},
         }
         return
-    media = responses[code].get("content", {}).get("application/json")
-    if media and media.get("schema") not in (ERROR_REF, {}, None):
+    declared = responses[code]
+    content = declared.get("content") if isinstance(declared, dict) else None
+    media = content.get("application/json") if isinstance(content, dict) else None
+    if isinstance(media, dict) and media and media.get("schema") not in (ERROR_REF, {}, None):
         media["schema"] = {"anyOf": [media["schema"], ERROR_REF]}
 
 

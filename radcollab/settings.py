@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from email.utils import parseaddr
 from pathlib import Path
-from typing import Any
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -249,7 +248,7 @@ MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "media")))
 # In production `collectstatic` writes hashed, compressed copies that can be cached for
 # ever; STATIC_MANIFEST=false serves the files as they are (development and tests).
 STATIC_MANIFEST = env_bool("STATIC_MANIFEST", default=not DEBUG)
-STORAGES = {
+STORAGES: dict[str, dict[str, object]] = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": (
@@ -281,7 +280,7 @@ if RADCOLLAB_STORAGE == "s3":
     _s3_encryption: dict[str, str] = {"ServerSideEncryption": S3_ENCRYPTION}
     if S3_ENCRYPTION == "aws:kms" and env_str("S3_KMS_KEY_ID"):
         _s3_encryption["SSEKMSKeyId"] = env_str("S3_KMS_KEY_ID")
-    _s3_storage: dict[str, Any] = {
+    _s3_storage: dict[str, object] = {
         "BACKEND": "storages.backends.s3.S3Storage",
         "OPTIONS": {
             "bucket_name": S3_BUCKET,

@@ -130,9 +130,9 @@ def _place(site: Site | None) -> Place:
 
 def _nearness(a: Place, b: Place) -> float:
     """What distance adds to a choice: much for the same town, a little within reach."""
-    if None in (a.latitude, a.longitude, b.latitude, b.longitude):
+    if a.latitude is None or a.longitude is None or b.latitude is None or b.longitude is None:
         return 0.0
-    km = kilometres(a.latitude, a.longitude, b.latitude, b.longitude)  # type: ignore[arg-type]
+    km = kilometres(a.latitude, a.longitude, b.latitude, b.longitude)
     return 1.5 if km <= NEAR_KM else 0.75 if km <= REACH_KM else -0.5
 
 

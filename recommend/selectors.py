@@ -175,13 +175,12 @@ def _mentor(
 
 def _nearest(sites: list[Site], seeker: Seeker) -> Site | None:
     placed = [s for s in sites if s.latitude is not None and s.longitude is not None]
-    if not placed or seeker.latitude is None or seeker.longitude is None:
+    latitude, longitude = seeker.latitude, seeker.longitude
+    if not placed or latitude is None or longitude is None:
         return sites[0] if sites else None
 
     def away(site: Site) -> float:
-        return (float(site.latitude) - seeker.latitude) ** 2 + (  # type: ignore[operator]
-            float(site.longitude) - seeker.longitude  # type: ignore[operator]
-        ) ** 2
+        return (float(site.latitude) - latitude) ** 2 + (float(site.longitude) - longitude) ** 2
 
     return min(placed, key=away)
 

@@ -6,13 +6,11 @@ an interest would see suggestions for the old profile until the nightly run.
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db import transaction
 
 
 def queue_refresh_on_profile_change(
-    sender: Any, *, person_id: int, created: bool = False, **kwargs: Any
+    sender: object, *, person_id: int, created: bool = False, **kwargs: object
 ) -> None:
     """A changed profile's list is stale: queue a new one. A new profile has no stored
     list to go stale (the page computes one on the fly until the nightly run), so

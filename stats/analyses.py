@@ -8,10 +8,11 @@ rows, and lays the numbers out as tables whose NaNs are stored as null ("not est
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import math
+from collections.abc import Callable, Sequence
 from functools import partial
 from itertools import combinations
-from typing import Any
+from typing import TypeVar
 
 import numpy as np
 
@@ -27,10 +28,11 @@ from stats.inputs import (
     needs_rows,
     numeric,
 )
-from stats.report import NA, clean, estimate_sentence, fmt, interval, level_text
+from stats.report import NA, estimate_sentence, fmt, interval, level_text
+from stats.results import Body, Cell, Number, Result, RocCurve, Table
 
-Result = dict[str, Any]
 CURVE_DECIMALS = 6
+T = TypeVar("T")
 
 
 def run_analysis(data: Dataset, settings: Settings) -> Result:
@@ -44,21 +46,25 @@ def run_analysis(data: Dataset, settings: Settings) -> Result:
         )
     body = RUNNERS[settings.analysis](prepared.data, settings)
     titles = {name: prepared.data.columns[name].title for name in roles}
-    result = {
+    # The keys in the order the result has always been stored in.
+    result: Result = {
         "analysis": settings.analysis.value,
         "title": settings.analysis.label,
         "n": len(prepared.data.row_ids),
         "excluded": list(prepared.excluded),
         "columns": titles,
         "settings": settings.to_json(),
-        "warnings": [],
-        "notes": [],
-        "figures": {},
-        **body,
+        "warnings": body.get("warnings", []),
+        "notes": body["notes"],
+        "figures": body.get("figures", {}),
+        "tables": body["tables"],
+        "sentences": body["sentences"],
     }
+    if "values" in body:
+        result["values"] = body["values"]
     if prepared.excluded:
         result["notes"].append(f"{len(prepared.excluded)} rows with a missing value were left out.")
-    return clean(result)
+    return result
 
 
 def _roles(settings: Settings) -> dict[str, str]:
@@ -70,7 +76,7 @@ def _roles(settings: Settings) -> dict[str, str]:
     return dict.fromkeys(settings.measurements, "measurements")
 
 
-def _guard(field: str, compute: Callable[[], Any]) -> Any:
+def _guard(field: str, compute: Callable[[], T]) -> T:
     """Run a core function; its ValueError (already worded for people) names `field`."""
     try:
         return compute()
@@ -83,13 +89,35 @@ def _table(
     title: str,
     columns: list[str],
     formats: list[str],
-    rows: list[list[Any]],
+    rows: Sequence[Sequence[object]],
     row_formats: list[str] | None = None,
-) -> dict[str, Any]:
-    table: dict[str, Any] = {"title": title, "columns": columns, "formats": formats, "rows": rows}
+) -> Table:
+    table: Table = {
+        "title": title,
+        "columns": columns,
+        "formats": formats,
+        "rows": [[_cell(value) for value in row] for row in rows],
+    }
     if row_formats:
         table["row_formats"] = row_formats
     return table
+
+
+def _cell(value: object) -> Cell:
+    """A cell as stored (JSON): NaN and infinities become None (null), numpy scalars plain."""
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if value is None or isinstance(value, str | int):
+        return value
+    raise TypeError(f"A table cell holds text or a number, not {value!r}.")
+
+
+def _finite(value: float) -> Number:
+    """A number as stored: NaN and infinities become None (null), numpy floats plain."""
+    number = float(value)
+    return number if math.isfinite(number) else None
 
 
 # --- Diagnostic accuracy -------------------------------------------------------------
@@ -135,7 +163,7 @@ ACCURACY_ROWS = [
 ]
 
 
-def _accuracy(data: Dataset, settings: Settings) -> Result:
+def _accuracy(data: Dataset, settings: Settings) -> Body:
     truth = _reference(data, settings)
     called = _index_positive(data, settings)
     result = _guard(
@@ -162,7 +190,7 @@ def _accuracy(data: Dataset, settings: Settings) -> Result:
         )
     for label, attribute, kind in ACCURACY_ROWS[:5]:
         estimate = getattr(result, attribute)
-        value, lower, upper = clean([estimate.value, estimate.lower, estimate.upper])
+        value, lower, upper = (_finite(v) for v in (estimate.value, estimate.lower, estimate.upper))
         sentences.append(estimate_sentence(label, value, lower, upper, settings.level, kind))
     if t.tp + t.fp == 0:
         notes.append("No case was positive on the index test, so PPV is not estimable.")
@@ -200,14 +228,14 @@ def _accuracy(data: Dataset, settings: Settings) -> Result:
         ],
         "sentences": sentences,
         "notes": [f"Index test {rule}.", *notes],
-        "values": {"table": {"tp": t.tp, "fp": t.fp, "fn": t.fn, "tn": t.tn}},
+        "values": {"table": {"tp": int(t.tp), "fp": int(t.fp), "fn": int(t.fn), "tn": int(t.tn)}},
     }
 
 
 # --- ROC -------------------------------------------------------------------------------
 
 
-def _roc(data: Dataset, settings: Settings) -> Result:
+def _roc(data: Dataset, settings: Settings) -> Body:
     truth = _reference(data, settings)
     positives, negatives = int(truth.sum()), int((~truth).sum())
     for count, which in ((positives, "positive"), (negatives, "negative")):
@@ -221,7 +249,8 @@ def _roc(data: Dataset, settings: Settings) -> Result:
     if settings.index_second:
         tests.append(("index_second", settings.index_second))
     scores = {role: numeric(data, role, name) for role, name in tests}
-    auc_rows, youden_rows, curves, sentences, warnings = [], [], [], [], []
+    auc_rows, youden_rows, sentences, warnings = [], [], [], []
+    curves: list[RocCurve] = []
     for role, name in tests:
         title = data.columns[name].title
         auc = _guard(
@@ -302,7 +331,7 @@ def _paired(
     scores: dict[str, np.ndarray],
     truth: np.ndarray,
     sentences: list[str],
-) -> dict[str, Any]:
+) -> Table:
     test = _guard(
         "index_second",
         lambda: core.delong_paired_test(
@@ -342,7 +371,7 @@ def _p_phrase(p: float) -> str:
 # --- Agreement -------------------------------------------------------------------------
 
 
-def _agreement(data: Dataset, settings: Settings) -> Result:
+def _agreement(data: Dataset, settings: Settings) -> Body:
     names = list(settings.measurements)
     needs_rows("measurements", "Agreement", len(data.row_ids), 2)
     weighted = len(names) == 2 and settings.weights != "none"
@@ -372,7 +401,7 @@ def _cohen(
     labels: list[str],
     titles: list[str],
     settings: Settings,
-) -> Result:
+) -> Body:
     a, b = ratings
     kappa = _guard(
         "measurements",
@@ -382,7 +411,7 @@ def _cohen(
     )
     agreement = core.percent_agreement(a, b, method=settings.ci_method, level=settings.level)
     weighted = WEIGHT_NAMES[settings.weights]
-    rows: list[list[Any]] = [
+    rows: list[list[object]] = [
         [
             f"Cohen's kappa ({weighted})",
             kappa.kappa,
@@ -471,7 +500,7 @@ def _strength(kappa: float) -> str:
 
 def _fleiss(
     ratings: list[list[str]], scale: tuple[str, ...], titles: list[str], settings: Settings
-) -> Result:
+) -> Body:
     per_subject = [list(row) for row in zip(*ratings, strict=True)]
     _, counts = core.fleiss_counts(per_subject, categories=scale)
     fleiss = _guard("measurements", lambda: core.fleiss_kappa(counts))
@@ -533,7 +562,7 @@ def _fleiss(
             "agreement": {
                 "kind": "kappa",
                 "labels": titles,
-                "matrix": matrix,
+                "matrix": [[_finite(value) for value in row] for row in matrix],
                 "rows": "Reader",
                 "columns": "Reader",
             }
@@ -559,7 +588,7 @@ def _matrix(data: Dataset, settings: Settings) -> np.ndarray:
     return np.column_stack(columns)
 
 
-def _icc(data: Dataset, settings: Settings) -> Result:
+def _icc(data: Dataset, settings: Settings) -> Body:
     needs_rows("measurements", "ICC", len(data.row_ids), 3)
     matrix = _matrix(data, settings)
     analysis = _guard(
@@ -638,7 +667,7 @@ def _icc(data: Dataset, settings: Settings) -> Result:
     }
 
 
-def _bland_altman(data: Dataset, settings: Settings) -> Result:
+def _bland_altman(data: Dataset, settings: Settings) -> Body:
     needs_rows("measurements", "Bland\u2013Altman analysis", len(data.row_ids), 3)
     first_name, second_name = settings.measurements
     first = numeric(data, "measurements", first_name)
@@ -707,9 +736,9 @@ def _bland_altman(data: Dataset, settings: Settings) -> Result:
             "bland_altman": {
                 "means": ((first + second) / 2).tolist(),
                 "differences": (first - second).tolist(),
-                "bias": result.bias.value,
-                "lower": result.lower_limit.value,
-                "upper": result.upper_limit.value,
+                "bias": _finite(result.bias.value),
+                "lower": _finite(result.lower_limit.value),
+                "upper": _finite(result.upper_limit.value),
                 "multiplier": settings.multiplier,
                 "first": titles[0],
                 "second": titles[1],
@@ -718,7 +747,7 @@ def _bland_altman(data: Dataset, settings: Settings) -> Result:
     }
 
 
-def _repeatability(data: Dataset, settings: Settings) -> Result:
+def _repeatability(data: Dataset, settings: Settings) -> Body:
     needs_rows("measurements", "Repeatability", len(data.row_ids), 2)
     matrix = _matrix(data, settings)
     result = _guard("measurements", lambda: core.repeatability(list(matrix), level=settings.level))
@@ -763,7 +792,7 @@ def _repeatability(data: Dataset, settings: Settings) -> Result:
     }
 
 
-RUNNERS: dict[Analysis, Callable[[Dataset, Settings], Result]] = {
+RUNNERS: dict[Analysis, Callable[[Dataset, Settings], Body]] = {
     Analysis.ACCURACY: _accuracy,
     Analysis.ROC: _roc,
     Analysis.AGREEMENT: _agreement,

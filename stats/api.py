@@ -9,14 +9,14 @@ use them; they read nothing from the database. Bad input answers 422 naming the 
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.core.exceptions import ValidationError
 from ninja import Field, Router, Schema
 
 from core import ratelimit
 from core.types import AuthedRequest
 from stats.inputs import AnalysisInputError, Settings, dataset_from_columns
+from stats.results import Cell as TableCell
+from stats.results import Figures, Result, SettingsJSON
 
 router = Router()
 Cell = float | int | str | bool | None
@@ -87,7 +87,7 @@ class TableOut(Schema):
     title: str
     columns: list[str]
     formats: list[str]
-    rows: list[list[Any]]
+    rows: list[list[TableCell]]
     row_formats: list[str] | None = None
 
 
@@ -97,21 +97,21 @@ class ResultOut(Schema):
     n: int
     excluded: list[str]
     columns: dict[str, str]
-    settings: dict[str, Any]
+    settings: SettingsJSON
     tables: list[TableOut]
     sentences: list[str]
     warnings: list[str] = Field(
         default_factory=list, description="What may make the result mislead, e.g. an AUC < 0.5."
     )
     notes: list[str]
-    figures: dict[str, Any]
+    figures: Figures
 
 
 # A result, or 429 when the person has run too many analyses in the hour.
-RESULT = {200: ResultOut, 429: dict[str, Any]}
+RESULT = {200: ResultOut, 429: dict[str, str]}
 
 
-def _run(request: AuthedRequest, analysis: str, payload: DataIn) -> dict[str, Any]:
+def _run(request: AuthedRequest, analysis: str, payload: DataIn) -> Result:
     ratelimit.hit("statistics", ratelimit.client_key(request))
     # Imported here: numpy and scipy at module level would slow every web process's first request.
     from stats.analyses import run_analysis
@@ -126,48 +126,48 @@ def _run(request: AuthedRequest, analysis: str, payload: DataIn) -> dict[str, An
 
 
 @router.post("/accuracy", response=RESULT, summary="Diagnostic accuracy")
-def accuracy(request: AuthedRequest, payload: AccuracyIn) -> dict[str, Any]:
+def accuracy(request: AuthedRequest, payload: AccuracyIn) -> Result:
     """Sensitivity, specificity, PPV, NPV, LRs, DOR and Youden's J with intervals."""
     return _run(request, "accuracy", payload)
 
 
 @router.post("/roc", response=RESULT, summary="ROC curve and AUC (DeLong)")
-def roc(request: AuthedRequest, payload: RocIn) -> dict[str, Any]:
+def roc(request: AuthedRequest, payload: RocIn) -> Result:
     """Empirical ROC, AUC with DeLong CI, Youden threshold; paired DeLong with `index_second`."""
     return _run(request, "roc", payload)
 
 
 @router.post(
     "/agreement",
-    response={200: ResultOut, 429: dict[str, Any]},
+    response={200: ResultOut, 429: dict[str, str]},
     summary="Agreement (Cohen's or Fleiss' kappa)",
 )
-def agreement(request: AuthedRequest, payload: AgreementIn) -> dict[str, Any]:
+def agreement(request: AuthedRequest, payload: AgreementIn) -> Result:
     return _run(request, "agreement", payload)
 
 
 @router.post(
     "/icc",
-    response={200: ResultOut, 429: dict[str, Any]},
+    response={200: ResultOut, 429: dict[str, str]},
     summary="Intraclass correlation (six forms)",
 )
-def icc(request: AuthedRequest, payload: IccIn) -> dict[str, Any]:
+def icc(request: AuthedRequest, payload: IccIn) -> Result:
     return _run(request, "icc", payload)
 
 
 @router.post(
     "/bland-altman",
-    response={200: ResultOut, 429: dict[str, Any]},
+    response={200: ResultOut, 429: dict[str, str]},
     summary="Bland\u2013Altman agreement",
 )
-def bland_altman(request: AuthedRequest, payload: BlandAltmanIn) -> dict[str, Any]:
+def bland_altman(request: AuthedRequest, payload: BlandAltmanIn) -> Result:
     return _run(request, "bland_altman", payload)
 
 
 @router.post(
     "/repeatability",
-    response={200: ResultOut, 429: dict[str, Any]},
+    response={200: ResultOut, 429: dict[str, str]},
     summary="Repeatability (wSD, RC, wCV)",
 )
-def repeatability(request: AuthedRequest, payload: RepeatabilityIn) -> dict[str, Any]:
+def repeatability(request: AuthedRequest, payload: RepeatabilityIn) -> Result:
     return _run(request, "repeatability", payload)

@@ -10,20 +10,27 @@ so equal results give equal files.
 from __future__ import annotations
 
 import io
-from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
+
+from stats.results import AgreementFigure, BlandAltmanFigure, Result, RocFigure
 
 if TYPE_CHECKING:
+    from matplotlib.artist import Artist
+    from matplotlib.axes import Axes
     from matplotlib.figure import Figure
+    from matplotlib.typing import RcKeyType
 
 INK = "#1a1a1a"
 SERIES = [("#1f4e79", "-"), ("#b5451b", "--"), ("#2e7d32", ":"), ("#6a1b9a", "-.")]
-# Typed loosely: matplotlib's stubs want literal keys, and these are all valid rcParams.
-STYLE: Any = {
+FONT_SIZES: dict[RcKeyType, int] = {
     "font.size": 11,
     "axes.titlesize": 12,
     "axes.labelsize": 11,
     "legend.fontsize": 10,
+}
+STYLE: dict[RcKeyType, object] = {
+    **FONT_SIZES,
     "axes.edgecolor": INK,
     "text.color": INK,
     "axes.labelcolor": INK,
@@ -42,11 +49,11 @@ DESCRIPTIONS = {
 }
 
 
-def figure_names(result: Mapping[str, Any]) -> list[str]:
+def figure_names(result: Result) -> list[str]:
     return [name for name in DESCRIPTIONS if name in result.get("figures", {})]
 
 
-def draw(result: Mapping[str, Any], name: str) -> Figure:
+def draw(result: Result, name: str) -> Figure:
     """The named figure of a result; KeyError when the result has no such figure.
 
     The constrained layout makes room for every label, tick and legend inside the canvas;
@@ -57,11 +64,18 @@ def draw(result: Mapping[str, Any], name: str) -> Figure:
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
-    data = result["figures"][name]
+    found = result["figures"]
+    if name not in found:
+        raise KeyError(name)
     with mpl.rc_context(STYLE):
         figure = Figure(figsize=SIZES[name], layout="constrained")
         FigureCanvasAgg(figure)
-        DRAWERS[name](figure, data)
+        if name == "roc":
+            _roc(figure, found["roc"])
+        elif name == "bland_altman":
+            _bland_altman(figure, found["bland_altman"])
+        else:
+            _agreement(figure, found["agreement"])
     return figure
 
 
@@ -83,7 +97,7 @@ def png(figure: Figure) -> bytes:
     return buffer.getvalue()
 
 
-def _roc(figure: Figure, data: Mapping[str, Any]) -> None:
+def _roc(figure: Figure, data: RocFigure) -> None:
     axes = figure.add_subplot()
     (chance,) = axes.plot(
         [0, 1], [0, 1], color="#888888", linewidth=1, linestyle=(0, (2, 2)), label="Chance"
@@ -112,7 +126,7 @@ def _roc(figure: Figure, data: Mapping[str, Any]) -> None:
     _legend_below(figure, lines, columns=1)
 
 
-def _bland_altman(figure: Figure, data: Mapping[str, Any]) -> None:
+def _bland_altman(figure: Figure, data: BlandAltmanFigure) -> None:
     axes = figure.add_subplot()
     axes.scatter(
         data["means"],
@@ -123,13 +137,17 @@ def _bland_altman(figure: Figure, data: Mapping[str, Any]) -> None:
         edgecolors="white",
         linewidths=0.4,
     )
+    limits = (
+        (data["upper"], "--", "Upper limit"),
+        (data["bias"], "-", "Bias"),
+        (data["lower"], (0, (6, 2, 1, 2)), "Lower limit"),
+    )
     lines = [
-        axes.axhline(value, linestyle=style, color=INK, linewidth=1.2, label=label)
-        for value, style, label in (
-            (data["upper"], "--", f"Upper limit {_number(data['upper'])}"),
-            (data["bias"], "-", f"Bias {_number(data['bias'])}"),
-            (data["lower"], (0, (6, 2, 1, 2)), f"Lower limit {_number(data['lower'])}"),
+        axes.axhline(
+            value, linestyle=style, color=INK, linewidth=1.2, label=f"{name} {_number(value)}"
         )
+        for value, style, name in limits
+        if value is not None  # a limit that could not be estimated is not drawn
     ]
     lines.append(
         axes.axhline(0, color="#999999", linewidth=0.8, linestyle=":", label="Zero difference")
@@ -145,7 +163,7 @@ def _bland_altman(figure: Figure, data: Mapping[str, Any]) -> None:
     _legend_below(figure, lines, columns=2)
 
 
-def _labels(figure: Figure, axes: Any, *, title: str, x: str, y: str) -> None:
+def _labels(figure: Figure, axes: Axes, *, title: str, x: str, y: str) -> None:
     """Title and axis labels, each wrapped to the canvas it must fit."""
     width, height = figure.get_size_inches()
     axes.set_title(_wrap(figure, title, MARGIN * width, "axes.titlesize"))
@@ -153,22 +171,22 @@ def _labels(figure: Figure, axes: Any, *, title: str, x: str, y: str) -> None:
     axes.set_ylabel(_wrap(figure, y, 0.7 * height, "axes.labelsize"))
 
 
-def _legend_below(figure: Figure, lines: list[Any], *, columns: int) -> None:
+def _legend_below(figure: Figure, lines: Sequence[Artist], *, columns: int) -> None:
     """A legend with each line's key, under the axes, where it cannot cover the data."""
-    size = STYLE["legend.fontsize"]
+    size = FONT_SIZES["legend.fontsize"]
     # The key, the gap and the frame's padding take about four font sizes of each column.
     room = MARGIN * figure.get_figwidth() / columns - 4.5 * size / 72
-    labels = [_wrap(figure, line.get_label(), room, "legend.fontsize") for line in lines]
+    labels = [_wrap(figure, str(line.get_label()), room, "legend.fontsize") for line in lines]
     figure.legend(lines, labels, loc="outside lower center", ncols=columns, frameon=False)
 
 
-def _wrap(figure: Figure, text: str, inches: float, size_key: str) -> str:
+def _wrap(figure: Figure, text: str, inches: float, size_key: RcKeyType) -> str:
     """`text` broken between words into lines at most `inches` wide, measured as drawn.
 
     A word longer than a line (a long field name) is broken inside. Dollar signs are
     escaped so that a label such as "Cost ($)" is never read as mathematics.
     """
-    fits = _measure(figure, inches, STYLE[size_key])
+    fits = _measure(figure, inches, FONT_SIZES[size_key])
     lines: list[str] = []
     for word in text.split():
         if lines and fits(f"{lines[-1]} {word}"):
@@ -197,9 +215,12 @@ def _shorten(figure: Figure, text: str, inches: float, size: float) -> str:
 
 def _measure(figure: Figure, inches: float, size: float | str) -> Callable[[str], bool]:
     """Whether a line of text at `size` points is at most `inches` wide on this figure."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.font_manager import FontProperties
 
-    renderer = figure.canvas.get_renderer()  # type: ignore[attr-defined]
+    canvas = figure.canvas
+    assert isinstance(canvas, FigureCanvasAgg), "draw() attaches the Agg canvas"
+    renderer = canvas.get_renderer()
     font = FontProperties(size=size)
     limit = inches * figure.dpi
 
@@ -215,7 +236,7 @@ def _number(value: float) -> str:
     return f"{value:.3g}".replace("-", "\u2212")
 
 
-def _agreement(figure: Figure, data: Mapping[str, Any]) -> None:
+def _agreement(figure: Figure, data: AgreementFigure) -> None:
     import numpy as np
     from matplotlib.ticker import MaxNLocator
 
@@ -265,10 +286,3 @@ def _agreement(figure: Figure, data: Mapping[str, Any]) -> None:
     if not is_kappa:
         bar.locator = MaxNLocator(integer=True)
         bar.update_ticks()
-
-
-DRAWERS: dict[str, Callable[[Figure, Mapping[str, Any]], None]] = {
-    "roc": _roc,
-    "bland_altman": _bland_altman,
-    "agreement": _agreement,
-}

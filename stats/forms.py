@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Mapping, MutableMapping, Sequence
+from typing import TYPE_CHECKING
 
 from django import forms
 
@@ -17,6 +17,9 @@ from stats.inputs import (
     AnalysisInputError,
     Settings,
 )
+
+if TYPE_CHECKING:
+    from core.types import JSONObject, JSONValue
 
 NO_FIELD = ("", "---------")
 CODES_HELP = (
@@ -92,16 +95,28 @@ class AnalysisForm(forms.Form):
         required=False,
     )
 
-    def __init__(self, *args: Any, fields: Sequence[AnalysisField], **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+    def __init__(
+        self,
+        data: Mapping[str, object] | None = None,
+        *,
+        fields: Sequence[AnalysisField],
+        initial: MutableMapping[str, JSONValue] | None = None,
+    ) -> None:
+        super().__init__(data, initial=initial)
         everything = [(f.name, f.title) for f in fields]
         numeric = [(f.name, f.title) for f in fields if f.numeric]
         for name in ("index", "reference"):
-            self.fields[name].choices = [NO_FIELD, *everything]  # type: ignore[attr-defined]
-        self.fields["index_second"].choices = [NO_FIELD, *numeric]  # type: ignore[attr-defined]
-        self.fields["measurements"].choices = everything  # type: ignore[attr-defined]
+            self._choice_field(name).choices = [NO_FIELD, *everything]
+        self._choice_field("index_second").choices = [NO_FIELD, *numeric]
+        self._choice_field("measurements").choices = everything
 
-    def clean(self) -> dict[str, Any]:
+    def _choice_field(self, name: str) -> forms.ChoiceField:
+        """This form's copy of a choice field (declared above), to set its choices."""
+        field = self.fields[name]
+        assert isinstance(field, forms.ChoiceField)
+        return field
+
+    def clean(self) -> dict[str, object]:
         cleaned = super().clean() or {}
         if self.errors:
             return cleaned
@@ -112,17 +127,18 @@ class AnalysisForm(forms.Form):
         return cleaned
 
 
-def settings_from_form(cleaned: dict[str, Any]) -> Settings:
+def settings_from_form(cleaned: Mapping[str, object]) -> Settings:
     data = {name: value for name, value in cleaned.items() if name != "settings"}
     if data.get("multiplier") is None:
         data["multiplier"] = 1.96
     return Settings.from_json(data)
 
 
-def form_initial(settings: dict[str, Any]) -> dict[str, Any]:
+def form_initial(settings: JSONObject) -> dict[str, JSONValue]:
     """A stored run's settings as the form's starting values (for "run again with changes")."""
     initial = dict(settings)
     for name in ("index_positive", "reference_positive"):
-        initial[name] = ", ".join(initial.get(name, []))
+        codes = initial.get(name, [])
+        initial[name] = ", ".join(str(code) for code in codes) if isinstance(codes, list) else codes
     initial["level"] = str(initial.get("level", 0.95))
     return initial

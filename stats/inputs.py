@@ -23,7 +23,10 @@ if TYPE_CHECKING:
     from stats.core.agreement import KappaWeights
     from stats.core.intervals import ProportionMethod
     from stats.core.roc import AucTransform
+    from stats.results import SettingsJSON
 
+# A cell as read: text (a CSV, a code), a number, a flag, or None (nothing captured).
+Raw = str | int | float | bool | None
 SHOWN_ROWS = 8  # rows named in a message before "and N more"
 TRUE_WORDS = frozenset({"1", "yes", "y", "true", "t", "positive", "pos"})
 FALSE_WORDS = frozenset({"0", "no", "n", "false", "f", "negative", "neg"})
@@ -131,11 +134,11 @@ class Settings:
         settings.check()
         return settings
 
-    def to_json(self) -> dict[str, Any]:
-        data = asdict(self)
+    def to_json(self) -> SettingsJSON:
+        data: SettingsJSON = asdict(self)
         data["analysis"] = self.analysis.value
         for name in LISTS:
-            data[name] = list(data[name])
+            data[name] = list(getattr(self, name))
         return data
 
     def columns(self) -> list[str]:
@@ -220,7 +223,7 @@ class Settings:
 LISTS = ("measurements", "index_positive", "reference_positive", "order")
 
 
-def _codes(value: Any) -> tuple[str, ...]:
+def _codes(value: str | Iterable[Raw]) -> tuple[str, ...]:
     """A list of codes as the cells read: "4, 5" or [4, 5.0] both give ("4", "5")."""
     if isinstance(value, str):
         value = value.split(",")
@@ -239,7 +242,7 @@ class Column:
     """One column of data with what the person knows it by."""
 
     name: str
-    values: tuple[Any, ...]
+    values: tuple[Raw, ...]
     label: str = ""
     # The declared scale (codes in order) and code labels, when a data dictionary has them.
     categories: tuple[str, ...] = ()
@@ -288,7 +291,7 @@ class Dataset:
 
 
 def dataset_from_columns(
-    columns: Mapping[str, Sequence[Any]], row_ids: Sequence[str] | None = None
+    columns: Mapping[str, Sequence[Raw]], row_ids: Sequence[str] | None = None
 ) -> Dataset:
     """A dataset from plain columns (the API, tests); rows are numbered from 1."""
     lengths = {name: len(values) for name, values in columns.items()}
@@ -306,7 +309,7 @@ def dataset_from_columns(
     )
 
 
-def is_missing(cell: Any, categories: Iterable[str] = ()) -> bool:
+def is_missing(cell: Raw, categories: Iterable[str] = ()) -> bool:
     """None, NaN, an empty cell or a missing-value mark (NA, N/A, NaN, "."), unless declared.
 
     `categories` are codes the data dictionary or the analysis declares as values, so a
@@ -326,7 +329,7 @@ def is_missing(cell: Any, categories: Iterable[str] = ()) -> bool:
     return text not in categories
 
 
-def as_code(cell: Any) -> str:
+def as_code(cell: Raw) -> str:
     """A cell as the code a data dictionary would store: 1.0 and True both read "1"."""
     if isinstance(cell, bool):
         return "1" if cell else "0"
@@ -393,7 +396,7 @@ def numeric(data: Dataset, role: str, name: str) -> FloatArray:
     return np.asarray(values, dtype=np.float64)
 
 
-def _number(cell: Any) -> float | None:
+def _number(cell: Raw) -> float | None:
     if isinstance(cell, bool):
         return float(cell)
     if isinstance(cell, int | float):

@@ -11,10 +11,10 @@ from __future__ import annotations
 import csv
 import io
 import math
-from collections.abc import Iterator, Mapping
-from typing import Any
+from collections.abc import Iterator
 
 from formats.csvsafe import SpreadsheetSafeWriter
+from stats.results import Cell, Result, Table
 
 NOT_ESTIMABLE = "not estimable"
 # A cell with nothing to report (the SE of a proportion in the kappa table): shown blank,
@@ -23,24 +23,11 @@ NA = ""
 DASH = "\u2013"  # en dash for ranges of positive numbers, as journals print them
 
 
-def clean(value: Any) -> Any:
-    """JSON-safe copy: NaN and infinities become None (null), numpy scalars plain numbers."""
-    if isinstance(value, Mapping):
-        return {str(k): clean(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [clean(v) for v in value]
-    if hasattr(value, "item") and not isinstance(value, str):
-        value = value.item()
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    return value
-
-
-def fmt(value: Any, kind: str) -> str:
+def fmt(value: Cell, kind: str) -> str:
     """One cell as text: `pct` (a proportion shown as %), `num`, `ratio`, `p`, `int`, `text`."""
     if value is None or (isinstance(value, float) and not math.isfinite(value)):
         return NOT_ESTIMABLE if kind != "text" else ""
-    if kind == "text" or value == NA:
+    if kind == "text" or isinstance(value, str):  # NA ("") among numbers is shown blank
         return str(value)
     if kind == "int":
         return f"{int(value):,}"
@@ -63,7 +50,7 @@ def _significant(value: float, digits: int) -> str:
     return f"{value:.{min(decimals, 6)}f}"
 
 
-def interval(lower: Any, upper: Any, kind: str) -> str:
+def interval(lower: float | None, upper: float | None, kind: str) -> str:
     """ "80.1-92.4%" or "-9.9 to 5.7": an en dash only when neither end is negative."""
     if lower is None or upper is None:
         return NOT_ESTIMABLE
@@ -80,7 +67,12 @@ def level_text(level: float) -> str:
 
 
 def estimate_sentence(
-    subject: str, value: Any, lower: Any, upper: Any, level: float, kind: str
+    subject: str,
+    value: float | None,
+    lower: float | None,
+    upper: float | None,
+    level: float,
+    kind: str,
 ) -> str:
     """ "Sensitivity was 87.5% (95% CI 80.1-92.4%)", or why it could not be estimated."""
     if value is None:
@@ -90,7 +82,7 @@ def estimate_sentence(
     return f"{subject} was {fmt(value, kind)} ({level_text(level)} {interval(lower, upper, kind)})."
 
 
-def cells(table: Mapping[str, Any]) -> Iterator[list[str]]:
+def cells(table: Table) -> Iterator[list[str]]:
     """The rows of a stored table as text, each cell in its column's (or row's) format."""
     formats = table["formats"]
     row_formats = table.get("row_formats")
@@ -104,7 +96,7 @@ def cells(table: Mapping[str, Any]) -> Iterator[list[str]]:
         yield shown
 
 
-def results_csv(result: Mapping[str, Any]) -> str:
+def results_csv(result: Result) -> str:
     """Every table of a result, one block each, numbers at full precision; NA is not estimable."""
     out = io.StringIO()
     # Titles and sentences quote field labels: text a spreadsheet could run is quoted.

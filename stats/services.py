@@ -12,8 +12,8 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypedDict
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, NotRequired, TypedDict
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -26,8 +26,9 @@ from capture.services import audit_scope
 from core.logging_tools import failure_message, log_failure
 from network.access import TwoFactorRequired
 from stats import access
-from stats.inputs import Analysis, AnalysisInputError, Column, Dataset, Settings
+from stats.inputs import Analysis, AnalysisInputError, Column, Dataset, Raw, Settings
 from stats.models import AnalysisRun
+from stats.results import Result
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -109,7 +110,7 @@ def analysis_execute(run_id: int) -> AnalysisRun:
 
     run = AnalysisRun.objects.select_related("study", "requested_by").get(pk=run_id)
     AnalysisRun.objects.filter(pk=run.pk).update(state=AnalysisRun.State.RUNNING)
-    result: dict[str, Any] | None = None
+    result: Result | None = None
     error, field = "", ""
     try:
         settings = Settings.from_json(run.settings)
@@ -130,7 +131,7 @@ def analysis_execute(run_id: int) -> AnalysisRun:
     return run
 
 
-def _finish(run: AnalysisRun, result: dict[str, Any] | None, error: str, field: str) -> None:
+def _finish(run: AnalysisRun, result: Result | None, error: str, field: str) -> None:
     run.result, run.error, run.error_field = result, error, field
     run.state = AnalysisRun.State.DONE if result is not None else AnalysisRun.State.FAILED
     run.finished_at = timezone.now()
@@ -163,19 +164,24 @@ class SnapshotField(TypedDict):
     name: str
     label: str
     numeric: bool
-    choices: list[tuple[str, str]]
+    choices: Sequence[Sequence[str]]  # (code, label) pairs; lists when read back from JSON
 
 
-class Snapshot(TypedDict):
+class SnapshotData(TypedDict):
+    """What an analysis reads of a snapshot."""
+
+    fields: list[SnapshotField]
+    records: list[str]
+    columns: Mapping[str, Sequence[Raw]]
+
+
+class Snapshot(SnapshotData):
     """The de-identified data an analysis ran on, as kept on its run (JSON)."""
 
     study: int
-    event: str
+    event: NotRequired[str]  # not kept by runs made before longitudinal studies
     taken_at: str
-    fields: list[SnapshotField]
-    records: list[str]
     sites: list[str]
-    columns: dict[str, list[Any]]
 
 
 def take_snapshot(*, actor: User | None, study: Study, settings: Settings) -> Snapshot:
@@ -200,18 +206,23 @@ def _field_json(f: AnalysisField) -> SnapshotField:
     return {"name": f.name, "label": f.label, "numeric": f.numeric, "choices": list(f.choices)}
 
 
-def snapshot_digest(snapshot: Mapping[str, Any]) -> str:
+def snapshot_digest(snapshot: Snapshot) -> str:
     """SHA-256 of the values and fields (not the time), so equal data give equal digests."""
-    content = {k: snapshot[k] for k in ("fields", "records", "sites", "columns")}
+    content = {
+        "fields": snapshot["fields"],
+        "records": snapshot["records"],
+        "sites": snapshot["sites"],
+        "columns": snapshot["columns"],
+    }
     text = json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def snapshot_dataset(snapshot: Mapping[str, Any]) -> Dataset:
+def snapshot_dataset(snapshot: SnapshotData) -> Dataset:
     """The dataset of a snapshot as stored (a `Snapshot` read back from JSON)."""
     columns = {}
     for f in snapshot["fields"]:
-        choices = [tuple(choice) for choice in f["choices"]]
+        choices = [(code, label) for code, label in f["choices"]]
         columns[f["name"]] = Column(
             f["name"],
             tuple(snapshot["columns"][f["name"]]),

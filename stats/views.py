@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import io
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -28,6 +28,11 @@ from stats.inputs import CI_METHODS, RELEVANT, TRANSFORMS, WEIGHTS
 from stats.models import AnalysisRun
 from stats.report import cells, results_csv
 
+if TYPE_CHECKING:
+    from capture.models import Study
+    from core.types import JSONObject, JSONValue
+    from stats.results import Result, Table
+
 HISTORY = 50
 CONTENT_TYPES = {"svg": "image/svg+xml", "png": "image/png", "csv": "text/csv; charset=utf-8"}
 
@@ -46,7 +51,12 @@ def study(request: AuthedRequest, pk: int) -> HttpResponse:
     initial = _initial(request, found)
     events = analysis_events(found)
     # A longitudinal study is analysed one event at a time: the first unless one is chosen.
-    chosen = request.POST.get("event") or request.GET.get("event") or initial.get("event", "")
+    stored = initial.get("event", "")
+    chosen = (
+        request.POST.get("event")
+        or request.GET.get("event")
+        or (stored if isinstance(stored, str) else "")
+    )
     names = [e.unique_name for e in events]
     event = chosen if chosen in names else (names[0] if names else "")
     initial["event"] = event
@@ -76,7 +86,7 @@ def study(request: AuthedRequest, pk: int) -> HttpResponse:
     return render(request, "stats/study.html", context, status=400 if form.errors else 200)
 
 
-def _initial(request: AuthedRequest, found: Any) -> dict[str, Any]:
+def _initial(request: AuthedRequest, found: Study) -> dict[str, JSONValue]:
     """Start from an earlier run's settings when `?from=<run>` names one of this study's."""
     source = request.GET.get("from", "")
     if not source.isdigit():
@@ -88,17 +98,20 @@ def _initial(request: AuthedRequest, found: Any) -> dict[str, Any]:
 @login_required
 def run(request: AuthedRequest, pk: int, run: int) -> HttpResponse:
     found = access.get_run(request.user, pk, run)
-    result = found.result or {}
-    context = {
+    result: Result | None = found.result
+    titles = result.get("columns", {}) if result else {}
+    context: dict[str, object] = {
         "study": found.study,
         "run": found,
-        "result": result,
-        "settings_shown": settings_shown(found.settings, result.get("columns", {})),
+        "result": result or {},
+        "settings_shown": settings_shown(found.settings, titles),
         "sites_shown": ", ".join(sorted(set((found.snapshot or {}).get("sites", [])))),
         "taken_at": _taken_at(found),
         "error_field": FIELD_LABELS.get(found.error_field, found.error_field),
-        "tables": [_shown(table) for table in result.get("tables", [])],
-        "figures": [(name, figures.DESCRIPTIONS[name]) for name in figures.figure_names(result)],
+        "tables": [_shown(table) for table in result.get("tables", [])] if result else [],
+        "figures": [(name, figures.DESCRIPTIONS[name]) for name in figures.figure_names(result)]
+        if result
+        else [],
     }
     return render_page(request, "stats/run.html", context, fragment="outcome")
 
@@ -119,32 +132,37 @@ SHOWN_SETTINGS = {
 }
 
 
-def settings_shown(stored: dict[str, Any], titles: dict[str, str]) -> list[tuple[str, str]]:
+def settings_shown(stored: JSONObject, titles: dict[str, str]) -> list[tuple[str, str]]:
     """The settings that matter for this analysis, as "label: value" pairs for people."""
     shown = []
-    relevant = RELEVANT.get(stored.get("analysis", ""), ())
+    analysis = stored.get("analysis", "")
+    relevant = RELEVANT.get(analysis, ()) if isinstance(analysis, str) else ()
     for name, value in stored.items():
         if (name not in relevant and name != "event") or value in ("", None, [], False):
             continue
-        if name in ("index", "index_second", "reference"):
-            value = titles.get(value, value)
-        elif name == "measurements":
-            value = ", ".join(titles.get(column, column) for column in value)
-        elif name in SHOWN_SETTINGS:
-            value = SHOWN_SETTINGS[name].get(value, value)
-        elif name == "level":
-            value = f"{100 * value:g}%"
-        elif name in ("index_positive", "reference_positive"):
-            value = ", ".join(value)
-        elif name == "order":
-            value = " < ".join(value)
-        elif name == "exclude_missing":
-            value = "yes"
-        shown.append((FIELD_LABELS.get(name, name), str(value)))
+        shown.append((FIELD_LABELS.get(name, name), _setting_text(name, value, titles)))
     return shown
 
 
-def _shown(table: dict[str, Any]) -> dict[str, Any]:
+def _setting_text(name: str, value: JSONValue, titles: dict[str, str]) -> str:
+    if name in ("index", "index_second", "reference") and isinstance(value, str):
+        return titles.get(value, value)
+    if name == "measurements" and isinstance(value, list):
+        return ", ".join(titles.get(str(column), str(column)) for column in value)
+    if name in SHOWN_SETTINGS and isinstance(value, str):
+        return SHOWN_SETTINGS[name].get(value, value)
+    if name == "level" and isinstance(value, int | float):
+        return f"{100 * value:g}%"
+    if name in ("index_positive", "reference_positive") and isinstance(value, list):
+        return ", ".join(str(code) for code in value)
+    if name == "order" and isinstance(value, list):
+        return " < ".join(str(code) for code in value)
+    if name == "exclude_missing":
+        return "yes"
+    return str(value)
+
+
+def _shown(table: Table) -> dict[str, object]:
     return {"title": table["title"], "columns": table["columns"], "rows": list(cells(table))}
 
 
@@ -169,8 +187,9 @@ def download(request: AuthedRequest, pk: int, run: int, name: str) -> HttpRespon
     stem, _, suffix = name.rpartition(".")
     if suffix not in CONTENT_TYPES or not (found.result or stem == "data"):
         raise Http404("No such file.")
-    if stem == "results" and suffix == "csv":
-        body: bytes = results_csv(found.result or {}).encode("utf-8")
+    result: Result | None = found.result
+    if stem == "results" and suffix == "csv" and result:
+        body: bytes = results_csv(result).encode("utf-8")
     elif stem == "data" and suffix == "csv" and found.snapshot:
         body = _snapshot_csv(found).encode("utf-8")
         audit_record(
@@ -179,8 +198,8 @@ def download(request: AuthedRequest, pk: int, run: int, name: str) -> HttpRespon
             obj=found,
             scope=audit_scope(found.study),
         )
-    elif stem in figures.figure_names(found.result or {}) and suffix in ("svg", "png"):
-        drawn = figures.draw(found.result or {}, stem)
+    elif result and stem in figures.figure_names(result) and suffix in ("svg", "png"):
+        drawn = figures.draw(result, stem)
         body = figures.svg(drawn) if suffix == "svg" else figures.png(drawn)
     else:
         raise Http404("No such file.")

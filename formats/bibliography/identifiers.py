@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any
 
 from formats.bibliography.text import clean_doi, clean_orcid, clean_pmid
+from formats.jsontypes import JSONObject, JSONValue
 
 DOI, PMID, ORCID = "doi", "pmid", "orcid"
 LABELS = {DOI: "DOI", PMID: "PMID", ORCID: "ORCID iD"}
@@ -97,18 +97,20 @@ class OrcidWork:
     put_code: str
     doi: str
     pmid: str
-    summary: dict[str, Any]
+    summary: JSONObject
 
 
-def orcid_works(data: Any) -> list[OrcidWork]:
+def orcid_works(data: JSONValue) -> list[OrcidWork]:
     """The works of an ORCID `/works` answer (v3.0: `group` → `work-summary`), one per group
     (the first summary, the one ORCID shows), with their DOI and PMID."""
-    if not isinstance(data, dict) or not isinstance(data.get("group"), list):
+    groups = data.get("group") if isinstance(data, dict) else None
+    if not isinstance(groups, list):
         return []
     works = []
-    for group in data["group"]:
+    for group in groups:
         summaries = group.get("work-summary") if isinstance(group, dict) else None
-        if not isinstance(summaries, list) or not summaries or not isinstance(summaries[0], dict):
+        first = summaries[0] if isinstance(summaries, list) and summaries else None
+        if not isinstance(summaries, list) or not isinstance(first, dict):
             continue
         ids: dict[str, str] = {}
         for summary in summaries:
@@ -119,7 +121,6 @@ def orcid_works(data: Any) -> list[OrcidWork]:
                     cleaned = clean_doi(value) if kind == DOI else clean_pmid(value)
                     if cleaned:
                         ids[kind] = cleaned
-        first = summaries[0]
         works.append(
             OrcidWork(
                 put_code=str(first.get("put-code") or ""),
@@ -131,6 +132,7 @@ def orcid_works(data: Any) -> list[OrcidWork]:
     return works
 
 
-def _ids(node: dict[str, Any]) -> list[dict[str, Any]]:
-    found = (node.get("external-ids") or {}).get("external-id") if isinstance(node, dict) else None
+def _ids(node: JSONValue) -> list[JSONObject]:
+    holder = node.get("external-ids") if isinstance(node, dict) else None
+    found = holder.get("external-id") if isinstance(holder, dict) else None
     return [i for i in found if isinstance(i, dict)] if isinstance(found, list) else []

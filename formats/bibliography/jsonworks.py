@@ -5,7 +5,6 @@ from __future__ import annotations
 import html
 import json
 import re
-from typing import Any
 
 from formats.bibliography.common import (
     Collector,
@@ -23,6 +22,7 @@ from formats.bibliography.model import (
     Record,
 )
 from formats.bibliography.text import clean_doi, clean_orcid, clean_pmid, squash, strip_markup
+from formats.jsontypes import JSONObject, JSONValue
 
 ORCID_KINDS: dict[str, Kind] = {
     "journal-article": Kind.ARTICLE,
@@ -60,13 +60,14 @@ CROSSREF_KINDS: dict[str, Kind] = {
 OWNER_IN_PATH = re.compile(r"^/(\d{4}-\d{4}-\d{4}-\d{3}[\dX])/")
 
 
-def load_json(text: str) -> Any:
+def load_json(text: str) -> JSONValue:
     try:
-        return json.loads(text.lstrip("\ufeff"))
+        data: JSONValue = json.loads(text.lstrip("\ufeff"))
     except json.JSONDecodeError as error:
         where = f"line {error.lineno}, column {error.colno}"
         problem = Problem(0, "the file", f"it is not JSON ({where}: {error.msg})")
         raise BibliographyError((problem,)) from None
+    return data
 
 
 def read_orcid_json(text: str) -> tuple[Record, ...]:
@@ -85,27 +86,39 @@ def scan_orcid_json(text: str) -> Collector:
     return found
 
 
-def _orcid_works(data: Any, found: Collector) -> list[dict[str, Any]]:
-    if isinstance(data, dict) and isinstance(data.get("group"), list):
-        return [
-            (group.get("work-summary") or [{}])[0]
-            for group in data["group"]
-            if isinstance(group, dict)
-        ]
-    if isinstance(data, dict) and isinstance(data.get("bulk"), list):
-        return [item.get("work", {}) for item in data["bulk"] if isinstance(item, dict)]
-    if isinstance(data, dict) and "title" in data:
-        return [data]
+def _orcid_works(data: JSONValue, found: Collector) -> list[JSONObject]:
+    if isinstance(data, dict):
+        groups, bulk = data.get("group"), data.get("bulk")
+        if isinstance(groups, list):
+            return [
+                _object(_first(group.get("work-summary")))
+                for group in groups
+                if isinstance(group, dict)
+            ]
+        if isinstance(bulk, list):
+            return [_object(item.get("work", {})) for item in bulk if isinstance(item, dict)]
+        if "title" in data:
+            return [data]
     found.file_problem("it is not ORCID works JSON (no 'group', 'bulk' or 'title' at the top)")
     return []
 
 
-def _put_code(work: dict[str, Any]) -> str:
+def _first(value: JSONValue) -> JSONValue:
+    """A group's first work summary; an empty or missing list reads as an empty work."""
+    return value[0] if isinstance(value, list) and value else {}
+
+
+def _object(value: JSONValue) -> JSONObject:
+    """A work that is not a JSON object reads as an empty one (reported: it has no title)."""
+    return value if isinstance(value, dict) else {}
+
+
+def _put_code(work: JSONObject) -> str:
     code = work.get("put-code")
     return f"put-code {code}" if code else ""
 
 
-def _value(node: Any, *path: str) -> str:
+def _value(node: JSONValue, *path: str) -> str:
     for key in path:
         if not isinstance(node, dict):
             return ""
@@ -113,7 +126,7 @@ def _value(node: Any, *path: str) -> str:
     return str(node) if node is not None else ""
 
 
-def _orcid_record(index: int, work: dict[str, Any]) -> Record:
+def _orcid_record(index: int, work: JSONObject) -> Record:
     source_type = str(work.get("type") or "").lower()
     ids = {
         _value(i, "external-id-type").lower(): _value(i, "external-id-value")
@@ -144,7 +157,7 @@ def _orcid_record(index: int, work: dict[str, Any]) -> Record:
     )
 
 
-def _value_list(node: Any, *path: str) -> list[Any]:
+def _value_list(node: JSONValue, *path: str) -> list[JSONValue]:
     for key in path:
         if not isinstance(node, dict):
             return []
@@ -152,7 +165,7 @@ def _value_list(node: Any, *path: str) -> list[Any]:
     return node if isinstance(node, list) else []
 
 
-def _orcid_contributor(contributor: dict[str, Any]) -> Name:
+def _orcid_contributor(contributor: JSONValue) -> Name:
     written = squash(_value(contributor, "credit-name", "value"))
     orcid = clean_orcid(_value(contributor, "contributor-orcid", "path"))
     family, comma, given = written.partition(",")
@@ -178,19 +191,21 @@ def scan_crossref_json(text: str) -> Collector:
     return found
 
 
-def _crossref_works(data: Any, found: Collector) -> list[dict[str, Any]]:
+def _crossref_works(data: JSONValue, found: Collector) -> list[JSONObject]:
     message = data.get("message", data) if isinstance(data, dict) else data
-    if isinstance(message, dict) and isinstance(message.get("items"), list):
-        message = message["items"]
+    if isinstance(message, dict):
+        items = message.get("items")
+        if isinstance(items, list):
+            message = items
     if isinstance(message, dict) and ("DOI" in message or "title" in message):
         return [message]
     if isinstance(message, list) and all(isinstance(item, dict) for item in message):
-        return message
+        return [item for item in message if isinstance(item, dict)]
     found.file_problem("it is not Crossref work JSON (no 'message' with a work in it)")
     return []
 
 
-def _crossref_record(index: int, work: dict[str, Any]) -> Record:
+def _crossref_record(index: int, work: JSONObject) -> Record:
     source_type = str(work.get("type") or "")
     titles = _strings(work.get("title"))
     venues = _strings(work.get("container-title"))
@@ -202,19 +217,21 @@ def _crossref_record(index: int, work: dict[str, Any]) -> Record:
         source_type=source_type,
         kind=CROSSREF_KINDS.get(source_type),
         title=need_title(_jats(titles[0] if titles else "")),
-        authors=tuple(_crossref_author(a) for a in work.get("author") or [] if isinstance(a, dict)),
+        authors=tuple(
+            _crossref_author(a) for a in _each(work.get("author")) if isinstance(a, dict)
+        ),
         venue=squash(venues[0] if venues else ""),
         date=_crossref_date(work),
         doi=clean_doi(str(work.get("DOI") or "")),
         abstract=_jats(str(work.get("abstract") or "")),
-        keywords=tuple(str(s) for s in work.get("subject") or []),
+        keywords=tuple(str(s) for s in _each(work.get("subject"))),
         volume=str(work.get("volume") or ""),
         issue=str(work.get("issue") or ""),
         first_page=first,
         last_page=last,
         article_number=str(work.get("article-number") or ""),
         publisher=str(work.get("publisher") or ""),
-        issn="; ".join(str(i) for i in work.get("ISSN") or []),
+        issn="; ".join(str(i) for i in _each(work.get("ISSN"))),
     )
 
 
@@ -223,33 +240,50 @@ def _jats(text: str) -> str:
     return squash(html.unescape(strip_markup(text)))
 
 
-def _strings(value: Any) -> list[str]:
+def _each(value: JSONValue) -> list[JSONValue]:
+    """What `for item in value or []` walks: a list's items, a text's characters, an
+    object's keys; nothing for a number, which has nothing to walk."""
+    if isinstance(value, list):
+        return value
+    if isinstance(value, str | dict):
+        return list(value)
+    return []
+
+
+def _strings(value: JSONValue) -> list[str]:
     """Crossref gives titles as lists; some exports flatten them to one string."""
     if isinstance(value, list):
         return [str(v) for v in value if v]
     return [str(value)] if value else []
 
 
-def _crossref_author(author: dict[str, Any]) -> Name:
+def _crossref_author(author: JSONObject) -> Name:
     orcid = clean_orcid(str(author.get("ORCID") or ""))
     places = tuple(
         squash(str(place.get("name")))
-        for place in author.get("affiliation") or []
+        for place in _each(author.get("affiliation"))
         if isinstance(place, dict) and place.get("name")
     )
     if author.get("family"):
         return Name(
-            family=squash(author["family"]),
-            given=squash(author.get("given") or ""),
+            family=squash(str(author["family"])),
+            given=squash(str(author.get("given") or "")),
             orcid=orcid,
             affiliations=places,
         )
     return Name(family=squash(str(author.get("name") or "")), orcid=orcid, affiliations=places)
 
 
-def _crossref_date(work: dict[str, Any]) -> PartialDate | None:
+def _crossref_date(work: JSONObject) -> PartialDate | None:
     for key in ("published-print", "published-online", "issued", "published"):
-        parts = (work.get(key) or {}).get("date-parts") or [[]]
-        if parts and parts[0] and parts[0][0] is not None:
-            return partial_date(*(parts[0] + [None, None])[:3])
+        node = work.get(key)
+        parts = node.get("date-parts") if isinstance(node, dict) else None
+        first = parts[0] if isinstance(parts, list) and parts else None
+        if isinstance(first, list) and first and first[0] is not None:
+            return partial_date(*(_date_part(part) for part in [*first, None, None][:3]))
     return None
+
+
+def _date_part(part: JSONValue) -> str | int | None:
+    """A date part as `partial_date` reads it (it reads every part through str())."""
+    return part if part is None or isinstance(part, str | int) else str(part)

@@ -8,7 +8,7 @@ without a type is named by its line instead of vanishing silently.
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import TypeAlias
 
 import rispy
 
@@ -62,6 +62,9 @@ ORCID_NOTE = re.compile(
     r"^ORCID:\s*(?P<name>.+?)\s*/\s*(?P<orcid>\d{4}-\d{4}-\d{4}-\d{3}[\dX])$", re.IGNORECASE
 )
 PMID_NOTE = re.compile(r"\bPMID:?\s*(\d{1,9})\b")
+# One record as rispy reads it: a text per tag, a list for LIST_TAGS, and tags rispy does
+# not know under "unknown_tag" (tag → its values).
+Entry: TypeAlias = dict[str, str | list[str] | dict[str, list[str]]]
 
 
 def read_ris(text: str) -> tuple[Record, ...]:
@@ -113,7 +116,7 @@ def _chunks(text: str, found: Collector) -> list[tuple[int, str]]:
     return chunks
 
 
-def _record(index: int, line: int, entry: dict[str, Any]) -> Record:
+def _record(index: int, line: int, entry: Entry) -> Record:
     source_type = str(entry.get("type_of_reference", "")).strip().upper()
     if not source_type:
         raise EntryProblem("it has no type (TY)")
@@ -131,16 +134,16 @@ def _record(index: int, line: int, entry: dict[str, Any]) -> Record:
     if doubt:
         warnings.append(doubt)
     date, status = _date(entry, warnings)
-    notes = [str(n) for n in entry.get("notes", [])]
+    notes = [str(n) for n in _list(entry, "notes")]
     status = status or next((found for n in notes if (found := _noted_status(n)) is not None), None)
     first, last = page_range(str(entry.get("start_page", "")))
     if entry.get("end_page"):
         last = str(entry["end_page"]).strip()
     if source_type == "INPR":
         status = status or Status.IN_PRESS
-    names = [*entry.get("first_authors", []), *entry.get("authors", [])]
+    names = [*_list(entry, "first_authors"), *_list(entry, "authors")]
     et_al = any(n.strip().casefold() in ("et al.", "et al", "others") for n in names)
-    addresses = tuple(squash(str(a)) for a in entry.get("author_address", []) if str(a).strip())
+    addresses = tuple(squash(str(a)) for a in _list(entry, "author_address") if str(a).strip())
     orcids = {
         fold(match.group("name")): match.group("orcid")
         for n in notes
@@ -154,7 +157,7 @@ def _record(index: int, line: int, entry: dict[str, Any]) -> Record:
         label=f"TY {source_type}",
         line=line,
         source_type=source_type,
-        kind=_kind(source_type, entry, venue, doi),
+        kind=_kind(source_type, entry, str(venue), doi),
         title=need_title(squash(str(title))),
         authors=tuple(authors),
         venue=squash(str(venue)),
@@ -162,13 +165,13 @@ def _record(index: int, line: int, entry: dict[str, Any]) -> Record:
         doi=doi,
         pmid=_pmid(entry),
         abstract=squash(str(entry.get("abstract") or entry.get("notes_abstract") or "")),
-        keywords=tuple(squash(str(k)) for k in entry.get("keywords", []) if str(k).strip()),
+        keywords=tuple(squash(str(k)) for k in _list(entry, "keywords") if str(k).strip()),
         status=status or Status.PUBLISHED,
         volume=squash(str(entry.get("volume", ""))),
         issue=squash(str(entry.get("number", ""))),
         first_page=first,
         last_page=last,
-        article_number=squash(str((entry.get("custom7") or [""])[0])),
+        article_number=squash(str((_list(entry, "custom7") or [""])[0])),
         publisher=squash(str(entry.get("publisher", ""))),
         issn=_issn(source_type, entry),
         affiliations=addresses,
@@ -177,18 +180,24 @@ def _record(index: int, line: int, entry: dict[str, Any]) -> Record:
     )
 
 
+def _list(entry: Entry, tag: str) -> list[str]:
+    """A list tag's values (rispy reads every tag of LIST_TAGS as a list)."""
+    value = entry.get(tag, [])
+    return value if isinstance(value, list) else list(value)
+
+
 ISSN_SHAPE = re.compile(r"^\d{4}-\d{3}[\dXx]$")
 
 
-def _issn(source_type: str, entry: dict[str, Any]) -> str:
+def _issn(source_type: str, entry: Entry) -> str:
     """SN is an ISSN, or for books and chapters usually an ISBN (left out)."""
-    values = [squash(str(v)) for v in entry.get("issn", []) if str(v).strip()]
+    values = [squash(str(v)) for v in _list(entry, "issn") if str(v).strip()]
     if source_type in BOOK_TYPES:
         values = [v for v in values if ISSN_SHAPE.match(v)]
     return "; ".join(values)
 
 
-def _kind(source_type: str, entry: dict[str, Any], venue: str, doi: str) -> Kind | None:
+def _kind(source_type: str, entry: Entry, venue: str, doi: str) -> Kind | None:
     if source_type in MISC_TYPES:
         signs = " ".join(
             str(v)
@@ -196,7 +205,7 @@ def _kind(source_type: str, entry: dict[str, Any], venue: str, doi: str) -> Kind
                 venue,
                 entry.get("publisher", ""),
                 entry.get("type_of_work", ""),
-                *entry.get("urls", []),
+                *_list(entry, "urls"),
             )
         )
         return Kind.PREPRINT if PREPRINT_SIGNS.search(signs) or PREPRINT_DOI.match(doi) else None
@@ -229,7 +238,7 @@ def _noted_status(note: str) -> Status | None:
     return status_of(found.group(1)) if found else None
 
 
-def _date(entry: dict[str, Any], warnings: list[str]) -> tuple[PartialDate | None, Status | None]:
+def _date(entry: Entry, warnings: list[str]) -> tuple[PartialDate | None, Status | None]:
     """PY/DA/Y1 as 'YYYY', 'YYYY/MM/DD/' or 'YYYY///'; 'in press' is a status, no date."""
     status = None
     for key in ("date", "year", "publication_year"):
@@ -247,9 +256,9 @@ def _date(entry: dict[str, Any], warnings: list[str]) -> tuple[PartialDate | Non
     return None, status
 
 
-def _pmid(entry: dict[str, Any]) -> str:
+def _pmid(entry: Entry) -> str:
     for note in [
-        *entry.get("notes", []),
+        *_list(entry, "notes"),
         str(entry.get("custom2", "")),
         str(entry.get("accession_number", "")),
     ]:

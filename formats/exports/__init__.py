@@ -10,7 +10,7 @@ See docs/exports.md.
 from __future__ import annotations
 
 import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from formats.exports.codebook import write_codebook
 from formats.exports.csvout import write_csv
@@ -60,7 +60,7 @@ __all__ = [
 _LAZY = {"write_dta": "statfiles", "write_sav": "statfiles", "write_xlsx": "xlsx"}
 
 
-def __getattr__(name: str) -> Any:
+def __getattr__(name: str) -> object:
     if name not in _LAZY:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
     return getattr(importlib.import_module(f"{__name__}.{_LAZY[name]}"), name)

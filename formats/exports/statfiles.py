@@ -15,7 +15,7 @@ import os
 from array import array
 from collections.abc import Callable, Iterable
 from datetime import date, datetime
-from typing import Any
+from typing import TypeAlias
 
 import numpy as np
 import pandas as pd
@@ -227,7 +227,7 @@ def _variable_label(column: Column, fmt: _Format) -> str:
     return _fit(label, fmt.max_label_bytes)
 
 
-def _value_labels(column: Column, fmt: _Format) -> dict[Any, str]:
+def _value_labels(column: Column, fmt: _Format) -> dict[int, str] | dict[str, str]:
     if column.kind not in CODED_KINDS:
         return {}
     if column.numeric_codes:
@@ -239,13 +239,18 @@ def _value_labels(column: Column, fmt: _Format) -> dict[Any, str]:
     return {}
 
 
+# A column as pyreadstat takes it: numbers (NaN missing), texts, dates (None missing) or
+# date-times (NaT missing).
+Collected: TypeAlias = "pd.Series[float] | pd.Series[str] | pd.Series[date | None]"
+
+
 class _Collector:
     """One column's values as they stream past, in a compact array."""
 
     def add(self, cell: str) -> None:
         raise NotImplementedError
 
-    def series(self) -> pd.Series[Any]:
+    def series(self) -> Collected:
         raise NotImplementedError
 
     def clear(self) -> None:
@@ -270,7 +275,7 @@ class _Numbers(_Collector):
                 "store this column as numbers"
             ) from None
 
-    def series(self) -> pd.Series[Any]:
+    def series(self) -> pd.Series[float]:
         return pd.Series(np.frombuffer(self.values, dtype=self.dtype), copy=False)
 
     def clear(self) -> None:
@@ -284,7 +289,7 @@ class _Texts(_Collector):
     def add(self, cell: str) -> None:
         self.values.append(cell)
 
-    def series(self) -> pd.Series[Any]:
+    def series(self) -> pd.Series[str]:
         return pd.Series(self.values, dtype=object)
 
     def clear(self) -> None:
@@ -298,7 +303,7 @@ class _Dates(_Collector):
     def add(self, cell: str) -> None:
         self.values.append(date.fromisoformat(cell) if cell else None)
 
-    def series(self) -> pd.Series[Any]:
+    def series(self) -> pd.Series[date | None] | pd.Series[float]:
         if all(value is None for value in self.values):
             # No date at all: pyreadstat would write a column of None as text, which its
             # date format turns unreadable; a numeric column of missing values reads back.
@@ -320,7 +325,7 @@ class _DateTimes(_Collector):
         delta = datetime.fromisoformat(cell) - _EPOCH
         self.values.append((delta.days * 86_400 + delta.seconds) * 1_000_000)
 
-    def series(self) -> pd.Series[Any]:
+    def series(self) -> pd.Series[datetime]:  # a datetime is a date
         stamps = np.frombuffer(self.values, dtype=np.int64).view("datetime64[us]")
         return pd.Series(stamps, copy=False)
 

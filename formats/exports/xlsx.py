@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from datetime import date, datetime
-from typing import IO, Any
+from typing import IO, TypeAlias
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
@@ -22,7 +22,9 @@ from formats.exports.plan import CODED_KINDS, Column, ExportPlan, Kind, Tally
 
 MAX_ROWS = 1_048_576
 MAX_CELL_TEXT = 32_767
-Converter = Callable[[str], Any]
+# What a cell becomes in the workbook: a typed value, a text cell, or nothing (blank).
+Value: TypeAlias = "str | int | float | date | datetime | WriteOnlyCell | None"
+Converter = Callable[[str], Value]
 
 
 def write_xlsx(
@@ -68,7 +70,7 @@ def _check_rows(rows: int, sheet: str) -> None:
         )
 
 
-def _append(sheet: WriteOnlyWorksheet, values: list[Any]) -> None:
+def _append(sheet: WriteOnlyWorksheet, values: list[Value]) -> None:
     """Append a row; openpyxl would make any plain string that starts with `=` a formula."""
     sheet.append(
         [_text_cell(sheet, v) if isinstance(v, str) and v.startswith("=") else v for v in values]

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Generic, TypedDict, TypeVar
 
 MAX_UNIQUE = 100
 MAX_LABEL = 200
@@ -52,6 +52,37 @@ class Designation:
     form: str
     repeating: bool = False  # the form repeats within the event
     custom_label: str = ""
+
+
+class ArmDict(TypedDict):
+    number: int
+    name: str
+
+
+class EventDict(TypedDict):
+    label: str
+    arm: int
+    unique_name: str
+    day_offset: float
+    offset_min: float
+    offset_max: float
+    custom_label: str
+    repeating: bool
+
+
+class DesignationDict(TypedDict):
+    event: str
+    form: str
+    repeating: bool
+    custom_label: str
+
+
+class DesignDict(TypedDict, total=False):
+    """A design as a dictionary version keeps it (JSON); `from_dict` takes any part missing."""
+
+    arms: list[ArmDict]
+    events: list[EventDict]
+    designations: list[DesignationDict]
 
 
 @dataclass(frozen=True)
@@ -98,15 +129,35 @@ class Design:
             found.append("Events need an arm: define arm 1 at least.")
         return found
 
-    def as_dict(self) -> dict[str, Any]:
+    def as_dict(self) -> DesignDict:
         return {
-            "arms": [vars(a).copy() for a in self.arms],
-            "events": [vars(e).copy() for e in self.events],
-            "designations": [vars(d).copy() for d in self.designations],
+            "arms": [{"number": a.number, "name": a.name} for a in self.arms],
+            "events": [
+                {
+                    "label": e.label,
+                    "arm": e.arm,
+                    "unique_name": e.unique_name,
+                    "day_offset": e.day_offset,
+                    "offset_min": e.offset_min,
+                    "offset_max": e.offset_max,
+                    "custom_label": e.custom_label,
+                    "repeating": e.repeating,
+                }
+                for e in self.events
+            ],
+            "designations": [
+                {
+                    "event": d.event,
+                    "form": d.form,
+                    "repeating": d.repeating,
+                    "custom_label": d.custom_label,
+                }
+                for d in self.designations
+            ],
         }
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> Design:
+    def from_dict(cls, data: DesignDict) -> Design:
         return cls(
             arms=tuple(Arm(**a) for a in data.get("arms", [])),
             events=tuple(Event(**e) for e in data.get("events", [])),
@@ -147,10 +198,13 @@ def unique_event_name(label: str, arm: int, taken: set[str] | frozenset[str] = f
     return name
 
 
+Item = TypeVar("Item")
+
+
 @dataclass
-class Parsed:
+class Parsed(Generic[Item]):
     """What a reader found: the items read and every problem, each naming row and column."""
 
-    items: list[Any] = field(default_factory=list)
+    items: list[Item] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
     notices: list[str] = field(default_factory=list)

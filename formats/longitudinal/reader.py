@@ -16,7 +16,6 @@ import csv
 import io
 import math
 from dataclasses import replace
-from typing import Any
 
 from formats.longitudinal.model import (
     INSTRUMENT,
@@ -125,9 +124,9 @@ def _days(value: str, where: str, problems: list[str]) -> float:
     return number
 
 
-def read_arms(text: str | bytes) -> Parsed:
+def read_arms(text: str | bytes) -> Parsed[Arm]:
     rows, problems, notices = _rows(text, ARM_COLUMNS, ("arm_num", "name"), "arms")
-    result = Parsed(problems=problems, notices=notices)
+    result: Parsed[Arm] = Parsed(problems=problems, notices=notices)
     for row, cells in rows:
         number = _whole(cells["arm_num"], f"Arms, row {row}, arm_num", result.problems)
         if not cells["name"]:
@@ -136,9 +135,9 @@ def read_arms(text: str | bytes) -> Parsed:
     return result
 
 
-def read_events(text: str | bytes) -> Parsed:
+def read_events(text: str | bytes) -> Parsed[Event]:
     rows, problems, notices = _rows(text, EVENT_COLUMNS, ("event_name", "arm_num"), "events")
-    result = Parsed(problems=problems, notices=notices)
+    result: Parsed[Event] = Parsed(problems=problems, notices=notices)
     if rows and "event_id" in _present(rows):
         result.notices.append("The events file's event_id column is REDCap's own number: not used.")
     taken: set[str] = set()
@@ -176,12 +175,12 @@ def _present(rows: list[tuple[int, dict[str, str]]]) -> set[str]:
     return set(rows[0][1]) if rows else set()
 
 
-def read_designations(text: str | bytes) -> Parsed:
+def read_designations(text: str | bytes) -> Parsed[tuple[int, int, Designation]]:
     """Rows of (arm, unique event name, form); the arm is checked against the event's."""
     rows, problems, notices = _rows(
         text, MAPPING_COLUMNS, ("unique_event_name", "form"), "instrument designations"
     )
-    result = Parsed(problems=problems, notices=notices)
+    result: Parsed[tuple[int, int, Designation]] = Parsed(problems=problems, notices=notices)
     for row, cells in rows:
         where = f"Designations, row {row}"
         arm = 0
@@ -197,10 +196,10 @@ def read_designations(text: str | bytes) -> Parsed:
     return result
 
 
-def read_repeating(text: str | bytes) -> Parsed:
+def read_repeating(text: str | bytes) -> Parsed[tuple[int, str, str, str]]:
     """REDCap's repeatingFormsEvents: (event, form or blank for the whole event, label)."""
     rows, problems, notices = _rows(text, REPEAT_COLUMNS, ("event_name", "form_name"), "repeating")
-    result = Parsed(problems=problems, notices=notices)
+    result: Parsed[tuple[int, str, str, str]] = Parsed(problems=problems, notices=notices)
     for row, cells in rows:
         result.items.append(
             (row, cells["event_name"], cells["form_name"], cells.get("custom_form_label", ""))
@@ -248,7 +247,9 @@ def design_from_csv(
 
 
 def _mapped(
-    parsed: Parsed | None, by_name: dict[str, Event], problems: list[str]
+    parsed: Parsed[tuple[int, int, Designation]] | None,
+    by_name: dict[str, Event],
+    problems: list[str],
 ) -> list[Designation]:
     if parsed is None:
         return []
@@ -270,7 +271,10 @@ def _mapped(
 
 
 def _apply_repeating(
-    parsed: Parsed | None, events: list[Event], mapped: list[Designation], problems: list[str]
+    parsed: Parsed[tuple[int, str, str, str]] | None,
+    events: list[Event],
+    mapped: list[Designation],
+    problems: list[str],
 ) -> tuple[list[Event], list[Designation]]:
     if parsed is None:
         return events, mapped
@@ -288,15 +292,11 @@ def _apply_repeating(
             )
         else:
             forms[(event, form)] = label
-    events = [_with(e, repeating=e.unique_name in whole) for e in events]
+    events = [replace(e, repeating=e.unique_name in whole) for e in events]
     mapped = [
-        _with(
+        replace(
             d, repeating=(d.event, d.form) in forms, custom_label=forms.get((d.event, d.form), "")
         )
         for d in mapped
     ]
     return events, mapped
-
-
-def _with(item: Any, **changes: Any) -> Any:
-    return replace(item, **changes)

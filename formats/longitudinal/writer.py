@@ -9,20 +9,32 @@ from __future__ import annotations
 
 import csv
 import io
-from typing import Any
+from collections.abc import Mapping, Sequence
+from typing import TypedDict
 
 from formats.longitudinal.model import Design
+
+
+# Rows as REDCap's API answers them (JSON) or its CSV holds them.
+class EventRow(TypedDict):
+    event_name: str
+    arm_num: int
+    unique_event_name: str
+    custom_event_label: str
+    days_offset: int | float
+    offset_min: int | float
+    offset_max: int | float
 
 
 def _number(value: float) -> int | float:
     return int(value) if float(value).is_integer() else value
 
 
-def arm_rows(design: Design) -> list[dict[str, Any]]:
+def arm_rows(design: Design) -> list[dict[str, int | str]]:
     return [{"arm_num": a.number, "name": a.name} for a in design.arms]
 
 
-def event_rows(design: Design) -> list[dict[str, Any]]:
+def event_rows(design: Design) -> list[EventRow]:
     return [
         {
             "event_name": e.label,
@@ -37,7 +49,7 @@ def event_rows(design: Design) -> list[dict[str, Any]]:
     ]
 
 
-def mapping_rows(design: Design) -> list[dict[str, Any]]:
+def mapping_rows(design: Design) -> list[dict[str, int | str]]:
     arm_of = {e.unique_name: e.arm for e in design.events}
     return [
         {"arm_num": arm_of.get(d.event, 0), "unique_event_name": d.event, "form": d.form}
@@ -45,7 +57,7 @@ def mapping_rows(design: Design) -> list[dict[str, Any]]:
     ]
 
 
-def repeating_rows(design: Design) -> list[dict[str, Any]]:
+def repeating_rows(design: Design) -> list[dict[str, str]]:
     """Whole repeating events (blank form) and forms repeating within an event."""
     rows = [
         {"event_name": e.unique_name, "form_name": "", "custom_form_label": ""}
@@ -60,7 +72,7 @@ def repeating_rows(design: Design) -> list[dict[str, Any]]:
     return rows
 
 
-def to_csv(rows: list[dict[str, Any]], header: list[str]) -> str:
+def to_csv(rows: Sequence[Mapping[str, object]], header: list[str]) -> str:
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=header, lineterminator="\n")
     writer.writeheader()

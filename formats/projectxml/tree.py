@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from xml.sax import SAXParseException  # nosec B406 - types only; parsing goes through defusedxml.sax (reader.py)
 from xml.sax.expatreader import ExpatLocator  # nosec B406 - types only; parsing goes through defusedxml.sax (reader.py)
 from xml.sax.handler import ContentHandler, feature_namespaces  # nosec B406 - types only; parsing goes through defusedxml.sax (reader.py)
-from xml.sax.xmlreader import Locator  # nosec B406 - types only; parsing goes through defusedxml.sax (reader.py)
+from xml.sax.xmlreader import AttributesNSImpl, Locator  # nosec B406 - types only; parsing goes through defusedxml.sax (reader.py)
 
 import defusedxml.sax
 from defusedxml import DefusedXmlException
@@ -88,14 +88,14 @@ class _Builder(ContentHandler):
         self.locator = locator
 
     def startElementNS(
-        self, name: tuple[str | None, str], qname: str | None, attrs: object
+        self, name: tuple[str | None, str], qname: str | None, attrs: AttributesNSImpl
     ) -> None:
         ns, local = name
         if self.clinical:
             self.clinical += 1
             if self.subjects is None or (not self.subject and local != "SubjectData"):
                 return
-        values = {(a_ns or "", a_local): value for (a_ns, a_local), value in attrs.items()}  # type: ignore[attr-defined]
+        values = {(a_ns or "", a_local): value for (a_ns, a_local), value in attrs.items()}
         line = (self.locator.getLineNumber() or 0) if self.locator else 0
         node = Node(ns or "", local, values, line)
         if self.clinical:

@@ -18,7 +18,7 @@ register = template.Library()
 ATTRIBUTE = "_glossary_seen"
 
 
-def _seen_on(page: Any) -> Seen | None:
+def _seen_on(page: object) -> Seen | None:
     if page is None or page == "":
         return None
     seen = getattr(page, ATTRIBUTE, None)
@@ -32,5 +32,5 @@ def _seen_on(page: Any) -> Seen | None:
 
 
 @register.filter(is_safe=True)
-def glossary(value: Any, page: Any = None) -> SafeString:
+def glossary(value: Any, page: object = None) -> SafeString:
     return mark_terms(value, _seen_on(page))

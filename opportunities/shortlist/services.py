@@ -83,7 +83,7 @@ def programme_facts(programme: Programme) -> core.Programme:
     )
 
 
-def fact_rows(programme: Programme) -> list[dict[str, Any]]:
+def fact_rows(programme: Programme) -> list[dict[str, object]]:
     """Each fact of a programme as the detail page shows it, with its source and date."""
     p = programme
     values = {
@@ -108,7 +108,7 @@ def fact_rows(programme: Programme) -> list[dict[str, Any]]:
         else "",
         "fee": f"US${p.application_fee}" if p.application_fee is not None else "",
     }
-    rows = []
+    rows: list[dict[str, object]] = []
     for fact, (label, _fields, _required) in FACTS.items():
         found = p.source_of(fact)
         rows.append(

@@ -4,7 +4,7 @@ writes only the signed-in person's profile."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from accounts.models import User
 
 
-def _initial(user: User, profile: ShortlistProfile | None) -> dict[str, Any]:
+def _initial(user: User, profile: ShortlistProfile | None) -> dict[str, object]:
     if profile is None:
         outputs, presentations = services.counted_outputs(user)
         return {"research_outputs": outputs, "presentations": presentations}
@@ -38,7 +38,7 @@ def _regions(profile: ShortlistProfile | None) -> list[str]:
     return sorted(known | set(profile.region_list if profile else []))
 
 
-def _row(pick: core.Pick) -> dict[str, Any]:
+def _row(pick: core.Pick) -> dict[str, object]:
     return {
         "id": pick.programme.id,
         "name": pick.programme.name,

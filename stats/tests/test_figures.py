@@ -15,7 +15,7 @@ from matplotlib.text import Text
 
 from stats import figures
 from stats.analyses import run_analysis
-from stats.inputs import Column, Dataset, Settings
+from stats.inputs import Column, Dataset, Raw, Settings
 
 # Labels as long as the demo study's, and a field name with no space to break at.
 LONG = {
@@ -34,7 +34,7 @@ CHOICES = (("1", "Definitely absent"), ("2", "Probably absent"), ("3", "Unsure")
 
 def _dataset(labels):
     rng = random.Random(8)
-    rows = []
+    rows: list[dict[str, Raw]] = []
     for _ in range(60):
         bleed = rng.random() < 0.35
         width = rng.gauss(38, 5)

@@ -172,7 +172,7 @@ def test_agreement_on_a_measurement_with_many_values_fails_the_run_naming_the_fi
 ):
     """A width in mm read as kappa categories: refused before any table is allocated."""
     widths = [f"{30 + i / 10:.1f}" for i in range(400)]
-    snapshot = {
+    snapshot: services.Snapshot = {
         "study": study.pk,
         "taken_at": "2026-01-05T10:00:00+00:00",
         "fields": [

@@ -46,3 +46,17 @@ def test_a_crossref_work_without_a_title_is_named_by_its_doi():
 def test_a_json_file_of_another_shape_is_named():
     with pytest.raises(BibliographyError, match="not ORCID works JSON"):
         read_orcid_json('{"hello": 1}')
+
+
+def test_malformed_parts_of_a_work_are_problems_not_crashes():
+    """A work summary that is no object, or a number where a list belongs, used to raise
+    AttributeError/TypeError out of the reader; now the entry is named as a problem."""
+    with pytest.raises(BibliographyError, match=r"entry 1: it has no title"):
+        read_orcid_json('{"group": [{"work-summary": ["not a work"]}]}')
+    (work,) = read_crossref_json(
+        '{"message": {"DOI": "10.1/x", "title": ["T"], "author": 3, "subject": 7,'
+        ' "issued": "2021"}}'
+    )
+    assert work.authors == ()
+    assert work.keywords == ()
+    assert work.date is None

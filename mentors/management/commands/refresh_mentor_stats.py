@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import time
-from typing import Any
 
 from django.core.management.base import BaseCommand
 
@@ -14,7 +13,7 @@ class Command(BaseCommand):
         "daily (cron) so that figures that age — the five-year window, overdue replies — move."
     )
 
-    def handle(self, *args: Any, **options: Any) -> None:
+    def handle(self, *args: str, **options: object) -> None:
         started = time.perf_counter()
         count = mentor_stats_refresh()
         seconds = time.perf_counter() - started

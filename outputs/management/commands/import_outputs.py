@@ -7,13 +7,20 @@ manage.py import_outputs --person ... --format pubmed_xml pubmed.xml --dry-run
 from __future__ import annotations
 
 from pathlib import Path
-from typing import IO, Any, cast
+from typing import IO, cast
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TaskID,
+    TextColumn,
+    TimeElapsedColumn,
+)
 
 from formats.bibliography import BibliographyError, Format, decode
 from outputs.imports import Preview, import_commit, import_preview
@@ -34,11 +41,14 @@ class Command(BaseCommand):
         )
         parser.add_argument("--dry-run", action="store_true", help="Preview only; write nothing.")
 
-    def handle(self, *args: Any, **options: Any) -> None:
+    def handle(self, *args: str, **options: object) -> None:
+        # As add_arguments declares them: the file a Path, --format a Format value or None.
+        path, fmt = options["file"], options["format"]
+        assert isinstance(path, Path)
+        assert fmt is None or isinstance(fmt, str)
         person = get_user_model().objects.filter(email__iexact=options["person"]).first()
         if person is None:
             raise CommandError(f"No person with the email {options['person']}.")
-        path: Path = options["file"]
         try:
             text, _ = decode(path.read_bytes())
         except OSError as error:
@@ -47,16 +57,14 @@ class Command(BaseCommand):
             raise CommandError(f"{path.name}: {error}; nothing was written.") from None
         console = Console(file=cast(IO[str], self.stdout), stderr=False)
         with _bar(console) as bar:
-            tasks: dict[str, Any] = {}
+            tasks: dict[str, TaskID] = {}
 
             def progress(stage: str, done: int, total: int) -> None:
                 if stage not in tasks:
                     tasks[stage] = bar.add_task(STAGES.get(stage, stage), total=total)
                 bar.update(tasks[stage], completed=done, total=total)
 
-            preview = import_preview(
-                person=person, text=text, fmt=options["format"], progress=progress
-            )
+            preview = import_preview(person=person, text=text, fmt=fmt, progress=progress)
             self._report(console, preview)
             if preview.problems:
                 raise CommandError("The import is refused; nothing was written.")
@@ -68,7 +76,7 @@ class Command(BaseCommand):
                     actor=None,
                     person=person,
                     text=text,
-                    fmt=options["format"],
+                    fmt=fmt,
                     filename=path.name,
                     progress=progress,
                 )

@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-from typing import Any
-
 from django.core.management.base import BaseCommand, CommandParser
 
 from recommend.services import recommendations_refresh, recommendations_refresh_all
@@ -13,13 +11,14 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--email", help="Only this trainee.")
 
-    def handle(self, *args: Any, **options: Any) -> None:
+    def handle(self, *args: str, **options: object) -> None:
         from accounts.models import User
 
-        if options["email"]:
-            person = User.objects.filter(email__iexact=options["email"]).first()
+        email = options["email"]  # --email: text, or None when not given
+        if email:
+            person = User.objects.filter(email__iexact=email).first()
             if person is None:
-                self.stderr.write(f"No account with the email {options['email']}.")
+                self.stderr.write(f"No account with the email {email}.")
                 raise SystemExit(1)
             stored = recommendations_refresh(person_id=person.pk)
             if stored is None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import csv
 import json
 from pathlib import Path
-from typing import IO, Any, cast
+from typing import IO, cast
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from rich.console import Console
@@ -29,6 +29,7 @@ from stats.inputs import (
     Settings,
 )
 from stats.report import cells, results_csv
+from stats.results import Result
 
 OPTIONS = {
     "index": "--index",
@@ -93,8 +94,14 @@ class Command(BaseCommand):
         parser.add_argument("--csv-out", type=Path, help="also write the results as CSV")
         parser.add_argument("--figures", type=Path, help="write the figures (SVG, PNG) here")
 
-    def handle(self, *args: Any, **options: Any) -> None:
-        data = read_csv(options["file"], options["id_column"])
+    def handle(self, *args: str, **options: object) -> None:
+        # As add_arguments declares them: argparse gives the file as a Path, the rest as
+        # text, numbers and flags, which Settings.from_json checks by name.
+        file, id_column = options["file"], options["id_column"]
+        csv_out, folder = options["csv_out"], options["figures"]
+        assert isinstance(file, Path)
+        assert isinstance(id_column, str)
+        data = read_csv(file, id_column)
         chosen = {name: options[name] for name in OPTIONS}
         try:
             settings = Settings.from_json({"analysis": options["analysis"], **chosen})
@@ -106,12 +113,12 @@ class Command(BaseCommand):
             self.stdout.write(json.dumps(result, indent=2, ensure_ascii=False))
         else:
             self._print(result)
-        if options["csv_out"]:
-            options["csv_out"].write_text(results_csv(result), encoding="utf-8")
-        if options["figures"]:
-            self._figures(result, options["figures"])
+        if isinstance(csv_out, Path):
+            csv_out.write_text(results_csv(result), encoding="utf-8")
+        if isinstance(folder, Path):
+            self._figures(result, folder)
 
-    def _print(self, result: dict[str, Any]) -> None:
+    def _print(self, result: Result) -> None:
         console = Console(file=cast(IO[str], self.stdout), width=120, highlight=False)
         excluded = result["excluded"]
         console.print(f"[bold]{result['title']}[/bold]: {result['n']} rows analysed")
@@ -131,7 +138,7 @@ class Command(BaseCommand):
         for note in result["notes"]:
             console.print(f"[dim]Note: {note}[/dim]")
 
-    def _figures(self, result: dict[str, Any], folder: Path) -> None:
+    def _figures(self, result: Result, folder: Path) -> None:
         folder.mkdir(parents=True, exist_ok=True)
         for name in figures.figure_names(result):
             drawn = figures.draw(result, name)
