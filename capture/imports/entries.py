@@ -1,11 +1,11 @@
-"""A record's rows as entries: values by instrument instance (and event), and the
-blanks that erase in an overwrite; the writer (`writer.py`) merges them with what is stored.
+"""A record's rows as entries: values by instrument instance (and event), the blanks
+that erase in an overwrite, merged with the entries stored, for the writer (`writer.py`).
 """
 
 from __future__ import annotations
 
 from capture.imports.checks import Instance, Values, _Context, _named_site
-from capture.models import StudySite
+from capture.models import Entry, StudySite
 from formats.records import RecordRow
 
 
@@ -51,3 +51,47 @@ def _site_for_rows(context: _Context, rows: list[RecordRow]) -> StudySite | None
     if context.free_ids:
         return context.default_site
     return context.default_site or _named_site(context, rows[0].record_id)
+
+
+def _touched(
+    record_id: int,
+    rows: list[RecordRow],
+    stored: dict[tuple[int, str, int, int | None], Entry],
+    blanks: dict[int, Values],
+    forms: dict[str, str],
+    events: dict[str, int],
+) -> dict[Instance, tuple[Values, int | None]]:
+    """The entries a record's rows write (values, status), with the blanks that erase."""
+    touched = _entries_of(rows, forms, events)
+    # Blanks that erase (overwrite) reach only entries that exist or get a value.
+    found = _entries_of_blanks(rows, blanks, forms, events)
+    for key, blank in found.items():
+        if key in touched or (record_id, *key) in stored:
+            values, status = touched.get(key, ({}, None))
+            touched[key] = ({**blank, **values}, status)
+    return touched
+
+
+def _merged(
+    record_id: int,
+    touched: dict[Instance, tuple[Values, int | None]],
+    stored: dict[tuple[int, str, int, int | None], Entry],
+    *,
+    longitudinal: bool,
+) -> tuple[dict[Instance, Values], dict[int | None, Values]]:
+    """Each touched entry's data, the file's values over what is stored; and at each event
+    (None in a classic study) the values its logic reads, those of the first instances."""
+    merged: dict[int | None, Values] = {}
+    data_of: dict[Instance, Values] = {}
+    for key, (values, _) in touched.items():
+        entry = stored.get((record_id, *key))
+        data_of[key] = {**entry.data, **values} if entry else values
+        if key[1] == 1:
+            merged.setdefault(key[2], {}).update(data_of[key])
+    if stored and longitudinal:
+        # The event's stored forms that the file leaves alone are read by its logic too.
+        for (rid, form, instance, event), entry in stored.items():
+            same = rid == record_id and instance == 1 and event in merged
+            if same and (form, 1, event) not in touched:
+                merged[event] = {**entry.data, **merged[event]}
+    return data_of, merged

@@ -2,7 +2,8 @@
 
 Which fields show and what each calculation holds depend only on the values the
 branching and calculations read, so across a study's records (whose values repeat) the
-writer (`writer.py`) resolves each set once and remembers it (`_Logic`).
+writer (`writer.py`) resolves each set once and remembers it (`_Logic`), then applies
+it to each entry: calculations recalculated, hidden fields cleared.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from capture.imports.checks import Values
 from capture.logic import Context, Resolution, Stored, resolve, variables
 from capture.logic.nodes import Smart, Variable, walk
 from capture.services import Dictionary, user_name
+from formats.datadictionary import FieldType
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -27,7 +29,8 @@ class _Logic:
 
     Which fields show and what each calc holds depend only on the values the branching
     and calculations read (and on today and now, fixed for the import), and across a
-    study's records those values repeat; so each distinct set is resolved once.
+    study's records those values repeat; so each distinct set is resolved once. `apply`
+    writes a resolution into an entry's data.
     """
 
     REMEMBERED = 20_000
@@ -58,6 +61,11 @@ class _Logic:
         )
         self.calcs = tuple(name for name, logic in self.fields.items() if logic.calc)
         self.remembered: dict[tuple[Hashed, ...], Resolution[Stored]] = {}
+        # Per instrument, the fields a resolution can change: calcs and branching fields.
+        self.with_logic = {
+            form: [f for f in fields if f.field_type == FieldType.CALC or f.name in self.fields]
+            for form, fields in dictionary.by_form.items()
+        }
 
     def resolve(
         self,
@@ -90,6 +98,17 @@ class _Logic:
             if len(self.remembered) < self.REMEMBERED:
                 self.remembered[key] = found
         return found
+
+    def apply(self, instrument: str, data: Values, resolved: Resolution[Stored]) -> None:
+        """Calculated fields recalculated, fields hidden by branching cleared."""
+        for f in self.with_logic.get(instrument, ()):
+            if f.field_type == FieldType.CALC and f.name in resolved.values:
+                data[f.name] = resolved.values[f.name]
+            elif f.field_type == FieldType.CALC:
+                # A calculation not evaluated here keeps the value it is given.
+                data[f.name] = data.get(f.name, "")
+            elif f.name in resolved.hidden and f.name in data:
+                data[f.name] = [] if f.field_type == FieldType.CHECKBOX else ""
 
 
 # A value the logic reads, as part of the key its resolution is remembered by.

@@ -8,6 +8,7 @@ record of another site, refuses the whole import.
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from django.utils import timezone
@@ -16,15 +17,14 @@ from audit.models import AuditEvent
 from audit.services import unsaved_event
 from capture import access, completeness
 from capture.access import Can
-from capture.imports.checks import ImportCheck, ImportRefused, Instance, Values, _clash, _Context
-from capture.imports.entries import _entries_of, _entries_of_blanks, _site_for_rows
+from capture.imports.checks import ImportCheck, ImportRefused, Values, _clash, _Context
+from capture.imports.entries import _merged, _site_for_rows, _touched
 from capture.imports.preview import _locked_change, row_changes
 from capture.imports.resolution import _Logic
-from capture.logic import Resolution, Stored
-from capture.models import Entry, Record, StudySite
+from capture.logic import Stored
+from capture.models import Entry, Record, Study, StudySite
 from capture.services import audit_scope
 from core import bulk
-from formats.datadictionary import FieldType
 from formats.records import Finding, RecordRow
 
 if TYPE_CHECKING:
@@ -68,13 +68,6 @@ class _Writer:
         self.now = timezone.now()
         self.forms = {f.name: f.form for f in self.dictionary.fields}
         self.logic = _Logic(self.dictionary, self.now, actor)
-        # Per instrument, the fields a resolution can change: calcs and branching fields.
-        self.with_logic = {
-            form: [
-                f for f in fields if f.field_type == FieldType.CALC or f.name in self.logic.fields
-            ]
-            for form, fields in self.dictionary.by_form.items()
-        }
         known = access.records_for(actor, self.study, Can.ENTER).values_list(
             "label", "study_site_id", "pk"
         )
@@ -91,21 +84,13 @@ class _Writer:
         self.complete_added: dict[int, int] = {}
         self.records = bulk.Table(Record, RECORD_COLUMNS)
         self.entries = bulk.Table(Entry, ENTRY_COLUMNS)
-        self.events = bulk.Table(AuditEvent, AUDIT_COLUMNS)
-        self.scope = audit_scope(self.study)
-        self.at = bulk.db_datetime(self.now)
-        self.templates: dict[int, list[object]] = {}
+        self.audit = _AuditRows(actor, self.study, self.now)
         self.blanks: dict[int, Values] = {}  # row number -> fields a blank cell erases
 
     def write(self, batch: dict[str, list[RecordRow]]) -> int:
         sites = {label: self._site(rows) for label, rows in batch.items()}
         existing = self._existing([label for label in batch if label in self.labels], batch)
-        for label, rows in batch.items():
-            other = self.folded.get(label.lower(), label)
-            if other != label and label not in self.labels:
-                message = f"record id {label!r} differs only in case from the record {other}"
-                self.check.errors.append(Finding(rows[0].row, "record_id", message))
-                raise ImportRefused(self.check)
+        self._refuse_case_twins(batch)
         stored = self._stored_entries(existing)
         unchanged = self._unchanged(existing, batch, stored)
         if unchanged:
@@ -121,16 +106,26 @@ class _Writer:
             changes = self._record_entries(
                 record_id, site, rows, stored, new_entries, updated, label=label
             )
-            events.append(self._event(record_id, label, site, changes))
+            events.append(self.audit.row(record_id, label, site, changes))
         self.entries.insert(new_entries)
         Entry.objects.bulk_update(
             updated, ["data", "status", "version", "updated_by"], batch_size=1_000
         )
-        self.events.insert(events)
+        self.audit.table.insert(events)
         self.check.updated_records += len(existing)
         self.check.unchanged_records += len(unchanged)
         self.check.new_records += len(batch) - len(existing)
         return len(batch) + len(unchanged)
+
+    def _refuse_case_twins(self, batch: dict[str, list[RecordRow]]) -> None:
+        """A new REDCap id that differs only in case from a record's is refused: REDCap
+        would take the two for one record."""
+        for label, rows in batch.items():
+            other = self.folded.get(label.lower(), label)
+            if other != label and label not in self.labels:
+                message = f"record id {label!r} differs only in case from the record {other}"
+                self.check.errors.append(Finding(rows[0].row, "record_id", message))
+                raise ImportRefused(self.check)
 
     def _unchanged(
         self,
@@ -232,26 +227,10 @@ class _Writer:
 
         In a longitudinal study logic reads the values of the same event, as on the form.
         """
-        touched = _entries_of(rows, self.forms, self.context.event_ids)
-        # Blanks that erase (overwrite) reach only entries that exist or get a value.
-        blanks = _entries_of_blanks(rows, self.blanks, self.forms, self.context.event_ids)
-        for key, blank in blanks.items():
-            if key in touched or (record_id, *key) in stored:
-                values, status = touched.get(key, ({}, None))
-                touched[key] = ({**blank, **values}, status)
-        merged: dict[int | None, Values] = {}
-        data_of: dict[Instance, Values] = {}
-        for key, (values, _) in touched.items():
-            entry = stored.get((record_id, *key))
-            data_of[key] = {**entry.data, **values} if entry else values
-            if key[1] == 1:
-                merged.setdefault(key[2], {}).update(data_of[key])
-        if stored and self.context.events is not None:
-            # The event's stored forms that the file leaves alone are read by its logic too.
-            for (rid, form, instance, event), entry in stored.items():
-                same = rid == record_id and instance == 1 and event in merged
-                if same and (form, 1, event) not in touched:
-                    merged[event] = {**entry.data, **merged[event]}
+        event_ids = self.context.event_ids
+        touched = _touched(record_id, rows, stored, self.blanks, self.forms, event_ids)
+        longitudinal = self.context.events is not None
+        data_of, merged = _merged(record_id, touched, stored, longitudinal=longitudinal)
         resolved = {
             event: self.logic.resolve(
                 values, label, site.code, at=self._at(event, merged, stored, record_id)
@@ -264,7 +243,7 @@ class _Writer:
             entry = stored.get((record_id, *key))
             data = data_of[key]
             if key[1] == 1:
-                self._apply_logic(key[0], data, resolved[key[2]])
+                self.logic.apply(key[0], data, resolved[key[2]])
             before = entry.data if entry else {}
             changes.update(
                 {k: (before.get(k), v) for k, v in data.items() if before.get(k, "") != v}
@@ -307,25 +286,39 @@ class _Writer:
                 values.setdefault(names[at], {}).update(given)
         return names[event], values
 
-    def _apply_logic(self, instrument: str, data: Values, resolved: Resolution[Stored]) -> None:
-        """Calculated fields recalculated, fields hidden by branching cleared."""
-        for f in self.with_logic.get(instrument, ()):
-            if f.field_type == FieldType.CALC and f.name in resolved.values:
-                data[f.name] = resolved.values[f.name]
-            elif f.field_type == FieldType.CALC:
-                # A calculation not evaluated here keeps the value it is given.
-                data[f.name] = data.get(f.name, "")
-            elif f.name in resolved.hidden and f.name in data:
-                data[f.name] = [] if f.field_type == FieldType.CHECKBOX else ""
+    def finish(self) -> None:
+        """Each site's next record number past the file's, and its completeness counts."""
+        for site_id, number in self.highest.items():
+            StudySite.objects.filter(pk=site_id, next_number__lte=number).update(
+                next_number=number + 1
+            )
+        for site_id in self.records_added.keys() | self.complete_added.keys():
+            completeness.adjust(
+                site_id,
+                records=self.records_added.get(site_id, 0),
+                complete=self.complete_added.get(site_id, 0),
+            )
 
-    def _event(
+
+class _AuditRows:
+    """Each record's audit row (`record.import`) in the database's form, for `core.bulk`.
+
+    Making a model instance per record costs more than the insert; the record's id,
+    label and changes (plain strings and lists already) are all that differ, so each row
+    is a copy of one `unsaved_event` made per site.
+    """
+
+    def __init__(self, actor: User, study: Study, now: datetime) -> None:
+        self.actor = actor
+        self.table = bulk.Table(AuditEvent, AUDIT_COLUMNS)
+        self.scope = audit_scope(study)
+        self.at = bulk.db_datetime(now)
+        self.templates: dict[int, list[object]] = {}
+
+    def row(
         self, record_id: int, label: str, site: StudySite, changes: Changes
     ) -> tuple[object, ...]:
-        """The row `unsaved_event` makes for the record, from one made per site.
-
-        Making a model instance per record costs more than the insert; the record's id,
-        label and changes (plain strings and lists already) are all that differ.
-        """
+        """The row `unsaved_event` makes for the record, from the one made for its site."""
         template = self.templates.get(site.pk)
         if template is None:
             event = unsaved_event(
@@ -341,16 +334,3 @@ class _Writer:
         row[5], row[6] = str(record_id), label
         row[9] = bulk.db_json({name: [old, new] for name, (old, new) in changes.items()})
         return tuple(row)
-
-    def finish(self) -> None:
-        """Each site's next record number past the file's, and its completeness counts."""
-        for site_id, number in self.highest.items():
-            StudySite.objects.filter(pk=site_id, next_number__lte=number).update(
-                next_number=number + 1
-            )
-        for site_id in self.records_added.keys() | self.complete_added.keys():
-            completeness.adjust(
-                site_id,
-                records=self.records_added.get(site_id, 0),
-                complete=self.complete_added.get(site_id, 0),
-            )
