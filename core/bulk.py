@@ -1,7 +1,7 @@
 """Many rows at once: COPY on PostgreSQL, executemany or multi-row INSERT elsewhere.
 
-The one bulk-insert helper: record imports (`capture/imports.py`: records, entries, audit
-rows) and output imports (`outputs/imports.py`: authors) write through it.
+The one bulk-insert helper: record imports (`capture/imports/writer.py`: records, entries,
+audit rows) and output imports (`outputs/imports/writing.py`: authors) write through it.
 
 Django's `bulk_create` prepares every value of every object through its field, which at
 a few hundred thousand rows costs more than the database's own work. A `Table` takes

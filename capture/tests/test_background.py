@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from capture import exports, imports, services
+from capture.imports import background
 from capture.models import DataImport, Entry, Export, Record
 from capture.tests.factories import make_study
 from core.testing.mfa import enable_totp
@@ -100,7 +101,7 @@ def test_an_import_that_breaks_is_failed_with_its_traceback_logged_never_stuck(
     def broken(**kwargs):
         raise IntegrityError("UNIQUE constraint failed: capture_record.label")
 
-    monkeypatch.setattr(imports, "import_commit", broken)
+    monkeypatch.setattr(background, "import_commit", broken)  # as import_run finds it
     with caplog.at_level(logging.ERROR, logger="capture.imports"):
         done = imports.import_run(upload.pk)
     assert done.state == DataImport.State.FAILED

@@ -7,6 +7,7 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from capture import completeness, imports, services
+from capture.imports import commit as import_commit_module
 from capture.models import DataQuery, Entry, Record, SiteCompleteness
 from capture.tests.factories import make_study
 from core.testing.mfa import enable_totp
@@ -125,7 +126,7 @@ def test_an_import_counts_new_records_and_status_changes_of_existing_ones(person
 def test_a_bad_row_after_batches_were_written_leaves_nothing_not_even_counts(
     personas, study, monkeypatch
 ):
-    monkeypatch.setattr(imports, "BATCH", 2)
+    monkeypatch.setattr(import_commit_module, "BATCH", 2)  # where import_commit reads it
     good = "".join(f"AAA-{n},aaa,40,2,,\n" for n in range(1, 8))
     text = HEADER + good + "AAA-8,aaa,forty,2,,\n"
     with pytest.raises(imports.ImportRefused) as refused:
@@ -142,7 +143,7 @@ def test_a_clean_import_in_many_batches_writes_every_record_its_audit_and_number
 ):
     from audit.models import AuditEvent
 
-    monkeypatch.setattr(imports, "BATCH", 2)
+    monkeypatch.setattr(import_commit_module, "BATCH", 2)  # where import_commit reads it
     text = HEADER + "".join(f"AAA-{n},aaa,{30 + n},2,{n},1\n" for n in range(1, 8))
     check = imports.import_commit(actor=personas.committee, study=study, text=text)
     assert (check.records, check.new_records) == (7, 7)
