@@ -56,7 +56,7 @@ class AnalysisValues:
 
     records: list[str]
     sites: list[str]
-    columns: dict[str, list[Stored | None]]
+    columns: dict[str, list[str | None]]
 
 
 def analysis_events(study: Study) -> list[Event]:
@@ -154,7 +154,7 @@ def analysis_values(
         )
     )
     position = {pk: index for index, (pk, _, _) in enumerate(rows)}
-    columns: dict[str, list[Stored | None]] = {name: [None] * len(rows) for name in names}
+    columns: dict[str, list[str | None]] = {name: [None] * len(rows) for name in names}
     forms = {fields[name].form for name in names}
     entries = Entry.objects.filter(
         record__in=records, instrument__in=forms, instance=1, event=the_event
@@ -172,10 +172,12 @@ def analysis_values(
     )
 
 
-def _value(f: AnalysisField, stored: Stored) -> Stored | None:
+def _value(f: AnalysisField, stored: Stored) -> str | None:
     if f.name != f.source:  # a checkbox option: ticked or not
         code = f.name.rpartition("___")[2]
         return "1" if code in (stored or []) else "0"
+    if isinstance(stored, list):  # only a checkbox keeps a list, read option by option above
+        return ",".join(stored)
     if stored == "":
         return None
     if f.comma and isinstance(stored, str):

@@ -29,6 +29,7 @@ from formats.records import Finding, RecordRow
 
 if TYPE_CHECKING:
     from accounts.models import User
+    from core.bulk import SQLValue
 
 
 # A record's changes for its audit row, by field: (value before or None, value after).
@@ -100,7 +101,7 @@ class _Writer:
         ids.update({label: record.pk for label, record in existing.items()})
         new_entries: list[EntryRow] = []
         updated: list[Entry] = []
-        events: list[tuple[object, ...]] = []
+        events: list[tuple[SQLValue, ...]] = []
         for label, rows in batch.items():
             record_id, site = ids[label], sites[label]
             changes = self._record_entries(
@@ -313,11 +314,11 @@ class _AuditRows:
         self.table = bulk.Table(AuditEvent, AUDIT_COLUMNS)
         self.scope = audit_scope(study)
         self.at = bulk.db_datetime(now)
-        self.templates: dict[int, list[object]] = {}
+        self.templates: dict[int, list[SQLValue]] = {}
 
     def row(
         self, record_id: int, label: str, site: StudySite, changes: Changes
-    ) -> tuple[object, ...]:
+    ) -> tuple[SQLValue, ...]:
         """The row `unsaved_event` makes for the record, from the one made for its site."""
         template = self.templates.get(site.pk)
         if template is None:

@@ -244,24 +244,24 @@ def _arms_wanted(call: Call, design: Design) -> set[int]:
     return {int(n) for n in wanted}
 
 
-def arms(call: Call) -> list[dict[str, Cell]]:
+def arms(call: Call) -> list[Mapping[str, Cell]]:
     design = _design(call, "arm")
     chosen = _arms_wanted(call, design)
     return [row for row in design_rows.arm_rows(design) if row["arm_num"] in chosen]
 
 
-def events(call: Call) -> list[dict[str, Cell]]:
+def events(call: Call) -> list[Mapping[str, Cell]]:
     design = _design(call, "event")
     chosen = _arms_wanted(call, design)
     ids = dict(call.study.events.values_list("unique_name", "pk"))
     return [
-        {**row, "event_id": ids.get(row["unique_event_name"], "")}
+        {**row, "event_id": ids.get(str(row["unique_event_name"]), "")}
         for row in design_rows.event_rows(design)
         if row["arm_num"] in chosen
     ]
 
 
-def form_event_mapping(call: Call) -> list[dict[str, Cell]]:
+def form_event_mapping(call: Call) -> list[Mapping[str, Cell]]:
     design = _design(call, "formEventMapping")
     chosen = _arms_wanted(call, design)
     return [row for row in design_rows.mapping_rows(design) if row["arm_num"] in chosen]

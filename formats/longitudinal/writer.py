@@ -10,20 +10,8 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Mapping, Sequence
-from typing import TypedDict
 
 from formats.longitudinal.model import Design
-
-
-# Rows as REDCap's API answers them (JSON) or its CSV holds them.
-class EventRow(TypedDict):
-    event_name: str
-    arm_num: int
-    unique_event_name: str
-    custom_event_label: str
-    days_offset: int | float
-    offset_min: int | float
-    offset_max: int | float
 
 
 def _number(value: float) -> int | float:
@@ -34,7 +22,8 @@ def arm_rows(design: Design) -> list[dict[str, int | str]]:
     return [{"arm_num": a.number, "name": a.name} for a in design.arms]
 
 
-def event_rows(design: Design) -> list[EventRow]:
+def event_rows(design: Design) -> list[dict[str, int | float | str]]:
+    """The events as REDCap's API answers them (JSON) or its CSV holds them."""
     return [
         {
             "event_name": e.label,
