@@ -236,12 +236,24 @@ def objective_weights(fits: IntArray, places: int, top: int, matched_first: bool
     """What the flow maximises per pair, as a whole number.
 
     With matched_first one more pair outweighs any difference in total fit (each pair is
-    worth more than `places` times the largest fit); without it, any difference in total
-    fit outweighs one more pair (the +1 breaks ties only).
+    worth more than `places` times the largest fit).
+
+    Without it, ``2 * fit + 1``: any difference in total fit outweighs any difference in
+    pairs, so the optimum is the largest total fit and, among those, the most pairs.
+    Why 2 is enough (fits whole numbers): take A optimal for these weights and B
+    optimal for (total, then pairs). The difference of their flows splits into simple
+    cycles, each of which can be applied to B alone, and a simple cycle passes through
+    the sink at most once, so it changes the number of pairs by -1, 0 or +1. B being
+    best, a cycle that adds a pair loses at least 1 of total fit (weight -2 + 1 < 0),
+    one that keeps the count loses 0 or more (weight <= 0, 0 only if the total is
+    kept) and one that drops a pair gains no total (weight < 0). A, optimal, cannot weigh
+    less than B, so every cycle keeps both the total and the count: A is as good as B.
+    Small weights keep OR-Tools' cost scaling short (fewer phases than the old
+    ``fit * (places + 1) + 1``, the same optima).
     """
     if matched_first:
         return fits + (top * places + 1)
-    return fits * (places + 1) + 1
+    return 2 * fits + 1
 
 
 def _max_pairs(tails: IntArray, heads: IntArray, capacities: IntArray, n: int) -> int:

@@ -167,22 +167,39 @@ def duals(
     free = source < 0
     np.maximum.at(v, h[free], w[free])
     # A matched mentee must not envy mentor j: v[j] >= v[own] + weight - own weight.
-    # Only the best such arc per (own mentor, mentor) matters.
-    src, dst, length = source[~free], h[~free], w[~free] - weight_of[t[~free]]
-    order = np.lexsort((-length, dst, src))
-    src, dst, length = src[order], dst[order], length[order]
-    first = np.ones(len(src), dtype=bool)
-    first[1:] = (src[1:] != src[:-1]) | (dst[1:] != dst[:-1])
-    src, dst, length = src[first], dst[first], length[first]
+    # Only the best such arc per (own mentor, mentor) matters; sorted by one whole-number
+    # key, the arcs come grouped by their own mentor, as the relaxations read them.
+    held = ~free
+    key = source[held] * m + h[held]
+    length = w[held] - weight_of[t[held]]
+    order = np.argsort(key)
+    key, length = key[order], length[order]
+    if len(key):
+        first = np.flatnonzero(np.concatenate([[True], key[1:] != key[:-1]]))
+        length = np.maximum.reduceat(length, first)
+        key = key[first]
+    src, dst = key // m, key % m
+    start = np.searchsorted(src, np.arange(m + 1))
+    # Bellman-Ford, each round relaxing only the arcs out of mentors whose price rose
+    # in the round before (at first, every mentor).
+    rising = np.arange(m)
     for _ in range(m + 1):
-        offer = v[src] + length
-        better = offer > v[dst]
+        count = start[rising + 1] - start[rising]
+        rising, count = rising[count > 0], count[count > 0]
+        if not len(rising):
+            break
+        at = np.repeat(start[rising] - np.cumsum(count) + count, count) + np.arange(count.sum())
+        offer = v[src[at]] + length[at]
+        better = offer > v[dst[at]]
         if not better.any():
             break
-        np.maximum.at(v, dst[better], offer[better])
+        np.maximum.at(v, dst[at][better], offer[better])
+        rising = np.unique(dst[at][better])
     else:
         raise RoundError("the matching is not optimal: a cycle of swaps improves it")
-    u = np.where(mentor_of >= 0, weight_of - v[np.maximum(mentor_of, 0)], 0)
+    matched = mentor_of >= 0
+    u = np.zeros(n, dtype=np.int64)
+    u[matched] = weight_of[matched] - v[mentor_of[matched]]
     used = np.bincount(heads[chosen], minlength=m)
     if (u < 0).any() or (v[used < capacities] > 0).any():
         raise RoundError("the matching is not optimal: its duals are not feasible")

@@ -93,6 +93,35 @@ def test_duals_refuse_a_matching_that_is_not_optimal():
         duals(tails, heads, weights, np.array([1, 1]), np.array([1]), 2)
 
 
+def test_duals_refuse_a_matching_a_cycle_of_swaps_improves():
+    # a-x and b-y (1 + 1) where a-y and b-x (5 + 5) are possible: both mentors full.
+    tails = np.array([0, 0, 1, 1], dtype=np.int64)
+    heads = np.array([0, 1, 0, 1], dtype=np.int64)
+    weights = np.array([1, 5, 5, 1], dtype=np.int64)
+    with pytest.raises(RoundError, match="cycle"):
+        duals(tails, heads, weights, np.array([1, 1]), np.array([0, 3]), 2)
+
+
+@settings(max_examples=150, deadline=None)
+@given(matrices())
+def test_duals_of_an_optimal_matching_are_feasible_and_tight(data):
+    matrix, capacities = data
+    instance = whole(matrix, capacities)
+    found = solve(instance)
+    at = {
+        (i, j): a
+        for a, (i, j) in enumerate(zip(instance.arc_mentee, instance.arc_mentor, strict=True))
+    }
+    chosen = np.array([at[(p.mentee, p.mentor)] for p in found.pairs], dtype=np.int64)
+    weights = 2 * instance.arc_fit + 1
+    u, v = duals(instance.arc_mentee, instance.arc_mentor, weights, capacities, chosen, len(matrix))
+    assert (u >= 0).all()
+    assert (v >= 0).all()
+    assert (u[instance.arc_mentee] + v[instance.arc_mentor] >= weights).all()
+    # Equal to the primal value: the duals prove the matching optimal.
+    assert int(u.sum() + (capacities * v).sum()) == int(weights[chosen].sum())
+
+
 def test_an_unknown_objective_is_refused():
     with pytest.raises(RoundError, match="objective"):
         solve_certified(
