@@ -210,6 +210,25 @@ def dense_arcs(case: str) -> tuple[NDArray, NDArray, NDArray, NDArray, int]:
 POPCOUNT = np.array([bin(v).count("1") for v in range(1 << 12)], dtype=np.int64)
 
 
+def _same_place(column_at: NDArray, places: int) -> Callable[[NDArray], NDArray]:
+    """For columns at these institutions: a function of the rows' institutions giving
+    the flat positions, in a (rows, columns) block, of the pairs at the same one (about
+    1 in 100: setting them beats comparing every pair)."""
+    order = np.argsort(column_at.astype(np.uint16), kind="stable")  # a radix sort
+    counts = np.bincount(column_at, minlength=places)
+    starts = np.cumsum(counts) - counts
+    width = len(column_at)
+
+    def positions(row_at: NDArray) -> NDArray:
+        count = counts[row_at]
+        first = np.repeat(np.cumsum(count) - count, count)
+        within = np.arange(int(count.sum())) - first
+        row = np.repeat(np.arange(len(row_at)), count)
+        return row * width + order[np.repeat(starts[row_at], count) + within]
+
+    return positions
+
+
 def top_arcs(case: str) -> tuple[NDArray, NDArray, NDArray, NDArray, int]:
     """Each mentee's TOP best allowed mentors, exactly, without scoring every pair.
 
@@ -232,15 +251,17 @@ def top_arcs(case: str) -> tuple[NDArray, NDArray, NDArray, NDArray, int]:
     sub_e = (mentees["sub"].astype(np.int64) @ bits).astype(np.int64)
     sub_r = (mentors["sub"].astype(np.int64) @ bits).astype(np.int64)
     mentee_at, mentor_at = mentees["institution"], mentors["institution"]
+    institutions = int(max(mentee_at.max(), mentor_at.max())) + 1
     rest = sum(WEIGHTS[k] for k in WEIGHTS if k != "sub")  # points
+    r_t = np.ascontiguousarray(r.T)  # a mentor per row: a level's columns are one gather
     best_j = np.full((n, TOP), -1, dtype=np.int64)
     best_f = np.full((n, TOP), -1, dtype=np.float32)
     for mask in np.unique(sub_e):
         cover = POPCOUNT[sub_r & mask]
         asked = POPCOUNT[mask]
-        levels = np.unique(cover)[::-1]
+        levels = np.flatnonzero(np.bincount(cover))[::-1]  # the covers present, best first
         by_level = [np.flatnonzero(cover == level) for level in levels]
-        r_level = [np.ascontiguousarray(r[:, columns]) for columns in by_level]
+        r_level: dict[int, tuple[NDArray, Callable[[NDArray], NDArray]]] = {}
         sub_points = [np.float32(WEIGHTS["sub"] * level / asked) for level in levels]
         everyone = np.flatnonzero(sub_e == mask)
         for part in chunks(len(everyone)):
@@ -249,10 +270,12 @@ def top_arcs(case: str) -> tuple[NDArray, NDArray, NDArray, NDArray, int]:
             have_j = np.full((len(rows), TOP), -1, dtype=np.int64)
             pending = np.arange(len(rows))
             for depth, columns in enumerate(by_level):
+                if depth not in r_level:  # only the levels some mentee reaches
+                    r_level[depth] = (r_t[columns].T, _same_place(mentor_at[columns], institutions))
                 who = rows[pending]
-                points = e[who] @ r_level[depth]  # float32 points, exact half points
+                points = e[who] @ r_level[depth][0]  # float32 points, exact half points
                 points += sub_points[depth]
-                np.putmask(points, mentee_at[who, None] == mentor_at[columns], np.float32(-1))
+                points.reshape(-1)[r_level[depth][1](mentee_at[who])] = -1
                 held = TOP if depth else 0  # the lists so far come first
                 merged = np.hstack([have_f[pending], points]) if held else points
                 at, f = top_k_rows(merged, TOP)
