@@ -166,10 +166,11 @@ def fit_scores(
 
     e, r = encode(mentees, mentors)
     mentee_at, mentor_at = mentees["institution"], mentors["institution"]
+    same_place = _same_place(mentor_at, int(max(mentee_at.max(), mentor_at.max())) + 1)
 
     def score(part: NDArray[np.int64]) -> NDArray[np.float32]:
         points = e[part] @ r
-        np.putmask(points, mentee_at[part, None] == mentor_at[None, :], np.float32(-1))
+        points.reshape(-1)[same_place(mentee_at[part])] = -1
         return points
 
     return Scores(len(e), score, scale=100, chunk=rows)
