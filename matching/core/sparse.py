@@ -368,6 +368,7 @@ def _violations(
     arc_at, arc_heads = at[mine], arc_heads[mine]
     tails, heads, fits = [], [], []
     any_broken = 0
+    room = np.zeros((0, 0))  # one buffer for every block's slack
     for start, (part, block) in zip(
         range(0, len(rows), scores.chunk), scores.blocks(rows), strict=True
     ):
@@ -375,7 +376,10 @@ def _violations(
         if values.dtype != np.float32 or not fine:
             values = values.astype(np.float64)
         here = (arc_at >= start) & (arc_at < start + len(part))
-        slack = values - big_v[None, :]
+        if room.dtype != values.dtype or room.shape[0] < len(part):
+            room = np.empty((max(len(part), min(scores.chunk, len(rows))), len(v)), values.dtype)
+        slack = room[: len(part)]
+        np.subtract(values, big_v[None, :], out=slack)
         slack[values < 0] = -np.inf
         slack[arc_at[here] - start, arc_heads[here]] = -np.inf  # held arcs satisfy it
         big_u = ((u[part] - b) / unit - margin).astype(values.dtype)
@@ -383,7 +387,10 @@ def _violations(
         # A mentee with a pair that breaks the inequality, or nearly, gets their 2k best
         # pairs at the current prices (not only the breaking ones), so that the next
         # prices, which move, find what they need among the arcs.
-        columns, _ = top_k_rows(slack[short], 2 * k, lowest=-np.inf)
+        if 2 * len(short) > len(part):  # most rows: no copy, the others dropped after
+            columns = top_k_rows(slack, 2 * k, lowest=-np.inf)[0][short]
+        else:
+            columns, _ = top_k_rows(slack[short], 2 * k, lowest=-np.inf)
         i = np.repeat(short, 2 * k)
         j = columns.ravel()
         i, j = i[j >= 0], j[j >= 0]
