@@ -254,7 +254,10 @@ def top_arcs(case: str) -> tuple[NDArray, NDArray, NDArray, NDArray, int]:
     mentee_at, mentor_at = mentees["institution"], mentors["institution"]
     institutions = int(max(mentee_at.max(), mentor_at.max())) + 1
     rest = sum(WEIGHTS[k] for k in WEIGHTS if k != "sub")  # points
-    r_t = np.ascontiguousarray(r.T)  # a mentor per row: a level's columns are one gather
+    # A mentor per row, and a last column for the level's subspecialty points (the
+    # mentees' last column is 1): a level's columns are one gather and one product.
+    r_t = np.hstack([r.T, np.zeros((len(r.T), 1), dtype=np.float32)])
+    e = np.hstack([e, np.ones((len(e), 1), dtype=np.float32)])
     best_j = np.full((n, TOP), -1, dtype=np.int64)
     best_f = np.full((n, TOP), -1, dtype=np.float32)
     for mask in np.unique(sub_e):
@@ -272,10 +275,11 @@ def top_arcs(case: str) -> tuple[NDArray, NDArray, NDArray, NDArray, int]:
             pending = np.arange(len(rows))
             for depth, columns in enumerate(by_level):
                 if depth not in r_level:  # only the levels some mentee reaches
-                    r_level[depth] = (r_t[columns].T, _same_place(mentor_at[columns], institutions))
+                    level = r_t[columns]
+                    level[:, -1] = sub_points[depth]
+                    r_level[depth] = (level.T, _same_place(mentor_at[columns], institutions))
                 who = rows[pending]
                 points = e[who] @ r_level[depth][0]  # float32 points, exact half points
-                points += sub_points[depth]
                 points.reshape(-1)[r_level[depth][1](mentee_at[who])] = -1
                 held = TOP if depth else 0  # the lists so far come first
                 merged = np.hstack([have_f[pending], points]) if held else points
