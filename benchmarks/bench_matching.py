@@ -211,7 +211,7 @@ def dense_arcs(case: str) -> tuple[NDArray, NDArray, NDArray, NDArray, int]:
 POPCOUNT = np.array([bin(v).count("1") for v in range(1 << 12)], dtype=np.int64)
 
 
-def _same_place(column_at: NDArray, places: int) -> Callable[[NDArray], NDArray]:
+def _same_place(column_at: NDArray, places: int) -> Callable[..., NDArray]:
     """For columns at these institutions: a function of the rows' institutions giving
     the flat positions, in a (rows, columns) block, of the pairs at the same one (about
     1 in 100: setting them beats comparing every pair)."""
@@ -220,12 +220,13 @@ def _same_place(column_at: NDArray, places: int) -> Callable[[NDArray], NDArray]
     starts = np.cumsum(counts) - counts
     width = len(column_at)
 
-    def positions(row_at: NDArray) -> NDArray:
+    def positions(row_at: NDArray, before: int = 0) -> NDArray:
+        """`before` columns precede these in each row of the block."""
         count = counts[row_at]
         first = np.repeat(np.cumsum(count) - count, count)
         within = np.arange(int(count.sum())) - first
         row = np.repeat(np.arange(len(row_at)), count)
-        return row * width + order[np.repeat(starts[row_at], count) + within]
+        return row * (before + width) + before + order[np.repeat(starts[row_at], count) + within]
 
     return positions
 
@@ -265,7 +266,7 @@ def top_arcs(case: str) -> tuple[NDArray, NDArray, NDArray, NDArray, int]:
         asked = POPCOUNT[mask]
         levels = np.flatnonzero(np.bincount(cover))[::-1]  # the covers present, best first
         by_level = [np.flatnonzero(cover == level) for level in levels]
-        r_level: dict[int, tuple[NDArray, Callable[[NDArray], NDArray]]] = {}
+        r_level: dict[int, tuple[NDArray, Callable[..., NDArray]]] = {}
         sub_points = [np.float32(WEIGHTS["sub"] * level / asked) for level in levels]
         everyone = np.flatnonzero(sub_e == mask)
         for part in chunks(len(everyone)):
@@ -279,10 +280,13 @@ def top_arcs(case: str) -> tuple[NDArray, NDArray, NDArray, NDArray, int]:
                     level[:, -1] = sub_points[depth]
                     r_level[depth] = (level.T, _same_place(mentor_at[columns], institutions))
                 who = rows[pending]
-                points = e[who] @ r_level[depth][0]  # float32 points, exact half points
-                points.reshape(-1)[r_level[depth][1](mentee_at[who])] = -1
                 held = TOP if depth else 0  # the lists so far come first
-                merged = np.hstack([have_f[pending], points]) if held else points
+                merged = np.empty((len(who), held + len(columns)), dtype=np.float32)
+                if held:
+                    merged[:, :held] = have_f[pending]
+                # float32 points, exact half points, written beside the lists so far
+                np.matmul(e[who], r_level[depth][0], out=merged[:, held:])
+                merged.reshape(-1)[r_level[depth][1](mentee_at[who], held)] = -1
                 at, f = top_k_rows(merged, TOP)
                 new = columns[np.clip(at - held, 0, len(columns) - 1)]
                 if held:
