@@ -166,10 +166,11 @@ def fit_scores(
 
     e, r = encode(mentees, mentors)
     mentee_at, mentor_at = mentees["institution"], mentors["institution"]
+    same_place = _same_place(mentor_at, int(max(mentee_at.max(), mentor_at.max())) + 1)
 
     def score(part: NDArray[np.int64]) -> NDArray[np.float32]:
         points = e[part] @ r
-        np.putmask(points, mentee_at[part, None] == mentor_at[None, :], np.float32(-1))
+        points.reshape(-1)[same_place(mentee_at[part])] = -1
         return points
 
     return Scores(len(e), score, scale=100, chunk=rows)
@@ -210,6 +211,26 @@ def dense_arcs(case: str) -> tuple[NDArray, NDArray, NDArray, NDArray, int]:
 POPCOUNT = np.array([bin(v).count("1") for v in range(1 << 12)], dtype=np.int64)
 
 
+def _same_place(column_at: NDArray, places: int) -> Callable[..., NDArray]:
+    """For columns at these institutions: a function of the rows' institutions giving
+    the flat positions, in a (rows, columns) block, of the pairs at the same one (about
+    1 in 100: setting them beats comparing every pair)."""
+    order = np.argsort(column_at.astype(np.uint16), kind="stable")  # a radix sort
+    counts = np.bincount(column_at, minlength=places)
+    starts = np.cumsum(counts) - counts
+    width = len(column_at)
+
+    def positions(row_at: NDArray, before: int = 0) -> NDArray:
+        """`before` columns precede these in each row of the block."""
+        count = counts[row_at]
+        first = np.repeat(np.cumsum(count) - count, count)
+        within = np.arange(int(count.sum())) - first
+        row = np.repeat(np.arange(len(row_at)), count)
+        return row * (before + width) + before + order[np.repeat(starts[row_at], count) + within]
+
+    return positions
+
+
 def top_arcs(case: str) -> tuple[NDArray, NDArray, NDArray, NDArray, int]:
     """Each mentee's TOP best allowed mentors, exactly, without scoring every pair.
 
@@ -232,15 +253,20 @@ def top_arcs(case: str) -> tuple[NDArray, NDArray, NDArray, NDArray, int]:
     sub_e = (mentees["sub"].astype(np.int64) @ bits).astype(np.int64)
     sub_r = (mentors["sub"].astype(np.int64) @ bits).astype(np.int64)
     mentee_at, mentor_at = mentees["institution"], mentors["institution"]
+    institutions = int(max(mentee_at.max(), mentor_at.max())) + 1
     rest = sum(WEIGHTS[k] for k in WEIGHTS if k != "sub")  # points
+    # A mentor per row, and a last column for the level's subspecialty points (the
+    # mentees' last column is 1): a level's columns are one gather and one product.
+    r_t = np.hstack([r.T, np.zeros((len(r.T), 1), dtype=np.float32)])
+    e = np.hstack([e, np.ones((len(e), 1), dtype=np.float32)])
     best_j = np.full((n, TOP), -1, dtype=np.int64)
     best_f = np.full((n, TOP), -1, dtype=np.float32)
     for mask in np.unique(sub_e):
         cover = POPCOUNT[sub_r & mask]
         asked = POPCOUNT[mask]
-        levels = np.unique(cover)[::-1]
+        levels = np.flatnonzero(np.bincount(cover))[::-1]  # the covers present, best first
         by_level = [np.flatnonzero(cover == level) for level in levels]
-        r_level = [np.ascontiguousarray(r[:, columns]) for columns in by_level]
+        r_level: dict[int, tuple[NDArray, Callable[..., NDArray]]] = {}
         sub_points = [np.float32(WEIGHTS["sub"] * level / asked) for level in levels]
         everyone = np.flatnonzero(sub_e == mask)
         for part in chunks(len(everyone)):
@@ -249,12 +275,18 @@ def top_arcs(case: str) -> tuple[NDArray, NDArray, NDArray, NDArray, int]:
             have_j = np.full((len(rows), TOP), -1, dtype=np.int64)
             pending = np.arange(len(rows))
             for depth, columns in enumerate(by_level):
+                if depth not in r_level:  # only the levels some mentee reaches
+                    level = r_t[columns]
+                    level[:, -1] = sub_points[depth]
+                    r_level[depth] = (level.T, _same_place(mentor_at[columns], institutions))
                 who = rows[pending]
-                points = e[who] @ r_level[depth]  # float32 points, exact half points
-                points += sub_points[depth]
-                np.putmask(points, mentee_at[who, None] == mentor_at[columns], np.float32(-1))
                 held = TOP if depth else 0  # the lists so far come first
-                merged = np.hstack([have_f[pending], points]) if held else points
+                merged = np.empty((len(who), held + len(columns)), dtype=np.float32)
+                if held:
+                    merged[:, :held] = have_f[pending]
+                # float32 points, exact half points, written beside the lists so far
+                np.matmul(e[who], r_level[depth][0], out=merged[:, held:])
+                merged.reshape(-1)[r_level[depth][1](mentee_at[who], held)] = -1
                 at, f = top_k_rows(merged, TOP)
                 new = columns[np.clip(at - held, 0, len(columns) - 1)]
                 if held:

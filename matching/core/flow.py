@@ -136,20 +136,24 @@ def solve(
     free = np.ones(len(instance.mentees), dtype=bool)
     for pair in pinned_pairs:
         free[instance.mentees.index(pair.mentee)] = False
-    tails, heads = instance.arc_mentee[keep], instance.arc_mentor[keep]
-    fits = instance.arc_fit[keep]
+    tails, heads, fits = instance.arc_mentee, instance.arc_mentor, instance.arc_fit
+    if not keep.all():
+        tails, heads, fits = tails[keep], heads[keep], fits[keep]
     if objective == "protect_worst_off" and len(fits):
         threshold = _best_threshold(tails, heads, fits, capacities, len(instance.mentees))
         above = fits >= threshold
         tails, heads, fits = tails[above], heads[above], fits[above]
     chosen = _min_cost_flow(tails, heads, fits, capacities, free, matched_first=objective != "fit")
+    mentees, mentors = instance.mentees, instance.mentors
     pairs = list(pinned_pairs) + [
-        Pair(instance.mentees[int(tails[k])], instance.mentors[int(heads[k])], int(fits[k]))
-        for k in chosen
+        Pair(mentees[i], mentors[j], fit)
+        for i, j, fit in zip(
+            tails[chosen].tolist(), heads[chosen].tolist(), fits[chosen].tolist(), strict=True
+        )
     ]
-    used = np.zeros(len(instance.mentors), dtype=np.int64)
-    np.add.at(used, heads[chosen], 1)
-    matched = {p.mentee for p in pairs}
+    used = np.bincount(heads[chosen], minlength=len(mentors))
+    matched = ~free
+    matched[tails[chosen]] = True
     unmatched = _reasons(instance, matched, capacities - used, keep)
     return Matching(tuple(pairs), tuple(unmatched), objective)
 
@@ -160,6 +164,8 @@ def _apply_pins(
     """The arcs left once pinned mentees are placed, the capacity left, and the pins."""
     capacities = instance.capacities.copy()
     keep = np.ones(len(instance.arc_fit), dtype=bool)
+    if not pinned:
+        return keep, capacities, []
     mentee_at = {m: i for i, m in enumerate(instance.mentees)}
     mentor_at = {m: j for j, m in enumerate(instance.mentors)}
     pairs: list[Pair] = []
@@ -202,7 +208,7 @@ def _min_cost_flow(
         top = int(fits.max()) if len(fits) else 0
     # Fits that share a common step (half points, say) are solved in that step: the
     # optimum is the same, and smaller costs need fewer cost-scaling phases.
-    step = int(np.gcd.reduce(np.append(fits, top))) if len(fits) else 1
+    step = int(np.gcd(np.gcd.reduce(fits), top)) if len(fits) else 1
     step = max(step, 1)
     sink = n + m
     flow = min_cost_flow.SimpleMinCostFlow()
@@ -236,12 +242,24 @@ def objective_weights(fits: IntArray, places: int, top: int, matched_first: bool
     """What the flow maximises per pair, as a whole number.
 
     With matched_first one more pair outweighs any difference in total fit (each pair is
-    worth more than `places` times the largest fit); without it, any difference in total
-    fit outweighs one more pair (the +1 breaks ties only).
+    worth more than `places` times the largest fit).
+
+    Without it, ``2 * fit + 1``: any difference in total fit outweighs any difference in
+    pairs, so the optimum is the largest total fit and, among those, the most pairs.
+    Why 2 is enough (fits whole numbers): take A optimal for these weights and B
+    optimal for (total, then pairs). The difference of their flows splits into simple
+    cycles, each of which can be applied to B alone, and a simple cycle passes through
+    the sink at most once, so it changes the number of pairs by -1, 0 or +1. B being
+    best, a cycle that adds a pair loses at least 1 of total fit (weight -2 + 1 < 0),
+    one that keeps the count loses 0 or more (weight <= 0, 0 only if the total is
+    kept) and one that drops a pair gains no total (weight < 0). A, optimal, cannot weigh
+    less than B, so every cycle keeps both the total and the count: A is as good as B.
+    Small weights keep OR-Tools' cost scaling short (fewer phases than the old
+    ``fit * (places + 1) + 1``, the same optima).
     """
     if matched_first:
         return fits + (top * places + 1)
-    return fits * (places + 1) + 1
+    return 2 * fits + 1
 
 
 def _max_pairs(tails: IntArray, heads: IntArray, capacities: IntArray, n: int) -> int:
@@ -278,17 +296,17 @@ def _best_threshold(
 
 
 def _reasons(
-    instance: Instance, matched: set[Hashable], left: IntArray, keep: NDArray[np.bool_]
+    instance: Instance, matched: NDArray[np.bool_], left: IntArray, keep: NDArray[np.bool_]
 ) -> list[Unmatched]:
-    """Why each unmatched mentee is unmatched, in words the committee can act on."""
+    """Why each unmatched mentee (`matched` False at their position) is unmatched, in
+    words the committee can act on."""
     n = len(instance.mentees)
     tails, heads = instance.arc_mentee[keep], instance.arc_mentor[keep]
-    options = np.bincount(tails, minlength=n)
-    with_room = np.bincount(tails[left[heads] > 0], minlength=n)
+    options = np.bincount(tails, minlength=n).tolist()
+    with_room = np.bincount(tails[left[heads] > 0], minlength=n).tolist()
     reasons = []
-    for i, mentee in enumerate(instance.mentees):
-        if mentee in matched:
-            continue
+    for i in np.flatnonzero(~matched).tolist():
+        mentee = instance.mentees[i]
         if not options[i]:
             counts = instance.excluded.get(i, Counter())
             detail = ", ".join(f"{count} {why}" for why, count in counts.most_common())

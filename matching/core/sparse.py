@@ -99,21 +99,39 @@ def top_k_rows(
         floor = np.full(rows, lowest, dtype=np.result_type(block.dtype, type(lowest)))
     if np.issubdtype(floor.dtype, np.floating):  # -inf marks a pair to leave out
         floor = np.maximum(floor, np.finfo(floor.dtype).min)
-    i, j = np.nonzero(block >= floor[:, None])
-    f = block[i, j]
+    passed = np.flatnonzero(block >= floor[:, None])
+    i, j = np.divmod(passed, width)
+    f = block.reshape(-1)[passed]
     # Equal fits are common (scores are sums of a few round numbers); taking the first
     # columns would send everyone to the same few mentors, so ties are broken by a
     # fixed scramble of (row, column) instead.
     scramble = (
         j.astype(np.uint64) * np.uint64(2654435761) + i.astype(np.uint64) * np.uint64(40503)
     ) % np.uint64(1 << 31)
-    order = np.lexsort((scramble, -f, i))
+    order = _by_row_best_first(i, f, scramble, rows)
     i, j, f = i[order], j[order], f[order]
-    rank = np.arange(len(i)) - np.searchsorted(i, i)
+    rank = np.arange(len(i)) - np.searchsorted(i, np.arange(rows))[i]
     keep = rank < k
     columns[i[keep], rank[keep]] = j[keep]
     values[i[keep], rank[keep]] = f[keep]
     return columns, values
+
+
+def _by_row_best_first(
+    i: IntArray, f: NDArray[np.number], scramble: NDArray[np.uint64], rows: int
+) -> IntArray:
+    """The order by row, then value (largest first), then scramble, then position: the
+    order of ``np.lexsort((scramble, -f, i))``, sooner for float32 values (the hot
+    case), whose value and scramble fit one 63-bit key (a stable sort of that key, then
+    a stable radix sort of the rows)."""
+    if f.dtype != np.float32 or rows >= 1 << 16:
+        return np.lexsort((scramble, -f, i))
+    bits = (f + np.float32(0)).view(np.int32)  # + 0 turns -0.0 into 0.0, as -f compares
+    ascending = bits ^ ((bits >> 31) & np.int32(0x7FFFFFFF))  # the floats' order
+    descending = (np.int64(0x7FFFFFFF) - ascending.astype(np.int64)).astype(np.uint64)
+    key = (descending << np.uint64(31)) | scramble
+    order = np.argsort(key, kind="stable")
+    return order[np.argsort(i[order].astype(np.uint16), kind="stable")]
 
 
 def candidate_arcs(scores: Scores, k: int) -> tuple[IntArray, IntArray, IntArray, IntArray]:
@@ -167,22 +185,39 @@ def duals(
     free = source < 0
     np.maximum.at(v, h[free], w[free])
     # A matched mentee must not envy mentor j: v[j] >= v[own] + weight - own weight.
-    # Only the best such arc per (own mentor, mentor) matters.
-    src, dst, length = source[~free], h[~free], w[~free] - weight_of[t[~free]]
-    order = np.lexsort((-length, dst, src))
-    src, dst, length = src[order], dst[order], length[order]
-    first = np.ones(len(src), dtype=bool)
-    first[1:] = (src[1:] != src[:-1]) | (dst[1:] != dst[:-1])
-    src, dst, length = src[first], dst[first], length[first]
+    # Only the best such arc per (own mentor, mentor) matters; sorted by one whole-number
+    # key, the arcs come grouped by their own mentor, as the relaxations read them.
+    held = ~free
+    key = source[held] * m + h[held]
+    length = w[held] - weight_of[t[held]]
+    order = np.argsort(key)
+    key, length = key[order], length[order]
+    if len(key):
+        first = np.flatnonzero(np.concatenate([[True], key[1:] != key[:-1]]))
+        length = np.maximum.reduceat(length, first)
+        key = key[first]
+    src, dst = key // m, key % m
+    start = np.searchsorted(src, np.arange(m + 1))
+    # Bellman-Ford, each round relaxing only the arcs out of mentors whose price rose
+    # in the round before (at first, every mentor).
+    rising = np.arange(m)
     for _ in range(m + 1):
-        offer = v[src] + length
-        better = offer > v[dst]
+        count = start[rising + 1] - start[rising]
+        rising, count = rising[count > 0], count[count > 0]
+        if not len(rising):
+            break
+        at = np.repeat(start[rising] - np.cumsum(count) + count, count) + np.arange(count.sum())
+        offer = v[src[at]] + length[at]
+        better = offer > v[dst[at]]
         if not better.any():
             break
-        np.maximum.at(v, dst[better], offer[better])
+        np.maximum.at(v, dst[at][better], offer[better])
+        rising = np.unique(dst[at][better])
     else:
         raise RoundError("the matching is not optimal: a cycle of swaps improves it")
-    u = np.where(mentor_of >= 0, weight_of - v[np.maximum(mentor_of, 0)], 0)
+    matched = mentor_of >= 0
+    u = np.zeros(n, dtype=np.int64)
+    u[matched] = weight_of[matched] - v[mentor_of[matched]]
     used = np.bincount(heads[chosen], minlength=m)
     if (u < 0).any() or (v[used < capacities] > 0).any():
         raise RoundError("the matching is not optimal: its duals are not feasible")
@@ -333,6 +368,7 @@ def _violations(
     arc_at, arc_heads = at[mine], arc_heads[mine]
     tails, heads, fits = [], [], []
     any_broken = 0
+    room = np.zeros((0, 0))  # one buffer for every block's slack
     for start, (part, block) in zip(
         range(0, len(rows), scores.chunk), scores.blocks(rows), strict=True
     ):
@@ -340,7 +376,10 @@ def _violations(
         if values.dtype != np.float32 or not fine:
             values = values.astype(np.float64)
         here = (arc_at >= start) & (arc_at < start + len(part))
-        slack = values - big_v[None, :]
+        if room.dtype != values.dtype or room.shape[0] < len(part):
+            room = np.empty((max(len(part), min(scores.chunk, len(rows))), len(v)), values.dtype)
+        slack = room[: len(part)]
+        np.subtract(values, big_v[None, :], out=slack)
         slack[values < 0] = -np.inf
         slack[arc_at[here] - start, arc_heads[here]] = -np.inf  # held arcs satisfy it
         big_u = ((u[part] - b) / unit - margin).astype(values.dtype)
@@ -348,7 +387,10 @@ def _violations(
         # A mentee with a pair that breaks the inequality, or nearly, gets their 2k best
         # pairs at the current prices (not only the breaking ones), so that the next
         # prices, which move, find what they need among the arcs.
-        columns, _ = top_k_rows(slack[short], 2 * k, lowest=-np.inf)
+        if 2 * len(short) > len(part):  # most rows: no copy, the others dropped after
+            columns = top_k_rows(slack, 2 * k, lowest=-np.inf)[0][short]
+        else:
+            columns, _ = top_k_rows(slack[short], 2 * k, lowest=-np.inf)
         i = np.repeat(short, 2 * k)
         j = columns.ravel()
         i, j = i[j >= 0], j[j >= 0]

@@ -96,6 +96,35 @@ def test_matched_first_matches_the_most_then_the_best_fit(instance):
     assert result.total_fit == optimum % big
 
 
+@settings(max_examples=150, deadline=None)
+@given(rounds())
+def test_fit_is_the_largest_total_then_the_most_pairs(instance):
+    # The flow's weights are 2 * fit + 1 (`objective_weights`); the LP with a weight
+    # per pair that makes any unit of total outweigh every pair must agree on both.
+    result = solve(instance)
+    big = 10**4  # more than the most pairs a round here can have
+    optimum = round(lp_optimum(instance, lambda f: big * f + 1))
+    assert result.total_fit == optimum // big
+    assert len(result.pairs) == optimum % big
+
+
+def test_fit_gives_up_no_total_for_more_pairs():
+    # a-x alone (10) against a-y and b-x (4 + 5 = 9, two pairs): the total wins; with
+    # b-x worth 6 the totals tie (10) and the two pairs win.
+    fits = {("a", "x"): 10, ("a", "y"): 4, ("b", "x"): 5}
+    instance = Instance.from_pairs(
+        mentees=["a", "b"], mentors=["x", "y"], capacities={"x": 1, "y": 1}, fits=fits
+    )
+    assert {(p.mentee, p.mentor) for p in solve(instance).pairs} == {("a", "x")}
+    tied = Instance.from_pairs(
+        mentees=["a", "b"],
+        mentors=["x", "y"],
+        capacities={"x": 1, "y": 1},
+        fits={**fits, ("b", "x"): 6},
+    )
+    assert {(p.mentee, p.mentor) for p in solve(tied).pairs} == {("a", "y"), ("b", "x")}
+
+
 def brute_force(instance: Instance):
     """Every feasible assignment of a tiny round, as (pairs, min fit, total)."""
     n, m = len(instance.mentees), len(instance.mentors)

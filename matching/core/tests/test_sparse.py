@@ -84,6 +84,36 @@ def test_top_k_rows_keeps_each_rows_best_allowed_fits(rows):
         assert [row[c] for c in columns[r].tolist() if c >= 0] == got
 
 
+@settings(max_examples=150, deadline=None)
+@given(
+    st.integers(1, 6),
+    st.integers(1, 40),
+    st.integers(1, 8),
+    st.data(),
+)
+def test_top_k_rows_of_float32_breaks_ties_by_the_scramble(rows, width, k, data):
+    # Half points with many ties, some excluded (-1) and some -0.0: the float32 path
+    # (one sort key) must give the order of (value, largest first; scramble; column).
+    cells = data.draw(
+        st.lists(
+            st.sampled_from([-1.0, -0.0, 0.0, 0.5, 1.0, 1.5, 2.0, 7.5, 100.0]),
+            min_size=rows * width,
+            max_size=rows * width,
+        )
+    )
+    block = np.array(cells, dtype=np.float32).reshape(rows, width)
+    columns, values = top_k_rows(block, k)
+    for r in range(rows):
+        ranked = sorted(
+            (-float(block[r, c]), (c * 2654435761 + r * 40503) % (1 << 31), c)
+            for c in range(width)
+            if block[r, c] >= 0
+        )[:k]
+        expected = [c for _, _, c in ranked]
+        assert columns[r].tolist() == expected + [-1] * (k - len(expected))
+        assert values[r, : len(expected)].tolist() == [float(block[r, c]) for c in expected]
+
+
 def test_duals_refuse_a_matching_that_is_not_optimal():
     tails = np.array([0, 0, 1], dtype=np.int64)
     heads = np.array([0, 1, 1], dtype=np.int64)
@@ -91,6 +121,35 @@ def test_duals_refuse_a_matching_that_is_not_optimal():
     # Mentee 0 takes mentor 1 (weight 1) while mentor 0 (weight 5) has a free place.
     with pytest.raises(RoundError, match="not optimal"):
         duals(tails, heads, weights, np.array([1, 1]), np.array([1]), 2)
+
+
+def test_duals_refuse_a_matching_a_cycle_of_swaps_improves():
+    # a-x and b-y (1 + 1) where a-y and b-x (5 + 5) are possible: both mentors full.
+    tails = np.array([0, 0, 1, 1], dtype=np.int64)
+    heads = np.array([0, 1, 0, 1], dtype=np.int64)
+    weights = np.array([1, 5, 5, 1], dtype=np.int64)
+    with pytest.raises(RoundError, match="cycle"):
+        duals(tails, heads, weights, np.array([1, 1]), np.array([0, 3]), 2)
+
+
+@settings(max_examples=150, deadline=None)
+@given(matrices())
+def test_duals_of_an_optimal_matching_are_feasible_and_tight(data):
+    matrix, capacities = data
+    instance = whole(matrix, capacities)
+    found = solve(instance)
+    at = {
+        (i, j): a
+        for a, (i, j) in enumerate(zip(instance.arc_mentee, instance.arc_mentor, strict=True))
+    }
+    chosen = np.array([at[(p.mentee, p.mentor)] for p in found.pairs], dtype=np.int64)
+    weights = 2 * instance.arc_fit + 1
+    u, v = duals(instance.arc_mentee, instance.arc_mentor, weights, capacities, chosen, len(matrix))
+    assert (u >= 0).all()
+    assert (v >= 0).all()
+    assert (u[instance.arc_mentee] + v[instance.arc_mentor] >= weights).all()
+    # Equal to the primal value: the duals prove the matching optimal.
+    assert int(u.sum() + (capacities * v).sum()) == int(weights[chosen].sum())
 
 
 def test_an_unknown_objective_is_refused():
