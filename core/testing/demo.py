@@ -8,10 +8,14 @@ but as Python values: JSON would cut times to the millisecond) and of the files 
 seeders stored; every later call empties the database and loads the copy back, with the
 same primary keys, in about a fifth of the time.
 
-Call it first in a test, before the test makes anything of its own: the first call copies
-the database as it finds it (with the data the migrations load, or emptied by an earlier
-transactional test), and every later call starts from that copy. Tests of `seed_demo`
-itself (what it prints, that a second run duplicates nothing) call the command, not this.
+Call it first in a test, before the test (or a fixture: `personas`, `two_factor`) makes
+anything of its own: the first call copies the database as it finds it (with the data the
+migrations load, or emptied by an earlier transactional test), and every later call starts
+from that copy; a first call that finds people already there refuses. Tests of `seed_demo`
+itself start from this too and run the command once more: it prints the same logins on
+every run, and the second run must add nothing. One test seeds for real whatever the
+order (core/tests/test_testing_demo.py): that the copy restores exactly what the command
+built.
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ from typing import Any
 
 from django.apps import apps
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.core import serializers
 from django.core.management import call_command
@@ -54,6 +59,13 @@ def demo_network(using: str = DEFAULT_DB_ALIAS) -> None:
         connection.check_constraints()
     snapshot = _snapshots.get(using)
     if snapshot is None:
+        # The copy is what every later call in the process restores: it must not keep what
+        # the test made before (a fixture's personas, say), whichever test comes first.
+        if get_user_model()._default_manager.using(using).exists():
+            raise RuntimeError(
+                "demo_network() must come first in a test, before the test or its fixtures "
+                "(personas, two_factor) make anyone: the copy would keep them"
+            )
         call_command("seed_demo", stdout=StringIO())
         media = Path(tempfile.mkdtemp(prefix="radcollab-demo-media-"))
         if Path(settings.MEDIA_ROOT).is_dir():

@@ -12,9 +12,11 @@ from network.models import Membership, Region, Role, Site, TrainingScheme
 
 pytestmark = pytest.mark.django_db
 
-# The first two tests are of the command (what it prints, that a second run adds nothing);
-# the others read the network it builds, from the copy kept per test process
-# (core/testing/demo.py) instead of seeding it again (seven seconds of CPU each).
+# Every test starts from the network the command builds, restored from the copy kept per
+# test process (core/testing/demo.py; core/tests/test_testing_demo.py proves it exact)
+# instead of seeding it again (six seconds of CPU each). The first two tests run the
+# command once more over it: what it prints (the same on every run) and that the
+# second run adds nothing.
 
 
 def counts() -> tuple[int, ...]:
@@ -25,6 +27,7 @@ def counts() -> tuple[int, ...]:
 
 
 def test_seed_demo_builds_a_network_with_every_role_and_prints_logins():
+    demo_network()
     out = StringIO()
     call_command("seed_demo", stdout=out)
     assert Site.objects.count() >= 20
@@ -38,7 +41,7 @@ def test_seed_demo_builds_a_network_with_every_role_and_prints_logins():
 
 
 def test_seed_demo_twice_duplicates_nothing():
-    call_command("seed_demo", stdout=StringIO())
+    demo_network()
     first = counts()
     call_command("seed_demo", stdout=StringIO())
     assert counts() == first

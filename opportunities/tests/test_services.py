@@ -194,14 +194,3 @@ def test_the_api_suggests_and_lists_with_eligibility(client, personas):
     services.opportunity_suggest(actor=personas.committee, **{**BASE, "title": "Published"})
     rows = client.get("/api/v1/opportunities?eligible=true").json()
     assert [(r["title"], r["eligible"]) for r in rows] == [("Published", True)]
-
-
-def test_the_demo_publishes_its_opportunities_though_its_committee_has_no_two_factor():
-    from io import StringIO
-
-    from django.core.management import call_command
-
-    call_command("seed_demo", stdout=StringIO())
-    waiting = Opportunity.objects.filter(state=Opportunity.State.SUGGESTED)
-    assert [o.title for o in waiting] == ["Imaging informatics summer school (suggested)"]
-    assert Opportunity.objects.published().count() >= 3

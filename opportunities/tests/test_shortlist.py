@@ -7,11 +7,9 @@ import csv
 import datetime as dt
 import io
 import re
-from io import StringIO
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
@@ -412,20 +410,6 @@ def test_the_edit_form_shows_each_fact_beside_its_source_and_date(client, person
     assert 'name="source_step2" value="https://example.org/programme"' in html
     assert f'name="as_of_step2" value="{READ}"' in html
     assert 'name="source_fee"' in html
-
-
-def test_the_demo_seeds_invented_residencies_once_each_source_labelled_as_demo():
-    call_command("seed_demo", stdout=StringIO())
-    call_command("seed_demo", stdout=StringIO())
-    residencies = Programme.objects.filter(kind="residency")
-    assert residencies.count() == 10
-    for made in residencies:
-        assert made.sources
-        assert all(s["source"].startswith("Demo data, invented") for s in made.sources.values())
-    newcomer = ShortlistProfile.objects.get(person__email__startswith="newcomer@")
-    result = shortlist.shortlist_for(newcomer)
-    assert result.chosen
-    assert any("Visa:" in r for e in result.excluded for r in e.reasons)
 
 
 def test_the_api_adds_a_residency_with_its_sources_and_names_a_missing_one(client, personas):

@@ -8,10 +8,7 @@ order of the same candidates is the baseline. Both figures are printed for the d
 
 from __future__ import annotations
 
-from io import StringIO
-
 import pytest
-from django.core.management import call_command
 
 from core.testing.demo import demo_network
 from mentors.models import ContactRequest
@@ -46,7 +43,7 @@ def test_hidden_choices_rank_in_the_top_five_for_most_trainees():
 
 
 def test_the_demo_seeder_adds_nothing_the_second_time_and_stores_the_printed_trainees_list():
-    call_command("seed_demo", stdout=StringIO())
+    demo_network()
     counts = (
         Project.objects.count(),
         ContactRequest.objects.count(),
