@@ -117,18 +117,6 @@ hypothesis_settings.register_profile(
 hypothesis_settings.load_profile("radcollab")
 
 
-def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Browser tests run first, the rest in the order collected.
-
-    pytest-xdist hands out the first quarter of the tests one by one, in turn, and the
-    rest in runs of neighbours. The browser tests are the longest (the phone sweep of every
-    page alone takes minutes) and are collected next to each other: handed out as one run,
-    they all went to one worker, which ran for minutes after the other had finished.
-    First in the list, they are dealt out between the workers like cards. The sort is
-    stable and the same in every worker, as xdist requires."""
-    items.sort(key=lambda item: item.get_closest_marker("browser") is None)
-
-
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     """In the controlling process of a pytest-xdist run, drop the database template the
     workers copied (core/testing/databases.py).
