@@ -353,7 +353,15 @@ def kill_mid_export(
     )
 
 
-def main() -> None:
+class DemoSetup(TypedDict):
+    """What the SETUP script prints: the trainee's project, a study to export, a token for it."""
+
+    project: int
+    study: int
+    token: str
+
+
+def parse_options() -> argparse.Namespace:
     parser = argparse.ArgumentParser()
     parser.add_argument("--database-url", default="postgres://postgres@127.0.0.1:5432/rc_s3_nodes")
     parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/14")
@@ -368,38 +376,59 @@ def main() -> None:
         default=BULK_RECORDS,
         help="Records of the study whose export loses its worker midway (fresh database only).",
     )
-    options = parser.parse_args()
+    return parser.parse_args()
 
-    from core.testing.s3 import free_port, make_user, start_moto
 
-    processes: list[subprocess.Popen[bytes]] = []
-    scratch = Path(tempfile.mkdtemp(prefix="radcollab-nodes-"))
-    (scratch / "static").mkdir()
-    try:
+class TwoNodes:
+    """One run's shared state: its processes, scratch folder, storage, settings and nodes.
+
+    Each method is one step of `main`, in order; a step may rely on what the ones before
+    it set (the S3 endpoint and keys, the nodes' settings, their addresses, the workers).
+    """
+
+    def __init__(self, options: argparse.Namespace) -> None:
+        self.options = options
+        self.processes: list[subprocess.Popen[bytes]] = []
+        self.scratch = Path(tempfile.mkdtemp(prefix="radcollab-nodes-"))
+        (self.scratch / "static").mkdir()
+        self.env: dict[str, str] = {}
+        self.media = {name: self.scratch / f"media-{name}" for name in ("A", "B", "w1", "w2")}
+        self.bases: dict[str, str] = {}
+        self.workers: dict[str, subprocess.Popen[bytes]] = {}
+
+    def start_storage(self) -> None:
+        """An S3 server (moto) refusing unsigned or wrongly signed calls, with a bucket."""
+        from core.testing.s3 import free_port, make_user, start_moto
+
         port = free_port()
-        processes.append(start_moto(port, no_auth_calls=3))
-        endpoint = f"http://127.0.0.1:{port}"
-        access_key, secret_key = make_user(endpoint)
+        self.processes.append(start_moto(port, no_auth_calls=3))
+        self.endpoint = f"http://127.0.0.1:{port}"
+        self.access_key, self.secret_key = make_user(self.endpoint)
         import boto3
 
-        s3 = boto3.client(
+        self.s3 = boto3.client(
             "s3",
-            endpoint_url=endpoint,
+            endpoint_url=self.endpoint,
             region_name="eu-west-2",
-            aws_access_key_id=access_key,
-            aws_secret_access_key=secret_key,
+            aws_access_key_id=self.access_key,
+            aws_secret_access_key=self.secret_key,
         )
-        s3.create_bucket(
+        self.s3.create_bucket(
             Bucket="radcollab-nodes",
             CreateBucketConfiguration={"LocationConstraint": "eu-west-2"},
         )
-        say(f"S3 (moto, signatures enforced) at {endpoint}, bucket radcollab-nodes")
-        if not options.keep_database:
-            fresh_database(options.database_url)
+        say(f"S3 (moto, signatures enforced) at {self.endpoint}, bucket radcollab-nodes")
+
+    def reset_database_and_redis(self) -> None:
+        if not self.options.keep_database:
+            fresh_database(self.options.database_url)
         import redis
 
-        redis.Redis.from_url(options.redis_url).flushdb()
-        base_env = {
+        redis.Redis.from_url(self.options.redis_url).flushdb()
+
+    def write_settings(self) -> None:
+        """The environment every node and worker shares, and an empty MEDIA_ROOT for each."""
+        self.env = {
             **{k: v for k, v in os.environ.items() if not k.startswith(("S3_", "RADCOLLAB_"))},
             "DEBUG": "false",
             "SECRET_KEY": "two-nodes-" + "x" * 50,
@@ -407,25 +436,26 @@ def main() -> None:
             "SECURE_SSL_REDIRECT": "false",
             "SECURE_COOKIES": "false",
             "STATIC_MANIFEST": "false",
-            "STATIC_ROOT": str(scratch / "static"),
-            "DATABASE_URL": options.database_url,
-            "REDIS_URL": options.redis_url,
+            "STATIC_ROOT": str(self.scratch / "static"),
+            "DATABASE_URL": self.options.database_url,
+            "REDIS_URL": self.options.redis_url,
             "RADCOLLAB_STORAGE": "s3",
             "S3_BUCKET": "radcollab-nodes",
-            "S3_ENDPOINT_URL": endpoint,
+            "S3_ENDPOINT_URL": self.endpoint,
             "S3_REGION": "eu-west-2",
-            "S3_ACCESS_KEY_ID": access_key,
-            "S3_SECRET_ACCESS_KEY": secret_key,
+            "S3_ACCESS_KEY_ID": self.access_key,
+            "S3_SECRET_ACCESS_KEY": self.secret_key,
             "S3_KEY_PREFIX": "radcollab",
             "S3_ADDRESSING_STYLE": "path",
             # The shortest stall rule, so that step 6 ends within a minute of the kill.
             "RADCOLLAB_TASK_STALE_MINUTES": "1",
         }
-        media = {name: scratch / f"media-{name}" for name in ("A", "B", "w1", "w2")}
-        for folder in media.values():
+        for folder in self.media.values():
             folder.mkdir()
 
-        wrong = {**base_env, "S3_SECRET_ACCESS_KEY": "not-the-secret"}  # nosec B105 - a wrong key on purpose
+    def check_wrong_key_refused(self) -> None:
+        """Step 1: a node given a wrong storage key refuses to start (`check --deploy`)."""
+        wrong = {**self.env, "S3_SECRET_ACCESS_KEY": "not-the-secret"}  # nosec B105 - a wrong key on purpose
         out = manage(wrong, "check", "--deploy", "--tag", "radcollab_storage", check=False)
         if "credentials were refused" not in out:
             fail(f"a node with a wrong key was not refused:\n{out}")
@@ -434,32 +464,42 @@ def main() -> None:
             + next(line.strip() for line in out.splitlines() if "credentials" in line)
         )
 
+    def prepare_data(self) -> tuple[DemoSetup, BulkStudy]:
+        """Migrate and seed (unless kept), then the demo's accounts and the large study."""
         started = time.perf_counter()
-        if not options.keep_database:
-            manage(base_env, "migrate", "--no-input")
-            manage(base_env, "seed_demo")
-        setup = json.loads(manage(base_env, "shell", "-c", SETUP).strip().splitlines()[-1])
-        what = "reused" if options.keep_database else "migrated and seeded"
+        if not self.options.keep_database:
+            manage(self.env, "migrate", "--no-input")
+            manage(self.env, "seed_demo")
+        setup = json.loads(manage(self.env, "shell", "-c", SETUP).strip().splitlines()[-1])
+        what = "reused" if self.options.keep_database else "migrated and seeded"
         say(f"   PostgreSQL {what} in {time.perf_counter() - started:.0f} s")
         started = time.perf_counter()
-        bulk_setup = BULK % options.bulk_records
-        bulk = json.loads(manage(base_env, "shell", "-c", bulk_setup).strip().splitlines()[-1])
+        bulk_setup = BULK % self.options.bulk_records
+        bulk = json.loads(manage(self.env, "shell", "-c", bulk_setup).strip().splitlines()[-1])
         say(
             f"   a study of {bulk['records']:,} records for step 6 ready in "
             f"{time.perf_counter() - started:.0f} s"
         )
+        return setup, bulk
+
+    def drop_queued_tasks(self) -> None:
         # Loading the demo data queues a task per person (emails, recommendations): on a
         # loaded machine that backlog kept step 5's export waiting past its deadline.
         # None of it is what the steps check, so the workers start on an empty queue.
-        dropped = redis.Redis.from_url(options.redis_url)
+        import redis
+
+        dropped = redis.Redis.from_url(self.options.redis_url)
         say(f"   {dropped.llen('rq:queue:default')} queued set-up tasks dropped")
         dropped.flushdb()
 
-        bases = {}
+    def start_web_nodes(self) -> None:
+        """Node A and node B: gunicorn each, on a port of its own."""
+        from core.testing.s3 import free_port
+
         for name in ("A", "B"):
             web_port = free_port()
-            env = {**base_env, "MEDIA_ROOT": str(media[name])}
-            processes.append(
+            env = {**self.env, "MEDIA_ROOT": str(self.media[name])}
+            self.processes.append(
                 subprocess.Popen(
                     [
                         str(BIN / "gunicorn"),
@@ -479,12 +519,14 @@ def main() -> None:
                     env=env,
                 )
             )
-            bases[name] = f"http://127.0.0.1:{web_port}"
-        workers: dict[str, subprocess.Popen[bytes]] = {}
+            self.bases[name] = f"http://127.0.0.1:{web_port}"
+
+    def start_workers(self) -> None:
+        """Two RQ workers, w1 and w2, each logging to a file in the scratch folder."""
         for name in ("w1", "w2"):
-            env = {**base_env, "MEDIA_ROOT": str(media[name])}
-            log = (scratch / f"{name}.log").open("wb")
-            workers[name] = subprocess.Popen(
+            env = {**self.env, "MEDIA_ROOT": str(self.media[name])}
+            log = (self.scratch / f"{name}.log").open("wb")
+            self.workers[name] = subprocess.Popen(
                 [
                     PYTHON,
                     "manage.py",
@@ -500,8 +542,11 @@ def main() -> None:
                 stdout=log,
                 stderr=subprocess.STDOUT,
             )
-            processes.append(workers[name])
-        for name, base in bases.items():
+            self.processes.append(self.workers[name])
+
+    def check_ready(self) -> None:
+        """Step 2: both nodes ready (`/readyz`) and healthy with database, Redis and storage."""
+        for name, base in self.bases.items():
             ready = wait_ready(base)
             if ready.get("status") != "ok":
                 fail(f"node {name} not ready: {ready}")
@@ -509,8 +554,10 @@ def main() -> None:
                 health = json.loads(answer.read())
             say(f"2. node {name} {base} ready {ready}; health {health}")
 
+    def check_shared_session(self) -> Browser:
+        """Step 3: a session started on A works on B; the browser holding it."""
         browser = Browser()
-        a, b = bases["A"], bases["B"]
+        a, b = self.bases["A"], self.bases["B"]
         browser.get(f"{a}/accounts/login/")
         body = urllib.parse.urlencode(
             {
@@ -520,11 +567,15 @@ def main() -> None:
             }
         ).encode()
         browser.post(f"{a}/accounts/login/", body, "application/x-www-form-urlencoded")
-        status, page, landed = browser.get(f"{b}/dashboard/")
+        status, _, landed = browser.get(f"{b}/dashboard/")
         if "/accounts/login" in landed or status != 200:
             fail(f"the session from A did not work on B ({status}, {landed})")
         say("3. signed in on A; B shows the dashboard to the same session")
+        return browser
 
+    def check_shared_document(self, browser: Browser, project: int) -> None:
+        """Step 4: a document uploaded through A downloads through B, byte for byte."""
+        a, b = self.bases["A"], self.bases["B"]
         content = b"%PDF-1.4 two-node protocol " + uuid.uuid4().hex.encode()
         form, kind = multipart(
             {
@@ -535,17 +586,20 @@ def main() -> None:
             },
             {"file": ("protocol.pdf", content)},
         )
-        browser.post(f"{a}/projects/{setup['project']}/documents/", form, kind)
-        _, page, _ = browser.get(f"{b}/projects/{setup['project']}/documents/")
+        browser.post(f"{a}/projects/{project}/documents/", form, kind)
+        _, page, _ = browser.get(f"{b}/projects/{project}/documents/")
         found = re.findall(rb"/projects/versions/(\d+)/download/", page)
         if not found:
             fail("the uploaded document is not listed on B")
         version = max(int(x) for x in found)
-        status, got, _ = browser.get(f"{b}/projects/versions/{version}/download/")
+        _, got, _ = browser.get(f"{b}/projects/versions/{version}/download/")
         if got != content:
             fail(f"B served {len(got)} bytes, not the {len(content)} uploaded through A")
         say(f"4. document uploaded through A ({len(content)} bytes) downloaded through B: same")
 
+    def check_export_by_worker(self, setup: DemoSetup) -> None:
+        """Step 5: an export requested on B (API token) is run by a worker, downloads through A."""
+        a, b = self.bases["A"], self.bases["B"]
         exports = f"/api/v1/studies/{setup['study']}/exports"
         export = api(b, exports, setup["token"], {"format": "csv"})
         state = wait_export(a, f"{exports}/{export['id']}", setup["token"], 180)["state"]
@@ -555,29 +609,62 @@ def main() -> None:
         ran = [
             name
             for name in ("w1", "w2")
-            if b"Job OK" in (scratch / f"{name}.log").read_bytes()
-            or b"Successfully completed" in (scratch / f"{name}.log").read_bytes()
+            if b"Job OK" in (self.scratch / f"{name}.log").read_bytes()
+            or b"Successfully completed" in (self.scratch / f"{name}.log").read_bytes()
         ]
         say(
             f"5. export {export['id']} requested on B, run by worker {ran or '?'}, "
             f"downloaded through A: {len(exported)} bytes, "
             f"{exported.count(NEWLINE)} lines"
         )
-        kill_mid_export(a, b, bulk, workers, options, base_env)
-        local = [p for folder in media.values() for p in folder.rglob("*") if p.is_file()]
+
+    def check_worker_killed(self, bulk: BulkStudy) -> None:
+        """Step 6: see `kill_mid_export`."""
+        kill_mid_export(
+            self.bases["A"], self.bases["B"], bulk, self.workers, self.options, self.env
+        )
+
+    def check_nothing_local(self) -> None:
+        """Step 7: nothing written to any node's or worker's MEDIA_ROOT; what the bucket holds."""
+        local = [p for folder in self.media.values() for p in folder.rglob("*") if p.is_file()]
         if local:
             fail(f"files were written to local disk: {local}")
-        keys = [o["Key"] for o in s3.list_objects_v2(Bucket="radcollab-nodes").get("Contents", [])]
+        keys = [
+            o["Key"] for o in self.s3.list_objects_v2(Bucket="radcollab-nodes").get("Contents", [])
+        ]
         say(f"7. nothing on local disk; the bucket holds {len(keys)} objects: {keys}")
-        say("PASS")
-    finally:
-        for process in reversed(processes):
+
+    def stop(self) -> None:
+        """Terminate every process started, newest first; kill any that will not stop."""
+        for process in reversed(self.processes):
             process.terminate()
-        for process in processes:
+        for process in self.processes:
             try:
                 process.wait(timeout=10)
             except subprocess.TimeoutExpired:
                 process.kill()
+
+
+def main() -> None:
+    nodes = TwoNodes(parse_options())
+    try:
+        nodes.start_storage()
+        nodes.reset_database_and_redis()
+        nodes.write_settings()
+        nodes.check_wrong_key_refused()
+        setup, bulk = nodes.prepare_data()
+        nodes.drop_queued_tasks()
+        nodes.start_web_nodes()
+        nodes.start_workers()
+        nodes.check_ready()
+        browser = nodes.check_shared_session()
+        nodes.check_shared_document(browser, setup["project"])
+        nodes.check_export_by_worker(setup)
+        nodes.check_worker_killed(bulk)
+        nodes.check_nothing_local()
+        say("PASS")
+    finally:
+        nodes.stop()
 
 
 if __name__ == "__main__":

@@ -294,6 +294,16 @@ def _accept(project: Project, person: User, kind: str, note: str) -> None:
 def _workspace(project: Project) -> None:
     """The mentor's stroke-mimic study, in data collection, with the demo trainee on the team."""
     trainee, mentor, statistician = _demo("trainee"), project.lead, _demo("statistician")
+    _join_the_team(project, mentor, trainee, statistician)
+    today = timezone.now().date()
+    _plan_the_work(project, mentor, trainee, statistician, today)
+    _meet_and_file(project, mentor, trainee, today)
+    _agree_the_credit(project, mentor, trainee, statistician)
+    _waiting_for_the_mentor(project, trainee)
+
+
+def _join_the_team(project: Project, mentor: User, trainee: User, statistician: User) -> None:
+    """The trainee is accepted to collect; the mentor adds a statistics role, filled at once."""
     _accept(
         project,
         trainee,
@@ -321,7 +331,12 @@ def _workspace(project: Project) -> None:
         ),
     )
     services.application_decide(actor=mentor, application=application, action="accept")
-    today = timezone.now().date()
+
+
+def _plan_the_work(
+    project: Project, mentor: User, trainee: User, statistician: User, today: dt.date
+) -> None:
+    """A milestone met; four tasks toward the next: one done, one late and under way, two to do."""
     protocol = workspace.milestone_create(
         actor=mentor, project=project, title="Protocol signed off", due_on=today - dt.timedelta(30)
     )
@@ -345,6 +360,10 @@ def _workspace(project: Project) -> None:
         )
         if state != Task.State.TODO:
             workspace.task_update(actor=mentor, task=task, version=task.version, state=state)
+
+
+def _meet_and_file(project: Project, mentor: User, trainee: User, today: dt.date) -> None:
+    """Last week's progress meeting with its action, and two documents in the folders."""
     workspace.meeting_record(
         actor=mentor,
         project=project,
@@ -373,6 +392,10 @@ def _workspace(project: Project) -> None:
         upload=ContentFile(b"field,label\nstudy_id,Study ID\n", name="dictionary.csv"),
         note="Fields for the REDCap form",
     )
+
+
+def _agree_the_credit(project: Project, mentor: User, trainee: User, statistician: User) -> None:
+    """The trainee declares a contribution; an authorship agreement the statistician confirms."""
     services.contributions_declare(
         actor=trainee,
         project=project,
@@ -388,7 +411,6 @@ def _workspace(project: Project) -> None:
     ]
     services.agreement_save(actor=mentor, project=project, version=0, lines=lines)
     services.agreement_confirm(actor=statistician, project=project, version=1)
-    _waiting_for_the_mentor(project, trainee)
 
 
 def _waiting_for_the_mentor(project: Project, trainee: User) -> None:
