@@ -81,3 +81,20 @@ def test_a_misc_entry_that_is_no_preprint_is_read_without_a_kind():
     (misc,) = read_bibtex("@misc{t, title={Slides}, author={A, B}, year={2020}}")
     assert misc.kind is None
     assert misc.source_type == "@misc"
+
+
+def test_orcid_numbers_go_to_the_author_named_and_each_to_one_author_only():
+    """Web of Science's `orcid-numbers`: "Åberg" and "Aberg" fold alike, so matching by
+    the folded name alone gave Åberg's ORCID to both (found by the round-trip test)."""
+    text = """@article{k,
+      title = {T},
+      author = {Aberg, Anna and Åberg, Björn and Muller, Jan},
+      orcid-numbers = {Åberg, Björn/0000-0002-1825-0097; Müller, Jan/0000-0002-1694-233X},
+    }"""
+    (record,) = read_bibtex(text)
+    assert [(a.family, a.orcid) for a in record.authors] == [
+        ("Aberg", ""),
+        ("Åberg", "0000-0002-1825-0097"),
+        # Listed with its accent, written without: still that author's, as no one else's.
+        ("Muller", "0000-0002-1694-233X"),
+    ]
