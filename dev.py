@@ -79,14 +79,9 @@ def demo(args: list[str]) -> None:
 
 
 def test(args: list[str]) -> None:
-    """The whole suite on every core. pytest-xdist hands each worker its next test one at
-    a time (`--maxschedchunk 1`) instead of runs of neighbours: the browser tests, the
-    longest, are collected side by side after the other database tests (pytest-django
-    orders transactional tests last), and handed out as one run they all went to one
-    worker, which ran minutes after the other had finished."""
     env = {key: value for key, value in os.environ.items() if key != "DJANGO_SETTINGS_MODULE"}
     completed = subprocess.run(
-        [str(PYTHON), "-m", "pytest", "-n", "auto", "--maxschedchunk", "1", *args],
+        [str(PYTHON), "-m", "pytest", "-n", "auto", *args],
         cwd=ROOT,
         env=env,
         check=False,
