@@ -262,8 +262,9 @@ WHITENOISE_USE_FINDERS = not STATIC_MANIFEST
 # Files served as they are from the apps' folders are looked up when asked for, instead of
 # WhiteNoise indexing every one of them (a stat, headers and a date parse per file) each
 # time its middleware starts: the test client starts the middleware once per client, and
-# the access matrices make thousands of clients, so that index was a fifth of the suite's
-# CPU. Production's hashed copies (STATIC_MANIFEST) are indexed once per process.
+# the access matrices make thousands of clients, so that index was the largest single cost
+# in a profile of the suite. Production's hashed copies (STATIC_MANIFEST) are indexed once
+# per process.
 WHITENOISE_AUTOREFRESH = WHITENOISE_USE_FINDERS
 
 # Storage
