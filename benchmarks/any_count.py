@@ -35,8 +35,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 # The committed ceilings (issue 21 started at people 357, total 1201; main had grown to
-# 365 and 1258, then 1273 with the throughput branch, when this ratchet landed); they
-# only go down.
+# 1273 when this ratchet landed at 868; the typing work of the next session took it to
+# 148); they only go down.
 CEILING = {"people": 0, "total": 148, "elsewhere": 1, "ignores": 16}
 PEOPLE = {"actor", "user", "person", "trainee", "mentor", "lead", "committee", "admin"}
 SKIPPED_PARTS = {"tests", "migrations", ".venv", "node_modules", "build", ".git"}
