@@ -54,15 +54,27 @@ def non_test_files(root: Path) -> list[Path]:
     return files
 
 
+def names_any(node: ast.AST) -> bool:
+    """`Any` or `typing.Any` (a name or an attribute), outside strings."""
+    return (isinstance(node, ast.Name) and node.id == "Any") or (
+        isinstance(node, ast.Attribute) and node.attr == "Any"
+    )
+
+
+def arguments(function: ast.FunctionDef | ast.AsyncFunctionDef) -> list[ast.arg]:
+    """Every parameter of a function, `*args` and `**kwargs` included."""
+    args = function.args
+    every = [*args.posonlyargs, *args.args, *args.kwonlyargs]
+    return every + [a for a in (args.vararg, args.kwarg) if a is not None]
+
+
 def any_in(annotation: ast.expr | None) -> int:
     """How many times `Any` (or `typing.Any`) appears in an annotation, strings parsed."""
     if annotation is None:
         return 0
     count = 0
     for node in ast.walk(annotation):
-        if (isinstance(node, ast.Name) and node.id == "Any") or (
-            isinstance(node, ast.Attribute) and node.attr == "Any"
-        ):
+        if names_any(node):
             count += 1
         elif isinstance(node, ast.Constant) and isinstance(node.value, str):
             with contextlib.suppress(SyntaxError):
@@ -73,9 +85,7 @@ def any_in(annotation: ast.expr | None) -> int:
 def is_any(annotation: ast.expr | None) -> bool:
     if isinstance(annotation, ast.Constant) and isinstance(annotation.value, str):
         return annotation.value.strip() in {"Any", "typing.Any"}
-    return (isinstance(annotation, ast.Name) and annotation.id == "Any") or (
-        isinstance(annotation, ast.Attribute) and annotation.attr == "Any"
-    )
+    return annotation is not None and names_any(annotation)
 
 
 def is_any_or_none(annotation: ast.expr | None) -> bool:
@@ -95,10 +105,7 @@ def count_file(path: Path, listing: list[str]) -> Counter[str]:
     counts["elsewhere"] = _every_any(tree) - _annotated_any(tree)
     for node in ast.walk(tree):
         if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
-            args = node.args
-            every = [*args.posonlyargs, *args.args, *args.kwonlyargs]
-            every += [a for a in (args.vararg, args.kwarg) if a is not None]
-            for arg in every:
+            for arg in arguments(node):
                 counts["total"] += any_in(arg.annotation)
                 if arg.arg in PEOPLE and is_any_or_none(arg.annotation):
                     counts["people"] += 1
@@ -119,12 +126,7 @@ IGNORE = re.compile(r"#\s*type:\s*ignore")
 
 def _every_any(tree: ast.AST) -> int:
     """Every `Any` in the module but its import: annotations, aliases, casts."""
-    return sum(
-        1
-        for node in ast.walk(tree)
-        if (isinstance(node, ast.Name) and node.id == "Any")
-        or (isinstance(node, ast.Attribute) and node.attr == "Any")
-    )
+    return sum(1 for node in ast.walk(tree) if names_any(node))
 
 
 def _annotated_any(tree: ast.AST) -> int:
@@ -133,20 +135,12 @@ def _annotated_any(tree: ast.AST) -> int:
     for node in ast.walk(tree):
         annotations: list[ast.expr | None] = []
         if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
-            args = node.args
-            every = [*args.posonlyargs, *args.args, *args.kwonlyargs]
-            every += [a for a in (args.vararg, args.kwarg) if a is not None]
-            annotations = [arg.annotation for arg in every] + [node.returns]
+            annotations = [arg.annotation for arg in arguments(node)] + [node.returns]
         elif isinstance(node, ast.AnnAssign):
             annotations = [node.annotation]
         for annotation in annotations:
             if annotation is not None:
-                count += sum(
-                    1
-                    for inner in ast.walk(annotation)
-                    if (isinstance(inner, ast.Name) and inner.id == "Any")
-                    or (isinstance(inner, ast.Attribute) and inner.attr == "Any")
-                )
+                count += sum(1 for inner in ast.walk(annotation) if names_any(inner))
     return count
 
 
