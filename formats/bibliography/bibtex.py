@@ -46,7 +46,7 @@ from formats.bibliography.common import (
 )
 from formats.bibliography.latex import latex_to_unicode
 from formats.bibliography.model import Kind, Name, PartialDate, Record, Status
-from formats.bibliography.text import clean_pmid, fold, squash
+from formats.bibliography.text import clean_pmid, orcids_for, squash
 
 INNERMOST_BRACES = re.compile(r"\{[^{}]*\}")
 KEY_IN_RAW = re.compile(r"\s*@\w+\s*[{(]\s*([^,\s{}=]+)")
@@ -343,37 +343,20 @@ ORCID_NUMBER = re.compile(r"^(?P<name>.+?)\s*/\s*(?P<orcid>\d{4}-\d{4}-\d{4}-\d{
 
 
 def _with_orcids(authors: tuple[Name, ...], numbers: str) -> tuple[Name, ...]:
-    """Web of Science's `orcid-numbers = {Family, Given/0000-0002-…; …}` onto the authors.
-
-    An author takes the ORCID listed under their name as written (case and spacing aside);
-    failing that, one listed under the same name without accents or punctuation, as Web of
-    Science sometimes spells it. Each ORCID goes to one author only: "Åberg" and "Aberg" on
-    one paper fold alike, and the ORCID of one must not be given to both."""
+    """Web of Science's `orcid-numbers = {Family, Given/0000-0002-…; …}` onto the authors
+    (`orcids_for`: each ORCID to the author listed under that name, one author only)."""
     if not numbers:
         return authors
-    exact: dict[str, str] = {}
-    folded: dict[str, str] = {}
-    for part in numbers.split(";"):
-        found = ORCID_NUMBER.match(part.strip())
-        if found:
-            exact.setdefault(_as_written(found.group("name")), found.group("orcid"))
-            folded.setdefault(fold(found.group("name")), found.group("orcid"))
-    names = [f"{a.family}, {a.given}" for a in authors]
-    orcids = [exact.get(_as_written(name), "") for name in names]
-    taken = set(orcids)
-    for at, name in enumerate(names):
-        orcid = folded.get(fold(name), "")
-        if not orcids[at] and orcid not in taken:
-            orcids[at] = orcid
-            taken.add(orcid)
+    listed = [
+        (found.group("name"), found.group("orcid"))
+        for part in numbers.split(";")
+        if (found := ORCID_NUMBER.match(part.strip()))
+    ]
+    orcids = orcids_for([f"{a.family}, {a.given}" for a in authors], listed)
     return tuple(
         Name(a.family, a.given, orcid or a.orcid, a.affiliations)
         for a, orcid in zip(authors, orcids, strict=True)
     )
-
-
-def _as_written(name: str) -> str:
-    return " ".join(name.casefold().split())
 
 
 @lru_cache(maxsize=65_536)

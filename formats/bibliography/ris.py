@@ -8,6 +8,7 @@ without a type is named by its line instead of vanishing silently.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from typing import TypeAlias
 
 import rispy
@@ -22,7 +23,7 @@ from formats.bibliography.common import (
     status_of,
 )
 from formats.bibliography.model import Kind, Name, PartialDate, Record, Status
-from formats.bibliography.text import clean_pmid, fold, squash
+from formats.bibliography.text import clean_pmid, orcids_for, squash
 
 TAG = re.compile(r"^([A-Z][A-Z0-9])  -(?: (.*))?$")
 KINDS: dict[str, Kind] = {
@@ -144,14 +145,14 @@ def _record(index: int, line: int, entry: Entry) -> Record:
     names = [*_list(entry, "first_authors"), *_list(entry, "authors")]
     et_al = any(n.strip().casefold() in ("et al.", "et al", "others") for n in names)
     addresses = tuple(squash(str(a)) for a in _list(entry, "author_address") if str(a).strip())
-    orcids = {
-        fold(match.group("name")): match.group("orcid")
+    listed = [
+        (match.group("name"), match.group("orcid"))
         for n in notes
         if (match := ORCID_NOTE.match(n.strip()))
-    }
-    authors = [
-        _name(n, orcids) for n in names if n.strip().casefold() not in ("et al.", "et al", "others")
     ]
+    people = [_name(n) for n in names if n.strip().casefold() not in ("et al.", "et al", "others")]
+    orcids = orcids_for([f"{p.family}, {p.given}" for p in people], listed)
+    authors = [replace(p, orcid=orcid) for p, orcid in zip(people, orcids, strict=True)]
     return Record(
         index=index,
         label=f"TY {source_type}",
@@ -221,16 +222,17 @@ def _kind(source_type: str, entry: Entry, venue: str, doi: str) -> Kind | None:
     return kind
 
 
-def _name(written: str, orcids: dict[str, str]) -> Name:
-    """'Müller, Jörg' or 'Müller, J.' (RIS puts the family name first); 'Jörg Müller' too;
-    with the ORCID iD a note gives for that name ('ORCID: Müller, Jörg/0000-…')."""
+def _name(written: str) -> Name:
+    """'Müller, Jörg' or 'Müller, J.' (RIS puts the family name first); 'Jörg Müller' too.
+    The ORCID iD a note gives for the name ('ORCID: Müller, Jörg/0000-…') comes after
+    (`orcids_for`)."""
     family, comma, given = written.partition(",")
     if comma:
         family, given = squash(family), squash(given.split(",")[0])
     else:
         *givens, family = written.split() or [""]
         given = " ".join(givens)
-    return Name(family=family, given=given, orcid=orcids.get(fold(f"{family}, {given}"), ""))
+    return Name(family=family, given=given)
 
 
 def _noted_status(note: str) -> Status | None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable, Sequence
 from functools import lru_cache
 
 DOI_PREFIX = re.compile(r"^(?:https?://(?:dx\.)?doi\.org/|doi:\s*)", re.IGNORECASE)
@@ -51,6 +52,34 @@ def fold(text: str) -> str:
     plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     plain = plain.translate(UNDECOMPOSED)
     return _SPACES.sub(" ", _NOT_WORD.sub(" ", plain.casefold())).strip()
+
+
+def orcids_for(names: Sequence[str], listed: Iterable[tuple[str, str]]) -> list[str]:
+    """The ORCID iD of each author in `names` ("Family, Given"; "" for none), from the
+    (name, ORCID) pairs a file lists beside its authors: Web of Science's BibTeX
+    `orcid-numbers`, a RIS note "ORCID: Family, Given/0000-…".
+
+    An author takes the ORCID listed under their name as written (case and spacing aside);
+    failing that, one listed under the same name without accents or punctuation, as Web of
+    Science sometimes spells it. Each ORCID goes to one author only: "Åberg" and "Aberg" on
+    one paper fold alike, and the ORCID of one must not be given to both."""
+    exact: dict[str, str] = {}
+    folded: dict[str, str] = {}
+    for name, orcid in listed:
+        exact.setdefault(_as_written(name), orcid)
+        folded.setdefault(fold(name), orcid)
+    orcids = [exact.get(_as_written(name), "") for name in names]
+    taken = set(orcids)
+    for at, name in enumerate(names):
+        orcid = folded.get(fold(name), "")
+        if not orcids[at] and orcid not in taken:
+            orcids[at] = orcid
+            taken.add(orcid)
+    return orcids
+
+
+def _as_written(name: str) -> str:
+    return " ".join(name.casefold().split())
 
 
 @lru_cache(maxsize=65_536)

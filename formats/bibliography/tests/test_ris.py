@@ -41,3 +41,25 @@ def test_a_bad_day_keeps_the_year_with_a_warning():
     assert entry.date.year == 2021
     assert entry.date.month is None
     assert entry.warnings == ("2021-02-30 is not a date; only the year was kept",)
+
+
+def test_an_orcid_note_goes_to_the_author_named_and_to_one_author_only():
+    """ "Łukasz" and "Lukasz" fold alike, so matching the notes by the folded name alone
+    gave one author's ORCID to both (found by the round-trip test, as for BibTeX)."""
+    text = (
+        "TY  - JOUR\r\n"
+        "AU  - Lis, Lukasz\r\n"
+        "AU  - Lis, Łukasz\r\n"
+        "AU  - Muller, Jan\r\n"
+        "TI  - T\r\n"
+        "N1  - ORCID: Lis, Łukasz/0000-0002-1825-0097\r\n"
+        "N1  - ORCID: Müller, Jan/0000-0002-1694-233X\r\n"
+        "ER  - \r\n"
+    )
+    (record,) = read_ris(text)
+    assert [(a.given, a.orcid) for a in record.authors] == [
+        ("Lukasz", ""),
+        ("Łukasz", "0000-0002-1825-0097"),
+        # Noted with its accent, written without: still that author's, as no one else's.
+        ("Jan", "0000-0002-1694-233X"),
+    ]
