@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from dataclasses import replace
 from functools import lru_cache
 
 import bibtexparser
@@ -354,8 +355,7 @@ def _with_orcids(authors: tuple[Name, ...], numbers: str) -> tuple[Name, ...]:
     ]
     orcids = orcids_for([f"{a.family}, {a.given}" for a in authors], listed)
     return tuple(
-        Name(a.family, a.given, orcid or a.orcid, a.affiliations)
-        for a, orcid in zip(authors, orcids, strict=True)
+        replace(a, orcid=orcid or a.orcid) for a, orcid in zip(authors, orcids, strict=True)
     )
 
 
