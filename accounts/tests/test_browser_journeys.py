@@ -57,7 +57,10 @@ def test_a_trainee_signs_up_verifies_signs_in_and_turns_on_two_factor(page, live
     page.get_by_text("Account", exact=True).click()
     page.get_by_role("link", name="Two-factor").click()
     page.get_by_role("link", name="Activate").click()
-    if page.get_by_role("heading", name="Confirm Access").is_visible():
+    reauthenticate = page.get_by_role("heading", name="Confirm Access")
+    # Either page may follow the click; is_visible() alone would not wait for it.
+    page.locator("#authenticator_secret").or_(reauthenticate).wait_for()
+    if reauthenticate.is_visible():
         # allauth asks for the password again before a security change.
         page.get_by_label(PASSWORD_LABEL).fill(PASSWORD)
         page.get_by_role("button", name="Confirm").click()

@@ -24,8 +24,10 @@ def test_the_site_lead_confirms_a_contribution_and_the_trainee_cites_it(
     lead = signed_in(browser, base, personas.site_lead_a)
     lead.goto(f"{base}/credit/studies/{world.study.pk}/")
     lead.get_by_role("link", name="Confirm contributions at your site").click()
+    confirm = lead.get_by_role("button", name="Confirm the contribution of Trainee")
+    confirm.wait_for()  # the site's page has loaded before anything is counted on it
     assert lead.get_by_role("cell", name="Site Lead B").count() == 0  # another site's
-    lead.get_by_role("button", name="Confirm the contribution of Trainee").click()
+    confirm.click()
     lead.get_by_text("Contribution of Trainee confirmed").wait_for()
 
     started = tracker(personas.trainee)

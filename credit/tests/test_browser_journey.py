@@ -59,6 +59,8 @@ def test_the_committee_sets_rules_a_collaborator_confirms_and_the_list_is_locked
     trainee = signed_in(browser, base, User.objects.get(email="trainee@demo.radcollab.org"), 390)
     trainee.goto(f"{base}/dashboard/confirm/")
     trainee.get_by_role("link", name="RadCollab CT Head Collaborative", exact=False).click()
+    # Wait for the confirmation page: measuring while it loads finds no document.
+    trainee.get_by_label("Given names").wait_for()
     assert fits(trainee)
     trainee.get_by_label("Given names").fill("Amara N.")
     trainee.get_by_label("ORCID iD").fill("0000-0002-1825-0098")
