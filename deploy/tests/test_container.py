@@ -277,3 +277,20 @@ def test_statsmodels_is_for_tests_and_benchmarks_only():
     assert "statsmodels" not in pins(project["dependencies"])
     assert "statsmodels" not in locked("requirements.lock")
     assert "statsmodels" in pins(project["optional-dependencies"]["dev"])
+
+
+def test_dev_py_bootstraps_the_locked_uv_with_its_hashes_and_nothing_else():
+    import dev
+
+    entry = dev.lock_entry((ROOT / "requirements-dev.lock").read_text(), "uv")
+    assert entry is not None
+    pin, *hashes = [line.strip(" \\") for line in entry.splitlines()]
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    assert pin == next(p for p in project["optional-dependencies"]["dev"] if p.startswith("uv=="))
+    assert hashes
+    assert all(line.startswith("--hash=sha256:") for line in hashes)
+    assert dev.lock_entry("uvicorn==1.0 \\\n    --hash=sha256:ab\n", "uv") is None
+    # The last entry of a file ends the entry, with or without a trailing backslash.
+    assert dev.lock_entry("uv==1.0 \\\n    --hash=sha256:ab", "uv") == (
+        "uv==1.0 \\\n    --hash=sha256:ab\n"
+    )
