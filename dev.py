@@ -89,15 +89,21 @@ def _installed_uv(pip: list[os.PathLike[str] | str]) -> bool:
         return _succeeds([*pip, "--require-hashes", "-r", requirement])
 
 
+def _call(command: list[os.PathLike[str] | str], env: dict[str, str] | None = None) -> int:
+    return subprocess.run(
+        [str(part) for part in command], cwd=ROOT, env=env, check=False
+    ).returncode
+
+
 def _succeeds(command: list[os.PathLike[str] | str]) -> bool:
-    done = subprocess.run([str(part) for part in command], cwd=ROOT, check=False)
-    return done.returncode == 0
+    return _call(command) == 0
 
 
 def run(command: list[os.PathLike[str] | str], env: dict[str, str] | None = None) -> None:
-    completed = subprocess.run([str(part) for part in command], cwd=ROOT, env=env, check=False)
-    if completed.returncode != 0:
-        sys.exit(completed.returncode)
+    """`command`, or exit with its code if it fails."""
+    code = _call(command, env)
+    if code != 0:
+        sys.exit(code)
 
 
 def demo(args: list[str]) -> None:

@@ -25,6 +25,8 @@ from formats.bibliography.common import (
 from formats.bibliography.model import Kind, Name, PartialDate, Record, Status
 from formats.bibliography.text import clean_pmid, orcids_for, squash
 
+# What a reference manager writes for the authors it left out.
+OTHERS = frozenset({"et al.", "et al", "others"})
 TAG = re.compile(r"^([A-Z][A-Z0-9])  -(?: (.*))?$")
 KINDS: dict[str, Kind] = {
     "JOUR": Kind.ARTICLE,
@@ -143,14 +145,14 @@ def _record(index: int, line: int, entry: Entry) -> Record:
     if source_type == "INPR":
         status = status or Status.IN_PRESS
     names = [*_list(entry, "first_authors"), *_list(entry, "authors")]
-    et_al = any(n.strip().casefold() in ("et al.", "et al", "others") for n in names)
+    et_al = any(n.strip().casefold() in OTHERS for n in names)
     addresses = tuple(squash(str(a)) for a in _list(entry, "author_address") if str(a).strip())
     listed = [
         (match.group("name"), match.group("orcid"))
         for n in notes
         if (match := ORCID_NOTE.match(n.strip()))
     ]
-    people = [_name(n) for n in names if n.strip().casefold() not in ("et al.", "et al", "others")]
+    people = [_name(n) for n in names if n.strip().casefold() not in OTHERS]
     orcids = orcids_for([f"{p.family}, {p.given}" for p in people], listed)
     authors = [replace(p, orcid=orcid) for p, orcid in zip(people, orcids, strict=True)]
     return Record(
