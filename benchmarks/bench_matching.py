@@ -39,7 +39,10 @@ is compared with the core's ``matched_first`` objective, which must give the sam
 
 Every row prints its phases as wall / CPU seconds, the whole process's wall and CPU
 seconds and the load average: on a shared machine wall-clock time measures the other
-users' load as much as this code. BLAS gets one thread per case unless ``--threads``.
+users' load as much as this code. BLAS gets one thread per case unless ``--threads``;
+the core's rounds score ``--workers`` blocks of mentees at once (default: one per core;
+numpy lets go of Python's lock in the products and sorts), so their CPU seconds may
+exceed their wall seconds.
 """
 
 from __future__ import annotations
@@ -53,6 +56,7 @@ import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -231,7 +235,7 @@ def _same_place(column_at: NDArray, places: int) -> Callable[..., NDArray]:
     return positions
 
 
-def top_arcs(case: str) -> tuple[NDArray, NDArray, NDArray, NDArray, int]:
+def top_arcs(case: str, workers: int = 1) -> tuple[NDArray, NDArray, NDArray, NDArray, int]:
     """Each mentee's TOP best allowed mentors, exactly, without scoring every pair.
 
     Subspecialties weigh 30 of 100 points and split the mentors into a few levels per
@@ -242,7 +246,8 @@ def top_arcs(case: str) -> tuple[NDArray, NDArray, NDArray, NDArray, int]:
     criterion together can give, no mentor further down can enter their list, and the
     mentee is done. Most mentees finish after the first one or two levels, so about a
     tenth of the 3.3 billion pairs is ever scored, a block of at most CHUNK mentees at
-    a time.
+    a time. Mentees with different subspecialties share nothing: `workers` groups of
+    them are scored at once.
     """
     from matching.core.sparse import top_k_rows
 
@@ -261,7 +266,9 @@ def top_arcs(case: str) -> tuple[NDArray, NDArray, NDArray, NDArray, int]:
     e = np.hstack([e, np.ones((len(e), 1), dtype=np.float32)])
     best_j = np.full((n, TOP), -1, dtype=np.int64)
     best_f = np.full((n, TOP), -1, dtype=np.float32)
-    for mask in np.unique(sub_e):
+
+    def lists_of(mask: np.int64) -> None:
+        """The lists of the mentees with these subspecialties (their rows only)."""
         cover = POPCOUNT[sub_r & mask]
         asked = POPCOUNT[mask]
         levels = np.flatnonzero(np.bincount(cover))[::-1]  # the covers present, best first
@@ -299,19 +306,27 @@ def top_arcs(case: str) -> tuple[NDArray, NDArray, NDArray, NDArray, int]:
                 if not len(pending):
                     break
             best_f[rows], best_j[rows] = have_f, have_j
+
+    masks = np.unique(sub_e)
+    if workers <= 1:
+        for mask in masks:
+            lists_of(mask)
+    else:
+        with ThreadPoolExecutor(workers) as pool:
+            list(pool.map(lists_of, masks))
     keep = best_f >= 0
     tails = np.nonzero(keep)[0]
     return tails, best_j[keep], np.rint(best_f[keep] * 100).astype(np.int64), capacities, n
 
 
-def build(case: str) -> tuple[NDArray, NDArray, NDArray, NDArray, int]:
-    return top_arcs(case) if case == "top20" else dense_arcs(case)
+def build(case: str, workers: int = 1) -> tuple[NDArray, NDArray, NDArray, NDArray, int]:
+    return top_arcs(case, workers) if case == "top20" else dense_arcs(case)
 
 
 # One process per (case, solver) ---------------------------------------------------------
 
 
-def run_core(case: str, objective: str) -> dict[str, object]:
+def run_core(case: str, objective: str, workers: int = 1) -> dict[str, object]:
     """Dense rounds: candidates (each mentee's K best) then the dual proof over every
     pair; the top-20 round: the exact top-20 lists, solved as the restriction they are."""
     sys.path.insert(0, str(ROOT))
@@ -322,7 +337,9 @@ def run_core(case: str, objective: str) -> dict[str, object]:
 
     if case != "top20" and objective in ("fit", "matched_first"):
         mentees, mentors, capacities = population(case)
-        found = solve_certified(fit_scores(mentees, mentors), capacities, k=K, objective=objective)
+        found = solve_certified(
+            fit_scores(mentees, mentors), capacities, k=K, objective=objective, threads=workers
+        )
         return {
             "build_s": found.seconds["candidates"],
             "solve_s": found.seconds["solve"],
@@ -338,7 +355,7 @@ def run_core(case: str, objective: str) -> dict[str, object]:
             "min_fit": int(found.fit.min()) if len(found.fit) else None,
         }
     start, ticks = time.perf_counter(), time.process_time()
-    tails, heads, fits, capacities, n = build(case)
+    tails, heads, fits, capacities, n = build(case, workers)
     built, built_cpu = time.perf_counter() - start, time.process_time() - ticks
     instance = Instance(
         mentees=tuple(range(n)),
@@ -363,7 +380,7 @@ def run_core(case: str, objective: str) -> dict[str, object]:
     }
 
 
-def run_lsa(case: str, objective: str) -> dict[str, object]:
+def run_lsa(case: str, objective: str, _workers: int = 1) -> dict[str, object]:
     from scipy.optimize import linear_sum_assignment
 
     sys.path.insert(0, str(ROOT))
@@ -390,7 +407,7 @@ def run_lsa(case: str, objective: str) -> dict[str, object]:
     }
 
 
-def run_hr(case: str, _: str) -> dict[str, object]:
+def run_hr(case: str, _: str, _workers: int = 1) -> dict[str, object]:
     # The PyPI package, in an isolated interpreter (python -I) that has not this
     # project's folder on its path; --peer-path puts the package's own folder first.
     from matching.games import HospitalResident
@@ -450,11 +467,16 @@ def _deep_stack(run: Callable[[], Any]) -> Any:
     return box[0]
 
 
-RUNNERS = {"core": run_core, "lsa": run_lsa, "hr": run_hr}
+# Each takes the case, the objective and the number of workers (used by the core only).
+RUNNERS: dict[str, Callable[[str, str, int], dict[str, object]]] = {
+    "core": run_core,
+    "lsa": run_lsa,
+    "hr": run_hr,
+}
 
 
 def child(
-    case: str, solver: str, objective: str, peer_path: str, threads: int = 1
+    case: str, solver: str, objective: str, peer_path: str, threads: int = 1, workers: int = 1
 ) -> dict[str, object]:
     """Run one case in a fresh process and read back its figures.
 
@@ -465,7 +487,7 @@ def child(
         command = [sys.executable, str(Path(__file__).resolve())]
         if solver == "hr":
             command.insert(1, "-I")  # keeps this project's `matching` app off the path
-        command += ["--child", case, solver, objective]
+        command += ["--child", case, solver, objective, "--workers", str(workers)]
         if peer_path:
             command += ["--peer-path", peer_path]
         done = subprocess.run(
@@ -501,18 +523,24 @@ def main() -> None:
     parser.add_argument("--skip", nargs="*", default=[], help="solvers to leave out: lsa hr")
     parser.add_argument("--peer-path", default="", help="folder holding the matching package")
     parser.add_argument("--threads", type=int, default=1, help="BLAS threads per case")
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=os.cpu_count() or 1,
+        help="blocks of mentees the core's rounds score at once (default: one per core)",
+    )
     parser.add_argument("--arcs", nargs=2, metavar=("CASE", "FILE"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.arcs:
         sys.path.insert(0, str(ROOT))
-        tails, heads, fits, capacities, n = top_arcs(args.arcs[0])
+        tails, heads, fits, capacities, n = top_arcs(args.arcs[0], args.workers)
         np.savez(args.arcs[1], t=tails, h=heads, f=fits, c=capacities, n=np.array(n))
         return
     if args.child:
         case, solver, objective = args.child
         if args.peer_path:
             sys.path.insert(0, str(Path(args.peer_path).resolve()))
-        figures = RUNNERS[solver](case, objective)
+        figures = RUNNERS[solver](case, objective, args.workers)
         figures["peak_mb"] = peak_rss_mb()
         # CPU seconds of the whole child (all threads): on a shared machine wall-clock
         # time measures the other users' load as much as this code.
@@ -523,8 +551,8 @@ def main() -> None:
     from rich.table import Table
 
     table = Table(
-        title=f"Matching rounds ({os.cpu_count()} cores; one process per row; "
-        "phases as wall / CPU seconds)"
+        title=f"Matching rounds ({os.cpu_count()} cores; one process per row; the core "
+        f"scores {args.workers} blocks at a time; phases as wall / CPU seconds)"
     )
     for heading in (
         "round",
@@ -548,7 +576,9 @@ def main() -> None:
             continue
         n, m = SIZES[case]
         start = time.perf_counter()
-        f: dict[str, Any] = child(case, solver, objective, args.peer_path, args.threads)
+        f: dict[str, Any] = child(
+            case, solver, objective, args.peer_path, args.threads, args.workers
+        )
         wall = time.perf_counter() - start
         load = f"{os.getloadavg()[0]:.1f}"
         if "skipped" in f:

@@ -29,9 +29,12 @@ excluded; ``scale`` turns them into whole units, e.g. points to hundredths).
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 import numpy as np
 from numpy.typing import NDArray
@@ -53,6 +56,8 @@ class Scores:
 
     Values are fits (any real dtype; float32 is fastest), negative where the pair is
     excluded; ``round(value * scale)`` is the whole-unit fit the solver optimises.
+    With ``threads`` above 1, `solve_certified` calls ``score`` from that many threads
+    at once, so it must not change shared state.
     """
 
     mentees: int
@@ -63,12 +68,45 @@ class Scores:
     def units(self, values: NDArray[np.number]) -> IntArray:
         return np.rint(np.asarray(values, dtype=np.float64) * self.scale).astype(np.int64)
 
+    def parts(self, rows: IntArray | None = None, at_least: int = 1) -> list[tuple[int, IntArray]]:
+        """`rows` (default: every mentee) cut into blocks of at most `chunk` rows, and
+        into `at_least` blocks where there are rows enough, each block with its
+        position in `rows`."""
+        rows = np.arange(self.mentees, dtype=np.int64) if rows is None else rows
+        size = max(1, min(self.chunk, -(-len(rows) // max(at_least, 1))))
+        return [(start, rows[start : start + size]) for start in range(0, len(rows), size)]
+
     def blocks(self, rows: IntArray | None = None) -> Iterator[tuple[IntArray, NDArray[np.number]]]:
         """`rows` (default: every mentee) scored `chunk` rows at a time."""
-        rows = np.arange(self.mentees, dtype=np.int64) if rows is None else rows
-        for start in range(0, len(rows), self.chunk):
-            part = rows[start : start + self.chunk]
+        for _, part in self.parts(rows):
             yield part, self.score(part)
+
+
+Out = TypeVar("Out")
+
+
+def each_block(
+    scores: Scores,
+    rows: IntArray | None,
+    work: Callable[[int, IntArray, NDArray[np.number]], Out],
+    threads: int = 1,
+) -> list[Out]:
+    """``work(start, part, block)`` for each block of `rows`, scored, in their order.
+
+    With ``threads`` above 1 that many blocks are scored and worked on at once: numpy
+    lets go of Python's lock in the matrix products, comparisons and sorts that make
+    up nearly all of the work, so the threads run on as many cores.
+    """
+
+    def one(item: tuple[int, IntArray]) -> Out:
+        start, part = item
+        return work(start, part, scores.score(part))
+
+    parts = scores.parts(rows, at_least=threads)
+    if threads <= 1 or len(parts) <= 1:
+        return [one(item) for item in parts]
+    with ThreadPoolExecutor(min(threads, len(parts))) as pool:
+        return list(pool.map(one, parts))
 
 
 def top_k_rows(
@@ -134,24 +172,27 @@ def _by_row_best_first(
     return order[np.argsort(i[order].astype(np.uint16), kind="stable")]
 
 
-def candidate_arcs(scores: Scores, k: int) -> tuple[IntArray, IntArray, IntArray, IntArray]:
+def candidate_arcs(
+    scores: Scores, k: int, threads: int = 1
+) -> tuple[IntArray, IntArray, IntArray, IntArray]:
     """(mentee, mentor, fit) arcs of every mentee's k best allowed mentors, and each
     mentee's best fit left out (``-1`` if none), in one pass over the rows."""
-    tails, heads, fits = [], [], []
     outside = np.full(scores.mentees, -1, dtype=np.int64)
-    for rows, block in scores.blocks():
+
+    def arcs(_: int, rows: IntArray, block: NDArray[np.number]) -> tuple[IntArray, ...]:
         columns, best = top_k_rows(block, k + 1)
         keep = best[:, :k] >= 0
         i = np.nonzero(keep)[0]
-        tails.append(rows[i])
-        heads.append(columns[:, :k][keep])
-        fits.append(scores.units(best[:, :k][keep]))
         last = best[:, k]
         outside[rows] = np.where(last >= 0, scores.units(np.maximum(last, 0)), -1)
-    if not tails:
+        return rows[i], columns[:, :k][keep], scores.units(best[:, :k][keep])
+
+    found = each_block(scores, None, arcs, threads)
+    if not found:
         empty = np.zeros(0, dtype=np.int64)
         return empty, empty, empty, outside
-    return np.concatenate(tails), np.concatenate(heads), np.concatenate(fits), outside
+    tails, heads, fits = (np.concatenate(part) for part in zip(*found, strict=True))
+    return tails, heads, fits, outside
 
 
 def duals(
@@ -252,11 +293,14 @@ def solve_certified(
     objective: str = "fit",
     prove: bool = True,
     max_passes: int = 20,
+    threads: int = 1,
 ) -> Certified:
     """The matching of largest total fit (or ``matched_first``) of the round in `scores`.
 
     With ``prove`` (the default) the answer is exact for the whole round; without it,
     it is exact for the top-k candidate pairs only (a restriction, said as such).
+    ``threads`` blocks of rows are scored at once (the candidates and the proof); the
+    answer does not depend on it.
     """
     if objective not in ("fit", "matched_first"):
         raise RoundError("objective: a large round is solved for fit or matched_first")
@@ -265,7 +309,7 @@ def solve_certified(
     clock, ticks = time.perf_counter(), time.process_time()
     seconds = {"candidates": 0.0, "solve": 0.0, "proof": 0.0}
     cpu = dict(seconds)
-    tails, heads, fits, outside = candidate_arcs(scores, k)
+    tails, heads, fits, outside = candidate_arcs(scores, k, threads)
     seconds["candidates"] = time.perf_counter() - clock
     cpu["candidates"] = time.process_time() - ticks
     free = np.ones(n, dtype=bool)
@@ -298,7 +342,7 @@ def solve_certified(
         prices.append(v)
         read_at[doubtful] = passes
         new = _violations(
-            scores, doubtful, u, v, places, top, matched_first, k, bound, tails, heads
+            scores, doubtful, u, v, places, top, matched_first, k, bound, tails, heads, threads
         )
         rescored += len(doubtful)
         seconds["proof"] += time.perf_counter() - clock
@@ -337,6 +381,7 @@ def _violations(
     bound: IntArray,
     arc_tails: IntArray,
     arc_heads: IntArray,
+    threads: int = 1,
 ) -> tuple[IntArray, IntArray, IntArray]:
     """Arcs to add for `rows`: none if no pair breaks ``weight <= u + v``; else, for each
     mentee with a pair that breaks it or comes within `NEAR` of it, their 2k best pairs
@@ -366,18 +411,17 @@ def _violations(
     at = held[arc_tails]
     mine = at >= 0
     arc_at, arc_heads = at[mine], arc_heads[mine]
-    tails, heads, fits = [], [], []
-    any_broken = 0
-    room = np.zeros((0, 0))  # one buffer for every block's slack
-    for start, (part, block) in zip(
-        range(0, len(rows), scores.chunk), scores.blocks(rows), strict=True
-    ):
+    rooms = threading.local()  # one buffer per thread for every block's slack
+
+    def arcs(start: int, part: IntArray, block: NDArray[np.number]) -> tuple[IntArray, ...]:
         values = np.asarray(block)
         if values.dtype != np.float32 or not fine:
             values = values.astype(np.float64)
         here = (arc_at >= start) & (arc_at < start + len(part))
-        if room.dtype != values.dtype or room.shape[0] < len(part):
+        room = getattr(rooms, "slack", None)
+        if room is None or room.dtype != values.dtype or room.shape[0] < len(part):
             room = np.empty((max(len(part), min(scores.chunk, len(rows))), len(v)), values.dtype)
+            rooms.slack = room
         slack = room[: len(part)]
         np.subtract(values, big_v[None, :], out=slack)
         slack[values < 0] = -np.inf
@@ -397,10 +441,6 @@ def _violations(
         fit = scores.units(values[i, j])
         gap = a * fit + b - u[part[i]] - v[j]
         broken = np.unique(i[gap > 0])  # exactly, in whole numbers
-        any_broken += len(broken)
-        tails.append(part[i])
-        heads.append(j)
-        fits.append(fit)
         # What stays left out once these are added, at these prices: the bound for
         # the next passes (rounded up, with the margin).
         slack[i, j] = -np.inf
@@ -408,7 +448,11 @@ def _violations(
         bound[part] = np.where(
             np.isfinite(best), np.ceil((best + margin) * unit) + b, NOTHING
         ).astype(np.int64)
-    if not tails or not any_broken:
+        return part[i], j, fit, broken
+
+    found = each_block(scores, rows, arcs, threads)
+    if not any(len(broken) for *_, broken in found):
         empty = np.zeros(0, dtype=np.int64)
         return empty, empty, empty
-    return np.concatenate(tails), np.concatenate(heads), np.concatenate(fits)
+    tails, heads, fits, _ = (np.concatenate(part) for part in zip(*found, strict=True))
+    return tails, heads, fits

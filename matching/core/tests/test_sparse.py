@@ -179,3 +179,23 @@ def test_a_mentee_with_nothing_left_out_is_not_read_again():
     assert found.passes == 1
     assert found.rescored == 0
     assert found.total_fit == 90 + 80 + 84
+
+
+@settings(max_examples=60, deadline=None)
+@given(matrices(max_mentees=14), st.integers(1, 3), st.sampled_from(["fit", "matched_first"]))
+def test_scoring_blocks_in_threads_gives_the_same_matching(data, k, objective):
+    matrix, capacities = data
+    alone = solve_certified(blocks_of(matrix), capacities, k=k, objective=objective)
+    threaded = solve_certified(blocks_of(matrix), capacities, k=k, objective=objective, threads=3)
+    assert threaded.total_fit == alone.total_fit
+    assert threaded.passes == alone.passes
+    for mine, theirs in ((threaded.mentee, alone.mentee), (threaded.mentor, alone.mentor)):
+        assert mine.tolist() == theirs.tolist()
+
+
+def test_rows_are_cut_into_as_many_blocks_as_threads_and_never_above_the_chunk():
+    scores = Scores(10, lambda part: np.zeros((len(part), 1)), chunk=4)
+    assert [len(part) for _, part in scores.parts()] == [4, 4, 2]
+    assert [len(part) for _, part in scores.parts(at_least=5)] == [2, 2, 2, 2, 2]
+    assert [start for start, _ in scores.parts(np.arange(3, dtype=np.int64), at_least=2)] == [0, 2]
+    assert scores.parts(np.zeros(0, dtype=np.int64), at_least=2) == []
