@@ -17,10 +17,11 @@ from __future__ import annotations
 
 import os
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote_plus
 
 try:  # POSIX only: elsewhere every worker migrates its own database.
     import fcntl
@@ -123,22 +124,64 @@ def _clone_sqlite(connection: Any, template: str, target: str) -> None:
     _use(connection, target)
     connection.ensure_connection()
     if connection.creation.is_in_memory_db(target):
-        source = sqlite3.connect(f"file:{template}?mode=ro", uri=True)
-        try:
-            source.backup(connection.connection)
-        finally:
-            source.close()
+        _copy_sqlite(template, connection.connection)
     else:
         connection.close()
         Path(target).unlink(missing_ok=True)
-        source = sqlite3.connect(f"file:{template}?mode=ro", uri=True)
         copy = sqlite3.connect(target)
         try:
-            source.backup(copy)
+            _copy_sqlite(template, copy)
         finally:
-            source.close()
             copy.close()
         connection.ensure_connection()
+
+
+def _copy_sqlite(template: str, into: sqlite3.Connection) -> None:
+    """The template's pages into an open database, with SQLite's backup API."""
+    source = sqlite3.connect(f"file:{template}?mode=ro", uri=True)
+    try:
+        source.backup(into)
+    finally:
+        source.close()
+
+
+def migrated_copy(shared: Path, folder: Path) -> tuple[str, Callable[[], None]] | None:
+    """A database of its own, copied from the run's migrated template, for a test that
+    starts the app in another process (`core/tests/test_deployment.py`): its
+    `DATABASE_URL` and how to drop it. SQLite: a file in `folder`; PostgreSQL: a database
+    on the same server. None where the run made no template (one process, `--reuse-db`):
+    the caller migrates its own then.
+    """
+    marker = shared / "radcollab-test-db.ready"
+    if not marker.exists():
+        return None
+    template = marker.read_text()
+    connection: Any = connections[DEFAULT_DB_ALIAS]
+    if connection.vendor == "sqlite":
+        target = folder / "db.sqlite3"
+        copy = sqlite3.connect(target)
+        try:
+            _copy_sqlite(template, copy)
+        finally:
+            copy.close()
+        return f"sqlite:///{target}", lambda: None
+    name = f"{connection.creation._get_test_db_name()}_copy"[:63]
+    quote = connection.ops.quote_name
+    with _locked(shared / "radcollab-test-db.lock"), connection._nodb_cursor() as cursor:
+        cursor.execute(f"DROP DATABASE IF EXISTS {quote(name)}")
+        cursor.execute(f"CREATE DATABASE {quote(name)} TEMPLATE {quote(template)}")
+
+    def drop() -> None:
+        # FORCE: a server process killed on a slow stop may leave its connection behind.
+        with connection._nodb_cursor() as cursor:
+            cursor.execute(f"DROP DATABASE IF EXISTS {quote(name)} WITH (FORCE)")
+
+    given = connection.settings_dict
+    login = quote_plus(given["USER"] or "") + (
+        ":" + quote_plus(given["PASSWORD"]) if given["PASSWORD"] else ""
+    )
+    place = quote_plus(given["HOST"] or "") + (f":{given['PORT']}" if given["PORT"] else "")
+    return f"postgres://{login}@{place}/{quote_plus(name)}", drop
 
 
 def drop_template(shared: Path) -> None:
