@@ -35,6 +35,7 @@ from bibtexparser.model import (
 )
 
 from formats.bibliography.common import (
+    OTHERS,
     Collector,
     EntryProblem,
     doi_and_warning,
@@ -101,7 +102,8 @@ ORAL = re.compile(r"\b(?:oral|talk|presentation|lecture|slides?)\b", re.I)
 # What looks like a missing space or a shouted separator between authors.
 JOINED_AND = re.compile(r"(?:\band(?=[A-Z])|(?<=\.)and\s)")
 SHOUTED_AND = re.compile(r"\s(?:AND|And)\s")
-OTHERS = {"others", "et al.", "et al", "{others}"}
+# BibTeX's own spelling, braced or not, and what other writers put there.
+BIBTEX_OTHERS = OTHERS | {"{others}"}
 
 
 def scan_bibtex(text: str) -> Collector:
@@ -321,7 +323,7 @@ def _authors(raw: str, warnings: list[str]) -> tuple[tuple[Name, ...], bool]:
     names: list[Name] = []
     et_al = False
     for written in split_multiple_persons_names(raw):
-        if written.strip().lower() in OTHERS:
+        if written.strip().lower() in BIBTEX_OTHERS:
             et_al = True
             continue
         if written.count(",") > 2 and _outside_braces(written).count(",") > 2:

@@ -18,6 +18,8 @@ from formats.bibliography.text import DOI_PREFIX, clean_doi, month_number
 
 EARLIEST_YEAR = 1800
 LATEST_YEAR = 2100
+# What reference managers write in place of the authors they left out (compared folded).
+OTHERS = frozenset({"et al.", "et al", "others"})
 
 
 class EntryProblem(Exception):

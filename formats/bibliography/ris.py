@@ -14,6 +14,7 @@ from typing import TypeAlias
 import rispy
 
 from formats.bibliography.common import (
+    OTHERS,
     Collector,
     EntryProblem,
     doi_and_warning,
@@ -25,8 +26,6 @@ from formats.bibliography.common import (
 from formats.bibliography.model import Kind, Name, PartialDate, Record, Status
 from formats.bibliography.text import clean_pmid, orcids_for, squash
 
-# What a reference manager writes for the authors it left out.
-OTHERS = frozenset({"et al.", "et al", "others"})
 TAG = re.compile(r"^([A-Z][A-Z0-9])  -(?: (.*))?$")
 KINDS: dict[str, Kind] = {
     "JOUR": Kind.ARTICLE,
