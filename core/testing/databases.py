@@ -32,6 +32,10 @@ from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connections
 
 ENGINES = ("django.db.backends.sqlite3", "django.db.backends.postgresql")
+# In the run's shared folder: the lock the workers take in turn, and the file naming the
+# template once it is migrated.
+LOCK = "radcollab-test-db.lock"
+MARKER = "radcollab-test-db.ready"
 
 
 def can_share(*, keepdb: bool, migrations: bool) -> bool:
@@ -64,8 +68,8 @@ def setup_from_template(shared: Path, verbosity: int) -> list[tuple[Any, str, bo
     connection: Any = connections[DEFAULT_DB_ALIAS]
     old_name = connection.settings_dict["NAME"]
     worker_name = connection.creation._get_test_db_name()
-    with _locked(shared / "radcollab-test-db.lock"):
-        marker = shared / "radcollab-test-db.ready"
+    with _locked(shared / LOCK):
+        marker = shared / MARKER
         if marker.exists():
             template = marker.read_text()
         else:
@@ -112,10 +116,7 @@ def _use(connection: Any, name: str) -> None:
 
 
 def _clone_postgresql(connection: Any, template: str, target: str) -> None:
-    quote = connection.ops.quote_name
-    with connection._nodb_cursor() as cursor:
-        cursor.execute(f"DROP DATABASE IF EXISTS {quote(target)}")
-        cursor.execute(f"CREATE DATABASE {quote(target)} TEMPLATE {quote(template)}")
+    _create_from_template(connection, template, target)
     _use(connection, target)
     connection.ensure_connection()
 
@@ -128,12 +129,16 @@ def _clone_sqlite(connection: Any, template: str, target: str) -> None:
     else:
         connection.close()
         Path(target).unlink(missing_ok=True)
-        copy = sqlite3.connect(target)
-        try:
-            _copy_sqlite(template, copy)
-        finally:
-            copy.close()
+        _copy_sqlite_file(template, target)
         connection.ensure_connection()
+
+
+def _create_from_template(connection: Any, template: str, target: str) -> None:
+    """PostgreSQL: `target` made anew as a copy of `template`."""
+    quote = connection.ops.quote_name
+    with connection._nodb_cursor() as cursor:
+        cursor.execute(f"DROP DATABASE IF EXISTS {quote(target)}")
+        cursor.execute(f"CREATE DATABASE {quote(target)} TEMPLATE {quote(template)}")
 
 
 def _copy_sqlite(template: str, into: sqlite3.Connection) -> None:
@@ -145,6 +150,14 @@ def _copy_sqlite(template: str, into: sqlite3.Connection) -> None:
         source.close()
 
 
+def _copy_sqlite_file(template: str, target: str | Path) -> None:
+    copy = sqlite3.connect(target)
+    try:
+        _copy_sqlite(template, copy)
+    finally:
+        copy.close()
+
+
 def migrated_copy(shared: Path, folder: Path) -> tuple[str, Callable[[], None]] | None:
     """A database of its own, copied from the run's migrated template, for a test that
     starts the app in another process (`core/tests/test_deployment.py`): its
@@ -152,24 +165,19 @@ def migrated_copy(shared: Path, folder: Path) -> tuple[str, Callable[[], None]] 
     on the same server. None where the run made no template (one process, `--reuse-db`):
     the caller migrates its own then.
     """
-    marker = shared / "radcollab-test-db.ready"
+    marker = shared / MARKER
     if not marker.exists():
         return None
     template = marker.read_text()
     connection: Any = connections[DEFAULT_DB_ALIAS]
     if connection.vendor == "sqlite":
         target = folder / "db.sqlite3"
-        copy = sqlite3.connect(target)
-        try:
-            _copy_sqlite(template, copy)
-        finally:
-            copy.close()
+        _copy_sqlite_file(template, target)
         return f"sqlite:///{target}", lambda: None
     name = f"{connection.creation._get_test_db_name()}_copy"[:63]
     quote = connection.ops.quote_name
-    with _locked(shared / "radcollab-test-db.lock"), connection._nodb_cursor() as cursor:
-        cursor.execute(f"DROP DATABASE IF EXISTS {quote(name)}")
-        cursor.execute(f"CREATE DATABASE {quote(name)} TEMPLATE {quote(template)}")
+    with _locked(shared / LOCK):
+        _create_from_template(connection, template, name)
 
     def drop() -> None:
         # FORCE: a server process killed on a slow stop may leave its connection behind.
@@ -186,7 +194,7 @@ def migrated_copy(shared: Path, folder: Path) -> tuple[str, Callable[[], None]] 
 
 def drop_template(shared: Path) -> None:
     """At the end of the run (in the controlling process), remove the template."""
-    marker = shared / "radcollab-test-db.ready"
+    marker = shared / MARKER
     if not marker.exists():
         return
     template = marker.read_text()
