@@ -307,13 +307,8 @@ def top_arcs(case: str, workers: int = 1) -> tuple[NDArray, NDArray, NDArray, ND
                     break
             best_f[rows], best_j[rows] = have_f, have_j
 
-    masks = np.unique(sub_e)
-    if workers <= 1:
-        for mask in masks:
-            lists_of(mask)
-    else:
-        with ThreadPoolExecutor(workers) as pool:
-            list(pool.map(lists_of, masks))
+    with ThreadPoolExecutor(max(workers, 1)) as pool:
+        list(pool.map(lists_of, np.unique(sub_e)))
     keep = best_f >= 0
     tails = np.nonzero(keep)[0]
     return tails, best_j[keep], np.rint(best_f[keep] * 100).astype(np.int64), capacities, n
