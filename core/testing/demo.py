@@ -77,7 +77,17 @@ def demo_network(using: str = DEFAULT_DB_ALIAS) -> None:
         return
     # The copy holds the content types and permissions too: recreating them after the
     # flush (post_migrate) would give them other keys than the copy's rows point to.
-    call_command("flush", interactive=False, verbosity=0, database=using, inhibit_post_migrate=True)
+    # The sequences are set after the load (`_load`), so the flush leaves them: that
+    # empties the tables with DELETE instead of TRUNCATE (core/testing/databases.py),
+    # 0.3 s instead of 0.9 s per restore on PostgreSQL.
+    call_command(
+        "flush",
+        interactive=False,
+        verbosity=0,
+        database=using,
+        inhibit_post_migrate=True,
+        reset_sequences=False,
+    )
     _load(connection, snapshot.rows)
     _load_search_tables(connection, snapshot.search)
     ContentType.objects.clear_cache()
