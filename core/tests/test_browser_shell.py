@@ -21,23 +21,15 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from core.testing.browser import axe_findings, with_axe
 from core.testing.demo import demo_network
 from core.testing.personas import Personas
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-AXE = Path(__file__).resolve().parents[1] / "testing" / "vendor" / "axe-core" / "axe.min.js"
 PHONE = {"width": 390, "height": 844}
 LAPTOP = {"width": 1280, "height": 800}
 DEMO_DICTIONARY = Path(__file__).resolve().parents[2] / "capture/data/demo_ct_head_audit.csv"
-
-RUN_AXE = """async () => {
-  const result = await axe.run(document, {resultTypes: ["violations"]});
-  return result.violations
-    .filter(v => v.impact === "serious" || v.impact === "critical")
-    .map(v => `${v.impact} ${v.id} (${v.help}): ` +
-         v.nodes.slice(0, 3).map(n => n.target.join(" ")).join(" | "));
-}"""
 
 # What sticks out past the right edge: the outermost elements wider than the viewport that
 # no scrolling box of their own contains.
@@ -178,9 +170,8 @@ SIGNED_OUT = [
 
 
 def open_as(browser: Any, base: str, person: Any | None, viewport: dict[str, int]) -> Any:
-    context = browser.new_context(viewport=viewport)
+    context = with_axe(browser.new_context(viewport=viewport))
     context.set_default_timeout(20_000)
-    context.add_init_script(path=str(AXE))
     if person is not None:
         client = Client()
         client.force_login(person)
@@ -225,7 +216,7 @@ def check_page(page: Any, base: str, who: str, place: Place, seen: set[str]) -> 
     content = hashlib.sha256(f"{place.path}\n{page.evaluate(MAIN_CONTENT)}".encode()).hexdigest()
     if content not in seen:
         seen.add(content)
-        found += [f"{who:<13} {place.label} ({place.path}) axe {v}" for v in page.evaluate(RUN_AXE)]
+        found += [f"{who:<13} {place.label} ({place.path}) axe {v}" for v in axe_findings(page)]
     return found
 
 

@@ -5,7 +5,6 @@ out for its visa, replaces one estimate with their own, and downloads the list."
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -13,30 +12,19 @@ from django.test import Client
 from django.utils import timezone
 
 from accounts.tests.factories import UserFactory
+from core.testing.browser import axe_findings, with_axe
 from opportunities import services
 from opportunities.models import ShortlistProfile
 from people.services import taxonomy_seed
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-AXE = (
-    Path(__file__).resolve().parents[2] / "core" / "testing" / "vendor" / "axe-core" / "axe.min.js"
-)
-# axe-core's serious and critical findings, as core/tests/test_browser_shell.py counts them.
-RUN_AXE = """async () => {
-  const result = await axe.run(document, {resultTypes: ["violations"]});
-  return result.violations
-    .filter(v => v.impact === "serious" || v.impact === "critical")
-    .map(v => `${v.impact} ${v.id} (${v.help}): ` +
-         v.nodes.slice(0, 3).map(n => n.target.join(" ")).join(" | "));
-}"""
 
 
 def on_phone(browser, base, person):
     client = Client()
     client.force_login(person)
-    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True)
+    context = with_axe(browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True))
     context.set_default_timeout(15_000)
-    context.add_init_script(path=str(AXE))
     context.add_cookies(
         [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": base}]
     )
@@ -114,7 +102,7 @@ def test_an_img_makes_a_shortlist_on_a_phone_and_sees_why(browser, live_server):
     assert page.evaluate(
         "document.documentElement.scrollWidth <= document.documentElement.clientWidth"
     ), "the page scrolls sideways on a phone"
-    assert page.evaluate(RUN_AXE) == [], "serious accessibility findings"
+    assert axe_findings(page) == [], "serious accessibility findings"
 
     # Their own estimate for Harborview, labelled as theirs.
     card = page.locator("article", has=page.get_by_role("link", name="Harborview"))
