@@ -31,3 +31,23 @@ ROUTES = [
 @pytest.mark.parametrize(("route", "expected"), ROUTES, ids=lambda x: getattr(x, "label", ""))
 def test_core_access_matrix(personas, route, expected):
     check_matrix(personas, route, expected)
+
+
+def test_a_matrix_session_signs_the_persona_in_as_force_login_does(personas):
+    """`signed_in_session` writes the session `force_login` would: the same person is
+    signed in, and a changed password ends it as it ends any other session."""
+    from django.conf import settings
+    from django.test import Client
+
+    from core.testing.matrix import signed_in_session
+
+    trainee = personas.trainee
+    client = Client()
+    client.cookies[settings.SESSION_COOKIE_NAME] = signed_in_session(trainee)
+    response = client.get(reverse("dashboard"))
+    assert response.status_code == 200
+    assert response.wsgi_request.user == trainee
+
+    trainee.set_password("a-new-password-for-the-test")
+    trainee.save()
+    assert client.get(reverse("dashboard")).status_code == 302
