@@ -10,7 +10,7 @@ from accounts.models import User
 
 PASSWORD = "correct-horse-battery-staple"
 # Hashing once keeps factories fast; every test user shares this password.
-_PASSWORD_HASH = make_password(PASSWORD)
+PASSWORD_HASH = make_password(PASSWORD)
 
 
 class UserFactory(factory.django.DjangoModelFactory[User]):
@@ -20,7 +20,7 @@ class UserFactory(factory.django.DjangoModelFactory[User]):
 
     email = factory.Sequence(lambda n: f"person{n}@example.org")
     full_name = factory.Faker("name", locale="en_GB")
-    password = _PASSWORD_HASH
+    password = PASSWORD_HASH
 
     @factory.post_generation
     def verified(self, create: bool, extracted: Any, **kwargs: Any) -> None:

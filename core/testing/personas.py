@@ -10,11 +10,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from allauth.account.models import EmailAddress
+
 from accounts.models import User
-from accounts.tests.factories import UserFactory
+from accounts.tests.factories import PASSWORD_HASH
 from core.testing.mfa import enable_totp
 from network.models import Membership, Role, Site
-from network.tests.factories import MembershipFactory, RegionFactory, SiteFactory
+from network.tests.factories import RegionFactory, SiteFactory
 
 # persona name -> (role, which site) ; None means network-wide or no membership.
 ROSTER: dict[str, tuple[Role | None, str | None]] = {
@@ -56,18 +58,40 @@ class Personas:
 
     @classmethod
     def build(cls) -> Personas:
+        """The region, the two sites, then the people, their addresses and their
+        memberships a table at a time: nearly every database test builds them, and a
+        factory's save per row took 32 queries (3.6 ms on SQLite, 8 ms on PostgreSQL)."""
         region = RegionFactory.create(name="Persona region")
         site_a = SiteFactory.create(name="Site A Hospital", region=region)
         site_b = SiteFactory.create(name="Site B Hospital", region=region)
         sites = {"a": site_a, "b": site_b}
-        people: dict[str, User] = {}
-        for name, (role, site_key) in ROSTER.items():
-            title = name.replace("_", " ").title()
-            person = UserFactory.create(email=f"{name}@personas.test", full_name=title)
-            if role is not None:
-                status = Membership.Status.PENDING if name in PENDING else Membership.Status.ACTIVE
-                MembershipFactory.create(
-                    person=person, role=role, site=sites.get(site_key or ""), status=status
-                )
-            people[name] = person
+        people = dict(
+            zip(
+                ROSTER,
+                User.objects.bulk_create(
+                    User(
+                        email=f"{name}@personas.test",
+                        full_name=name.replace("_", " ").title(),
+                        password=PASSWORD_HASH,
+                    )
+                    for name in ROSTER
+                ),
+                strict=True,
+            )
+        )
+        # A verified primary address, as allauth needs to let a person sign in.
+        EmailAddress.objects.bulk_create(
+            EmailAddress(user=person, email=person.email, verified=True, primary=True)
+            for person in people.values()
+        )
+        Membership.objects.bulk_create(
+            Membership(
+                person=people[name],
+                role=role,
+                site=sites.get(site_key or ""),
+                status=Membership.Status.PENDING if name in PENDING else Membership.Status.ACTIVE,
+            )
+            for name, (role, site_key) in ROSTER.items()
+            if role is not None
+        )
         return cls(site_a=site_a, site_b=site_b, people=people)
