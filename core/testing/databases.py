@@ -210,12 +210,10 @@ def empty_tables_with_delete() -> None:
     """On PostgreSQL, a transactional test (a live server, `transaction=True`) ends with
     Django's flush, one `TRUNCATE` of every table: PostgreSQL gives each of the ~200
     tables and their indexes new files, seconds of I/O per test. `DELETE` empties the
-    same tables in milliseconds when they hold a test's few rows, and only the tables
-    that hold any are named: one query asks all of them at once (a few milliseconds),
-    where a `DELETE` of each of the ~120 tables took 0.3 s per test, most of them empty.
-    Django's foreign keys are checked at commit (DEFERRABLE INITIALLY DEFERRED), so the
-    order does not matter; no table has an ON DELETE trigger. A flush that resets
-    sequences or cascades is left to TRUNCATE. Tests only: installed by the root conftest."""
+    same tables in milliseconds when they hold a test's few rows. Django's foreign keys
+    are checked at commit (DEFERRABLE INITIALLY DEFERRED), so the order does not matter;
+    no table has an ON DELETE trigger. A flush that resets sequences or cascades is left
+    to TRUNCATE. Tests only: installed by the root conftest."""
     from django.db.backends.postgresql.operations import DatabaseOperations
 
     truncate = DatabaseOperations.sql_flush
@@ -234,20 +232,7 @@ def empty_tables_with_delete() -> None:
             return truncate(
                 self, style, tables, reset_sequences=reset_sequences, allow_cascade=allow_cascade
             )
-        return [f"DELETE FROM {self.quote_name(table)};" for table in holding_rows(self, tables)]  # noqa: S608
+        return [f"DELETE FROM {self.quote_name(table)};" for table in tables]  # noqa: S608
 
     sql_flush.deletes = True  # type: ignore[attr-defined]
     DatabaseOperations.sql_flush = sql_flush  # type: ignore[method-assign,assignment]
-
-
-def holding_rows(operations: Any, tables: list[str]) -> list[str]:
-    """The tables among `tables` that hold at least one row, in one query."""
-    if not tables:
-        return []
-    asks = " UNION ALL ".join(
-        f"SELECT {number} WHERE EXISTS (SELECT 1 FROM {operations.quote_name(table)})"  # noqa: S608
-        for number, table in enumerate(tables)
-    )
-    with operations.connection.cursor() as cursor:
-        cursor.execute(asks)
-        return [tables[number] for (number,) in cursor.fetchall()]
