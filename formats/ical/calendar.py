@@ -223,7 +223,10 @@ def _fold_wide(line: str) -> str:
 
 
 def event_text(entry: Entry, stamp: dt.datetime) -> bytes:
-    """The entry's VEVENT exactly as `_event(entry, stamp).to_ical()` writes it.
+    """The entry's VEVENT exactly as `_event(entry, stamp).to_ical()` writes it, but for
+    two texts kept as they are, so every text reads back as written: a literal
+    backslash-N (the library's writer makes it a line break; see `_text`) and a byte
+    order mark (U+FEFF) that starts a value (the library's writer drops it).
 
     Values are escaped by the library's TEXT type; what is written directly is the
     line assembly, the UTC and DATE forms and the folding, which the library spends

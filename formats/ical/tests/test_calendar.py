@@ -184,11 +184,22 @@ def entries(draw: st.DrawFn) -> Entry:
 
 @given(entries(), INSTANTS)
 def test_the_writer_writes_exactly_what_the_library_writes(entry, stamp):
-    # One deliberate difference: the library writes a literal backslash-N as an escaped
-    # newline; RadCollab escapes the backslash (tested below).
+    # Two deliberate differences, each tested below: the library writes a literal
+    # backslash-N as an escaped newline, where RadCollab escapes the backslash; and it
+    # drops a byte order mark (U+FEFF) that starts a value, where RadCollab keeps it.
     texts = (entry.summary, entry.description, entry.location, *entry.categories)
     assume(not any("\\N" in text for text in texts))
+    assume(not any(text.startswith("\ufeff") for text in (entry.uid, *texts)))
     assert event_text(entry, stamp) == _event(entry, stamp).to_ical()
+
+
+def test_a_value_that_starts_with_a_byte_order_mark_reads_back_as_written():
+    """A title pasted from a file saved with a byte order mark keeps it (the library's
+    writer would drop it from the start of a value): every text reads back as written."""
+    summary = "\ufeffRSNA abstract deadline"
+    data = build_calendar(name="x", stamp=STAMP, entries=[Entry("p@radcollab", summary, STAMP)])
+    (entry,) = read_calendar(data)
+    assert entry.summary == summary
 
 
 def test_a_literal_backslash_n_reads_back_as_written():
