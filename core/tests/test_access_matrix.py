@@ -1,9 +1,11 @@
 from __future__ import annotations
 
 import pytest
+from django.conf import settings
+from django.test import Client
 from django.urls import reverse
 
-from core.testing.matrix import Route, check_matrix, expect
+from core.testing.matrix import Route, check_matrix, expect, signed_in_session
 
 pytestmark = pytest.mark.django_db
 
@@ -36,11 +38,6 @@ def test_core_access_matrix(personas, route, expected):
 def test_a_matrix_session_signs_the_persona_in_as_force_login_does(personas):
     """`signed_in_session` writes the session `force_login` would: the same person is
     signed in, and a changed password ends it as it ends any other session."""
-    from django.conf import settings
-    from django.test import Client
-
-    from core.testing.matrix import signed_in_session
-
     trainee = personas.trainee
     client = Client()
     client.cookies[settings.SESSION_COOKIE_NAME] = signed_in_session(trainee)
